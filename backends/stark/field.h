@@ -10,14 +10,35 @@
  *  - Reduction uses 2^64 ≡ 2^32 - 1 (mod p) and 2^96 ≡ -1 (mod p).
  *  - Constant time in the values (no data-dependent branches beyond the
  *    carry fix-ups that compile to cmov); nothing here is secret anyway.
+ *  - 0 has no inverse. zk_gl_inv() therefore reports success separately from
+ *    the value and the compiler warns when the report is ignored; the batch
+ *    inverse maps zeros to 0 and returns how many it met.
+ *  - Constants (checked in tests/stark/test_field.c):
+ *      multiplicative generator 7 (generates F_p^*, p-1 = 2^32·3·5·17·257·65537)
+ *      two-adic generator g = 7^((p-1)/2^32) = 0x185629dcda58878c, a primitive
+ *      2^32-th root of unity (the same value Plonky2 publishes as
+ *      POWER_OF_TWO_GENERATOR in field/src/goldilocks_field.rs);
+ *      zk_gl_root_of_unity(k) = g^(2^(32-k)) generates the order-2^k subgroup.
+ *  - Array operations (zk_gl_vec_*) run on the portable, AVX2 or AVX-512 code
+ *    path picked once at run time from what the CPU supports and which path
+ *    measured fastest (perf/bench_field_ntt.c); every path gives identical
+ *    results. `out` may be the same array as an input, but must not partially
+ *    overlap one.
  */
 #ifndef ZKCLOB_STARK_FIELD_H
 #define ZKCLOB_STARK_FIELD_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ZK_GL_P       0xFFFFFFFF00000001ull
 #define ZK_GL_EPSILON 0x00000000FFFFFFFFull /* 2^64 mod p */
+#define ZK_GL_MULTIPLICATIVE_GENERATOR 7ull
+#define ZK_GL_TWO_ADICITY 32
+#define ZK_GL_TWO_ADIC_GENERATOR 0x185629DCDA58878Cull
+
+#define ZK_GL_MUST_CHECK __attribute__((warn_unused_result))
 
 typedef uint64_t zk_gl;
 
@@ -74,5 +95,85 @@ static inline zk_gl zk_gl_from_u64(uint64_t x)
 {
 	return x >= ZK_GL_P ? x - ZK_GL_P : x;
 }
+
+static inline bool zk_gl_is_canonical(uint64_t x)
+{
+	return x < ZK_GL_P;
+}
+
+/* Square-and-multiply; the exponent is public, so the branch is fine. */
+static inline zk_gl zk_gl_pow(zk_gl base, uint64_t exp)
+{
+	zk_gl acc = 1;
+
+	while (exp) {
+		if (exp & 1)
+			acc = zk_gl_mul(acc, base);
+		base = zk_gl_sqr(base);
+		exp >>= 1;
+	}
+	return acc;
+}
+
+/*
+ * *out = a^-1 and true, or false (and *out untouched) when a == 0, which
+ * has no inverse: callers must decide what a zero means for them.
+ */
+ZK_GL_MUST_CHECK bool zk_gl_inv(zk_gl a, zk_gl *out);
+
+/*
+ * out[i] = in[i]^-1 for non-zero in[i], out[i] = 0 where in[i] == 0, with
+ * one field inversion for the whole array (Montgomery's trick). Returns the
+ * number of zeros met, so a caller that expects none can assert on it.
+ * `in` and `out` must not overlap (the backward pass rereads `in`).
+ */
+ZK_GL_MUST_CHECK size_t zk_gl_batch_inv(zk_gl *restrict out,
+					const zk_gl *restrict in, size_t n);
+
+/* Generator of the order-2^log_n subgroup; log_n <= ZK_GL_TWO_ADICITY. */
+zk_gl zk_gl_root_of_unity(unsigned int log_n);
+
+/* ---- arrays ---- */
+
+enum zk_gl_simd {
+	ZK_GL_SIMD_PORTABLE, /* 64x64->128 scalar multiply, any CPU */
+	ZK_GL_SIMD_AVX2,     /* 4 lanes, 32x32 partial products */
+	ZK_GL_SIMD_AVX512,   /* 8 lanes, mask-register fix-ups */
+	ZK_GL_SIMD_COUNT
+};
+
+/*
+ * One code path's kernels. Inputs must be canonical. The butterflies are
+ * the NTT's inner loops over j < m:
+ *   dif: (x, y) <- (x + y, (x - y)·w)      dit: (x, y) <- (x + w·y, x - w·y)
+ */
+struct zk_gl_vec_ops {
+	const char *name;
+	enum zk_gl_simd kind;
+	void (*add)(zk_gl *out, const zk_gl *a, const zk_gl *b, size_t n);
+	void (*sub)(zk_gl *out, const zk_gl *a, const zk_gl *b, size_t n);
+	void (*mul)(zk_gl *out, const zk_gl *a, const zk_gl *b, size_t n);
+	void (*mul_scalar)(zk_gl *out, const zk_gl *a, zk_gl s, size_t n);
+	void (*dif_butterfly)(zk_gl *x, zk_gl *y, const zk_gl *w, size_t m);
+	void (*dit_butterfly)(zk_gl *x, zk_gl *y, const zk_gl *w, size_t m);
+};
+
+/* The kernels of one path, or NULL when this CPU cannot run it. */
+const struct zk_gl_vec_ops *zk_gl_vec_ops_for(enum zk_gl_simd kind);
+
+/* The path zk_gl_vec_* and the NTT use: the best this CPU runs. */
+const struct zk_gl_vec_ops *zk_gl_vec_ops_default(void);
+
+/*
+ * Override that choice (benchmarks, or a CPU whose wide units throttle).
+ * False if this CPU cannot run `kind`. Safe at any time: every path
+ * computes the same values.
+ */
+ZK_GL_MUST_CHECK bool zk_gl_vec_ops_set_default(enum zk_gl_simd kind);
+
+void zk_gl_vec_add(zk_gl *out, const zk_gl *a, const zk_gl *b, size_t n);
+void zk_gl_vec_sub(zk_gl *out, const zk_gl *a, const zk_gl *b, size_t n);
+void zk_gl_vec_mul(zk_gl *out, const zk_gl *a, const zk_gl *b, size_t n);
+void zk_gl_vec_mul_scalar(zk_gl *out, const zk_gl *a, zk_gl s, size_t n);
 
 #endif /* ZKCLOB_STARK_FIELD_H */

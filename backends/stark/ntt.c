@@ -1,0 +1,661 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Radix-2 NTTs: decimation in frequency (natural -> bit-reversed) for the
+ * forward direction and decimation in time (bit-reversed -> natural) for
+ * the inverse, so neither needs a permutation pass. Both use the forward
+ * twiddles: the inverse DFT is the forward DFT read at -i, which costs an
+ * index reversal folded into the 1/n scaling and halves the twiddle memory.
+ *
+ * Stages whose butterfly span exceeds CACHE_LOG elements sweep the whole
+ * array; the rest run block by block so a block stays in L2 for all of its
+ * remaining stages.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "field.h"
+#include "ntt.h"
+
+#define CACHE_LOG 14       /* 2^14 elements = 128 KiB per block */
+#define MIN_SPLIT_LOG 6    /* never split a transform below 64 elements */
+#define SMALL_WORK (1u << 13) /* below this many elements: caller only */
+#define MAX_THREADS 64
+
+/* Segment k holds w_{2^(k+1)}^j for j < 2^k: the twiddles of span 2^k. */
+static _Atomic(zk_gl *) twiddle_cache[ZK_NTT_MAX_LOG_N];
+static pthread_mutex_t twiddle_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static zk_gl *build_segment(unsigned int k)
+{
+	size_t m = (size_t)1 << k;
+	zk_gl *seg = aligned_alloc(64, m * sizeof(*seg) < 64 ? 64 :
+						     m * sizeof(*seg));
+	zk_gl w = zk_gl_root_of_unity(k + 1);
+
+	if (!seg)
+		return NULL;
+	seg[0] = 1;
+	for (size_t j = 1; j < m; j++)
+		seg[j] = zk_gl_mul(seg[j - 1], w);
+	return seg;
+}
+
+static int get_twiddles(unsigned int log_n, const zk_gl **tw)
+{
+	for (unsigned int k = 0; k < log_n; k++) {
+		zk_gl *seg = atomic_load_explicit(&twiddle_cache[k],
+						  memory_order_acquire);
+
+		if (!seg) {
+			pthread_mutex_lock(&twiddle_lock);
+			seg = atomic_load_explicit(&twiddle_cache[k],
+						   memory_order_relaxed);
+			if (!seg) {
+				seg = build_segment(k);
+				atomic_store_explicit(&twiddle_cache[k], seg,
+						      memory_order_release);
+			}
+			pthread_mutex_unlock(&twiddle_lock);
+			if (!seg)
+				return -ENOMEM;
+		}
+		tw[k] = seg;
+	}
+	return 0;
+}
+
+int zk_ntt_prepare(unsigned int log_n)
+{
+	const zk_gl *tw[ZK_NTT_MAX_LOG_N];
+
+	if (log_n > ZK_NTT_MAX_LOG_N)
+		return -EINVAL;
+	return get_twiddles(log_n, tw);
+}
+
+void zk_ntt_teardown(void)
+{
+	pthread_mutex_lock(&twiddle_lock);
+	for (unsigned int k = 0; k < ZK_NTT_MAX_LOG_N; k++)
+		free(atomic_exchange(&twiddle_cache[k], NULL));
+	pthread_mutex_unlock(&twiddle_lock);
+}
+
+size_t zk_ntt_bitrev(size_t i, unsigned int log_n)
+{
+	uint64_t x = i;
+
+	if (log_n == 0)
+		return 0;
+	x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
+	x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
+	x = ((x >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((x & 0x0F0F0F0F0F0F0F0Full) << 4);
+	return (size_t)(__builtin_bswap64(x) >> (64 - log_n));
+}
+
+void zk_ntt_bitrev_permute(zk_gl *col, unsigned int log_n)
+{
+	size_t n = (size_t)1 << log_n;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t r = zk_ntt_bitrev(i, log_n);
+
+		if (i < r) {
+			zk_gl t = col[i];
+
+			col[i] = col[r];
+			col[r] = t;
+		}
+	}
+}
+
+/* ---- one transform on one thread ---- */
+
+struct kernels {
+	const struct zk_gl_vec_ops *ops;
+	const zk_gl *tw[ZK_NTT_MAX_LOG_N];
+};
+
+/* All stages of span < 2^log_len on one block; spans 1 and 2 by hand. */
+static void dif_small(const struct kernels *kn, zk_gl *a, unsigned int log_len)
+{
+	size_t len = (size_t)1 << log_len;
+
+	for (unsigned int k = log_len; k-- > 2;) {
+		size_t m = (size_t)1 << k;
+
+		for (size_t blk = 0; blk < len; blk += 2 * m)
+			kn->ops->dif_butterfly(a + blk, a + blk + m, kn->tw[k], m);
+	}
+	if (log_len >= 2) {
+		zk_gl w = kn->tw[1][1];
+
+		for (size_t blk = 0; blk < len; blk += 4) {
+			zk_gl u0 = a[blk], u1 = a[blk + 1];
+			zk_gl v0 = a[blk + 2], v1 = a[blk + 3];
+
+			a[blk] = zk_gl_add(u0, v0);
+			a[blk + 1] = zk_gl_add(u1, v1);
+			a[blk + 2] = zk_gl_sub(u0, v0);
+			a[blk + 3] = zk_gl_mul(zk_gl_sub(u1, v1), w);
+		}
+	}
+	if (log_len >= 1) {
+		for (size_t blk = 0; blk < len; blk += 2) {
+			zk_gl u = a[blk], v = a[blk + 1];
+
+			a[blk] = zk_gl_add(u, v);
+			a[blk + 1] = zk_gl_sub(u, v);
+		}
+	}
+}
+
+static void dit_small(const struct kernels *kn, zk_gl *a, unsigned int log_len)
+{
+	size_t len = (size_t)1 << log_len;
+
+	if (log_len >= 1) {
+		for (size_t blk = 0; blk < len; blk += 2) {
+			zk_gl u = a[blk], v = a[blk + 1];
+
+			a[blk] = zk_gl_add(u, v);
+			a[blk + 1] = zk_gl_sub(u, v);
+		}
+	}
+	if (log_len >= 2) {
+		zk_gl w = kn->tw[1][1];
+
+		for (size_t blk = 0; blk < len; blk += 4) {
+			zk_gl u0 = a[blk], u1 = a[blk + 1];
+			zk_gl v0 = a[blk + 2], v1 = zk_gl_mul(a[blk + 3], w);
+
+			a[blk] = zk_gl_add(u0, v0);
+			a[blk + 1] = zk_gl_add(u1, v1);
+			a[blk + 2] = zk_gl_sub(u0, v0);
+			a[blk + 3] = zk_gl_sub(u1, v1);
+		}
+	}
+	for (unsigned int k = 2; k < log_len; k++) {
+		size_t m = (size_t)1 << k;
+
+		for (size_t blk = 0; blk < len; blk += 2 * m)
+			kn->ops->dit_butterfly(a + blk, a + blk + m, kn->tw[k], m);
+	}
+}
+
+static void dif_block(const struct kernels *kn, zk_gl *a, unsigned int log_len)
+{
+	size_t len = (size_t)1 << log_len;
+	unsigned int k = log_len;
+
+	while (k > CACHE_LOG) {
+		size_t m = (size_t)1 << --k;
+
+		for (size_t blk = 0; blk < len; blk += 2 * m)
+			kn->ops->dif_butterfly(a + blk, a + blk + m, kn->tw[k], m);
+	}
+	for (size_t blk = 0; blk < len; blk += (size_t)1 << k)
+		dif_small(kn, a + blk, k);
+}
+
+static void dit_block(const struct kernels *kn, zk_gl *a, unsigned int log_len)
+{
+	size_t len = (size_t)1 << log_len;
+	unsigned int k = log_len < CACHE_LOG ? log_len : CACHE_LOG;
+
+	for (size_t blk = 0; blk < len; blk += (size_t)1 << k)
+		dit_small(kn, a + blk, k);
+	for (; k < log_len; k++) {
+		size_t m = (size_t)1 << k;
+
+		for (size_t blk = 0; blk < len; blk += 2 * m)
+			kn->ops->dit_butterfly(a + blk, a + blk + m, kn->tw[k], m);
+	}
+}
+
+/* Butterflies [lo, hi) of the stage with span 2^k, numbered block-major. */
+static void stage_range(const struct kernels *kn, zk_gl *a, unsigned int k,
+			size_t lo, size_t hi, bool dif)
+{
+	size_t m = (size_t)1 << k;
+
+	while (lo < hi) {
+		size_t j = lo & (m - 1);
+		size_t cnt = m - j < hi - lo ? m - j : hi - lo;
+		zk_gl *x = a + (lo >> k) * 2 * m + j;
+
+		if (dif)
+			kn->ops->dif_butterfly(x, x + m, kn->tw[k] + j, cnt);
+		else
+			kn->ops->dit_butterfly(x, x + m, kn->tw[k] + j, cnt);
+		lo += cnt;
+	}
+}
+
+/* ---- thread team ---- */
+
+enum ntt_kind { NTT_FORWARD, NTT_INVERSE, NTT_LDE };
+
+struct ntt_job {
+	enum ntt_kind kind;
+	zk_gl *const *cols;
+	const zk_gl *const *src; /* LDE inputs */
+	size_t ncols;
+	unsigned int log_n;
+	unsigned int log_blowup;
+	zk_gl scale;             /* used where table is NULL */
+	zk_gl *table;            /* 2^log_blowup segments of n: start·ratio[b]^i */
+	zk_gl table_start;
+	zk_gl ratio[(size_t)1 << ZK_NTT_MAX_LOG_BLOWUP];
+	struct kernels kn;
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool started;
+	unsigned int team;
+	unsigned int arrived;
+	unsigned long generation;
+};
+
+struct worker {
+	struct ntt_job *job;
+	unsigned int rank;
+	pthread_t tid;
+};
+
+static void team_sync(struct ntt_job *job, unsigned int t)
+{
+	unsigned long gen;
+
+	if (t <= 1)
+		return;
+	pthread_mutex_lock(&job->mu);
+	gen = job->generation;
+	if (++job->arrived == job->team) {
+		job->arrived = 0;
+		job->generation++;
+		pthread_cond_broadcast(&job->cv);
+	} else {
+		while (gen == job->generation)
+			pthread_cond_wait(&job->cv, &job->mu);
+	}
+	pthread_mutex_unlock(&job->mu);
+}
+
+/* This rank's share [*lo, *hi) of `total` items. */
+static void share(size_t total, unsigned int rank, unsigned int t, size_t *lo,
+		  size_t *hi)
+{
+	*lo = total * rank / t;
+	*hi = total * (rank + 1) / t;
+}
+
+/* Power of two <= t that still leaves every part >= 2^MIN_SPLIT_LOG. */
+static unsigned int split_log(unsigned int t, unsigned int log_len)
+{
+	unsigned int s = 0;
+
+	while ((2u << s) <= t && s + 1 + MIN_SPLIT_LOG <= log_len)
+		s++;
+	return s;
+}
+
+static void dif_team(struct ntt_job *job, zk_gl *a, unsigned int log_len,
+		     unsigned int rank, unsigned int t)
+{
+	const struct kernels *kn = &job->kn;
+	unsigned int s = split_log(t, log_len);
+	unsigned int parts = 1u << s;
+	size_t lo, hi;
+
+	if (t <= 1) {
+		dif_block(kn, a, log_len);
+		return;
+	}
+	/* the first s stages couple the whole array; after them the 2^s
+	 * blocks are independent transforms */
+	for (unsigned int i = 0; i < s; i++) {
+		if (rank < parts) {
+			share((size_t)1 << (log_len - 1), rank, parts, &lo, &hi);
+			stage_range(kn, a, log_len - 1 - i, lo, hi, true);
+		}
+		team_sync(job, t);
+	}
+	if (rank < parts)
+		dif_block(kn, a + ((size_t)rank << (log_len - s)), log_len - s);
+	team_sync(job, t);
+}
+
+static void dit_team(struct ntt_job *job, zk_gl *a, unsigned int log_len,
+		     unsigned int rank, unsigned int t)
+{
+	const struct kernels *kn = &job->kn;
+	unsigned int s = split_log(t, log_len);
+	unsigned int parts = 1u << s;
+	size_t lo, hi;
+
+	if (t <= 1) {
+		dit_block(kn, a, log_len);
+		return;
+	}
+	if (rank < parts)
+		dit_block(kn, a + ((size_t)rank << (log_len - s)), log_len - s);
+	team_sync(job, t);
+	for (unsigned int k = log_len - s; k < log_len; k++) {
+		if (rank < parts) {
+			share((size_t)1 << (log_len - 1), rank, parts, &lo, &hi);
+			stage_range(kn, a, k, lo, hi, false);
+		}
+		team_sync(job, t);
+	}
+}
+
+/*
+ * a[i] <- a[-i mod n]·f(i) for the pairs (i, n-i) with i in [lo, hi),
+ * i <= n/2, where f is the table or the constant scale.
+ */
+static void reverse_scale(const struct ntt_job *job, zk_gl *a, size_t lo,
+			  size_t hi)
+{
+	size_t n = (size_t)1 << job->log_n;
+	const zk_gl *f = job->kind == NTT_LDE ? NULL : job->table;
+	zk_gl s = job->kind == NTT_LDE ? 1 : job->scale;
+
+	for (size_t i = lo; i < hi; i++) {
+		size_t j = (n - i) & (n - 1);
+		zk_gl fi = f ? f[i] : s, fj = f ? f[j] : s;
+
+		if (i == j) {
+			a[i] = zk_gl_mul(a[i], fi);
+		} else {
+			zk_gl t = a[i];
+
+			a[i] = zk_gl_mul(a[j], fi);
+			a[j] = zk_gl_mul(t, fj);
+		}
+	}
+}
+
+static void fill_table(struct ntt_job *job, size_t lo, size_t hi)
+{
+	unsigned int log_n = job->log_n;
+	size_t n = (size_t)1 << log_n;
+
+	while (lo < hi) {
+		size_t b = lo >> log_n, i = lo & (n - 1);
+		size_t end = (b + 1) << log_n < hi ? (b + 1) << log_n : hi;
+		zk_gl r = job->ratio[b];
+		zk_gl v = zk_gl_mul(job->table_start, zk_gl_pow(r, i));
+
+		for (; lo < end; lo++) {
+			job->table[lo] = v;
+			v = zk_gl_mul(v, r);
+		}
+	}
+}
+
+/* Every step of one column; with t > 1 all ranks run it together. */
+static void run_column(struct ntt_job *job, size_t c, unsigned int rank,
+		       unsigned int t)
+{
+	const struct zk_gl_vec_ops *ops = job->kn.ops;
+	unsigned int log_n = job->log_n;
+	size_t n = (size_t)1 << log_n;
+	size_t nb = (size_t)1 << job->log_blowup;
+	zk_gl *a = job->cols[c];
+	size_t lo, hi;
+
+	switch (job->kind) {
+	case NTT_FORWARD:
+		if (job->table) {
+			share(n, rank, t, &lo, &hi);
+			ops->mul(a + lo, a + lo, job->table + lo, hi - lo);
+			team_sync(job, t);
+		}
+		dif_team(job, a, log_n, rank, t);
+		break;
+	case NTT_INVERSE:
+		dit_team(job, a, log_n, rank, t);
+		share(n / 2 + 1, rank, t, &lo, &hi);
+		reverse_scale(job, a, lo, hi > n ? n : hi);
+		team_sync(job, t);
+		break;
+	case NTT_LDE:
+		/* coefficients of the trace column, times 1/n, in a[0..n) */
+		share(n, rank, t, &lo, &hi);
+		for (size_t i = lo; i < hi; i++)
+			a[i] = job->src[c][zk_ntt_bitrev(i, log_n)];
+		team_sync(job, t);
+		dit_team(job, a, log_n, rank, t);
+		share(n / 2 + 1, rank, t, &lo, &hi);
+		reverse_scale(job, a, lo, hi > n ? n : hi);
+		team_sync(job, t);
+		/*
+		 * Block b of the bit-reversed output is the size-n DIF of
+		 * coef_i·(shift·w_N^bitrev(b))^i: the first log_blowup DIF
+		 * stages of the zero-padded size-N transform, done as one
+		 * product per element. Block 0 overwrites the coefficients, so
+		 * it goes last.
+		 */
+		share(n * (nb - 1), rank, t, &lo, &hi);
+		for (size_t x = n + lo; x < n + hi;) {
+			size_t i = x & (n - 1);
+			size_t cnt = n - i < n + hi - x ? n - i : n + hi - x;
+
+			ops->mul(a + x, a + i, job->table + x, cnt);
+			x += cnt;
+		}
+		team_sync(job, t);
+		share(n, rank, t, &lo, &hi);
+		ops->mul(a + lo, a + lo, job->table + lo, hi - lo);
+		team_sync(job, t);
+		if (nb >= t) {
+			for (size_t b = rank; b < nb; b += t)
+				dif_block(&job->kn, a + b * n, log_n);
+			team_sync(job, t);
+		} else {
+			for (size_t b = 0; b < nb; b++)
+				dif_team(job, a + b * n, log_n, rank, t);
+		}
+		break;
+	}
+}
+
+static void run_rank(struct ntt_job *job, unsigned int rank)
+{
+	unsigned int t = job->team;
+	size_t full = job->ncols - job->ncols % t;
+	size_t lo, hi;
+
+	if (job->table) {
+		share((size_t)1 << (job->log_n + job->log_blowup), rank, t,
+		      &lo, &hi);
+		fill_table(job, lo, hi);
+		team_sync(job, t);
+	}
+	for (size_t c = rank; c < full; c += t)
+		run_column(job, c, 0, 1);
+	for (size_t c = full; c < job->ncols; c++)
+		run_column(job, c, rank, t);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct ntt_job *job = w->job;
+
+	pthread_mutex_lock(&job->mu);
+	while (!job->started)
+		pthread_cond_wait(&job->cv, &job->mu);
+	pthread_mutex_unlock(&job->mu);
+	run_rank(job, w->rank);
+	return NULL;
+}
+
+static int run_job(struct ntt_job *job, unsigned int threads)
+{
+	size_t work = job->ncols << (job->log_n + job->log_blowup);
+	struct worker workers[MAX_THREADS];
+	unsigned int created = 0;
+	int rc;
+
+	rc = get_twiddles(job->log_n, job->kn.tw);
+	if (rc)
+		return rc;
+	job->kn.ops = zk_gl_vec_ops_default();
+	if (threads == 0 || work < SMALL_WORK)
+		threads = 1;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (pthread_mutex_init(&job->mu, NULL))
+		return -ENOMEM;
+	if (pthread_cond_init(&job->cv, NULL)) {
+		pthread_mutex_destroy(&job->mu);
+		return -ENOMEM;
+	}
+	job->started = false;
+	job->arrived = 0;
+	job->generation = 0;
+	for (unsigned int r = 1; r < threads; r++) {
+		workers[created].job = job;
+		workers[created].rank = r;
+		if (pthread_create(&workers[created].tid, NULL, worker_main,
+				   &workers[created]))
+			break; /* run on the threads we got */
+		created++;
+	}
+	pthread_mutex_lock(&job->mu);
+	job->team = created + 1;
+	job->started = true;
+	pthread_cond_broadcast(&job->cv);
+	pthread_mutex_unlock(&job->mu);
+
+	run_rank(job, 0);
+	for (unsigned int i = 0; i < created; i++)
+		pthread_join(workers[i].tid, NULL);
+	pthread_cond_destroy(&job->cv);
+	pthread_mutex_destroy(&job->mu);
+	return 0;
+}
+
+static bool columns_ok(zk_gl *const *cols, size_t ncols)
+{
+	if (ncols && !cols)
+		return false;
+	for (size_t c = 0; c < ncols; c++)
+		if (!cols[c])
+			return false;
+	return true;
+}
+
+static bool inputs_ok(const zk_gl *const *cols, size_t ncols)
+{
+	if (ncols && !cols)
+		return false;
+	for (size_t c = 0; c < ncols; c++)
+		if (!cols[c])
+			return false;
+	return true;
+}
+
+/* Allocate the job's power table: 2^log_blowup segments of n. */
+static int alloc_table(struct ntt_job *job)
+{
+	size_t len = (size_t)1 << (job->log_n + job->log_blowup);
+
+	job->table = aligned_alloc(64, len * sizeof(zk_gl) < 64 ?
+					       64 : len * sizeof(zk_gl));
+	return job->table ? 0 : -ENOMEM;
+}
+
+static int transform(zk_gl *const *cols, size_t ncols, unsigned int log_n,
+		     zk_gl shift, unsigned int threads, enum ntt_kind kind)
+{
+	struct ntt_job job = { .kind = kind, .cols = cols, .ncols = ncols,
+			       .log_n = log_n, .scale = 1 };
+	zk_gl inv_n = ZK_GL_P - ((ZK_GL_P - 1) >> log_n); /* n | p - 1 */
+	int rc;
+
+	if (log_n > ZK_NTT_MAX_LOG_N || !columns_ok(cols, ncols) ||
+	    !zk_gl_is_canonical(shift) || shift == 0)
+		return -EINVAL;
+	if (ncols == 0)
+		return 0;
+	if (kind == NTT_INVERSE)
+		job.scale = inv_n;
+	if (shift != 1) {
+		job.table_start = kind == NTT_INVERSE ? inv_n : 1;
+		if (kind == NTT_INVERSE) {
+			if (!zk_gl_inv(shift, &job.ratio[0]))
+				return -EINVAL;
+		} else {
+			job.ratio[0] = shift;
+		}
+		rc = alloc_table(&job);
+		if (rc)
+			return rc;
+	}
+	rc = run_job(&job, threads);
+	free(job.table);
+	return rc;
+}
+
+int zk_ntt_forward(zk_gl *const *cols, size_t ncols, unsigned int log_n,
+		   unsigned int threads)
+{
+	return transform(cols, ncols, log_n, 1, threads, NTT_FORWARD);
+}
+
+int zk_ntt_inverse(zk_gl *const *cols, size_t ncols, unsigned int log_n,
+		   unsigned int threads)
+{
+	return transform(cols, ncols, log_n, 1, threads, NTT_INVERSE);
+}
+
+int zk_ntt_coset_forward(zk_gl *const *cols, size_t ncols, unsigned int log_n,
+			 zk_gl shift, unsigned int threads)
+{
+	return transform(cols, ncols, log_n, shift, threads, NTT_FORWARD);
+}
+
+int zk_ntt_coset_inverse(zk_gl *const *cols, size_t ncols, unsigned int log_n,
+			 zk_gl shift, unsigned int threads)
+{
+	return transform(cols, ncols, log_n, shift, threads, NTT_INVERSE);
+}
+
+int zk_ntt_lde(zk_gl *const *out, const zk_gl *const *in, size_t ncols,
+	       unsigned int log_n, unsigned int log_blowup, zk_gl shift,
+	       unsigned int threads)
+{
+	struct ntt_job job = { .kind = NTT_LDE, .cols = out, .src = in,
+			       .ncols = ncols, .log_n = log_n,
+			       .log_blowup = log_blowup, .scale = 1 };
+	unsigned int log_big = log_n + log_blowup;
+	zk_gl w_big;
+	int rc;
+
+	if (log_n > ZK_NTT_MAX_LOG_N || log_blowup > ZK_NTT_MAX_LOG_BLOWUP ||
+	    log_big > ZK_GL_TWO_ADICITY || !columns_ok(out, ncols) ||
+	    !inputs_ok(in, ncols) ||
+	    !zk_gl_is_canonical(shift) || shift == 0)
+		return -EINVAL;
+	if (ncols == 0)
+		return 0;
+	w_big = zk_gl_root_of_unity(log_big);
+	job.table_start = ZK_GL_P - ((ZK_GL_P - 1) >> log_n); /* 1/n */
+	for (size_t b = 0; b < ((size_t)1 << log_blowup); b++)
+		job.ratio[b] = zk_gl_mul(shift,
+					 zk_gl_pow(w_big, zk_ntt_bitrev(b, log_blowup)));
+	rc = alloc_table(&job);
+	if (rc)
+		return rc;
+	rc = run_job(&job, threads);
+	free(job.table);
+	return rc;
+}

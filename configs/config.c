@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Config loading on libinih (Debian libinih-dev). inih reports the line of
+ * the first error when a handler refuses a key, so every key is checked in
+ * the handler and the message is completed with the line afterwards.
+ * docs/dependencies.md says why inih and not DPDK's rte_cfgfile.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "zkclob/config.h"
+
+/* Per-market values a [market.ID] section starts from. */
+static const struct zk_market_params market_defaults = {
+	.tick = 1,
+	.lot = 1,
+	.min_price = 1,
+	.max_price = 1000000,
+	.max_qty = 1000000,
+	.stp = ZK_STP_CANCEL_NEWEST,
+	.max_orders = 65536,
+	.max_levels = 16384,
+};
+
+static const struct {
+	const char *name;
+	enum zk_stp_mode mode;
+} stp_names[] = {
+	{ "cancel-newest", ZK_STP_CANCEL_NEWEST },
+	{ "cancel-oldest", ZK_STP_CANCEL_OLDEST },
+	{ "cancel-both", ZK_STP_CANCEL_BOTH },
+};
+
+#define MAX_SEEN_KEYS 512
+
+struct load_ctx {
+	struct zk_config *cfg;
+	bool markets_replaced; /* this source named a market: drop inherited ones */
+	char reason[256];      /* first handler error, without the line */
+	/* (section, key) pairs already set by this source: a key given twice
+	 * is almost always an operator's mistake, so it is refused. */
+	size_t n_seen;
+	char seen[MAX_SEEN_KEYS][64];
+};
+
+static int fail(struct load_ctx *ctx, const char *section, const char *key,
+		const char *fmt, ...)
+{
+	int n;
+	va_list ap;
+
+	if (ctx->reason[0] != '\0')
+		return 0; /* keep the first error */
+	n = snprintf(ctx->reason, sizeof(ctx->reason), "[%s] %s: ", section, key);
+	if (n < 0 || (size_t)n >= sizeof(ctx->reason))
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(ctx->reason + n, sizeof(ctx->reason) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static bool parse_u64(const char *v, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long x;
+
+	if (*v < '0' || *v > '9')
+		return false; /* no sign, no blanks, no empty value */
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (errno != 0 || *end != '\0' || x < min || x > max)
+		return false;
+	*out = x;
+	return true;
+}
+
+static bool parse_i64(const char *v, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long x;
+
+	if (!((*v >= '0' && *v <= '9') || (*v == '-' && v[1] >= '0' && v[1] <= '9')))
+		return false;
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || x < min || x > max)
+		return false;
+	*out = x;
+	return true;
+}
+
+/* Parse an unsigned key into a field of any width up to 64 bits. */
+#define SET_U(field, min, max)                                                 \
+	do {                                                                   \
+		uint64_t v_;                                                   \
+		if (!parse_u64(value, (min), (max), &v_))                      \
+			return fail(ctx, section, name,                        \
+				    "'%s' is not an integer in [%" PRIu64      \
+				    ", %" PRIu64 "]",                          \
+				    value, (uint64_t)(min), (uint64_t)(max));  \
+		(field) = v_;                                                  \
+	} while (0)
+
+#define SET_I(field, min, max)                                                 \
+	do {                                                                   \
+		int64_t v_;                                                    \
+		if (!parse_i64(value, (min), (max), &v_))                      \
+			return fail(ctx, section, name,                        \
+				    "'%s' is not an integer in [%" PRId64      \
+				    ", %" PRId64 "]",                          \
+				    value, (int64_t)(min), (int64_t)(max));    \
+		(field) = v_;                                                  \
+	} while (0)
+
+static int set_wire(struct load_ctx *ctx, const char *section,
+		    const char *name, const char *value)
+{
+	struct zk_config_wire *w = &ctx->cfg->wire;
+
+	if (strcmp(name, "udp_port") == 0)
+		SET_U(w->udp_port, 1, 65535);
+	else
+		return fail(ctx, section, name, "unknown key");
+	return 1;
+}
+
+static int set_gen(struct load_ctx *ctx, const char *section, const char *name,
+		   const char *value)
+{
+	struct zk_gen_params *g = &ctx->cfg->gen;
+
+	if (strcmp(name, "seed") == 0)
+		SET_U(g->seed, 0, UINT64_MAX);
+	else if (strcmp(name, "count") == 0)
+		SET_U(g->count, 1, UINT64_C(1) << 40);
+	else if (strcmp(name, "markets") == 0)
+		SET_U(g->markets, 1, ZK_CONFIG_MAX_MARKETS);
+	else if (strcmp(name, "accounts") == 0)
+		SET_U(g->accounts, 2, 1u << 24);
+	else if (strcmp(name, "live_orders") == 0)
+		SET_U(g->live_orders, 1, 1u << 20);
+	else if (strcmp(name, "price_range") == 0)
+		SET_U(g->price_range, 1, 1u << 20);
+	else if (strcmp(name, "msgs_per_packet") == 0)
+		SET_U(g->msgs_per_packet, 1, ZK_GEN_MAX_MSGS_PER_PACKET);
+	else if (strcmp(name, "ref_price") == 0)
+		SET_I(g->ref_price, 1, INT64_C(1) << 53);
+	else if (strcmp(name, "max_lots") == 0)
+		SET_U(g->max_lots, 1, UINT64_C(1) << 32);
+	else if (strcmp(name, "post_only_pm") == 0)
+		SET_U(g->post_only_pm, 0, 1000);
+	else if (strcmp(name, "stale_ref_pm") == 0)
+		SET_U(g->stale_ref_pm, 0, 1000);
+	else if (strcmp(name, "mix_place") == 0)
+		SET_U(g->mix.place, 0, 1000000);
+	else if (strcmp(name, "mix_move") == 0)
+		SET_U(g->mix.move, 0, 1000000);
+	else if (strcmp(name, "mix_reduce") == 0)
+		SET_U(g->mix.reduce, 0, 1000000);
+	else if (strcmp(name, "mix_cancel") == 0)
+		SET_U(g->mix.cancel, 0, 1000000);
+	else if (strcmp(name, "mix_ioc") == 0)
+		SET_U(g->mix.ioc, 0, 1000000);
+	else if (strcmp(name, "mix_fok") == 0)
+		SET_U(g->mix.fok, 0, 1000000);
+	else if (strcmp(name, "mix_market") == 0)
+		SET_U(g->mix.market, 0, 1000000);
+	else if (strcmp(name, "session") == 0) {
+		size_t i, n = strlen(value);
+
+		if (n == 0 || n > ZK_WIRE_SESSION_LEN)
+			return fail(ctx, section, name,
+				    "'%s' must be 1 to %d characters", value,
+				    ZK_WIRE_SESSION_LEN);
+		for (i = 0; i < n; i++)
+			if (value[i] < 0x21 || value[i] > 0x7e)
+				return fail(ctx, section, name,
+					    "'%s' must be printable ASCII without blanks",
+					    value);
+		memset(g->session, 0, sizeof(g->session));
+		memcpy(g->session, value, n);
+	} else
+		return fail(ctx, section, name, "unknown key");
+	return 1;
+}
+
+static struct zk_market_params *market_for(struct load_ctx *ctx,
+					   const char *section,
+					   const char *name)
+{
+	struct zk_config *cfg = ctx->cfg;
+	uint64_t id;
+	size_t i;
+
+	if (!parse_u64(section + strlen("market."), 0, UINT32_MAX, &id)) {
+		fail(ctx, section, name,
+		     "market sections are [market.ID] with ID in [0, %u]",
+		     UINT32_MAX);
+		return NULL;
+	}
+	if (!ctx->markets_replaced) {
+		cfg->n_markets = 0;
+		ctx->markets_replaced = true;
+	}
+	for (i = 0; i < cfg->n_markets; i++)
+		if (cfg->markets[i].market == id)
+			return &cfg->markets[i];
+	if (cfg->n_markets == ZK_CONFIG_MAX_MARKETS) {
+		fail(ctx, section, name, "more than %d markets",
+		     ZK_CONFIG_MAX_MARKETS);
+		return NULL;
+	}
+	cfg->markets[cfg->n_markets] = market_defaults;
+	cfg->markets[cfg->n_markets].market = (uint32_t)id;
+	return &cfg->markets[cfg->n_markets++];
+}
+
+static int set_market(struct load_ctx *ctx, const char *section,
+		      const char *name, const char *value)
+{
+	struct zk_market_params *m = market_for(ctx, section, name);
+	size_t i;
+
+	if (m == NULL)
+		return 0;
+	if (strcmp(name, "tick") == 0)
+		SET_I(m->tick, 1, INT64_C(1) << 40);
+	else if (strcmp(name, "lot") == 0)
+		SET_U(m->lot, 1, UINT64_C(1) << 40);
+	else if (strcmp(name, "min_price") == 0)
+		SET_I(m->min_price, 1, INT64_C(1) << 53);
+	else if (strcmp(name, "max_price") == 0)
+		SET_I(m->max_price, 1, INT64_C(1) << 53);
+	else if (strcmp(name, "max_qty") == 0)
+		SET_U(m->max_qty, 1, UINT64_C(1) << 53);
+	else if (strcmp(name, "max_orders") == 0)
+		SET_U(m->max_orders, 1, 1u << 24);
+	else if (strcmp(name, "max_levels") == 0)
+		SET_U(m->max_levels, 1, 1u << 24);
+	else if (strcmp(name, "stp") == 0) {
+		for (i = 0; i < sizeof(stp_names) / sizeof(stp_names[0]); i++) {
+			if (strcmp(value, stp_names[i].name) == 0) {
+				m->stp = stp_names[i].mode;
+				return 1;
+			}
+		}
+		return fail(ctx, section, name,
+			    "'%s' is not one of cancel-newest, cancel-oldest, cancel-both",
+			    value);
+	} else
+		return fail(ctx, section, name, "unknown key");
+	return 1;
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct load_ctx *ctx = user;
+	char key[64];
+	size_t i;
+
+	if (ctx->reason[0] != '\0')
+		return 0;
+	if (snprintf(key, sizeof(key), "%s\n%s", section, name) >= (int)sizeof(key))
+		return fail(ctx, section, name, "section or key name too long");
+	for (i = 0; i < ctx->n_seen; i++)
+		if (strcmp(ctx->seen[i], key) == 0)
+			return fail(ctx, section, name, "given twice");
+	if (ctx->n_seen == MAX_SEEN_KEYS)
+		return fail(ctx, section, name, "more than %d keys",
+			    MAX_SEEN_KEYS);
+	memcpy(ctx->seen[ctx->n_seen++], key, sizeof(key));
+
+	if (strcmp(section, "wire") == 0)
+		return set_wire(ctx, section, name, value);
+	if (strcmp(section, "gen") == 0)
+		return set_gen(ctx, section, name, value);
+	if (strncmp(section, "market.", strlen("market.")) == 0)
+		return set_market(ctx, section, name, value);
+	if (section[0] == '\0')
+		return fail(ctx, "", name, "key outside any section");
+	return fail(ctx, section, name, "unknown section [%s]", section);
+}
+
+/* Checks that involve more than one key, run once a source is loaded. */
+static int check_whole(const struct zk_config *cfg, const char *name,
+		       char *err, size_t errlen)
+{
+	size_t i;
+	const struct zk_gen_params *g = &cfg->gen;
+
+	if (cfg->n_markets == 0) {
+		snprintf(err, errlen, "%s: no [market.ID] section", name);
+		return -1;
+	}
+	for (i = 0; i < cfg->n_markets; i++) {
+		const struct zk_market_params *m = &cfg->markets[i];
+
+		if (m->min_price > m->max_price) {
+			snprintf(err, errlen,
+				 "%s: [market.%" PRIu32 "] min_price %" PRId64
+				 " > max_price %" PRId64,
+				 name, m->market, m->min_price, m->max_price);
+			return -1;
+		}
+		if (m->max_qty < m->lot) {
+			snprintf(err, errlen,
+				 "%s: [market.%" PRIu32 "] max_qty %" PRIu64
+				 " < lot %" PRIu64 ": no size is valid",
+				 name, m->market, m->max_qty, m->lot);
+			return -1;
+		}
+	}
+	if (g->mix.place + g->mix.move + g->mix.reduce + g->mix.cancel +
+	    g->mix.ioc + g->mix.fok + g->mix.market == 0) {
+		snprintf(err, errlen, "%s: [gen] every mix_* weight is 0", name);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_text(struct zk_config *cfg, const char *name, const char *text,
+		     bool is_base, char *err, size_t errlen)
+{
+	struct load_ctx *ctx;
+	struct zk_config work = *cfg;
+	int line;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	ctx->cfg = &work;
+	ctx->markets_replaced = is_base;
+	if (is_base)
+		work.n_markets = 0;
+	line = ini_parse_string(text, handler, ctx);
+	if (line != 0) {
+		if (line < 0)
+			snprintf(err, errlen, "%s: out of memory while parsing", name);
+		else if (ctx->reason[0] != '\0')
+			snprintf(err, errlen, "%s:%d: %s", name, line, ctx->reason);
+		else
+			snprintf(err, errlen,
+				 "%s:%d: syntax error (expected '[section]' or 'key = value')",
+				 name, line);
+		free(ctx);
+		return -1;
+	}
+	free(ctx);
+	if (check_whole(&work, name, err, errlen) != 0)
+		return -1;
+	*cfg = work;
+	return 0;
+}
+
+int zk_config_load_default(struct zk_config *cfg, char *err, size_t errlen)
+{
+	struct zk_config base;
+
+	memset(&base, 0, sizeof(base));
+	zk_gen_params_default(&base.gen);
+	if (load_text(&base, "<embedded zkclob.conf>", zk_config_default_text,
+		      true, err, errlen) != 0)
+		return -1;
+	*cfg = base;
+	return 0;
+}
+
+int zk_config_load_string(struct zk_config *cfg, const char *name,
+			  const char *text, char *err, size_t errlen)
+{
+	struct zk_config work;
+
+	if (zk_config_load_default(&work, err, errlen) != 0)
+		return -1;
+	if (load_text(&work, name, text, false, err, errlen) != 0)
+		return -1;
+	*cfg = work;
+	return 0;
+}
+
+int zk_config_load_file(struct zk_config *cfg, const char *path, char *err,
+			size_t errlen)
+{
+	FILE *f;
+	char *text;
+	long size;
+	size_t got;
+	int rc;
+
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errlen, "%s: cannot determine size: %s", path,
+			 strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	if (size > (1L << 20)) {
+		snprintf(err, errlen, "%s: larger than 1 MiB; not a config file",
+			 path);
+		fclose(f);
+		return -1;
+	}
+	text = malloc((size_t)size + 1);
+	if (text == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		fclose(f);
+		return -1;
+	}
+	got = fread(text, 1, (size_t)size, f);
+	fclose(f);
+	if (got != (size_t)size) {
+		snprintf(err, errlen, "%s: short read", path);
+		free(text);
+		return -1;
+	}
+	text[got] = '\0';
+	if (memchr(text, '\0', got) != NULL) {
+		snprintf(err, errlen, "%s: contains a NUL byte; not a config file",
+			 path);
+		free(text);
+		return -1;
+	}
+	rc = zk_config_load_string(cfg, path, text, err, errlen);
+	free(text);
+	return rc;
+}
+
+int zk_config_write(const struct zk_config *cfg, FILE *out)
+{
+	const struct zk_gen_params *g = &cfg->gen;
+	size_t i, s;
+
+	fprintf(out, "[wire]\nudp_port = %" PRIu16 "\n", cfg->wire.udp_port);
+	for (i = 0; i < cfg->n_markets; i++) {
+		const struct zk_market_params *m = &cfg->markets[i];
+		const char *stp = "?";
+
+		for (s = 0; s < sizeof(stp_names) / sizeof(stp_names[0]); s++)
+			if (stp_names[s].mode == m->stp)
+				stp = stp_names[s].name;
+		fprintf(out,
+			"\n[market.%" PRIu32 "]\ntick = %" PRId64 "\nlot = %" PRIu64
+			"\nmin_price = %" PRId64 "\nmax_price = %" PRId64
+			"\nmax_qty = %" PRIu64 "\nstp = %s\nmax_orders = %" PRIu32
+			"\nmax_levels = %" PRIu32 "\n",
+			m->market, m->tick, m->lot, m->min_price, m->max_price,
+			m->max_qty, stp, m->max_orders, m->max_levels);
+	}
+	fprintf(out,
+		"\n[gen]\nseed = %" PRIu64 "\ncount = %" PRIu64
+		"\nmarkets = %" PRIu32 "\naccounts = %" PRIu32
+		"\nlive_orders = %" PRIu32 "\nprice_range = %" PRIu32
+		"\nmsgs_per_packet = %" PRIu16 "\nref_price = %" PRId64
+		"\nmax_lots = %" PRIu64 "\npost_only_pm = %" PRIu32
+		"\nstale_ref_pm = %" PRIu32 "\nmix_place = %" PRIu32
+		"\nmix_move = %" PRIu32 "\nmix_reduce = %" PRIu32
+		"\nmix_cancel = %" PRIu32 "\nmix_ioc = %" PRIu32
+		"\nmix_fok = %" PRIu32 "\nmix_market = %" PRIu32
+		"\nsession = %s\n",
+		g->seed, g->count, g->markets, g->accounts, g->live_orders,
+		g->price_range, g->msgs_per_packet, g->ref_price, g->max_lots,
+		g->post_only_pm, g->stale_ref_pm, g->mix.place, g->mix.move,
+		g->mix.reduce, g->mix.cancel, g->mix.ioc, g->mix.fok,
+		g->mix.market, g->session);
+	return ferror(out) ? -1 : 0;
+}
+
+int zk_config_gen_params(const struct zk_config *cfg, struct zk_gen_params *out,
+			 char *err, size_t errlen)
+{
+	const struct zk_market_params *m = &cfg->markets[0];
+	struct zk_gen_params p = cfg->gen;
+	int64_t below, above;
+
+	if (cfg->n_markets == 0) {
+		snprintf(err, errlen, "no market configured");
+		return -1;
+	}
+	if (p.ref_price < m->min_price || p.ref_price > m->max_price ||
+	    p.ref_price % m->tick != 0) {
+		snprintf(err, errlen,
+			 "[gen] ref_price %" PRId64 " is not a tick-aligned price inside [market.%" PRIu32 "]'s band [%" PRId64 ", %" PRId64 "]",
+			 p.ref_price, m->market, m->min_price, m->max_price);
+		return -1;
+	}
+	below = p.ref_price - m->min_price;
+	above = m->max_price - p.ref_price;
+	p.tick = m->tick;
+	p.lot = m->lot;
+	p.price_band = below < above ? below : above;
+	p.addr.dst_port = cfg->wire.udp_port;
+	if (p.max_lots > m->max_qty / m->lot)
+		p.max_lots = m->max_qty / m->lot;
+	if (zk_gen_params_check(&p, err, errlen) != 0)
+		return -1;
+	*out = p;
+	return 0;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zkclob configuration: one INI file holding every tunable.
+ *
+ * Spec
+ *  - The embedded default (configs/zkclob.conf, compiled into the binary) is
+ *    loaded first; an operator's file is laid over it, so a file may hold
+ *    only what it changes. The effective config can be printed back with
+ *    zk_config_write(), which emits a complete file that loads to the same
+ *    values.
+ *  - Every key is known: an unknown section or key, a value that does not
+ *    parse, or a number out of its range fails the load with
+ *    "FILE:LINE: [section] key: reason" in the caller's buffer. The first
+ *    error wins; nothing is half-applied (the caller's struct is untouched
+ *    on failure).
+ *  - Markets are sections named [market.ID] (ID a decimal uint32). A market
+ *    section in an operator's file that names a new ID starts from the
+ *    defaults of the embedded [market.defaults] values, not from zero.
+ */
+#ifndef ZKCLOB_CONFIG_H
+#define ZKCLOB_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "zkclob/engine.h"
+#include "zkclob/gen.h"
+
+#define ZK_CONFIG_MAX_MARKETS 64
+
+struct zk_config_wire {
+	uint16_t udp_port;     /* MoldUDP64 destination port accepted */
+};
+
+struct zk_config {
+	struct zk_config_wire wire;
+	/* The built-in traffic source ([gen]). Its tick, lot and price band
+	 * are not keys: zk_config_gen_params() takes them from the first market
+	 * so the flow respects that market's rules. */
+	struct zk_gen_params gen;
+	size_t n_markets;
+	struct zk_market_params markets[ZK_CONFIG_MAX_MARKETS];
+};
+
+/* Load the embedded default. Returns 0, or -1 with a reason in err. */
+int zk_config_load_default(struct zk_config *cfg, char *err, size_t errlen);
+
+/* Embedded default, then `path` laid over it. Returns 0, or -1 with
+ * "path:line: [section] key: reason" in err. */
+int zk_config_load_file(struct zk_config *cfg, const char *path, char *err,
+			size_t errlen);
+
+/* Same as zk_config_load_file() on an in-memory text; `name` is used in
+ * error messages in place of the file name. */
+int zk_config_load_string(struct zk_config *cfg, const char *name,
+			  const char *text, char *err, size_t errlen);
+
+/* Write the effective configuration as a complete INI file. */
+int zk_config_write(const struct zk_config *cfg, FILE *out);
+
+/* Generator params for the config's markets: [gen] with tick, lot and a
+ * price band that fits inside the first market's band around ref_price.
+ * Returns 0, or -1 with a reason (e.g. ref_price outside the band). */
+int zk_config_gen_params(const struct zk_config *cfg, struct zk_gen_params *out,
+			 char *err, size_t errlen);
+
+/* The embedded default text (configs/zkclob.conf). */
+extern const char zk_config_default_text[];
+
+#endif /* ZKCLOB_CONFIG_H */

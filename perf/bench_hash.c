@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hash and Merkle benchmark. Every figure is printed beside a baseline
+ * measured in the same run: hash rates against SHA-256 one-shot on the same
+ * input, Merkle builds against the same build on one thread, so noise from
+ * a shared machine largely cancels.
+ *
+ *   bench_hash [--quick] [--full]
+ *     --quick  shorter runs, Merkle builds of 2^16 leaves only
+ *     --full   also builds 2^20 leaves with the Poseidon2 hashes
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/sha.h>
+
+#include "bytehash.h"
+#include "merkle.h"
+#include "poseidon2.h"
+
+static double target_s = 0.25;
+static int repeats = 3;
+static volatile uint8_t sink;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t rng_state = 0x452821e638d01377ull;
+
+static uint64_t splitmix64(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* One measured operation; `arg` carries its inputs. */
+typedef void (*op_fn)(void *arg, uint64_t iter);
+
+/* Operations per second: best of `repeats` runs of a calibrated count. */
+static double rate(op_fn op, void *arg)
+{
+	uint64_t n = 16, i;
+	double best = 0, t0, dt;
+	int r;
+
+	for (;;) {
+		t0 = now_s();
+		for (i = 0; i < n; i++)
+			op(arg, i);
+		dt = now_s() - t0;
+		if (dt >= target_s / 4 || n >= (1ull << 40))
+			break;
+		n *= 2;
+	}
+	n = (uint64_t)((double)n * target_s / (dt > 1e-9 ? dt : 1e-9)) + 1;
+	for (r = 0; r < repeats; r++) {
+		t0 = now_s();
+		for (i = 0; i < n; i++)
+			op(arg, i);
+		dt = now_s() - t0;
+		if ((double)n / dt > best)
+			best = (double)n / dt;
+	}
+	return best;
+}
+
+/* ---- permutations ---- */
+
+static void op_perm8(void *arg, uint64_t iter)
+{
+	zk_gl *x = arg;
+
+	x[0] = zk_gl_add(x[0], iter & 1);
+	zk_poseidon2_w8(x);
+}
+
+static void op_perm12(void *arg, uint64_t iter)
+{
+	zk_gl *x = arg;
+
+	x[0] = zk_gl_add(x[0], iter & 1);
+	zk_poseidon2_w12(x);
+}
+
+static void op_sha_oneshot_64(void *arg, uint64_t iter)
+{
+	uint8_t *buf = arg; /* 64 input bytes then 32 output bytes */
+
+	buf[0] ^= (uint8_t)iter;
+	SHA256(buf, 64, buf + 64);
+	sink ^= buf[64];
+}
+
+/* ---- leaf and node hashing ---- */
+
+struct leaf_arg {
+	struct zk_hasher *h;
+	zk_gl row[128];
+	size_t n;
+	uint8_t buf[1 + 128 * 8];
+	struct zk_digest l, r, out;
+};
+
+/* The baseline: encode with the leaf prefix into a buffer, SHA256() it. */
+static void op_leaf_sha_oneshot(void *arg, uint64_t iter)
+{
+	struct leaf_arg *a = arg;
+	size_t i, k;
+
+	a->row[0] = zk_gl_from_u64(a->row[0] + (iter & 1));
+	a->buf[0] = 0;
+	for (i = 0; i < a->n; i++)
+		for (k = 0; k < 8; k++)
+			a->buf[1 + 8 * i + k] = (uint8_t)(a->row[i] >> (8 * k));
+	SHA256(a->buf, 1 + 8 * a->n, a->out.bytes);
+	sink ^= a->out.bytes[0];
+}
+
+static void op_leaf_hasher(void *arg, uint64_t iter)
+{
+	struct leaf_arg *a = arg;
+
+	a->row[0] = zk_gl_from_u64(a->row[0] + (iter & 1));
+	if (zk_hasher_leaf(a->h, a->row, a->n, &a->out) != 0)
+		abort();
+	sink ^= a->out.bytes[0];
+}
+
+static void op_node_sha_oneshot(void *arg, uint64_t iter)
+{
+	struct leaf_arg *a = arg;
+
+	a->buf[0] = 1;
+	a->l.bytes[0] ^= (uint8_t)iter;
+	memcpy(a->buf + 1, a->l.bytes, 32);
+	memcpy(a->buf + 33, a->r.bytes, 32);
+	SHA256(a->buf, 65, a->out.bytes);
+	sink ^= a->out.bytes[0];
+}
+
+static void op_node_hasher(void *arg, uint64_t iter)
+{
+	struct leaf_arg *a = arg;
+
+	/* Keep the digest canonical for the algebraic hashes. */
+	a->l.bytes[0] ^= (uint8_t)(iter & 1);
+	if (zk_hasher_node(a->h, &a->l, &a->r, &a->out) != 0)
+		abort();
+	sink ^= a->out.bytes[0];
+}
+
+static const enum zk_hash_id bench_hashes[] = {
+	ZK_HASH_SHA256, ZK_HASH_BLAKE2S, ZK_HASH_BLAKE2B,
+	ZK_HASH_POSEIDON2, ZK_HASH_POSEIDON2_W12,
+};
+#define N_BENCH_HASHES (sizeof(bench_hashes) / sizeof(bench_hashes[0]))
+
+static void bench_hashes_table(void)
+{
+	static const size_t leaf_sizes[] = {8, 32, 128};
+	struct leaf_arg a;
+	size_t s, hi, i;
+	zk_gl e[4];
+
+	memset(&a, 0, sizeof(a));
+	for (i = 0; i < 128; i++)
+		a.row[i] = zk_gl_from_u64(splitmix64());
+	for (i = 0; i < 4; i++)
+		e[i] = zk_gl_from_u64(splitmix64());
+	zk_digest_from_gl(&a.l, e);
+	for (i = 0; i < 4; i++)
+		e[i] = zk_gl_from_u64(splitmix64());
+	zk_digest_from_gl(&a.r, e);
+
+	printf("\n== hashes/s per workload; ratio = rate / SHA-256 one-shot (SHA256()) on the same input\n");
+	printf("%-18s %-22s %14s %8s\n", "workload", "hash", "hashes/s", "ratio");
+	for (s = 0; s <= 3; s++) {
+		char name[32];
+		double base;
+
+		if (s < 3) {
+			a.n = leaf_sizes[s];
+			snprintf(name, sizeof(name), "leaf k=%zu", a.n);
+			base = rate(op_leaf_sha_oneshot, &a);
+		} else {
+			snprintf(name, sizeof(name), "node 32+32 B");
+			base = rate(op_node_sha_oneshot, &a);
+		}
+		printf("%-18s %-22s %14.0f %8.2f\n", name, "sha-256 one-shot", base, 1.0);
+		for (hi = 0; hi < N_BENCH_HASHES; hi++) {
+			double r;
+
+			a.h = zk_hasher_new(bench_hashes[hi]);
+			if (a.h == NULL)
+				abort();
+			r = rate(s < 3 ? op_leaf_hasher : op_node_hasher, &a);
+			printf("%-18s %-22s %14.0f %8.2f\n", name,
+			       zk_hash_name(bench_hashes[hi]), r, r / base);
+			zk_hasher_free(a.h);
+		}
+	}
+}
+
+/* ---- Merkle builds ---- */
+
+static double time_build(enum zk_hash_id id, const zk_gl *lde, size_t n_cols,
+			 uint64_t n, unsigned threads, struct zk_digest *root)
+{
+	double best = 1e30;
+	int r;
+
+	for (r = 0; r < repeats; r++) {
+		struct zk_merkle_tree t;
+		double t0 = now_s(), dt;
+
+		if (zk_merkle_build_lde(&t, id, lde, n_cols, n, threads) != 0) {
+			fprintf(stderr, "merkle build failed\n");
+			exit(1);
+		}
+		dt = now_s() - t0;
+		if (dt < best)
+			best = dt;
+		*root = *zk_merkle_root(&t);
+		zk_merkle_free(&t);
+	}
+	return best;
+}
+
+static void bench_merkle(int quick, int full)
+{
+	static const unsigned logs[] = {16, 20};
+	const size_t n_cols = 8;
+	size_t li, hi;
+
+	printf("\n== Merkle build, 8 columns; ratio = 1-thread time / this time (speed-up)\n");
+	printf("%-8s %-18s %8s %12s %14s %8s\n", "leaves", "hash", "threads",
+	       "seconds", "leaves/s", "ratio");
+	for (li = 0; li < 2; li++) {
+		uint64_t n = 1ull << logs[li], i;
+		zk_gl *lde;
+
+		if (quick && logs[li] > 16)
+			break;
+		lde = malloc(n_cols * n * sizeof(zk_gl));
+		if (lde == NULL) {
+			fprintf(stderr, "out of memory\n");
+			exit(1);
+		}
+		for (i = 0; i < n_cols * n; i++)
+			lde[i] = zk_gl_from_u64(splitmix64());
+		for (hi = 0; hi < N_BENCH_HASHES; hi++) {
+			enum zk_hash_id id = bench_hashes[hi];
+			struct zk_digest r1, r2;
+			double t1, t2;
+
+			if (zk_hash_is_algebraic(id) && logs[li] > 16 && !full)
+				continue;
+			t1 = time_build(id, lde, n_cols, n, 1, &r1);
+			t2 = time_build(id, lde, n_cols, n, 2, &r2);
+			if (memcmp(&r1, &r2, sizeof(r1)) != 0) {
+				fprintf(stderr, "root depends on the thread count\n");
+				exit(1);
+			}
+			printf("2^%-6u %-18s %8u %12.4f %14.0f %8.2f\n", logs[li],
+			       zk_hash_name(id), 1u, t1, (double)n / t1, 1.0);
+			printf("2^%-6u %-18s %8u %12.4f %14.0f %8.2f\n", logs[li],
+			       zk_hash_name(id), 2u, t2, (double)n / t2, t1 / t2);
+		}
+		free(lde);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int quick = 0, full = 0, i;
+	uint8_t shabuf[96] = {0};
+	zk_gl x8[8] = {0}, x12[12] = {0};
+	double base, r8, r12;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0) {
+			quick = 1;
+		} else if (strcmp(argv[i], "--full") == 0) {
+			full = 1;
+		} else {
+			fprintf(stderr, "usage: %s [--quick] [--full]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (quick) {
+		target_s = 0.05;
+		repeats = 2;
+	}
+
+	printf("== Poseidon2 permutations/s; ratio = rate / SHA-256 one-shot of 64 bytes\n");
+	base = rate(op_sha_oneshot_64, shabuf);
+	r8 = rate(op_perm8, x8);
+	r12 = rate(op_perm12, x12);
+	printf("%-26s %14.0f %8.2f\n", "sha-256 one-shot 64 B", base, 1.0);
+	printf("%-26s %14.0f %8.2f\n", "poseidon2 width 8", r8, r8 / base);
+	printf("%-26s %14.0f %8.2f\n", "poseidon2 width 12", r12, r12 / base);
+
+	bench_hashes_table();
+	bench_merkle(quick, full);
+	return 0;
+}

@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Goldilocks base field, its array kernels on every SIMD path this CPU has,
+ * and the quadratic extension, checked against a plain 128-bit `% p`
+ * reference and against the algebraic laws.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "ext2.h"
+#include "field.h"
+
+typedef unsigned __int128 u128;
+
+static const uint64_t P = ZK_GL_P;
+
+static uint64_t ref_add(uint64_t a, uint64_t b)
+{
+	return (uint64_t)(((u128)a + b) % P);
+}
+
+static uint64_t ref_sub(uint64_t a, uint64_t b)
+{
+	return (uint64_t)(((u128)a + P - b) % P);
+}
+
+static uint64_t ref_mul(uint64_t a, uint64_t b)
+{
+	return (uint64_t)(((u128)a * b) % P);
+}
+
+static uint64_t rng_state = 0x243F6A8885A308D3ull;
+
+/* splitmix64: deterministic, so a failure reproduces */
+static uint64_t rnd64(void)
+{
+	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static zk_gl rnd_gl(void)
+{
+	uint64_t x;
+
+	do
+		x = rnd64();
+	while (x >= P);
+	return x;
+}
+
+/* Values where carries, borrows and the reduction's branches turn over. */
+static const zk_gl edge[] = {
+	0, 1, 2, 3, 7,
+	0xFFFFFFFFull,          /* 2^32 - 1 = 2^64 mod p */
+	0x100000000ull,         /* 2^32 */
+	0x100000001ull,
+	0x7FFFFFFFFFFFFFFFull,
+	0x8000000000000000ull,  /* 2^63 */
+	0x8000000000000001ull,
+	0xFFFFFFFE00000000ull,
+	0xFFFFFFFE00000001ull,  /* p - 2^32 */
+	0xFFFFFFFEFFFFFFFFull,  /* p - 2 */
+	0xFFFFFFFF00000000ull,  /* p - 1 */
+	0xFFFFFFFEFFFFFFFEull,  /* p - 3 */
+};
+
+#define N_EDGE (sizeof(edge) / sizeof(edge[0]))
+#define N_RANDOM 20000
+
+static void test_reference_edges(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_EDGE; i++) {
+		zk_gl a = edge[i];
+
+		assert_true(zk_gl_is_canonical(a));
+		assert_int_equal(zk_gl_neg(a), ref_sub(0, a));
+		assert_int_equal(zk_gl_sqr(a), ref_mul(a, a));
+		for (size_t j = 0; j < N_EDGE; j++) {
+			zk_gl b = edge[j];
+
+			assert_int_equal(zk_gl_add(a, b), ref_add(a, b));
+			assert_int_equal(zk_gl_sub(a, b), ref_sub(a, b));
+			assert_int_equal(zk_gl_mul(a, b), ref_mul(a, b));
+		}
+	}
+}
+
+static void test_reference_random(void **state)
+{
+	(void)state;
+	for (int i = 0; i < N_RANDOM; i++) {
+		zk_gl a = rnd_gl(), b = rnd_gl();
+		u128 wide = ((u128)rnd64() << 64) | rnd64();
+		uint64_t raw = rnd64();
+
+		assert_int_equal(zk_gl_add(a, b), ref_add(a, b));
+		assert_int_equal(zk_gl_sub(a, b), ref_sub(a, b));
+		assert_int_equal(zk_gl_mul(a, b), ref_mul(a, b));
+		assert_int_equal(zk_gl_neg(a), ref_sub(0, a));
+		assert_int_equal(zk_gl_reduce128(wide), (uint64_t)(wide % P));
+		assert_int_equal(zk_gl_from_u64(raw), raw % P);
+	}
+	assert_int_equal(zk_gl_reduce128(~(u128)0), (uint64_t)(~(u128)0 % P));
+	assert_int_equal(zk_gl_reduce128((u128)(P - 1) * (P - 1)), 1);
+	assert_int_equal(zk_gl_from_u64(UINT64_MAX), UINT64_MAX - P);
+	assert_int_equal(zk_gl_from_u64(P), 0);
+}
+
+static void test_laws(void **state)
+{
+	(void)state;
+	for (int i = 0; i < N_RANDOM; i++) {
+		zk_gl a = i < (int)N_EDGE ? edge[i] : rnd_gl();
+		zk_gl b = rnd_gl(), c = edge[(size_t)i % N_EDGE];
+
+		assert_int_equal(zk_gl_add(a, b), zk_gl_add(b, a));
+		assert_int_equal(zk_gl_mul(a, b), zk_gl_mul(b, a));
+		assert_int_equal(zk_gl_add(zk_gl_add(a, b), c),
+				 zk_gl_add(a, zk_gl_add(b, c)));
+		assert_int_equal(zk_gl_mul(zk_gl_mul(a, b), c),
+				 zk_gl_mul(a, zk_gl_mul(b, c)));
+		assert_int_equal(zk_gl_mul(a, zk_gl_add(b, c)),
+				 zk_gl_add(zk_gl_mul(a, b), zk_gl_mul(a, c)));
+		assert_int_equal(zk_gl_add(a, 0), a);
+		assert_int_equal(zk_gl_mul(a, 1), a);
+		assert_int_equal(zk_gl_mul(a, 0), 0);
+		assert_int_equal(zk_gl_add(a, zk_gl_neg(a)), 0);
+		assert_int_equal(zk_gl_sub(a, b), zk_gl_add(a, zk_gl_neg(b)));
+		assert_int_equal(zk_gl_sub(zk_gl_add(a, b), b), a);
+	}
+}
+
+static void test_inverse(void **state)
+{
+	zk_gl out = 12345;
+
+	(void)state;
+	assert_false(zk_gl_inv(0, &out));
+	assert_int_equal(out, 12345); /* untouched on failure */
+	for (int i = 0; i < N_RANDOM / 4; i++) {
+		zk_gl a = i < (int)N_EDGE ? edge[i] : rnd_gl();
+		zk_gl inv;
+
+		if (a == 0)
+			continue;
+		assert_true(zk_gl_inv(a, &inv));
+		assert_true(zk_gl_is_canonical(inv));
+		assert_int_equal(ref_mul(a, inv), 1);
+		assert_int_equal(inv, zk_gl_pow(a, P - 2));
+	}
+}
+
+static void test_batch_inverse(void **state)
+{
+	enum { N = 257 };
+	zk_gl in[N] = { 0 }, out[N];
+
+	(void)state;
+	assert_int_equal(zk_gl_batch_inv(out, in, 0), 0);
+	for (int round = 0; round < 6; round++) {
+		size_t zeros = 0;
+
+		for (size_t i = 0; i < N; i++) {
+			in[i] = i < N_EDGE ? edge[(i + (size_t)round) % N_EDGE]
+					   : rnd_gl();
+			if (round == 1 && i % 3 == 0)
+				in[i] = 0;
+			if (round == 2)
+				in[i] = 0;
+			if (round == 3 && (i == 0 || i == N - 1))
+				in[i] = 0;
+			zeros += in[i] == 0;
+		}
+		assert_int_equal(zk_gl_batch_inv(out, in, N), zeros);
+		for (size_t i = 0; i < N; i++) {
+			zk_gl single;
+
+			if (in[i] == 0) {
+				assert_int_equal(out[i], 0);
+				continue;
+			}
+			assert_true(zk_gl_inv(in[i], &single));
+			assert_int_equal(out[i], single);
+		}
+	}
+	in[0] = 0;
+	assert_int_equal(zk_gl_batch_inv(out, in, 1), 1);
+	assert_int_equal(out[0], 0);
+	in[0] = 2;
+	assert_int_equal(zk_gl_batch_inv(out, in, 1), 0);
+	assert_int_equal(ref_mul(out[0], 2), 1);
+}
+
+static void test_pow(void **state)
+{
+	(void)state;
+	assert_int_equal(zk_gl_pow(0, 0), 1);
+	assert_int_equal(zk_gl_pow(0, 5), 0);
+	for (int i = 0; i < 200; i++) {
+		zk_gl a = rnd_gl(), acc = 1;
+
+		for (uint64_t e = 0; e < 70; e++) {
+			assert_int_equal(zk_gl_pow(a, e), acc);
+			acc = ref_mul(acc, a);
+		}
+		if (a)
+			assert_int_equal(zk_gl_pow(a, P - 1), 1); /* Fermat */
+	}
+}
+
+static void test_constants(void **state)
+{
+	static const uint64_t odd_primes[] = { 3, 5, 17, 257, 65537 };
+	zk_gl g = ZK_GL_TWO_ADIC_GENERATOR;
+	uint64_t odd = 1;
+
+	(void)state;
+	/* p - 1 = 2^32 · 3·5·17·257·65537 */
+	for (size_t i = 0; i < 5; i++)
+		odd *= odd_primes[i];
+	assert_int_equal((uint64_t)1 << 32, (P - 1) / odd);
+	assert_int_equal((P - 1) % odd, 0);
+
+	/* 7 generates F_p^*: 7^((p-1)/q) != 1 for every prime q | p-1 */
+	assert_int_not_equal(zk_gl_pow(ZK_GL_MULTIPLICATIVE_GENERATOR, (P - 1) / 2), 1);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_not_equal(zk_gl_pow(ZK_GL_MULTIPLICATIVE_GENERATOR,
+					       (P - 1) / odd_primes[i]), 1);
+
+	/* the two-adic generator: order exactly 2^32 */
+	assert_int_equal(g, zk_gl_pow(ZK_GL_MULTIPLICATIVE_GENERATOR, odd));
+	assert_int_equal(zk_gl_pow(g, (uint64_t)1 << 32), 1);
+	assert_int_not_equal(zk_gl_pow(g, (uint64_t)1 << 31), 1);
+	assert_int_equal(zk_gl_pow(g, (uint64_t)1 << 31), P - 1);
+
+	for (unsigned int k = 0; k <= ZK_GL_TWO_ADICITY; k++) {
+		zk_gl w = zk_gl_root_of_unity(k);
+
+		assert_int_equal(zk_gl_pow(w, (uint64_t)1 << k), 1);
+		if (k > 0)
+			assert_int_equal(zk_gl_pow(w, (uint64_t)1 << (k - 1)), P - 1);
+	}
+	assert_int_equal(zk_gl_root_of_unity(1), P - 1);
+	assert_int_equal(zk_gl_root_of_unity(ZK_GL_TWO_ADICITY + 1), 0);
+}
+
+/* Every kernel of one SIMD path against the scalar inline functions. */
+static void check_vec_path(enum zk_gl_simd kind)
+{
+	enum { MAXN = 77 };
+	const struct zk_gl_vec_ops *ops = zk_gl_vec_ops_for(kind);
+	zk_gl a[MAXN], b[MAXN], w[MAXN], out[MAXN], x[MAXN], y[MAXN];
+
+	if (!ops) {
+		print_message("SIMD path %d not supported by this CPU\n", kind);
+		skip();
+	}
+	assert_int_equal(ops->kind, kind);
+	for (size_t n = 0; n <= MAXN; n++) {
+		zk_gl s = n < N_EDGE ? edge[n] : rnd_gl();
+
+		for (size_t i = 0; i < n; i++) {
+			a[i] = (i + n) % 3 ? rnd_gl() : edge[(i + n) % N_EDGE];
+			b[i] = i % 2 ? rnd_gl() : edge[(i * 7 + n) % N_EDGE];
+			w[i] = rnd_gl();
+		}
+		ops->add(out, a, b, n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(out[i], ref_add(a[i], b[i]));
+		ops->sub(out, a, b, n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(out[i], ref_sub(a[i], b[i]));
+		ops->mul(out, a, b, n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(out[i], ref_mul(a[i], b[i]));
+		ops->mul_scalar(out, a, s, n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(out[i], ref_mul(a[i], s));
+
+		for (size_t i = 0; i < n; i++) {
+			x[i] = a[i];
+			y[i] = b[i];
+		}
+		ops->dif_butterfly(x, y, w, n);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(x[i], ref_add(a[i], b[i]));
+			assert_int_equal(y[i], ref_mul(ref_sub(a[i], b[i]), w[i]));
+		}
+		for (size_t i = 0; i < n; i++) {
+			x[i] = a[i];
+			y[i] = b[i];
+		}
+		ops->dit_butterfly(x, y, w, n);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(x[i], ref_add(a[i], ref_mul(b[i], w[i])));
+			assert_int_equal(y[i], ref_sub(a[i], ref_mul(b[i], w[i])));
+		}
+
+		/* in place: out aliases an input */
+		for (size_t i = 0; i < n; i++)
+			x[i] = a[i];
+		ops->mul(x, x, b, n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(x[i], ref_mul(a[i], b[i]));
+	}
+}
+
+static void test_vec_portable(void **state)
+{
+	(void)state;
+	check_vec_path(ZK_GL_SIMD_PORTABLE);
+}
+
+static void test_vec_avx2(void **state)
+{
+	(void)state;
+	check_vec_path(ZK_GL_SIMD_AVX2);
+}
+
+static void test_vec_avx512(void **state)
+{
+	(void)state;
+	check_vec_path(ZK_GL_SIMD_AVX512);
+}
+
+static void test_vec_default(void **state)
+{
+	enum { N = 100 };
+	const struct zk_gl_vec_ops *ops = zk_gl_vec_ops_default();
+	zk_gl a[N], b[N], out[N];
+
+	(void)state;
+	assert_non_null(ops);
+	assert_ptr_equal(ops, zk_gl_vec_ops_for(ops->kind));
+	print_message("default array path: %s\n", ops->name);
+	for (size_t i = 0; i < N; i++) {
+		a[i] = rnd_gl();
+		b[i] = rnd_gl();
+	}
+	zk_gl_vec_add(out, a, b, N);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(out[i], ref_add(a[i], b[i]));
+	zk_gl_vec_sub(out, a, b, N);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(out[i], ref_sub(a[i], b[i]));
+	zk_gl_vec_mul(out, a, b, N);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(out[i], ref_mul(a[i], b[i]));
+	zk_gl_vec_mul_scalar(out, a, b[0], N);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(out[i], ref_mul(a[i], b[0]));
+}
+
+/* ---- F_p2 ---- */
+
+static zk_gl2 rnd_gl2(void)
+{
+	return zk_gl2_make(rnd_gl(), rnd_gl());
+}
+
+static void test_ext2_nonresidue(void **state)
+{
+	zk_gl2 x = zk_gl2_make(0, 1);
+
+	(void)state;
+	/* Euler's criterion: 7^((p-1)/2) = -1, so X^2 - 7 has no root */
+	assert_int_equal(zk_gl_pow(ZK_GL2_NONRESIDUE, (P - 1) / 2), P - 1);
+	assert_true(zk_gl2_eq(zk_gl2_mul(x, x), zk_gl2_from_base(7)));
+	assert_true(zk_gl2_eq(zk_gl2_sqr(x), zk_gl2_from_base(7)));
+	for (size_t i = 0; i < N_EDGE; i++)
+		assert_int_equal(zk_gl2_mul_nonresidue(edge[i]), ref_mul(edge[i], 7));
+}
+
+static void test_ext2_laws(void **state)
+{
+	(void)state;
+	for (int i = 0; i < N_RANDOM / 4; i++) {
+		zk_gl2 a = rnd_gl2(), b = rnd_gl2(), c = rnd_gl2();
+		zk_gl2 ab = zk_gl2_mul(a, b);
+
+		if (i < (int)N_EDGE) {
+			a.c0 = edge[i];
+			b.c1 = edge[N_EDGE - 1 - (size_t)i];
+			ab = zk_gl2_mul(a, b);
+		}
+		/* schoolbook reference */
+		assert_int_equal(ab.c0, ref_add(ref_mul(a.c0, b.c0),
+						ref_mul(7, ref_mul(a.c1, b.c1))));
+		assert_int_equal(ab.c1, ref_add(ref_mul(a.c0, b.c1),
+						ref_mul(a.c1, b.c0)));
+		assert_true(zk_gl2_eq(ab, zk_gl2_mul(b, a)));
+		assert_true(zk_gl2_eq(zk_gl2_mul(ab, c),
+				      zk_gl2_mul(a, zk_gl2_mul(b, c))));
+		assert_true(zk_gl2_eq(zk_gl2_mul(a, zk_gl2_add(b, c)),
+				      zk_gl2_add(ab, zk_gl2_mul(a, c))));
+		assert_true(zk_gl2_eq(zk_gl2_add(zk_gl2_add(a, b), c),
+				      zk_gl2_add(a, zk_gl2_add(b, c))));
+		assert_true(zk_gl2_eq(zk_gl2_sqr(a), zk_gl2_mul(a, a)));
+		assert_true(zk_gl2_eq(zk_gl2_sub(zk_gl2_add(a, b), b), a));
+		assert_true(zk_gl2_is_zero(zk_gl2_add(a, zk_gl2_neg(a))));
+		assert_true(zk_gl2_eq(zk_gl2_mul(a, zk_gl2_one()), a));
+		assert_true(zk_gl2_is_zero(zk_gl2_mul(a, zk_gl2_zero())));
+		assert_true(zk_gl2_eq(zk_gl2_mul_base(a, c.c0),
+				      zk_gl2_mul(a, zk_gl2_from_base(c.c0))));
+	}
+	/* the embedding is a ring homomorphism */
+	for (size_t i = 0; i < N_EDGE; i++) {
+		for (size_t j = 0; j < N_EDGE; j++) {
+			zk_gl2 a = zk_gl2_from_base(edge[i]);
+			zk_gl2 b = zk_gl2_from_base(edge[j]);
+
+			assert_true(zk_gl2_eq(zk_gl2_mul(a, b),
+					      zk_gl2_from_base(ref_mul(edge[i], edge[j]))));
+			assert_true(zk_gl2_eq(zk_gl2_add(a, b),
+					      zk_gl2_from_base(ref_add(edge[i], edge[j]))));
+		}
+	}
+}
+
+static void test_ext2_inverse_pow(void **state)
+{
+	zk_gl2 out = zk_gl2_make(5, 6);
+
+	(void)state;
+	assert_false(zk_gl2_inv(zk_gl2_zero(), &out));
+	assert_true(zk_gl2_eq(out, zk_gl2_make(5, 6)));
+	for (int i = 0; i < 300; i++) {
+		zk_gl2 a = rnd_gl2(), inv;
+
+		if (i == 0)
+			a = zk_gl2_make(0, 1);
+		if (i == 1)
+			a = zk_gl2_make(P - 1, P - 1);
+		assert_true(zk_gl2_inv(a, &inv));
+		assert_true(zk_gl2_eq(zk_gl2_mul(a, inv), zk_gl2_one()));
+		/* a^p is the Frobenius image; a^(p+1) is the norm, in F_p */
+		assert_true(zk_gl2_eq(zk_gl2_pow(a, P), zk_gl2_frobenius(a)));
+		assert_true(zk_gl2_eq(zk_gl2_pow(a, P + 1),
+				      zk_gl2_from_base(zk_gl2_norm(a))));
+		/* |F_p2^*| = p^2 - 1 = (p+1)(p-1) */
+		assert_true(zk_gl2_eq(zk_gl2_pow(zk_gl2_pow(a, P + 1), P - 1),
+				      zk_gl2_one()));
+		assert_true(zk_gl2_eq(zk_gl2_pow(a, 3),
+				      zk_gl2_mul(a, zk_gl2_sqr(a))));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reference_edges),
+		cmocka_unit_test(test_reference_random),
+		cmocka_unit_test(test_laws),
+		cmocka_unit_test(test_inverse),
+		cmocka_unit_test(test_batch_inverse),
+		cmocka_unit_test(test_pow),
+		cmocka_unit_test(test_constants),
+		cmocka_unit_test(test_vec_portable),
+		cmocka_unit_test(test_vec_avx2),
+		cmocka_unit_test(test_vec_avx512),
+		cmocka_unit_test(test_vec_default),
+		cmocka_unit_test(test_ext2_nonresidue),
+		cmocka_unit_test(test_ext2_laws),
+		cmocka_unit_test(test_ext2_inverse_pow),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * NTT, coset NTT and LDE against direct O(n^2) evaluation, round trips,
+ * the bit-reversed output order, thread-count independence and the
+ * argument checks.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "field.h"
+#include "ntt.h"
+
+static uint64_t rng_state = 0x0123456789ABCDEFull;
+
+static uint64_t rnd64(void)
+{
+	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static zk_gl rnd_gl(void)
+{
+	uint64_t x;
+
+	do
+		x = rnd64();
+	while (x >= ZK_GL_P);
+	return x;
+}
+
+static zk_gl *alloc_col(size_t n)
+{
+	zk_gl *c = malloc((n ? n : 1) * sizeof(*c));
+
+	assert_non_null(c);
+	return c;
+}
+
+static zk_gl *random_col(size_t n)
+{
+	zk_gl *c = alloc_col(n);
+
+	for (size_t i = 0; i < n; i++)
+		c[i] = rnd_gl();
+	return c;
+}
+
+/* Horner: f(x) for coefficients c[0..n) */
+static zk_gl horner(const zk_gl *c, size_t n, zk_gl x)
+{
+	zk_gl acc = 0;
+
+	for (size_t i = n; i-- > 0;)
+		acc = zk_gl_add(zk_gl_mul(acc, x), c[i]);
+	return acc;
+}
+
+static void test_bitrev(void **state)
+{
+	zk_gl col[16];
+
+	(void)state;
+	assert_int_equal(zk_ntt_bitrev(0, 0), 0);
+	assert_int_equal(zk_ntt_bitrev(1, 1), 1);
+	assert_int_equal(zk_ntt_bitrev(1, 4), 8);
+	assert_int_equal(zk_ntt_bitrev(6, 4), 6);
+	assert_int_equal(zk_ntt_bitrev(3, 5), 24);
+	assert_int_equal(zk_ntt_bitrev(1, 24), (size_t)1 << 23);
+	for (unsigned int log_n = 0; log_n <= 12; log_n++)
+		for (size_t i = 0; i < ((size_t)1 << log_n); i++)
+			assert_int_equal(zk_ntt_bitrev(zk_ntt_bitrev(i, log_n), log_n), i);
+	for (size_t i = 0; i < 16; i++)
+		col[i] = i;
+	zk_ntt_bitrev_permute(col, 4);
+	for (size_t i = 0; i < 16; i++)
+		assert_int_equal(col[i], zk_ntt_bitrev(i, 4));
+}
+
+/* forward = naive DFT read in bit-reversed order; inverse undoes it */
+static void test_against_naive_dft(void **state)
+{
+	(void)state;
+	for (unsigned int log_n = 0; log_n <= 10; log_n++) {
+		size_t n = (size_t)1 << log_n;
+		zk_gl w = zk_gl_root_of_unity(log_n);
+		zk_gl *coef = random_col(n);
+		zk_gl *a = alloc_col(n);
+		zk_gl *cols[1] = { a };
+
+		memcpy(a, coef, n * sizeof(*a));
+		assert_int_equal(zk_ntt_forward(cols, 1, log_n, 1), 0);
+		for (size_t i = 0; i < n; i++) {
+			zk_gl x = zk_gl_pow(w, zk_ntt_bitrev(i, log_n));
+
+			assert_int_equal(a[i], horner(coef, n, x));
+		}
+		assert_int_equal(zk_ntt_inverse(cols, 1, log_n, 1), 0);
+		assert_memory_equal(a, coef, n * sizeof(*a));
+		free(coef);
+		free(a);
+	}
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	for (unsigned int log_n = 0; log_n <= 16; log_n++) {
+		size_t n = (size_t)1 << log_n;
+		zk_gl *orig[2] = { random_col(n), random_col(n) };
+		zk_gl *cols[2] = { alloc_col(n), alloc_col(n) };
+
+		for (int c = 0; c < 2; c++)
+			memcpy(cols[c], orig[c], n * sizeof(zk_gl));
+		assert_int_equal(zk_ntt_forward(cols, 2, log_n, 1), 0);
+		if (n > 1)
+			assert_memory_not_equal(cols[0], orig[0], n * sizeof(zk_gl));
+		assert_int_equal(zk_ntt_inverse(cols, 2, log_n, 1), 0);
+		for (int c = 0; c < 2; c++) {
+			assert_memory_equal(cols[c], orig[c], n * sizeof(zk_gl));
+			free(cols[c]);
+			free(orig[c]);
+		}
+	}
+}
+
+static void test_coset(void **state)
+{
+	(void)state;
+	for (unsigned int log_n = 0; log_n <= 11; log_n += 1) {
+		size_t n = (size_t)1 << log_n;
+		zk_gl shift = log_n % 2 ? ZK_GL_MULTIPLICATIVE_GENERATOR : rnd_gl();
+		zk_gl w = zk_gl_root_of_unity(log_n);
+		zk_gl *coef = random_col(n);
+		zk_gl *a = alloc_col(n);
+		zk_gl *cols[1] = { a };
+		size_t step = n > 64 ? n / 61 : 1;
+
+		memcpy(a, coef, n * sizeof(*a));
+		assert_int_equal(zk_ntt_coset_forward(cols, 1, log_n, shift, 1), 0);
+		for (size_t i = 0; i < n; i += step) {
+			zk_gl x = zk_gl_mul(shift, zk_gl_pow(w, zk_ntt_bitrev(i, log_n)));
+
+			assert_int_equal(a[i], horner(coef, n, x));
+		}
+		assert_int_equal(zk_ntt_coset_inverse(cols, 1, log_n, shift, 1), 0);
+		assert_memory_equal(a, coef, n * sizeof(*a));
+		free(coef);
+		free(a);
+	}
+}
+
+/* LDE output = the trace's interpolant evaluated on shift·H_N */
+static void check_lde(unsigned int log_n, unsigned int log_blowup, zk_gl shift)
+{
+	size_t n = (size_t)1 << log_n;
+	size_t big = n << log_blowup;
+	unsigned int log_big = log_n + log_blowup;
+	zk_gl w_n = zk_gl_root_of_unity(log_n);
+	zk_gl w_big = zk_gl_root_of_unity(log_big);
+	zk_gl *coef = random_col(n);
+	zk_gl *trace = alloc_col(n);
+	zk_gl *out = alloc_col(big);
+	zk_gl *outs[1] = { out };
+	const zk_gl *ins[1] = { trace };
+	size_t step = big > 128 ? big / 127 : 1;
+	zk_gl x = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		trace[i] = horner(coef, n, x);
+		x = zk_gl_mul(x, w_n);
+	}
+	assert_int_equal(zk_ntt_lde(outs, ins, 1, log_n, log_blowup, shift, 1), 0);
+	for (size_t i = 0; i < big; i += step) {
+		zk_gl pt = zk_gl_mul(shift, zk_gl_pow(w_big, zk_ntt_bitrev(i, log_big)));
+
+		assert_int_equal(out[i], horner(coef, n, pt));
+	}
+	/* x and -x side by side, as FRI folding expects */
+	for (size_t i = 0; i + 1 < big && log_big > 0; i += 2 * step) {
+		zk_gl pt = zk_gl_mul(shift, zk_gl_pow(w_big, zk_ntt_bitrev(i, log_big)));
+
+		assert_int_equal(out[i + 1], horner(coef, n, zk_gl_neg(pt)));
+	}
+	free(coef);
+	free(trace);
+	free(out);
+}
+
+static void test_lde(void **state)
+{
+	(void)state;
+	check_lde(0, 0, ZK_GL_MULTIPLICATIVE_GENERATOR);
+	check_lde(0, 3, ZK_GL_MULTIPLICATIVE_GENERATOR);
+	check_lde(1, 1, ZK_GL_MULTIPLICATIVE_GENERATOR);
+	check_lde(3, 2, 1);
+	check_lde(5, 0, ZK_GL_MULTIPLICATIVE_GENERATOR);
+	for (unsigned int lb = 1; lb <= 3; lb++)
+		check_lde(8, lb, ZK_GL_MULTIPLICATIVE_GENERATOR);
+	check_lde(6, ZK_NTT_MAX_LOG_BLOWUP, rnd_gl() | 1);
+	check_lde(11, 2, ZK_GL_MULTIPLICATIVE_GENERATOR);
+}
+
+/* The LDE of a low-degree trace restricted to H_n gives the trace back. */
+static void test_lde_consistency(void **state)
+{
+	enum { LOG_N = 12, LOG_B = 2 };
+	size_t n = (size_t)1 << LOG_N, big = n << LOG_B;
+	zk_gl *trace = random_col(n);
+	zk_gl *ext = alloc_col(big);
+	zk_gl *outs[1] = { ext };
+	const zk_gl *ins[1] = { trace };
+
+	(void)state;
+	/* shift 1: H_n is the subgroup of H_N at k ≡ 0 mod 4, i.e. the
+	 * bit-reversed positions whose top LOG_B bits are zero: block 0 */
+	assert_int_equal(zk_ntt_lde(outs, ins, 1, LOG_N, LOG_B, 1, 1), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(ext[i], trace[zk_ntt_bitrev(i, LOG_N)]);
+	free(trace);
+	free(ext);
+}
+
+enum op { OP_FWD, OP_INV, OP_CFWD, OP_CINV, OP_LDE };
+
+static void run_op(enum op op, zk_gl **cols, const zk_gl *const *ins,
+		   size_t ncols, unsigned int log_n, unsigned int threads)
+{
+	int rc = -1;
+
+	switch (op) {
+	case OP_FWD:
+		rc = zk_ntt_forward(cols, ncols, log_n, threads);
+		break;
+	case OP_INV:
+		rc = zk_ntt_inverse(cols, ncols, log_n, threads);
+		break;
+	case OP_CFWD:
+		rc = zk_ntt_coset_forward(cols, ncols, log_n, 7, threads);
+		break;
+	case OP_CINV:
+		rc = zk_ntt_coset_inverse(cols, ncols, log_n, 7, threads);
+		break;
+	case OP_LDE:
+		rc = zk_ntt_lde(cols, ins, ncols, log_n, 2, 7, threads);
+		break;
+	}
+	assert_int_equal(rc, 0);
+}
+
+/* Column-parallel, split-transform and mixed schedules all agree. */
+static void test_threads_match(void **state)
+{
+	enum { MAXC = 5, LOG_N = 14 };
+	static const unsigned int thread_counts[] = { 2, 3, 4, 8 };
+	static const size_t col_counts[] = { 1, 2, 3, 5 };
+	size_t n = (size_t)1 << LOG_N, big = n << 2;
+	zk_gl *src[MAXC], *ref[MAXC], *got[MAXC];
+
+	(void)state;
+	for (size_t c = 0; c < MAXC; c++) {
+		src[c] = random_col(n);
+		ref[c] = alloc_col(big);
+		got[c] = alloc_col(big);
+	}
+	for (int op = OP_FWD; op <= OP_LDE; op++) {
+		size_t len = op == OP_LDE ? big : n;
+
+		for (size_t ci = 0; ci < 4; ci++) {
+			size_t ncols = col_counts[ci];
+
+			for (size_t c = 0; c < ncols; c++)
+				memcpy(ref[c], src[c], n * sizeof(zk_gl));
+			run_op(op, ref, (const zk_gl *const *)src, ncols, LOG_N, 1);
+			for (size_t ti = 0; ti < 4; ti++) {
+				for (size_t c = 0; c < ncols; c++)
+					memcpy(got[c], src[c], n * sizeof(zk_gl));
+				run_op(op, got, (const zk_gl *const *)src, ncols,
+				       LOG_N, thread_counts[ti]);
+				for (size_t c = 0; c < ncols; c++)
+					assert_memory_equal(got[c], ref[c],
+							    len * sizeof(zk_gl));
+			}
+		}
+	}
+	for (size_t c = 0; c < MAXC; c++) {
+		free(src[c]);
+		free(ref[c]);
+		free(got[c]);
+	}
+}
+
+static void test_bad_arguments(void **state)
+{
+	zk_gl a[4] = { 1, 2, 3, 4 }, before[4], big[16];
+	zk_gl *cols[2] = { a, NULL };
+	zk_gl *outs[1] = { big };
+	const zk_gl *ins[1] = { a };
+
+	(void)state;
+	memcpy(before, a, sizeof(a));
+	assert_int_equal(zk_ntt_forward(cols, 1, ZK_NTT_MAX_LOG_N + 1, 1), -EINVAL);
+	assert_int_equal(zk_ntt_forward(cols, 2, 2, 1), -EINVAL);
+	assert_int_equal(zk_ntt_forward(NULL, 1, 2, 1), -EINVAL);
+	assert_int_equal(zk_ntt_inverse(cols, 2, 2, 1), -EINVAL);
+	assert_int_equal(zk_ntt_coset_forward(cols, 1, 2, 0, 1), -EINVAL);
+	assert_int_equal(zk_ntt_coset_inverse(cols, 1, 2, 0, 1), -EINVAL);
+	assert_int_equal(zk_ntt_coset_forward(cols, 1, 2, ZK_GL_P, 1), -EINVAL);
+	assert_int_equal(zk_ntt_lde(outs, ins, 1, 2, ZK_NTT_MAX_LOG_BLOWUP + 1,
+				    7, 1), -EINVAL);
+	assert_int_equal(zk_ntt_lde(outs, ins, 1, 2, 2, 0, 1), -EINVAL);
+	assert_int_equal(zk_ntt_lde(cols + 1, ins, 1, 2, 2, 7, 1), -EINVAL);
+	assert_int_equal(zk_ntt_prepare(ZK_NTT_MAX_LOG_N + 1), -EINVAL);
+	assert_memory_equal(a, before, sizeof(a));
+	/* nothing to do is not an error */
+	assert_int_equal(zk_ntt_forward(NULL, 0, 2, 1), 0);
+	/* 0 threads means the caller only */
+	assert_int_equal(zk_ntt_forward(cols, 1, 2, 0), 0);
+	assert_int_equal(zk_ntt_inverse(cols, 1, 2, 0), 0);
+	assert_memory_equal(a, before, sizeof(a));
+}
+
+/* The twiddle cache is rebuilt after teardown and shared by threads. */
+static void test_teardown_rebuild(void **state)
+{
+	enum { LOG_N = 13 };
+	size_t n = (size_t)1 << LOG_N;
+	zk_gl *orig = random_col(n), *a = alloc_col(n), *b = alloc_col(n);
+	zk_gl *ca[1] = { a }, *cb[1] = { b };
+
+	(void)state;
+	memcpy(a, orig, n * sizeof(zk_gl));
+	memcpy(b, orig, n * sizeof(zk_gl));
+	assert_int_equal(zk_ntt_forward(ca, 1, LOG_N, 2), 0);
+	zk_ntt_teardown();
+	zk_ntt_teardown(); /* idempotent */
+	assert_int_equal(zk_ntt_prepare(LOG_N), 0);
+	assert_int_equal(zk_ntt_forward(cb, 1, LOG_N, 4), 0);
+	assert_memory_equal(a, b, n * sizeof(zk_gl));
+	free(orig);
+	free(a);
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bitrev),
+		cmocka_unit_test(test_against_naive_dft),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_coset),
+		cmocka_unit_test(test_lde),
+		cmocka_unit_test(test_lde_consistency),
+		cmocka_unit_test(test_threads_match),
+		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_teardown_rebuild),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+	zk_ntt_teardown();
+	return failed;
+}
