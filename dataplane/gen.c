@@ -112,7 +112,10 @@ mix_total(const struct zk_gen_mix *m)
 int
 zk_gen_params_check(const struct zk_gen_params *p, char *err, size_t errlen)
 {
-#define BAD(...) do { set_err(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
+#define BAD(...) do { \
+		set_err(err, errlen, __VA_ARGS__); \
+		return -EINVAL; \
+	} while (0)
 	if (p->markets == 0 || p->markets > 65536)
 		BAD("markets %u outside 1..65536", p->markets);
 	if (p->accounts < 2)

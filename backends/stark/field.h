@@ -8,8 +8,9 @@
  *    elements is equality of integers and the encoding of an element is unique
  *    (the proof format and the transcript rely on that).
  *  - Reduction uses 2^64 ≡ 2^32 - 1 (mod p) and 2^96 ≡ -1 (mod p).
- *  - Constant time in the values (no data-dependent branches beyond the
- *    carry fix-ups that compile to cmov); nothing here is secret anyway.
+ *  - No data-dependent branches: carry and borrow fix-ups are masks. That
+ *    is for speed (random field elements mispredict every such branch),
+ *    not secrecy; nothing here is secret.
  *  - 0 has no inverse. zk_gl_inv() therefore reports success separately from
  *    the value and the compiler warns when the report is ignored; the batch
  *    inverse maps zeros to 0 and returns how many it met.
@@ -42,25 +43,31 @@
 
 typedef uint64_t zk_gl;
 
+/* All ones when cond holds, else 0: fix-ups become and/add, not branches. */
+static inline uint64_t zk_gl_mask(int cond)
+{
+	return -(uint64_t)(cond != 0);
+}
+
 static inline zk_gl zk_gl_add(zk_gl a, zk_gl b)
 {
-	uint64_t s;
-	if (__builtin_add_overflow(a, b, &s))
-		return s + ZK_GL_EPSILON; /* a+b-2^64+(2^64-p) = a+b-p < p */
-	return s >= ZK_GL_P ? s - ZK_GL_P : s;
+	/* a + b = a - (p - b), plus p on borrow; p - b is in [1, p] */
+	uint64_t c = ZK_GL_P - b;
+	uint64_t d = a - c;
+
+	return d + (ZK_GL_P & zk_gl_mask(a < c));
 }
 
 static inline zk_gl zk_gl_sub(zk_gl a, zk_gl b)
 {
-	uint64_t d;
-	if (__builtin_sub_overflow(a, b, &d))
-		return d - ZK_GL_EPSILON; /* a-b+2^64-(2^64-p) = a-b+p */
-	return d;
+	uint64_t d = a - b;
+
+	return d + (ZK_GL_P & zk_gl_mask(a < b)); /* a-b+2^64+p wraps to a-b+p */
 }
 
 static inline zk_gl zk_gl_neg(zk_gl a)
 {
-	return a ? ZK_GL_P - a : 0;
+	return zk_gl_sub(0, a);
 }
 
 /* Reduce any 128-bit value to canonical form. */
@@ -71,13 +78,16 @@ static inline zk_gl zk_gl_reduce128(unsigned __int128 x)
 	uint64_t hi_hi = hi >> 32;
 	uint64_t hi_lo = hi & ZK_GL_EPSILON;
 	uint64_t t0, t1, r;
+	int borrow, carry;
 
-	if (__builtin_sub_overflow(lo, hi_hi, &t0))
-		t0 -= ZK_GL_EPSILON; /* borrow: add p, i.e. subtract 2^64-p */
-	t1 = hi_lo * ZK_GL_EPSILON; /* < 2^64 */
-	if (__builtin_add_overflow(t0, t1, &r))
-		r += ZK_GL_EPSILON;
-	return r >= ZK_GL_P ? r - ZK_GL_P : r;
+	/* borrow: add p, i.e. subtract 2^64 - p */
+	borrow = __builtin_sub_overflow(lo, hi_hi, &t0);
+	t0 -= ZK_GL_EPSILON & zk_gl_mask(borrow);
+	t1 = (hi_lo << 32) - hi_lo; /* hi_lo * (2^32 - 1) < 2^64 */
+	carry = __builtin_add_overflow(t0, t1, &r);
+	r += ZK_GL_EPSILON & zk_gl_mask(carry);
+	/* r >= p: r - p = r + 2^64 - p (mod 2^64) */
+	return r + (ZK_GL_EPSILON & zk_gl_mask(r >= ZK_GL_P));
 }
 
 static inline zk_gl zk_gl_mul(zk_gl a, zk_gl b)
@@ -93,7 +103,7 @@ static inline zk_gl zk_gl_sqr(zk_gl a)
 /* Map an arbitrary uint64 (e.g. a hash output word) into the field. */
 static inline zk_gl zk_gl_from_u64(uint64_t x)
 {
-	return x >= ZK_GL_P ? x - ZK_GL_P : x;
+	return x + (ZK_GL_EPSILON & zk_gl_mask(x >= ZK_GL_P));
 }
 
 static inline bool zk_gl_is_canonical(uint64_t x)

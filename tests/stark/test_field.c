@@ -435,7 +435,7 @@ static void test_ext2_inverse_pow(void **state)
 	assert_false(zk_gl2_inv(zk_gl2_zero(), &out));
 	assert_true(zk_gl2_eq(out, zk_gl2_make(5, 6)));
 	for (int i = 0; i < 300; i++) {
-		zk_gl2 a = rnd_gl2(), inv;
+		zk_gl2 a = rnd_gl2(), inv = zk_gl2_zero();
 
 		if (i == 0)
 			a = zk_gl2_make(0, 1);

@@ -580,6 +580,24 @@ static void test_batch_tampering(void **state)
 		assert_int_equal(k, len);
 		assert_int_equal(verify_rows(&f, idx, count, rows, &back), 0);
 		zk_merkle_batch_free(&back);
+		/* Any bit of the wire form: it fails to parse or to verify. */
+		for (k = 0; k < len; k++) {
+			unsigned bit;
+
+			for (bit = 0; bit < 8; bit += 3) {
+				int prc;
+
+				wire[k] ^= (uint8_t)(1u << bit);
+				prc = zk_merkle_batch_deserialize(wire, len, 1000, &back, NULL);
+				if (prc == 0)
+					assert_int_equal(verify_rows(&f, idx, count, rows, &back),
+							 ZK_MERKLE_EREJECT);
+				else
+					assert_int_equal(prc, ZK_MERKLE_EFORMAT);
+				zk_merkle_batch_free(&back);
+				wire[k] ^= (uint8_t)(1u << bit);
+			}
+		}
 		/* Over the caller's bound. */
 		assert_int_equal(zk_merkle_batch_deserialize(wire, len, b.n_nodes - 1,
 							     &back, NULL),

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The AIR interface: what a statement to be proven must describe so that
+ * the generic prover (prover.c) and verifier (verifier.c) can handle it.
+ *
+ * Spec (docs/stark.md has the protocol this plugs into)
+ *  - A trace has n = 2^log_n rows (3 <= log_n <= ZK_AIR_MAX_LOG_N) and two
+ *    segments:
+ *      main  main_width base-field columns, built by the caller before
+ *            proving;
+ *      aux   aux_width extension-field columns, built by build_aux() from
+ *            the main trace and n_aux_rand challenges drawn from the
+ *            transcript AFTER the main trace is committed (LogUp lookups,
+ *            range checks, memory checking). aux_width == 0: no aux segment.
+ *  - Transition constraints relate row i ("cur") to row i+1 ("nxt") and
+ *    must vanish on every row except the last (i = n-1 has no successor).
+ *      eval_main      n_main_constraints constraints over the main segment
+ *                     only, in the base field; the prover's hot loop.
+ *      eval_main_ext  the SAME constraints over extension-field inputs,
+ *                     used by the verifier at the out-of-domain point. An
+ *                     AIR writes the constraint body once (a template
+ *                     included twice, see tests/stark/air_fib.c) and the
+ *                     debug check compares the two on random rows.
+ *      eval_aux       n_aux_constraints constraints that involve the aux
+ *                     segment (extension field), given the aux challenges.
+ *  - Periodic columns: n_periodic columns, each given by its values over
+ *    one period (a power of two dividing n); the prover interpolates them,
+ *    the verifier evaluates them at the out-of-domain point.
+ *  - Boundary constraints (assertions): "column c of segment s at row r
+ *    equals v", v computed from the public inputs (and, for aux columns,
+ *    the aux challenges). They are how a trace is tied to its statement.
+ *  - Degrees: max_degree is the largest total degree of any constraint in
+ *    the trace and periodic columns (a periodic column counts as degree 1,
+ *    like a trace column: its polynomial has degree < n). The prover refuses
+ *    an AIR whose max_degree exceeds the parameter set's limit
+ *    (blowup + 1) and, in debug mode, checks the declared degree.
+ *  - The public inputs are an opaque byte string (pub, pub_len) that the
+ *    AIR parses in its ctx and that the prover and verifier absorb into
+ *    the transcript before anything else, together with name and version,
+ *    so a proof binds the exact statement and the exact AIR.
+ *  - Every callback is pure and thread-safe (it may be called from several
+ *    prover threads at once on different rows).
+ */
+#ifndef ZKCLOB_STARK_AIR_H
+#define ZKCLOB_STARK_AIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ext2.h"
+#include "field.h"
+
+#define ZK_AIR_MAX_LOG_N 24
+#define ZK_AIR_MAX_WIDTH 1024       /* per segment */
+#define ZK_AIR_MAX_CONSTRAINTS 4096 /* per kind */
+#define ZK_AIR_MAX_AUX_RAND 16
+#define ZK_AIR_MAX_PERIODIC 64
+#define ZK_AIR_MAX_ASSERTIONS 4096
+
+enum zk_air_segment {
+	ZK_SEG_MAIN = 0,
+	ZK_SEG_AUX = 1,
+};
+
+struct zk_assertion {
+	uint8_t segment;  /* enum zk_air_segment */
+	uint32_t column;
+	uint64_t row;     /* < n */
+	zk_gl2 value;     /* main-segment values have c1 == 0 */
+};
+
+struct zk_periodic_col {
+	uint32_t log_period; /* period 2^log_period <= n */
+	const zk_gl *values; /* 2^log_period values, row i uses values[i % period] */
+};
+
+struct zk_air {
+	/* identity, absorbed into the transcript */
+	const char *name;
+	uint32_t version;
+
+	uint32_t main_width;
+	uint32_t aux_width;
+	uint32_t n_aux_rand;
+	uint32_t n_main_constraints;
+	uint32_t n_aux_constraints;
+	uint32_t max_degree;
+	uint32_t n_periodic;
+	const struct zk_periodic_col *periodic;
+
+	/* the AIR's parsed public inputs and anything else it needs */
+	const void *ctx;
+
+	void (*eval_main)(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
+			  const zk_gl *periodic, zk_gl *out);
+	void (*eval_main_ext)(const void *ctx, const zk_gl2 *cur,
+			      const zk_gl2 *nxt, const zk_gl2 *periodic,
+			      zk_gl2 *out);
+	/* NULL when aux_width == 0 */
+	void (*eval_aux)(const void *ctx, const zk_gl2 *main_cur,
+			 const zk_gl2 *main_nxt, const zk_gl2 *aux_cur,
+			 const zk_gl2 *aux_nxt, const zk_gl2 *periodic,
+			 const zk_gl2 *rand, zk_gl2 *out);
+	/*
+	 * Fill aux[c][0..n) from the main trace (main[c][0..n)). Returns 0, or
+	 * -1 when the main trace admits no aux trace (e.g. a LogUp denominator
+	 * vanishes: the prover then aborts; an honest trace hits this only
+	 * with negligible probability over the challenges).
+	 */
+	int (*build_aux)(const void *ctx, const zk_gl *const *main,
+			 unsigned log_n, const zk_gl2 *rand, zk_gl2 *const *aux);
+
+	/*
+	 * Write the assertions (at most ZK_AIR_MAX_ASSERTIONS) into out and
+	 * return how many. rand is NULL when only main assertions are asked
+	 * for (the prover and verifier call it once with rand == NULL before
+	 * the aux challenges exist and once with them; an AIR returns its main
+	 * assertions in both calls and its aux assertions only in the second).
+	 */
+	size_t (*assertions)(const void *ctx, unsigned log_n,
+			     const zk_gl2 *rand, struct zk_assertion *out);
+
+	/* the statement: absorbed verbatim */
+	const uint8_t *pub;
+	size_t pub_len;
+};
+
+#endif /* ZKCLOB_STARK_AIR_H */

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * FRI low-degree test over the extension field F_p2.
+ *
+ * Spec (docs/stark.md, steps 8–10)
+ *  - Input: evaluations of F (degree < 2^log_degree) on the LDE coset
+ *    D = shift·<ω_N>, N = 2^log_domain, in BIT-REVERSED order (ntt.h), so
+ *    the 2^log_folding points folded together are consecutive positions.
+ *  - Commit phase: layer 0 is the input. While the degree bound is above
+ *    2^final_log_max: commit the layer (leaf j = its 2^log_folding values of
+ *    coset j, as 2·2^log_folding base elements), absorb the root, draw
+ *    β ∈ F_p2, fold (degree and domain shrink by 2^log_folding; the last
+ *    fold may use a smaller factor to land exactly on the bound — state the
+ *    rule in fri.c). Then send the final polynomial's coefficients
+ *    (2^final_log_max of them at most) in the clear, absorbed.
+ *  - Query phase: the CALLER grinds and draws the query positions (they
+ *    also open the trace trees) in [0, N); zk_fri_prove_queries() opens
+ *    every layer at the folded positions (batched Merkle openings).
+ *  - Verify: given the layer-0 values at the query positions (computed by
+ *    the caller from its own openings), check every layer's opening against
+ *    its root, the fold consistency layer to layer, and the last fold
+ *    against the final polynomial evaluated at the query's point.
+ *  - All proof parts are plain data owned by struct zk_fri_proof;
+ *    zk_fri_proof_encode/decode give the canonical bytes (the decoder
+ *    treats input as hostile: counts bounded by the params before any
+ *    allocation, canonical field elements, exact length).
+ */
+#ifndef ZKCLOB_STARK_FRI_H
+#define ZKCLOB_STARK_FRI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ext2.h"
+#include "field.h"
+#include "merkle.h"
+#include "transcript.h"
+
+#define ZK_FRI_MAX_LAYERS 32
+#define ZK_FRI_MAX_QUERIES 256
+
+struct zk_fri_config {
+	unsigned log_domain;    /* N = 2^log_domain */
+	unsigned log_degree;    /* F has degree < 2^log_degree */
+	unsigned log_folding;   /* 1..4 */
+	unsigned final_log_max; /* stop once the degree bound <= 2^final_log_max */
+	zk_gl shift;            /* coset shift of layer 0 */
+	enum zk_hash_id hash;
+	unsigned threads;
+};
+
+struct zk_fri_layer_proof {
+	unsigned log_folding;          /* this layer's folding factor (log) */
+	struct zk_digest root;
+	/* per distinct folded position (sorted ascending), the coset's values */
+	uint32_t n_cosets;
+	zk_gl2 *coset_values;          /* n_cosets × 2^log_folding */
+	struct zk_merkle_batch opening;
+};
+
+struct zk_fri_proof {
+	uint32_t n_layers;
+	struct zk_fri_layer_proof layers[ZK_FRI_MAX_LAYERS];
+	uint32_t final_len;
+	zk_gl2 *final_coeffs;          /* final polynomial, natural order */
+};
+
+/* Prover state between the commit and query phases. */
+struct zk_fri_prover;
+
+/* Commit phase. `evals` (N values, bit-reversed) is read, not kept.
+ * 0 or a negative ZK_STARK_* status. */
+int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
+		  struct zk_transcript *t, const zk_gl2 *evals);
+/* Query phase: fills proof (layers + final polynomial). */
+int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
+			 size_t n_positions, struct zk_fri_proof *proof);
+void zk_fri_prover_free(struct zk_fri_prover *fp);
+
+/*
+ * Verifier, in two steps because the caller draws the query positions
+ * between them: replay the commit phase on the transcript (absorb the
+ * roots, draw the β's, absorb the final polynomial; check shapes), then
+ * check the queries. values0[k] is F at positions[k]. 0 accept, else a
+ * negative ZK_STARK_* status.
+ */
+struct zk_fri_verifier {
+	struct zk_fri_config cfg;
+	zk_gl2 betas[ZK_FRI_MAX_LAYERS];
+};
+int zk_fri_verify_commit(struct zk_fri_verifier *v,
+			 const struct zk_fri_config *cfg,
+			 struct zk_transcript *t,
+			 const struct zk_fri_proof *proof);
+int zk_fri_verify_queries(const struct zk_fri_verifier *v,
+			  const struct zk_fri_proof *proof,
+			  const uint64_t *positions, const zk_gl2 *values0,
+			  size_t n_positions);
+
+void zk_fri_proof_free(struct zk_fri_proof *proof);
+
+/* Canonical encoding; decode bounds every count by cfg before allocating. */
+size_t zk_fri_proof_encoded_size(const struct zk_fri_proof *proof);
+int zk_fri_proof_encode(const struct zk_fri_proof *proof, uint8_t *buf,
+			size_t cap, size_t *written);
+int zk_fri_proof_decode(const struct zk_fri_config *cfg, size_t n_queries,
+			const uint8_t *buf, size_t len, size_t *consumed,
+			struct zk_fri_proof *proof);
+
+#endif /* ZKCLOB_STARK_FRI_H */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fiat–Shamir transcript and proof-of-work grinding.
+ *
+ * Spec
+ *  - A hash-chain transcript over one of the bytehash.h hashes (the
+ *    parameter set's): state is a 32-byte digest; every absorb replaces it
+ *    by H(tag ‖ state ‖ length ‖ data) and every challenge is derived from
+ *    H(tag ‖ state ‖ counter) and then absorbed too, so the prover and the
+ *    verifier that perform the same absorb/draw sequence see the same
+ *    challenges, and any difference in what was absorbed (values, lengths,
+ *    order) changes every later challenge. Tags separate absorbs from draws.
+ *  - Field challenges are uniform: 64-bit words >= p are rejected and
+ *    redrawn (not reduced), extension challenges are two such elements.
+ *  - Query indices: uniform in [0, 2^log_n).
+ *  - Grinding: the prover searches nonce = 0, 1, ... until
+ *    H(tag ‖ state ‖ nonce) has `bits` leading zero bits; the verifier
+ *    checks the same single hash. Either way the nonce is then absorbed.
+ */
+#ifndef ZKCLOB_STARK_TRANSCRIPT_H
+#define ZKCLOB_STARK_TRANSCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytehash.h"
+#include "ext2.h"
+#include "field.h"
+
+struct zk_transcript {
+	enum zk_hash_id hash;
+	struct zk_digest state;
+	uint64_t counter;
+};
+
+/* 0, or -1 for a hash id that bytehash.h does not provide. */
+int zk_transcript_init(struct zk_transcript *t, enum zk_hash_id hash,
+		       const char *domain_label);
+
+void zk_transcript_absorb_bytes(struct zk_transcript *t, const void *data,
+				size_t len);
+void zk_transcript_absorb_u64(struct zk_transcript *t, uint64_t v);
+void zk_transcript_absorb_gl(struct zk_transcript *t, const zk_gl *v, size_t n);
+void zk_transcript_absorb_gl2(struct zk_transcript *t, const zk_gl2 *v,
+			      size_t n);
+void zk_transcript_absorb_digest(struct zk_transcript *t,
+				 const struct zk_digest *d);
+
+zk_gl zk_transcript_draw_gl(struct zk_transcript *t);
+zk_gl2 zk_transcript_draw_gl2(struct zk_transcript *t);
+/* uniform in [0, 2^log_n), log_n <= 63 */
+uint64_t zk_transcript_draw_index(struct zk_transcript *t, unsigned log_n);
+
+/* Prover: find and absorb the nonce. bits <= 32. */
+uint64_t zk_transcript_grind(struct zk_transcript *t, unsigned bits);
+/* Verifier: true and absorbed when nonce has `bits` leading zeros. */
+bool zk_transcript_check_pow(struct zk_transcript *t, unsigned bits,
+			     uint64_t nonce);
+
+#endif /* ZKCLOB_STARK_TRANSCRIPT_H */
