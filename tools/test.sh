@@ -15,7 +15,7 @@ cd "$top"
 tools/install-deps.sh
 tools/build.sh build
 tools/build.sh build-asan -Db_sanitize=address,undefined -Db_lundef=false \
-  -Dbuildtype=debugoptimized -Dc_args=-fno-sanitize-recover=all
+  -Dbuildtype=debugoptimized -Dc_args=-fno-sanitize-recover=all -Dfuzz=disabled
 
 rc=0
 meson test -C build --print-errorlogs --num-processes 2 || rc=1

@@ -261,6 +261,9 @@ ref_room(const struct ref_market *m, uint8_t side, int64_t px, int reuse,
 {
 	if (m->n >= m->p.max_orders && !reuse)
 		return 0;
+	/* Fewer levels than orders: with max_levels >= max_orders no count. */
+	if (m->p.max_levels >= m->p.max_orders)
+		return 1;
 	return level_freed || ref_at_level(m, side, px) > 0 ||
 	       ref_levels(m) < m->p.max_levels;
 }
