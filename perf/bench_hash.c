@@ -318,6 +318,43 @@ static void bench_merkle(int quick, int full)
 	}
 }
 
+/* Where BLAKE2b overtakes BLAKE2s: whole builds at several row widths. */
+static void bench_width_crossover(int quick)
+{
+	static const size_t widths[] = {4, 8, 16, 32, 64};
+	const uint64_t n = 1ull << (quick ? 12 : 16);
+	const int build_repeats = quick ? 2 : 3;
+	size_t wi, i;
+
+	printf("\n== Merkle build of 2^%u leaves, 1 thread, by row width; "
+	       "ratio = BLAKE2s time / BLAKE2b time (> 1: BLAKE2b faster)\n",
+	       quick ? 12 : 16);
+	printf("%-8s %14s %14s %8s\n", "columns", "blake2s s", "blake2b s", "ratio");
+	for (wi = 0; wi < sizeof(widths) / sizeof(widths[0]); wi++) {
+		size_t n_cols = widths[wi];
+		zk_gl *lde = malloc(n_cols * n * sizeof(zk_gl));
+		struct zk_digest root;
+		double ts = 1e30, tb = 1e30;
+		int r;
+
+		if (lde == NULL) {
+			fprintf(stderr, "out of memory\n");
+			exit(1);
+		}
+		for (i = 0; i < n_cols * n; i++)
+			lde[i] = zk_gl_from_u64(splitmix64());
+		for (r = 0; r < build_repeats; r++) {
+			double d = time_build(ZK_HASH_BLAKE2S, lde, n_cols, n, 1, &root);
+
+			ts = d < ts ? d : ts;
+			d = time_build(ZK_HASH_BLAKE2B, lde, n_cols, n, 1, &root);
+			tb = d < tb ? d : tb;
+		}
+		printf("%-8zu %14.4f %14.4f %8.2f\n", n_cols, ts, tb, ts / tb);
+		free(lde);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int quick = 0, full = 0, i;
@@ -348,6 +385,7 @@ int main(int argc, char **argv)
 	printf("%-26s %14.0f %14.0f %8.2f\n", "poseidon2 width 12", r12, base, r12 / base);
 
 	bench_hashes_table();
+	bench_width_crossover(quick);
 	bench_merkle(quick, full);
 	return 0;
 }

@@ -84,6 +84,11 @@ const char *zk_hash_name(enum zk_hash_id id)
 	return "unknown";
 }
 
+enum zk_hash_id zk_hash_for_row_width(size_t n_cols)
+{
+	return n_cols <= ZK_HASH_NARROW_ROW ? ZK_HASH_BLAKE2S : ZK_HASH_BLAKE2B;
+}
+
 int zk_hash_is_algebraic(enum zk_hash_id id)
 {
 	return id == ZK_HASH_POSEIDON2 || id == ZK_HASH_POSEIDON2_W12;

@@ -20,10 +20,13 @@
  *      POSEIDON2      leaf = zk_p2_hash (sponge, length in the capacity),
  *                     node = zk_p2_compress_w8 (feed-forward + truncation)
  *      POSEIDON2_W12  leaf = zk_p2_hash, node = zk_p2_compress_w12
- *    (the sponge never has a zero capacity and the compressions always do,
- *    so the Poseidon2 leaf and node functions differ as well).
- *  - ZK_HASH_DEFAULT is the byte hash picked by perf/bench_hash (see
- *    docs/hashes.md for the measurements).
+ *    (the sponge starts with capacity lane 9 = 1, the compressions with a
+ *    zero capacity, so the Poseidon2 leaf and node functions differ too).
+ *  - zk_hash_for_row_width() is the byte hash picked by perf/bench_hash
+ *    (docs/hashes.md has the measurements): BLAKE2s-256 when a row fits one
+ *    64-byte BLAKE2s block (≤ 8 elements), BLAKE2b-256 for wider rows,
+ *    whose 128-byte blocks halve the compressions per byte. Prover and
+ *    verifier both know the width, so both derive the same hash.
  *  - A zk_hasher holds per-thread scratch (pre-initialised states, an
  *    OpenSSL context): one per thread, never shared.
  */
@@ -49,7 +52,8 @@ enum zk_hash_id {
 	ZK_HASH_POSEIDON2_W12 = 5,
 };
 
-#define ZK_HASH_DEFAULT ZK_HASH_BLAKE2S
+/* Widest row (in elements) that BLAKE2s hashes in one block. */
+#define ZK_HASH_NARROW_ROW 8
 
 struct zk_hasher;
 
@@ -61,6 +65,8 @@ enum zk_hash_id zk_hasher_id(const struct zk_hasher *h);
 /* Non-zero when `id` names a hash this build provides. */
 int zk_hash_id_valid(uint32_t id);
 const char *zk_hash_name(enum zk_hash_id id);
+/* The fastest byte hash for Merkle leaves of n_cols elements. */
+enum zk_hash_id zk_hash_for_row_width(size_t n_cols);
 /* Non-zero when the digests of this hash are field elements. */
 int zk_hash_is_algebraic(enum zk_hash_id id);
 

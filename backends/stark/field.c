@@ -178,43 +178,57 @@ ZK_AVX2 static inline __m256i avx2_sub(__m256i a, __m256i b)
 	return _mm256_add_epi64(d, _mm256_and_si256(avx2_ltu(a, b), p));
 }
 
-/* Same reduction as zk_gl_reduce128, lane-wise. */
+/*
+ * zk_gl_reduce128 lane-wise. AVX2 compares only signed lanes, so the
+ * running value is kept with its sign bit flipped (x ^ 2^63): a signed
+ * compare of two flipped values is the unsigned compare of the originals,
+ * and adding an unflipped value to a flipped one stays flipped. Borrow and
+ * carry are read off the running value itself (t0 > lo, t0 > r), which
+ * needs no further flips.
+ */
 ZK_AVX2 static inline __m256i avx2_reduce(__m256i hi, __m256i lo)
 {
+	const __m256i sign = _mm256_set1_epi64x(INT64_MIN);
 	const __m256i eps = _mm256_set1_epi64x((int64_t)ZK_GL_EPSILON);
-	const __m256i p = _mm256_set1_epi64x((int64_t)ZK_GL_P);
+	const __m256i p_s = _mm256_set1_epi64x((int64_t)(ZK_GL_P ^ (1ull << 63)));
+	__m256i lo_s = _mm256_xor_si256(lo, sign);
 	__m256i hi_hi = _mm256_srli_epi64(hi, 32);
 	__m256i hi_lo = _mm256_and_si256(hi, eps);
-	__m256i t0 = _mm256_sub_epi64(lo, hi_hi);
-	__m256i t1, r;
+	__m256i t0_s = _mm256_sub_epi64(lo_s, hi_hi);
+	__m256i t1, r_s;
 
-	t0 = _mm256_sub_epi64(t0, _mm256_and_si256(avx2_ltu(lo, hi_hi), eps));
+	/* borrow iff t0 > lo, since hi_hi < 2^32 */
+	t0_s = _mm256_sub_epi64(t0_s, _mm256_and_si256(
+		_mm256_cmpgt_epi64(t0_s, lo_s), eps));
 	t1 = _mm256_sub_epi64(_mm256_slli_epi64(hi_lo, 32), hi_lo);
-	r = _mm256_add_epi64(t0, t1);
-	r = _mm256_add_epi64(r, _mm256_and_si256(avx2_ltu(r, t1), eps));
+	r_s = _mm256_add_epi64(t0_s, t1);
+	/* carry iff r < t0 */
+	r_s = _mm256_add_epi64(r_s, _mm256_and_si256(
+		_mm256_cmpgt_epi64(t0_s, r_s), eps));
 	/* r >= p: r - p = r + eps (mod 2^64) */
-	return _mm256_add_epi64(r, _mm256_andnot_si256(avx2_ltu(r, p), eps));
+	r_s = _mm256_add_epi64(r_s, _mm256_andnot_si256(
+		_mm256_cmpgt_epi64(p_s, r_s), eps));
+	return _mm256_xor_si256(r_s, sign);
 }
 
 /* 64x64->128 from four 32x32->64 partial products. */
 ZK_AVX2 static inline __m256i avx2_mul(__m256i a, __m256i b)
 {
 	const __m256i lo32 = _mm256_set1_epi64x((int64_t)ZK_GL_EPSILON);
-	__m256i a_hi = _mm256_srli_epi64(a, 32);
-	__m256i b_hi = _mm256_srli_epi64(b, 32);
+	/* mul_epu32 reads the low half of each lane: move the high halves
+	 * down with a shuffle, leaving the shift unit to the sums below */
+	__m256i a_hi = _mm256_shuffle_epi32(a, 0xF5);
+	__m256i b_hi = _mm256_shuffle_epi32(b, 0xF5);
 	__m256i ll = _mm256_mul_epu32(a, b);
 	__m256i lh = _mm256_mul_epu32(a, b_hi);
 	__m256i hl = _mm256_mul_epu32(a_hi, b);
 	__m256i hh = _mm256_mul_epu32(a_hi, b_hi);
-	/* middle column: three values < 2^32 each, no overflow */
-	__m256i mid = _mm256_add_epi64(_mm256_srli_epi64(ll, 32),
-				       _mm256_add_epi64(_mm256_and_si256(lh, lo32),
-							_mm256_and_si256(hl, lo32)));
-	__m256i lo = _mm256_blend_epi32(ll, _mm256_slli_epi64(mid, 32), 0xAA);
-	__m256i hi = _mm256_add_epi64(
-		_mm256_add_epi64(hh, _mm256_srli_epi64(mid, 32)),
-		_mm256_add_epi64(_mm256_srli_epi64(lh, 32),
-				 _mm256_srli_epi64(hl, 32)));
+	/* hl + (ll >> 32) and lh + (that & lo32) cannot overflow 64 bits */
+	__m256i t = _mm256_add_epi64(hl, _mm256_srli_epi64(ll, 32));
+	__m256i u = _mm256_add_epi64(lh, _mm256_and_si256(t, lo32));
+	__m256i lo = _mm256_blend_epi32(ll, _mm256_slli_epi64(u, 32), 0xAA);
+	__m256i hi = _mm256_add_epi64(hh, _mm256_add_epi64(_mm256_srli_epi64(t, 32),
+							    _mm256_srli_epi64(u, 32)));
 
 	return avx2_reduce(hi, lo);
 }
@@ -455,15 +469,19 @@ const struct zk_gl_vec_ops *zk_gl_vec_ops_for(enum zk_gl_simd kind)
 }
 
 /*
- * Preference order, best first. Measured with perf/bench_field_ntt.c on the
- * build box (AMD EPYC, AVX2, no AVX-512): AVX2 array mul ~2.3x and add ~3.6x
- * the portable 64x64->128 loop, and the NTT follows. AVX-512 is preferred
- * where present on the strength of the same kernels at twice the width and
- * native unsigned compares; it is unmeasured here (no such CPU).
+ * Preference order, best first, from perf/bench_field_ntt.c on the build
+ * box (AMD EPYC with AVX2, no AVX-512): the AVX2 kernels run array mul
+ * ~1.6x, the NTT butterfly ~2-2.5x and a 2^16 NTT ~2-2.8x faster than the
+ * portable 64x64->128 code. (A plain add loop is as fast portable: the
+ * compiler vectorises it by itself.)
+ * AVX-512 ranks below AVX2 until it has been run and timed on a CPU that
+ * has it: every AVX-512 CPU also has AVX2, so it is only used when asked
+ * for with zk_gl_vec_ops_set_default(). test_field checks it wherever the
+ * CPU supports it.
  */
 static const enum zk_gl_simd preference[] = {
-	ZK_GL_SIMD_AVX512,
 	ZK_GL_SIMD_AVX2,
+	ZK_GL_SIMD_AVX512,
 	ZK_GL_SIMD_PORTABLE,
 };
 

@@ -21,9 +21,9 @@
  *      POWER_OF_TWO_GENERATOR in field/src/goldilocks_field.rs);
  *      zk_gl_root_of_unity(k) = g^(2^(32-k)) generates the order-2^k subgroup.
  *  - Array operations (zk_gl_vec_*) run on the portable, AVX2 or AVX-512 code
- *    path picked once at run time from what the CPU supports and which path
- *    measured fastest (perf/bench_field_ntt.c); every path gives identical
- *    results. `out` may be the same array as an input, but must not partially
+ *    path picked at run time from what the CPU supports and which path
+ *    measured fastest (perf/bench_field_ntt.c; see field.c); every path
+ *    gives identical results. `out` may be the same array as an input, but must not partially
  *    overlap one.
  */
 #ifndef ZKCLOB_STARK_FIELD_H

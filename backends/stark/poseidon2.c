@@ -98,6 +98,7 @@ void zk_p2_sponge_init(struct zk_p2_sponge *sp, uint64_t total_len)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->state[ZK_P2_RATE] = zk_gl_from_u64(total_len);
+	sp->state[ZK_P2_RATE + 1] = 1; /* never equal to a compression's start */
 	sp->total_len = total_len;
 }
 

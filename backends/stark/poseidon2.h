@@ -24,7 +24,9 @@
  *    re-implementation of that instance (see tests/stark/test_poseidon2.c).
  *  - Sponge (width 12, rate 8 = lanes 0..7, capacity 4 = lanes 8..11),
  *    fixed-length: the number n of input elements is known before hashing
- *    and is written into lane 8 at the start (the other lanes are zero).
+ *    and is written into lane 8 at the start, lane 9 is set to 1 (marks a
+ *    sponge: the width-12 compression starts with lanes 8..11 all zero),
+ *    the other lanes are zero.
  *    Input is absorbed 8 elements at a time by field addition into lanes
  *    0..7, one permutation after each chunk; a final short chunk is added
  *    as is (no padding element) and is followed by a permutation as well.

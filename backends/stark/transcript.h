@@ -16,6 +16,19 @@
  *  - Grinding: the prover searches nonce = 0, 1, ... until
  *    H(tag ‖ state ‖ nonce) has `bits` leading zero bits; the verifier
  *    checks the same single hash. Either way the nonce is then absorbed.
+ *    "Leading zero bits" are the most significant bits of the digest's
+ *    first 8 bytes read as a little-endian u64. The prover's expected cost
+ *    is 2^bits hashes (2^32 at most), the verifier's one hash.
+ *  - Raw-byte hashing per hash id (transcript.c): BLAKE2s-256, BLAKE2b with
+ *    a 32-byte digest, SHA-256 (OpenSSL EVP); for the Poseidon2 ids the
+ *    message bytes are packed 7 per field element (little-endian, the last
+ *    chunk zero-padded) after one element holding the byte length, which
+ *    makes the packing injective, and hashed with the Poseidon2 sponge.
+ *    Every init binds the hash id, so the two Poseidon2 ids differ too.
+ *  - A failure of the hash library (OpenSSL out of memory) is latched in
+ *    `error`: from then on draws return 0, check_pow returns false and
+ *    zk_transcript_status() returns -1. Verifiers check the status before
+ *    accepting.
  */
 #ifndef ZKCLOB_STARK_TRANSCRIPT_H
 #define ZKCLOB_STARK_TRANSCRIPT_H
@@ -32,6 +45,7 @@ struct zk_transcript {
 	enum zk_hash_id hash;
 	struct zk_digest state;
 	uint64_t counter;
+	int error; /* latched hash-library failure, see zk_transcript_status */
 };
 
 /* 0, or -1 for a hash id that bytehash.h does not provide. */
@@ -46,6 +60,9 @@ void zk_transcript_absorb_gl2(struct zk_transcript *t, const zk_gl2 *v,
 			      size_t n);
 void zk_transcript_absorb_digest(struct zk_transcript *t,
 				 const struct zk_digest *d);
+
+/* 0 while every hash so far succeeded, -1 once one failed. */
+int zk_transcript_status(const struct zk_transcript *t);
 
 zk_gl zk_transcript_draw_gl(struct zk_transcript *t);
 zk_gl2 zk_transcript_draw_gl2(struct zk_transcript *t);

@@ -2,7 +2,7 @@
 /*
  * Op stream generators for test_engine_diff.c (included there, after the
  * reference book, whose live orders they draw targets from).
- *  - realistic: three markets (one per STP mode), ~150 live orders around a
+ *  - realistic: three markets (one per STP mode), ~145 live orders around a
  *    mid price, mostly passive places and replaces, some aggressive orders,
  *    cancels, reduces, and a trickle of wrong ids / owners / prices.
  *  - adversarial: tiny books (book full is common), a 30-id space (dup and
@@ -24,14 +24,14 @@ gen_params(struct zk_market_params *p, int adversarial)
 				.market = i + 1, .tick = 2, .lot = 3,
 				.min_price = 60, .max_price = 140,
 				.max_qty = 30, .stp = gen_stp[i],
-				.max_orders = 12, .max_levels = 5,
+				.max_orders = 8, .max_levels = 4,
 			};
 		else
 			p[i] = (struct zk_market_params){
 				.market = i + 1, .tick = 2, .lot = 5,
 				.min_price = 2, .max_price = 20000,
 				.max_qty = 500, .stp = gen_stp[i],
-				.max_orders = 160, .max_levels = 400,
+				.max_orders = 150, .max_levels = 400,
 			};
 	}
 }
@@ -50,7 +50,8 @@ gen_realistic(uint64_t *s, const struct ref *r, uint64_t *next_id)
 	uint8_t side = pick(s, 2) ? ZK_SIDE_BUY : ZK_SIDE_SELL;
 	int64_t dir = side == ZK_SIDE_BUY ? -1 : 1;
 
-	if (m->n > 140 && u < 50)
+	/* Near full, mostly drain; the rest hits BOOK_FULL. */
+	if (m->n + 1 >= p->max_orders && u < 50 && pick(s, 5))
 		u += 50;
 	if (o == NULL && u >= 50)
 		u = 0;
@@ -141,9 +142,11 @@ gen_enum(uint64_t *s, uint8_t lo, uint8_t hi)
 static struct zk_op
 gen_adversarial(uint64_t *s, const struct ref *r)
 {
-	const struct zk_market_params *p = &r->m[pick(s, N_MARKETS)].p;
+	const struct ref_market *m = &r->m[pick(s, N_MARKETS)];
+	const struct zk_market_params *p = &m->p;
 	struct zk_op op = {
-		.type = gen_enum(s, ZK_OP_NEW, ZK_OP_REPLACE),
+		.type = pick(s, 5) < 3 ? ZK_OP_NEW
+				       : gen_enum(s, ZK_OP_CANCEL, ZK_OP_REPLACE),
 		.market = pick(s, 30) ? p->market : 4,
 		.order_id = 1 + pick(s, 30),
 		.account = 1 + pick(s, 3),
@@ -167,6 +170,14 @@ gen_adversarial(uint64_t *s, const struct ref *r)
 		op.stp_group = pick(s, 5) == 0 ? (uint32_t)(1 + pick(s, 2)) : 0;
 	} else if (op.type == ZK_OP_REPLACE) {
 		op.new_order_id = 1 + pick(s, 30);
+	}
+	/* Most cancels and replaces aim at a live order, some at its owner. */
+	if (op.type != ZK_OP_NEW && m->n > 0 && pick(s, 5) < 3) {
+		const struct ref_order *o = &m->o[pick(s, m->n)];
+
+		op.order_id = o->id;
+		if (pick(s, 5))
+			op.account = o->account;
 	}
 	if (op.type != ZK_OP_NEW && pick(s, 50) == 0) {
 		op.side = (uint8_t)pick(s, 3);

@@ -139,11 +139,12 @@ test_price_time_priority(void **state)
 	/* Sell side mirrors it: highest bid first, oldest first within it. */
 	run(e, op_gtc(6, 1, B, 900, 10));
 	run(e, op_gtc(7, 2, B, 905, 20));
-	run(e, op_gtc(8, 3, B, 905, 10));
-	op = run(e, op_gtc(9, 9, S, 900, 25));
-	EXPECT(op, ACC(S, 9, 900, 25), TRD(S, 9, 7, 905, 20, 5, 0),
-	       DONE(B, 7, 905), TRD(S, 9, 8, 905, 5, 0, 5), DONE(S, 9, 900));
-	expect_top(e, B, 905, 5);
+	run(e, op_gtc(8, 3, B, 905, 20));
+	op = run(e, op_gtc(9, 9, S, 900, 30));
+	EXPECT(op, ACC(S, 9, 900, 30), TRD(S, 9, 7, 905, 20, 10, 0),
+	       DONE(B, 7, 905), TRD(S, 9, 8, 905, 10, 0, 10),
+	       DONE(S, 9, 900));
+	expect_top(e, B, 905, 10);
 	zk_engine_destroy(e);
 }
 
@@ -453,20 +454,20 @@ test_stp_group_overrides_account(void **state)
 	struct zk_op op, o;
 
 	(void)state;
-	o = op_gtc(1, 1, S, 1000, 10);
+	o = op_gtc(1, 1, S, 1000, 20);
 	o.stp_group = 5;
 	run(e, o);
 	/* Same account, other group: trades. */
-	o = op_gtc(2, 1, B, 1000, 5);
+	o = op_gtc(2, 1, B, 1000, 10);
 	o.stp_group = 6;
 	op = run(e, o);
-	EXPECT(op, ACC(B, 2, 1000, 5), TRD(B, 2, 1, 1000, 5, 0, 5),
+	EXPECT(op, ACC(B, 2, 1000, 10), TRD(B, 2, 1, 1000, 10, 0, 10),
 	       DONE(B, 2, 1000));
 	/* Same account, no group vs a grouped maker: trades. */
-	op = run(e, op_gtc(3, 1, B, 1000, 10));
-	EXPECT(op, ACC(B, 3, 1000, 10), TRD(B, 3, 1, 1000, 5, 5, 0),
+	op = run(e, op_gtc(3, 1, B, 1000, 20));
+	EXPECT(op, ACC(B, 3, 1000, 20), TRD(B, 3, 1, 1000, 10, 10, 0),
 	       DONE(S, 1, 1000));
-	expect_top(e, B, 1000, 5);
+	expect_top(e, B, 1000, 10);
 	/* Another account in the same group: prevented. */
 	o = op_gtc(4, 9, S, 1010, 10);
 	run(e, o);

@@ -153,6 +153,8 @@ static void test_hasher_definitions(void **state)
 	assert_int_equal(zk_hasher_node(h, &l, &r, &node), -1);
 	zk_hasher_free(h);
 
+	assert_int_equal(zk_hash_for_row_width(8), ZK_HASH_BLAKE2S);
+	assert_int_equal(zk_hash_for_row_width(9), ZK_HASH_BLAKE2B);
 	assert_null(zk_hasher_new((enum zk_hash_id)0));
 	assert_null(zk_hasher_new((enum zk_hash_id)99));
 }
@@ -222,10 +224,10 @@ static void test_build_thread_independent(void **state)
 		zk_gl *lde = random_lde(n_cols, n);
 		struct zk_merkle_tree ref, t;
 
-		assert_int_equal(zk_merkle_build_lde(&ref, ZK_HASH_DEFAULT, lde,
+		assert_int_equal(zk_merkle_build_lde(&ref, zk_hash_for_row_width(5), lde,
 						     n_cols, n, 1), 0);
 		for (ti = 0; ti < sizeof(thread_counts) / sizeof(thread_counts[0]); ti++) {
-			assert_int_equal(zk_merkle_build_lde(&t, ZK_HASH_DEFAULT, lde,
+			assert_int_equal(zk_merkle_build_lde(&t, zk_hash_for_row_width(5), lde,
 							     n_cols, n,
 							     thread_counts[ti]), 0);
 			assert_memory_equal(t.nodes + 1, ref.nodes + 1,
@@ -244,18 +246,18 @@ static void test_build_rejects_bad_shapes(void **state)
 	struct zk_merkle_tree t;
 
 	(void)state;
-	assert_int_equal(zk_merkle_build(&t, ZK_HASH_DEFAULT, cols, 1, 6, 1),
+	assert_int_equal(zk_merkle_build(&t, zk_hash_for_row_width(5), cols, 1, 6, 1),
 			 ZK_MERKLE_EINVAL);
-	assert_int_equal(zk_merkle_build(&t, ZK_HASH_DEFAULT, cols, 1, 0, 1),
+	assert_int_equal(zk_merkle_build(&t, zk_hash_for_row_width(5), cols, 1, 0, 1),
 			 ZK_MERKLE_EINVAL);
-	assert_int_equal(zk_merkle_build(&t, ZK_HASH_DEFAULT, cols, 0, 4, 1),
+	assert_int_equal(zk_merkle_build(&t, zk_hash_for_row_width(5), cols, 0, 4, 1),
 			 ZK_MERKLE_EINVAL);
-	assert_int_equal(zk_merkle_build(&t, ZK_HASH_DEFAULT, cols, 2, 4, 1),
+	assert_int_equal(zk_merkle_build(&t, zk_hash_for_row_width(5), cols, 2, 4, 1),
 			 ZK_MERKLE_EINVAL);
 	assert_int_equal(zk_merkle_build(&t, (enum zk_hash_id)42, cols, 1, 4, 1),
 			 ZK_MERKLE_EINVAL);
 	assert_null(t.nodes);
-	assert_int_equal(zk_merkle_build(&t, ZK_HASH_DEFAULT, cols, 1, 4, 0), 0);
+	assert_int_equal(zk_merkle_build(&t, zk_hash_for_row_width(5), cols, 1, 4, 0), 0);
 	assert_int_equal(zk_merkle_open(&t, 4, NULL), ZK_MERKLE_EINVAL);
 	zk_merkle_free(&t);
 }
@@ -452,7 +454,7 @@ static void test_batch_smaller_than_paths(void **state)
 	struct zk_merkle_batch b;
 
 	(void)state;
-	fixture_init(&f, ZK_HASH_DEFAULT, 10, 2);
+	fixture_init(&f, zk_hash_for_row_width(5), 10, 2);
 	assert_int_equal(zk_merkle_open_batch(&f.tree, idx, count, &b), 0);
 	/* 4 leaves under one depth-8 node, a pair, a lone leaf:
 	 * (10 - 2) + (10 - 1) + 10 nodes, minus the shared upper levels. */

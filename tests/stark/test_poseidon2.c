@@ -140,6 +140,7 @@ static void sponge_by_hand(const zk_gl *in, size_t n, zk_gl out[4])
 	size_t i;
 
 	s[8] = n;
+	s[9] = 1;
 	for (i = 0; i < n; i++) {
 		if (i > 0 && i % 8 == 0)
 			zk_poseidon2_w12(s);
@@ -235,6 +236,13 @@ static void test_compress(void **state)
 	unsigned round, i;
 
 	(void)state;
+	/* The empty sponge and the all-zero width-12 compression start from
+	 * different states. */
+	memset(l, 0, sizeof(l));
+	zk_p2_compress_w12(l, l, out12);
+	zk_p2_hash(NULL, 0, swap);
+	assert_memory_not_equal(out12, swap, sizeof(swap));
+
 	for (round = 0; round < 50; round++) {
 		for (i = 0; i < 4; i++) {
 			l[i] = random_gl();
@@ -256,6 +264,12 @@ static void test_compress(void **state)
 			assert_true(out12[i] == zk_gl_add(x12[i], l[i]));
 		}
 		assert_memory_not_equal(out8, out12, sizeof(out8));
+
+		/* A leaf of the 8 elements l ‖ r is not the node (l, r). */
+		memcpy(x8, l, sizeof(l));
+		memcpy(x8 + 4, r, sizeof(r));
+		zk_p2_hash(x8, 8, swap);
+		assert_memory_not_equal(out12, swap, sizeof(swap));
 
 		zk_p2_compress_w8(r, l, swap);
 		assert_memory_not_equal(out8, swap, sizeof(swap));
