@@ -120,6 +120,113 @@ static bool parse_i64(const char *v, int64_t min, int64_t max, int64_t *out)
 		(field) = v_;                                                  \
 	} while (0)
 
+static int set_str(struct load_ctx *ctx, const char *section, const char *name,
+		   const char *value, char *dst, size_t cap)
+{
+	size_t n = strlen(value);
+
+	if (n >= cap)
+		return fail(ctx, section, name, "longer than %zu characters",
+			    cap - 1);
+	memcpy(dst, value, n + 1);
+	return 1;
+}
+
+static int set_bool(struct load_ctx *ctx, const char *section,
+		    const char *name, const char *value, int *dst)
+{
+	if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 ||
+	    strcmp(value, "1") == 0)
+		*dst = 1;
+	else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
+		 strcmp(value, "0") == 0)
+		*dst = 0;
+	else
+		return fail(ctx, section, name,
+			    "'%s' is not a boolean (true/false, yes/no, 1/0)",
+			    value);
+	return 1;
+}
+
+static int set_eal(struct load_ctx *ctx, const char *section,
+		   const char *name, const char *value)
+{
+	struct zk_config_eal *e = &ctx->cfg->eal;
+
+	if (strcmp(name, "args") == 0)
+		return set_str(ctx, section, name, value, e->args,
+			       sizeof(e->args));
+	return fail(ctx, section, name, "unknown key");
+}
+
+static int set_dataplane(struct load_ctx *ctx, const char *section,
+			 const char *name, const char *value)
+{
+	struct zk_config_dataplane *d = &ctx->cfg->dataplane;
+
+	if (strcmp(name, "source") == 0) {
+		if (strcmp(value, "gen") == 0)
+			d->source = ZK_SOURCE_GEN;
+		else if (strcmp(value, "pcap") == 0)
+			d->source = ZK_SOURCE_PCAP;
+		else if (strcmp(value, "port") == 0)
+			d->source = ZK_SOURCE_PORT;
+		else
+			return fail(ctx, section, name,
+				    "'%s' is not one of gen, pcap, port", value);
+	} else if (strcmp(name, "pcap_path") == 0)
+		return set_str(ctx, section, name, value, d->pcap_path,
+			       sizeof(d->pcap_path));
+	else if (strcmp(name, "port") == 0)
+		return set_str(ctx, section, name, value, d->port,
+			       sizeof(d->port));
+	else if (strcmp(name, "out_dir") == 0)
+		return set_str(ctx, section, name, value, d->out_dir,
+			       sizeof(d->out_dir));
+	else if (strcmp(name, "mbufs") == 0)
+		SET_U(d->mbufs, 64, 1u << 24);
+	else if (strcmp(name, "mbuf_cache") == 0)
+		SET_U(d->mbuf_cache, 0, 512);
+	else if (strcmp(name, "rx_desc") == 0)
+		SET_U(d->rx_desc, 32, 16384);
+	else if (strcmp(name, "burst") == 0)
+		SET_U(d->burst, 1, 256);
+	else if (strcmp(name, "ring_size") == 0) {
+		SET_U(d->ring_size, 64, 1u << 24);
+		if (d->ring_size & (d->ring_size - 1))
+			return fail(ctx, section, name,
+				    "'%s' is not a power of two", value);
+	} else if (strcmp(name, "stop_on_eos") == 0)
+		return set_bool(ctx, section, name, value, &d->stop_on_eos);
+	else
+		return fail(ctx, section, name, "unknown key");
+	return 1;
+}
+
+static int set_batch(struct load_ctx *ctx, const char *section,
+		     const char *name, const char *value)
+{
+	struct zk_config_batch *b = &ctx->cfg->batch;
+
+	if (strcmp(name, "max_ops") == 0)
+		SET_U(b->max_ops, 1, 1u << 20);
+	else if (strcmp(name, "timeout_us") == 0)
+		SET_U(b->timeout_us, 0, UINT64_C(60000000));
+	else if (strcmp(name, "gap_policy") == 0) {
+		if (strcmp(value, "skip") == 0)
+			b->gap_halt = 0;
+		else if (strcmp(value, "halt") == 0)
+			b->gap_halt = 1;
+		else
+			return fail(ctx, section, name,
+				    "'%s' is not one of skip, halt", value);
+	} else if (strcmp(name, "witness") == 0)
+		return set_bool(ctx, section, name, value, &b->witness);
+	else
+		return fail(ctx, section, name, "unknown key");
+	return 1;
+}
+
 static int set_wire(struct load_ctx *ctx, const char *section,
 		    const char *name, const char *value)
 {
@@ -281,6 +388,12 @@ static int handler(void *user, const char *section, const char *name,
 
 	if (strcmp(section, "wire") == 0)
 		return set_wire(ctx, section, name, value);
+	if (strcmp(section, "eal") == 0)
+		return set_eal(ctx, section, name, value);
+	if (strcmp(section, "dataplane") == 0)
+		return set_dataplane(ctx, section, name, value);
+	if (strcmp(section, "batch") == 0)
+		return set_batch(ctx, section, name, value);
 	if (strcmp(section, "gen") == 0)
 		return set_gen(ctx, section, name, value);
 	if (strncmp(section, "market.", strlen("market.")) == 0)
@@ -299,6 +412,25 @@ static int check_whole(const struct zk_config *cfg, const char *name,
 
 	if (cfg->n_markets == 0) {
 		snprintf(err, errlen, "%s: no [market.ID] section", name);
+		return -1;
+	}
+	if (cfg->dataplane.source == ZK_SOURCE_PCAP &&
+	    cfg->dataplane.pcap_path[0] == '\0') {
+		snprintf(err, errlen,
+			 "%s: [dataplane] source = pcap needs pcap_path", name);
+		return -1;
+	}
+	if (cfg->dataplane.source == ZK_SOURCE_PORT &&
+	    cfg->dataplane.port[0] == '\0') {
+		snprintf(err, errlen,
+			 "%s: [dataplane] source = port needs port (an ethdev name)",
+			 name);
+		return -1;
+	}
+	if (cfg->dataplane.mbuf_cache > cfg->dataplane.mbufs / 2) {
+		snprintf(err, errlen,
+			 "%s: [dataplane] mbuf_cache %" PRIu32 " exceeds half of mbufs %" PRIu32,
+			 name, cfg->dataplane.mbuf_cache, cfg->dataplane.mbufs);
 		return -1;
 	}
 	for (i = 0; i < cfg->n_markets; i++) {
@@ -446,7 +578,24 @@ int zk_config_write(const struct zk_config *cfg, FILE *out)
 	const struct zk_gen_params *g = &cfg->gen;
 	size_t i, s;
 
-	fprintf(out, "[wire]\nudp_port = %" PRIu16 "\n", cfg->wire.udp_port);
+	static const char *const sources[] = { "gen", "pcap", "port" };
+	const struct zk_config_dataplane *d = &cfg->dataplane;
+	const struct zk_config_batch *b = &cfg->batch;
+
+	fprintf(out, "[eal]\nargs = %s\n", cfg->eal.args);
+	fprintf(out,
+		"\n[dataplane]\nsource = %s\npcap_path = %s\nport = %s\nout_dir = %s\n"
+		"mbufs = %" PRIu32 "\nmbuf_cache = %" PRIu32 "\nrx_desc = %" PRIu32
+		"\nburst = %" PRIu32 "\nring_size = %" PRIu32 "\nstop_on_eos = %s\n",
+		sources[d->source], d->pcap_path, d->port, d->out_dir, d->mbufs,
+		d->mbuf_cache, d->rx_desc, d->burst, d->ring_size,
+		d->stop_on_eos ? "true" : "false");
+	fprintf(out,
+		"\n[batch]\nmax_ops = %" PRIu32 "\ntimeout_us = %" PRIu64
+		"\ngap_policy = %s\nwitness = %s\n",
+		b->max_ops, b->timeout_us, b->gap_halt ? "halt" : "skip",
+		b->witness ? "true" : "false");
+	fprintf(out, "\n[wire]\nudp_port = %" PRIu16 "\n", cfg->wire.udp_port);
 	for (i = 0; i < cfg->n_markets; i++) {
 		const struct zk_market_params *m = &cfg->markets[i];
 		const char *stp = "?";

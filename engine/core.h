@@ -485,7 +485,8 @@ check_price_qty(const struct zk_market *m, int64_t price, uint64_t qty,
 	if (!is_market) {
 		if (price >= m->p.min_price && price <= m->p.max_price) {
 			uint64_t d = (uint64_t)price - (uint64_t)m->p.min_price;
-			uint64_t q = d / (uint64_t)m->p.tick;
+			uint64_t q = m->tick_pow2 ? d >> m->tick_shift
+						  : d / (uint64_t)m->p.tick;
 
 			if (q * (uint64_t)m->p.tick != d)
 				return ZK_REJ_BAD_TICK;
@@ -495,7 +496,7 @@ check_price_qty(const struct zk_market *m, int64_t price, uint64_t qty,
 			return ZK_REJ_BAD_TICK;
 		}
 	}
-	if (qty == 0 || qty % m->p.lot != 0)
+	if (qty == 0 || (m->lot_pow2 ? qty & (m->p.lot - 1) : qty % m->p.lot))
 		return ZK_REJ_BAD_LOT;
 	if (!is_market && !in_band)
 		return ZK_REJ_PRICE_BAND;
@@ -745,9 +746,14 @@ CORE_APPLY(struct zk_engine *e, const struct zk_op *op,
 
 	e->oom = 0;
 	if (r == 0) {
-		m = zk__market_find(e, op->market);
-		if (m == NULL)
-			r = ZK_REJ_UNKNOWN_MARKET;
+		m = e->last;
+		if (ZK_UNLIKELY(m == NULL || m->p.market != op->market)) {
+			m = zk__market_find(e, op->market);
+			if (m == NULL)
+				r = ZK_REJ_UNKNOWN_MARKET;
+			else
+				e->last = m;
+		}
 	}
 	if (r != 0)
 		reject(e, out, op, r);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "engine_priv.h"
 
@@ -41,12 +42,25 @@ market_release(struct zk_market *m)
 		free(m->bm[l]);
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/*
+ * Slot arrays and the price index are touched at random: on large markets
+ * 4 KiB pages make each access a likely TLB miss too, so arrays of 2 MiB or
+ * more ask for transparent huge pages (a hint; ignored where unsupported).
+ */
 static void *
 slot_array(size_t n, size_t size)
 {
 	size_t bytes = (n * size + 63) & ~(size_t)63;
+	size_t align = bytes >= HUGE_PAGE ? HUGE_PAGE : 64;
+	void *p;
 
-	return aligned_alloc(64, bytes);
+	bytes = (bytes + align - 1) & ~(align - 1);
+	p = aligned_alloc(align, bytes);
+	if (p != NULL && align == HUGE_PAGE)
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
 }
 
 static int
@@ -62,15 +76,19 @@ market_init(struct zk_market *m, const struct zk_market_params *p)
 		n_buckets *= 2;
 	m->bucket_mask = n_buckets - 1;
 	m->bucket_shift = 64 - (unsigned)__builtin_ctz(n_buckets);
+	m->tick_pow2 = (p->tick & (p->tick - 1)) == 0;
+	m->tick_shift = (unsigned)__builtin_ctzll((uint64_t)p->tick);
+	m->lot_pow2 = (p->lot & (p->lot - 1)) == 0;
 
 	m->orders = slot_array(p->max_orders, sizeof(*m->orders));
 	m->levels = slot_array(p->max_levels, sizeof(*m->levels));
 	m->buckets = slot_array(n_buckets, sizeof(*m->buckets));
-	m->level_at = calloc(m->band, sizeof(*m->level_at));
+	m->level_at = slot_array(m->band, sizeof(*m->level_at));
 	m->level_band_idx = calloc(p->max_levels, sizeof(*m->level_band_idx));
 	if (!m->orders || !m->levels || !m->buckets || !m->level_at ||
 	    !m->level_band_idx)
 		return -1;
+	memset(m->level_at, 0, (size_t)m->band * sizeof(*m->level_at));
 	words = (m->band + 63) / 64;
 	for (;;) {
 		m->bm_words[m->bm_layers] = words;

@@ -29,6 +29,9 @@ struct zk_market {
 	struct zk_bucket_slot *buckets;
 	uint32_t bucket_mask;
 	unsigned bucket_shift; /* 64 - log2(bucket count) */
+	/* Power-of-two tick/lot (the common case) validate without a divide. */
+	int tick_pow2, lot_pow2;
+	unsigned tick_shift;
 
 	/* Acceleration index, outside the proven state. */
 	uint32_t band;            /* ticks in [min_price, max_price] */
@@ -43,6 +46,7 @@ struct zk_engine {
 	struct zk_market *mk; /* sorted by market id */
 	size_t n_markets;
 	struct zk_witness *w;
+	struct zk_market *last; /* market of the previous op: usually the next */
 	int oom;              /* an event or witness append failed this op */
 	struct zk_event sink; /* written instead when the event buffer is full */
 };
@@ -79,11 +83,20 @@ zk__market_find(const struct zk_engine *e, uint32_t id)
 	return NULL;
 }
 
-/* Fibonacci hashing: deterministic, one multiply, spreads sequential ids. */
+/*
+ * Home bucket of an order id. Ids are usually handed out in sequence, and
+ * the live ones are the recent ones: keeping the low 16 bits as they are
+ * puts them in neighbouring buckets (a few hot cache lines instead of one
+ * cold line per id), while the bits above are multiplied in as an offset
+ * so ids that differ only high up (per-firm prefixes, 2^k strides) still
+ * land far apart. Public and unkeyed, like any hash a proof can check.
+ */
 static inline uint32_t
 zk__bucket_home(const struct zk_market *m, uint64_t id)
 {
-	return (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> m->bucket_shift);
+	uint64_t offset = ((id >> 16) * 0x9E3779B97F4A7C15ull) >> 32;
+
+	return (uint32_t)(id + offset) & m->bucket_mask;
 }
 
 static inline void

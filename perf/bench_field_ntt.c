@@ -7,6 +7,7 @@
  *
  * usage: bench_field_ntt [--quick]   (--quick stops at 2^18 and 8 columns)
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,50 @@ static void bench_field(void)
 	free(out);
 }
 
+/* ---- what 2 threads can get on this box right now ---- */
+
+#define SPIN_MULS (1u << 24)
+
+static void *spin(void *arg)
+{
+	zk_gl *x = arg;
+
+	for (uint32_t i = 0; i < SPIN_MULS; i++)
+		*x = zk_gl_mul(*x, *x + 1);
+	return NULL;
+}
+
+/*
+ * The same dependent multiply chain on 1 thread and on 2 threads at once:
+ * the ratio is the most any 2-thread figure below can show. On a shared
+ * box with a busy sibling core it is well under 2.
+ */
+static double parallel_ceiling(void)
+{
+	zk_gl x[2] = { 3, 5 };
+	double best1 = 1e30, best2 = 1e30;
+	pthread_t tid;
+
+	for (int rep = 0; rep < MIN_REPS; rep++) {
+		double t0 = now(), t1, t2;
+
+		spin(&x[0]);
+		t1 = now();
+		if (pthread_create(&tid, NULL, spin, &x[1]))
+			return 0;
+		spin(&x[0]);
+		pthread_join(tid, NULL);
+		t2 = now();
+		if (t1 - t0 < best1)
+			best1 = t1 - t0;
+		if (t2 - t1 < best2)
+			best2 = t2 - t1;
+	}
+	if (x[0] == x[1]) /* use the results */
+		printf("  (chains met)\n");
+	return 2.0 * best1 / best2;
+}
+
 /* ---- NTT ---- */
 
 static double time_forward(zk_gl **cols, size_t ncols, unsigned int log_n,
@@ -161,6 +206,8 @@ static void bench_ntt(unsigned int max_log, size_t wide)
 	const struct zk_gl_vec_ops *best = zk_gl_vec_ops_default();
 	zk_gl *cols[64];
 
+	printf("\nparallel ceiling: 2 threads do x%.2f the work of 1 on this box now\n",
+	       parallel_ceiling());
 	printf("\nforward NTT (ms; ns per element-log2(n) in brackets)\n");
 	for (size_t ci = 0; ci < 2; ci++) {
 		size_t ncols = ci ? wide : 1;

@@ -190,7 +190,8 @@ ZK_AVX2 static inline __m256i avx2_reduce(__m256i hi, __m256i lo)
 {
 	const __m256i sign = _mm256_set1_epi64x(INT64_MIN);
 	const __m256i eps = _mm256_set1_epi64x((int64_t)ZK_GL_EPSILON);
-	const __m256i p_s = _mm256_set1_epi64x((int64_t)(ZK_GL_P ^ (1ull << 63)));
+	const __m256i pm1_s =
+		_mm256_set1_epi64x((int64_t)((ZK_GL_P - 1) ^ (1ull << 63)));
 	__m256i lo_s = _mm256_xor_si256(lo, sign);
 	__m256i hi_hi = _mm256_srli_epi64(hi, 32);
 	__m256i hi_lo = _mm256_and_si256(hi, eps);
@@ -205,9 +206,9 @@ ZK_AVX2 static inline __m256i avx2_reduce(__m256i hi, __m256i lo)
 	/* carry iff r < t0 */
 	r_s = _mm256_add_epi64(r_s, _mm256_and_si256(
 		_mm256_cmpgt_epi64(t0_s, r_s), eps));
-	/* r >= p: r - p = r + eps (mod 2^64) */
-	r_s = _mm256_add_epi64(r_s, _mm256_andnot_si256(
-		_mm256_cmpgt_epi64(p_s, r_s), eps));
+	/* r > p - 1: r - p = r + eps (mod 2^64) */
+	r_s = _mm256_add_epi64(r_s, _mm256_and_si256(
+		_mm256_cmpgt_epi64(r_s, pm1_s), eps));
 	return _mm256_xor_si256(r_s, sign);
 }
 

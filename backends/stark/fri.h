@@ -20,6 +20,14 @@
  *    the caller from its own openings), check every layer's opening against
  *    its root, the fold consistency layer to layer, and the last fold
  *    against the final polynomial evaluated at the query's point.
+ *  - Layer l's Merkle tree has 2^(log_size - log_folding) leaves; leaf j
+ *    is (v_0.c0, v_0.c1, v_1.c0, ...) over coset j's values in position
+ *    order. Before layer 0 the config (log_domain, log_degree,
+ *    log_folding, final_log_max, shift) is absorbed, so a proof is bound
+ *    to the config it was made under.
+ *  - Query positions are checked (< N, 1..ZK_FRI_MAX_QUERIES of them);
+ *    duplicates are allowed and cost nothing extra. Every point is
+ *    computed by the verifier from the position.
  *  - All proof parts are plain data owned by struct zk_fri_proof;
  *    zk_fri_proof_encode/decode give the canonical bytes (the decoder
  *    treats input as hostile: counts bounded by the params before any
@@ -38,6 +46,9 @@
 
 #define ZK_FRI_MAX_LAYERS 32
 #define ZK_FRI_MAX_QUERIES 256
+#define ZK_FRI_MAX_LOG_FOLDING 4
+#define ZK_FRI_MAX_LOG_DOMAIN 30 /* ZK_NTT_MAX_LOG_N + ZK_NTT_MAX_LOG_BLOWUP */
+#define ZK_FRI_MAX_FINAL_LOG 10
 
 struct zk_fri_config {
 	unsigned log_domain;    /* N = 2^log_domain */
@@ -64,6 +75,26 @@ struct zk_fri_proof {
 	uint32_t final_len;
 	zk_gl2 *final_coeffs;          /* final polynomial, natural order */
 };
+
+/*
+ * The layer schedule a config implies (fri.c states the rule). Prover,
+ * verifier and decoder all derive it from the config, never from a proof.
+ * log_size/shift have n_layers + 1 entries, the last being the domain of
+ * the final polynomial's check.
+ */
+struct zk_fri_schedule {
+	unsigned n_layers;
+	unsigned log_folding[ZK_FRI_MAX_LAYERS];
+	unsigned log_size[ZK_FRI_MAX_LAYERS + 1];
+	zk_gl shift[ZK_FRI_MAX_LAYERS + 1];
+	unsigned final_log_degree; /* final polynomial: 2^this coefficients */
+};
+
+/* 0, or ZK_STARK_EINVAL for a config out of range: log_folding 1..4,
+ * log_degree < log_domain <= 30, final_log_max <= 10, shift != 0 and
+ * canonical, a hash id bytehash.h provides, last layer <= 2^24 points. */
+int zk_fri_schedule_make(const struct zk_fri_config *cfg,
+			 struct zk_fri_schedule *s);
 
 /* Prover state between the commit and query phases. */
 struct zk_fri_prover;

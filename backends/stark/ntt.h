@@ -29,8 +29,9 @@
  *    zk_ntt_teardown(). A size-2^k transform needs about 8·2^k bytes of
  *    twiddles (128 MiB for 2^24); an LDE with output N also allocates an
  *    N-element table for the duration of the call.
- *  - Every entry point returns 0, -EINVAL (bad size, NULL column, zero
- *    shift) or -ENOMEM, and leaves the columns untouched on error.
+ *  - Every entry point returns 0, -EINVAL (bad size, NULL column, zero or
+ *    non-canonical shift, an input element >= p) or -ENOMEM, and leaves the
+ *    columns untouched on error.
  */
 #ifndef ZKCLOB_STARK_NTT_H
 #define ZKCLOB_STARK_NTT_H

@@ -33,7 +33,41 @@ struct zk_config_wire {
 	uint16_t udp_port;     /* MoldUDP64 destination port accepted */
 };
 
+/* How zkclobd gets its traffic. */
+enum zk_source {
+	ZK_SOURCE_GEN = 0,  /* [gen] flow written to a capture, replayed by net_pcap */
+	ZK_SOURCE_PCAP = 1, /* replay [dataplane] pcap_path through net_pcap */
+	ZK_SOURCE_PORT = 2, /* an ethdev declared in [eal] args (NIC, af_packet, ...) */
+};
+
+struct zk_config_eal {
+	char args[1024];     /* EAL arguments, split on blanks */
+};
+
+struct zk_config_dataplane {
+	enum zk_source source;
+	char pcap_path[512];
+	char port[64];       /* ethdev name for source = port */
+	char out_dir[512];   /* where source = gen writes its capture */
+	uint32_t mbufs;
+	uint32_t mbuf_cache;
+	uint32_t rx_desc;
+	uint32_t burst;
+	uint32_t ring_size;  /* op ring entries, a power of two */
+	int stop_on_eos;     /* stop after the MoldUDP64 end of session */
+};
+
+struct zk_config_batch {
+	uint32_t max_ops;
+	uint64_t timeout_us;
+	int gap_halt;        /* 0: skip (record and go on), 1: halt */
+	int witness;         /* record slot accesses (needed to prove) */
+};
+
 struct zk_config {
+	struct zk_config_eal eal;
+	struct zk_config_dataplane dataplane;
+	struct zk_config_batch batch;
 	struct zk_config_wire wire;
 	/* The built-in traffic source ([gen]). Its tick, lot and price band
 	 * are not keys: zk_config_gen_params() takes them from the first market

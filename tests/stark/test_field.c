@@ -313,6 +313,26 @@ static void check_vec_path(enum zk_gl_simd kind)
 		for (size_t i = 0; i < n; i++)
 			assert_int_equal(x[i], ref_mul(a[i], b[i]));
 	}
+
+	/* every pair of edge values, which includes reductions that land in
+	 * [p, 2^64) before the last fix-up, e.g. (2^32+1)(2^32-1) = 2^64-1 */
+	for (size_t i = 0; i < N_EDGE; i++) {
+		zk_gl row[N_EDGE], col[N_EDGE], res[N_EDGE];
+
+		for (size_t j = 0; j < N_EDGE; j++) {
+			row[j] = edge[i];
+			col[j] = edge[j];
+		}
+		ops->mul(res, row, col, N_EDGE);
+		for (size_t j = 0; j < N_EDGE; j++)
+			assert_int_equal(res[j], ref_mul(edge[i], edge[j]));
+		ops->add(res, row, col, N_EDGE);
+		for (size_t j = 0; j < N_EDGE; j++)
+			assert_int_equal(res[j], ref_add(edge[i], edge[j]));
+		ops->sub(res, row, col, N_EDGE);
+		for (size_t j = 0; j < N_EDGE; j++)
+			assert_int_equal(res[j], ref_sub(edge[i], edge[j]));
+	}
 }
 
 static void test_vec_portable(void **state)

@@ -5,6 +5,7 @@
  * argument checks.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,6 +85,21 @@ static void test_bitrev(void **state)
 	zk_ntt_bitrev_permute(col, 4);
 	for (size_t i = 0; i < 16; i++)
 		assert_int_equal(col[i], zk_ntt_bitrev(i, 4));
+	/* small sizes swap pairs, large ones go by tiles: cover both */
+	for (unsigned int log_n = 0; log_n <= 14; log_n++) {
+		size_t n = (size_t)1 << log_n;
+		zk_gl *big = alloc_col(n);
+
+		for (size_t i = 0; i < n; i++)
+			big[i] = i;
+		zk_ntt_bitrev_permute(big, log_n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(big[i], zk_ntt_bitrev(i, log_n));
+		zk_ntt_bitrev_permute(big, log_n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(big[i], i);
+		free(big);
+	}
 }
 
 /* forward = naive DFT read in bit-reversed order; inverse undoes it */
@@ -321,6 +337,13 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(zk_ntt_lde(cols + 1, ins, 1, 2, 2, 7, 1), -EINVAL);
 	assert_int_equal(zk_ntt_prepare(ZK_NTT_MAX_LOG_N + 1), -EINVAL);
 	assert_memory_equal(a, before, sizeof(a));
+	/* an element >= p is refused, not silently reduced or mangled */
+	a[3] = ZK_GL_P;
+	assert_int_equal(zk_ntt_forward(cols, 1, 2, 1), -EINVAL);
+	assert_int_equal(zk_ntt_coset_inverse(cols, 1, 2, 7, 1), -EINVAL);
+	assert_int_equal(zk_ntt_lde(outs, ins, 1, 2, 2, 7, 1), -EINVAL);
+	assert_int_equal(a[3], ZK_GL_P);
+	a[3] = 4;
 	/* nothing to do is not an error */
 	assert_int_equal(zk_ntt_forward(NULL, 0, 2, 1), 0);
 	/* 0 threads means the caller only */
@@ -351,6 +374,53 @@ static void test_teardown_rebuild(void **state)
 	free(b);
 }
 
+struct concurrent_call {
+	zk_gl *col;
+	unsigned int log_n;
+	int rc;
+};
+
+static void *concurrent_forward(void *arg)
+{
+	struct concurrent_call *call = arg;
+	zk_gl *cols[1] = { call->col };
+
+	call->rc = zk_ntt_forward(cols, 1, call->log_n, 2);
+	return NULL;
+}
+
+/* Callers racing to build the same twiddles all get correct results. */
+static void test_concurrent_callers(void **state)
+{
+	enum { CALLERS = 4, LOG_N = 15 };
+	size_t n = (size_t)1 << LOG_N;
+	zk_gl *orig = random_col(n), *ref = alloc_col(n);
+	zk_gl *refs[1] = { ref };
+	struct concurrent_call calls[CALLERS];
+	pthread_t tids[CALLERS];
+
+	(void)state;
+	memcpy(ref, orig, n * sizeof(zk_gl));
+	assert_int_equal(zk_ntt_forward(refs, 1, LOG_N, 1), 0);
+	zk_ntt_teardown();
+	for (int i = 0; i < CALLERS; i++) {
+		calls[i].col = alloc_col(n);
+		calls[i].log_n = LOG_N;
+		calls[i].rc = -1;
+		memcpy(calls[i].col, orig, n * sizeof(zk_gl));
+		assert_int_equal(pthread_create(&tids[i], NULL, concurrent_forward,
+						&calls[i]), 0);
+	}
+	for (int i = 0; i < CALLERS; i++) {
+		assert_int_equal(pthread_join(tids[i], NULL), 0);
+		assert_int_equal(calls[i].rc, 0);
+		assert_memory_equal(calls[i].col, ref, n * sizeof(zk_gl));
+		free(calls[i].col);
+	}
+	free(orig);
+	free(ref);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_threads_match),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_teardown_rebuild),
+		cmocka_unit_test(test_concurrent_callers),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 

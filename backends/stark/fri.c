@@ -1,0 +1,773 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * FRI commit, query and verify (fri.h). The canonical encoding lives in
+ * fri_codec.c; the schedule and the coset fold are shared through
+ * fri_internal.h so that the prover and the verifier fold with one code.
+ *
+ * Layer schedule (the "last fold may be smaller" rule of fri.h): with
+ * degree bound 2^d (d = log_degree at layer 0), while d > final_log_max the
+ * layer folds by 2^f, f = min(log_folding, d - final_log_max), so the last
+ * layer lands exactly on 2^final_log_max (or the input already is below it
+ * and there are no layers). The final polynomial has exactly 2^d_final
+ * coefficients, which keeps its encoding unique.
+ *
+ * Folding by 2^f with β equals f successive 2-to-1 folds with β, β^2, β^4...
+ * (write F(x) = Σ_r x^r G_r(x^(2^f)); each 2-fold keeps the even/odd split
+ * and the composed result is Σ_r β^r G_r). In bit-reversed order the two
+ * points of each 2-fold are adjacent (x, -x), so a coset's 2^f values fold
+ * in place, pairwise, f times:
+ *   fold2(a = F(x), b = F(-x)) = (a + b)/2 + β·(a - b)/(2x).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fri.h"
+#include "fri_internal.h"
+#include "ntt.h"
+#include "stark.h"
+
+#define INV_TWO 0x7FFFFFFF80000001ull /* (p + 1) / 2 */
+#define MAX_WORKERS 64
+#define MIN_ITEMS_PER_WORKER 1024
+
+/* ---- schedule and the shared fold ---- */
+
+int zk_fri_schedule_make(const struct zk_fri_config *cfg,
+			 struct zk_fri_schedule *s)
+{
+	unsigned d, m;
+	zk_gl shift;
+
+	memset(s, 0, sizeof(*s));
+	if (cfg == NULL || cfg->log_folding < 1 ||
+	    cfg->log_folding > ZK_FRI_MAX_LOG_FOLDING ||
+	    cfg->log_domain > ZK_FRI_MAX_LOG_DOMAIN ||
+	    cfg->log_degree >= cfg->log_domain ||
+	    cfg->final_log_max > ZK_FRI_MAX_FINAL_LOG ||
+	    !zk_gl_is_canonical(cfg->shift) || cfg->shift == 0 ||
+	    !zk_hash_id_valid((uint32_t)cfg->hash))
+		return ZK_STARK_EINVAL;
+	d = cfg->log_degree;
+	m = cfg->log_domain;
+	shift = cfg->shift;
+	while (d > cfg->final_log_max) {
+		unsigned f = cfg->log_folding;
+
+		if (f > d - cfg->final_log_max)
+			f = d - cfg->final_log_max;
+		if (s->n_layers == ZK_FRI_MAX_LAYERS)
+			return ZK_STARK_EINVAL;
+		s->log_folding[s->n_layers] = f;
+		s->log_size[s->n_layers] = m;
+		s->shift[s->n_layers] = shift;
+		s->n_layers++;
+		d -= f;
+		m -= f;
+		shift = zk_gl_pow(shift, (uint64_t)1 << f);
+	}
+	s->log_size[s->n_layers] = m;
+	s->shift[s->n_layers] = shift;
+	s->final_log_degree = d;
+	/* the prover interpolates the last layer with one coset iNTT */
+	if (m > ZK_NTT_MAX_LOG_N)
+		return ZK_STARK_EINVAL;
+	return ZK_STARK_ACCEPT;
+}
+
+static unsigned bitrev_small(unsigned x, unsigned bits)
+{
+	unsigned r = 0;
+	unsigned i;
+
+	for (i = 0; i < bits; i++)
+		r |= ((x >> i) & 1u) << (bits - 1 - i);
+	return r;
+}
+
+static zk_gl inverse_root(unsigned log_n)
+{
+	zk_gl w = zk_gl_root_of_unity(log_n);
+
+	/* w^(n-1) = w^-1 since w has order n */
+	return zk_gl_pow(w, ((uint64_t)1 << log_n) - 1);
+}
+
+void zk_fri_coset_inv_roots(unsigned log_folding, zk_gl *out)
+{
+	zk_gl w_inv = inverse_root(log_folding);
+	zk_gl acc = 1;
+	unsigned t;
+
+	for (t = 0; t < (1u << log_folding) / 2; t++) {
+		out[t] = acc;
+		acc = zk_gl_mul(acc, w_inv);
+	}
+}
+
+/*
+ * Coset values v[k] = F(x·ω_K^bitrev(k)), K = 2^f; x_inv = x^-1;
+ * wk_inv[t] = ω_K^-t for t < K/2. Returns the folded value at x^K.
+ */
+zk_gl2 zk_fri_fold_coset(const zk_gl2 *v, unsigned f, zk_gl x_inv,
+			 const zk_gl *wk_inv, zk_gl2 beta)
+{
+	zk_gl2 tmp[1u << ZK_FRI_MAX_LOG_FOLDING];
+	unsigned len = 1u << f, level_bits = f, stride = 1, a;
+
+	memcpy(tmp, v, len * sizeof(*v));
+	while (len > 1) {
+		unsigned half = len / 2;
+
+		for (a = 0; a < half; a++) {
+			/* element 2a sits at x·ω_len^bitrev(a, level_bits-1) */
+			unsigned e = bitrev_small(a, level_bits - 1) * stride;
+			zk_gl half_pinv = zk_gl_mul(zk_gl_mul(x_inv, wk_inv[e]),
+						    INV_TWO);
+			zk_gl2 sum = zk_gl2_add(tmp[2 * a], tmp[2 * a + 1]);
+			zk_gl2 diff = zk_gl2_sub(tmp[2 * a], tmp[2 * a + 1]);
+
+			tmp[a] = zk_gl2_add(zk_gl2_mul_base(sum, INV_TWO),
+					    zk_gl2_mul(beta,
+						       zk_gl2_mul_base(diff,
+								       half_pinv)));
+		}
+		x_inv = zk_gl_sqr(x_inv);
+		beta = zk_gl2_sqr(beta);
+		len = half;
+		level_bits--;
+		stride *= 2;
+	}
+	return tmp[0];
+}
+
+zk_gl zk_fri_point(zk_gl shift, unsigned log_size, uint64_t pos)
+{
+	return zk_gl_mul(shift, zk_gl_pow(zk_gl_root_of_unity(log_size),
+					  zk_ntt_bitrev(pos, log_size)));
+}
+
+zk_gl2 zk_fri_eval_poly(const zk_gl2 *coeffs, size_t n, zk_gl x)
+{
+	zk_gl2 acc = zk_gl2_zero();
+
+	while (n-- > 0)
+		acc = zk_gl2_add(zk_gl2_mul_base(acc, x), coeffs[n]);
+	return acc;
+}
+
+static void absorb_config(struct zk_transcript *t,
+			  const struct zk_fri_config *cfg)
+{
+	const zk_gl header[5] = { cfg->log_domain, cfg->log_degree,
+				  cfg->log_folding, cfg->final_log_max,
+				  cfg->shift };
+
+	zk_transcript_absorb_gl(t, header, 5);
+}
+
+/* ---- threads ---- */
+
+typedef void (*range_fn)(void *ctx, size_t begin, size_t end);
+
+struct range_job {
+	range_fn fn;
+	void *ctx;
+	size_t begin, end;
+};
+
+static void *range_job_main(void *arg)
+{
+	struct range_job *j = arg;
+
+	j->fn(j->ctx, j->begin, j->end);
+	return NULL;
+}
+
+/* Splits [0, n) over up to `threads` workers, the caller being one. A
+ * worker the system refuses runs on the caller: the result is the same. */
+static void parallel_for(unsigned threads, size_t n, range_fn fn, void *ctx)
+{
+	struct range_job jobs[MAX_WORKERS];
+	pthread_t tids[MAX_WORKERS];
+	bool started[MAX_WORKERS];
+	unsigned w, n_workers = threads == 0 ? 1 : threads;
+
+	if (n_workers > MAX_WORKERS)
+		n_workers = MAX_WORKERS;
+	if (n_workers > n / MIN_ITEMS_PER_WORKER)
+		n_workers = (unsigned)(n / MIN_ITEMS_PER_WORKER);
+	if (n_workers <= 1) {
+		fn(ctx, 0, n);
+		return;
+	}
+	for (w = 0; w < n_workers; w++) {
+		jobs[w] = (struct range_job){ fn, ctx, n * w / n_workers,
+					      n * (w + 1) / n_workers };
+		started[w] = w > 0 && pthread_create(&tids[w], NULL,
+						     range_job_main,
+						     &jobs[w]) == 0;
+	}
+	range_job_main(&jobs[0]);
+	for (w = 1; w < n_workers; w++) {
+		if (started[w])
+			pthread_join(tids[w], NULL);
+		else
+			range_job_main(&jobs[w]);
+	}
+}
+
+/* ---- prover ---- */
+
+struct zk_fri_prover {
+	struct zk_fri_config cfg;
+	struct zk_fri_schedule sched;
+	zk_gl2 *layer_values[ZK_FRI_MAX_LAYERS]; /* bit-reversed, owned */
+	struct zk_merkle_tree trees[ZK_FRI_MAX_LAYERS];
+	uint32_t final_len;
+	zk_gl2 *final_coeffs;
+};
+
+struct transpose_ctx {
+	const zk_gl2 *values;
+	zk_gl *cols; /* 2K columns of n_rows */
+	size_t n_rows;
+	unsigned fold;
+};
+
+static void transpose_range(void *arg, size_t begin, size_t end)
+{
+	const struct transpose_ctx *c = arg;
+	size_t j;
+	unsigned k;
+
+	for (j = begin; j < end; j++) {
+		const zk_gl2 *coset = c->values + j * c->fold;
+
+		for (k = 0; k < c->fold; k++) {
+			c->cols[(2 * k) * c->n_rows + j] = coset[k].c0;
+			c->cols[(2 * k + 1) * c->n_rows + j] = coset[k].c1;
+		}
+	}
+}
+
+struct inv_powers_ctx {
+	zk_gl *out;
+	zk_gl w_inv;
+};
+
+static void inv_powers_range(void *arg, size_t begin, size_t end)
+{
+	const struct inv_powers_ctx *c = arg;
+	zk_gl acc = zk_gl_pow(c->w_inv, begin);
+	size_t i;
+
+	for (i = begin; i < end; i++) {
+		c->out[i] = acc;
+		acc = zk_gl_mul(acc, c->w_inv);
+	}
+}
+
+struct fold_ctx {
+	const zk_gl2 *cur;
+	zk_gl2 *next;
+	const zk_gl *w_inv_pows; /* ω_N^-e, e < N/2, N the layer-0 size */
+	unsigned log_domain;     /* of layer 0 */
+	unsigned log_size;       /* of this layer */
+	unsigned f;
+	zk_gl shift_inv;
+	zk_gl wk_inv[(1u << ZK_FRI_MAX_LOG_FOLDING) / 2];
+	zk_gl2 beta;
+};
+
+static void fold_range(void *arg, size_t begin, size_t end)
+{
+	const struct fold_ctx *c = arg;
+	unsigned log_cosets = c->log_size - c->f;
+	unsigned scale = c->log_domain - c->log_size;
+	size_t j;
+
+	for (j = begin; j < end; j++) {
+		/* coset j's base point is shift·ω_M^bitrev(j, log M/K) */
+		size_t e = zk_ntt_bitrev(j, log_cosets) << scale;
+		zk_gl x_inv = zk_gl_mul(c->shift_inv, c->w_inv_pows[e]);
+
+		c->next[j] = zk_fri_fold_coset(c->cur + (j << c->f), c->f,
+					       x_inv, c->wk_inv, c->beta);
+	}
+}
+
+static int commit_layer(struct zk_fri_prover *fp, unsigned l,
+			struct zk_transcript *t)
+{
+	unsigned f = fp->sched.log_folding[l];
+	size_t n_rows = (size_t)1 << (fp->sched.log_size[l] - f);
+	size_t n_cols = (size_t)2 << f;
+	struct transpose_ctx tc;
+	const zk_gl *cols[2u << ZK_FRI_MAX_LOG_FOLDING];
+	size_t c;
+	int rc;
+
+	tc.values = fp->layer_values[l];
+	tc.n_rows = n_rows;
+	tc.fold = 1u << f;
+	tc.cols = malloc(n_cols * n_rows * sizeof(zk_gl));
+	if (tc.cols == NULL)
+		return ZK_STARK_ENOMEM;
+	parallel_for(fp->cfg.threads, n_rows, transpose_range, &tc);
+	for (c = 0; c < n_cols; c++)
+		cols[c] = tc.cols + c * n_rows;
+	rc = zk_merkle_build(&fp->trees[l], fp->cfg.hash, cols, n_cols, n_rows,
+			     fp->cfg.threads);
+	free(tc.cols);
+	if (rc != ZK_MERKLE_OK)
+		return rc == ZK_MERKLE_ENOMEM ? ZK_STARK_ENOMEM
+					       : ZK_STARK_EINVAL;
+	zk_transcript_absorb_digest(t, zk_merkle_root(&fp->trees[l]));
+	return ZK_STARK_ACCEPT;
+}
+
+/* Coefficients of the last layer's interpolant, first 2^d_final kept. The
+ * rest are zero for an honest input; for any other input the verifier's
+ * final check fails, so they are dropped rather than reported here. */
+static int interpolate_final(struct zk_fri_prover *fp, const zk_gl2 *values)
+{
+	unsigned log_m = fp->sched.log_size[fp->sched.n_layers];
+	size_t m = (size_t)1 << log_m, i;
+	zk_gl *buf = malloc(2 * m * sizeof(zk_gl));
+	zk_gl *cols[2];
+	int rc;
+
+	if (buf == NULL)
+		return ZK_STARK_ENOMEM;
+	cols[0] = buf;
+	cols[1] = buf + m;
+	for (i = 0; i < m; i++) {
+		buf[i] = values[i].c0;
+		buf[m + i] = values[i].c1;
+	}
+	rc = zk_ntt_coset_inverse(cols, 2, log_m,
+				  fp->sched.shift[fp->sched.n_layers],
+				  fp->cfg.threads);
+	if (rc != 0) {
+		free(buf);
+		return rc == -ENOMEM ? ZK_STARK_ENOMEM : ZK_STARK_EINVAL;
+	}
+	fp->final_len = 1u << fp->sched.final_log_degree;
+	fp->final_coeffs = malloc(fp->final_len * sizeof(zk_gl2));
+	if (fp->final_coeffs == NULL) {
+		free(buf);
+		return ZK_STARK_ENOMEM;
+	}
+	for (i = 0; i < fp->final_len; i++)
+		fp->final_coeffs[i] = zk_gl2_make(buf[i], buf[m + i]);
+	free(buf);
+	return ZK_STARK_ACCEPT;
+}
+
+static int fold_layer(struct zk_fri_prover *fp, unsigned l,
+		      const zk_gl *w_inv_pows, zk_gl2 beta, zk_gl2 **next_out)
+{
+	struct fold_ctx fc;
+	size_t n_next;
+	zk_gl shift_inv;
+
+	fc.f = fp->sched.log_folding[l];
+	fc.log_size = fp->sched.log_size[l];
+	fc.log_domain = fp->cfg.log_domain;
+	n_next = (size_t)1 << (fc.log_size - fc.f);
+	if (!zk_gl_inv(fp->sched.shift[l], &shift_inv))
+		return ZK_STARK_EINVAL;
+	fc.shift_inv = shift_inv;
+	fc.cur = fp->layer_values[l];
+	fc.w_inv_pows = w_inv_pows;
+	fc.beta = beta;
+	zk_fri_coset_inv_roots(fc.f, fc.wk_inv);
+	fc.next = malloc(n_next * sizeof(zk_gl2));
+	if (fc.next == NULL)
+		return ZK_STARK_ENOMEM;
+	parallel_for(fp->cfg.threads, n_next, fold_range, &fc);
+	*next_out = fc.next;
+	return ZK_STARK_ACCEPT;
+}
+
+int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
+		  struct zk_transcript *t, const zk_gl2 *evals)
+{
+	struct zk_fri_prover *fp;
+	struct inv_powers_ctx ic;
+	zk_gl2 *cur;
+	size_t n;
+	unsigned l;
+	int rc;
+
+	*out = NULL;
+	if (evals == NULL || t == NULL)
+		return ZK_STARK_EINVAL;
+	fp = calloc(1, sizeof(*fp));
+	if (fp == NULL)
+		return ZK_STARK_ENOMEM;
+	fp->cfg = *cfg;
+	rc = zk_fri_schedule_make(cfg, &fp->sched);
+	if (rc != ZK_STARK_ACCEPT) {
+		free(fp);
+		return rc;
+	}
+	n = (size_t)1 << cfg->log_domain;
+	cur = malloc(n * sizeof(zk_gl2));
+	ic.out = malloc((n / 2) * sizeof(zk_gl));
+	if (cur == NULL || ic.out == NULL) {
+		free(cur);
+		free(ic.out);
+		free(fp);
+		return ZK_STARK_ENOMEM;
+	}
+	memcpy(cur, evals, n * sizeof(zk_gl2));
+	ic.w_inv = inverse_root(cfg->log_domain);
+	parallel_for(cfg->threads, n / 2, inv_powers_range, &ic);
+
+	absorb_config(t, cfg);
+	rc = ZK_STARK_ACCEPT;
+	for (l = 0; l < fp->sched.n_layers; l++) {
+		zk_gl2 beta;
+
+		/* the layer's values now belong to fp (openings need them) */
+		fp->layer_values[l] = cur;
+		cur = NULL;
+		rc = commit_layer(fp, l, t);
+		if (rc != ZK_STARK_ACCEPT)
+			break;
+		beta = zk_transcript_draw_gl2(t);
+		rc = fold_layer(fp, l, ic.out, beta, &cur);
+		if (rc != ZK_STARK_ACCEPT)
+			break;
+	}
+	free(ic.out);
+	if (rc == ZK_STARK_ACCEPT)
+		rc = interpolate_final(fp, cur);
+	free(cur); /* the last layer only feeds the final polynomial */
+	if (rc == ZK_STARK_ACCEPT) {
+		zk_transcript_absorb_gl2(t, fp->final_coeffs, fp->final_len);
+		if (zk_transcript_status(t) != 0)
+			rc = ZK_STARK_EINVAL;
+	}
+	if (rc != ZK_STARK_ACCEPT) {
+		zk_fri_prover_free(fp);
+		return rc;
+	}
+	*out = fp;
+	return ZK_STARK_ACCEPT;
+}
+
+void zk_fri_prover_free(struct zk_fri_prover *fp)
+{
+	unsigned l;
+
+	if (fp == NULL)
+		return;
+	for (l = 0; l < ZK_FRI_MAX_LAYERS; l++) {
+		free(fp->layer_values[l]);
+		if (fp->trees[l].nodes != NULL)
+			zk_merkle_free(&fp->trees[l]);
+	}
+	free(fp->final_coeffs);
+	free(fp);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t zk_fri_distinct_sorted(const uint64_t *in, size_t n, unsigned shift,
+			      uint64_t *out)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++)
+		out[i] = in[i] >> shift;
+	qsort(out, n, sizeof(*out), cmp_u64);
+	for (i = 0; i < n; i++)
+		if (m == 0 || out[m - 1] != out[i])
+			out[m++] = out[i];
+	return m;
+}
+
+/* Index of key in the sorted distinct array (key is known to be there). */
+static size_t find_sorted(const uint64_t *a, size_t n, uint64_t key)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] <= key)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int check_positions(unsigned log_domain, const uint64_t *positions,
+			   size_t n)
+{
+	size_t i;
+
+	if (positions == NULL || n == 0 || n > ZK_FRI_MAX_QUERIES)
+		return ZK_STARK_EINVAL;
+	for (i = 0; i < n; i++)
+		if (positions[i] >> log_domain != 0)
+			return ZK_STARK_EINVAL;
+	return ZK_STARK_ACCEPT;
+}
+
+int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
+			 size_t n_positions, struct zk_fri_proof *proof)
+{
+	uint64_t pos[ZK_FRI_MAX_QUERIES], cosets[ZK_FRI_MAX_QUERIES];
+	unsigned l;
+	int rc;
+
+	memset(proof, 0, sizeof(*proof));
+	rc = check_positions(fp->cfg.log_domain, positions, n_positions);
+	if (rc != ZK_STARK_ACCEPT)
+		return rc;
+	memcpy(pos, positions, n_positions * sizeof(*pos));
+	proof->n_layers = fp->sched.n_layers;
+	for (l = 0; l < fp->sched.n_layers; l++) {
+		struct zk_fri_layer_proof *lp = &proof->layers[l];
+		unsigned f = fp->sched.log_folding[l];
+		size_t k, n_c = zk_fri_distinct_sorted(pos, n_positions, f,
+						       cosets);
+
+		lp->log_folding = f;
+		lp->root = *zk_merkle_root(&fp->trees[l]);
+		lp->n_cosets = (uint32_t)n_c;
+		lp->coset_values = malloc((n_c << f) * sizeof(zk_gl2));
+		if (lp->coset_values == NULL) {
+			rc = ZK_STARK_ENOMEM;
+			break;
+		}
+		for (k = 0; k < n_c; k++)
+			memcpy(lp->coset_values + (k << f),
+			       fp->layer_values[l] + (cosets[k] << f),
+			       sizeof(zk_gl2) << f);
+		if (zk_merkle_open_batch(&fp->trees[l], cosets, n_c,
+					 &lp->opening) != ZK_MERKLE_OK) {
+			rc = ZK_STARK_ENOMEM;
+			break;
+		}
+		for (k = 0; k < n_positions; k++)
+			pos[k] >>= f;
+	}
+	if (rc == ZK_STARK_ACCEPT) {
+		proof->final_len = fp->final_len;
+		proof->final_coeffs = malloc(fp->final_len * sizeof(zk_gl2));
+		if (proof->final_coeffs == NULL)
+			rc = ZK_STARK_ENOMEM;
+		else
+			memcpy(proof->final_coeffs, fp->final_coeffs,
+			       fp->final_len * sizeof(zk_gl2));
+	}
+	if (rc != ZK_STARK_ACCEPT)
+		zk_fri_proof_free(proof);
+	return rc;
+}
+
+void zk_fri_proof_free(struct zk_fri_proof *proof)
+{
+	unsigned l;
+
+	if (proof == NULL)
+		return;
+	for (l = 0; l < ZK_FRI_MAX_LAYERS; l++) {
+		free(proof->layers[l].coset_values);
+		zk_merkle_batch_free(&proof->layers[l].opening);
+	}
+	free(proof->final_coeffs);
+	memset(proof, 0, sizeof(*proof));
+}
+
+/* ---- verifier ---- */
+
+static bool gl2_canonical(const zk_gl2 *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!zk_gl_is_canonical(v[i].c0) ||
+		    !zk_gl_is_canonical(v[i].c1))
+			return false;
+	return true;
+}
+
+/* Shape of a proof against the schedule: never trust its own counts. */
+static int check_shape(const struct zk_fri_schedule *s,
+		       const struct zk_fri_config *cfg,
+		       const struct zk_fri_proof *proof)
+{
+	unsigned l;
+
+	if (proof->n_layers != s->n_layers)
+		return ZK_STARK_EPARAMS;
+	for (l = 0; l < s->n_layers; l++) {
+		const struct zk_fri_layer_proof *lp = &proof->layers[l];
+		zk_gl root_elems[4];
+
+		if (lp->log_folding != s->log_folding[l])
+			return ZK_STARK_EPARAMS;
+		if (zk_hash_is_algebraic(cfg->hash) &&
+		    zk_digest_to_gl(&lp->root, root_elems) != 0)
+			return ZK_STARK_EFORMAT;
+	}
+	if (proof->final_len != (1u << s->final_log_degree) ||
+	    proof->final_coeffs == NULL)
+		return ZK_STARK_EPARAMS;
+	if (!gl2_canonical(proof->final_coeffs, proof->final_len))
+		return ZK_STARK_EFORMAT;
+	return ZK_STARK_ACCEPT;
+}
+
+int zk_fri_verify_commit(struct zk_fri_verifier *v,
+			 const struct zk_fri_config *cfg,
+			 struct zk_transcript *t,
+			 const struct zk_fri_proof *proof)
+{
+	struct zk_fri_schedule s;
+	unsigned l;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	if (t == NULL || proof == NULL)
+		return ZK_STARK_EINVAL;
+	rc = zk_fri_schedule_make(cfg, &s);
+	if (rc != ZK_STARK_ACCEPT)
+		return rc;
+	rc = check_shape(&s, cfg, proof);
+	if (rc != ZK_STARK_ACCEPT)
+		return rc;
+	v->cfg = *cfg;
+	absorb_config(t, cfg);
+	for (l = 0; l < s.n_layers; l++) {
+		zk_transcript_absorb_digest(t, &proof->layers[l].root);
+		v->betas[l] = zk_transcript_draw_gl2(t);
+	}
+	zk_transcript_absorb_gl2(t, proof->final_coeffs, proof->final_len);
+	if (zk_transcript_status(t) != 0)
+		return ZK_STARK_EINVAL;
+	return ZK_STARK_ACCEPT;
+}
+
+/*
+ * One layer for all queries: match each query's value against its slot in
+ * the opened coset, check the openings against the root, then fold each
+ * coset once and hand every query its folded value and next position.
+ */
+static int verify_layer(const struct zk_fri_config *cfg,
+			const struct zk_fri_schedule *s, unsigned l,
+			const struct zk_fri_layer_proof *lp, zk_gl2 beta,
+			uint64_t *pos, zk_gl2 *val, size_t n)
+{
+	uint64_t cosets[ZK_FRI_MAX_QUERIES];
+	zk_gl2 folded[ZK_FRI_MAX_QUERIES];
+	zk_gl wk_inv[(1u << ZK_FRI_MAX_LOG_FOLDING) / 2];
+	unsigned f = s->log_folding[l], log_m = s->log_size[l];
+	size_t k, n_c = zk_fri_distinct_sorted(pos, n, f, cosets);
+	size_t fold = (size_t)1 << f;
+	zk_gl *rows, shift_inv, w_inv;
+	int rc;
+
+	if (lp->n_cosets != n_c || lp->coset_values == NULL)
+		return ZK_STARK_EFRI;
+	if (!gl2_canonical(lp->coset_values, n_c * fold))
+		return ZK_STARK_EFORMAT;
+	for (k = 0; k < n; k++) {
+		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
+
+		if (!zk_gl2_eq(lp->coset_values[c * fold + (pos[k] & (fold - 1))],
+			       val[k]))
+			return ZK_STARK_EFRI;
+	}
+	rows = malloc(n_c * fold * 2 * sizeof(zk_gl));
+	if (rows == NULL)
+		return ZK_STARK_ENOMEM;
+	for (k = 0; k < n_c * fold; k++) {
+		rows[2 * k] = lp->coset_values[k].c0;
+		rows[2 * k + 1] = lp->coset_values[k].c1;
+	}
+	rc = zk_merkle_verify_batch(cfg->hash, &lp->root, log_m - f, cosets,
+				    n_c, rows, 2 * fold, &lp->opening);
+	free(rows);
+	if (rc != ZK_MERKLE_OK)
+		return rc == ZK_MERKLE_ENOMEM ? ZK_STARK_ENOMEM
+					      : ZK_STARK_EMERKLE;
+
+	if (!zk_gl_inv(s->shift[l], &shift_inv))
+		return ZK_STARK_EINVAL;
+	w_inv = inverse_root(log_m);
+	zk_fri_coset_inv_roots(f, wk_inv);
+	for (k = 0; k < n_c; k++) {
+		/* the verifier's own point: shift·ω_M^bitrev(c, log M/K) */
+		zk_gl x_inv = zk_gl_mul(shift_inv,
+					zk_gl_pow(w_inv, zk_ntt_bitrev(cosets[k],
+								       log_m - f)));
+
+		folded[k] = zk_fri_fold_coset(lp->coset_values + k * fold, f,
+					      x_inv, wk_inv, beta);
+	}
+	for (k = 0; k < n; k++) {
+		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
+
+		val[k] = folded[c];
+		pos[k] >>= f;
+	}
+	return ZK_STARK_ACCEPT;
+}
+
+int zk_fri_verify_queries(const struct zk_fri_verifier *v,
+			  const struct zk_fri_proof *proof,
+			  const uint64_t *positions, const zk_gl2 *values0,
+			  size_t n_positions)
+{
+	uint64_t pos[ZK_FRI_MAX_QUERIES];
+	zk_gl2 val[ZK_FRI_MAX_QUERIES];
+	struct zk_fri_schedule s;
+	size_t k;
+	unsigned l;
+	int rc;
+
+	if (v == NULL || proof == NULL || values0 == NULL)
+		return ZK_STARK_EINVAL;
+	rc = zk_fri_schedule_make(&v->cfg, &s);
+	if (rc != ZK_STARK_ACCEPT)
+		return rc;
+	rc = check_shape(&s, &v->cfg, proof);
+	if (rc != ZK_STARK_ACCEPT)
+		return rc;
+	rc = check_positions(v->cfg.log_domain, positions, n_positions);
+	if (rc != ZK_STARK_ACCEPT)
+		return rc;
+	memcpy(pos, positions, n_positions * sizeof(*pos));
+	memcpy(val, values0, n_positions * sizeof(*val));
+	for (l = 0; l < s.n_layers; l++) {
+		rc = verify_layer(&v->cfg, &s, l, &proof->layers[l],
+				  v->betas[l], pos, val, n_positions);
+		if (rc != ZK_STARK_ACCEPT)
+			return rc;
+	}
+	for (k = 0; k < n_positions; k++) {
+		zk_gl x = zk_fri_point(s.shift[s.n_layers],
+				       s.log_size[s.n_layers], pos[k]);
+
+		if (!zk_gl2_eq(zk_fri_eval_poly(proof->final_coeffs,
+						proof->final_len, x),
+			       val[k]))
+			return ZK_STARK_EFRI;
+	}
+	return ZK_STARK_ACCEPT;
+}

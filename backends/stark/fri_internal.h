@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * FRI internals shared by fri.c (prover, verifier) and fri_codec.c, and
+ * checked directly by tests/stark/test_fri.c. Not part of the library's
+ * public contract.
+ *
+ * Spec
+ *  - zk_fri_fold_coset(): v[k] = F(x·ω_K^bitrev(k, f)), K = 2^f, x_inv =
+ *    x^-1, wk_inv[t] = ω_K^-t for t < K/2 (zk_fri_coset_inv_roots). Returns
+ *    Σ_r β^r·G_r(x^K) where F(y) = Σ_r y^r·G_r(y^K), i.e. the value of the
+ *    folded polynomial at x^K.
+ *  - zk_fri_point(): the point of position pos in the bit-reversed domain
+ *    shift·<ω_(2^log_size)>.
+ *  - zk_fri_eval_poly(): Σ coeffs[i]·x^i (Horner).
+ *  - zk_fri_distinct_sorted(): out = sorted distinct (in[i] >> shift); out
+ *    has room for n; returns the count.
+ */
+#ifndef ZKCLOB_STARK_FRI_INTERNAL_H
+#define ZKCLOB_STARK_FRI_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ext2.h"
+#include "field.h"
+
+void zk_fri_coset_inv_roots(unsigned log_folding, zk_gl *out);
+zk_gl2 zk_fri_fold_coset(const zk_gl2 *v, unsigned f, zk_gl x_inv,
+			 const zk_gl *wk_inv, zk_gl2 beta);
+zk_gl zk_fri_point(zk_gl shift, unsigned log_size, uint64_t pos);
+zk_gl2 zk_fri_eval_poly(const zk_gl2 *coeffs, size_t n, zk_gl x);
+size_t zk_fri_distinct_sorted(const uint64_t *in, size_t n, unsigned shift,
+			      uint64_t *out);
+
+#endif /* ZKCLOB_STARK_FRI_INTERNAL_H */

@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <blake2.h>
+#include <openssl/evp.h>
+
+#include "poseidon2.h"
+#include "transcript.h"
+
+/*
+ * One-byte tags put in front of every hashed message so that an absorb can
+ * never be replayed as a draw or a proof-of-work attempt, nor the other way.
+ */
+enum {
+	TAG_INIT = 0x01,
+	TAG_ABSORB = 0x02,
+	TAG_DRAW = 0x03,
+	TAG_POW = 0x04,
+};
+
+#define P2_BYTES_PER_ELEM 7
+#define MAX_GRIND_BITS 32
+#define ENCODE_BUF_ELEMS 32
+
+/* Streaming raw-byte hash whose total length is declared at begin(). */
+struct byte_hash {
+	enum zk_hash_id id;
+	union {
+		blake2s_state b2s;
+		blake2b_state b2b;
+		struct {
+			struct zk_p2_sponge sponge;
+			uint8_t pending[P2_BYTES_PER_ELEM];
+			unsigned n_pending;
+		} p2;
+	} u;
+	EVP_MD_CTX *sha; /* reused across begin() calls while open */
+	bool failed;
+};
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	unsigned i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static void bh_open(struct byte_hash *h, enum zk_hash_id id)
+{
+	h->id = id;
+	h->sha = NULL;
+	h->failed = false;
+	if (id == ZK_HASH_SHA256) {
+		h->sha = EVP_MD_CTX_new();
+		if (h->sha == NULL)
+			h->failed = true;
+	}
+}
+
+static void bh_close(struct byte_hash *h)
+{
+	EVP_MD_CTX_free(h->sha);
+	h->sha = NULL;
+}
+
+static void bh_begin(struct byte_hash *h, uint64_t total_bytes)
+{
+	switch (h->id) {
+	case ZK_HASH_BLAKE2S:
+		if (blake2s_init(&h->u.b2s, ZK_DIGEST_BYTES) != 0)
+			h->failed = true;
+		break;
+	case ZK_HASH_BLAKE2B:
+		if (blake2b_init(&h->u.b2b, ZK_DIGEST_BYTES) != 0)
+			h->failed = true;
+		break;
+	case ZK_HASH_SHA256:
+		if (h->sha == NULL ||
+		    EVP_DigestInit_ex(h->sha, EVP_sha256(), NULL) != 1)
+			h->failed = true;
+		break;
+	case ZK_HASH_POSEIDON2:
+	case ZK_HASH_POSEIDON2_W12: {
+		/* The length element makes the zero padding of the last
+		 * chunk unambiguous; it is < p for any real message. */
+		uint64_t chunks = (total_bytes + P2_BYTES_PER_ELEM - 1) /
+				  P2_BYTES_PER_ELEM;
+		zk_gl len_elem = zk_gl_from_u64(total_bytes);
+
+		zk_p2_sponge_init(&h->u.p2.sponge, 1 + chunks);
+		zk_p2_sponge_absorb(&h->u.p2.sponge, &len_elem, 1);
+		h->u.p2.n_pending = 0;
+		break;
+	}
+	default:
+		h->failed = true;
+		break;
+	}
+}
+
+static zk_gl p2_pack(const uint8_t *p, unsigned n)
+{
+	zk_gl e = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		e |= (uint64_t)p[i] << (8 * i);
+	return e; /* < 2^56 < p */
+}
+
+static void p2_update(struct byte_hash *h, const uint8_t *p, size_t len)
+{
+	zk_gl elems[ENCODE_BUF_ELEMS];
+	unsigned n_elems = 0;
+
+	while (len > 0) {
+		unsigned room = P2_BYTES_PER_ELEM - h->u.p2.n_pending;
+		unsigned take = len < room ? (unsigned)len : room;
+
+		memcpy(h->u.p2.pending + h->u.p2.n_pending, p, take);
+		h->u.p2.n_pending += take;
+		p += take;
+		len -= take;
+		if (h->u.p2.n_pending == P2_BYTES_PER_ELEM) {
+			elems[n_elems++] = p2_pack(h->u.p2.pending,
+						   P2_BYTES_PER_ELEM);
+			h->u.p2.n_pending = 0;
+			if (n_elems == ENCODE_BUF_ELEMS) {
+				zk_p2_sponge_absorb(&h->u.p2.sponge, elems,
+						    n_elems);
+				n_elems = 0;
+			}
+		}
+	}
+	if (n_elems > 0)
+		zk_p2_sponge_absorb(&h->u.p2.sponge, elems, n_elems);
+}
+
+static void bh_update(struct byte_hash *h, const void *data, size_t len)
+{
+	if (h->failed || len == 0)
+		return;
+	switch (h->id) {
+	case ZK_HASH_BLAKE2S:
+		if (blake2s_update(&h->u.b2s, data, len) != 0)
+			h->failed = true;
+		break;
+	case ZK_HASH_BLAKE2B:
+		if (blake2b_update(&h->u.b2b, data, len) != 0)
+			h->failed = true;
+		break;
+	case ZK_HASH_SHA256:
+		if (EVP_DigestUpdate(h->sha, data, len) != 1)
+			h->failed = true;
+		break;
+	case ZK_HASH_POSEIDON2:
+	case ZK_HASH_POSEIDON2_W12:
+		p2_update(h, data, len);
+		break;
+	default:
+		h->failed = true;
+		break;
+	}
+}
+
+static void bh_final(struct byte_hash *h, struct zk_digest *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (h->failed)
+		return;
+	switch (h->id) {
+	case ZK_HASH_BLAKE2S:
+		if (blake2s_final(&h->u.b2s, out->bytes, ZK_DIGEST_BYTES) != 0)
+			h->failed = true;
+		break;
+	case ZK_HASH_BLAKE2B:
+		if (blake2b_final(&h->u.b2b, out->bytes, ZK_DIGEST_BYTES) != 0)
+			h->failed = true;
+		break;
+	case ZK_HASH_SHA256: {
+		unsigned got = 0;
+
+		if (EVP_DigestFinal_ex(h->sha, out->bytes, &got) != 1 ||
+		    got != ZK_DIGEST_BYTES)
+			h->failed = true;
+		break;
+	}
+	case ZK_HASH_POSEIDON2:
+	case ZK_HASH_POSEIDON2_W12: {
+		zk_gl d[ZK_P2_DIGEST_ELEMS];
+
+		if (h->u.p2.n_pending > 0) {
+			zk_gl last = p2_pack(h->u.p2.pending,
+					     h->u.p2.n_pending);
+
+			zk_p2_sponge_absorb(&h->u.p2.sponge, &last, 1);
+			h->u.p2.n_pending = 0;
+		}
+		if (zk_p2_sponge_finish(&h->u.p2.sponge, d) != 0)
+			h->failed = true;
+		else
+			zk_digest_from_gl(out, d);
+		break;
+	}
+	default:
+		h->failed = true;
+		break;
+	}
+	if (h->failed)
+		memset(out, 0, sizeof(*out));
+}
+
+/* Starts H(tag ‖ state ‖ u64 len ‖ ...) for a payload of payload_len. */
+static void begin_chained(struct byte_hash *h, const struct zk_transcript *t,
+			  uint8_t tag, uint64_t payload_len)
+{
+	uint8_t len_le[8];
+
+	bh_begin(h, 1 + ZK_DIGEST_BYTES + 8 + payload_len);
+	put_le64(len_le, payload_len);
+	bh_update(h, &tag, 1);
+	bh_update(h, t->state.bytes, ZK_DIGEST_BYTES);
+	bh_update(h, len_le, 8);
+}
+
+static void finish_into_state(struct byte_hash *h, struct zk_transcript *t)
+{
+	struct zk_digest next;
+
+	bh_final(h, &next);
+	if (h->failed)
+		t->error = 1;
+	t->state = next;
+	bh_close(h);
+}
+
+int zk_transcript_init(struct zk_transcript *t, enum zk_hash_id hash,
+		       const char *domain_label)
+{
+	struct byte_hash h;
+	uint8_t header[2 + 8];
+	size_t label_len = domain_label ? strlen(domain_label) : 0;
+
+	memset(t, 0, sizeof(*t));
+	if (!zk_hash_id_valid((uint32_t)hash)) {
+		t->error = 1;
+		return -1;
+	}
+	t->hash = hash;
+	header[0] = TAG_INIT;
+	header[1] = (uint8_t)hash;
+	put_le64(header + 2, label_len);
+	bh_open(&h, hash);
+	bh_begin(&h, sizeof(header) + label_len);
+	bh_update(&h, header, sizeof(header));
+	bh_update(&h, domain_label, label_len);
+	finish_into_state(&h, t);
+	return t->error ? -1 : 0;
+}
+
+int zk_transcript_status(const struct zk_transcript *t)
+{
+	return t->error ? -1 : 0;
+}
+
+void zk_transcript_absorb_bytes(struct zk_transcript *t, const void *data,
+				size_t len)
+{
+	struct byte_hash h;
+
+	bh_open(&h, t->hash);
+	begin_chained(&h, t, TAG_ABSORB, len);
+	bh_update(&h, data, len);
+	finish_into_state(&h, t);
+}
+
+void zk_transcript_absorb_u64(struct zk_transcript *t, uint64_t v)
+{
+	uint8_t le[8];
+
+	put_le64(le, v);
+	zk_transcript_absorb_bytes(t, le, sizeof(le));
+}
+
+/* Absorbs n_words u64 values given by word(ctx, i), as 8-byte LE each. */
+static void absorb_words(struct zk_transcript *t, size_t n_words,
+			 uint64_t (*word)(const void *ctx, size_t i),
+			 const void *ctx)
+{
+	uint8_t buf[ENCODE_BUF_ELEMS * 8];
+	struct byte_hash h;
+	size_t done = 0;
+
+	bh_open(&h, t->hash);
+	begin_chained(&h, t, TAG_ABSORB, (uint64_t)n_words * 8);
+	while (done < n_words) {
+		size_t take = n_words - done;
+		size_t k;
+
+		if (take > ENCODE_BUF_ELEMS)
+			take = ENCODE_BUF_ELEMS;
+		for (k = 0; k < take; k++)
+			put_le64(buf + 8 * k, word(ctx, done + k));
+		bh_update(&h, buf, take * 8);
+		done += take;
+	}
+	finish_into_state(&h, t);
+}
+
+static uint64_t gl_word(const void *ctx, size_t i)
+{
+	return ((const zk_gl *)ctx)[i];
+}
+
+static uint64_t gl2_word(const void *ctx, size_t i)
+{
+	const zk_gl2 *v = (const zk_gl2 *)ctx + i / 2;
+
+	return (i & 1) ? v->c1 : v->c0;
+}
+
+void zk_transcript_absorb_gl(struct zk_transcript *t, const zk_gl *v, size_t n)
+{
+	absorb_words(t, n, gl_word, v);
+}
+
+void zk_transcript_absorb_gl2(struct zk_transcript *t, const zk_gl2 *v,
+			      size_t n)
+{
+	absorb_words(t, 2 * n, gl2_word, v);
+}
+
+void zk_transcript_absorb_digest(struct zk_transcript *t,
+				 const struct zk_digest *d)
+{
+	zk_transcript_absorb_bytes(t, d->bytes, ZK_DIGEST_BYTES);
+}
+
+/*
+ * A stream of 64-bit candidate words for one challenge: each digest
+ * H(TAG_DRAW ‖ state ‖ counter) yields four. The state only moves when the
+ * finished challenge is absorbed, so the counter keeps successive digests
+ * of one draw (and of different draws) distinct.
+ */
+struct word_stream {
+	uint64_t words[4];
+	unsigned next;
+};
+
+static uint64_t next_word(struct zk_transcript *t, struct word_stream *ws)
+{
+	if (ws->next == 4) {
+		struct byte_hash h;
+		struct zk_digest d;
+		uint8_t ctr[8];
+		uint8_t tag = TAG_DRAW;
+		unsigned i;
+
+		put_le64(ctr, t->counter++);
+		bh_open(&h, t->hash);
+		bh_begin(&h, 1 + ZK_DIGEST_BYTES + 8);
+		bh_update(&h, &tag, 1);
+		bh_update(&h, t->state.bytes, ZK_DIGEST_BYTES);
+		bh_update(&h, ctr, 8);
+		bh_final(&h, &d);
+		if (h.failed)
+			t->error = 1;
+		bh_close(&h);
+		for (i = 0; i < 4; i++)
+			ws->words[i] = get_le64(d.bytes + 8 * i);
+		ws->next = 0;
+	}
+	return ws->words[ws->next++];
+}
+
+/*
+ * Words of the byte hashes are uniform in [0, 2^64); those of the
+ * Poseidon2 hashes are canonical elements, uniform in [0, p).
+ */
+static uint64_t word_range_is_field(const struct zk_transcript *t)
+{
+	return zk_hash_is_algebraic(t->hash);
+}
+
+static zk_gl draw_element(struct zk_transcript *t, struct word_stream *ws)
+{
+	for (;;) {
+		uint64_t w = next_word(t, ws);
+
+		if (t->error)
+			return 0;
+		/* reject, never reduce: reduction would favour [0, 2^32) */
+		if (w < ZK_GL_P)
+			return w;
+	}
+}
+
+zk_gl zk_transcript_draw_gl(struct zk_transcript *t)
+{
+	struct word_stream ws = { .next = 4 };
+	zk_gl e = draw_element(t, &ws);
+
+	zk_transcript_absorb_gl(t, &e, 1);
+	return t->error ? 0 : e;
+}
+
+zk_gl2 zk_transcript_draw_gl2(struct zk_transcript *t)
+{
+	struct word_stream ws = { .next = 4 };
+	zk_gl2 e;
+
+	e.c0 = draw_element(t, &ws);
+	e.c1 = draw_element(t, &ws);
+	zk_transcript_absorb_gl2(t, &e, 1);
+	return t->error ? zk_gl2_zero() : e;
+}
+
+uint64_t zk_transcript_draw_index(struct zk_transcript *t, unsigned log_n)
+{
+	struct word_stream ws = { .next = 4 };
+	unsigned k = log_n > 63 ? 63 : log_n;
+	uint64_t mask = ((uint64_t)1 << k) - 1;
+	/* Largest multiple of 2^k not above the word range: words below it
+	 * are equally spread over the residues. */
+	uint64_t limit = word_range_is_field(t) ? ZK_GL_P - (ZK_GL_P & mask)
+						: UINT64_MAX;
+	uint64_t idx;
+
+	for (;;) {
+		uint64_t w = next_word(t, &ws);
+
+		if (t->error) {
+			idx = 0;
+			break;
+		}
+		if (!word_range_is_field(t) || w < limit) {
+			idx = w & mask;
+			break;
+		}
+	}
+	zk_transcript_absorb_u64(t, idx);
+	return t->error ? 0 : idx;
+}
+
+static bool pow_ok(struct zk_transcript *t, struct byte_hash *h,
+		   unsigned bits, uint64_t nonce)
+{
+	struct zk_digest d;
+	uint8_t le[8];
+	uint8_t tag = TAG_POW;
+	uint64_t lead;
+
+	put_le64(le, nonce);
+	bh_begin(h, 1 + ZK_DIGEST_BYTES + 8);
+	bh_update(h, &tag, 1);
+	bh_update(h, t->state.bytes, ZK_DIGEST_BYTES);
+	bh_update(h, le, 8);
+	bh_final(h, &d);
+	if (h->failed)
+		return false;
+	if (bits == 0)
+		return true;
+	lead = get_le64(d.bytes);
+	return (lead >> (64 - bits)) == 0;
+}
+
+uint64_t zk_transcript_grind(struct zk_transcript *t, unsigned bits)
+{
+	struct byte_hash h;
+	uint64_t nonce = 0;
+
+	if (bits > MAX_GRIND_BITS || t->error) {
+		t->error = 1;
+		return 0;
+	}
+	bh_open(&h, t->hash);
+	/* expected 2^bits attempts; a failure of the hash library ends it */
+	while (!pow_ok(t, &h, bits, nonce) && !h.failed)
+		nonce++;
+	if (h.failed)
+		t->error = 1;
+	bh_close(&h);
+	zk_transcript_absorb_u64(t, nonce);
+	return nonce;
+}
+
+bool zk_transcript_check_pow(struct zk_transcript *t, unsigned bits,
+			     uint64_t nonce)
+{
+	struct byte_hash h;
+	bool ok;
+
+	if (bits > MAX_GRIND_BITS || t->error)
+		return false;
+	bh_open(&h, t->hash);
+	ok = pow_ok(t, &h, bits, nonce);
+	if (h.failed)
+		t->error = 1;
+	bh_close(&h);
+	if (!ok)
+		return false;
+	zk_transcript_absorb_u64(t, nonce);
+	return !t->error;
+}

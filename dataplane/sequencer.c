@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sequencer lcore: the only writer of the book. Ops leave the ring in
+ * the order the rx core parsed them; the batcher applies them and cuts
+ * batches, which go to the prover stage through the sink.
+ */
+#include <errno.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_pause.h>
+#include <rte_ring_elem.h>
+
+#include "zkclob/dataplane.h"
+
+#define SEQ_BURST 64
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int deliver(struct zk_seq_ctx *ctx, struct zk_batch *batch)
+{
+	size_t i;
+
+	if (batch == NULL)
+		return 0;
+	ctx->stats.batches++;
+	zk_events_digest_update(&ctx->digest, batch->events.ev,
+				batch->events.len);
+	for (i = 0; i < batch->events.len; i++)
+		if (batch->events.ev[i].type <= ZK_EV_DONE)
+			ctx->stats.events[batch->events.ev[i].type]++;
+	return ctx->sink(ctx->sink_ctx, batch);
+}
+
+static int handle_control(struct zk_seq_ctx *ctx, const struct zk_op *op,
+			  uint64_t now)
+{
+	struct zk_batch *cut = NULL;
+
+	switch (op->type) {
+	case ZK_OP_CTL_GAP:
+		ctx->stats.gaps++;
+		if (ctx->gap_policy == ZK_GAP_HALT) {
+			ctx->stats.halted = true;
+			ctx->stats.halt_expected = op->seq;
+			ctx->stats.halt_received = op->order_id;
+		}
+		/* Under both policies the batch before the gap is complete
+		 * and provable: cut it. */
+		if (zk_batcher_gap(ctx->batcher, op->seq, op->order_id, now,
+				   &cut) != 0)
+			return -1;
+		return deliver(ctx, cut);
+	case ZK_OP_CTL_EOS:
+		ctx->stats.eos = true;
+		if (zk_batcher_flush(ctx->batcher, now, &cut) != 0)
+			return -1;
+		return deliver(ctx, cut);
+	default:
+		errno = EPROTO;
+		return -1;
+	}
+}
+
+static int apply_burst(struct zk_seq_ctx *ctx, const struct zk_op *ops,
+		       unsigned int n)
+{
+	struct zk_batch *cut;
+	uint64_t now = now_ns();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (ops[i].type >= ZK_OP_CTL_GAP) {
+			if (handle_control(ctx, &ops[i], now) != 0)
+				return -1;
+			continue;
+		}
+		if (ctx->stats.halted) {
+			ctx->stats.halted_ops++; /* never applied */
+			continue;
+		}
+		if (zk_batcher_push(ctx->batcher, &ops[i], now, &cut) != 0)
+			return -1;
+		ctx->stats.ops++;
+		if (deliver(ctx, cut) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int zk_seq_lcore(void *arg)
+{
+	struct zk_seq_ctx *ctx = arg;
+	struct zk_op ops[SEQ_BURST];
+	struct zk_batch *cut;
+	unsigned int n;
+
+	zk_events_digest_init(&ctx->digest);
+	for (;;) {
+		n = rte_ring_sc_dequeue_burst_elem(ctx->ring, ops, sizeof(ops[0]),
+						   SEQ_BURST, NULL);
+		if (n > 0) {
+			if (apply_burst(ctx, ops, n) != 0)
+				goto fail;
+			continue;
+		}
+		ctx->stats.empty_polls++;
+		if (*ctx->stop >= 2)
+			break;
+		/* Leave only once the rx core is done and the ring is empty:
+		 * a clean stop loses nothing. */
+		if (atomic_load(&ctx->rx->done) && rte_ring_empty(ctx->ring))
+			break;
+		if (zk_batcher_tick(ctx->batcher, now_ns(), &cut) != 0 ||
+		    deliver(ctx, cut) != 0)
+			goto fail;
+		rte_pause();
+	}
+	if (zk_batcher_flush(ctx->batcher, now_ns(), &cut) != 0 ||
+	    deliver(ctx, cut) != 0)
+		goto fail;
+	return 0;
+fail:
+	ctx->error = errno ? errno : EIO;
+	*ctx->stop = 2;
+	return -1;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Batch cutting (include/zkclob/batch.h). The engine applies ops one at a
+ * time; this file decides where batches end and gathers what a prover
+ * needs for each: the ops, their events, the witness and both digests.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <blake2.h>
+
+#include "zkclob/batch.h"
+
+static const uint8_t ops_personal[BLAKE2B_PERSONALBYTES] = {
+	'z', 'k', 'c', 'l', 'o', 'b', '-', 'o', 'p', 's', '-', 'v', '1',
+};
+
+struct zk_batcher {
+	struct zk_engine *engine;
+	struct zk_batch_cfg cfg;
+	struct zk_batch *open;    /* NULL between batches */
+	uint64_t next_batch_seq;
+	uint64_t last_seq;        /* seq of the last op pushed, 0 before any */
+	uint64_t ops;
+	uint64_t gap_expected, gap_received; /* pending for the next batch */
+};
+
+static inline uint8_t *put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+	return p + 8;
+}
+
+static inline uint8_t *put_be32(uint8_t *p, uint32_t v)
+{
+	for (int i = 3; i >= 0; i--) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+	return p + 4;
+}
+
+void zk_op_encode(const struct zk_op *op, uint8_t out[ZK_OP_WIRE_SIZE])
+{
+	uint8_t *p = out;
+
+	p = put_be64(p, op->seq);
+	p = put_be64(p, op->order_id);
+	p = put_be64(p, op->new_order_id);
+	p = put_be64(p, op->account);
+	p = put_be64(p, (uint64_t)op->price);
+	p = put_be64(p, op->qty);
+	p = put_be32(p, op->market);
+	p = put_be32(p, op->stp_group);
+	*p++ = op->type;
+	*p++ = op->side;
+	*p++ = op->ord_type;
+	*p++ = op->tif;
+	*p++ = op->flags;
+	memset(p, 0, 3);
+}
+
+static void ops_digest_init(blake2b_state *st)
+{
+	blake2b_param param;
+
+	memset(&param, 0, sizeof(param));
+	param.digest_length = 32;
+	param.fanout = 1;
+	param.depth = 1;
+	memcpy(param.personal, ops_personal, sizeof(param.personal));
+	blake2b_init_param(st, &param);
+}
+
+void zk_ops_digest(const struct zk_op *ops, size_t n, uint8_t out[32])
+{
+	blake2b_state st;
+	uint8_t buf[ZK_OP_WIRE_SIZE];
+	size_t i;
+
+	ops_digest_init(&st);
+	for (i = 0; i < n; i++) {
+		zk_op_encode(&ops[i], buf);
+		blake2b_update(&st, buf, sizeof(buf));
+	}
+	blake2b_final(&st, out, 32);
+}
+
+struct zk_batcher *zk_batcher_create(struct zk_engine *e,
+				     const struct zk_batch_cfg *cfg)
+{
+	struct zk_batcher *b;
+
+	if (e == NULL || cfg == NULL || cfg->max_ops == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	b = calloc(1, sizeof(*b));
+	if (b == NULL)
+		return NULL;
+	b->engine = e;
+	b->cfg = *cfg;
+	b->next_batch_seq = 1;
+	return b;
+}
+
+void zk_batch_free(struct zk_batch *batch)
+{
+	if (batch == NULL)
+		return;
+	free(batch->ops);
+	zk_event_buf_free(&batch->events);
+	zk_witness_free(&batch->witness);
+	free(batch);
+}
+
+void zk_batcher_destroy(struct zk_batcher *b)
+{
+	if (b == NULL)
+		return;
+	if (b->open != NULL && b->cfg.witness)
+		zk_engine_set_witness(b->engine, NULL);
+	zk_batch_free(b->open);
+	free(b);
+}
+
+static struct zk_batch *open_batch(struct zk_batcher *b, uint64_t now_ns)
+{
+	struct zk_batch *batch = calloc(1, sizeof(*batch));
+
+	if (batch == NULL)
+		return NULL;
+	batch->ops = malloc((size_t)b->cfg.max_ops * sizeof(*batch->ops));
+	if (batch->ops == NULL) {
+		free(batch);
+		return NULL;
+	}
+	batch->batch_seq = b->next_batch_seq++;
+	batch->t_first_ns = now_ns;
+	batch->gap_expected = b->gap_expected;
+	batch->gap_received = b->gap_received;
+	b->gap_expected = b->gap_received = 0;
+	if (b->cfg.witness)
+		zk_engine_set_witness(b->engine, &batch->witness);
+	b->open = batch;
+	return batch;
+}
+
+static void cut(struct zk_batcher *b, enum zk_cut_reason why, uint64_t now_ns,
+		struct zk_batch **out)
+{
+	struct zk_batch *batch = b->open;
+	struct zk_events_digest dg;
+
+	if (b->cfg.witness)
+		zk_engine_set_witness(b->engine, NULL);
+	batch->cut = why;
+	batch->t_cut_ns = now_ns;
+	batch->first_seq = batch->ops[0].seq;
+	batch->last_seq = batch->ops[batch->n_ops - 1].seq;
+	zk_ops_digest(batch->ops, batch->n_ops, batch->ops_digest);
+	zk_events_digest_init(&dg);
+	zk_events_digest_update(&dg, batch->events.ev, batch->events.len);
+	zk_events_digest_final(&dg, batch->events_digest);
+	b->open = NULL;
+	*out = batch;
+}
+
+/* Whether the open batch must be cut now, and why. A full batch normally
+ * goes at once; it can stay open full only when the push that filled it
+ * already handed out a timed-out batch (one output per call). */
+static bool due(const struct zk_batcher *b, uint64_t now_ns,
+		enum zk_cut_reason *why)
+{
+	if (b->open == NULL)
+		return false;
+	if (b->open->n_ops == b->cfg.max_ops) {
+		*why = ZK_CUT_SIZE;
+		return true;
+	}
+	if (b->cfg.timeout_ns != 0 &&
+	    now_ns - b->open->t_first_ns >= b->cfg.timeout_ns) {
+		*why = ZK_CUT_TIMEOUT;
+		return true;
+	}
+	return false;
+}
+
+int zk_batcher_push(struct zk_batcher *b, const struct zk_op *op,
+		    uint64_t now_ns, struct zk_batch **out)
+{
+	struct zk_batch *batch;
+	enum zk_cut_reason why;
+
+	*out = NULL;
+	if (op->seq <= b->last_seq) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (due(b, now_ns, &why))
+		cut(b, why, now_ns, out);
+	batch = b->open;
+	if (batch == NULL && (batch = open_batch(b, now_ns)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (zk_engine_apply(b->engine, op, &batch->events) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	b->last_seq = op->seq;
+	b->ops++;
+	batch->ops[batch->n_ops++] = *op;
+	if (batch->n_ops == b->cfg.max_ops && *out == NULL)
+		cut(b, ZK_CUT_SIZE, now_ns, out);
+	return 0;
+}
+
+int zk_batcher_gap(struct zk_batcher *b, uint64_t expected_seq,
+		   uint64_t received_seq, uint64_t now_ns,
+		   struct zk_batch **out)
+{
+	*out = NULL;
+	if (b->open != NULL)
+		cut(b, ZK_CUT_GAP, now_ns, out);
+	b->gap_expected = expected_seq;
+	b->gap_received = received_seq;
+	return 0;
+}
+
+int zk_batcher_tick(struct zk_batcher *b, uint64_t now_ns,
+		    struct zk_batch **out)
+{
+	enum zk_cut_reason why;
+
+	*out = NULL;
+	if (due(b, now_ns, &why))
+		cut(b, why, now_ns, out);
+	return 0;
+}
+
+int zk_batcher_flush(struct zk_batcher *b, uint64_t now_ns,
+		     struct zk_batch **out)
+{
+	*out = NULL;
+	if (b->open != NULL)
+		cut(b, ZK_CUT_FLUSH, now_ns, out);
+	return 0;
+}
+
+uint64_t zk_batcher_ops(const struct zk_batcher *b)
+{
+	return b->ops;
+}
+
+uint64_t zk_batcher_batches(const struct zk_batcher *b)
+{
+	return b->next_batch_seq - 1 - (b->open != NULL);
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zkclob — the DPDK side of the appliance: port setup, the rx lcore loop
+ * and the sequencer lcore loop (DESIGN.md §2).
+ *
+ * Spec
+ *  - rx lcore: rte_eth_rx_burst (burst from config) → zk_wire_parse_frame
+ *    on each single-segment mbuf (multi-segment mbufs are linearised into
+ *    a scratch buffer first) → ops bulk-enqueued, in order, into the op
+ *    ring (single producer). A full ring stalls the rx core (it retries and
+ *    counts ring_full_stalls) — never a silent drop. A sequence gap is sent
+ *    down the same ring as a control record (type ZK_OP_CTL_GAP) so that
+ *    the sequencer sees it exactly between the ops around it; the end of a
+ *    MoldUDP64 session likewise (ZK_OP_CTL_EOS).
+ *  - sequencer lcore: dequeues ops in bursts (single consumer), pushes
+ *    them through the batcher (engine + batch cut), handles control
+ *    records per the gap policy, and hands every cut batch to the batch
+ *    sink callback (the prover stage), in batch order.
+ *  - Stop: *stop = 1 is a clean stop: rx stops reading, the sequencer
+ *    drains the ring completely (after rx is done) and flushes its last
+ *    batch, so nothing the rx core enqueued is lost. *stop = 2 aborts (the
+ *    sequencer failed): rx leaves even a stalled enqueue and counts what it
+ *    could not hand over (lost_on_abort); the book never sees those ops.
+ */
+#ifndef ZKCLOB_DATAPLANE_H
+#define ZKCLOB_DATAPLANE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "zkclob/batch.h"
+#include "zkclob/event.h"
+#include "zkclob/wire.h"
+
+/* Control records in the op ring (never produced by the wire parser). */
+#define ZK_OP_CTL_GAP 0x80 /* seq = expected, order_id = received */
+#define ZK_OP_CTL_EOS 0x81 /* end of the MoldUDP64 session */
+
+enum zk_gap_policy {
+	ZK_GAP_SKIP = 0, /* record the gap in the next batch and go on */
+	ZK_GAP_HALT = 1, /* stop applying ops; the daemon reports and exits */
+};
+
+struct zk_port_cfg {
+	const char *name;     /* ethdev name, e.g. "net_pcap0" */
+	uint32_t mbufs;       /* mbuf pool size */
+	uint32_t mbuf_cache;  /* per-lcore mempool cache */
+	uint16_t rx_desc;
+	uint16_t tx_desc;
+	int socket;           /* NUMA node for the pool, SOCKET_ID_ANY ok */
+};
+
+/* Creates the pool, configures one rx and one tx queue, starts the port.
+ * 0, or -1 with a reason in err. */
+int zk_port_init(const struct zk_port_cfg *cfg, uint16_t *port_id,
+		 struct rte_mempool **pool, char *err, size_t errlen);
+void zk_port_close(uint16_t port_id);
+
+struct zk_rx_stats {
+	uint64_t bursts;         /* non-empty rx bursts */
+	uint64_t frames;
+	uint64_t ops_enqueued;
+	uint64_t ctl_enqueued;
+	uint64_t ring_full_stalls; /* enqueue attempts refused by a full ring */
+	uint64_t multiseg_frames;
+	uint64_t lost_on_abort;  /* ops not enqueued because of an abort */
+	struct zk_wire_stats wire;
+};
+
+struct zk_rx_ctx {
+	uint16_t port_id;
+	uint16_t burst;          /* <= ZK_RX_MAX_BURST */
+	struct rte_ring *ring;   /* ops, 64-byte elements */
+	struct zk_wire_cfg wire;
+	bool stop_on_eos;        /* stop rx after the end-of-session packet */
+	volatile int *stop;
+	_Atomic int done;        /* set by the rx loop when it has returned */
+	struct zk_rx_stats stats;
+};
+
+#define ZK_RX_MAX_BURST 256
+
+/* rte_eal_remote_launch() entry: arg is a struct zk_rx_ctx. */
+int zk_rx_lcore(void *arg);
+
+struct zk_seq_stats {
+	uint64_t ops;
+	uint64_t batches;
+	uint64_t gaps;
+	uint64_t empty_polls;
+	uint64_t events[ZK_EV_DONE + 1];
+	bool halted;             /* stopped by a gap under ZK_GAP_HALT */
+	uint64_t halted_ops;     /* ops received after the halt, not applied */
+	uint64_t halt_expected, halt_received;
+	bool eos;                /* end of session seen */
+};
+
+/* Takes ownership of batch. Returns 0, or -1 to stop the sequencer. */
+typedef int (*zk_batch_sink_fn)(void *ctx, struct zk_batch *batch);
+
+struct zk_seq_ctx {
+	struct rte_ring *ring;
+	struct zk_batcher *batcher;
+	enum zk_gap_policy gap_policy;
+	zk_batch_sink_fn sink;
+	void *sink_ctx;
+	volatile int *stop;
+	const struct zk_rx_ctx *rx; /* drained after rx->done */
+	struct zk_events_digest digest; /* over every event, in order */
+	struct zk_seq_stats stats;
+	int error;               /* non-zero: the loop ended on an error */
+};
+
+int zk_seq_lcore(void *arg);
+
+#endif /* ZKCLOB_DATAPLANE_H */

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zkclobd — the appliance daemon (DESIGN.md §2).
+ *
+ *   zkclobd [--config FILE]
+ *
+ * One init path, then per-lcore loops: the config decides the traffic
+ * source and the EAL arguments; a worker lcore runs the rx loop, the main
+ * lcore runs the sequencer; batches go to the batch sink. SIGINT/SIGTERM
+ * stop it cleanly (rx stops, the ring drains, the last batch is cut); the
+ * summary goes to stdout.
+ *
+ * Exit status: 0 clean run, 1 runtime failure, 2 usage/config error,
+ * 3 stopped by a sequence gap under gap_policy = halt.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "zkclob/batch.h"
+#include "zkclob/config.h"
+#include "zkclob/dataplane.h"
+#include "zkclob/gen.h"
+
+#define EXIT_USAGE 2
+#define EXIT_HALTED 3
+#define MAX_EAL_ARGS 64
+#define PCAP_PORT_NAME "net_pcap0"
+
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (stop_flag == 0)
+		stop_flag = 1;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* What the batch sink has seen; the prover stage replaces this sink. */
+struct sink_stats {
+	uint64_t batches;
+	uint64_t ops;
+	uint64_t cut[ZK_CUT_FLUSH + 1];
+	uint64_t gaps_recorded;
+	uint64_t max_ops;
+	uint64_t witness_accesses;
+};
+
+static int count_batch(void *arg, struct zk_batch *batch)
+{
+	struct sink_stats *s = arg;
+
+	s->batches++;
+	s->ops += batch->n_ops;
+	if (batch->cut <= ZK_CUT_FLUSH)
+		s->cut[batch->cut]++;
+	if (batch->gap_expected != 0)
+		s->gaps_recorded++;
+	if (batch->n_ops > s->max_ops)
+		s->max_ops = batch->n_ops;
+	s->witness_accesses += batch->witness.len;
+	zk_batch_free(batch);
+	return 0;
+}
+
+/* Split the config's EAL args, then add the pcap vdev the source needs. */
+static int build_eal_argv(const struct zk_config *cfg, const char *pcap,
+			  char *buf, size_t bufcap, char **argv, int *argc)
+{
+	char *tok, *save;
+	int n = 0;
+
+	if (snprintf(buf, bufcap, "%s", cfg->eal.args) >= (int)bufcap)
+		return -1;
+	argv[n++] = "zkclobd";
+	for (tok = strtok_r(buf, " \t", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		if (n >= MAX_EAL_ARGS - 2)
+			return -1;
+		argv[n++] = tok;
+	}
+	if (pcap != NULL) {
+		static char vdev[PATH_MAX + 64];
+
+		if (strchr(pcap, ',') != NULL)
+			return -1; /* would split the vdev's own arguments */
+		snprintf(vdev, sizeof(vdev), "--vdev=%s,rx_pcap=%s", PCAP_PORT_NAME,
+			 pcap);
+		argv[n++] = vdev;
+	}
+	argv[n] = NULL;
+	*argc = n;
+	return 0;
+}
+
+static int prepare_source(const struct zk_config *cfg, char *pcap, size_t cap)
+{
+	const struct zk_config_dataplane *d = &cfg->dataplane;
+	struct zk_gen_params p;
+	struct zk_gen_stats st;
+	char err[512];
+
+	switch (d->source) {
+	case ZK_SOURCE_PCAP:
+		snprintf(pcap, cap, "%s", d->pcap_path);
+		return 0;
+	case ZK_SOURCE_PORT:
+		pcap[0] = '\0';
+		return 0;
+	case ZK_SOURCE_GEN:
+		break;
+	}
+	if (zk_config_gen_params(cfg, &p, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zkclobd: config: %s\n", err);
+		return -1;
+	}
+	p.end_of_session = true; /* how a replayed capture says "done" */
+	if (mkdir(d->out_dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "zkclobd: cannot create %s: %s\n", d->out_dir,
+			strerror(errno));
+		return -1;
+	}
+	if (snprintf(pcap, cap, "%s/traffic.pcap", d->out_dir) >= (int)cap) {
+		fprintf(stderr, "zkclobd: out_dir too long\n");
+		return -1;
+	}
+	if (zk_gen_write_pcap(&p, pcap, &st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zkclobd: gen: %s\n", err);
+		return -1;
+	}
+	printf("source:  generated %" PRIu64 " messages (seed %" PRIu64 ") -> %s\n",
+	       st.msgs, p.seed, pcap);
+	return 0;
+}
+
+static void print_summary(const struct zk_rx_ctx *rx, struct zk_seq_ctx *seq,
+			  const struct sink_stats *sink, double secs)
+{
+	const struct zk_wire_stats *w = &rx->stats.wire;
+	uint8_t digest[32];
+	int i;
+
+	zk_events_digest_final(&seq->digest, digest);
+	printf("rx:      %" PRIu64 " frames, %" PRIu64 " ops enqueued, %" PRIu64
+	       " ring-full stalls, %" PRIu64 " multi-segment, %" PRIu64
+	       " lost on abort\n",
+	       rx->stats.frames, rx->stats.ops_enqueued,
+	       rx->stats.ring_full_stalls, rx->stats.multiseg_frames,
+	       rx->stats.lost_on_abort);
+	printf("wire:    %" PRIu64 " packets, %" PRIu64 " messages, %" PRIu64
+	       " heartbeats, %" PRIu64 " end-of-session, %" PRIu64 " gaps (%" PRIu64
+	       " missing), %" PRIu64 " duplicates\n",
+	       w->packets, w->msgs, w->heartbeats, w->end_of_session,
+	       w->gap_events, w->gap_msgs, w->dup_msgs);
+	for (i = 0; i < ZK_DROP__COUNT; i++)
+		if (w->drops[i])
+			printf("drop:    %-20s %" PRIu64 "\n",
+			       zk_drop_reason_str((enum zk_drop_reason)i), w->drops[i]);
+	printf("engine:  %" PRIu64 " ops applied;", seq->stats.ops);
+	for (i = ZK_EV_ACCEPTED; i <= ZK_EV_DONE; i++)
+		printf(" %s %" PRIu64, zk_event_type_str(i), seq->stats.events[i]);
+	printf("\nbatches: %" PRIu64 " (size %" PRIu64 ", timeout %" PRIu64
+	       ", gap %" PRIu64 ", flush %" PRIu64 "), largest %" PRIu64
+	       " ops, %" PRIu64 " gaps recorded\n",
+	       sink->batches, sink->cut[ZK_CUT_SIZE], sink->cut[ZK_CUT_TIMEOUT],
+	       sink->cut[ZK_CUT_GAP], sink->cut[ZK_CUT_FLUSH], sink->max_ops,
+	       sink->gaps_recorded);
+	if (seq->stats.halted)
+		printf("HALTED:  sequence gap (expected %" PRIu64 ", received %" PRIu64
+		       "); %" PRIu64 " later ops not applied\n",
+		       seq->stats.halt_expected, seq->stats.halt_received,
+		       seq->stats.halted_ops);
+	printf("digest:  ");
+	for (i = 0; i < 32; i++)
+		printf("%02x", digest[i]);
+	printf("  (BLAKE2b-256 over the canonical events)\n");
+	printf("speed:   %.2f M ops/s end to end over %.3f s\n",
+	       secs > 0 ? (double)seq->stats.ops / secs / 1e6 : 0, secs);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct zk_config cfg;
+	char err[512], pcap[PATH_MAX], eal_buf[1024];
+	char *eal_argv[MAX_EAL_ARGS];
+	const char *config_path = NULL;
+	int eal_argc, c, rc = EXIT_FAILURE;
+	unsigned int rx_lcore;
+	struct zk_port_cfg port_cfg;
+	struct rte_mempool *pool = NULL;
+	struct rte_ring *ring = NULL;
+	struct zk_engine *engine = NULL;
+	struct zk_batcher *batcher = NULL;
+	struct zk_batch_cfg bcfg;
+	struct sink_stats sink = { 0 };
+	static struct zk_rx_ctx rx;
+	static struct zk_seq_ctx seq;
+	uint16_t port_id;
+	double t0;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		if (c == 'c') {
+			config_path = optarg;
+		} else {
+			fprintf(c == 'h' ? stdout : stderr,
+				"usage: zkclobd [--config FILE]\n");
+			return c == 'h' ? 0 : EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: zkclobd [--config FILE]\n");
+		return EXIT_USAGE;
+	}
+	if ((config_path ? zk_config_load_file(&cfg, config_path, err, sizeof(err))
+			 : zk_config_load_default(&cfg, err, sizeof(err))) != 0) {
+		fprintf(stderr, "zkclobd: config: %s\n", err);
+		return EXIT_USAGE;
+	}
+	printf("zkclobd: config %s\n", config_path ? config_path : "<embedded default>");
+	if (prepare_source(&cfg, pcap, sizeof(pcap)) != 0)
+		return EXIT_USAGE;
+	if (build_eal_argv(&cfg, pcap[0] ? pcap : NULL, eal_buf, sizeof(eal_buf),
+			   eal_argv, &eal_argc) != 0) {
+		fprintf(stderr, "zkclobd: config: [eal] args: too many arguments, or a capture path with a comma\n");
+		return EXIT_USAGE;
+	}
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "zkclobd: EAL init: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	rx_lcore = rte_get_next_lcore(rte_get_main_lcore(), 1, 0);
+	if (rx_lcore >= RTE_MAX_LCORE) {
+		fprintf(stderr, "zkclobd: [eal] args must give at least 2 lcores (rx + sequencer), e.g. -l 0-1\n");
+		goto out;
+	}
+
+	memset(&port_cfg, 0, sizeof(port_cfg));
+	port_cfg.name = cfg.dataplane.source == ZK_SOURCE_PORT ? cfg.dataplane.port
+							     : PCAP_PORT_NAME;
+	port_cfg.mbufs = cfg.dataplane.mbufs;
+	port_cfg.mbuf_cache = cfg.dataplane.mbuf_cache;
+	port_cfg.rx_desc = (uint16_t)cfg.dataplane.rx_desc;
+	port_cfg.tx_desc = 64;
+	port_cfg.socket = (int)rte_lcore_to_socket_id(rx_lcore);
+	if (zk_port_init(&port_cfg, &port_id, &pool, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zkclobd: port: %s\n", err);
+		goto out;
+	}
+	ring = rte_ring_create_elem("zk_ops", sizeof(struct zk_op),
+				    cfg.dataplane.ring_size, port_cfg.socket,
+				    RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	if (ring == NULL) {
+		fprintf(stderr, "zkclobd: op ring of %" PRIu32 ": %s\n",
+			cfg.dataplane.ring_size, rte_strerror(rte_errno));
+		goto out_port;
+	}
+	engine = zk_engine_create(cfg.markets, cfg.n_markets);
+	bcfg.max_ops = cfg.batch.max_ops;
+	bcfg.timeout_ns = cfg.batch.timeout_us * 1000;
+	bcfg.witness = cfg.batch.witness != 0;
+	batcher = engine ? zk_batcher_create(engine, &bcfg) : NULL;
+	if (batcher == NULL) {
+		fprintf(stderr, "zkclobd: engine: %s\n", strerror(errno));
+		goto out_engine;
+	}
+
+	rx.port_id = port_id;
+	rx.burst = (uint16_t)cfg.dataplane.burst;
+	rx.ring = ring;
+	zk_wire_cfg_default(&rx.wire);
+	rx.wire.udp_port = cfg.wire.udp_port;
+	rx.stop_on_eos = cfg.dataplane.stop_on_eos != 0;
+	rx.stop = &stop_flag;
+	seq.ring = ring;
+	seq.batcher = batcher;
+	seq.gap_policy = cfg.batch.gap_halt ? ZK_GAP_HALT : ZK_GAP_SKIP;
+	seq.sink = count_batch;
+	seq.sink_ctx = &sink;
+	seq.stop = &stop_flag;
+	seq.rx = &rx;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	printf("lcores:  rx on %u (socket %d), sequencer on %u\n", rx_lcore,
+	       port_cfg.socket, rte_get_main_lcore());
+
+	t0 = now_s();
+	if (rte_eal_remote_launch(zk_rx_lcore, &rx, rx_lcore) != 0) {
+		fprintf(stderr, "zkclobd: cannot launch the rx lcore\n");
+		goto out_engine;
+	}
+	zk_seq_lcore(&seq);
+	if (seq.error)
+		stop_flag = 2; /* rx must not stall on a ring nobody drains */
+	rte_eal_wait_lcore(rx_lcore);
+	print_summary(&rx, &seq, &sink, now_s() - t0);
+
+	if (seq.error) {
+		fprintf(stderr, "zkclobd: sequencer stopped: %s\n", strerror(seq.error));
+		rc = EXIT_FAILURE;
+	} else if (seq.stats.halted) {
+		rc = EXIT_HALTED;
+	} else {
+		rc = 0;
+	}
+out_engine:
+	zk_batcher_destroy(batcher);
+	zk_engine_destroy(engine);
+	rte_ring_free(ring);
+out_port:
+	zk_port_close(port_id);
+	rte_mempool_free(pool);
+out:
+	rte_eal_cleanup();
+	return rc;
+}
