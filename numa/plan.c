@@ -249,9 +249,14 @@ place_sequencer(struct planner *p)
 		return;
 	}
 	share_cpu(p, ZK_ROLE_SEQUENCER, rx_cpu);
-	add_note(p->out,
-		 "rx+sequencer share cpu %d: %u cores for %u rx lcores, a sequencer and provers, and provers keep a core of their own when one is left",
-		 rx_cpu, t->n_cores, p->out->role[ZK_ROLE_RX].count);
+	if (free_cores(p) == 1)
+		add_note(p->out,
+			 "rx+sequencer share cpu %d: %u cores, and the one left after rx goes to provers",
+			 rx_cpu, t->n_cores);
+	else
+		add_note(p->out,
+			 "rx+sequencer share cpu %d: every one of the %u cores holds an rx lcore",
+			 rx_cpu, t->n_cores);
 }
 
 /*

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verifier (docs/stark.md). It trusts nothing in the proof: the
+ * parameter set is the caller's, the shape is the AIR's, the query
+ * positions and every challenge are recomputed from the transcript, and
+ * the single path to ZK_STARK_ACCEPT runs through every check in order.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proof.h"
+#include "stark.h"
+
+const char *zk_stark_strerror(int status)
+{
+	switch (status) {
+	case ZK_STARK_ACCEPT: return "accepted";
+	case ZK_STARK_EINVAL: return "invalid arguments, AIR or parameters";
+	case ZK_STARK_ENOMEM: return "out of memory";
+	case ZK_STARK_EFORMAT: return "malformed proof";
+	case ZK_STARK_EPARAMS: return "proof made under another parameter set or shape";
+	case ZK_STARK_EMERKLE: return "opening does not match its commitment";
+	case ZK_STARK_EOOD: return "out-of-domain constraint check failed";
+	case ZK_STARK_EFRI: return "FRI rejected";
+	case ZK_STARK_EPOW: return "proof-of-work nonce invalid";
+	case ZK_STARK_ETRACE: return "trace violates a constraint";
+	case ZK_STARK_EAUX: return "aux trace could not be built";
+	default: return "unknown status";
+	}
+}
+
+struct zk_verifier {
+	const struct zk_air *air;
+	const struct zk_stark_params *p;
+	struct zk_stark_proof pf;
+	struct zk_stark_ood_layout l;
+	unsigned log_n, log_domain;
+	size_t n;
+	zk_gl2 rand[ZK_AIR_MAX_AUX_RAND];
+	zk_gl2 *alphas;
+	struct zk_assertion *asrt;
+	size_t n_asrt;
+	zk_gl2 z;
+	zk_gl2 *gammas;
+	uint64_t positions[ZK_FRI_MAX_QUERIES];
+	size_t n_positions;
+	char *err;
+	size_t errlen;
+};
+
+static int reject(struct zk_verifier *v, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int reject(struct zk_verifier *v, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->err != NULL && v->errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(v->err, v->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
+static zk_gl2 horner(const zk_gl *coeffs, size_t len, zk_gl2 x)
+{
+	zk_gl2 acc = zk_gl2_zero();
+
+	for (size_t j = len; j-- > 0;)
+		acc = zk_gl2_add(zk_gl2_mul(acc, x), zk_gl2_from_base(coeffs[j]));
+	return acc;
+}
+
+/* Periodic column j at z: its period polynomial at z^(n/period). */
+static int periodic_at_z(struct zk_verifier *v, zk_gl2 *out)
+{
+	const struct zk_air *air = v->air;
+
+	for (uint32_t j = 0; j < air->n_periodic; j++) {
+		const struct zk_periodic_col *pc = &air->periodic[j];
+		size_t period = (size_t)1 << pc->log_period;
+		zk_gl *coeffs = malloc(period * sizeof(zk_gl));
+
+		if (coeffs == NULL)
+			return ZK_STARK_ENOMEM;
+		if (zk_stark_periodic_coeffs(pc, coeffs) != 0) {
+			free(coeffs);
+			return ZK_STARK_ENOMEM;
+		}
+		out[j] = horner(coeffs, period,
+				zk_gl2_pow(v->z, v->n >> pc->log_period));
+		free(coeffs);
+	}
+	return 0;
+}
+
+/* Step 6: Σ α·C(z)·(z − ω^(n−1))/Z_H(z) + boundary terms = Σ z^(kn)·Q_k(z). */
+static int check_ood(struct zk_verifier *v)
+{
+	const struct zk_air *air = v->air;
+	const zk_gl2 *ood = v->pf.ood;
+	size_t nmc = air->n_main_constraints, nac = air->n_aux_constraints;
+	zk_gl w_n = zk_gl_root_of_unity(v->log_n);
+	zk_gl2 *buf = calloc(air->n_periodic + nmc + nac + 1, sizeof(zk_gl2));
+	zk_gl2 *per = buf, *out = buf + air->n_periodic;
+	zk_gl2 z_n = zk_gl2_pow(v->z, v->n), acc = zk_gl2_zero(), rhs, inv, zk;
+	int rc;
+
+	if (buf == NULL)
+		return ZK_STARK_ENOMEM;
+	rc = periodic_at_z(v, per);
+	if (rc != 0)
+		goto done;
+	air->eval_main_ext(air->ctx, ood + v->l.main_cur, ood + v->l.main_nxt,
+			   per, out);
+	if (air->aux_width > 0)
+		air->eval_aux(air->ctx, ood + v->l.main_cur, ood + v->l.main_nxt,
+			      ood + v->l.aux_cur, ood + v->l.aux_nxt, per,
+			      v->rand, out + nmc);
+	for (size_t k = 0; k < nmc + nac; k++)
+		acc = zk_gl2_add(acc, zk_gl2_mul(v->alphas[k], out[k]));
+	rc = ZK_STARK_EOOD;
+	if (!zk_gl2_inv(zk_gl2_sub(z_n, zk_gl2_one()), &inv))
+		goto done;
+	acc = zk_gl2_mul(acc, zk_gl2_mul(inv, zk_gl2_sub(v->z,
+			 zk_gl2_from_base(zk_gl_pow(w_n, v->n - 1)))));
+	for (size_t j = 0; j < v->n_asrt; j++) {
+		const struct zk_assertion *a = &v->asrt[j];
+		zk_gl2 t = a->segment == ZK_SEG_MAIN ?
+			   ood[v->l.main_cur + a->column] :
+			   ood[v->l.aux_cur + a->column];
+
+		if (!zk_gl2_inv(zk_gl2_sub(v->z, zk_gl2_from_base(
+				zk_gl_pow(w_n, a->row))), &inv))
+			goto done;
+		acc = zk_gl2_add(acc, zk_gl2_mul(zk_gl2_mul(v->alphas[nmc + nac + j],
+				 zk_gl2_sub(t, a->value)), inv));
+	}
+	rhs = zk_gl2_zero();
+	zk = zk_gl2_one();
+	for (size_t k = 0; k < v->pf.shape.n_chunks; k++) {
+		rhs = zk_gl2_add(rhs, zk_gl2_mul(zk, ood[v->l.comp + k]));
+		zk = zk_gl2_mul(zk, z_n);
+	}
+	rc = zk_gl2_eq(acc, rhs) ? 0 : ZK_STARK_EOOD;
+done:
+	free(buf);
+	if (rc == ZK_STARK_EOOD)
+		reject(v, rc, "constraints at the out-of-domain point do not "
+		       "match the composition polynomial");
+	return rc;
+}
+
+/* Steps 1–6 of the transcript, with the OOD check. */
+static int replay_commitments(struct zk_verifier *v, struct zk_transcript *t)
+{
+	const struct zk_air *air = v->air;
+	size_t n_alpha, n_gamma;
+	long count;
+	int rc;
+
+	rc = zk_stark_transcript_start(t, v->p, air, v->log_n);
+	if (rc != 0)
+		return reject(v, rc, "transcript hash unavailable");
+	zk_transcript_absorb_digest(t, &v->pf.main_root);
+	if (air->aux_width > 0) {
+		for (uint32_t r = 0; r < air->n_aux_rand; r++)
+			v->rand[r] = zk_transcript_draw_gl2(t);
+		zk_transcript_absorb_digest(t, &v->pf.aux_root);
+	}
+	v->asrt = calloc(ZK_AIR_MAX_ASSERTIONS, sizeof(*v->asrt));
+	if (v->asrt == NULL)
+		return ZK_STARK_ENOMEM;
+	count = zk_stark_air_assertions(air, v->log_n,
+					air->aux_width ? v->rand : NULL, v->asrt,
+					v->err, v->errlen);
+	if (count < 0)
+		return ZK_STARK_EINVAL;
+	v->n_asrt = (size_t)count;
+	n_alpha = air->n_main_constraints + air->n_aux_constraints + v->n_asrt;
+	v->alphas = malloc((n_alpha + 1) * sizeof(zk_gl2));
+	if (v->alphas == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t k = 0; k < n_alpha; k++)
+		v->alphas[k] = zk_transcript_draw_gl2(t);
+	zk_transcript_absorb_digest(t, &v->pf.comp_root);
+	v->z = zk_stark_draw_ood_point(t);
+	zk_transcript_absorb_gl2(t, v->pf.ood, v->l.total);
+	rc = check_ood(v);
+	if (rc != 0)
+		return rc;
+	n_gamma = v->l.total;
+	v->gammas = malloc(n_gamma * sizeof(zk_gl2));
+	if (v->gammas == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t k = 0; k < n_gamma; k++)
+		v->gammas[k] = zk_transcript_draw_gl2(t);
+	return 0;
+}
+
+static int check_openings(struct zk_verifier *v)
+{
+	const struct zk_stark_proof *pf = &v->pf;
+	enum zk_hash_id h = v->p->hash;
+	unsigned d = v->log_domain;
+	size_t np = v->n_positions;
+	int rc;
+
+	rc = zk_merkle_verify_batch(h, &pf->main_root, d, v->positions, np,
+				    pf->main_rows, pf->shape.main_width,
+				    &pf->main_open);
+	if (rc == 0 && pf->shape.aux_width > 0)
+		rc = zk_merkle_verify_batch(h, &pf->aux_root, d, v->positions, np,
+					    pf->aux_rows, 2 * (size_t)pf->shape.aux_width,
+					    &pf->aux_open);
+	if (rc == 0)
+		rc = zk_merkle_verify_batch(h, &pf->comp_root, d, v->positions, np,
+					    pf->comp_rows, 2 * (size_t)pf->shape.n_chunks,
+					    &pf->comp_open);
+	if (rc == ZK_MERKLE_ENOMEM)
+		return ZK_STARK_ENOMEM;
+	if (rc != 0)
+		return reject(v, ZK_STARK_EMERKLE, "trace or composition opening "
+			      "rejected: %s", zk_merkle_strerror(rc));
+	return 0;
+}
+
+/* F at each query point from the opened rows (step 7, pointwise). */
+static int deep_values(struct zk_verifier *v, zk_gl2 *values)
+{
+	const struct zk_stark_proof *pf = &v->pf;
+	const zk_gl2 *ood = pf->ood;
+	size_t mw = pf->shape.main_width, aw = pf->shape.aux_width;
+	size_t chunks = pf->shape.n_chunks;
+	zk_gl w_big = zk_gl_root_of_unity(v->log_domain);
+	zk_gl2 zw = zk_gl2_mul_base(v->z, zk_gl_root_of_unity(v->log_n));
+
+	for (size_t q = 0; q < v->n_positions; q++) {
+		const zk_gl *mrow = pf->main_rows + q * mw;
+		const zk_gl *arow = pf->aux_rows + q * 2 * aw;
+		const zk_gl *crow = pf->comp_rows + q * 2 * chunks;
+		zk_gl x = zk_gl_mul(ZK_GL_MULTIPLICATIVE_GENERATOR,
+				    zk_gl_pow(w_big, zk_stark_rev_bits(v->positions[q],
+								      v->log_domain)));
+		zk_gl2 s1 = zk_gl2_zero(), s2 = zk_gl2_zero(), i1, i2;
+
+		for (size_t c = 0; c < mw + aw; c++) {
+			zk_gl2 val = c < mw ? zk_gl2_from_base(mrow[c]) :
+				     zk_gl2_make(arow[2 * (c - mw)],
+						 arow[2 * (c - mw) + 1]);
+			zk_gl2 at_z = c < mw ? ood[v->l.main_cur + c] :
+				      ood[v->l.aux_cur + c - mw];
+			zk_gl2 at_zw = c < mw ? ood[v->l.main_nxt + c] :
+				       ood[v->l.aux_nxt + c - mw];
+
+			s1 = zk_gl2_add(s1, zk_gl2_mul(v->gammas[2 * c],
+						       zk_gl2_sub(val, at_z)));
+			s2 = zk_gl2_add(s2, zk_gl2_mul(v->gammas[2 * c + 1],
+						       zk_gl2_sub(val, at_zw)));
+		}
+		for (size_t k = 0; k < chunks; k++) {
+			zk_gl2 val = zk_gl2_make(crow[2 * k], crow[2 * k + 1]);
+
+			s1 = zk_gl2_add(s1, zk_gl2_mul(v->gammas[2 * (mw + aw) + k],
+						       zk_gl2_sub(val, ood[v->l.comp + k])));
+		}
+		if (!zk_gl2_inv(zk_gl2_sub(zk_gl2_from_base(x), v->z), &i1) ||
+		    !zk_gl2_inv(zk_gl2_sub(zk_gl2_from_base(x), zw), &i2))
+			return reject(v, ZK_STARK_EFRI, "query point meets z");
+		values[q] = zk_gl2_add(zk_gl2_mul(s1, i1), zk_gl2_mul(s2, i2));
+	}
+	return 0;
+}
+
+static int verify_decoded(struct zk_verifier *v)
+{
+	struct zk_fri_verifier fv;
+	struct zk_fri_config cfg;
+	struct zk_transcript t;
+	zk_gl2 values[ZK_FRI_MAX_QUERIES];
+	int rc;
+
+	rc = replay_commitments(v, &t);
+	if (rc != 0)
+		return rc;
+	zk_stark_fri_config(v->p, v->log_n, 1, &cfg);
+	rc = zk_fri_verify_commit(&fv, &cfg, &t, &v->pf.fri);
+	if (rc != 0)
+		return reject(v, rc == ZK_STARK_ENOMEM ? rc : ZK_STARK_EFRI,
+			      "FRI commitments rejected (%s)", zk_stark_strerror(rc));
+	if (!zk_transcript_check_pow(&t, v->p->grinding_bits, v->pf.pow_nonce))
+		return reject(v, ZK_STARK_EPOW, "nonce lacks %u leading zero bits",
+			      v->p->grinding_bits);
+	v->n_positions = zk_stark_draw_positions(&t, v->p, v->log_domain,
+						 v->positions);
+	if (v->n_positions != v->pf.n_positions)
+		return reject(v, ZK_STARK_EFORMAT, "proof opens %u positions, the "
+			      "transcript draws %zu", v->pf.n_positions,
+			      v->n_positions);
+	rc = check_openings(v);
+	if (rc == 0)
+		rc = deep_values(v, values);
+	if (rc != 0)
+		return rc;
+	rc = zk_fri_verify_queries(&fv, &v->pf.fri, v->positions, values,
+				   v->n_positions);
+	if (rc != 0)
+		return reject(v, rc == ZK_STARK_ENOMEM ? rc : ZK_STARK_EFRI,
+			      "FRI queries rejected (%s)", zk_stark_strerror(rc));
+	if (zk_transcript_status(&t) != 0)
+		return reject(v, ZK_STARK_ENOMEM, "transcript hash failed");
+	return ZK_STARK_ACCEPT;
+}
+
+int zk_stark_verify(const struct zk_air *air, uint8_t expected_params_id,
+		    const uint8_t *proof, size_t proof_len, char *err,
+		    size_t errlen)
+{
+	struct zk_verifier v = { .air = air, .err = err, .errlen = errlen };
+	struct zk_stark_proof_shape shape;
+	int rc;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	v.p = zk_stark_params_by_id(expected_params_id);
+	if (v.p == NULL)
+		return reject(&v, ZK_STARK_EINVAL, "unknown parameter set %u",
+			      expected_params_id);
+	if (air == NULL)
+		return reject(&v, ZK_STARK_EINVAL, "no AIR");
+	/* the AIR itself is validated once log_n is known */
+	zk_stark_air_shape(air, &shape);
+	rc = zk_stark_proof_decode(proof, proof_len, v.p, &shape, &v.pf, err,
+				   errlen);
+	if (rc != 0)
+		return rc;
+	v.log_n = v.pf.log_n;
+	v.log_domain = v.log_n + v.p->log_blowup;
+	v.n = (size_t)1 << v.log_n;
+	zk_stark_ood_layout(&shape, &v.l);
+	rc = zk_stark_air_validate(air, v.p, v.log_n, err, errlen);
+	if (rc == 0)
+		rc = verify_decoded(&v);
+	zk_stark_proof_free(&v.pf);
+	free(v.alphas);
+	free(v.asrt);
+	free(v.gammas);
+	return rc;
+}

@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * STARK prover benchmarks on the example AIRs (tests/stark/air_*.h).
+ * Every figure is printed beside a baseline measured in the same run:
+ *  (a) prove time ÷ the time to LDE and Merkle-commit the same main trace
+ *      once (the floor any prover pays), Fibonacci and Poseidon2 chain;
+ *  (b) Poseidon2 permutations proven per second (fast set), against
+ *      the plain permutation rate of zk_poseidon2_w12 on one core;
+ *  (c) range-check AIR at 2^16 .. 2^17 rows (2^16 .. 2^20 with --full):
+ *      prove and verify time, proof size, peak memory per trace cell,
+ *      per parameter set. Memory: each size runs in a forked child and
+ *      reports ru_maxrss growth (peak resident set minus the resident set
+ *      it started with), divided by rows × main columns;
+ *  (d) Fibonacci at 2^20 rows.
+ * Usage: bench_stark [--full] [--threads N] [--log-p2 K]
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "air_fib.h"
+#include "air_p2chain.h"
+#include "air_range.h"
+#include "merkle.h"
+#include "ntt.h"
+#include "stark.h"
+
+static unsigned n_threads = 2;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+struct trace {
+	unsigned width, log_n;
+	zk_gl **cols;
+};
+
+static int trace_alloc(struct trace *t, unsigned width, unsigned log_n)
+{
+	unsigned c;
+
+	t->width = width;
+	t->log_n = log_n;
+	t->cols = calloc(width, sizeof(*t->cols));
+	if (t->cols == NULL)
+		return -1;
+	for (c = 0; c < width; c++) {
+		t->cols[c] = malloc(sizeof(zk_gl) << log_n);
+		if (t->cols[c] == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static void trace_release(struct trace *t)
+{
+	unsigned c;
+
+	for (c = 0; c < t->width && t->cols != NULL; c++)
+		free(t->cols[c]);
+	free(t->cols);
+	t->cols = NULL;
+}
+
+/* One LDE of the main trace plus its Merkle tree: seconds, or < 0. */
+static double lde_commit_time(const struct trace *t,
+			      const struct zk_stark_params *p)
+{
+	size_t big = (size_t)1 << (t->log_n + p->log_blowup);
+	zk_gl *lde = malloc(big * t->width * sizeof(zk_gl));
+	zk_gl **out = calloc(t->width, sizeof(*out));
+	struct zk_merkle_tree tree;
+	double t0, t1 = -1.0;
+	unsigned c;
+
+	if (lde == NULL || out == NULL)
+		goto done;
+	for (c = 0; c < t->width; c++)
+		out[c] = lde + (size_t)c * big;
+	t0 = now();
+	if (zk_ntt_lde(out, (const zk_gl *const *)t->cols, t->width, t->log_n,
+		       p->log_blowup, ZK_GL_MULTIPLICATIVE_GENERATOR,
+		       n_threads) != 0)
+		goto done;
+	if (zk_merkle_build_lde(&tree, p->hash, lde, t->width, big,
+				n_threads) != 0)
+		goto done;
+	t1 = now() - t0;
+	zk_merkle_free(&tree);
+done:
+	free(out);
+	free(lde);
+	return t1;
+}
+
+struct run {
+	double prove_s, verify_s;
+	size_t proof_len;
+	int ok;
+};
+
+static struct run prove_verify(const struct zk_air *air,
+			       const struct zk_stark_params *p,
+			       const struct trace *t)
+{
+	struct zk_prove_opts opts = { .threads = n_threads };
+	struct run r = { 0 };
+	uint8_t *proof = NULL;
+	char err[256] = "";
+	double t0;
+	int rc;
+
+	t0 = now();
+	rc = zk_stark_prove(air, p, (const zk_gl *const *)t->cols, t->log_n,
+			    &opts, &proof, &r.proof_len, err, sizeof(err));
+	r.prove_s = now() - t0;
+	if (rc != ZK_STARK_ACCEPT) {
+		fprintf(stderr, "bench_stark: %s: prove: %s (%s)\n", air->name,
+			zk_stark_strerror(rc), err);
+		return r;
+	}
+	t0 = now();
+	rc = zk_stark_verify(air, p->id, proof, r.proof_len, err, sizeof(err));
+	r.verify_s = now() - t0;
+	free(proof);
+	if (rc != ZK_STARK_ACCEPT) {
+		fprintf(stderr, "bench_stark: %s: verify: %s (%s)\n", air->name,
+			zk_stark_strerror(rc), err);
+		return r;
+	}
+	r.ok = 1;
+	return r;
+}
+
+/* Best of `reps` proofs (the machine is shared: the minimum is the signal). */
+static struct run best_of(const struct zk_air *air,
+			  const struct zk_stark_params *p,
+			  const struct trace *t, unsigned reps)
+{
+	struct run best = { 0 }, r;
+	unsigned i;
+
+	for (i = 0; i < reps; i++) {
+		r = prove_verify(air, p, t);
+		if (!r.ok)
+			return r;
+		if (!best.ok || r.prove_s < best.prove_s)
+			best.prove_s = r.prove_s;
+		if (!best.ok || r.verify_s < best.verify_s)
+			best.verify_s = r.verify_s;
+		best.proof_len = r.proof_len;
+		best.ok = 1;
+	}
+	return best;
+}
+
+static double best_lde(const struct trace *t, const struct zk_stark_params *p,
+		       unsigned reps)
+{
+	double best = -1.0, s;
+	unsigned i;
+
+	for (i = 0; i < reps; i++) {
+		s = lde_commit_time(t, p);
+		if (s >= 0 && (best < 0 || s < best))
+			best = s;
+	}
+	return best;
+}
+
+static void report_ratio(const char *what, const struct zk_air *air,
+			 const struct zk_stark_params *p, const struct trace *t,
+			 unsigned reps)
+{
+	double base = best_lde(t, p, reps);
+	struct run r = best_of(air, p, t, reps);
+
+	if (!r.ok || base <= 0) {
+		printf("%-28s %-8s 2^%-2u  FAILED\n", what, p->name, t->log_n);
+		return;
+	}
+	printf("%-28s %-8s 2^%-2u  prove %8.3f ms  LDE+commit %8.3f ms  "
+	       "ratio %5.2f  verify %6.2f ms  proof %7zu B\n",
+	       what, p->name, t->log_n, 1e3 * r.prove_s, 1e3 * base,
+	       r.prove_s / base, 1e3 * r.verify_s, r.proof_len);
+}
+
+static int fib_trace(struct trace *t, struct zk_air_fib *air, unsigned log_n)
+{
+	zk_gl res;
+
+	if (trace_alloc(t, ZK_AIR_FIB_WIDTH, log_n) != 0)
+		return -1;
+	res = zk_air_fib_trace(1, 1, log_n, t->cols[0], t->cols[1]);
+	zk_air_fib_init(air, 1, 1, res);
+	return 0;
+}
+
+static int p2_trace(struct trace *t, struct zk_air_p2chain *air,
+		    unsigned log_n, double *gen_s)
+{
+	const zk_gl d_in[ZK_P2_DIGEST_ELEMS] = { 1, 2, 3, 4 };
+	zk_gl d_out[ZK_P2_DIGEST_ELEMS];
+	double t0;
+
+	if (trace_alloc(t, ZK_P2CHAIN_WIDTH, log_n) != 0)
+		return -1;
+	t0 = now();
+	if (zk_air_p2chain_trace(d_in, log_n, t->cols, n_threads, d_out) != 0)
+		return -1;
+	*gen_s = now() - t0;
+	zk_air_p2chain_init(air, d_in, d_out);
+	return 0;
+}
+
+static int range_trace(struct trace *t, struct zk_air_range *air,
+		       unsigned log_n)
+{
+	size_t n = (size_t)1 << log_n, i;
+	zk_gl *v = malloc(n * sizeof(*v));
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	if (v == NULL || trace_alloc(t, ZK_RANGE_WIDTH, log_n) != 0) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v[i] = x & 0xffff;
+	}
+	if (zk_air_range_trace(v, log_n, t->cols) != 0) {
+		free(v);
+		return -1;
+	}
+	zk_air_range_init(air, v[0], v[n - 1]);
+	free(v);
+	return 0;
+}
+
+/* (b): native permutations per second on one core, the baseline */
+static double native_perm_rate(void)
+{
+	zk_gl s[ZK_P2_WIDTH12] = { 1, 2, 3, 4 };
+	unsigned long k, reps = 200000;
+	double t0 = now(), dt;
+
+	for (k = 0; k < reps; k++)
+		zk_poseidon2_w12(s);
+	dt = now() - t0;
+	if (s[0] == 0x12345) /* keep the loop observable */
+		printf(" ");
+	return (double)reps / dt;
+}
+
+static void bench_p2_rate(unsigned log_n)
+{
+	const struct zk_stark_params *p = zk_stark_params_by_id(ZK_PARAMS_FAST);
+	struct zk_air_p2chain air;
+	struct trace t = { 0 };
+	double gen_s = 0, native = native_perm_rate(), perms, proven, with_gen;
+	struct run r;
+
+	if (p2_trace(&t, &air, log_n, &gen_s) != 0) {
+		printf("(b) p2chain 2^%u: out of memory\n", log_n);
+		trace_release(&t);
+		return;
+	}
+	r = best_of(&air.air, p, &t, 2);
+	perms = (double)zk_air_p2chain_perms(log_n);
+	if (r.ok) {
+		proven = perms / r.prove_s;
+		with_gen = perms / (r.prove_s + gen_s);
+		printf("(b) Poseidon2-w12 chain, %s (%.1f conjectured bits), 2^%u "
+		       "rows, %u threads, %u cells/perm:\n"
+		       "    proven %.0f perm/s (prove only), %.0f perm/s "
+		       "(trace + prove); native 1 core %.0f perm/s; "
+		       "proven/native %.4f\n",
+		       p->name, zk_stark_conjectured_bits(p, log_n, air.air.max_degree),
+		       log_n, n_threads, ZK_P2CHAIN_WIDTH, proven, with_gen,
+		       native, proven / native);
+	} else {
+		printf("(b) p2chain 2^%u: FAILED\n", log_n);
+	}
+	trace_release(&t);
+}
+
+/* (c): one size in a child so that ru_maxrss is this size's peak */
+struct mem_report {
+	struct run r;
+	double lde_s;
+	long rss_start_kb, rss_peak_kb;
+};
+
+static void child_range(unsigned log_n, const struct zk_stark_params *p,
+			int fd)
+{
+	struct mem_report m = { 0 };
+	struct zk_air_range air;
+	struct trace t = { 0 };
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	m.rss_start_kb = ru.ru_maxrss;
+	if (range_trace(&t, &air, log_n) == 0) {
+		m.r = prove_verify(&air.air, p, &t);
+		getrusage(RUSAGE_SELF, &ru);
+		m.rss_peak_kb = ru.ru_maxrss;
+		m.lde_s = lde_commit_time(&t, p);
+	}
+	if (write(fd, &m, sizeof(m)) != (ssize_t)sizeof(m))
+		_exit(1);
+	_exit(0);
+}
+
+static void bench_range_size(unsigned log_n, const struct zk_stark_params *p)
+{
+	struct mem_report m;
+	int fds[2], status;
+	double cells;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		child_range(log_n, p, fds[1]);
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], &m, sizeof(m)) != (ssize_t)sizeof(m) ||
+	    !m.r.ok) {
+		printf("(c) range    %-8s 2^%-2u  FAILED\n", p->name, log_n);
+		close(fds[0]);
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+		return;
+	}
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	cells = (double)((size_t)1 << log_n) * ZK_RANGE_WIDTH;
+	printf("(c) range    %-8s 2^%-2u  prove %9.1f ms (%5.2f × LDE+commit)  "
+	       "verify %6.2f ms  proof %7zu B  peak %7.1f B/cell "
+	       "(%5.1f × the trace)\n",
+	       p->name, log_n, 1e3 * m.r.prove_s,
+	       m.lde_s > 0 ? m.r.prove_s / m.lde_s : 0.0, 1e3 * m.r.verify_s,
+	       m.r.proof_len,
+	       1024.0 * (double)(m.rss_peak_kb - m.rss_start_kb) / cells,
+	       1024.0 * (double)(m.rss_peak_kb - m.rss_start_kb) /
+		       (cells * sizeof(zk_gl)));
+}
+
+int main(int argc, char **argv)
+{
+	const struct zk_stark_params *sets[2] = {
+		zk_stark_params_by_id(ZK_PARAMS_FAST),
+		zk_stark_params_by_id(ZK_PARAMS_COMPACT),
+	};
+	unsigned log_p2 = 12, log_hi, log_n, s;
+	struct zk_air_fib fib;
+	struct zk_air_p2chain p2;
+	struct trace t = { 0 };
+	double gen_s;
+	int full = 0, i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--full") == 0) {
+			full = 1;
+		} else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+			n_threads = (unsigned)atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--log-p2") == 0 && i + 1 < argc) {
+			log_p2 = (unsigned)atoi(argv[++i]);
+		} else {
+			fprintf(stderr, "usage: %s [--full] [--threads N] "
+				"[--log-p2 K]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (sets[0] == NULL || sets[1] == NULL || log_p2 < 3 || log_p2 > 20) {
+		fprintf(stderr, "bench_stark: bad parameters\n");
+		return 2;
+	}
+	printf("bench_stark: %u threads, %s run\n", n_threads,
+	       full ? "full" : "short");
+
+	printf("(a) prove ÷ (LDE + Merkle commit of the main trace once)\n");
+	for (s = 0; s < 2; s++) {
+		if (fib_trace(&t, &fib, 16) == 0)
+			report_ratio("(a) fibonacci", &fib.air, sets[s], &t, 3);
+		trace_release(&t);
+		if (p2_trace(&t, &p2, 10, &gen_s) == 0)
+			report_ratio("(a) p2chain", &p2.air, sets[s], &t, 3);
+		trace_release(&t);
+	}
+
+	bench_p2_rate(log_p2);
+
+	log_hi = full ? 20 : 17;
+	for (log_n = ZK_AIR_RANGE_MIN_LOG_N; log_n <= log_hi; log_n++)
+		for (s = 0; s < 2; s++)
+			bench_range_size(log_n, sets[s]);
+
+	for (s = 0; s < 2; s++) {
+		if (fib_trace(&t, &fib, full ? 20 : 18) == 0)
+			report_ratio("(d) fibonacci", &fib.air, sets[s], &t, 1);
+		trace_release(&t);
+	}
+	return 0;
+}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zkclobd end to end through DPDK's net_pcap vdev (no hugepages, no PCI):
+ *  - the daemon's events digest equals `zkclob replay` on the same capture;
+ *  - malformed frames of every class mixed into the capture are counted
+ *    and change nothing (same digest as the clean capture);
+ *  - a sequence gap is recorded (skip) or halts (exit 3).
+ * argv[1] = zkclobd, argv[2] = zkclob.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "zkclob/pcapio.h"
+
+static const char *zkclobd, *zkclob;
+static char dir[] = "/tmp/zkclobd-test-XXXXXX";
+static char out[1 << 16];
+
+static int run(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	FILE *p;
+	size_t n = 0;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (n + 1 < sizeof(out) && fgets(out + n, (int)(sizeof(out) - n), p) != NULL)
+		n += strlen(out + n);
+	out[n] = '\0';
+	st = pclose(p);
+	if (!WIFEXITED(st))
+		fail_msg("'%s' died by a signal:\n%s", cmd, out);
+	return WEXITSTATUS(st);
+}
+
+static void digest_of(char d[65])
+{
+	const char *p = strstr(out, "digest:  ");
+
+	if (p == NULL)
+		fail_msg("no digest in:\n%s", out);
+	memcpy(d, p + 9, 64);
+	d[64] = '\0';
+}
+
+/* A config replaying `pcap` through net_pcap; EAL files under our own
+ * prefix so parallel tests never share a runtime directory. */
+static void write_config(const char *name, const char *pcap, const char *extra)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.conf", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"[eal]\nargs = -l 0-1 --no-huge --no-pci -m 256 --file-prefix=zkt%d%s --log-level=lib.eal:warning\n"
+		"[dataplane]\nsource = pcap\npcap_path = %s\nmbufs = 2047\nmbuf_cache = 64\nring_size = 1024\n"
+		"[batch]\nmax_ops = 64\n%s",
+		(int)getpid(), name, pcap, extra ? extra : "");
+	fclose(f);
+}
+
+/* Copy `in` to `outp`, letting `edit` drop (return 0), keep (1) or add
+ * frames around each record. */
+typedef int (*edit_fn)(struct zk_pcap_writer *w, const uint8_t *frame,
+		       size_t len, uint64_t idx);
+
+static void rewrite(const char *in, const char *outp, edit_fn edit)
+{
+	struct zk_pcap_reader *r;
+	struct zk_pcap_writer *w;
+	const uint8_t *frame;
+	size_t len;
+	uint64_t ts, idx = 0;
+	char err[256];
+	int rc;
+
+	assert_int_equal(zk_pcap_reader_open(&r, in, err, sizeof(err)), 0);
+	assert_int_equal(zk_pcap_writer_open(&w, outp, err, sizeof(err)), 0);
+	while ((rc = zk_pcap_reader_next(r, &frame, &len, &ts)) == 1) {
+		if (edit(w, frame, len, idx++))
+			assert_int_equal(zk_pcap_writer_write(w, frame, len, ts), 0);
+	}
+	assert_int_equal(rc, 0);
+	zk_pcap_reader_close(r);
+	assert_int_equal(zk_pcap_writer_close(w), 0);
+}
+
+static void put(struct zk_pcap_writer *w, const uint8_t *f, size_t len)
+{
+	assert_int_equal(zk_pcap_writer_write(w, f, len, 0), 0);
+}
+
+/* After every 50th frame, add one malformed frame of each class (after,
+ * so that a damaged copy never arrives before the good original). */
+static int add_junk(struct zk_pcap_writer *w, const uint8_t *frame, size_t len,
+		    uint64_t idx)
+{
+	uint8_t bad[2048];
+	size_t i;
+
+	if (idx % 50 != 7 || len < 80 || len > sizeof(bad))
+		return 1;
+	put(w, frame, len);
+	put(w, frame, 10);                        /* truncated Ethernet */
+	memcpy(bad, frame, len);
+	bad[12] = 0x86; bad[13] = 0xdd;           /* IPv6 ethertype */
+	put(w, bad, len);
+	memcpy(bad, frame, len);
+	bad[14] = 0x65;                           /* IP version 6 */
+	put(w, bad, len);
+	memcpy(bad, frame, len);
+	bad[23] = 6;                              /* TCP, not UDP */
+	put(w, bad, len);
+	memcpy(bad, frame, len);
+	bad[36] ^= 0x55;                          /* wrong UDP port */
+	put(w, bad, len);
+	put(w, frame, len - 5);                   /* truncated message */
+	memcpy(bad, frame, len);
+	bad[62 + 2] = 'Z';                        /* unknown message type */
+	put(w, bad, len);
+	for (i = 0; i < len; i++)                 /* noise */
+		bad[i] = (uint8_t)(i * 131 + idx);
+	put(w, bad, len);
+	put(w, frame, len);                       /* duplicate: dropped */
+	return 0;
+}
+
+static int drop_frame_100(struct zk_pcap_writer *w, const uint8_t *frame,
+			  size_t len, uint64_t idx)
+{
+	(void)w;
+	(void)frame;
+	(void)len;
+	return idx != 100;
+}
+
+static void test_digest_matches_replay(void **state)
+{
+	char d_daemon[65], d_replay[65];
+	char pcap[512];
+
+	(void)state;
+	snprintf(pcap, sizeof(pcap), "%s/clean.pcap", dir);
+	assert_int_equal(run("%s gen --seed 3 --count 30000 %s", zkclob, pcap), 0);
+	write_config("clean", pcap, NULL);
+	if (run("%s --config %s/clean.conf", zkclobd, dir) != 0)
+		fail_msg("zkclobd failed:\n%s", out);
+	assert_non_null(strstr(out, "engine:  30000 ops applied"));
+	assert_non_null(strstr(out, "0 lost on abort"));
+	digest_of(d_daemon);
+	assert_int_equal(run("%s replay %s", zkclob, pcap), 0);
+	digest_of(d_replay);
+	assert_string_equal(d_daemon, d_replay);
+}
+
+static void test_bad_traffic_counted_and_harmless(void **state)
+{
+	char d_clean[65], d_bad[65], d_replay[65];
+	char clean[512], bad[512];
+
+	(void)state;
+	snprintf(clean, sizeof(clean), "%s/clean.pcap", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.pcap", dir);
+	assert_int_equal(run("%s gen --seed 3 --count 30000 %s", zkclob, clean), 0);
+	assert_int_equal(run("%s replay %s", zkclob, clean), 0);
+	digest_of(d_clean);
+	rewrite(clean, bad, add_junk);
+	write_config("bad", bad, NULL);
+	if (run("%s --config %s/bad.conf", zkclobd, dir) != 0)
+		fail_msg("zkclobd failed:\n%s", out);
+	assert_non_null(strstr(out, "engine:  30000 ops applied"));
+	assert_non_null(strstr(out, "drop:    "));
+	assert_null(strstr(out, " 0 duplicates"));
+	digest_of(d_bad);
+	assert_string_equal(d_bad, d_clean);
+	assert_int_equal(run("%s replay %s", zkclob, bad), 0);
+	digest_of(d_replay);
+	assert_string_equal(d_replay, d_clean);
+}
+
+static void test_gap_skip_and_halt(void **state)
+{
+	char clean[512], gap[512];
+
+	(void)state;
+	snprintf(clean, sizeof(clean), "%s/clean.pcap", dir);
+	snprintf(gap, sizeof(gap), "%s/gap.pcap", dir);
+	assert_int_equal(run("%s gen --seed 3 --count 30000 %s", zkclob, clean), 0);
+	rewrite(clean, gap, drop_frame_100);
+
+	write_config("gapskip", gap, "gap_policy = skip\n");
+	if (run("%s --config %s/gapskip.conf", zkclobd, dir) != 0)
+		fail_msg("zkclobd failed:\n%s", out);
+	assert_non_null(strstr(out, "1 gaps (8 missing)"));
+	assert_non_null(strstr(out, "1 gaps recorded"));
+	assert_non_null(strstr(out, "engine:  29992 ops applied"));
+
+	write_config("gaphalt", gap, "gap_policy = halt\n");
+	assert_int_equal(run("%s --config %s/gaphalt.conf", zkclobd, dir), 3);
+	assert_non_null(strstr(out, "HALTED:  sequence gap (expected 801, received 809)"));
+	assert_non_null(strstr(out, "engine:  800 ops applied"));
+}
+
+static void test_config_errors(void **state)
+{
+	char path[512];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/badkey.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[dataplane]\nring_size = 1000\n", f);
+	fclose(f);
+	assert_int_equal(run("%s --config %s", zkclobd, path), 2);
+	assert_non_null(strstr(out, "badkey.conf:2: [dataplane] ring_size: '1000' is not a power of two"));
+
+	/* a port name the EAL does not know: a clear error, no crash */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[eal]\nargs = -l 0-1 --no-huge --no-pci -m 256 --file-prefix=zkt%dport\n"
+		   "[dataplane]\nsource = port\nport = net_nothing0\n", (int)getpid());
+	fclose(f);
+	assert_int_equal(run("%s --config %s", zkclobd, path), 1);
+	assert_non_null(strstr(out, "no ethdev named 'net_nothing0'"));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_digest_matches_replay),
+		cmocka_unit_test(test_bad_traffic_counted_and_harmless),
+		cmocka_unit_test(test_gap_skip_and_halt),
+		cmocka_unit_test(test_config_errors),
+	};
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s ZKCLOBD ZKCLOB\n", argv[0]);
+		return 2;
+	}
+	zkclobd = argv[1];
+	zkclob = argv[2];
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
