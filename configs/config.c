@@ -227,6 +227,33 @@ static int set_batch(struct load_ctx *ctx, const char *section,
 	return 1;
 }
 
+static int set_placement(struct load_ctx *ctx, const char *section,
+			 const char *name, const char *value)
+{
+	struct zk_config_placement *pl = &ctx->cfg->placement;
+
+	if (strcmp(name, "rx") == 0)
+		SET_U(pl->rx, 1, 64);
+	else if (strcmp(name, "provers") == 0) {
+		if (strcmp(value, "auto") == 0)
+			pl->provers = 0;
+		else
+			SET_U(pl->provers, 1, 256);
+	} else if (strcmp(name, "nic") == 0)
+		return set_str(ctx, section, name, value, pl->nic, sizeof(pl->nic));
+	else if (strcmp(name, "nic_node") == 0) {
+		if (strcmp(value, "auto") == 0)
+			pl->nic_node = -1;
+		else
+			SET_I(pl->nic_node, 0, 1023);
+	} else if (strcmp(name, "topology") == 0)
+		return set_str(ctx, section, name, value, pl->topology,
+			       sizeof(pl->topology));
+	else
+		return fail(ctx, section, name, "unknown key");
+	return 1;
+}
+
 static int set_wire(struct load_ctx *ctx, const char *section,
 		    const char *name, const char *value)
 {
@@ -390,6 +417,8 @@ static int handler(void *user, const char *section, const char *name,
 		return set_wire(ctx, section, name, value);
 	if (strcmp(section, "eal") == 0)
 		return set_eal(ctx, section, name, value);
+	if (strcmp(section, "placement") == 0)
+		return set_placement(ctx, section, name, value);
 	if (strcmp(section, "dataplane") == 0)
 		return set_dataplane(ctx, section, name, value);
 	if (strcmp(section, "batch") == 0)
@@ -582,7 +611,21 @@ int zk_config_write(const struct zk_config *cfg, FILE *out)
 	const struct zk_config_dataplane *d = &cfg->dataplane;
 	const struct zk_config_batch *b = &cfg->batch;
 
+	const struct zk_config_placement *pl = &cfg->placement;
+	char provers[16], nic_node[16];
+
 	fprintf(out, "[eal]\nargs = %s\n", cfg->eal.args);
+	if (pl->provers == 0)
+		snprintf(provers, sizeof(provers), "auto");
+	else
+		snprintf(provers, sizeof(provers), "%" PRIu32, pl->provers);
+	if (pl->nic_node < 0)
+		snprintf(nic_node, sizeof(nic_node), "auto");
+	else
+		snprintf(nic_node, sizeof(nic_node), "%" PRId32, pl->nic_node);
+	fprintf(out,
+		"\n[placement]\nrx = %" PRIu32 "\nprovers = %s\nnic = %s\nnic_node = %s\ntopology = %s\n",
+		pl->rx, provers, pl->nic, nic_node, pl->topology);
 	fprintf(out,
 		"\n[dataplane]\nsource = %s\npcap_path = %s\nport = %s\nout_dir = %s\n"
 		"mbufs = %" PRIu32 "\nmbuf_cache = %" PRIu32 "\nrx_desc = %" PRIu32
@@ -660,4 +703,19 @@ int zk_config_gen_params(const struct zk_config *cfg, struct zk_gen_params *out,
 		return -1;
 	*out = p;
 	return 0;
+}
+
+int zk_config_plan(const struct zk_config *cfg, struct zk_placement *plan,
+		   char *err, size_t errlen)
+{
+	const struct zk_config_placement *pl = &cfg->placement;
+	struct zk_placement_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.rx = pl->rx;
+	req.provers = pl->provers;
+	req.nic = pl->nic[0] ? pl->nic : NULL;
+	req.nic_node = pl->nic_node < 0 ? ZK_PLACEMENT_NODE_DEFAULT : pl->nic_node;
+	return zk_placement_plan(&req, pl->topology[0] ? pl->topology : NULL,
+				 plan, err, errlen) == 0 ? 0 : -1;
 }

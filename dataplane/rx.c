@@ -3,6 +3,9 @@
  * The rx lcore: burst in, parse, enqueue ops in order. Nothing is dropped
  * here that the parser did not count: a full ring stalls this core.
  */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -35,20 +38,48 @@ static void enqueue_all(struct zk_rx_ctx *ctx, const struct zk_op *ops,
 	}
 }
 
-/* A gap is detected from a packet's header, before any of its messages is
- * parsed, and every earlier frame's ops are already enqueued: the control
- * record lands exactly between the ops around the gap. */
+/*
+ * Ops of a whole rx burst are gathered and enqueued at once: one ring
+ * transaction per burst instead of per frame (the ring's cost is per call
+ * as much as per element). Control records take their place in the same
+ * buffer, so order is kept.
+ */
+#define BURST_OPS 4096
+
+struct burst_buf {
+	struct zk_op ops[BURST_OPS];
+	size_t n;
+	bool gap;                 /* the frame being parsed started with a gap */
+	uint64_t gap_expected, gap_received;
+};
+
+/* A gap is detected from a packet's header before any of its messages is
+ * parsed: remember it, and the record goes in before that frame's ops. */
 static void on_gap(void *arg, uint64_t expected, uint64_t received)
 {
-	struct zk_rx_ctx *ctx = arg;
-	struct zk_op ctl;
+	struct burst_buf *b = arg;
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.type = ZK_OP_CTL_GAP;
-	ctl.seq = expected;
-	ctl.order_id = received;
-	enqueue_all(ctx, &ctl, 1);
+	b->gap = true;
+	b->gap_expected = expected;
+	b->gap_received = received;
+}
+
+static void push_ctl(struct zk_rx_ctx *ctx, struct burst_buf *b, uint8_t type,
+		     uint64_t seq, uint64_t arg)
+{
+	struct zk_op *ctl = &b->ops[b->n++];
+
+	memset(ctl, 0, sizeof(*ctl));
+	ctl->type = type;
+	ctl->seq = seq;
+	ctl->order_id = arg;
 	ctx->stats.ctl_enqueued++;
+}
+
+static void flush(struct zk_rx_ctx *ctx, struct burst_buf *b)
+{
+	enqueue_all(ctx, b->ops, b->n);
+	b->n = 0;
 }
 
 int zk_rx_lcore(void *arg)
@@ -57,14 +88,23 @@ int zk_rx_lcore(void *arg)
 	struct zk_wire_parser parser;
 	struct zk_wire_cfg wcfg = ctx->wire;
 	struct rte_mbuf *pkts[ZK_RX_MAX_BURST];
-	static __thread uint8_t linear[RTE_MBUF_DEFAULT_BUF_SIZE * 32];
-	struct zk_op ops[ZK_WIRE_MAX_MSGS(sizeof(linear))];
+	struct rx_scratch {
+		uint8_t linear[UINT16_MAX];
+		struct zk_op frame_ops[ZK_WIRE_MAX_MSGS(UINT16_MAX)];
+		struct burst_buf buf;
+	} *scratch = calloc(1, sizeof(*scratch));
+	struct burst_buf *buf;
 	uint64_t eos_seen = 0;
 	size_t got;
 	uint16_t i, n;
 
+	if (scratch == NULL) {
+		atomic_store(&ctx->done, 1);
+		return -ENOMEM;
+	}
+	buf = &scratch->buf;
 	wcfg.on_gap = on_gap;
-	wcfg.gap_ctx = ctx;
+	wcfg.gap_ctx = buf;
 	zk_wire_parser_init(&parser, &wcfg);
 
 	while (!*ctx->stop) {
@@ -83,29 +123,34 @@ int zk_rx_lcore(void *arg)
 			if (m->nb_segs == 1) {
 				frame = rte_pktmbuf_mtod(m, const uint8_t *);
 			} else {
-				if (len > sizeof(linear))
-					len = sizeof(linear); /* parser: bad length */
-				frame = rte_pktmbuf_read(m, 0, (uint32_t)len, linear);
+				if (len > sizeof(scratch->linear))
+					len = sizeof(scratch->linear); /* parser: bad length */
+				frame = rte_pktmbuf_read(m, 0, (uint32_t)len, scratch->linear);
 				ctx->stats.multiseg_frames++;
 			}
 			ctx->stats.frames++;
-			got = zk_wire_parse_frame(&parser, frame, len, ops,
-						  sizeof(ops) / sizeof(ops[0]));
-			enqueue_all(ctx, ops, got);
+			buf->gap = false;
+			got = zk_wire_parse_frame(&parser, frame, len, scratch->frame_ops,
+						  ZK_WIRE_MAX_MSGS(UINT16_MAX));
+			/* room for this frame's ops and two control records */
+			if (buf->n + got + 2 > BURST_OPS)
+				flush(ctx, buf);
+			if (buf->gap)
+				push_ctl(ctx, buf, ZK_OP_CTL_GAP, buf->gap_expected,
+					 buf->gap_received);
+			memcpy(&buf->ops[buf->n], scratch->frame_ops,
+			       got * sizeof(struct zk_op));
+			buf->n += got;
 			ctx->stats.ops_enqueued += got;
 			if (parser.stats.end_of_session != eos_seen) {
-				struct zk_op ctl;
-
 				eos_seen = parser.stats.end_of_session;
-				memset(&ctl, 0, sizeof(ctl));
-				ctl.type = ZK_OP_CTL_EOS;
-				ctl.seq = parser.next_seq;
-				enqueue_all(ctx, &ctl, 1);
-				ctx->stats.ctl_enqueued++;
+				push_ctl(ctx, buf, ZK_OP_CTL_EOS, parser.next_seq, 0);
 			}
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
+		flush(ctx, buf);
 	}
+	free(scratch);
 	ctx->stats.wire = parser.stats;
 	atomic_store(&ctx->done, 1);
 	return 0;

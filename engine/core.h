@@ -746,14 +746,9 @@ CORE_APPLY(struct zk_engine *e, const struct zk_op *op,
 
 	e->oom = 0;
 	if (r == 0) {
-		m = e->last;
-		if (ZK_UNLIKELY(m == NULL || m->p.market != op->market)) {
-			m = zk__market_find(e, op->market);
-			if (m == NULL)
-				r = ZK_REJ_UNKNOWN_MARKET;
-			else
-				e->last = m;
-		}
+		m = zk__market_find(e, op->market);
+		if (m == NULL)
+			r = ZK_REJ_UNKNOWN_MARKET;
 	}
 	if (r != 0)
 		reject(e, out, op, r);

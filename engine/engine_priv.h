@@ -42,11 +42,14 @@ struct zk_market {
 	uint64_t *bm[ZK_BM_MAX_LAYERS];
 };
 
+/* Market ids below this are found by direct index (ops interleave markets). */
+#define ZK_DIRECT_MARKET_IDS 256
+
 struct zk_engine {
 	struct zk_market *mk; /* sorted by market id */
 	size_t n_markets;
+	uint32_t direct[ZK_DIRECT_MARKET_IDS]; /* id -> index + 1, 0 = none */
 	struct zk_witness *w;
-	struct zk_market *last; /* market of the previous op: usually the next */
 	int oom;              /* an event or witness append failed this op */
 	struct zk_event sink; /* written instead when the event buffer is full */
 };
@@ -70,6 +73,8 @@ zk__market_find(const struct zk_engine *e, uint32_t id)
 {
 	size_t lo = 0, hi = e->n_markets;
 
+	if (id < ZK_DIRECT_MARKET_IDS)
+		return e->direct[id] ? &e->mk[e->direct[id] - 1] : NULL;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 

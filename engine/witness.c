@@ -9,6 +9,26 @@
 
 #include "engine_priv.h"
 
+/* Constant sizes let the compiler inline each copy. */
+static inline void
+copy_slot(union zk_slot_value *dst, const void *val, size_t size)
+{
+	switch (size) {
+	case sizeof(struct zk_bucket_slot):
+		memcpy(dst->raw, val, sizeof(struct zk_bucket_slot));
+		break;
+	case sizeof(struct zk_book_header):
+		memcpy(dst->raw, val, sizeof(struct zk_book_header));
+		break;
+	case sizeof(struct zk_level_slot):
+		memcpy(dst->raw, val, sizeof(struct zk_level_slot));
+		break;
+	default:
+		memcpy(dst->raw, val, sizeof(struct zk_order_slot));
+		break;
+	}
+}
+
 size_t
 zk__witness_begin(struct zk_engine *e, uint32_t market, uint8_t kind,
 		  uint32_t slot, const void *val, size_t size, int write)
@@ -29,14 +49,15 @@ zk__witness_begin(struct zk_engine *e, uint32_t market, uint8_t kind,
 		w->cap = cap;
 	}
 	a = &w->acc[w->len];
-	memset(a, 0, sizeof(*a));
-	a->op = w->ops;
-	a->market = market;
-	a->slot = slot;
-	a->kind = kind;
-	a->write = (uint8_t)write;
-	memcpy(a->before.raw, val, size);
-	memcpy(a->after.raw, val, size);
+	*a = (struct zk_witness_access){
+		.op = w->ops,
+		.market = market,
+		.slot = slot,
+		.kind = kind,
+		.write = (uint8_t)write,
+	};
+	copy_slot(&a->before, val, size);
+	a->after = a->before;
 	return w->len++;
 }
 
@@ -45,7 +66,7 @@ zk__witness_end(struct zk_engine *e, size_t at, const void *val, size_t size)
 {
 	if (ZK_UNLIKELY(at == SIZE_MAX))
 		return;
-	memcpy(e->w->acc[at].after.raw, val, size);
+	copy_slot(&e->w->acc[at].after, val, size);
 }
 
 void

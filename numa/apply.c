@@ -101,6 +101,11 @@ zk_node_alloc(int node, size_t size)
 			errno = ENOMEM;
 		return p;
 	}
+	/* Without kernel NUMA support there is one node, node 0. */
+	if (node != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
 	if (size > SIZE_MAX - page) {
 		errno = ENOMEM;
 		return NULL;

@@ -255,7 +255,7 @@ place_sequencer(struct planner *p)
 			 rx_cpu, t->n_cores);
 	else
 		add_note(p->out,
-			 "rx+sequencer share cpu %d: every one of the %u cores holds an rx lcore",
+			 "rx+sequencer share cpu %d: all %u cores hold rx lcores",
 			 rx_cpu, t->n_cores);
 }
 
@@ -319,6 +319,19 @@ core_is_hot(const struct planner *p, unsigned int core)
 				if (out->role[r].cpu[i] == p->t->core[core].pu[k])
 					return true;
 	return false;
+}
+
+static unsigned int
+hot_cpus(const struct planner *p)
+{
+	const struct zk_placement *out = p->out;
+	unsigned int i, n = out->role[ZK_ROLE_RX].count;
+	int seq = out->role[ZK_ROLE_SEQUENCER].cpu[0];
+
+	for (i = 0; i < out->role[ZK_ROLE_RX].count; i++)
+		if (out->role[ZK_ROLE_RX].cpu[i] == seq)
+			return n;
+	return n + 1;
 }
 
 /* A free hyperthread sibling, cores off the hot path first. */
@@ -413,8 +426,8 @@ place_provers(struct planner *p, unsigned int requested)
 			 pr->cpu[0]);
 	else if (shared > 0)
 		add_note(p->out,
-			 "%u provers share cpus with other threads: %u asked for, only %u cpus",
-			 shared, want, p->t->n_cpus);
+			 "%u provers share cpus with other threads: %u asked for, more than the %u cpus rx and the sequencer leave",
+			 shared, want, p->t->n_cpus - hot_cpus(p));
 
 	if (!log_own) {
 		unsigned int last = pr->count - 1;

@@ -98,7 +98,8 @@ set_source(hwloc_topology_t topo, const char *source, char *err,
 }
 
 static int
-fill_core(hwloc_topology_t topo, hwloc_obj_t obj, struct zk_topo_core *c)
+fill_core(hwloc_topology_t topo, hwloc_obj_t obj, hwloc_const_bitmap_t usable,
+	  struct zk_topo_core *c)
 {
 	hwloc_obj_t pu = NULL;
 	hwloc_obj_t l3;
@@ -107,6 +108,8 @@ fill_core(hwloc_topology_t topo, hwloc_obj_t obj, struct zk_topo_core *c)
 	c->n_pu = 0;
 	while ((pu = hwloc_get_next_obj_inside_cpuset_by_type(topo,
 			obj->cpuset, HWLOC_OBJ_PU, pu)) != NULL) {
+		if (usable != NULL && !hwloc_bitmap_isset(usable, pu->os_index))
+			continue;
 		/* More siblings than we track are never planned on. */
 		if (c->n_pu < ZK_TOPO_MAX_SMT)
 			c->pu[c->n_pu++] = (int)pu->os_index;
@@ -180,11 +183,16 @@ count_nodes(hwloc_topology_t topo, struct zk_topo *t)
 		t->n_nodes = 1;
 }
 
+static const char *const unused_components[] = {
+	"pci", "opencl", "gl", "cuda", "nvml", "rsmi", "levelzero",
+};
+
 int
 zk_topo_load(const char *source, const char *nic, struct zk_topo *t,
 	     char *err, size_t errlen)
 {
 	hwloc_topology_t topo;
+	hwloc_bitmap_t usable = NULL;
 	hwloc_obj_type_t unit = HWLOC_OBJ_CORE;
 	int n, i, rc = -1;
 
@@ -197,6 +205,17 @@ zk_topo_load(const char *source, const char *nic, struct zk_topo *t,
 	/* NIC locality comes from hwloc's I/O objects, off by default. */
 	hwloc_topology_set_io_types_filter(topo,
 					   HWLOC_TYPE_FILTER_KEEP_IMPORTANT);
+	/*
+	 * On Linux the sysfs backend already finds PCI devices and their
+	 * locality; the libpciaccess plugin adds nothing we use and leaks on
+	 * every load. GPU/co-processor plugins cost start-up time (driver
+	 * init) for devices the plan never places anything on.
+	 */
+	for (size_t i = 0; i < sizeof(unused_components) /
+			       sizeof(unused_components[0]); i++)
+		hwloc_topology_set_components(topo,
+			HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST,
+			unused_components[i]);
 	if (set_source(topo, source, err, errlen) != 0)
 		goto out;
 	if (hwloc_topology_load(topo) != 0) {
@@ -205,6 +224,20 @@ zk_topo_load(const char *source, const char *nic, struct zk_topo *t,
 				     source : "of this machine",
 			     strerror(errno));
 		goto out;
+	}
+
+	/*
+	 * hwloc already drops cpus outside our cgroup; an operator's taskset
+	 * narrows the process further, and the plan must stay inside it.
+	 */
+	t->this_machine = hwloc_topology_is_thissystem(topo) != 0;
+	if (t->this_machine) {
+		usable = hwloc_bitmap_alloc();
+		if (usable != NULL &&
+		    hwloc_get_cpubind(topo, usable, HWLOC_CPUBIND_PROCESS) != 0) {
+			hwloc_bitmap_free(usable);
+			usable = NULL;
+		}
 	}
 
 	n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
@@ -225,8 +258,9 @@ zk_topo_load(const char *source, const char *nic, struct zk_topo *t,
 		hwloc_obj_t obj = hwloc_get_obj_by_type(topo, unit,
 							(unsigned int)i);
 
-		/* A core whose PUs are all disallowed has nothing to run on. */
-		if (obj == NULL || fill_core(topo, obj, &t->core[t->n_cores]))
+		/* A core with no usable PU has nothing to run on. */
+		if (obj == NULL ||
+		    fill_core(topo, obj, usable, &t->core[t->n_cores]))
 			continue;
 		t->n_cpus += t->core[t->n_cores].n_pu;
 		t->n_cores++;
@@ -236,9 +270,10 @@ zk_topo_load(const char *source, const char *nic, struct zk_topo *t,
 		goto out;
 	}
 	count_nodes(topo, t);
-	t->this_machine = hwloc_topology_is_thissystem(topo) != 0;
 	rc = locate_nic(topo, nic, t, err, errlen);
 out:
+	if (usable != NULL)
+		hwloc_bitmap_free(usable);
 	hwloc_topology_destroy(topo);
 	if (rc != 0)
 		zk_topo_free(t);

@@ -79,6 +79,12 @@ plog_get64(const uint8_t *p)
 	return (uint64_t)plog_get32(p) | (uint64_t)plog_get32(p + 4) << 32;
 }
 
+/* How long open/recover wait for the lock of a writer that just died. */
+#define PLOG_LOCK_WAIT_MS 1000
+
+/* Exclusive lock: 0, -EBUSY after PLOG_LOCK_WAIT_MS, or -errno. */
+int plog_lock(int fd);
+
 /* crc32c(salt || header without its crc || payload): rec holds len bytes. */
 uint32_t plog_record_crc(uint64_t salt, const uint8_t *rec, uint32_t len);
 

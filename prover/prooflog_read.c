@@ -496,6 +496,24 @@ plog_recover_fd(int fd, unsigned flags, struct zk_prooflog_scan *scan,
 	return 0;
 }
 
+/*
+ * A writer that just died may hold its lock a little longer: the kernel
+ * tears its io_uring (and the file reference in it) down asynchronously.
+ */
+int
+plog_lock(int fd)
+{
+	for (int waited_ms = 0;; waited_ms++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (waited_ms >= PLOG_LOCK_WAIT_MS)
+			return -EBUSY;
+		usleep(1000);
+	}
+}
+
 int
 zk_prooflog_recover(const char *path, unsigned flags,
 		    struct zk_prooflog_scan *scan)
@@ -518,8 +536,8 @@ zk_prooflog_recover(const char *path, unsigned flags,
 		set_reason(scan, "%s: %s", path, strerror(-rc));
 		return rc;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+	rc = plog_lock(fd);
+	if (rc < 0) {
 		set_reason(scan, "%s: locked by a writer", path);
 		close(fd);
 		return rc;

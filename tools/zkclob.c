@@ -6,6 +6,8 @@
  *   zkclob gen    [--config FILE] [--seed N] [--count N] OUT.pcap
  *   zkclob replay [--config FILE] FILE.pcap
  *   zkclob config [--config FILE]               print the effective config
+ *   zkclob placement [--config FILE] [--topology SRC]
+ *                                                the placement plan, not started
  *
  * Exit status: 0 success, 1 the work failed (bad capture, engine error),
  * 2 usage or configuration error.
@@ -31,6 +33,7 @@ struct cli {
 	const char *out_dir;
 	const char *seed;
 	const char *count;
+	const char *topology;
 	int argi; /* first positional argument */
 };
 
@@ -40,7 +43,8 @@ static void usage(FILE *f)
 		"usage: zkclob run    [--config FILE] [--out DIR]\n"
 		"       zkclob gen    [--config FILE] [--seed N] [--count N] OUT.pcap\n"
 		"       zkclob replay [--config FILE] FILE.pcap\n"
-		"       zkclob config [--config FILE]\n");
+		"       zkclob config [--config FILE]\n"
+		"       zkclob placement [--config FILE] [--topology XML|SYNTHETIC]\n");
 }
 
 static int parse_cli(int argc, char **argv, struct cli *cli)
@@ -50,6 +54,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "out", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "topology", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -57,7 +62,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 
 	memset(cli, 0, sizeof(*cli));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:o:s:n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:o:s:n:t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cli->config = optarg;
@@ -70,6 +75,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'n':
 			cli->count = optarg;
+			break;
+		case 't':
+			cli->topology = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -260,6 +268,29 @@ static int cmd_config(const struct cli *cli, int argc)
 	return zk_config_write(&cfg, stdout) ? EXIT_FAILURE : 0;
 }
 
+static int cmd_placement(const struct cli *cli, int argc)
+{
+	struct zk_config cfg;
+	struct zk_placement plan;
+	char err[512];
+
+	if (argc != cli->argi) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (load_config(cli, &cfg) != 0)
+		return EXIT_USAGE;
+	if (cli->topology != NULL)
+		snprintf(cfg.placement.topology, sizeof(cfg.placement.topology),
+			 "%s", cli->topology);
+	if (zk_config_plan(&cfg, &plan, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zkclob: placement: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	zk_placement_print(&plan, stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli;
@@ -280,6 +311,8 @@ int main(int argc, char **argv)
 		return cmd_replay(&cli, argc - 1, argv + 1);
 	if (strcmp(cmd, "config") == 0)
 		return cmd_config(&cli, argc - 1);
+	if (strcmp(cmd, "placement") == 0)
+		return cmd_placement(&cli, argc - 1);
 	fprintf(stderr, "zkclob: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -220,6 +220,7 @@ int main(int argc, char **argv)
 	struct zk_batcher *batcher = NULL;
 	struct zk_batch_cfg bcfg;
 	struct sink_stats sink = { 0 };
+	struct zk_placement plan;
 	static struct zk_rx_ctx rx;
 	static struct zk_seq_ctx seq;
 	uint16_t port_id;
@@ -244,6 +245,11 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	printf("zkclobd: config %s\n", config_path ? config_path : "<embedded default>");
+	if (zk_config_plan(&cfg, &plan, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zkclobd: placement: %s\n", err);
+		return EXIT_USAGE;
+	}
+	zk_placement_print(&plan, stdout);
 	if (prepare_source(&cfg, pcap, sizeof(pcap)) != 0)
 		return EXIT_USAGE;
 	if (build_eal_argv(&cfg, pcap[0] ? pcap : NULL, eal_buf, sizeof(eal_buf),

@@ -6,6 +6,7 @@
  * evaluating it over a larger coset and interpolating) against the
  * declared max_degree. Slow by design; it runs only when asked.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,5 +245,223 @@ static int check_ext_agrees(struct zk_debug *d)
 done:
 	free(b);
 	free(x);
+	return rc;
+}
+
+struct zk_degree_scan {
+	unsigned log_m, e;
+	size_t m;
+	zk_gl *main_lde, *aux_lde, *evals;
+	zk_gl **per_lde;
+};
+
+static void degree_scan_free(struct zk_degree_scan *s, uint32_t n_periodic)
+{
+	free(s->main_lde);
+	free(s->aux_lde);
+	free(s->evals);
+	if (s->per_lde != NULL)
+		for (uint32_t j = 0; j < n_periodic; j++)
+			free(s->per_lde[j]);
+	free(s->per_lde);
+}
+
+/* LDEs of main, aux (as c0/c1 base columns) and periodic columns on s·H_m. */
+static int degree_scan_lde(struct zk_debug *d, struct zk_degree_scan *s)
+{
+	const struct zk_air *air = d->air;
+	size_t mw = air->main_width, aw2 = 2 * (size_t)air->aux_width;
+	size_t cols = mw > aw2 ? mw : aw2;
+	zk_gl **out = calloc(cols + 1, sizeof(zk_gl *));
+	zk_gl **in = calloc(aw2 + 1, sizeof(zk_gl *));
+	int rc = ZK_STARK_ENOMEM;
+
+	s->main_lde = malloc(mw * s->m * sizeof(zk_gl));
+	s->aux_lde = malloc((aw2 * s->m + 1) * sizeof(zk_gl));
+	s->per_lde = calloc(air->n_periodic + 1, sizeof(zk_gl *));
+	if (out == NULL || in == NULL || s->main_lde == NULL ||
+	    s->aux_lde == NULL || s->per_lde == NULL)
+		goto done;
+	for (size_t c = 0; c < mw; c++)
+		out[c] = s->main_lde + c * s->m;
+	if (zk_ntt_lde(out, d->main, mw, d->log_n, s->e,
+		       ZK_GL_MULTIPLICATIVE_GENERATOR, 1) != 0)
+		goto done;
+	for (size_t c = 0; c < aw2; c++) {
+		in[c] = malloc(d->n * sizeof(zk_gl));
+		if (in[c] == NULL)
+			goto done;
+		for (size_t i = 0; i < d->n; i++)
+			in[c][i] = (c & 1) ? d->aux[c / 2][i].c1 : d->aux[c / 2][i].c0;
+		out[c] = s->aux_lde + c * s->m;
+	}
+	if (aw2 > 0 && zk_ntt_lde(out, (const zk_gl *const *)in, aw2, d->log_n,
+				  s->e, ZK_GL_MULTIPLICATIVE_GENERATOR, 1) != 0)
+		goto done;
+	for (uint32_t j = 0; j < air->n_periodic; j++) {
+		const struct zk_periodic_col *pc = &air->periodic[j];
+		unsigned lpe = pc->log_period + s->e;
+		zk_gl *col = calloc((size_t)1 << lpe, sizeof(zk_gl));
+		zk_gl *one[1] = { col };
+
+		s->per_lde[j] = col;
+		if (col == NULL || zk_stark_periodic_coeffs(pc, col) != 0 ||
+		    zk_ntt_coset_forward(one, 1, lpe,
+					 zk_gl_pow(ZK_GL_MULTIPLICATIVE_GENERATOR,
+						   d->n >> pc->log_period), 1) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	if (in != NULL)
+		for (size_t c = 0; c < aw2; c++)
+			free(in[c]);
+	free(in);
+	free(out);
+	return rc;
+}
+
+/* Every constraint evaluated at every point of s·H_m, bit-reversed. */
+static int degree_scan_eval(struct zk_debug *d, struct zk_degree_scan *s)
+{
+	const struct zk_air *air = d->air;
+	size_t mw = air->main_width, aw = air->aux_width, np = air->n_periodic;
+	size_t nmc = air->n_main_constraints, nac = air->n_aux_constraints;
+	zk_gl *b = calloc(2 * mw + np + nmc + 1, sizeof(zk_gl));
+	zk_gl2 *x = calloc(2 * mw + 2 * aw + np + nac + 1, sizeof(zk_gl2));
+	int rc = ZK_STARK_ENOMEM;
+
+	s->evals = malloc(((nmc + 2 * nac) * s->m + 1) * sizeof(zk_gl));
+	if (b == NULL || x == NULL || s->evals == NULL)
+		goto done;
+	for (size_t i = 0; i < s->m; i++) {
+		size_t nx = zk_stark_rev_bits((zk_stark_rev_bits(i, s->log_m) +
+					       ((size_t)1 << s->e)) & (s->m - 1),
+					      s->log_m);
+		zk_gl *per = b + 2 * mw, *out = per + np;
+
+		for (size_t c = 0; c < mw; c++) {
+			b[c] = s->main_lde[c * s->m + i];
+			b[mw + c] = s->main_lde[c * s->m + nx];
+		}
+		for (size_t j = 0; j < np; j++)
+			per[j] = s->per_lde[j][i >> (d->log_n -
+					air->periodic[j].log_period)];
+		air->eval_main(air->ctx, b, b + mw, per, out);
+		for (size_t k = 0; k < nmc; k++)
+			s->evals[k * s->m + i] = out[k];
+		if (aw == 0)
+			continue;
+		zk_gl2 *ac = x + 2 * mw, *an = ac + aw, *px = an + aw, *ox = px + np;
+
+		for (size_t c = 0; c < 2 * mw; c++)
+			x[c] = zk_gl2_from_base(b[c]);
+		for (size_t c = 0; c < aw; c++) {
+			const zk_gl *c0 = s->aux_lde + 2 * c * s->m;
+			const zk_gl *c1 = c0 + s->m;
+
+			ac[c] = zk_gl2_make(c0[i], c1[i]);
+			an[c] = zk_gl2_make(c0[nx], c1[nx]);
+		}
+		for (size_t j = 0; j < np; j++)
+			px[j] = zk_gl2_from_base(per[j]);
+		air->eval_aux(air->ctx, x, x + mw, ac, an, px, d->rand, ox);
+		for (size_t k = 0; k < nac; k++) {
+			s->evals[(nmc + 2 * k) * s->m + i] = ox[k].c0;
+			s->evals[(nmc + 2 * k + 1) * s->m + i] = ox[k].c1;
+		}
+	}
+	rc = 0;
+done:
+	free(b);
+	free(x);
+	return rc;
+}
+
+/*
+ * A constraint of degree E in the trace polynomials (degree n - 1) has
+ * degree E·(n - 1) as a polynomial; interpolate it over a coset of
+ * m = n·2^e > (declared + 1)·n points and read off the top coefficient.
+ */
+static int check_degrees(struct zk_debug *d)
+{
+	const struct zk_air *air = d->air;
+	size_t nmc = air->n_main_constraints, nac = air->n_aux_constraints;
+	size_t ncols = nmc + 2 * nac;
+	struct zk_degree_scan s = { 0 };
+	zk_gl **cols = NULL;
+	int rc;
+
+	while ((1u << s.e) <= air->max_degree + 1)
+		s.e++;
+	if (ncols == 0 || s.e > ZK_NTT_MAX_LOG_BLOWUP ||
+	    d->log_n + s.e > ZK_NTT_MAX_LOG_N)
+		return 0; /* too big to scan: the other checks still ran */
+	s.log_m = d->log_n + s.e;
+	s.m = (size_t)1 << s.log_m;
+	rc = degree_scan_lde(d, &s);
+	if (rc == 0)
+		rc = degree_scan_eval(d, &s);
+	cols = calloc(ncols, sizeof(zk_gl *));
+	if (rc == 0 && cols == NULL)
+		rc = ZK_STARK_ENOMEM;
+	if (rc != 0)
+		goto done;
+	for (size_t k = 0; k < ncols; k++)
+		cols[k] = s.evals + k * s.m;
+	if (zk_ntt_coset_inverse(cols, ncols, s.log_m,
+				 ZK_GL_MULTIPLICATIVE_GENERATOR, 1) != 0) {
+		rc = ZK_STARK_ENOMEM;
+		goto done;
+	}
+	for (size_t k = 0; k < nmc + nac && rc == 0; k++) {
+		size_t first = k < nmc ? k : nmc + 2 * (k - nmc);
+		size_t width = k < nmc ? 1 : 2, top = 0;
+
+		for (size_t h = 0; h < width; h++)
+			for (size_t j = s.m; j-- > top;)
+				if (cols[first + h][j] != 0) {
+					top = j;
+					break;
+				}
+		if (top > (size_t)air->max_degree * (d->n - 1))
+			rc = report(d, ZK_STARK_ETRACE,
+				    "declared degree %u but %s constraint %zu has "
+				    "degree %zu", air->max_degree,
+				    k < nmc ? "main" : "aux", k < nmc ? k : k - nmc,
+				    (top + d->n - 2) / (d->n - 1));
+	}
+done:
+	free(cols);
+	degree_scan_free(&s, air->n_periodic);
+	return rc;
+}
+
+int zk_stark_debug_check(const struct zk_air *air, const zk_gl *const *main_trace,
+			 unsigned log_n, uint64_t seed, char *err, size_t errlen)
+{
+	struct zk_debug d = { .air = air, .main = main_trace, .log_n = log_n,
+			      .rng = seed, .err = err, .errlen = errlen };
+	int rc;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	rc = check_shape(&d);
+	if (rc != 0)
+		return rc;
+	d.n = (size_t)1 << log_n;
+	rc = build_aux(&d);
+	if (rc == 0)
+		rc = check_rows(&d);
+	if (rc == 0)
+		rc = check_assertions(&d);
+	if (rc == 0)
+		rc = check_ext_agrees(&d);
+	if (rc == 0)
+		rc = check_degrees(&d);
+	if (d.aux != NULL)
+		for (uint32_t c = 0; c < air->aux_width; c++)
+			free(d.aux[c]);
+	free(d.aux);
 	return rc;
 }

@@ -270,12 +270,18 @@ static void inv_powers_range(void *arg, size_t begin, size_t end)
 	}
 }
 
+/*
+ * Coset j of a layer of size M = 2^m folding by 2^f has its base point at
+ * shift·ω_M^e, e = bitrev(j, m - f)·N/M. With the table holding
+ * ω_N^-bitrev(i, log N - 1) (bit-reversed, i < N/2), that inverse power is
+ * at i = j·2^(f-1): every layer reads it in order (a stride of at most 8),
+ * where a natural-order table would be read at bit-reversed, cache-missing
+ * places.
+ */
 struct fold_ctx {
 	const zk_gl2 *cur;
 	zk_gl2 *next;
-	const zk_gl *w_inv_pows; /* ω_N^-e, e < N/2, N the layer-0 size */
-	unsigned log_domain;     /* of layer 0 */
-	unsigned log_size;       /* of this layer */
+	const zk_gl *w_inv_br; /* ω_N^-bitrev(i, log N - 1), i < N/2 */
 	unsigned f;
 	zk_gl shift_inv;
 	zk_gl wk_inv[(1u << ZK_FRI_MAX_LOG_FOLDING) / 2];
@@ -285,14 +291,11 @@ struct fold_ctx {
 static void fold_range(void *arg, size_t begin, size_t end)
 {
 	const struct fold_ctx *c = arg;
-	unsigned log_cosets = c->log_size - c->f;
-	unsigned scale = c->log_domain - c->log_size;
 	size_t j;
 
 	for (j = begin; j < end; j++) {
-		/* coset j's base point is shift·ω_M^bitrev(j, log M/K) */
-		size_t e = zk_ntt_bitrev(j, log_cosets) << scale;
-		zk_gl x_inv = zk_gl_mul(c->shift_inv, c->w_inv_pows[e]);
+		zk_gl x_inv = zk_gl_mul(c->shift_inv,
+					c->w_inv_br[j << (c->f - 1)]);
 
 		c->next[j] = zk_fri_fold_coset(c->cur + (j << c->f), c->f,
 					       x_inv, c->wk_inv, c->beta);
@@ -368,21 +371,19 @@ static int interpolate_final(struct zk_fri_prover *fp, const zk_gl2 *values)
 }
 
 static int fold_layer(struct zk_fri_prover *fp, unsigned l,
-		      const zk_gl *w_inv_pows, zk_gl2 beta, zk_gl2 **next_out)
+		      const zk_gl *w_inv_br, zk_gl2 beta, zk_gl2 **next_out)
 {
 	struct fold_ctx fc;
 	size_t n_next;
 	zk_gl shift_inv;
 
 	fc.f = fp->sched.log_folding[l];
-	fc.log_size = fp->sched.log_size[l];
-	fc.log_domain = fp->cfg.log_domain;
-	n_next = (size_t)1 << (fc.log_size - fc.f);
+	n_next = (size_t)1 << (fp->sched.log_size[l] - fc.f);
 	if (!zk_gl_inv(fp->sched.shift[l], &shift_inv))
 		return ZK_STARK_EINVAL;
 	fc.shift_inv = shift_inv;
 	fc.cur = fp->layer_values[l];
-	fc.w_inv_pows = w_inv_pows;
+	fc.w_inv_br = w_inv_br;
 	fc.beta = beta;
 	zk_fri_coset_inv_roots(fc.f, fc.wk_inv);
 	fc.next = malloc(n_next * sizeof(zk_gl2));
@@ -403,8 +404,10 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 	unsigned l;
 	int rc;
 
+	if (out == NULL)
+		return ZK_STARK_EINVAL;
 	*out = NULL;
-	if (evals == NULL || t == NULL)
+	if (cfg == NULL || evals == NULL || t == NULL)
 		return ZK_STARK_EINVAL;
 	fp = calloc(1, sizeof(*fp));
 	if (fp == NULL)
@@ -427,6 +430,7 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 	memcpy(cur, evals, n * sizeof(zk_gl2));
 	ic.w_inv = inverse_root(cfg->log_domain);
 	parallel_for(cfg->threads, n / 2, inv_powers_range, &ic);
+	zk_ntt_bitrev_permute(ic.out, cfg->log_domain - 1);
 
 	absorb_config(t, cfg);
 	rc = ZK_STARK_ACCEPT;

@@ -53,7 +53,7 @@ static const struct zk_stark_params zk_params_table[] = {
 		.n_queries = 44,
 		.grinding_bits = 16,
 		.final_log_max = 3,
-		.hash = ZK_HASH_DEFAULT,
+		.hash = ZK_HASH_BLAKE2S,
 	},
 	{
 		.id = ZK_PARAMS_COMPACT,
@@ -63,7 +63,7 @@ static const struct zk_stark_params zk_params_table[] = {
 		.n_queries = 28,
 		.grinding_bits = 16,
 		.final_log_max = 4,
-		.hash = ZK_HASH_DEFAULT,
+		.hash = ZK_HASH_BLAKE2S,
 	},
 };
 

@@ -89,7 +89,9 @@ void zk_stark_proof_sizes(const struct zk_stark_proof *pf,
 {
 	struct zk_stark_ood_layout l;
 	size_t fri = zk_fri_proof_encoded_size(&pf->fri);
-	size_t final = (size_t)pf->fri.final_len * 2 * sizeof(zk_gl);
+	/* fri.h encoding: u32 count, then the coefficients */
+	size_t final = sizeof(uint32_t) +
+		       (size_t)pf->fri.final_len * 2 * sizeof(zk_gl);
 
 	memset(s, 0, sizeof(*s));
 	zk_stark_ood_layout(&pf->shape, &l);
@@ -331,7 +333,7 @@ static int decode_shape(struct zk_rbuf *r, const struct zk_stark_params *p,
 			const struct zk_stark_proof_shape *shape,
 			struct zk_stark_proof *pf)
 {
-	uint64_t v[3];
+	uint64_t v[3] = { 0, 0, 0 };
 	int rc;
 
 	for (int i = 0; i < 3; i++) {
@@ -369,7 +371,7 @@ static int decode_body(struct zk_rbuf *r, const struct zk_stark_params *p,
 	struct zk_fri_config cfg;
 	unsigned depth = pf->log_n + p->log_blowup;
 	size_t consumed = 0;
-	uint64_t v;
+	uint64_t v = 0;
 	size_t np;
 	int rc;
 
@@ -388,7 +390,7 @@ static int decode_body(struct zk_rbuf *r, const struct zk_stark_params *p,
 	if (pf->ood == NULL)
 		return ZK_STARK_ENOMEM;
 	for (size_t i = 0; i < l.total; i++) {
-		zk_gl e[2];
+		zk_gl e[2] = { 0, 0 };
 
 		rc = get_gl(r, e, 2, "OOD values");
 		if (rc != 0)
@@ -452,7 +454,7 @@ int zk_stark_proof_decode(const uint8_t *buf, size_t len,
 	struct zk_rbuf r = { .p = buf, .pos = 0, .len = len, .err = err,
 			     .errlen = errlen };
 	const struct zk_stark_params *p;
-	uint64_t version, id, log_n;
+	uint64_t version = 0, id = 0, log_n = 0;
 	int rc;
 
 	zk_stark_proof_init(pf);

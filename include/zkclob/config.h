@@ -26,6 +26,7 @@
 
 #include "zkclob/engine.h"
 #include "zkclob/gen.h"
+#include "zkclob/placement.h"
 
 #define ZK_CONFIG_MAX_MARKETS 64
 
@@ -64,8 +65,18 @@ struct zk_config_batch {
 	int witness;         /* record slot accesses (needed to prove) */
 };
 
+/* What the placement plan (numa/) is asked for. */
+struct zk_config_placement {
+	uint32_t rx;         /* rx lcores */
+	uint32_t provers;    /* 0 = auto: one per whole core left */
+	char nic[64];        /* PCI address or interface name; empty for vdevs */
+	int32_t nic_node;    /* -1 = node of the first core */
+	char topology[512];  /* empty: this machine; else hwloc XML or synthetic */
+};
+
 struct zk_config {
 	struct zk_config_eal eal;
+	struct zk_config_placement placement;
 	struct zk_config_dataplane dataplane;
 	struct zk_config_batch batch;
 	struct zk_config_wire wire;
@@ -98,6 +109,10 @@ int zk_config_write(const struct zk_config *cfg, FILE *out);
  * Returns 0, or -1 with a reason (e.g. ref_price outside the band). */
 int zk_config_gen_params(const struct zk_config *cfg, struct zk_gen_params *out,
 			 char *err, size_t errlen);
+
+/* The placement plan for [placement]. 0, or -1 with a reason. */
+int zk_config_plan(const struct zk_config *cfg, struct zk_placement *plan,
+		   char *err, size_t errlen);
 
 /* The embedded default text (configs/zkclob.conf). */
 extern const char zk_config_default_text[];

@@ -211,6 +211,10 @@ test_reject_unknown_market(void **state)
 	(void)state;
 	op.market = 2;
 	expect_rejected_unchanged(e, op, ZK_REJ_UNKNOWN_MARKET);
+	op.market = 256;
+	expect_rejected_unchanged(e, op, ZK_REJ_UNKNOWN_MARKET);
+	op.market = UINT32_MAX;
+	expect_rejected_unchanged(e, op, ZK_REJ_UNKNOWN_MARKET);
 	op = op_cancel(1, 1, 0);
 	op.market = 2;
 	expect_rejected_unchanged(e, op, ZK_REJ_UNKNOWN_MARKET);
@@ -274,7 +278,9 @@ test_book_full_levels(void **state)
 static void
 test_markets_isolated(void **state)
 {
-	struct zk_market_params p[3] = { params(30, 16, 16), params(10, 16, 16),
+	/* 300000 is past the direct-index range: found by binary search. */
+	struct zk_market_params p[3] = { params(300000, 16, 16),
+					 params(10, 16, 16),
 					 params(20, 16, 16) };
 	struct zk_engine *e;
 	struct zk_op op;
@@ -287,14 +293,14 @@ test_markets_isolated(void **state)
 	e = zk_engine_create(p, 3);
 	assert_non_null(e);
 	op = op_gtc(1, 1, S, 1000, 20);
-	op.market = 30;
+	op.market = 300000;
 	run(e, op);
 	/* Same id, same account, crossing price, other market: independent. */
 	op = op_gtc(1, 1, B, 1000, 20);
 	op.market = 20;
 	assert_int_equal(run(e, op)->type, ZK_EV_ACCEPTED);
 	assert_int_equal(buf.len, 1);
-	assert_int_equal(zk_engine_top(e, 30, S, &px, &t), 0);
+	assert_int_equal(zk_engine_top(e, 300000, S, &px, &t), 0);
 	assert_int_equal(zk_engine_top(e, 20, B, &px, &t), 0);
 	assert_int_equal(zk_engine_top(e, 10, B, &px, &t), -1);
 	/* Each market applies its own params. */
@@ -306,9 +312,9 @@ test_markets_isolated(void **state)
 	op = op_cancel(1, 1, 0);
 	op.market = 10;
 	assert_int_equal(run(e, op)->reason, ZK_REJ_UNKNOWN_ORDER);
-	op.market = 30;
+	op.market = 300000;
 	assert_int_equal(run(e, op)->reason, ZK_CXL_USER);
-	assert_int_equal(zk_engine_top(e, 30, S, &px, &t), -1);
+	assert_int_equal(zk_engine_top(e, 300000, S, &px, &t), -1);
 	assert_int_equal(zk_engine_top(e, 20, B, &px, &t), 0);
 	assert_int_equal(px, 1000);
 	zk_engine_destroy(e);

@@ -446,6 +446,10 @@ static void test_tamper_structures(void **state)
 			lp->root.bytes[5] ^= 1;
 			assert_int_not_equal(verify_fx(&fx), 0);
 			lp->root = dsave;
+			/* a coset count other than the positions imply */
+			lp->n_cosets--;
+			assert_int_equal(verify_fx(&fx), ZK_STARK_EFRI);
+			lp->n_cosets++;
 			/* a shape the config does not imply */
 			lp->log_folding ^= 1;
 			assert_int_equal(verify_fx(&fx), ZK_STARK_EPARAMS);

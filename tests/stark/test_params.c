@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Parameter table and security formulas (params.c). The expected bit
+ * counts were computed by hand from the formulas in params.c's header
+ * (a few lines of Python with the same terms), not by this code.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "params.h"
+
+static void assert_close(double got, double want)
+{
+	if (fabs(got - want) > 1e-6)
+		fail_msg("got %.9f, want %.9f", got, want);
+}
+
+static void test_lookup(void **state)
+{
+	const struct zk_stark_params *fast, *compact;
+
+	(void)state;
+	fast = zk_stark_params_by_id(ZK_PARAMS_FAST);
+	compact = zk_stark_params_by_id(ZK_PARAMS_COMPACT);
+	assert_non_null(fast);
+	assert_non_null(compact);
+	assert_ptr_equal(zk_stark_params_by_name("fast"), fast);
+	assert_ptr_equal(zk_stark_params_by_name("compact"), compact);
+	assert_null(zk_stark_params_by_id(0));
+	assert_null(zk_stark_params_by_id(3));
+	assert_null(zk_stark_params_by_name("Fast"));
+	assert_null(zk_stark_params_by_name(NULL));
+	/* docs/stark.md's table */
+	assert_int_equal(1u << fast->log_blowup, 4);
+	assert_int_equal(1u << fast->log_folding, 8);
+	assert_int_equal(fast->n_queries, 44);
+	assert_int_equal(fast->grinding_bits, 16);
+	assert_int_equal(zk_stark_params_max_degree(fast), 5);
+	assert_int_equal(1u << compact->log_blowup, 16);
+	assert_int_equal(1u << compact->log_folding, 16);
+	assert_int_equal(compact->n_queries, 28);
+	assert_int_equal(compact->grinding_bits, 16);
+	assert_int_equal(zk_stark_params_max_degree(compact), 17);
+}
+
+static void test_conjectured(void **state)
+{
+	const struct zk_stark_params *fast = zk_stark_params_by_id(ZK_PARAMS_FAST);
+	const struct zk_stark_params *compact =
+		zk_stark_params_by_id(ZK_PARAMS_COMPACT);
+
+	(void)state;
+	/* fast: queries 44·2 + 16 = 104 bound it at these sizes */
+	assert_close(zk_stark_conjectured_bits(fast, 10, 3), 104.0);
+	assert_close(zk_stark_conjectured_bits(fast, 20, 5), 104.0);
+	/* compact: query part 28·4 + 16 = 128, so the field part rules:
+	 * 128 - log2(2^14 + 3·2^10) = 128 - 14.2479275 */
+	assert_close(zk_stark_conjectured_bits(compact, 10, 3), 113.752072486);
+	assert_close(zk_stark_conjectured_bits(compact, 20, 17), 102.955605880);
+	/* the field term falls with the trace length */
+	assert_true(zk_stark_conjectured_bits(fast, 24, 5) < 104.0);
+}
+
+static void test_proven(void **state)
+{
+	const struct zk_stark_params *fast = zk_stark_params_by_id(ZK_PARAMS_FAST);
+	const struct zk_stark_params *compact =
+		zk_stark_params_by_id(ZK_PARAMS_COMPACT);
+
+	(void)state;
+	assert_close(zk_stark_proven_bits(fast, 10, 3), 58.432547937);
+	assert_close(zk_stark_proven_bits(compact, 10, 3), 71.038849243);
+	assert_close(zk_stark_proven_bits(compact, 20, 17), 62.839362051);
+	for (unsigned log_n = 3; log_n <= 22; log_n++) {
+		assert_true(zk_stark_proven_bits(fast, log_n, 5) <
+			    zk_stark_conjectured_bits(fast, log_n, 5));
+		assert_true(zk_stark_proven_bits(compact, log_n, 17) <
+			    zk_stark_conjectured_bits(compact, log_n, 17));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_conjectured),
+		cmocka_unit_test(test_proven),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The proof format (proof.h): canonical round trip, and the hostile
+ * decoder's rejections — truncation, trailing bytes, bad magic/version/id,
+ * out-of-range counts, non-canonical field elements, a shape or parameter
+ * set other than the caller's — plus `inspect`'s description.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "proof.h"
+#include "pv_toy_air.h"
+#include "stark.h"
+
+struct fixture {
+	struct pv_toy toy;
+	uint8_t *proof;
+	size_t len;
+	struct zk_stark_proof_shape shape;
+	struct zk_stark_proof_sizes sizes;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct zk_prove_opts opts = { .threads = 2 };
+	struct zk_stark_proof pf;
+	char err[256];
+
+	if (f == NULL || pv_toy_init(&f->toy, 5, 1) != 0)
+		return -1;
+	if (zk_stark_prove(&f->toy.air, zk_stark_params_by_id(ZK_PARAMS_FAST),
+			   (const zk_gl *const *)f->toy.cols, 5, &opts, &f->proof,
+			   &f->len, err, sizeof(err)) != 0)
+		return -1;
+	zk_stark_air_shape(&f->toy.air, &f->shape);
+	if (zk_stark_proof_decode(f->proof, f->len, NULL, NULL, &pf, err,
+				  sizeof(err)) != 0)
+		return -1;
+	zk_stark_proof_sizes(&pf, &f->sizes);
+	zk_stark_proof_free(&pf);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	free(f->proof);
+	pv_toy_free(&f->toy);
+	free(f);
+	return 0;
+}
+
+static int decode_copy(const uint8_t *buf, size_t len,
+		       const struct zk_stark_params *expect,
+		       const struct zk_stark_proof_shape *shape)
+{
+	/* a fresh heap copy, so ASan sees any read past its end */
+	uint8_t *copy = malloc(len ? len : 1);
+	struct zk_stark_proof pf;
+	char err[256];
+	int rc;
+
+	assert_non_null(copy);
+	memcpy(copy, buf, len);
+	rc = zk_stark_proof_decode(copy, len, expect, shape, &pf, err, sizeof(err));
+	if (rc == 0)
+		zk_stark_proof_free(&pf);
+	else
+		assert_true(strlen(err) > 0);
+	free(copy);
+	return rc;
+}
+
+static void test_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	struct zk_stark_proof pf;
+	uint8_t *again = NULL;
+	size_t again_len = 0;
+	char err[256];
+
+	assert_int_equal(zk_stark_proof_decode(f->proof, f->len,
+					       zk_stark_params_by_id(ZK_PARAMS_FAST),
+					       &f->shape, &pf, err, sizeof(err)), 0);
+	assert_int_equal(pf.log_n, 5);
+	assert_int_equal(pf.shape.n_chunks, 2);
+	assert_int_equal(zk_stark_proof_encode(&pf, &again, &again_len), 0);
+	assert_int_equal(again_len, f->len);
+	assert_memory_equal(again, f->proof, f->len);
+	assert_int_equal(f->sizes.total, f->len);
+	free(again);
+	zk_stark_proof_free(&pf);
+}
+
+static void test_truncated_and_extended(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t *longer = malloc(f->len + 1);
+
+	for (size_t l = 0; l < f->len; l += l < 256 ? 1 : 13)
+		assert_int_equal(decode_copy(f->proof, l, NULL, NULL),
+				 ZK_STARK_EFORMAT);
+	assert_int_equal(decode_copy(f->proof, f->len - 1, NULL, NULL),
+			 ZK_STARK_EFORMAT);
+	assert_non_null(longer);
+	memcpy(longer, f->proof, f->len);
+	longer[f->len] = 0;
+	assert_int_equal(decode_copy(longer, f->len + 1, NULL, NULL),
+			 ZK_STARK_EFORMAT);
+	free(longer);
+}
+
+/* Patch `n` little-endian bytes at `off` with v and decode. */
+static int decode_patched(struct fixture *f, size_t off, uint64_t v, size_t n,
+			  const struct zk_stark_params *expect)
+{
+	uint8_t *copy = malloc(f->len);
+	int rc;
+
+	assert_non_null(copy);
+	memcpy(copy, f->proof, f->len);
+	for (size_t i = 0; i < n; i++)
+		copy[off + i] = (uint8_t)(v >> (8 * i));
+	rc = decode_copy(copy, f->len, expect, NULL);
+	free(copy);
+	return rc;
+}
+
+static void test_header_fields(void **state)
+{
+	struct fixture *f = *state;
+	const struct zk_stark_params *fast = zk_stark_params_by_id(ZK_PARAMS_FAST);
+	const struct zk_stark_params *compact =
+		zk_stark_params_by_id(ZK_PARAMS_COMPACT);
+
+	assert_int_equal(decode_patched(f, 0, 'X', 1, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 4, 2, 2, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 4, 0, 2, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 6, 99, 1, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 6, 0, 1, NULL), ZK_STARK_EFORMAT);
+	/* the caller's set decides before anything else */
+	assert_int_equal(decode_patched(f, 6, ZK_PARAMS_FAST, 1, compact),
+			 ZK_STARK_EPARAMS);
+	assert_int_equal(decode_patched(f, 6, ZK_PARAMS_FAST, 1, fast), 0);
+	assert_int_equal(decode_patched(f, 7, 2, 1, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 7, 25, 1, NULL), ZK_STARK_EFORMAT);
+	/* shape: widths and chunks bounded */
+	assert_int_equal(decode_patched(f, 8, 0, 4, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 8, 1025, 4, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 8, 0xFFFFFFFF, 4, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 12, 1024, 4, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 16, 0, 4, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 16, 5, 4, NULL), ZK_STARK_EFORMAT);
+}
+
+static void test_counts_and_elements(void **state)
+{
+	struct fixture *f = *state;
+	size_t ood = ZK_PROOF_HEADER_BYTES + f->sizes.commitments;
+	size_t npos = ood + f->sizes.ood + f->sizes.fri_layers +
+		      f->sizes.fri_final + 8;
+	size_t rows = npos + 4;
+
+	/* OOD values, first c0 and c1 of the last one */
+	assert_int_equal(decode_patched(f, ood, ZK_GL_P, 8, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, ood + f->sizes.ood - 8, UINT64_MAX, 8,
+					NULL), ZK_STARK_EFORMAT);
+	/* p - 1 is canonical: the decoder accepts it (the verifier will not) */
+	assert_int_equal(decode_patched(f, ood, ZK_GL_P - 1, 8, NULL), 0);
+	/* opened rows */
+	assert_int_equal(decode_patched(f, rows, ZK_GL_P, 8, NULL), ZK_STARK_EFORMAT);
+	/* position count: 0, above the query count, huge */
+	assert_int_equal(decode_patched(f, npos, 0, 4, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, npos, 45, 4, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, npos, 0xFFFFFFFF, 4, NULL),
+			 ZK_STARK_EFORMAT);
+}
+
+static void test_shape_and_verifier(void **state)
+{
+	struct fixture *f = *state;
+	struct zk_stark_proof_shape other = f->shape;
+	struct pv_toy plain;
+	char err[256];
+
+	other.aux_width = 0;
+	assert_int_equal(decode_copy(f->proof, f->len, NULL, &other),
+			 ZK_STARK_EPARAMS);
+	other = f->shape;
+	other.n_chunks = 1;
+	assert_int_equal(decode_copy(f->proof, f->len, NULL, &other),
+			 ZK_STARK_EPARAMS);
+	/* the same statement under an AIR without the aux segment */
+	assert_int_equal(pv_toy_init(&plain, 5, 0), 0);
+	assert_int_equal(zk_stark_verify(&plain.air, ZK_PARAMS_FAST, f->proof,
+					 f->len, err, sizeof(err)), ZK_STARK_EPARAMS);
+	pv_toy_free(&plain);
+	assert_int_equal(zk_stark_verify(&f->toy.air, ZK_PARAMS_FAST, f->proof,
+					 f->len, err, sizeof(err)), ZK_STARK_ACCEPT);
+	assert_int_equal(zk_stark_verify(&f->toy.air, ZK_PARAMS_FAST, NULL, 0,
+					 err, sizeof(err)), ZK_STARK_EFORMAT);
+}
+
+static void test_describe(void **state)
+{
+	struct fixture *f = *state;
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *out = open_memstream(&text, &text_len);
+
+	assert_non_null(out);
+	assert_int_equal(zk_stark_proof_describe(f->proof, f->len, out), 0);
+	assert_int_equal(zk_stark_proof_describe(f->proof, 10, out),
+			 ZK_STARK_EFORMAT);
+	fclose(out);
+	assert_non_null(strstr(text, "parameter set    1 (fast)"));
+	assert_non_null(strstr(text, "conjectured"));
+	assert_non_null(strstr(text, "proven"));
+	assert_non_null(strstr(text, "FRI final poly"));
+	assert_non_null(strstr(text, "trace openings"));
+	assert_non_null(strstr(text, "proof does not decode"));
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_truncated_and_extended),
+		cmocka_unit_test(test_header_fields),
+		cmocka_unit_test(test_counts_and_elements),
+		cmocka_unit_test(test_shape_and_verifier),
+		cmocka_unit_test(test_describe),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
