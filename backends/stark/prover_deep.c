@@ -168,15 +168,19 @@ static void deep_range(void *arg, size_t lo, size_t hi)
 	zk_gl2 zw = zk_gl2_mul_base(pv->z, zk_gl_root_of_unity(pv->log_n));
 	zk_gl2 at_z = zk_gl2_zero(), at_zw = zk_gl2_zero();
 	zk_gl2 *buf = malloc(6 * ZK_PROVER_BLOCK * sizeof(zk_gl2));
-	zk_gl2 *d1, *d2, *i1, *i2, *s1, *s2;
+	zk_gl2 *i1, *i2, *s1, *s2;
+	zk_gl *norm, *ninv;
+	/* 7·w1^2 of each point, the constant part of the norms below */
+	zk_gl c1 = zk_gl2_mul_nonresidue(zk_gl_sqr(pv->z.c1));
+	zk_gl c2 = zk_gl2_mul_nonresidue(zk_gl_sqr(zw.c1));
 
 	if (buf == NULL) {
 		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	d1 = buf;
-	d2 = d1 + ZK_PROVER_BLOCK;
-	i1 = d2 + ZK_PROVER_BLOCK;
+	norm = (zk_gl *)buf;                    /* 2 blocks of base elements */
+	ninv = (zk_gl *)(buf + ZK_PROVER_BLOCK); /* 2 more */
+	i1 = buf + 2 * ZK_PROVER_BLOCK;
 	i2 = i1 + ZK_PROVER_BLOCK;
 	s1 = i2 + ZK_PROVER_BLOCK;
 	s2 = s1 + ZK_PROVER_BLOCK;
@@ -196,18 +200,31 @@ static void deep_range(void *arg, size_t lo, size_t hi)
 	for (size_t blo = lo; blo < hi; blo += ZK_PROVER_BLOCK) {
 		size_t len = hi - blo < ZK_PROVER_BLOCK ? hi - blo : ZK_PROVER_BLOCK;
 
+		/*
+		 * 1/(x - w) for x in F_p, w = w0 + w1·X: (x - w0 + w1·X)/N with
+		 * the norm N = (x - w0)^2 - 7·w1^2 in F_p, so both points cost
+		 * one base-field batch inversion instead of two in F_p2.
+		 */
 		for (size_t k = 0; k < len; k++) {
-			zk_gl2 x = zk_gl2_from_base(pv->xs[blo + k]);
+			zk_gl x = pv->xs[blo + k];
+			zk_gl a1 = zk_gl_sub(x, pv->z.c0), a2 = zk_gl_sub(x, zw.c0);
 
-			d1[k] = zk_gl2_sub(x, pv->z);
-			d2[k] = zk_gl2_sub(x, zw);
+			norm[k] = zk_gl_sub(zk_gl_sqr(a1), c1);
+			norm[len + k] = zk_gl_sub(zk_gl_sqr(a2), c2);
 			s1[k] = zk_gl2_neg(at_z);
 			s2[k] = zk_gl2_neg(at_zw);
 		}
-		if (!zk_stark_gl2_batch_inv(i1, d1, len) ||
-		    !zk_stark_gl2_batch_inv(i2, d2, len)) {
+		if (zk_gl_batch_inv(ninv, norm, 2 * len) != 0) {
 			__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
 			break;
+		}
+		for (size_t k = 0; k < len; k++) {
+			zk_gl x = pv->xs[blo + k];
+
+			i1[k] = zk_gl2_mul_base(zk_gl2_make(zk_gl_sub(x, pv->z.c0),
+							    pv->z.c1), ninv[k]);
+			i2[k] = zk_gl2_mul_base(zk_gl2_make(zk_gl_sub(x, zw.c0),
+							    zw.c1), ninv[len + k]);
 		}
 		for (size_t c = 0; c < mw; c++) {
 			const zk_gl *col = pv->main_lde + c * big_n + blo;

@@ -337,6 +337,98 @@ test_witness(void **state)
 	zk_engine_destroy(wit);
 }
 
+/* Bucket reads one op makes, taken from the witness. */
+static size_t
+bucket_reads(struct zk_engine *e, struct zk_witness *w, struct zk_op op,
+	     struct zk_event_buf *out)
+{
+	size_t n = 0;
+
+	op.market = 1;
+	w->len = 0;
+	out->len = 0;
+	assert_true(zk_engine_apply(e, &op, out) >= 1);
+	for (size_t a = 0; a < w->len; a++)
+		n += w->acc[a].kind == ZK_SLOT_BUCKET;
+	return n;
+}
+
+/*
+ * Linear probing stays short for the id patterns clients actually use, on
+ * a full book (50 % bucket load) after long churn. Probes are counted from
+ * the witness: a property of the layout, not of timing.
+ */
+static void
+test_probe_lengths(void **state)
+{
+	static const struct {
+		const char *name;
+		uint64_t base, stride;
+	} pat[] = {
+		{ "sequential", 1, 1 },
+		{ "stride 2^16", 0, 1u << 16 },
+		{ "stride = bucket count", 0, 2048 },
+		{ "firm prefix", 7ull << 40, 1 },
+		{ "odd ids", 1, 2 },
+	};
+	struct zk_market_params p = {
+		.market = 1, .tick = 1, .lot = 1, .min_price = 1,
+		.max_price = 1000, .max_qty = 100, .max_orders = 1024,
+		.max_levels = 4,
+	};
+	uint64_t live[1024];
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(pat) / sizeof(pat[0]); k++) {
+		struct zk_engine *e = zk_engine_create(&p, 1);
+		struct zk_event_buf out = { 0 };
+		struct zk_witness w = { 0 };
+		size_t n_live = 0, probes = 0, worst = 0, n;
+		uint64_t issued = 0, s = k + 1;
+
+		assert_non_null(e);
+		zk_engine_set_witness(e, &w);
+		/* Keep the book full while ids move on: 16 table sizes. */
+		for (size_t step = 0; step < 32 * p.max_orders; step++) {
+			if (n_live < p.max_orders) {
+				uint64_t id = pat[k].base + issued++ * pat[k].stride;
+
+				n = bucket_reads(e, &w,
+						 op_gtc(id, 1, ZK_SIDE_BUY, 10, 1),
+						 &out);
+				assert_int_equal(out.ev[0].type, ZK_EV_ACCEPTED);
+				live[n_live++] = id;
+			} else {
+				size_t victim = rnd(&s) % n_live;
+
+				n = bucket_reads(e, &w, op_cancel(live[victim], 1, 0),
+						 &out);
+				assert_int_equal(out.ev[0].reason, ZK_CXL_USER);
+				live[victim] = live[--n_live];
+			}
+			probes += n;
+			worst = n > worst ? n : worst;
+		}
+		/* Lookups that miss run to an empty bucket. */
+		for (uint64_t i = 0; i < p.max_orders; i++) {
+			uint64_t id = pat[k].base + (issued + i) * pat[k].stride;
+
+			n = bucket_reads(e, &w, op_cancel(id, 1, 0), &out);
+			assert_int_equal(out.ev[0].reason, ZK_REJ_UNKNOWN_ORDER);
+			probes += n;
+			worst = n > worst ? n : worst;
+		}
+		/* A place is a miss then an insert, a cancel a hit then an erase
+		 * that reads on to the end of the run: a few reads each. */
+		if (probes > 8 * 33 * p.max_orders || worst > 96)
+			fail_msg("%s ids: %zu bucket reads per op, worst %zu",
+				 pat[k].name, probes / (33 * p.max_orders), worst);
+		zk_witness_free(&w);
+		zk_event_buf_free(&out);
+		zk_engine_destroy(e);
+	}
+}
+
 int
 main(void)
 {
@@ -344,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_encoding_and_kat),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_witness),
+		cmocka_unit_test(test_probe_lengths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
