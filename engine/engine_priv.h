@@ -98,10 +98,7 @@ zk__market_find(const struct zk_engine *e, uint32_t id)
 static inline uint32_t
 zk__bucket_home(const struct zk_market *m, uint64_t id)
 {
-	uint64_t group = ((id >> 2) * 0x9E3779B97F4A7C15ull) >>
-			 (m->bucket_shift + 2);
-
-	return (uint32_t)(group << 2) | (uint32_t)(id & 3);
+	return (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> m->bucket_shift);
 }
 
 static inline void
