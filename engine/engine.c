@@ -245,6 +245,9 @@ zk_engine_apply_burst(struct zk_engine *e, const struct zk_op *ops, size_t n,
 {
 	size_t start = out->len;
 
+	/* The head of the burst has no lead time: start all of it at once. */
+	for (size_t i = 0; i < n && i < PREFETCH_BUCKET_AHEAD; i++)
+		prefetch_buckets(e, &ops[i]);
 	for (size_t i = 0; i < n; i++) {
 		if (i + PREFETCH_BUCKET_AHEAD < n)
 			prefetch_buckets(e, &ops[i + PREFETCH_BUCKET_AHEAD]);

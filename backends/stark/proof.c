@@ -528,9 +528,11 @@ int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out)
 		"%u composition chunk(s) (constraint degree <= %u)\n",
 		pf.log_n, pf.shape.main_width, pf.shape.aux_width,
 		pf.shape.n_chunks, degree);
-	fprintf(out, "security         conjectured %.1f bits, proven %.1f bits "
+	fprintf(out, "security         conjectured %.1f bits (queries + grinding "
+		"%u, capped by the F_p2 field term), proven %.1f bits "
 		"(both with %u grinding bits)\n",
 		zk_stark_conjectured_bits(p, pf.log_n, degree),
+		p->n_queries * p->log_blowup + p->grinding_bits,
 		zk_stark_proven_bits(p, pf.log_n, degree), p->grinding_bits);
 	fprintf(out, "queries          %u distinct positions, %u FRI layers\n",
 		pf.n_positions, pf.fri.n_layers);

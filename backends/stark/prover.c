@@ -146,6 +146,8 @@ static int prepare_domain(struct zk_prover *pv)
 	zk_gl s = ZK_GL_MULTIPLICATIVE_GENERATOR, acc = s, s_n, w_b, den[64];
 	size_t zeros;
 
+	if (blowup > sizeof(den) / sizeof(den[0]))
+		return ZK_STARK_EINVAL;
 	pv->xs = malloc(pv->big_n * sizeof(zk_gl));
 	pv->zinv_by_high = malloc(blowup * sizeof(zk_gl));
 	pv->periodic_lde = calloc(pv->air->n_periodic + 1, sizeof(zk_gl *));

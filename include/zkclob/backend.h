@@ -151,6 +151,11 @@ void zk_reuse_miss(struct zk_reuse_counter *c);
 
 uint64_t zk_backend_now_ns(void);
 
+/* For backend implementers: be's ctx when be was created with ops, else
+ * NULL (how a backend's own extra calls recognise their handles). */
+void *zk_backend_ctx_of(const struct zk_backend *be,
+			const struct zk_backend_ops *ops);
+
 /* ------------------------------------------------------------------ */
 /* Test-only hash "proof" (backends/hashproof.c): NOT zero-knowledge and
  * NOT a proof of anything. The "proof" is a keyed BLAKE2b MAC of the
@@ -251,6 +256,7 @@ struct zk_external_cfg {
 	char *const *argv;     /* NULL-terminated; argv[0] is run via PATH */
 	uint32_t max_payload;  /* frame payload limit; default 16 MiB */
 	uint64_t io_timeout_us; /* describe/health/verify; default 2 s */
+	uint64_t prove_timeout_us; /* prove without deadline; default 60 s */
 };
 /* Starts the child and asks it to describe itself; NULL with a reason. */
 struct zk_backend *zk_external_create(const struct zk_external_cfg *cfg,
