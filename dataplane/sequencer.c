@@ -68,28 +68,39 @@ static int handle_control(struct zk_seq_ctx *ctx, const struct zk_op *op,
 	}
 }
 
+/* Runs of plain ops go to the engine's prefetching burst call; control
+ * records split the runs so they act exactly between their neighbours. */
 static int apply_burst(struct zk_seq_ctx *ctx, const struct zk_op *ops,
 		       unsigned int n)
 {
 	struct zk_batch *cut;
 	uint64_t now = now_ns();
-	unsigned int i;
+	size_t i = 0, run, done;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
 		if (ops[i].type >= ZK_OP_CTL_GAP) {
 			if (handle_control(ctx, &ops[i], now) != 0)
 				return -1;
+			i++;
 			continue;
 		}
+		for (run = 0; i + run < n && ops[i + run].type < ZK_OP_CTL_GAP; run++)
+			;
 		if (ctx->stats.halted) {
-			ctx->stats.halted_ops++; /* never applied */
+			ctx->stats.halted_ops += run; /* never applied */
+			i += run;
 			continue;
 		}
-		if (zk_batcher_push(ctx->batcher, &ops[i], now, &cut) != 0)
-			return -1;
-		ctx->stats.ops++;
-		if (deliver(ctx, cut) != 0)
-			return -1;
+		while (run > 0) {
+			if (zk_batcher_push_burst(ctx->batcher, &ops[i], run, now,
+						  &done, &cut) != 0)
+				return -1;
+			ctx->stats.ops += done;
+			i += done;
+			run -= done;
+			if (deliver(ctx, cut) != 0)
+				return -1;
+		}
 	}
 	return 0;
 }

@@ -220,6 +220,50 @@ int zk_batcher_push(struct zk_batcher *b, const struct zk_op *op,
 	return 0;
 }
 
+int zk_batcher_push_burst(struct zk_batcher *b, const struct zk_op *ops,
+			  size_t n, uint64_t now_ns, size_t *consumed,
+			  struct zk_batch **out)
+{
+	struct zk_batch *batch;
+	enum zk_cut_reason why;
+	size_t room, k, ordered;
+
+	*out = NULL;
+	*consumed = 0;
+	if (n == 0)
+		return 0;
+	/* Refuse before touching anything; a later out-of-order op ends the
+	 * run and is refused on the caller's next call. */
+	for (ordered = 0; ordered < n; ordered++)
+		if (ops[ordered].seq <= (ordered ? ops[ordered - 1].seq : b->last_seq))
+			break;
+	if (ordered == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (due(b, now_ns, &why))
+		cut(b, why, now_ns, out);
+	batch = b->open;
+	if (batch == NULL && (batch = open_batch(b, now_ns)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	room = b->cfg.max_ops - batch->n_ops;
+	k = ordered < room ? ordered : room;
+	if (zk_engine_apply_burst(b->engine, ops, k, &batch->events) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(&batch->ops[batch->n_ops], ops, k * sizeof(*ops));
+	batch->n_ops += k;
+	b->last_seq = ops[k - 1].seq;
+	b->ops += k;
+	*consumed = k;
+	if (batch->n_ops == b->cfg.max_ops && *out == NULL)
+		cut(b, ZK_CUT_SIZE, now_ns, out);
+	return 0;
+}
+
 int zk_batcher_gap(struct zk_batcher *b, uint64_t expected_seq,
 		   uint64_t received_seq, uint64_t now_ns,
 		   struct zk_batch **out)

@@ -197,6 +197,7 @@ level_free(struct zk_engine *e, struct zk_market *m, uint32_t li)
 	struct zk_level_slot *l = &m->levels[li];
 	uint32_t better = l->better, worse = l->worse;
 	uint32_t bi = m->level_band_idx[li];
+	uint8_t side = l->side;
 
 	if (better != ZK_SLOT_NIL) {
 		struct zk_level_slot *b = &m->levels[better];
@@ -208,8 +209,6 @@ level_free(struct zk_engine *e, struct zk_market *m, uint32_t li)
 
 		W_MOD(m, ZK_SLOT_LEVEL, worse, w, w->better = better);
 	}
-	HDR_MOD(m, if (better == ZK_SLOT_NIL) *best_of(m, l->side) = worse;
-		m->hdr.n_levels--);
 	W_MOD(m, ZK_SLOT_LEVEL, li, l,
 	      *l = (struct zk_level_slot){
 		      .head = ZK_SLOT_NIL,
@@ -217,7 +216,8 @@ level_free(struct zk_engine *e, struct zk_market *m, uint32_t li)
 		      .better = ZK_SLOT_NIL,
 		      .worse = m->hdr.level_free,
 	      });
-	HDR_MOD(m, m->hdr.level_free = li);
+	HDR_MOD(m, if (better == ZK_SLOT_NIL) *best_of(m, side) = worse;
+		m->hdr.n_levels--; m->hdr.level_free = li);
 	m->level_at[bi] = 0;
 	zk__bm_clear(m, bi);
 }

@@ -25,6 +25,9 @@ params_valid(const struct zk_market_params *p)
 	if (p->max_orders == 0 || p->max_orders > ZK_MAX_SLOTS ||
 	    p->max_levels == 0 || p->max_levels > ZK_MAX_SLOTS)
 		return 0;
+	/* A level total sums up to max_orders sizes: it must not wrap. */
+	if (p->max_qty > UINT64_MAX / p->max_orders)
+		return 0;
 	span = ((uint64_t)p->max_price - (uint64_t)p->min_price) /
 	       (uint64_t)p->tick;
 	return span < ZK_MAX_BAND_TICKS;

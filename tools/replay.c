@@ -139,15 +139,12 @@ int zk_replay(const struct zk_config *cfg, const struct zk_capture *cap,
 					cap->off[f + 1] - cap->off[f], ops,
 					sizeof(ops) / sizeof(ops[0]));
 		events.len = 0;
-		for (i = 0; i < n; i++) {
-			if (zk_engine_apply(engine, &ops[i], &events) < 0) {
-				snprintf(err, errlen,
-					 "engine out of memory at seq %" PRIu64,
-					 ops[i].seq);
-				zk_event_buf_free(&events);
-				zk_engine_destroy(engine);
-				return -1;
-			}
+		if (n > 0 && zk_engine_apply_burst(engine, ops, n, &events) < 0) {
+			snprintf(err, errlen, "engine out of memory at seq %" PRIu64,
+				 ops[0].seq);
+			zk_event_buf_free(&events);
+			zk_engine_destroy(engine);
+			return -1;
 		}
 		zk_events_digest_update(&digest, events.ev, events.len);
 		for (i = 0; i < events.len; i++) {

@@ -79,6 +79,17 @@ void zk_batcher_destroy(struct zk_batcher *b);
 int zk_batcher_push(struct zk_batcher *b, const struct zk_op *op,
 		    uint64_t now_ns, struct zk_batch **cut);
 
+/*
+ * Apply ops[0..n) as far as the open batch allows, with the engine's
+ * prefetching burst call: same events and state as pushing them one by
+ * one. *consumed receives how many were applied (>= 1 when n >= 1), *cut a
+ * completed batch or NULL; call again with the rest. 0 or -1 as
+ * zk_batcher_push (on -1 nothing of this call was applied).
+ */
+int zk_batcher_push_burst(struct zk_batcher *b, const struct zk_op *ops,
+			  size_t n, uint64_t now_ns, size_t *consumed,
+			  struct zk_batch **cut);
+
 /* Report a sequence gap: cuts the open batch (GAP) into *cut and marks the
  * next batch with the gap. */
 int zk_batcher_gap(struct zk_batcher *b, uint64_t expected_seq,

@@ -52,7 +52,7 @@ struct zk_market_params {
 	uint64_t lot;       /* > 0 */
 	int64_t min_price;
 	int64_t max_price;
-	uint64_t max_qty;   /* >= lot */
+	uint64_t max_qty;   /* >= lot, max_qty * max_orders < 2^64 */
 	enum zk_stp_mode stp;
 	uint32_t max_orders; /* resting orders, 1 .. ZK_MAX_SLOTS */
 	uint32_t max_levels; /* price levels both sides, 1 .. ZK_MAX_SLOTS */

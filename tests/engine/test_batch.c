@@ -278,6 +278,57 @@ static void test_witness_per_batch(void **state)
 	destroy(&f);
 }
 
+/* The burst path cuts the same batches with the same contents as pushing
+ * one op at a time, whatever the burst sizes. */
+static void test_burst_equals_single(void **state)
+{
+	struct fixture one = make(7, 0, true), many = make(7, 0, true);
+	struct zk_op ops[200];
+	struct zk_batch *a[64], *b[64], *cut;
+	size_t na = 0, nb = 0, i, done, k;
+	uint64_t x = 12345;
+
+	(void)state;
+	for (i = 0; i < 200; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		ops[i] = place(i + 1, (x >> 33) & 1 ? ZK_SIDE_BUY : ZK_SIDE_SELL,
+			       90 + (int64_t)((x >> 40) % 20));
+	}
+	for (i = 0; i < 200; i++) {
+		assert_int_equal(zk_batcher_push(one.b, &ops[i], 0, &cut), 0);
+		if (cut)
+			a[na++] = cut;
+	}
+	for (i = 0; i < 200; i += k) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		k = 1 + (x >> 40) % 13;
+		if (k > 200 - i)
+			k = 200 - i;
+		for (size_t j = 0; j < k; j += done) {
+			assert_int_equal(zk_batcher_push_burst(many.b, &ops[i + j], k - j,
+							       0, &done, &cut), 0);
+			assert_true(done >= 1);
+			if (cut)
+				b[nb++] = cut;
+		}
+	}
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_int_equal(a[i]->n_ops, b[i]->n_ops);
+		assert_int_equal(a[i]->first_seq, b[i]->first_seq);
+		assert_memory_equal(a[i]->ops_digest, b[i]->ops_digest, 32);
+		assert_memory_equal(a[i]->events_digest, b[i]->events_digest, 32);
+		assert_int_equal(a[i]->witness.len, b[i]->witness.len);
+		zk_batch_free(a[i]);
+		zk_batch_free(b[i]);
+	}
+	/* an op whose seq does not increase is refused, nothing applied */
+	assert_int_equal(zk_batcher_push_burst(many.b, &ops[0], 1, 0, &done, &cut), -1);
+	assert_int_equal(done, 0);
+	destroy(&one);
+	destroy(&many);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_digests_match_recomputation),
 		cmocka_unit_test(test_op_encoding_is_big_endian_and_complete),
 		cmocka_unit_test(test_witness_per_batch),
+		cmocka_unit_test(test_burst_equals_single),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -345,6 +345,7 @@ test_create_rejects_bad_params(void **state)
 	BAD(b.max_orders = 0);
 	BAD(b.max_levels = 0);
 	BAD(b.max_orders = ZK_MAX_SLOTS + 1);
+	BAD(b.max_qty = UINT64_MAX / 16 + 1);
 	BAD(b.max_price = b.min_price + (int64_t)ZK_MAX_BAND_TICKS * 5);
 #undef BAD
 	errno = 0;
