@@ -16,17 +16,17 @@ request(const struct zk_statement *st, uint32_t n_ops, enum zk_workload w)
 }
 
 /* Three backends with measured profiles:
- *   fast:   20 µs per batch, 4000-byte proofs, 20 % failures
- *   small:  400 µs per batch, 100-byte proofs, no failures
- *   steady: 100 µs per batch, 1000-byte proofs, no failures */
+ *   fast:   20 µs per batch, 4000-byte proofs, 20 % failures, verify 50 µs
+ *   small:  400 µs per batch, 100-byte proofs, no failures, verify 1 µs
+ *   steady: 100 µs per batch, 1000-byte proofs, no failures, verify 5 µs */
 static struct zk_router *
 synthetic(struct zk_router_cfg *cfg)
 {
 	struct zk_router *r = make_router(cfg, NULL);
 
-	add(r, make_hp("fast", 1, 4000, 1, 1));
+	add(r, make_hp("fast", 1, 4000, 1, 50));
 	add(r, make_hp("small", 2, 100, 1, 1));
-	add(r, make_hp("steady", 3, 1000, 1, 1));
+	add(r, make_hp("steady", 3, 1000, 1, 5));
 	for (int k = 0; k < 50; k++) {
 		zk_router_observe(r, 0, 64, 20000, 4000, k % 5 != 0);
 		zk_router_observe(r, 1, 64, 400000, 100, true);
@@ -165,10 +165,10 @@ test_constraints(void **state)
 	c->deadline_us = 0;
 	c->preferred[0] = '\0';
 
-	/* Verify cost: advertised 1 µs each, measured values replace it. */
-	c->max_verify_us = 1;
+	/* Verify cost (advertised 50, 1, 5 µs): fast is too slow to check. */
+	c->max_verify_us = 10;
 	assert_int_equal(zk_router_reconfigure(r, &cfg, why, sizeof(why)), 0);
-	assert_int_equal(zk_router_select(r, &rq, why, sizeof(why)), 0);
+	assert_int_equal(zk_router_select(r, &rq, why, sizeof(why)), 2);
 	c->max_verify_us = 0;
 
 	/* params_id in the statement restricts the choice. */
