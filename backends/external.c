@@ -421,7 +421,9 @@ ext_prove(void *ctx, const struct zk_statement *st,
 			out->len = reply_len - 1u;
 		}
 	}
-	note(x, s != ZK_BE_OK, reason);
+	/* A refusal of the caller's request is not the prover failing. */
+	note(x, s != ZK_BE_OK && s != ZK_BE_TOO_BIG && s != ZK_BE_INVALID,
+	     reason);
 	pthread_mutex_unlock(&x->lock);
 	free(reply);
 	free(req);

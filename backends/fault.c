@@ -122,9 +122,12 @@ fault_describe(void *ctx, struct zk_backend_info *info)
 {
 	struct fault *f = ctx;
 
+	const char *inner = zk_backend_info(f->inner)->name;
+
 	*info = *zk_backend_info(f->inner);
-	snprintf(info->name, sizeof(info->name), "fault:%s",
-		 zk_backend_info(f->inner)->name);
+	/* Names longer than the prefix allows are cut, not overflowed. */
+	snprintf(info->name, sizeof(info->name), "fault:%.*s",
+		 (int)(sizeof(info->name) - sizeof("fault:")), inner);
 }
 
 static enum zk_health

@@ -512,10 +512,16 @@ collect_leaves(struct zk_st_tree *t, const struct zk_witness *w,
 		lf->before = first->before;
 		lf->after = prev->after;
 		memcpy(wk->old_h, h, sizeof(h));
-		if (zk_st_leaf_hash(&t->lay, lf->kind, lf->slot, &lf->after,
-				    wk->new_h) != 0)
-			return reject(u, prev, "after value has no encoding");
-		u->leaf_hashes += 2;
+		u->leaf_hashes++;
+		if (memcmp(&lf->before, &lf->after, sizeof(lf->before)) == 0) {
+			memcpy(wk->new_h, h, sizeof(h));
+		} else {
+			if (zk_st_leaf_hash(&t->lay, lf->kind, lf->slot,
+					    &lf->after, wk->new_h) != 0)
+				return reject(u, prev,
+					      "after value has no encoding");
+			u->leaf_hashes++;
+		}
 		for (uint32_t j = 0; j < ZK_ST_MAX_ARITY; j++)
 			wk->child[j] = ZK_ST_NONE;
 		n++;

@@ -506,6 +506,8 @@ zk_router_prove(struct zk_router *r, const struct zk_route_request *req,
 
 	memset(res, 0, sizeof(*res));
 	res->backend = -1;
+	if (out != NULL)
+		out->len = 0;
 	if (req == NULL || req->st == NULL || out == NULL ||
 	    (unsigned)req->workload >= ZK_WORKLOAD_COUNT || req->n_ops == 0 ||
 	    !zk_statement_is_well_formed(req->st)) {

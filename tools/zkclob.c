@@ -6,6 +6,7 @@
  *   zkclob gen    [--config FILE] [--seed N] [--count N] OUT.pcap
  *   zkclob replay [--config FILE] FILE.pcap
  *   zkclob config [--config FILE]               print the effective config
+ *   zkclob inspect PROOF                         what a native STARK proof claims
  *   zkclob placement [--config FILE] [--topology SRC]
  *                                                the placement plan, not started
  *
@@ -24,6 +25,7 @@
 
 #include "zkclob/config.h"
 #include "zkclob/gen.h"
+#include "proof.h"
 #include "replay.h"
 
 #define EXIT_USAGE 2
@@ -44,6 +46,7 @@ static void usage(FILE *f)
 		"       zkclob gen    [--config FILE] [--seed N] [--count N] OUT.pcap\n"
 		"       zkclob replay [--config FILE] FILE.pcap\n"
 		"       zkclob config [--config FILE]\n"
+		"       zkclob inspect PROOF\n"
 		"       zkclob placement [--config FILE] [--topology XML|SYNTHETIC]\n");
 }
 
@@ -268,6 +271,50 @@ static int cmd_config(const struct cli *cli, int argc)
 	return zk_config_write(&cfg, stdout) ? EXIT_FAILURE : 0;
 }
 
+/* Proofs larger than this are not ours: refuse before reading them. */
+#define MAX_PROOF_BYTES (64u << 20)
+
+static int cmd_inspect(const struct cli *cli, int argc, char **argv)
+{
+	const char *path;
+	uint8_t *buf;
+	size_t len;
+	long size;
+	FILE *f;
+	int rc;
+
+	if (argc - cli->argi != 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	path = argv[cli->argi];
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "zkclob: inspect: %s: %s\n", path, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 || (unsigned long)size > MAX_PROOF_BYTES) {
+		fprintf(stderr, "zkclob: inspect: %s: unreadable or larger than %u bytes\n",
+			path, MAX_PROOF_BYTES);
+		fclose(f);
+		return EXIT_FAILURE;
+	}
+	len = (size_t)size;
+	buf = malloc(len ? len : 1);
+	if (buf == NULL || fread(buf, 1, len, f) != len) {
+		fprintf(stderr, "zkclob: inspect: %s: read failed\n", path);
+		free(buf);
+		fclose(f);
+		return EXIT_FAILURE;
+	}
+	fclose(f);
+	printf("proof:   %s (%zu bytes)\n", path, len);
+	rc = zk_stark_proof_describe(buf, len, stdout);
+	free(buf);
+	return rc == 0 ? 0 : EXIT_FAILURE;
+}
+
 static int cmd_placement(const struct cli *cli, int argc)
 {
 	struct zk_config cfg;
@@ -311,6 +358,8 @@ int main(int argc, char **argv)
 		return cmd_replay(&cli, argc - 1, argv + 1);
 	if (strcmp(cmd, "config") == 0)
 		return cmd_config(&cli, argc - 1);
+	if (strcmp(cmd, "inspect") == 0)
+		return cmd_inspect(&cli, argc - 1, argv + 1);
 	if (strcmp(cmd, "placement") == 0)
 		return cmd_placement(&cli, argc - 1);
 	fprintf(stderr, "zkclob: unknown command '%s'\n", cmd);

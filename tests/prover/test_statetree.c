@@ -766,7 +766,6 @@ test_default_traffic(void **state)
 	t = zk_st_create(e, market, 2);
 	assert_non_null(b);
 	assert_non_null(t);
-	assert_int_equal(zk_st_layout_get(t)->depth, 18);
 	for (size_t i = 0; i <= n_ops; i++) {
 		struct zk_batch *cut = NULL;
 
