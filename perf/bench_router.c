@@ -117,6 +117,7 @@ worker_main(void *arg)
 
 	for (uint64_t i = 0; i < w->n; i++) {
 		statement(&st, w->first + i);
+		st.params_id = 0; /* the router fills in the peer's */
 		if (zk_router_prove(w->r, &rq, &pr, &res) != ZK_ROUTE_OK) {
 			fprintf(stderr, "route: %s\n", res.reason);
 			exit(1);
