@@ -400,7 +400,8 @@ ext_prove(void *ctx, const struct zk_statement *st,
 			     req + head_len + i * ZK_OP_WIRE_SIZE);
 	pthread_mutex_lock(&x->lock);
 	s = exchange(x, ZK_BP_PROVE, req, head_len + n_ops * ZK_OP_WIRE_SIZE,
-		     NULL, 0, limit_for(deadline_ns, x->prove_timeout_ns), &reply, &reply_len, reason,
+		     NULL, 0, limit_for(deadline_ns, x->prove_timeout_ns),
+		     &reply, &reply_len, reason,
 		     reason_len);
 	if (s == ZK_BE_OK) {
 		if (reply_len < 1 || reply[0] > ZK_BE_PROTOCOL) {
@@ -410,7 +411,8 @@ ext_prove(void *ctx, const struct zk_statement *st,
 			s = ZK_BE_PROTOCOL;
 		} else if (reply[0] != ZK_BE_OK) {
 			s = (enum zk_be_status)reply[0];
-			copy_text(reason, reason_len, reply + 1, reply_len - 1u);
+			copy_text(reason, reason_len, reply + 1,
+				  reply_len - 1u);
 		} else if (reply_len - 1u > out->cap) {
 			snprintf(reason, reason_len,
 				 "%s: %u-byte proof for a %zu-byte buffer",
@@ -447,7 +449,8 @@ ext_verify(void *ctx, const struct zk_statement *st, const uint8_t *proof,
 		deadline_ns > now ? (deadline_ns - now) / 1000 : 0);
 	pthread_mutex_lock(&x->lock);
 	s = exchange(x, ZK_BP_VERIFY, head, sizeof(head), proof, len,
-		     limit_for(deadline_ns, x->io_timeout_ns), &reply, &reply_len, reason, reason_len);
+		     limit_for(deadline_ns, x->io_timeout_ns), &reply,
+		     &reply_len, reason, reason_len);
 	if (s == ZK_BE_OK) {
 		if (reply_len < 1 || reply[0] > ZK_VERIFY_ERROR) {
 			snprintf(reason, reason_len,
@@ -456,7 +459,8 @@ ext_verify(void *ctx, const struct zk_statement *st, const uint8_t *proof,
 			s = ZK_BE_PROTOCOL;
 		} else {
 			v = (enum zk_verdict)reply[0];
-			copy_text(reason, reason_len, reply + 1, reply_len - 1u);
+			copy_text(reason, reason_len, reply + 1,
+				  reply_len - 1u);
 		}
 	}
 	note(x, s != ZK_BE_OK, reason);
@@ -575,6 +579,12 @@ zk_external_create(const struct zk_external_cfg *cfg, char *err,
 
 	if (cfg == NULL || cfg->argv == NULL || cfg->argv[0] == NULL) {
 		snprintf(err, errlen, "external backend needs a command");
+		return NULL;
+	}
+	/* Room for at least a statement, a describe reply and a proof. */
+	if (cfg->max_payload != 0 && cfg->max_payload < 4096) {
+		snprintf(err, errlen, "max_payload %u is below 4096 bytes",
+			 cfg->max_payload);
 		return NULL;
 	}
 	x = calloc(1, sizeof(*x));

@@ -282,10 +282,12 @@ record(struct zk_router *r, struct zk_slot *sl, const struct zk_router_cfg *cfg,
 	if (n_ops == 0)
 		n_ops = 1;
 	ewma(&sl->prof.batch_ns[zk_size_bucket(n_ops)],
-	     &sl->prof.batch_seen[zk_size_bucket(n_ops)], (double)latency_ns, a);
+	     &sl->prof.batch_seen[zk_size_bucket(n_ops)], (double)latency_ns,
+	     a);
 	ewma(&sl->prof.ns_per_op, &sl->prof.op_seen,
 	     (double)latency_ns / n_ops, a);
-	ewma(&sl->prof.proof_bytes, &sl->prof.size_seen, (double)proof_bytes, a);
+	ewma(&sl->prof.proof_bytes, &sl->prof.size_seen, (double)proof_bytes,
+	     a);
 }
 
 void

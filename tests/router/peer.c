@@ -117,6 +117,16 @@ answer(const struct zk_bp_header *h, const uint8_t *p)
 			exit(2);
 		zk_statement_decode(p, &st);
 		cap = get_u32(p + ZK_STATEMENT_WIRE_SIZE + 8);
+		/* The witness must be exactly n_ops canonical op records. */
+		if (h->payload_len != ZK_STATEMENT_WIRE_SIZE + 16 +
+			    64u * get_u32(p + ZK_STATEMENT_WIRE_SIZE + 12)) {
+			static const char bad[] = "witness length mismatch";
+
+			out[0] = ZK_BE_INVALID;
+			memcpy(out + 1, bad, sizeof(bad) - 1);
+			reply(h->type, h->request_id, out, sizeof(bad));
+			return;
+		}
 		if (cap < pr.cap)
 			pr.cap = cap;
 		out[0] = (uint8_t)zk_backend_prove(hp, &st, NULL, 0, &pr,

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "router_test_util.h"
+#include "zkclob/batch.h"
 
 static const char *peer_path;
 
@@ -79,6 +80,23 @@ test_good_peer(void **state)
 		assert_int_equal(zk_backend_verify(be, &st, pr.data, pr.len, 0,
 						   why, sizeof(why)),
 				 ZK_VERIFY_ACCEPT);
+	}
+	/* With a witness: the ops travel as canonical 64-byte records. */
+	{
+		struct zk_op ops[3];
+		struct zk_batch batch;
+
+		memset(ops, 0, sizeof(ops));
+		memset(&batch, 0, sizeof(batch));
+		for (int i = 0; i < 3; i++) {
+			ops[i].seq = 200 + (uint64_t)i;
+			ops[i].type = ZK_OP_NEW;
+		}
+		batch.ops = ops;
+		batch.n_ops = 3;
+		assert_int_equal(zk_backend_prove(be, &st, &batch, 0, &pr, why,
+						  sizeof(why)), ZK_BE_OK);
+		assert_int_equal(pr.len, 96);
 	}
 	buf[5] ^= 1;
 	assert_int_equal(zk_backend_verify(be, &st, pr.data, pr.len, 0, why,
