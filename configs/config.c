@@ -413,6 +413,17 @@ static int handler(void *user, const char *section, const char *name,
 			    MAX_SEEN_KEYS);
 	memcpy(ctx->seen[ctx->n_seen++], key, sizeof(key));
 
+	if (strncmp(section, "router", 6) == 0) {
+		char rerr[160];
+		int rc = zk_router_config_set(&ctx->cfg->router, section, name,
+					      value, rerr, sizeof(rerr));
+
+		if (rc < 0)
+			return fail(ctx, section, name, "%s", rerr);
+		if (rc == 0)
+			return 1;
+		/* rc == 1: not a router section after all ("routerx") */
+	}
 	if (strcmp(section, "wire") == 0)
 		return set_wire(ctx, section, name, value);
 	if (strcmp(section, "eal") == 0)
@@ -439,8 +450,14 @@ static int check_whole(const struct zk_config *cfg, const char *name,
 	size_t i;
 	const struct zk_gen_params *g = &cfg->gen;
 
+	char rerr[160];
+
 	if (cfg->n_markets == 0) {
 		snprintf(err, errlen, "%s: no [market.ID] section", name);
+		return -1;
+	}
+	if (zk_router_config_check(&cfg->router, rerr, sizeof(rerr)) != 0) {
+		snprintf(err, errlen, "%s: [router]: %s", name, rerr);
 		return -1;
 	}
 	if (cfg->dataplane.source == ZK_SOURCE_PCAP &&
@@ -530,6 +547,7 @@ int zk_config_load_default(struct zk_config *cfg, char *err, size_t errlen)
 
 	memset(&base, 0, sizeof(base));
 	zk_gen_params_default(&base.gen);
+	zk_router_config_default(&base.router);
 	if (load_text(&base, "<embedded zkclob.conf>", zk_config_default_text,
 		      true, err, errlen) != 0)
 		return -1;
@@ -670,6 +688,9 @@ int zk_config_write(const struct zk_config *cfg, FILE *out)
 		g->post_only_pm, g->stale_ref_pm, g->mix.place, g->mix.move,
 		g->mix.reduce, g->mix.cancel, g->mix.ioc, g->mix.fok,
 		g->mix.market, g->session);
+	fprintf(out, "\n");
+	if (zk_router_config_write(&cfg->router, out) != 0)
+		return -1;
 	return ferror(out) ? -1 : 0;
 }
 

@@ -5,6 +5,7 @@
  * add file and line to the reason.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,4 +335,71 @@ zk_router_config_check(const struct zk_router_cfg *cfg, char *err,
 			return -1;
 		}
 	return 0;
+}
+
+static bool class_is_default(const struct zk_route_constraints *c)
+{
+	return c->deadline_us == 0 && c->max_proof_bytes == 0 &&
+	       c->max_verify_us == 0 && c->min_security_bits == 0 &&
+	       c->preferred[0] == '\0' && c->n_allowed == 0 &&
+	       c->strategy == ZK_STRATEGY_DEFAULT;
+}
+
+/* Shortest of %.15g / %.17g that reads back as the same double. */
+static const char *
+fmt_double(char buf[32], double v)
+{
+	snprintf(buf, 32, "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, 32, "%.17g", v);
+	return buf;
+}
+
+int
+zk_router_config_write(const struct zk_router_cfg *cfg, FILE *out)
+{
+	char b[6][32];
+	int w;
+	uint32_t i;
+
+	fprintf(out,
+		"[router]\nstrategy = %s\nweight_latency = %s\nweight_size = %s\n"
+		"weight_reliability = %s\nweight_load = %s\nverify_rate = %s\n"
+		"max_retries = %" PRIu32 "\nbreaker_failures = %" PRIu32
+		"\nbreaker_cooldown_ms = %" PRIu64 "\newma_alpha = %s\n"
+		"test_backends = %s\nproof_cache = %" PRIu32 "\nverify_cache = %" PRIu32
+		"\nseed = %" PRIu64 "\n",
+		zk_strategy_name(cfg->strategy), fmt_double(b[0], cfg->w_latency),
+		fmt_double(b[1], cfg->w_size), fmt_double(b[2], cfg->w_reliability),
+		fmt_double(b[3], cfg->w_load), fmt_double(b[4], cfg->verify_rate),
+		cfg->max_retries, cfg->breaker_failures,
+		cfg->breaker_cooldown_ms, fmt_double(b[5], cfg->ewma_alpha),
+		cfg->test_backends ? "true" : "false",
+		cfg->proof_cache_entries, cfg->verify_cache_entries, cfg->seed);
+	for (w = 0; w < ZK_WORKLOAD_COUNT; w++) {
+		const struct zk_route_constraints *c = &cfg->classes[w];
+
+		if (class_is_default(c))
+			continue;
+		fprintf(out, "\n[router.%s]\n", zk_workload_name((enum zk_workload)w));
+		if (c->deadline_us)
+			fprintf(out, "deadline_us = %" PRIu64 "\n", c->deadline_us);
+		if (c->max_proof_bytes)
+			fprintf(out, "max_proof_bytes = %" PRIu64 "\n", c->max_proof_bytes);
+		if (c->max_verify_us)
+			fprintf(out, "max_verify_us = %" PRIu64 "\n", c->max_verify_us);
+		if (c->min_security_bits)
+			fprintf(out, "min_security_bits = %" PRIu32 "\n", c->min_security_bits);
+		if (c->preferred[0])
+			fprintf(out, "preferred = %s\n", c->preferred);
+		if (c->n_allowed) {
+			fprintf(out, "allowed =");
+			for (i = 0; i < c->n_allowed; i++)
+				fprintf(out, " %s", c->allowed[i]);
+			fprintf(out, "\n");
+		}
+		if (c->strategy != ZK_STRATEGY_DEFAULT)
+			fprintf(out, "strategy = %s\n", zk_strategy_name(c->strategy));
+	}
+	return ferror(out) ? -1 : 0;
 }

@@ -27,6 +27,7 @@
 #include "zkclob/engine.h"
 #include "zkclob/gen.h"
 #include "zkclob/placement.h"
+#include "zkclob/router.h"
 
 #define ZK_CONFIG_MAX_MARKETS 64
 
@@ -79,6 +80,7 @@ struct zk_config {
 	struct zk_config_placement placement;
 	struct zk_config_dataplane dataplane;
 	struct zk_config_batch batch;
+	struct zk_router_cfg router; /* [router], [router.CLASS] (router/) */
 	struct zk_config_wire wire;
 	/* The built-in traffic source ([gen]). Its tick, lot and price band
 	 * are not keys: zk_config_gen_params() takes them from the first market

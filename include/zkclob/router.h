@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "zkclob/backend.h"
 #include "zkclob/statement.h"
@@ -101,6 +102,9 @@ void zk_router_config_default(struct zk_router_cfg *cfg);
 int zk_router_config_set(struct zk_router_cfg *cfg, const char *section,
 			 const char *key, const char *value, char *err,
 			 size_t errlen);
+/* Write cfg as [router] and [router.CLASS] sections that load back to
+ * the same values (classes with no constraint are omitted). 0 or -1. */
+int zk_router_config_write(const struct zk_router_cfg *cfg, FILE *out);
 /* Cross-key checks; 0 or -1 with a reason. */
 int zk_router_config_check(const struct zk_router_cfg *cfg, char *err,
 			   size_t errlen);

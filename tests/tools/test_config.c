@@ -156,6 +156,28 @@ static void test_cross_field_checks(void **state)
 		     "[gen] every mix_* weight is 0");
 }
 
+static void test_router_sections(void **state)
+{
+	struct zk_config cfg;
+
+	(void)state;
+	assert_int_equal(zk_config_load_default(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.router.strategy, ZK_STRATEGY_BALANCED);
+	assert_int_equal(cfg.router.classes[ZK_WORKLOAD_TRADE_EXECUTION].deadline_us, 50000);
+	assert_int_equal(zk_config_load_string(&cfg, "op.conf",
+					       "[router]\nstrategy = size\n"
+					       "[router.risk]\nmax_proof_bytes = 100000\n",
+					       err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.router.strategy, ZK_STRATEGY_SIZE);
+	assert_int_equal(cfg.router.classes[ZK_WORKLOAD_RISK].max_proof_bytes, 100000);
+	/* the embedded classes stay */
+	assert_int_equal(cfg.router.classes[ZK_WORKLOAD_TRADE_EXECUTION].deadline_us, 50000);
+	expect_error("[router]\nstrategy = fastest\n", "op.conf:2: [router] strategy: must be");
+	expect_error("[router.gossip]\ndeadline_us = 1\n", "op.conf:2: [router.gossip] deadline_us:");
+	expect_error("[routerx]\na = 1\n", "op.conf:2: [routerx] a: unknown section");
+}
+
 static void test_first_error_wins(void **state)
 {
 	(void)state;
@@ -239,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_key_outside_section),
 		cmocka_unit_test(test_cross_field_checks),
+		cmocka_unit_test(test_router_sections),
 		cmocka_unit_test(test_first_error_wins),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_file_load_and_dump_round_trip),
