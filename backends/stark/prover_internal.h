@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Prover internals shared by prover.c (commitments, composition, the
- * protocol) and prover_deep.c (threads, OOD values, DEEP composition).
+ * Prover internals shared by prover.c (commitments, the protocol),
+ * prover_quotient.c (step 5, the composition polynomial) and
+ * prover_deep.c (threads, OOD values, DEEP composition).
  * Not installed; nothing outside the prover includes it.
  */
 #ifndef ZKCLOB_STARK_PROVER_INTERNAL_H
@@ -18,7 +19,33 @@
 
 /* positions per batch inversion: big enough to amortise the inversion,
  * small enough to stay in cache */
-#define ZK_PROVER_BLOCK 1024
+#define ZK_PROVER_LOG_BLOCK 10
+#define ZK_PROVER_BLOCK ((size_t)1 << ZK_PROVER_LOG_BLOCK)
+
+/*
+ * Delayed reduction: a sum of up to 2^64 products of field elements kept
+ * as 192 bits (lo + hi·2^128), reduced once per output instead of once per
+ * term. Wide sums (hundreds of constraints or columns) spend most of their
+ * time in reductions otherwise.
+ */
+struct zk_acc {
+	unsigned __int128 lo;
+	uint64_t hi;
+};
+
+static inline void zk_acc_mac(struct zk_acc *a, zk_gl x, zk_gl y)
+{
+	unsigned __int128 p = (unsigned __int128)x * y;
+
+	a->hi += __builtin_add_overflow(a->lo, p, &a->lo);
+}
+
+/* 2^128 ≡ -2^32 (mod p), since 2^64 ≡ 2^32 - 1 */
+static inline zk_gl zk_acc_reduce(const struct zk_acc *a)
+{
+	return zk_gl_sub(zk_gl_reduce128(a->lo),
+			 zk_gl_reduce128((unsigned __int128)a->hi << 32));
+}
 
 typedef void (*zk_range_fn)(void *arg, size_t lo, size_t hi);
 
@@ -39,9 +66,11 @@ struct zk_prover {
 	zk_gl *main_lde;   /* main_width × N */
 	zk_gl2 **aux;      /* aux_width columns of n values (trace) */
 	zk_gl *aux_lde;    /* 2·aux_width × N */
-	zk_gl *q;          /* 2 × N: composition evals, then coefficients */
+	zk_gl *q;          /* 2 × q_len: composition evals, then coefficients */
+	size_t q_len;      /* points the quotient is evaluated on (a power of 2) */
 	zk_gl *comp_lde;   /* 2·n_chunks × N */
-	zk_gl *xs;         /* N points of D, bit-reversed */
+	zk_gl *block_roots; /* ω_B^bitrev(k), k < block size B (see zk_prover_points) */
+	unsigned log_block;
 	zk_gl **periodic_lde;
 	unsigned *periodic_shift;
 
@@ -58,14 +87,31 @@ struct zk_prover {
 	zk_gl2 z;
 	zk_gl2 *ood;
 	zk_gl2 *gammas;
-	zk_gl2 *bary;        /* ω^j / (z - ω^j), j < n */
 	zk_gl2 *deep;        /* N values of F, bit-reversed */
 	int failed;
 };
 
+/* Block size for D and the table zk_prover_points uses; 0 or ENOMEM. */
+int zk_prover_prepare_points(struct zk_prover *pv);
+
+/*
+ * out[k] = the point of D at bit-reversed position blo + k, k < len, for
+ * blo a multiple of the block size and len <= it: one multiplication per
+ * point instead of an N-element table.
+ */
+void zk_prover_points(const struct zk_prover *pv, size_t blo, size_t len,
+		      zk_gl *out);
+
+/* Step 5: pv->q (coefficients), pv->comp_lde and the composition tree. */
+int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
+				 size_t errlen);
 /* Step 6: pv->ood from the trace (barycentric) and the chunk coefficients. */
 int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace);
-/* Step 7: pv->deep over D from the LDEs and pv->ood, pv->gammas. */
-int zk_prover_deep(struct zk_prover *pv);
+/*
+ * Step 7: pv->deep over D from pv->ood and pv->gammas. The column sums are
+ * linear, so they are formed on the trace domain (n rows) and extended
+ * once, not summed over every point of D.
+ */
+int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace);
 
 #endif /* ZKCLOB_STARK_PROVER_INTERNAL_H */
