@@ -114,6 +114,10 @@ int zk_seq_lcore(void *arg)
 
 	zk_events_digest_init(&ctx->digest);
 	for (;;) {
+		if (ctx->reload != NULL && *ctx->reload) {
+			*ctx->reload = 0;
+			ctx->reload_fn(ctx->reload_arg, ctx);
+		}
 		n = rte_ring_sc_dequeue_burst_elem(ctx->ring, ops, sizeof(ops[0]),
 						   SEQ_BURST, NULL);
 		if (n > 0) {

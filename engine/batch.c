@@ -178,7 +178,7 @@ static bool due(const struct zk_batcher *b, uint64_t now_ns,
 {
 	if (b->open == NULL)
 		return false;
-	if (b->open->n_ops == b->cfg.max_ops) {
+	if (b->open->n_ops >= b->cfg.max_ops) { /* >=: max_ops may have shrunk */
 		*why = ZK_CUT_SIZE;
 		return true;
 	}
@@ -215,7 +215,7 @@ int zk_batcher_push(struct zk_batcher *b, const struct zk_op *op,
 	b->last_seq = op->seq;
 	b->ops++;
 	batch->ops[batch->n_ops++] = *op;
-	if (batch->n_ops == b->cfg.max_ops && *out == NULL)
+	if (batch->n_ops >= b->cfg.max_ops && *out == NULL)
 		cut(b, ZK_CUT_SIZE, now_ns, out);
 	return 0;
 }
@@ -248,6 +248,7 @@ int zk_batcher_push_burst(struct zk_batcher *b, const struct zk_op *ops,
 		errno = ENOMEM;
 		return -1;
 	}
+	/* due() cut any batch at or above max_ops, so room >= 1 */
 	room = b->cfg.max_ops - batch->n_ops;
 	k = ordered < room ? ordered : room;
 	if (zk_engine_apply_burst(b->engine, ops, k, &batch->events) < 0) {
@@ -259,8 +260,33 @@ int zk_batcher_push_burst(struct zk_batcher *b, const struct zk_op *ops,
 	b->last_seq = ops[k - 1].seq;
 	b->ops += k;
 	*consumed = k;
-	if (batch->n_ops == b->cfg.max_ops && *out == NULL)
+	if (batch->n_ops >= b->cfg.max_ops && *out == NULL)
 		cut(b, ZK_CUT_SIZE, now_ns, out);
+	return 0;
+}
+
+int zk_batcher_set_limits(struct zk_batcher *b, uint32_t max_ops,
+			  uint64_t timeout_ns)
+{
+	struct zk_op *ops;
+
+	if (max_ops == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* The open batch must hold up to the new limit: grow it now, so the
+	 * push paths never check a capacity. Shrinking needs nothing: the
+	 * next push or tick cuts a batch that is already at the limit. */
+	if (b->open != NULL && max_ops > b->cfg.max_ops) {
+		ops = realloc(b->open->ops, (size_t)max_ops * sizeof(*ops));
+		if (ops == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		b->open->ops = ops;
+	}
+	b->cfg.max_ops = max_ops;
+	b->cfg.timeout_ns = timeout_ns;
 	return 0;
 }
 

@@ -8,7 +8,10 @@
  * source and the EAL arguments; a worker lcore runs the rx loop, the main
  * lcore runs the sequencer; batches go to the batch sink. SIGINT/SIGTERM
  * stop it cleanly (rx stops, the ring drains, the last batch is cut); the
- * summary goes to stdout.
+ * summary goes to stdout. SIGHUP re-reads the config file and applies what
+ * can change at run time ([batch] limits and gap policy, [router]); any
+ * other change is reported as needing a restart and the running value is
+ * kept. A config that does not load is refused whole.
  *
  * Exit status: 0 clean run, 1 runtime failure, 2 usage/config error,
  * 3 stopped by a sequence gap under gap_policy = halt.
@@ -18,6 +21,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +46,129 @@
 #define PCAP_PORT_NAME "net_pcap0"
 
 static volatile int stop_flag;
+static volatile int reload_flag;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	if (stop_flag == 0)
 		stop_flag = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_flag = 1;
+}
+
+/* What a SIGHUP may change without a restart. */
+static bool reloadable_section(const char *section)
+{
+	return strcmp(section, "[batch]") == 0 ||
+	       strncmp(section, "[router", 7) == 0;
+}
+
+struct reload_state {
+	const char *path;          /* NULL: the embedded default */
+	struct zk_config running;
+};
+
+/* Render a config; NULL on failure. */
+static char *render(const struct zk_config *cfg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return NULL;
+	if (zk_config_write(cfg, f) != 0) {
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	fclose(f);
+	return text;
+}
+
+/* Lines of the new config that differ from the running one, by section:
+ * returns how many differ outside the reloadable sections (and prints
+ * them), and sets *changed when any line differs at all. */
+static int diff_configs(const char *old_text, const char *new_text, bool *changed)
+{
+	char section[128] = "";
+	const char *o = old_text, *n = new_text;
+	int fixed = 0;
+
+	*changed = false;
+	while (*o != '\0' || *n != '\0') {
+		size_t ol = strcspn(o, "\n"), nl = strcspn(n, "\n");
+
+		if (nl > 0 && n[0] == '[' && nl < sizeof(section)) {
+			memcpy(section, n, nl);
+			section[nl] = '\0';
+		}
+		if (ol != nl || memcmp(o, n, ol) != 0) {
+			*changed = true;
+			if (!reloadable_section(section)) {
+				printf("reload:  %s %.*s needs a restart; keeping the running value\n",
+				       section, (int)nl, n);
+				fixed++;
+			}
+		}
+		o += ol + (o[ol] == '\n');
+		n += nl + (n[nl] == '\n');
+	}
+	return fixed;
+}
+
+static void reload_config(void *arg, struct zk_seq_ctx *seq)
+{
+	struct reload_state *rs = arg;
+	struct zk_config *next = malloc(sizeof(*next));
+	char err[512], *old_text = NULL, *new_text = NULL;
+	bool changed;
+	int rc;
+
+	if (next == NULL) {
+		fprintf(stderr, "zkclobd: reload: out of memory; config unchanged\n");
+		return;
+	}
+	rc = rs->path ? zk_config_load_file(next, rs->path, err, sizeof(err))
+		      : zk_config_load_default(next, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "zkclobd: reload refused, config unchanged: %s\n", err);
+		goto out;
+	}
+	old_text = render(&rs->running);
+	new_text = render(next);
+	if (old_text == NULL || new_text == NULL) {
+		fprintf(stderr, "zkclobd: reload: out of memory; config unchanged\n");
+		goto out;
+	}
+	diff_configs(old_text, new_text, &changed);
+	if (!changed) {
+		printf("reload:  %s unchanged\n", rs->path ? rs->path : "<embedded default>");
+		goto out;
+	}
+	if (zk_batcher_set_limits(seq->batcher, next->batch.max_ops,
+				  next->batch.timeout_us * 1000) != 0) {
+		fprintf(stderr, "zkclobd: reload: batch limits: %s; config unchanged\n",
+			strerror(errno));
+		goto out;
+	}
+	seq->gap_policy = next->batch.gap_halt ? ZK_GAP_HALT : ZK_GAP_SKIP;
+	rs->running.batch = next->batch;
+	rs->running.router = next->router;
+	printf("reload:  applied [batch] max_ops %" PRIu32 ", timeout_us %" PRIu64
+	       ", gap_policy %s; [router] strategy %s\n",
+	       next->batch.max_ops, next->batch.timeout_us,
+	       next->batch.gap_halt ? "halt" : "skip",
+	       zk_strategy_name(next->router.strategy));
+out:
+	free(old_text);
+	free(new_text);
+	free(next);
 }
 
 static double now_s(void)
@@ -221,11 +342,14 @@ int main(int argc, char **argv)
 	struct zk_batch_cfg bcfg;
 	struct sink_stats sink = { 0 };
 	struct zk_placement plan;
+	static struct reload_state reload;
 	static struct zk_rx_ctx rx;
 	static struct zk_seq_ctx seq;
 	uint16_t port_id;
 	double t0;
 
+	/* Line-buffered even into a file or pipe: operators tail this. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		if (c == 'c') {
 			config_path = optarg;
@@ -311,9 +435,15 @@ int main(int argc, char **argv)
 	seq.sink_ctx = &sink;
 	seq.stop = &stop_flag;
 	seq.rx = &rx;
+	reload.path = config_path;
+	reload.running = cfg;
+	seq.reload = &reload_flag;
+	seq.reload_fn = reload_config;
+	seq.reload_arg = &reload;
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_hup);
 	printf("lcores:  rx on %u (socket %d), sequencer on %u\n", rx_lcore,
 	       port_cfg.socket, rte_get_main_lcore());
 

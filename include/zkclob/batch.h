@@ -90,6 +90,14 @@ int zk_batcher_push_burst(struct zk_batcher *b, const struct zk_op *ops,
 			  size_t n, uint64_t now_ns, size_t *consumed,
 			  struct zk_batch **cut);
 
+/*
+ * Change the size and time limits at run time (SIGHUP). The open batch
+ * keeps its ops; it is cut by the new limits at the next push or tick.
+ * 0, or -1 (EINVAL for max_ops 0, ENOMEM: limits unchanged).
+ */
+int zk_batcher_set_limits(struct zk_batcher *b, uint32_t max_ops,
+			  uint64_t timeout_ns);
+
 /* Report a sequence gap: cuts the open batch (GAP) into *cut and marks the
  * next batch with the gap. */
 int zk_batcher_gap(struct zk_batcher *b, uint64_t expected_seq,

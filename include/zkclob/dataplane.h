@@ -110,6 +110,11 @@ struct zk_seq_ctx {
 	void *sink_ctx;
 	volatile int *stop;
 	const struct zk_rx_ctx *rx; /* drained after rx->done */
+	/* SIGHUP: when *reload is set the loop clears it and calls
+	 * reload_fn between bursts (never inside a batch's op run). */
+	volatile int *reload;
+	void (*reload_fn)(void *arg, struct zk_seq_ctx *seq);
+	void *reload_arg;
 	struct zk_events_digest digest; /* over every event, in order */
 	struct zk_seq_stats stats;
 	int error;               /* non-zero: the loop ended on an error */

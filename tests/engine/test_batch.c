@@ -329,6 +329,50 @@ static void test_burst_equals_single(void **state)
 	destroy(&many);
 }
 
+static void test_limits_change_at_run_time(void **state)
+{
+	struct fixture f = make(8, 0, false);
+	struct zk_batch *cut;
+	struct zk_op op;
+	uint64_t seq;
+
+	(void)state;
+	for (seq = 1; seq <= 5; seq++) {
+		op = place(seq, ZK_SIDE_BUY, 100 + (int64_t)seq);
+		assert_int_equal(zk_batcher_push(f.b, &op, 0, &cut), 0);
+		assert_null(cut);
+	}
+	/* shrink below the open batch's size: the next push cuts it first */
+	assert_int_equal(zk_batcher_set_limits(f.b, 3, 0), 0);
+	op = place(6, ZK_SIDE_BUY, 106);
+	assert_int_equal(zk_batcher_push(f.b, &op, 0, &cut), 0);
+	assert_non_null(cut);
+	assert_int_equal(cut->n_ops, 5);
+	assert_int_equal(cut->cut, ZK_CUT_SIZE);
+	zk_batch_free(cut);
+	/* grow with a batch open: it now fills up to the new limit */
+	assert_int_equal(zk_batcher_set_limits(f.b, 20, 500), 0);
+	for (seq = 7; seq <= 25; seq++) {
+		op = place(seq, ZK_SIDE_BUY, 100 + (int64_t)(seq % 50));
+		assert_int_equal(zk_batcher_push(f.b, &op, 0, &cut), 0);
+		if (seq < 25)
+			assert_null(cut);
+	}
+	assert_non_null(cut);
+	assert_int_equal(cut->n_ops, 20);
+	assert_int_equal(cut->first_seq, 6);
+	zk_batch_free(cut);
+	/* the new timeout applies too */
+	op = place(26, ZK_SIDE_BUY, 100);
+	assert_int_equal(zk_batcher_push(f.b, &op, 1000, &cut), 0);
+	assert_int_equal(zk_batcher_tick(f.b, 1500, &cut), 0);
+	assert_non_null(cut);
+	assert_int_equal(cut->cut, ZK_CUT_TIMEOUT);
+	zk_batch_free(cut);
+	assert_int_equal(zk_batcher_set_limits(f.b, 0, 0), -1);
+	destroy(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_op_encoding_is_big_endian_and_complete),
 		cmocka_unit_test(test_witness_per_batch),
 		cmocka_unit_test(test_burst_equals_single),
+		cmocka_unit_test(test_limits_change_at_run_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

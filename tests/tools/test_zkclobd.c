@@ -8,6 +8,8 @@
  * argv[1] = zkclobd, argv[2] = zkclob.
  */
 #include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +24,7 @@
 #include "zkclob/pcapio.h"
 
 static const char *zkclobd, *zkclob;
+static pid_t daemon_pid; /* a zkclobd left running by a failed test */
 static char dir[] = "/tmp/zkclobd-test-XXXXXX";
 static char out[1 << 16];
 
@@ -60,7 +63,8 @@ static void digest_of(char d[65])
 
 /* A config replaying `pcap` through net_pcap; EAL files under our own
  * prefix so parallel tests never share a runtime directory. */
-static void write_config(const char *name, const char *pcap, const char *extra)
+static void write_config_dp(const char *name, const char *pcap,
+			    const char *extra, const char *dataplane_extra)
 {
 	char path[512];
 	FILE *f;
@@ -70,10 +74,16 @@ static void write_config(const char *name, const char *pcap, const char *extra)
 	assert_non_null(f);
 	fprintf(f,
 		"[eal]\nargs = -l 0-1 --no-huge --no-pci -m 256 --file-prefix=zkt%d%s --log-level=lib.eal:warning\n"
-		"[dataplane]\nsource = pcap\npcap_path = %s\nmbufs = 2047\nmbuf_cache = 64\nring_size = 1024\n"
+		"[dataplane]\nsource = pcap\npcap_path = %s\nmbufs = 2047\nmbuf_cache = 64\nring_size = 1024\n%s"
 		"[batch]\nmax_ops = 64\n%s",
-		(int)getpid(), name, pcap, extra ? extra : "");
+		(int)getpid(), name, pcap, dataplane_extra ? dataplane_extra : "",
+		extra ? extra : "");
 	fclose(f);
+}
+
+static void write_config(const char *name, const char *pcap, const char *extra)
+{
+	write_config_dp(name, pcap, extra, NULL);
 }
 
 /* Copy `in` to `outp`, letting `edit` drop (return 0), keep (1) or add
@@ -242,6 +252,78 @@ static void test_config_errors(void **state)
 	assert_non_null(strstr(out, "no ethdev named 'net_nothing0'"));
 }
 
+/* Poll a file until it contains `what` (bounded: 20 s). */
+static bool wait_for(const char *path, const char *what)
+{
+	char buf[1 << 15];
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = 0;
+
+		if (f != NULL) {
+			n = fread(buf, 1, sizeof(buf) - 1, f);
+			fclose(f);
+		}
+		buf[n] = '\0';
+		if (strstr(buf, what) != NULL)
+			return true;
+		usleep(100000);
+	}
+	fprintf(stderr, "waited for '%s' in:\n%s\n", what, buf);
+	return false;
+}
+
+/* SIGHUP applies [batch] changes, reports a [dataplane] change as needing a
+ * restart, refuses a broken config whole; SIGTERM stops cleanly. */
+static void test_sighup_reload_and_sigterm(void **state)
+{
+	char clean[512], conf[512], log[512];
+	pid_t pid;
+	int st;
+	FILE *f;
+
+	(void)state;
+	snprintf(clean, sizeof(clean), "%s/clean.pcap", dir);
+	snprintf(conf, sizeof(conf), "%s/hup.conf", dir);
+	snprintf(log, sizeof(log), "%s/hup.log", dir);
+	assert_int_equal(run("%s gen --seed 3 --count 3000 %s", zkclob, clean), 0);
+	/* without stop_on_eos it runs until told to stop */
+	write_config_dp("hup", clean, "timeout_us = 1000\n", "stop_on_eos = false\nburst = 32\n");
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (freopen(log, "w", stdout) == NULL || dup2(1, 2) < 0)
+			_exit(126);
+		setvbuf(stdout, NULL, _IONBF, 0);
+		execl(zkclobd, zkclobd, "--config", conf, (char *)NULL);
+		_exit(127);
+	}
+	daemon_pid = pid;
+	assert_true(wait_for(log, "lcores:"));
+
+	assert_int_equal(run("sed -i 's/^max_ops = 64$/max_ops = 100/; s/^burst = 32$/burst = 16/' %s", conf), 0);
+	assert_int_equal(kill(pid, SIGHUP), 0);
+	assert_true(wait_for(log, "reload:  applied [batch] max_ops 100"));
+	assert_true(wait_for(log, "reload:  [dataplane] burst = 16 needs a restart"));
+
+	f = fopen(conf, "a");
+	assert_non_null(f);
+	fputs("[batch]\nmax_ops = zero\n", f);
+	fclose(f);
+	assert_int_equal(kill(pid, SIGHUP), 0);
+	assert_true(wait_for(log, "reload refused, config unchanged"));
+
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	daemon_pid = 0;
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_true(wait_for(log, "engine:  3000 ops applied"));
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -253,6 +335,10 @@ static int teardown(void **state)
 	char cmd[256];
 
 	(void)state;
+	if (daemon_pid > 0) {
+		kill(daemon_pid, SIGKILL);
+		waitpid(daemon_pid, NULL, 0);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -264,6 +350,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bad_traffic_counted_and_harmless),
 		cmocka_unit_test(test_gap_skip_and_halt),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_sighup_reload_and_sigterm),
 	};
 
 	if (argc != 3) {

@@ -58,7 +58,10 @@ impl Blake2b {
     /// Unkeyed BLAKE2b with `out_len` (1..=64) output bytes and the given
     /// personalisation (zero-padded to 16 bytes; longer is truncated).
     pub fn new(out_len: usize, personal: &[u8]) -> Self {
-        assert!((1..=64).contains(&out_len), "BLAKE2b output is 1..=64 bytes");
+        assert!(
+            (1..=64).contains(&out_len),
+            "BLAKE2b output is 1..=64 bytes"
+        );
         let mut p = [0u8; 16];
         let n = personal.len().min(16);
         p[..n].copy_from_slice(&personal[..n]);

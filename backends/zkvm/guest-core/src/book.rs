@@ -53,7 +53,11 @@ impl MarketParams {
         if p.stp > STP_CANCEL_BOTH {
             return false;
         }
-        if p.max_orders == 0 || p.max_orders > MAX_SLOTS || p.max_levels == 0 || p.max_levels > MAX_SLOTS {
+        if p.max_orders == 0
+            || p.max_orders > MAX_SLOTS
+            || p.max_levels == 0
+            || p.max_levels > MAX_SLOTS
+        {
             return false;
         }
         if p.max_qty > u64::MAX / p.max_orders as u64 {
@@ -178,7 +182,8 @@ impl Market {
         while (n_buckets as u64) < 2 * p.max_orders as u64 {
             n_buckets *= 2;
         }
-        let band = ((p.max_price as u64).wrapping_sub(p.min_price as u64) / p.tick as u64) as u32 + 1;
+        let band =
+            ((p.max_price as u64).wrapping_sub(p.min_price as u64) / p.tick as u64) as u32 + 1;
         Market {
             p: *p,
             hdr: Header {
@@ -186,8 +191,12 @@ impl Market {
                 best_ask: SLOT_NIL,
                 ..Default::default()
             },
-            orders: (0..p.max_orders).map(|i| pristine_order(i, p.max_orders)).collect(),
-            levels: (0..p.max_levels).map(|i| pristine_level(i, p.max_levels)).collect(),
+            orders: (0..p.max_orders)
+                .map(|i| pristine_order(i, p.max_orders))
+                .collect(),
+            levels: (0..p.max_levels)
+                .map(|i| pristine_level(i, p.max_levels))
+                .collect(),
             buckets: vec![
                 BucketSlot {
                     id: 0,
@@ -231,9 +240,16 @@ impl Market {
         match kind {
             KIND_HEADER => {
                 let h = &self.hdr;
-                for (k, v) in [h.best_bid, h.best_ask, h.order_free, h.level_free, h.n_orders, h.n_levels]
-                    .into_iter()
-                    .enumerate()
+                for (k, v) in [
+                    h.best_bid,
+                    h.best_ask,
+                    h.order_free,
+                    h.level_free,
+                    h.n_orders,
+                    h.n_levels,
+                ]
+                .into_iter()
+                .enumerate()
                 {
                     put32(&mut b, 4 * k, v);
                 }
@@ -283,13 +299,24 @@ impl Market {
             }
             KIND_ORDER => self.orders[i] == pristine_order(slot, self.p.max_orders),
             KIND_LEVEL => self.levels[i] == pristine_level(slot, self.p.max_levels),
-            _ => self.buckets[i] == BucketSlot { id: 0, order: SLOT_NIL },
+            _ => {
+                self.buckets[i]
+                    == BucketSlot {
+                        id: 0,
+                        order: SLOT_NIL,
+                    }
+            }
         }
     }
 
     /// Overwrites one slot from its canonical bytes. Padding must be zero
     /// (otherwise the bytes are not a value the engine can hold).
-    pub fn set_slot_bytes(&mut self, kind: u8, slot: u32, b: &[u8; 64]) -> Result<(), SnapshotError> {
+    pub fn set_slot_bytes(
+        &mut self,
+        kind: u8,
+        slot: u32,
+        b: &[u8; 64],
+    ) -> Result<(), SnapshotError> {
         if !(KIND_HEADER..=KIND_BUCKET).contains(&kind) {
             return Err(SnapshotError::BadKind);
         }
@@ -363,7 +390,11 @@ impl Market {
         let nl = self.p.max_levels;
         let ok = |v: u32, n: u32| v == SLOT_NIL || v < n;
         let h = self.hdr;
-        if !ok(h.best_bid, nl) || !ok(h.best_ask, nl) || !ok(h.order_free, no) || !ok(h.level_free, nl) {
+        if !ok(h.best_bid, nl)
+            || !ok(h.best_ask, nl)
+            || !ok(h.order_free, no)
+            || !ok(h.level_free, nl)
+        {
             return Err(SnapshotError::LinkOutOfRange);
         }
         for o in &self.orders {

@@ -68,7 +68,7 @@ impl<'a> Reader<'a> {
     /// A count of records of `size` bytes that must all still be there.
     fn count(&mut self, size: usize) -> Result<usize, InputError> {
         let n = self.u32()? as usize;
-        if n.checked_mul(size).is_none_or(|need| need > self.b.len()) {
+        if n.checked_mul(size).map_or(true, |need| need > self.b.len()) {
             return Err(InputError::Truncated);
         }
         Ok(n)
@@ -115,12 +115,20 @@ pub fn decode(bytes: &[u8]) -> Result<Input, InputError> {
     for _ in 0..n {
         let k = r.count(OP_WIRE_SIZE)?;
         let raw = r.take(k * OP_WIRE_SIZE)?;
-        batches.push(raw.chunks_exact(OP_WIRE_SIZE).map(|c| Op::decode(c.try_into().unwrap())).collect());
+        batches.push(
+            raw.chunks_exact(OP_WIRE_SIZE)
+                .map(|c| Op::decode(c.try_into().unwrap()))
+                .collect(),
+        );
     }
     if !r.b.is_empty() {
         return Err(InputError::TrailingBytes);
     }
-    Ok(Input { markets, slots, batches })
+    Ok(Input {
+        markets,
+        slots,
+        batches,
+    })
 }
 
 /// Inverse of `decode` (hosts and tests build inputs with it).
@@ -132,7 +140,13 @@ pub fn encode(inp: &Input) -> Vec<u8> {
         for v in [m.market, m.stp, m.max_orders, m.max_levels] {
             o.extend_from_slice(&v.to_be_bytes());
         }
-        for v in [m.tick as u64, m.lot, m.min_price as u64, m.max_price as u64, m.max_qty] {
+        for v in [
+            m.tick as u64,
+            m.lot,
+            m.min_price as u64,
+            m.max_price as u64,
+            m.max_qty,
+        ] {
             o.extend_from_slice(&v.to_be_bytes());
         }
     }

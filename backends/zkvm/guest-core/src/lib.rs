@@ -67,7 +67,9 @@ impl Engine {
     }
 
     fn index_of(&self, market: u32) -> Option<usize> {
-        self.markets.binary_search_by_key(&market, |m| m.p.market).ok()
+        self.markets
+            .binary_search_by_key(&market, |m| m.p.market)
+            .ok()
     }
 
     /// Overwrites slots from (market, kind, slot, canonical bytes) entries,
@@ -77,14 +79,17 @@ impl Engine {
         I: IntoIterator<Item = (u32, u8, u32, &'a [u8; 64])>,
     {
         for (market, kind, slot, bytes) in slots {
-            let i = self.index_of(market).ok_or(EngineError::SnapshotUnknownMarket(market))?;
+            let i = self
+                .index_of(market)
+                .ok_or(EngineError::SnapshotUnknownMarket(market))?;
             self.markets[i]
                 .set_slot_bytes(kind, slot, bytes)
                 .map_err(|e| EngineError::Snapshot(market, e))?;
         }
         for m in &mut self.markets {
             let id = m.p.market;
-            m.rebuild_index().map_err(|e| EngineError::Snapshot(id, e))?;
+            m.rebuild_index()
+                .map_err(|e| EngineError::Snapshot(id, e))?;
         }
         Ok(())
     }
@@ -101,12 +106,14 @@ impl Engine {
 
     /// zk_engine_slot_count.
     pub fn slot_count(&self, market: u32, kind: u8) -> u32 {
-        self.index_of(market).map_or(0, |i| self.markets[i].slot_count(kind))
+        self.index_of(market)
+            .map_or(0, |i| self.markets[i].slot_count(kind))
     }
 
     /// zk_engine_slot_get's bytes.
     pub fn slot_bytes(&self, market: u32, kind: u8, slot: u32) -> Option<[u8; 64]> {
-        self.index_of(market).and_then(|i| self.markets[i].slot_bytes(kind, slot))
+        self.index_of(market)
+            .and_then(|i| self.markets[i].slot_bytes(kind, slot))
     }
 
     /// Slots that differ from their pristine value: what a snapshot of this

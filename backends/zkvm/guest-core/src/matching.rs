@@ -131,7 +131,10 @@ impl Market {
                 hole = j;
             }
         }
-        self.buckets[hole as usize] = BucketSlot { id: 0, order: SLOT_NIL };
+        self.buckets[hole as usize] = BucketSlot {
+            id: 0,
+            order: SLOT_NIL,
+        };
     }
 
     fn level_lookup(&self, bi: u32, side: u8) -> u32 {
@@ -204,12 +207,18 @@ impl Market {
     fn level_create(&mut self, bi: u32, side: u8, price: i64) -> u32 {
         let li = self.hdr.level_free;
         let above_l = if bi + 1 < self.band {
-            self.level_at.range(bi + 1..).next().map_or(SLOT_NIL, |(_, &l)| l)
+            self.level_at
+                .range(bi + 1..)
+                .next()
+                .map_or(SLOT_NIL, |(_, &l)| l)
         } else {
             SLOT_NIL
         };
         let below_l = if bi > 0 {
-            self.level_at.range(..bi).next_back().map_or(SLOT_NIL, |(_, &l)| l)
+            self.level_at
+                .range(..bi)
+                .next_back()
+                .map_or(SLOT_NIL, |(_, &l)| l)
         } else {
             SLOT_NIL
         };
@@ -318,7 +327,11 @@ impl Market {
 
     /// Matches while the taker crosses; true when STP cancelled its rest.
     fn do_match(&mut self, out: &mut Out, t: &mut Taker) -> bool {
-        let opp = if t.side == SIDE_BUY { SIDE_SELL } else { SIDE_BUY };
+        let opp = if t.side == SIDE_BUY {
+            SIDE_SELL
+        } else {
+            SIDE_BUY
+        };
         while t.remaining > 0 {
             let li = *self.best_of(opp);
             if li == SLOT_NIL {
@@ -333,13 +346,33 @@ impl Market {
             if self_trade(t, &o) {
                 let mode = self.p.stp;
                 if mode != STP_CANCEL_NEWEST {
-                    out.emit(EV_CANCELLED, CXL_STP, o.side, o.id, 0, o.price, o.remaining, 0, 0);
+                    out.emit(
+                        EV_CANCELLED,
+                        CXL_STP,
+                        o.side,
+                        o.id,
+                        0,
+                        o.price,
+                        o.remaining,
+                        0,
+                        0,
+                    );
                     self.order_remove(oi, SLOT_NIL);
                     if mode == STP_CANCEL_OLDEST {
                         continue;
                     }
                 }
-                out.emit(EV_CANCELLED, CXL_STP, t.side, t.id, 0, t.price, t.remaining, 0, 0);
+                out.emit(
+                    EV_CANCELLED,
+                    CXL_STP,
+                    t.side,
+                    t.id,
+                    0,
+                    t.price,
+                    t.remaining,
+                    0,
+                    0,
+                );
                 t.remaining = 0;
                 return true;
             }
@@ -348,7 +381,17 @@ impl Market {
             let maker_left = o.remaining - fill;
             self.orders[oi as usize].remaining = maker_left;
             self.levels[li as usize].total -= fill;
-            out.emit(EV_TRADE, 0, t.side, t.id, o.id, o.price, fill, t.remaining, maker_left);
+            out.emit(
+                EV_TRADE,
+                0,
+                t.side,
+                t.id,
+                o.id,
+                o.price,
+                fill,
+                t.remaining,
+                maker_left,
+            );
             if maker_left == 0 {
                 out.emit(EV_DONE, 0, o.side, o.id, 0, o.price, 0, 0, 0);
                 self.order_remove(oi, SLOT_NIL);
@@ -397,7 +440,13 @@ impl Market {
     }
 
     /// Can an order of `side` rest at bi? Decided before matching.
-    fn slots_available(&self, bi: u32, side: u8, order_slot_reused: bool, level_slot_freed: bool) -> bool {
+    fn slots_available(
+        &self,
+        bi: u32,
+        side: u8,
+        order_slot_reused: bool,
+        level_slot_freed: bool,
+    ) -> bool {
         if self.hdr.order_free == SLOT_NIL && !order_slot_reused {
             return false;
         }
@@ -409,7 +458,17 @@ impl Market {
 
     fn enter(&mut self, out: &mut Out, t: &mut Taker, bi: u32) {
         if t.tif == TIF_FOK && !self.fok_fillable(t) {
-            out.emit(EV_CANCELLED, CXL_FOK_UNFILLED, t.side, t.id, 0, t.price, t.remaining, 0, 0);
+            out.emit(
+                EV_CANCELLED,
+                CXL_FOK_UNFILLED,
+                t.side,
+                t.id,
+                0,
+                t.price,
+                t.remaining,
+                0,
+                0,
+            );
             return;
         }
         if self.do_match(out, t) {
@@ -420,7 +479,17 @@ impl Market {
             return;
         }
         if t.tif != TIF_GTC {
-            out.emit(EV_CANCELLED, CXL_IOC_REMAINDER, t.side, t.id, 0, t.price, t.remaining, 0, 0);
+            out.emit(
+                EV_CANCELLED,
+                CXL_IOC_REMAINDER,
+                t.side,
+                t.id,
+                0,
+                t.price,
+                t.remaining,
+                0,
+                0,
+            );
             return;
         }
         self.order_rest(t, bi);
@@ -438,21 +507,36 @@ impl Market {
             price: op.price,
             remaining: op.qty,
         };
-        let checked = self.check_price_qty(op.price, op.qty, t.is_market).and_then(|bi| {
-            if self.hash_find(op.order_id) != SLOT_NIL {
-                Err(REJ_DUPLICATE_ID)
-            } else if op.flags & OP_F_POST_ONLY != 0 && self.would_cross(&t) {
-                Err(REJ_WOULD_CROSS)
-            } else if !t.is_market && t.tif == TIF_GTC && !self.slots_available(bi, t.side, false, false) {
-                Err(REJ_BOOK_FULL)
-            } else {
-                Ok(bi)
-            }
-        });
+        let checked = self
+            .check_price_qty(op.price, op.qty, t.is_market)
+            .and_then(|bi| {
+                if self.hash_find(op.order_id) != SLOT_NIL {
+                    Err(REJ_DUPLICATE_ID)
+                } else if op.flags & OP_F_POST_ONLY != 0 && self.would_cross(&t) {
+                    Err(REJ_WOULD_CROSS)
+                } else if !t.is_market
+                    && t.tif == TIF_GTC
+                    && !self.slots_available(bi, t.side, false, false)
+                {
+                    Err(REJ_BOOK_FULL)
+                } else {
+                    Ok(bi)
+                }
+            });
         match checked {
             Err(r) => out.reject(r),
             Ok(bi) => {
-                out.emit(EV_ACCEPTED, 0, t.side, t.id, 0, t.price, t.remaining, t.remaining, 0);
+                out.emit(
+                    EV_ACCEPTED,
+                    0,
+                    t.side,
+                    t.id,
+                    0,
+                    t.price,
+                    t.remaining,
+                    t.remaining,
+                    0,
+                );
                 self.enter(out, &mut t, bi);
             }
         }
@@ -472,7 +556,17 @@ impl Market {
             return;
         }
         if op.qty == 0 {
-            out.emit(EV_CANCELLED, CXL_USER, o.side, o.id, 0, o.price, o.remaining, 0, 0);
+            out.emit(
+                EV_CANCELLED,
+                CXL_USER,
+                o.side,
+                o.id,
+                0,
+                o.price,
+                o.remaining,
+                0,
+                0,
+            );
             self.order_remove(oi, b);
             return;
         }
@@ -487,7 +581,17 @@ impl Market {
         let cut = o.remaining - op.qty;
         self.orders[oi as usize].remaining = op.qty;
         self.levels[o.level as usize].total -= cut;
-        out.emit(EV_CANCELLED, CXL_REDUCE, o.side, o.id, 0, o.price, cut, op.qty, 0);
+        out.emit(
+            EV_CANCELLED,
+            CXL_REDUCE,
+            o.side,
+            o.id,
+            0,
+            o.price,
+            cut,
+            op.qty,
+            0,
+        );
     }
 
     fn apply_replace(&mut self, out: &mut Out) {
@@ -524,7 +628,17 @@ impl Market {
             }
             Ok(bi) => bi,
         };
-        out.emit(EV_REPLACED, keep as u8, o.side, op.order_id, op.new_order_id, op.price, op.qty, 0, 0);
+        out.emit(
+            EV_REPLACED,
+            keep as u8,
+            o.side,
+            op.order_id,
+            op.new_order_id,
+            op.price,
+            op.qty,
+            0,
+            0,
+        );
         if keep {
             let cut = o.remaining - op.qty;
             self.hash_erase(b);
@@ -562,7 +676,8 @@ fn check_shape(op: &Op) -> Result<(), u8> {
                 || !(TIF_GTC..=TIF_FOK).contains(&op.tif)
                 || op.flags & !OP_F_POST_ONLY != 0
                 || op.new_order_id != 0
-                || (op.ord_type == ORD_MARKET && (op.price != 0 || op.tif == TIF_GTC || op.flags != 0))
+                || (op.ord_type == ORD_MARKET
+                    && (op.price != 0 || op.tif == TIF_GTC || op.flags != 0))
                 || (op.flags & OP_F_POST_ONLY != 0 && op.tif != TIF_GTC)
         }
         OP_CANCEL => {

@@ -87,7 +87,10 @@ fn price_time_priority_and_maker_price() {
     e.apply(&gtc(3, 12, 2, SIDE_SELL, 98, 5), &mut ev);
     ev.clear();
     e.apply(&gtc(4, 20, 3, SIDE_BUY, 100, 20), &mut ev);
-    let kinds: Vec<(u8, u64, i64, u64)> = ev.iter().map(|x| (x.ev_type, x.other_id, x.price, x.qty)).collect();
+    let kinds: Vec<(u8, u64, i64, u64)> = ev
+        .iter()
+        .map(|x| (x.ev_type, x.other_id, x.price, x.qty))
+        .collect();
     assert_eq!(
         kinds,
         vec![
@@ -136,7 +139,8 @@ fn snapshot_resumes_identically() {
     assert!(first.events.len() >= 1500);
     let snap = a.non_pristine_slots();
     let mut b = Engine::new(&ps).unwrap();
-    b.load_snapshot(snap.iter().map(|(m, k, s, v)| (*m, *k, *s, v))).unwrap();
+    b.load_snapshot(snap.iter().map(|(m, k, s, v)| (*m, *k, *s, v)))
+        .unwrap();
     assert_eq!(a.slots_digest(), b.slots_digest());
     let ra = run_batch(&mut a, &ops[1500..]);
     let rb = run_batch(&mut b, &ops[1500..]);
@@ -152,11 +156,17 @@ fn snapshot_with_bad_links_is_refused() {
     let mut v = e.slot_bytes(1, KIND_ORDER, 0).unwrap();
     v[36..40].copy_from_slice(&100u32.to_le_bytes());
     let r = e.load_snapshot([(1, KIND_ORDER, 0, &v)]);
-    assert_eq!(r.err(), Some(EngineError::Snapshot(1, SnapshotError::LinkOutOfRange)));
+    assert_eq!(
+        r.err(),
+        Some(EngineError::Snapshot(1, SnapshotError::LinkOutOfRange))
+    );
     let mut v = [0u8; 64];
     v[60] = 1;
     let r = e.load_snapshot([(1, KIND_BUCKET, 0, &v)]);
-    assert_eq!(r.err(), Some(EngineError::Snapshot(1, SnapshotError::NonZeroPadding)));
+    assert_eq!(
+        r.err(),
+        Some(EngineError::Snapshot(1, SnapshotError::NonZeroPadding))
+    );
 }
 
 #[test]
@@ -182,7 +192,10 @@ fn input_roundtrip_and_errors() {
     }
     let mut longer = bytes.clone();
     longer.push(0);
-    assert_eq!(input::decode(&longer).err(), Some(InputError::TrailingBytes));
+    assert_eq!(
+        input::decode(&longer).err(),
+        Some(InputError::TrailingBytes)
+    );
     let mut lying = bytes.clone();
     lying[8..12].copy_from_slice(&u32::MAX.to_be_bytes());
     assert_eq!(input::decode(&lying).err(), Some(InputError::Truncated));

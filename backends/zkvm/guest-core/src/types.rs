@@ -200,8 +200,14 @@ mod tests {
             other_remaining: u64::MAX,
         };
         let enc = ev.encode();
-        assert_eq!(&enc[0..16], &[1, 2, 3, 4, 5, 6, 7, 8, 0x0a, 0x0b, 0x0c, 0x0d, 3, 0, 1, 0]);
-        assert_eq!(&enc[32..40], &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb]);
+        assert_eq!(
+            &enc[0..16],
+            &[1, 2, 3, 4, 5, 6, 7, 8, 0x0a, 0x0b, 0x0c, 0x0d, 3, 0, 1, 0]
+        );
+        assert_eq!(
+            &enc[32..40],
+            &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb]
+        );
         let d = events_digest(&[ev]);
         let want = "359fdb5b02d800d6e9dad5b46e3aa3462bedd9865498bb49f0d910fa0155885c";
         let mut got = alloc::string::String::new();

@@ -1,1 +1,58 @@
-fn main() {}
+// SPDX-License-Identifier: MIT
+//! zkclob-zkvm-exec: runs the guest core natively on a guest input file,
+//! the same computation the SP1 / ZisK guests perform, without a prover.
+//! Used by tests/zkvm to compare the core with the C engine, and by hosts
+//! to check an input before paying for a proof.
+//!
+//! Usage: zkclob-zkvm-exec INPUT OUTPUT
+//! OUTPUT (big-endian): per batch `n_events u32 | events (64 B each) |
+//! first_seq u64 | last_seq u64 | ops_digest[32] | events_digest[32]`,
+//! then `slots_digest[32]` of the final state. Exit 0 on success, 1 with a
+//! message on stderr for unreadable or malformed input.
+
+use std::fs;
+use std::process::ExitCode;
+
+use zkclob_guest_core::{input, run_batch, Engine};
+
+fn run(in_path: &str, out_path: &str) -> Result<(), String> {
+    let bytes = fs::read(in_path).map_err(|e| format!("{}: {}", in_path, e))?;
+    let inp = input::decode(&bytes).map_err(|e| format!("{}: bad input: {:?}", in_path, e))?;
+    let mut engine = Engine::new(&inp.markets).map_err(|e| format!("{}: {:?}", in_path, e))?;
+    engine
+        .load_snapshot(
+            inp.slots
+                .iter()
+                .map(|s| (s.market, s.kind, s.slot, &s.value)),
+        )
+        .map_err(|e| format!("{}: {:?}", in_path, e))?;
+    let mut out = Vec::new();
+    for ops in &inp.batches {
+        let r = run_batch(&mut engine, ops);
+        out.extend_from_slice(&(r.events.len() as u32).to_be_bytes());
+        for ev in &r.events {
+            out.extend_from_slice(&ev.encode());
+        }
+        out.extend_from_slice(&r.first_seq.to_be_bytes());
+        out.extend_from_slice(&r.last_seq.to_be_bytes());
+        out.extend_from_slice(&r.ops_digest);
+        out.extend_from_slice(&r.events_digest);
+    }
+    out.extend_from_slice(&engine.slots_digest());
+    fs::write(out_path, &out).map_err(|e| format!("{}: {}", out_path, e))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 3 {
+        eprintln!("usage: zkclob-zkvm-exec INPUT OUTPUT");
+        return ExitCode::from(2);
+    }
+    match run(&args[1], &args[2]) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zkclob-zkvm-exec: {}", e);
+            ExitCode::from(1)
+        }
+    }
+}

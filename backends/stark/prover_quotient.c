@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Prover step 5 (docs/stark.md): the composition polynomial Q.
+ *
+ * Q has degree < n_chunks·n, so it is fixed by its values on any
+ * n_chunks·n points. Rather than evaluate the constraints on all of D
+ * (N = B·n points), the prover evaluates them on the sub-coset
+ * s·H_M ⊂ D, M the power of two >= n_chunks·n, interpolates there and
+ * extends the chunks to D. In D's bit-reversed order s·H_M is simply the
+ * first M positions (bit-reversed in log M bits), and the next-row point
+ * x·ω_n stays inside it, so nothing is re-laid out. The coefficients are
+ * the ones a full-D interpolation gives, so the proof does not change.
+ * Debug mode still evaluates on all of D: only there does the interpolant
+ * show a degree overflow (a trace that violates a constraint).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntt.h"
+#include "prover_internal.h"
+#include "stark.h"
+
+int zk_prover_prepare_points(struct zk_prover *pv)
+{
+	unsigned lb = pv->log_domain < ZK_PROVER_LOG_BLOCK ? pv->log_domain :
+			      ZK_PROVER_LOG_BLOCK;
+	size_t len = (size_t)1 << lb;
+	zk_gl w = zk_gl_root_of_unity(lb), acc = 1;
+
+	pv->log_block = lb;
+	pv->block_roots = malloc(len * sizeof(zk_gl));
+	if (pv->block_roots == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t k = 0; k < len; k++) {
+		pv->block_roots[k] = acc;
+		acc = zk_gl_mul(acc, w);
+	}
+	zk_ntt_bitrev_permute(pv->block_roots, lb);
+	return 0;
+}
+
+/*
+ * With blo a multiple of 2^lb and k < 2^lb the bits of blo and k do not
+ * overlap, so bitrev_L(blo + k) = bitrev_L(blo) + bitrev_lb(k)·2^(L - lb)
+ * and the point is (s·ω_N^bitrev_L(blo))·ω_(2^lb)^bitrev_lb(k).
+ */
+void zk_prover_points(const struct zk_prover *pv, size_t blo, size_t len,
+		      zk_gl *out)
+{
+	zk_gl base = zk_gl_mul(ZK_GL_MULTIPLICATIVE_GENERATOR,
+			       zk_gl_pow(zk_gl_root_of_unity(pv->log_domain),
+					 zk_stark_rev_bits(blo, pv->log_domain)));
+
+	for (size_t k = 0; k < len; k++)
+		out[k] = zk_gl_mul(base, pv->block_roots[k]);
+}
+
+/* 1/Z_H by the top position bits, ω^(n-1), the periodic columns' LDEs. */
+static int prepare_domain(struct zk_prover *pv)
+{
+	unsigned b = pv->p->log_blowup;
+	size_t blowup = (size_t)1 << b;
+	zk_gl s = ZK_GL_MULTIPLICATIVE_GENERATOR, s_n, w_b, den[64];
+	size_t zeros;
+
+	if (blowup > sizeof(den) / sizeof(den[0]))
+		return ZK_STARK_EINVAL;
+	pv->zinv_by_high = malloc(blowup * sizeof(zk_gl));
+	pv->periodic_lde = calloc(pv->air->n_periodic + 1, sizeof(zk_gl *));
+	pv->periodic_shift = calloc(pv->air->n_periodic + 1, sizeof(unsigned));
+	if (pv->zinv_by_high == NULL || pv->periodic_lde == NULL ||
+	    pv->periodic_shift == NULL)
+		return ZK_STARK_ENOMEM;
+
+	/* x^n at position i is s^n·ω_B^bitrev_b(i >> (log N - b)) */
+	s_n = zk_gl_pow(s, pv->n);
+	w_b = zk_gl_root_of_unity(b);
+	for (size_t h = 0; h < blowup; h++)
+		den[h] = zk_gl_sub(zk_gl_mul(s_n, zk_gl_pow(w_b,
+					zk_stark_rev_bits(h, b))), 1);
+	zeros = zk_gl_batch_inv(pv->zinv_by_high, den, blowup);
+	if (zeros != 0)
+		return ZK_STARK_EINVAL;
+	pv->last_row = zk_gl_root_of_unity(pv->log_n);
+	pv->last_row = zk_gl_pow(pv->last_row, pv->n - 1);
+
+	for (uint32_t j = 0; j < pv->air->n_periodic; j++) {
+		const struct zk_periodic_col *pc = &pv->air->periodic[j];
+		unsigned lpb = pc->log_period + b;
+		size_t size = (size_t)1 << lpb;
+		zk_gl *col;
+		zk_gl *cols[1];
+
+		col = calloc(size, sizeof(zk_gl));
+		if (col == NULL)
+			return ZK_STARK_ENOMEM;
+		pv->periodic_lde[j] = col;
+		pv->periodic_shift[j] = pv->log_domain - lpb;
+		if (zk_stark_periodic_coeffs(pc, col) != 0)
+			return ZK_STARK_ENOMEM;
+		cols[0] = col;
+		/* column(x) = p(x^(n/period)): p on the coset s^(n/period)·H */
+		if (zk_ntt_coset_forward(cols, 1, lpb,
+					 zk_gl_pow(s, pv->n >> pc->log_period),
+					 1) != 0)
+			return ZK_STARK_ENOMEM;
+	}
+	return 0;
+}
+
+struct comp_scratch {
+	zk_gl2 *curx, *nxtx, *acur, *anxt, *perx, *outa, *num;
+	zk_gl *cur, *nxt, *per, *outm, *xs, *den, *inv;
+};
+
+static zk_gl *comp_scratch_alloc(const struct zk_air *air,
+				 struct comp_scratch *s)
+{
+	size_t mw = air->main_width, aw = air->aux_width, np = air->n_periodic;
+	size_t len = 4 * mw + 4 * aw + 3 * np + air->n_main_constraints +
+		     2 * air->n_aux_constraints + 5 * ZK_PROVER_BLOCK + 4;
+	zk_gl *mem = malloc(len * sizeof(zk_gl2));
+
+	if (mem == NULL)
+		return NULL;
+	s->curx = (zk_gl2 *)mem;
+	s->nxtx = s->curx + mw;
+	s->acur = s->nxtx + mw;
+	s->anxt = s->acur + aw;
+	s->perx = s->anxt + aw;
+	s->outa = s->perx + np;
+	s->num = s->outa + air->n_aux_constraints;
+	s->cur = (zk_gl *)(s->num + ZK_PROVER_BLOCK);
+	s->nxt = s->cur + mw;
+	s->per = s->nxt + mw;
+	s->outm = s->per + np;
+	s->xs = s->outm + air->n_main_constraints;
+	s->den = s->xs + ZK_PROVER_BLOCK;
+	s->inv = s->den + ZK_PROVER_BLOCK;
+	return mem;
+}
+
+/* Σ α·C(x) over the transition constraints at position i. */
+static zk_gl2 transition_sum(struct zk_prover *pv, struct comp_scratch *s,
+			     size_t i)
+{
+	const struct zk_air *air = pv->air;
+	size_t mw = air->main_width, aw = air->aux_width, big_n = pv->big_n;
+	size_t np = air->n_periodic, nmc = air->n_main_constraints;
+	unsigned log_d = pv->log_domain, b = pv->p->log_blowup;
+	size_t nx = zk_stark_rev_bits((zk_stark_rev_bits(i, log_d) +
+				       ((size_t)1 << b)) & (big_n - 1), log_d);
+	struct zk_acc a0 = { 0 }, a1 = { 0 };
+	zk_gl2 acc;
+
+	for (size_t c = 0; c < mw; c++) {
+		s->cur[c] = pv->main_lde[c * big_n + i];
+		s->nxt[c] = pv->main_lde[c * big_n + nx];
+	}
+	for (size_t j = 0; j < np; j++)
+		s->per[j] = pv->periodic_lde[j][i >> pv->periodic_shift[j]];
+	air->eval_main(air->ctx, s->cur, s->nxt, s->per, s->outm);
+	for (size_t k = 0; k < nmc; k++) {
+		zk_acc_mac(&a0, pv->alphas[k].c0, s->outm[k]);
+		zk_acc_mac(&a1, pv->alphas[k].c1, s->outm[k]);
+	}
+	acc = zk_gl2_make(zk_acc_reduce(&a0), zk_acc_reduce(&a1));
+	if (aw > 0) {
+		const zk_gl *al = pv->aux_lde;
+
+		for (size_t c = 0; c < mw; c++) {
+			s->curx[c] = zk_gl2_from_base(s->cur[c]);
+			s->nxtx[c] = zk_gl2_from_base(s->nxt[c]);
+		}
+		for (size_t c = 0; c < aw; c++) {
+			s->acur[c] = zk_gl2_make(al[2 * c * big_n + i],
+						 al[(2 * c + 1) * big_n + i]);
+			s->anxt[c] = zk_gl2_make(al[2 * c * big_n + nx],
+						 al[(2 * c + 1) * big_n + nx]);
+		}
+		for (size_t j = 0; j < np; j++)
+			s->perx[j] = zk_gl2_from_base(s->per[j]);
+		air->eval_aux(air->ctx, s->curx, s->nxtx, s->acur, s->anxt,
+			      s->perx, pv->rand, s->outa);
+		for (size_t k = 0; k < air->n_aux_constraints; k++)
+			acc = zk_gl2_add(acc, zk_gl2_mul(pv->alphas[nmc + k],
+							 s->outa[k]));
+	}
+	return acc;
+}
+
+/* Σ α_j·(T_j(x) - v_j)/(x - ω^r_j) added into q over one block. */
+static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
+			   size_t blo, size_t len)
+{
+	size_t big_n = pv->big_n, q_len = pv->q_len;
+	zk_gl w_n = zk_gl_root_of_unity(pv->log_n);
+
+	for (size_t a = 0; a < pv->n_asrt;) {
+		uint64_t row = pv->asrt[a].row;
+		zk_gl root = zk_gl_pow(w_n, row);
+
+		for (size_t k = 0; k < len; k++) {
+			s->den[k] = zk_gl_sub(s->xs[k], root);
+			s->num[k] = zk_gl2_zero();
+		}
+		/* D ∩ H = ∅: a zero cannot happen */
+		if (zk_gl_batch_inv(s->inv, s->den, len) != 0)
+			__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
+		/* pv->asrt is sorted by row: this group is contiguous */
+		for (; a < pv->n_asrt && pv->asrt[a].row == row; a++) {
+			const struct zk_assertion *as = &pv->asrt[a];
+			zk_gl2 alpha = pv->asrt_alpha[a];
+
+			if (as->segment == ZK_SEG_MAIN) {
+				/* main values are in F_p: one base product each */
+				const zk_gl *col = pv->main_lde + as->column * big_n + blo;
+
+				for (size_t k = 0; k < len; k++)
+					s->num[k] = zk_gl2_add(s->num[k],
+						zk_gl2_mul_base(alpha,
+							zk_gl_sub(col[k], as->value.c0)));
+				continue;
+			}
+			for (size_t k = 0; k < len; k++) {
+				size_t i = blo + k;
+				zk_gl2 t = zk_gl2_make(
+					pv->aux_lde[2 * as->column * big_n + i],
+					pv->aux_lde[(2 * as->column + 1) * big_n + i]);
+
+				s->num[k] = zk_gl2_add(s->num[k], zk_gl2_mul(alpha,
+						zk_gl2_sub(t, as->value)));
+			}
+		}
+		for (size_t k = 0; k < len; k++) {
+			zk_gl2 term = zk_gl2_mul_base(s->num[k], s->inv[k]);
+			size_t i = blo + k;
+
+			pv->q[i] = zk_gl_add(pv->q[i], term.c0);
+			pv->q[q_len + i] = zk_gl_add(pv->q[q_len + i], term.c1);
+		}
+	}
+}
+
+/* Q at positions of blocks [lo, hi) of s·H_M. */
+static void composition_blocks(void *arg, size_t lo, size_t hi)
+{
+	struct zk_prover *pv = arg;
+	unsigned log_d = pv->log_domain, b = pv->p->log_blowup;
+	size_t bsize = (size_t)1 << pv->log_block, q_len = pv->q_len;
+	struct comp_scratch s;
+	zk_gl *mem = comp_scratch_alloc(pv->air, &s);
+
+	if (mem == NULL) {
+		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	for (size_t blk = lo; blk < hi; blk++) {
+		size_t blo = blk * bsize;
+		size_t len = q_len - blo < bsize ? q_len - blo : bsize;
+
+		zk_prover_points(pv, blo, len, s.xs);
+		for (size_t k = 0; k < len; k++) {
+			size_t i = blo + k;
+			zk_gl2 acc = transition_sum(pv, &s, i);
+			/* transition constraints hold on every row but the last */
+			zk_gl factor = zk_gl_mul(zk_gl_sub(s.xs[k], pv->last_row),
+					pv->zinv_by_high[i >> (log_d - b)]);
+
+			acc = zk_gl2_mul_base(acc, factor);
+			pv->q[i] = acc.c0;
+			pv->q[q_len + i] = acc.c1;
+		}
+		boundary_block(pv, &s, blo, len);
+	}
+	free(mem);
+}
+
+static size_t pow2_at_least(size_t v)
+{
+	size_t p = 1;
+
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
+int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
+				 size_t errlen)
+{
+	size_t big_n = pv->big_n, n = pv->n, chunks = pv->shape.n_chunks;
+	size_t q_len = debug ? big_n : pow2_at_least(chunks * n);
+	unsigned log_q = 0;
+	zk_gl *qcols[2];
+	zk_gl **cols;
+	int rc;
+
+	rc = prepare_domain(pv);
+	if (rc != 0)
+		return rc;
+	while (((size_t)1 << log_q) < q_len)
+		log_q++;
+	pv->q_len = q_len;
+	pv->q = malloc(2 * q_len * sizeof(zk_gl));
+	pv->comp_lde = calloc(2 * chunks * big_n, sizeof(zk_gl));
+	cols = calloc(2 * chunks, sizeof(zk_gl *));
+	if (pv->q == NULL || pv->comp_lde == NULL || cols == NULL) {
+		free(cols);
+		return ZK_STARK_ENOMEM;
+	}
+	zk_prover_parallel_for(pv->threads,
+			       (q_len + ((size_t)1 << pv->log_block) - 1) >>
+				       pv->log_block,
+			       composition_blocks, pv);
+	if (pv->failed) {
+		free(cols);
+		return ZK_STARK_ENOMEM;
+	}
+	qcols[0] = pv->q;
+	qcols[1] = pv->q + q_len;
+	/* the first q_len positions of D are s·H_(q_len), bit-reversed */
+	rc = zk_ntt_coset_inverse(qcols, 2, log_q,
+				  ZK_GL_MULTIPLICATIVE_GENERATOR, pv->threads);
+	if (rc != 0) {
+		free(cols);
+		return ZK_STARK_ENOMEM;
+	}
+	for (size_t k = chunks * n; debug && k < q_len; k++)
+		if (pv->q[k] != 0 || pv->q[q_len + k] != 0) {
+			free(cols);
+			if (err != NULL && errlen > 0)
+				snprintf(err, errlen, "composition has degree "
+					 ">= %zu: the trace violates a "
+					 "constraint or the declared degree "
+					 "is too low", chunks * n);
+			return ZK_STARK_ETRACE;
+		}
+	for (size_t k = 0; k < chunks; k++)
+		for (size_t h = 0; h < 2; h++) {
+			cols[2 * k + h] = pv->comp_lde + (2 * k + h) * big_n;
+			memcpy(cols[2 * k + h], pv->q + h * q_len + k * n,
+			       n * sizeof(zk_gl));
+		}
+	rc = zk_ntt_coset_forward(cols, 2 * chunks, pv->log_domain,
+				  ZK_GL_MULTIPLICATIVE_GENERATOR, pv->threads);
+	free(cols);
+	if (rc != 0)
+		return ZK_STARK_ENOMEM;
+	return zk_merkle_build_lde(&pv->comp_tree, pv->p->hash, pv->comp_lde,
+				   2 * chunks, big_n, pv->threads) == 0 ?
+	       0 : ZK_STARK_ENOMEM;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zkclob — proofs of the order-book transition (the CLOB AIR, prover/).
+ *
+ * Spec (docs/proof.md has the columns, constraints and the status table)
+ *  - A proof says: applying the published ops, in order, to the book that
+ *    old_root commits yields exactly the published events and the book that
+ *    new_root commits. The verifier holds the statement, the ops and the
+ *    events; the ops/events digests are recomputed outside the AIR, and
+ *    inside it ops and events are bound by LogUp "public buses".
+ *  - Only op kinds whose rules the AIR constrains are provable. The prover
+ *    REFUSES (ZK_CLOB_EUNSUPPORTED, err names the op and its kind) any batch
+ *    that holds another kind: it never emits a proof of unconstrained
+ *    behaviour. zk_clob_supported() says which kinds are in.
+ *  - The book commitment is the state tree (statetree.h) with arity 4 and
+ *    power-of-two order/level counts (other shapes are refused).
+ *  - statement.params_id = ZK_CLOB_PARAMS_ID(stark parameter-set id); the
+ *    verifier takes the parameter set it expects, never the proof's.
+ *  - zk_clob_verify returns 0 only when everything checked: statement shape,
+ *    seq range, both digests, market parameters, the STARK proof (which
+ *    binds old_root, new_root, the ops and the events).
+ */
+#ifndef ZKCLOB_CLOBPROOF_H
+#define ZKCLOB_CLOBPROOF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zkclob/batch.h"
+#include "zkclob/engine.h"
+#include "zkclob/event.h"
+#include "zkclob/op.h"
+#include "zkclob/statement.h"
+#include "zkclob/statetree.h"
+
+#define ZK_CLOB_AIR_VERSION 1
+/* backend 1 = native STARK | AIR version | STARK parameter-set id */
+#define ZK_CLOB_PARAMS_ID(stark_id)                                            \
+	((1u << 16) | ((uint32_t)ZK_CLOB_AIR_VERSION << 8) | (uint32_t)(stark_id))
+
+enum zk_clob_status {
+	ZK_CLOB_OK = 0,
+	ZK_CLOB_EINVAL = -1,      /* bad arguments, unsupported tree shape */
+	ZK_CLOB_ENOMEM = -2,
+	ZK_CLOB_EUNSUPPORTED = -3, /* the batch holds an op kind not yet proven */
+	ZK_CLOB_ETREE = -4,       /* the witness does not apply to the tree */
+	ZK_CLOB_EPROVE = -5,      /* the STARK prover failed (err says why) */
+	ZK_CLOB_EREJECT = -6,     /* verifier: the proof or statement is wrong */
+};
+
+struct zk_clob_prove_opts {
+	const struct zk_market_params *market; /* the batch's market rules */
+	uint8_t stark_params;  /* ZK_PARAMS_FAST / ZK_PARAMS_COMPACT */
+	unsigned threads;      /* prover threads, 0 => 1 */
+	int debug;             /* run the constraint debugger first */
+};
+
+/*
+ * Why an op is (not) provable: NULL when this AIR version constrains what
+ * the engine did with it, else a short name of the unsupported kind.
+ * `events`/`n_events` are the events the op produced.
+ */
+const char *zk_clob_unsupported(const struct zk_op *op,
+				const struct zk_event *events, size_t n_events,
+				size_t n_accesses);
+
+/*
+ * Prove one batch (cut with cfg.witness on) of opts->market's market.
+ * Applies the batch's witness to `tree` (the tree then commits the book
+ * after the batch, whatever happens later in this call) and writes the
+ * statement and a malloc'ed proof. Refusals (EINVAL, EUNSUPPORTED) happen
+ * before the tree is touched.
+ */
+int zk_clob_prove(const struct zk_batch *batch, struct zk_st_tree *tree,
+		  const struct zk_clob_prove_opts *opts, uint8_t **proof,
+		  size_t *proof_len, struct zk_statement *st, char *err,
+		  size_t errlen);
+
+/*
+ * Verify a batch proof against the published ops and events of market
+ * `market` under the STARK parameter set `stark_params`. 0 (accept) or a
+ * negative zk_clob_status with the reason in err.
+ */
+int zk_clob_verify(const struct zk_statement *st, const struct zk_op *ops,
+		   size_t n_ops, const struct zk_event *events, size_t n_events,
+		   const struct zk_market_params *market, uint8_t stark_params,
+		   const uint8_t *proof, size_t proof_len, char *err,
+		   size_t errlen);
+
+#endif /* ZKCLOB_CLOBPROOF_H */

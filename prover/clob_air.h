@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CLOB transition AIR, internal interface (docs/proof.md explains it).
+ *
+ * Spec
+ *  - One wide row type; selector columns say what a row is:
+ *      OP    one published op (public op bus, consumed)
+ *      EV    one published event (public event bus, consumed)
+ *      ACC   one slot access: reads (addr, prev_ts, before), writes
+ *            (addr, ts, after) in the LogUp memory argument
+ *      LEAF  old value of a touched slot (row A) ... followed by
+ *      LB    its new value (row B): leaf digests, memory init/final tuples
+ *      NODE  old children digests (row A) ... followed by
+ *      NB    new children digests (row B) of a touched tree node
+ *      SIB   an untouched subtree (old digest == new digest)
+ *  - Every row computes one width-12 Poseidon2 sponge over its 16 MSG
+ *    elements (two permutations), unconditionally, so hashing constraints
+ *    need no selector and stay at degree 3.
+ *  - Row 0 and row n-1 are padding (assertions), so every transition that a
+ *    real row needs has both its rows checked.
+ *  - machinery_only (tests only, a different AIR name): the op semantics
+ *    are switched off and free access rows are allowed, so the memory and
+ *    Merkle parts can be exercised on batches whose ops are not provable
+ *    yet. zk_clob_verify never uses it.
+ */
+#ifndef ZKCLOB_PROVER_CLOB_AIR_H
+#define ZKCLOB_PROVER_CLOB_AIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "air.h"
+#include "field.h"
+#include "poseidon2.h"
+#include "zkclob/batch.h"
+#include "zkclob/engine.h"
+#include "zkclob/statement.h"
+#include "zkclob/statetree.h"
+
+#define CLOB_OP_ELEMS 20
+#define CLOB_EV_ELEMS 19
+#define CLOB_TS_BITS 20
+#define CLOB_SLOT_BITS 24
+#define CLOB_P2_WIT 224 /* per permutation: cubes and S-box outputs */
+#define CLOB_NIL ((zk_gl)ZK_SLOT_NIL)
+
+/* bus tags: the first element of every tuple keeps the buses apart */
+enum { CLOB_TAG_MEM = 1, CLOB_TAG_MK = 2, CLOB_TAG_OP = 3, CLOB_TAG_EV = 4 };
+#define CLOB_TUPLE_MAX (2 + CLOB_OP_ELEMS)
+
+enum clob_col {
+	C_MSG = 0,                        /* 16: sponge input / memory before */
+	C_P1 = C_MSG + 16,                /* permutation 1 witness */
+	C_MID = C_P1 + CLOB_P2_WIT,       /* 12: state after permutation 1 */
+	C_P2 = C_MID + 12,                /* permutation 2 witness */
+	C_OUT = C_P2 + CLOB_P2_WIT,       /* 4: sponge digest */
+	C_CAPL = C_OUT + 4,               /* 1: leaf sponge capacity, 0: node */
+	C_DIG = C_CAPL + 1,               /* 4: (1 - PRIST) * OUT */
+	/* selectors */
+	C_SOP = C_DIG + 4,
+	C_SEV,
+	C_SACC,
+	C_SLEAF,
+	C_SLB,
+	C_SNODE,
+	C_SNB,
+	C_SSIB,
+	/* tree position */
+	C_LEVEL,
+	C_INDEX, /* leaf position; for ACC rows the memory address */
+	C_KO,    /* 4: slot kind one-hot */
+	C_SLOT = C_KO + 4,
+	C_SBITS,                          /* CLOB_SLOT_BITS */
+	C_ISLAST = C_SBITS + CLOB_SLOT_BITS,
+	C_INVL,
+	C_NXT,   /* pristine next-free link: slot + 1, or NIL for the last */
+	C_PRIST, /* the value is the slot's pristine value: digest 0 */
+	C_FTS,   /* leaf: timestamp of the last access */
+	/* memory */
+	C_TS,    /* accesses so far (global counter) */
+	C_PTS,   /* ACC: timestamp of the previous access of the slot */
+	C_DBITS, /* CLOB_TS_BITS: ts - pts - 1 */
+	C_AFT = C_DBITS + CLOB_TS_BITS,   /* 16: value after (ACC), sibling */
+	/* ops and events */
+	C_NOPS = C_AFT + 16,
+	C_NEVS,
+	C_OPF,                            /* CLOB_OP_ELEMS */
+	C_EVF = C_OPF + CLOB_OP_ELEMS,    /* CLOB_EV_ELEMS */
+	/* op semantics: shape rejects */
+	C_PT = C_EVF + CLOB_EV_ELEMS,     /* (type-1)(type-2)(type-3) */
+	C_IA,                             /* 1/reserved or 0 */
+	C_IB,                             /* 1/PT or 0 */
+	C_IS3,                            /* type == REPLACE */
+	C_INV3,
+	CLOB_WIDTH
+};
+
+/* op field element positions (C_OPF + i) */
+enum {
+	OPF_SEQ = 0, OPF_OID = 2, OPF_NID = 4, OPF_ACCT = 6, OPF_PRICE = 8,
+	OPF_QTY = 10, OPF_MARKET = 12, OPF_STP = 13, OPF_TYPE = 14,
+	OPF_SIDE = 15, OPF_ORD = 16, OPF_TIF = 17, OPF_FLAGS = 18,
+	OPF_RSV = 19,
+};
+/* event field element positions (C_EVF + i) */
+enum {
+	EVF_SEQ = 0, EVF_MARKET = 2, EVF_TYPE = 3, EVF_REASON = 4,
+	EVF_SIDE = 5, EVF_ZERO = 6, EVF_OID = 7, EVF_OTHER = 9,
+	EVF_PRICE = 11, EVF_QTY = 13, EVF_REM = 15, EVF_OREM = 17,
+};
+
+#define CLOB_N_SEL 8
+#define CLOB_N_TERMS 5
+#define CLOB_AUX_WIDTH (CLOB_N_TERMS + 1)
+#define CLOB_PUB_LEN (ZK_STATEMENT_WIRE_SIZE + 4 * 4 + 8 * 4 + 8 * 5 + 8)
+
+struct zk_clob_air {
+	struct zk_st_layout lay;
+	struct zk_statement st;
+	zk_gl old_root[ZK_ST_DIGEST_ELEMS];
+	zk_gl new_root[ZK_ST_DIGEST_ELEMS];
+	const struct zk_op *ops;
+	size_t n_ops;
+	const struct zk_event *events;
+	size_t n_events;
+	int machinery_only;
+	uint32_t kind_bits[ZK_ST_KINDS + 1]; /* log2 count per kind */
+	uint8_t pub[CLOB_PUB_LEN];
+	struct zk_air air;
+};
+
+/* Element encodings the buses use (verifier and trace builder alike). */
+void zk_clob_op_elems(const struct zk_op *op, zk_gl out[CLOB_OP_ELEMS]);
+void zk_clob_ev_elems(const struct zk_event *ev, zk_gl out[CLOB_EV_ELEMS]);
+
+/*
+ * Set up the AIR for one statement. The layout must have arity 4 and
+ * power-of-two counts; -1 with err otherwise. ops/events are kept by
+ * pointer. c must not move afterwards (ctx points at it).
+ */
+int zk_clob_air_init(struct zk_clob_air *c, const struct zk_st_layout *lay,
+		     const struct zk_market_params *mp,
+		     const struct zk_statement *st, const struct zk_op *ops,
+		     size_t n_ops, const struct zk_event *events,
+		     size_t n_events, int machinery_only, char *err,
+		     size_t errlen);
+
+/*
+ * Main trace of a batch: cols[CLOB_WIDTH] columns of 2^*log_n rows
+ * (free with zk_clob_trace_free). u is the tree update the batch's witness
+ * gave. 0, or -1 with err.
+ */
+int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *b,
+			const struct zk_st_update *u, unsigned threads,
+			zk_gl ***cols, unsigned *log_n, char *err,
+			size_t errlen);
+void zk_clob_trace_free(zk_gl **cols);
+
+/* Fill the Poseidon2 witness of row `row` from its MSG and CAPL cells. */
+void zk_clob_fill_hash(zk_gl *const *cols, size_t row);
+
+#endif /* ZKCLOB_PROVER_CLOB_AIR_H */

@@ -1,0 +1,9 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Builds the zkVM guest core's native runner offline and copies it where
+# meson expects the target's output: cargo_build.sh CARGO MANIFEST TARGET_DIR OUTPUT
+set -eu
+cargo=$1 manifest=$2 target_dir=$3 output=$4
+"$cargo" build --offline --release --quiet --manifest-path "$manifest" \
+	--target-dir "$target_dir" --bin zkclob-zkvm-exec
+cp "$target_dir/release/zkclob-zkvm-exec" "$output"
