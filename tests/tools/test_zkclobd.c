@@ -4,8 +4,10 @@
  *  - the daemon's events digest equals `zkclob replay` on the same capture;
  *  - malformed frames of every class mixed into the capture are counted
  *    and change nothing (same digest as the clean capture);
- *  - a sequence gap is recorded (skip) or halts (exit 3).
- * argv[1] = zkclobd, argv[2] = zkclob.
+ *  - a sequence gap is recorded (skip) or halts (exit 3);
+ *  - SIGHUP reloads, SIGTERM stops cleanly;
+ *  - the real kernel path: net_af_packet on a veth in our own namespace.
+ * argv[1] = zkclobd, argv[2] = zkclob, argv[3] = pcap_send.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -23,7 +25,7 @@
 
 #include "zkclob/pcapio.h"
 
-static const char *zkclobd, *zkclob;
+static const char *zkclobd, *zkclob, *pcap_send;
 static pid_t daemon_pid; /* a zkclobd left running by a failed test */
 static char dir[] = "/tmp/zkclobd-test-XXXXXX";
 static char out[1 << 16];
@@ -324,6 +326,80 @@ static void test_sighup_reload_and_sigterm(void **state)
 	assert_true(wait_for(log, "engine:  3000 ops applied"));
 }
 
+/*
+ * The real kernel path: zkclobd reads a veth through net_af_packet inside
+ * a network namespace this test creates; frames are sent into the other
+ * end of the pair. Skipped when namespaces cannot be created here.
+ */
+static void test_af_packet_veth(void **state)
+{
+	char pcap[512], conf[512], log[512], ns[64], d_daemon[65], d_replay[65];
+	pid_t pid;
+	int st;
+	FILE *f;
+
+	(void)state;
+	snprintf(ns, sizeof(ns), "zkt%d", (int)getpid());
+	if (run("ip netns add %s", ns) != 0)
+		skip();
+	if (run("ip -n %s link add zkv0 type veth peer name zkv1 && "
+		"ip -n %s link set zkv0 up && ip -n %s link set zkv1 up && "
+		"ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
+		ns, ns, ns, ns) != 0) {
+		run("ip netns del %s", ns);
+		fail_msg("veth setup failed:\n%s", out);
+	}
+	snprintf(pcap, sizeof(pcap), "%s/veth.pcap", dir);
+	snprintf(conf, sizeof(conf), "%s/veth.conf", dir);
+	snprintf(log, sizeof(log), "%s/veth.log", dir);
+	assert_int_equal(run("%s gen --seed 5 --count 4000 %s", zkclob, pcap), 0);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"[eal]\nargs = -l 0-1 --no-huge --no-pci -m 256 --file-prefix=zkt%dveth "
+		"--log-level=lib.eal:warning --vdev=net_af_packet0,iface=zkv0,qpairs=1,framecnt=2048\n"
+		"[dataplane]\nsource = port\nport = net_af_packet0\nmbufs = 4095\nmbuf_cache = 64\n"
+		"ring_size = 4096\n[batch]\nmax_ops = 64\n", (int)getpid());
+	fclose(f);
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (freopen(log, "w", stdout) == NULL || dup2(1, 2) < 0)
+			_exit(126);
+		execlp("ip", "ip", "netns", "exec", ns, zkclobd, "--config", conf,
+		       (char *)NULL);
+		_exit(127);
+	}
+	daemon_pid = pid;
+	if (!wait_for(log, "lcores:")) {
+		run("ip netns del %s", ns);
+		fail();
+	}
+	if (run("ip netns exec %s %s zkv1 %s 50", ns, pcap_send, pcap) != 0) {
+		run("ip netns del %s", ns);
+		fail_msg("pcap_send failed:\n%s", out);
+	}
+	/* the end-of-session frame stops it */
+	if (!wait_for(log, "digest:")) {
+		kill(pid, SIGTERM);
+		run("ip netns del %s", ns);
+		fail();
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	daemon_pid = 0;
+	run("ip netns del %s", ns);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(run("cat %s", log), 0);
+	assert_non_null(strstr(out, "engine:  4000 ops applied"));
+	assert_non_null(strstr(out, " 0 gaps (0 missing)"));
+	digest_of(d_daemon);
+	assert_int_equal(run("%s replay %s", zkclob, pcap), 0);
+	digest_of(d_replay);
+	assert_string_equal(d_daemon, d_replay);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -351,13 +427,15 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_gap_skip_and_halt),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_sighup_reload_and_sigterm),
+		cmocka_unit_test(test_af_packet_veth),
 	};
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s ZKCLOBD ZKCLOB\n", argv[0]);
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s ZKCLOBD ZKCLOB PCAP_SEND\n", argv[0]);
 		return 2;
 	}
 	zkclobd = argv[1];
 	zkclob = argv[2];
+	pcap_send = argv[3];
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
