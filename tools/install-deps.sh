@@ -28,6 +28,8 @@ DEPS=(
   libssl-dev         # OpenSSL SHA-256 (SHA-NI): the other byte-hash candidate
   libcmocka-dev      # unit and integration tests
   tshark             # test: the generator's captures must decode as MoldUDP64
+  iproute2           # test: network namespace + veth pair for the net_af_packet path
+  procps             # test: sysctl inside that namespace (IPv6 off: no stray frames)
   clang              # test: libFuzzer builds of the fuzz targets
   libclang-rt-14-dev # test: the libFuzzer runtime for clang 14
 )

@@ -585,9 +585,11 @@ main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
-		tests[n++] = (struct CMUnitTest)cmocka_unit_test_prestate(
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		tests[n] = (struct CMUnitTest)cmocka_unit_test_prestate(
 			test_scenario, (void *)&scenarios[i]);
+		tests[n++].name = scenarios[i].name;
+	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_bad_input_refused);
 	rc = _cmocka_run_group_tests("zkvm_diff", tests, n, NULL, NULL);
 	{

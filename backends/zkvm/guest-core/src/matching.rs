@@ -358,7 +358,7 @@ impl Market {
                         0,
                     );
                     self.order_remove(oi, SLOT_NIL);
-                    if mode == STP_CANCEL_BOTH {
+                    if mode == STP_CANCEL_OLDEST {
                         continue;
                     }
                 }
