@@ -33,6 +33,7 @@
 #include "field.h"
 #include "poseidon2.h"
 #include "zkclob/batch.h"
+#include "zkclob/clobproof.h"
 #include "zkclob/engine.h"
 #include "zkclob/statement.h"
 #include "zkclob/statetree.h"
@@ -112,7 +113,9 @@ enum {
 #define CLOB_N_SEL 8
 #define CLOB_N_TERMS 5
 #define CLOB_AUX_WIDTH (CLOB_N_TERMS + 1)
-#define CLOB_PUB_LEN (ZK_STATEMENT_WIRE_SIZE + 4 * 4 + 8 * 4 + 8 * 5 + 8)
+/* statement, layout (market, arity, depth, counts, offsets), market rules,
+ * n_ops, n_events, variant */
+#define CLOB_PUB_LEN (ZK_STATEMENT_WIRE_SIZE + 12 + 16 + 32 + 40 + 4 + 16 + 4)
 
 struct zk_clob_air {
 	struct zk_st_layout lay;

@@ -109,6 +109,10 @@ void audit_buf_str(struct audit_buf *b, const char *s, size_t n);
 void audit_encode_chain_break(struct audit_buf *b, const char *broken_path,
 			      const struct zk_audit_report *rep);
 
+/* A reader over an open fd (the writer's, under its lock); owns_fd says
+ * whether zk_audit_reader_close() closes it. */
+int audit_reader_attach(int fd, bool owns_fd, struct zk_audit_reader **out);
+
 /* Appends an encoded payload (audit.c). */
 int audit_append(struct zk_audit *log, enum zk_audit_type type,
 		 const struct audit_buf *payload);

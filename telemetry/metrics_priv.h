@@ -7,6 +7,7 @@
 #define ZKCLOB_METRICS_PRIV_H
 
 #include <pthread.h>
+#include <sys/socket.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -80,5 +81,15 @@ struct zk_metrics {
 	unsigned int n_extras;
 	unsigned int cap_extras;
 };
+
+/* Count of bucket b (n_bounds is +Inf), summed over shards; not cumulative. */
+uint64_t zk_histogram_bucket(const struct zk_histogram *h, unsigned int b);
+
+/*
+ * Parse a listen address (zk_metrics_cfg.listen) into a socket address.
+ * 0, or -1 with a reason in err.
+ */
+int zk_metrics_parse_listen(const char *listen, struct sockaddr_storage *addr,
+			    socklen_t *addr_len, char *err, size_t errlen);
 
 #endif /* ZKCLOB_METRICS_PRIV_H */

@@ -32,6 +32,8 @@ DEPS=(
   procps             # test: sysctl inside that namespace (IPv6 off: no stray frames)
   clang              # test: libFuzzer builds of the fuzz targets
   libclang-rt-14-dev # test: the libFuzzer runtime for clang 14
+  libmicrohttpd-dev  # the /metrics HTTP endpoint (docs/metrics.md says why not DPDK telemetry)
+  prometheus         # test: promtool checks our exposition and alert rules; the real-server scrape test
 )
 
 missing=()

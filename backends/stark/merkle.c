@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+#include <blake2.h>
 
 #include "merkle.h"
 
@@ -41,6 +47,203 @@ static unsigned log2_u64(uint64_t x)
 	return x <= 1 ? 0 : 63u - (unsigned)__builtin_clzll(x);
 }
 
+
+/*
+ * BLAKE2s over eight leaves or eight nodes at once (AVX2, one message per
+ * 32-bit lane). Hashing trees of narrow rows is dominated by the per-call
+ * cost of the library hash, and the LDE is column-major, so eight
+ * consecutive rows of one column are one 64-byte load: the rows never need
+ * gathering. Output is bit-for-bit zk_hasher_leaf/zk_hasher_node with
+ * ZK_HASH_BLAKE2S (RFC 7693; the personalised parameter block comes from
+ * libb2 itself, so the two cannot drift apart).
+ */
+struct b2s_init {
+	uint32_t leaf[8], node[8];
+};
+
+#if defined(__AVX2__)
+#define B2S8 1
+
+/* The chaining values libb2 starts from for bytehash.h's leaf and node. */
+static bool b2s_init_get(struct b2s_init *out)
+{
+	static const char *const personal[2] = { "zkclobL", "zkclobN" };
+
+	for (int k = 0; k < 2; k++) {
+		blake2s_param p;
+		blake2s_state st;
+
+		memset(&p, 0, sizeof(p));
+		p.digest_length = ZK_DIGEST_BYTES;
+		p.fanout = 1;
+		p.depth = 1;
+		memcpy(p.personal, personal[k], strlen(personal[k]));
+		if (blake2s_init_param(&st, &p) != 0)
+			return false;
+		memcpy(k == 0 ? out->leaf : out->node, st.h, sizeof(st.h));
+	}
+	return true;
+}
+
+static const uint32_t b2s_iv[8] = {
+	0x6A09E667u, 0xBB67AE85u, 0x3C6EF372u, 0xA54FF53Au,
+	0x510E527Fu, 0x9B05688Cu, 0x1F83D9ABu, 0x5BE0CD19u,
+};
+
+static const uint8_t b2s_sigma[10][16] = {
+	{ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 },
+	{ 14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3 },
+	{ 11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4 },
+	{ 7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8 },
+	{ 9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13 },
+	{ 2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9 },
+	{ 12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11 },
+	{ 13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10 },
+	{ 6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5 },
+	{ 10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0 },
+};
+
+static inline __m256i rotr16(__m256i x)
+{
+	const __m256i m = _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9,
+		14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+
+	return _mm256_shuffle_epi8(x, m);
+}
+
+static inline __m256i rotr8(__m256i x)
+{
+	const __m256i m = _mm256_setr_epi8(1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8,
+		13, 14, 15, 12, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12);
+
+	return _mm256_shuffle_epi8(x, m);
+}
+
+#define ROTR(x, r) _mm256_or_si256(_mm256_srli_epi32(x, r), _mm256_slli_epi32(x, 32 - (r)))
+
+#define B2S_G(a, b, c, d, x, y)                                                \
+	do {                                                                   \
+		a = _mm256_add_epi32(_mm256_add_epi32(a, b), x);               \
+		d = rotr16(_mm256_xor_si256(d, a));                            \
+		c = _mm256_add_epi32(c, d);                                    \
+		b = ROTR(_mm256_xor_si256(b, c), 12);                          \
+		a = _mm256_add_epi32(_mm256_add_epi32(a, b), y);               \
+		d = rotr8(_mm256_xor_si256(d, a));                             \
+		c = _mm256_add_epi32(c, d);                                    \
+		b = ROTR(_mm256_xor_si256(b, c), 7);                           \
+	} while (0)
+
+/* One compression of eight states; t0 bytes hashed so far, last block? */
+static void b2s8_compress(__m256i h[8], const __m256i m[16], uint32_t t0,
+			  bool last)
+{
+	__m256i v[16];
+
+	for (int i = 0; i < 8; i++) {
+		v[i] = h[i];
+		v[8 + i] = _mm256_set1_epi32((int)b2s_iv[i]);
+	}
+	v[12] = _mm256_set1_epi32((int)(b2s_iv[4] ^ t0));
+	if (last)
+		v[14] = _mm256_set1_epi32((int)~b2s_iv[6]);
+	for (int r = 0; r < 10; r++) {
+		const uint8_t *s = b2s_sigma[r];
+
+		B2S_G(v[0], v[4], v[8], v[12], m[s[0]], m[s[1]]);
+		B2S_G(v[1], v[5], v[9], v[13], m[s[2]], m[s[3]]);
+		B2S_G(v[2], v[6], v[10], v[14], m[s[4]], m[s[5]]);
+		B2S_G(v[3], v[7], v[11], v[15], m[s[6]], m[s[7]]);
+		B2S_G(v[0], v[5], v[10], v[15], m[s[8]], m[s[9]]);
+		B2S_G(v[1], v[6], v[11], v[12], m[s[10]], m[s[11]]);
+		B2S_G(v[2], v[7], v[8], v[13], m[s[12]], m[s[13]]);
+		B2S_G(v[3], v[4], v[9], v[14], m[s[14]], m[s[15]]);
+	}
+	for (int i = 0; i < 8; i++)
+		h[i] = _mm256_xor_si256(h[i], _mm256_xor_si256(v[i], v[8 + i]));
+}
+
+/* 8×8 transpose of 32-bit words: r[i] lane j becomes r[j] lane i. */
+static void transpose8(__m256i r[8])
+{
+	__m256i t[8], u[8];
+
+	for (int i = 0; i < 8; i += 2) {
+		t[i] = _mm256_unpacklo_epi32(r[i], r[i + 1]);
+		t[i + 1] = _mm256_unpackhi_epi32(r[i], r[i + 1]);
+	}
+	for (int i = 0; i < 8; i += 4) {
+		u[i] = _mm256_unpacklo_epi64(t[i], t[i + 2]);
+		u[i + 1] = _mm256_unpackhi_epi64(t[i], t[i + 2]);
+		u[i + 2] = _mm256_unpacklo_epi64(t[i + 1], t[i + 3]);
+		u[i + 3] = _mm256_unpackhi_epi64(t[i + 1], t[i + 3]);
+	}
+	for (int i = 0; i < 4; i++) {
+		r[i] = _mm256_permute2x128_si256(u[i], u[i + 4], 0x20);
+		r[i + 4] = _mm256_permute2x128_si256(u[i], u[i + 4], 0x31);
+	}
+}
+
+static void b2s8_store(__m256i h[8], struct zk_digest *out)
+{
+	transpose8(h);
+	for (int j = 0; j < 8; j++)
+		_mm256_storeu_si256((__m256i *)out[j].bytes, h[j]);
+}
+
+/* Leaves first..first+7: each row is n_cols elements, 8 bytes LE each. */
+static void b2s8_leaves(const uint32_t init[8], const zk_gl *const *cols,
+			size_t n_cols, uint64_t first, struct zk_digest *out)
+{
+	uint64_t total = 8 * (uint64_t)n_cols;
+	__m256i h[8], m[16];
+
+	for (int i = 0; i < 8; i++)
+		h[i] = _mm256_set1_epi32((int)init[i]);
+	for (size_t c0 = 0; c0 < n_cols; c0 += 8) {
+		for (size_t e = 0; e < 8; e++) {
+			__m256 a, b;
+
+			if (c0 + e >= n_cols) {
+				m[2 * e] = m[2 * e + 1] = _mm256_setzero_si256();
+				continue;
+			}
+			/* rows first..first+3 and first+4..first+7 of one column */
+			a = _mm256_castsi256_ps(_mm256_loadu_si256(
+				(const __m256i *)(cols[c0 + e] + first)));
+			b = _mm256_castsi256_ps(_mm256_loadu_si256(
+				(const __m256i *)(cols[c0 + e] + first + 4)));
+			m[2 * e] = _mm256_permute4x64_epi64(_mm256_castps_si256(
+				_mm256_shuffle_ps(a, b, 0x88)), 0xD8);
+			m[2 * e + 1] = _mm256_permute4x64_epi64(_mm256_castps_si256(
+				_mm256_shuffle_ps(a, b, 0xDD)), 0xD8);
+		}
+		b2s8_compress(h, m, (uint32_t)(c0 + 8 >= n_cols ? total : 8 * (c0 + 8)),
+			      c0 + 8 >= n_cols);
+	}
+	b2s8_store(h, out);
+}
+
+/* nodes[k..k+7] from their children nodes[2k..2k+15]. */
+static void b2s8_nodes(const uint32_t init[8], struct zk_digest *nodes,
+		       uint64_t k)
+{
+	const struct zk_digest *child = &nodes[2 * k];
+	__m256i h[8], m[16];
+
+	for (int j = 0; j < 8; j++) {
+		m[j] = _mm256_loadu_si256((const __m256i *)child[2 * j].bytes);
+		m[8 + j] = _mm256_loadu_si256((const __m256i *)child[2 * j + 1].bytes);
+	}
+	/* lane j's 16 words are m[j] (0-7) and m[8 + j] (8-15) */
+	transpose8(m);
+	transpose8(m + 8);
+	for (int i = 0; i < 8; i++)
+		h[i] = _mm256_set1_epi32((int)init[i]);
+	b2s8_compress(h, m, 2 * ZK_DIGEST_BYTES, true);
+	b2s8_store(h, &nodes[k]);
+}
+#endif /* __AVX2__ */
+
 struct build_ctx {
 	struct zk_merkle_tree *tree;
 	const zk_gl *const *cols;
@@ -49,6 +252,8 @@ struct build_ctx {
 	uint64_t n_chunks;
 	atomic_uint_fast64_t next_chunk;
 	atomic_int failed;
+	bool wide;            /* eight-way BLAKE2s for chunks of >= 8 leaves */
+	struct b2s_init b2s;
 };
 
 struct build_worker {
@@ -70,6 +275,21 @@ static int build_chunk(struct build_worker *w, uint64_t chunk)
 	uint64_t i;
 	size_t c;
 
+#ifdef B2S8
+	if (ctx->wide && width >= 8) {
+		for (i = first; i < first + width; i += 8)
+			b2s8_leaves(ctx->b2s.leaf, ctx->cols, ctx->n_cols, i,
+				    &nodes[n + i]);
+		for (n >>= 1, first >>= 1, width >>= 1; width >= 8;
+		     n >>= 1, first >>= 1, width >>= 1)
+			for (i = n + first; i < n + first + width; i += 8)
+				b2s8_nodes(ctx->b2s.node, nodes, i);
+		first <<= 1;
+		width <<= 1;
+		n <<= 1;
+		goto upper_levels;
+	}
+#endif
 	for (i = first; i < first + width; i++) {
 		for (c = 0; c < ctx->n_cols; c++)
 			w->row[c] = ctx->cols[c][i];
@@ -77,6 +297,9 @@ static int build_chunk(struct build_worker *w, uint64_t chunk)
 				   &nodes[n + i]) != 0)
 			return -1;
 	}
+#ifdef B2S8
+upper_levels:
+#endif
 	for (n >>= 1, first >>= 1, width >>= 1; width > 0;
 	     n >>= 1, first >>= 1, width >>= 1) {
 		for (i = n + first; i < n + first + width; i++)
@@ -167,6 +390,11 @@ int zk_merkle_build(struct zk_merkle_tree *t, enum zk_hash_id hash,
 	ctx.chunk_leaves = n_rows / n_chunks;
 	atomic_init(&ctx.next_chunk, 0);
 	atomic_init(&ctx.failed, 0);
+#ifdef B2S8
+	ctx.wide = hash == ZK_HASH_BLAKE2S && b2s_init_get(&ctx.b2s);
+#else
+	ctx.wide = false;
+#endif
 
 	for (w = 0; w < threads; w++) {
 		ws[w].ctx = &ctx;

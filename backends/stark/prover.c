@@ -15,6 +15,10 @@
 #include "ntt.h"
 #include "prover_internal.h"
 #include "stark.h"
+#include <time.h>
+static double TT(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+1e-9*ts.tv_nsec;}
+#define TMARK(name) do { if (getenv("ZKT")) { double _t = TT(); fprintf(stderr, "%-12s %8.2f ms\n", name, 1e3*(_t - tm_last)); tm_last = _t; } } while (0)
+static double tm_last;
 
 
 static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
@@ -185,9 +189,11 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 
 	if (raw == NULL)
 		return ZK_STARK_ENOMEM;
+	TMARK("start");
 	rc = commit_main(pv, trace);
 	if (rc != 0)
 		goto done;
+	TMARK("main");
 	zk_transcript_absorb_digest(t, zk_merkle_root(&pv->main_tree));
 	if (air->aux_width > 0) {
 		for (uint32_t r = 0; r < air->n_aux_rand; r++)
@@ -222,6 +228,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 	if (rc == 0)
 		rc = zk_prover_prepare_points(pv);
 	if (rc == 0)
+	TMARK("pre-comp");
 		rc = zk_prover_commit_composition(pv, debug, err, errlen);
 	if (rc == 0)
 		zk_transcript_absorb_digest(t, zk_merkle_root(&pv->comp_tree));
@@ -269,6 +276,7 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	pv->deep = NULL;
 	if (rc != 0)
 		return rc;
+	TMARK("fri");
 	pf->pow_nonce = zk_transcript_grind(t, pv->p->grinding_bits);
 	count = zk_stark_draw_positions(t, pv->p, pv->log_domain, positions);
 	rc = zk_fri_prove_queries(fp, positions, count, &pf->fri);
@@ -277,6 +285,7 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 		return rc;
 	rc = zk_stark_proof_alloc(pf, &pv->shape, (uint32_t)count);
 	if (rc == 0)
+	TMARK("grind+q");
 		rc = open_rows(pv, pf, positions, count);
 	return rc;
 }
@@ -342,6 +351,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	if (rc != 0)
 		goto done;
 
+	TMARK("comp");
 	pv.z = zk_stark_draw_ood_point(&t);
 	rc = zk_prover_compute_ood(&pv, main_trace);
 	if (rc != 0)
@@ -359,10 +369,12 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	}
 	for (size_t k = 0; k < n_gamma; k++)
 		pv.gammas[k] = zk_transcript_draw_gl2(&t);
+	TMARK("ood");
 	rc = zk_prover_deep(&pv, main_trace);
 	if (rc != 0)
 		goto done;
 
+	TMARK("deep");
 	rc = query_phase(&pv, &t, &pf);
 	if (rc != 0)
 		goto done;
@@ -374,7 +386,9 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 		pf.aux_root = *zk_merkle_root(&pv.aux_tree);
 	pf.comp_root = *zk_merkle_root(&pv.comp_tree);
 	memcpy(pf.ood, pv.ood, n_gamma * sizeof(zk_gl2));
+	TMARK("open");
 	rc = zk_stark_proof_encode(&pf, proof, proof_len);
+	TMARK("encode");
 done:
 	if (rc != 0 && err != NULL && errlen > 0 && err[0] == '\0')
 		fail(err, errlen, rc, "prover failed: %s", zk_stark_strerror(rc));

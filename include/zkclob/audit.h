@@ -77,12 +77,13 @@ enum zk_audit_status {
 
 struct zk_audit_options {
 	uint32_t flags;
-	/* fdatasync after every N records; 1 (default) = each record, 0 = only
-	 * on zk_audit_sync()/close. */
+	/* fdatasync after every N records; 0 means the default, 1 (each
+	 * record). zk_audit_sync() and close always sync. */
 	uint32_t sync_every;
 };
 
-/* What a check found. Record numbers count from 0 within one file. */
+/* What a check found. Record numbers count from 0 within one file. After a
+ * repair it describes the damaged file (now at broken_path). */
 struct zk_audit_report {
 	enum zk_audit_status status;
 	uint64_t records;      /* valid records before the finding (or in all) */

@@ -4,7 +4,8 @@
  * runs it) against the Rust guest core (backends/zkvm/guest-core, run
  * natively by zkclob-zkvm-exec). Both must give byte-identical events, the
  * same first/last seq, ops digest and events digest per batch, and the same
- * slot state (a BLAKE2b digest over every slot).
+ * slot state (a BLAKE2b digest over every slot) and the same Poseidon2
+ * state-tree root per market (prover/statetree.c, arity 2).
  *
  * Each scenario is split at a batch boundary: the first half starts from
  * pristine books, the second from a snapshot of the C engine's non-pristine
@@ -33,6 +34,7 @@
 #include "zkclob/batch.h"
 #include "zkclob/engine.h"
 #include "zkclob/gen.h"
+#include "zkclob/statetree.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the slot bytes compared here are the little-endian struct layout"
@@ -410,7 +412,8 @@ run_exec(const char *in, const char *out)
 static void
 check_guest(const struct scenario *sc, const struct zk_market_params *p,
 	    size_t n_mk, const struct zk_engine *snap_of, struct zk_batch **bt,
-	    size_t from, size_t to, const uint8_t want_slots[32])
+	    size_t from, size_t to, const uint8_t want_slots[32],
+	    const struct zk_engine *root_of)
 {
 	char in[64], out[64];
 	struct buf b = { 0 };
@@ -454,8 +457,20 @@ check_guest(const struct scenario *sc, const struct zk_market_params *p,
 		assert_memory_equal(o + at + 48, x->events_digest, 32);
 		at += 80;
 	}
-	assert_int_equal(len, at + 32);
+	assert_int_equal(len, at + 32 + 32 * n_mk);
 	assert_memory_equal(o + at, want_slots, 32);
+	at += 32;
+	for (size_t i = 0; i < n_mk; i++, at += 32) {
+		struct zk_st_tree *t = zk_st_create(root_of, p[i].market, 2);
+		uint8_t root[ZK_ST_ROOT_SIZE];
+
+		assert_non_null(t);
+		zk_st_root(t, root);
+		zk_st_destroy(t);
+		if (memcmp(root, o + at, 32) != 0)
+			fail_msg("%s market %u: state root differs after batch %zu",
+				 sc->name, p[i].market, to);
+	}
 	free(o);
 }
 
@@ -526,8 +541,8 @@ test_scenario(void **state)
 	assert_true(rejects > 100);
 	assert_non_null(mid);
 
-	check_guest(sc, p, n_mk, NULL, bt, 0, half, mid_slots);
-	check_guest(sc, p, n_mk, mid, bt, half, nb, end_slots);
+	check_guest(sc, p, n_mk, NULL, bt, 0, half, mid_slots, mid);
+	check_guest(sc, p, n_mk, mid, bt, half, nb, end_slots, e);
 	print_message("%s: %zu ops, %zu batches, %llu trades, %llu rejects: identical\n",
 		      sc->name, sc->n_ops, nb, (unsigned long long)trades,
 		      (unsigned long long)rejects);

@@ -6,8 +6,9 @@
 //!    same slot state (docs/engine.md), for the same market parameters.
 //!  - `ops_digest` / `events_digest` are the statement's digests
 //!    (BLAKE2b-256, "zkclob-ops-v1" / "zkclob-events-v1").
-//!  - `slots_digest` is a BLAKE2b commitment to every slot, used here until
-//!    the Poseidon2 state-tree root of prover/statetree.c is ported.
+//!  - `state_root` is the market's Poseidon2 state-tree root, the value
+//!    prover/statetree.c gives (old_root / new_root of a statement);
+//!    `slots_digest` is a plain BLAKE2b over every slot, for tests.
 //!  - `input::decode` parses a guest input (markets, optional slot
 //!    snapshot, batches); bad input is an error value, never a panic.
 //!  - No allocation beyond `alloc`, no floating point, no I/O, no unsafe.
@@ -18,8 +19,12 @@ extern crate alloc;
 
 pub mod blake2b;
 pub mod book;
+pub mod guest;
 pub mod input;
 mod matching;
+pub mod poseidon2;
+mod poseidon2_constants;
+pub mod statetree;
 pub mod types;
 
 use alloc::vec::Vec;
@@ -130,6 +135,14 @@ impl Engine {
             }
         }
         out
+    }
+
+    /// The market's Poseidon2 state-tree root (prover/statetree.c, arity
+    /// 2 or 4), 32 bytes as a statement carries it; None for an unknown
+    /// market or a bad arity.
+    pub fn state_root(&self, market: u32, arity: u32) -> Option<[u8; 32]> {
+        let m = &self.markets[self.index_of(market)?];
+        statetree::root_gl(m, arity).map(|d| statetree::root_bytes(&d))
     }
 
     /// BLAKE2b-256 ("zkclob-slots-v1") over, per market in id order, the

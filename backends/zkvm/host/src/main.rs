@@ -7,7 +7,8 @@
 //! Usage: zkclob-zkvm-exec INPUT OUTPUT
 //! OUTPUT (big-endian): per batch `n_events u32 | events (64 B each) |
 //! first_seq u64 | last_seq u64 | ops_digest[32] | events_digest[32]`,
-//! then `slots_digest[32]` of the final state. Exit 0 on success, 1 with a
+//! then `slots_digest[32]` of the final state, then per market in id order
+//! its Poseidon2 state-tree root[32] (arity 2). Exit 0 on success, 1 with a
 //! message on stderr for unreadable or malformed input.
 
 use std::fs;
@@ -39,6 +40,10 @@ fn run(in_path: &str, out_path: &str) -> Result<(), String> {
         out.extend_from_slice(&r.events_digest);
     }
     out.extend_from_slice(&engine.slots_digest());
+    let ids: Vec<u32> = engine.market_ids().collect();
+    for id in ids {
+        out.extend_from_slice(&engine.state_root(id, 2).expect("arity 2 is valid"));
+    }
     fs::write(out_path, &out).map_err(|e| format!("{}: {}", out_path, e))
 }
 

@@ -1,1 +1,0 @@
-/work/main/backends/zkvm/target/release/libzkclob_guest_core.rlib: /work/main/backends/zkvm/guest-core/src/blake2b.rs /work/main/backends/zkvm/guest-core/src/book.rs /work/main/backends/zkvm/guest-core/src/input.rs /work/main/backends/zkvm/guest-core/src/lib.rs /work/main/backends/zkvm/guest-core/src/matching.rs /work/main/backends/zkvm/guest-core/src/types.rs

@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CLOB AIR: constraint callbacks, the LogUp buses (aux segment),
+ * assertions and the public-input encoding. clob_air.h has the layout,
+ * docs/proof.md the argument.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clob_air.h"
+#include "zkclob/event.h"
+
+#define ZKT_EXT 0
+#include "air_template.h"
+#include "clob_air_p2.h"
+#include "clob_air_body.h"
+#undef ZKT_EXT
+#define ZKT_EXT 1
+#include "air_template.h"
+#include "clob_air_p2.h"
+#include "clob_air_body.h"
+
+static void put_u32(uint8_t **p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		*(*p)++ = (uint8_t)(v >> (8 * i));
+}
+
+static void put_u64(uint8_t **p, uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++)
+		*(*p)++ = (uint8_t)(v >> (8 * i));
+}
+
+void zk_clob_op_elems(const struct zk_op *op, zk_gl out[CLOB_OP_ELEMS])
+{
+	const uint64_t u64s[6] = { op->seq, op->order_id, op->new_order_id,
+				   op->account, (uint64_t)op->price, op->qty };
+
+	for (unsigned i = 0; i < 6; i++) {
+		out[2 * i] = (uint32_t)u64s[i];
+		out[2 * i + 1] = u64s[i] >> 32;
+	}
+	out[OPF_MARKET] = op->market;
+	out[OPF_STP] = op->stp_group;
+	out[OPF_TYPE] = op->type;
+	out[OPF_SIDE] = op->side;
+	out[OPF_ORD] = op->ord_type;
+	out[OPF_TIF] = op->tif;
+	out[OPF_FLAGS] = op->flags;
+	out[OPF_RSV] = (zk_gl)op->reserved[0] | (zk_gl)op->reserved[1] << 8 |
+		       (zk_gl)op->reserved[2] << 16;
+}
+
+void zk_clob_ev_elems(const struct zk_event *ev, zk_gl out[CLOB_EV_ELEMS])
+{
+	const uint64_t u64s[6] = { ev->order_id, ev->other_id,
+				   (uint64_t)ev->price, ev->qty, ev->remaining,
+				   ev->other_remaining };
+
+	out[EVF_SEQ] = (uint32_t)ev->seq;
+	out[EVF_SEQ + 1] = ev->seq >> 32;
+	out[EVF_MARKET] = ev->market;
+	out[EVF_TYPE] = ev->type;
+	out[EVF_REASON] = ev->reason;
+	out[EVF_SIDE] = ev->side;
+	out[EVF_ZERO] = ev->zero;
+	for (unsigned i = 0; i < 6; i++) {
+		out[EVF_OID + 2 * i] = (uint32_t)u64s[i];
+		out[EVF_OID + 2 * i + 1] = u64s[i] >> 32;
+	}
+}
+
+/* Σ β^i·t_i over a tuple given as (tag, then elements). */
+static zk_gl2 fingerprint(const zk_gl2 *pow, const zk_gl2 *t, unsigned n)
+{
+	zk_gl2 acc = zk_gl2_zero();
+
+	for (unsigned i = 0; i < n; i++)
+		acc = zk_gl2_add(acc, zk_gl2_mul(pow[i], t[i]));
+	return acc;
+}
+
+static void beta_powers(const zk_gl2 *rand, zk_gl2 pow[CLOB_TUPLE_MAX])
+{
+	pow[0] = zk_gl2_one();
+	for (unsigned i = 1; i < CLOB_TUPLE_MAX; i++)
+		pow[i] = zk_gl2_mul(pow[i - 1], rand[1]);
+}
+
+static zk_gl2 lift(zk_gl v)
+{
+	return zk_gl2_from_base(v);
+}
+
+/*
+ * The bus terms of one row: term j is m[j]/(α - fp[j]). Selectors are
+ * one-hot, so fp[j] = Σ sel·fp_sel and m[j] = Σ sel·m_sel (degree 2 and
+ * 1 in the main columns).
+ */
+static void row_terms(const zk_gl2 *cur, const zk_gl2 *nxt, const zk_gl2 *pow,
+		      zk_gl2 fp[CLOB_N_TERMS], zk_gl2 m[CLOB_N_TERMS])
+{
+	zk_gl2 t[CLOB_TUPLE_MAX], f, one = zk_gl2_one();
+	unsigned i, j;
+
+	for (j = 0; j < CLOB_N_TERMS; j++)
+		fp[j] = m[j] = zk_gl2_zero();
+
+#define ADD_TERM(slot, sel, sign, n)                                           \
+	do {                                                                   \
+		f = fingerprint(pow, t, (n));                                  \
+		fp[slot] = zk_gl2_add(fp[slot], zk_gl2_mul((sel), f));         \
+		m[slot] = (sign) > 0 ? zk_gl2_add(m[slot], (sel)) :            \
+				       zk_gl2_sub(m[slot], (sel));             \
+	} while (0)
+
+	/* op row: consumes (index, fields) from the public op bus */
+	t[0] = lift(CLOB_TAG_OP);
+	t[1] = zk_gl2_sub(cur[C_NOPS], one);
+	for (i = 0; i < CLOB_OP_ELEMS; i++)
+		t[2 + i] = cur[C_OPF + i];
+	ADD_TERM(0, cur[C_SOP], -1, 2 + CLOB_OP_ELEMS);
+	/* event row */
+	t[0] = lift(CLOB_TAG_EV);
+	t[1] = zk_gl2_sub(cur[C_NEVS], one);
+	for (i = 0; i < CLOB_EV_ELEMS; i++)
+		t[2 + i] = cur[C_EVF + i];
+	ADD_TERM(0, cur[C_SEV], -1, 2 + CLOB_EV_ELEMS);
+	/* access: read (addr, prev_ts, before), write (addr, ts, after) */
+	t[0] = lift(CLOB_TAG_MEM);
+	t[1] = cur[C_INDEX];
+	t[2] = cur[C_PTS];
+	for (i = 0; i < 16; i++)
+		t[3 + i] = cur[C_MSG + i];
+	ADD_TERM(0, cur[C_SACC], -1, 19);
+	t[2] = cur[C_TS];
+	for (i = 0; i < 16; i++)
+		t[3 + i] = cur[C_AFT + i];
+	ADD_TERM(1, cur[C_SACC], +1, 19);
+	/* leaf A: memory init (addr, 0, old) */
+	t[2] = zk_gl2_zero();
+	for (i = 0; i < 16; i++)
+		t[3 + i] = cur[C_MSG + i];
+	ADD_TERM(1, cur[C_SLEAF], +1, 19);
+	/* leaf B: memory final (addr, fts, new) */
+	t[2] = cur[C_FTS];
+	ADD_TERM(0, cur[C_SLB], -1, 19);
+	/* leaf A and node A: Merkle production (level, index, old, new) */
+	t[0] = lift(CLOB_TAG_MK);
+	t[1] = zk_gl2_zero();
+	t[2] = cur[C_INDEX];
+	for (i = 0; i < 4; i++) {
+		t[3 + i] = cur[C_DIG + i];
+		t[7 + i] = nxt[C_DIG + i];
+	}
+	ADD_TERM(0, cur[C_SLEAF], +1, 11);
+	t[1] = cur[C_LEVEL];
+	ADD_TERM(0, cur[C_SNODE], +1, 11);
+	/* node A: consumes its four children (level-1, 4·index + j, ...) */
+	for (j = 0; j < 4; j++) {
+		t[1] = zk_gl2_sub(cur[C_LEVEL], one);
+		t[2] = zk_gl2_add(zk_gl2_mul_base(cur[C_INDEX], 4), lift(j));
+		for (i = 0; i < 4; i++) {
+			t[3 + i] = cur[C_MSG + 4 * j + i];
+			t[7 + i] = nxt[C_MSG + 4 * j + i];
+		}
+		ADD_TERM(1 + j, cur[C_SNODE], -1, 11);
+	}
+	/* sibling: an unchanged subtree */
+	t[1] = cur[C_LEVEL];
+	t[2] = cur[C_INDEX];
+	for (i = 0; i < 4; i++)
+		t[3 + i] = t[7 + i] = cur[C_AFT + i];
+	ADD_TERM(0, cur[C_SSIB], +1, 11);
+#undef ADD_TERM
+}
+
+static void clob_eval_aux(const void *ctx, const zk_gl2 *main_cur,
+			  const zk_gl2 *main_nxt, const zk_gl2 *aux_cur,
+			  const zk_gl2 *aux_nxt, const zk_gl2 *periodic,
+			  const zk_gl2 *rand, zk_gl2 *out)
+{
+	zk_gl2 pow[CLOB_TUPLE_MAX], fp[CLOB_N_TERMS], m[CLOB_N_TERMS];
+	zk_gl2 sum = aux_cur[CLOB_N_TERMS];
+
+	(void)ctx;
+	(void)periodic;
+	beta_powers(rand, pow);
+	row_terms(main_cur, main_nxt, pow, fp, m);
+	for (unsigned j = 0; j < CLOB_N_TERMS; j++) {
+		out[j] = zk_gl2_sub(zk_gl2_mul(aux_cur[j],
+					       zk_gl2_sub(rand[0], fp[j])),
+				    m[j]);
+		sum = zk_gl2_add(sum, aux_cur[j]);
+	}
+	out[CLOB_N_TERMS] = zk_gl2_sub(aux_nxt[CLOB_N_TERMS], sum);
+}
+
+/* Batch inversion (Montgomery's trick); -1 when some element is zero. */
+static int batch_inv(zk_gl2 *v, size_t n)
+{
+	zk_gl2 *prefix = malloc((n + 1) * sizeof(*prefix)), inv;
+
+	if (prefix == NULL)
+		return -1;
+	prefix[0] = zk_gl2_one();
+	for (size_t i = 0; i < n; i++)
+		prefix[i + 1] = zk_gl2_mul(prefix[i], v[i]);
+	if (!zk_gl2_inv(prefix[n], &inv)) {
+		free(prefix);
+		return -1;
+	}
+	for (size_t i = n; i-- > 0;) {
+		zk_gl2 vi = v[i];
+
+		v[i] = zk_gl2_mul(inv, prefix[i]);
+		inv = zk_gl2_mul(inv, vi);
+	}
+	free(prefix);
+	return 0;
+}
+
+static int clob_build_aux(const void *ctx, const zk_gl *const *main,
+			  unsigned log_n, const zk_gl2 *rand,
+			  zk_gl2 *const *aux)
+{
+	size_t n = (size_t)1 << log_n, i;
+	zk_gl2 pow[CLOB_TUPLE_MAX];
+	zk_gl2 *cur = malloc(2 * CLOB_WIDTH * sizeof(zk_gl2));
+	zk_gl2 *den = malloc(n * CLOB_N_TERMS * sizeof(zk_gl2));
+	zk_gl2 *num = malloc(n * CLOB_N_TERMS * sizeof(zk_gl2));
+	zk_gl2 sum = zk_gl2_zero();
+	int rc = -1;
+
+	(void)ctx;
+	if (cur == NULL || den == NULL || num == NULL)
+		goto out;
+	beta_powers(rand, pow);
+	for (i = 0; i < n; i++) {
+		zk_gl2 *nxt = cur + CLOB_WIDTH;
+		size_t ni = (i + 1) & (n - 1);
+
+		for (unsigned c = 0; c < CLOB_WIDTH; c++) {
+			cur[c] = lift(main[c][i]);
+			nxt[c] = lift(main[c][ni]);
+		}
+		row_terms(cur, nxt, pow, den + i * CLOB_N_TERMS,
+			  num + i * CLOB_N_TERMS);
+		for (unsigned j = 0; j < CLOB_N_TERMS; j++)
+			den[i * CLOB_N_TERMS + j] =
+				zk_gl2_sub(rand[0], den[i * CLOB_N_TERMS + j]);
+	}
+	if (batch_inv(den, n * CLOB_N_TERMS) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		aux[CLOB_N_TERMS][i] = sum;
+		for (unsigned j = 0; j < CLOB_N_TERMS; j++) {
+			zk_gl2 h = zk_gl2_mul(num[i * CLOB_N_TERMS + j],
+					      den[i * CLOB_N_TERMS + j]);
+
+			aux[j][i] = h;
+			sum = zk_gl2_add(sum, h);
+		}
+	}
+	rc = 0;
+out:
+	free(cur);
+	free(den);
+	free(num);
+	return rc;
+}
+
+/* 1/(α - fp), or 0 when α hits fp (probability ~ 2^-128: proof fails). */
+static zk_gl2 inv_term(const zk_gl2 *rand, const zk_gl2 *pow, const zk_gl2 *t,
+		       unsigned n)
+{
+	zk_gl2 r;
+
+	if (!zk_gl2_inv(zk_gl2_sub(rand[0], fingerprint(pow, t, n)), &r))
+		return zk_gl2_zero();
+	return r;
+}
+
+/* What the trace's running sum must end at: root produced, public ops and
+ * events consumed (see docs/proof.md, "buses"). */
+static zk_gl2 public_sum(const struct zk_clob_air *c, const zk_gl2 *rand)
+{
+	zk_gl2 pow[CLOB_TUPLE_MAX], t[CLOB_TUPLE_MAX], acc;
+	zk_gl e[CLOB_OP_ELEMS];
+	size_t i;
+
+	beta_powers(rand, pow);
+	t[0] = lift(CLOB_TAG_MK);
+	t[1] = lift(c->lay.depth);
+	t[2] = zk_gl2_zero();
+	for (i = 0; i < 4; i++) {
+		t[3 + i] = lift(c->old_root[i]);
+		t[7 + i] = lift(c->new_root[i]);
+	}
+	acc = inv_term(rand, pow, t, 11);
+	for (i = 0; i < c->n_ops; i++) {
+		zk_clob_op_elems(&c->ops[i], e);
+		t[0] = lift(CLOB_TAG_OP);
+		t[1] = lift(i);
+		for (unsigned j = 0; j < CLOB_OP_ELEMS; j++)
+			t[2 + j] = lift(e[j]);
+		acc = zk_gl2_sub(acc, inv_term(rand, pow, t, 2 + CLOB_OP_ELEMS));
+	}
+	for (i = 0; i < c->n_events; i++) {
+		zk_clob_ev_elems(&c->events[i], e);
+		t[0] = lift(CLOB_TAG_EV);
+		t[1] = lift(i);
+		for (unsigned j = 0; j < CLOB_EV_ELEMS; j++)
+			t[2 + j] = lift(e[j]);
+		acc = zk_gl2_sub(acc, inv_term(rand, pow, t, 2 + CLOB_EV_ELEMS));
+	}
+	return acc;
+}
+
+static size_t clob_assertions(const void *ctx, unsigned log_n,
+			      const zk_gl2 *rand, struct zk_assertion *out)
+{
+	const struct zk_clob_air *c = ctx;
+	uint64_t last = ((uint64_t)1 << log_n) - 1;
+	size_t k = 0;
+
+	for (unsigned s = 0; s < CLOB_N_SEL; s++) {
+		out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_SOP + s, 0,
+						  zk_gl2_zero() };
+		out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_SOP + s, last,
+						  zk_gl2_zero() };
+	}
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_TS, 0, zk_gl2_zero() };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NOPS, 0, zk_gl2_zero() };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NEVS, 0, zk_gl2_zero() };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NOPS, last,
+					  lift(c->n_ops) };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NEVS, last,
+					  lift(c->n_events) };
+	if (rand != NULL) {
+		out[k++] = (struct zk_assertion){ ZK_SEG_AUX, CLOB_N_TERMS, 0,
+						  zk_gl2_zero() };
+		out[k++] = (struct zk_assertion){ ZK_SEG_AUX, CLOB_N_TERMS,
+						  last, public_sum(c, rand) };
+	}
+	return k;
+}
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+	if (err != NULL && errlen > 0) {
+		strncpy(err, msg, errlen - 1);
+		err[errlen - 1] = '\0';
+	}
+}
+
+static int log2_exact(uint32_t v, uint32_t *out)
+{
+	uint32_t b = 0;
+
+	if (v == 0 || (v & (v - 1)) != 0)
+		return -1;
+	while ((1u << b) != v)
+		b++;
+	*out = b;
+	return 0;
+}
+
+int zk_clob_air_init(struct zk_clob_air *c, const struct zk_st_layout *lay,
+		     const struct zk_market_params *mp,
+		     const struct zk_statement *st, const struct zk_op *ops,
+		     size_t n_ops, const struct zk_event *events,
+		     size_t n_events, int machinery_only, char *err,
+		     size_t errlen)
+{
+	uint8_t stbuf[ZK_STATEMENT_WIRE_SIZE], *p;
+	zk_gl row[2 * CLOB_WIDTH], *scratch;
+	unsigned n_main;
+
+	memset(c, 0, sizeof(*c));
+	if (lay->arity != 4) {
+		set_err(err, errlen, "clob air: the state tree must have arity 4");
+		return -1;
+	}
+	if (lay->market != mp->market || st->market != mp->market) {
+		set_err(err, errlen, "clob air: market ids disagree");
+		return -1;
+	}
+	for (uint32_t k = 1; k <= ZK_ST_KINDS; k++) {
+		if (log2_exact(lay->count[k], &c->kind_bits[k]) != 0 ||
+		    c->kind_bits[k] > CLOB_SLOT_BITS) {
+			set_err(err, errlen,
+				"clob air: slot counts must be powers of two "
+				"(max_orders, max_levels)");
+			return -1;
+		}
+	}
+	if (zk_st_root_from_bytes(st->old_root, c->old_root) != 0 ||
+	    zk_st_root_from_bytes(st->new_root, c->new_root) != 0) {
+		set_err(err, errlen, "clob air: non-canonical root");
+		return -1;
+	}
+	c->lay = *lay;
+	c->st = *st;
+	c->ops = ops;
+	c->n_ops = n_ops;
+	c->events = events;
+	c->n_events = n_events;
+	c->machinery_only = machinery_only;
+
+	p = c->pub;
+	zk_statement_encode(st, stbuf);
+	memcpy(p, stbuf, sizeof(stbuf));
+	p += sizeof(stbuf);
+	put_u32(&p, lay->market);
+	put_u32(&p, lay->arity);
+	put_u32(&p, lay->depth);
+	for (uint32_t k = 1; k <= ZK_ST_KINDS; k++)
+		put_u32(&p, lay->count[k]);
+	for (uint32_t k = 1; k <= ZK_ST_KINDS; k++)
+		put_u64(&p, lay->offset[k]);
+	put_u64(&p, (uint64_t)mp->tick);
+	put_u64(&p, mp->lot);
+	put_u64(&p, (uint64_t)mp->min_price);
+	put_u64(&p, (uint64_t)mp->max_price);
+	put_u64(&p, mp->max_qty);
+	put_u32(&p, (uint32_t)mp->stp);
+	put_u64(&p, n_ops);
+	put_u64(&p, n_events);
+	put_u32(&p, (uint32_t)machinery_only);
+	_Static_assert(CLOB_PUB_LEN == ZK_STATEMENT_WIRE_SIZE + 12 + 16 + 32 +
+					       40 + 4 + 16 + 4,
+		       "public input layout");
+
+	/* The constraint count is whatever the body emits. */
+	scratch = malloc(ZK_AIR_MAX_CONSTRAINTS * sizeof(zk_gl));
+	if (scratch == NULL) {
+		set_err(err, errlen, "clob air: out of memory");
+		return -1;
+	}
+	memset(row, 0, sizeof(row));
+	n_main = clob_eval_k_base(c, row, row + CLOB_WIDTH, scratch);
+	free(scratch);
+
+	c->air = (struct zk_air){
+		.name = machinery_only ? "zkclob-clob-machinery-test" :
+					 "zkclob-clob",
+		.version = ZK_CLOB_AIR_VERSION,
+		.main_width = CLOB_WIDTH,
+		.aux_width = CLOB_AUX_WIDTH,
+		.n_aux_rand = 2,
+		.n_main_constraints = n_main,
+		.n_aux_constraints = CLOB_N_TERMS + 1,
+		.max_degree = 4,
+		.ctx = c,
+		.eval_main = clob_eval_base,
+		.eval_main_ext = clob_eval_ext,
+		.eval_aux = clob_eval_aux,
+		.build_aux = clob_build_aux,
+		.assertions = clob_assertions,
+		.pub = c->pub,
+		.pub_len = sizeof(c->pub),
+	};
+	return 0;
+}
+
+static inline zk_gl cube(zk_gl u)
+{
+	return zk_gl_mul(zk_gl_sqr(u), u);
+}
+
+/* The witness one permutation's constraints expect; x in, x out. */
+static void fill_perm(zk_gl *const *cols, size_t row, unsigned base, zk_gl *x)
+{
+	unsigned r, p, i;
+
+	clob_p2_external_base(x);
+	for (r = 0; r < ZK_P2_FULL_ROUNDS; r++) {
+		if (r == CLOB_P2_HALF) {
+			for (p = 0; p < ZK_P2_PARTIAL_ROUNDS; p++) {
+				zk_gl u = zk_gl_add(x[0], zk_p2_w12_rc_int[p]);
+				zk_gl t = cube(u);
+
+				x[0] = zk_gl_mul(u, zk_gl_sqr(t));
+				cols[CLOB_P2_PT(base, p)][row] = t;
+				cols[CLOB_P2_PT(base, p) + 1][row] = x[0];
+				clob_p2_internal_base(x);
+			}
+		}
+		for (i = 0; i < ZK_P2_WIDTH12; i++) {
+			zk_gl u = zk_gl_add(x[i], zk_p2_w12_rc_ext[r][i]);
+			zk_gl t = cube(u);
+
+			x[i] = zk_gl_mul(u, zk_gl_sqr(t));
+			cols[CLOB_P2_FT(base, r) + i][row] = t;
+			if (r + 1 < ZK_P2_FULL_ROUNDS)
+				cols[CLOB_P2_FY(base, r) + i][row] = x[i];
+		}
+		clob_p2_external_base(x);
+	}
+}
+
+void zk_clob_fill_hash(zk_gl *const *cols, size_t row)
+{
+	zk_gl x[ZK_P2_WIDTH12], capl = cols[C_CAPL][row];
+	unsigned i;
+
+	for (i = 0; i < 8; i++)
+		x[i] = cols[C_MSG + i][row];
+	x[8] = zk_gl_mul(capl, ZK_P2_RATE * 2);
+	x[9] = capl;
+	x[10] = zk_gl_sub(4, zk_gl_mul(capl, 4));
+	x[11] = 0;
+	fill_perm(cols, row, C_P1, x);
+	for (i = 0; i < ZK_P2_WIDTH12; i++) {
+		cols[C_MID + i][row] = x[i];
+		if (i < 8)
+			x[i] = zk_gl_add(x[i], cols[C_MSG + 8 + i][row]);
+	}
+	fill_perm(cols, row, C_P2, x);
+	for (i = 0; i < ZK_P2_DIGEST_ELEMS; i++) {
+		cols[C_OUT + i][row] = x[i];
+		cols[C_DIG + i][row] = cols[C_PRIST][row] ? 0 : x[i];
+	}
+}

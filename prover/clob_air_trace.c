@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CLOB AIR trace builder: lays out the batch's ops, events and engine
+ * accesses, then the tree update record (touched leaves, touched nodes,
+ * siblings), and fills the Poseidon2 witness of every row. It re-runs no
+ * matching: every value comes from the engine's witness log and the state
+ * tree's update record.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clob_air.h"
+
+#define MAX_THREADS 64
+
+struct builder {
+	const struct zk_clob_air *c;
+	const struct zk_st_update *u;
+	zk_gl **cols;
+	size_t row;
+	zk_gl ts, nops, nevs;
+	uint64_t *last_ts; /* per touched leaf (u->leaves order) */
+};
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", msg);
+}
+
+static zk_gl inv_or_zero(zk_gl v)
+{
+	zk_gl r;
+
+	if (v == 0 || !zk_gl_inv(v, &r))
+		return 0;
+	return r;
+}
+
+/* Start a row: carry the running counters. */
+static size_t new_row(struct builder *b)
+{
+	size_t r = b->row++;
+
+	b->cols[C_TS][r] = b->ts;
+	b->cols[C_NOPS][r] = b->nops;
+	b->cols[C_NEVS][r] = b->nevs;
+	return r;
+}
+
+static long leaf_pos(const struct zk_st_update *u, uint64_t index)
+{
+	size_t lo = 0, hi = u->n_leaves;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (u->leaves[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < u->n_leaves && u->leaves[lo].index == index ? (long)lo : -1;
+}
+
+static void op_row(struct builder *b, const struct zk_op *op)
+{
+	zk_gl e[CLOB_OP_ELEMS], pt, t3;
+	size_t r;
+	unsigned i;
+
+	b->nops++;
+	r = new_row(b);
+	b->cols[C_SOP][r] = 1;
+	zk_clob_op_elems(op, e);
+	for (i = 0; i < CLOB_OP_ELEMS; i++)
+		b->cols[C_OPF + i][r] = e[i];
+	t3 = zk_gl_sub(e[OPF_TYPE], 3);
+	pt = zk_gl_mul(zk_gl_mul(zk_gl_sub(e[OPF_TYPE], 1),
+				 zk_gl_sub(e[OPF_TYPE], 2)), t3);
+	b->cols[C_PT][r] = pt;
+	if (e[OPF_RSV] != 0)
+		b->cols[C_IA][r] = inv_or_zero(e[OPF_RSV]);
+	else
+		b->cols[C_IB][r] = inv_or_zero(pt);
+	b->cols[C_IS3][r] = t3 == 0;
+	b->cols[C_INV3][r] = inv_or_zero(t3);
+}
+
+static void ev_row(struct builder *b, const struct zk_event *ev)
+{
+	zk_gl e[CLOB_EV_ELEMS];
+	size_t r;
+
+	b->nevs++;
+	r = new_row(b);
+	b->cols[C_SEV][r] = 1;
+	zk_clob_ev_elems(ev, e);
+	for (unsigned i = 0; i < CLOB_EV_ELEMS; i++)
+		b->cols[C_EVF + i][r] = e[i];
+}
+
+static int acc_row(struct builder *b, const struct zk_witness_access *a)
+{
+	const struct zk_st_layout *lay = &b->c->lay;
+	zk_gl before[ZK_ST_LEAF_ELEMS], after[ZK_ST_LEAF_ELEMS];
+	uint64_t index, d;
+	long li;
+	size_t r;
+
+	if (zk_st_leaf_index(lay, a->kind, a->slot, &index) != 0 ||
+	    zk_st_encode(lay, a->kind, a->slot, &a->before, before) != 0 ||
+	    zk_st_encode(lay, a->kind, a->slot, &a->after, after) != 0)
+		return -1;
+	li = leaf_pos(b->u, index);
+	if (li < 0)
+		return -1;
+	b->ts++;
+	r = new_row(b);
+	b->cols[C_SACC][r] = 1;
+	b->cols[C_INDEX][r] = index;
+	b->cols[C_PTS][r] = b->last_ts[li];
+	d = b->ts - b->last_ts[li] - 1;
+	for (unsigned j = 0; j < CLOB_TS_BITS; j++)
+		b->cols[C_DBITS + j][r] = (d >> j) & 1;
+	for (unsigned i = 0; i < ZK_ST_LEAF_ELEMS; i++) {
+		b->cols[C_MSG + i][r] = before[i];
+		b->cols[C_AFT + i][r] = after[i];
+	}
+	b->last_ts[li] = b->ts;
+	return 0;
+}
+
+static int leaf_rows(struct builder *b, size_t li)
+{
+	const struct zk_st_layout *lay = &b->c->lay;
+	const struct zk_st_leaf_rec *lf = &b->u->leaves[li];
+	const union zk_slot_value *v[2] = { &lf->before, &lf->after };
+	zk_gl enc[ZK_ST_LEAF_ELEMS];
+	zk_gl last = lay->count[lf->kind] - 1;
+
+	for (unsigned h = 0; h < 2; h++) {
+		size_t r = new_row(b);
+
+		if (zk_st_encode(lay, lf->kind, lf->slot, v[h], enc) != 0)
+			return -1;
+		b->cols[h == 0 ? C_SLEAF : C_SLB][r] = 1;
+		b->cols[C_CAPL][r] = 1;
+		b->cols[C_INDEX][r] = lf->index;
+		b->cols[C_KO + lf->kind - 1][r] = 1;
+		b->cols[C_SLOT][r] = lf->slot;
+		for (unsigned j = 0; j < CLOB_SLOT_BITS; j++)
+			b->cols[C_SBITS + j][r] = (lf->slot >> j) & 1;
+		b->cols[C_ISLAST][r] = lf->slot == last;
+		b->cols[C_INVL][r] = inv_or_zero(zk_gl_sub(lf->slot, last));
+		b->cols[C_NXT][r] = lf->slot == last ? CLOB_NIL : lf->slot + 1;
+		b->cols[C_PRIST][r] =
+			zk_st_is_pristine(lay, lf->kind, lf->slot, v[h]);
+		b->cols[C_FTS][r] = b->last_ts[li];
+		for (unsigned i = 0; i < ZK_ST_LEAF_ELEMS; i++)
+			b->cols[C_MSG + i][r] = enc[i];
+	}
+	return 0;
+}
+
+static int node_rows(struct builder *b, const struct zk_st_node_rec *nd)
+{
+	for (unsigned h = 0; h < 2; h++) {
+		size_t r = new_row(b);
+
+		b->cols[h == 0 ? C_SNODE : C_SNB][r] = 1;
+		b->cols[C_LEVEL][r] = nd->level;
+		b->cols[C_INDEX][r] = nd->index;
+		for (unsigned j = 0; j < 4; j++) {
+			const struct zk_st_node_rec *ch;
+
+			if (nd->child[j] >= b->u->n_nodes)
+				return -1;
+			ch = &b->u->nodes[nd->child[j]];
+			for (unsigned i = 0; i < ZK_ST_DIGEST_ELEMS; i++)
+				b->cols[C_MSG + 4 * j + i][r] =
+					h == 0 ? ch->old_hash[i] : ch->new_hash[i];
+		}
+	}
+	return 0;
+}
+
+static void sib_row(struct builder *b, uint32_t level, uint64_t index,
+		    const zk_gl *hash)
+{
+	size_t r = new_row(b);
+
+	b->cols[C_SSIB][r] = 1;
+	b->cols[C_LEVEL][r] = level;
+	b->cols[C_INDEX][r] = index;
+	for (unsigned i = 0; i < ZK_ST_DIGEST_ELEMS; i++)
+		b->cols[C_AFT + i][r] = hash[i];
+}
+
+struct fill_job {
+	zk_gl **cols;
+	size_t begin, end;
+};
+
+static void *fill_rows(void *arg)
+{
+	const struct fill_job *job = arg;
+
+	for (size_t r = job->begin; r < job->end; r++)
+		zk_clob_fill_hash(job->cols, r);
+	return NULL;
+}
+
+static void fill_all(zk_gl **cols, size_t n, unsigned threads)
+{
+	struct fill_job jobs[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int started[MAX_THREADS] = { 0 };
+	unsigned t;
+
+	if (threads == 0)
+		threads = 1;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	for (t = 0; t < threads; t++) {
+		jobs[t].cols = cols;
+		jobs[t].begin = n * t / threads;
+		jobs[t].end = n * (t + 1) / threads;
+	}
+	for (t = 1; t < threads; t++)
+		started[t] = pthread_create(&tid[t], NULL, fill_rows,
+					    &jobs[t]) == 0;
+	fill_rows(&jobs[0]);
+	for (t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			fill_rows(&jobs[t]);
+	}
+}
+
+void zk_clob_trace_free(zk_gl **cols)
+{
+	if (cols != NULL)
+		free(cols[0]);
+	free(cols);
+}
+
+/* Rows the layout needs, before padding. */
+static size_t rows_needed(const struct zk_clob_air *c, const struct zk_batch *bt,
+			  const struct zk_st_update *u)
+{
+	size_t rows = 2 + bt->n_ops + bt->events.len + 2 * u->n_leaves + 1;
+
+	if (c->machinery_only)
+		rows += bt->witness.len;
+	for (size_t i = 0; i < u->n_nodes; i++)
+		rows += u->nodes[i].touched ? (u->nodes[i].level > 0 ? 2 : 0) : 1;
+	return rows;
+}
+
+int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
+			const struct zk_st_update *u, unsigned threads,
+			zk_gl ***cols_out, unsigned *log_n, char *err,
+			size_t errlen)
+{
+	struct builder b = { .c = c, .u = u };
+	size_t rows = rows_needed(c, bt, u), n = 8, i, ev = 0, acc = 0;
+	unsigned lg = 3;
+	zk_gl *block;
+
+	while (n < rows) {
+		n <<= 1;
+		lg++;
+	}
+	if (lg > ZK_AIR_MAX_LOG_N || rows >= ((size_t)1 << CLOB_TS_BITS)) {
+		set_err(err, errlen, "clob trace: batch too large for one proof");
+		return -1;
+	}
+	b.cols = calloc(CLOB_WIDTH, sizeof(*b.cols));
+	block = calloc(n * CLOB_WIDTH, sizeof(zk_gl));
+	b.last_ts = calloc(u->n_leaves + 1, sizeof(uint64_t));
+	if (b.cols == NULL || block == NULL || b.last_ts == NULL) {
+		free(b.cols);
+		free(block);
+		free(b.last_ts);
+		set_err(err, errlen, "clob trace: out of memory");
+		return -1;
+	}
+	for (unsigned cidx = 0; cidx < CLOB_WIDTH; cidx++)
+		b.cols[cidx] = block + (size_t)cidx * n;
+
+	new_row(&b); /* row 0: padding */
+	for (i = 0; i < bt->n_ops; i++) {
+		op_row(&b, &bt->ops[i]);
+		for (; c->machinery_only && acc < bt->witness.len &&
+		       bt->witness.acc[acc].op == i;
+		     acc++) {
+			if (bt->witness.acc[acc].market != c->lay.market)
+				continue;
+			if (acc_row(&b, &bt->witness.acc[acc]) != 0) {
+				set_err(err, errlen,
+					"clob trace: an access is not in the "
+					"tree update record");
+				goto fail;
+			}
+		}
+		for (; ev < bt->events.len && bt->events.ev[ev].seq ==
+						       bt->ops[i].seq;
+		     ev++)
+			ev_row(&b, &bt->events.ev[ev]);
+	}
+	if (ev != bt->events.len) {
+		set_err(err, errlen, "clob trace: events out of op order");
+		goto fail;
+	}
+	for (i = 0; i < u->n_leaves; i++) {
+		if (leaf_rows(&b, i) != 0) {
+			set_err(err, errlen, "clob trace: bad leaf record");
+			goto fail;
+		}
+	}
+	for (i = 0; i < u->n_nodes; i++) {
+		const struct zk_st_node_rec *nd = &u->nodes[i];
+
+		if (!nd->touched) {
+			sib_row(&b, nd->level, nd->index, nd->old_hash);
+		} else if (nd->level > 0 && node_rows(&b, nd) != 0) {
+			set_err(err, errlen, "clob trace: bad node record");
+			goto fail;
+		}
+	}
+	if (u->n_leaves == 0)
+		sib_row(&b, c->lay.depth, 0, c->old_root);
+	while (b.row < n)
+		new_row(&b);
+	/* PT = (type-1)(type-2)(type-3) holds on every row, op or not */
+	for (i = 0; i < n; i++) {
+		zk_gl ty = b.cols[C_OPF + OPF_TYPE][i];
+
+		b.cols[C_PT][i] = zk_gl_mul(zk_gl_mul(zk_gl_sub(ty, 1),
+						      zk_gl_sub(ty, 2)),
+					    zk_gl_sub(ty, 3));
+	}
+	fill_all(b.cols, n, threads);
+	free(b.last_ts);
+	*cols_out = b.cols;
+	*log_n = lg;
+	return 0;
+fail:
+	free(b.last_ts);
+	zk_clob_trace_free(b.cols);
+	return -1;
+}

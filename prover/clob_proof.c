@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zk_clob_prove / zk_clob_verify: the statement around the CLOB AIR, the
+ * refusal of op kinds the AIR does not constrain yet, and the checks a
+ * verifier makes outside the AIR (seq range, BLAKE2b digests).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clob_air.h"
+#include "stark.h"
+#include "zkclob/clobproof.h"
+
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int shape_malformed_supported(const struct zk_op *op)
+{
+	return op->reserved[0] != 0 || op->reserved[1] != 0 ||
+	       op->reserved[2] != 0 || op->type < ZK_OP_NEW ||
+	       op->type > ZK_OP_REPLACE;
+}
+
+const char *zk_clob_unsupported(const struct zk_op *op,
+				const struct zk_event *events, size_t n_events,
+				size_t n_accesses)
+{
+	if (shape_malformed_supported(op)) {
+		/* what the engine must have done; anything else is refused */
+		if (n_accesses != 0 || n_events != 1 ||
+		    events[0].type != ZK_EV_REJECTED ||
+		    events[0].reason != ZK_REJ_MALFORMED)
+			return "malformed op with unexpected engine behaviour";
+		return NULL;
+	}
+	if (n_events >= 1 && events[0].type == ZK_EV_REJECTED) {
+		switch (op->type) {
+		case ZK_OP_NEW:
+			return "NEW rejected by validation";
+		case ZK_OP_CANCEL:
+			return "CANCEL rejected by validation";
+		default:
+			return "REPLACE rejected by validation";
+		}
+	}
+	switch (op->type) {
+	case ZK_OP_NEW:
+		if (op->ord_type == ZK_ORD_MARKET)
+			return "NEW market order";
+		return op->tif == ZK_TIF_GTC ? "NEW limit GTC" :
+		       op->tif == ZK_TIF_IOC ? "NEW limit IOC" : "NEW limit FOK";
+	case ZK_OP_CANCEL:
+		return op->qty == 0 ? "CANCEL" : "CANCEL (reduce)";
+	default:
+		return "REPLACE";
+	}
+}
+
+/* Ops of a cut batch have increasing seq, events follow their op. */
+static int check_supported(const struct zk_batch *b, char *err, size_t errlen)
+{
+	size_t ev = 0, acc = 0;
+
+	for (size_t i = 0; i < b->n_ops; i++) {
+		size_t ev0 = ev, n_acc = 0;
+		const char *why;
+
+		while (ev < b->events.len && b->events.ev[ev].seq == b->ops[i].seq)
+			ev++;
+		while (acc < b->witness.len && b->witness.acc[acc].op == i) {
+			acc++;
+			n_acc++;
+		}
+		why = zk_clob_unsupported(&b->ops[i], b->events.ev + ev0,
+					  ev - ev0, n_acc);
+		if (why != NULL) {
+			errf(err, errlen,
+			     "op %zu (seq %llu): %s is not provable by CLOB "
+			     "AIR v%u yet",
+			     i, (unsigned long long)b->ops[i].seq, why,
+			     ZK_CLOB_AIR_VERSION);
+			return -1;
+		}
+	}
+	if (ev != b->events.len || acc != b->witness.len) {
+		errf(err, errlen, "batch events or witness out of op order");
+		return -1;
+	}
+	return 0;
+}
+
+static int shape_ok(const struct zk_st_layout *lay, char *err, size_t errlen)
+{
+	if (lay->arity != 4) {
+		errf(err, errlen, "CLOB AIR needs a state tree of arity 4");
+		return -1;
+	}
+	for (uint32_t k = 1; k <= ZK_ST_KINDS; k++) {
+		uint32_t c = lay->count[k];
+
+		if (c == 0 || (c & (c - 1)) != 0) {
+			errf(err, errlen,
+			     "CLOB AIR needs power-of-two max_orders and "
+			     "max_levels");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int zk_clob_prove(const struct zk_batch *batch, struct zk_st_tree *tree,
+		  const struct zk_clob_prove_opts *opts, uint8_t **proof,
+		  size_t *proof_len, struct zk_statement *st, char *err,
+		  size_t errlen)
+{
+	const struct zk_stark_params *sp;
+	const struct zk_st_layout *lay;
+	struct zk_st_update u = { 0 };
+	struct zk_clob_air *c = NULL;
+	struct zk_prove_opts po;
+	zk_gl **cols = NULL;
+	unsigned log_n;
+	int rc;
+
+	if (batch == NULL || tree == NULL || opts == NULL ||
+	    opts->market == NULL || proof == NULL || proof_len == NULL ||
+	    st == NULL || batch->n_ops == 0) {
+		errf(err, errlen, "zk_clob_prove: bad arguments");
+		return ZK_CLOB_EINVAL;
+	}
+	sp = zk_stark_params_by_id(opts->stark_params);
+	lay = zk_st_layout_get(tree);
+	if (sp == NULL) {
+		errf(err, errlen, "unknown STARK parameter set %u",
+		     opts->stark_params);
+		return ZK_CLOB_EINVAL;
+	}
+	if (lay->market != opts->market->market) {
+		errf(err, errlen, "tree and market parameters disagree");
+		return ZK_CLOB_EINVAL;
+	}
+	if (shape_ok(lay, err, errlen) != 0)
+		return ZK_CLOB_EINVAL;
+	if (check_supported(batch, err, errlen) != 0)
+		return ZK_CLOB_EUNSUPPORTED;
+
+	if (zk_st_apply_witness(tree, &batch->witness, &u) != 0) {
+		errf(err, errlen, "witness does not apply to the tree: %s",
+		     u.error != NULL ? u.error : "?");
+		zk_st_update_free(&u);
+		return errno == ENOMEM ? ZK_CLOB_ENOMEM : ZK_CLOB_ETREE;
+	}
+	memset(st, 0, sizeof(*st));
+	st->market = lay->market;
+	st->params_id = ZK_CLOB_PARAMS_ID(sp->id);
+	st->batch_seq = batch->batch_seq;
+	st->first_seq = batch->first_seq;
+	st->last_seq = batch->last_seq;
+	memcpy(st->old_root, u.old_root, ZK_ROOT_SIZE);
+	memcpy(st->new_root, u.new_root, ZK_ROOT_SIZE);
+	memcpy(st->ops_digest, batch->ops_digest, ZK_ROOT_SIZE);
+	memcpy(st->events_digest, batch->events_digest, ZK_ROOT_SIZE);
+
+	c = malloc(sizeof(*c));
+	if (c == NULL) {
+		rc = ZK_CLOB_ENOMEM;
+		goto out;
+	}
+	if (zk_clob_air_init(c, lay, opts->market, st, batch->ops,
+			     batch->n_ops, batch->events.ev, batch->events.len,
+			     0, err, errlen) != 0) {
+		rc = ZK_CLOB_EINVAL;
+		goto out;
+	}
+	if (zk_clob_trace_build(c, batch, &u, opts->threads, &cols, &log_n,
+				err, errlen) != 0) {
+		rc = ZK_CLOB_EPROVE;
+		goto out;
+	}
+	po = (struct zk_prove_opts){ .threads = opts->threads,
+				     .debug = opts->debug };
+	rc = zk_stark_prove(&c->air, sp, (const zk_gl *const *)cols, log_n,
+			    &po, proof, proof_len, err, errlen);
+	rc = rc == ZK_STARK_ACCEPT ? ZK_CLOB_OK :
+	     rc == ZK_STARK_ENOMEM ? ZK_CLOB_ENOMEM : ZK_CLOB_EPROVE;
+out:
+	zk_clob_trace_free(cols);
+	free(c);
+	zk_st_update_free(&u);
+	return rc;
+}
+
+static int events_digest_ok(const struct zk_event *events, size_t n,
+			    const uint8_t want[32])
+{
+	struct zk_events_digest d;
+	uint8_t got[32];
+
+	zk_events_digest_init(&d);
+	zk_events_digest_update(&d, events, n);
+	zk_events_digest_final(&d, got);
+	return memcmp(got, want, 32) == 0;
+}
+
+int zk_clob_verify(const struct zk_statement *st, const struct zk_op *ops,
+		   size_t n_ops, const struct zk_event *events, size_t n_events,
+		   const struct zk_market_params *market, uint8_t stark_params,
+		   const uint8_t *proof, size_t proof_len, char *err,
+		   size_t errlen)
+{
+	struct zk_st_layout lay;
+	struct zk_engine *e;
+	struct zk_clob_air *c;
+	uint8_t digest[32];
+	int rc;
+
+	if (st == NULL || ops == NULL || market == NULL || proof == NULL ||
+	    (events == NULL && n_events != 0) || n_ops == 0) {
+		errf(err, errlen, "zk_clob_verify: bad arguments");
+		return ZK_CLOB_EINVAL;
+	}
+	if (!zk_statement_is_well_formed(st) || st->market != market->market ||
+	    st->params_id != ZK_CLOB_PARAMS_ID(stark_params)) {
+		errf(err, errlen, "statement: malformed, other market or "
+				  "other parameter id");
+		return ZK_CLOB_EREJECT;
+	}
+	if (st->first_seq != ops[0].seq || st->last_seq != ops[n_ops - 1].seq) {
+		errf(err, errlen, "statement: seq range differs from the ops");
+		return ZK_CLOB_EREJECT;
+	}
+	for (size_t i = 1; i < n_ops; i++) {
+		if (ops[i].seq <= ops[i - 1].seq) {
+			errf(err, errlen, "ops: seq not increasing at %zu", i);
+			return ZK_CLOB_EREJECT;
+		}
+	}
+	zk_ops_digest(ops, n_ops, digest);
+	if (memcmp(digest, st->ops_digest, 32) != 0) {
+		errf(err, errlen, "ops digest differs from the statement");
+		return ZK_CLOB_EREJECT;
+	}
+	if (!events_digest_ok(events, n_events, st->events_digest)) {
+		errf(err, errlen, "events digest differs from the statement");
+		return ZK_CLOB_EREJECT;
+	}
+	/* The slot counts (the tree layout) follow from the market rules. */
+	e = zk_engine_create(market, 1);
+	if (e == NULL) {
+		errf(err, errlen, "market parameters are invalid");
+		return ZK_CLOB_EINVAL;
+	}
+	rc = zk_st_layout_for_engine(&lay, e, market->market, 4);
+	zk_engine_destroy(e);
+	if (rc != 0) {
+		errf(err, errlen, "no state-tree layout for this market");
+		return ZK_CLOB_EINVAL;
+	}
+	c = malloc(sizeof(*c));
+	if (c == NULL)
+		return ZK_CLOB_ENOMEM;
+	if (zk_clob_air_init(c, &lay, market, st, ops, n_ops, events, n_events,
+			     0, err, errlen) != 0) {
+		free(c);
+		return ZK_CLOB_EREJECT;
+	}
+	rc = zk_stark_verify(&c->air, stark_params, proof, proof_len, err,
+			     errlen);
+	free(c);
+	return rc == ZK_STARK_ACCEPT ? ZK_CLOB_OK : ZK_CLOB_EREJECT;
+}

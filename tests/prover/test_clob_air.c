@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CLOB AIR: honest batches of the supported op kinds verify; unsupported
+ * kinds are refused; every tampered statement, op list, event list, proof
+ * byte or cheating trace is rejected. The "machinery" group runs the
+ * memory-checking and Merkle parts (in the test-only AIR variant without
+ * op rules) on real book batches and tampers with them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "clob_air.h"
+#include "clob_test_util.h"
+#include "params.h"
+#include "stark.h"
+#include "zkclob/clobproof.h"
+
+#define ERRLEN 256
+#define FAST ZK_PARAMS_FAST
+
+/* ---- helpers ---- */
+
+static struct zk_batch *malformed_batch(struct clob_rig *r, size_t n)
+{
+	struct zk_op ops[64];
+
+	for (size_t i = 0; i < n; i++)
+		ops[i] = clob_malformed_op(r, i);
+	return clob_rig_batch(r, ops, n);
+}
+
+static struct zk_batch *book_batch(struct clob_rig *r, uint64_t k0, size_t n)
+{
+	struct zk_op ops[64];
+
+	for (size_t i = 0; i < n; i++)
+		ops[i] = clob_book_op(r, k0 + i);
+	return clob_rig_batch(r, ops, n);
+}
+
+static int verify(const struct zk_statement *st, const struct zk_op *ops,
+		  size_t n_ops, const struct zk_event *ev, size_t n_ev,
+		  const uint8_t *proof, size_t len)
+{
+	char err[ERRLEN];
+
+	return zk_clob_verify(st, ops, n_ops, ev, n_ev, &clob_test_market,
+			      FAST, proof, len, err, sizeof(err));
+}
+
+/* Re-derive the digests and seq range of a statement for edited lists. */
+static void restate(struct zk_statement *st, const struct zk_op *ops,
+		    size_t n_ops, const struct zk_event *ev, size_t n_ev)
+{
+	struct zk_events_digest d;
+
+	zk_ops_digest(ops, n_ops, st->ops_digest);
+	zk_events_digest_init(&d);
+	zk_events_digest_update(&d, ev, n_ev);
+	zk_events_digest_final(&d, st->events_digest);
+	st->first_seq = ops[0].seq;
+	st->last_seq = ops[n_ops - 1].seq;
+}
+
+typedef void (*tamper_fn)(zk_gl **cols, size_t n, void *arg);
+
+struct custom {
+	struct zk_statement st;
+	struct zk_clob_air air;
+	uint8_t *proof;
+	size_t len;
+	int debug_rc;
+	char debug_err[ERRLEN];
+};
+
+/*
+ * What zk_clob_prove does, with a hook between trace and proof: the
+ * debugger's verdict is recorded, then a proof is made with it off.
+ */
+static void prove_custom(struct clob_rig *r, const struct zk_batch *b,
+			 int machinery, const struct zk_op *ops, size_t n_ops,
+			 const struct zk_event *ev, size_t n_ev, tamper_fn fn,
+			 void *arg, struct custom *out)
+{
+	struct zk_st_update u = { 0 };
+	struct zk_prove_opts po = { .threads = 1, .debug = 0 };
+	char err[ERRLEN];
+	zk_gl **cols;
+	unsigned log_n;
+
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(zk_st_apply_witness(r->t, &b->witness, &u), 0);
+	out->st = (struct zk_statement){
+		.market = clob_test_market.market,
+		.params_id = ZK_CLOB_PARAMS_ID(FAST),
+		.batch_seq = b->batch_seq,
+	};
+	memcpy(out->st.old_root, u.old_root, 32);
+	memcpy(out->st.new_root, u.new_root, 32);
+	restate(&out->st, ops, n_ops, ev, n_ev);
+	assert_int_equal(zk_clob_air_init(&out->air, zk_st_layout_get(r->t),
+					  &clob_test_market, &out->st, ops,
+					  n_ops, ev, n_ev, machinery, err,
+					  sizeof(err)),
+			 0);
+	assert_int_equal(zk_clob_trace_build(&out->air, b, &u, 1, &cols,
+					     &log_n, err, sizeof(err)),
+			 0);
+	if (fn != NULL)
+		fn(cols, (size_t)1 << log_n, arg);
+	out->debug_rc = zk_stark_debug_check(&out->air.air,
+					     (const zk_gl *const *)cols, log_n,
+					     42, out->debug_err,
+					     sizeof(out->debug_err));
+	if (zk_stark_prove(&out->air.air, zk_stark_params_by_id(FAST),
+			   (const zk_gl *const *)cols, log_n, &po, &out->proof,
+			   &out->len, err, sizeof(err)) != 0)
+		out->proof = NULL;
+	zk_clob_trace_free(cols);
+	zk_st_update_free(&u);
+}
+
+/* The machinery AIR has no public verifier: set one up from scratch. */
+static int verify_machinery(const struct custom *cu, const struct zk_op *ops,
+			    size_t n_ops, const struct zk_event *ev,
+			    size_t n_ev, const struct zk_statement *st)
+{
+	struct zk_clob_air air;
+	struct zk_st_layout lay;
+	char err[ERRLEN];
+
+	assert_int_equal(zk_st_layout_init(&lay, clob_test_market.market, 4,
+					   cu->air.lay.count),
+			 0);
+	if (zk_clob_air_init(&air, &lay, &clob_test_market, st, ops, n_ops,
+			     ev, n_ev, 1, err, sizeof(err)) != 0)
+		return -1;
+	if (cu->proof == NULL)
+		return -1;
+	return zk_stark_verify(&air.air, FAST, cu->proof, cu->len, err,
+			       sizeof(err));
+}
+
+static long find_row(zk_gl **cols, size_t n, unsigned sel, size_t nth)
+{
+	for (size_t r = 0; r < n; r++)
+		if (cols[sel][r] == 1 && nth-- == 0)
+			return (long)r;
+	return -1;
+}
+
+/* ---- honest batches and refusals ---- */
+
+static void test_honest_malformed(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_statement st;
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = FAST, .threads = 2,
+					.debug = 1 };
+	uint8_t *proof = NULL, before[32], after[32];
+	size_t len = 0;
+	char err[ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	zk_st_root(r.t, before);
+	b = malformed_batch(&r, 24);
+	assert_non_null(b);
+	if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err, sizeof(err)) != 0)
+		fail_msg("prove: %s", err);
+	zk_st_root(r.t, after);
+	assert_memory_equal(before, after, 32);
+	assert_memory_equal(st.old_root, st.new_root, 32);
+	assert_int_equal(verify(&st, b->ops, b->n_ops, b->events.ev,
+				b->events.len, proof, len),
+			 ZK_CLOB_OK);
+	/* another parameter set is not accepted for this proof */
+	assert_int_not_equal(zk_clob_verify(&st, b->ops, b->n_ops,
+					    b->events.ev, b->events.len,
+					    &clob_test_market, ZK_PARAMS_COMPACT,
+					    proof, len, err, sizeof(err)),
+			     ZK_CLOB_OK);
+	free(proof);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+static void test_refuse_unsupported(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_statement st;
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = FAST };
+	struct zk_op ops[3];
+	uint8_t *proof = NULL, before[32], after[32];
+	size_t len = 0;
+	char err[ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	zk_st_root(r.t, before);
+	ops[0] = clob_malformed_op(&r, 0);
+	ops[1] = clob_book_op(&r, 0); /* a resting GTC limit order */
+	ops[2] = clob_malformed_op(&r, 1);
+	b = clob_rig_batch(&r, ops, 3);
+	assert_non_null(b);
+	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
+				       sizeof(err)),
+			 ZK_CLOB_EUNSUPPORTED);
+	assert_non_null(strstr(err, "op 1"));
+	assert_non_null(strstr(err, "NEW limit GTC"));
+	assert_null(proof);
+	zk_st_root(r.t, after);
+	assert_memory_equal(before, after, 32);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+/* ---- the verifier's own checks: statement, ops, events, proof ---- */
+
+static void test_tampered_public_data(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b1, *b2;
+	struct zk_statement st1, st2, bad;
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = FAST };
+	struct zk_op ops[32];
+	struct zk_event ev[32];
+	uint8_t *p1 = NULL, *p2 = NULL;
+	size_t l1, l2, n, ne, i;
+	char err[ERRLEN];
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	b1 = malformed_batch(&r, 12);
+	b2 = malformed_batch(&r, 12);
+	assert_int_equal(zk_clob_prove(b1, r.t, &o, &p1, &l1, &st1, err,
+				       sizeof(err)), 0);
+	assert_int_equal(zk_clob_prove(b2, r.t, &o, &p2, &l2, &st2, err,
+				       sizeof(err)), 0);
+	n = b1->n_ops;
+	ne = b1->events.len;
+	assert_int_equal(verify(&st1, b1->ops, n, b1->events.ev, ne, p1, l1), 0);
+	assert_int_equal(verify(&st2, b2->ops, n, b2->events.ev, ne, p2, l2), 0);
+
+	/* batch n's proof with batch n+1's statement and data */
+	assert_int_not_equal(verify(&st2, b2->ops, n, b2->events.ev, ne, p1,
+				    l1), 0);
+	/* every statement field */
+	for (unsigned f = 0; f < 8; f++) {
+		bad = st1;
+		switch (f) {
+		case 0: bad.batch_seq++; break;
+		case 1: bad.old_root[3] ^= 1; break;
+		case 2: bad.new_root[9] ^= 1; break;
+		case 3: bad.ops_digest[0] ^= 1; break;
+		case 4: bad.events_digest[31] ^= 1; break;
+		case 5: bad.params_id++; break;
+		case 6: bad.first_seq--; break;
+		default: bad.market++; break;
+		}
+		assert_int_not_equal(verify(&bad, b1->ops, n, b1->events.ev,
+					    ne, p1, l1), 0);
+	}
+	/* swapped old_root: a real root of another book state */
+	{
+		struct clob_rig other;
+		struct zk_batch *ob;
+		struct zk_st_update u = { 0 };
+
+		assert_int_equal(clob_rig_init(&other, 1000), 0);
+		ob = book_batch(&other, 0, 4);
+		assert_int_equal(zk_st_apply_witness(other.t, &ob->witness, &u), 0);
+		bad = st1;
+		memcpy(bad.old_root, u.new_root, 32);
+		memcpy(bad.new_root, u.new_root, 32);
+		assert_int_not_equal(verify(&bad, b1->ops, n, b1->events.ev,
+					    ne, p1, l1), 0);
+		zk_st_update_free(&u);
+		zk_batch_free(ob);
+		clob_rig_fini(&other);
+	}
+	/* dropped op (and its event), digests and seq range re-derived */
+	memcpy(ops, b1->ops, n * sizeof(ops[0]));
+	memcpy(ev, b1->events.ev, ne * sizeof(ev[0]));
+	memmove(ops + 4, ops + 5, (n - 5) * sizeof(ops[0]));
+	memmove(ev + 4, ev + 5, (ne - 5) * sizeof(ev[0]));
+	bad = st1;
+	restate(&bad, ops, n - 1, ev, ne - 1);
+	assert_int_not_equal(verify(&bad, ops, n - 1, ev, ne - 1, p1, l1), 0);
+	/* reordered ops: contents swapped, seqs kept increasing */
+	memcpy(ops, b1->ops, n * sizeof(ops[0]));
+	memcpy(ev, b1->events.ev, ne * sizeof(ev[0]));
+	{
+		struct zk_op t = ops[2];
+		struct zk_event te = ev[2];
+		uint64_t s2 = ops[2].seq, s3 = ops[3].seq;
+
+		ops[2] = ops[3];
+		ops[3] = t;
+		ops[2].seq = s2;
+		ops[3].seq = s3;
+		ev[2] = ev[3];
+		ev[3] = te;
+		ev[2].seq = s2;
+		ev[3].seq = s3;
+	}
+	bad = st1;
+	restate(&bad, ops, n, ev, ne);
+	assert_int_not_equal(verify(&bad, ops, n, ev, ne, p1, l1), 0);
+	/* one changed event field at a time */
+	for (i = 0; i < 5; i++) {
+		memcpy(ev, b1->events.ev, ne * sizeof(ev[0]));
+		switch (i) {
+		case 0: ev[1].reason = ZK_REJ_BAD_TICK; break;
+		case 1: ev[2].other_id ^= 1; break;
+		case 2: ev[3].order_id++; break;
+		case 3: ev[4].type = ZK_EV_ACCEPTED; break;
+		default: ev[5].qty = 10; break;
+		}
+		bad = st1;
+		restate(&bad, b1->ops, n, ev, ne);
+		assert_int_not_equal(verify(&bad, b1->ops, n, ev, ne, p1, l1), 0);
+	}
+	/* an extra event */
+	memcpy(ev, b1->events.ev, ne * sizeof(ev[0]));
+	ev[ne] = ev[ne - 1];
+	bad = st1;
+	restate(&bad, b1->ops, n, ev, ne + 1);
+	assert_int_not_equal(verify(&bad, b1->ops, n, ev, ne + 1, p1, l1), 0);
+	/* proof bytes */
+	for (i = 0; i < 64; i++) {
+		size_t at = (i * 7919u) % l1;
+
+		p1[at] ^= (uint8_t)(1u << (i % 8));
+		assert_int_not_equal(verify(&st1, b1->ops, n, b1->events.ev,
+					    ne, p1, l1), 0);
+		p1[at] ^= (uint8_t)(1u << (i % 8));
+	}
+	assert_int_not_equal(verify(&st1, b1->ops, n, b1->events.ev, ne, p1,
+				    l1 - 1), 0);
+	free(p1);
+	free(p2);
+	zk_batch_free(b1);
+	zk_batch_free(b2);
+	clob_rig_fini(&r);
+}
+
+/* ---- cheating engines: the production AIR ---- */
+
+struct cell_edit {
+	unsigned sel;  /* find the nth row with this selector */
+	size_t nth;
+	unsigned col;
+	zk_gl value;
+	int refill;    /* recompute the row's hash witness */
+};
+
+static void edit_cell(zk_gl **cols, size_t n, void *arg)
+{
+	const struct cell_edit *e = arg;
+	long r = e->sel == 0 ? (long)n - 2 : find_row(cols, n, e->sel, e->nth);
+
+	assert_true(r >= 0);
+	cols[e->col][r] = e->value;
+	if (e->refill)
+		zk_clob_fill_hash(cols, (size_t)r);
+}
+
+/* Op row 2 and its event row say what the forged op list says. */
+static void forge_op_rows(zk_gl **cols, size_t n, void *arg)
+{
+	const struct zk_op *ops = arg;
+	zk_gl e[CLOB_OP_ELEMS], t3;
+	long r = find_row(cols, n, C_SOP, 2);
+
+	assert_true(r >= 0);
+	zk_clob_op_elems(&ops[2], e);
+	for (unsigned i = 0; i < CLOB_OP_ELEMS; i++)
+		cols[C_OPF + i][r] = e[i];
+	t3 = zk_gl_sub(e[OPF_TYPE], 3);
+	cols[C_PT][r] = zk_gl_mul(zk_gl_mul(zk_gl_sub(e[OPF_TYPE], 1),
+					    zk_gl_sub(e[OPF_TYPE], 2)), t3);
+	cols[C_IA][r] = cols[C_IB][r] = 0;
+	cols[C_IS3][r] = t3 == 0;
+	cols[C_EVF + EVF_OID][r + 1] = e[OPF_OID];
+	cols[C_EVF + EVF_OID + 1][r + 1] = e[OPF_OID + 1];
+	cols[C_EVF + EVF_OTHER][r + 1] = 0;
+	cols[C_EVF + EVF_OTHER + 1][r + 1] = 0;
+}
+
+static void cheat_prod(const struct cell_edit *edit, int edit_event,
+		       struct zk_op *forge_op)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct custom cu;
+	struct zk_op ops[16];
+	struct zk_event ev[16];
+	size_t n, ne;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	b = malformed_batch(&r, 8);
+	n = b->n_ops;
+	ne = b->events.len;
+	memcpy(ops, b->ops, n * sizeof(ops[0]));
+	memcpy(ev, b->events.ev, ne * sizeof(ev[0]));
+	/* the published data say what the cheating trace says */
+	if (edit_event)
+		ev[edit->nth].reason = (uint8_t)edit->value;
+	if (forge_op != NULL) {
+		ops[2] = *forge_op;
+		ev[2].order_id = forge_op->order_id;
+		ev[2].other_id = 0;
+		prove_custom(&r, b, 0, ops, n, ev, ne, forge_op_rows, ops, &cu);
+	} else {
+		prove_custom(&r, b, 0, ops, n, ev, ne, edit_cell, (void *)edit,
+			     &cu);
+	}
+	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+	assert_int_not_equal(verify(&cu.st, ops, n, ev, ne, cu.proof, cu.len),
+			     0);
+	free(cu.proof);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+static void test_cheat_prod(void **state)
+{
+	(void)state;
+	/* event reason in the trace (and the published list) is not MALFORMED */
+	cheat_prod(&(struct cell_edit){ C_SEV, 3, C_EVF + EVF_REASON,
+					ZK_REJ_BAD_TICK, 0 }, 1, NULL);
+	/* a rejected op that writes the book: an access row appears */
+	cheat_prod(&(struct cell_edit){ 0, 0, C_SACC, 1, 0 }, 0, NULL);
+	/* a well-formed op claimed MALFORMED */
+	{
+		struct clob_rig tmp;
+		struct zk_op good;
+
+		assert_int_equal(clob_rig_init(&tmp, 10), 0);
+		tmp.seq = 3;
+		good = clob_book_op(&tmp, 0);
+		clob_rig_fini(&tmp);
+		cheat_prod(NULL, 0, &good);
+	}
+}
+
+/* ---- the memory and Merkle machinery on real book batches ---- */
+
+static void machinery_case(tamper_fn fn, void *arg, int expect_ok,
+			   int swap_old_root)
+{
+	struct clob_rig r;
+	struct zk_batch *warm, *b;
+	struct zk_st_update u = { 0 };
+	struct custom cu;
+	struct zk_statement st;
+	int rc;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	/* a first batch builds a book so the second one has history */
+	warm = book_batch(&r, 0, 20);
+	assert_int_equal(zk_st_apply_witness(r.t, &warm->witness, &u), 0);
+	zk_st_update_free(&u);
+	b = book_batch(&r, 20, 24);
+	assert_true(b->witness.len > 0);
+	prove_custom(&r, b, 1, b->ops, b->n_ops, b->events.ev, b->events.len,
+		     fn, arg, &cu);
+	st = cu.st;
+	if (swap_old_root)
+		memcpy(st.old_root, cu.st.new_root, 32);
+	rc = verify_machinery(&cu, b->ops, b->n_ops, b->events.ev,
+			      b->events.len, &st);
+	if (expect_ok) {
+		if (cu.debug_rc != 0)
+			fail_msg("debug check: %s", cu.debug_err);
+		assert_int_equal(rc, 0);
+	} else {
+		if (!swap_old_root)
+			assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+		assert_int_not_equal(rc, 0);
+	}
+	free(cu.proof);
+	zk_batch_free(warm);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+static void test_machinery_honest(void **state)
+{
+	(void)state;
+	machinery_case(NULL, NULL, 1, 0);
+}
+
+static void turn_to_padding(zk_gl **cols, size_t n, void *arg)
+{
+	long r = find_row(cols, n, C_SACC, *(size_t *)arg);
+
+	assert_true(r >= 0);
+	cols[C_SACC][r] = 0;
+	/* later rows keep their counters: the skipped access leaves a gap */
+}
+
+static void test_machinery_cheats(void **state)
+{
+	size_t nth = 5;
+
+	(void)state;
+	/* changed slot of the new book: a leaf's new value */
+	machinery_case(edit_cell,
+		       &(struct cell_edit){ C_SLB, 1, C_MSG + 6, 12345, 1 }, 0,
+		       0);
+	/* a changed old value of a touched slot (not what old_root holds) */
+	machinery_case(edit_cell,
+		       &(struct cell_edit){ C_SLEAF, 2, C_MSG + 5, 777, 1 }, 0,
+		       0);
+	/* a read that sees another value than the last write */
+	machinery_case(edit_cell,
+		       &(struct cell_edit){ C_SACC, 3, C_MSG + 7, 99, 0 }, 0, 0);
+	/* a write that stores another value than the engine's */
+	machinery_case(edit_cell,
+		       &(struct cell_edit){ C_SACC, 4, C_AFT + 7, 99, 0 }, 0, 0);
+	/* a pristine claim for a touched slot that is not pristine */
+	machinery_case(edit_cell,
+		       &(struct cell_edit){ C_SLB, 0, C_PRIST, 1, 1 }, 0, 0);
+	/* a skipped access */
+	machinery_case(turn_to_padding, &nth, 0, 0);
+	/* a wrong sibling hash */
+	machinery_case(edit_cell,
+		       &(struct cell_edit){ C_SSIB, 0, C_AFT + 1, 5, 0 }, 0, 0);
+	/* statement with another old_root */
+	machinery_case(NULL, NULL, 0, 1);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest all[] = {
+		cmocka_unit_test(test_honest_malformed),
+		cmocka_unit_test(test_refuse_unsupported),
+		cmocka_unit_test(test_tampered_public_data),
+		cmocka_unit_test(test_cheat_prod),
+		cmocka_unit_test(test_machinery_honest),
+		cmocka_unit_test(test_machinery_cheats),
+	};
+
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(all, NULL, NULL);
+}
