@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "zkclob/wire.h"
-#include "wire_be.h"
+#include "zkclob/be.h"
 
 void
 zk_wire_addr_default(struct zk_wire_addr *a)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "zkclob/wire.h"
-#include "wire_be.h"
+#include "zkclob/be.h"
 
 static const char *const drop_names[ZK_DROP__COUNT] = {
 	[ZK_DROP_TRUNC_ETH] = "truncated_eth",

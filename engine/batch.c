@@ -11,6 +11,7 @@
 #include <blake2.h>
 
 #include "zkclob/batch.h"
+#include "zkclob/be.h"
 
 static const uint8_t ops_personal[BLAKE2B_PERSONALBYTES] = {
 	'z', 'k', 'c', 'l', 'o', 'b', '-', 'o', 'p', 's', '-', 'v', '1',
@@ -26,42 +27,25 @@ struct zk_batcher {
 	uint64_t gap_expected, gap_received; /* pending for the next batch */
 };
 
-static inline uint8_t *put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-	return p + 8;
-}
-
-static inline uint8_t *put_be32(uint8_t *p, uint32_t v)
-{
-	for (int i = 3; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-	return p + 4;
-}
-
 void zk_op_encode(const struct zk_op *op, uint8_t out[ZK_OP_WIRE_SIZE])
 {
-	uint8_t *p = out;
-
-	p = put_be64(p, op->seq);
-	p = put_be64(p, op->order_id);
-	p = put_be64(p, op->new_order_id);
-	p = put_be64(p, op->account);
-	p = put_be64(p, (uint64_t)op->price);
-	p = put_be64(p, op->qty);
-	p = put_be32(p, op->market);
-	p = put_be32(p, op->stp_group);
-	*p++ = op->type;
-	*p++ = op->side;
-	*p++ = op->ord_type;
-	*p++ = op->tif;
-	*p++ = op->flags;
-	memset(p, 0, 3);
+	zk_put_be64(out + 0, op->seq);
+	zk_put_be64(out + 8, op->order_id);
+	zk_put_be64(out + 16, op->new_order_id);
+	zk_put_be64(out + 24, op->account);
+	zk_put_be64(out + 32, (uint64_t)op->price);
+	zk_put_be64(out + 40, op->qty);
+	zk_put_be32(out + 48, op->market);
+	zk_put_be32(out + 52, op->stp_group);
+	out[56] = op->type;
+	out[57] = op->side;
+	out[58] = op->ord_type;
+	out[59] = op->tif;
+	out[60] = op->flags;
+	/* reserved bytes too: the engine rejects an op whose reserved bytes
+	 * are not zero, so they decide its events and the digest must
+	 * cover them */
+	memcpy(out + 61, op->reserved, 3);
 }
 
 static void ops_digest_init(blake2b_state *st)

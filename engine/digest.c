@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "zkclob/be.h"
 #include "zkclob/event.h"
 
 static const uint8_t events_personal[BLAKE2B_PERSONALBYTES] = {
@@ -13,43 +14,21 @@ static const uint8_t events_personal[BLAKE2B_PERSONALBYTES] = {
 	'v', 'e', 'n', 't', 's', '-', 'v', '1',
 };
 
-static inline uint8_t *
-put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-	return p + 8;
-}
-
-static inline uint8_t *
-put_be32(uint8_t *p, uint32_t v)
-{
-	for (int i = 3; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-	return p + 4;
-}
-
 void
 zk_event_encode(const struct zk_event *ev, uint8_t out[ZK_EVENT_WIRE_SIZE])
 {
-	uint8_t *p = out;
-
-	p = put_be64(p, ev->seq);
-	p = put_be32(p, ev->market);
-	*p++ = ev->type;
-	*p++ = ev->reason;
-	*p++ = ev->side;
-	*p++ = 0;
-	p = put_be64(p, ev->order_id);
-	p = put_be64(p, ev->other_id);
-	p = put_be64(p, (uint64_t)ev->price);
-	p = put_be64(p, ev->qty);
-	p = put_be64(p, ev->remaining);
-	put_be64(p, ev->other_remaining);
+	zk_put_be64(out + 0, ev->seq);
+	zk_put_be32(out + 8, ev->market);
+	out[12] = ev->type;
+	out[13] = ev->reason;
+	out[14] = ev->side;
+	out[15] = 0;
+	zk_put_be64(out + 16, ev->order_id);
+	zk_put_be64(out + 24, ev->other_id);
+	zk_put_be64(out + 32, (uint64_t)ev->price);
+	zk_put_be64(out + 40, ev->qty);
+	zk_put_be64(out + 48, ev->remaining);
+	zk_put_be64(out + 56, ev->other_remaining);
 }
 
 void

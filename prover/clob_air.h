@@ -76,6 +76,9 @@ enum clob_col {
 	C_INVL,
 	C_NXT,   /* pristine next-free link: slot + 1, or NIL for the last */
 	C_PRIST, /* the value is the slot's pristine value: digest 0 */
+	C_DSEL,  /* 13: coefficients naming where a value differs from ... */
+	C_DIFF = C_DSEL + 13, /* ... its pristine value, so PRIST = 0 is true */
+	C_DINV,
 	C_FTS,   /* leaf: timestamp of the last access */
 	/* memory */
 	C_TS,    /* accesses so far (global counter) */

@@ -131,10 +131,17 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	t = cur[C_PRIST];
 	out[k++] = ZKT_MUL(t, ZKT_SUB(t, one));
 	out[k++] = ZKT_MUL(ZKT_SUB(one, sl), t);
-	for (i = 3; i < ZK_ST_LEAF_ELEMS; i++)
-		out[k++] = ZKT_MUL(ZKT_MUL(sl, t),
-				   ZKT_SUB(cur[C_MSG + i],
-					   ZKT_FN(clob_pristine)(cur, i)));
+	acc = ZKT_ZERO;
+	for (i = 3; i < ZK_ST_LEAF_ELEMS; i++) {
+		ZKT d = ZKT_SUB(cur[C_MSG + i], ZKT_FN(clob_pristine)(cur, i));
+
+		out[k++] = ZKT_MUL(ZKT_MUL(sl, t), d);
+		acc = ZKT_ADD(acc, ZKT_MUL(cur[C_DSEL + i - 3], d));
+	}
+	/* not pristine => some element differs: roots stay canonical */
+	out[k++] = ZKT_SUB(cur[C_DIFF], acc);
+	out[k++] = ZKT_MUL(ZKT_MUL(sl, ZKT_SUB(one, t)),
+			   ZKT_SUB(ZKT_MUL(cur[C_DIFF], cur[C_DINV]), one));
 
 	/* memory: global access counter, prev_ts < ts */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_TS], cur[C_TS]), nxt[C_SACC]);

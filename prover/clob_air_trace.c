@@ -133,14 +133,41 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a)
 	return 0;
 }
 
+/* The value zk_engine_create gives a slot (statetree.h "pristine"). */
+static void pristine_value(const struct zk_st_layout *lay, uint32_t kind,
+			   uint32_t slot, union zk_slot_value *v)
+{
+	uint32_t next = slot + 1 < lay->count[kind] ? slot + 1 : ZK_SLOT_NIL;
+
+	memset(v, 0, sizeof(*v));
+	switch (kind) {
+	case ZK_SLOT_HEADER:
+		v->header.best_bid = v->header.best_ask = ZK_SLOT_NIL;
+		break;
+	case ZK_SLOT_ORDER:
+		v->order.prev = v->order.level = ZK_SLOT_NIL;
+		v->order.next = next;
+		break;
+	case ZK_SLOT_LEVEL:
+		v->level.head = v->level.tail = v->level.better = ZK_SLOT_NIL;
+		v->level.worse = next;
+		break;
+	default:
+		v->bucket.order = ZK_SLOT_NIL;
+		break;
+	}
+}
+
 static int leaf_rows(struct builder *b, size_t li)
 {
 	const struct zk_st_layout *lay = &b->c->lay;
 	const struct zk_st_leaf_rec *lf = &b->u->leaves[li];
 	const union zk_slot_value *v[2] = { &lf->before, &lf->after };
-	zk_gl enc[ZK_ST_LEAF_ELEMS];
+	zk_gl enc[ZK_ST_LEAF_ELEMS], penc[ZK_ST_LEAF_ELEMS];
 	zk_gl last = lay->count[lf->kind] - 1;
+	union zk_slot_value pristine;
 
+	pristine_value(lay, lf->kind, lf->slot, &pristine);
 	for (unsigned h = 0; h < 2; h++) {
 		size_t r = new_row(b);
 
@@ -161,6 +188,18 @@ static int leaf_rows(struct builder *b, size_t li)
 		b->cols[C_FTS][r] = b->last_ts[li];
 		for (unsigned i = 0; i < ZK_ST_LEAF_ELEMS; i++)
 			b->cols[C_MSG + i][r] = enc[i];
+		if (!b->cols[C_PRIST][r] &&
+		    zk_st_encode(lay, lf->kind, lf->slot, &pristine, penc) == 0)
+			for (unsigned i = 3; i < ZK_ST_LEAF_ELEMS; i++) {
+				zk_gl d = zk_gl_sub(enc[i], penc[i]);
+
+				if (d != 0) {
+					b->cols[C_DSEL + i - 3][r] = 1;
+					b->cols[C_DIFF][r] = d;
+					b->cols[C_DINV][r] = inv_or_zero(d);
+					break;
+				}
+			}
 	}
 	return 0;
 }

@@ -242,6 +242,11 @@ new_metric(const struct zk_family *fam)
 			return NULL;
 		h->bounds = fam->bounds;
 		h->n_bounds = fam->n_bounds;
+		for (unsigned int m = 0, b = 0; m < 64; m++) {
+			while (b < fam->n_bounds && fam->bounds[b] < (1ull << m))
+				b++;
+			h->first_for_msb[m] = (uint8_t)b;
+		}
 		/* buckets + +Inf + sum, rounded up to whole cache lines */
 		cells = fam->n_bounds + 2;
 		h->stride = (cells * sizeof(uint64_t) + ZK_CACHE_LINE - 1) /
@@ -404,20 +409,15 @@ void
 zk_histogram_observe(struct zk_histogram *h, uint64_t v)
 {
 	_Atomic uint64_t *cells;
-	unsigned int lo = 0, hi;
+	unsigned int lo;
 
 	if (h == NULL)
 		return;
-	/* First bound >= v; n_bounds (the +Inf bucket) when none is. */
-	hi = h->n_bounds;
-	while (lo < hi) {
-		unsigned int mid = (lo + hi) / 2;
-
-		if (h->bounds[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* First bound >= v; n_bounds (the +Inf bucket) when none is.
+	 * Every bound below first_for_msb[msb(v)] is < 2^msb <= v. */
+	lo = v ? h->first_for_msb[63 - __builtin_clzll(v)] : 0;
+	while (lo < h->n_bounds && h->bounds[lo] < v)
+		lo++;
 	cells = h->cells + (size_t)my_shard() * h->stride;
 	atomic_fetch_add_explicit(&cells[lo], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&cells[h->n_bounds + 1], v,

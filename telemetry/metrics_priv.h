@@ -36,10 +36,15 @@ struct zk_gauge {
 };
 
 /*
+ * Bucket lookup is O(1) in the HDR manner: the value's highest set bit picks
+ * a starting bucket, then a short linear step (<= sub_buckets + 1 bounds).
  * Per shard: n_bounds + 1 bucket counts (the last is +Inf), then the sum;
  * `stride` rounds that up to whole cache lines.
  */
 struct zk_histogram {
+	/* First bucket that can hold a value whose highest set bit is m:
+	 * the search starts there and steps at most a few bounds. */
+	uint8_t first_for_msb[64];
 	const uint64_t *bounds;
 	unsigned int n_bounds;
 	size_t stride;

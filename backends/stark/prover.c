@@ -15,10 +15,6 @@
 #include "ntt.h"
 #include "prover_internal.h"
 #include "stark.h"
-#include <time.h>
-static double TT(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+1e-9*ts.tv_nsec;}
-#define TMARK(name) do { if (getenv("ZKT")) { double _t = TT(); fprintf(stderr, "%-12s %8.2f ms\n", name, 1e3*(_t - tm_last)); tm_last = _t; } } while (0)
-static double tm_last;
 
 
 static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
@@ -189,11 +185,9 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 
 	if (raw == NULL)
 		return ZK_STARK_ENOMEM;
-	TMARK("start");
 	rc = commit_main(pv, trace);
 	if (rc != 0)
 		goto done;
-	TMARK("main");
 	zk_transcript_absorb_digest(t, zk_merkle_root(&pv->main_tree));
 	if (air->aux_width > 0) {
 		for (uint32_t r = 0; r < air->n_aux_rand; r++)
@@ -228,7 +222,6 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 	if (rc == 0)
 		rc = zk_prover_prepare_points(pv);
 	if (rc == 0)
-	TMARK("pre-comp");
 		rc = zk_prover_commit_composition(pv, debug, err, errlen);
 	if (rc == 0)
 		zk_transcript_absorb_digest(t, zk_merkle_root(&pv->comp_tree));
@@ -260,6 +253,63 @@ static int open_rows(struct zk_prover *pv, struct zk_stark_proof *pf,
 	return 0;
 }
 
+struct grind_job {
+	const struct zk_transcript *t;
+	unsigned bits, workers;
+	uint64_t best; /* smallest nonce found so far (atomic) */
+	int failed;
+};
+
+/* Worker k tries nonces k, k + workers, ... up to the best one found. */
+static void grind_worker(void *arg, size_t lo, size_t hi)
+{
+	struct grind_job *job = arg;
+
+	for (size_t k = lo; k < hi; k++)
+		for (uint64_t nonce = k;
+		     nonce < __atomic_load_n(&job->best, __ATOMIC_RELAXED);
+		     nonce += job->workers) {
+			struct zk_transcript copy = *job->t;
+			uint64_t cur;
+
+			if (zk_transcript_check_pow(&copy, job->bits, nonce)) {
+				cur = __atomic_load_n(&job->best, __ATOMIC_RELAXED);
+				while (nonce < cur &&
+				       !__atomic_compare_exchange_n(&job->best,
+						&cur, nonce, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+					;
+				break;
+			}
+			if (zk_transcript_status(&copy) != 0) {
+				__atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED);
+				return;
+			}
+		}
+}
+
+/*
+ * Step 9 on every thread. Each worker's first hit is the smallest in its
+ * residue class and a worker stops once it passes the best hit so far, so
+ * the nonce is the smallest overall: the one zk_transcript_grind finds,
+ * whatever the thread count.
+ */
+static uint64_t grind(struct zk_transcript *t, unsigned bits, unsigned threads)
+{
+	struct grind_job job = { .t = t, .bits = bits, .workers = threads,
+				 .best = UINT64_MAX };
+
+	if (threads <= 1 || bits < 8)
+		return zk_transcript_grind(t, bits);
+	zk_prover_parallel_for(threads, threads, grind_worker, &job);
+	if (job.failed || job.best == UINT64_MAX)
+		return zk_transcript_grind(t, bits);
+	/* absorbs the nonce, exactly as zk_transcript_grind does */
+	if (!zk_transcript_check_pow(t, bits, job.best))
+		return zk_transcript_grind(t, bits);
+	return job.best;
+}
+
 static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 		       struct zk_stark_proof *pf)
 {
@@ -276,8 +326,7 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	pv->deep = NULL;
 	if (rc != 0)
 		return rc;
-	TMARK("fri");
-	pf->pow_nonce = zk_transcript_grind(t, pv->p->grinding_bits);
+	pf->pow_nonce = grind(t, pv->p->grinding_bits, pv->threads);
 	count = zk_stark_draw_positions(t, pv->p, pv->log_domain, positions);
 	rc = zk_fri_prove_queries(fp, positions, count, &pf->fri);
 	zk_fri_prover_free(fp);
@@ -285,7 +334,6 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 		return rc;
 	rc = zk_stark_proof_alloc(pf, &pv->shape, (uint32_t)count);
 	if (rc == 0)
-	TMARK("grind+q");
 		rc = open_rows(pv, pf, positions, count);
 	return rc;
 }
@@ -351,7 +399,6 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	if (rc != 0)
 		goto done;
 
-	TMARK("comp");
 	pv.z = zk_stark_draw_ood_point(&t);
 	rc = zk_prover_compute_ood(&pv, main_trace);
 	if (rc != 0)
@@ -369,12 +416,10 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	}
 	for (size_t k = 0; k < n_gamma; k++)
 		pv.gammas[k] = zk_transcript_draw_gl2(&t);
-	TMARK("ood");
 	rc = zk_prover_deep(&pv, main_trace);
 	if (rc != 0)
 		goto done;
 
-	TMARK("deep");
 	rc = query_phase(&pv, &t, &pf);
 	if (rc != 0)
 		goto done;
@@ -386,9 +431,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 		pf.aux_root = *zk_merkle_root(&pv.aux_tree);
 	pf.comp_root = *zk_merkle_root(&pv.comp_tree);
 	memcpy(pf.ood, pv.ood, n_gamma * sizeof(zk_gl2));
-	TMARK("open");
 	rc = zk_stark_proof_encode(&pf, proof, proof_len);
-	TMARK("encode");
 done:
 	if (rc != 0 && err != NULL && errlen > 0 && err[0] == '\0')
 		fail(err, errlen, rc, "prover failed: %s", zk_stark_strerror(rc));

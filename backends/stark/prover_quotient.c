@@ -109,17 +109,26 @@ static int prepare_domain(struct zk_prover *pv)
 	return 0;
 }
 
+/*
+ * Rows are copied out of the column-major LDE a few dozen at a time, one
+ * column after the other: reading a whole row per point touches a cache
+ * line per column and left wide AIRs waiting on memory.
+ */
+#define COMP_ROWS 32
+
 struct comp_scratch {
 	zk_gl2 *curx, *nxtx, *acur, *anxt, *perx, *outa, *num;
 	zk_gl *cur, *nxt, *per, *outm, *xs, *den, *inv;
+	size_t nx[COMP_ROWS];
 };
 
 static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 				 struct comp_scratch *s)
 {
 	size_t mw = air->main_width, aw = air->aux_width, np = air->n_periodic;
-	size_t len = 4 * mw + 4 * aw + 3 * np + air->n_main_constraints +
-		     2 * air->n_aux_constraints + 5 * ZK_PROVER_BLOCK + 4;
+	size_t len = (COMP_ROWS + 2) * mw + 4 * aw + 3 * np +
+		     air->n_main_constraints + 2 * air->n_aux_constraints +
+		     5 * ZK_PROVER_BLOCK + 4;
 	zk_gl *mem = malloc(len * sizeof(zk_gl2));
 
 	if (mem == NULL)
@@ -132,8 +141,8 @@ static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 	s->outa = s->perx + np;
 	s->num = s->outa + air->n_aux_constraints;
 	s->cur = (zk_gl *)(s->num + ZK_PROVER_BLOCK);
-	s->nxt = s->cur + mw;
-	s->per = s->nxt + mw;
+	s->nxt = s->cur + COMP_ROWS * mw;
+	s->per = s->nxt + COMP_ROWS * mw;
 	s->outm = s->per + np;
 	s->xs = s->outm + air->n_main_constraints;
 	s->den = s->xs + ZK_PROVER_BLOCK;
@@ -141,26 +150,49 @@ static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 	return mem;
 }
 
-/* Σ α·C(x) over the transition constraints at position i. */
+/* next-row position of i: x·ω_n is B positions on in natural order */
+static size_t next_position(const struct zk_prover *pv, size_t i)
+{
+	unsigned log_d = pv->log_domain;
+
+	return zk_stark_rev_bits((zk_stark_rev_bits(i, log_d) +
+				  ((size_t)1 << pv->p->log_blowup)) &
+				 (pv->big_n - 1), log_d);
+}
+
+/* Rows i..i+len-1 and their next rows into s->cur / s->nxt (row-major). */
+static void gather_rows(const struct zk_prover *pv, struct comp_scratch *s,
+			size_t i, size_t len)
+{
+	size_t mw = pv->air->main_width, big_n = pv->big_n;
+
+	for (size_t k = 0; k < len; k++)
+		s->nx[k] = next_position(pv, i + k);
+	for (size_t c = 0; c < mw; c++) {
+		const zk_gl *col = pv->main_lde + c * big_n;
+
+		for (size_t k = 0; k < len; k++) {
+			s->cur[k * mw + c] = col[i + k];
+			s->nxt[k * mw + c] = col[s->nx[k]];
+		}
+	}
+}
+
+/* Σ α·C(x) over the transition constraints at position i (row r of s). */
 static zk_gl2 transition_sum(struct zk_prover *pv, struct comp_scratch *s,
-			     size_t i)
+			     size_t i, size_t r)
 {
 	const struct zk_air *air = pv->air;
 	size_t mw = air->main_width, aw = air->aux_width, big_n = pv->big_n;
 	size_t np = air->n_periodic, nmc = air->n_main_constraints;
-	unsigned log_d = pv->log_domain, b = pv->p->log_blowup;
-	size_t nx = zk_stark_rev_bits((zk_stark_rev_bits(i, log_d) +
-				       ((size_t)1 << b)) & (big_n - 1), log_d);
+	const zk_gl *cur = s->cur + r * mw, *nxt = s->nxt + r * mw;
+	size_t nx = s->nx[r];
 	struct zk_acc a0 = { 0 }, a1 = { 0 };
 	zk_gl2 acc;
 
-	for (size_t c = 0; c < mw; c++) {
-		s->cur[c] = pv->main_lde[c * big_n + i];
-		s->nxt[c] = pv->main_lde[c * big_n + nx];
-	}
 	for (size_t j = 0; j < np; j++)
 		s->per[j] = pv->periodic_lde[j][i >> pv->periodic_shift[j]];
-	air->eval_main(air->ctx, s->cur, s->nxt, s->per, s->outm);
+	air->eval_main(air->ctx, cur, nxt, s->per, s->outm);
 	for (size_t k = 0; k < nmc; k++) {
 		zk_acc_mac(&a0, pv->alphas[k].c0, s->outm[k]);
 		zk_acc_mac(&a1, pv->alphas[k].c1, s->outm[k]);
@@ -170,8 +202,8 @@ static zk_gl2 transition_sum(struct zk_prover *pv, struct comp_scratch *s,
 		const zk_gl *al = pv->aux_lde;
 
 		for (size_t c = 0; c < mw; c++) {
-			s->curx[c] = zk_gl2_from_base(s->cur[c]);
-			s->nxtx[c] = zk_gl2_from_base(s->nxt[c]);
+			s->curx[c] = zk_gl2_from_base(cur[c]);
+			s->nxtx[c] = zk_gl2_from_base(nxt[c]);
 		}
 		for (size_t c = 0; c < aw; c++) {
 			s->acur[c] = zk_gl2_make(al[2 * c * big_n + i],
@@ -263,7 +295,12 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 		zk_prover_points(pv, blo, len, s.xs);
 		for (size_t k = 0; k < len; k++) {
 			size_t i = blo + k;
-			zk_gl2 acc = transition_sum(pv, &s, i);
+			zk_gl2 acc;
+
+			if (k % COMP_ROWS == 0)
+				gather_rows(pv, &s, i, len - k < COMP_ROWS ?
+					    len - k : COMP_ROWS);
+			acc = transition_sum(pv, &s, i, k % COMP_ROWS);
 			/* transition constraints hold on every row but the last */
 			zk_gl factor = zk_gl_mul(zk_gl_sub(s.xs[k], pv->last_row),
 					pv->zinv_by_high[i >> (log_d - b)]);

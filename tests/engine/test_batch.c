@@ -253,6 +253,11 @@ static void test_op_encoding_is_big_endian_and_complete(void **state)
 	op.stp_group = 9;
 	zk_op_encode(&op, enc2);
 	assert_memory_not_equal(enc, enc2, sizeof(enc));
+	/* every byte of the record is covered, reserved ones included */
+	zk_op_encode(&op, enc);
+	op.reserved[2] = 1;
+	zk_op_encode(&op, enc2);
+	assert_memory_not_equal(enc, enc2, sizeof(enc));
 }
 
 static void test_witness_per_batch(void **state)

@@ -428,6 +428,7 @@ static void cheat_prod(const struct cell_edit *edit, int edit_event,
 			     &cu);
 	}
 	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+	print_message("debugger: %s\n", cu.debug_err);
 	assert_int_not_equal(verify(&cu.st, ops, n, ev, ne, cu.proof, cu.len),
 			     0);
 	free(cu.proof);
@@ -487,8 +488,10 @@ static void machinery_case(tamper_fn fn, void *arg, int expect_ok,
 			fail_msg("debug check: %s", cu.debug_err);
 		assert_int_equal(rc, 0);
 	} else {
-		if (!swap_old_root)
+		if (!swap_old_root) {
 			assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+			print_message("debugger: %s\n", cu.debug_err);
+		}
 		assert_int_not_equal(rc, 0);
 	}
 	free(cu.proof);
@@ -512,6 +515,20 @@ static void turn_to_padding(zk_gl **cols, size_t n, void *arg)
 	/* later rows keep their counters: the skipped access leaves a gap */
 }
 
+/* A new value that is pristine, hashed as if it were not (digest != 0). */
+static void unpristine_new(zk_gl **cols, size_t n, void *arg)
+{
+	(void)arg;
+	for (size_t r = 0; r < n; r++) {
+		if (cols[C_SLB][r] == 1 && cols[C_PRIST][r] == 1) {
+			cols[C_PRIST][r] = 0;
+			zk_clob_fill_hash(cols, r);
+			return;
+		}
+	}
+	fail_msg("no pristine new value in the batch");
+}
+
 static void test_machinery_cheats(void **state)
 {
 	size_t nth = 5;
@@ -527,13 +544,15 @@ static void test_machinery_cheats(void **state)
 		       0);
 	/* a read that sees another value than the last write */
 	machinery_case(edit_cell,
-		       &(struct cell_edit){ C_SACC, 3, C_MSG + 7, 99, 0 }, 0, 0);
+		       &(struct cell_edit){ C_SACC, 3, C_MSG + 7, 99, 1 }, 0, 0);
 	/* a write that stores another value than the engine's */
 	machinery_case(edit_cell,
 		       &(struct cell_edit){ C_SACC, 4, C_AFT + 7, 99, 0 }, 0, 0);
 	/* a pristine claim for a touched slot that is not pristine */
 	machinery_case(edit_cell,
 		       &(struct cell_edit){ C_SLB, 0, C_PRIST, 1, 1 }, 0, 0);
+	/* a non-canonical new root: a pristine slot hashed as a value */
+	machinery_case(unpristine_new, NULL, 0, 0);
 	/* a skipped access */
 	machinery_case(turn_to_padding, &nth, 0, 0);
 	/* a wrong sibling hash */

@@ -189,6 +189,63 @@ latency_buckets_cumulative(void **state)
 	zk_metrics_destroy(reg);
 }
 
+/* The O(1) bucket lookup agrees with a plain count at every bound. */
+static void
+bucket_lookup_matches_reference(void **state)
+{
+	const struct zk_hist_spec specs[] = {
+		{ 1, 65536, 1, 1.0 }, { 1, 1000, 16, 1.0 }, { 7, 100000, 5, 1.0 },
+		{ 1000, 60000000000u, 3, 1.0 }, { 3, 1u << 30, 2, 1.0 },
+	};
+	static uint64_t values[4 * ZK_METRICS_MAX_BUCKETS + 2000];
+	static char buf[65536];
+	uint64_t bounds[ZK_METRICS_MAX_BUCKETS];
+	uint64_t x = 0x9e3779b97f4a7c15u;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(specs) / sizeof(specs[0]); k++) {
+		struct zk_metrics *reg = zk_metrics_create();
+		struct zk_histogram *h = zk_metrics_histogram(reg, "t_h", "H.",
+							       NULL, 0,
+							       &specs[k]);
+		unsigned int nb, nv = 0;
+
+		assert_non_null(h);
+		nb = zk_histogram_bounds(h, bounds, ZK_METRICS_MAX_BUCKETS);
+		assert_true(nb > 1 && nb <= ZK_METRICS_MAX_BUCKETS);
+		values[nv++] = 0;
+		values[nv++] = UINT64_MAX;
+		for (unsigned int b = 0; b < nb; b++) {
+			values[nv++] = bounds[b] - 1;
+			values[nv++] = bounds[b];
+			values[nv++] = bounds[b] + 1;
+		}
+		for (unsigned int i = 0; i < 1000; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* spread over every magnitude, not just huge values */
+			values[nv++] = x >> (x % 64);
+		}
+		for (unsigned int i = 0; i < nv; i++)
+			zk_histogram_observe(h, values[i]);
+		assert_true(zk_metrics_render(reg, buf, sizeof(buf)) > 0);
+		for (unsigned int b = 0; b < nb; b++) {
+			char line[64];
+			unsigned int want = 0;
+
+			for (unsigned int i = 0; i < nv; i++)
+				want += values[i] <= bounds[b];
+			snprintf(line, sizeof(line),
+				 "t_h_bucket{le=\"%llu\"}",
+				 (unsigned long long)bounds[b]);
+			assert_int_equal((unsigned int)value_of(buf, line), want);
+		}
+		assert_int_equal(zk_histogram_count(h), nv);
+		zk_metrics_destroy(reg);
+	}
+}
+
 #define WRITERS 4
 #define PER_WRITER 200000
 
@@ -482,6 +539,7 @@ main(void)
 		cmocka_unit_test(golden_small_registry),
 		cmocka_unit_test(escaping),
 		cmocka_unit_test(latency_buckets_cumulative),
+		cmocka_unit_test(bucket_lookup_matches_reference),
 		cmocka_unit_test(concurrent_writers_sum),
 		cmocka_unit_test(registration_errors),
 		cmocka_unit_test(render_targets_agree),

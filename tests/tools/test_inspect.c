@@ -17,33 +17,11 @@
 #include <cmocka.h>
 
 #include "air_fib.h"
+#include "cli_test_util.h"
 #include "stark.h"
 
 static const char *zkclob;
 static char dir[] = "/tmp/zkclob-inspect-XXXXXX";
-static char out[16384];
-
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	FILE *p;
-	size_t n = 0;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while (n + 1 < sizeof(out) && fgets(out + n, (int)(sizeof(out) - n), p) != NULL)
-		n += strlen(out + n);
-	out[n] = '\0';
-	st = pclose(p);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
-}
 
 /* Prove Fibonacci over 2^6 rows under `params` into dir/name. */
 static size_t write_proof(uint8_t params_id, const char *name, size_t cut)
@@ -109,16 +87,13 @@ static void test_damaged_files(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return make_scratch_dir(dir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return remove_scratch_dir(dir);
 }
 
 int main(int argc, char **argv)

@@ -23,45 +23,13 @@
 
 #include <cmocka.h>
 
+#include "cli_test_util.h"
+
 #include "zkclob/pcapio.h"
 
 static const char *zkclobd, *zkclob, *pcap_send;
 static pid_t daemon_pid; /* a zkclobd left running by a failed test */
 static char dir[] = "/tmp/zkclobd-test-XXXXXX";
-static char out[1 << 16];
-
-static int run(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	FILE *p;
-	size_t n = 0;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while (n + 1 < sizeof(out) && fgets(out + n, (int)(sizeof(out) - n), p) != NULL)
-		n += strlen(out + n);
-	out[n] = '\0';
-	st = pclose(p);
-	if (!WIFEXITED(st))
-		fail_msg("'%s' died by a signal:\n%s", cmd, out);
-	return WEXITSTATUS(st);
-}
-
-static void digest_of(char d[65])
-{
-	const char *p = strstr(out, "digest:  ");
-
-	if (p == NULL)
-		fail_msg("no digest in:\n%s", out);
-	memcpy(d, p + 9, 64);
-	d[64] = '\0';
-}
 
 /* A config replaying `pcap` through net_pcap; EAL files under our own
  * prefix so parallel tests never share a runtime directory. */
@@ -403,20 +371,17 @@ static void test_af_packet_veth(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return make_scratch_dir(dir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
 	if (daemon_pid > 0) {
 		kill(daemon_pid, SIGKILL);
 		waitpid(daemon_pid, NULL, 0);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return remove_scratch_dir(dir);
 }
 
 int main(int argc, char **argv)

@@ -97,8 +97,10 @@ pub(crate) fn be32(b: &[u8]) -> u32 {
 }
 
 impl Op {
-    /// zk_op_encode: the reserved bytes are written as zero, exactly as the
-    /// C encoder does, so the ops digest matches the C one byte for byte.
+    /// zk_op_encode: every byte of the record, the reserved ones included
+    /// (the engine rejects an op whose reserved bytes are not zero, so they
+    /// decide its events and the ops digest must cover them), exactly as
+    /// the C encoder does.
     pub fn encode(&self) -> [u8; OP_WIRE_SIZE] {
         let mut o = [0u8; OP_WIRE_SIZE];
         o[0..8].copy_from_slice(&self.seq.to_be_bytes());
@@ -114,13 +116,11 @@ impl Op {
         o[58] = self.ord_type;
         o[59] = self.tif;
         o[60] = self.flags;
+        o[61..64].copy_from_slice(&self.reserved);
         o
     }
 
-    /// Inverse of the encoding above, except that bytes 61..64 are read
-    /// back as `reserved`: a guest input can then carry an op whose
-    /// reserved bytes are non-zero (the engine rejects it MALFORMED), which
-    /// the canonical encoding alone cannot express.
+    /// Inverse of the encoding above.
     pub fn decode(b: &[u8; OP_WIRE_SIZE]) -> Op {
         Op {
             seq: be64(&b[0..]),
@@ -219,7 +219,7 @@ mod tests {
     }
 
     #[test]
-    fn op_roundtrip_keeps_reserved_but_encode_zeroes_it() {
+    fn op_roundtrip_covers_reserved_bytes() {
         let op = Op {
             seq: 9,
             order_id: 1,
@@ -241,6 +241,7 @@ mod tests {
         raw[62] = 1;
         let back = Op::decode(&raw);
         assert_eq!(back.reserved, [0, 1, 0]);
-        assert_eq!(back.encode(), op.encode());
+        assert_eq!(back.encode(), raw);
+        assert_ne!(back.encode(), op.encode());
     }
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Big-endian loads and stores for the wire codec.  memcpy keeps them legal
- * on unaligned packet data; compilers turn each into one load + bswap.
+ * Big-endian loads and stores for the wire codec and every canonical
+ * encoding (ops, events, statements). memcpy keeps them legal on unaligned
+ * data; compilers turn each into one load or store and a bswap.
  */
-#ifndef ZKCLOB_WIRE_BE_H
-#define ZKCLOB_WIRE_BE_H
+#ifndef ZKCLOB_BE_H
+#define ZKCLOB_BE_H
 
 #include <stdint.h>
 #include <string.h>
@@ -62,4 +63,4 @@ zk_put_be64(uint8_t *p, uint64_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
-#endif /* ZKCLOB_WIRE_BE_H */
+#endif /* ZKCLOB_BE_H */

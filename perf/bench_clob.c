@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CLOB AIR benchmark: batches of 64 / 256 / 1024 ops.
+ *  (a) supported traffic (what zk_clob_prove accepts today): prove time,
+ *      verify time, proof size, proven ops/s, and beside them the time to
+ *      LDE + Merkle-commit the same main trace once (the baseline measured
+ *      in the same run; prove ÷ baseline is the distance to the proof
+ *      system's own limit);
+ *  (b) book traffic (resting GTC, cancels, crosses) through the test-only
+ *      machinery variant (memory checking + Merkle, no op rules): the rows
+ *      per access, per touched slot and per tree node that the full AIR
+ *      will pay, and the same prove ÷ LDE+commit ratio.
+ * Usage: bench_clob [--quick] [--threads N]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clob_air.h"
+#include "clob_test_util.h"
+#include "merkle.h"
+#include "ntt.h"
+#include "params.h"
+#include "stark.h"
+#include "zkclob/clobproof.h"
+
+static unsigned n_threads = 2;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double lde_commit_time(zk_gl **cols, unsigned log_n,
+			      const struct zk_stark_params *p)
+{
+	size_t big = (size_t)1 << (log_n + p->log_blowup);
+	zk_gl *lde = malloc(big * CLOB_WIDTH * sizeof(zk_gl));
+	zk_gl **out = calloc(CLOB_WIDTH, sizeof(*out));
+	struct zk_merkle_tree tree;
+	double t0, t1 = -1.0;
+
+	if (lde == NULL || out == NULL)
+		goto done;
+	for (unsigned c = 0; c < CLOB_WIDTH; c++)
+		out[c] = lde + (size_t)c * big;
+	t0 = now();
+	if (zk_ntt_lde(out, (const zk_gl *const *)cols, CLOB_WIDTH, log_n,
+		       p->log_blowup, ZK_GL_MULTIPLICATIVE_GENERATOR,
+		       n_threads) != 0)
+		goto done;
+	if (zk_merkle_build_lde(&tree, p->hash, lde, CLOB_WIDTH, big,
+				n_threads) != 0)
+		goto done;
+	t1 = now() - t0;
+	zk_merkle_free(&tree);
+done:
+	free(out);
+	free(lde);
+	return t1;
+}
+
+/* Rebuild the trace of an already applied batch for the baseline. */
+static double baseline(const struct zk_batch *b, const struct zk_st_update *u,
+		       const struct zk_st_layout *lay,
+		       const struct zk_statement *st, int machinery,
+		       const struct zk_stark_params *p, unsigned *log_n)
+{
+	struct zk_clob_air *c = malloc(sizeof(*c));
+	char err[256];
+	zk_gl **cols;
+	double t = -1.0;
+
+	if (c == NULL)
+		return -1.0;
+	if (zk_clob_air_init(c, lay, &clob_test_market, st, b->ops, b->n_ops,
+			     b->events.ev, b->events.len, machinery, err,
+			     sizeof(err)) == 0 &&
+	    zk_clob_trace_build(c, b, u, n_threads, &cols, log_n, err,
+				sizeof(err)) == 0) {
+		t = lde_commit_time(cols, *log_n, p);
+		zk_clob_trace_free(cols);
+	}
+	free(c);
+	return t;
+}
+
+static void bench_supported(size_t n_ops, const struct zk_stark_params *p)
+{
+	struct clob_rig r;
+	struct zk_op *ops = malloc(n_ops * sizeof(*ops));
+	struct zk_batch *b;
+	struct zk_statement st;
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = p->id,
+					.threads = n_threads };
+	struct zk_st_update u = { 0 };
+	uint8_t *proof = NULL;
+	size_t len = 0;
+	char err[256] = "";
+	double t0, tp, tv, tb;
+	unsigned log_n = 0;
+
+	if (ops == NULL || clob_rig_init(&r, (uint32_t)n_ops + 1) != 0) {
+		fprintf(stderr, "bench_clob: set-up failed\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < n_ops; i++)
+		ops[i] = clob_malformed_op(&r, i);
+	b = clob_rig_batch(&r, ops, n_ops);
+	t0 = now();
+	if (b == NULL || zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
+				       sizeof(err)) != 0) {
+		fprintf(stderr, "bench_clob: prove: %s\n", err);
+		exit(1);
+	}
+	tp = now() - t0;
+	t0 = now();
+	if (zk_clob_verify(&st, b->ops, b->n_ops, b->events.ev, b->events.len,
+			   &clob_test_market, p->id, proof, len, err,
+			   sizeof(err)) != 0) {
+		fprintf(stderr, "bench_clob: verify: %s\n", err);
+		exit(1);
+	}
+	tv = now() - t0;
+	/* the rejected ops touch nothing: the update record is empty */
+	memcpy(u.old_root, st.old_root, 32);
+	memcpy(u.new_root, st.new_root, 32);
+	tb = baseline(b, &u, zk_st_layout_get(r.t), &st, 0, p, &log_n);
+	printf("(a) %-7s %5zu ops  2^%-2u rows  prove %8.1f ms  verify %6.2f ms"
+	       "  proof %7zu B  %8.0f ops/s  LDE+commit %7.1f ms  (x%.1f)\n",
+	       p->name, n_ops, log_n, tp * 1e3, tv * 1e3, len,
+	       (double)n_ops / tp, tb * 1e3, tb > 0 ? tp / tb : 0.0);
+	free(proof);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+	free(ops);
+}
+
+static void bench_machinery(size_t n_ops, const struct zk_stark_params *p)
+{
+	struct clob_rig r;
+	struct zk_op *ops = malloc(n_ops * sizeof(*ops));
+	struct zk_batch *warm, *b;
+	struct zk_st_update u = { 0 };
+	struct zk_statement st = { .market = clob_test_market.market };
+	struct zk_clob_air *c = malloc(sizeof(*c));
+	struct zk_prove_opts po = { .threads = n_threads };
+	size_t touched = 0, sibs = 0, len = 0;
+	uint8_t *proof = NULL;
+	char err[256] = "";
+	zk_gl **cols;
+	unsigned log_n = 0;
+	double t0, tp, tv, tb;
+
+	if (ops == NULL || c == NULL || clob_rig_init(&r, 100000) != 0)
+		exit(1);
+	for (size_t i = 0; i < 64; i++)
+		ops[i] = clob_book_op(&r, i);
+	warm = clob_rig_batch(&r, ops, 64);
+	if (warm == NULL || zk_st_apply_witness(r.t, &warm->witness, &u) != 0)
+		exit(1);
+	for (size_t i = 0; i < n_ops; i++)
+		ops[i] = clob_book_op(&r, 64 + i);
+	b = clob_rig_batch(&r, ops, n_ops);
+	t0 = now();
+	if (b == NULL || zk_st_apply_witness(r.t, &b->witness, &u) != 0)
+		exit(1);
+	memcpy(st.old_root, u.old_root, 32);
+	memcpy(st.new_root, u.new_root, 32);
+	st.first_seq = b->first_seq;
+	st.last_seq = b->last_seq;
+	if (zk_clob_air_init(c, zk_st_layout_get(r.t), &clob_test_market, &st,
+			     b->ops, b->n_ops, b->events.ev, b->events.len, 1,
+			     err, sizeof(err)) != 0 ||
+	    zk_clob_trace_build(c, b, &u, n_threads, &cols, &log_n, err,
+				sizeof(err)) != 0 ||
+	    zk_stark_prove(&c->air, p, (const zk_gl *const *)cols, log_n, &po,
+			   &proof, &len, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bench_clob: machinery: %s\n", err);
+		exit(1);
+	}
+	tp = now() - t0;
+	zk_clob_trace_free(cols);
+	t0 = now();
+	if (zk_stark_verify(&c->air, p->id, proof, len, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bench_clob: machinery verify: %s\n", err);
+		exit(1);
+	}
+	tv = now() - t0;
+	tb = baseline(b, &u, zk_st_layout_get(r.t), &st, 1, p, &log_n);
+	for (size_t i = 0; i < u.n_nodes; i++) {
+		if (!u.nodes[i].touched)
+			sibs++;
+		else if (u.nodes[i].level > 0)
+			touched++;
+	}
+	printf("(b) %-7s %5zu ops  2^%-2u rows  prove %8.1f ms  verify %6.2f ms"
+	       "  proof %7zu B  LDE+commit %7.1f ms  (x%.1f)\n"
+	       "      rows: %zu ops + %zu events + %zu accesses + 2 x %zu "
+	       "leaves + 2 x %zu nodes + %zu siblings\n",
+	       p->name, n_ops, log_n, tp * 1e3, tv * 1e3, len, tb * 1e3,
+	       tb > 0 ? tp / tb : 0.0, b->n_ops, b->events.len,
+	       b->witness.len, u.n_leaves, touched, sibs);
+	free(proof);
+	zk_st_update_free(&u);
+	zk_batch_free(warm);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+	free(c);
+	free(ops);
+}
+
+int main(int argc, char **argv)
+{
+	static const size_t sizes[] = { 64, 256, 1024 };
+	size_t n_sizes = 3;
+	const struct zk_stark_params *fast = zk_stark_params_by_id(ZK_PARAMS_FAST);
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0)
+			n_sizes = 2;
+		else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+			n_threads = (unsigned)atoi(argv[++i]);
+	}
+	if (n_threads == 0)
+		n_threads = 1;
+	printf("bench_clob: CLOB AIR v%u, width %d, %u threads\n",
+	       ZK_CLOB_AIR_VERSION, CLOB_WIDTH, n_threads);
+	for (size_t i = 0; i < n_sizes; i++)
+		bench_supported(sizes[i], fast);
+	for (size_t i = 0; i < n_sizes; i++)
+		bench_machinery(sizes[i], fast);
+	return 0;
+}
