@@ -174,34 +174,13 @@ static bool due(const struct zk_batcher *b, uint64_t now_ns,
 	return false;
 }
 
+/* One op is a burst of one: one code path decides cuts for both. */
 int zk_batcher_push(struct zk_batcher *b, const struct zk_op *op,
 		    uint64_t now_ns, struct zk_batch **out)
 {
-	struct zk_batch *batch;
-	enum zk_cut_reason why;
+	size_t consumed;
 
-	*out = NULL;
-	if (op->seq <= b->last_seq) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (due(b, now_ns, &why))
-		cut(b, why, now_ns, out);
-	batch = b->open;
-	if (batch == NULL && (batch = open_batch(b, now_ns)) == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	if (zk_engine_apply(b->engine, op, &batch->events) < 0) {
-		errno = ENOMEM;
-		return -1;
-	}
-	b->last_seq = op->seq;
-	b->ops++;
-	batch->ops[batch->n_ops++] = *op;
-	if (batch->n_ops >= b->cfg.max_ops && *out == NULL)
-		cut(b, ZK_CUT_SIZE, now_ns, out);
-	return 0;
+	return zk_batcher_push_burst(b, op, 1, now_ns, &consumed, out);
 }
 
 int zk_batcher_push_burst(struct zk_batcher *b, const struct zk_op *ops,
