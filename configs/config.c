@@ -254,6 +254,20 @@ static int set_placement(struct load_ctx *ctx, const char *section,
 	return 1;
 }
 
+static int set_audit(struct load_ctx *ctx, const char *section,
+		     const char *name, const char *value)
+{
+	struct zk_config_audit *a = &ctx->cfg->audit;
+
+	if (strcmp(name, "path") == 0)
+		return set_str(ctx, section, name, value, a->path, sizeof(a->path));
+	if (strcmp(name, "sync_every") == 0)
+		SET_U(a->sync_every, 0, 1u << 20);
+	else
+		return fail(ctx, section, name, "unknown key");
+	return 1;
+}
+
 static int set_wire(struct load_ctx *ctx, const char *section,
 		    const char *name, const char *value)
 {
@@ -413,6 +427,16 @@ static int handler(void *user, const char *section, const char *name,
 			    MAX_SEEN_KEYS);
 	memcpy(ctx->seen[ctx->n_seen++], key, sizeof(key));
 
+	if (strcmp(section, "metrics") == 0) {
+		char merr[160];
+
+		if (zk_metrics_config_set(&ctx->cfg->metrics, section, name,
+					  value, merr, sizeof(merr)) != 0)
+			return fail(ctx, section, name, "%s", merr);
+		return 1;
+	}
+	if (strcmp(section, "audit") == 0)
+		return set_audit(ctx, section, name, value);
 	if (strncmp(section, "router", 6) == 0) {
 		char rerr[160];
 		int rc = zk_router_config_set(&ctx->cfg->router, section, name,
@@ -548,6 +572,7 @@ int zk_config_load_default(struct zk_config *cfg, char *err, size_t errlen)
 	memset(&base, 0, sizeof(base));
 	zk_gen_params_default(&base.gen);
 	zk_router_config_default(&base.router);
+	zk_metrics_config_default(&base.metrics);
 	if (load_text(&base, "<embedded zkclob.conf>", zk_config_default_text,
 		      true, err, errlen) != 0)
 		return -1;
@@ -688,6 +713,10 @@ int zk_config_write(const struct zk_config *cfg, FILE *out)
 		g->post_only_pm, g->stale_ref_pm, g->mix.place, g->mix.move,
 		g->mix.reduce, g->mix.cancel, g->mix.ioc, g->mix.fok,
 		g->mix.market, g->session);
+	fprintf(out, "\n[audit]\npath = %s\nsync_every = %" PRIu32 "\n\n",
+		cfg->audit.path, cfg->audit.sync_every);
+	if (zk_metrics_config_write(&cfg->metrics, out) != 0)
+		return -1;
 	fprintf(out, "\n");
 	if (zk_router_config_write(&cfg->router, out) != 0)
 		return -1;

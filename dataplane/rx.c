@@ -76,6 +76,28 @@ static void push_ctl(struct zk_rx_ctx *ctx, struct burst_buf *b, uint8_t type,
 	ctx->stats.ctl_enqueued++;
 }
 
+/* Publish what changed since the last burst: lock-free counter adds, a
+ * handful per burst, never per frame. */
+static void publish(struct zk_rx_ctx *ctx, const struct zk_wire_stats *w,
+		    uint64_t *last_drops, uint64_t *last_stalls, uint16_t frames)
+{
+	struct zk_metrics_std *m = ctx->metrics;
+	int i;
+
+	zk_counter_add(m->rx_frames, frames);
+	if (ctx->stats.ring_full_stalls != *last_stalls) {
+		zk_counter_add(m->ring_full_stalls,
+			       ctx->stats.ring_full_stalls - *last_stalls);
+		*last_stalls = ctx->stats.ring_full_stalls;
+	}
+	for (i = 0; i < ZK_DROP__COUNT; i++) {
+		if (w->drops[i] != last_drops[i]) {
+			zk_counter_add(m->rx_drops[i], w->drops[i] - last_drops[i]);
+			last_drops[i] = w->drops[i];
+		}
+	}
+}
+
 static void flush(struct zk_rx_ctx *ctx, struct burst_buf *b)
 {
 	enqueue_all(ctx, b->ops, b->n);
@@ -94,6 +116,7 @@ int zk_rx_lcore(void *arg)
 		struct burst_buf buf;
 	} *scratch = calloc(1, sizeof(*scratch));
 	struct burst_buf *buf;
+	uint64_t last_drops[ZK_DROP__COUNT] = { 0 }, last_stalls = 0;
 	uint64_t eos_seen = 0;
 	size_t got;
 	uint16_t i, n;
@@ -149,6 +172,8 @@ int zk_rx_lcore(void *arg)
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
 		flush(ctx, buf);
+		if (ctx->metrics != NULL)
+			publish(ctx, &parser.stats, last_drops, &last_stalls, n);
 	}
 	free(scratch);
 	ctx->stats.wire = parser.stats;

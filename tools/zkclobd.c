@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -35,10 +36,12 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "zkclob/audit.h"
 #include "zkclob/batch.h"
 #include "zkclob/config.h"
 #include "zkclob/dataplane.h"
 #include "zkclob/gen.h"
+#include "zkclob/metrics.h"
 
 #define EXIT_USAGE 2
 #define EXIT_HALTED 3
@@ -47,10 +50,11 @@
 
 static volatile int stop_flag;
 static volatile int reload_flag;
+static volatile sig_atomic_t stop_signal; /* which signal asked to stop */
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	stop_signal = sig;
 	if (stop_flag == 0)
 		stop_flag = 1;
 }
@@ -71,6 +75,7 @@ static bool reloadable_section(const char *section)
 struct reload_state {
 	const char *path;          /* NULL: the embedded default */
 	struct zk_config running;
+	struct zk_audit *audit;    /* NULL: no audit log */
 };
 
 /* Render a config; NULL on failure. */
@@ -146,7 +151,15 @@ static void reload_config(void *arg, struct zk_seq_ctx *seq)
 		fprintf(stderr, "zkclobd: reload: out of memory; config unchanged\n");
 		goto out;
 	}
+	if (rs->audit != NULL &&
+	    zk_audit_operator_signal(rs->audit, (uint32_t)getuid(), SIGHUP) != 0)
+		fprintf(stderr, "zkclobd: audit: cannot record SIGHUP\n");
 	diff_configs(old_text, new_text, &changed);
+	if (changed && rs->audit != NULL &&
+	    zk_audit_config_change(rs->audit, rs->path ? rs->path : "<embedded default>",
+				   old_text, strlen(old_text), new_text,
+				   strlen(new_text)) != 0)
+		fprintf(stderr, "zkclobd: audit: cannot record the config change\n");
 	if (!changed) {
 		printf("reload:  %s unchanged\n", rs->path ? rs->path : "<embedded default>");
 		goto out;
@@ -187,12 +200,32 @@ struct sink_stats {
 	uint64_t gaps_recorded;
 	uint64_t max_ops;
 	uint64_t witness_accesses;
+	struct zk_metrics_std *metrics;
 };
+
+static void publish_batch(struct zk_metrics_std *m, const struct zk_batch *batch)
+{
+	uint64_t by_type[ZK_EV_DONE + 1] = { 0 };
+	size_t i;
+
+	zk_counter_add(m->ops_applied, batch->n_ops);
+	for (i = 0; i < batch->events.len; i++)
+		if (batch->events.ev[i].type <= ZK_EV_DONE)
+			by_type[batch->events.ev[i].type]++;
+	for (i = ZK_EV_ACCEPTED; i <= ZK_EV_DONE; i++)
+		zk_counter_add(m->events[i - ZK_EV_ACCEPTED], by_type[i]);
+	if (batch->cut >= ZK_CUT_SIZE && batch->cut <= ZK_CUT_FLUSH)
+		zk_counter_inc(m->batches[batch->cut - ZK_CUT_SIZE]);
+	zk_histogram_observe(m->batch_ops, batch->n_ops);
+	zk_histogram_observe(m->batch_latency, batch->t_cut_ns - batch->t_first_ns);
+}
 
 static int count_batch(void *arg, struct zk_batch *batch)
 {
 	struct sink_stats *s = arg;
 
+	if (s->metrics != NULL)
+		publish_batch(s->metrics, batch);
 	s->batches++;
 	s->ops += batch->n_ops;
 	if (batch->cut <= ZK_CUT_FLUSH)
@@ -276,6 +309,113 @@ static int prepare_source(const struct zk_config *cfg, char *pcap, size_t cap)
 	return 0;
 }
 
+static int placement_collector(void *arg, char *buf, size_t len)
+{
+	return zk_placement_to_metrics(arg, buf, len);
+}
+
+/* Every appliance series, registered once; the server only if enabled. */
+static int start_metrics(const struct zk_config *cfg, struct zk_placement *plan,
+			 struct zk_metrics **reg, struct zk_metrics_std *std,
+			 struct zk_metrics_server **srv)
+{
+	static const char *drops[ZK_DROP__COUNT + 1];
+	static const char *events[ZK_EV_DONE + 1];
+	static const char *const cuts[] = { "size", "timeout", "gap", "flush", NULL };
+	static const char *const backends[] = { NULL };
+	struct zk_metrics_std_labels labels = {
+		.drop_reasons = drops, .event_types = events, .cuts = cuts,
+		.backends = backends,
+	};
+	char err[256];
+	int i;
+
+	for (i = 0; i < ZK_DROP__COUNT; i++)
+		drops[i] = zk_drop_reason_str((enum zk_drop_reason)i);
+	for (i = ZK_EV_ACCEPTED; i <= ZK_EV_DONE; i++)
+		events[i - ZK_EV_ACCEPTED] = zk_event_type_str(i);
+	*reg = zk_metrics_create();
+	if (*reg == NULL ||
+	    zk_metrics_std_register(*reg, &labels, std, err, sizeof(err)) != 0 ||
+	    zk_metrics_add_collector(*reg, placement_collector, plan) != 0) {
+		fprintf(stderr, "zkclobd: metrics: %s\n", *reg ? err : "out of memory");
+		return -1;
+	}
+	*srv = NULL;
+	if (!cfg->metrics.enabled)
+		return 0;
+	*srv = zk_metrics_server_start(*reg, cfg->metrics.listen, err, sizeof(err));
+	if (*srv == NULL) {
+		fprintf(stderr, "zkclobd: metrics: %s\n", err);
+		return -1;
+	}
+	printf("metrics: http://%s/metrics (port %u)\n", cfg->metrics.listen,
+	       zk_metrics_server_port(*srv));
+	return 0;
+}
+
+/* The audit log and its first records: who started us, on what config. */
+static int start_audit(const struct zk_config *cfg, const char *config_path,
+		       int argc, char **argv, struct zk_audit **audit)
+{
+	struct zk_audit_options opts = { .sync_every = cfg->audit.sync_every };
+	struct zk_audit_report rep;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	*audit = NULL;
+	if (cfg->audit.path[0] == '\0')
+		return 0;
+	/* its folder, when it is one level that does not exist yet (out/) */
+	{
+		char dir[sizeof(cfg->audit.path)];
+		char *slash;
+
+		memcpy(dir, cfg->audit.path, sizeof(dir));
+		slash = strrchr(dir, '/');
+		if (slash != NULL && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+				fprintf(stderr, "zkclobd: audit log: cannot create %s: %s\n",
+					dir, strerror(errno));
+				return -1;
+			}
+		}
+	}
+	rc = zk_audit_open(cfg->audit.path, &opts, audit, &rep);
+	if (rc != 0) {
+		fprintf(stderr, "zkclobd: audit log %s: %s: %s\n", cfg->audit.path,
+			zk_audit_status_name(rep.status), rep.detail);
+		return -1;
+	}
+	f = open_memstream(&text, &len);
+	if (f == NULL || zk_config_write(cfg, f) != 0) {
+		if (f != NULL)
+			fclose(f);
+		free(text);
+		fprintf(stderr, "zkclobd: audit: out of memory\n");
+		return -1;
+	}
+	fclose(f);
+	rc = zk_audit_operator_command(*audit, (uint32_t)getuid(), argc,
+				       (const char *const *)argv);
+	if (rc == 0)
+		rc = zk_audit_config_change(*audit, config_path ? config_path
+							       : "<embedded default>",
+					    NULL, 0, text, len);
+	free(text);
+	if (rc != 0) {
+		fprintf(stderr, "zkclobd: audit log %s: %s\n", cfg->audit.path,
+			strerror(-rc));
+		return -1;
+	}
+	printf("audit:   %s (%" PRIu64 " records before this run)\n",
+	       cfg->audit.path, rep.records);
+	return 0;
+}
+
 static void print_summary(const struct zk_rx_ctx *rx, struct zk_seq_ctx *seq,
 			  const struct sink_stats *sink, double secs)
 {
@@ -343,6 +483,10 @@ int main(int argc, char **argv)
 	struct sink_stats sink = { 0 };
 	struct zk_placement plan;
 	static struct reload_state reload;
+	static struct zk_metrics_std mstd;
+	struct zk_metrics *metrics = NULL;
+	struct zk_metrics_server *metrics_srv = NULL;
+	struct zk_audit *audit = NULL;
 	static struct zk_rx_ctx rx;
 	static struct zk_seq_ctx seq;
 	uint16_t port_id;
@@ -376,6 +520,8 @@ int main(int argc, char **argv)
 	zk_placement_print(&plan, stdout);
 	if (prepare_source(&cfg, pcap, sizeof(pcap)) != 0)
 		return EXIT_USAGE;
+	if (start_audit(&cfg, config_path, argc, argv, &audit) != 0)
+		return EXIT_FAILURE;
 	if (build_eal_argv(&cfg, pcap[0] ? pcap : NULL, eal_buf, sizeof(eal_buf),
 			   eal_argv, &eal_argc) != 0) {
 		fprintf(stderr, "zkclobd: config: [eal] args: too many arguments, or a capture path with a comma\n");
@@ -383,8 +529,11 @@ int main(int argc, char **argv)
 	}
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "zkclobd: EAL init: %s\n", rte_strerror(rte_errno));
+		zk_audit_close(audit);
 		return EXIT_FAILURE;
 	}
+	if (start_metrics(&cfg, &plan, &metrics, &mstd, &metrics_srv) != 0)
+		goto out;
 	rx_lcore = rte_get_next_lcore(rte_get_main_lcore(), 1, 0);
 	if (rx_lcore >= RTE_MAX_LCORE) {
 		fprintf(stderr, "zkclobd: [eal] args must give at least 2 lcores (rx + sequencer), e.g. -l 0-1\n");
@@ -428,6 +577,8 @@ int main(int argc, char **argv)
 	rx.wire.udp_port = cfg.wire.udp_port;
 	rx.stop_on_eos = cfg.dataplane.stop_on_eos != 0;
 	rx.stop = &stop_flag;
+	rx.metrics = &mstd;
+	sink.metrics = &mstd;
 	seq.ring = ring;
 	seq.batcher = batcher;
 	seq.gap_policy = cfg.batch.gap_halt ? ZK_GAP_HALT : ZK_GAP_SKIP;
@@ -437,6 +588,7 @@ int main(int argc, char **argv)
 	seq.rx = &rx;
 	reload.path = config_path;
 	reload.running = cfg;
+	reload.audit = audit;
 	seq.reload = &reload_flag;
 	seq.reload_fn = reload_config;
 	seq.reload_arg = &reload;
@@ -457,6 +609,9 @@ int main(int argc, char **argv)
 		stop_flag = 2; /* rx must not stall on a ring nobody drains */
 	rte_eal_wait_lcore(rx_lcore);
 	print_summary(&rx, &seq, &sink, now_s() - t0);
+	if (audit != NULL && stop_signal != 0 &&
+	    zk_audit_operator_signal(audit, (uint32_t)getuid(), stop_signal) != 0)
+		fprintf(stderr, "zkclobd: audit: cannot record the stop signal\n");
 
 	if (seq.error) {
 		fprintf(stderr, "zkclobd: sequencer stopped: %s\n", strerror(seq.error));
@@ -474,6 +629,12 @@ out_port:
 	zk_port_close(port_id);
 	rte_mempool_free(pool);
 out:
+	zk_metrics_server_stop(metrics_srv);
+	zk_metrics_destroy(metrics);
+	if (zk_audit_close(audit) != 0) {
+		fprintf(stderr, "zkclobd: audit log: a write or sync failed\n");
+		rc = EXIT_FAILURE;
+	}
 	rte_eal_cleanup();
 	return rc;
 }

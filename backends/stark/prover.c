@@ -48,9 +48,9 @@ static void prover_free(struct zk_prover *pv)
 			free(pv->periodic_lde[j]);
 	free(pv->periodic_lde);
 	free(pv->periodic_shift);
-	zk_merkle_free(&pv->main_tree);
-	zk_merkle_free(&pv->aux_tree);
-	zk_merkle_free(&pv->comp_tree);
+	zk_prover_tree_free(&pv->main_tree);
+	zk_prover_tree_free(&pv->aux_tree);
+	zk_prover_tree_free(&pv->comp_tree);
 	free(pv->alphas);
 	free(pv->asrt);
 	free(pv->asrt_alpha);
@@ -76,8 +76,8 @@ static int commit_main(struct zk_prover *pv, const zk_gl *const *trace)
 	if (zk_ntt_lde(out, trace, w, pv->log_n, pv->p->log_blowup,
 		       ZK_GL_MULTIPLICATIVE_GENERATOR, pv->threads) != 0)
 		goto done;
-	rc = zk_merkle_build_lde(&pv->main_tree, pv->p->hash, pv->main_lde, w,
-				 pv->big_n, pv->threads) == 0 ? 0 : ZK_STARK_ENOMEM;
+	rc = zk_prover_commit_tree(&pv->main_tree, pv->p->hash, pv->main_lde,
+				   w, pv->big_n, pv->threads);
 done:
 	free(out);
 	return rc;
@@ -124,8 +124,8 @@ static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 		       pv->p->log_blowup, ZK_GL_MULTIPLICATIVE_GENERATOR,
 		       pv->threads) != 0)
 		goto done;
-	rc = zk_merkle_build_lde(&pv->aux_tree, pv->p->hash, pv->aux_lde, w,
-				 pv->big_n, pv->threads) == 0 ? 0 : ZK_STARK_ENOMEM;
+	rc = zk_prover_commit_tree(&pv->aux_tree, pv->p->hash, pv->aux_lde,
+				   w, pv->big_n, pv->threads);
 done:
 	if (in != NULL)
 		for (size_t c = 0; c < w; c++)
@@ -188,7 +188,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 	rc = commit_main(pv, trace);
 	if (rc != 0)
 		goto done;
-	zk_transcript_absorb_digest(t, zk_merkle_root(&pv->main_tree));
+	zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->main_tree));
 	if (air->aux_width > 0) {
 		for (uint32_t r = 0; r < air->n_aux_rand; r++)
 			pv->rand[r] = zk_transcript_draw_gl2(t);
@@ -199,7 +199,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 		}
 		if (rc != 0)
 			goto done;
-		zk_transcript_absorb_digest(t, zk_merkle_root(&pv->aux_tree));
+		zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->aux_tree));
 	}
 	count = zk_stark_air_assertions(air, pv->log_n,
 					air->aux_width ? pv->rand : NULL, raw,
@@ -224,7 +224,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 	if (rc == 0)
 		rc = zk_prover_commit_composition(pv, debug, err, errlen);
 	if (rc == 0)
-		zk_transcript_absorb_digest(t, zk_merkle_root(&pv->comp_tree));
+		zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->comp_tree));
 done:
 	free(raw);
 	return rc;
@@ -244,11 +244,11 @@ static int open_rows(struct zk_prover *pv, struct zk_stark_proof *pf,
 		for (size_t c = 0; c < cw; c++)
 			pf->comp_rows[k * cw + c] = pv->comp_lde[c * big_n + pos[k]];
 	}
-	if (zk_merkle_open_batch(&pv->main_tree, pos, count, &pf->main_open) != 0 ||
-	    zk_merkle_open_batch(&pv->comp_tree, pos, count, &pf->comp_open) != 0)
+	if (zk_prover_open_tree(&pv->main_tree, pos, count, &pf->main_open) != 0 ||
+	    zk_prover_open_tree(&pv->comp_tree, pos, count, &pf->comp_open) != 0)
 		return ZK_STARK_ENOMEM;
 	if (aw2 > 0 &&
-	    zk_merkle_open_batch(&pv->aux_tree, pos, count, &pf->aux_open) != 0)
+	    zk_prover_open_tree(&pv->aux_tree, pos, count, &pf->aux_open) != 0)
 		return ZK_STARK_ENOMEM;
 	return 0;
 }
@@ -419,6 +419,9 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	rc = zk_prover_deep(&pv, main_trace);
 	if (rc != 0)
 		goto done;
+	/* the chunks' coefficients have served OOD and DEEP */
+	free(pv.q);
+	pv.q = NULL;
 
 	rc = query_phase(&pv, &t, &pf);
 	if (rc != 0)
@@ -426,10 +429,10 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	pf.params_id = p->id;
 	pf.log_n = (uint8_t)log_n;
 	pf.shape = pv.shape;
-	pf.main_root = *zk_merkle_root(&pv.main_tree);
+	pf.main_root = *zk_prover_tree_root(&pv.main_tree);
 	if (air->aux_width > 0)
-		pf.aux_root = *zk_merkle_root(&pv.aux_tree);
-	pf.comp_root = *zk_merkle_root(&pv.comp_tree);
+		pf.aux_root = *zk_prover_tree_root(&pv.aux_tree);
+	pf.comp_root = *zk_prover_tree_root(&pv.comp_tree);
 	memcpy(pf.ood, pv.ood, n_gamma * sizeof(zk_gl2));
 	rc = zk_stark_proof_encode(&pf, proof, proof_len);
 done:

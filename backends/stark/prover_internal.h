@@ -56,6 +56,34 @@ typedef void (*zk_range_fn)(void *arg, size_t lo, size_t hi);
 void zk_prover_parallel_for(unsigned threads, size_t n, zk_range_fn fn,
 			    void *arg);
 
+/*
+ * A Merkle tree over an LDE the prover keeps (prover_commit.c): the levels
+ * from `dropped` up, as heap-indexed digests (merkle.h layout); the rest
+ * is recomputed from lde when opened.
+ */
+struct zk_prover_tree {
+	enum zk_hash_id hash;
+	unsigned depth, dropped;
+	uint64_t n_leaves;
+	struct zk_digest *top; /* heap indices < 2·(n_leaves >> dropped) */
+	const zk_gl *lde;      /* column-major, n_cols × n_leaves, not owned */
+	size_t n_cols;
+};
+
+int zk_prover_commit_tree(struct zk_prover_tree *lt, enum zk_hash_id hash,
+			  const zk_gl *lde, size_t n_cols, uint64_t n_rows,
+			  unsigned threads);
+void zk_prover_tree_free(struct zk_prover_tree *lt);
+static inline const struct zk_digest *
+zk_prover_tree_root(const struct zk_prover_tree *lt)
+{
+	return &lt->top[1];
+}
+/* What zk_merkle_open_batch gives for the full tree; 0 or ZK_STARK_E*. */
+int zk_prover_open_tree(const struct zk_prover_tree *lt,
+			const uint64_t *indices, size_t count,
+			struct zk_merkle_batch *out);
+
 struct zk_prover {
 	const struct zk_air *air;
 	const struct zk_stark_params *p;
@@ -74,7 +102,7 @@ struct zk_prover {
 	zk_gl **periodic_lde;
 	unsigned *periodic_shift;
 
-	struct zk_merkle_tree main_tree, aux_tree, comp_tree;
+	struct zk_prover_tree main_tree, aux_tree, comp_tree;
 
 	zk_gl2 rand[ZK_AIR_MAX_AUX_RAND];
 	zk_gl2 *alphas;

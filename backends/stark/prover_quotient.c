@@ -384,7 +384,6 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 	free(cols);
 	if (rc != 0)
 		return ZK_STARK_ENOMEM;
-	return zk_merkle_build_lde(&pv->comp_tree, pv->p->hash, pv->comp_lde,
-				   2 * chunks, big_n, pv->threads) == 0 ?
-	       0 : ZK_STARK_ENOMEM;
+	return zk_prover_commit_tree(&pv->comp_tree, pv->p->hash, pv->comp_lde,
+				     2 * chunks, big_n, pv->threads);
 }

@@ -27,6 +27,7 @@
 #include "zkclob/engine.h"
 #include "zkclob/gen.h"
 #include "zkclob/placement.h"
+#include "zkclob/metrics.h"
 #include "zkclob/router.h"
 
 #define ZK_CONFIG_MAX_MARKETS 64
@@ -66,6 +67,12 @@ struct zk_config_batch {
 	int witness;         /* record slot accesses (needed to prove) */
 };
 
+/* The audit log (telemetry/audit.c, docs/audit.md). */
+struct zk_config_audit {
+	char path[512];      /* empty: no audit log */
+	uint32_t sync_every; /* fdatasync every N records (0: every record) */
+};
+
 /* What the placement plan (numa/) is asked for. */
 struct zk_config_placement {
 	uint32_t rx;         /* rx lcores */
@@ -81,6 +88,8 @@ struct zk_config {
 	struct zk_config_dataplane dataplane;
 	struct zk_config_batch batch;
 	struct zk_router_cfg router; /* [router], [router.CLASS] (router/) */
+	struct zk_metrics_cfg metrics; /* [metrics] (telemetry/) */
+	struct zk_config_audit audit;
 	struct zk_config_wire wire;
 	/* The built-in traffic source ([gen]). Its tick, lot and price band
 	 * are not keys: zk_config_gen_params() takes them from the first market

@@ -34,6 +34,7 @@
 
 #include "zkclob/batch.h"
 #include "zkclob/event.h"
+#include "zkclob/metrics.h"
 #include "zkclob/wire.h"
 
 /* Control records in the op ring (never produced by the wire parser). */
@@ -78,6 +79,7 @@ struct zk_rx_ctx {
 	struct zk_wire_cfg wire;
 	bool stop_on_eos;        /* stop rx after the end-of-session packet */
 	volatile int *stop;
+	struct zk_metrics_std *metrics; /* NULL: no metrics */
 	_Atomic int done;        /* set by the rx loop when it has returned */
 	struct zk_rx_stats stats;
 };

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "cli_test_util.h"
+#include "http_client.h"
 
 #include "zkclob/pcapio.h"
 
@@ -45,9 +46,10 @@ static void write_config_dp(const char *name, const char *pcap,
 	fprintf(f,
 		"[eal]\nargs = -l 0-1 --no-huge --no-pci -m 256 --file-prefix=zkt%d%s --log-level=lib.eal:warning\n"
 		"[dataplane]\nsource = pcap\npcap_path = %s\nmbufs = 2047\nmbuf_cache = 64\nring_size = 1024\n%s"
+		"[metrics]\nlisten = 127.0.0.1:0\n[audit]\npath = %s/%s.audit\n"
 		"[batch]\nmax_ops = 64\n%s",
 		(int)getpid(), name, pcap, dataplane_extra ? dataplane_extra : "",
-		extra ? extra : "");
+		dir, name, extra ? extra : "");
 	fclose(f);
 }
 
@@ -148,6 +150,15 @@ static void test_digest_matches_replay(void **state)
 	assert_int_equal(run("%s replay %s", zkclob, pcap), 0);
 	digest_of(d_replay);
 	assert_string_equal(d_daemon, d_replay);
+
+	/* the run left an intact audit log: who started it, on what config */
+	assert_int_equal(run("%s audit-verify %s/clean.audit", zkclob, dir), 0);
+	assert_non_null(strstr(out, ": ok, 2 valid records"));
+	/* one flipped byte in the middle is found, not repaired */
+	assert_int_equal(run("printf 'X' | dd of=%s/clean.audit bs=1 seek=100 conv=notrunc status=none",
+			     dir), 0);
+	assert_int_equal(run("%s audit-verify %s/clean.audit", zkclob, dir), 1);
+	assert_non_null(strstr(out, "finding: record"));
 }
 
 static void test_bad_traffic_counted_and_harmless(void **state)
@@ -245,6 +256,39 @@ static bool wait_for(const char *path, const char *what)
 	return false;
 }
 
+/* The running daemon serves Prometheus text with the ops it applied. */
+static void check_metrics(const char *log)
+{
+	static char resp[1 << 17];
+	unsigned int port;
+	const char *p;
+	FILE *f;
+	char line[256];
+	bool found = false;
+
+	f = fopen(log, "r");
+	assert_non_null(f);
+	port = 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if ((p = strstr(line, "/metrics (port ")) != NULL)
+			port = (unsigned int)strtoul(p + 15, NULL, 10);
+	fclose(f);
+	assert_true(port > 0 && port < 65536);
+	/* the capture is applied quickly; poll until every op is counted */
+	for (int i = 0; i < 100 && !found; i++) {
+		assert_int_equal(http_request((uint16_t)port, "GET", "/metrics",
+					      NULL, resp, sizeof(resp)),
+				 200);
+		found = strstr(resp, "zkclob_ops_applied_total 3000") != NULL;
+		if (!found)
+			usleep(100000);
+	}
+	if (!found)
+		fail_msg("no zkclob_ops_applied_total 3000 in:\n%.2000s", resp);
+	assert_non_null(strstr(resp, "zkclob_rx_frames_total"));
+	assert_non_null(strstr(resp, "zkclob_placement_"));
+}
+
 /* SIGHUP applies [batch] changes, reports a [dataplane] change as needing a
  * restart, refuses a broken config whole; SIGTERM stops cleanly. */
 static void test_sighup_reload_and_sigterm(void **state)
@@ -273,6 +317,7 @@ static void test_sighup_reload_and_sigterm(void **state)
 	}
 	daemon_pid = pid;
 	assert_true(wait_for(log, "lcores:"));
+	check_metrics(log);
 
 	assert_int_equal(run("sed -i 's/^max_ops = 64$/max_ops = 100/; s/^burst = 32$/burst = 16/' %s", conf), 0);
 	assert_int_equal(kill(pid, SIGHUP), 0);
@@ -327,7 +372,8 @@ static void test_af_packet_veth(void **state)
 		"[eal]\nargs = -l 0-1 --no-huge --no-pci -m 256 --file-prefix=zkt%dveth "
 		"--log-level=lib.eal:warning --vdev=net_af_packet0,iface=zkv0,qpairs=1,framecnt=2048\n"
 		"[dataplane]\nsource = port\nport = net_af_packet0\nmbufs = 4095\nmbuf_cache = 64\n"
-		"ring_size = 4096\n[batch]\nmax_ops = 64\n", (int)getpid());
+		"ring_size = 4096\n[metrics]\nenabled = false\n[audit]\npath =\n"
+		"[batch]\nmax_ops = 64\n", (int)getpid());
 	fclose(f);
 
 	pid = fork();
