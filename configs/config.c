@@ -437,6 +437,16 @@ static int handler(void *user, const char *section, const char *name,
 	}
 	if (strcmp(section, "audit") == 0)
 		return set_audit(ctx, section, name, value);
+	if (strcmp(section, "profile") == 0) {
+		struct zk_config_profile *pr = &ctx->cfg->profile;
+
+		if (strcmp(name, "enabled") == 0)
+			return set_bool(ctx, section, name, value, &pr->enabled);
+		if (strcmp(name, "dir") == 0)
+			return set_str(ctx, section, name, value, pr->dir,
+				       sizeof(pr->dir));
+		return fail(ctx, section, name, "unknown key");
+	}
 	if (strncmp(section, "router", 6) == 0) {
 		char rerr[160];
 		int rc = zk_router_config_set(&ctx->cfg->router, section, name,
@@ -495,6 +505,10 @@ static int check_whole(const struct zk_config *cfg, const char *name,
 		snprintf(err, errlen,
 			 "%s: [dataplane] source = port needs port (an ethdev name)",
 			 name);
+		return -1;
+	}
+	if (cfg->profile.enabled && cfg->profile.dir[0] == '\0') {
+		snprintf(err, errlen, "%s: [profile] enabled needs dir", name);
 		return -1;
 	}
 	if (cfg->dataplane.mbuf_cache > cfg->dataplane.mbufs / 2) {
@@ -713,8 +727,10 @@ int zk_config_write(const struct zk_config *cfg, FILE *out)
 		g->post_only_pm, g->stale_ref_pm, g->mix.place, g->mix.move,
 		g->mix.reduce, g->mix.cancel, g->mix.ioc, g->mix.fok,
 		g->mix.market, g->session);
-	fprintf(out, "\n[audit]\npath = %s\nsync_every = %" PRIu32 "\n\n",
+	fprintf(out, "\n[audit]\npath = %s\nsync_every = %" PRIu32 "\n",
 		cfg->audit.path, cfg->audit.sync_every);
+	fprintf(out, "\n[profile]\nenabled = %s\ndir = %s\n\n",
+		cfg->profile.enabled ? "true" : "false", cfg->profile.dir);
 	if (zk_metrics_config_write(&cfg->metrics, out) != 0)
 		return -1;
 	fprintf(out, "\n");

@@ -73,7 +73,8 @@ static void push_ctl(struct zk_rx_ctx *ctx, struct burst_buf *b, uint8_t type,
 	ctl->type = type;
 	ctl->seq = seq;
 	ctl->order_id = arg;
-	ctx->stats.ctl_enqueued++;
+	if (type != ZK_OP_CTL_STAMP) /* stamps are not pipeline events */
+		ctx->stats.ctl_enqueued++;
 }
 
 /* Publish what changed since the last burst: lock-free counter adds, a
@@ -131,6 +132,8 @@ int zk_rx_lcore(void *arg)
 	zk_wire_parser_init(&parser, &wcfg);
 
 	while (!*ctx->stop) {
+		uint64_t t_arrival;
+
 		n = rte_eth_rx_burst(ctx->port_id, 0, pkts, ctx->burst);
 		if (n == 0) {
 			if (ctx->stop_on_eos && eos_seen)
@@ -138,6 +141,12 @@ int zk_rx_lcore(void *arg)
 			continue;
 		}
 		ctx->stats.bursts++;
+		/* profiling: the stamp record leads the burst's ops; its
+		 * enqueue time is filled in just before the flush */
+		t_arrival = zk_latency_now(ctx->latency);
+		if (t_arrival != 0) {
+			push_ctl(ctx, buf, ZK_OP_CTL_STAMP, 0, t_arrival);
+		}
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
 			const uint8_t *frame;
@@ -171,6 +180,15 @@ int zk_rx_lcore(void *arg)
 			}
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
+		if (t_arrival != 0) {
+			uint64_t t_enq = zk_latency_now(ctx->latency);
+
+			/* the stamp is the first record unless a full buffer
+			 * was flushed mid-burst; then it already left */
+			if (buf->n > 0 && buf->ops[0].type == ZK_OP_CTL_STAMP)
+				buf->ops[0].new_order_id = t_enq;
+			zk_latency_record(ctx->latency, ZK_LAT_RX, 0, t_arrival, t_enq);
+		}
 		flush(ctx, buf);
 		if (ctx->metrics != NULL)
 			publish(ctx, &parser.stats, last_drops, &last_stalls, n);

@@ -57,6 +57,13 @@ static int handle_control(struct zk_seq_ctx *ctx, const struct zk_op *op,
 				   &cut) != 0)
 			return -1;
 		return deliver(ctx, cut);
+	case ZK_OP_CTL_STAMP:
+		/* ring: enqueued → dequeued; the sequencer stage of this
+		 * burst ends with the burst (apply_burst) */
+		ctx->stamp_dequeued = zk_latency_now(ctx->latency);
+		zk_latency_record(ctx->latency, ZK_LAT_RING, 0, op->new_order_id,
+				  ctx->stamp_dequeued);
+		return 0;
 	case ZK_OP_CTL_EOS:
 		ctx->stats.eos = true;
 		if (zk_batcher_flush(ctx->batcher, now, &cut) != 0)
@@ -101,6 +108,11 @@ static int apply_burst(struct zk_seq_ctx *ctx, const struct zk_op *ops,
 			if (deliver(ctx, cut) != 0)
 				return -1;
 		}
+	}
+	if (ctx->stamp_dequeued != 0) {
+		zk_latency_record(ctx->latency, ZK_LAT_SEQUENCER, 0,
+				  ctx->stamp_dequeued, zk_latency_now(ctx->latency));
+		ctx->stamp_dequeued = 0;
 	}
 	return 0;
 }

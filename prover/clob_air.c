@@ -355,6 +355,16 @@ static void set_err(char *err, size_t errlen, const char *msg)
 	}
 }
 
+int zk_clob_val_ok(const struct zk_market_params *mp)
+{
+	return mp->tick > 0 && (uint64_t)mp->tick < CLOB_VAL_MAX_TICK &&
+	       mp->lot > 0 && mp->lot < CLOB_VAL_MAX_LOT &&
+	       mp->min_price >= 0 && mp->min_price <= mp->max_price &&
+	       (uint64_t)mp->max_price < CLOB_VAL_MAX_PRICE &&
+	       mp->max_qty < CLOB_VAL_MAX_QTY &&
+	       mp->min_price % mp->tick == 0 && mp->max_price % mp->tick == 0;
+}
+
 static int log2_exact(uint32_t v, uint32_t *out)
 {
 	uint32_t b = 0;
@@ -402,6 +412,8 @@ int zk_clob_air_init(struct zk_clob_air *c, const struct zk_st_layout *lay,
 		return -1;
 	}
 	c->lay = *lay;
+	c->mp = *mp;
+	c->val_ok = zk_clob_val_ok(mp);
 	c->st = *st;
 	c->ops = ops;
 	c->n_ops = n_ops;
@@ -523,4 +535,30 @@ void zk_clob_fill_hash(zk_gl *const *cols, size_t row)
 		cols[C_OUT + i][row] = x[i];
 		cols[C_DIG + i][row] = cols[C_PRIST][row] ? 0 : x[i];
 	}
+}
+
+unsigned zk_clob_malformed_conds(const zk_gl *row, zk_gl out[CLOB_MAL_CONDS])
+{
+	return clob_mal_conds_base(row, out);
+}
+
+void zk_clob_op_helpers(zk_gl *const *cols, size_t row)
+{
+	zk_gl ty = cols[C_OPF + OPF_TYPE][row];
+	zk_gl side = cols[C_OPF + OPF_SIDE][row];
+	zk_gl ord = cols[C_OPF + OPF_ORD][row];
+	zk_gl tif = cols[C_OPF + OPF_TIF][row];
+	zk_gl fl = cols[C_OPF + OPF_FLAGS][row];
+	zk_gl t1 = zk_gl_sub(ty, 1), t2 = zk_gl_sub(ty, 2), t3 = zk_gl_sub(ty, 3);
+	zk_gl tif2 = zk_gl_sub(tif, 2), tif3 = zk_gl_sub(tif, 3);
+
+	cols[C_PT][row] = zk_gl_mul(zk_gl_mul(t1, t2), t3);
+	cols[C_G1][row] = zk_gl_mul(t2, t3);
+	cols[C_G2][row] = zk_gl_mul(t1, t3);
+	cols[C_G3][row] = zk_gl_mul(t1, t2);
+	cols[C_GSIDE][row] = zk_gl_mul(zk_gl_sub(side, 1), zk_gl_sub(side, 2));
+	cols[C_GORD][row] = zk_gl_mul(zk_gl_sub(ord, 1), zk_gl_sub(ord, 2));
+	cols[C_GTIF][row] = zk_gl_mul(zk_gl_mul(zk_gl_sub(tif, 1), tif2), tif3);
+	cols[C_GFLAGS][row] = zk_gl_mul(fl, zk_gl_sub(fl, 1));
+	cols[C_GMT][row] = zk_gl_mul(zk_gl_mul(zk_gl_sub(ord, 1), tif2), tif3);
 }

@@ -44,6 +44,15 @@
 #define CLOB_SLOT_BITS 24
 #define CLOB_P2_WIT 224 /* per permutation: cubes and S-box outputs */
 #define CLOB_NIL ((zk_gl)ZK_SLOT_NIL)
+#define CLOB_MAL_CONDS 27
+#define CLOB_N_RANGE 6
+#define CLOB_RANGE_BITS 40
+/* Market rules under which the validation-reject rules are sound: every
+ * product stays far below p (docs/proof.md, "validation"). */
+#define CLOB_VAL_MAX_TICK (1ull << 20)
+#define CLOB_VAL_MAX_LOT (1ull << 20)
+#define CLOB_VAL_MAX_PRICE (1ull << 40)
+#define CLOB_VAL_MAX_QTY (1ull << 40)
 
 /* bus tags: the first element of every tuple keeps the buses apart */
 enum { CLOB_TAG_MEM = 1, CLOB_TAG_MK = 2, CLOB_TAG_OP = 3, CLOB_TAG_EV = 4 };
@@ -90,13 +99,32 @@ enum clob_col {
 	C_NEVS,
 	C_OPF,                            /* CLOB_OP_ELEMS */
 	C_EVF = C_OPF + CLOB_OP_ELEMS,    /* CLOB_EV_ELEMS */
-	/* op semantics: shape rejects */
+	/* op semantics: MALFORMED (engine check_shape), products committed
+	 * so that every condition has degree <= 3 */
 	C_PT = C_EVF + CLOB_EV_ELEMS,     /* (type-1)(type-2)(type-3) */
-	C_IA,                             /* 1/reserved or 0 */
-	C_IB,                             /* 1/PT or 0 */
-	C_IS3,                            /* type == REPLACE */
+	C_G1,    /* (type-2)(type-3): non-zero unless CANCEL/REPLACE */
+	C_G2,    /* (type-1)(type-3) */
+	C_G3,    /* (type-1)(type-2) */
+	C_GSIDE, /* (side-1)(side-2) */
+	C_GORD,  /* (ord-1)(ord-2) */
+	C_GTIF,  /* (tif-1)(tif-2)(tif-3) */
+	C_GFLAGS, /* flags(flags-1) */
+	C_GMT,   /* (ord-1)(tif-2)(tif-3): market order with tif GTC */
+	C_W,     /* CLOB_MAL_CONDS: inverse of the failing condition */
+	C_IS3 = C_W + CLOB_MAL_CONDS,     /* type == REPLACE */
 	C_INV3,
-	CLOB_WIDTH
+	/* op kind on an op row: MALFORMED, or a NEW rejected by the market
+	 * rules (BAD_TICK, BAD_LOT, PRICE_BAND, MAX_QTY) */
+	C_MAL,
+	C_RT,
+	C_RL,
+	C_RB,
+	C_RQ,
+	C_ZQ,    /* BAD_LOT: qty == 0 */
+	C_SB,    /* PRICE_BAND: below the band (else above) */
+	C_V,     /* CLOB_N_RANGE range-checked registers ... */
+	C_VB = C_V + CLOB_N_RANGE, /* ... and their CLOB_RANGE_BITS bits */
+	CLOB_WIDTH = C_VB + CLOB_N_RANGE * CLOB_RANGE_BITS
 };
 
 /* op field element positions (C_OPF + i) */
@@ -122,6 +150,7 @@ enum {
 
 struct zk_clob_air {
 	struct zk_st_layout lay;
+	struct zk_market_params mp;
 	struct zk_statement st;
 	zk_gl old_root[ZK_ST_DIGEST_ELEMS];
 	zk_gl new_root[ZK_ST_DIGEST_ELEMS];
@@ -130,6 +159,7 @@ struct zk_clob_air {
 	const struct zk_event *events;
 	size_t n_events;
 	int machinery_only;
+	int val_ok; /* market rules within the CLOB_VAL_* limits */
 	uint32_t kind_bits[ZK_ST_KINDS + 1]; /* log2 count per kind */
 	uint8_t pub[CLOB_PUB_LEN];
 	struct zk_air air;
@@ -161,6 +191,18 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *b,
 			zk_gl ***cols, unsigned *log_n, char *err,
 			size_t errlen);
 void zk_clob_trace_free(zk_gl **cols);
+
+/*
+ * The MALFORMED conditions of one row (given as a full row of cells, its
+ * helper products already set): each is non-zero only if the op is
+ * malformed. Returns CLOB_MAL_CONDS.
+ */
+unsigned zk_clob_malformed_conds(const zk_gl *row, zk_gl out[CLOB_MAL_CONDS]);
+/* Market rules within the CLOB_VAL_* limits (validation rejects). */
+int zk_clob_val_ok(const struct zk_market_params *mp);
+
+/* The helper products (PT, G1.., GMT) of a row from its op fields. */
+void zk_clob_op_helpers(zk_gl *const *cols, size_t row);
 
 /* Fill the Poseidon2 witness of row `row` from its MSG and CAPL cells. */
 void zk_clob_fill_hash(zk_gl *const *cols, size_t row);

@@ -35,6 +35,157 @@ static inline ZKT ZKT_FN(clob_pristine)(const ZKT *cur, unsigned i)
 	}
 }
 
+/*
+ * The MALFORMED conditions (engine check_shape), each of degree <= 3 and
+ * non-zero only when the op is malformed: G1/G2/G3 vanish unless the type
+ * is NEW/CANCEL/REPLACE respectively (or unknown, which is malformed
+ * anyway), and each factor after them is non-zero exactly when one field
+ * rule of that type is broken.
+ */
+static unsigned ZKT_FN(clob_mal_conds)(const ZKT *cur, ZKT *c)
+{
+	const ZKT *op = cur + C_OPF;
+	ZKT g1 = cur[C_G1], g2 = cur[C_G2], g3 = cur[C_G3];
+	ZKT ord1 = ZKT_ADD_CONST(op[OPF_ORD], ZK_GL_P - 1);
+	unsigned k = 0;
+
+	c[k++] = op[OPF_RSV];
+	c[k++] = cur[C_PT];
+	/* NEW */
+	c[k++] = ZKT_MUL(g1, cur[C_GSIDE]);
+	c[k++] = ZKT_MUL(g1, cur[C_GORD]);
+	c[k++] = ZKT_MUL(g1, cur[C_GTIF]);
+	c[k++] = ZKT_MUL(g1, cur[C_GFLAGS]);
+	c[k++] = ZKT_MUL(g1, op[OPF_NID]);
+	c[k++] = ZKT_MUL(g1, op[OPF_NID + 1]);
+	c[k++] = ZKT_MUL(ZKT_MUL(g1, ord1), op[OPF_PRICE]);
+	c[k++] = ZKT_MUL(ZKT_MUL(g1, ord1), op[OPF_PRICE + 1]);
+	c[k++] = ZKT_MUL(g1, cur[C_GMT]);
+	c[k++] = ZKT_MUL(ZKT_MUL(g1, ord1), op[OPF_FLAGS]);
+	c[k++] = ZKT_MUL(ZKT_MUL(g1, op[OPF_FLAGS]),
+			 ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 1));
+	/* CANCEL */
+	c[k++] = ZKT_MUL(g2, op[OPF_SIDE]);
+	c[k++] = ZKT_MUL(g2, op[OPF_ORD]);
+	c[k++] = ZKT_MUL(g2, op[OPF_TIF]);
+	c[k++] = ZKT_MUL(g2, op[OPF_FLAGS]);
+	c[k++] = ZKT_MUL(g2, op[OPF_PRICE]);
+	c[k++] = ZKT_MUL(g2, op[OPF_PRICE + 1]);
+	c[k++] = ZKT_MUL(g2, op[OPF_NID]);
+	c[k++] = ZKT_MUL(g2, op[OPF_NID + 1]);
+	c[k++] = ZKT_MUL(g2, op[OPF_STP]);
+	/* REPLACE */
+	c[k++] = ZKT_MUL(g3, op[OPF_SIDE]);
+	c[k++] = ZKT_MUL(g3, op[OPF_ORD]);
+	c[k++] = ZKT_MUL(g3, op[OPF_TIF]);
+	c[k++] = ZKT_MUL(g3, op[OPF_FLAGS]);
+	c[k++] = ZKT_MUL(g3, op[OPF_STP]);
+	return k;
+}
+
+/*
+ * NEW ops rejected by the market rules (docs/engine.md 1.1, in order
+ * BAD_TICK, BAD_LOT, PRICE_BAND, MAX_QTY). The op's shape is valid (no
+ * MALFORMED condition), it is a NEW of this market, price and qty are below
+ * 2^40 (V0, V1), and the registers V2..V5 (each < 2^40) witness the
+ * integer facts each reason needs; with the CLOB_VAL_* limits every side
+ * of every equation stays below p, so field equalities are integer ones.
+ */
+static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
+					const ZKT *cur, ZKT *out, unsigned k,
+					int sem)
+{
+	const ZKT *op = cur + C_OPF, *v = cur + C_V;
+	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO;
+	ZKT mal = cur[C_MAL], rt = cur[C_RT], rl = cur[C_RL], rb = cur[C_RB];
+	ZKT rq = cur[C_RQ], zq = cur[C_ZQ], sb = cur[C_SB];
+	ZKT val = ZKT_ADD(ZKT_ADD(rt, rl), ZKT_ADD(rb, rq));
+	ZKT price = ZKT_ADD(op[OPF_PRICE],
+			    ZKT_MUL_CONST(op[OPF_PRICE + 1], (zk_gl)1 << 32));
+	ZKT qty = ZKT_ADD(op[OPF_QTY],
+			  ZKT_MUL_CONST(op[OPF_QTY + 1], (zk_gl)1 << 32));
+	ZKT ismkt = ZKT_ADD_CONST(op[OPF_ORD], ZK_GL_P - 1);
+	ZKT lim = ZKT_SUB(one, ismkt);
+	/* outside the limits the rules are off (VAL = 0): any constants do */
+	zk_gl tick = c->val_ok ? (zk_gl)c->mp.tick : 1;
+	zk_gl lot = c->val_ok ? c->mp.lot : 1;
+	zk_gl minp = c->val_ok ? (zk_gl)c->mp.min_price : 0;
+	zk_gl maxp = c->val_ok ? (zk_gl)c->mp.max_price : 0;
+	zk_gl maxq = c->val_ok ? c->mp.max_qty : 0;
+	zk_gl band = (maxp - minp) / tick;
+	ZKT cond[CLOB_MAL_CONDS], t, acc;
+	unsigned i, j;
+
+#define EMIT(x) (out[k++] = sem ? (x) : zero)
+	/* op kinds: boolean, exactly one on an op row, none elsewhere */
+	for (i = 0; i < 5; i++) {
+		t = cur[C_MAL + i];
+		out[k++] = ZKT_MUL(t, ZKT_SUB(t, one));
+	}
+	EMIT(ZKT_SUB(cur[C_SOP], ZKT_ADD(mal, val)));
+	EMIT(c->val_ok ? zero : val);
+	/* a valid NEW of this market */
+	(void)ZKT_FN(clob_mal_conds)(cur, cond);
+	for (i = 0; i < CLOB_MAL_CONDS; i++)
+		EMIT(ZKT_MUL(val, cond[i]));
+	EMIT(ZKT_MUL(val, ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 1)));
+	EMIT(ZKT_MUL(val, ZKT_SUB(op[OPF_MARKET], ZKT_CONST(c->lay.market))));
+	EMIT(ZKT_MUL(val, ZKT_SUB(v[0], ZKT_MUL_CONST(op[OPF_PRICE + 1],
+						      (zk_gl)1 << 32))));
+	EMIT(ZKT_MUL(val, ZKT_SUB(v[1], ZKT_MUL_CONST(op[OPF_QTY + 1],
+						      (zk_gl)1 << 32))));
+	/* BAD_TICK: limit, price = tick·V2 + r, 1 <= r = V3 + 1 <= tick - 1 */
+	EMIT(ZKT_MUL(rt, ismkt));
+	EMIT(ZKT_MUL(rt, ZKT_SUB(price, ZKT_ADD_CONST(
+					 ZKT_ADD(ZKT_MUL_CONST(v[2], tick), v[3]),
+					 1))));
+	EMIT(ZKT_MUL(rt, ZKT_SUB(ZKT_ADD(v[4], v[3]),
+				 ZKT_CONST(zk_gl_sub(tick, 2)))));
+	/* BAD_LOT: tick ok (limit); qty == 0 or qty = lot·V3 + V4 + 1 with
+	 * V4 + 1 <= lot - 1 */
+	EMIT(ZKT_MUL(ZKT_MUL(rl, lim),
+		     ZKT_SUB(price, ZKT_MUL_CONST(v[2], tick))));
+	out[k++] = ZKT_MUL(zq, ZKT_SUB(zq, one));
+	EMIT(ZKT_MUL(ZKT_MUL(rl, zq), qty));
+	t = ZKT_MUL(rl, ZKT_SUB(one, zq));
+	EMIT(ZKT_MUL(t, ZKT_SUB(qty, ZKT_ADD_CONST(
+					     ZKT_ADD(ZKT_MUL_CONST(v[3], lot), v[4]),
+					     1))));
+	EMIT(ZKT_MUL(t, ZKT_SUB(ZKT_ADD(v[5], v[4]), ZKT_CONST(zk_gl_sub(lot, 2)))));
+	/* PRICE_BAND: limit, tick ok, lot ok (qty = lot·(V4 + 1)), outside */
+	EMIT(ZKT_MUL(rb, ismkt));
+	EMIT(ZKT_MUL(rb, ZKT_SUB(price, ZKT_MUL_CONST(v[2], tick))));
+	EMIT(ZKT_MUL(rb, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[4], 1),
+						    lot))));
+	out[k++] = ZKT_MUL(sb, ZKT_SUB(sb, one));
+	EMIT(ZKT_MUL(ZKT_MUL(rb, sb),
+		     ZKT_SUB(ZKT_ADD(v[3], price), ZKT_CONST(zk_gl_sub(minp, 1)))));
+	EMIT(ZKT_MUL(ZKT_MUL(rb, ZKT_SUB(one, sb)),
+		     ZKT_SUB(ZKT_ADD(ZKT_ADD(v[3], ZKT_CONST(maxp)), one),
+			     price)));
+	/* MAX_QTY: (limit) price = min + tick·V2, V2 + V3 = band; lot ok;
+	 * qty = max_qty + 1 + V5 */
+	t = ZKT_MUL(rq, lim);
+	EMIT(ZKT_MUL(t, ZKT_SUB(price, ZKT_ADD_CONST(ZKT_MUL_CONST(v[2], tick),
+						     minp))));
+	EMIT(ZKT_MUL(t, ZKT_SUB(ZKT_ADD(v[2], v[3]), ZKT_CONST(band))));
+	EMIT(ZKT_MUL(rq, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[4], 1),
+						    lot))));
+	EMIT(ZKT_MUL(rq, ZKT_SUB(qty, ZKT_ADD_CONST(v[5], maxq + 1))));
+#undef EMIT
+	/* the range registers: V = Σ 2^i·bit_i, bits boolean (every row) */
+	for (j = 0; j < CLOB_N_RANGE; j++) {
+		acc = ZKT_ZERO;
+		for (i = 0; i < CLOB_RANGE_BITS; i++) {
+			t = cur[C_VB + j * CLOB_RANGE_BITS + i];
+			out[k++] = ZKT_MUL(t, ZKT_SUB(t, one));
+			acc = ZKT_ADD(acc, ZKT_MUL_CONST(t, (zk_gl)1 << i));
+		}
+		out[k++] = ZKT_SUB(v[j], acc);
+	}
+	return k;
+}
+
 static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				    const ZKT *nxt, ZKT *out)
 {
@@ -162,29 +313,49 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NEVS], cur[C_NEVS]), nxt[C_SEV]);
 
 	/*
-	 * Op semantics. Supported: an op whose shape is malformed because its
-	 * reserved bytes are non-zero or its type is unknown; it emits exactly
-	 * one REJECTED(MALFORMED) event, on the next row, and touches nothing.
+	 * Op semantics. Supported: an op the engine rejects as MALFORMED
+	 * (docs/engine.md 1.1, check_shape); it emits exactly one
+	 * REJECTED(MALFORMED) event, on the next row, and touches nothing.
 	 */
 	{
 		const ZKT *op = cur + C_OPF, *ev = nxt + C_EVF;
 		ZKT ty = op[OPF_TYPE], sop = cur[C_SOP];
+		ZKT t1 = ZKT_ADD_CONST(ty, ZK_GL_P - 1);
+		ZKT t2 = ZKT_ADD_CONST(ty, ZK_GL_P - 2);
 		ZKT t3 = ZKT_ADD_CONST(ty, ZK_GL_P - 3);
-		ZKT exp[CLOB_EV_ELEMS];
+		ZKT side = op[OPF_SIDE], ord = op[OPF_ORD], tif = op[OPF_TIF];
+		ZKT fl = op[OPF_FLAGS];
+		ZKT tif2 = ZKT_ADD_CONST(tif, ZK_GL_P - 2);
+		ZKT tif3 = ZKT_ADD_CONST(tif, ZK_GL_P - 3);
+		ZKT ord1 = ZKT_ADD_CONST(ord, ZK_GL_P - 1);
+		ZKT cond[CLOB_MAL_CONDS], exp[CLOB_EV_ELEMS];
 
 		out[k++] = sem ? ZKT_MUL(sop, ZKT_SUB(one, nxt[C_SEV])) : ZKT_ZERO;
 		out[k++] = sem ? ZKT_MUL(nxt[C_SEV], ZKT_SUB(one, sop)) : ZKT_ZERO;
-		out[k++] = ZKT_SUB(cur[C_PT],
-				   ZKT_MUL(ZKT_MUL(ZKT_ADD_CONST(ty, ZK_GL_P - 1),
-						   ZKT_ADD_CONST(ty, ZK_GL_P - 2)),
-					   t3));
-		out[k++] = sem ? ZKT_MUL(sop,
-					 ZKT_SUB(ZKT_ADD(ZKT_MUL(op[OPF_RSV],
-								 cur[C_IA]),
-							 ZKT_MUL(cur[C_PT],
-								 cur[C_IB])),
-						 one)) :
-				 ZKT_ZERO;
+		/* helper products: true on every row */
+		out[k++] = ZKT_SUB(cur[C_PT], ZKT_MUL(ZKT_MUL(t1, t2), t3));
+		out[k++] = ZKT_SUB(cur[C_G1], ZKT_MUL(t2, t3));
+		out[k++] = ZKT_SUB(cur[C_G2], ZKT_MUL(t1, t3));
+		out[k++] = ZKT_SUB(cur[C_G3], ZKT_MUL(t1, t2));
+		out[k++] = ZKT_SUB(cur[C_GSIDE],
+				   ZKT_MUL(ZKT_ADD_CONST(side, ZK_GL_P - 1),
+					   ZKT_ADD_CONST(side, ZK_GL_P - 2)));
+		out[k++] = ZKT_SUB(cur[C_GORD],
+				   ZKT_MUL(ord1, ZKT_ADD_CONST(ord, ZK_GL_P - 2)));
+		out[k++] = ZKT_SUB(cur[C_GTIF],
+				   ZKT_MUL(ZKT_MUL(ZKT_ADD_CONST(tif, ZK_GL_P - 1),
+						   tif2), tif3));
+		out[k++] = ZKT_SUB(cur[C_GFLAGS],
+				   ZKT_MUL(fl, ZKT_ADD_CONST(fl, ZK_GL_P - 1)));
+		out[k++] = ZKT_SUB(cur[C_GMT],
+				   ZKT_MUL(ZKT_MUL(ord1, tif2), tif3));
+		/* some condition fails on an op row: Σ cond·W = SOP */
+		(void)ZKT_FN(clob_mal_conds)(cur, cond);
+		acc = ZKT_ZERO;
+		for (i = 0; i < CLOB_MAL_CONDS; i++)
+			acc = ZKT_ADD(acc, ZKT_MUL(cond[i], cur[C_W + i]));
+		out[k++] = sem ? ZKT_SUB(acc, cur[C_MAL]) : ZKT_ZERO;
+		k = ZKT_FN(clob_validation)(c, cur, out, k, sem);
 		t = cur[C_IS3];
 		out[k++] = ZKT_MUL(t, ZKT_SUB(t, one));
 		out[k++] = ZKT_MUL(t, t3);
@@ -198,7 +369,13 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 		exp[EVF_SEQ + 1] = op[OPF_SEQ + 1];
 		exp[EVF_MARKET] = op[OPF_MARKET];
 		exp[EVF_TYPE] = ZKT_CONST(ZK_EV_REJECTED);
-		exp[EVF_REASON] = ZKT_CONST(ZK_REJ_MALFORMED);
+		exp[EVF_REASON] = ZKT_ADD(
+			ZKT_ADD(ZKT_MUL_CONST(cur[C_MAL], ZK_REJ_MALFORMED),
+				ZKT_MUL_CONST(cur[C_RT], ZK_REJ_BAD_TICK)),
+			ZKT_ADD(ZKT_ADD(ZKT_MUL_CONST(cur[C_RL], ZK_REJ_BAD_LOT),
+					ZKT_MUL_CONST(cur[C_RB],
+						      ZK_REJ_PRICE_BAND)),
+				ZKT_MUL_CONST(cur[C_RQ], ZK_REJ_MAX_QTY)));
 		exp[EVF_OID] = op[OPF_OID];
 		exp[EVF_OID + 1] = op[OPF_OID + 1];
 		exp[EVF_OTHER] = ZKT_MUL(t, op[OPF_NID]);

@@ -22,6 +22,7 @@ struct builder {
 	size_t row;
 	zk_gl ts, nops, nevs;
 	uint64_t *last_ts; /* per touched leaf (u->leaves order) */
+	zk_gl scratch[CLOB_WIDTH];
 };
 
 static void set_err(char *err, size_t errlen, const char *msg)
@@ -65,9 +66,73 @@ static long leaf_pos(const struct zk_st_update *u, uint64_t index)
 	return lo < u->n_leaves && u->leaves[lo].index == index ? (long)lo : -1;
 }
 
-static void op_row(struct builder *b, const struct zk_op *op)
+/* Range register j: the low CLOB_RANGE_BITS bits of v (an honest value
+ * fits; a cheating one then fails the rule that needs it). */
+static void set_reg(struct builder *b, size_t r, unsigned j, uint64_t v)
 {
-	zk_gl e[CLOB_OP_ELEMS], pt, t3;
+	uint64_t low = v & (((uint64_t)1 << CLOB_RANGE_BITS) - 1);
+
+	b->cols[C_V + j][r] = low;
+	for (unsigned i = 0; i < CLOB_RANGE_BITS; i++)
+		b->cols[C_VB + j * CLOB_RANGE_BITS + i][r] = (low >> i) & 1;
+}
+
+/* The witness of a NEW rejected by the market rules (clob_validation). */
+static void validation_witness(struct builder *b, size_t r,
+			       const struct zk_op *op, uint8_t reason)
+{
+	const struct zk_market_params *mp = &b->c->mp;
+	uint64_t p = (uint64_t)op->price, q = op->qty;
+	uint64_t tick = (uint64_t)mp->tick, lot = mp->lot;
+	uint64_t minp = (uint64_t)mp->min_price, maxp = (uint64_t)mp->max_price;
+	int limit = op->ord_type == ZK_ORD_LIMIT;
+
+	set_reg(b, r, 0, (p >> 32) << 32);
+	set_reg(b, r, 1, (q >> 32) << 32);
+	switch (reason) {
+	case ZK_REJ_BAD_TICK:
+		b->cols[C_RT][r] = 1;
+		set_reg(b, r, 2, p / tick);
+		set_reg(b, r, 3, p % tick - 1);
+		set_reg(b, r, 4, tick - 1 - p % tick);
+		break;
+	case ZK_REJ_BAD_LOT:
+		b->cols[C_RL][r] = 1;
+		if (limit)
+			set_reg(b, r, 2, p / tick);
+		if (q == 0) {
+			b->cols[C_ZQ][r] = 1;
+		} else {
+			set_reg(b, r, 3, q / lot);
+			set_reg(b, r, 4, q % lot - 1);
+			set_reg(b, r, 5, lot - 1 - q % lot);
+		}
+		break;
+	case ZK_REJ_PRICE_BAND:
+		b->cols[C_RB][r] = 1;
+		set_reg(b, r, 2, p / tick);
+		set_reg(b, r, 4, q / lot - 1);
+		b->cols[C_SB][r] = (int64_t)p < mp->min_price;
+		set_reg(b, r, 3, (int64_t)p < mp->min_price ? minp - 1 - p :
+							       p - maxp - 1);
+		break;
+	default:
+		b->cols[C_RQ][r] = 1;
+		if (limit) {
+			set_reg(b, r, 2, (p - minp) / tick);
+			set_reg(b, r, 3, (maxp - minp) / tick - (p - minp) / tick);
+		}
+		set_reg(b, r, 4, q / lot - 1);
+		set_reg(b, r, 5, q - mp->max_qty - 1);
+		break;
+	}
+}
+
+static void op_row(struct builder *b, const struct zk_op *op,
+		   const struct zk_event *ev, size_t n_ev)
+{
+	zk_gl e[CLOB_OP_ELEMS], cond[CLOB_MAL_CONDS], t3;
+	zk_gl *row = b->scratch;
 	size_t r;
 	unsigned i;
 
@@ -77,14 +142,23 @@ static void op_row(struct builder *b, const struct zk_op *op)
 	zk_clob_op_elems(op, e);
 	for (i = 0; i < CLOB_OP_ELEMS; i++)
 		b->cols[C_OPF + i][r] = e[i];
+	zk_clob_op_helpers(b->cols, r);
+	if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED &&
+	    ev[0].reason != ZK_REJ_MALFORMED)
+		validation_witness(b, r, op, ev[0].reason);
+	else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED)
+		b->cols[C_MAL][r] = 1;
+	/* the first broken shape rule is the witness of MALFORMED */
+	for (i = 0; i < CLOB_WIDTH; i++)
+		row[i] = b->cols[i][r];
+	zk_clob_malformed_conds(row, cond);
+	for (i = 0; i < CLOB_MAL_CONDS; i++) {
+		if (cond[i] != 0) {
+			b->cols[C_W + i][r] = inv_or_zero(cond[i]);
+			break;
+		}
+	}
 	t3 = zk_gl_sub(e[OPF_TYPE], 3);
-	pt = zk_gl_mul(zk_gl_mul(zk_gl_sub(e[OPF_TYPE], 1),
-				 zk_gl_sub(e[OPF_TYPE], 2)), t3);
-	b->cols[C_PT][r] = pt;
-	if (e[OPF_RSV] != 0)
-		b->cols[C_IA][r] = inv_or_zero(e[OPF_RSV]);
-	else
-		b->cols[C_IB][r] = inv_or_zero(pt);
 	b->cols[C_IS3][r] = t3 == 0;
 	b->cols[C_INV3][r] = inv_or_zero(t3);
 }
@@ -333,7 +407,12 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 
 	new_row(&b); /* row 0: padding */
 	for (i = 0; i < bt->n_ops; i++) {
-		op_row(&b, &bt->ops[i]);
+		size_t ev_end = ev;
+
+		while (ev_end < bt->events.len &&
+		       bt->events.ev[ev_end].seq == bt->ops[i].seq)
+			ev_end++;
+		op_row(&b, &bt->ops[i], bt->events.ev + ev, ev_end - ev);
 		for (; c->machinery_only && acc < bt->witness.len &&
 		       bt->witness.acc[acc].op == i;
 		     acc++) {
@@ -375,14 +454,10 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		sib_row(&b, c->lay.depth, 0, c->old_root);
 	while (b.row < n)
 		new_row(&b);
-	/* PT = (type-1)(type-2)(type-3) holds on every row, op or not */
-	for (i = 0; i < n; i++) {
-		zk_gl ty = b.cols[C_OPF + OPF_TYPE][i];
-
-		b.cols[C_PT][i] = zk_gl_mul(zk_gl_mul(zk_gl_sub(ty, 1),
-						      zk_gl_sub(ty, 2)),
-					    zk_gl_sub(ty, 3));
-	}
+	/* the helper products hold on every row, op or not */
+	for (i = 0; i < n; i++)
+		if (b.cols[C_SOP][i] == 0)
+			zk_clob_op_helpers(b.cols, i);
 	fill_all(b.cols, n, threads);
 	free(b.last_ts);
 	*cols_out = b.cols;

@@ -25,25 +25,35 @@ static void errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int shape_malformed_supported(const struct zk_op *op)
+/* A NEW rejected by the market rules within the AIR's numeric limits. */
+static int validation_supported(const struct zk_op *op,
+				const struct zk_event *ev,
+				const struct zk_market_params *mp)
 {
-	return op->reserved[0] != 0 || op->reserved[1] != 0 ||
-	       op->reserved[2] != 0 || op->type < ZK_OP_NEW ||
-	       op->type > ZK_OP_REPLACE;
+	return op->type == ZK_OP_NEW && op->market == mp->market &&
+	       (ev->reason == ZK_REJ_BAD_TICK || ev->reason == ZK_REJ_BAD_LOT ||
+		ev->reason == ZK_REJ_PRICE_BAND ||
+		ev->reason == ZK_REJ_MAX_QTY) &&
+	       zk_clob_val_ok(mp) && op->price >= 0 &&
+	       (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	       op->qty < CLOB_VAL_MAX_QTY;
 }
 
 const char *zk_clob_unsupported(const struct zk_op *op,
 				const struct zk_event *events, size_t n_events,
-				size_t n_accesses)
+				size_t n_accesses,
+				const struct zk_market_params *mp)
 {
-	if (shape_malformed_supported(op)) {
-		/* what the engine must have done; anything else is refused */
-		if (n_accesses != 0 || n_events != 1 ||
-		    events[0].type != ZK_EV_REJECTED ||
-		    events[0].reason != ZK_REJ_MALFORMED)
-			return "malformed op with unexpected engine behaviour";
+	/* The AIR checks that the op really is malformed; here we only pick
+	 * the batches it can speak about. */
+	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
+	    events[0].reason == ZK_REJ_MALFORMED)
+		return n_accesses == 0 ?
+			       NULL :
+			       "MALFORMED reject that accessed the book";
+	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
+	    n_accesses == 0 && validation_supported(op, &events[0], mp))
 		return NULL;
-	}
 	if (n_events >= 1 && events[0].type == ZK_EV_REJECTED) {
 		switch (op->type) {
 		case ZK_OP_NEW:
@@ -68,7 +78,9 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 }
 
 /* Ops of a cut batch have increasing seq, events follow their op. */
-static int check_supported(const struct zk_batch *b, char *err, size_t errlen)
+static int check_supported(const struct zk_batch *b,
+			   const struct zk_market_params *mp, char *err,
+			   size_t errlen)
 {
 	size_t ev = 0, acc = 0;
 
@@ -83,7 +95,7 @@ static int check_supported(const struct zk_batch *b, char *err, size_t errlen)
 			n_acc++;
 		}
 		why = zk_clob_unsupported(&b->ops[i], b->events.ev + ev0,
-					  ev - ev0, n_acc);
+					  ev - ev0, n_acc, mp);
 		if (why != NULL) {
 			errf(err, errlen,
 			     "op %zu (seq %llu): %s is not provable by CLOB "
@@ -152,7 +164,7 @@ int zk_clob_prove(const struct zk_batch *batch, struct zk_st_tree *tree,
 	}
 	if (shape_ok(lay, err, errlen) != 0)
 		return ZK_CLOB_EINVAL;
-	if (check_supported(batch, err, errlen) != 0)
+	if (check_supported(batch, opts->market, err, errlen) != 0)
 		return ZK_CLOB_EUNSUPPORTED;
 
 	if (zk_st_apply_witness(tree, &batch->witness, &u) != 0) {

@@ -201,6 +201,7 @@ struct sink_stats {
 	uint64_t max_ops;
 	uint64_t witness_accesses;
 	struct zk_metrics_std *metrics;
+	struct zk_latency *latency;
 };
 
 static void publish_batch(struct zk_metrics_std *m, const struct zk_batch *batch)
@@ -226,6 +227,9 @@ static int count_batch(void *arg, struct zk_batch *batch)
 
 	if (s->metrics != NULL)
 		publish_batch(s->metrics, batch);
+	/* the profiler runs on CLOCK_MONOTONIC ns, the batch's own clock */
+	zk_latency_record(s->latency, ZK_LAT_BATCH, 0, batch->t_first_ns,
+			  batch->t_cut_ns);
 	s->batches++;
 	s->ops += batch->n_ops;
 	if (batch->cut <= ZK_CUT_FLUSH)
@@ -487,6 +491,7 @@ int main(int argc, char **argv)
 	struct zk_metrics *metrics = NULL;
 	struct zk_metrics_server *metrics_srv = NULL;
 	struct zk_audit *audit = NULL;
+	struct zk_latency *latency = NULL;
 	static struct zk_rx_ctx rx;
 	static struct zk_seq_ctx seq;
 	uint16_t port_id;
@@ -534,6 +539,20 @@ int main(int argc, char **argv)
 	}
 	if (start_metrics(&cfg, &plan, &metrics, &mstd, &metrics_srv) != 0)
 		goto out;
+	if (cfg.profile.enabled) {
+		/* CLOCK_MONOTONIC ticks (ns): stamps are taken once per burst,
+		 * and batches already carry monotonic ns */
+		struct zk_latency_config lc = {
+			.enabled = true, .lanes = 1, .clock = ZK_LAT_CLOCK_MONOTONIC,
+		};
+
+		latency = zk_latency_create_cfg(&lc);
+		if (latency == NULL) {
+			fprintf(stderr, "zkclobd: profile: out of memory\n");
+			goto out;
+		}
+		printf("profile: latency per stage -> %s at exit\n", cfg.profile.dir);
+	}
 	rx_lcore = rte_get_next_lcore(rte_get_main_lcore(), 1, 0);
 	if (rx_lcore >= RTE_MAX_LCORE) {
 		fprintf(stderr, "zkclobd: [eal] args must give at least 2 lcores (rx + sequencer), e.g. -l 0-1\n");
@@ -578,7 +597,10 @@ int main(int argc, char **argv)
 	rx.stop_on_eos = cfg.dataplane.stop_on_eos != 0;
 	rx.stop = &stop_flag;
 	rx.metrics = &mstd;
+	rx.latency = latency;
 	sink.metrics = &mstd;
+	sink.latency = latency;
+	seq.latency = latency;
 	seq.ring = ring;
 	seq.batcher = batcher;
 	seq.gap_policy = cfg.batch.gap_halt ? ZK_GAP_HALT : ZK_GAP_SKIP;
@@ -609,6 +631,15 @@ int main(int argc, char **argv)
 		stop_flag = 2; /* rx must not stall on a ring nobody drains */
 	rte_eal_wait_lcore(rx_lcore);
 	print_summary(&rx, &seq, &sink, now_s() - t0);
+	if (latency != NULL) {
+		if (mkdir(cfg.profile.dir, 0755) != 0 && errno != EEXIST)
+			fprintf(stderr, "zkclobd: profile: cannot create %s: %s\n",
+				cfg.profile.dir, strerror(errno));
+		else if (zk_latency_write(latency, cfg.profile.dir) != 0)
+			fprintf(stderr, "zkclobd: profile: cannot write %s\n",
+				cfg.profile.dir);
+		zk_latency_summary(latency, stdout);
+	}
 	if (audit != NULL && stop_signal != 0 &&
 	    zk_audit_operator_signal(audit, (uint32_t)getuid(), stop_signal) != 0)
 		fprintf(stderr, "zkclobd: audit: cannot record the stop signal\n");
@@ -629,6 +660,7 @@ out_port:
 	zk_port_close(port_id);
 	rte_mempool_free(pool);
 out:
+	zk_latency_destroy(latency);
 	zk_metrics_server_stop(metrics_srv);
 	zk_metrics_destroy(metrics);
 	if (zk_audit_close(audit) != 0) {

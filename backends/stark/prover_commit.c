@@ -12,12 +12,28 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "prover_internal.h"
 #include "stark.h"
 
 /* 2^3 leaves per recomputed subtree: 1/8 of the tree's memory is kept */
 #define ZK_PROVER_TREE_DROP 3
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *zk_prover_big_alloc(size_t bytes)
+{
+	void *p;
+
+	if (bytes < HUGE_PAGE)
+		return malloc(bytes);
+	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return NULL;
+	/* advice only: where it is refused the pages are just smaller */
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
 
 int zk_prover_commit_tree(struct zk_prover_tree *lt, enum zk_hash_id hash,
 			  const zk_gl *lde, size_t n_cols, uint64_t n_rows,

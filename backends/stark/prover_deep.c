@@ -389,7 +389,7 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	size_t n = pv->n, big_n = pv->big_n;
 	struct zk_stark_ood_layout l;
-	zk_gl *mem = calloc(4 * big_n, sizeof(zk_gl));
+	zk_gl *mem = zk_prover_big_alloc(4 * big_n * sizeof(zk_gl));
 	int rc;
 
 	if (mem == NULL)
@@ -414,11 +414,11 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 
 	/*
 	 * Products per point of D if summed there, against per row plus the
-	 * four extensions (log N butterflies per point, each cheaper than a
-	 * product: vectorised).
+	 * four extensions: measured (perf/bench_stark), a column's extension
+	 * costs about log N products per point of D.
 	 */
 	if ((4 * mw + 8 * aw + 4 * pv->shape.n_chunks) * big_n <=
-	    (4 * mw + 8 * aw) * n + pv->log_domain * big_n) {
+	    (4 * mw + 8 * aw) * n + 4 * pv->log_domain * big_n) {
 		zk_prover_parallel_for(pv->threads, big_n, deep_lde_rows, &job);
 		rc = 0;
 	} else {
@@ -428,9 +428,7 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 		rc = zk_ntt_inverse(job.ab, 4, pv->log_n, pv->threads);
 		if (rc == 0) {
 			zk_prover_parallel_for(pv->threads, n, deep_chunks, &job);
-			rc = zk_ntt_coset_forward(job.ab, 4, pv->log_domain,
-						  ZK_GL_MULTIPLICATIVE_GENERATOR,
-						  pv->threads);
+			rc = zk_prover_extend(pv, job.ab, 4, job.ab);
 		}
 	}
 	if (rc == 0)

@@ -4,12 +4,11 @@
  *
  * Q has degree < n_chunks·n, so it is fixed by its values on any
  * n_chunks·n points. Rather than evaluate the constraints on all of D
- * (N = B·n points), the prover evaluates them on the sub-coset
- * s·H_M ⊂ D, M the power of two >= n_chunks·n, interpolates there and
- * extends the chunks to D. In D's bit-reversed order s·H_M is simply the
- * first M positions (bit-reversed in log M bits), and the next-row point
- * x·ω_n stays inside it, so nothing is re-laid out. The coefficients are
- * the ones a full-D interpolation gives, so the proof does not change.
+ * (N = B·n points), the prover evaluates them on the first n_chunks
+ * blocks of n positions of D, each a coset of H_n (interpolate_blocks),
+ * and extends the chunks to D. The next-row point x·ω_n of a position
+ * stays in its block, so nothing is re-laid out, and the coefficients are
+ * the ones a full-D interpolation gives: the proof does not change.
  * Debug mode still evaluates on all of D: only there does the interpolant
  * show a degree overflow (a trace that violates a constraint).
  */
@@ -314,76 +313,206 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 	free(mem);
 }
 
-static size_t pow2_at_least(size_t v)
+/* s·ω_N^bitrev_b(h): D's positions [h·n, (h+1)·n) are shift·H_n, bit-reversed */
+static zk_gl block_shift(const struct zk_prover *pv, size_t h)
 {
-	size_t p = 1;
+	unsigned b = pv->p->log_blowup;
 
-	while (p < v)
-		p <<= 1;
-	return p;
+	return zk_gl_mul(ZK_GL_MULTIPLICATIVE_GENERATOR,
+			 zk_gl_pow(zk_gl_root_of_unity(pv->log_domain),
+				   zk_stark_rev_bits(h, b)));
+}
+
+int zk_prover_extend(const struct zk_prover *pv, zk_gl *const *coeffs,
+		     size_t ncols, zk_gl *const *out)
+{
+	size_t blowup = (size_t)1 << pv->p->log_blowup, n = pv->n;
+	zk_gl **blk = malloc((ncols + 1) * sizeof(zk_gl *));
+	int rc = 0;
+
+	if (blk == NULL)
+		return ZK_STARK_ENOMEM;
+	/* last block first: out may hold the coefficients in its block 0 */
+	for (size_t h = blowup; rc == 0 && h-- > 0;) {
+		for (size_t c = 0; c < ncols; c++) {
+			blk[c] = out[c] + h * n;
+			if (blk[c] != coeffs[c])
+				memcpy(blk[c], coeffs[c], n * sizeof(zk_gl));
+		}
+		rc = zk_ntt_coset_forward(blk, ncols, pv->log_n,
+					  block_shift(pv, h), pv->threads);
+	}
+	free(blk);
+	return rc == 0 ? 0 : ZK_STARK_ENOMEM;
+}
+
+/*
+ * Debug path: Q on all of D (a subgroup coset), so that a degree overflow
+ * shows as non-zero coefficients >= n_chunks·n.
+ */
+static int interpolate_domain(struct zk_prover *pv, char *err, size_t errlen)
+{
+	size_t q_len = pv->q_len, top = pv->shape.n_chunks * pv->n;
+	zk_gl *qcols[2] = { pv->q, pv->q + q_len };
+
+	if (zk_ntt_coset_inverse(qcols, 2, pv->log_domain,
+				 ZK_GL_MULTIPLICATIVE_GENERATOR, pv->threads) != 0)
+		return ZK_STARK_ENOMEM;
+	for (size_t k = top; k < q_len; k++)
+		if (pv->q[k] != 0 || pv->q[q_len + k] != 0) {
+			if (err != NULL && errlen > 0)
+				snprintf(err, errlen, "composition has degree "
+					 ">= %zu: the trace violates a "
+					 "constraint or the declared degree "
+					 "is too low", top);
+			return ZK_STARK_ETRACE;
+		}
+	return 0;
+}
+
+/* w = v^-1 for the chunks × chunks matrix v (Gauss–Jordan); false if singular */
+static bool invert_matrix(size_t m, zk_gl *v, zk_gl *w)
+{
+	for (size_t i = 0; i < m; i++)
+		for (size_t j = 0; j < m; j++)
+			w[i * m + j] = i == j;
+	for (size_t col = 0; col < m; col++) {
+		size_t piv = col;
+		zk_gl inv;
+
+		while (piv < m && v[piv * m + col] == 0)
+			piv++;
+		if (piv == m || !zk_gl_inv(v[piv * m + col], &inv))
+			return false;
+		for (size_t j = 0; j < m; j++) {
+			zk_gl t = v[col * m + j];
+
+			v[col * m + j] = zk_gl_mul(v[piv * m + j], inv);
+			v[piv * m + j] = piv == col ? v[col * m + j] : t;
+			t = w[col * m + j];
+			w[col * m + j] = zk_gl_mul(w[piv * m + j], inv);
+			w[piv * m + j] = piv == col ? w[col * m + j] : t;
+		}
+		for (size_t i = 0; i < m; i++) {
+			zk_gl f = v[i * m + col];
+
+			if (i == col || f == 0)
+				continue;
+			for (size_t j = 0; j < m; j++) {
+				v[i * m + j] = zk_gl_sub(v[i * m + j],
+							 zk_gl_mul(f, v[col * m + j]));
+				w[i * m + j] = zk_gl_sub(w[i * m + j],
+							 zk_gl_mul(f, w[col * m + j]));
+			}
+		}
+	}
+	return true;
+}
+
+struct unmix_job {
+	struct zk_prover *pv;
+	const zk_gl *w; /* chunks × chunks */
+};
+
+/* Q_k[j] = Σ_h w[k][h]·P_h[j] for coefficients j in [lo, hi). */
+static void unmix_range(void *arg, size_t lo, size_t hi)
+{
+	struct unmix_job *job = arg;
+	struct zk_prover *pv = job->pv;
+	size_t m = pv->shape.n_chunks, n = pv->n;
+	zk_gl p[2][64]; /* m <= 64, see interpolate_blocks */
+
+	for (size_t j = lo; j < hi; j++) {
+		for (size_t h = 0; h < m; h++) {
+			p[0][h] = pv->q[h * n + j];
+			p[1][h] = pv->q[pv->q_len + h * n + j];
+		}
+		for (size_t k = 0; k < m; k++)
+			for (size_t e = 0; e < 2; e++) {
+				struct zk_acc a = { 0 };
+
+				for (size_t h = 0; h < m; h++)
+					zk_acc_mac(&a, job->w[k * m + h], p[e][h]);
+				pv->q[e * pv->q_len + k * n + j] = zk_acc_reduce(&a);
+			}
+	}
+}
+
+/*
+ * Q was evaluated on the first n_chunks blocks of D, block h being the
+ * coset c_h·H_n. There x^n is the constant λ_h = c_h^n, so Q restricted to
+ * it is P_h = Σ_k λ_h^k·Q_k, a polynomial of degree < n: one size-n
+ * interpolation per block, then the Vandermonde system in the λ_h (at most
+ * B × B, the λ_h distinct) separates the chunks.
+ */
+static int interpolate_blocks(struct zk_prover *pv)
+{
+	size_t m = pv->shape.n_chunks, n = pv->n, q_len = pv->q_len;
+	zk_gl v[64 * 64], w[64 * 64];
+	struct unmix_job job = { .pv = pv, .w = w };
+
+	if (m > 64)
+		return ZK_STARK_EINVAL;
+	for (size_t h = 0; h < m; h++) {
+		zk_gl shift = block_shift(pv, h);
+		zk_gl lambda = zk_gl_pow(shift, n), acc = 1;
+		zk_gl *cols[2] = { pv->q + h * n, pv->q + q_len + h * n };
+
+		if (zk_ntt_coset_inverse(cols, 2, pv->log_n, shift,
+					 pv->threads) != 0)
+			return ZK_STARK_ENOMEM;
+		for (size_t k = 0; k < m; k++) {
+			v[h * m + k] = acc;
+			acc = zk_gl_mul(acc, lambda);
+		}
+	}
+	if (m == 1)
+		return 0;
+	if (!invert_matrix(m, v, w))
+		return ZK_STARK_EINVAL;
+	zk_prover_parallel_for(pv->threads, n, unmix_range, &job);
+	return 0;
 }
 
 int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 				 size_t errlen)
 {
 	size_t big_n = pv->big_n, n = pv->n, chunks = pv->shape.n_chunks;
-	size_t q_len = debug ? big_n : pow2_at_least(chunks * n);
-	unsigned log_q = 0;
-	zk_gl *qcols[2];
-	zk_gl **cols;
+	size_t q_len = debug ? big_n : chunks * n;
+	zk_gl **cols, **coeffs;
 	int rc;
 
 	rc = prepare_domain(pv);
 	if (rc != 0)
 		return rc;
-	while (((size_t)1 << log_q) < q_len)
-		log_q++;
 	pv->q_len = q_len;
-	pv->q = malloc(2 * q_len * sizeof(zk_gl));
-	pv->comp_lde = calloc(2 * chunks * big_n, sizeof(zk_gl));
-	cols = calloc(2 * chunks, sizeof(zk_gl *));
+	pv->q = zk_prover_big_alloc(2 * q_len * sizeof(zk_gl));
+	pv->comp_lde = zk_prover_big_alloc(2 * chunks * big_n * sizeof(zk_gl));
+	cols = calloc(4 * chunks, sizeof(zk_gl *));
 	if (pv->q == NULL || pv->comp_lde == NULL || cols == NULL) {
 		free(cols);
 		return ZK_STARK_ENOMEM;
 	}
+	coeffs = cols + 2 * chunks;
 	zk_prover_parallel_for(pv->threads,
 			       (q_len + ((size_t)1 << pv->log_block) - 1) >>
 				       pv->log_block,
 			       composition_blocks, pv);
-	if (pv->failed) {
-		free(cols);
-		return ZK_STARK_ENOMEM;
-	}
-	qcols[0] = pv->q;
-	qcols[1] = pv->q + q_len;
-	/* the first q_len positions of D are s·H_(q_len), bit-reversed */
-	rc = zk_ntt_coset_inverse(qcols, 2, log_q,
-				  ZK_GL_MULTIPLICATIVE_GENERATOR, pv->threads);
+	rc = pv->failed ? ZK_STARK_ENOMEM :
+	     debug ? interpolate_domain(pv, err, errlen) : interpolate_blocks(pv);
 	if (rc != 0) {
 		free(cols);
-		return ZK_STARK_ENOMEM;
+		return rc;
 	}
-	for (size_t k = chunks * n; debug && k < q_len; k++)
-		if (pv->q[k] != 0 || pv->q[q_len + k] != 0) {
-			free(cols);
-			if (err != NULL && errlen > 0)
-				snprintf(err, errlen, "composition has degree "
-					 ">= %zu: the trace violates a "
-					 "constraint or the declared degree "
-					 "is too low", chunks * n);
-			return ZK_STARK_ETRACE;
-		}
 	for (size_t k = 0; k < chunks; k++)
 		for (size_t h = 0; h < 2; h++) {
 			cols[2 * k + h] = pv->comp_lde + (2 * k + h) * big_n;
-			memcpy(cols[2 * k + h], pv->q + h * q_len + k * n,
-			       n * sizeof(zk_gl));
+			coeffs[2 * k + h] = pv->q + h * q_len + k * n;
 		}
-	rc = zk_ntt_coset_forward(cols, 2 * chunks, pv->log_domain,
-				  ZK_GL_MULTIPLICATIVE_GENERATOR, pv->threads);
+	rc = zk_prover_extend(pv, coeffs, 2 * chunks, cols);
 	free(cols);
 	if (rc != 0)
-		return ZK_STARK_ENOMEM;
+		return rc;
 	return zk_prover_commit_tree(&pv->comp_tree, pv->p->hash, pv->comp_lde,
 				     2 * chunks, big_n, pv->threads);
 }

@@ -58,11 +58,13 @@ struct zk_clob_prove_opts {
 /*
  * Why an op is (not) provable: NULL when this AIR version constrains what
  * the engine did with it, else a short name of the unsupported kind.
- * `events`/`n_events` are the events the op produced.
+ * `events`/`n_events` are the events the op produced, n_accesses the slot
+ * accesses it made, mp the rules of the market being proven.
  */
 const char *zk_clob_unsupported(const struct zk_op *op,
 				const struct zk_event *events, size_t n_events,
-				size_t n_accesses);
+				size_t n_accesses,
+				const struct zk_market_params *mp);
 
 /*
  * Prove one batch (cut with cfg.witness on) of opts->market's market.

@@ -67,6 +67,12 @@ struct zk_config_batch {
 	int witness;         /* record slot accesses (needed to prove) */
 };
 
+/* Latency profiling mode (telemetry/latency.c, docs/latency.md). */
+struct zk_config_profile {
+	int enabled;
+	char dir[512];       /* per-stage .hgrm files + summary.txt at exit */
+};
+
 /* The audit log (telemetry/audit.c, docs/audit.md). */
 struct zk_config_audit {
 	char path[512];      /* empty: no audit log */
@@ -90,6 +96,7 @@ struct zk_config {
 	struct zk_router_cfg router; /* [router], [router.CLASS] (router/) */
 	struct zk_metrics_cfg metrics; /* [metrics] (telemetry/) */
 	struct zk_config_audit audit;
+	struct zk_config_profile profile;
 	struct zk_config_wire wire;
 	/* The built-in traffic source ([gen]). Its tick, lot and price band
 	 * are not keys: zk_config_gen_params() takes them from the first market

@@ -34,12 +34,17 @@
 
 #include "zkclob/batch.h"
 #include "zkclob/event.h"
+#include "zkclob/latency.h"
 #include "zkclob/metrics.h"
 #include "zkclob/wire.h"
 
 /* Control records in the op ring (never produced by the wire parser). */
 #define ZK_OP_CTL_GAP 0x80 /* seq = expected, order_id = received */
 #define ZK_OP_CTL_EOS 0x81 /* end of the MoldUDP64 session */
+/* Profiling mode only: one per rx burst, ahead of its ops. order_id = the
+ * burst's arrival time, new_order_id = when it was parsed and enqueued
+ * (zk_latency_now() ticks). */
+#define ZK_OP_CTL_STAMP 0x82
 
 enum zk_gap_policy {
 	ZK_GAP_SKIP = 0, /* record the gap in the next batch and go on */
@@ -80,6 +85,7 @@ struct zk_rx_ctx {
 	bool stop_on_eos;        /* stop rx after the end-of-session packet */
 	volatile int *stop;
 	struct zk_metrics_std *metrics; /* NULL: no metrics */
+	struct zk_latency *latency;     /* NULL or disabled: no profiling */
 	_Atomic int done;        /* set by the rx loop when it has returned */
 	struct zk_rx_stats stats;
 };
@@ -114,6 +120,8 @@ struct zk_seq_ctx {
 	const struct zk_rx_ctx *rx; /* drained after rx->done */
 	/* SIGHUP: when *reload is set the loop clears it and calls
 	 * reload_fn between bursts (never inside a batch's op run). */
+	struct zk_latency *latency; /* NULL or disabled: no profiling */
+	uint64_t stamp_dequeued;    /* profiling: current burst's dequeue time */
 	volatile int *reload;
 	void (*reload_fn)(void *arg, struct zk_seq_ctx *seq);
 	void *reload_arg;

@@ -57,12 +57,12 @@ static inline struct zk_op clob_malformed_op(struct clob_rig *r, uint64_t k)
 			    .qty = 10 * (1 + k % 4),
 			    .market = clob_test_market.market };
 
-	switch (k % 4) {
+	op.type = ZK_OP_NEW;
+	op.side = ZK_SIDE_BUY;
+	op.ord_type = ZK_ORD_LIMIT;
+	op.tif = ZK_TIF_GTC;
+	switch (k % 16) {
 	case 0: /* reserved byte set on an otherwise fine NEW */
-		op.type = ZK_OP_NEW;
-		op.side = ZK_SIDE_BUY;
-		op.ord_type = ZK_ORD_LIMIT;
-		op.tif = ZK_TIF_GTC;
 		op.reserved[1] = (uint8_t)(1 + k % 200);
 		break;
 	case 1: /* unknown op type */
@@ -70,12 +70,114 @@ static inline struct zk_op clob_malformed_op(struct clob_rig *r, uint64_t k)
 		break;
 	case 2: /* replace with a reserved byte: other_id is the new id */
 		op.type = ZK_OP_REPLACE;
+		op.side = op.ord_type = op.tif = 0;
 		op.new_order_id = 5000 + k;
 		op.reserved[2] = 9;
 		break;
-	default: /* type 0 */
+	case 3: /* type 0 */
 		op.type = 0;
 		op.new_order_id = 77;
+		break;
+	case 4: /* NEW, bad side */
+		op.side = 3;
+		break;
+	case 5: /* NEW, bad ord_type */
+		op.ord_type = 0;
+		break;
+	case 6: /* NEW, bad tif */
+		op.tif = 4;
+		break;
+	case 7: /* NEW, unknown flag */
+		op.flags = 2;
+		break;
+	case 8: /* NEW with a new_order_id */
+		op.new_order_id = 1ull << 40;
+		break;
+	case 9: /* market order with a price */
+		op.ord_type = ZK_ORD_MARKET;
+		op.tif = ZK_TIF_IOC;
+		break;
+	case 10: /* market GTC */
+		op.ord_type = ZK_ORD_MARKET;
+		op.price = 0;
+		break;
+	case 11: /* post-only IOC */
+		op.flags = ZK_OP_F_POST_ONLY;
+		op.tif = ZK_TIF_IOC;
+		break;
+	case 12: /* cancel with a side */
+		op.type = ZK_OP_CANCEL;
+		op.ord_type = op.tif = 0;
+		op.price = 0;
+		break;
+	case 13: /* cancel with a price and a group */
+		op.type = ZK_OP_CANCEL;
+		op.side = op.ord_type = op.tif = 0;
+		op.stp_group = 4;
+		break;
+	case 14: /* replace with a tif */
+		op.type = ZK_OP_REPLACE;
+		op.side = op.ord_type = 0;
+		op.new_order_id = 9000 + k;
+		break;
+	default: /* replace with an stp group */
+		op.type = ZK_OP_REPLACE;
+		op.side = op.ord_type = op.tif = 0;
+		op.new_order_id = 9000 + k;
+		op.stp_group = 1;
+		break;
+	}
+	return op;
+}
+
+/*
+ * A well-formed NEW of the market that the market rules reject (BAD_TICK,
+ * BAD_LOT, PRICE_BAND, MAX_QTY), limit and market orders.
+ */
+static inline struct zk_op clob_invalid_op(struct clob_rig *r, uint64_t k)
+{
+	struct zk_op op = { .seq = r->seq++, .order_id = 2000 + k,
+			    .account = 3, .price = 1000, .qty = 20,
+			    .market = clob_test_market.market,
+			    .type = ZK_OP_NEW, .side = ZK_SIDE_SELL,
+			    .ord_type = ZK_ORD_LIMIT, .tif = ZK_TIF_GTC };
+
+	switch (k % 9) {
+	case 0: /* BAD_TICK */
+		op.price = 1002;
+		break;
+	case 1: /* BAD_TICK below the band */
+		op.price = 13;
+		op.tif = ZK_TIF_IOC;
+		break;
+	case 2: /* BAD_LOT */
+		op.qty = 15;
+		break;
+	case 3: /* BAD_LOT: zero */
+		op.qty = 0;
+		op.side = ZK_SIDE_BUY;
+		break;
+	case 4: /* BAD_LOT, market order */
+		op.ord_type = ZK_ORD_MARKET;
+		op.tif = ZK_TIF_FOK;
+		op.price = 0;
+		op.qty = 7;
+		break;
+	case 5: /* PRICE_BAND below */
+		op.price = 50;
+		break;
+	case 6: /* PRICE_BAND above, post-only */
+		op.price = 200000;
+		op.flags = ZK_OP_F_POST_ONLY;
+		break;
+	case 7: /* MAX_QTY */
+		op.qty = 100010;
+		break;
+	default: /* MAX_QTY, market order */
+		op.ord_type = ZK_ORD_MARKET;
+		op.tif = ZK_TIF_IOC;
+		op.price = 0;
+		op.qty = 1u << 30;
 		break;
 	}
 	return op;

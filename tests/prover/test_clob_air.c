@@ -26,12 +26,14 @@
 
 /* ---- helpers ---- */
 
+/* Every supported kind: malformed ops and market-rule rejects, mixed. */
 static struct zk_batch *malformed_batch(struct clob_rig *r, size_t n)
 {
 	struct zk_op ops[64];
 
 	for (size_t i = 0; i < n; i++)
-		ops[i] = clob_malformed_op(r, i);
+		ops[i] = i % 3 == 2 ? clob_invalid_op(r, i / 3) :
+				      clob_malformed_op(r, i - i / 3);
 	return clob_rig_batch(r, ops, n);
 }
 
@@ -172,7 +174,7 @@ static void test_honest_malformed(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	zk_st_root(r.t, before);
-	b = malformed_batch(&r, 24);
+	b = malformed_batch(&r, 27);
 	assert_non_null(b);
 	if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err, sizeof(err)) != 0)
 		fail_msg("prove: %s", err);
@@ -222,6 +224,24 @@ static void test_refuse_unsupported(void **state)
 	zk_st_root(r.t, after);
 	assert_memory_equal(before, after, 32);
 	zk_batch_free(b);
+
+	/* market-rule rejects outside the AIR's numeric limits, other market */
+	{
+		struct zk_op neg = clob_invalid_op(&r, 5), other;
+
+		neg.price = -5; /* PRICE_BAND, but a negative price */
+		other = clob_invalid_op(&r, 0);
+		other.market = 99; /* UNKNOWN_MARKET */
+		for (unsigned i = 0; i < 2; i++) {
+			b = clob_rig_batch(&r, i == 0 ? &neg : &other, 1);
+			assert_non_null(b);
+			assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len,
+						       &st, err, sizeof(err)),
+					 ZK_CLOB_EUNSUPPORTED);
+			assert_non_null(strstr(err, "NEW rejected by validation"));
+			zk_batch_free(b);
+		}
+	}
 	clob_rig_fini(&r);
 }
 
@@ -381,22 +401,21 @@ static void edit_cell(zk_gl **cols, size_t n, void *arg)
 static void forge_op_rows(zk_gl **cols, size_t n, void *arg)
 {
 	const struct zk_op *ops = arg;
-	zk_gl e[CLOB_OP_ELEMS], t3;
+	zk_gl e[CLOB_OP_ELEMS];
 	long r = find_row(cols, n, C_SOP, 2);
 
 	assert_true(r >= 0);
 	zk_clob_op_elems(&ops[2], e);
 	for (unsigned i = 0; i < CLOB_OP_ELEMS; i++)
 		cols[C_OPF + i][r] = e[i];
-	t3 = zk_gl_sub(e[OPF_TYPE], 3);
-	cols[C_PT][r] = zk_gl_mul(zk_gl_mul(zk_gl_sub(e[OPF_TYPE], 1),
-					    zk_gl_sub(e[OPF_TYPE], 2)), t3);
-	cols[C_IA][r] = cols[C_IB][r] = 0;
-	cols[C_IS3][r] = t3 == 0;
+	zk_clob_op_helpers(cols, (size_t)r);
+	for (unsigned i = 0; i < CLOB_MAL_CONDS; i++)
+		cols[C_W + i][r] = 0;
+	cols[C_IS3][r] = e[OPF_TYPE] == ZK_OP_REPLACE;
 	cols[C_EVF + EVF_OID][r + 1] = e[OPF_OID];
 	cols[C_EVF + EVF_OID + 1][r + 1] = e[OPF_OID + 1];
-	cols[C_EVF + EVF_OTHER][r + 1] = 0;
-	cols[C_EVF + EVF_OTHER + 1][r + 1] = 0;
+	cols[C_EVF + EVF_OTHER][r + 1] = cols[C_IS3][r] ? e[OPF_NID] : 0;
+	cols[C_EVF + EVF_OTHER + 1][r + 1] = cols[C_IS3][r] ? e[OPF_NID + 1] : 0;
 }
 
 static void cheat_prod(const struct cell_edit *edit, int edit_event,
@@ -421,7 +440,8 @@ static void cheat_prod(const struct cell_edit *edit, int edit_event,
 	if (forge_op != NULL) {
 		ops[2] = *forge_op;
 		ev[2].order_id = forge_op->order_id;
-		ev[2].other_id = 0;
+		ev[2].other_id = forge_op->type == ZK_OP_REPLACE ?
+					 forge_op->new_order_id : 0;
 		prove_custom(&r, b, 0, ops, n, ev, ne, forge_op_rows, ops, &cu);
 	} else {
 		prove_custom(&r, b, 0, ops, n, ev, ne, edit_cell, (void *)edit,
@@ -429,6 +449,8 @@ static void cheat_prod(const struct cell_edit *edit, int edit_event,
 	}
 	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
 	print_message("debugger: %s\n", cu.debug_err);
+	if (forge_op != NULL) /* the MALFORMED witness is what fails */
+		assert_non_null(strstr(cu.debug_err, "row 5: main"));
 	assert_int_not_equal(verify(&cu.st, ops, n, ev, ne, cu.proof, cu.len),
 			     0);
 	free(cu.proof);
@@ -444,17 +466,77 @@ static void test_cheat_prod(void **state)
 					ZK_REJ_BAD_TICK, 0 }, 1, NULL);
 	/* a rejected op that writes the book: an access row appears */
 	cheat_prod(&(struct cell_edit){ 0, 0, C_SACC, 1, 0 }, 0, NULL);
-	/* a well-formed op claimed MALFORMED */
+	/* well-formed ops of every type claimed MALFORMED */
 	{
-		struct clob_rig tmp;
-		struct zk_op good;
+		const struct zk_op good[] = {
+			{ .seq = 3, .order_id = 11, .account = 2, .price = 1000,
+			  .qty = 20, .market = 3, .type = ZK_OP_NEW,
+			  .side = ZK_SIDE_SELL, .ord_type = ZK_ORD_LIMIT,
+			  .tif = ZK_TIF_GTC, .flags = ZK_OP_F_POST_ONLY },
+			{ .seq = 3, .order_id = 12, .account = 2, .qty = 20,
+			  .market = 3, .type = ZK_OP_NEW, .side = ZK_SIDE_BUY,
+			  .ord_type = ZK_ORD_MARKET, .tif = ZK_TIF_FOK },
+			{ .seq = 3, .order_id = 13, .account = 2, .qty = 10,
+			  .market = 3, .type = ZK_OP_CANCEL },
+			{ .seq = 3, .order_id = 14, .new_order_id = 15,
+			  .account = 2, .price = 1005, .qty = 10, .market = 3,
+			  .type = ZK_OP_REPLACE },
+		};
 
-		assert_int_equal(clob_rig_init(&tmp, 10), 0);
-		tmp.seq = 3;
-		good = clob_book_op(&tmp, 0);
-		clob_rig_fini(&tmp);
-		cheat_prod(NULL, 0, &good);
+		for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			struct zk_op g = good[i];
+
+			cheat_prod(NULL, 0, &g);
+		}
 	}
+}
+
+/*
+ * A cheating engine that gives a market-rule reject (or a MALFORMED one)
+ * another reason: the prover builds the best witness it can for the
+ * claimed reason, the rules fail, the verifier rejects.
+ */
+static void test_cheat_validation(void **state)
+{
+	static const uint8_t reasons[] = { ZK_REJ_MALFORMED, ZK_REJ_BAD_TICK,
+					   ZK_REJ_BAD_LOT, ZK_REJ_PRICE_BAND,
+					   ZK_REJ_MAX_QTY };
+	/* malformed ops at 0, 1, 3, 4; market-rule rejects at 2, 5, ..., 26 */
+	static const size_t targets[] = { 0, 1, 3, 4, 2, 5, 8, 11, 14, 17, 20,
+					  23, 26 };
+	unsigned cases = 0;
+
+	(void)state;
+	for (size_t ti = 0; ti < sizeof(targets) / sizeof(targets[0]); ti++) {
+		size_t target = targets[ti];
+
+		for (size_t ri = 0; ri < sizeof(reasons); ri++) {
+			struct clob_rig r;
+			struct zk_batch *b;
+			struct custom cu;
+
+			assert_int_equal(clob_rig_init(&r, 1000), 0);
+			b = malformed_batch(&r, 27);
+			if (b->events.ev[target].reason == reasons[ri]) {
+				zk_batch_free(b);
+				clob_rig_fini(&r);
+				continue;
+			}
+			b->events.ev[target].reason = reasons[ri];
+			prove_custom(&r, b, 0, b->ops, b->n_ops, b->events.ev,
+				     b->events.len, NULL, NULL, &cu);
+			assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+			assert_int_not_equal(verify(&cu.st, b->ops, b->n_ops,
+						    b->events.ev, b->events.len,
+						    cu.proof, cu.len),
+					     0);
+			cases++;
+			free(cu.proof);
+			zk_batch_free(b);
+			clob_rig_fini(&r);
+		}
+	}
+	assert_int_equal(cases, 13 * 4);
 }
 
 /* ---- the memory and Merkle machinery on real book batches ---- */
@@ -569,6 +651,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_refuse_unsupported),
 		cmocka_unit_test(test_tampered_public_data),
 		cmocka_unit_test(test_cheat_prod),
+		cmocka_unit_test(test_cheat_validation),
 		cmocka_unit_test(test_machinery_honest),
 		cmocka_unit_test(test_machinery_cheats),
 	};

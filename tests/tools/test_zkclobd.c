@@ -209,6 +209,32 @@ static void test_gap_skip_and_halt(void **state)
 	assert_non_null(strstr(out, "engine:  800 ops applied"));
 }
 
+/* Profiling mode: per-stage histograms at exit, in HdrHistogram's format. */
+static void test_profile_mode(void **state)
+{
+	char pcap[512], conf[512];
+	FILE *f;
+
+	(void)state;
+	snprintf(pcap, sizeof(pcap), "%s/prof.pcap", dir);
+	snprintf(conf, sizeof(conf), "%s/prof.conf", dir);
+	assert_int_equal(run("%s gen --seed 4 --count 20000 %s", zkclob, pcap), 0);
+	write_config("prof", pcap, NULL);
+	f = fopen(conf, "a");
+	assert_non_null(f);
+	fprintf(f, "[profile]\nenabled = true\ndir = %s/lat\n", dir);
+	fclose(f);
+	if (run("%s --config %s", zkclobd, conf) != 0)
+		fail_msg("zkclobd failed:\n%s", out);
+	assert_non_null(strstr(out, "# zkclob latency profile"));
+	assert_non_null(strstr(out, "\nrx "));
+	/* every stage the pipeline has so far recorded samples */
+	assert_int_equal(run("for s in rx ring sequencer batch; do "
+			     "grep -q 'Value.*Percentile.*TotalCount' %s/lat/$s.hgrm || exit 1; "
+			     "done; grep -c . %s/lat/summary.txt", dir, dir), 0);
+	assert_null(strstr(out, "\nrx                   0"));
+}
+
 static void test_config_errors(void **state)
 {
 	char path[512];
@@ -436,6 +462,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_digest_matches_replay),
 		cmocka_unit_test(test_bad_traffic_counted_and_harmless),
 		cmocka_unit_test(test_gap_skip_and_halt),
+		cmocka_unit_test(test_profile_mode),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_sighup_reload_and_sigterm),
 		cmocka_unit_test(test_af_packet_veth),
