@@ -13,9 +13,9 @@
  *      NODE  old children digests (row A) ... followed by
  *      NB    new children digests (row B) of a touched tree node
  *      SIB   an untouched subtree (old digest == new digest)
- *  - Every row computes one width-12 Poseidon2 sponge over its 16 MSG
- *    elements (two permutations), unconditionally, so hashing constraints
- *    need no selector and stay at degree 3.
+ *  - Leaf and node rows compute one width-12 Poseidon2 sponge over their
+ *    16 MSG elements (two permutations; degree 3, times the row selector
+ *    4). Op rows reuse those witness columns for their range registers.
  *  - Row 0 and row n-1 are padding (assertions), so every transition that a
  *    real row needs has both its rows checked.
  *  - machinery_only (tests only, a different AIR name): the op semantics
@@ -122,10 +122,19 @@ enum clob_col {
 	C_RQ,
 	C_ZQ,    /* BAD_LOT: qty == 0 */
 	C_SB,    /* PRICE_BAND: below the band (else above) */
-	C_V,     /* CLOB_N_RANGE range-checked registers ... */
-	C_VB = C_V + CLOB_N_RANGE, /* ... and their CLOB_RANGE_BITS bits */
-	CLOB_WIDTH = C_VB + CLOB_N_RANGE * CLOB_RANGE_BITS
+	CLOB_WIDTH,
+	/*
+	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
+	 * only on leaf and node rows, so op rows keep their CLOB_N_RANGE
+	 * range-checked registers and the registers' CLOB_RANGE_BITS bits
+	 * there.
+	 */
+	C_V = C_P1,
+	C_VB = C_V + CLOB_N_RANGE,
 };
+
+_Static_assert(C_VB + CLOB_N_RANGE * CLOB_RANGE_BITS <= C_OUT,
+	       "op registers fit in the hash witness columns");
 
 /* op field element positions (C_OPF + i) */
 enum {

@@ -173,15 +173,15 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 						    lot))));
 	EMIT(ZKT_MUL(rq, ZKT_SUB(qty, ZKT_ADD_CONST(v[5], maxq + 1))));
 #undef EMIT
-	/* the range registers: V = Σ 2^i·bit_i, bits boolean (every row) */
+	/* the range registers of op rows: V = Σ 2^i·bit_i, bits boolean */
 	for (j = 0; j < CLOB_N_RANGE; j++) {
 		acc = ZKT_ZERO;
 		for (i = 0; i < CLOB_RANGE_BITS; i++) {
 			t = cur[C_VB + j * CLOB_RANGE_BITS + i];
-			out[k++] = ZKT_MUL(t, ZKT_SUB(t, one));
+			out[k++] = ZKT_MUL(cur[C_SOP], ZKT_MUL(t, ZKT_SUB(t, one)));
 			acc = ZKT_ADD(acc, ZKT_MUL_CONST(t, (zk_gl)1 << i));
 		}
-		out[k++] = ZKT_SUB(v[j], acc);
+		out[k++] = ZKT_MUL(cur[C_SOP], ZKT_SUB(v[j], acc));
 	}
 	return k;
 }
@@ -190,10 +190,12 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				    const ZKT *nxt, ZKT *out)
 {
 	ZKT one = ZKT_CONST(1);
-	ZKT x[ZK_P2_WIDTH12], sum, sl, t, acc;
+	ZKT x[ZK_P2_WIDTH12], sum, sl, t, acc, hash_row;
 	unsigned k = 0, i, j;
 	int sem = !c->machinery_only;
 
+	hash_row = ZKT_ADD(ZKT_ADD(cur[C_SLEAF], cur[C_SLB]),
+			   ZKT_ADD(cur[C_SNODE], cur[C_SNB]));
 	/* sponge: permutation 1 over MSG[0..8) and the capacity tag */
 	for (i = 0; i < 8; i++)
 		x[i] = cur[C_MSG + i];
@@ -215,6 +217,9 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 		out[k++] = ZKT_SUB(cur[C_DIG + i],
 				   ZKT_MUL(ZKT_SUB(one, cur[C_PRIST]),
 					   cur[C_OUT + i]));
+	/* the hash holds on leaf and node rows; other rows use the columns */
+	for (i = 0; i < k; i++)
+		out[i] = ZKT_MUL(hash_row, out[i]);
 
 	/* selectors: boolean, at most one per row */
 	sum = ZKT_ZERO;

@@ -322,7 +322,9 @@ static void *fill_rows(void *arg)
 	const struct fill_job *job = arg;
 
 	for (size_t r = job->begin; r < job->end; r++)
-		zk_clob_fill_hash(job->cols, r);
+		if (job->cols[C_SLEAF][r] || job->cols[C_SLB][r] ||
+		    job->cols[C_SNODE][r] || job->cols[C_SNB][r])
+			zk_clob_fill_hash(job->cols, r);
 	return NULL;
 }
 

@@ -26,12 +26,12 @@ void *zk_prover_big_alloc(size_t bytes)
 {
 	void *p;
 
-	if (bytes < HUGE_PAGE)
+	if (bytes < HUGE_PAGE || getenv("NOALIGN"))
 		return malloc(bytes);
 	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
 		return NULL;
 	/* advice only: where it is refused the pages are just smaller */
-	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	if (getenv("NOTHP") == NULL) (void)madvise(p, bytes, MADV_HUGEPAGE);
 	return p;
 }
 

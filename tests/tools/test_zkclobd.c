@@ -9,6 +9,7 @@
  *  - the real kernel path: net_af_packet on a veth in our own namespace.
  * argv[1] = zkclobd, argv[2] = zkclob, argv[3] = pcap_send.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -315,6 +318,34 @@ static void check_metrics(const char *log)
 	assert_non_null(strstr(resp, "zkclob_placement_"));
 }
 
+/* DPDK telemetry: /zkclob/stats answers from the running daemon's socket
+ * (/var/run/dpdk/<file-prefix>/dpdk_telemetry.v2, as root). */
+static void check_telemetry(const char *prefix)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[16384];
+	ssize_t n;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path),
+		 "/var/run/dpdk/%s/dpdk_telemetry.v2", prefix);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	assert_true(fd >= 0);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		fail_msg("telemetry socket %s: %s", sa.sun_path, strerror(errno));
+	}
+	n = read(fd, buf, sizeof(buf) - 1); /* the greeting */
+	assert_true(n > 0);
+	assert_int_equal(write(fd, "/zkclob/stats", 13), 13);
+	n = read(fd, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	close(fd);
+	if (strstr(buf, "\"ops_applied\":3000") == NULL)
+		fail_msg("unexpected telemetry reply: %s", buf);
+}
+
 /* SIGHUP applies [batch] changes, reports a [dataplane] change as needing a
  * restart, refuses a broken config whole; SIGTERM stops cleanly. */
 static void test_sighup_reload_and_sigterm(void **state)
@@ -344,6 +375,12 @@ static void test_sighup_reload_and_sigterm(void **state)
 	daemon_pid = pid;
 	assert_true(wait_for(log, "lcores:"));
 	check_metrics(log);
+	{
+		char prefix[64];
+
+		snprintf(prefix, sizeof(prefix), "zkt%dhup", (int)getpid());
+		check_telemetry(prefix);
+	}
 
 	assert_int_equal(run("sed -i 's/^max_ops = 64$/max_ops = 100/; s/^burst = 32$/burst = 16/' %s", conf), 0);
 	assert_int_equal(kill(pid, SIGHUP), 0);
