@@ -417,6 +417,12 @@ static int handler(void *user, const char *section, const char *name,
 
 	if (ctx->reason[0] != '\0')
 		return 0;
+	/* inih only takes ';' as a comment after a blank, so "key =;x" loads
+	 * "x"-with-a-semicolon, but its dump "key = ;x" would read back as a
+	 * comment: refuse such values so that a dump is the effective config */
+	if (value[0] == ';' || value[0] == '#')
+		return fail(ctx, section, name,
+			    "'%s' starts with a comment character", value);
 	if (snprintf(key, sizeof(key), "%s\n%s", section, name) >= (int)sizeof(key))
 		return fail(ctx, section, name, "section or key name too long");
 	for (i = 0; i < ctx->n_seen; i++)

@@ -122,6 +122,24 @@ enum clob_col {
 	C_RQ,
 	C_ZQ,    /* BAD_LOT: qty == 0 */
 	C_SB,    /* PRICE_BAND: below the band (else above) */
+	C_RU,    /* CANCEL/REPLACE rejected UNKNOWN_ORDER (probes the id hash) */
+	C_RO,    /* CANCEL/REPLACE rejected OWNER_MISMATCH (probes, reads) */
+	C_RD,    /* NEW rejected DUPLICATE_ID (market rules pass, probes) */
+	/* access rows: ORD = the read of the order the id's bucket names
+	 * (else a probe); PRES = the probe chain ends at the id; CRO = an
+	 * order read follows it (OWNER_MISMATCH); LASTP = last probe of a
+	 * presence chain that ends the op (DUPLICATE_ID) */
+	C_ORD,
+	C_PRES,
+	C_CRO,
+	C_LASTP,
+	/* probe rows: bucket slot, wrap, witnesses of "not here" */
+	C_BSLOT,
+	C_WRAP,
+	C_WINV,
+	C_J1,
+	C_J2,
+	C_J3,
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -131,9 +149,21 @@ enum clob_col {
 	 */
 	C_V = C_P1,
 	C_VB = C_V + CLOB_N_RANGE,
+	C_HB = C_VB + CLOB_N_RANGE * CLOB_RANGE_BITS, /* CLOB_HB_BITS */
 };
 
-_Static_assert(C_VB + CLOB_N_RANGE * CLOB_RANGE_BITS <= C_OUT,
+/*
+ * Op rows that probe the id hash hold the home-bucket computation in the
+ * bits at C_HB (16-bit limbs of the id, of id·C mod 2^64, and the
+ * carries): bit offsets ...
+ */
+#define CLOB_HB_A(i) (16 * (i))       /* id limbs a0..a3 */
+#define CLOB_HB_X(i) (64 + 16 * (i))  /* product limbs x0..x3 */
+#define CLOB_HB_R(i) (128 + 20 * (i)) /* carries r0..r3, 20 bits */
+#define CLOB_HB_BITS 208
+#define CLOB_HASH_MUL 0x9E3779B97F4A7C15ull /* engine zk__bucket_home */
+
+_Static_assert(C_HB + CLOB_HB_BITS <= C_OUT,
 	       "op registers fit in the hash witness columns");
 
 /* op field element positions (C_OPF + i) */

@@ -117,23 +117,30 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	unsigned i, j;
 
 #define EMIT(x) (out[k++] = sem ? (x) : zero)
+	ZKT rd = cur[C_RD], newop = ZKT_ADD(val, rd);
+	ZKT ru = ZKT_ADD(cur[C_RU], cur[C_RO]), valid = ZKT_ADD(newop, ru);
+
 	/* op kinds: boolean, exactly one on an op row, none elsewhere */
 	for (i = 0; i < 5; i++) {
 		t = cur[C_MAL + i];
 		out[k++] = ZKT_MUL(t, ZKT_SUB(t, one));
 	}
-	EMIT(ZKT_SUB(cur[C_SOP], ZKT_ADD(mal, val)));
-	EMIT(c->val_ok ? zero : val);
-	/* a valid NEW of this market */
+	out[k++] = ZKT_MUL(cur[C_RU], ZKT_SUB(cur[C_RU], one));
+	out[k++] = ZKT_MUL(cur[C_RO], ZKT_SUB(cur[C_RO], one));
+	out[k++] = ZKT_MUL(rd, ZKT_SUB(rd, one));
+	EMIT(ZKT_SUB(cur[C_SOP], ZKT_ADD(mal, valid)));
+	EMIT(c->val_ok ? zero : newop);
+	/* a valid op of this market: NEW for VAL, CANCEL/REPLACE for RU */
 	(void)ZKT_FN(clob_mal_conds)(cur, cond);
 	for (i = 0; i < CLOB_MAL_CONDS; i++)
-		EMIT(ZKT_MUL(val, cond[i]));
-	EMIT(ZKT_MUL(val, ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 1)));
-	EMIT(ZKT_MUL(val, ZKT_SUB(op[OPF_MARKET], ZKT_CONST(c->lay.market))));
-	EMIT(ZKT_MUL(val, ZKT_SUB(v[0], ZKT_MUL_CONST(op[OPF_PRICE + 1],
-						      (zk_gl)1 << 32))));
-	EMIT(ZKT_MUL(val, ZKT_SUB(v[1], ZKT_MUL_CONST(op[OPF_QTY + 1],
-						      (zk_gl)1 << 32))));
+		EMIT(ZKT_MUL(valid, cond[i]));
+	EMIT(ZKT_MUL(newop, ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 1)));
+	EMIT(ZKT_MUL(ru, cur[C_G1]));
+	EMIT(ZKT_MUL(valid, ZKT_SUB(op[OPF_MARKET], ZKT_CONST(c->lay.market))));
+	EMIT(ZKT_MUL(newop, ZKT_SUB(v[0], ZKT_MUL_CONST(op[OPF_PRICE + 1],
+							(zk_gl)1 << 32))));
+	EMIT(ZKT_MUL(newop, ZKT_SUB(v[1], ZKT_MUL_CONST(op[OPF_QTY + 1],
+							(zk_gl)1 << 32))));
 	/* BAD_TICK: limit, price = tick·V2 + r, 1 <= r = V3 + 1 <= tick - 1 */
 	EMIT(ZKT_MUL(rt, ismkt));
 	EMIT(ZKT_MUL(rt, ZKT_SUB(price, ZKT_ADD_CONST(
@@ -172,6 +179,15 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	EMIT(ZKT_MUL(rq, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[4], 1),
 						    lot))));
 	EMIT(ZKT_MUL(rq, ZKT_SUB(qty, ZKT_ADD_CONST(v[5], maxq + 1))));
+	/* DUPLICATE_ID: every market rule passes: (limit) in the band on a
+	 * tick, qty = lot·(V4 + 1) <= max_qty; then a presence probe */
+	t = ZKT_MUL(rd, lim);
+	EMIT(ZKT_MUL(t, ZKT_SUB(price, ZKT_ADD_CONST(ZKT_MUL_CONST(v[2], tick),
+						     minp))));
+	EMIT(ZKT_MUL(t, ZKT_SUB(ZKT_ADD(v[2], v[3]), ZKT_CONST(band))));
+	EMIT(ZKT_MUL(rd, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[4], 1),
+						    lot))));
+	EMIT(ZKT_MUL(rd, ZKT_SUB(ZKT_ADD(v[5], qty), ZKT_CONST(maxq))));
 #undef EMIT
 	/* the range registers of op rows: V = Σ 2^i·bit_i, bits boolean */
 	for (j = 0; j < CLOB_N_RANGE; j++) {
@@ -183,6 +199,157 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 		}
 		out[k++] = ZKT_MUL(cur[C_SOP], ZKT_SUB(v[j], acc));
 	}
+	return k;
+}
+
+/*
+ * CANCEL / REPLACE rejected UNKNOWN_ORDER (RU) or OWNER_MISMATCH (RO). The op
+ * row computes the id's home bucket (engine zk__bucket_home: top k bits of
+ * id·C mod 2^64) in 16-bit limbs held in the register bits; then one read
+ * per probed bucket, from home on (wrapping): each probe that is followed
+ * by another holds an order with another id. RU: the last probe is empty
+ * (absence). RO: the last probe holds the id, and the next row reads the
+ * order slot it names, whose account differs from the op's. The op's
+ * fields ride down the access rows to the event.
+ */
+static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
+				   const ZKT *nxt, ZKT *out, unsigned k, int sem)
+{
+	static const zk_gl cl[4] = { CLOB_HASH_MUL & 0xffff,
+				     (CLOB_HASH_MUL >> 16) & 0xffff,
+				     (CLOB_HASH_MUL >> 32) & 0xffff,
+				     CLOB_HASH_MUL >> 48 };
+	static const unsigned carried[] = { OPF_SEQ, OPF_SEQ + 1, OPF_MARKET,
+					    OPF_OID, OPF_OID + 1, OPF_NID,
+					    OPF_NID + 1, OPF_TYPE, OPF_ACCT,
+					    OPF_ACCT + 1 };
+	const ZKT *op = cur + C_OPF, *bits = cur + C_HB;
+	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO;
+	ZKT ro = cur[C_RO], rd = cur[C_RD];
+	ZKT probing = ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd);
+	ZKT sacc = cur[C_SACC], nacc = nxt[C_SACC];
+	ZKT ord = cur[C_ORD], nord = nxt[C_ORD];
+	ZKT probe = ZKT_SUB(sacc, ord), nprobe = ZKT_SUB(nacc, nord);
+	ZKT a[4], x[4], r[4], z, home, t, step, bm1;
+	zk_gl nb = c->lay.count[ZK_SLOT_BUCKET];
+	unsigned kb = c->kind_bits[ZK_SLOT_BUCKET], i, j;
+
+#define EMIT(e) (out[k++] = sem ? (e) : zero)
+#define LIMB(dst, at, nbits)                                                   \
+	do {                                                                   \
+		dst = ZKT_ZERO;                                                \
+		for (j = 0; j < (nbits); j++)                                  \
+			dst = ZKT_ADD(dst, ZKT_MUL_CONST(bits[(at) + j],       \
+							 (zk_gl)1 << j));      \
+	} while (0)
+	for (j = 0; j < CLOB_HB_BITS; j++)
+		out[k++] = ZKT_MUL(cur[C_SOP], ZKT_MUL(bits[j],
+						       ZKT_SUB(bits[j], one)));
+	for (i = 0; i < 4; i++) {
+		LIMB(a[i], CLOB_HB_A(i), 16);
+		LIMB(x[i], CLOB_HB_X(i), 16);
+		LIMB(r[i], CLOB_HB_R(i), 20);
+	}
+	/* id limbs; id·C mod 2^64 limb by limb with carries */
+	EMIT(ZKT_MUL(probing, ZKT_SUB(op[OPF_OID],
+				      ZKT_ADD(a[0], ZKT_MUL_CONST(a[1],
+								  1u << 16)))));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(op[OPF_OID + 1],
+				      ZKT_ADD(a[2], ZKT_MUL_CONST(a[3],
+								  1u << 16)))));
+	for (i = 0; i < 4; i++) {
+		z = i > 0 ? r[i - 1] : ZKT_ZERO;
+		for (j = 0; j <= i; j++)
+			z = ZKT_ADD(z, ZKT_MUL_CONST(a[j], cl[i - j]));
+		EMIT(ZKT_MUL(probing,
+			     ZKT_SUB(z, ZKT_ADD(x[i], ZKT_MUL_CONST(r[i],
+								    1u << 16)))));
+	}
+	/* home = bits 64-kb .. 63 of the product; the first probe is there */
+	home = ZKT_ZERO;
+	for (j = 64 - kb; j < 64; j++)
+		home = ZKT_ADD(home, ZKT_MUL_CONST(bits[CLOB_HB_X(0) + j],
+						   (zk_gl)1 << (j - (64 - kb))));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_BSLOT], home)));
+	EMIT(ZKT_MUL(probing, nord));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_PRES], ZKT_ADD(ro, rd))));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_CRO], ro)));
+	/* the op's fields (and PRES) ride along the access rows */
+	t = ZKT_MUL(ZKT_ADD(probing, sacc), nacc);
+	for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
+		EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_OPF + carried[i]],
+					op[carried[i]])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_IS3], cur[C_IS3])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_PRES], cur[C_PRES])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_CRO], cur[C_CRO])));
+	/* roles: ORD only on access rows of OWNER_MISMATCH, last of its op */
+	out[k++] = ZKT_MUL(ord, ZKT_SUB(ord, one));
+	EMIT(ZKT_MUL(ord, ZKT_SUB(one, sacc)));
+	EMIT(ZKT_MUL(ord, ZKT_SUB(one, cur[C_CRO])));
+	EMIT(ZKT_MUL(ord, nacc));
+	/* every access is a read */
+	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++)
+		EMIT(ZKT_MUL(sacc, ZKT_SUB(cur[C_AFT + i], cur[C_MSG + i])));
+	/* a probe reads bucket BSLOT; the next probe BSLOT + 1 (wrapping) */
+	EMIT(ZKT_MUL(probe, ZKT_SUB(cur[C_INDEX],
+				    ZKT_ADD_CONST(cur[C_BSLOT],
+						  c->lay.offset[ZK_SLOT_BUCKET]))));
+	t = cur[C_WRAP];
+	bm1 = ZKT_SUB(cur[C_BSLOT], ZKT_CONST(nb - 1));
+	out[k++] = ZKT_MUL(t, ZKT_SUB(t, one));
+	EMIT(ZKT_MUL(probe, ZKT_MUL(t, bm1)));
+	EMIT(ZKT_MUL(ZKT_MUL(probe, ZKT_SUB(one, t)),
+		     ZKT_SUB(ZKT_MUL(bm1, cur[C_WINV]), one)));
+	step = ZKT_SUB(ZKT_ADD_CONST(cur[C_BSLOT], 1), ZKT_MUL_CONST(t, nb));
+	EMIT(ZKT_MUL(ZKT_MUL(probe, nprobe), ZKT_SUB(nxt[C_BSLOT], step)));
+	/* a probe followed by a probe: occupied, by another id */
+	t = ZKT_MUL(probe, nprobe);
+	EMIT(ZKT_MUL(t, ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_MSG + 5],
+						ZKT_CONST(CLOB_NIL)),
+					cur[C_J3]),
+				one)));
+	EMIT(ZKT_MUL(t, ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(cur[C_MSG + 3],
+							op[OPF_OID]),
+						cur[C_J1]),
+					ZKT_MUL(ZKT_SUB(cur[C_MSG + 4],
+							op[OPF_OID + 1]),
+						cur[C_J2])),
+				one)));
+	/* a probe that ends the op: absence (RU) ends empty; presence without
+	 * an order read (RD) ends at the id, occupied; RO never ends here */
+	t = ZKT_MUL(probe, nxt[C_SEV]);
+	EMIT(ZKT_MUL(ZKT_MUL(t, ZKT_SUB(one, cur[C_PRES])),
+		     ZKT_SUB(cur[C_MSG + 5], ZKT_CONST(CLOB_NIL))));
+	EMIT(ZKT_MUL(t, cur[C_CRO]));
+	EMIT(ZKT_SUB(cur[C_LASTP], ZKT_MUL(t, cur[C_PRES])));
+	t = cur[C_LASTP];
+	EMIT(ZKT_MUL(t, ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_MSG + 5],
+						ZKT_CONST(CLOB_NIL)),
+					cur[C_J3]),
+				one)));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_MSG + 3], op[OPF_OID])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_MSG + 4], op[OPF_OID + 1])));
+	/* the last probe of a presence: the id, occupied; the next row reads
+	 * the order slot the bucket names */
+	t = ZKT_MUL(probe, nord);
+	EMIT(ZKT_MUL(t, ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_MSG + 5],
+						ZKT_CONST(CLOB_NIL)),
+					cur[C_J3]),
+				one)));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_MSG + 3], op[OPF_OID])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_MSG + 4], op[OPF_OID + 1])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_MSG + 0], ZKT_CONST(ZK_SLOT_ORDER))));
+	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_MSG + 2], cur[C_MSG + 5])));
+	/* the order read: its account is not the op's */
+	EMIT(ZKT_MUL(ord, ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(cur[C_MSG + 5],
+							  op[OPF_ACCT]),
+						  cur[C_J1]),
+					  ZKT_MUL(ZKT_SUB(cur[C_MSG + 6],
+							  op[OPF_ACCT + 1]),
+						  cur[C_J2])),
+				  one)));
+#undef LIMB
+#undef EMIT
 	return k;
 }
 
@@ -310,8 +477,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	out[k++] = ZKT_MUL(cur[C_SACC],
 			   ZKT_SUB(ZKT_SUB(ZKT_SUB(cur[C_TS], cur[C_PTS]), one),
 				   acc));
-	/* no access happens without an op rule that asks for it (none yet) */
-	out[k++] = sem ? cur[C_SACC] : ZKT_ZERO;
+	k = ZKT_FN(clob_probe)(c, cur, nxt, out, k, sem);
 
 	/* op and event counters: the public buses carry the index */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NOPS], cur[C_NOPS]), nxt[C_SOP]);
@@ -335,8 +501,26 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 		ZKT ord1 = ZKT_ADD_CONST(ord, ZK_GL_P - 1);
 		ZKT cond[CLOB_MAL_CONDS], exp[CLOB_EV_ELEMS];
 
-		out[k++] = sem ? ZKT_MUL(sop, ZKT_SUB(one, nxt[C_SEV])) : ZKT_ZERO;
-		out[k++] = sem ? ZKT_MUL(nxt[C_SEV], ZKT_SUB(one, sop)) : ZKT_ZERO;
+		ZKT sacc = cur[C_SACC];
+		ZKT ru = ZKT_ADD(ZKT_ADD(cur[C_RU], cur[C_RO]), cur[C_RD]);
+		/* the row that emits the op's event: a non-probing op row, or
+		 * the last probe of an UNKNOWN_ORDER op */
+		ZKT emitter = ZKT_ADD(ZKT_SUB(sop, ru),
+				      ZKT_MUL(sacc, nxt[C_SEV]));
+
+		out[k++] = sem ? ZKT_MUL(ZKT_SUB(sop, ru),
+					 ZKT_SUB(one, nxt[C_SEV])) : ZKT_ZERO;
+		out[k++] = sem ? ZKT_MUL(ru, ZKT_SUB(one, nxt[C_SACC])) :
+				 ZKT_ZERO;
+		out[k++] = sem ? ZKT_MUL(nxt[C_SACC],
+					 ZKT_SUB(ZKT_SUB(one, sacc), ru)) :
+				 ZKT_ZERO;
+		out[k++] = sem ? ZKT_MUL(sacc, ZKT_SUB(ZKT_SUB(one, nxt[C_SACC]),
+						       nxt[C_SEV])) :
+				 ZKT_ZERO;
+		out[k++] = sem ? ZKT_MUL(nxt[C_SEV],
+					 ZKT_SUB(ZKT_SUB(one, sop), sacc)) :
+				 ZKT_ZERO;
 		/* helper products: true on every row */
 		out[k++] = ZKT_SUB(cur[C_PT], ZKT_MUL(ZKT_MUL(t1, t2), t3));
 		out[k++] = ZKT_SUB(cur[C_G1], ZKT_MUL(t2, t3));
@@ -381,12 +565,21 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 					ZKT_MUL_CONST(cur[C_RB],
 						      ZK_REJ_PRICE_BAND)),
 				ZKT_MUL_CONST(cur[C_RQ], ZK_REJ_MAX_QTY)));
+		exp[EVF_REASON] = ZKT_ADD(
+			exp[EVF_REASON],
+			ZKT_ADD(ZKT_ADD(ZKT_MUL_CONST(sacc, ZK_REJ_UNKNOWN_ORDER),
+					ZKT_MUL_CONST(cur[C_ORD],
+						      ZK_REJ_OWNER_MISMATCH -
+							      ZK_REJ_UNKNOWN_ORDER)),
+				ZKT_MUL_CONST(cur[C_LASTP],
+					      ZK_REJ_DUPLICATE_ID -
+						      ZK_REJ_UNKNOWN_ORDER)));
 		exp[EVF_OID] = op[OPF_OID];
 		exp[EVF_OID + 1] = op[OPF_OID + 1];
 		exp[EVF_OTHER] = ZKT_MUL(t, op[OPF_NID]);
 		exp[EVF_OTHER + 1] = ZKT_MUL(t, op[OPF_NID + 1]);
 		for (i = 0; i < CLOB_EV_ELEMS; i++)
-			out[k++] = sem ? ZKT_MUL(sop, ZKT_SUB(ev[i], exp[i])) :
+			out[k++] = sem ? ZKT_MUL(emitter, ZKT_SUB(ev[i], exp[i])) :
 					 ZKT_ZERO;
 	}
 	return k;

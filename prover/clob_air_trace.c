@@ -128,6 +128,43 @@ static void validation_witness(struct builder *b, size_t r,
 	}
 }
 
+/* Home-bucket witness of an UNKNOWN_ORDER op (clob_probe): the register
+ * bit pool holds the limbs, the registers their 40-bit sums. */
+static void home_witness(struct builder *b, size_t r, uint64_t id)
+{
+	uint64_t a[4], cl[4], carry = 0, pool[CLOB_N_RANGE] = { 0 };
+	unsigned i, j;
+
+	for (i = 0; i < 4; i++) {
+		a[i] = (id >> (16 * i)) & 0xffff;
+		cl[i] = (CLOB_HASH_MUL >> (16 * i)) & 0xffff;
+	}
+	for (i = 0; i < 4; i++) {
+		uint64_t z = carry, x;
+
+		for (j = 0; j <= i; j++)
+			z += a[j] * cl[i - j];
+		x = z & 0xffff;
+		carry = z >> 16;
+		for (j = 0; j < 16; j++) {
+			unsigned pa = CLOB_HB_A(i) + j, px = CLOB_HB_X(i) + j;
+
+			pool[pa / CLOB_RANGE_BITS] |= ((a[i] >> j) & 1)
+						      << (pa % CLOB_RANGE_BITS);
+			pool[px / CLOB_RANGE_BITS] |= ((x >> j) & 1)
+						      << (px % CLOB_RANGE_BITS);
+		}
+		for (j = 0; j < 20; j++) {
+			unsigned pr = CLOB_HB_R(i) + j;
+
+			pool[pr / CLOB_RANGE_BITS] |= ((carry >> j) & 1)
+						      << (pr % CLOB_RANGE_BITS);
+		}
+	}
+	for (i = 0; i < CLOB_N_RANGE; i++)
+		set_reg(b, r, i, pool[i]);
+}
+
 static void op_row(struct builder *b, const struct zk_op *op,
 		   const struct zk_event *ev, size_t n_ev)
 {
@@ -144,7 +181,12 @@ static void op_row(struct builder *b, const struct zk_op *op,
 		b->cols[C_OPF + i][r] = e[i];
 	zk_clob_op_helpers(b->cols, r);
 	if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED &&
-	    ev[0].reason != ZK_REJ_MALFORMED)
+	    (ev[0].reason == ZK_REJ_UNKNOWN_ORDER ||
+	     ev[0].reason == ZK_REJ_OWNER_MISMATCH)) {
+		b->cols[ev[0].reason == ZK_REJ_UNKNOWN_ORDER ? C_RU : C_RO][r] = 1;
+		home_witness(b, r, op->order_id);
+	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED &&
+		   ev[0].reason != ZK_REJ_MALFORMED)
 		validation_witness(b, r, op, ev[0].reason);
 	else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED)
 		b->cols[C_MAL][r] = 1;
@@ -176,7 +218,8 @@ static void ev_row(struct builder *b, const struct zk_event *ev)
 		b->cols[C_EVF + i][r] = e[i];
 }
 
-static int acc_row(struct builder *b, const struct zk_witness_access *a)
+static int acc_row(struct builder *b, const struct zk_witness_access *a,
+		   size_t op_row_at)
 {
 	const struct zk_st_layout *lay = &b->c->lay;
 	zk_gl before[ZK_ST_LEAF_ELEMS], after[ZK_ST_LEAF_ELEMS];
@@ -204,6 +247,35 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a)
 		b->cols[C_AFT + i][r] = after[i];
 	}
 	b->last_ts[li] = b->ts;
+	/* the op's fields ride along; probe witnesses for bucket reads */
+	for (unsigned i = 0; i < CLOB_OP_ELEMS; i++)
+		b->cols[C_OPF + i][r] = b->cols[C_OPF + i][op_row_at];
+	b->cols[C_IS3][r] = b->cols[C_IS3][op_row_at];
+	b->cols[C_PRES][r] = b->cols[C_RO][op_row_at];
+	if (a->kind == ZK_SLOT_ORDER) {
+		zk_gl dlo = zk_gl_sub(before[5], b->cols[C_OPF + OPF_ACCT][r]);
+		zk_gl dhi = zk_gl_sub(before[6],
+				      b->cols[C_OPF + OPF_ACCT + 1][r]);
+
+		b->cols[C_ORD][r] = 1;
+		if (dlo != 0)
+			b->cols[C_J1][r] = inv_or_zero(dlo);
+		else
+			b->cols[C_J2][r] = inv_or_zero(dhi);
+	} else if (a->kind == ZK_SLOT_BUCKET) {
+		zk_gl last = lay->count[ZK_SLOT_BUCKET] - 1;
+		zk_gl dlo = zk_gl_sub(before[3], b->cols[C_OPF + OPF_OID][r]);
+		zk_gl dhi = zk_gl_sub(before[4], b->cols[C_OPF + OPF_OID + 1][r]);
+
+		b->cols[C_BSLOT][r] = a->slot;
+		b->cols[C_WRAP][r] = a->slot == last;
+		b->cols[C_WINV][r] = inv_or_zero(zk_gl_sub(a->slot, last));
+		b->cols[C_J3][r] = inv_or_zero(zk_gl_sub(before[5], CLOB_NIL));
+		if (dlo != 0)
+			b->cols[C_J1][r] = inv_or_zero(dlo);
+		else
+			b->cols[C_J2][r] = inv_or_zero(dhi);
+	}
 	return 0;
 }
 
@@ -367,10 +439,10 @@ void zk_clob_trace_free(zk_gl **cols)
 static size_t rows_needed(const struct zk_clob_air *c, const struct zk_batch *bt,
 			  const struct zk_st_update *u)
 {
-	size_t rows = 2 + bt->n_ops + bt->events.len + 2 * u->n_leaves + 1;
+	size_t rows = 2 + bt->n_ops + bt->events.len + 2 * u->n_leaves + 1 +
+		      bt->witness.len;
 
-	if (c->machinery_only)
-		rows += bt->witness.len;
+	(void)c;
 	for (size_t i = 0; i < u->n_nodes; i++)
 		rows += u->nodes[i].touched ? (u->nodes[i].level > 0 ? 2 : 0) : 1;
 	return rows;
@@ -409,18 +481,17 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 
 	new_row(&b); /* row 0: padding */
 	for (i = 0; i < bt->n_ops; i++) {
-		size_t ev_end = ev;
+		size_t ev_end = ev, at = b.row;
 
 		while (ev_end < bt->events.len &&
 		       bt->events.ev[ev_end].seq == bt->ops[i].seq)
 			ev_end++;
 		op_row(&b, &bt->ops[i], bt->events.ev + ev, ev_end - ev);
-		for (; c->machinery_only && acc < bt->witness.len &&
-		       bt->witness.acc[acc].op == i;
+		for (; acc < bt->witness.len && bt->witness.acc[acc].op == i;
 		     acc++) {
 			if (bt->witness.acc[acc].market != c->lay.market)
 				continue;
-			if (acc_row(&b, &bt->witness.acc[acc]) != 0) {
+			if (acc_row(&b, &bt->witness.acc[acc], at) != 0) {
 				set_err(err, errlen,
 					"clob trace: an access is not in the "
 					"tree update record");

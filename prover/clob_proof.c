@@ -54,6 +54,14 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
 	    n_accesses == 0 && validation_supported(op, &events[0], mp))
 		return NULL;
+	/* id-hash probes to an empty bucket, or to the id and then the order:
+	 * reads only (check_supported checks the accesses) */
+	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
+	    (events[0].reason == ZK_REJ_UNKNOWN_ORDER ||
+	     events[0].reason == ZK_REJ_OWNER_MISMATCH) && n_accesses >= 1 &&
+	    (op->type == ZK_OP_CANCEL || op->type == ZK_OP_REPLACE) &&
+	    op->market == mp->market)
+		return NULL;
 	if (n_events >= 1 && events[0].type == ZK_EV_REJECTED) {
 		switch (op->type) {
 		case ZK_OP_NEW:
@@ -90,12 +98,27 @@ static int check_supported(const struct zk_batch *b,
 
 		while (ev < b->events.len && b->events.ev[ev].seq == b->ops[i].seq)
 			ev++;
+		size_t acc0 = acc;
+
 		while (acc < b->witness.len && b->witness.acc[acc].op == i) {
 			acc++;
 			n_acc++;
 		}
 		why = zk_clob_unsupported(&b->ops[i], b->events.ev + ev0,
 					  ev - ev0, n_acc, mp);
+		/* probes are bucket reads; OWNER_MISMATCH ends with the read
+		 * of the order */
+		for (size_t a = acc0; why == NULL && a < acc; a++) {
+			const struct zk_witness_access *w = &b->witness.acc[a];
+			int owner = b->events.ev[ev0].reason ==
+				    ZK_REJ_OWNER_MISMATCH;
+			uint8_t kind = owner && a + 1 == acc ? ZK_SLOT_ORDER :
+							       ZK_SLOT_BUCKET;
+
+			if (w->write || w->kind != kind ||
+			    w->market != mp->market)
+				why = "an id-probing reject with other accesses";
+		}
 		if (why != NULL) {
 			errf(err, errlen,
 			     "op %zu (seq %llu): %s is not provable by CLOB "

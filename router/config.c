@@ -337,14 +337,6 @@ zk_router_config_check(const struct zk_router_cfg *cfg, char *err,
 	return 0;
 }
 
-static bool class_is_default(const struct zk_route_constraints *c)
-{
-	return c->deadline_us == 0 && c->max_proof_bytes == 0 &&
-	       c->max_verify_us == 0 && c->min_security_bits == 0 &&
-	       c->preferred[0] == '\0' && c->n_allowed == 0 &&
-	       c->strategy == ZK_STRATEGY_DEFAULT;
-}
-
 /* Shortest of %.15g / %.17g that reads back as the same double. */
 static const char *
 fmt_double(char buf[32], double v)
@@ -376,30 +368,21 @@ zk_router_config_write(const struct zk_router_cfg *cfg, FILE *out)
 		cfg->breaker_cooldown_ms, fmt_double(b[5], cfg->ewma_alpha),
 		cfg->test_backends ? "true" : "false",
 		cfg->proof_cache_entries, cfg->verify_cache_entries, cfg->seed);
+	/* Every field of every class, zeros included: a class an operator
+	 * set back to 0 must not reload as the embedded default's value. */
 	for (w = 0; w < ZK_WORKLOAD_COUNT; w++) {
 		const struct zk_route_constraints *c = &cfg->classes[w];
 
-		if (class_is_default(c))
-			continue;
-		fprintf(out, "\n[router.%s]\n", zk_workload_name((enum zk_workload)w));
-		if (c->deadline_us)
-			fprintf(out, "deadline_us = %" PRIu64 "\n", c->deadline_us);
-		if (c->max_proof_bytes)
-			fprintf(out, "max_proof_bytes = %" PRIu64 "\n", c->max_proof_bytes);
-		if (c->max_verify_us)
-			fprintf(out, "max_verify_us = %" PRIu64 "\n", c->max_verify_us);
-		if (c->min_security_bits)
-			fprintf(out, "min_security_bits = %" PRIu32 "\n", c->min_security_bits);
-		if (c->preferred[0])
-			fprintf(out, "preferred = %s\n", c->preferred);
-		if (c->n_allowed) {
-			fprintf(out, "allowed =");
-			for (i = 0; i < c->n_allowed; i++)
-				fprintf(out, " %s", c->allowed[i]);
-			fprintf(out, "\n");
-		}
-		if (c->strategy != ZK_STRATEGY_DEFAULT)
-			fprintf(out, "strategy = %s\n", zk_strategy_name(c->strategy));
+		fprintf(out,
+			"\n[router.%s]\ndeadline_us = %" PRIu64 "\nmax_proof_bytes = %" PRIu64
+			"\nmax_verify_us = %" PRIu64 "\nmin_security_bits = %" PRIu32
+			"\npreferred = %s\nallowed =",
+			zk_workload_name((enum zk_workload)w), c->deadline_us,
+			c->max_proof_bytes, c->max_verify_us, c->min_security_bits,
+			c->preferred);
+		for (i = 0; i < c->n_allowed; i++)
+			fprintf(out, " %s", c->allowed[i]);
+		fprintf(out, "\nstrategy = %s\n", zk_strategy_name(c->strategy));
 	}
 	return ferror(out) ? -1 : 0;
 }

@@ -120,7 +120,8 @@ static inline __m256i rotr8(__m256i x)
 	return _mm256_shuffle_epi8(x, m);
 }
 
-#define ROTR(x, r) _mm256_or_si256(_mm256_srli_epi32(x, r), _mm256_slli_epi32(x, 32 - (r)))
+#define ROTR(x, r)                                                             \
+	_mm256_or_si256(_mm256_srli_epi32(x, r), _mm256_slli_epi32(x, 32 - (r)))
 
 #define B2S_G(a, b, c, d, x, y)                                                \
 	do {                                                                   \

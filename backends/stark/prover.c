@@ -68,7 +68,7 @@ static int commit_main(struct zk_prover *pv, const zk_gl *const *trace)
 	zk_gl **out = calloc(w, sizeof(zk_gl *));
 	int rc = ZK_STARK_ENOMEM;
 
-	pv->main_lde = zk_prover_big_alloc(w * pv->big_n * sizeof(zk_gl));
+	pv->main_lde = malloc(w * pv->big_n * sizeof(zk_gl));
 	if (out == NULL || pv->main_lde == NULL)
 		goto done;
 	for (size_t c = 0; c < w; c++)
@@ -92,7 +92,7 @@ static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 	int rc = ZK_STARK_ENOMEM;
 
 	pv->aux = calloc(pv->air->aux_width, sizeof(zk_gl2 *));
-	pv->aux_lde = zk_prover_big_alloc(w * pv->big_n * sizeof(zk_gl));
+	pv->aux_lde = malloc(w * pv->big_n * sizeof(zk_gl));
 	if (in == NULL || out == NULL || pv->aux == NULL || pv->aux_lde == NULL)
 		goto done;
 	for (size_t c = 0; c < pv->air->aux_width; c++) {
@@ -409,7 +409,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	n_gamma = 2 * ((size_t)air->main_width + air->aux_width) +
 		  pv.shape.n_chunks;
 	pv.gammas = malloc(n_gamma * sizeof(zk_gl2));
-	pv.deep = zk_prover_big_alloc(pv.big_n * sizeof(zk_gl2));
+	pv.deep = malloc(pv.big_n * sizeof(zk_gl2));
 	if (pv.gammas == NULL || pv.deep == NULL) {
 		rc = ZK_STARK_ENOMEM;
 		goto done;

@@ -3,62 +3,100 @@
  * Merkle commitments of the prover's LDEs, kept without their bottom
  * levels. A full tree over N rows holds 2N digests (64·N bytes), more than
  * the LDE it commits to for any AIR narrower than 8 columns, and the
- * prover keeps three of them until the queries. Only the levels from
- * ZK_PROVER_TREE_DROP up are kept; an opening recomputes the few nodes
- * below from the LDE rows, which the prover keeps anyway. The openings are
- * those zk_merkle_open_batch gives for the full tree (merkle.h: sorted,
+ * prover keeps three of them until the queries. Only the levels from 3
+ * or 5 up are kept; an opening recomputes the few nodes below from the
+ * LDE rows, which the prover keeps anyway. The tree is built in slices so
+ * that no full tree exists even while building. The openings are those
+ * zk_merkle_open_batch gives for the full tree (merkle.h: sorted,
  * deduplicated leaves, level by level, left to right, a sibling sent
  * unless known), so the proof does not change.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "prover_internal.h"
 #include "stark.h"
 
-/* 2^3 leaves per recomputed subtree: 1/8 of the tree's memory is kept */
-#define ZK_PROVER_TREE_DROP 3
+/*
+ * Levels dropped: 2^5 leaves per recomputed subtree for rows of one hash
+ * block (<= 8 elements), 2^3 for wider rows, whose leaves cost more to
+ * recompute; at most 44·2^5 leaf hashes per tree per proof.
+ */
+#define TREE_DROP_NARROW 5
+#define TREE_DROP_WIDE 3
+/* the tree is built in this many slices, each slice's full tree transient */
+#define TREE_SLICES 8
 
-#define HUGE_PAGE ((size_t)2 << 20)
-
-void *zk_prover_big_alloc(size_t bytes)
+static unsigned log2_size(uint64_t v)
 {
-	void *p;
+	unsigned l = 0;
 
-	if (bytes < HUGE_PAGE || getenv("NOALIGN"))
-		return malloc(bytes);
-	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
-		return NULL;
-	/* advice only: where it is refused the pages are just smaller */
-	if (getenv("NOTHP") == NULL) (void)madvise(p, bytes, MADV_HUGEPAGE);
-	return p;
+	while (((uint64_t)1 << l) < v)
+		l++;
+	return l;
+}
+
+/* Copy levels [lt->dropped, log2 rows] of slice j's tree into lt->top. */
+static void keep_slice(struct zk_prover_tree *lt, const struct zk_merkle_tree *sub,
+		       uint64_t j)
+{
+	uint64_t rows = sub->n_leaves;
+
+	for (unsigned l = lt->dropped; ((uint64_t)1 << l) <= rows; l++) {
+		uint64_t count = rows >> l;
+
+		memcpy(&lt->top[(lt->n_leaves >> l) + j * count],
+		       &sub->nodes[count], count * sizeof(struct zk_digest));
+	}
 }
 
 int zk_prover_commit_tree(struct zk_prover_tree *lt, enum zk_hash_id hash,
 			  const zk_gl *lde, size_t n_cols, uint64_t n_rows,
 			  unsigned threads)
 {
-	struct zk_merkle_tree full;
-	size_t kept;
+	uint64_t kept_nodes, slices, rows;
+	const zk_gl **cols = calloc(n_cols + 1, sizeof(zk_gl *));
+	struct zk_hasher *h = zk_hasher_new(hash);
+	int rc = ZK_STARK_ENOMEM;
 
 	memset(lt, 0, sizeof(*lt));
-	if (zk_merkle_build_lde(&full, hash, lde, n_cols, n_rows, threads) != 0)
-		return ZK_STARK_ENOMEM;
 	lt->hash = hash;
-	lt->depth = full.depth;
-	lt->dropped = full.depth < ZK_PROVER_TREE_DROP ? full.depth :
-						      ZK_PROVER_TREE_DROP;
+	lt->depth = log2_size(n_rows);
+	lt->dropped = n_cols <= ZK_HASH_NARROW_ROW ? TREE_DROP_NARROW :
+						      TREE_DROP_WIDE;
+	if (lt->dropped > lt->depth)
+		lt->dropped = lt->depth;
 	lt->n_leaves = n_rows;
 	lt->lde = lde;
 	lt->n_cols = n_cols;
 	/* heap indices below 2·(n >> dropped): the levels >= dropped */
-	kept = (size_t)2 * (size_t)(n_rows >> lt->dropped);
-	lt->top = malloc(kept * sizeof(struct zk_digest));
-	if (lt->top != NULL)
-		memcpy(lt->top, full.nodes, kept * sizeof(struct zk_digest));
-	zk_merkle_free(&full);
-	return lt->top != NULL ? 0 : ZK_STARK_ENOMEM;
+	kept_nodes = 2 * (n_rows >> lt->dropped);
+	lt->top = calloc(kept_nodes, sizeof(struct zk_digest));
+	if (cols == NULL || h == NULL || lt->top == NULL)
+		goto done;
+	slices = n_rows >> lt->dropped < TREE_SLICES ? n_rows >> lt->dropped :
+						       TREE_SLICES;
+	rows = n_rows / slices;
+	for (uint64_t j = 0; j < slices; j++) {
+		struct zk_merkle_tree sub;
+
+		for (size_t c = 0; c < n_cols; c++)
+			cols[c] = lde + c * n_rows + j * rows;
+		if (zk_merkle_build(&sub, hash, cols, n_cols, rows, threads) != 0)
+			goto done;
+		keep_slice(lt, &sub, j);
+		zk_merkle_free(&sub);
+	}
+	/* the few nodes above the slices */
+	for (uint64_t k = slices; k-- > 1;)
+		if (zk_hasher_node(h, &lt->top[2 * k], &lt->top[2 * k + 1],
+				   &lt->top[k]) != 0)
+			goto done;
+	rc = 0;
+done:
+	free(cols);
+	zk_hasher_free(h);
+	return rc;
 }
 
 void zk_prover_tree_free(struct zk_prover_tree *lt)

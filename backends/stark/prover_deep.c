@@ -389,7 +389,7 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	size_t n = pv->n, big_n = pv->big_n;
 	struct zk_stark_ood_layout l;
-	zk_gl *mem = zk_prover_big_alloc(4 * big_n * sizeof(zk_gl));
+	zk_gl *mem = malloc(4 * big_n * sizeof(zk_gl));
 	int rc;
 
 	if (mem == NULL)

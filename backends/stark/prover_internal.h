@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Prover internals shared by prover.c (commitments, the protocol),
- * prover_quotient.c (step 5, the composition polynomial) and
- * prover_deep.c (threads, OOD values, DEEP composition).
+ * prover_quotient.c (step 5, the composition polynomial), prover_deep.c
+ * (threads, OOD values, DEEP composition) and prover_commit.c (Merkle
+ * trees kept without their bottom levels).
  * Not installed; nothing outside the prover includes it.
  */
 #ifndef ZKCLOB_STARK_PROVER_INTERNAL_H
@@ -48,13 +49,6 @@ static inline zk_gl zk_acc_reduce(const struct zk_acc *a)
 }
 
 typedef void (*zk_range_fn)(void *arg, size_t lo, size_t hi);
-
-/*
- * malloc for LDE-sized buffers, backed by transparent huge pages where the
- * system allows: first touches of fresh 4 KiB pages were a tenth of the
- * prover's time. Released with free().
- */
-void *zk_prover_big_alloc(size_t bytes);
 
 /*
  * fn over [0, n) split into `threads` ranges; a thread the system refuses

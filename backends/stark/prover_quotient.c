@@ -486,8 +486,8 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 	if (rc != 0)
 		return rc;
 	pv->q_len = q_len;
-	pv->q = zk_prover_big_alloc(2 * q_len * sizeof(zk_gl));
-	pv->comp_lde = zk_prover_big_alloc(2 * chunks * big_n * sizeof(zk_gl));
+	pv->q = malloc(2 * q_len * sizeof(zk_gl));
+	pv->comp_lde = malloc(2 * chunks * big_n * sizeof(zk_gl));
 	cols = calloc(4 * chunks, sizeof(zk_gl *));
 	if (pv->q == NULL || pv->comp_lde == NULL || cols == NULL) {
 		free(cols);

@@ -103,7 +103,7 @@ int zk_router_config_set(struct zk_router_cfg *cfg, const char *section,
 			 const char *key, const char *value, char *err,
 			 size_t errlen);
 /* Write cfg as [router] and [router.CLASS] sections that load back to
- * the same values (classes with no constraint are omitted). 0 or -1. */
+ * the same values (every field of every class). 0 or -1. */
 int zk_router_config_write(const struct zk_router_cfg *cfg, FILE *out);
 /* Cross-key checks; 0 or -1 with a reason. */
 int zk_router_config_check(const struct zk_router_cfg *cfg, char *err,

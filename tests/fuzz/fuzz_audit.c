@@ -12,7 +12,9 @@
  *  - nothing crashes; zk_audit_verify() answers 0 or -EBADMSG;
  *  - a reader pass agrees with it (same answer, status, record count,
  *    valid bytes and head), never yields a record past the file end, and
- *    yields records at contiguous offsets with seq 0, 1, 2 ...; every
+ *    yields records at contiguous offsets with seq 0, 1, 2 ..., each
+ *    really in the file and chained (header check, prev_hash and hash
+ *    recomputed from the bytes, independently of the reader); every
  *    yielded record decodes, and its strings lie inside its payload;
  *  - a sound file or a torn tail: zk_audit_open() recovers it, and then
  *    the file verifies with the same records, ending at valid_bytes; one
@@ -152,10 +154,41 @@ check_entry(const struct zk_audit_record *rec)
 	}
 }
 
-/* A reader pass; returns its final answer and fills rep. */
-static int
-reader_pass(const char *p, uint64_t size, struct zk_audit_report *rep)
+/* A yielded record must be what the file holds, chained to the one
+ * before: checked on the bytes, independently of the reader. */
+static void
+check_bytes(const uint8_t *b, const struct zk_audit_record *rec,
+	    uint8_t head[ZK_AUDIT_HASH_SIZE])
 {
+	const uint8_t *r = b + rec->offset;
+	uint32_t len = AUDIT_REC_OVERHEAD + rec->payload_len;
+	uint8_t check[8], hash[ZK_AUDIT_HASH_SIZE];
+
+	audit_record_check(b + 16, r, check);
+	if (audit_get32(r) != AUDIT_REC_MAGIC || audit_get32(r + 4) != len ||
+	    audit_get64(r + 8) != rec->seq ||
+	    audit_get16(r + 32) != (uint16_t)rec->type ||
+	    memcmp(check, r + AUDIT_REC_CHECK_OFF, 8) != 0 ||
+	    memcmp(r + AUDIT_REC_HEADER_SIZE, head, ZK_AUDIT_HASH_SIZE) != 0 ||
+	    (rec->payload_len > 0 &&
+	     memcmp(rec->payload, r + AUDIT_REC_HEADER_SIZE +
+		    ZK_AUDIT_HASH_SIZE, rec->payload_len) != 0))
+		abort();
+	audit_record_hash(head, r, r + AUDIT_REC_HEADER_SIZE +
+			  ZK_AUDIT_HASH_SIZE, rec->payload_len, hash);
+	if (memcmp(hash, r + len - ZK_AUDIT_HASH_SIZE, ZK_AUDIT_HASH_SIZE) != 0 ||
+	    memcmp(hash, rec->hash, ZK_AUDIT_HASH_SIZE) != 0)
+		abort();
+	memcpy(head, hash, ZK_AUDIT_HASH_SIZE);
+}
+
+/* A reader pass over p (whose bytes are b, or NULL to skip the byte
+ * checks); returns its final answer and fills rep. */
+static int
+reader_pass(const char *p, const uint8_t *b, uint64_t size,
+	    struct zk_audit_report *rep)
+{
+	uint8_t head[ZK_AUDIT_HASH_SIZE];
 	struct zk_audit_reader *r;
 	struct zk_audit_record rec;
 	uint64_t expect_off = AUDIT_FILE_HEADER_SIZE, n = 0;
@@ -163,6 +196,8 @@ reader_pass(const char *p, uint64_t size, struct zk_audit_report *rep)
 
 	if (zk_audit_reader_open(p, &r) != 0)
 		abort();
+	if (b != NULL && size >= AUDIT_FILE_HEADER_SIZE)
+		audit_genesis(b, head);
 	while ((rc = zk_audit_reader_next(r, &rec)) == 1) {
 		uint64_t len = AUDIT_REC_OVERHEAD + (uint64_t)rec.payload_len;
 
@@ -171,6 +206,8 @@ reader_pass(const char *p, uint64_t size, struct zk_audit_report *rep)
 		    rec.payload_len > ZK_AUDIT_MAX_PAYLOAD)
 			abort();
 		check_entry(&rec);
+		if (b != NULL)
+			check_bytes(b, &rec, head);
 		expect_off += len;
 		n++;
 	}
@@ -290,7 +327,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_file(path, b, n);
 
 	vrc = zk_audit_verify(path, &vrep);
-	rrc = reader_pass(path, n, &rrep);
+	rrc = reader_pass(path, b, n, &rrep);
 	if ((vrc != 0 && vrc != -EBADMSG) || vrc != rrc ||
 	    vrep.status != rrep.status || vrep.records != rrep.records ||
 	    vrep.valid_bytes != rrep.valid_bytes ||

@@ -119,9 +119,9 @@ static const char *const overlays[] = {
 	"min_price = 100\nmax_price = 5000\nmax_qty = 100000\n"
 	"stp = cancel-both\n",
 	"[dataplane]\nsource = pcap\npcap_path = /var/lib/zkclob/in.pcap\n",
-	"[router]\nstrategy = fastest\n",
+	"[router]\nstrategy = latency\n",
 	"[metrics]\nenabled = true\n",
-	"[placement]\nrx = 1\nprovers = 0\ntopology = pack:1 core:2 pu:1\n",
+	"[placement]\nrx = 1\nprovers = auto\ntopology = pack:1 core:2 pu:1\n",
 };
 
 int

@@ -13,7 +13,9 @@
  *  - nothing crashes; the reader never changes the file;
  *  - the reader yields records at contiguous 8-aligned offsets, each
  *    inside the file, with contiguous seqs from the header's first seq and
- *    lengths that fit their type; it ends with 0 (torn_tail set when bytes
+ *    lengths that fit their type, and each is in the file's bytes with
+ *    its magic, version, crc and zero padding (checked independently of
+ *    the reader); it ends with 0 (torn_tail set when bytes
  *    are left) or -EBADMSG (middle corruption, a valid record after it);
  *  - zk_prooflog_check_chain() answers 0, 1 (naming a record the reader
  *    yielded) or the reader's -EBADMSG;
@@ -120,8 +122,32 @@ struct pass {
 	uint64_t first_seq;
 };
 
+/* A yielded record must be one the file really holds: checked on the
+ * bytes, independently of the reader's own validation. */
 static void
-reader_pass(const char *p, uint64_t size, struct pass *out)
+check_bytes(const uint8_t *b, const struct zk_prooflog_record *rec)
+{
+	const uint8_t *r = b + rec->offset;
+	uint64_t padded = plog_pad(rec->length);
+
+	if (plog_get32(r) != PLOG_REC_MAGIC || r[4] != PLOG_REC_VERSION ||
+	    r[5] != rec->type || plog_get16(r + 6) != 0 ||
+	    plog_get64(r + 8) != rec->seq ||
+	    plog_get32(r + 24) != rec->length ||
+	    plog_get32(r + PLOG_REC_CRC_OFF) !=
+		    plog_record_crc(plog_get64(b + 16), r, rec->length))
+		abort();
+	for (uint64_t i = rec->length; i < padded; i++)
+		if (r[i] != 0)
+			abort();
+	if (rec->type == ZK_PROOFLOG_REC_PROOF && rec->proof_len > 0 &&
+	    memcmp(rec->proof, r + PLOG_PROOF_MIN_LEN, rec->proof_len) != 0)
+		abort();
+}
+
+/* b: the file's bytes, or NULL to skip check_bytes(). */
+static void
+reader_pass(const char *p, const uint8_t *b, uint64_t size, struct pass *out)
 {
 	struct zk_prooflog_reader *rd;
 	struct zk_prooflog_record rec;
@@ -153,6 +179,8 @@ reader_pass(const char *p, uint64_t size, struct pass *out)
 			   rec.length != PLOG_SKIP_LEN) {
 			abort();
 		}
+		if (b != NULL)
+			check_bytes(b, &rec);
 		off += plog_pad(rec.length);
 		out->records++;
 	}
@@ -223,7 +251,7 @@ check_recovered(const struct zk_prooflog_scan *rec_scan)
 		abort();
 	if (stat(copy_path, &sb) != 0)
 		abort();
-	reader_pass(copy_path, (uint64_t)sb.st_size, &after);
+	reader_pass(copy_path, NULL, (uint64_t)sb.st_size, &after);
 	if (after.open_rc != 0 || after.rc != 0 ||
 	    after.records != rec_scan->records + 1)
 		abort();
@@ -287,7 +315,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		reseal(b, n);
 	write_file(orig_path, b, n);
 
-	reader_pass(orig_path, n, &seen);
+	reader_pass(orig_path, b, n, &seen);
 	if (seen.open_rc == 0)
 		chain_pass(orig_path, &seen);
 	if (!file_is(orig_path, b, n))

@@ -176,6 +176,19 @@ static void test_router_sections(void **state)
 	expect_error("[router]\nstrategy = fastest\n", "op.conf:2: [router] strategy: must be");
 	expect_error("[router.gossip]\ndeadline_us = 1\n", "op.conf:2: [router.gossip] deadline_us:");
 	expect_error("[routerx]\na = 1\n", "op.conf:2: [routerx] a: unknown section");
+	/* a class set back to 0 dumps as 0, not as the embedded default */
+	assert_int_equal(zk_config_load_string(&cfg, "op.conf",
+					       "[router.trade_execution]\ndeadline_us = 0\n",
+					       err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.router.classes[ZK_WORKLOAD_TRADE_EXECUTION].deadline_us, 0);
+}
+
+static void test_value_starting_with_comment_char(void **state)
+{
+	(void)state;
+	expect_error("[audit]\npath =;x\n", "op.conf:2: [audit] path: ';x' starts with a comment character");
+	expect_error("[router.risk]\npreferred =#a\n", "[router.risk] preferred: '#a' starts with a comment character");
 }
 
 static void test_first_error_wins(void **state)
@@ -262,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_key_outside_section),
 		cmocka_unit_test(test_cross_field_checks),
 		cmocka_unit_test(test_router_sections),
+		cmocka_unit_test(test_value_starting_with_comment_char),
 		cmocka_unit_test(test_first_error_wins),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_file_load_and_dump_round_trip),

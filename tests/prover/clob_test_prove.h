@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers shared by the CLOB AIR tests: batches of supported traffic, the
+ * verifier call, statements re-derived for edited lists, and
+ * prove_custom(), which does what zk_clob_prove does with a hook between
+ * trace and proof (the cheating-engine tests tamper there).
+ */
+#ifndef ZKCLOB_TESTS_CLOB_TEST_PROVE_H
+#define ZKCLOB_TESTS_CLOB_TEST_PROVE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "clob_air.h"
+#include "clob_test_util.h"
+#include "params.h"
+#include "stark.h"
+#include "zkclob/clobproof.h"
+
+#define ERRLEN 256
+#define FAST ZK_PARAMS_FAST
+
+
+/* Every supported kind: malformed ops and market-rule rejects, mixed. */
+static inline struct zk_batch *malformed_batch(struct clob_rig *r, size_t n)
+{
+	struct zk_op ops[64];
+
+	for (size_t i = 0; i < n; i++)
+		ops[i] = i % 3 == 2 ? clob_invalid_op(r, i / 3) :
+				      clob_malformed_op(r, i - i / 3);
+	return clob_rig_batch(r, ops, n);
+}
+
+static inline struct zk_batch *book_batch(struct clob_rig *r, uint64_t k0, size_t n)
+{
+	struct zk_op ops[64];
+
+	for (size_t i = 0; i < n; i++)
+		ops[i] = clob_book_op(r, k0 + i);
+	return clob_rig_batch(r, ops, n);
+}
+
+static inline int verify(const struct zk_statement *st, const struct zk_op *ops,
+		  size_t n_ops, const struct zk_event *ev, size_t n_ev,
+		  const uint8_t *proof, size_t len)
+{
+	char err[ERRLEN];
+
+	return zk_clob_verify(st, ops, n_ops, ev, n_ev, &clob_test_market,
+			      FAST, proof, len, err, sizeof(err));
+}
+
+/* Re-derive the digests and seq range of a statement for edited lists. */
+static inline void restate(struct zk_statement *st, const struct zk_op *ops,
+		    size_t n_ops, const struct zk_event *ev, size_t n_ev)
+{
+	struct zk_events_digest d;
+
+	zk_ops_digest(ops, n_ops, st->ops_digest);
+	zk_events_digest_init(&d);
+	zk_events_digest_update(&d, ev, n_ev);
+	zk_events_digest_final(&d, st->events_digest);
+	st->first_seq = ops[0].seq;
+	st->last_seq = ops[n_ops - 1].seq;
+}
+
+typedef void (*tamper_fn)(zk_gl **cols, size_t n, void *arg);
+
+struct custom {
+	struct zk_statement st;
+	struct zk_clob_air air;
+	uint8_t *proof;
+	size_t len;
+	int debug_rc;
+	char debug_err[ERRLEN];
+};
+
+/*
+ * What zk_clob_prove does, with a hook between trace and proof: the
+ * debugger's verdict is recorded, then a proof is made with it off.
+ */
+static inline void prove_custom(struct clob_rig *r, const struct zk_batch *b,
+			 int machinery, const struct zk_op *ops, size_t n_ops,
+			 const struct zk_event *ev, size_t n_ev, tamper_fn fn,
+			 void *arg, struct custom *out)
+{
+	struct zk_st_update u = { 0 };
+	struct zk_prove_opts po = { .threads = 1, .debug = 0 };
+	char err[ERRLEN];
+	zk_gl **cols;
+	unsigned log_n;
+
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(zk_st_apply_witness(r->t, &b->witness, &u), 0);
+	out->st = (struct zk_statement){
+		.market = clob_test_market.market,
+		.params_id = ZK_CLOB_PARAMS_ID(FAST),
+		.batch_seq = b->batch_seq,
+	};
+	memcpy(out->st.old_root, u.old_root, 32);
+	memcpy(out->st.new_root, u.new_root, 32);
+	restate(&out->st, ops, n_ops, ev, n_ev);
+	assert_int_equal(zk_clob_air_init(&out->air, zk_st_layout_get(r->t),
+					  &clob_test_market, &out->st, ops,
+					  n_ops, ev, n_ev, machinery, err,
+					  sizeof(err)),
+			 0);
+	assert_int_equal(zk_clob_trace_build(&out->air, b, &u, 1, &cols,
+					     &log_n, err, sizeof(err)),
+			 0);
+	if (fn != NULL)
+		fn(cols, (size_t)1 << log_n, arg);
+	out->debug_rc = zk_stark_debug_check(&out->air.air,
+					     (const zk_gl *const *)cols, log_n,
+					     42, out->debug_err,
+					     sizeof(out->debug_err));
+	if (zk_stark_prove(&out->air.air, zk_stark_params_by_id(FAST),
+			   (const zk_gl *const *)cols, log_n, &po, &out->proof,
+			   &out->len, err, sizeof(err)) != 0)
+		out->proof = NULL;
+	zk_clob_trace_free(cols);
+	zk_st_update_free(&u);
+}
+
+#endif /* ZKCLOB_TESTS_CLOB_TEST_PROVE_H */
