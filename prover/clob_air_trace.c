@@ -128,11 +128,11 @@ static void validation_witness(struct builder *b, size_t r,
 	}
 }
 
-/* Home-bucket witness of an UNKNOWN_ORDER op (clob_probe): the register
- * bit pool holds the limbs, the registers their 40-bit sums. */
+/* Home-bucket witness of an id-probing op (clob_probe), in the bits at
+ * C_HB. */
 static void home_witness(struct builder *b, size_t r, uint64_t id)
 {
-	uint64_t a[4], cl[4], carry = 0, pool[CLOB_N_RANGE] = { 0 };
+	uint64_t a[4], cl[4], carry = 0;
 	unsigned i, j;
 
 	for (i = 0; i < 4; i++) {
@@ -147,22 +147,31 @@ static void home_witness(struct builder *b, size_t r, uint64_t id)
 		x = z & 0xffff;
 		carry = z >> 16;
 		for (j = 0; j < 16; j++) {
-			unsigned pa = CLOB_HB_A(i) + j, px = CLOB_HB_X(i) + j;
-
-			pool[pa / CLOB_RANGE_BITS] |= ((a[i] >> j) & 1)
-						      << (pa % CLOB_RANGE_BITS);
-			pool[px / CLOB_RANGE_BITS] |= ((x >> j) & 1)
-						      << (px % CLOB_RANGE_BITS);
+			b->cols[C_HB + CLOB_HB_A(i) + j][r] = (a[i] >> j) & 1;
+			b->cols[C_HB + CLOB_HB_X(i) + j][r] = (x >> j) & 1;
 		}
-		for (j = 0; j < 20; j++) {
-			unsigned pr = CLOB_HB_R(i) + j;
-
-			pool[pr / CLOB_RANGE_BITS] |= ((carry >> j) & 1)
-						      << (pr % CLOB_RANGE_BITS);
-		}
+		for (j = 0; j < 20; j++)
+			b->cols[C_HB + CLOB_HB_R(i) + j][r] = (carry >> j) & 1;
 	}
-	for (i = 0; i < CLOB_N_RANGE; i++)
-		set_reg(b, r, i, pool[i]);
+}
+
+/* DUPLICATE_ID: the registers show that every market rule passes. */
+static void rules_pass_witness(struct builder *b, size_t r,
+			       const struct zk_op *op)
+{
+	const struct zk_market_params *mp = &b->c->mp;
+	uint64_t p = (uint64_t)op->price, q = op->qty;
+	uint64_t tick = (uint64_t)mp->tick, minp = (uint64_t)mp->min_price;
+	uint64_t band = ((uint64_t)mp->max_price - minp) / tick;
+
+	set_reg(b, r, 0, (p >> 32) << 32);
+	set_reg(b, r, 1, (q >> 32) << 32);
+	if (op->ord_type == ZK_ORD_LIMIT) {
+		set_reg(b, r, 2, (p - minp) / tick);
+		set_reg(b, r, 3, band - (p - minp) / tick);
+	}
+	set_reg(b, r, 4, q / mp->lot - 1);
+	set_reg(b, r, 5, mp->max_qty - q);
 }
 
 static void op_row(struct builder *b, const struct zk_op *op,
@@ -182,8 +191,13 @@ static void op_row(struct builder *b, const struct zk_op *op,
 	zk_clob_op_helpers(b->cols, r);
 	if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED &&
 	    (ev[0].reason == ZK_REJ_UNKNOWN_ORDER ||
-	     ev[0].reason == ZK_REJ_OWNER_MISMATCH)) {
-		b->cols[ev[0].reason == ZK_REJ_UNKNOWN_ORDER ? C_RU : C_RO][r] = 1;
+	     ev[0].reason == ZK_REJ_OWNER_MISMATCH ||
+	     ev[0].reason == ZK_REJ_DUPLICATE_ID)) {
+		b->cols[ev[0].reason == ZK_REJ_UNKNOWN_ORDER ? C_RU :
+			ev[0].reason == ZK_REJ_OWNER_MISMATCH ? C_RO :
+								C_RD][r] = 1;
+		if (ev[0].reason == ZK_REJ_DUPLICATE_ID)
+			rules_pass_witness(b, r, op);
 		home_witness(b, r, op->order_id);
 	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED &&
 		   ev[0].reason != ZK_REJ_MALFORMED)
@@ -251,7 +265,9 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	for (unsigned i = 0; i < CLOB_OP_ELEMS; i++)
 		b->cols[C_OPF + i][r] = b->cols[C_OPF + i][op_row_at];
 	b->cols[C_IS3][r] = b->cols[C_IS3][op_row_at];
-	b->cols[C_PRES][r] = b->cols[C_RO][op_row_at];
+	b->cols[C_PRES][r] = zk_gl_add(b->cols[C_RO][op_row_at],
+				       b->cols[C_RD][op_row_at]);
+	b->cols[C_CRO][r] = b->cols[C_RO][op_row_at];
 	if (a->kind == ZK_SLOT_ORDER) {
 		zk_gl dlo = zk_gl_sub(before[5], b->cols[C_OPF + OPF_ACCT][r]);
 		zk_gl dhi = zk_gl_sub(before[6],
@@ -527,10 +543,15 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		sib_row(&b, c->lay.depth, 0, c->old_root);
 	while (b.row < n)
 		new_row(&b);
-	/* the helper products hold on every row, op or not */
-	for (i = 0; i < n; i++)
+	/* the helper products hold on every row, op or not; LASTP marks the
+	 * last probe of a presence chain that ends its op */
+	for (i = 0; i < n; i++) {
 		if (b.cols[C_SOP][i] == 0)
 			zk_clob_op_helpers(b.cols, i);
+		if (i + 1 < n && b.cols[C_SACC][i] && !b.cols[C_ORD][i] &&
+		    b.cols[C_SEV][i + 1] && b.cols[C_PRES][i])
+			b.cols[C_LASTP][i] = 1;
+	}
 	fill_all(b.cols, n, threads);
 	free(b.last_ts);
 	*cols_out = b.cols;

@@ -54,6 +54,14 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
 	    n_accesses == 0 && validation_supported(op, &events[0], mp))
 		return NULL;
+	/* a NEW whose id is live: the market rules pass, probes to the id */
+	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
+	    events[0].reason == ZK_REJ_DUPLICATE_ID && n_accesses >= 1 &&
+	    op->type == ZK_OP_NEW && op->market == mp->market &&
+	    zk_clob_val_ok(mp) && op->price >= 0 &&
+	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	    op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
 	 * reads only (check_supported checks the accesses) */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&

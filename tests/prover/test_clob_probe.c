@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CLOB AIR, the ops that read the book: CANCEL / REPLACE rejected
- * UNKNOWN_ORDER (absence by linear probing from the id's home bucket) and
- * OWNER_MISMATCH (presence, then the order read). Honest batches against a
+ * UNKNOWN_ORDER (absence by linear probing from the id's home bucket),
+ * OWNER_MISMATCH (presence, then the order read) and NEW rejected
+ * DUPLICATE_ID (market rules pass, presence). Honest batches against a
  * real book verify; cheating engines (a probe chain cut short, probing
  * that skips the id's bucket, a matching owner, presence claimed at
- * another id's bucket) are rejected.
+ * another id's bucket or at an empty one, a duplicate claimed before a
+ * failing market rule) are rejected.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -379,6 +381,136 @@ static void test_cheat_owner(void **state)
 	cheat_owner_case(0);
 }
 
+/* ---- DUPLICATE_ID: the market rules pass, then a presence probe ---- */
+
+static void test_honest_duplicate(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_statement st;
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = FAST, .debug = 1 };
+	struct live lv[8];
+	struct zk_op ops[10];
+	uint8_t *proof = NULL;
+	size_t len = 0, n;
+	char err[ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	warm_book(&r);
+	n = live_orders(&r, lv, 8);
+	assert_true(n >= 4);
+	for (size_t i = 0; i < n; i++) {
+		ops[i] = (struct zk_op){ .seq = r.seq++, .order_id = lv[i].id,
+					 .account = 9, .price = 1000 + 5 * i,
+					 .qty = 10 * (i + 1),
+					 .market = clob_test_market.market,
+					 .type = ZK_OP_NEW, .side = ZK_SIDE_BUY,
+					 .ord_type = ZK_ORD_LIMIT,
+					 .tif = ZK_TIF_GTC };
+		if (i % 3 == 1) { /* a market order */
+			ops[i].ord_type = ZK_ORD_MARKET;
+			ops[i].tif = ZK_TIF_IOC;
+			ops[i].price = 0;
+		}
+		if (i % 3 == 2) /* post-only, checked after the id */
+			ops[i].flags = ZK_OP_F_POST_ONLY;
+	}
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(b->events.ev[i].reason, ZK_REJ_DUPLICATE_ID);
+	if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err, sizeof(err)) != 0)
+		fail_msg("prove: %s", err);
+	assert_memory_equal(st.old_root, st.new_root, 32);
+	assert_int_equal(verify(&st, b->ops, b->n_ops, b->events.ev,
+				b->events.len, proof, len),
+			 0);
+	free(proof);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+/* One NEW claimed DUPLICATE_ID with the probe reads a cheater chose. */
+static void cheat_duplicate_case(uint64_t id, uint64_t qty, int chain_to_id)
+{
+	struct clob_rig r;
+	struct zk_batch fake;
+	struct custom cu;
+	struct live lv[64];
+	struct zk_op op;
+	struct zk_event ev;
+	struct zk_witness_access acc[64];
+	uint8_t kinds[64];
+	uint32_t slots[64], nb, h;
+	size_t n, m = 0, pick;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	warm_book(&r);
+	n = live_orders(&r, lv, 64);
+	nb = zk_engine_slot_count(r.e, clob_test_market.market, ZK_SLOT_BUCKET);
+	h = bucket_home(id, nb);
+	for (pick = 0; pick < n && lv[pick].id != id; pick++)
+		;
+	for (uint32_t bk = h;; bk = (bk + 1) % nb) {
+		kinds[m] = ZK_SLOT_BUCKET;
+		slots[m++] = bk;
+		if (!chain_to_id || (pick < n && bk == lv[pick].bucket) ||
+		    m == 64)
+			break;
+	}
+	op = (struct zk_op){ .seq = r.seq++, .order_id = id, .account = 9,
+			     .price = 1000, .qty = qty,
+			     .market = clob_test_market.market,
+			     .type = ZK_OP_NEW, .side = ZK_SIDE_SELL,
+			     .ord_type = ZK_ORD_LIMIT, .tif = ZK_TIF_GTC };
+	ev = (struct zk_event){ .seq = op.seq, .market = op.market,
+				.type = ZK_EV_REJECTED,
+				.reason = ZK_REJ_DUPLICATE_ID,
+				.order_id = op.order_id };
+	memset(&fake, 0, sizeof(fake));
+	fake.batch_seq = 5;
+	fake.n_ops = 1;
+	fake.ops = &op;
+	fake.events = (struct zk_event_buf){ .ev = &ev, .len = 1, .cap = 1 };
+	fake.witness = (struct zk_witness){
+		.acc = acc, .len = fake_reads(&r, kinds, slots, m, acc),
+		.cap = 64, .ops = 1 };
+	prove_custom(&r, &fake, 0, &op, 1, &ev, 1, NULL, NULL, &cu);
+	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+	print_message("debugger: %s\n", cu.debug_err);
+	assert_int_not_equal(verify(&cu.st, &op, 1, &ev, 1, cu.proof, cu.len),
+			     0);
+	free(cu.proof);
+	clob_rig_fini(&r);
+}
+
+static void test_cheat_duplicate(void **state)
+{
+	struct clob_rig r;
+	struct live lv[4];
+	uint64_t live_id, unknown = 650000;
+	uint32_t nb;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	warm_book(&r);
+	assert_true(live_orders(&r, lv, 4) >= 1);
+	live_id = lv[0].id;
+	nb = zk_engine_slot_count(r.e, clob_test_market.market, ZK_SLOT_BUCKET);
+	/* an unknown id whose home bucket is occupied by another id */
+	while (!bucket_used(&r, bucket_home(unknown, nb)))
+		unknown++;
+	clob_rig_fini(&r);
+	/* the id is live but qty breaks MAX_QTY, which comes first */
+	cheat_duplicate_case(live_id, 200000, 1);
+	/* the id is not live: the chain stops at another id's bucket */
+	cheat_duplicate_case(unknown, 20, 0);
+	/* id 0 is the id of every empty bucket: still not live */
+	cheat_duplicate_case(0, 20, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
@@ -386,6 +518,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cheat_unknown),
 		cmocka_unit_test(test_honest_owner),
 		cmocka_unit_test(test_cheat_owner),
+		cmocka_unit_test(test_honest_duplicate),
+		cmocka_unit_test(test_cheat_duplicate),
 	};
 
 	if (argc > 1)

@@ -85,6 +85,31 @@ static void test_threads_same_proof(void **state)
 	pv_toy_free(&t);
 }
 
+/* Debug mode interpolates the quotient over the whole LDE domain, the fast
+ * path over n_chunks blocks: both must give the same polynomial, so the
+ * same proof, under both parameter sets. */
+static void test_debug_same_proof(void **state)
+{
+	static const uint8_t sets[] = { ZK_PARAMS_FAST, ZK_PARAMS_COMPACT };
+	struct pv_toy t;
+	uint8_t *p0 = NULL, *p1 = NULL;
+	size_t l0 = 0, l1 = 0;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(pv_toy_init(&t, LOG_N + 1, 1), 0);
+	for (i = 0; i < sizeof(sets); i++) {
+		assert_int_equal(prove_toy(&t, sets[i], 1, 0, &p0, &l0, err), 0);
+		assert_int_equal(prove_toy(&t, sets[i], 1, 1, &p1, &l1, err), 0);
+		assert_int_equal(l0, l1);
+		assert_memory_equal(p0, p1, l0);
+		free(p0);
+		free(p1);
+	}
+	pv_toy_free(&t);
+}
+
 static void test_wrong_expected_params(void **state)
 {
 	struct pv_toy t;
@@ -244,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_fast_no_aux),
 		cmocka_unit_test(test_compact_aux),
 		cmocka_unit_test(test_threads_same_proof),
+		cmocka_unit_test(test_debug_same_proof),
 		cmocka_unit_test(test_wrong_expected_params),
 		cmocka_unit_test(test_public_input_binds),
 		cmocka_unit_test(test_bad_trace),
