@@ -96,13 +96,14 @@ self_trade(const struct taker *t, const struct zk_order_slot *o)
 	return t->account == o->account;
 }
 
+/* Branch-free: the taker's side is as random as the flow. */
 static inline int
 crosses(const struct taker *t, int64_t maker_price)
 {
-	if (t->is_market)
-		return 1;
-	return t->side == ZK_SIDE_BUY ? maker_price <= t->price
-				      : maker_price >= t->price;
+	int buy = t->side == ZK_SIDE_BUY;
+
+	return t->is_market | (buy & (maker_price <= t->price)) |
+	       (!buy & (maker_price >= t->price));
 }
 
 /* Bucket holding `id`, or ZK_SLOT_NIL once an empty bucket is reached. */
@@ -237,6 +238,7 @@ order_remove(struct zk_engine *e, struct zk_market *m, uint32_t oi,
 	uint32_t prev = o->prev, next = o->next;
 
 	W_RD(m, ZK_SLOT_ORDER, oi, o);
+#if ZK_CORE_WITNESS
 	if (prev != ZK_SLOT_NIL) {
 		struct zk_order_slot *p = &m->orders[prev];
 
@@ -250,6 +252,16 @@ order_remove(struct zk_engine *e, struct zk_market *m, uint32_t oi,
 	W_MOD(m, ZK_SLOT_LEVEL, li, l, l->total -= o->remaining;
 	      if (prev == ZK_SLOT_NIL) l->head = next;
 	      if (next == ZK_SLOT_NIL) l->tail = prev);
+#else
+	/*
+	 * Whether the order has FIFO neighbours is a coin toss on random
+	 * cancels: pick the link to rewrite instead of branching on it. Same
+	 * writes as the witness variant above, which must log them one by one.
+	 */
+	*(prev != ZK_SLOT_NIL ? &m->orders[prev].next : &l->head) = next;
+	*(next != ZK_SLOT_NIL ? &m->orders[next].prev : &l->tail) = prev;
+	l->total -= o->remaining;
+#endif
 	if (l->head == ZK_SLOT_NIL)
 		level_free(e, m, li);
 
@@ -656,13 +668,13 @@ apply_replace(struct zk_engine *e, struct zk_market *m,
 		r = check_price_qty(m, op->price, op->qty, 0, &bi);
 	if (r == 0 && hash_find(e, m, op->new_order_id) != ZK_SLOT_NIL)
 		r = ZK_REJ_DUPLICATE_ID;
-	keep = op->price == o->price && op->qty <= o->remaining;
+	keep = (op->price == o->price) & (op->qty <= o->remaining);
 	if (r == 0 && !keep) {
 		const struct zk_level_slot *l = &m->levels[o->level];
 
 		W_RD(m, ZK_SLOT_LEVEL, o->level, l);
 		if (!slots_available(e, m, bi, o->side, 1,
-				     l->head == oi && l->tail == oi))
+				     (l->head == oi) & (l->tail == oi)))
 			r = ZK_REJ_BOOK_FULL;
 	}
 	if (r != 0) {

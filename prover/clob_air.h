@@ -125,6 +125,10 @@ enum clob_col {
 	C_RU,    /* CANCEL/REPLACE rejected UNKNOWN_ORDER (probes the id hash) */
 	C_RO,    /* CANCEL/REPLACE rejected OWNER_MISMATCH (probes, reads) */
 	C_RD,    /* NEW rejected DUPLICATE_ID (market rules pass, probes) */
+	C_RBL,   /* CANCEL reduce rejected BAD_LOT (owner matches) */
+	C_RBR,   /* CANCEL reduce rejected BAD_REDUCE (owner matches) */
+	C_REMLO, /* the order's remaining (limbs), checked by the order read */
+	C_REMHI,
 	/* access rows: ORD = the read of the order the id's bucket names
 	 * (else a probe); PRES = the probe chain ends at the id; CRO = an
 	 * order read follows it (OWNER_MISMATCH); LASTP = last probe of a
@@ -133,6 +137,8 @@ enum clob_col {
 	C_PRES,
 	C_CRO,
 	C_LASTP,
+	C_OWNEQ, /* the order read must show the op's account */
+	C_RSN,   /* the reject reason the op's last access row emits */
 	/* probe rows: bucket slot, wrap, witnesses of "not here" */
 	C_BSLOT,
 	C_WRAP,

@@ -118,7 +118,9 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 
 #define EMIT(x) (out[k++] = sem ? (x) : zero)
 	ZKT rd = cur[C_RD], newop = ZKT_ADD(val, rd);
-	ZKT ru = ZKT_ADD(cur[C_RU], cur[C_RO]), valid = ZKT_ADD(newop, ru);
+	ZKT rbl = cur[C_RBL], rbr = cur[C_RBR], red = ZKT_ADD(rbl, rbr);
+	ZKT ru = ZKT_ADD(ZKT_ADD(cur[C_RU], cur[C_RO]), red);
+	ZKT valid = ZKT_ADD(newop, ru);
 
 	/* op kinds: boolean, exactly one on an op row, none elsewhere */
 	for (i = 0; i < 5; i++) {
@@ -128,8 +130,10 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	out[k++] = ZKT_MUL(cur[C_RU], ZKT_SUB(cur[C_RU], one));
 	out[k++] = ZKT_MUL(cur[C_RO], ZKT_SUB(cur[C_RO], one));
 	out[k++] = ZKT_MUL(rd, ZKT_SUB(rd, one));
+	out[k++] = ZKT_MUL(rbl, ZKT_SUB(rbl, one));
+	out[k++] = ZKT_MUL(rbr, ZKT_SUB(rbr, one));
 	EMIT(ZKT_SUB(cur[C_SOP], ZKT_ADD(mal, valid)));
-	EMIT(c->val_ok ? zero : newop);
+	EMIT(c->val_ok ? zero : ZKT_ADD(newop, red));
 	/* a valid op of this market: NEW for VAL, CANCEL/REPLACE for RU */
 	(void)ZKT_FN(clob_mal_conds)(cur, cond);
 	for (i = 0; i < CLOB_MAL_CONDS; i++)
@@ -188,6 +192,26 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	EMIT(ZKT_MUL(rd, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[4], 1),
 						    lot))));
 	EMIT(ZKT_MUL(rd, ZKT_SUB(ZKT_ADD(v[5], qty), ZKT_CONST(maxq))));
+	/* reduce rejects: a CANCEL (type 2) with qty < 2^40 */
+	EMIT(ZKT_MUL(red, ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 2)));
+	EMIT(ZKT_MUL(red, ZKT_SUB(v[1], ZKT_MUL_CONST(op[OPF_QTY + 1],
+						      (zk_gl)1 << 32))));
+	/* BAD_LOT: qty = lot·V3 + V4 + 1, V4 + V5 = lot - 2 */
+	EMIT(ZKT_MUL(rbl, ZKT_SUB(qty, ZKT_ADD_CONST(
+					       ZKT_ADD(ZKT_MUL_CONST(v[3], lot), v[4]),
+					       1))));
+	EMIT(ZKT_MUL(rbl, ZKT_SUB(ZKT_ADD(v[5], v[4]),
+				  ZKT_CONST(zk_gl_sub(lot, 2)))));
+	/* BAD_REDUCE: qty = lot·(V3 + 1) and qty = remaining + V4, with the
+	 * remaining below 2^40 (V0 = 2^32·rem_hi) */
+	EMIT(ZKT_MUL(rbr, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[3], 1),
+						     lot))));
+	EMIT(ZKT_MUL(rbr, ZKT_SUB(v[0], ZKT_MUL_CONST(cur[C_REMHI],
+						      (zk_gl)1 << 32))));
+	EMIT(ZKT_MUL(rbr, ZKT_SUB(qty, ZKT_ADD(ZKT_ADD(cur[C_REMLO],
+						       ZKT_MUL_CONST(cur[C_REMHI],
+								     (zk_gl)1 << 32)),
+					       v[4]))));
 #undef EMIT
 	/* the range registers of op rows: V = Σ 2^i·bit_i, bits boolean */
 	for (j = 0; j < CLOB_N_RANGE; j++) {
@@ -226,7 +250,14 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	const ZKT *op = cur + C_OPF, *bits = cur + C_HB;
 	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO;
 	ZKT ro = cur[C_RO], rd = cur[C_RD];
-	ZKT probing = ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd);
+	ZKT red = ZKT_ADD(cur[C_RBL], cur[C_RBR]);
+	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd), red);
+	ZKT rsn = ZKT_ADD(
+		ZKT_ADD(ZKT_MUL_CONST(cur[C_RU], ZK_REJ_UNKNOWN_ORDER),
+			ZKT_MUL_CONST(ro, ZK_REJ_OWNER_MISMATCH)),
+		ZKT_ADD(ZKT_MUL_CONST(rd, ZK_REJ_DUPLICATE_ID),
+			ZKT_ADD(ZKT_MUL_CONST(cur[C_RBL], ZK_REJ_BAD_LOT),
+				ZKT_MUL_CONST(cur[C_RBR], ZK_REJ_BAD_REDUCE))));
 	ZKT sacc = cur[C_SACC], nacc = nxt[C_SACC];
 	ZKT ord = cur[C_ORD], nord = nxt[C_ORD];
 	ZKT probe = ZKT_SUB(sacc, ord), nprobe = ZKT_SUB(nacc, nord);
@@ -272,8 +303,11 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 						   (zk_gl)1 << (j - (64 - kb))));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_BSLOT], home)));
 	EMIT(ZKT_MUL(probing, nord));
-	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_PRES], ZKT_ADD(ro, rd))));
-	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_CRO], ro)));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_PRES],
+				      ZKT_ADD(ZKT_ADD(ro, rd), red))));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_CRO], ZKT_ADD(ro, red))));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_OWNEQ], red)));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_RSN], rsn)));
 	/* the op's fields (and PRES) ride along the access rows */
 	t = ZKT_MUL(ZKT_ADD(probing, sacc), nacc);
 	for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
@@ -282,6 +316,10 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_IS3], cur[C_IS3])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_PRES], cur[C_PRES])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_CRO], cur[C_CRO])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_OWNEQ], cur[C_OWNEQ])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_RSN], cur[C_RSN])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMLO], cur[C_REMLO])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMHI], cur[C_REMHI])));
 	/* roles: ORD only on access rows of OWNER_MISMATCH, last of its op */
 	out[k++] = ZKT_MUL(ord, ZKT_SUB(ord, one));
 	EMIT(ZKT_MUL(ord, ZKT_SUB(one, sacc)));
@@ -340,14 +378,22 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_MSG + 4], op[OPF_OID + 1])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_MSG + 0], ZKT_CONST(ZK_SLOT_ORDER))));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_MSG + 2], cur[C_MSG + 5])));
-	/* the order read: its account is not the op's */
-	EMIT(ZKT_MUL(ord, ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(cur[C_MSG + 5],
-							  op[OPF_ACCT]),
-						  cur[C_J1]),
-					  ZKT_MUL(ZKT_SUB(cur[C_MSG + 6],
-							  op[OPF_ACCT + 1]),
-						  cur[C_J2])),
-				  one)));
+	/* the order read: its account is not the op's (OWNER_MISMATCH), or
+	 * is (reduce rejects); its remaining is the one the op row used */
+	t = cur[C_OWNEQ];
+	EMIT(ZKT_MUL(ZKT_MUL(ord, ZKT_SUB(one, t)),
+		     ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(cur[C_MSG + 5],
+						     op[OPF_ACCT]),
+					     cur[C_J1]),
+				     ZKT_MUL(ZKT_SUB(cur[C_MSG + 6],
+						     op[OPF_ACCT + 1]),
+					     cur[C_J2])),
+			     one)));
+	EMIT(ZKT_MUL(ZKT_MUL(ord, t), ZKT_SUB(cur[C_MSG + 5], op[OPF_ACCT])));
+	EMIT(ZKT_MUL(ZKT_MUL(ord, t), ZKT_SUB(cur[C_MSG + 6],
+					      op[OPF_ACCT + 1])));
+	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_MSG + 9], cur[C_REMLO])));
+	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_MSG + 10], cur[C_REMHI])));
 #undef LIMB
 #undef EMIT
 	return k;
@@ -484,9 +530,10 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NEVS], cur[C_NEVS]), nxt[C_SEV]);
 
 	/*
-	 * Op semantics. Supported: an op the engine rejects as MALFORMED
-	 * (docs/engine.md 1.1, check_shape); it emits exactly one
-	 * REJECTED(MALFORMED) event, on the next row, and touches nothing.
+	 * Op semantics (docs/proof.md section 3): row order, one event per
+	 * op on its emitter row, the MALFORMED witness; clob_validation and
+	 * clob_probe hold the other kinds' rules. Every supported op is a
+	 * reject and changes nothing.
 	 */
 	{
 		const ZKT *op = cur + C_OPF, *ev = nxt + C_EVF;
@@ -502,7 +549,9 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 		ZKT cond[CLOB_MAL_CONDS], exp[CLOB_EV_ELEMS];
 
 		ZKT sacc = cur[C_SACC];
-		ZKT ru = ZKT_ADD(ZKT_ADD(cur[C_RU], cur[C_RO]), cur[C_RD]);
+		ZKT ru = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], cur[C_RO]),
+					 cur[C_RD]),
+				 ZKT_ADD(cur[C_RBL], cur[C_RBR]));
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last probe of an UNKNOWN_ORDER op */
 		ZKT emitter = ZKT_ADD(ZKT_SUB(sop, ru),
@@ -567,13 +616,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				ZKT_MUL_CONST(cur[C_RQ], ZK_REJ_MAX_QTY)));
 		exp[EVF_REASON] = ZKT_ADD(
 			exp[EVF_REASON],
-			ZKT_ADD(ZKT_ADD(ZKT_MUL_CONST(sacc, ZK_REJ_UNKNOWN_ORDER),
-					ZKT_MUL_CONST(cur[C_ORD],
-						      ZK_REJ_OWNER_MISMATCH -
-							      ZK_REJ_UNKNOWN_ORDER)),
-				ZKT_MUL_CONST(cur[C_LASTP],
-					      ZK_REJ_DUPLICATE_ID -
-						      ZK_REJ_UNKNOWN_ORDER)));
+			ZKT_MUL(sacc, cur[C_RSN]));
 		exp[EVF_OID] = op[OPF_OID];
 		exp[EVF_OID + 1] = op[OPF_OID + 1];
 		exp[EVF_OTHER] = ZKT_MUL(t, op[OPF_NID]);

@@ -174,6 +174,43 @@ static void rules_pass_witness(struct builder *b, size_t r,
 	set_reg(b, r, 5, mp->max_qty - q);
 }
 
+/*
+ * Reduce rejects (BAD_LOT / BAD_REDUCE of a CANCEL with qty > 0): the
+ * registers; BAD_REDUCE needs the order's remaining, known once its read
+ * is laid out (rem).
+ */
+static void reduce_witness(struct builder *b, size_t r, const struct zk_op *op,
+			   unsigned kind, uint64_t rem)
+{
+	uint64_t q = op->qty, lot = b->c->mp.lot;
+
+	set_reg(b, r, 1, (q >> 32) << 32);
+	if (kind == C_RBL) {
+		set_reg(b, r, 3, q / lot);
+		set_reg(b, r, 4, q % lot - 1);
+		set_reg(b, r, 5, lot - 1 - q % lot);
+	} else {
+		set_reg(b, r, 0, (rem >> 32) << 32);
+		set_reg(b, r, 3, q / lot - 1);
+		set_reg(b, r, 4, q - rem);
+	}
+}
+
+/* The code the op's last access row emits (clob_probe's RSN). */
+static zk_gl probe_reason(const struct builder *b, size_t at)
+{
+	static const struct { unsigned col; uint8_t reason; } map[] = {
+		{ C_RU, ZK_REJ_UNKNOWN_ORDER }, { C_RO, ZK_REJ_OWNER_MISMATCH },
+		{ C_RD, ZK_REJ_DUPLICATE_ID }, { C_RBL, ZK_REJ_BAD_LOT },
+		{ C_RBR, ZK_REJ_BAD_REDUCE },
+	};
+
+	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (b->cols[map[i].col][at])
+			return map[i].reason;
+	return 0;
+}
+
 static void op_row(struct builder *b, const struct zk_op *op,
 		   const struct zk_event *ev, size_t n_ev)
 {
@@ -189,21 +226,33 @@ static void op_row(struct builder *b, const struct zk_op *op,
 	for (i = 0; i < CLOB_OP_ELEMS; i++)
 		b->cols[C_OPF + i][r] = e[i];
 	zk_clob_op_helpers(b->cols, r);
-	if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED &&
-	    (ev[0].reason == ZK_REJ_UNKNOWN_ORDER ||
-	     ev[0].reason == ZK_REJ_OWNER_MISMATCH ||
-	     ev[0].reason == ZK_REJ_DUPLICATE_ID)) {
-		b->cols[ev[0].reason == ZK_REJ_UNKNOWN_ORDER ? C_RU :
-			ev[0].reason == ZK_REJ_OWNER_MISMATCH ? C_RO :
-								C_RD][r] = 1;
-		if (ev[0].reason == ZK_REJ_DUPLICATE_ID)
+	if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED) {
+		uint8_t why = ev[0].reason;
+		unsigned kind = 0;
+
+		if (op->type == ZK_OP_CANCEL && why == ZK_REJ_BAD_LOT)
+			kind = C_RBL;
+		else if (op->type == ZK_OP_CANCEL && why == ZK_REJ_BAD_REDUCE)
+			kind = C_RBR;
+		else if (why == ZK_REJ_UNKNOWN_ORDER)
+			kind = C_RU;
+		else if (why == ZK_REJ_OWNER_MISMATCH)
+			kind = C_RO;
+		else if (why == ZK_REJ_DUPLICATE_ID)
+			kind = C_RD;
+		if (kind != 0) {
+			b->cols[kind][r] = 1;
+			home_witness(b, r, op->order_id);
+		}
+		if (kind == C_RD)
 			rules_pass_witness(b, r, op);
-		home_witness(b, r, op->order_id);
-	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED &&
-		   ev[0].reason != ZK_REJ_MALFORMED)
-		validation_witness(b, r, op, ev[0].reason);
-	else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED)
-		b->cols[C_MAL][r] = 1;
+		else if (kind == C_RBL || kind == C_RBR)
+			reduce_witness(b, r, op, kind, 0);
+		else if (kind == 0 && why != ZK_REJ_MALFORMED)
+			validation_witness(b, r, op, why);
+		else if (kind == 0)
+			b->cols[C_MAL][r] = 1;
+	}
 	/* the first broken shape rule is the witness of MALFORMED */
 	for (i = 0; i < CLOB_WIDTH; i++)
 		row[i] = b->cols[i][r];
@@ -265,9 +314,17 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	for (unsigned i = 0; i < CLOB_OP_ELEMS; i++)
 		b->cols[C_OPF + i][r] = b->cols[C_OPF + i][op_row_at];
 	b->cols[C_IS3][r] = b->cols[C_IS3][op_row_at];
-	b->cols[C_PRES][r] = zk_gl_add(b->cols[C_RO][op_row_at],
-				       b->cols[C_RD][op_row_at]);
-	b->cols[C_CRO][r] = b->cols[C_RO][op_row_at];
+	{
+		zk_gl red = zk_gl_add(b->cols[C_RBL][op_row_at],
+				      b->cols[C_RBR][op_row_at]);
+		zk_gl ro = b->cols[C_RO][op_row_at];
+
+		b->cols[C_PRES][r] = zk_gl_add(zk_gl_add(ro, red),
+					       b->cols[C_RD][op_row_at]);
+		b->cols[C_CRO][r] = zk_gl_add(ro, red);
+		b->cols[C_OWNEQ][r] = red;
+		b->cols[C_RSN][r] = probe_reason(b, op_row_at);
+	}
 	if (a->kind == ZK_SLOT_ORDER) {
 		zk_gl dlo = zk_gl_sub(before[5], b->cols[C_OPF + OPF_ACCT][r]);
 		zk_gl dhi = zk_gl_sub(before[6],
@@ -513,6 +570,19 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 					"tree update record");
 				goto fail;
 			}
+		}
+		/* the order read's remaining, back to the op's rows */
+		if (b.row > at + 1 && b.cols[C_ORD][b.row - 1]) {
+			zk_gl lo = b.cols[C_MSG + 9][b.row - 1];
+			zk_gl hi = b.cols[C_MSG + 10][b.row - 1];
+
+			for (size_t rr = at; rr < b.row; rr++) {
+				b.cols[C_REMLO][rr] = lo;
+				b.cols[C_REMHI][rr] = hi;
+			}
+			if (b.cols[C_RBR][at])
+				reduce_witness(&b, at, &bt->ops[i], C_RBR,
+					       lo | hi << 32);
 		}
 		for (; ev < bt->events.len && bt->events.ev[ev].seq ==
 						       bt->ops[i].seq;

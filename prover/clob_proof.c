@@ -62,6 +62,14 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
+	/* a reduce (CANCEL, qty > 0) of the owner's order that the lot or
+	 * the remaining size rejects: probes to the id, then the order */
+	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
+	    (events[0].reason == ZK_REJ_BAD_LOT ||
+	     events[0].reason == ZK_REJ_BAD_REDUCE) && n_accesses >= 2 &&
+	    op->type == ZK_OP_CANCEL && op->market == mp->market &&
+	    zk_clob_val_ok(mp) && op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
 	 * reads only (check_supported checks the accesses) */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
@@ -118,8 +126,11 @@ static int check_supported(const struct zk_batch *b,
 		 * of the order */
 		for (size_t a = acc0; why == NULL && a < acc; a++) {
 			const struct zk_witness_access *w = &b->witness.acc[a];
-			int owner = b->events.ev[ev0].reason ==
-				    ZK_REJ_OWNER_MISMATCH;
+			uint8_t why_ev = b->events.ev[ev0].reason;
+			int owner = why_ev == ZK_REJ_OWNER_MISMATCH ||
+				    (b->ops[i].type == ZK_OP_CANCEL &&
+				     (why_ev == ZK_REJ_BAD_LOT ||
+				      why_ev == ZK_REJ_BAD_REDUCE));
 			uint8_t kind = owner && a + 1 == acc ? ZK_SLOT_ORDER :
 							       ZK_SLOT_BUCKET;
 

@@ -2,8 +2,9 @@
 /*
  * CLOB AIR, the ops that read the book: CANCEL / REPLACE rejected
  * UNKNOWN_ORDER (absence by linear probing from the id's home bucket),
- * OWNER_MISMATCH (presence, then the order read) and NEW rejected
- * DUPLICATE_ID (market rules pass, presence). Honest batches against a
+ * OWNER_MISMATCH (presence, then the order read), NEW rejected
+ * DUPLICATE_ID (market rules pass, presence) and reduces rejected BAD_LOT
+ * or BAD_REDUCE (presence, owner matches, order read). Honest batches against a
  * real book verify; cheating engines (a probe chain cut short, probing
  * that skips the id's bucket, a matching owner, presence claimed at
  * another id's bucket or at an empty one, a duplicate claimed before a
@@ -209,7 +210,7 @@ static void test_cheat_unknown(void **state)
 /* Live orders of the rig's book: (bucket slot, id, order slot, account). */
 struct live {
 	uint32_t bucket, order;
-	uint64_t id, account;
+	uint64_t id, account, remaining;
 };
 
 static size_t live_orders(const struct clob_rig *r, struct live *out,
@@ -230,7 +231,7 @@ static size_t live_orders(const struct clob_rig *r, struct live *out,
 						    ZK_SLOT_ORDER, v.bucket.order,
 						    &o), 0);
 		out[n++] = (struct live){ b, v.bucket.order, v.bucket.id,
-					  o.order.account };
+					  o.order.account, o.order.remaining };
 	}
 	return n;
 }
@@ -511,6 +512,115 @@ static void test_cheat_duplicate(void **state)
 	cheat_duplicate_case(0, 20, 0);
 }
 
+/* ---- reduce rejects: presence, owner matches, then the qty rules ---- */
+
+static void test_honest_reduce(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_statement st;
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = FAST, .debug = 1 };
+	struct live lv[8];
+	struct zk_op ops[8];
+	uint8_t *proof = NULL;
+	size_t len = 0, n;
+	char err[ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	warm_book(&r);
+	n = live_orders(&r, lv, 8);
+	assert_true(n >= 4);
+	for (size_t i = 0; i < n; i++)
+		ops[i] = (struct zk_op){
+			.seq = r.seq++, .order_id = lv[i].id,
+			.account = lv[i].account,
+			.market = clob_test_market.market, .type = ZK_OP_CANCEL,
+			/* BAD_LOT, or BAD_REDUCE at or above the remaining */
+			.qty = i % 2 ? 15 : lv[i].remaining + 10 * (i % 3) };
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(b->events.ev[i].reason,
+				 i % 2 ? ZK_REJ_BAD_LOT : ZK_REJ_BAD_REDUCE);
+	if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err, sizeof(err)) != 0)
+		fail_msg("prove: %s", err);
+	assert_memory_equal(st.old_root, st.new_root, 32);
+	assert_int_equal(verify(&st, b->ops, b->n_ops, b->events.ev,
+				b->events.len, proof, len),
+			 0);
+	free(proof);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+/* A reduce of a live order claimed rejected, with honest reads. */
+static void cheat_reduce_case(uint8_t reason, int other_owner)
+{
+	struct clob_rig r;
+	struct zk_batch fake;
+	struct custom cu;
+	struct live lv[64];
+	struct zk_op op;
+	struct zk_event ev;
+	struct zk_witness_access acc[64];
+	uint8_t kinds[64];
+	uint32_t slots[64], nb;
+	size_t n, m = 0, pick;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	warm_book(&r);
+	n = live_orders(&r, lv, 64);
+	nb = zk_engine_slot_count(r.e, clob_test_market.market, ZK_SLOT_BUCKET);
+	for (pick = 0; pick < n && lv[pick].remaining <= 10; pick++)
+		;
+	assert_true(pick < n);
+	for (uint32_t bk = bucket_home(lv[pick].id, nb);; bk = (bk + 1) % nb) {
+		kinds[m] = ZK_SLOT_BUCKET;
+		slots[m++] = bk;
+		if (bk == lv[pick].bucket)
+			break;
+	}
+	kinds[m] = ZK_SLOT_ORDER;
+	slots[m++] = lv[pick].order;
+	op = (struct zk_op){ .seq = r.seq++, .order_id = lv[pick].id,
+			     .account = lv[pick].account + (other_owner ? 1 : 0),
+			     .market = clob_test_market.market,
+			     .type = ZK_OP_CANCEL,
+			     /* a valid reduce, or a bad lot by another owner */
+			     .qty = other_owner ? 15 : lv[pick].remaining - 10 };
+	ev = (struct zk_event){ .seq = op.seq, .market = op.market,
+				.type = ZK_EV_REJECTED, .reason = reason,
+				.order_id = op.order_id };
+	memset(&fake, 0, sizeof(fake));
+	fake.batch_seq = 5;
+	fake.n_ops = 1;
+	fake.ops = &op;
+	fake.events = (struct zk_event_buf){ .ev = &ev, .len = 1, .cap = 1 };
+	fake.witness = (struct zk_witness){
+		.acc = acc, .len = fake_reads(&r, kinds, slots, m, acc),
+		.cap = 64, .ops = 1 };
+	prove_custom(&r, &fake, 0, &op, 1, &ev, 1, NULL, NULL, &cu);
+	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+	print_message("debugger: %s\n", cu.debug_err);
+	assert_int_not_equal(verify(&cu.st, &op, 1, &ev, 1, cu.proof, cu.len),
+			     0);
+	free(cu.proof);
+	clob_rig_fini(&r);
+}
+
+static void test_cheat_reduce(void **state)
+{
+	(void)state;
+	/* qty below the remaining: a valid reduce claimed BAD_REDUCE */
+	cheat_reduce_case(ZK_REJ_BAD_REDUCE, 0);
+	/* a valid reduce claimed BAD_LOT */
+	cheat_reduce_case(ZK_REJ_BAD_LOT, 0);
+	/* another account's order: OWNER_MISMATCH comes before BAD_LOT */
+	cheat_reduce_case(ZK_REJ_BAD_LOT, 1);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
@@ -520,6 +630,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cheat_owner),
 		cmocka_unit_test(test_honest_duplicate),
 		cmocka_unit_test(test_cheat_duplicate),
+		cmocka_unit_test(test_honest_reduce),
+		cmocka_unit_test(test_cheat_reduce),
 	};
 
 	if (argc > 1)
