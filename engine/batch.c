@@ -48,6 +48,24 @@ void zk_op_encode(const struct zk_op *op, uint8_t out[ZK_OP_WIRE_SIZE])
 	memcpy(out + 61, op->reserved, 3);
 }
 
+void zk_op_decode(const uint8_t in[ZK_OP_WIRE_SIZE], struct zk_op *op)
+{
+	op->seq = zk_be64(in + 0);
+	op->order_id = zk_be64(in + 8);
+	op->new_order_id = zk_be64(in + 16);
+	op->account = zk_be64(in + 24);
+	op->price = (int64_t)zk_be64(in + 32);
+	op->qty = zk_be64(in + 40);
+	op->market = zk_be32(in + 48);
+	op->stp_group = zk_be32(in + 52);
+	op->type = in[56];
+	op->side = in[57];
+	op->ord_type = in[58];
+	op->tif = in[59];
+	op->flags = in[60];
+	memcpy(op->reserved, in + 61, 3);
+}
+
 static void ops_digest_init(blake2b_state *st)
 {
 	blake2b_param param;

@@ -238,7 +238,6 @@ order_remove(struct zk_engine *e, struct zk_market *m, uint32_t oi,
 	uint32_t prev = o->prev, next = o->next;
 
 	W_RD(m, ZK_SLOT_ORDER, oi, o);
-#if ZK_CORE_WITNESS
 	if (prev != ZK_SLOT_NIL) {
 		struct zk_order_slot *p = &m->orders[prev];
 
@@ -252,16 +251,6 @@ order_remove(struct zk_engine *e, struct zk_market *m, uint32_t oi,
 	W_MOD(m, ZK_SLOT_LEVEL, li, l, l->total -= o->remaining;
 	      if (prev == ZK_SLOT_NIL) l->head = next;
 	      if (next == ZK_SLOT_NIL) l->tail = prev);
-#else
-	/*
-	 * Whether the order has FIFO neighbours is a coin toss on random
-	 * cancels: pick the link to rewrite instead of branching on it. Same
-	 * writes as the witness variant above, which must log them one by one.
-	 */
-	*(prev != ZK_SLOT_NIL ? &m->orders[prev].next : &l->head) = next;
-	*(next != ZK_SLOT_NIL ? &m->orders[next].prev : &l->tail) = prev;
-	l->total -= o->remaining;
-#endif
 	if (l->head == ZK_SLOT_NIL)
 		level_free(e, m, li);
 
@@ -592,7 +581,7 @@ apply_new(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 		r = ZK_REJ_DUPLICATE_ID;
 	if (r == 0 && (op->flags & ZK_OP_F_POST_ONLY) && would_cross(e, m, &t))
 		r = ZK_REJ_WOULD_CROSS;
-	if (r == 0 && !t.is_market && t.tif == ZK_TIF_GTC &&
+	if (r == 0 && (!t.is_market & (t.tif == ZK_TIF_GTC)) &&
 	    !slots_available(e, m, bi, t.side, 0, 0))
 		r = ZK_REJ_BOOK_FULL;
 	if (r != 0) {

@@ -31,6 +31,26 @@ zk_event_encode(const struct zk_event *ev, uint8_t out[ZK_EVENT_WIRE_SIZE])
 	zk_put_be64(out + 56, ev->other_remaining);
 }
 
+int
+zk_event_decode(const uint8_t in[ZK_EVENT_WIRE_SIZE], struct zk_event *ev)
+{
+	if (in[15] != 0)
+		return -1;
+	ev->seq = zk_be64(in + 0);
+	ev->market = zk_be32(in + 8);
+	ev->type = in[12];
+	ev->reason = in[13];
+	ev->side = in[14];
+	ev->zero = 0;
+	ev->order_id = zk_be64(in + 16);
+	ev->other_id = zk_be64(in + 24);
+	ev->price = (int64_t)zk_be64(in + 32);
+	ev->qty = zk_be64(in + 40);
+	ev->remaining = zk_be64(in + 48);
+	ev->other_remaining = zk_be64(in + 56);
+	return 0;
+}
+
 void
 zk_events_digest_init(struct zk_events_digest *ctx)
 {

@@ -6,6 +6,9 @@
  *   zkclob gen    [--config FILE] [--seed N] [--count N] OUT.pcap
  *   zkclob replay [--config FILE] FILE.pcap
  *   zkclob config [--config FILE]               print the effective config
+ *   zkclob prove  [--config FILE] [--params fast|compact] [--market M]
+ *                 [--skip N] [--count N] [--threads T] CAPTURE OUTDIR
+ *   zkclob verify [--config FILE] [--params fast|compact] DIR
  *   zkclob inspect PROOF                         what a native STARK proof claims
  *   zkclob audit-verify FILE [--anchor N:HEX]    check an audit log's chain
  *   zkclob placement [--config FILE] [--topology SRC]
@@ -27,7 +30,9 @@
 #include "zkclob/audit.h"
 #include "zkclob/config.h"
 #include "zkclob/gen.h"
+#include "params.h"
 #include "proof.h"
+#include "prove.h"
 #include "replay.h"
 
 #define EXIT_USAGE 2
@@ -39,6 +44,10 @@ struct cli {
 	const char *count;
 	const char *topology;
 	const char *anchor;
+	const char *params;
+	const char *market;
+	const char *skip;
+	const char *threads;
 	int argi; /* first positional argument */
 };
 
@@ -49,6 +58,9 @@ static void usage(FILE *f)
 		"       zkclob gen    [--config FILE] [--seed N] [--count N] OUT.pcap\n"
 		"       zkclob replay [--config FILE] FILE.pcap\n"
 		"       zkclob config [--config FILE]\n"
+		"       zkclob prove [--config FILE] [--params fast|compact] [--market M] [--skip N]\n"
+		"                    [--count N] [--threads T] CAPTURE OUTDIR\n"
+		"       zkclob verify [--config FILE] [--params fast|compact] DIR\n"
 		"       zkclob inspect PROOF\n"
 		"       zkclob audit-verify FILE [--anchor RECORDS:HEX]\n"
 		"       zkclob placement [--config FILE] [--topology XML|SYNTHETIC]\n");
@@ -63,6 +75,10 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "count", required_argument, NULL, 'n' },
 		{ "topology", required_argument, NULL, 't' },
 		{ "anchor", required_argument, NULL, 'a' },
+		{ "params", required_argument, NULL, 'p' },
+		{ "market", required_argument, NULL, 'm' },
+		{ "skip", required_argument, NULL, 'k' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -70,7 +86,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 
 	memset(cli, 0, sizeof(*cli));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:o:s:n:t:a:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:o:s:n:t:a:p:m:k:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cli->config = optarg;
@@ -89,6 +105,18 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'a':
 			cli->anchor = optarg;
+			break;
+		case 'p':
+			cli->params = optarg;
+			break;
+		case 'm':
+			cli->market = optarg;
+			break;
+		case 'k':
+			cli->skip = optarg;
+			break;
+		case 'j':
+			cli->threads = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -356,6 +384,68 @@ static int cmd_audit_verify(const struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static int params_arg(const struct cli *cli, uint8_t *id)
+{
+	const struct zk_stark_params *p =
+		zk_stark_params_by_name(cli->params ? cli->params : "fast");
+
+	if (p == NULL) {
+		fprintf(stderr, "zkclob: --params: '%s' is not fast or compact\n",
+			cli->params);
+		return -1;
+	}
+	*id = p->id;
+	return 0;
+}
+
+static int cmd_prove(const struct cli *cli, int argc, char **argv)
+{
+	struct zk_config cfg;
+	struct zk_prove_args a = { .market = 1, .count = 256, .threads = 2 };
+	uint64_t v;
+
+	if (argc - cli->argi != 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (load_config(cli, &cfg) != 0 || params_arg(cli, &a.params) != 0)
+		return EXIT_USAGE;
+	if (cli->market != NULL) {
+		if (parse_u64_arg("market", cli->market, 0, &v) != 0 || v > UINT32_MAX)
+			return EXIT_USAGE;
+		a.market = (uint32_t)v;
+	}
+	if (cli->skip != NULL && parse_u64_arg("skip", cli->skip, 0, &a.skip) != 0)
+		return EXIT_USAGE;
+	if (cli->count != NULL) {
+		if (parse_u64_arg("count", cli->count, 1, &v) != 0 || v > 65536)
+			return EXIT_USAGE;
+		a.count = (uint32_t)v;
+	}
+	if (cli->threads != NULL) {
+		if (parse_u64_arg("threads", cli->threads, 1, &v) != 0 || v > 256)
+			return EXIT_USAGE;
+		a.threads = (unsigned)v;
+	}
+	a.capture = argv[cli->argi];
+	a.out_dir = argv[cli->argi + 1];
+	return zk_cli_prove(&cfg, &a);
+}
+
+static int cmd_verify(const struct cli *cli, int argc, char **argv)
+{
+	struct zk_config cfg;
+	uint8_t params;
+
+	if (argc - cli->argi != 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (load_config(cli, &cfg) != 0 || params_arg(cli, &params) != 0)
+		return EXIT_USAGE;
+	return zk_cli_verify(&cfg, params, argv[cli->argi]);
+}
+
 static int cmd_placement(const struct cli *cli, int argc)
 {
 	struct zk_config cfg;
@@ -399,6 +489,10 @@ int main(int argc, char **argv)
 		return cmd_replay(&cli, argc - 1, argv + 1);
 	if (strcmp(cmd, "config") == 0)
 		return cmd_config(&cli, argc - 1);
+	if (strcmp(cmd, "prove") == 0)
+		return cmd_prove(&cli, argc - 1, argv + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(&cli, argc - 1, argv + 1);
 	if (strcmp(cmd, "audit-verify") == 0)
 		return cmd_audit_verify(&cli, argc - 1, argv + 1);
 	if (strcmp(cmd, "inspect") == 0)

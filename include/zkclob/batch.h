@@ -121,6 +121,9 @@ void zk_batch_free(struct zk_batch *batch);
 /* Canonical 64-byte big-endian encoding of an op (docs/engine.md). */
 void zk_op_encode(const struct zk_op *op, uint8_t out[ZK_OP_WIRE_SIZE]);
 
+/* Inverse of zk_op_encode (every byte is a field: any 64 bytes decode). */
+void zk_op_decode(const uint8_t in[ZK_OP_WIRE_SIZE], struct zk_op *op);
+
 /* Digest of n ops, as in a batch's ops_digest. */
 void zk_ops_digest(const struct zk_op *ops, size_t n, uint8_t out[32]);
 

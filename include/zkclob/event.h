@@ -103,6 +103,10 @@ const char *zk_cancel_cause_str(int cause);
 /* Writes the canonical big-endian encoding of one event. */
 void zk_event_encode(const struct zk_event *ev, uint8_t out[ZK_EVENT_WIRE_SIZE]);
 
+/* Inverse of zk_event_encode; -1 when the always-zero byte is not zero
+ * (such bytes are not the encoding of any event). */
+int zk_event_decode(const uint8_t in[ZK_EVENT_WIRE_SIZE], struct zk_event *ev);
+
 struct zk_events_digest {
 	blake2b_state st;
 };

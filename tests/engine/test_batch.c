@@ -258,6 +258,14 @@ static void test_op_encoding_is_big_endian_and_complete(void **state)
 	op.reserved[2] = 1;
 	zk_op_encode(&op, enc2);
 	assert_memory_not_equal(enc, enc2, sizeof(enc));
+	/* and decodes back to the same record */
+	{
+		struct zk_op back;
+
+		memset(&back, 0xa5, sizeof(back));
+		zk_op_decode(enc2, &back);
+		assert_memory_equal(&back, &op, sizeof(op));
+	}
 }
 
 static void test_witness_per_batch(void **state)

@@ -69,6 +69,16 @@ test_encoding_and_kat(void **state)
 	(void)state;
 	zk_event_encode(&kat_event, enc);
 	assert_memory_equal(enc, kat_encoding, sizeof(enc));
+	{
+		struct zk_event back;
+
+		memset(&back, 0x5a, sizeof(back));
+		assert_int_equal(zk_event_decode(enc, &back), 0);
+		assert_memory_equal(&back, &kat_event, sizeof(back));
+		enc[15] = 1; /* the always-zero byte */
+		assert_int_equal(zk_event_decode(enc, &back), -1);
+		enc[15] = 0;
+	}
 	digest_of(&kat_event, 1, 1, d);
 	hex32(d, hex);
 	assert_string_equal(hex, kat_digest_one);

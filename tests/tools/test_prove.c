@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `zkclob prove` / `zkclob verify` end to end: an honest batch verifies
+ * from the four files alone; any change to the proof, the statement, an
+ * op or an event, a dropped op, or the wrong parameter set is rejected; a
+ * batch the AIR does not constrain yet is refused, never proven.
+ * argv[1] is the zkclob binary.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_test_util.h"
+
+static const char *zkclob;
+static char dir[] = "/tmp/zkclob-prove-XXXXXX";
+
+/* Every op of this flow is rejected (no size is a multiple of the lot),
+ * which CLOB AIR v1 proves. */
+static const char rejects_conf[] =
+	"[market.1]\nlot = 1000\n[market.2]\nlot = 1000\n"
+	"[metrics]\nenabled = false\n";
+
+static void fresh_batch(void)
+{
+	assert_int_equal(run("rm -rf %s/b && cp -r %s/good %s/b", dir, dir, dir), 0);
+}
+
+static void expect_reject(const char *why)
+{
+	assert_int_equal(run("%s verify --config %s/rej.conf %s/b", zkclob, dir, dir), 1);
+	if (strstr(out, "REJECT") == NULL)
+		fail_msg("%s: no REJECT in:\n%s", why, out);
+}
+
+/* Flip one byte of a file at an offset. */
+static void flip(const char *file, long off)
+{
+	assert_int_equal(run("printf '\\377' | dd of=%s/b/%s bs=1 seek=%ld conv=notrunc status=none",
+			     dir, file, off), 0);
+}
+
+static void test_honest_batch_verifies(void **state)
+{
+	(void)state;
+	assert_int_equal(run("%s verify --config %s/rej.conf %s/good", zkclob, dir, dir), 0);
+	assert_non_null(strstr(out, "verify:  ACCEPT market 1 batch 1"));
+	assert_int_equal(run("%s inspect %s/good/proof.bin", zkclob, dir), 0);
+	assert_non_null(strstr(out, "fast"));
+}
+
+static void test_tampering_rejected(void **state)
+{
+	(void)state;
+	fresh_batch();
+	flip("proof.bin", 5000);
+	expect_reject("proof byte");
+	fresh_batch();
+	flip("statement.bin", 60);   /* old_root */
+	expect_reject("old_root");
+	fresh_batch();
+	flip("statement.bin", 150);  /* new_root */
+	expect_reject("new_root");
+	fresh_batch();
+	flip("events.bin", 64 * 3 + 13); /* one event's reason */
+	expect_reject("event");
+	fresh_batch();
+	flip("ops.bin", 64 * 5 + 40);    /* one op's size */
+	expect_reject("op");
+	fresh_batch();
+	assert_int_equal(run("truncate -s -64 %s/b/ops.bin", dir), 0);
+	expect_reject("dropped op");
+	fresh_batch();
+	assert_int_equal(run("truncate -s -64 %s/b/events.bin", dir), 0);
+	expect_reject("dropped event");
+	fresh_batch();
+	assert_int_equal(run("%s verify --config %s/rej.conf --params compact %s/b",
+			     zkclob, dir, dir), 1);
+	/* the market rules are part of what is checked */
+	assert_int_equal(run("%s verify %s/b", zkclob, dir), 1);
+}
+
+static void test_unconstrained_batch_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(run("%s prove --count 64 %s/t.pcap %s/refused", zkclob, dir, dir), 1);
+	assert_non_null(strstr(out, "is not provable by CLOB AIR"));
+	assert_int_equal(run("test -e %s/refused/proof.bin", dir), 1);
+	assert_int_equal(run("%s verify %s/missing", zkclob, dir), 1);
+	assert_int_equal(run("%s prove --params slow %s/t.pcap %s/x", zkclob, dir, dir), 2);
+}
+
+static int setup(void **state)
+{
+	FILE *f;
+
+	(void)state;
+	if (make_scratch_dir(dir) != 0)
+		return -1;
+	if (run("%s gen --count 3000 %s/t.pcap", zkclob, dir) != 0)
+		return -1;
+	f = fopen(strcat(strcpy(out, dir), "/rej.conf"), "w");
+	if (f == NULL)
+		return -1;
+	fputs(rejects_conf, f);
+	fclose(f);
+	if (run("%s prove --config %s/rej.conf --count 64 %s/t.pcap %s/good",
+		zkclob, dir, dir, dir) != 0) {
+		fprintf(stderr, "prove failed:\n%s\n", out);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return remove_scratch_dir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_honest_batch_verifies),
+		cmocka_unit_test(test_tampering_rejected),
+		cmocka_unit_test(test_unconstrained_batch_refused),
+	};
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s ZKCLOB\n", argv[0]);
+		return 2;
+	}
+	zkclob = argv[1];
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

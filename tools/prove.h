@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* `zkclob prove` / `zkclob verify` (tools/prove.c). */
+#ifndef ZKCLOB_TOOLS_PROVE_H
+#define ZKCLOB_TOOLS_PROVE_H
+
+#include <stdint.h>
+
+#include "zkclob/config.h"
+
+struct zk_prove_args {
+	const char *capture;
+	const char *out_dir;
+	uint32_t market;
+	uint64_t skip;   /* ops of the market before the batch */
+	uint32_t count;  /* ops of the market in the batch */
+	uint8_t params;  /* ZK_PARAMS_FAST / ZK_PARAMS_COMPACT */
+	unsigned threads;
+};
+
+/* Exit status: 0 proven and written, 1 refused or failed, 2 usage. */
+int zk_cli_prove(const struct zk_config *cfg, const struct zk_prove_args *a);
+
+/* Exit status: 0 only when the proof verifies against the files in dir. */
+int zk_cli_verify(const struct zk_config *cfg, uint8_t params, const char *dir);
+
+#endif /* ZKCLOB_TOOLS_PROVE_H */
