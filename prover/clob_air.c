@@ -487,7 +487,7 @@ static void fill_perm(zk_gl *const *cols, size_t row, unsigned base, zk_gl *x)
 {
 	unsigned r, p, i;
 
-	clob_p2_external_base(x);
+	p2_external_base(x);
 	for (r = 0; r < ZK_P2_FULL_ROUNDS; r++) {
 		if (r == CLOB_P2_HALF) {
 			for (p = 0; p < ZK_P2_PARTIAL_ROUNDS; p++) {
@@ -497,7 +497,7 @@ static void fill_perm(zk_gl *const *cols, size_t row, unsigned base, zk_gl *x)
 				x[0] = zk_gl_mul(u, zk_gl_sqr(t));
 				cols[CLOB_P2_PT(base, p)][row] = t;
 				cols[CLOB_P2_PT(base, p) + 1][row] = x[0];
-				clob_p2_internal_base(x);
+				p2_internal_base(x);
 			}
 		}
 		for (i = 0; i < ZK_P2_WIDTH12; i++) {
@@ -509,7 +509,7 @@ static void fill_perm(zk_gl *const *cols, size_t row, unsigned base, zk_gl *x)
 			if (r + 1 < ZK_P2_FULL_ROUNDS)
 				cols[CLOB_P2_FY(base, r) + i][row] = x[i];
 		}
-		clob_p2_external_base(x);
+		p2_external_base(x);
 	}
 }
 
