@@ -5,6 +5,7 @@
 #include <blake2.h>
 #include <openssl/evp.h>
 
+#include "zkclob/be.h"
 #include "bytehash.h"
 #include "poseidon2.h"
 
@@ -24,30 +25,12 @@ struct zk_hasher {
 static const uint8_t sha_leaf_prefix = 0x00;
 static const uint8_t sha_node_prefix = 0x01;
 
-static inline void put_le64(uint8_t *p, uint64_t v)
-{
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static inline uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 void zk_digest_from_gl(struct zk_digest *d, const zk_gl e[4])
 {
 	unsigned i;
 
 	for (i = 0; i < 4; i++)
-		put_le64(d->bytes + 8 * i, e[i]);
+		zk_put_le64(d->bytes + 8 * i, e[i]);
 }
 
 int zk_digest_to_gl(const struct zk_digest *d, zk_gl e[4])
@@ -55,7 +38,7 @@ int zk_digest_to_gl(const struct zk_digest *d, zk_gl e[4])
 	unsigned i;
 
 	for (i = 0; i < 4; i++) {
-		e[i] = get_le64(d->bytes + 8 * i);
+		e[i] = zk_le64(d->bytes + 8 * i);
 		if (e[i] >= ZK_GL_P)
 			return -1;
 	}
@@ -198,7 +181,7 @@ static int feed_row(update_fn update, void *state, const zk_gl *row, size_t n)
 		if (take > ENCODE_CHUNK_ELEMS)
 			take = ENCODE_CHUNK_ELEMS;
 		for (k = 0; k < take; k++)
-			put_le64(buf + 8 * k, row[done + k]);
+			zk_put_le64(buf + 8 * k, row[done + k]);
 		if (update(state, buf, take * 8) != 0)
 			return -1;
 		done += take;

@@ -16,46 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zkclob/be.h"
 #include "fri.h"
 #include "stark.h"
 
 #define GL2_BYTES 16
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	unsigned i;
-
-	for (i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	uint32_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < 4; i++)
-		v |= (uint32_t)p[i] << (8 * i);
-	return v;
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
 
 size_t zk_fri_proof_encoded_size(const struct zk_fri_proof *proof)
 {
@@ -77,8 +42,8 @@ static uint8_t *put_gl2s(uint8_t *p, const zk_gl2 *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		put_le64(p, v[i].c0);
-		put_le64(p + 8, v[i].c1);
+		zk_put_le64(p, v[i].c0);
+		zk_put_le64(p + 8, v[i].c1);
 		p += GL2_BYTES;
 	}
 	return p;
@@ -102,7 +67,7 @@ int zk_fri_proof_encode(const struct zk_fri_proof *proof, uint8_t *buf,
 
 		memcpy(p, lp->root.bytes, ZK_DIGEST_BYTES);
 		p += ZK_DIGEST_BYTES;
-		put_le32(p, lp->n_cosets);
+		zk_put_le32(p, lp->n_cosets);
 		p += 4;
 		p = put_gl2s(p, lp->coset_values,
 			     (size_t)lp->n_cosets << lp->log_folding);
@@ -112,7 +77,7 @@ int zk_fri_proof_encode(const struct zk_fri_proof *proof, uint8_t *buf,
 			return ZK_STARK_EINVAL;
 		p += used;
 	}
-	put_le32(p, proof->final_len);
+	zk_put_le32(p, proof->final_len);
 	p += 4;
 	p = put_gl2s(p, proof->final_coeffs, proof->final_len);
 	*written = (size_t)(p - buf);
@@ -155,8 +120,8 @@ static zk_gl2 *read_gl2s(struct reader *r, size_t n, int *rc)
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		out[i].c0 = get_le64(src + GL2_BYTES * i);
-		out[i].c1 = get_le64(src + GL2_BYTES * i + 8);
+		out[i].c0 = zk_le64(src + GL2_BYTES * i);
+		out[i].c1 = zk_le64(src + GL2_BYTES * i + 8);
 		if (!zk_gl_is_canonical(out[i].c0) ||
 		    !zk_gl_is_canonical(out[i].c1)) {
 			free(out);
@@ -187,7 +152,7 @@ static int decode_layer(const struct zk_fri_config *cfg,
 	if (zk_hash_is_algebraic(cfg->hash) &&
 	    zk_digest_to_gl(&lp->root, root_elems) != 0)
 		return ZK_STARK_EFORMAT;
-	lp->n_cosets = get_le32(at + ZK_DIGEST_BYTES);
+	lp->n_cosets = zk_le32(at + ZK_DIGEST_BYTES);
 	if (lp->n_cosets == 0 || lp->n_cosets > max_cosets ||
 	    (uint64_t)lp->n_cosets > ((uint64_t)1 << depth))
 		return ZK_STARK_EFORMAT;
@@ -239,11 +204,11 @@ int zk_fri_proof_decode(const struct zk_fri_config *cfg, size_t n_queries,
 		max_cosets = proof->layers[l].n_cosets;
 	}
 	at = take(&r, 4);
-	if (at == NULL || get_le32(at) != (1u << s.final_log_degree)) {
+	if (at == NULL || zk_le32(at) != (1u << s.final_log_degree)) {
 		rc = ZK_STARK_EFORMAT;
 		goto fail;
 	}
-	proof->final_len = get_le32(at);
+	proof->final_len = zk_le32(at);
 	proof->final_coeffs = read_gl2s(&r, proof->final_len, &rc);
 	if (proof->final_coeffs == NULL)
 		goto fail;

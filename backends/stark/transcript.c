@@ -7,6 +7,7 @@
 #include <blake2.h>
 #include <openssl/evp.h>
 
+#include "zkclob/be.h"
 #include "poseidon2.h"
 #include "transcript.h"
 
@@ -40,24 +41,6 @@ struct byte_hash {
 	EVP_MD_CTX *sha; /* reused across begin() calls while open */
 	bool failed;
 };
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
 
 static void bh_open(struct byte_hash *h, enum zk_hash_id id)
 {
@@ -231,7 +214,7 @@ static void begin_chained(struct byte_hash *h, const struct zk_transcript *t,
 	uint8_t len_le[8];
 
 	bh_begin(h, 1 + ZK_DIGEST_BYTES + 8 + payload_len);
-	put_le64(len_le, payload_len);
+	zk_put_le64(len_le, payload_len);
 	bh_update(h, &tag, 1);
 	bh_update(h, t->state.bytes, ZK_DIGEST_BYTES);
 	bh_update(h, len_le, 8);
@@ -263,7 +246,7 @@ int zk_transcript_init(struct zk_transcript *t, enum zk_hash_id hash,
 	t->hash = hash;
 	header[0] = TAG_INIT;
 	header[1] = (uint8_t)hash;
-	put_le64(header + 2, label_len);
+	zk_put_le64(header + 2, label_len);
 	bh_open(&h, hash);
 	bh_begin(&h, sizeof(header) + label_len);
 	bh_update(&h, header, sizeof(header));
@@ -292,7 +275,7 @@ void zk_transcript_absorb_u64(struct zk_transcript *t, uint64_t v)
 {
 	uint8_t le[8];
 
-	put_le64(le, v);
+	zk_put_le64(le, v);
 	zk_transcript_absorb_bytes(t, le, sizeof(le));
 }
 
@@ -314,7 +297,7 @@ static void absorb_words(struct zk_transcript *t, size_t n_words,
 		if (take > ENCODE_BUF_ELEMS)
 			take = ENCODE_BUF_ELEMS;
 		for (k = 0; k < take; k++)
-			put_le64(buf + 8 * k, word(ctx, done + k));
+			zk_put_le64(buf + 8 * k, word(ctx, done + k));
 		bh_update(&h, buf, take * 8);
 		done += take;
 	}
@@ -370,7 +353,7 @@ static uint64_t next_word(struct zk_transcript *t, struct word_stream *ws)
 		uint8_t tag = TAG_DRAW;
 		unsigned i;
 
-		put_le64(ctr, t->counter++);
+		zk_put_le64(ctr, t->counter++);
 		bh_open(&h, t->hash);
 		bh_begin(&h, 1 + ZK_DIGEST_BYTES + 8);
 		bh_update(&h, &tag, 1);
@@ -381,7 +364,7 @@ static uint64_t next_word(struct zk_transcript *t, struct word_stream *ws)
 			t->error = 1;
 		bh_close(&h);
 		for (i = 0; i < 4; i++)
-			ws->words[i] = get_le64(d.bytes + 8 * i);
+			ws->words[i] = zk_le64(d.bytes + 8 * i);
 		ws->next = 0;
 	}
 	return ws->words[ws->next++];
@@ -464,7 +447,7 @@ static bool pow_ok(struct zk_transcript *t, struct byte_hash *h,
 	uint8_t tag = TAG_POW;
 	uint64_t lead;
 
-	put_le64(le, nonce);
+	zk_put_le64(le, nonce);
 	bh_begin(h, 1 + ZK_DIGEST_BYTES + 8);
 	bh_update(h, &tag, 1);
 	bh_update(h, t->state.bytes, ZK_DIGEST_BYTES);
@@ -474,7 +457,7 @@ static bool pow_ok(struct zk_transcript *t, struct byte_hash *h,
 		return false;
 	if (bits == 0)
 		return true;
-	lead = get_le64(d.bytes);
+	lead = zk_le64(d.bytes);
 	return (lead >> (64 - bits)) == 0;
 }
 
