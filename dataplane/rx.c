@@ -44,7 +44,7 @@ static void enqueue_all(struct zk_rx_ctx *ctx, const struct zk_op *ops,
  * as much as per element). Control records take their place in the same
  * buffer, so order is kept.
  */
-#define BURST_OPS 4096
+#define BURST_OPS (4096 + ZK_WIRE_MAX_MSGS(UINT16_MAX))
 
 struct burst_buf {
 	struct zk_op ops[BURST_OPS];
@@ -113,7 +113,6 @@ int zk_rx_lcore(void *arg)
 	struct rte_mbuf *pkts[ZK_RX_MAX_BURST];
 	struct rx_scratch {
 		uint8_t linear[UINT16_MAX];
-		struct zk_op frame_ops[ZK_WIRE_MAX_MSGS(UINT16_MAX)];
 		struct burst_buf buf;
 	} *scratch = calloc(1, sizeof(*scratch));
 	struct burst_buf *buf;
@@ -161,17 +160,22 @@ int zk_rx_lcore(void *arg)
 				ctx->stats.multiseg_frames++;
 			}
 			ctx->stats.frames++;
-			buf->gap = false;
-			got = zk_wire_parse_frame(&parser, frame, len, scratch->frame_ops,
-						  ZK_WIRE_MAX_MSGS(UINT16_MAX));
-			/* room for this frame's ops and two control records */
-			if (buf->n + got + 2 > BURST_OPS)
+			/* parse straight into the burst buffer, keeping room for
+			 * the most a frame can hold plus two control records */
+			if (buf->n + ZK_WIRE_MAX_MSGS(UINT16_MAX) + 2 > BURST_OPS)
 				flush(ctx, buf);
-			if (buf->gap)
+			buf->gap = false;
+			got = zk_wire_parse_frame(&parser, frame, len,
+						  &buf->ops[buf->n],
+						  ZK_WIRE_MAX_MSGS(UINT16_MAX));
+			if (buf->gap) {
+				/* rare: the gap record goes before this frame's
+				 * ops, so shift them up by one */
+				memmove(&buf->ops[buf->n + 1], &buf->ops[buf->n],
+					got * sizeof(struct zk_op));
 				push_ctl(ctx, buf, ZK_OP_CTL_GAP, buf->gap_expected,
 					 buf->gap_received);
-			memcpy(&buf->ops[buf->n], scratch->frame_ops,
-			       got * sizeof(struct zk_op));
+			}
 			buf->n += got;
 			ctx->stats.ops_enqueued += got;
 			if (parser.stats.end_of_session != eos_seen) {

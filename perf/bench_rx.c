@@ -84,13 +84,13 @@ static int fwd_lcore(void *arg)
 
 static double drain(struct rte_ring *ring, struct zk_rx_ctx *rx, uint64_t *ops)
 {
-	struct zk_op buf[64];
+	struct zk_op buf[512];
 	double t0 = 0;
 	unsigned int n;
 
 	*ops = 0;
 	for (;;) {
-		n = rte_ring_sc_dequeue_burst_elem(ring, buf, sizeof(buf[0]), 64, NULL);
+		n = rte_ring_sc_dequeue_burst_elem(ring, buf, sizeof(buf[0]), 512, NULL);
 		if (n > 0 && *ops == 0)
 			t0 = now_s();
 		*ops += n;
