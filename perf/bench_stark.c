@@ -268,9 +268,9 @@ static double native_perm_rate(void)
 	return (double)reps / dt;
 }
 
-static void bench_p2_rate(unsigned log_n)
+static void bench_p2_rate(unsigned log_n, uint8_t set)
 {
-	const struct zk_stark_params *p = zk_stark_params_by_id(ZK_PARAMS_FAST);
+	const struct zk_stark_params *p = zk_stark_params_by_id(set);
 	struct zk_air_p2chain air;
 	struct trace t = { 0 };
 	double gen_s = 0, native = native_perm_rate(), perms, proven, with_gen;
@@ -446,7 +446,8 @@ int main(int argc, char **argv)
 		trace_release(&t);
 	}
 
-	bench_p2_rate(log_p2);
+	bench_p2_rate(log_p2, ZK_PARAMS_FAST);
+	bench_p2_rate(log_p2, ZK_PARAMS_THROUGHPUT);
 
 	log_hi = full ? 20 : 17;
 	for (log_n = ZK_AIR_RANGE_MIN_LOG_N; log_n <= log_hi; log_n++)

@@ -24,6 +24,7 @@
 enum zk_stark_params_id {
 	ZK_PARAMS_FAST = 1,
 	ZK_PARAMS_COMPACT = 2,
+	ZK_PARAMS_THROUGHPUT = 3, /* blowup 2: degree <= 3 AIRs, most proofs/s */
 };
 
 struct zk_stark_params {

@@ -32,7 +32,9 @@ static void test_lookup(void **state)
 	assert_ptr_equal(zk_stark_params_by_name("fast"), fast);
 	assert_ptr_equal(zk_stark_params_by_name("compact"), compact);
 	assert_null(zk_stark_params_by_id(0));
-	assert_null(zk_stark_params_by_id(3));
+	assert_null(zk_stark_params_by_id(4));
+	assert_non_null(zk_stark_params_by_name("throughput"));
+	assert_int_equal(zk_stark_params_max_degree(zk_stark_params_by_id(ZK_PARAMS_THROUGHPUT)), 3);
 	assert_null(zk_stark_params_by_name("Fast"));
 	assert_null(zk_stark_params_by_name(NULL));
 	/* docs/stark.md's table */
@@ -61,6 +63,10 @@ static void test_conjectured(void **state)
 	/* compact: query part 28·4 + 16 = 128, so the field part rules:
 	 * 128 - log2(2^14 + 3·2^10) = 128 - 14.2479275 */
 	assert_close(zk_stark_conjectured_bits(compact, 10, 3), 113.752072486);
+	/* throughput: 84 queries at blowup 2 + 16 grinding bits; the field
+	 * term 128 - log2(2^11 + 3·2^10) ≈ 115.7 is not the minimum */
+	assert_close(zk_stark_conjectured_bits(zk_stark_params_by_id(ZK_PARAMS_THROUGHPUT), 10, 3),
+		     100.0);
 	assert_close(zk_stark_conjectured_bits(compact, 20, 17), 102.955605880);
 	/* the field term falls with the trace length */
 	assert_true(zk_stark_conjectured_bits(fast, 24, 5) < 104.0);
