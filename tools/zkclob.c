@@ -6,9 +6,9 @@
  *   zkclob gen    [--config FILE] [--seed N] [--count N] OUT.pcap
  *   zkclob replay [--config FILE] FILE.pcap
  *   zkclob config [--config FILE]               print the effective config
- *   zkclob prove  [--config FILE] [--params fast|compact] [--market M]
+ *   zkclob prove  [--config FILE] [--params fast|compact|throughput] [--market M]
  *                 [--skip N] [--count N] [--threads T] CAPTURE OUTDIR
- *   zkclob verify [--config FILE] [--params fast|compact] DIR
+ *   zkclob verify [--config FILE] [--params fast|compact|throughput] DIR
  *   zkclob inspect PROOF                         what a native STARK proof claims
  *   zkclob audit-verify FILE [--anchor N:HEX]    check an audit log's chain
  *   zkclob placement [--config FILE] [--topology SRC]
@@ -58,9 +58,9 @@ static void usage(FILE *f)
 		"       zkclob gen    [--config FILE] [--seed N] [--count N] OUT.pcap\n"
 		"       zkclob replay [--config FILE] FILE.pcap\n"
 		"       zkclob config [--config FILE]\n"
-		"       zkclob prove [--config FILE] [--params fast|compact] [--market M] [--skip N]\n"
+		"       zkclob prove [--config FILE] [--params fast|compact|throughput] [--market M] [--skip N]\n"
 		"                    [--count N] [--threads T] CAPTURE OUTDIR\n"
-		"       zkclob verify [--config FILE] [--params fast|compact] DIR\n"
+		"       zkclob verify [--config FILE] [--params fast|compact|throughput] DIR\n"
 		"       zkclob inspect PROOF\n"
 		"       zkclob audit-verify FILE [--anchor RECORDS:HEX]\n"
 		"       zkclob placement [--config FILE] [--topology XML|SYNTHETIC]\n");
@@ -390,7 +390,7 @@ static int params_arg(const struct cli *cli, uint8_t *id)
 		zk_stark_params_by_name(cli->params ? cli->params : "fast");
 
 	if (p == NULL) {
-		fprintf(stderr, "zkclob: --params: '%s' is not fast or compact\n",
+		fprintf(stderr, "zkclob: --params: '%s' is not fast, compact or throughput\n",
 			cli->params);
 		return -1;
 	}
