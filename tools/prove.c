@@ -10,8 +10,15 @@
  *   ops.bin        the batch's ops, 64 bytes each (zk_op_encode)
  *   events.bin     their events, 64 bytes each (zk_event_encode)
  *
- * The batch: the capture's ops are applied in order; after `skip` ops of
- * `market` the next `count` ops of that market form the batch (witness
+ * With --batches K, batch i's files go to OUTDIR/batch-<i>/ (K > 1), and
+ * with --log FILE every batch is appended to a proof log (prover/prooflog.c)
+ * whose proof-record payload is a batch container:
+ *   "ZKBT" | version u8 (1) | 0 u8[3] | n_ops u32 | n_events u32 |
+ *   ops[n_ops × 64] | events[n_events × 64] | proof (the rest)
+ * (integers big-endian), so `zkclob verify-log` needs nothing else.
+ *
+ * The batches: the capture's ops are applied in order; after `skip` ops of
+ * `market` each next `count` ops of that market form a batch (witness
  * on). Other markets' ops inside that window are left out: books of
  * different markets share no slot, so the batch's events and roots do not
  * depend on them, and the batch stays one market's.
@@ -26,13 +33,18 @@
 #include <time.h>
 
 #include "zkclob/batch.h"
+#include "zkclob/be.h"
 #include "zkclob/clobproof.h"
+#include "zkclob/prooflog.h"
 #include "zkclob/statetree.h"
 #include "zkclob/wire.h"
 #include "prove.h"
 #include "replay.h"
 
 #define MAX_FILE (256u << 20)
+#define CONTAINER_MAGIC "ZKBT"
+#define CONTAINER_VERSION 1
+#define CONTAINER_HEADER 16
 
 static double now_s(void)
 {
@@ -142,23 +154,122 @@ static struct zk_op *capture_ops(const struct zk_config *cfg, const char *path,
 	return ops;
 }
 
+/* The batch container (see the top of this file); malloc'ed. */
+static uint8_t *container_encode(const struct zk_batch *b, const uint8_t *proof,
+				 size_t proof_len, size_t *len)
+{
+	size_t i, n = CONTAINER_HEADER + (b->n_ops + b->events.len) * 64 + proof_len;
+	uint8_t *c = malloc(n), *p;
+
+	if (c == NULL)
+		return NULL;
+	memcpy(c, CONTAINER_MAGIC, 4);
+	c[4] = CONTAINER_VERSION;
+	memset(c + 5, 0, 3);
+	zk_put_be32(c + 8, (uint32_t)b->n_ops);
+	zk_put_be32(c + 12, (uint32_t)b->events.len);
+	p = c + CONTAINER_HEADER;
+	for (i = 0; i < b->n_ops; i++, p += 64)
+		zk_op_encode(&b->ops[i], p);
+	for (i = 0; i < b->events.len; i++, p += 64)
+		zk_event_encode(&b->events.ev[i], p);
+	memcpy(p, proof, proof_len);
+	*len = n;
+	return c;
+}
+
+static int write_batch_files(const char *dir, const struct zk_statement *st,
+			     const struct zk_batch *b, const uint8_t *proof,
+			     size_t proof_len)
+{
+	uint8_t stbytes[ZK_STATEMENT_WIRE_SIZE];
+	size_t n = b->n_ops > b->events.len ? b->n_ops : b->events.len, i;
+	uint8_t *buf = malloc(n * 64 + 1);
+	int rc;
+
+	if (buf == NULL)
+		return -1;
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "zkclob: prove: %s: %s\n", dir, strerror(errno));
+		free(buf);
+		return -1;
+	}
+	zk_statement_encode(st, stbytes);
+	rc = write_file(dir, "statement.bin", stbytes, sizeof(stbytes)) ||
+	     write_file(dir, "proof.bin", proof, proof_len);
+	for (i = 0; rc == 0 && i < b->n_ops; i++)
+		zk_op_encode(&b->ops[i], buf + i * 64);
+	rc = rc || write_file(dir, "ops.bin", buf, b->n_ops * 64);
+	for (i = 0; rc == 0 && i < b->events.len; i++)
+		zk_event_encode(&b->events.ev[i], buf + i * 64);
+	rc = rc || write_file(dir, "events.bin", buf, b->events.len * 64);
+	free(buf);
+	return rc ? -1 : 0;
+}
+
+/* Prove one cut batch and write it out (files, and the log when open). */
+static int prove_one(const struct zk_prove_args *a,
+		     const struct zk_market_params *mp, struct zk_batch *batch,
+		     struct zk_st_tree *tree, struct zk_prooflog *log,
+		     uint32_t index)
+{
+	struct zk_clob_prove_opts opts = {
+		.market = mp, .stark_params = a->params, .threads = a->threads,
+	};
+	struct zk_statement st;
+	uint8_t *proof = NULL, *cont;
+	size_t proof_len = 0, cont_len;
+	char err[512], dir[PATH_MAX];
+	double t0 = now_s();
+	int rc;
+
+	rc = zk_clob_prove(batch, tree, &opts, &proof, &proof_len, &st, err,
+			   sizeof(err));
+	if (rc != ZK_CLOB_OK) {
+		fprintf(stderr, "zkclob: prove: batch %" PRIu32 " refused: %s\n",
+			index, err);
+		return -1;
+	}
+	printf("prove:   market %" PRIu32 " batch %" PRIu64 ", %zu ops (seq %" PRIu64
+	       "..%" PRIu64 "), %zu events, %zu-byte proof in %.3f s\n",
+	       a->market, st.batch_seq, batch->n_ops, st.first_seq, st.last_seq,
+	       batch->events.len, proof_len, now_s() - t0);
+	if (a->batches == 1)
+		snprintf(dir, sizeof(dir), "%s", a->out_dir);
+	else if (mkdir(a->out_dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "zkclob: prove: %s: %s\n", a->out_dir, strerror(errno));
+		free(proof);
+		return -1;
+	} else
+		snprintf(dir, sizeof(dir), "%s/batch-%" PRIu32, a->out_dir, index);
+	rc = write_batch_files(dir, &st, batch, proof, proof_len);
+	if (rc == 0 && log != NULL) {
+		cont = container_encode(batch, proof, proof_len, &cont_len);
+		rc = cont ? zk_prooflog_append_proof(log, &st, cont, cont_len, NULL)
+			  : -ENOMEM;
+		free(cont);
+		if (rc != 0)
+			fprintf(stderr, "zkclob: prove: log: %s\n",
+				log ? zk_prooflog_errmsg(log) : strerror(-rc));
+	}
+	free(proof);
+	return rc ? -1 : 0;
+}
+
 int zk_cli_prove(const struct zk_config *cfg, const struct zk_prove_args *a)
 {
 	const struct zk_market_params *mp = find_market(cfg, a->market);
-	struct zk_clob_prove_opts opts;
 	struct zk_batch_cfg bcfg = { .max_ops = a->count, .witness = true };
+	struct zk_prooflog_opts lopts = { .sync = ZK_PROOFLOG_SYNC_EACH };
 	struct zk_event_buf scratch = { 0 };
 	struct zk_engine *engine = NULL;
 	struct zk_batcher *batcher = NULL;
 	struct zk_st_tree *tree = NULL;
-	struct zk_batch *batch = NULL, *cut;
-	struct zk_statement st;
+	struct zk_prooflog *log = NULL;
+	struct zk_batch *cut = NULL;
 	struct zk_op *ops;
 	size_t n_ops, i, seen = 0;
-	uint8_t *proof = NULL, *buf = NULL, stbytes[ZK_STATEMENT_WIRE_SIZE];
-	size_t proof_len = 0;
-	char err[512];
-	double t0;
+	uint32_t proven = 0;
 	int rc = 1;
 
 	if (mp == NULL) {
@@ -175,7 +286,18 @@ int zk_cli_prove(const struct zk_config *cfg, const struct zk_prove_args *a)
 			strerror(errno));
 		goto out;
 	}
-	/* the book before the batch */
+	if (a->log != NULL) {
+		struct zk_prooflog_scan scan;
+		int lrc = zk_prooflog_open(a->log, ZK_PROOFLOG_CREATE, &lopts, &log,
+					   &scan);
+
+		if (lrc != 0) {
+			fprintf(stderr, "zkclob: prove: proof log %s: %s\n", a->log,
+				strerror(-lrc));
+			goto out;
+		}
+	}
+	/* the book before the first batch */
 	for (i = 0; i < n_ops && seen < a->skip; i++) {
 		scratch.len = 0;
 		if (zk_engine_apply(engine, &ops[i], &scratch) < 0)
@@ -189,65 +311,43 @@ int zk_cli_prove(const struct zk_config *cfg, const struct zk_prove_args *a)
 			strerror(errno));
 		goto out;
 	}
-	for (; i < n_ops && batch == NULL; i++) {
+	for (; i < n_ops && proven < a->batches; i++) {
 		if (ops[i].market != a->market)
 			continue;
 		if (zk_batcher_push(batcher, &ops[i], 0, &cut) != 0)
 			goto oom;
-		batch = cut;
+		if (cut != NULL) {
+			if (prove_one(a, mp, cut, tree, log, ++proven) != 0)
+				goto out;
+			zk_batch_free(cut);
+			cut = NULL;
+		}
 	}
-	if (batch == NULL && zk_batcher_flush(batcher, 0, &batch) != 0)
-		goto oom;
-	if (batch == NULL) {
-		fprintf(stderr, "zkclob: prove: market %" PRIu32 " has no op after the first %" PRIu64 "\n",
-			a->market, a->skip);
-		rc = 2;
-		goto out;
+	if (proven < a->batches) {
+		if (zk_batcher_flush(batcher, 0, &cut) != 0)
+			goto oom;
+		if (cut == NULL) {
+			fprintf(stderr, "zkclob: prove: market %" PRIu32 " has no more ops after %" PRIu32 " batch(es)\n",
+				a->market, proven);
+			rc = proven ? 1 : 2;
+			goto out;
+		}
+		if (prove_one(a, mp, cut, tree, log, ++proven) != 0)
+			goto out;
 	}
-	opts.market = mp;
-	opts.stark_params = a->params;
-	opts.threads = a->threads;
-	opts.debug = 0;
-	t0 = now_s();
-	rc = zk_clob_prove(batch, tree, &opts, &proof, &proof_len, &st, err,
-			   sizeof(err));
-	if (rc != ZK_CLOB_OK) {
-		fprintf(stderr, "zkclob: prove: refused: %s\n", err);
-		rc = 1;
-		goto out;
-	}
-	printf("prove:   market %" PRIu32 ", %zu ops (seq %" PRIu64 "..%" PRIu64
-	       "), %zu events, %zu-byte proof in %.3f s\n",
-	       a->market, batch->n_ops, st.first_seq, st.last_seq,
-	       batch->events.len, proof_len, now_s() - t0);
-	buf = malloc((batch->n_ops > batch->events.len ? batch->n_ops : batch->events.len) * 64 + 1);
-	if (mkdir(a->out_dir, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "zkclob: prove: %s: %s\n", a->out_dir, strerror(errno));
-		rc = 1;
-		goto out;
-	}
-	if (buf == NULL)
-		goto oom;
-	zk_statement_encode(&st, stbytes);
-	rc = write_file(a->out_dir, "statement.bin", stbytes, sizeof(stbytes)) ||
-	     write_file(a->out_dir, "proof.bin", proof, proof_len);
-	for (i = 0; rc == 0 && i < batch->n_ops; i++)
-		zk_op_encode(&batch->ops[i], buf + i * 64);
-	rc = rc || write_file(a->out_dir, "ops.bin", buf, batch->n_ops * 64);
-	for (i = 0; rc == 0 && i < batch->events.len; i++)
-		zk_event_encode(&batch->events.ev[i], buf + i * 64);
-	rc = rc || write_file(a->out_dir, "events.bin", buf, batch->events.len * 64);
-	if (rc == 0)
-		printf("wrote:   %s/{statement,proof,ops,events}.bin\n", a->out_dir);
-	rc = rc ? 1 : 0;
+	printf("wrote:   %" PRIu32 " batch(es) under %s%s%s\n", proven, a->out_dir,
+	       log ? ", appended to " : "", log ? a->log : "");
+	rc = 0;
 	goto out;
 oom:
 	fprintf(stderr, "zkclob: prove: out of memory\n");
 	rc = 1;
 out:
-	free(buf);
-	free(proof);
-	zk_batch_free(batch);
+	if (log != NULL && zk_prooflog_close(log) != 0 && rc == 0) {
+		fprintf(stderr, "zkclob: prove: proof log: the final sync failed\n");
+		rc = 1;
+	}
+	zk_batch_free(cut);
 	zk_batcher_destroy(batcher);
 	zk_st_destroy(tree);
 	zk_engine_destroy(engine);
@@ -256,15 +356,56 @@ out:
 	return rc;
 }
 
+/* Statement + encoded ops/events + proof: 0 accept, -1 reject (why). */
+static int verify_parts(const struct zk_config *cfg, uint8_t params,
+			const struct zk_statement *st, const uint8_t *opsb,
+			size_t olen, const uint8_t *evb, size_t elen,
+			const uint8_t *proof, size_t plen, char *why, size_t whylen)
+{
+	const struct zk_market_params *mp = find_market(cfg, st->market);
+	struct zk_op *ops = NULL;
+	struct zk_event *events = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (olen % 64 != 0 || elen % 64 != 0) {
+		snprintf(why, whylen, "ops/events are not whole 64-byte records");
+		return -1;
+	}
+	if (mp == NULL) {
+		snprintf(why, whylen, "the statement names market %" PRIu32
+			 ", which the config does not define", st->market);
+		return -1;
+	}
+	ops = malloc((olen / 64 + 1) * sizeof(*ops));
+	events = malloc((elen / 64 + 1) * sizeof(*events));
+	if (ops == NULL || events == NULL) {
+		snprintf(why, whylen, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < olen / 64; i++)
+		zk_op_decode(opsb + i * 64, &ops[i]);
+	for (i = 0; i < elen / 64; i++) {
+		if (zk_event_decode(evb + i * 64, &events[i]) != 0) {
+			snprintf(why, whylen, "event %zu is not a canonical encoding", i);
+			goto out;
+		}
+	}
+	if (zk_clob_verify(st, ops, olen / 64, events, elen / 64, mp, params,
+			   proof, plen, why, whylen) == 0)
+		rc = 0;
+out:
+	free(ops);
+	free(events);
+	return rc;
+}
+
 int zk_cli_verify(const struct zk_config *cfg, uint8_t params, const char *dir)
 {
 	uint8_t *stb = NULL, *proof = NULL, *opsb = NULL, *evb = NULL;
-	size_t stlen = 0, plen = 0, olen = 0, elen = 0, i;
-	struct zk_op *ops = NULL;
-	struct zk_event *events = NULL;
-	const struct zk_market_params *mp;
+	size_t stlen = 0, plen = 0, olen = 0, elen = 0;
 	struct zk_statement st;
-	char err[512];
+	char why[512];
 	int rc = 1;
 
 	stb = read_file(dir, "statement.bin", &stlen);
@@ -273,35 +414,15 @@ int zk_cli_verify(const struct zk_config *cfg, uint8_t params, const char *dir)
 	evb = opsb ? read_file(dir, "events.bin", &elen) : NULL;
 	if (evb == NULL)
 		goto out;
-	if (stlen != ZK_STATEMENT_WIRE_SIZE || olen % 64 != 0 || elen % 64 != 0) {
-		fprintf(stderr, "zkclob: verify: REJECT: statement is not %d bytes, or ops/events are not whole 64-byte records\n",
+	if (stlen != ZK_STATEMENT_WIRE_SIZE) {
+		fprintf(stderr, "zkclob: verify: REJECT: statement is not %d bytes\n",
 			ZK_STATEMENT_WIRE_SIZE);
 		goto out;
 	}
 	zk_statement_decode(stb, &st);
-	mp = find_market(cfg, st.market);
-	if (mp == NULL) {
-		fprintf(stderr, "zkclob: verify: REJECT: the statement names market %" PRIu32
-			", which the config does not define\n", st.market);
-		goto out;
-	}
-	ops = malloc((olen / 64 + 1) * sizeof(*ops));
-	events = malloc((elen / 64 + 1) * sizeof(*events));
-	if (ops == NULL || events == NULL) {
-		fprintf(stderr, "zkclob: verify: out of memory\n");
-		goto out;
-	}
-	for (i = 0; i < olen / 64; i++)
-		zk_op_decode(opsb + i * 64, &ops[i]);
-	for (i = 0; i < elen / 64; i++) {
-		if (zk_event_decode(evb + i * 64, &events[i]) != 0) {
-			fprintf(stderr, "zkclob: verify: REJECT: event %zu is not a canonical encoding\n", i);
-			goto out;
-		}
-	}
-	if (zk_clob_verify(&st, ops, olen / 64, events, elen / 64, mp, params,
-			   proof, plen, err, sizeof(err)) != 0) {
-		fprintf(stderr, "zkclob: verify: REJECT: %s\n", err);
+	if (verify_parts(cfg, params, &st, opsb, olen, evb, elen, proof, plen,
+			 why, sizeof(why)) != 0) {
+		fprintf(stderr, "zkclob: verify: REJECT: %s\n", why);
 		goto out;
 	}
 	printf("verify:  ACCEPT market %" PRIu32 " batch %" PRIu64 ", ops %" PRIu64
@@ -314,7 +435,104 @@ out:
 	free(proof);
 	free(opsb);
 	free(evb);
-	free(ops);
-	free(events);
 	return rc;
+}
+
+/* Split a proof record's payload into its parts; -1 when it is not one. */
+static int container_parts(const uint8_t *c, size_t len, const uint8_t **ops,
+			   size_t *olen, const uint8_t **ev, size_t *elen,
+			   const uint8_t **proof, size_t *plen)
+{
+	uint64_t n_ops, n_ev;
+
+	if (len < CONTAINER_HEADER || memcmp(c, CONTAINER_MAGIC, 4) != 0 ||
+	    c[4] != CONTAINER_VERSION || c[5] || c[6] || c[7])
+		return -1;
+	n_ops = zk_be32(c + 8);
+	n_ev = zk_be32(c + 12);
+	if ((n_ops + n_ev) * 64 > len - CONTAINER_HEADER)
+		return -1;
+	*ops = c + CONTAINER_HEADER;
+	*olen = (size_t)n_ops * 64;
+	*ev = *ops + *olen;
+	*elen = (size_t)n_ev * 64;
+	*proof = *ev + *elen;
+	*plen = len - CONTAINER_HEADER - *olen - *elen;
+	return 0;
+}
+
+int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
+		      const char *path)
+{
+	struct zk_prooflog_reader *rd;
+	struct zk_prooflog_record rec;
+	struct zk_prooflog_chain chain;
+	struct zk_prooflog_chain_result cres;
+	const uint8_t *ops, *ev, *proof;
+	size_t olen, elen, plen;
+	uint64_t proofs = 0, skips = 0;
+	char err[512];
+	int rc;
+
+	if (zk_prooflog_reader_open(path, &rd, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zkclob: verify-log: %s\n", err);
+		return 1;
+	}
+	zk_prooflog_chain_init(&chain, NULL);
+	while ((rc = zk_prooflog_reader_next(rd, &rec)) == 1) {
+		if (zk_prooflog_chain_step(&chain, &rec, &cres) != ZK_CHAIN_OK) {
+			fprintf(stderr, "zkclob: verify-log: REJECT: record %" PRIu64
+				" at offset %" PRIu64 ": chain: %s (%s)\n",
+				rec.seq, rec.offset,
+				zk_prooflog_chain_error_str(cres.error), cres.message);
+			goto fail;
+		}
+		if (rec.type != ZK_PROOFLOG_REC_PROOF) {
+			skips++;
+			continue;
+		}
+		if (container_parts(rec.proof, rec.proof_len, &ops, &olen, &ev, &elen,
+				    &proof, &plen) != 0) {
+			fprintf(stderr, "zkclob: verify-log: REJECT: record %" PRIu64
+				": payload is not a batch container\n", rec.seq);
+			goto fail;
+		}
+		if (verify_parts(cfg, params, &rec.statement, ops, olen, ev, elen,
+				 proof, plen, err, sizeof(err)) != 0) {
+			fprintf(stderr, "zkclob: verify-log: REJECT: record %" PRIu64
+				" (market %" PRIu32 " batch %" PRIu64 "): %s\n",
+				rec.seq, rec.statement.market, rec.statement.batch_seq,
+				err);
+			goto fail;
+		}
+		proofs++;
+	}
+	if (rc < 0) {
+		const struct zk_prooflog_scan *scan = zk_prooflog_reader_scan(rd);
+
+		fprintf(stderr, "zkclob: verify-log: REJECT: the log is damaged after %" PRIu64
+			" valid records (%s)\n", scan->records, strerror(-rc));
+		goto fail;
+	}
+	{
+		const struct zk_prooflog_scan *scan = zk_prooflog_reader_scan(rd);
+
+		/* A torn tail is normal for a log still being written, but a
+		 * verifier must not pass over bytes it could not check. */
+		if (scan->torn_tail) {
+			fprintf(stderr, "zkclob: verify-log: REJECT: %" PRIu64
+				" bytes after the last valid record (offset %" PRIu64
+				") are no record: %s\n",
+				scan->file_size - scan->valid_end, scan->valid_end,
+				scan->reason);
+			goto fail;
+		}
+	}
+	zk_prooflog_reader_close(rd);
+	printf("verify-log: ACCEPT %s: %" PRIu64 " proofs verified, %" PRIu64
+	       " skip records, the chain holds\n", path, proofs, skips);
+	return 0;
+fail:
+	zk_prooflog_reader_close(rd);
+	return 1;
 }

@@ -15,6 +15,8 @@ struct zk_prove_args {
 	uint32_t count;  /* ops of the market in the batch */
 	uint8_t params;  /* ZK_PARAMS_FAST / ZK_PARAMS_COMPACT */
 	unsigned threads;
+	uint32_t batches; /* consecutive batches to prove, >= 1 */
+	const char *log;  /* NULL, or a proof log to append every batch to */
 };
 
 /* Exit status: 0 proven and written, 1 refused or failed, 2 usage. */
@@ -22,5 +24,10 @@ int zk_cli_prove(const struct zk_config *cfg, const struct zk_prove_args *a);
 
 /* Exit status: 0 only when the proof verifies against the files in dir. */
 int zk_cli_verify(const struct zk_config *cfg, uint8_t params, const char *dir);
+
+/* Exit status: 0 only when every record of the proof log verifies and the
+ * records chain (roots, batch numbers, op ranges, skips). */
+int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
+		      const char *path);
 
 #endif /* ZKCLOB_TOOLS_PROVE_H */

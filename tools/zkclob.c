@@ -7,8 +7,10 @@
  *   zkclob replay [--config FILE] FILE.pcap
  *   zkclob config [--config FILE]               print the effective config
  *   zkclob prove  [--config FILE] [--params fast|compact|throughput] [--market M]
- *                 [--skip N] [--count N] [--threads T] CAPTURE OUTDIR
+ *                 [--skip N] [--count N] [--threads T] [--batches K]
+ *                 [--log PROOFLOG] CAPTURE OUTDIR
  *   zkclob verify [--config FILE] [--params fast|compact|throughput] DIR
+ *   zkclob verify-log [--config FILE] [--params SET] PROOFLOG
  *   zkclob inspect PROOF                         what a native STARK proof claims
  *   zkclob audit-verify FILE [--anchor N:HEX]    check an audit log's chain
  *   zkclob placement [--config FILE] [--topology SRC]
@@ -48,6 +50,8 @@ struct cli {
 	const char *market;
 	const char *skip;
 	const char *threads;
+	const char *batches;
+	const char *log;
 	int argi; /* first positional argument */
 };
 
@@ -59,8 +63,9 @@ static void usage(FILE *f)
 		"       zkclob replay [--config FILE] FILE.pcap\n"
 		"       zkclob config [--config FILE]\n"
 		"       zkclob prove [--config FILE] [--params fast|compact|throughput] [--market M] [--skip N]\n"
-		"                    [--count N] [--threads T] CAPTURE OUTDIR\n"
+		"                    [--count N] [--threads T] [--batches K] [--log PROOFLOG] CAPTURE OUTDIR\n"
 		"       zkclob verify [--config FILE] [--params fast|compact|throughput] DIR\n"
+		"       zkclob verify-log [--config FILE] [--params SET] PROOFLOG\n"
 		"       zkclob inspect PROOF\n"
 		"       zkclob audit-verify FILE [--anchor RECORDS:HEX]\n"
 		"       zkclob placement [--config FILE] [--topology XML|SYNTHETIC]\n");
@@ -79,6 +84,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "market", required_argument, NULL, 'm' },
 		{ "skip", required_argument, NULL, 'k' },
 		{ "threads", required_argument, NULL, 'j' },
+		{ "batches", required_argument, NULL, 'b' },
+		{ "log", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,7 +93,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 
 	memset(cli, 0, sizeof(*cli));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:o:s:n:t:a:p:m:k:j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:o:s:n:t:a:p:m:k:j:b:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cli->config = optarg;
@@ -117,6 +124,12 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'j':
 			cli->threads = optarg;
+			break;
+		case 'b':
+			cli->batches = optarg;
+			break;
+		case 'l':
+			cli->log = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -401,7 +414,8 @@ static int params_arg(const struct cli *cli, uint8_t *id)
 static int cmd_prove(const struct cli *cli, int argc, char **argv)
 {
 	struct zk_config cfg;
-	struct zk_prove_args a = { .market = 1, .count = 256, .threads = 2 };
+	struct zk_prove_args a = { .market = 1, .count = 256, .threads = 2,
+				   .batches = 1 };
 	uint64_t v;
 
 	if (argc - cli->argi != 2) {
@@ -427,6 +441,12 @@ static int cmd_prove(const struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		a.threads = (unsigned)v;
 	}
+	if (cli->batches != NULL) {
+		if (parse_u64_arg("batches", cli->batches, 1, &v) != 0 || v > 100000)
+			return EXIT_USAGE;
+		a.batches = (uint32_t)v;
+	}
+	a.log = cli->log;
 	a.capture = argv[cli->argi];
 	a.out_dir = argv[cli->argi + 1];
 	return zk_cli_prove(&cfg, &a);
@@ -444,6 +464,20 @@ static int cmd_verify(const struct cli *cli, int argc, char **argv)
 	if (load_config(cli, &cfg) != 0 || params_arg(cli, &params) != 0)
 		return EXIT_USAGE;
 	return zk_cli_verify(&cfg, params, argv[cli->argi]);
+}
+
+static int cmd_verify_log(const struct cli *cli, int argc, char **argv)
+{
+	struct zk_config cfg;
+	uint8_t params;
+
+	if (argc - cli->argi != 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (load_config(cli, &cfg) != 0 || params_arg(cli, &params) != 0)
+		return EXIT_USAGE;
+	return zk_cli_verify_log(&cfg, params, argv[cli->argi]);
 }
 
 static int cmd_placement(const struct cli *cli, int argc)
@@ -493,6 +527,8 @@ int main(int argc, char **argv)
 		return cmd_prove(&cli, argc - 1, argv + 1);
 	if (strcmp(cmd, "verify") == 0)
 		return cmd_verify(&cli, argc - 1, argv + 1);
+	if (strcmp(cmd, "verify-log") == 0)
+		return cmd_verify_log(&cli, argc - 1, argv + 1);
 	if (strcmp(cmd, "audit-verify") == 0)
 		return cmd_audit_verify(&cli, argc - 1, argv + 1);
 	if (strcmp(cmd, "inspect") == 0)

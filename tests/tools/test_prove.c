@@ -96,6 +96,36 @@ static void test_unconstrained_batch_refused(void **state)
 	assert_int_equal(run("%s prove --params slow %s/t.pcap %s/x", zkclob, dir, dir), 2);
 }
 
+/* Three consecutive batches appended to a proof log verify as a chain;
+ * damage anywhere, a cut tail, or a record from another chain is refused. */
+static void test_proof_log(void **state)
+{
+	(void)state;
+	assert_int_equal(run("rm -f %s/p.log && %s prove --config %s/rej.conf --count 32 "
+			     "--batches 3 --log %s/p.log %s/t1.pcap %s/chain",
+			     dir, zkclob, dir, dir, dir, dir), 0);
+	assert_int_equal(run("%s verify-log --config %s/rej.conf %s/p.log", zkclob, dir, dir), 0);
+	assert_non_null(strstr(out, "3 proofs verified"));
+	assert_int_equal(run("%s verify --config %s/rej.conf %s/chain/batch-2", zkclob, dir, dir), 0);
+
+	/* a flipped byte in the middle record */
+	assert_int_equal(run("cp %s/p.log %s/bad.log && size=$(stat -c %%s %s/bad.log) && "
+			     "printf '\377' | dd of=%s/bad.log bs=1 seek=$((size / 2)) conv=notrunc status=none",
+			     dir, dir, dir, dir), 0);
+	assert_int_equal(run("%s verify-log --config %s/rej.conf %s/bad.log", zkclob, dir, dir), 1);
+	assert_non_null(strstr(out, "REJECT"));
+	/* a cut tail is reported, not silently skipped */
+	assert_int_equal(run("cp %s/p.log %s/cut.log && truncate -s -100 %s/cut.log", dir, dir, dir), 0);
+	assert_int_equal(run("%s verify-log --config %s/rej.conf %s/cut.log", zkclob, dir, dir), 1);
+	assert_non_null(strstr(out, "are no record"));
+	/* a batch from another run (batch 1 again, other roots) breaks the chain */
+	assert_int_equal(run("cp %s/p.log %s/two.log && %s prove --config %s/rej.conf --count 32 "
+			     "--skip 200 --log %s/two.log %s/t1.pcap %s/other",
+			     dir, dir, zkclob, dir, dir, dir, dir), 0);
+	assert_int_equal(run("%s verify-log --config %s/rej.conf %s/two.log", zkclob, dir, dir), 1);
+	assert_non_null(strstr(out, "chain"));
+}
+
 static int setup(void **state)
 {
 	FILE *f;
@@ -104,6 +134,10 @@ static int setup(void **state)
 	if (make_scratch_dir(dir) != 0)
 		return -1;
 	if (run("%s gen --count 3000 %s/t.pcap", zkclob, dir) != 0)
+		return -1;
+	/* one market, so its ops are contiguous and batches chain by seq */
+	if (run("printf '[gen]\\nmarkets = 1\\n' > %s/g1.conf && "
+		"%s gen --config %s/g1.conf --count 3000 %s/t1.pcap", dir, zkclob, dir, dir) != 0)
 		return -1;
 	f = fopen(strcat(strcpy(out, dir), "/rej.conf"), "w");
 	if (f == NULL)
@@ -130,6 +164,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_honest_batch_verifies),
 		cmocka_unit_test(test_tampering_rejected),
 		cmocka_unit_test(test_unconstrained_batch_refused),
+		cmocka_unit_test(test_proof_log),
 	};
 
 	if (argc != 2) {
