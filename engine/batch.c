@@ -312,3 +312,93 @@ uint64_t zk_batcher_batches(const struct zk_batcher *b)
 {
 	return b->next_batch_seq - 1 - (b->open != NULL);
 }
+
+/* A part of `parent` for one market, with its digests. */
+static struct zk_batch *split_part(const struct zk_batch *parent, uint32_t market,
+				   size_t n_ops)
+{
+	struct zk_batch *part = calloc(1, sizeof(*part));
+	struct zk_events_digest dg;
+	size_t i, k = 0, ev_n = 0, acc_n = 0, *index = NULL;
+
+	if (part == NULL)
+		return NULL;
+	part->ops = malloc(n_ops * sizeof(*part->ops));
+	index = malloc((parent->n_ops ? parent->n_ops : 1) * sizeof(*index));
+	for (i = 0; i < parent->events.len; i++)
+		ev_n += parent->events.ev[i].market == market;
+	for (i = 0; i < parent->witness.len; i++)
+		acc_n += parent->witness.acc[i].market == market;
+	part->events.ev = malloc((ev_n ? ev_n : 1) * sizeof(*part->events.ev));
+	part->witness.acc = malloc((acc_n ? acc_n : 1) * sizeof(*part->witness.acc));
+	if (part->ops == NULL || index == NULL || part->events.ev == NULL ||
+	    part->witness.acc == NULL) {
+		free(index);
+		zk_batch_free(part);
+		return NULL;
+	}
+	part->events.cap = ev_n ? ev_n : 1;
+	part->witness.cap = acc_n ? acc_n : 1;
+	for (i = 0; i < parent->n_ops; i++) {
+		index[i] = k;
+		if (parent->ops[i].market == market)
+			part->ops[k++] = parent->ops[i];
+	}
+	part->n_ops = k;
+	for (i = 0; i < parent->events.len; i++)
+		if (parent->events.ev[i].market == market)
+			part->events.ev[part->events.len++] = parent->events.ev[i];
+	for (i = 0; i < parent->witness.len; i++) {
+		const struct zk_witness_access *a = &parent->witness.acc[i];
+
+		if (a->market != market)
+			continue;
+		part->witness.acc[part->witness.len] = *a;
+		part->witness.acc[part->witness.len++].op = index[a->op];
+	}
+	part->witness.ops = k;
+	free(index);
+	part->cut = parent->cut;
+	part->t_first_ns = parent->t_first_ns;
+	part->t_cut_ns = parent->t_cut_ns;
+	part->gap_expected = parent->gap_expected;
+	part->gap_received = parent->gap_received;
+	part->first_seq = part->ops[0].seq;
+	part->last_seq = part->ops[k - 1].seq;
+	zk_ops_digest(part->ops, part->n_ops, part->ops_digest);
+	zk_events_digest_init(&dg);
+	zk_events_digest_update(&dg, part->events.ev, part->events.len);
+	zk_events_digest_final(&dg, part->events_digest);
+	return part;
+}
+
+long zk_batch_split_by_market(const struct zk_batch *batch,
+			      struct zk_batch **parts, size_t max_parts)
+{
+	uint32_t markets[64];
+	size_t counts[64], n = 0, i, j;
+
+	for (i = 0; i < batch->n_ops; i++) {
+		for (j = 0; j < n && markets[j] != batch->ops[i].market; j++)
+			;
+		if (j == n) {
+			if (n == max_parts || n == sizeof(markets) / sizeof(markets[0])) {
+				errno = ENOSPC;
+				return -1;
+			}
+			markets[n] = batch->ops[i].market;
+			counts[n++] = 0;
+		}
+		counts[j]++;
+	}
+	for (j = 0; j < n; j++) {
+		parts[j] = split_part(batch, markets[j], counts[j]);
+		if (parts[j] == NULL) {
+			while (j > 0)
+				zk_batch_free(parts[--j]);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	return (long)n;
+}

@@ -118,6 +118,20 @@ uint64_t zk_batcher_batches(const struct zk_batcher *b);
 
 void zk_batch_free(struct zk_batch *batch);
 
+/*
+ * Statements are per market (one book, one root each), batches are cut over
+ * the whole stream: split a cut batch into one batch per market it holds,
+ * in order of each market's first op. Each part keeps only its market's
+ * ops, events and witness accesses (op indices renumbered within the
+ * part), its own first/last seq and digests, and the parent's cut reason,
+ * times and gap; batch_seq is left 0 for the caller's per-market chain.
+ * Books of different markets share no slot, so each part is exactly what
+ * its market's engine did. Returns the number of parts (<= max_parts) or
+ * -1 (ENOMEM, or ENOSPC when the batch holds more than max_parts markets).
+ */
+long zk_batch_split_by_market(const struct zk_batch *batch,
+			      struct zk_batch **parts, size_t max_parts);
+
 /* Canonical 64-byte big-endian encoding of an op (docs/engine.md). */
 void zk_op_encode(const struct zk_op *op, uint8_t out[ZK_OP_WIRE_SIZE]);
 
