@@ -283,6 +283,13 @@ static int prepare_source(const struct zk_config *cfg, char *pcap, size_t cap)
 
 	switch (d->source) {
 	case ZK_SOURCE_PCAP:
+		/* net_pcap's own message comes from deep inside the EAL probe;
+		 * say plainly what is wrong before starting it */
+		if (access(d->pcap_path, R_OK) != 0) {
+			fprintf(stderr, "zkclobd: [dataplane] pcap_path %s: %s\n",
+				d->pcap_path, strerror(errno));
+			return -1;
+		}
 		snprintf(pcap, cap, "%s", d->pcap_path);
 		return 0;
 	case ZK_SOURCE_PORT:

@@ -260,6 +260,11 @@ static void test_config_errors(void **state)
 	fclose(f);
 	assert_int_equal(run("%s --config %s", zkclobd, path), 1);
 	assert_non_null(strstr(out, "no ethdev named 'net_nothing0'"));
+
+	/* a capture that is not there: named, before DPDK starts */
+	write_config("nocap", "/nonexistent/zk.pcap", NULL);
+	assert_int_equal(run("%s --config %s/nocap.conf", zkclobd, dir), 2);
+	assert_non_null(strstr(out, "pcap_path /nonexistent/zk.pcap: No such file"));
 }
 
 /* Poll a file until it contains `what` (bounded: 20 s). */
