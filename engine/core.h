@@ -699,66 +699,83 @@ apply_replace(struct zk_engine *e, struct zk_market *m,
 	enter(e, m, op, &t, bi, out);
 }
 
-/* Field checks that need no market: enum ranges and must-be-zero fields. */
+/*
+ * Field checks that need no market: enum ranges and must-be-zero fields.
+ * Each type's checks are or-ed into one test (valid ops are the common
+ * case, so one well-predicted branch beats a chain of them).
+ */
 static inline int
-check_shape(const struct zk_op *op)
+shape_bad_new(const struct zk_op *op)
 {
-	if (op->reserved[0] | op->reserved[1] | op->reserved[2])
-		return ZK_REJ_MALFORMED;
-	switch (op->type) {
-	case ZK_OP_NEW:
-		if ((op->side != ZK_SIDE_BUY && op->side != ZK_SIDE_SELL) ||
-		    (op->ord_type != ZK_ORD_LIMIT &&
-		     op->ord_type != ZK_ORD_MARKET) ||
-		    op->tif < ZK_TIF_GTC || op->tif > ZK_TIF_FOK ||
-		    (op->flags & ~ZK_OP_F_POST_ONLY) != 0 ||
-		    op->new_order_id != 0)
-			return ZK_REJ_MALFORMED;
-		if (op->ord_type == ZK_ORD_MARKET &&
-		    (op->price != 0 || op->tif == ZK_TIF_GTC ||
-		     op->flags != 0))
-			return ZK_REJ_MALFORMED;
-		if ((op->flags & ZK_OP_F_POST_ONLY) && op->tif != ZK_TIF_GTC)
-			return ZK_REJ_MALFORMED;
-		return 0;
-	case ZK_OP_CANCEL:
-		if (op->side | op->ord_type | op->tif | op->flags ||
-		    op->price != 0 || op->new_order_id != 0 ||
-		    op->stp_group != 0)
-			return ZK_REJ_MALFORMED;
-		return 0;
-	case ZK_OP_REPLACE:
-		if (op->side | op->ord_type | op->tif | op->flags ||
-		    op->stp_group != 0)
-			return ZK_REJ_MALFORMED;
-		return 0;
-	default:
-		return ZK_REJ_MALFORMED;
-	}
+	int market = op->ord_type == ZK_ORD_MARKET;
+
+	return ((unsigned)op->side - ZK_SIDE_BUY > 1u) |
+	       ((unsigned)op->ord_type - ZK_ORD_LIMIT > 1u) |
+	       ((unsigned)op->tif - ZK_TIF_GTC > 2u) |
+	       ((op->flags & ~ZK_OP_F_POST_ONLY) != 0) |
+	       (op->new_order_id != 0) |
+	       (market & ((op->price != 0) | (op->tif == ZK_TIF_GTC) |
+			  (op->flags != 0))) |
+	       ((op->flags & ZK_OP_F_POST_ONLY) && op->tif != ZK_TIF_GTC);
 }
 
+static inline int
+shape_bad_cancel(const struct zk_op *op)
+{
+	return (op->side | op->ord_type | op->tif | op->flags) != 0 ||
+	       (op->price | (int64_t)op->new_order_id |
+		(int64_t)op->stp_group) != 0;
+}
+
+static inline int
+shape_bad_replace(const struct zk_op *op)
+{
+	return (op->side | op->ord_type | op->tif | op->flags |
+		(int)(op->stp_group != 0)) != 0;
+}
+
+/*
+ * One dispatch on the op type (it is as random as the flow, so each
+ * dispatch costs a likely mispredict): shape, market, then the type's rules.
+ */
 long
 CORE_APPLY(struct zk_engine *e, const struct zk_op *op,
 	   struct zk_event_buf *out)
 {
 	size_t start = out->len;
-	struct zk_market *m = NULL;
-	int r = check_shape(op);
+	struct zk_market *m = zk__market_find(e, op->market);
+	int bad = (op->reserved[0] | op->reserved[1] | op->reserved[2]) != 0;
 
 	e->oom = 0;
-	if (r == 0) {
-		m = zk__market_find(e, op->market);
-		if (m == NULL)
-			r = ZK_REJ_UNKNOWN_MARKET;
+	switch (op->type) {
+	case ZK_OP_NEW:
+		bad |= shape_bad_new(op);
+		if (ZK_LIKELY(!bad && m != NULL)) {
+			apply_new(e, m, op, out);
+			break;
+		}
+		goto rejected;
+	case ZK_OP_CANCEL:
+		bad |= shape_bad_cancel(op);
+		if (ZK_LIKELY(!bad && m != NULL)) {
+			apply_cancel(e, m, op, out);
+			break;
+		}
+		goto rejected;
+	case ZK_OP_REPLACE:
+		bad |= shape_bad_replace(op);
+		if (ZK_LIKELY(!bad && m != NULL)) {
+			apply_replace(e, m, op, out);
+			break;
+		}
+		goto rejected;
+	default:
+		bad = 1;
+rejected:
+		reject(e, out, op,
+		       bad ? ZK_REJ_MALFORMED : ZK_REJ_UNKNOWN_MARKET);
+		break;
 	}
-	if (r != 0)
-		reject(e, out, op, r);
-	else if (op->type == ZK_OP_NEW)
-		apply_new(e, m, op, out);
-	else if (op->type == ZK_OP_REPLACE)
-		apply_replace(e, m, op, out);
-	else
-		apply_cancel(e, m, op, out);
 #if ZK_CORE_WITNESS
 	e->w->ops++;
 #endif

@@ -162,7 +162,7 @@ long zk_engine_apply(struct zk_engine *e, const struct zk_op *op,
 
 /*
  * Applies ops[0..n) in order, exactly as n zk_engine_apply() calls would
- * (same events, same state), prefetching the slots of ops a few places
+ * (same events, same state), prefetching the first id-table bucket of ops a few places
  * ahead. Returns the number of events appended, or -1 as zk_engine_apply.
  */
 long zk_engine_apply_burst(struct zk_engine *e, const struct zk_op *ops,
