@@ -589,13 +589,13 @@ int main(int argc, char **argv)
 	zk_placement_print(&plan, stdout);
 	if (prepare_source(&cfg, pcap, sizeof(pcap)) != 0)
 		return EXIT_USAGE;
-	if (start_audit(&cfg, config_path, argc, argv, &audit) != 0)
-		return EXIT_FAILURE;
 	if (build_eal_argv(&cfg, pcap[0] ? pcap : NULL, eal_buf, sizeof(eal_buf),
 			   eal_argv, &eal_argc) != 0) {
 		fprintf(stderr, "zkclobd: config: [eal] args: too many arguments, or a capture path with a comma\n");
 		return EXIT_USAGE;
 	}
+	if (start_audit(&cfg, config_path, argc, argv, &audit) != 0)
+		return EXIT_FAILURE;
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "zkclobd: EAL init: %s\n", rte_strerror(rte_errno));
 		zk_audit_close(audit);
