@@ -561,6 +561,11 @@ int main(int argc, char **argv)
 	uint16_t port_id;
 	double t0;
 
+	/* Handlers first: a SIGHUP during start-up must not kill the daemon
+	 * (the default action), and a SIGTERM then makes a clean, short run. */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_hup);
 	/* Line-buffered even into a file or pipe: operators tail this. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -680,9 +685,6 @@ int main(int argc, char **argv)
 	seq.reload_fn = reload_config;
 	seq.reload_arg = &reload;
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_hup);
 	printf("lcores:  rx on %u (socket %d), sequencer on %u\n", rx_lcore,
 	       port_cfg.socket, rte_get_main_lcore());
 

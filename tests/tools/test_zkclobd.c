@@ -482,6 +482,48 @@ static void test_af_packet_veth(void **state)
 	assert_string_equal(d_daemon, d_replay);
 }
 
+/* SIGHUPs during start-up (from the first line it prints, before and
+ * while the EAL comes up) must not kill the daemon: it replays the whole
+ * capture (found by perf/soak.sh). Before main() no program can catch a
+ * signal; the daemon installs its handlers first thing. */
+static void test_sighup_during_startup(void **state)
+{
+	char pcap[512], log[512];
+	pid_t pid;
+	int st, i, reaped;
+
+	(void)state;
+	snprintf(pcap, sizeof(pcap), "%s/early.pcap", dir);
+	snprintf(log, sizeof(log), "%s/early.log", dir);
+	assert_int_equal(run("%s gen --seed 6 --count 20000 %s", zkclob, pcap), 0);
+	write_config("early", pcap, NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char conf[512];
+
+		snprintf(conf, sizeof(conf), "%s/early.conf", dir);
+		if (freopen(log, "w", stdout) == NULL || dup2(1, 2) < 0)
+			_exit(126);
+		execl(zkclobd, zkclobd, "--config", conf, (char *)NULL);
+		_exit(127);
+	}
+	daemon_pid = pid;
+	assert_true(wait_for(log, "zkclobd: config"));
+	reaped = 0;
+	for (i = 0; i < 100 && !reaped; i++) {
+		kill(pid, SIGHUP);
+		usleep(5000);
+		reaped = waitpid(pid, &st, WNOHANG) == pid;
+	}
+	if (!reaped)
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+	daemon_pid = 0;
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_true(wait_for(log, "engine:  20000 ops applied"));
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -504,6 +546,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_digest_matches_replay),
 		cmocka_unit_test(test_bad_traffic_counted_and_harmless),
 		cmocka_unit_test(test_gap_skip_and_halt),
+		cmocka_unit_test(test_sighup_during_startup),
 		cmocka_unit_test(test_profile_mode),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_sighup_reload_and_sigterm),
