@@ -146,6 +146,15 @@ enum clob_col {
 	C_J1,
 	C_J2,
 	C_J3,
+	/* NEW rejected WOULD_CROSS (post-only, the best opposite level
+	 * crosses) or BOOK_FULL (limit GTC, no free order slot): market
+	 * rules pass, an absence probe, then the header (and level) reads */
+	C_RW,
+	C_RF,
+	C_AW,    /* access rows of a WOULD_CROSS op (carried from C_RW) */
+	C_AF,    /* access rows of a BOOK_FULL op (carried from C_RF) */
+	C_HDR,   /* access role: the read of the market header */
+	C_LVL,   /* access role: the read of the best opposite level */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained

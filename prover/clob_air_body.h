@@ -117,7 +117,8 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	unsigned i, j;
 
 #define EMIT(x) (out[k++] = sem ? (x) : zero)
-	ZKT rd = cur[C_RD], newop = ZKT_ADD(val, rd);
+	ZKT rd = cur[C_RD], rw = cur[C_RW], rf = cur[C_RF];
+	ZKT pass = ZKT_ADD(rd, ZKT_ADD(rw, rf)), newop = ZKT_ADD(val, pass);
 	ZKT rbl = cur[C_RBL], rbr = cur[C_RBR], red = ZKT_ADD(rbl, rbr);
 	ZKT ru = ZKT_ADD(ZKT_ADD(cur[C_RU], cur[C_RO]), red);
 	ZKT valid = ZKT_ADD(newop, ru);
@@ -132,6 +133,8 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	out[k++] = ZKT_MUL(rd, ZKT_SUB(rd, one));
 	out[k++] = ZKT_MUL(rbl, ZKT_SUB(rbl, one));
 	out[k++] = ZKT_MUL(rbr, ZKT_SUB(rbr, one));
+	out[k++] = ZKT_MUL(rw, ZKT_SUB(rw, one));
+	out[k++] = ZKT_MUL(rf, ZKT_SUB(rf, one));
 	EMIT(ZKT_SUB(cur[C_SOP], ZKT_ADD(mal, valid)));
 	EMIT(c->val_ok ? zero : ZKT_ADD(newop, red));
 	/* a valid op of this market: NEW for VAL, CANCEL/REPLACE for RU */
@@ -183,15 +186,23 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	EMIT(ZKT_MUL(rq, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[4], 1),
 						    lot))));
 	EMIT(ZKT_MUL(rq, ZKT_SUB(qty, ZKT_ADD_CONST(v[5], maxq + 1))));
-	/* DUPLICATE_ID: every market rule passes: (limit) in the band on a
-	 * tick, qty = lot·(V4 + 1) <= max_qty; then a presence probe */
-	t = ZKT_MUL(rd, lim);
+	/* DUPLICATE_ID, WOULD_CROSS, BOOK_FULL: every market rule passes:
+	 * (limit) in the band on a tick, qty = lot·(V4 + 1) <= max_qty; then
+	 * a presence probe (RD) or an absence probe (RW, RF) */
+	t = ZKT_MUL(pass, lim);
 	EMIT(ZKT_MUL(t, ZKT_SUB(price, ZKT_ADD_CONST(ZKT_MUL_CONST(v[2], tick),
 						     minp))));
 	EMIT(ZKT_MUL(t, ZKT_SUB(ZKT_ADD(v[2], v[3]), ZKT_CONST(band))));
-	EMIT(ZKT_MUL(rd, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[4], 1),
-						    lot))));
-	EMIT(ZKT_MUL(rd, ZKT_SUB(ZKT_ADD(v[5], qty), ZKT_CONST(maxq))));
+	EMIT(ZKT_MUL(pass, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[4], 1),
+						      lot))));
+	EMIT(ZKT_MUL(pass, ZKT_SUB(ZKT_ADD(v[5], qty), ZKT_CONST(maxq))));
+	/* WOULD_CROSS is post-only (valid shape: a limit GTC); BOOK_FULL is
+	 * a limit GTC that is not post-only (the post-only case reads the
+	 * book twice and is refused) */
+	EMIT(ZKT_MUL(rw, ZKT_ADD_CONST(op[OPF_FLAGS], ZK_GL_P - 1)));
+	EMIT(ZKT_MUL(rf, ismkt));
+	EMIT(ZKT_MUL(rf, ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 1)));
+	EMIT(ZKT_MUL(rf, op[OPF_FLAGS]));
 	/* reduce rejects: a CANCEL (type 2) with qty < 2^40 */
 	EMIT(ZKT_MUL(red, ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 2)));
 	EMIT(ZKT_MUL(red, ZKT_SUB(v[1], ZKT_MUL_CONST(op[OPF_QTY + 1],
@@ -213,15 +224,19 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 								     (zk_gl)1 << 32)),
 					       v[4]))));
 #undef EMIT
-	/* the range registers of op rows: V = Σ 2^i·bit_i, bits boolean */
+	/* the range registers of op rows and level reads (which keep the
+	 * crossing inequality there): V = Σ 2^i·bit_i, bits boolean */
+	t = ZKT_ADD(cur[C_SOP], cur[C_LVL]);
 	for (j = 0; j < CLOB_N_RANGE; j++) {
+		ZKT b;
+
 		acc = ZKT_ZERO;
 		for (i = 0; i < CLOB_RANGE_BITS; i++) {
-			t = cur[C_VB + j * CLOB_RANGE_BITS + i];
-			out[k++] = ZKT_MUL(cur[C_SOP], ZKT_MUL(t, ZKT_SUB(t, one)));
-			acc = ZKT_ADD(acc, ZKT_MUL_CONST(t, (zk_gl)1 << i));
+			b = cur[C_VB + j * CLOB_RANGE_BITS + i];
+			out[k++] = ZKT_MUL(t, ZKT_MUL(b, ZKT_SUB(b, one)));
+			acc = ZKT_ADD(acc, ZKT_MUL_CONST(b, (zk_gl)1 << i));
 		}
-		out[k++] = ZKT_MUL(cur[C_SOP], ZKT_SUB(v[j], acc));
+		out[k++] = ZKT_MUL(t, ZKT_SUB(v[j], acc));
 	}
 	return k;
 }
@@ -246,12 +261,15 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	static const unsigned carried[] = { OPF_SEQ, OPF_SEQ + 1, OPF_MARKET,
 					    OPF_OID, OPF_OID + 1, OPF_NID,
 					    OPF_NID + 1, OPF_TYPE, OPF_ACCT,
-					    OPF_ACCT + 1 };
+					    OPF_ACCT + 1, OPF_SIDE, OPF_PRICE,
+					    OPF_PRICE + 1 };
 	const ZKT *op = cur + C_OPF, *bits = cur + C_HB;
 	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO;
 	ZKT ro = cur[C_RO], rd = cur[C_RD];
 	ZKT red = ZKT_ADD(cur[C_RBL], cur[C_RBR]);
-	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd), red);
+	ZKT rw = cur[C_RW], rf = cur[C_RF];
+	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd),
+			      ZKT_ADD(red, ZKT_ADD(rw, rf)));
 	ZKT rsn = ZKT_ADD(
 		ZKT_ADD(ZKT_MUL_CONST(cur[C_RU], ZK_REJ_UNKNOWN_ORDER),
 			ZKT_MUL_CONST(ro, ZK_REJ_OWNER_MISMATCH)),
@@ -260,8 +278,12 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 				ZKT_MUL_CONST(cur[C_RBR], ZK_REJ_BAD_REDUCE))));
 	ZKT sacc = cur[C_SACC], nacc = nxt[C_SACC];
 	ZKT ord = cur[C_ORD], nord = nxt[C_ORD];
-	ZKT probe = ZKT_SUB(sacc, ord), nprobe = ZKT_SUB(nacc, nord);
-	ZKT a[4], x[4], r[4], z, home, t, step, bm1;
+	ZKT hdr = cur[C_HDR], nhdr = nxt[C_HDR];
+	ZKT lvl = cur[C_LVL], nlvl = nxt[C_LVL];
+	ZKT probe = ZKT_SUB(ZKT_SUB(sacc, ord), ZKT_ADD(hdr, lvl));
+	ZKT nprobe = ZKT_SUB(ZKT_SUB(nacc, nord), ZKT_ADD(nhdr, nlvl));
+	ZKT aw = cur[C_AW], af = cur[C_AF], nsev = nxt[C_SEV];
+	ZKT a[4], x[4], r[4], z, home, t, step, bm1, bo, lp, price;
 	zk_gl nb = c->lay.count[ZK_SLOT_BUCKET];
 	unsigned kb = c->kind_bits[ZK_SLOT_BUCKET], i, j;
 
@@ -303,10 +325,16 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 						   (zk_gl)1 << (j - (64 - kb))));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_BSLOT], home)));
 	EMIT(ZKT_MUL(probing, nord));
+	EMIT(ZKT_MUL(probing, nhdr));
+	EMIT(ZKT_MUL(probing, nlvl));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AW], rw)));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AF], rf)));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_PRES],
 				      ZKT_ADD(ZKT_ADD(ro, rd), red))));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_CRO], ZKT_ADD(ro, red))));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_OWNEQ], red)));
+	rsn = ZKT_ADD(rsn, ZKT_ADD(ZKT_MUL_CONST(rw, ZK_REJ_WOULD_CROSS),
+				   ZKT_MUL_CONST(rf, ZK_REJ_BOOK_FULL)));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_RSN], rsn)));
 	/* the op's fields (and PRES) ride along the access rows */
 	t = ZKT_MUL(ZKT_ADD(probing, sacc), nacc);
@@ -318,6 +346,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_CRO], cur[C_CRO])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_OWNEQ], cur[C_OWNEQ])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_RSN], cur[C_RSN])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AW], cur[C_AW])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AF], cur[C_AF])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMLO], cur[C_REMLO])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMHI], cur[C_REMHI])));
 	/* roles: ORD only on access rows of OWNER_MISMATCH, last of its op */
@@ -325,6 +355,15 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ord, ZKT_SUB(one, sacc)));
 	EMIT(ZKT_MUL(ord, ZKT_SUB(one, cur[C_CRO])));
 	EMIT(ZKT_MUL(ord, nacc));
+	/* HDR and LVL: access roles of WOULD_CROSS / BOOK_FULL only; with
+	 * ORD at most one role per access row */
+	out[k++] = ZKT_MUL(hdr, ZKT_SUB(hdr, one));
+	out[k++] = ZKT_MUL(lvl, ZKT_SUB(lvl, one));
+	EMIT(ZKT_MUL(probe, ZKT_SUB(probe, one)));
+	EMIT(ZKT_MUL(hdr, ZKT_SUB(one, sacc)));
+	EMIT(ZKT_MUL(lvl, ZKT_SUB(one, sacc)));
+	EMIT(ZKT_MUL(hdr, ZKT_SUB(ZKT_SUB(one, aw), af)));
+	EMIT(ZKT_MUL(lvl, ZKT_SUB(one, aw)));
 	/* every access is a read */
 	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++)
 		EMIT(ZKT_MUL(sacc, ZKT_SUB(cur[C_AFT + i], cur[C_MSG + i])));
@@ -394,6 +433,46 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 					      op[OPF_ACCT + 1])));
 	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_MSG + 9], cur[C_REMLO])));
 	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_MSG + 10], cur[C_REMHI])));
+	/*
+	 * WOULD_CROSS / BOOK_FULL: the probe chain ends empty (the id is not
+	 * live, so DUPLICATE_ID did not fire), then the header is read.
+	 * BOOK_FULL: its order free list is NIL, event next. WOULD_CROSS:
+	 * the best opposite level (best_ask for BUY, best_bid for SELL) is
+	 * not NIL and the next row reads that level, whose price crosses:
+	 * d = (3 - 2·side)·(price - level price) is a 40-bit register, with
+	 * the level price < 2^40 too, so d >= 0 holds over the integers.
+	 */
+	EMIT(ZKT_MUL(ZKT_MUL(probe, nsev), ZKT_ADD(aw, af)));
+	EMIT(ZKT_MUL(nhdr, ZKT_SUB(one, probe)));
+	EMIT(ZKT_MUL(ZKT_MUL(probe, nhdr),
+		     ZKT_SUB(cur[C_MSG + 5], ZKT_CONST(CLOB_NIL))));
+	EMIT(ZKT_MUL(hdr, ZKT_SUB(cur[C_INDEX],
+				  ZKT_CONST(c->lay.offset[ZK_SLOT_HEADER]))));
+	EMIT(ZKT_MUL(hdr, ZKT_SUB(ZKT_SUB(one, nsev), nlvl)));
+	EMIT(ZKT_MUL(ZKT_MUL(hdr, af),
+		     ZKT_SUB(cur[C_MSG + 5], ZKT_CONST(CLOB_NIL))));
+	bo = ZKT_ADD(ZKT_MUL(ZKT_SUB(ZKT_CONST(2), op[OPF_SIDE]), cur[C_MSG + 4]),
+		     ZKT_MUL(ZKT_ADD_CONST(op[OPF_SIDE], ZK_GL_P - 1),
+			     cur[C_MSG + 3]));
+	EMIT(ZKT_MUL(ZKT_MUL(hdr, aw), ZKT_SUB(cur[C_BSLOT], bo)));
+	EMIT(ZKT_MUL(ZKT_MUL(hdr, aw),
+		     ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_BSLOT], ZKT_CONST(CLOB_NIL)),
+				     cur[C_J3]),
+			     one)));
+	EMIT(ZKT_MUL(ZKT_MUL(hdr, aw), ZKT_SUB(one, nlvl)));
+	EMIT(ZKT_MUL(nlvl, ZKT_SUB(one, hdr)));
+	EMIT(ZKT_MUL(ZKT_MUL(hdr, nlvl), ZKT_SUB(nxt[C_MSG + 2], cur[C_BSLOT])));
+	EMIT(ZKT_MUL(lvl, ZKT_SUB(cur[C_MSG + 0], ZKT_CONST(ZK_SLOT_LEVEL))));
+	EMIT(ZKT_MUL(lvl, ZKT_SUB(one, nsev)));
+	lp = ZKT_ADD(cur[C_MSG + 3], ZKT_MUL_CONST(cur[C_MSG + 4], (zk_gl)1 << 32));
+	price = ZKT_ADD(op[OPF_PRICE],
+			ZKT_MUL_CONST(op[OPF_PRICE + 1], (zk_gl)1 << 32));
+	EMIT(ZKT_MUL(lvl, ZKT_SUB(cur[C_V + 0],
+				  ZKT_MUL_CONST(cur[C_MSG + 4], (zk_gl)1 << 32))));
+	EMIT(ZKT_MUL(lvl, ZKT_SUB(cur[C_V + 1],
+				  ZKT_MUL(ZKT_SUB(ZKT_CONST(3),
+						  ZKT_MUL_CONST(op[OPF_SIDE], 2)),
+					  ZKT_SUB(price, lp)))));
 #undef LIMB
 #undef EMIT
 	return k;
@@ -550,8 +629,9 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 
 		ZKT sacc = cur[C_SACC];
 		ZKT ru = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], cur[C_RO]),
-					 cur[C_RD]),
-				 ZKT_ADD(cur[C_RBL], cur[C_RBR]));
+					 ZKT_ADD(cur[C_RD], cur[C_RW])),
+				 ZKT_ADD(ZKT_ADD(cur[C_RBL], cur[C_RBR]),
+					 cur[C_RF]));
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last probe of an UNKNOWN_ORDER op */
 		ZKT emitter = ZKT_ADD(ZKT_SUB(sop, ru),

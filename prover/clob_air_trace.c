@@ -202,7 +202,8 @@ static zk_gl probe_reason(const struct builder *b, size_t at)
 	static const struct { unsigned col; uint8_t reason; } map[] = {
 		{ C_RU, ZK_REJ_UNKNOWN_ORDER }, { C_RO, ZK_REJ_OWNER_MISMATCH },
 		{ C_RD, ZK_REJ_DUPLICATE_ID }, { C_RBL, ZK_REJ_BAD_LOT },
-		{ C_RBR, ZK_REJ_BAD_REDUCE },
+		{ C_RBR, ZK_REJ_BAD_REDUCE }, { C_RW, ZK_REJ_WOULD_CROSS },
+		{ C_RF, ZK_REJ_BOOK_FULL },
 	};
 
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -240,11 +241,15 @@ static void op_row(struct builder *b, const struct zk_op *op,
 			kind = C_RO;
 		else if (why == ZK_REJ_DUPLICATE_ID)
 			kind = C_RD;
+		else if (op->type == ZK_OP_NEW && why == ZK_REJ_WOULD_CROSS)
+			kind = C_RW;
+		else if (op->type == ZK_OP_NEW && why == ZK_REJ_BOOK_FULL)
+			kind = C_RF;
 		if (kind != 0) {
 			b->cols[kind][r] = 1;
 			home_witness(b, r, op->order_id);
 		}
-		if (kind == C_RD)
+		if (kind == C_RD || kind == C_RW || kind == C_RF)
 			rules_pass_witness(b, r, op);
 		else if (kind == C_RBL || kind == C_RBR)
 			reduce_witness(b, r, op, kind, 0);
@@ -324,8 +329,30 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_CRO][r] = zk_gl_add(ro, red);
 		b->cols[C_OWNEQ][r] = red;
 		b->cols[C_RSN][r] = probe_reason(b, op_row_at);
+		b->cols[C_AW][r] = b->cols[C_RW][op_row_at];
+		b->cols[C_AF][r] = b->cols[C_RF][op_row_at];
 	}
-	if (a->kind == ZK_SLOT_ORDER) {
+	if (a->kind == ZK_SLOT_HEADER) {
+		/* the best opposite level: best_ask for BUY, best_bid else */
+		zk_gl bo = b->cols[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY ?
+				   before[4] : before[3];
+
+		b->cols[C_HDR][r] = 1;
+		b->cols[C_BSLOT][r] = bo;
+		b->cols[C_J3][r] = inv_or_zero(zk_gl_sub(bo, CLOB_NIL));
+	} else if (a->kind == ZK_SLOT_LEVEL) {
+		/* the crossing gap, as an integer when the level crosses */
+		int64_t price = b->cols[C_OPF + OPF_PRICE][r] |
+				b->cols[C_OPF + OPF_PRICE + 1][r] << 32;
+		int64_t lp = (int64_t)(before[3] | before[4] << 32);
+		int64_t d = b->cols[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY ?
+				    price - lp : lp - price;
+
+		b->cols[C_LVL][r] = 1;
+		set_reg(b, r, 0, before[4] << 32);
+		set_reg(b, r, 1, (uint64_t)d);
+	}
+	else if (a->kind == ZK_SLOT_ORDER) {
 		zk_gl dlo = zk_gl_sub(before[5], b->cols[C_OPF + OPF_ACCT][r]);
 		zk_gl dhi = zk_gl_sub(before[6],
 				      b->cols[C_OPF + OPF_ACCT + 1][r]);

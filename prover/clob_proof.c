@@ -62,6 +62,20 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
+	/* a post-only NEW (WOULD_CROSS: probes, header, level) or a limit
+	 * GTC that is not post-only (BOOK_FULL: probes, header) whose id is
+	 * free and whose market rules pass; check_supported checks that the
+	 * accesses are those and, for BOOK_FULL, that the order free list is
+	 * the empty one (a full level table is refused) */
+	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
+	    ((events[0].reason == ZK_REJ_WOULD_CROSS && n_accesses >= 3) ||
+	     (events[0].reason == ZK_REJ_BOOK_FULL && n_accesses >= 2 &&
+	      op->flags == 0)) &&
+	    op->type == ZK_OP_NEW && op->market == mp->market &&
+	    zk_clob_val_ok(mp) && op->price >= 0 &&
+	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	    op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
 	/* a reduce (CANCEL, qty > 0) of the owner's order that the lot or
 	 * the remaining size rejects: probes to the id, then the order */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
@@ -131,12 +145,28 @@ static int check_supported(const struct zk_batch *b,
 				    (b->ops[i].type == ZK_OP_CANCEL &&
 				     (why_ev == ZK_REJ_BAD_LOT ||
 				      why_ev == ZK_REJ_BAD_REDUCE));
+			int cross = why_ev == ZK_REJ_WOULD_CROSS;
+			int full = why_ev == ZK_REJ_BOOK_FULL;
 			uint8_t kind = owner && a + 1 == acc ? ZK_SLOT_ORDER :
 							       ZK_SLOT_BUCKET;
 
+			if (cross && a + 2 == acc)
+				kind = ZK_SLOT_HEADER;
+			else if ((cross || full) && a + 1 == acc)
+				kind = full ? ZK_SLOT_HEADER : ZK_SLOT_LEVEL;
 			if (w->write || w->kind != kind ||
 			    w->market != mp->market)
 				why = "an id-probing reject with other accesses";
+			else if (full && kind == ZK_SLOT_HEADER &&
+				 w->before.header.order_free != ZK_SLOT_NIL)
+				why = "BOOK_FULL with a free order slot (full "
+				      "level table)";
+			else if (kind == ZK_SLOT_LEVEL &&
+				 (w->before.level.price < 0 ||
+				  (uint64_t)w->before.level.price >=
+					  CLOB_VAL_MAX_PRICE))
+				why = "WOULD_CROSS against a level price out "
+				      "of range";
 		}
 		if (why != NULL) {
 			errf(err, errlen,
