@@ -128,4 +128,57 @@ static inline void prove_custom(struct clob_rig *r, const struct zk_batch *b,
 	zk_st_update_free(&u);
 }
 
+/* Reads of the given slots as the engine holds them now, for a forged
+ * witness: every access a read, before == after. */
+static inline size_t fake_reads(const struct clob_rig *r, const uint8_t *kinds,
+				const uint32_t *slots, size_t n,
+				struct zk_witness_access *acc)
+{
+	for (size_t i = 0; i < n; i++) {
+		union zk_slot_value v;
+
+		assert_int_equal(zk_engine_slot_get(r->e, clob_test_market.market,
+						    kinds[i], slots[i], &v), 0);
+		acc[i] = (struct zk_witness_access){
+			.op = 0, .market = clob_test_market.market,
+			.slot = slots[i], .kind = kinds[i], .before = v,
+			.after = v };
+	}
+	return n;
+}
+
+/*
+ * A cheating engine's one-op batch: `op` rejected for `reason`, the witness
+ * the given slot reads (at most 64). The constraint debugger must name a
+ * failing row, and the proof made with it off must not verify.
+ */
+static inline void expect_forged_reject_fails(struct clob_rig *r,
+					      struct zk_op op, uint8_t reason,
+					      const uint8_t *kinds,
+					      const uint32_t *slots, size_t m)
+{
+	struct zk_witness_access acc[64];
+	struct zk_batch fake;
+	struct custom cu;
+	struct zk_event ev = { .seq = op.seq, .market = op.market,
+			       .type = ZK_EV_REJECTED, .reason = reason,
+			       .order_id = op.order_id };
+
+	assert_true(m <= 64);
+	memset(&fake, 0, sizeof(fake));
+	fake.batch_seq = 5;
+	fake.n_ops = 1;
+	fake.ops = &op;
+	fake.events = (struct zk_event_buf){ .ev = &ev, .len = 1, .cap = 1 };
+	fake.witness = (struct zk_witness){
+		.acc = acc, .len = fake_reads(r, kinds, slots, m, acc),
+		.cap = 64, .ops = 1 };
+	prove_custom(r, &fake, 0, &op, 1, &ev, 1, NULL, NULL, &cu);
+	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+	print_message("debugger: %s\n", cu.debug_err);
+	assert_int_not_equal(verify(&cu.st, &op, 1, &ev, 1, cu.proof, cu.len),
+			     0);
+	free(cu.proof);
+}
+
 #endif /* ZKCLOB_TESTS_CLOB_TEST_PROVE_H */

@@ -119,10 +119,6 @@ static void test_honest_full(void **state)
 static void cheat_case(size_t n_rest, struct zk_op op, uint8_t reason)
 {
 	struct clob_rig r;
-	struct zk_batch fake;
-	struct custom cu;
-	struct zk_event ev;
-	struct zk_witness_access acc[64];
 	union zk_slot_value v;
 	uint8_t kinds[64];
 	uint32_t slots[64], nb, bk;
@@ -149,29 +145,7 @@ static void cheat_case(size_t n_rest, struct zk_op op, uint8_t reason)
 		slots[m++] = op.side == ZK_SIDE_BUY ? v.header.best_ask :
 						      v.header.best_bid;
 	}
-	for (size_t i = 0; i < m; i++) {
-		assert_int_equal(zk_engine_slot_get(r.e, op.market, kinds[i],
-						    slots[i], &v), 0);
-		acc[i] = (struct zk_witness_access){
-			.op = 0, .market = op.market, .slot = slots[i],
-			.kind = kinds[i], .before = v, .after = v };
-	}
-	ev = (struct zk_event){ .seq = op.seq, .market = op.market,
-				.type = ZK_EV_REJECTED, .reason = reason,
-				.order_id = op.order_id };
-	memset(&fake, 0, sizeof(fake));
-	fake.batch_seq = 5;
-	fake.n_ops = 1;
-	fake.ops = &op;
-	fake.events = (struct zk_event_buf){ .ev = &ev, .len = 1, .cap = 1 };
-	fake.witness = (struct zk_witness){ .acc = acc, .len = m, .cap = 64,
-					    .ops = 1 };
-	prove_custom(&r, &fake, 0, &op, 1, &ev, 1, NULL, NULL, &cu);
-	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
-	print_message("debugger: %s\n", cu.debug_err);
-	assert_int_not_equal(verify(&cu.st, &op, 1, &ev, 1, cu.proof, cu.len),
-			     0);
-	free(cu.proof);
+	expect_forged_reject_fails(&r, op, reason, kinds, slots, m);
 	clob_rig_fini(&r);
 }
 

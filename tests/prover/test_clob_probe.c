@@ -282,32 +282,11 @@ static void test_honest_owner(void **state)
 }
 
 /* Reads of the current engine state, as a cheating engine would log. */
-static size_t fake_reads(const struct clob_rig *r, const uint8_t *kinds,
-			 const uint32_t *slots, size_t n,
-			 struct zk_witness_access *acc)
-{
-	for (size_t i = 0; i < n; i++) {
-		union zk_slot_value v;
-
-		assert_int_equal(zk_engine_slot_get(r->e, clob_test_market.market,
-						    kinds[i], slots[i], &v), 0);
-		acc[i] = (struct zk_witness_access){
-			.op = 0, .market = clob_test_market.market,
-			.slot = slots[i], .kind = kinds[i], .before = v,
-			.after = v };
-	}
-	return n;
-}
-
 static void cheat_owner_case(int same_account)
 {
 	struct clob_rig r;
-	struct zk_batch fake;
-	struct custom cu;
 	struct live lv[64];
 	struct zk_op op;
-	struct zk_event ev;
-	struct zk_witness_access acc[64];
 	uint8_t kinds[64];
 	uint32_t slots[64], nb, h;
 	size_t n, m = 0, i, pick = 0;
@@ -352,24 +331,7 @@ static void cheat_owner_case(int same_account)
 						       lv[pick].account + 1,
 			     .market = clob_test_market.market,
 			     .type = ZK_OP_CANCEL };
-	ev = (struct zk_event){ .seq = op.seq, .market = op.market,
-				.type = ZK_EV_REJECTED,
-				.reason = ZK_REJ_OWNER_MISMATCH,
-				.order_id = op.order_id };
-	memset(&fake, 0, sizeof(fake));
-	fake.batch_seq = 7;
-	fake.n_ops = 1;
-	fake.ops = &op;
-	fake.events = (struct zk_event_buf){ .ev = &ev, .len = 1, .cap = 1 };
-	fake.witness = (struct zk_witness){
-		.acc = acc, .len = fake_reads(&r, kinds, slots, m, acc),
-		.cap = 64, .ops = 1 };
-	prove_custom(&r, &fake, 0, &op, 1, &ev, 1, NULL, NULL, &cu);
-	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
-	print_message("debugger: %s\n", cu.debug_err);
-	assert_int_not_equal(verify(&cu.st, &op, 1, &ev, 1, cu.proof, cu.len),
-			     0);
-	free(cu.proof);
+	expect_forged_reject_fails(&r, op, ZK_REJ_OWNER_MISMATCH, kinds, slots, m);
 	clob_rig_fini(&r);
 }
 
@@ -437,12 +399,8 @@ static void test_honest_duplicate(void **state)
 static void cheat_duplicate_case(uint64_t id, uint64_t qty, int chain_to_id)
 {
 	struct clob_rig r;
-	struct zk_batch fake;
-	struct custom cu;
 	struct live lv[64];
 	struct zk_op op;
-	struct zk_event ev;
-	struct zk_witness_access acc[64];
 	uint8_t kinds[64];
 	uint32_t slots[64], nb, h;
 	size_t n, m = 0, pick;
@@ -466,24 +424,7 @@ static void cheat_duplicate_case(uint64_t id, uint64_t qty, int chain_to_id)
 			     .market = clob_test_market.market,
 			     .type = ZK_OP_NEW, .side = ZK_SIDE_SELL,
 			     .ord_type = ZK_ORD_LIMIT, .tif = ZK_TIF_GTC };
-	ev = (struct zk_event){ .seq = op.seq, .market = op.market,
-				.type = ZK_EV_REJECTED,
-				.reason = ZK_REJ_DUPLICATE_ID,
-				.order_id = op.order_id };
-	memset(&fake, 0, sizeof(fake));
-	fake.batch_seq = 5;
-	fake.n_ops = 1;
-	fake.ops = &op;
-	fake.events = (struct zk_event_buf){ .ev = &ev, .len = 1, .cap = 1 };
-	fake.witness = (struct zk_witness){
-		.acc = acc, .len = fake_reads(&r, kinds, slots, m, acc),
-		.cap = 64, .ops = 1 };
-	prove_custom(&r, &fake, 0, &op, 1, &ev, 1, NULL, NULL, &cu);
-	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
-	print_message("debugger: %s\n", cu.debug_err);
-	assert_int_not_equal(verify(&cu.st, &op, 1, &ev, 1, cu.proof, cu.len),
-			     0);
-	free(cu.proof);
+	expect_forged_reject_fails(&r, op, ZK_REJ_DUPLICATE_ID, kinds, slots, m);
 	clob_rig_fini(&r);
 }
 
@@ -559,12 +500,8 @@ static void test_honest_reduce(void **state)
 static void cheat_reduce_case(uint8_t reason, int other_owner)
 {
 	struct clob_rig r;
-	struct zk_batch fake;
-	struct custom cu;
 	struct live lv[64];
 	struct zk_op op;
-	struct zk_event ev;
-	struct zk_witness_access acc[64];
 	uint8_t kinds[64];
 	uint32_t slots[64], nb;
 	size_t n, m = 0, pick;
@@ -590,23 +527,7 @@ static void cheat_reduce_case(uint8_t reason, int other_owner)
 			     .type = ZK_OP_CANCEL,
 			     /* a valid reduce, or a bad lot by another owner */
 			     .qty = other_owner ? 15 : lv[pick].remaining - 10 };
-	ev = (struct zk_event){ .seq = op.seq, .market = op.market,
-				.type = ZK_EV_REJECTED, .reason = reason,
-				.order_id = op.order_id };
-	memset(&fake, 0, sizeof(fake));
-	fake.batch_seq = 5;
-	fake.n_ops = 1;
-	fake.ops = &op;
-	fake.events = (struct zk_event_buf){ .ev = &ev, .len = 1, .cap = 1 };
-	fake.witness = (struct zk_witness){
-		.acc = acc, .len = fake_reads(&r, kinds, slots, m, acc),
-		.cap = 64, .ops = 1 };
-	prove_custom(&r, &fake, 0, &op, 1, &ev, 1, NULL, NULL, &cu);
-	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
-	print_message("debugger: %s\n", cu.debug_err);
-	assert_int_not_equal(verify(&cu.st, &op, 1, &ev, 1, cu.proof, cu.len),
-			     0);
-	free(cu.proof);
+	expect_forged_reject_fails(&r, op, reason, kinds, slots, m);
 	clob_rig_fini(&r);
 }
 
