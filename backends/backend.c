@@ -116,7 +116,7 @@ zk_backend_prove(struct zk_backend *be, const struct zk_statement *st,
 	}
 	s = be->ops->prove(be->ctx, st, witness, deadline_ns, out, reason,
 			   reason_len);
-	if (s > ZK_BE_PROTOCOL) {
+	if (s > ZK_BE_UNSUPPORTED) {
 		set_reason(reason, reason_len, "%s: unknown status %d",
 			   be->info.name, (int)s);
 		s = ZK_BE_FAILED;
@@ -258,6 +258,7 @@ zk_be_status_name(enum zk_be_status s)
 	case ZK_BE_TOO_BIG: return "proof too big";
 	case ZK_BE_INVALID: return "invalid argument";
 	case ZK_BE_PROTOCOL: return "protocol error";
+	case ZK_BE_UNSUPPORTED: return "unsupported batch";
 	}
 	return "unknown";
 }

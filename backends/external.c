@@ -404,7 +404,7 @@ ext_prove(void *ctx, const struct zk_statement *st,
 		     &reply, &reply_len, reason,
 		     reason_len);
 	if (s == ZK_BE_OK) {
-		if (reply_len < 1 || reply[0] > ZK_BE_PROTOCOL) {
+		if (reply_len < 1 || reply[0] > ZK_BE_UNSUPPORTED) {
 			snprintf(reason, reason_len,
 				 "%s: malformed prove reply", x->info.name);
 			kill_child(x);
@@ -424,7 +424,8 @@ ext_prove(void *ctx, const struct zk_statement *st,
 		}
 	}
 	/* A refusal of the caller's request is not the prover failing. */
-	note(x, s != ZK_BE_OK && s != ZK_BE_TOO_BIG && s != ZK_BE_INVALID,
+	note(x, s != ZK_BE_OK && s != ZK_BE_TOO_BIG && s != ZK_BE_INVALID &&
+		     s != ZK_BE_UNSUPPORTED,
 	     reason);
 	pthread_mutex_unlock(&x->lock);
 	free(reply);

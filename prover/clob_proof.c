@@ -203,72 +203,72 @@ static int shape_ok(const struct zk_st_layout *lay, char *err, size_t errlen)
 	return 0;
 }
 
-int zk_clob_prove(const struct zk_batch *batch, struct zk_st_tree *tree,
-		  const struct zk_clob_prove_opts *opts, uint8_t **proof,
-		  size_t *proof_len, struct zk_statement *st, char *err,
-		  size_t errlen)
+int zk_clob_prove_committed(const struct zk_batch *batch,
+			    const struct zk_clob_prove_opts *opts,
+			    struct zk_statement *st, uint8_t **proof,
+			    size_t *proof_len, char *err, size_t errlen)
 {
 	const struct zk_stark_params *sp;
 	const struct zk_st_layout *lay;
-	struct zk_st_update u = { 0 };
 	struct zk_clob_air *c = NULL;
 	struct zk_prove_opts po;
 	zk_gl **cols = NULL;
 	unsigned log_n;
 	int rc;
 
-	if (batch == NULL || tree == NULL || opts == NULL ||
-	    opts->market == NULL || proof == NULL || proof_len == NULL ||
-	    st == NULL || batch->n_ops == 0) {
-		errf(err, errlen, "zk_clob_prove: bad arguments");
+	if (batch == NULL || opts == NULL || opts->market == NULL ||
+	    proof == NULL || proof_len == NULL || st == NULL ||
+	    batch->n_ops == 0 || batch->tree_update == NULL ||
+	    batch->tree_layout == NULL) {
+		errf(err, errlen, "zk_clob_prove_committed: bad arguments "
+				  "(or the batch is not committed)");
 		return ZK_CLOB_EINVAL;
 	}
+	lay = batch->tree_layout;
 	sp = zk_stark_params_by_id(opts->stark_params);
-	lay = zk_st_layout_get(tree);
 	if (sp == NULL) {
 		errf(err, errlen, "unknown STARK parameter set %u",
 		     opts->stark_params);
 		return ZK_CLOB_EINVAL;
 	}
-	if (lay->market != opts->market->market) {
-		errf(err, errlen, "tree and market parameters disagree");
+	if (lay->market != opts->market->market || st->market != lay->market) {
+		errf(err, errlen, "tree, statement and market parameters "
+				  "disagree");
+		return ZK_CLOB_EINVAL;
+	}
+	if (st->params_id != 0 && st->params_id != ZK_CLOB_PARAMS_ID(sp->id)) {
+		errf(err, errlen, "statement names parameter id %#x, this "
+				  "prover makes %#x", st->params_id,
+		     ZK_CLOB_PARAMS_ID(sp->id));
+		return ZK_CLOB_EINVAL;
+	}
+	if (st->batch_seq != batch->batch_seq ||
+	    st->first_seq != batch->first_seq ||
+	    st->last_seq != batch->last_seq ||
+	    memcmp(st->old_root, batch->tree_update->old_root, 32) != 0 ||
+	    memcmp(st->new_root, batch->tree_update->new_root, 32) != 0 ||
+	    memcmp(st->ops_digest, batch->ops_digest, 32) != 0 ||
+	    memcmp(st->events_digest, batch->events_digest, 32) != 0) {
+		errf(err, errlen, "statement is not the committed batch's");
 		return ZK_CLOB_EINVAL;
 	}
 	if (shape_ok(lay, err, errlen) != 0)
 		return ZK_CLOB_EINVAL;
 	if (check_supported(batch, opts->market, err, errlen) != 0)
 		return ZK_CLOB_EUNSUPPORTED;
-
-	if (zk_st_apply_witness(tree, &batch->witness, &u) != 0) {
-		errf(err, errlen, "witness does not apply to the tree: %s",
-		     u.error != NULL ? u.error : "?");
-		zk_st_update_free(&u);
-		return errno == ENOMEM ? ZK_CLOB_ENOMEM : ZK_CLOB_ETREE;
-	}
-	memset(st, 0, sizeof(*st));
-	st->market = lay->market;
 	st->params_id = ZK_CLOB_PARAMS_ID(sp->id);
-	st->batch_seq = batch->batch_seq;
-	st->first_seq = batch->first_seq;
-	st->last_seq = batch->last_seq;
-	memcpy(st->old_root, u.old_root, ZK_ROOT_SIZE);
-	memcpy(st->new_root, u.new_root, ZK_ROOT_SIZE);
-	memcpy(st->ops_digest, batch->ops_digest, ZK_ROOT_SIZE);
-	memcpy(st->events_digest, batch->events_digest, ZK_ROOT_SIZE);
 
 	c = malloc(sizeof(*c));
-	if (c == NULL) {
-		rc = ZK_CLOB_ENOMEM;
-		goto out;
-	}
+	if (c == NULL)
+		return ZK_CLOB_ENOMEM;
 	if (zk_clob_air_init(c, lay, opts->market, st, batch->ops,
 			     batch->n_ops, batch->events.ev, batch->events.len,
 			     0, err, errlen) != 0) {
 		rc = ZK_CLOB_EINVAL;
 		goto out;
 	}
-	if (zk_clob_trace_build(c, batch, &u, opts->threads, &cols, &log_n,
-				err, errlen) != 0) {
+	if (zk_clob_trace_build(c, batch, batch->tree_update, opts->threads,
+				&cols, &log_n, err, errlen) != 0) {
 		rc = ZK_CLOB_EPROVE;
 		goto out;
 	}
@@ -281,6 +281,44 @@ int zk_clob_prove(const struct zk_batch *batch, struct zk_st_tree *tree,
 out:
 	zk_clob_trace_free(cols);
 	free(c);
+	return rc;
+}
+
+/* Commit + prove on a private copy of the batch header (the caller's batch
+ * is const). Refusals come before the tree is touched. */
+int zk_clob_prove(const struct zk_batch *batch, struct zk_st_tree *tree,
+		  const struct zk_clob_prove_opts *opts, uint8_t **proof,
+		  size_t *proof_len, struct zk_statement *st, char *err,
+		  size_t errlen)
+{
+	struct zk_st_update u = { 0 };
+	struct zk_batch b;
+	int rc;
+
+	if (batch == NULL || tree == NULL || opts == NULL ||
+	    opts->market == NULL || proof == NULL || proof_len == NULL ||
+	    st == NULL || batch->n_ops == 0) {
+		errf(err, errlen, "zk_clob_prove: bad arguments");
+		return ZK_CLOB_EINVAL;
+	}
+	if (zk_stark_params_by_id(opts->stark_params) == NULL) {
+		errf(err, errlen, "unknown STARK parameter set %u",
+		     opts->stark_params);
+		return ZK_CLOB_EINVAL;
+	}
+	if (zk_st_layout_get(tree)->market != opts->market->market) {
+		errf(err, errlen, "tree and market parameters disagree");
+		return ZK_CLOB_EINVAL;
+	}
+	if (shape_ok(zk_st_layout_get(tree), err, errlen) != 0)
+		return ZK_CLOB_EINVAL;
+	if (check_supported(batch, opts->market, err, errlen) != 0)
+		return ZK_CLOB_EUNSUPPORTED;
+	b = *batch;
+	rc = zk_clob_commit(&b, tree, &u, st, err, errlen);
+	if (rc == ZK_CLOB_OK)
+		rc = zk_clob_prove_committed(&b, opts, st, proof, proof_len,
+					     err, errlen);
 	zk_st_update_free(&u);
 	return rc;
 }

@@ -443,6 +443,20 @@ attempt(struct zk_router *r, const struct zk_snapshot *s, int idx,
 	bs = zk_backend_prove(sl->be, &st, req->witness, deadline_ns, out, why,
 			      sizeof(why));
 	dt = zk_backend_now_ns() - t0;
+	if (bs == ZK_BE_UNSUPPORTED) {
+		/* Outside the backend's coverage: no failure, no sample. */
+		atomic_fetch_sub(&sl->inflight, 1);
+		pthread_mutex_lock(&sl->lock);
+		sl->unsupported++;
+		if (probe)
+			sl->probe_inflight = false;
+		pthread_mutex_unlock(&sl->lock);
+		out->len = 0;
+		res->unsupported++;
+		snprintf(res->reason, sizeof(res->reason), "%s: %s",
+			 sl->info->name, why);
+		return false;
+	}
 	if (bs == ZK_BE_OK && c->max_proof_bytes != 0 &&
 	    out->len > c->max_proof_bytes) {
 		snprintf(why, sizeof(why), "%zu-byte proof over max_proof_bytes",
@@ -525,7 +539,8 @@ zk_router_prove(struct zk_router *r, const struct zk_route_request *req,
 	verify = sampled(&s->cfg, reqno);
 	while (res->attempts <= s->cfg.max_retries) {
 		char why[ZK_BACKEND_REASON_MAX];
-		bool probe;
+		uint32_t declined;
+		bool probe, ok;
 		int idx;
 
 		if (deadline_ns != 0 && zk_backend_now_ns() >= deadline_ns) {
@@ -540,7 +555,7 @@ zk_router_prove(struct zk_router *r, const struct zk_route_request *req,
 		if (idx < 0) {
 			/* Keep the last failure: it says more than "none
 			 * left" once something was tried. */
-			if (res->attempts == 0) {
+			if (res->attempts == 0 && res->unsupported == 0) {
 				st = ZK_ROUTE_NO_BACKEND;
 				snprintf(res->reason, sizeof(res->reason),
 					 "%s", why);
@@ -551,11 +566,21 @@ zk_router_prove(struct zk_router *r, const struct zk_route_request *req,
 		/* Lost a half-open probe race: not an attempt, try others. */
 		if (!claim(r, &r->slots[idx], &s->cfg, &probe))
 			continue;
-		if (res->attempts > 0)
-			atomic_fetch_add(&r->retries, 1);
+		declined = res->unsupported;
 		res->attempts++;
-		if (attempt(r, s, idx, req, deadline_ns, verify, probe, out,
-			    res)) {
+		ok = attempt(r, s, idx, req, deadline_ns, verify, probe, out,
+			     res);
+		if (!ok && res->unsupported != declined) {
+			/* a decline is neither an attempt nor a retry */
+			res->attempts--;
+			if (res->attempts == 0)
+				st = ZK_ROUTE_UNSUPPORTED;
+			continue;
+		}
+		if (res->attempts > 1)
+			atomic_fetch_add(&r->retries, 1);
+		st = ZK_ROUTE_EXHAUSTED;
+		if (ok) {
 			res->backend = idx;
 			res->reason[0] = '\0';
 			st = ZK_ROUTE_OK;
@@ -671,6 +696,7 @@ zk_router_backend_stats(struct zk_router *r, int idx,
 	out->timeouts = sl->timeouts;
 	out->rejects = sl->rejects;
 	out->breaker_opens = sl->opens;
+	out->unsupported = sl->unsupported;
 	pthread_mutex_unlock(&sl->lock);
 	out->inflight = atomic_load(&sl->inflight);
 	out->reuse_rate = zk_backend_reuse_rate(sl->be, NULL, NULL);

@@ -50,6 +50,7 @@ struct zk_slot {
 	enum zk_health health;
 	atomic_uint inflight;
 	uint64_t proofs, failures, timeouts, rejects, opens;
+	uint64_t unsupported;
 };
 
 /* An immutable config with names resolved to backend indices; requests

@@ -12,10 +12,9 @@
  *
  * With --batches K, batch i's files go to OUTDIR/batch-<i>/ (K > 1), and
  * with --log FILE every batch is appended to a proof log (prover/prooflog.c)
- * whose proof-record payload is a batch container:
- *   "ZKBT" | version u8 (1) | 0 u8[3] | n_ops u32 | n_events u32 |
- *   ops[n_ops × 64] | events[n_events × 64] | proof (the rest)
- * (integers big-endian), so `zkclob verify-log` needs nothing else.
+ * whose proof-record payload is a batch container (ops, events and the
+ * STARK proof; format in include/zkclob/clobproof.h), so `zkclob
+ * verify-log` needs nothing else.
  *
  * The batches: the capture's ops are applied in order; after `skip` ops of
  * `market` each next `count` ops of that market form a batch (witness
@@ -42,9 +41,6 @@
 #include "replay.h"
 
 #define MAX_FILE (256u << 20)
-#define CONTAINER_MAGIC "ZKBT"
-#define CONTAINER_VERSION 1
-#define CONTAINER_HEADER 16
 
 static double now_s(void)
 {
@@ -154,27 +150,21 @@ static struct zk_op *capture_ops(const struct zk_config *cfg, const char *path,
 	return ops;
 }
 
-/* The batch container (see the top of this file); malloc'ed. */
+/* The batch container (clobproof.h); malloc'ed. */
 static uint8_t *container_encode(const struct zk_batch *b, const uint8_t *proof,
 				 size_t proof_len, size_t *len)
 {
-	size_t i, n = CONTAINER_HEADER + (b->n_ops + b->events.len) * 64 + proof_len;
-	uint8_t *c = malloc(n), *p;
+	size_t n = zk_clob_container_size(b->n_ops, b->events.len, proof_len);
+	uint8_t *c = malloc(n);
 
 	if (c == NULL)
 		return NULL;
-	memcpy(c, CONTAINER_MAGIC, 4);
-	c[4] = CONTAINER_VERSION;
-	memset(c + 5, 0, 3);
-	zk_put_be32(c + 8, (uint32_t)b->n_ops);
-	zk_put_be32(c + 12, (uint32_t)b->events.len);
-	p = c + CONTAINER_HEADER;
-	for (i = 0; i < b->n_ops; i++, p += 64)
-		zk_op_encode(&b->ops[i], p);
-	for (i = 0; i < b->events.len; i++, p += 64)
-		zk_event_encode(&b->events.ev[i], p);
-	memcpy(p, proof, proof_len);
-	*len = n;
+	*len = zk_clob_container_encode(b->ops, b->n_ops, b->events.ev,
+					b->events.len, proof, proof_len, c, n);
+	if (*len == 0) {
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -438,29 +428,6 @@ out:
 	return rc;
 }
 
-/* Split a proof record's payload into its parts; -1 when it is not one. */
-static int container_parts(const uint8_t *c, size_t len, const uint8_t **ops,
-			   size_t *olen, const uint8_t **ev, size_t *elen,
-			   const uint8_t **proof, size_t *plen)
-{
-	uint64_t n_ops, n_ev;
-
-	if (len < CONTAINER_HEADER || memcmp(c, CONTAINER_MAGIC, 4) != 0 ||
-	    c[4] != CONTAINER_VERSION || c[5] || c[6] || c[7])
-		return -1;
-	n_ops = zk_be32(c + 8);
-	n_ev = zk_be32(c + 12);
-	if ((n_ops + n_ev) * 64 > len - CONTAINER_HEADER)
-		return -1;
-	*ops = c + CONTAINER_HEADER;
-	*olen = (size_t)n_ops * 64;
-	*ev = *ops + *olen;
-	*elen = (size_t)n_ev * 64;
-	*proof = *ev + *elen;
-	*plen = len - CONTAINER_HEADER - *olen - *elen;
-	return 0;
-}
-
 int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
 		      const char *path)
 {
@@ -468,8 +435,7 @@ int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
 	struct zk_prooflog_record rec;
 	struct zk_prooflog_chain chain;
 	struct zk_prooflog_chain_result cres;
-	const uint8_t *ops, *ev, *proof;
-	size_t olen, elen, plen;
+	const struct zk_market_params *mp;
 	uint64_t proofs = 0, skips = 0;
 	char err[512];
 	int rc;
@@ -489,14 +455,16 @@ int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
 			skips++;
 			continue;
 		}
-		if (container_parts(rec.proof, rec.proof_len, &ops, &olen, &ev, &elen,
-				    &proof, &plen) != 0) {
+		mp = find_market(cfg, rec.statement.market);
+		if (mp == NULL) {
 			fprintf(stderr, "zkclob: verify-log: REJECT: record %" PRIu64
-				": payload is not a batch container\n", rec.seq);
+				" names market %" PRIu32 ", which the config does "
+				"not define\n", rec.seq, rec.statement.market);
 			goto fail;
 		}
-		if (verify_parts(cfg, params, &rec.statement, ops, olen, ev, elen,
-				 proof, plen, err, sizeof(err)) != 0) {
+		if (zk_clob_verify_container(&rec.statement, rec.proof,
+					     rec.proof_len, mp, params, err,
+					     sizeof(err)) != 0) {
 			fprintf(stderr, "zkclob: verify-log: REJECT: record %" PRIu64
 				" (market %" PRIu32 " batch %" PRIu64 "): %s\n",
 				rec.seq, rec.statement.market, rec.statement.batch_seq,

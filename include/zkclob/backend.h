@@ -51,6 +51,10 @@ enum zk_be_status {
 	ZK_BE_TOO_BIG = 3,  /* the proof does not fit the caller's buffer */
 	ZK_BE_INVALID = 4,  /* bad arguments (malformed statement, ...) */
 	ZK_BE_PROTOCOL = 5, /* an external prover broke the protocol */
+	/* The batch is outside what this backend proves (e.g. an op kind its
+	 * AIR does not constrain yet). Not a failure: the router tries the
+	 * next backend and leaves this one's profile and breaker alone. */
+	ZK_BE_UNSUPPORTED = 6,
 };
 
 enum zk_verdict {
@@ -264,5 +268,29 @@ struct zk_backend *zk_external_create(const struct zk_external_cfg *cfg,
 /* Children started so far, and the pid now running (0 when none). */
 void zk_external_stats(const struct zk_backend *be, uint64_t *spawned,
 		       int *pid);
+
+/* ------------------------------------------------------------------ */
+/* The native CLOB STARK backend (backends/clob.c): proves committed
+ * per-market batches with the CLOB AIR (clobproof.h) under one STARK
+ * parameter set. prove() needs the witness: a batch committed with
+ * zk_clob_commit (tree_update set) of a market in cfg.markets; it declines
+ * (ZK_BE_UNSUPPORTED, reason "unsupported: ...") a batch holding an op kind
+ * the AIR does not constrain yet. The proof bytes are the batch container
+ * (ops, events, STARK proof), so verify() needs nothing but the statement
+ * and the proof. Real security: describe() reports the set's conjectured
+ * bits. Reuse counter: the prover's per-size precomputation (twiddles). */
+struct zk_market_params;
+
+struct zk_clob_backend_cfg {
+	const char *name;      /* default "clob-<set name>" */
+	uint8_t stark_params;  /* ZK_PARAMS_FAST, _COMPACT, _THROUGHPUT */
+	unsigned threads;      /* prover threads per proof, 0 => 1 */
+	uint32_t concurrency;  /* proofs at once, default 1 */
+	const struct zk_market_params *markets; /* copied */
+	size_t n_markets;
+};
+/* NULL with errno EINVAL (unknown set, no markets, a market the AIR cannot
+ * prove: shape limits) or ENOMEM. */
+struct zk_backend *zk_clob_backend_create(const struct zk_clob_backend_cfg *cfg);
 
 #endif /* ZKCLOB_BACKEND_H */

@@ -46,6 +46,9 @@ struct zk_batch_cfg {
 	bool witness;        /* record the engine's slot accesses per batch */
 };
 
+struct zk_st_update;
+struct zk_st_layout;
+
 struct zk_batch {
 	uint64_t batch_seq;
 	uint64_t first_seq, last_seq;
@@ -61,6 +64,12 @@ struct zk_batch {
 
 	uint8_t ops_digest[32];
 	uint8_t events_digest[32];
+
+	/* Set by zk_clob_commit (clobproof.h) once the batch is applied to its
+	 * market's state tree; NULL before. Owned by whoever committed it and
+	 * valid while the batch is: the prover's witness besides the accesses. */
+	const struct zk_st_update *tree_update;
+	const struct zk_st_layout *tree_layout;
 };
 
 struct zk_batcher;

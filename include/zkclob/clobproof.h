@@ -34,6 +34,8 @@
 #include "zkclob/statetree.h"
 
 #define ZK_CLOB_AIR_VERSION 1
+/* Largest constraint degree of the AIR: a STARK set must carry it. */
+#define ZK_CLOB_AIR_MAX_DEGREE 4
 /* backend 1 = native STARK | AIR version | STARK parameter-set id */
 #define ZK_CLOB_PARAMS_ID(stark_id)                                            \
 	((1u << 16) | ((uint32_t)ZK_CLOB_AIR_VERSION << 8) | (uint32_t)(stark_id))
@@ -88,5 +90,86 @@ int zk_clob_verify(const struct zk_statement *st, const struct zk_op *ops,
 		   const struct zk_market_params *market, uint8_t stark_params,
 		   const uint8_t *proof, size_t proof_len, char *err,
 		   size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* Commit, then prove: the appliance's split (prover/clob_commit.c).
+ *
+ * The state tree must follow the engine's book batch after batch whether or
+ * not a batch can be proven (and by whichever backend), so the tree update
+ * is its own step, done once per batch in batch order by one thread; the
+ * proving that follows needs only the batch and its update record and may
+ * run on any thread, retried or routed to another backend.
+ */
+
+/*
+ * Apply the batch's witness (cut with cfg.witness on, one market: see
+ * zk_batch_split_by_market) to `tree`, fill the update record *u
+ * (zero-initialised or reused) and the statement, whose params_id is left
+ * 0 for the backend that proves it. Sets batch->tree_update/tree_layout to
+ * u and the tree's layout. The batch must hold only the tree's market.
+ * ZK_CLOB_OK, or EINVAL / ETREE / ENOMEM with the tree unchanged.
+ */
+int zk_clob_commit(struct zk_batch *batch, struct zk_st_tree *tree,
+		   struct zk_st_update *u, struct zk_statement *st, char *err,
+		   size_t errlen);
+
+/*
+ * Prove a committed batch (batch->tree_update set). st->params_id must be
+ * 0 or ZK_CLOB_PARAMS_ID(opts->stark_params); it is set to the latter.
+ * Refuses (EUNSUPPORTED) a batch with an op kind the AIR does not
+ * constrain, before any work. Writes a malloc'ed STARK proof.
+ */
+int zk_clob_prove_committed(const struct zk_batch *batch,
+			    const struct zk_clob_prove_opts *opts,
+			    struct zk_statement *st, uint8_t **proof,
+			    size_t *proof_len, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* The batch container: what a verifier needs besides the statement — the
+ * published ops and events — and the STARK proof, in one byte string. It
+ * is the proof a backend returns and the proof log stores, so a proof
+ * verifies from (statement, container) alone.
+ *
+ *   "ZKBT" | version u8 (1) | 0 u8[3] | n_ops u32 | n_events u32 |
+ *   ops[n_ops × 64] | events[n_events × 64] | STARK proof (the rest)
+ *
+ * integers big-endian, ops/events in their canonical encodings.
+ */
+#define ZK_CLOB_CONTAINER_HEADER 16
+#define ZK_CLOB_CONTAINER_MAX_OPS (1u << 20)
+#define ZK_CLOB_CONTAINER_MAX_EVENTS (1u << 22)
+
+/* Bytes the container of n_ops, n_events and proof_len proof bytes takes. */
+size_t zk_clob_container_size(size_t n_ops, size_t n_events,
+			      size_t proof_len);
+/* Encode into out (cap bytes). Its length, or 0 when cap is too small or a
+ * count is over the limits. */
+size_t zk_clob_container_encode(const struct zk_op *ops, size_t n_ops,
+				const struct zk_event *events,
+				size_t n_events, const uint8_t *proof,
+				size_t proof_len, uint8_t *out, size_t cap);
+
+struct zk_clob_container {
+	struct zk_op *ops;        /* malloc'ed */
+	size_t n_ops;
+	struct zk_event *events;  /* malloc'ed */
+	size_t n_events;
+	const uint8_t *proof;     /* points into the decoded input */
+	size_t proof_len;
+};
+
+/* Decode hostile input: magic, version, counts within the limits and the
+ * length, no empty proof. 0, or -1 with a reason in err (nothing to free).
+ * Release with zk_clob_container_free. */
+int zk_clob_container_decode(const uint8_t *in, size_t len,
+			     struct zk_clob_container *c, char *err,
+			     size_t errlen);
+void zk_clob_container_free(struct zk_clob_container *c);
+
+/* zk_clob_verify over a container. 0 (accept) or a negative status. */
+int zk_clob_verify_container(const struct zk_statement *st,
+			     const uint8_t *container, size_t len,
+			     const struct zk_market_params *market,
+			     uint8_t stark_params, char *err, size_t errlen);
 
 #endif /* ZKCLOB_CLOBPROOF_H */

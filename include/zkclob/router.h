@@ -156,12 +156,15 @@ enum zk_route_status {
 	ZK_ROUTE_NO_BACKEND, /* no backend met the constraints */
 	ZK_ROUTE_DEADLINE,   /* the deadline passed */
 	ZK_ROUTE_EXHAUSTED,  /* every attempt failed */
+	ZK_ROUTE_UNSUPPORTED, /* every candidate declined the batch
+			       * (ZK_BE_UNSUPPORTED): nobody can prove it */
 };
 
 struct zk_route_result {
 	enum zk_route_status status;
 	int backend; /* producer of the returned proof, -1 when none */
-	uint32_t attempts;
+	uint32_t attempts;    /* declines (ZK_BE_UNSUPPORTED) not counted */
+	uint32_t unsupported; /* candidates that declined the batch */
 	bool verified;   /* verify accepted these bytes (now or cached) */
 	bool from_cache; /* the proof came from the proof cache */
 	struct zk_statement statement; /* as proven (params_id filled) */
@@ -215,6 +218,7 @@ struct zk_backend_stats {
 	double ewma_verify_ns;
 	double failure_rate; /* EWMA of 0/1 outcomes */
 	uint64_t proofs, failures, timeouts, rejects, breaker_opens;
+	uint64_t unsupported; /* batches declined: outside its coverage */
 	double reuse_rate;
 };
 
