@@ -374,17 +374,21 @@ ext_prove(void *ctx, const struct zk_statement *st,
 	struct external *x = ctx;
 	size_t n_ops = witness != NULL ? witness->n_ops : 0;
 	size_t head_len = ZK_STATEMENT_WIRE_SIZE + 16;
+	size_t wit_len = zk_bp_witness_size(witness), req_len;
 	uint8_t *req, *reply;
 	uint32_t reply_len;
 	uint64_t now = zk_backend_now_ns();
 	enum zk_be_status s;
 
-	if (n_ops > (x->max_payload - head_len) / ZK_OP_WIRE_SIZE) {
-		snprintf(reason, reason_len, "%s: batch of %zu ops too big",
-			 x->info.name, n_ops);
+	if (n_ops > (x->max_payload - head_len) / ZK_OP_WIRE_SIZE ||
+	    wit_len + 4 > x->max_payload - head_len - n_ops * ZK_OP_WIRE_SIZE) {
+		snprintf(reason, reason_len, "%s: batch of %zu ops (witness "
+					     "%zu bytes) too big for a frame",
+			 x->info.name, n_ops, wit_len);
 		return ZK_BE_TOO_BIG;
 	}
-	req = malloc(head_len + n_ops * ZK_OP_WIRE_SIZE);
+	req_len = head_len + n_ops * ZK_OP_WIRE_SIZE + 4 + wit_len;
+	req = malloc(req_len);
 	if (req == NULL) {
 		snprintf(reason, reason_len, "%s: out of memory", x->info.name);
 		return ZK_BE_FAILED;
@@ -398,8 +402,11 @@ ext_prove(void *ctx, const struct zk_statement *st,
 	for (size_t i = 0; i < n_ops; i++)
 		zk_op_encode(&witness->ops[i],
 			     req + head_len + i * ZK_OP_WIRE_SIZE);
+	put_u32(req + head_len + n_ops * ZK_OP_WIRE_SIZE, (uint32_t)wit_len);
+	if (wit_len != 0)
+		zk_bp_witness_encode(witness, req + req_len - wit_len, wit_len);
 	pthread_mutex_lock(&x->lock);
-	s = exchange(x, ZK_BP_PROVE, req, head_len + n_ops * ZK_OP_WIRE_SIZE,
+	s = exchange(x, ZK_BP_PROVE, req, req_len,
 		     NULL, 0, limit_for(deadline_ns, x->prove_timeout_ns),
 		     &reply, &reply_len, reason,
 		     reason_len);

@@ -9,6 +9,8 @@
  *   zkclob prove  [--config FILE] [--params fast|compact|throughput] [--market M]
  *                 [--skip N] [--count N] [--threads T] [--batches K]
  *                 [--log PROOFLOG] CAPTURE OUTDIR
+ *   zkclob prove --serve [--config FILE] [--params SET] [--threads T]
+ *                                                external prover on stdin/stdout
  *   zkclob verify [--config FILE] [--params fast|compact|throughput] DIR
  *   zkclob verify-log [--config FILE] [--params SET] PROOFLOG
  *   zkclob inspect PROOF                         what a native STARK proof claims
@@ -35,11 +37,13 @@
 #include "params.h"
 #include "proof.h"
 #include "prove.h"
+#include "serve.h"
 #include "replay.h"
 
 #define EXIT_USAGE 2
 
 struct cli {
+	bool serve;          /* prove: external prover protocol on stdio */
 	const char *config;
 	const char *out_dir;
 	const char *seed;
@@ -64,6 +68,7 @@ static void usage(FILE *f)
 		"       zkclob config [--config FILE]\n"
 		"       zkclob prove [--config FILE] [--params fast|compact|throughput] [--market M] [--skip N]\n"
 		"                    [--count N] [--threads T] [--batches K] [--log PROOFLOG] CAPTURE OUTDIR\n"
+		"       zkclob prove --serve [--config FILE] [--params fast|compact] [--threads T]\n"
 		"       zkclob verify [--config FILE] [--params fast|compact|throughput] DIR\n"
 		"       zkclob verify-log [--config FILE] [--params SET] PROOFLOG\n"
 		"       zkclob inspect PROOF\n"
@@ -86,6 +91,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "threads", required_argument, NULL, 'j' },
 		{ "batches", required_argument, NULL, 'b' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "serve", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -130,6 +136,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'l':
 			cli->log = optarg;
+			break;
+		case 'S':
+			cli->serve = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -418,7 +427,7 @@ static int cmd_prove(const struct cli *cli, int argc, char **argv)
 				   .batches = 1 };
 	uint64_t v;
 
-	if (argc - cli->argi != 2) {
+	if (argc - cli->argi != (cli->serve ? 0 : 2)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -446,6 +455,8 @@ static int cmd_prove(const struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		a.batches = (uint32_t)v;
 	}
+	if (cli->serve)
+		return zk_cli_serve(&cfg, a.params, a.threads);
 	a.log = cli->log;
 	a.capture = argv[cli->argi];
 	a.out_dir = argv[cli->argi + 1];

@@ -228,7 +228,7 @@ void zk_fault_counts(const struct zk_backend *be, uint64_t *calls,
  * a wrong request id or EOF kills (SIGKILL) and reaps the child and counts
  * as a failure; the next call starts a fresh child. */
 #define ZK_BP_MAGIC 0x5a4b4250u /* "ZKBP" */
-#define ZK_BP_VERSION 1
+#define ZK_BP_VERSION 2
 #define ZK_BP_HEADER_SIZE 20
 #define ZK_BP_MAX_PAYLOAD_DEFAULT (16u << 20)
 
@@ -292,5 +292,19 @@ struct zk_clob_backend_cfg {
 /* NULL with errno EINVAL (unknown set, no markets, a market the AIR cannot
  * prove: shape limits) or ENOMEM. */
 struct zk_backend *zk_clob_backend_create(const struct zk_clob_backend_cfg *cfg);
+
+/* ------------------------------------------------------------------ */
+/* The committed-batch witness of a PROVE request (protocol version 2,
+ * docs/backend-protocol.md; format at the top of backends/witness.c):
+ * what a stateless prover needs besides the ops — the events, the engine's
+ * slot accesses and the state-tree update record. The decoder, which checks
+ * it, is zk_clob_witness_decode (clobproof.h). */
+
+/* Bytes of the witness of a committed batch; 0 when it is not committed. */
+size_t zk_bp_witness_size(const struct zk_batch *b);
+/* Encode into out (cap bytes); its length, or 0 when not committed or
+ * cap is too small. */
+size_t zk_bp_witness_encode(const struct zk_batch *b, uint8_t *out,
+			    size_t cap);
 
 #endif /* ZKCLOB_BACKEND_H */

@@ -172,4 +172,31 @@ int zk_clob_verify_container(const struct zk_statement *st,
 			     const struct zk_market_params *market,
 			     uint8_t stark_params, char *err, size_t errlen);
 
+/* ------------------------------------------------------------------ */
+/* A committed batch rebuilt from a PROVE request (zk_bp_witness_encode's
+ * format) by a stateless prover (`zkclob prove --serve`). */
+struct zk_clob_rebuilt {
+	struct zk_batch batch;   /* ops, events, witness, digests, seqs */
+	struct zk_st_update update;
+	struct zk_st_layout layout;
+};
+
+/*
+ * Rebuild the committed batch of statement `st` from its ops and witness
+ * bytes, for the market whose rules are `market`. Hostile input: counts
+ * bounded before allocation, exact length, the update record checked in
+ * full (zk_st_update_verify), every access of the market's slots, in op
+ * order, chained (each before = the previous after of its slot, reads
+ * unchanged, first before / last after = the record's old / new value),
+ * and the statement's seqs and digests must be the batch's. 0, or -1 with
+ * a reason. Release with zk_clob_rebuilt_free (also after a failure).
+ */
+int zk_clob_witness_decode(const struct zk_statement *st,
+			   const struct zk_op *ops, size_t n_ops,
+			   const uint8_t *wit, size_t len,
+			   const struct zk_market_params *market,
+			   struct zk_clob_rebuilt *out, char *err,
+			   size_t errlen);
+void zk_clob_rebuilt_free(struct zk_clob_rebuilt *r);
+
 #endif /* ZKCLOB_CLOBPROOF_H */

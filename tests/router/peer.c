@@ -117,9 +117,13 @@ answer(const struct zk_bp_header *h, const uint8_t *p)
 			exit(2);
 		zk_statement_decode(p, &st);
 		cap = get_u32(p + ZK_STATEMENT_WIRE_SIZE + 8);
-		/* The witness must be exactly n_ops canonical op records. */
-		if (h->payload_len != ZK_STATEMENT_WIRE_SIZE + 16 +
-			    64u * get_u32(p + ZK_STATEMENT_WIRE_SIZE + 12)) {
+		/* n_ops canonical op records, then the committed witness
+		 * (wit_len u32 + its bytes; hashproof ignores it). */
+		uint64_t ops_end = ZK_STATEMENT_WIRE_SIZE + 16 +
+				   64ull * get_u32(p + ZK_STATEMENT_WIRE_SIZE + 12);
+
+		if (ops_end + 4 > h->payload_len ||
+		    h->payload_len != ops_end + 4 + get_u32(p + ops_end)) {
 			static const char bad[] = "witness length mismatch";
 
 			out[0] = ZK_BE_INVALID;

@@ -12,7 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -256,13 +258,124 @@ static void test_router_declines(void **state)
 	free(out.data);
 }
 
-int main(void)
+/*
+ * The external-process backend against our own `zkclob prove --serve`: the
+ * committed batch travels as the PROVE request's witness, the stateless
+ * prover rebuilds and checks it, and the proof it returns verifies with the
+ * in-process backend (same bytes, same verifier). A damaged witness is
+ * refused with INVALID, not proven and not a crash.
+ */
+static const char *zkclob_path;
+
+static void test_external_serve(void **state)
+{
+	char conf[] = "/tmp/zkclob-serve-XXXXXX";
+	char *argv[] = { (char *)zkclob_path, "prove", "--serve", "--config",
+			 conf, "--params", "fast", "--threads", "2", NULL };
+	struct zk_external_cfg xc = { .argv = argv };
+	struct zk_proof out = { .data = malloc(PROOF_CAP), .cap = PROOF_CAP };
+	struct zk_backend *ext, *local;
+	struct clob_rig r;
+	struct committed c;
+	struct zk_statement st;
+	char why[256];
+	int fd;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(out.data);
+	fd = mkstemp(conf);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "[market.%u]\ntick = %lld\nlot = %llu\nmin_price = %lld\n"
+		   "max_price = %lld\nmax_qty = %llu\nstp = cancel-newest\n"
+		   "max_orders = %u\nmax_levels = %u\n",
+		clob_test_market.market, (long long)clob_test_market.tick,
+		(unsigned long long)clob_test_market.lot,
+		(long long)clob_test_market.min_price,
+		(long long)clob_test_market.max_price,
+		(unsigned long long)clob_test_market.max_qty,
+		clob_test_market.max_orders, clob_test_market.max_levels);
+	fclose(f);
+
+	ext = zk_external_create(&xc, why, sizeof(why));
+	if (ext == NULL)
+		fail_msg("external: %s", why);
+	assert_string_equal(zk_backend_info(ext)->name, "clob-fast");
+	assert_int_equal(zk_backend_info(ext)->params_id,
+			 ZK_CLOB_PARAMS_ID(ZK_PARAMS_FAST));
+	local = clob_backend(ZK_PARAMS_FAST);
+	assert_non_null(local);
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	commit(&r, &c, 20, clob_invalid_op);
+	st = c.st;
+	st.params_id = ZK_CLOB_PARAMS_ID(ZK_PARAMS_FAST);
+	if (zk_backend_prove(ext, &st, c.b, 0, &out, why, sizeof(why)) !=
+	    ZK_BE_OK)
+		fail_msg("external prove: %s", why);
+	assert_int_equal(zk_backend_verify(local, &st, out.data, out.len, 0,
+					   why, sizeof(why)),
+			 ZK_VERIFY_ACCEPT);
+	assert_int_equal(zk_backend_verify(ext, &st, out.data, out.len, 0, why,
+					   sizeof(why)),
+			 ZK_VERIFY_ACCEPT);
+	out.data[out.len - 9] ^= 1;
+	assert_int_equal(zk_backend_verify(ext, &st, out.data, out.len, 0, why,
+					   sizeof(why)),
+			 ZK_VERIFY_REJECT);
+
+	/* a book batch: declined by the remote prover as by the local one */
+	release(&c);
+	commit(&r, &c, 30, clob_book_op);
+	st = c.st;
+	st.params_id = ZK_CLOB_PARAMS_ID(ZK_PARAMS_FAST);
+	assert_int_equal(zk_backend_prove(ext, &st, c.b, 0, &out, why,
+					  sizeof(why)),
+			 ZK_BE_UNSUPPORTED);
+
+	/* a witness that does not match the statement: refused */
+	st.new_root[0] ^= 1;
+	assert_int_equal(zk_backend_prove(ext, &st, c.b, 0, &out, why,
+					  sizeof(why)),
+			 ZK_BE_INVALID);
+	assert_non_null(strstr(why, "witness"));
+	/* one slot value changed in the witness: the chain check refuses it */
+	st.new_root[0] ^= 1;
+	c.b->witness.acc[0].before.raw[8] ^= 1;
+	assert_int_equal(zk_backend_prove(ext, &st, c.b, 0, &out, why,
+					  sizeof(why)),
+			 ZK_BE_INVALID);
+	c.b->witness.acc[0].before.raw[8] ^= 1;
+	/* no committed witness at all */
+	c.b->tree_update = NULL;
+	assert_int_equal(zk_backend_prove(ext, &st, c.b, 0, &out, why,
+					  sizeof(why)),
+			 ZK_BE_INVALID);
+
+	release(&c);
+	clob_rig_fini(&r);
+	zk_backend_destroy(ext);
+	zk_backend_destroy(local);
+	unlink(conf);
+	free(out.data);
+}
+
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create),
 		cmocka_unit_test(test_prove_verify),
 		cmocka_unit_test(test_router_declines),
+		cmocka_unit_test(test_external_serve),
 	};
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: test_clob_backend ZKCLOB\n");
+		return 2;
+	}
+	zkclob_path = argv[1];
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
