@@ -5,7 +5,8 @@
  * natively by zkclob-zkvm-exec). Both must give byte-identical events, the
  * same first/last seq, ops digest and events digest per batch, and the same
  * slot state (a BLAKE2b digest over every slot) and the same Poseidon2
- * state-tree root per market (prover/statetree.c, arity 2).
+ * state-tree root per market (prover/statetree.c, arity 4: the roots of
+ * the native CLOB statements).
  *
  * Each scenario is split at a batch boundary: the first half starts from
  * pristine books, the second from a snapshot of the C engine's non-pristine
@@ -461,7 +462,7 @@ check_guest(const struct scenario *sc, const struct zk_market_params *p,
 	assert_memory_equal(o + at, want_slots, 32);
 	at += 32;
 	for (size_t i = 0; i < n_mk; i++, at += 32) {
-		struct zk_st_tree *t = zk_st_create(root_of, p[i].market, 2);
+		struct zk_st_tree *t = zk_st_create(root_of, p[i].market, 4);
 		uint8_t root[ZK_ST_ROOT_SIZE];
 
 		assert_non_null(t);

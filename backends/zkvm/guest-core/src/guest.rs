@@ -7,7 +7,8 @@
 //! Guest input = `params_id u32 | batch_seq u64` (big-endian) followed by a
 //! ZKCLOBB1 input (input.rs) with exactly one market and exactly one batch
 //! of at least one op. old_root is the state-tree root of the loaded
-//! snapshot, new_root the root after the batch (arity 2).
+//! snapshot, new_root the root after the batch (arity 4, as the native
+//! CLOB statements).
 //!
 //! Trust note: the snapshot is the whole non-pristine state of the market,
 //! so old_root is recomputed from it, not taken on faith; a verifier
@@ -19,7 +20,10 @@ use crate::input;
 use crate::{run_batch, Engine, EngineError};
 
 pub const STATEMENT_SIZE: usize = 160;
-pub const ARITY: u32 = 2;
+/// The arity of the appliance's state trees (zk_clob_commit, the CLOB AIR):
+/// a zkVM proof must commit the same roots as a native proof of the same
+/// batch, or the router could not fail over between them.
+pub const ARITY: u32 = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GuestError {

@@ -42,7 +42,11 @@ fn run(in_path: &str, out_path: &str) -> Result<(), String> {
     out.extend_from_slice(&engine.slots_digest());
     let ids: Vec<u32> = engine.market_ids().collect();
     for id in ids {
-        out.extend_from_slice(&engine.state_root(id, 2).expect("arity 2 is valid"));
+        out.extend_from_slice(
+            &engine
+                .state_root(id, zkclob_guest_core::guest::ARITY)
+                .expect("the guest's arity is valid"),
+        );
     }
     fs::write(out_path, &out).map_err(|e| format!("{}: {}", out_path, e))
 }
