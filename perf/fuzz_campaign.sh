@@ -20,7 +20,7 @@
 set -euo pipefail
 
 ALL_TARGETS=(fuzz_wire fuzz_proof fuzz_config fuzz_audit fuzz_prooflog
-	     fuzz_backend_frame)
+	     fuzz_backend_frame fuzz_witness)
 BUILD=build
 SECONDS_PER_TARGET=600
 JOBS=$(nproc)
@@ -60,7 +60,7 @@ for t in "${TARGETS[@]}"; do
 	fuzz_backend_frame) ninja_targets+=(tests/fuzz/fuzz_backend_frame
 					    tests/fuzz/fuzz_backend_frame_seeds.txt
 					    tests/fuzz/fuzz_backend_peer) ;;
-	fuzz_proof|fuzz_config|fuzz_audit|fuzz_prooflog)
+	fuzz_proof|fuzz_config|fuzz_audit|fuzz_prooflog|fuzz_witness)
 		ninja_targets+=("tests/fuzz/$t" "tests/fuzz/${t}_seeds.txt") ;;
 	*) echo "fuzz_campaign: unknown target $t" >&2; exit 2 ;;
 	esac

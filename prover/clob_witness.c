@@ -7,13 +7,13 @@
  * an error, never crash on it.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "zkclob/be.h"
 #include "zkclob/clobproof.h"
+#include "clob_errf.h"
 
 #define WT_HEAD 96
 #define WT_ACCESS 148
@@ -21,17 +21,6 @@
 #define WT_NODE 96
 /* A 2^20-row trace bounds everything a batch can touch. */
 #define WT_MAX_ITEMS (1u << 21)
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void zk_clob_rebuilt_free(struct zk_clob_rebuilt *r)
 {
@@ -70,7 +59,7 @@ static int check_accesses(const struct zk_clob_rebuilt *r, size_t n_ops,
 
 	cur = calloc(u->n_leaves + 1, sizeof(*cur));
 	if (cur == NULL) {
-		errf(err, errlen, "witness: out of memory");
+		clob_errf(err, errlen, "witness: out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < u->n_leaves; i++)
@@ -84,21 +73,21 @@ static int check_accesses(const struct zk_clob_rebuilt *r, size_t n_ops,
 		    a->op >= n_ops ||
 		    (i > 0 && a->op < r->batch.witness.acc[i - 1].op) ||
 		    zk_st_leaf_index(&r->layout, a->kind, a->slot, &index) != 0) {
-			errf(err, errlen, "witness: access %zu is out of range "
+			clob_errf(err, errlen, "witness: access %zu is out of range "
 					  "or out of op order", i);
 			goto out;
 		}
 		l = find_leaf(u, index);
 		if (l < 0 || u->leaves[l].kind != a->kind ||
 		    u->leaves[l].slot != a->slot) {
-			errf(err, errlen, "witness: access %zu names a slot "
+			clob_errf(err, errlen, "witness: access %zu names a slot "
 					  "the update record does not touch", i);
 			goto out;
 		}
 		if (memcmp(cur[l], &a->before, sizeof(a->before)) != 0 ||
 		    (!a->write &&
 		     memcmp(&a->before, &a->after, sizeof(a->after)) != 0)) {
-			errf(err, errlen, "witness: access %zu does not follow "
+			clob_errf(err, errlen, "witness: access %zu does not follow "
 					  "its slot's previous value", i);
 			goto out;
 		}
@@ -108,7 +97,7 @@ static int check_accesses(const struct zk_clob_rebuilt *r, size_t n_ops,
 		if (memcmp(cur[i], &u->leaves[i].after,
 			   sizeof(u->leaves[i].after)) != 0 ||
 		    cur[i] == &u->leaves[i].before) {
-			errf(err, errlen, "witness: leaf %zu's new value is not "
+			clob_errf(err, errlen, "witness: leaf %zu's new value is not "
 					  "what its accesses leave", i);
 			goto out;
 		}
@@ -144,7 +133,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 	if (st == NULL || ops == NULL || n_ops == 0 || market == NULL ||
 	    wit == NULL || len < WT_HEAD || memcmp(wit, "ZKWT", 4) != 0 ||
 	    wit[4] != 1 || wit[5] || wit[6] || wit[7]) {
-		errf(err, errlen, "witness: missing, or not a version-1 "
+		clob_errf(err, errlen, "witness: missing, or not a version-1 "
 				  "batch witness");
 		return -1;
 	}
@@ -158,14 +147,14 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 			   (size_t)n_acc * WT_ACCESS +
 			   (size_t)n_leaves * WT_LEAF +
 			   (size_t)n_nodes * WT_NODE) {
-		errf(err, errlen, "witness: counts out of range or length "
+		clob_errf(err, errlen, "witness: counts out of range or length "
 				  "mismatch");
 		return -1;
 	}
 	/* The layout follows from the market rules, never from the request. */
 	e = zk_engine_create(market, 1);
 	if (e == NULL) {
-		errf(err, errlen, "witness: market parameters are invalid");
+		clob_errf(err, errlen, "witness: market parameters are invalid");
 		return -1;
 	}
 	rc = zk_st_layout_for_engine(&out->layout, e, market->market, 4);
@@ -173,7 +162,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 	if (rc != 0 || zk_be32(wit + 24) != market->market ||
 	    zk_be32(wit + 28) != out->layout.arity ||
 	    st->market != market->market) {
-		errf(err, errlen, "witness: another market or tree shape");
+		clob_errf(err, errlen, "witness: another market or tree shape");
 		return -1;
 	}
 
@@ -187,7 +176,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 				   sizeof(*out->update.nodes));
 	if (b->ops == NULL || b->events.ev == NULL || b->witness.acc == NULL ||
 	    out->update.leaves == NULL || out->update.nodes == NULL) {
-		errf(err, errlen, "witness: out of memory");
+		clob_errf(err, errlen, "witness: out of memory");
 		goto fail;
 	}
 	memcpy(b->ops, ops, n_ops * sizeof(*ops));
@@ -197,7 +186,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 	p = wit + WT_HEAD;
 	for (uint32_t i = 0; i < n_ev; i++, p += ZK_EVENT_WIRE_SIZE) {
 		if (zk_event_decode(p, &b->events.ev[i]) != 0) {
-			errf(err, errlen, "witness: event %u is not canonical",
+			clob_errf(err, errlen, "witness: event %u is not canonical",
 			     i);
 			goto fail;
 		}
@@ -213,7 +202,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 		a->kind = p[16];
 		a->write = p[17];
 		if (p[18] || p[19]) {
-			errf(err, errlen, "witness: access %u has non-zero "
+			clob_errf(err, errlen, "witness: access %u has non-zero "
 					  "reserved bytes", i);
 			goto fail;
 		}
@@ -250,7 +239,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 	out->update.n_nodes = out->update.cap_nodes = n_nodes;
 
 	if (zk_st_update_verify(&out->layout, &out->update, &why) != 0) {
-		errf(err, errlen, "witness: update record: %s",
+		clob_errf(err, errlen, "witness: update record: %s",
 		     why != NULL ? why : "invalid");
 		goto fail;
 	}
@@ -273,7 +262,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 	    memcmp(st->events_digest, b->events_digest, 32) != 0 ||
 	    memcmp(st->old_root, out->update.old_root, 32) != 0 ||
 	    memcmp(st->new_root, out->update.new_root, 32) != 0) {
-		errf(err, errlen, "witness: the statement is not this batch's "
+		clob_errf(err, errlen, "witness: the statement is not this batch's "
 				  "(seqs, digests or roots differ)");
 		goto fail;
 	}
