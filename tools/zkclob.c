@@ -13,7 +13,8 @@
  *                                                external prover on stdin/stdout
  *   zkclob verify [--config FILE] [--params fast|compact|throughput] DIR
  *   zkclob verify-log [--config FILE] [--params SET] PROOFLOG
- *   zkclob inspect PROOF                         what a native STARK proof claims
+ *   zkclob inspect PROOF                         what a native STARK proof (or a
+ *                                                batch container) claims
  *   zkclob audit-verify FILE [--anchor N:HEX]    check an audit log's chain
  *   zkclob placement [--config FILE] [--topology SRC]
  *                                                the placement plan, not started
@@ -32,6 +33,7 @@
 #include <time.h>
 
 #include "zkclob/audit.h"
+#include "zkclob/clobproof.h"
 #include "zkclob/config.h"
 #include "zkclob/gen.h"
 #include "params.h"
@@ -368,6 +370,21 @@ static int cmd_inspect(const struct cli *cli, int argc, char **argv)
 	}
 	fclose(f);
 	printf("proof:   %s (%zu bytes)\n", path, len);
+	{
+		/* A batch container (a backend's proof bytes, a proof-log
+		 * payload): the published ops and events, then the STARK. */
+		struct zk_clob_container c;
+
+		if (zk_clob_container_decode(buf, len, &c, NULL, 0) == 0) {
+			printf("container: %zu ops, %zu events (%zu bytes), STARK "
+			       "proof %zu bytes\n", c.n_ops, c.n_events,
+			       len - c.proof_len, c.proof_len);
+			rc = zk_stark_proof_describe(c.proof, c.proof_len, stdout);
+			zk_clob_container_free(&c);
+			free(buf);
+			return rc == 0 ? 0 : EXIT_FAILURE;
+		}
+	}
 	rc = zk_stark_proof_describe(buf, len, stdout);
 	free(buf);
 	return rc == 0 ? 0 : EXIT_FAILURE;
