@@ -8,6 +8,8 @@
  *      LDE + Merkle-commit the same main trace once (the baseline measured
  *      in the same run; prove ÷ baseline is the distance to the proof
  *      system's own limit);
+ *  (c) book-changing traffic zk_clob_prove accepts: reduces and full
+ *      cancels of resting orders mixed with rejects, the same figures;
  *  (b) book traffic (resting GTC, cancels, crosses) through the test-only
  *      machinery variant (memory checking + Merkle, no op rules): the rows
  *      per access, per touched slot and per tree node that the full AIR
@@ -91,48 +93,129 @@ static double baseline(const struct zk_batch *b, const struct zk_st_update *u,
 	return t;
 }
 
-static void bench_supported(size_t n_ops, const struct zk_stark_params *p)
+/* The resting book of traffic (c): 60 orders of 50,000 lots, three on each
+ * of 20 levels (order i: side i % 2, level i / 2 % 10), so every reduce by
+ * one lot leaves them resting and cancels in id order empty levels. */
+static void rest_for_reduces(struct clob_rig *r, struct zk_op *ops)
+{
+	struct zk_st_update u = { 0 };
+	struct zk_batch *b;
+
+	for (size_t i = 0; i < 60; i++)
+		ops[i] = (struct zk_op){
+			.seq = r->seq++, .order_id = 1 + i, .account = 1 + i % 4,
+			.price = (i % 2 ? 5000 : 500) + 5 * (int64_t)(i / 2 % 10),
+			.qty = 50000, .market = clob_test_market.market,
+			.type = ZK_OP_NEW,
+			.side = i % 2 ? ZK_SIDE_SELL : ZK_SIDE_BUY,
+			.ord_type = ZK_ORD_LIMIT, .tif = ZK_TIF_GTC };
+	b = clob_rig_batch(r, ops, 60);
+	if (b == NULL || zk_st_apply_witness(r->t, &b->witness, &u) != 0)
+		exit(1);
+	zk_st_update_free(&u);
+	zk_batch_free(b);
+}
+
+/*
+ * Proven traffic through zk_clob_prove:
+ *  (a) rejects only (a third each of malformed ops, market-rule rejects
+ *      and cancels of unknown ids against a 30-order book);
+ *  (c) book-changing: per 8 ops five reduces of resting orders (each
+ *      remaining := remaining - one lot), one full cancel of a resting
+ *      order in id order (the third of a level frees it; a reduce once
+ *      only 8 orders are left), a cancel of an unknown id and a malformed
+ *      op.
+ */
+static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
+			 int reduces)
 {
 	struct clob_rig r;
-	struct zk_op *ops = malloc(n_ops * sizeof(*ops));
+	struct zk_op *ops = malloc((n_ops + 64) * sizeof(*ops));
+	uint64_t *left = calloc(61, sizeof(*left));
+	size_t n_cancels = 0;
 	struct zk_batch *b;
 	struct zk_statement st;
 	struct zk_clob_prove_opts o = { .market = &clob_test_market,
 					.stark_params = p->id,
 					.threads = n_threads };
 	struct zk_st_update u = { 0 };
+	struct zk_st_tree *twin;
 	uint8_t *proof = NULL;
 	size_t len = 0;
 	char err[256] = "";
 	double t0, tp, tv, tb;
 	unsigned log_n = 0;
 
-	if (ops == NULL || clob_rig_init(&r, 100000) != 0) {
+	if (ops == NULL || left == NULL || clob_rig_init(&r, 100000) != 0) {
 		fprintf(stderr, "bench_clob: set-up failed\n");
 		exit(1);
 	}
-	for (size_t i = 0; i < 30; i++)
-		ops[i] = clob_book_op(&r, i);
-	b = clob_rig_batch(&r, ops, 30);
-	if (b == NULL || zk_st_apply_witness(r.t, &b->witness, &u) != 0)
-		exit(1);
-	zk_batch_free(b);
+	if (reduces) {
+		rest_for_reduces(&r, ops);
+	} else {
+		for (size_t i = 0; i < 30; i++)
+			ops[i] = clob_book_op(&r, i);
+		b = clob_rig_batch(&r, ops, 30);
+		if (b == NULL || zk_st_apply_witness(r.t, &b->witness, &u) != 0)
+			exit(1);
+		zk_batch_free(b);
+		zk_st_update_free(&u);
+		memset(&u, 0, sizeof(u));
+	}
+	/* the book before the batch, for the baseline's trace */
+	twin = zk_st_create(r.e, clob_test_market.market, 4);
+	for (size_t i = 0; i < 61; i++)
+		left[i] = 50000;
 	for (size_t i = 0; i < n_ops; i++) {
-		if (i % 3 == 0) {
+		/* (c): per 8 ops five reduces, a cancel, an unknown id, a
+		 * malformed op */
+		size_t kind = !reduces ? i % 3 : i % 8 == 3 ? 2 :
+						 i % 8 == 7 ? 0 :
+						 i % 8 == 5 ? 4 : 3;
+
+		if (kind == 4 && n_cancels >= 52)
+			kind = 3;
+
+		if (kind == 0) {
 			ops[i] = clob_malformed_op(&r, i);
-		} else if (i % 3 == 1) {
+		} else if (kind == 1) {
 			ops[i] = clob_invalid_op(&r, i);
-		} else {
+		} else if (kind == 2) {
 			ops[i] = (struct zk_op){
 				.seq = r.seq++, .order_id = 5000000 + i,
 				.account = 1, .market = clob_test_market.market,
 				.type = ZK_OP_CANCEL };
+		} else if (kind == 4) {
+			uint64_t id = 1 + n_cancels++;
+
+			left[id] = 0;
+			ops[i] = (struct zk_op){
+				.seq = r.seq++, .order_id = id,
+				.account = 1 + (id - 1) % 4,
+				.market = clob_test_market.market,
+				.type = ZK_OP_CANCEL };
+		} else {
+			uint64_t id = 1 + (i * 7) % 60;
+
+			while (left[id] == 0)
+				id = id % 60 + 1;
+			left[id] -= clob_test_market.lot;
+			ops[i] = (struct zk_op){
+				.seq = r.seq++, .order_id = id,
+				.account = 1 + (id - 1) % 4, .qty = left[id],
+				.market = clob_test_market.market,
+				.type = ZK_OP_CANCEL };
 		}
 	}
 	b = clob_rig_batch(&r, ops, n_ops);
+	if (twin == NULL || b == NULL ||
+	    zk_st_apply_witness(twin, &b->witness, &u) != 0) {
+		fprintf(stderr, "bench_clob: batch set-up failed\n");
+		exit(1);
+	}
 	t0 = now();
-	if (b == NULL || zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
-				       sizeof(err)) != 0) {
+	if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
+			  sizeof(err)) != 0) {
 		fprintf(stderr, "bench_clob: prove: %s\n", err);
 		exit(1);
 	}
@@ -145,20 +228,23 @@ static void bench_supported(size_t n_ops, const struct zk_stark_params *p)
 		exit(1);
 	}
 	tv = now() - t0;
-	/* the same trace again (the probes only read: the tree is as before) */
-	zk_st_update_free(&u);
-	memset(&u, 0, sizeof(u));
-	if (zk_st_apply_witness(r.t, &b->witness, &u) != 0)
-		exit(1);
-	tb = baseline(b, &u, zk_st_layout_get(r.t), &st, 0, p, &log_n);
-	zk_st_update_free(&u);
-	printf("(a) %-7s %5zu ops  2^%-2u rows  prove %8.1f ms  verify %6.2f ms"
+	tb = baseline(b, &u, zk_st_layout_get(twin), &st, 0, p, &log_n);
+	printf("(%c) %-7s %5zu ops  2^%-2u rows  prove %8.1f ms  verify %6.2f ms"
 	       "  proof %7zu B  %8.0f ops/s  LDE+commit %7.1f ms  (x%.1f)\n",
-	       p->name, n_ops, log_n, tp * 1e3, tv * 1e3, len,
-	       (double)n_ops / tp, tb * 1e3, tb > 0 ? tp / tb : 0.0);
+	       reduces ? 'c' : 'a', p->name, n_ops, log_n, tp * 1e3, tv * 1e3,
+	       len, (double)n_ops / tp, tb * 1e3, tb > 0 ? tp / tb : 0.0);
+	if (reduces)
+		printf("      rows: %zu ops (%zu full cancels) + %zu events + "
+		       "%zu accesses + 2 x %zu leaves, root changed: %s\n",
+		       b->n_ops, n_cancels, b->events.len, b->witness.len,
+		       u.n_leaves,
+		       memcmp(st.old_root, st.new_root, 32) ? "yes" : "no");
+	zk_st_update_free(&u);
+	zk_st_destroy(twin);
 	free(proof);
 	zk_batch_free(b);
 	clob_rig_fini(&r);
+	free(left);
 	free(ops);
 }
 
@@ -253,7 +339,9 @@ int main(int argc, char **argv)
 	printf("bench_clob: CLOB AIR v%u, width %d, %u threads\n",
 	       ZK_CLOB_AIR_VERSION, CLOB_WIDTH, n_threads);
 	for (size_t i = 0; i < n_sizes; i++)
-		bench_supported(sizes[i], fast);
+		bench_proven(sizes[i], fast, 0);
+	for (size_t i = 0; i < n_sizes; i++)
+		bench_proven(sizes[i], fast, 1);
 	for (size_t i = 0; i < n_sizes; i++)
 		bench_machinery(sizes[i], fast);
 	return 0;

@@ -155,6 +155,64 @@ enum clob_col {
 	C_AF,    /* access rows of a BOOK_FULL op (carried from C_RF) */
 	C_HDR,   /* access role: the read of the market header */
 	C_LVL,   /* access role: the read of the best opposite level */
+	/* CANCEL that reduces an order (qty > 0, a lot multiple, below the
+	 * remaining): presence probe and order read as the reduce rejects,
+	 * then the order write and the level write (clob_air_write.h) */
+	C_KR,
+	C_AR,    /* access rows of a reduce (carried from C_KR) */
+	C_OW,    /* access role: order write, remaining := qty */
+	C_LW,    /* access role: level write, total -= cut */
+	/* the order read's fields, carried down the op's rows: its slot,
+	 * FIFO links, level, side, price (limbs); PN / NN: prev / next NIL */
+	C_XSLOT,
+	C_XPREV,
+	C_XNEXT,
+	C_XLVL,
+	C_XSIDE,
+	C_XPLO,
+	C_XPHI,
+	C_PN,
+	C_NN,
+	/* the level write's level: its better / worse links and side, and
+	 * whether they are NIL (level_free needs them after the write) */
+	C_XBETTER,
+	C_XWORSE,
+	C_XLSIDE,
+	C_BN,
+	C_WN,
+	C_PINV,
+	C_NINV,
+	C_B1,    /* borrow of cut = remaining - qty (limb-wise) */
+	C_B2,    /* borrow of total - cut */
+	C_CINV,  /* inverse of cut_lo + cut_hi: the cut is not zero */
+	/* full CANCEL (qty = 0, engine order_remove) of an order that is not
+	 * the last of its level (clob_air_cancel.h) */
+	C_KC,
+	C_AC,    /* access rows of a full cancel (carried from C_KC) */
+	C_OR2,   /* role: order_remove's re-read of the order */
+	C_PW,    /* role: previous order's write, next := the order's next */
+	C_NW,    /* role: next order's write, prev := the order's prev */
+	C_ES,    /* role: erase scan, the read of the bucket after the hole */
+	C_EM,    /* role: erase move, hole := the scanned bucket */
+	C_EF,    /* role: erase final, hole := empty */
+	C_OF,    /* role: the order slot back to the free list */
+	C_HW,    /* role: header write, order_free := slot, n_orders - 1 */
+	C_HOLE,  /* the bucket backward-shift deletion will empty */
+	C_SCAN,  /* the last bucket scanned so far */
+	C_EE,    /* erase scan: the bucket is empty (the scan ends) */
+	C_W1,    /* erase scan: wraps of (j - home) and (j - hole) mod nb */
+	C_W2,
+	C_SH,    /* erase scan: the scanned entry moves into the hole */
+	C_HINV,  /* level write: the level keeps a head (else LE) */
+	/* level_free (a cancel of the last order of its level) */
+	C_LE,    /* level write of a cancel: the level empties */
+	C_BW,    /* BN·WN */
+	C_BINV,
+	C_WINV2,
+	C_LB,    /* role: better level's write, worse := the level's worse */
+	C_LWO,   /* role: worse level's write, better := the level's better */
+	C_LF,    /* role: the level slot := free, linked to level_free */
+	C_HL,    /* role: header write: best pointer, level_free, n_levels */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -260,5 +318,21 @@ void zk_clob_op_helpers(zk_gl *const *cols, size_t row);
 
 /* Fill the Poseidon2 witness of row `row` from its MSG and CAPL cells. */
 void zk_clob_fill_hash(zk_gl *const *cols, size_t row);
+
+/* Trace helpers (clob_air_trace_write.c): range register j of row r :=
+ * the low CLOB_RANGE_BITS bits of v; the home-bucket bits of id at C_HB;
+ * whether an access row has a role (is not a probe). */
+void zk_clob_set_reg(zk_gl *const *cols, size_t r, unsigned j, uint64_t v);
+void zk_clob_home_bits(zk_gl *const *cols, size_t r, uint64_t id);
+int zk_clob_has_role(const zk_gl *const *cols, size_t r);
+
+/*
+ * The witnesses of the op laid out in rows [at, end) (its op row first)
+ * that the write roles need once all its rows exist: the order read's X
+ * columns and link flags, HOLE / SCAN, the erase scans' shift decisions,
+ * the level and header writes' borrows and registers.
+ */
+void zk_clob_write_witness(const struct zk_clob_air *c, zk_gl *const *cols,
+			   size_t at, size_t end);
 
 #endif /* ZKCLOB_PROVER_CLOB_AIR_H */

@@ -22,6 +22,9 @@ struct builder {
 	size_t row;
 	zk_gl ts, nops, nevs;
 	uint64_t *last_ts; /* per touched leaf (u->leaves order) */
+	size_t ord_row;    /* the current op's order read (0: none yet) */
+	size_t lw_row;     /* its level write (0: none yet) */
+	int seen_erase;    /* its erase has begun */
 	zk_gl scratch[CLOB_WIDTH];
 };
 
@@ -70,11 +73,7 @@ static long leaf_pos(const struct zk_st_update *u, uint64_t index)
  * fits; a cheating one then fails the rule that needs it). */
 static void set_reg(struct builder *b, size_t r, unsigned j, uint64_t v)
 {
-	uint64_t low = v & (((uint64_t)1 << CLOB_RANGE_BITS) - 1);
-
-	b->cols[C_V + j][r] = low;
-	for (unsigned i = 0; i < CLOB_RANGE_BITS; i++)
-		b->cols[C_VB + j * CLOB_RANGE_BITS + i][r] = (low >> i) & 1;
+	zk_clob_set_reg(b->cols, r, j, v);
 }
 
 /* The witness of a NEW rejected by the market rules (clob_validation). */
@@ -132,27 +131,7 @@ static void validation_witness(struct builder *b, size_t r,
  * C_HB. */
 static void home_witness(struct builder *b, size_t r, uint64_t id)
 {
-	uint64_t a[4], cl[4], carry = 0;
-	unsigned i, j;
-
-	for (i = 0; i < 4; i++) {
-		a[i] = (id >> (16 * i)) & 0xffff;
-		cl[i] = (CLOB_HASH_MUL >> (16 * i)) & 0xffff;
-	}
-	for (i = 0; i < 4; i++) {
-		uint64_t z = carry, x;
-
-		for (j = 0; j <= i; j++)
-			z += a[j] * cl[i - j];
-		x = z & 0xffff;
-		carry = z >> 16;
-		for (j = 0; j < 16; j++) {
-			b->cols[C_HB + CLOB_HB_A(i) + j][r] = (a[i] >> j) & 1;
-			b->cols[C_HB + CLOB_HB_X(i) + j][r] = (x >> j) & 1;
-		}
-		for (j = 0; j < 20; j++)
-			b->cols[C_HB + CLOB_HB_R(i) + j][r] = (carry >> j) & 1;
-	}
+	zk_clob_home_bits(b->cols, r, id);
 }
 
 /* DUPLICATE_ID: the registers show that every market rule passes. */
@@ -227,7 +206,21 @@ static void op_row(struct builder *b, const struct zk_op *op,
 	for (i = 0; i < CLOB_OP_ELEMS; i++)
 		b->cols[C_OPF + i][r] = e[i];
 	zk_clob_op_helpers(b->cols, r);
-	if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED) {
+	if (n_ev == 1 && op->type == ZK_OP_CANCEL &&
+	    ev[0].type == ZK_EV_CANCELLED && ev[0].reason == ZK_CXL_REDUCE) {
+		/* a reduce that applies: qty a positive lot multiple */
+		b->cols[C_KR][r] = 1;
+		home_witness(b, r, op->order_id);
+		set_reg(b, r, 1, (op->qty >> 32) << 32);
+		set_reg(b, r, 3, op->qty / b->c->mp.lot - 1);
+	} else if (n_ev == 1 && op->type == ZK_OP_CANCEL &&
+		   ev[0].type == ZK_EV_CANCELLED &&
+		   ev[0].reason == ZK_CXL_USER) {
+		/* a full cancel: qty = 0 */
+		b->cols[C_KC][r] = 1;
+		home_witness(b, r, op->order_id);
+		set_reg(b, r, 1, (op->qty >> 32) << 32);
+	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED) {
 		uint8_t why = ev[0].reason;
 		unsigned kind = 0;
 
@@ -286,9 +279,58 @@ static void ev_row(struct builder *b, const struct zk_event *ev)
 		b->cols[C_EVF + i][r] = e[i];
 }
 
-static int acc_row(struct builder *b, const struct zk_witness_access *a,
-		   size_t op_row_at)
+/*
+ * The role of an access of a full cancel after its probes and order read
+ * (clob_air_cancel.h), from the engine's access order; 0 for the probes
+ * and the order read, which take the reject paths.
+ */
+static unsigned cancel_role(struct builder *b, size_t r,
+			    const struct zk_witness_access *a,
+			    const struct zk_witness_access *next)
 {
+	switch (a->kind) {
+	case ZK_SLOT_ORDER:
+		if (!a->write)
+			return b->ord_row != 0 && b->ord_row + 1 == r ? C_OR2 :
+									0;
+		if (b->lw_row != 0)
+			return C_OF;
+		return b->ord_row != 0 &&
+			       a->slot == b->cols[C_MSG + 11][b->ord_row] ?
+			       C_PW : C_NW;
+	case ZK_SLOT_LEVEL:
+		if (!a->write)
+			return 0;
+		if (b->lw_row == 0) {
+			b->lw_row = r;
+			return C_LW;
+		}
+		/* level_free: the neighbours by the links LW saw, then the
+		 * level itself */
+		if (a->slot == b->cols[C_MSG + 9][b->lw_row])
+			return C_LB;
+		return a->slot == b->cols[C_MSG + 10][b->lw_row] ? C_LWO :
+								   C_LF;
+	case ZK_SLOT_BUCKET:
+		if (b->lw_row == 0)
+			return 0;
+		b->seen_erase = 1;
+		if (!a->write)
+			return C_ES;
+		return next != NULL && next->kind == ZK_SLOT_BUCKET &&
+				       !next->write ?
+			       C_EM : C_EF;
+	default:
+		if (!a->write)
+			return 0;
+		return b->seen_erase ? C_HW : C_HL;
+	}
+}
+
+static int acc_row(struct builder *b, const struct zk_witness_access *a,
+		   const struct zk_witness_access *next, size_t op_row_at)
+{
+	unsigned role = 0;
 	const struct zk_st_layout *lay = &b->c->lay;
 	zk_gl before[ZK_ST_LEAF_ELEMS], after[ZK_ST_LEAF_ELEMS];
 	uint64_t index, d;
@@ -320,8 +362,10 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_OPF + i][r] = b->cols[C_OPF + i][op_row_at];
 	b->cols[C_IS3][r] = b->cols[C_IS3][op_row_at];
 	{
-		zk_gl red = zk_gl_add(b->cols[C_RBL][op_row_at],
-				      b->cols[C_RBR][op_row_at]);
+		zk_gl red = zk_gl_add(zk_gl_add(b->cols[C_RBL][op_row_at],
+						b->cols[C_RBR][op_row_at]),
+				      zk_gl_add(b->cols[C_KR][op_row_at],
+						b->cols[C_KC][op_row_at]));
 		zk_gl ro = b->cols[C_RO][op_row_at];
 
 		b->cols[C_PRES][r] = zk_gl_add(zk_gl_add(ro, red),
@@ -331,8 +375,20 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_RSN][r] = probe_reason(b, op_row_at);
 		b->cols[C_AW][r] = b->cols[C_RW][op_row_at];
 		b->cols[C_AF][r] = b->cols[C_RF][op_row_at];
+		b->cols[C_AR][r] = b->cols[C_KR][op_row_at];
+		b->cols[C_AC][r] = b->cols[C_KC][op_row_at];
 	}
-	if (a->kind == ZK_SLOT_HEADER) {
+	/* write roles: their witnesses come once the op's rows are laid out
+	 * (zk_clob_write_witness) */
+	if (b->cols[C_AR][r] && a->write)
+		role = a->kind == ZK_SLOT_ORDER ? C_OW : C_LW;
+	else if (b->cols[C_AC][r])
+		role = cancel_role(b, r, a, next);
+	if (role != 0) {
+		b->cols[role][r] = 1;
+		if (role == C_ES)
+			b->cols[C_BSLOT][r] = a->slot;
+	} else if (a->kind == ZK_SLOT_HEADER) {
 		/* the best opposite level: best_ask for BUY, best_bid else */
 		zk_gl bo = b->cols[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY ?
 				   before[4] : before[3];
@@ -358,6 +414,7 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 				      b->cols[C_OPF + OPF_ACCT + 1][r]);
 
 		b->cols[C_ORD][r] = 1;
+		b->ord_row = r;
 		if (dlo != 0)
 			b->cols[C_J1][r] = inv_or_zero(dlo);
 		else
@@ -587,11 +644,20 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		       bt->events.ev[ev_end].seq == bt->ops[i].seq)
 			ev_end++;
 		op_row(&b, &bt->ops[i], bt->events.ev + ev, ev_end - ev);
+		b.ord_row = 0;
+		b.lw_row = 0;
+		b.seen_erase = 0;
 		for (; acc < bt->witness.len && bt->witness.acc[acc].op == i;
 		     acc++) {
+			const struct zk_witness_access *nx =
+				acc + 1 < bt->witness.len &&
+						bt->witness.acc[acc + 1].op == i ?
+					&bt->witness.acc[acc + 1] :
+					NULL;
+
 			if (bt->witness.acc[acc].market != c->lay.market)
 				continue;
-			if (acc_row(&b, &bt->witness.acc[acc], at) != 0) {
+			if (acc_row(&b, &bt->witness.acc[acc], nx, at) != 0) {
 				set_err(err, errlen,
 					"clob trace: an access is not in the "
 					"tree update record");
@@ -599,9 +665,14 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 			}
 		}
 		/* the order read's remaining, back to the op's rows */
-		if (b.row > at + 1 && b.cols[C_ORD][b.row - 1]) {
-			zk_gl lo = b.cols[C_MSG + 9][b.row - 1];
-			zk_gl hi = b.cols[C_MSG + 10][b.row - 1];
+		size_t ord_at = b.row;
+
+		for (size_t rr = at + 1; rr < b.row; rr++)
+			if (b.cols[C_ORD][rr])
+				ord_at = rr;
+		if (ord_at < b.row) {
+			zk_gl lo = b.cols[C_MSG + 9][ord_at];
+			zk_gl hi = b.cols[C_MSG + 10][ord_at];
 
 			for (size_t rr = at; rr < b.row; rr++) {
 				b.cols[C_REMLO][rr] = lo;
@@ -610,6 +681,7 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 			if (b.cols[C_RBR][at])
 				reduce_witness(&b, at, &bt->ops[i], C_RBR,
 					       lo | hi << 32);
+			zk_clob_write_witness(c, b.cols, at, b.row);
 		}
 		for (; ev < bt->events.len && bt->events.ev[ev].seq ==
 						       bt->ops[i].seq;
@@ -645,7 +717,8 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 	for (i = 0; i < n; i++) {
 		if (b.cols[C_SOP][i] == 0)
 			zk_clob_op_helpers(b.cols, i);
-		if (i + 1 < n && b.cols[C_SACC][i] && !b.cols[C_ORD][i] &&
+		if (i + 1 < n && b.cols[C_SACC][i] &&
+		    !zk_clob_has_role((const zk_gl *const *)b.cols, i) &&
 		    b.cols[C_SEV][i + 1] && b.cols[C_PRES][i])
 			b.cols[C_LASTP][i] = 1;
 	}

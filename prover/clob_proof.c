@@ -84,6 +84,20 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    op->type == ZK_OP_CANCEL && op->market == mp->market &&
 	    zk_clob_val_ok(mp) && op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
+	/* a reduce that applies: probes to the id, the order read, the order
+	 * write and the level write (check_supported checks them) */
+	if (n_events == 1 && events[0].type == ZK_EV_CANCELLED &&
+	    events[0].reason == ZK_CXL_REDUCE && n_accesses >= 4 &&
+	    op->type == ZK_OP_CANCEL && op->market == mp->market &&
+	    zk_clob_val_ok(mp) && op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
+	/* a full cancel (check_supported checks the accesses:
+	 * cancel_shape) */
+	if (n_events == 1 && events[0].type == ZK_EV_CANCELLED &&
+	    events[0].reason == ZK_CXL_USER && n_accesses >= 8 &&
+	    op->type == ZK_OP_CANCEL && op->qty == 0 &&
+	    op->market == mp->market && zk_clob_val_ok(mp))
+		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
 	 * reads only (check_supported checks the accesses) */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
@@ -115,6 +129,89 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	}
 }
 
+/*
+ * The slot kind and access type the AIR's rows expect for access a of
+ * n_acc of one supported op (accesses counted from its first): probes
+ * (bucket reads) first, then the kind's tail.
+ */
+static void expected_access(const struct zk_op *op, const struct zk_event *ev,
+			    size_t a, size_t n_acc, uint8_t *kind, int *write)
+{
+	int owner = ev->reason == ZK_REJ_OWNER_MISMATCH ||
+		    (op->type == ZK_OP_CANCEL &&
+		     (ev->reason == ZK_REJ_BAD_LOT ||
+		      ev->reason == ZK_REJ_BAD_REDUCE));
+	int reduce = ev->type == ZK_EV_CANCELLED;
+	int cross = ev->reason == ZK_REJ_WOULD_CROSS;
+	int full = ev->reason == ZK_REJ_BOOK_FULL;
+	size_t left = n_acc - a; /* 1 for the last access */
+
+	*kind = ZK_SLOT_BUCKET;
+	*write = 0;
+	if (reduce) {
+		if (left <= 3)
+			*kind = left == 1 ? ZK_SLOT_LEVEL : ZK_SLOT_ORDER;
+		*write = left <= 2;
+	} else if (owner && left == 1) {
+		*kind = ZK_SLOT_ORDER;
+	} else if (cross && left == 2) {
+		*kind = ZK_SLOT_HEADER;
+	} else if ((cross || full) && left == 1) {
+		*kind = full ? ZK_SLOT_HEADER : ZK_SLOT_LEVEL;
+	}
+}
+
+/*
+ * The accesses of a full cancel the AIR proves (clob_air_cancel.h): bucket
+ * reads up to the id, the order read twice, the neighbours' link writes,
+ * the level write (when it empties: the neighbour levels', the level's
+ * and the header's writes of level_free), the erase (bucket reads, each
+ * maybe followed by a write; a final write), the order slot write, the
+ * header write. NULL, or why not.
+ */
+static const char *cancel_shape(const struct zk_witness_access *w, size_t n,
+				uint32_t market)
+{
+	size_t a = 0, links = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (w[i].market != market)
+			return "a cancel with accesses of another market";
+	while (a < n && w[a].kind == ZK_SLOT_BUCKET && !w[a].write)
+		a++;
+	if (a == 0 || a + 2 > n || w[a].kind != ZK_SLOT_ORDER || w[a].write ||
+	    w[a + 1].kind != ZK_SLOT_ORDER || w[a + 1].write)
+		return "a cancel with other accesses";
+	for (a += 2; a < n && w[a].kind == ZK_SLOT_ORDER && w[a].write; a++)
+		links++;
+	if (links > 2 || a >= n || w[a].kind != ZK_SLOT_LEVEL || !w[a].write)
+		return "a cancel with other accesses";
+	/* the level emptied: level_free's neighbour and slot writes, then
+	 * the header */
+	if (w[a++].after.level.head == ZK_SLOT_NIL) {
+		for (links = 0; a < n && w[a].kind == ZK_SLOT_LEVEL &&
+				w[a].write;
+		     a++)
+			links++;
+		if (links < 1 || links > 3 || a >= n ||
+		    w[a].kind != ZK_SLOT_HEADER || !w[a].write)
+			return "a cancel with other accesses";
+		a++;
+	}
+	/* the erase: scans, each maybe followed by a move; the last scan
+	 * (of an empty bucket) by the final write */
+	for (; a < n && w[a].kind == ZK_SLOT_BUCKET && !w[a].write;) {
+		a++;
+		if (a < n && w[a].kind == ZK_SLOT_BUCKET && w[a].write)
+			a++;
+	}
+	if (a + 2 != n || w[a - 1].kind != ZK_SLOT_BUCKET || !w[a - 1].write ||
+	    w[a].kind != ZK_SLOT_ORDER || !w[a].write ||
+	    w[a + 1].kind != ZK_SLOT_HEADER || !w[a + 1].write)
+		return "a cancel with other accesses";
+	return NULL;
+}
+
 /* Ops of a cut batch have increasing seq, events follow their op. */
 static int check_supported(const struct zk_batch *b,
 			   const struct zk_market_params *mp, char *err,
@@ -125,6 +222,7 @@ static int check_supported(const struct zk_batch *b,
 	for (size_t i = 0; i < b->n_ops; i++) {
 		size_t ev0 = ev, n_acc = 0;
 		const char *why;
+		int is_cancel;
 
 		while (ev < b->events.len && b->events.ev[ev].seq == b->ops[i].seq)
 			ev++;
@@ -136,32 +234,33 @@ static int check_supported(const struct zk_batch *b,
 		}
 		why = zk_clob_unsupported(&b->ops[i], b->events.ev + ev0,
 					  ev - ev0, n_acc, mp);
-		/* probes are bucket reads; OWNER_MISMATCH ends with the read
-		 * of the order */
-		for (size_t a = acc0; why == NULL && a < acc; a++) {
+		is_cancel = why == NULL &&
+			    b->events.ev[ev0].type == ZK_EV_CANCELLED &&
+			    b->events.ev[ev0].reason == ZK_CXL_USER;
+		if (is_cancel)
+			why = cancel_shape(b->witness.acc + acc0, n_acc,
+					   mp->market);
+		/* probes are bucket reads, then each kind's tail of reads and
+		 * writes (expected_access) */
+		for (size_t a = acc0; why == NULL && !is_cancel && a < acc;
+		     a++) {
 			const struct zk_witness_access *w = &b->witness.acc[a];
-			uint8_t why_ev = b->events.ev[ev0].reason;
-			int owner = why_ev == ZK_REJ_OWNER_MISMATCH ||
-				    (b->ops[i].type == ZK_OP_CANCEL &&
-				     (why_ev == ZK_REJ_BAD_LOT ||
-				      why_ev == ZK_REJ_BAD_REDUCE));
-			int cross = why_ev == ZK_REJ_WOULD_CROSS;
-			int full = why_ev == ZK_REJ_BOOK_FULL;
-			uint8_t kind = owner && a + 1 == acc ? ZK_SLOT_ORDER :
-							       ZK_SLOT_BUCKET;
+			const struct zk_event *ev0p = &b->events.ev[ev0];
+			int full = ev0p->type == ZK_EV_REJECTED &&
+				   ev0p->reason == ZK_REJ_BOOK_FULL;
+			uint8_t kind;
+			int write;
 
-			if (cross && a + 2 == acc)
-				kind = ZK_SLOT_HEADER;
-			else if ((cross || full) && a + 1 == acc)
-				kind = full ? ZK_SLOT_HEADER : ZK_SLOT_LEVEL;
-			if (w->write || w->kind != kind ||
+			expected_access(&b->ops[i], ev0p, a - acc0, n_acc,
+					&kind, &write);
+			if (!w->write != !write || w->kind != kind ||
 			    w->market != mp->market)
-				why = "an id-probing reject with other accesses";
+				why = "an id-probing op with other accesses";
 			else if (full && kind == ZK_SLOT_HEADER &&
 				 w->before.header.order_free != ZK_SLOT_NIL)
 				why = "BOOK_FULL with a free order slot (full "
 				      "level table)";
-			else if (kind == ZK_SLOT_LEVEL &&
+			else if (kind == ZK_SLOT_LEVEL && !write &&
 				 (w->before.level.price < 0 ||
 				  (uint64_t)w->before.level.price >=
 					  CLOB_VAL_MAX_PRICE))

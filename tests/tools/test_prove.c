@@ -22,7 +22,7 @@ static const char *zkclob;
 static char dir[] = "/tmp/zkclob-prove-XXXXXX";
 
 /* Every op of this flow is rejected (no size is a multiple of the lot),
- * which CLOB AIR v1 proves. */
+ * which the CLOB AIR proves. */
 static const char rejects_conf[] =
 	"[market.1]\nlot = 1000\n[market.2]\nlot = 1000\n"
 	"[metrics]\nenabled = false\n";
