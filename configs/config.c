@@ -268,6 +268,125 @@ static int set_audit(struct load_ctx *ctx, const char *section,
 	return 1;
 }
 
+static const char *const log_sync_names[] = {
+	[ZK_PROOFLOG_SYNC_EACH] = "each",
+	[ZK_PROOFLOG_SYNC_EVERY_N] = "every_n",
+	[ZK_PROOFLOG_SYNC_INTERVAL] = "interval",
+};
+
+const char *zk_config_log_sync_name(enum zk_prooflog_sync s)
+{
+	return s >= ZK_PROOFLOG_SYNC_EACH && s <= ZK_PROOFLOG_SYNC_INTERVAL
+		       ? log_sync_names[s] : "?";
+}
+
+/* Backends zkclobd knows how to build; the router checks the rest. */
+static bool known_backend(const char *name)
+{
+	return strcmp(name, "clob-fast") == 0 ||
+	       strcmp(name, "clob-compact") == 0 ||
+	       strcmp(name, "clob-throughput") == 0 ||
+	       strcmp(name, "hashproof") == 0;
+}
+
+static int set_backends(struct load_ctx *ctx, const char *section,
+			const char *name, const char *value)
+{
+	struct zk_config_prover *p = &ctx->cfg->prover;
+	const char *s = value;
+	uint32_t n = 0, i;
+
+	while (*s != '\0') {
+		size_t len = strcspn(s, " \t,");
+
+		if (len == 0) {
+			s++;
+			continue;
+		}
+		if (n == ZK_PROVER_MAX_BACKENDS || len >= sizeof(p->backends[0]))
+			return fail(ctx, section, name,
+				    "at most %d names of at most %zu characters",
+				    ZK_PROVER_MAX_BACKENDS,
+				    sizeof(p->backends[0]) - 1);
+		memcpy(p->backends[n], s, len);
+		p->backends[n][len] = '\0';
+		if (!known_backend(p->backends[n]))
+			return fail(ctx, section, name,
+				    "'%s' is not one of clob-fast, clob-compact, clob-throughput, hashproof",
+				    p->backends[n]);
+		for (i = 0; i < n; i++)
+			if (strcmp(p->backends[i], p->backends[n]) == 0)
+				return fail(ctx, section, name,
+					    "'%s' is listed twice", p->backends[n]);
+		n++;
+		s += len;
+	}
+	p->n_backends = n;
+	return 1;
+}
+
+static int set_prover(struct load_ctx *ctx, const char *section,
+		      const char *name, const char *value)
+{
+	struct zk_config_prover *p = &ctx->cfg->prover;
+	size_t i;
+
+	if (strcmp(name, "enabled") == 0)
+		return set_bool(ctx, section, name, value, &p->enabled);
+	if (strcmp(name, "workers") == 0) {
+		if (strcmp(value, "auto") == 0)
+			p->workers = 0;
+		else
+			SET_U(p->workers, 1, 256);
+	} else if (strcmp(name, "threads_per_proof") == 0)
+		SET_U(p->threads, 1, 64);
+	else if (strcmp(name, "backends") == 0)
+		return set_backends(ctx, section, name, value);
+	else if (strcmp(name, "fault") == 0)
+		/* parsed by zkclobd (backends/fault.c), which names the key */
+		return set_str(ctx, section, name, value, p->fault,
+			       sizeof(p->fault));
+	else if (strcmp(name, "log") == 0)
+		return set_str(ctx, section, name, value, p->log, sizeof(p->log));
+	else if (strcmp(name, "log_sync") == 0) {
+		for (i = ZK_PROOFLOG_SYNC_EACH; i <= ZK_PROOFLOG_SYNC_INTERVAL; i++)
+			if (strcmp(value, log_sync_names[i]) == 0) {
+				p->log_sync = (enum zk_prooflog_sync)i;
+				return 1;
+			}
+		return fail(ctx, section, name,
+			    "'%s' is not one of each, every_n, interval", value);
+	} else if (strcmp(name, "log_sync_every") == 0)
+		SET_U(p->log_sync_every, 1, 1u << 20);
+	else if (strcmp(name, "log_sync_interval_us") == 0)
+		SET_U(p->log_sync_interval_us, 1, UINT64_C(10000000));
+	else if (strcmp(name, "on_unprovable") == 0) {
+		if (strcmp(value, "log") == 0)
+			p->on_unprovable = ZK_UNPROVABLE_LOG;
+		else if (strcmp(value, "halt") == 0)
+			p->on_unprovable = ZK_UNPROVABLE_HALT;
+		else
+			return fail(ctx, section, name,
+				    "'%s' is not one of log, halt", value);
+	} else if (strcmp(name, "on_stop") == 0) {
+		if (strcmp(value, "finish") == 0)
+			p->abandon_on_stop = 0;
+		else if (strcmp(value, "abandon") == 0)
+			p->abandon_on_stop = 1;
+		else
+			return fail(ctx, section, name,
+				    "'%s' is not one of finish, abandon", value);
+	} else if (strcmp(name, "queue_depth") == 0)
+		SET_U(p->queue_depth, 1, 1u << 16);
+	else if (strcmp(name, "workload") == 0) {
+		if (zk_workload_parse(value, &p->workload) != 0)
+			return fail(ctx, section, name,
+				    "'%s' is not a workload class", value);
+	} else
+		return fail(ctx, section, name, "unknown key");
+	return 1;
+}
+
 static int set_wire(struct load_ctx *ctx, const char *section,
 		    const char *name, const char *value)
 {
@@ -466,6 +585,8 @@ static int handler(void *user, const char *section, const char *name,
 	}
 	if (strcmp(section, "wire") == 0)
 		return set_wire(ctx, section, name, value);
+	if (strcmp(section, "prover") == 0)
+		return set_prover(ctx, section, name, value);
 	if (strcmp(section, "eal") == 0)
 		return set_eal(ctx, section, name, value);
 	if (strcmp(section, "placement") == 0)
@@ -515,6 +636,10 @@ static int check_whole(const struct zk_config *cfg, const char *name,
 	}
 	if (cfg->profile.enabled && cfg->profile.dir[0] == '\0') {
 		snprintf(err, errlen, "%s: [profile] enabled needs dir", name);
+		return -1;
+	}
+	if (cfg->prover.enabled && cfg->prover.n_backends == 0) {
+		snprintf(err, errlen, "%s: [prover] enabled needs backends", name);
 		return -1;
 	}
 	if (cfg->dataplane.mbuf_cache > cfg->dataplane.mbufs / 2) {
@@ -665,6 +790,30 @@ int zk_config_load_file(struct zk_config *cfg, const char *path, char *err,
 	return rc;
 }
 
+static int write_prover(const struct zk_config_prover *p, FILE *out)
+{
+	uint32_t i;
+
+	fprintf(out, "\n[prover]\nenabled = %s\n", p->enabled ? "true" : "false");
+	if (p->workers == 0)
+		fprintf(out, "workers = auto\n");
+	else
+		fprintf(out, "workers = %" PRIu32 "\n", p->workers);
+	fprintf(out, "threads_per_proof = %" PRIu32 "\nbackends =", p->threads);
+	for (i = 0; i < p->n_backends; i++)
+		fprintf(out, " %s", p->backends[i]);
+	fprintf(out,
+		"\nfault = %s\nlog = %s\nlog_sync = %s\nlog_sync_every = %" PRIu32
+		"\nlog_sync_interval_us = %" PRIu64 "\non_unprovable = %s\n"
+		"on_stop = %s\nqueue_depth = %" PRIu32 "\nworkload = %s\n",
+		p->fault, p->log, zk_config_log_sync_name(p->log_sync),
+		p->log_sync_every, p->log_sync_interval_us,
+		p->on_unprovable == ZK_UNPROVABLE_HALT ? "halt" : "log",
+		p->abandon_on_stop ? "abandon" : "finish", p->queue_depth,
+		zk_workload_name(p->workload));
+	return 0;
+}
+
 int zk_config_write(const struct zk_config *cfg, FILE *out)
 {
 	const struct zk_gen_params *g = &cfg->gen;
@@ -735,8 +884,11 @@ int zk_config_write(const struct zk_config *cfg, FILE *out)
 		g->mix.market, g->session);
 	fprintf(out, "\n[audit]\npath = %s\nsync_every = %" PRIu32 "\n",
 		cfg->audit.path, cfg->audit.sync_every);
-	fprintf(out, "\n[profile]\nenabled = %s\ndir = %s\n\n",
+	fprintf(out, "\n[profile]\nenabled = %s\ndir = %s\n",
 		cfg->profile.enabled ? "true" : "false", cfg->profile.dir);
+	if (write_prover(&cfg->prover, out) != 0)
+		return -1;
+	fprintf(out, "\n");
 	if (zk_metrics_config_write(&cfg->metrics, out) != 0)
 		return -1;
 	fprintf(out, "\n");

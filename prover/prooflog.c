@@ -20,7 +20,8 @@
  *   record header (32 bytes), then payload, then zero padding to 8 bytes
  *     0  magic "ZKPR" (0x52504b5a)   u32
  *     4  record version (1)          u8
- *     5  type: 1 proof, 2 skip       u8
+ *     5  type: 1 proof, 2 skip,      u8
+ *              3 unproven, 4 restart
  *     6  flags (0)                   u16
  *     8  record seq                  u64  first_seq, +1 per record
  *    16  durable seq when written    u64  diagnostics for repair decisions
@@ -33,6 +34,16 @@
  *   skip payload (24 bytes): market u32, reason u32, first op seq u64,
  *     last op seq u64 (the inclusive range of operations the operator
  *     chose not to prove)
+ *   unproven payload: the 160-byte statement (roots and digests as
+ *     committed; params_id 0), reason u32 (enum zk_unproven_reason),
+ *     text length u32 (<= 255), the reason text (no NUL). No backend
+ *     proved this batch, but the book moved: the record keeps each
+ *     market's root chain continuous and says why, so a verifier can
+ *     count what is unproven instead of finding a hole.
+ *   restart payload (16 bytes): CLOCK_REALTIME ns u64, 0 u64. The writer
+ *     started again with empty books (zkclobd keeps no book across runs):
+ *     every market's root chain, batch numbering and op sequence start
+ *     again after it, from the empty book's root.
  *
  * The salt in every crc ties a record to its file, so a record copied or
  * left over from another log never validates. Padding is 8 bytes, not
@@ -534,6 +545,52 @@ zk_prooflog_append_skip(struct zk_prooflog *log, uint32_t market,
 	plog_put64(p + 16, last_seq);
 	return append(log, ZK_PROOFLOG_REC_SKIP, p, sizeof(p), NULL, 0,
 		      seq_out);
+}
+
+int
+zk_prooflog_append_unproven(struct zk_prooflog *log,
+			    const struct zk_statement *st, uint32_t reason,
+			    const char *text, uint64_t *seq_out)
+{
+	uint8_t p[ZK_STATEMENT_WIRE_SIZE + PLOG_UNPROVEN_FIXED];
+	size_t n = text == NULL ? 0 : strnlen(text, ZK_PROOFLOG_TEXT_MAX);
+
+	if (log == NULL || st == NULL || !zk_statement_is_well_formed(st))
+		return -EINVAL;
+	zk_statement_encode(st, p);
+	plog_put32(p + ZK_STATEMENT_WIRE_SIZE, reason);
+	plog_put32(p + ZK_STATEMENT_WIRE_SIZE + 4, (uint32_t)n);
+	return append(log, ZK_PROOFLOG_REC_UNPROVEN, p, sizeof(p), text, n,
+		      seq_out);
+}
+
+int
+zk_prooflog_append_restart(struct zk_prooflog *log, uint64_t wall_ns,
+			   uint64_t *seq_out)
+{
+	uint8_t p[PLOG_RESTART_PAYLOAD] = { 0 };
+
+	if (log == NULL)
+		return -EINVAL;
+	plog_put64(p, wall_ns);
+	return append(log, ZK_PROOFLOG_REC_RESTART, p, sizeof(p), NULL, 0,
+		      seq_out);
+}
+
+static const char *const unproven_names[] = {
+	[ZK_UNPROVEN_UNSUPPORTED] = "unsupported",
+	[ZK_UNPROVEN_FAILED] = "failed",
+	[ZK_UNPROVEN_DEADLINE] = "deadline",
+	[ZK_UNPROVEN_NO_BACKEND] = "no_backend",
+	[ZK_UNPROVEN_ABANDONED] = "abandoned",
+};
+
+const char *
+zk_unproven_reason_name(uint32_t reason)
+{
+	if (reason == 0 || reason > ZK_UNPROVEN__MAX)
+		return "unknown";
+	return unproven_names[reason];
 }
 
 uint64_t

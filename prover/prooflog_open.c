@@ -220,7 +220,7 @@ zk_prooflog_open(const char *path, unsigned flags,
 	log->sync_sched_upto = log->durable_seq = log->last_seq;
 	log->file_end = log->written_end = scan->valid_end;
 	log->buf_size = o.buffer_bytes;
-	log->qcap = (uint32_t)(o.buffer_bytes / PLOG_SKIP_LEN);
+	log->qcap = (uint32_t)(o.buffer_bytes / PLOG_MIN_REC_LEN);
 	log->buf = aligned_alloc(4096, log->buf_size);
 	log->q = calloc(log->qcap, sizeof(*log->q));
 	if (log->buf == NULL || log->q == NULL) {

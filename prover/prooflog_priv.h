@@ -24,8 +24,15 @@
 #define PLOG_REC_CRC_OFF 28
 #define PLOG_SKIP_PAYLOAD 24
 
+#define PLOG_RESTART_PAYLOAD 16
+#define PLOG_UNPROVEN_FIXED 8 /* reason u32, text length u32 */
+
 #define PLOG_PROOF_MIN_LEN (PLOG_REC_HDR_SIZE + ZK_STATEMENT_WIRE_SIZE)
 #define PLOG_SKIP_LEN (PLOG_REC_HDR_SIZE + PLOG_SKIP_PAYLOAD)
+#define PLOG_RESTART_LEN (PLOG_REC_HDR_SIZE + PLOG_RESTART_PAYLOAD)
+#define PLOG_UNPROVEN_MIN_LEN (PLOG_PROOF_MIN_LEN + PLOG_UNPROVEN_FIXED)
+/* The smallest record: bounds how many fit in the staging buffer. */
+#define PLOG_MIN_REC_LEN PLOG_RESTART_LEN
 
 struct plog_file_hdr {
 	uint64_t salt;

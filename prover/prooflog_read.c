@@ -202,7 +202,10 @@ check_record(struct zk_prooflog_reader *rd, uint64_t off, uint64_t min_seq,
 	}
 	if (!(type == ZK_PROOFLOG_REC_PROOF && len >= PLOG_PROOF_MIN_LEN &&
 	      len <= ZK_PROOFLOG_MAX_RECORD) &&
-	    !(type == ZK_PROOFLOG_REC_SKIP && len == PLOG_SKIP_LEN)) {
+	    !(type == ZK_PROOFLOG_REC_SKIP && len == PLOG_SKIP_LEN) &&
+	    !(type == ZK_PROOFLOG_REC_RESTART && len == PLOG_RESTART_LEN) &&
+	    !(type == ZK_PROOFLOG_REC_UNPROVEN && len >= PLOG_UNPROVEN_MIN_LEN &&
+	      len <= PLOG_UNPROVEN_MIN_LEN + ZK_PROOFLOG_TEXT_MAX)) {
 		snprintf(why, whylen, "bad record type %u or length %" PRIu32,
 			 type, len);
 		return 0;
@@ -229,6 +232,13 @@ check_record(struct zk_prooflog_reader *rd, uint64_t off, uint64_t min_seq,
 			snprintf(why, whylen, "non-zero padding byte");
 			return 0;
 		}
+	}
+	if (type == ZK_PROOFLOG_REC_UNPROVEN &&
+	    plog_get32(rd->buf + PLOG_PROOF_MIN_LEN + 4) !=
+		    len - PLOG_UNPROVEN_MIN_LEN) {
+		snprintf(why, whylen, "unproven record's text length disagrees "
+			 "with its record length");
+		return 0;
 	}
 	if (exact ? seq != min_seq : seq < min_seq) {
 		snprintf(why, whylen, "record seq %" PRIu64 " where %" PRIu64
@@ -284,6 +294,15 @@ fill_record(struct zk_prooflog_reader *rd, uint64_t off,
 		zk_statement_decode(b + PLOG_REC_HDR_SIZE, &rec->statement);
 		rec->proof = b + PLOG_PROOF_MIN_LEN;
 		rec->proof_len = rec->length - PLOG_PROOF_MIN_LEN;
+	} else if (rec->type == ZK_PROOFLOG_REC_UNPROVEN) {
+		size_t n = rec->length - PLOG_UNPROVEN_MIN_LEN;
+
+		zk_statement_decode(b + PLOG_REC_HDR_SIZE, &rec->statement);
+		rec->unproven_reason = plog_get32(b + PLOG_PROOF_MIN_LEN);
+		memcpy(rec->unproven_text, b + PLOG_UNPROVEN_MIN_LEN, n);
+		rec->unproven_text[n] = '\0';
+	} else if (rec->type == ZK_PROOFLOG_REC_RESTART) {
+		rec->restart_ns = plog_get64(b + PLOG_REC_HDR_SIZE);
 	} else {
 		b += PLOG_REC_HDR_SIZE;
 		rec->skip.market = plog_get32(b);
@@ -351,7 +370,8 @@ zk_prooflog_reader_next(struct zk_prooflog_reader *rd,
 		fill_record(rd, rd->pos, rec);
 		rd->scan.records++;
 		rd->scan.last_seq = rec->seq;
-		if (rec->type == ZK_PROOFLOG_REC_PROOF) {
+		if (rec->type == ZK_PROOFLOG_REC_PROOF ||
+		    rec->type == ZK_PROOFLOG_REC_UNPROVEN) {
 			rd->scan.have_statement = true;
 			rd->scan.last_statement = rec->statement;
 			rd->scan.last_statement_seq = rec->seq;
@@ -557,6 +577,7 @@ static const char *const chain_error_names[] = {
 	[ZK_CHAIN_SEQ_OVERLAP] = "operations proven twice (sequence overlap)",
 	[ZK_CHAIN_BATCH_SEQ] = "batch sequence number does not advance by 1",
 	[ZK_CHAIN_SKIP_START] = "skip record does not start at the next op",
+	[ZK_CHAIN_TOO_MANY_MARKETS] = "more markets than the per-market check tracks",
 };
 
 const char *
@@ -606,6 +627,17 @@ zk_prooflog_chain_step(struct zk_prooflog_chain *chain,
 	const struct zk_statement *st = &rec->statement;
 	const struct zk_prooflog_skip *sk = &rec->skip;
 
+	if (rec->type == ZK_PROOFLOG_REC_RESTART) {
+		uint64_t proofs = chain->proofs, skips = chain->skips;
+		uint64_t unproven = chain->unproven, restarts = chain->restarts;
+
+		zk_prooflog_chain_init(chain, NULL);
+		chain->proofs = proofs;
+		chain->skips = skips;
+		chain->unproven = unproven;
+		chain->restarts = restarts + 1;
+		return ZK_CHAIN_OK;
+	}
 	if (rec->type == ZK_PROOFLOG_REC_SKIP) {
 		if (sk->first_seq > sk->last_seq)
 			return chain_fail(ZK_CHAIN_BAD_RANGE, rec, res,
@@ -641,7 +673,76 @@ zk_prooflog_chain_step(struct zk_prooflog_chain *chain,
 	memcpy(chain->root, st->new_root, ZK_ROOT_SIZE);
 	chain->next_op_seq = st->last_seq + 1;
 	chain->last_batch_seq = st->batch_seq;
-	chain->proofs++;
+	if (rec->type == ZK_PROOFLOG_REC_UNPROVEN)
+		chain->unproven++;
+	else
+		chain->proofs++;
+	return ZK_CHAIN_OK;
+}
+
+void
+zk_prooflog_mchain_init(struct zk_prooflog_mchain *mc)
+{
+	memset(mc, 0, sizeof(*mc));
+}
+
+enum zk_prooflog_chain_error
+zk_prooflog_mchain_step(struct zk_prooflog_mchain *mc,
+			const struct zk_prooflog_record *rec,
+			struct zk_prooflog_chain_result *res)
+{
+	const struct zk_statement *st = &rec->statement;
+	struct zk_prooflog_chain *c;
+	enum zk_prooflog_chain_error e;
+	size_t i;
+
+	if (rec->type == ZK_PROOFLOG_REC_RESTART) {
+		uint64_t p = mc->proofs, s = mc->skips, u = mc->unproven;
+		uint64_t r = mc->restarts;
+
+		zk_prooflog_mchain_init(mc);
+		mc->proofs = p;
+		mc->skips = s;
+		mc->unproven = u;
+		mc->restarts = r + 1;
+		return ZK_CHAIN_OK;
+	}
+	if (rec->type == ZK_PROOFLOG_REC_SKIP) {
+		if (rec->skip.first_seq > rec->skip.last_seq)
+			return chain_fail(ZK_CHAIN_BAD_RANGE, rec, res,
+					  rec->skip.first_seq,
+					  rec->skip.last_seq);
+		if (rec->skip.first_seq < mc->next_op_seq)
+			return chain_fail(ZK_CHAIN_SKIP_START, rec, res,
+					  rec->skip.first_seq, mc->next_op_seq);
+		mc->next_op_seq = rec->skip.last_seq + 1;
+		mc->skips++;
+		return ZK_CHAIN_OK;
+	}
+	for (i = 0; i < mc->n && mc->market[i] != st->market; i++)
+		;
+	if (i == mc->n) {
+		if (mc->n == ZK_PROOFLOG_CHAIN_MARKETS)
+			return chain_fail(ZK_CHAIN_TOO_MANY_MARKETS, rec, res,
+					  mc->n + 1, mc->n);
+		mc->market[i] = st->market;
+		zk_prooflog_chain_init(&mc->chain[i], NULL);
+		mc->n++;
+	}
+	c = &mc->chain[i];
+	/* other markets' ops lie between this market's batches: only order
+	 * is checked here, the gap check is the stream-wide skip rule */
+	if (c->have_next_op && st->first_seq > c->next_op_seq)
+		c->next_op_seq = st->first_seq;
+	e = zk_prooflog_chain_step(c, rec, res);
+	if (e != ZK_CHAIN_OK)
+		return e;
+	if (st->last_seq + 1 > mc->next_op_seq)
+		mc->next_op_seq = st->last_seq + 1;
+	if (rec->type == ZK_PROOFLOG_REC_UNPROVEN)
+		mc->unproven++;
+	else
+		mc->proofs++;
 	return ZK_CHAIN_OK;
 }
 

@@ -97,7 +97,51 @@ backend_series(struct zk_metrics *reg, const char *backend,
 	std->breaker_state[b] = zk_metrics_gauge(reg, ZK_METRIC_BREAKER_STATE,
 		"Circuit breaker of a backend: 0 closed, 1 open, 2 half-open.",
 		l, 1);
-	return check(std->breaker_state[b], ZK_METRIC_BREAKER_STATE, err,
+	if (check(std->breaker_state[b], ZK_METRIC_BREAKER_STATE, err, errlen))
+		return -1;
+	std->router_declines[b] = zk_metrics_counter(reg,
+		ZK_METRIC_ROUTER_DECLINES,
+		"Batches a backend declined as outside what it proves (not failures).",
+		l, 1);
+	return check(std->router_declines[b], ZK_METRIC_ROUTER_DECLINES, err,
+		     errlen);
+}
+
+/* What the proving pipeline publishes (docs/metrics.md). */
+static int
+pipeline_series(struct zk_metrics *reg,
+		const struct zk_metrics_std_labels *labels,
+		struct zk_metrics_std *std, char *err, size_t errlen)
+{
+	const struct zk_hist_spec lat = ZK_HIST_LATENCY_NS;
+	unsigned int n;
+
+	if (count_values(labels->unproven_reasons, ZK_METRICS_STD_MAX_VALUES,
+			 "unproven reasons", &n, err, errlen) != 0 ||
+	    labelled_counters(reg, ZK_METRIC_UNPROVEN,
+			      "Batches logged as unproven records, by reason.",
+			      "reason", labels->unproven_reasons, n,
+			      std->unproven, err, errlen) != 0)
+		return -1;
+	std->commit_seconds = zk_metrics_histogram(reg, ZK_METRIC_COMMIT_SECONDS,
+		"From a batch cut to its part committed to the market's state tree.",
+		NULL, 0, &lat);
+	std->batch_to_log = zk_metrics_histogram(reg, ZK_METRIC_BATCH_TO_LOG,
+		"From a batch part's first op to its proof-log record appended.",
+		NULL, 0, &lat);
+	std->prover_queue = zk_metrics_gauge(reg, ZK_METRIC_PROVER_QUEUE,
+		"Committed batch parts waiting for a prover worker.", NULL, 0);
+	std->log_records = zk_metrics_counter(reg, ZK_METRIC_LOG_RECORDS,
+		"Records appended to the proof log.", NULL, 0);
+	std->log_durable_seq = zk_metrics_gauge(reg, ZK_METRIC_LOG_DURABLE_SEQ,
+		"Last proof-log record made durable (fdatasync completed).",
+		NULL, 0);
+	if (check(std->commit_seconds, ZK_METRIC_COMMIT_SECONDS, err, errlen) ||
+	    check(std->batch_to_log, ZK_METRIC_BATCH_TO_LOG, err, errlen) ||
+	    check(std->prover_queue, ZK_METRIC_PROVER_QUEUE, err, errlen) ||
+	    check(std->log_records, ZK_METRIC_LOG_RECORDS, err, errlen))
+		return -1;
+	return check(std->log_durable_seq, ZK_METRIC_LOG_DURABLE_SEQ, err,
 		     errlen);
 }
 
@@ -171,6 +215,8 @@ zk_metrics_std_register(struct zk_metrics *reg,
 	std->log_durable_lag = zk_metrics_gauge(reg, ZK_METRIC_LOG_DURABLE_LAG,
 		"Proof-log records appended but not yet durable (fdatasync pending).",
 		NULL, 0);
-	return check(std->log_durable_lag, ZK_METRIC_LOG_DURABLE_LAG, err,
-		     errlen);
+	if (check(std->log_durable_lag, ZK_METRIC_LOG_DURABLE_LAG, err,
+		  errlen) != 0)
+		return -1;
+	return pipeline_series(reg, labels, std, err, errlen);
 }

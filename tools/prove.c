@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@
 #include "zkclob/prooflog.h"
 #include "zkclob/statetree.h"
 #include "zkclob/wire.h"
+#include "params.h"
 #include "prove.h"
 #include "replay.h"
 
@@ -428,32 +430,61 @@ out:
 	return rc;
 }
 
+/* The STARK parameter set a native CLOB params_id names; -1 when it is
+ * not one (a test-only backend's, another AIR version). */
+static int clob_set_of(uint32_t params_id)
+{
+	uint8_t set = (uint8_t)(params_id & 0xff);
+
+	if (params_id != ZK_CLOB_PARAMS_ID(set) ||
+	    zk_stark_params_by_id(set) == NULL)
+		return -1;
+	return set;
+}
+
 int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
-		      const char *path)
+		      bool allow_unproven, const char *path)
 {
 	struct zk_prooflog_reader *rd;
 	struct zk_prooflog_record rec;
-	struct zk_prooflog_chain chain;
+	struct zk_prooflog_mchain chain;
 	struct zk_prooflog_chain_result cres;
 	const struct zk_market_params *mp;
-	uint64_t proofs = 0, skips = 0;
+	uint64_t proofs = 0, unverifiable = 0;
+	uint64_t by_reason[ZK_UNPROVEN__MAX + 1] = { 0 };
 	char err[512];
-	int rc;
+	int rc, set;
 
 	if (zk_prooflog_reader_open(path, &rd, err, sizeof(err)) != 0) {
 		fprintf(stderr, "zkclob: verify-log: %s\n", err);
 		return 1;
 	}
-	zk_prooflog_chain_init(&chain, NULL);
+	/* per market: zkclobd logs interleave markets, each its own chain */
+	zk_prooflog_mchain_init(&chain);
 	while ((rc = zk_prooflog_reader_next(rd, &rec)) == 1) {
-		if (zk_prooflog_chain_step(&chain, &rec, &cres) != ZK_CHAIN_OK) {
+		if (zk_prooflog_mchain_step(&chain, &rec, &cres) != ZK_CHAIN_OK) {
 			fprintf(stderr, "zkclob: verify-log: REJECT: chain broken: %s\n",
 				cres.message);
 			goto fail;
 		}
-		if (rec.type != ZK_PROOFLOG_REC_PROOF) {
-			skips++;
+		if (rec.type == ZK_PROOFLOG_REC_UNPROVEN) {
+			by_reason[rec.unproven_reason <= ZK_UNPROVEN__MAX
+					  ? rec.unproven_reason : 0]++;
 			continue;
+		}
+		if (rec.type != ZK_PROOFLOG_REC_PROOF)
+			continue;
+		set = clob_set_of(rec.statement.params_id);
+		if (set < 0 || (params != 0 && set != params)) {
+			if (set < 0) {
+				/* e.g. hashproof: a MAC, not a proof */
+				unverifiable++;
+				continue;
+			}
+			fprintf(stderr, "zkclob: verify-log: REJECT: record %" PRIu64
+				" is proven under STARK set %d, not the --params one\n",
+				rec.seq, set);
+			goto fail;
 		}
 		mp = find_market(cfg, rec.statement.market);
 		if (mp == NULL) {
@@ -463,7 +494,7 @@ int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
 			goto fail;
 		}
 		if (zk_clob_verify_container(&rec.statement, rec.proof,
-					     rec.proof_len, mp, params, err,
+					     rec.proof_len, mp, (uint8_t)set, err,
 					     sizeof(err)) != 0) {
 			fprintf(stderr, "zkclob: verify-log: REJECT: record %" PRIu64
 				" (market %" PRIu32 " batch %" PRIu64 "): %s\n",
@@ -495,8 +526,25 @@ int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
 		}
 	}
 	zk_prooflog_reader_close(rd);
+	if (chain.unproven + unverifiable > 0) {
+		FILE *o = allow_unproven ? stdout : stderr;
+
+		fprintf(o, "verify-log: %s %" PRIu64 " unproven batches (",
+			allow_unproven ? "allowed:" : "REJECT:", chain.unproven);
+		for (int i = 0; i <= ZK_UNPROVEN__MAX; i++)
+			if (by_reason[i])
+				fprintf(o, " %s %" PRIu64, zk_unproven_reason_name((uint32_t)i),
+					by_reason[i]);
+		fprintf(o, " ) and %" PRIu64 " test-only proofs (not verifiable)%s\n",
+			unverifiable,
+			allow_unproven ? "" : "; --allow-unproven accepts them");
+		if (!allow_unproven)
+			return 1;
+	}
 	printf("verify-log: ACCEPT %s: %" PRIu64 " proofs verified, %" PRIu64
-	       " skip records, the chain holds\n", path, proofs, skips);
+	       " unproven, %" PRIu64 " skip records, %" PRIu64
+	       " restarts, the chain holds\n", path, proofs,
+	       chain.unproven + unverifiable, chain.skips, chain.restarts);
 	return 0;
 fail:
 	zk_prooflog_reader_close(rd);

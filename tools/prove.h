@@ -3,6 +3,7 @@
 #ifndef ZKCLOB_TOOLS_PROVE_H
 #define ZKCLOB_TOOLS_PROVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "zkclob/config.h"
@@ -25,9 +26,11 @@ int zk_cli_prove(const struct zk_config *cfg, const struct zk_prove_args *a);
 /* Exit status: 0 only when the proof verifies against the files in dir. */
 int zk_cli_verify(const struct zk_config *cfg, uint8_t params, const char *dir);
 
-/* Exit status: 0 only when every record of the proof log verifies and the
- * records chain (roots, batch numbers, op ranges, skips). */
+/* Exit status: 0 only when every proof record verifies (under the STARK
+ * set its params_id names; params != 0 requires that set), every market's
+ * records chain (roots, batch numbers, op order, skips, restarts) and,
+ * unless allow_unproven, no record is unproven or test-only. */
 int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
-		      const char *path);
+		      bool allow_unproven, const char *path);
 
 #endif /* ZKCLOB_TOOLS_PROVE_H */

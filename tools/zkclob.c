@@ -12,7 +12,7 @@
  *   zkclob prove --serve [--config FILE] [--params SET] [--threads T]
  *                                                external prover on stdin/stdout
  *   zkclob verify [--config FILE] [--params fast|compact|throughput] DIR
- *   zkclob verify-log [--config FILE] [--params SET] PROOFLOG
+ *   zkclob verify-log [--config FILE] [--params SET] [--allow-unproven] PROOFLOG
  *   zkclob inspect PROOF                         what a native STARK proof (or a
  *                                                batch container) claims
  *   zkclob audit-verify FILE [--anchor N:HEX]    check an audit log's chain
@@ -45,6 +45,7 @@
 #define EXIT_USAGE 2
 
 struct cli {
+	bool allow_unproven; /* verify-log: unproven records do not fail it */
 	bool serve;          /* prove: external prover protocol on stdio */
 	const char *config;
 	const char *out_dir;
@@ -72,7 +73,7 @@ static void usage(FILE *f)
 		"                    [--count N] [--threads T] [--batches K] [--log PROOFLOG] CAPTURE OUTDIR\n"
 		"       zkclob prove --serve [--config FILE] [--params fast|compact] [--threads T]\n"
 		"       zkclob verify [--config FILE] [--params fast|compact|throughput] DIR\n"
-		"       zkclob verify-log [--config FILE] [--params SET] PROOFLOG\n"
+		"       zkclob verify-log [--config FILE] [--params SET] [--allow-unproven] PROOFLOG\n"
 		"       zkclob inspect PROOF\n"
 		"       zkclob audit-verify FILE [--anchor RECORDS:HEX]\n"
 		"       zkclob placement [--config FILE] [--topology XML|SYNTHETIC]\n");
@@ -93,6 +94,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "threads", required_argument, NULL, 'j' },
 		{ "batches", required_argument, NULL, 'b' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "allow-unproven", no_argument, NULL, 'U' },
 		{ "serve", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -101,7 +103,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 
 	memset(cli, 0, sizeof(*cli));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:o:s:n:t:a:p:m:k:j:b:l:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:o:s:n:t:a:p:m:k:j:b:l:Uh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cli->config = optarg;
@@ -138,6 +140,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'l':
 			cli->log = optarg;
+			break;
+		case 'U':
+			cli->allow_unproven = true;
 			break;
 		case 'S':
 			cli->serve = true;
@@ -503,9 +508,14 @@ static int cmd_verify_log(const struct cli *cli, int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (load_config(cli, &cfg) != 0 || params_arg(cli, &params) != 0)
+	if (load_config(cli, &cfg) != 0)
 		return EXIT_USAGE;
-	return zk_cli_verify_log(&cfg, params, argv[cli->argi]);
+	/* without --params every record names its own set (params_id) */
+	params = 0;
+	if (cli->params != NULL && params_arg(cli, &params) != 0)
+		return EXIT_USAGE;
+	return zk_cli_verify_log(&cfg, params, cli->allow_unproven,
+				 argv[cli->argi]);
 }
 
 static int cmd_placement(const struct cli *cli, int argc)

@@ -13,8 +13,15 @@
  * other change is reported as needing a restart and the running value is
  * kept. A config that does not load is refused whole.
  *
+ * With [prover] enabled, every cut batch goes on to the proving pipeline
+ * (tools/zkclobd_prove.c, prover/pipeline.c) and the proof log; SIGTERM
+ * then also commits everything, finishes (or abandons) in-flight proofs
+ * and flushes the log before the summary.
+ *
  * Exit status: 0 clean run, 1 runtime failure, 2 usage/config error,
- * 3 stopped by a sequence gap under gap_policy = halt.
+ * 3 stopped by a sequence gap under gap_policy = halt, 4 proving halted
+ * (a batch no backend proved under on_unprovable = halt, or the proof log
+ * failed).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -43,9 +50,11 @@
 #include "zkclob/dataplane.h"
 #include "zkclob/gen.h"
 #include "zkclob/metrics.h"
+#include "zkclobd_prove.h"
 
 #define EXIT_USAGE 2
 #define EXIT_HALTED 3
+#define EXIT_PROVING_HALTED 4
 #define MAX_EAL_ARGS 64
 #define PCAP_PORT_NAME "net_pcap0"
 
@@ -66,17 +75,22 @@ static void on_hup(int sig)
 	reload_flag = 1;
 }
 
-/* What a SIGHUP may change without a restart. */
-static bool reloadable_section(const char *section)
+/* What a SIGHUP may change without a restart: whole sections, and in
+ * [prover] only the policies (threads, backends and the log are fixed). */
+static bool reloadable_line(const char *section, const char *line, size_t len)
 {
-	return strcmp(section, "[batch]") == 0 ||
-	       strncmp(section, "[router", 7) == 0;
+	if (strcmp(section, "[batch]") == 0 || strncmp(section, "[router", 7) == 0)
+		return true;
+	return strcmp(section, "[prover]") == 0 &&
+	       ((len >= 14 && strncmp(line, "on_unprovable ", 14) == 0) ||
+		(len >= 8 && strncmp(line, "on_stop ", 8) == 0));
 }
 
 struct reload_state {
 	const char *path;          /* NULL: the embedded default */
 	struct zk_config running;
 	struct zk_audit *audit;    /* NULL: no audit log */
+	struct zkd_prover *prover; /* NULL: [prover] disabled */
 };
 
 /* Render a config; NULL on failure. */
@@ -116,7 +130,7 @@ static int diff_configs(const char *old_text, const char *new_text, bool *change
 		}
 		if (ol != nl || memcmp(o, n, ol) != 0) {
 			*changed = true;
-			if (!reloadable_section(section)) {
+			if (!reloadable_line(section, n, nl)) {
 				printf("reload:  %s %.*s needs a restart; keeping the running value\n",
 				       section, (int)nl, n);
 				fixed++;
@@ -174,11 +188,16 @@ static void reload_config(void *arg, struct zk_seq_ctx *seq)
 	seq->gap_policy = next->batch.gap_halt ? ZK_GAP_HALT : ZK_GAP_SKIP;
 	rs->running.batch = next->batch;
 	rs->running.router = next->router;
+	rs->running.prover.on_unprovable = next->prover.on_unprovable;
+	rs->running.prover.abandon_on_stop = next->prover.abandon_on_stop;
+	zkd_prover_reload(rs->prover, &rs->running);
 	printf("reload:  applied [batch] max_ops %" PRIu32 ", timeout_us %" PRIu64
-	       ", gap_policy %s; [router] strategy %s\n",
+	       ", gap_policy %s; [router] strategy %s; [prover] on_unprovable %s, on_stop %s\n",
 	       next->batch.max_ops, next->batch.timeout_us,
 	       next->batch.gap_halt ? "halt" : "skip",
-	       zk_strategy_name(next->router.strategy));
+	       zk_strategy_name(next->router.strategy),
+	       next->prover.on_unprovable == ZK_UNPROVABLE_HALT ? "halt" : "log",
+	       next->prover.abandon_on_stop ? "abandon" : "finish");
 out:
 	free(old_text);
 	free(new_text);
@@ -203,6 +222,7 @@ struct sink_stats {
 	uint64_t witness_accesses;
 	struct zk_metrics_std *metrics;
 	struct zk_latency *latency;
+	struct zkd_prover *prover; /* NULL: batches end here */
 };
 
 static void publish_batch(struct zk_metrics_std *m, const struct zk_batch *batch)
@@ -219,15 +239,19 @@ static void publish_batch(struct zk_metrics_std *m, const struct zk_batch *batch
 	if (batch->cut >= ZK_CUT_SIZE && batch->cut <= ZK_CUT_FLUSH)
 		zk_counter_inc(m->batches[batch->cut - ZK_CUT_SIZE]);
 	zk_histogram_observe(m->batch_ops, batch->n_ops);
-	zk_histogram_observe(m->batch_latency, batch->t_cut_ns - batch->t_first_ns);
 }
 
 static int count_batch(void *arg, struct zk_batch *batch)
 {
 	struct sink_stats *s = arg;
 
-	if (s->metrics != NULL)
+	if (s->metrics != NULL) {
 		publish_batch(s->metrics, batch);
+		/* with the prover, the log thread observes first op → durable */
+		if (s->prover == NULL)
+			zk_histogram_observe(s->metrics->batch_latency,
+					     batch->t_cut_ns - batch->t_first_ns);
+	}
 	/* the profiler runs on CLOCK_MONOTONIC ns, the batch's own clock */
 	zk_latency_record(s->latency, ZK_LAT_BATCH, 0, batch->t_first_ns,
 			  batch->t_cut_ns);
@@ -240,7 +264,13 @@ static int count_batch(void *arg, struct zk_batch *batch)
 	if (batch->n_ops > s->max_ops)
 		s->max_ops = batch->n_ops;
 	s->witness_accesses += batch->witness.len;
-	zk_batch_free(batch);
+	if (s->prover == NULL) {
+		zk_batch_free(batch);
+		return 0;
+	}
+	/* a halted pipeline takes no more: stop rx, the sequencer drains */
+	if (zkd_prover_submit(s->prover, batch) != 0 && stop_flag == 0)
+		stop_flag = 1;
 	return 0;
 }
 
@@ -334,16 +364,25 @@ static int start_metrics(const struct zk_config *cfg, struct zk_placement *plan,
 	static const char *drops[ZK_DROP__COUNT + 1];
 	static const char *events[ZK_EV_DONE + 1];
 	static const char *const cuts[] = { "size", "timeout", "gap", "flush", NULL };
-	static const char *const backends[] = { NULL };
+	static char names[ZK_METRICS_STD_MAX_BACKENDS][32];
+	static const char *backends[ZK_METRICS_STD_MAX_BACKENDS + 1];
+	static const char *unproven[ZK_UNPROVEN__MAX + 1];
 	struct zk_metrics_std_labels labels = {
 		.drop_reasons = drops, .event_types = events, .cuts = cuts,
-		.backends = backends,
+		.backends = backends, .unproven_reasons = unproven,
 	};
 	char err[256];
 	int i;
 
 	for (i = 0; i < ZK_DROP__COUNT; i++)
 		drops[i] = zk_drop_reason_str((enum zk_drop_reason)i);
+	/* index = enum zk_unproven_reason - 1 */
+	for (i = 0; i < ZK_UNPROVEN__MAX; i++)
+		unproven[i] = zk_unproven_reason_name((uint32_t)i + 1);
+	/* the prover's backends, in router order (zkclobd_prove.c) */
+	for (i = 0; i < zkd_prover_backend_names(cfg, names, ZK_METRICS_STD_MAX_BACKENDS); i++)
+		backends[i] = names[i];
+	backends[i] = NULL;
 	for (i = ZK_EV_ACCEPTED; i <= ZK_EV_DONE; i++)
 		events[i - ZK_EV_ACCEPTED] = zk_event_type_str(i);
 	*reg = zk_metrics_create();
@@ -556,6 +595,8 @@ int main(int argc, char **argv)
 	struct zk_metrics_server *metrics_srv = NULL;
 	struct zk_audit *audit = NULL;
 	struct zk_latency *latency = NULL;
+	struct zkd_prover *prover = NULL;
+	int prover_rc = 0;
 	static struct zk_rx_ctx rx;
 	static struct zk_seq_ctx seq;
 	uint16_t port_id;
@@ -652,7 +693,8 @@ int main(int argc, char **argv)
 	engine = zk_engine_create(cfg.markets, cfg.n_markets);
 	bcfg.max_ops = cfg.batch.max_ops;
 	bcfg.timeout_ns = cfg.batch.timeout_us * 1000;
-	bcfg.witness = cfg.batch.witness != 0;
+	/* the prover's witness: the slot accesses of every batch */
+	bcfg.witness = cfg.batch.witness != 0 || cfg.prover.enabled;
 	batcher = engine ? zk_batcher_create(engine, &bcfg) : NULL;
 	if (batcher == NULL) {
 		fprintf(stderr, "zkclobd: engine: %s\n", strerror(errno));
@@ -678,6 +720,13 @@ int main(int argc, char **argv)
 	seq.sink_ctx = &sink;
 	seq.stop = &stop_flag;
 	seq.rx = &rx;
+	/* before the sequencer applies anything: the state trees start
+	 * from the engine's (empty) books */
+	if (zkd_prover_start(&cfg, &plan, engine, &mstd, audit, latency,
+			     &prover) != 0)
+		goto out_engine;
+	sink.prover = prover;
+	reload.prover = prover;
 	reload.path = config_path;
 	reload.running = cfg;
 	reload.audit = audit;
@@ -697,7 +746,10 @@ int main(int argc, char **argv)
 	if (seq.error)
 		stop_flag = 2; /* rx must not stall on a ring nobody drains */
 	rte_eal_wait_lcore(rx_lcore);
+	/* every batch is cut: commit, prove (or abandon), log, fdatasync */
+	prover_rc = zkd_prover_finish(prover);
 	print_summary(&rx, &seq, &sink, now_s() - t0);
+	zkd_prover_summary(prover, stdout);
 	if (latency != NULL) {
 		if (mkdir(cfg.profile.dir, 0755) != 0 && errno != EEXIST)
 			fprintf(stderr, "zkclobd: profile: cannot create %s: %s\n",
@@ -716,10 +768,13 @@ int main(int argc, char **argv)
 		rc = EXIT_FAILURE;
 	} else if (seq.stats.halted) {
 		rc = EXIT_HALTED;
+	} else if (prover_rc != 0) {
+		rc = EXIT_PROVING_HALTED;
 	} else {
 		rc = 0;
 	}
 out_engine:
+	zkd_prover_destroy(prover);
 	zk_batcher_destroy(batcher);
 	zk_engine_destroy(engine);
 	rte_ring_free(ring);

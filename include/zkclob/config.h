@@ -28,6 +28,7 @@
 #include "zkclob/gen.h"
 #include "zkclob/placement.h"
 #include "zkclob/metrics.h"
+#include "zkclob/prooflog.h"
 #include "zkclob/router.h"
 
 #define ZK_CONFIG_MAX_MARKETS 64
@@ -88,6 +89,33 @@ struct zk_config_placement {
 	char topology[512];  /* empty: this machine; else hwloc XML or synthetic */
 };
 
+/* What happens to a batch that every backend refused (docs/appliance.md). */
+enum zk_unprovable_policy {
+	ZK_UNPROVABLE_LOG = 0,  /* an "unproven" record keeps the root chain */
+	ZK_UNPROVABLE_HALT = 1, /* stop proving; zkclobd exits 4 */
+};
+
+#define ZK_PROVER_MAX_BACKENDS 8
+
+/* The proving pipeline in zkclobd ([prover], prover/pipeline.c). */
+struct zk_config_prover {
+	int enabled;
+	uint32_t workers;       /* prover threads; 0 = the placement plan's */
+	uint32_t threads;       /* threads per proof */
+	uint32_t n_backends;    /* registered with the router, in this order */
+	char backends[ZK_PROVER_MAX_BACKENDS][32];
+	char fault[128];        /* fault spec wrapping the first backend; "" none */
+	char log[512];          /* proof log path; "" = no log */
+	enum zk_prooflog_sync log_sync;
+	uint32_t log_sync_every;    /* log_sync = every_n */
+	uint64_t log_sync_interval_us; /* log_sync = interval */
+	enum zk_unprovable_policy on_unprovable;
+	int abandon_on_stop;    /* on_stop = abandon: in-flight proofs logged as
+				 * unproven (reason abandoned) instead of waited for */
+	uint32_t queue_depth;   /* committed batches waiting for a worker */
+	enum zk_workload workload; /* the [router.CLASS] whose constraints apply */
+};
+
 struct zk_config {
 	struct zk_config_eal eal;
 	struct zk_config_placement placement;
@@ -97,6 +125,7 @@ struct zk_config {
 	struct zk_metrics_cfg metrics; /* [metrics] (telemetry/) */
 	struct zk_config_audit audit;
 	struct zk_config_profile profile;
+	struct zk_config_prover prover;
 	struct zk_config_wire wire;
 	/* The built-in traffic source ([gen]). Its tick, lot and price band
 	 * are not keys: zk_config_gen_params() takes them from the first market
@@ -131,6 +160,9 @@ int zk_config_gen_params(const struct zk_config *cfg, struct zk_gen_params *out,
 /* The placement plan for [placement]. 0, or -1 with a reason. */
 int zk_config_plan(const struct zk_config *cfg, struct zk_placement *plan,
 		   char *err, size_t errlen);
+
+/* "each" | "every_n" | "interval" (the [prover] log_sync names). */
+const char *zk_config_log_sync_name(enum zk_prooflog_sync s);
 
 /* The embedded default text (configs/zkclob.conf). */
 extern const char zk_config_default_text[];

@@ -184,6 +184,14 @@ void zk_metrics_server_stop(struct zk_metrics_server *srv);
 #define ZK_METRIC_ROUTER_FAILOVERS "zkclob_router_failovers_total"
 #define ZK_METRIC_BREAKER_STATE "zkclob_breaker_state"  /* {backend} gauge */
 #define ZK_METRIC_LOG_DURABLE_LAG "zkclob_log_durable_lag_records"
+/* The proving pipeline (prover/pipeline.c, tools/zkclobd_prove.c). */
+#define ZK_METRIC_UNPROVEN "zkclob_unproven_batches_total"   /* {reason} */
+#define ZK_METRIC_ROUTER_DECLINES "zkclob_router_declines_total" /* {backend} */
+#define ZK_METRIC_COMMIT_SECONDS "zkclob_commit_seconds"     /* histogram */
+#define ZK_METRIC_BATCH_TO_LOG "zkclob_batch_to_log_seconds" /* histogram */
+#define ZK_METRIC_PROVER_QUEUE "zkclob_prover_queue_depth"   /* gauge */
+#define ZK_METRIC_LOG_RECORDS "zkclob_prooflog_records_total"
+#define ZK_METRIC_LOG_DURABLE_SEQ "zkclob_prooflog_durable_seq" /* gauge */
 /* zkclob_placement_* come from zk_placement_to_metrics() (placement.h). */
 
 #define ZK_METRICS_STD_MAX_VALUES 24 /* per label dimension */
@@ -205,6 +213,7 @@ struct zk_metrics_std_labels {
 	const char *const *event_types;  /* zkclob_events_total{type} */
 	const char *const *cuts;         /* zkclob_batches_total{cut} */
 	const char *const *backends;     /* per-backend series */
+	const char *const *unproven_reasons; /* zkclob_unproven_batches_total{reason} */
 };
 
 /* Every series of the appliance, indexed like the label arrays. */
@@ -224,6 +233,14 @@ struct zk_metrics_std {
 	struct zk_counter *router_failovers;
 	struct zk_gauge *breaker_state[ZK_METRICS_STD_MAX_BACKENDS];
 	struct zk_gauge *log_durable_lag;
+	/* proving pipeline */
+	struct zk_counter *unproven[ZK_METRICS_STD_MAX_VALUES];
+	struct zk_counter *router_declines[ZK_METRICS_STD_MAX_BACKENDS];
+	struct zk_histogram *commit_seconds;
+	struct zk_histogram *batch_to_log;
+	struct zk_gauge *prover_queue;
+	struct zk_counter *log_records;
+	struct zk_gauge *log_durable_seq;
 };
 
 /*

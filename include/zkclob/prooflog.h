@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * zkclob — the proof log: an append-only, crash-safe file of checksummed
- * records (a proven batch: statement + proof bytes; or an operator's skip of
- * an operation-sequence gap). The on-disk format is described at the top of
+ * records (a proven batch: statement + proof bytes; a batch no backend
+ * proved: statement + reason, so the root chain stays continuous; an
+ * operator's skip of an operation-sequence gap; a writer restart with empty
+ * books, where every market's chain starts again). The on-disk format is described at the top of
  * prover/prooflog.c and in docs/prooflog.md.
  *
  * Spec
@@ -44,7 +46,22 @@
 enum zk_prooflog_record_type {
 	ZK_PROOFLOG_REC_PROOF = 1, /* statement + proof bytes */
 	ZK_PROOFLOG_REC_SKIP = 2,  /* operator skipped an op-sequence gap */
+	ZK_PROOFLOG_REC_UNPROVEN = 3, /* statement + reason: not proven */
+	ZK_PROOFLOG_REC_RESTART = 4,  /* books restarted empty: chains restart */
 };
+
+/* Why a batch has an unproven record (zk_prooflog_append_unproven). */
+enum zk_unproven_reason {
+	ZK_UNPROVEN_UNSUPPORTED = 1, /* an op kind no backend's AIR constrains */
+	ZK_UNPROVEN_FAILED = 2,      /* every attempt failed (backend errors) */
+	ZK_UNPROVEN_DEADLINE = 3,    /* the routing deadline passed */
+	ZK_UNPROVEN_NO_BACKEND = 4,  /* no backend met the constraints */
+	ZK_UNPROVEN_ABANDONED = 5,   /* shutdown with on_stop = abandon */
+	ZK_UNPROVEN__MAX = 5,
+};
+/* "unsupported", "failed", ...; "unknown" for other values. */
+const char *zk_unproven_reason_name(uint32_t reason);
+#define ZK_PROOFLOG_TEXT_MAX 255 /* unproven record's reason text, bytes */
 
 enum zk_prooflog_sync {
 	ZK_PROOFLOG_SYNC_EACH = 1,     /* fdatasync after every record */
@@ -73,8 +90,8 @@ struct zk_prooflog_scan {
 	uint64_t last_seq;       /* seq of the last valid record, 0 if none */
 	uint64_t valid_end;      /* file offset just past the last valid record */
 	uint64_t file_size;      /* size found before any truncation */
-	bool have_statement;     /* a proof record was found */
-	struct zk_statement last_statement; /* from the last proof record */
+	bool have_statement;     /* a proof or unproven record was found */
+	struct zk_statement last_statement; /* from the last of those */
 	uint64_t last_statement_seq;
 	bool torn_tail;          /* bytes after valid_end that are no record */
 	bool middle_corruption;  /* a bad record followed by valid ones */
@@ -117,6 +134,14 @@ int zk_prooflog_open(const char *path, unsigned flags,
 int zk_prooflog_append_proof(struct zk_prooflog *log,
 			     const struct zk_statement *st, const void *proof,
 			     size_t proof_len, uint64_t *seq_out);
+/* No backend proved st (its roots still chain): reason code and text
+ * (truncated to ZK_PROOFLOG_TEXT_MAX bytes). */
+int zk_prooflog_append_unproven(struct zk_prooflog *log,
+				const struct zk_statement *st, uint32_t reason,
+				const char *text, uint64_t *seq_out);
+/* The writer starts again from empty books (wall_ns: CLOCK_REALTIME ns). */
+int zk_prooflog_append_restart(struct zk_prooflog *log, uint64_t wall_ns,
+			       uint64_t *seq_out);
 /* The operator skipped ops first_seq..last_seq (inclusive) of `market`. */
 int zk_prooflog_append_skip(struct zk_prooflog *log, uint32_t market,
 			    uint64_t first_seq, uint64_t last_seq,
@@ -164,7 +189,10 @@ struct zk_prooflog_record {
 	uint64_t durable_seq_at_write; /* writer's durable seq when staged */
 	uint64_t offset;               /* file offset of the record */
 	uint32_t length;               /* header + payload, before padding */
-	struct zk_statement statement; /* ZK_PROOFLOG_REC_PROOF */
+	struct zk_statement statement; /* REC_PROOF and REC_UNPROVEN */
+	uint32_t unproven_reason;      /* REC_UNPROVEN: enum zk_unproven_reason */
+	char unproven_text[ZK_PROOFLOG_TEXT_MAX + 1];
+	uint64_t restart_ns;           /* REC_RESTART */
 	const uint8_t *proof;          /* valid until the next call */
 	size_t proof_len;
 	struct zk_prooflog_skip skip;  /* ZK_PROOFLOG_REC_SKIP */
@@ -201,6 +229,7 @@ enum zk_prooflog_chain_error {
 	ZK_CHAIN_SEQ_OVERLAP,   /* first_seq < expected */
 	ZK_CHAIN_BATCH_SEQ,     /* batch_seq(n+1) != batch_seq(n) + 1 */
 	ZK_CHAIN_SKIP_START,    /* skip does not start at the expected op */
+	ZK_CHAIN_TOO_MANY_MARKETS, /* per-market check: more than it tracks */
 };
 
 /* Streaming state: feed records in order. */
@@ -210,7 +239,7 @@ struct zk_prooflog_chain {
 	uint8_t root[ZK_ROOT_SIZE]; /* the current book commitment */
 	uint64_t next_op_seq;    /* the op the next record must start at */
 	uint64_t last_batch_seq;
-	uint64_t proofs, skips;
+	uint64_t proofs, skips, unproven, restarts;
 };
 
 struct zk_prooflog_chain_result {
@@ -238,5 +267,26 @@ int zk_prooflog_check_chain(struct zk_prooflog_reader *rd,
 			    struct zk_prooflog_chain_result *res);
 
 const char *zk_prooflog_chain_error_str(enum zk_prooflog_chain_error e);
+
+/*
+ * Per-market chains (zkclobd's logs): each market's statements chain on
+ * their own (old_root = that market's previous new_root, batch_seq + 1,
+ * first_seq after its previous last_seq; other markets' ops may lie in
+ * between). A skip record covers the whole stream: it must start after
+ * every op seen so far. A restart record starts every chain again.
+ */
+#define ZK_PROOFLOG_CHAIN_MARKETS 64
+struct zk_prooflog_mchain {
+	size_t n;
+	uint32_t market[ZK_PROOFLOG_CHAIN_MARKETS];
+	struct zk_prooflog_chain chain[ZK_PROOFLOG_CHAIN_MARKETS];
+	uint64_t next_op_seq;    /* after the highest op seen */
+	uint64_t proofs, skips, unproven, restarts;
+};
+void zk_prooflog_mchain_init(struct zk_prooflog_mchain *mc);
+enum zk_prooflog_chain_error
+zk_prooflog_mchain_step(struct zk_prooflog_mchain *mc,
+			const struct zk_prooflog_record *rec,
+			struct zk_prooflog_chain_result *res);
 
 #endif /* ZKCLOB_PROOFLOG_H */

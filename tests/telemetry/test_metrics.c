@@ -481,7 +481,9 @@ appliance_series(void **state)
 	const char *const backends[] = { "stark-fast", "external", NULL };
 	const char *const too_many[ZK_METRICS_STD_MAX_BACKENDS + 2] = {
 		"a", "b", "c", "d", "e", "f", "g", "h", "i", NULL };
-	struct zk_metrics_std_labels labels = { reasons, types, cuts, backends };
+	const char *const unproven[] = { "unsupported", "failed", NULL };
+	struct zk_metrics_std_labels labels = { reasons, types, cuts, backends,
+						unproven };
 	struct zk_metrics_std std;
 	struct zk_metrics *reg = zk_metrics_create();
 	static char buf[65536];

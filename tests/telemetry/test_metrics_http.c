@@ -35,6 +35,8 @@ static const char *const types[] = { "accepted", "rejected", "trade",
 static const char *const cuts[] = { "size", "timeout", "gap", "flush", NULL };
 static const char *const backends[] = { "stark-fast", "stark-compact",
 					"external", NULL };
+static const char *const unproven[] = { "unsupported", "failed", "deadline",
+					"no_backend", "abandoned", NULL };
 
 static int
 placement_collector(void *ctx, char *buf, size_t len)
@@ -46,7 +48,8 @@ placement_collector(void *ctx, char *buf, size_t len)
 static struct zk_metrics *
 appliance_registry(struct zk_metrics_std *std, struct zk_placement *plan)
 {
-	struct zk_metrics_std_labels labels = { reasons, types, cuts, backends };
+	struct zk_metrics_std_labels labels = { reasons, types, cuts, backends,
+						unproven };
 	struct zk_metrics *reg = zk_metrics_create();
 	char err[128];
 

@@ -60,7 +60,7 @@ static void test_overlay_changes_only_what_it_names(void **state)
 			 0);
 	assert_int_equal(cfg.wire.udp_port, 30000);
 	assert_int_equal(cfg.n_markets, 2);
-	assert_int_equal(cfg.gen.count, 1000000);
+	assert_int_equal(cfg.gen.count, 200000);
 }
 
 static void test_market_sections_replace_the_list(void **state)
@@ -184,6 +184,45 @@ static void test_router_sections(void **state)
 	assert_int_equal(cfg.router.classes[ZK_WORKLOAD_TRADE_EXECUTION].deadline_us, 0);
 }
 
+static void test_prover_section(void **state)
+{
+	struct zk_config cfg;
+
+	(void)state;
+	assert_int_equal(zk_config_load_default(&cfg, err, sizeof(err)), 0);
+	assert_true(cfg.prover.enabled);
+	assert_int_equal(cfg.prover.n_backends, 2);
+	assert_string_equal(cfg.prover.backends[0], "clob-fast");
+	assert_int_equal(cfg.prover.on_unprovable, ZK_UNPROVABLE_LOG);
+	assert_int_equal(zk_config_load_string(&cfg, "op.conf",
+					       "[prover]\nbackends = hashproof, clob-compact\n"
+					       "workers = 3\nlog_sync = interval\n"
+					       "on_unprovable = halt\non_stop = abandon\n"
+					       "workload = risk\nlog =\n",
+					       err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.prover.n_backends, 2);
+	assert_string_equal(cfg.prover.backends[0], "hashproof");
+	assert_string_equal(cfg.prover.backends[1], "clob-compact");
+	assert_int_equal(cfg.prover.workers, 3);
+	assert_int_equal(cfg.prover.log_sync, ZK_PROOFLOG_SYNC_INTERVAL);
+	assert_int_equal(cfg.prover.on_unprovable, ZK_UNPROVABLE_HALT);
+	assert_true(cfg.prover.abandon_on_stop);
+	assert_int_equal(cfg.prover.workload, ZK_WORKLOAD_RISK);
+	assert_string_equal(cfg.prover.log, "");
+	expect_error("[prover]\nbackends = clob-fast stark\n",
+		     "op.conf:2: [prover] backends: 'stark' is not one of");
+	expect_error("[prover]\nbackends = clob-fast clob-fast\n",
+		     "op.conf:2: [prover] backends: 'clob-fast' is listed twice");
+	expect_error("[prover]\n\non_unprovable = drop\n",
+		     "op.conf:3: [prover] on_unprovable: 'drop' is not one of log, halt");
+	expect_error("[prover]\nlog_sync = sometimes\n",
+		     "op.conf:2: [prover] log_sync:");
+	expect_error("[prover]\nqueue_depth = 0\n", "op.conf:2: [prover] queue_depth:");
+	expect_error("[prover]\nworkload = gossip\n", "op.conf:2: [prover] workload:");
+	expect_error("[prover]\nbackends =\n", "[prover] enabled needs backends");
+}
+
 static void test_value_starting_with_comment_char(void **state)
 {
 	(void)state;
@@ -275,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_key_outside_section),
 		cmocka_unit_test(test_cross_field_checks),
 		cmocka_unit_test(test_router_sections),
+		cmocka_unit_test(test_prover_section),
 		cmocka_unit_test(test_value_starting_with_comment_char),
 		cmocka_unit_test(test_first_error_wins),
 		cmocka_unit_test(test_missing_file),

@@ -50,9 +50,10 @@ static void write_config_dp(const char *name, const char *pcap,
 		"[eal]\nargs = -l 0-1 --no-huge --no-pci -m 256 --file-prefix=zkt%d%s --log-level=lib.eal:warning\n"
 		"[dataplane]\nsource = pcap\npcap_path = %s\nmbufs = 2047\nmbuf_cache = 64\nring_size = 1024\n%s"
 		"[metrics]\nlisten = 127.0.0.1:0\n[audit]\npath = %s/%s.audit\n"
+		"[prover]\nlog = %s/%s.plog\n"
 		"[batch]\nmax_ops = 64\n%s",
 		(int)getpid(), name, pcap, dataplane_extra ? dataplane_extra : "",
-		dir, name, extra ? extra : "");
+		dir, name, dir, name, extra ? extra : "");
 	fclose(f);
 }
 
@@ -391,6 +392,15 @@ static void test_sighup_reload_and_sigterm(void **state)
 	assert_int_equal(kill(pid, SIGHUP), 0);
 	assert_true(wait_for(log, "reload:  applied [batch] max_ops 100"));
 	assert_true(wait_for(log, "reload:  [dataplane] burst = 16 needs a restart"));
+
+	/* [prover]: the policies apply, the threads need a restart */
+	f = fopen(conf, "a");
+	assert_non_null(f);
+	fputs("[prover]\non_stop = abandon\nworkers = 2\n", f);
+	fclose(f);
+	assert_int_equal(kill(pid, SIGHUP), 0);
+	assert_true(wait_for(log, "[prover] on_unprovable log, on_stop abandon"));
+	assert_true(wait_for(log, "reload:  [prover] workers = 2 needs a restart"));
 
 	f = fopen(conf, "a");
 	assert_non_null(f);

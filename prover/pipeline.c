@@ -1,0 +1,809 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The proving pipeline (include/zkclob/pipeline.h): commit thread, worker
+ * threads, log thread.
+ *
+ * One mutex guards the queues. It is taken a few times per batch part, and
+ * a part costs milliseconds of proving, so it never shows beside the work;
+ * the per-op hot path (rx, sequencer) never touches it. Jobs live in one
+ * list in commit order; workers take the oldest queued job, the log thread
+ * only ever looks at the head, so the reorder buffer is the list itself
+ * and is bounded by the two queue depths plus the workers.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "zkclob/clobproof.h"
+#include "zkclob/pipeline.h"
+#include "zkclob/statetree.h"
+
+#define DEFAULT_PROOF_CAP (16u << 20)
+#define LOG_POLL_NS 1000000 /* the log thread wakes this often when idle */
+
+enum job_state { JOB_QUEUED, JOB_PROVING, JOB_DONE };
+
+struct job {
+	struct job *next;       /* commit order */
+	struct job *next_work;  /* work queue */
+	enum job_state state;
+	bool skip;
+	uint64_t skip_first, skip_last;
+	struct zk_batch *part;
+	struct zk_st_update upd;
+	struct zk_statement st;
+	bool proven;
+	int backend;
+	uint32_t attempts;
+	uint32_t reason_code;
+	char reason[256];
+	uint8_t *proof;
+	size_t proof_len;
+	uint64_t t_committed, t_start, t_proved;
+};
+
+struct market_state {
+	uint32_t market;
+	struct zk_st_tree *tree;
+	uint64_t batch_seq;
+};
+
+struct lat_vec {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+struct zk_pipeline {
+	struct zk_pipeline_cfg cfg;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_commit, cv_work, cv_log, cv_space;
+
+	/* commit input: batches from submit */
+	struct zk_batch **inq;
+	size_t in_head, in_len;
+	/* jobs in commit order, and the work queue (a sub-list) */
+	struct job *head, *tail;
+	struct job *work_head, *work_tail;
+	size_t work_len;
+
+	bool finishing, commit_done, workers_done, halted, finished;
+	bool halt_on_unprovable, abandon_on_stop;
+	unsigned workers_running;
+	int finish_rc;
+
+	size_t n_markets;
+	struct market_state markets[ZK_PIPELINE_MAX_MARKETS];
+	pthread_t commit_tid, log_tid, *worker_tid;
+	unsigned n_workers_started;
+	bool commit_started, log_started;
+
+	struct zk_pipeline_stats stats;
+	struct lat_vec proof_lat, log_lat;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void lat_push(struct lat_vec *l, uint64_t v)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		uint64_t *nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (nv == NULL)
+			return; /* a figure lost, never the record */
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = v;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t lat_pct(struct zk_pipeline *p, struct lat_vec *l, double q)
+{
+	uint64_t r = 0;
+	size_t i;
+
+	pthread_mutex_lock(&p->mu);
+	if (l->n > 0) {
+		qsort(l->v, l->n, sizeof(*l->v), cmp_u64);
+		i = (size_t)(q / 100.0 * (double)(l->n - 1) + 0.5);
+		r = l->v[i < l->n ? i : l->n - 1];
+	}
+	pthread_mutex_unlock(&p->mu);
+	return r;
+}
+
+/* Caller holds mu. */
+static void halt_locked(struct zk_pipeline *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void halt_locked(struct zk_pipeline *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->halted)
+		return;
+	/* zk_pipeline_halted() reads it without the lock */
+	__atomic_store_n(&p->halted, true, __ATOMIC_RELAXED);
+	p->stats.halted = true;
+	va_start(ap, fmt);
+	vsnprintf(p->stats.halt_reason, sizeof(p->stats.halt_reason), fmt, ap);
+	va_end(ap);
+	pthread_cond_broadcast(&p->cv_commit);
+	pthread_cond_broadcast(&p->cv_work);
+	pthread_cond_broadcast(&p->cv_log);
+	pthread_cond_broadcast(&p->cv_space);
+}
+
+static void job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	zk_batch_free(j->part);
+	zk_st_update_free(&j->upd);
+	free(j->proof);
+	free(j);
+}
+
+/* Caller holds mu; waits for room in the work queue. false: halted. */
+static bool enqueue_job(struct zk_pipeline *p, struct job *j, bool work)
+{
+	if (work && p->work_len >= p->cfg.queue_depth && !p->halted) {
+		p->stats.queue_waits++;
+		while (p->work_len >= p->cfg.queue_depth && !p->halted)
+			pthread_cond_wait(&p->cv_space, &p->mu);
+	}
+	if (p->halted)
+		return false;
+	if (p->tail != NULL)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	if (work) {
+		if (p->work_tail != NULL)
+			p->work_tail->next_work = j;
+		else
+			p->work_head = j;
+		p->work_tail = j;
+		p->work_len++;
+		if (p->work_len > p->stats.max_queue_depth)
+			p->stats.max_queue_depth = p->work_len;
+		pthread_cond_signal(&p->cv_work);
+	} else {
+		pthread_cond_signal(&p->cv_log);
+	}
+	return true;
+}
+
+static struct market_state *market_of(struct zk_pipeline *p, uint32_t market)
+{
+	for (size_t i = 0; i < p->n_markets; i++)
+		if (p->markets[i].market == market)
+			return &p->markets[i];
+	return NULL;
+}
+
+/* Commit one cut batch: skip record, then one job per market part. */
+static int commit_batch(struct zk_pipeline *p, struct zk_batch *b)
+{
+	struct zk_batch *parts[ZK_PIPELINE_MAX_MARKETS];
+	char err[256];
+	long n, i;
+	int rc = 0;
+
+	if (b->gap_expected != 0 && b->gap_received > b->gap_expected &&
+	    p->cfg.skip_gaps) {
+		struct job *j = calloc(1, sizeof(*j));
+
+		if (j == NULL)
+			return -ENOMEM;
+		j->skip = true;
+		j->skip_first = b->gap_expected;
+		j->skip_last = b->gap_received - 1;
+		j->state = JOB_DONE;
+		j->t_committed = now_ns();
+		pthread_mutex_lock(&p->mu);
+		if (!enqueue_job(p, j, false)) {
+			pthread_mutex_unlock(&p->mu);
+			job_free(j);
+			return -ECANCELED;
+		}
+		pthread_mutex_unlock(&p->mu);
+	}
+	n = zk_batch_split_by_market(b, parts, ZK_PIPELINE_MAX_MARKETS);
+	if (n < 0)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		struct market_state *m = market_of(p, parts[i]->ops[0].market);
+		struct job *j = NULL;
+
+		if (rc != 0 || m == NULL || (j = calloc(1, sizeof(*j))) == NULL) {
+			if (rc == 0) {
+				pthread_mutex_lock(&p->mu);
+				halt_locked(p, m == NULL ?
+					    "batch %" PRIu64 " holds market %" PRIu32
+					    ", which has no state tree" :
+					    "out of memory committing batch %" PRIu64
+					    " (market %" PRIu32 ")",
+					    b->batch_seq, parts[i]->ops[0].market);
+				pthread_mutex_unlock(&p->mu);
+				rc = m == NULL ? -EINVAL : -ENOMEM;
+			}
+			zk_batch_free(parts[i]);
+			continue;
+		}
+		j->part = parts[i];
+		j->backend = -1;
+		j->part->batch_seq = m->batch_seq + 1;
+		if (zk_clob_commit(j->part, m->tree, &j->upd, &j->st, err,
+				   sizeof(err)) != ZK_CLOB_OK) {
+			pthread_mutex_lock(&p->mu);
+			halt_locked(p, "commit of market %" PRIu32 " batch %" PRIu64
+				    " failed: %s", m->market, j->part->batch_seq,
+				    err);
+			pthread_mutex_unlock(&p->mu);
+			job_free(j);
+			rc = -EPROTO;
+			continue;
+		}
+		m->batch_seq++;
+		j->t_committed = now_ns();
+		pthread_mutex_lock(&p->mu);
+		p->stats.parts++;
+		if (!enqueue_job(p, j, true)) {
+			pthread_mutex_unlock(&p->mu);
+			job_free(j);
+			rc = -ECANCELED;
+			continue;
+		}
+		pthread_mutex_unlock(&p->mu);
+	}
+	return rc;
+}
+
+static void *commit_main(void *arg)
+{
+	struct zk_pipeline *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct zk_batch *b;
+
+		while (p->in_len == 0 && !p->finishing && !p->halted)
+			pthread_cond_wait(&p->cv_commit, &p->mu);
+		if (p->halted || p->in_len == 0)
+			break;
+		b = p->inq[p->in_head];
+		p->in_head = (p->in_head + 1) % p->cfg.queue_depth;
+		p->in_len--;
+		pthread_cond_broadcast(&p->cv_space);
+		pthread_mutex_unlock(&p->mu);
+		commit_batch(p, b);
+		zk_batch_free(b);
+		pthread_mutex_lock(&p->mu);
+	}
+	/* halted: batches never committed are freed here */
+	while (p->in_len > 0) {
+		zk_batch_free(p->inq[p->in_head]);
+		p->in_head = (p->in_head + 1) % p->cfg.queue_depth;
+		p->in_len--;
+	}
+	p->commit_done = true;
+	pthread_cond_broadcast(&p->cv_work);
+	pthread_cond_broadcast(&p->cv_log);
+	pthread_cond_broadcast(&p->cv_space);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static uint32_t reason_of(const struct zk_route_result *res)
+{
+	switch (res->status) {
+	case ZK_ROUTE_NO_BACKEND:
+		return ZK_UNPROVEN_NO_BACKEND;
+	case ZK_ROUTE_DEADLINE:
+		return ZK_UNPROVEN_DEADLINE;
+	case ZK_ROUTE_UNSUPPORTED:
+		return ZK_UNPROVEN_UNSUPPORTED;
+	default:
+		return strstr(res->reason, "unsupported") != NULL
+			       ? ZK_UNPROVEN_UNSUPPORTED : ZK_UNPROVEN_FAILED;
+	}
+}
+
+static void prove_job(struct zk_pipeline *p, struct job *j, struct zk_proof *buf)
+{
+	struct zk_route_request req = {
+		.st = &j->st, .witness = j->part,
+		.n_ops = (uint32_t)j->part->n_ops, .workload = p->cfg.workload,
+	};
+	struct zk_route_result res;
+
+	buf->len = 0;
+	if (zk_router_prove(p->cfg.router, &req, buf, &res) != ZK_ROUTE_OK) {
+		j->reason_code = reason_of(&res);
+		snprintf(j->reason, sizeof(j->reason), "%s", res.reason);
+		j->attempts = res.attempts;
+		return;
+	}
+	j->proof = malloc(buf->len ? buf->len : 1);
+	if (j->proof == NULL) {
+		j->reason_code = ZK_UNPROVEN_FAILED;
+		snprintf(j->reason, sizeof(j->reason),
+			 "out of memory keeping a %zu-byte proof", buf->len);
+		return;
+	}
+	memcpy(j->proof, buf->data, buf->len);
+	j->proof_len = buf->len;
+	j->st = res.statement;
+	j->proven = true;
+	j->backend = res.backend;
+	j->attempts = res.attempts;
+}
+
+struct worker_arg {
+	struct zk_pipeline *p;
+	unsigned index;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker_arg *wa = arg;
+	struct zk_pipeline *p = wa->p;
+	const struct zk_placement *plan = p->cfg.plan;
+	struct zk_proof buf = { .cap = p->cfg.proof_cap };
+	unsigned idx = wa->index;
+	int node = -1;
+	char err[160];
+
+	free(wa);
+	if (plan != NULL && plan->this_machine &&
+	    plan->role[ZK_ROLE_PROVER].count > 0) {
+		unsigned slot = idx % plan->role[ZK_ROLE_PROVER].count;
+
+		if (zk_placement_pin_self(plan, ZK_ROLE_PROVER, (int)slot, err,
+					  sizeof(err)) == 0)
+			node = plan->role[ZK_ROLE_PROVER].node[slot];
+	}
+	/* scratch on the worker's node; plain pages when that fails */
+	buf.data = zk_node_alloc(node < 0 ? 0 : node, buf.cap);
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct job *j;
+
+		while (p->work_head == NULL && !p->commit_done && !p->halted)
+			pthread_cond_wait(&p->cv_work, &p->mu);
+		if (p->halted || p->work_head == NULL)
+			break;
+		j = p->work_head;
+		p->work_head = j->next_work;
+		if (p->work_head == NULL)
+			p->work_tail = NULL;
+		p->work_len--;
+		pthread_cond_broadcast(&p->cv_space);
+		if (p->finishing && p->abandon_on_stop) {
+			j->reason_code = ZK_UNPROVEN_ABANDONED;
+			snprintf(j->reason, sizeof(j->reason),
+				 "abandoned at shutdown (on_stop = abandon)");
+			j->t_start = j->t_proved = now_ns();
+			j->state = JOB_DONE;
+			pthread_cond_signal(&p->cv_log);
+			continue;
+		}
+		j->state = JOB_PROVING;
+		pthread_mutex_unlock(&p->mu);
+		j->t_start = now_ns();
+		if (buf.data == NULL) {
+			j->reason_code = ZK_UNPROVEN_FAILED;
+			snprintf(j->reason, sizeof(j->reason),
+				 "worker %u has no proof buffer", idx);
+		} else {
+			prove_job(p, j, &buf);
+		}
+		j->t_proved = now_ns();
+		pthread_mutex_lock(&p->mu);
+		j->state = JOB_DONE;
+		pthread_cond_signal(&p->cv_log);
+	}
+	p->workers_running--;
+	if (p->workers_running == 0) {
+		p->workers_done = true;
+		pthread_cond_broadcast(&p->cv_log);
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (buf.data != NULL)
+		zk_node_free(buf.data, buf.cap);
+	return NULL;
+}
+
+/* Append j's record; fills rec. Log thread, mu not held. */
+static int write_record(struct zk_pipeline *p, struct job *j,
+			struct zk_pipeline_record *rec)
+{
+	struct zk_prooflog *log = p->cfg.log;
+	uint64_t seq = 0;
+	int rc = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->skip = j->skip;
+	rec->skip_first = j->skip_first;
+	rec->skip_last = j->skip_last;
+	rec->st = &j->st;
+	rec->proven = j->proven;
+	rec->backend = j->backend;
+	rec->backend_name = "";
+	if (j->proven) {
+		struct zk_backend *be = zk_router_backend(p->cfg.router, j->backend);
+
+		if (be != NULL)
+			rec->backend_name = zk_backend_info(be)->name;
+	}
+	rec->attempts = j->attempts;
+	rec->unproven_reason = j->proven || j->skip ? 0 : j->reason_code;
+	rec->reason = j->reason;
+	rec->proof = j->proof;
+	rec->proof_len = j->proof_len;
+	if (j->part != NULL) {
+		rec->n_ops = (uint32_t)j->part->n_ops;
+		rec->t_first_ns = j->part->t_first_ns;
+		rec->t_cut_ns = j->part->t_cut_ns;
+	}
+	rec->t_committed_ns = j->t_committed;
+	rec->t_started_ns = j->t_start ? j->t_start : j->t_committed;
+	rec->t_proved_ns = j->t_proved ? j->t_proved : j->t_committed;
+	if (log != NULL) {
+		if (j->skip)
+			rc = zk_prooflog_append_skip(log, 0, j->skip_first,
+						     j->skip_last, 0, &seq);
+		else if (j->proven)
+			rc = zk_prooflog_append_proof(log, &j->st, j->proof,
+						      j->proof_len, &seq);
+		else
+			rc = zk_prooflog_append_unproven(log, &j->st,
+							 j->reason_code,
+							 j->reason, &seq);
+		if (rc == 0)
+			rc = zk_prooflog_poll(log, 0);
+		rec->durable_seq = zk_prooflog_durable_seq(log);
+	}
+	rec->log_seq = seq;
+	rec->t_logged_ns = now_ns();
+	return rc;
+}
+
+static void *log_main(void *arg)
+{
+	struct zk_pipeline *p = arg;
+	const struct zk_placement *plan = p->cfg.plan;
+	char err[160];
+
+	if (plan != NULL && plan->this_machine &&
+	    plan->role[ZK_ROLE_LOG_WRITER].count > 0)
+		(void)zk_placement_pin_self(plan, ZK_ROLE_LOG_WRITER, 0, err,
+					    sizeof(err));
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct zk_pipeline_record rec;
+		struct job *j = p->head;
+		int rc;
+
+		if (p->halted)
+			break;
+		if (j == NULL || j->state != JOB_DONE) {
+			struct timespec ts;
+
+			if (j == NULL && p->commit_done && p->workers_done)
+				break;
+			/* wake now and then: interval fdatasyncs are due
+			 * even when no record arrives */
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += LOG_POLL_NS;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&p->cv_log, &p->mu, &ts);
+			if (p->cfg.log != NULL) {
+				pthread_mutex_unlock(&p->mu);
+				rc = zk_prooflog_poll(p->cfg.log, 0);
+				pthread_mutex_lock(&p->mu);
+				p->stats.durable_seq =
+					zk_prooflog_durable_seq(p->cfg.log);
+				if (rc != 0)
+					halt_locked(p, "proof log: %s",
+						    zk_prooflog_errmsg(p->cfg.log));
+			}
+			continue;
+		}
+		if (!j->proven && !j->skip && p->halt_on_unprovable) {
+			halt_locked(p, "market %" PRIu32 " batch %" PRIu64
+				    " (ops %" PRIu64 "..%" PRIu64 ") is unproven"
+				    " (%s: %s) and on_unprovable = halt",
+				    j->st.market, j->st.batch_seq, j->st.first_seq,
+				    j->st.last_seq,
+				    zk_unproven_reason_name(j->reason_code),
+				    j->reason);
+			break;
+		}
+		p->head = j->next;
+		if (p->head == NULL)
+			p->tail = NULL;
+		pthread_mutex_unlock(&p->mu);
+		rc = write_record(p, j, &rec);
+		if (rc == 0 && p->cfg.on_record != NULL)
+			p->cfg.on_record(p->cfg.arg, &rec);
+		pthread_mutex_lock(&p->mu);
+		if (rc != 0) {
+			halt_locked(p, "proof log: %s",
+				    zk_prooflog_errmsg(p->cfg.log));
+			job_free(j);
+			break;
+		}
+		p->stats.records += p->cfg.log != NULL;
+		p->stats.durable_seq = rec.durable_seq;
+		p->stats.last_seq = rec.log_seq;
+		if (j->skip) {
+			p->stats.skips++;
+		} else if (j->proven) {
+			p->stats.proven++;
+			if (j->backend >= 0 && j->backend < ZK_ROUTER_MAX_BACKENDS)
+				p->stats.by_backend[j->backend]++;
+			lat_push(&p->proof_lat, j->t_proved - j->t_start);
+		} else {
+			p->stats.unproven_total++;
+			if (j->reason_code <= ZK_UNPROVEN__MAX)
+				p->stats.unproven[j->reason_code]++;
+		}
+		if (!j->skip)
+			lat_push(&p->log_lat, rec.t_logged_ns - rec.t_cut_ns);
+		job_free(j);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static int start_threads(struct zk_pipeline *p, char *err, size_t errlen)
+{
+	unsigned i;
+
+	p->worker_tid = calloc(p->cfg.workers, sizeof(*p->worker_tid));
+	if (p->worker_tid == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (pthread_create(&p->log_tid, NULL, log_main, p) != 0) {
+		snprintf(err, errlen, "cannot start the log thread");
+		return -1;
+	}
+	p->log_started = true;
+	for (i = 0; i < p->cfg.workers; i++) {
+		struct worker_arg *wa = malloc(sizeof(*wa));
+
+		if (wa == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		wa->p = p;
+		wa->index = i;
+		pthread_mutex_lock(&p->mu);
+		p->workers_running++;
+		pthread_mutex_unlock(&p->mu);
+		if (pthread_create(&p->worker_tid[i], NULL, worker_main, wa) != 0) {
+			pthread_mutex_lock(&p->mu);
+			p->workers_running--;
+			pthread_mutex_unlock(&p->mu);
+			free(wa);
+			snprintf(err, errlen, "cannot start prover worker %u", i);
+			return -1;
+		}
+		p->n_workers_started++;
+	}
+	if (pthread_create(&p->commit_tid, NULL, commit_main, p) != 0) {
+		snprintf(err, errlen, "cannot start the commit thread");
+		return -1;
+	}
+	p->commit_started = true;
+	return 0;
+}
+
+struct zk_pipeline *zk_pipeline_create(const struct zk_pipeline_cfg *cfg,
+				       char *err, size_t errlen)
+{
+	struct zk_pipeline *p;
+	size_t i;
+
+	if (cfg == NULL || cfg->engine == NULL || cfg->router == NULL ||
+	    cfg->workers == 0 || cfg->queue_depth == 0 || cfg->n_markets == 0 ||
+	    cfg->n_markets > ZK_PIPELINE_MAX_MARKETS || cfg->markets == NULL) {
+		snprintf(err, errlen, "bad pipeline config (engine, router, "
+			 "workers >= 1, queue_depth >= 1, 1..%d markets)",
+			 ZK_PIPELINE_MAX_MARKETS);
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->cfg = *cfg;
+	if (p->cfg.proof_cap == 0)
+		p->cfg.proof_cap = DEFAULT_PROOF_CAP;
+	p->halt_on_unprovable = cfg->halt_on_unprovable;
+	p->abandon_on_stop = cfg->abandon_on_stop;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv_commit, NULL);
+	pthread_cond_init(&p->cv_work, NULL);
+	pthread_cond_init(&p->cv_log, NULL);
+	pthread_cond_init(&p->cv_space, NULL);
+	p->inq = calloc(cfg->queue_depth, sizeof(*p->inq));
+	if (p->inq == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < cfg->n_markets; i++) {
+		/* arity 4: the shape the CLOB AIR proves (clobproof.h) */
+		p->markets[i].market = cfg->markets[i];
+		p->markets[i].tree = zk_st_create(cfg->engine, cfg->markets[i], 4);
+		if (p->markets[i].tree == NULL) {
+			snprintf(err, errlen, "state tree of market %" PRIu32 ": %s",
+				 cfg->markets[i], strerror(errno));
+			goto fail;
+		}
+		p->n_markets++;
+	}
+	if (start_threads(p, err, errlen) != 0)
+		goto fail;
+	return p;
+fail:
+	zk_pipeline_destroy(p);
+	return NULL;
+}
+
+int zk_pipeline_submit(struct zk_pipeline *p, struct zk_batch *batch)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->in_len >= p->cfg.queue_depth && !p->halted && !p->finishing) {
+		p->stats.submit_waits++;
+		while (p->in_len >= p->cfg.queue_depth && !p->halted &&
+		       !p->finishing)
+			pthread_cond_wait(&p->cv_space, &p->mu);
+	}
+	if (p->halted || p->finishing) {
+		pthread_mutex_unlock(&p->mu);
+		zk_batch_free(batch);
+		return -1;
+	}
+	p->inq[(p->in_head + p->in_len) % p->cfg.queue_depth] = batch;
+	p->in_len++;
+	p->stats.batches++;
+	pthread_cond_signal(&p->cv_commit);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+void zk_pipeline_set_policy(struct zk_pipeline *p, bool halt_on_unprovable,
+			    bool abandon_on_stop)
+{
+	pthread_mutex_lock(&p->mu);
+	p->halt_on_unprovable = halt_on_unprovable;
+	p->abandon_on_stop = abandon_on_stop;
+	pthread_cond_broadcast(&p->cv_log);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int zk_pipeline_finish(struct zk_pipeline *p)
+{
+	unsigned i;
+	int rc;
+
+	if (p->finished)
+		return p->finish_rc;
+	pthread_mutex_lock(&p->mu);
+	p->finishing = true;
+	pthread_cond_broadcast(&p->cv_commit);
+	pthread_cond_broadcast(&p->cv_space);
+	pthread_cond_broadcast(&p->cv_work);
+	pthread_mutex_unlock(&p->mu);
+	if (p->commit_started)
+		pthread_join(p->commit_tid, NULL);
+	if (!p->commit_started) {
+		pthread_mutex_lock(&p->mu);
+		p->commit_done = true;
+		pthread_cond_broadcast(&p->cv_work);
+		pthread_mutex_unlock(&p->mu);
+	}
+	for (i = 0; i < p->n_workers_started; i++)
+		pthread_join(p->worker_tid[i], NULL);
+	pthread_mutex_lock(&p->mu);
+	p->workers_done = true;
+	pthread_cond_broadcast(&p->cv_log);
+	pthread_mutex_unlock(&p->mu);
+	if (p->log_started)
+		pthread_join(p->log_tid, NULL);
+	/* halted: jobs never logged are dropped here, and said so */
+	while (p->head != NULL) {
+		struct job *j = p->head;
+
+		p->head = j->next;
+		job_free(j);
+	}
+	p->tail = NULL;
+	rc = 0;
+	if (p->cfg.log != NULL) {
+		if (zk_prooflog_flush(p->cfg.log) != 0 && !p->halted) {
+			p->halted = p->stats.halted = true;
+			snprintf(p->stats.halt_reason, sizeof(p->stats.halt_reason),
+				 "proof log flush: %s",
+				 zk_prooflog_errmsg(p->cfg.log));
+		}
+		p->stats.durable_seq = zk_prooflog_durable_seq(p->cfg.log);
+		p->stats.last_seq = zk_prooflog_last_seq(p->cfg.log);
+	}
+	if (p->halted)
+		rc = -1;
+	p->finished = true;
+	p->finish_rc = rc;
+	return rc;
+}
+
+bool zk_pipeline_halted(const struct zk_pipeline *p)
+{
+	return __atomic_load_n(&p->halted, __ATOMIC_RELAXED);
+}
+
+void zk_pipeline_get_stats(struct zk_pipeline *p, struct zk_pipeline_stats *s)
+{
+	pthread_mutex_lock(&p->mu);
+	*s = p->stats;
+	s->queue_depth = p->work_len;
+	pthread_mutex_unlock(&p->mu);
+}
+
+uint64_t zk_pipeline_proof_latency(struct zk_pipeline *p, double q)
+{
+	return lat_pct(p, &p->proof_lat, q);
+}
+
+uint64_t zk_pipeline_log_latency(struct zk_pipeline *p, double q)
+{
+	return lat_pct(p, &p->log_lat, q);
+}
+
+void zk_pipeline_destroy(struct zk_pipeline *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	zk_pipeline_finish(p);
+	for (i = 0; i < p->n_markets; i++)
+		zk_st_destroy(p->markets[i].tree);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv_commit);
+	pthread_cond_destroy(&p->cv_work);
+	pthread_cond_destroy(&p->cv_log);
+	pthread_cond_destroy(&p->cv_space);
+	free(p->inq);
+	free(p->worker_tid);
+	free(p->proof_lat.v);
+	free(p->log_lat.v);
+	free(p);
+}

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zkclobd with [prover] enabled, end to end through net_pcap: every batch
+ * ends up in the proof log (proven, or unproven with a reason), `zkclob
+ * verify-log` checks it; a capture of only provable traffic is proven by
+ * clob-fast and verifies without flags; a SIGKILL and a torn tail are
+ * recovered and the log continues after a restart record; on_unprovable =
+ * halt exits 4; hashproof covers every batch (test backends only).
+ *
+ * argv[1] = zkclobd, argv[2] = zkclob.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_test_util.h"
+
+#include "zkclob/pcapio.h"
+#include "zkclob/wire.h"
+
+static const char *zkclobd, *zkclob;
+static char dir[] = "/tmp/zkclobd-prove-XXXXXX";
+
+static void write_config(const char *name, const char *pcap, const char *extra)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.conf", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"[eal]\nargs = -l 0-1 --no-huge --no-pci -m 256 --file-prefix=zkp%d%s --log-level=lib.eal:warning\n"
+		"[dataplane]\nsource = pcap\npcap_path = %s\nmbufs = 2047\nmbuf_cache = 64\nring_size = 1024\n"
+		"[metrics]\nenabled = false\n[audit]\npath = %s/%s.audit\n"
+		"[prover]\nlog = %s/%s.plog\nqueue_depth = 8\n%s",
+		(int)getpid(), name, pcap, dir, name, dir, name,
+		extra ? extra : "");
+	fclose(f);
+}
+
+/* The n in "<key> n" of the last output. */
+static uint64_t figure(const char *key)
+{
+	const char *p = strstr(out, key);
+
+	if (p == NULL)
+		fail_msg("no '%s' in:\n%s", key, out);
+	return strtoull(p + strlen(key), NULL, 10);
+}
+
+static void mixed_capture(char *pcap, size_t cap)
+{
+	snprintf(pcap, cap, "%s/mixed.pcap", dir);
+	if (access(pcap, R_OK) != 0)
+		assert_int_equal(run("%s gen --seed 5 --count 3000 %s", zkclob, pcap), 0);
+}
+
+static void test_every_batch_logged(void **state)
+{
+	char pcap[512];
+	uint64_t parts, proven, unproven;
+
+	(void)state;
+	mixed_capture(pcap, sizeof(pcap));
+	write_config("mixed", pcap, NULL);
+	assert_int_equal(run("%s --config %s/mixed.conf", zkclobd, dir), 0);
+	parts = figure("proving: ");
+	proven = figure(" batches: ");
+	unproven = figure(" proven, ");
+	assert_true(parts > 0);
+	assert_int_equal(proven + unproven, parts);
+	assert_int_equal(figure("records this run, last seq "), parts);
+	assert_int_equal(figure("durable seq "), parts);
+	/* unproven batches (new orders: not yet in the AIR) fail the check
+	 * unless allowed, and the count is named */
+	if (unproven > 0) {
+		char want[64];
+
+		assert_int_equal(run("%s verify-log --config %s/mixed.conf %s/mixed.plog",
+				     zkclob, dir, dir), 1);
+		snprintf(want, sizeof(want), "REJECT: %" PRIu64 " unproven", unproven);
+		if (strstr(out, want) == NULL)
+			fail_msg("no '%s' in:\n%s", want, out);
+	}
+	assert_int_equal(run("%s verify-log --allow-unproven --config %s/mixed.conf %s/mixed.plog",
+			     zkclob, dir, dir), 0);
+	assert_non_null(strstr(out, "ACCEPT"));
+	assert_non_null(strstr(out, "the chain holds"));
+}
+
+/* Rejects the CLOB AIR constrains: band, size, unknown id. */
+static void write_reject_capture(const char *path, uint64_t *n_ops)
+{
+	struct zk_wire_addr a;
+	struct zk_pcap_writer *w;
+	uint8_t session[ZK_WIRE_SESSION_LEN], frame[2048];
+	char err[256];
+	uint64_t seq = 1;
+	size_t len;
+	int pkt, i;
+
+	zk_wire_addr_default(&a);
+	zk_wire_session_from_str(session, "ZKCLOB0001");
+	assert_int_equal(zk_pcap_writer_open(&w, path, err, sizeof(err)), 0);
+	for (pkt = 0; pkt < 12; pkt++) {
+		struct zk_op ops[8];
+
+		memset(ops, 0, sizeof(ops));
+		for (i = 0; i < 8; i++) {
+			struct zk_op *op = &ops[i];
+
+			op->market = 1 + (uint32_t)((pkt + i) % 2);
+			op->account = 1 + (uint64_t)i;
+			if (i % 3 == 0) {
+				op->type = ZK_OP_CANCEL;
+				op->order_id = 900000 + seq + (uint64_t)i;
+			} else {
+				op->type = ZK_OP_NEW;
+				op->order_id = 1000 + seq + (uint64_t)i;
+				op->side = i % 2 ? ZK_SIDE_BUY : ZK_SIDE_SELL;
+				op->ord_type = ZK_ORD_LIMIT;
+				op->tif = ZK_TIF_GTC;
+				/* above the band, or over max_qty */
+				op->price = i % 3 == 1 ? 5000000 : 100000;
+				op->qty = i % 3 == 1 ? 10 : 5000000;
+			}
+		}
+		len = zk_wire_encode_frame(&a, session, seq, ops, 8, frame,
+					   sizeof(frame));
+		assert_true(len > 0);
+		assert_int_equal(zk_pcap_writer_write(w, frame, len, 0), 0);
+		seq += 8;
+	}
+	len = zk_wire_encode_end_of_session(&a, session, seq, frame, sizeof(frame));
+	assert_true(len > 0);
+	assert_int_equal(zk_pcap_writer_write(w, frame, len, 0), 0);
+	assert_int_equal(zk_pcap_writer_close(w), 0);
+	*n_ops = seq - 1;
+}
+
+static void test_provable_traffic_all_proven(void **state)
+{
+	char pcap[512];
+	uint64_t n_ops, parts;
+
+	(void)state;
+	snprintf(pcap, sizeof(pcap), "%s/rejects.pcap", dir);
+	write_reject_capture(pcap, &n_ops);
+	write_config("rejects", pcap,
+		     "backends = clob-fast\n[batch]\nmax_ops = 16\n");
+	assert_int_equal(run("%s --config %s/rejects.conf", zkclobd, dir), 0);
+	print_message("%.300s\n", strstr(out, "proving:") ? strstr(out, "proving:") : out);
+	assert_int_equal(figure("engine:  "), n_ops);
+	parts = figure("proving: ");
+	assert_true(parts >= 2);
+	assert_int_equal(figure(" batches: "), parts); /* proven */
+	assert_int_equal(figure(" proven, "), 0);      /* unproven */
+	assert_int_equal(figure("clob-fast "), parts);
+	assert_int_equal(run("%s verify-log --config %s/rejects.conf %s/rejects.plog",
+			     zkclob, dir, dir), 0);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), ": %" PRIu64 " proofs verified", parts);
+		if (strstr(out, want) == NULL)
+			fail_msg("no '%s' in:\n%s", want, out);
+	}
+}
+
+static void test_restart_recovers_and_continues(void **state)
+{
+	char pcap[512], plog[512];
+	pid_t pid;
+	FILE *f;
+	int st;
+
+	(void)state;
+	mixed_capture(pcap, sizeof(pcap));
+	/* long enough that the kill lands while it writes */
+	snprintf(pcap, sizeof(pcap), "%s/long.pcap", dir);
+	assert_int_equal(run("%s gen --seed 6 --count 30000 %s", zkclob, pcap), 0);
+	write_config("crash", pcap, NULL);
+	snprintf(plog, sizeof(plog), "%s/crash.plog", dir);
+	/* SIGKILL wherever it is: what was written must recover */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char conf[512];
+
+		snprintf(conf, sizeof(conf), "%s/crash.conf", dir);
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			_exit(126);
+		execl(zkclobd, "zkclobd", "--config", conf, (char *)NULL);
+		_exit(127);
+	}
+	usleep(1500 * 1000);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	/* and a torn tail on top: half a record of garbage */
+	if (access(plog, R_OK) == 0) {
+		f = fopen(plog, "ab");
+		assert_non_null(f);
+		fputs("ZKPR torn tail ZKPR", f);
+		fclose(f);
+	}
+	assert_int_equal(run("%s --config %s/crash.conf", zkclobd, dir), 0);
+	assert_non_null(strstr(out, "prooflog: "));
+	if (strstr(out, "records kept") == NULL)
+		fail_msg("no recovery report:\n%s", out);
+	assert_int_equal(run("%s verify-log --allow-unproven --config %s/crash.conf %s",
+			     zkclob, dir, plog), 0);
+	assert_non_null(strstr(out, "the chain holds"));
+	/* a third run continues the same log once more */
+	assert_int_equal(run("%s --config %s/crash.conf", zkclobd, dir), 0);
+	assert_non_null(strstr(out, "restart record"));
+	assert_int_equal(run("%s verify-log --allow-unproven --config %s/crash.conf %s",
+			     zkclob, dir, plog), 0);
+	assert_true(figure(" skip records, ") >= 1); /* the n before "restarts" */
+}
+
+static void test_halt_exit_status(void **state)
+{
+	char pcap[512];
+
+	(void)state;
+	mixed_capture(pcap, sizeof(pcap));
+	write_config("halt", pcap, "on_unprovable = halt\n");
+	assert_int_equal(run("%s --config %s/halt.conf", zkclobd, dir), 4);
+	assert_non_null(strstr(out, "PROVING HALTED"));
+	assert_non_null(strstr(out, "on_unprovable = halt"));
+	/* what was logged before the halt still verifies */
+	assert_int_equal(run("%s verify-log --config %s/halt.conf %s/halt.plog",
+			     zkclob, dir, dir), 0);
+}
+
+static void test_hashproof_full_coverage(void **state)
+{
+	char pcap[512];
+	uint64_t parts;
+
+	(void)state;
+	mixed_capture(pcap, sizeof(pcap));
+	write_config("hash", pcap,
+		     "backends = hashproof\nfault = fail every=4\n"
+		     "[router]\ntest_backends = true\nmax_retries = 0\n"
+		     "breaker_failures = 1000\n");
+	assert_int_equal(run("%s --config %s/hash.conf", zkclobd, dir), 0);
+	parts = figure("proving: ");
+	/* every 4th call fails: those are unproven "failed", the rest proven */
+	assert_int_equal(figure(" batches: ") + figure(" proven, "), parts);
+	assert_true(figure("(failed ") >= 1);
+	assert_true(figure("fault:hashproof ") >= 1);
+	/* MACs are no proofs: verify-log counts them, accepts only if told */
+	assert_int_equal(run("%s verify-log --config %s/hash.conf %s/hash.plog",
+			     zkclob, dir, dir), 1);
+	assert_non_null(strstr(out, "test-only proofs"));
+	assert_int_equal(run("%s verify-log --allow-unproven --config %s/hash.conf %s/hash.plog",
+			     zkclob, dir, dir), 0);
+}
+
+/* A drill: the first backend always fails (fault injector), the router
+ * fails over to the second, which proves every part for real. */
+static void test_fault_failover(void **state)
+{
+	char pcap[512];
+	uint64_t n_ops, parts;
+
+	(void)state;
+	snprintf(pcap, sizeof(pcap), "%s/rejects2.pcap", dir);
+	write_reject_capture(pcap, &n_ops);
+	write_config("failover", pcap,
+		     "backends = clob-fast clob-compact\nfault = fail\n"
+		     "[batch]\nmax_ops = 32\n"
+		     "[router]\nmax_retries = 1\nbreaker_failures = 1000\n"
+		     "[router.batch]\npreferred = fault:clob-fast\n");
+	assert_int_equal(run("%s --config %s/failover.conf", zkclobd, dir), 0);
+	parts = figure("proving: ");
+	assert_true(parts >= 2);
+	assert_int_equal(figure(" batches: "), parts); /* all proven ... */
+	assert_int_equal(figure("fault:clob-fast "), 0);
+	assert_int_equal(figure("clob-compact "), parts); /* ... by the second */
+	assert_int_equal(figure(" ok, "), parts);       /* failovers */
+	assert_int_equal(run("%s verify-log --config %s/failover.conf %s/failover.plog",
+			     zkclob, dir, dir), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return make_scratch_dir(dir);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return remove_scratch_dir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_batch_logged),
+		cmocka_unit_test(test_provable_traffic_all_proven),
+		cmocka_unit_test(test_restart_recovers_and_continues),
+		cmocka_unit_test(test_halt_exit_status),
+		cmocka_unit_test(test_hashproof_full_coverage),
+		cmocka_unit_test(test_fault_failover),
+	};
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s ZKCLOBD ZKCLOB\n", argv[0]);
+		return 2;
+	}
+	zkclobd = argv[1];
+	zkclob = argv[2];
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zkclobd's proving stage ([prover], docs/appliance.md "Proving"): the
+ * router and its backends, the proof log (recovered at start, a restart
+ * record when it continues), the pipeline (prover/pipeline.c), the
+ * proving metrics and the audit record of each proof.
+ *
+ * Spec
+ *  - zkd_prover_start returns 0 with *out NULL when [prover] is disabled.
+ *  - zkd_prover_submit takes every cut batch (the sequencer's sink calls it).
+ *  - zkd_prover_finish drains and flushes; the summary is printed after.
+ */
+#ifndef ZKCLOB_TOOLS_ZKCLOBD_PROVE_H
+#define ZKCLOB_TOOLS_ZKCLOBD_PROVE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "zkclob/audit.h"
+#include "zkclob/batch.h"
+#include "zkclob/config.h"
+#include "zkclob/latency.h"
+#include "zkclob/metrics.h"
+#include "zkclob/placement.h"
+
+struct zkd_prover;
+
+/* Label values for the per-backend metric series: the names the router
+ * will give [prover] backends, in order. Their count (0: disabled). */
+int zkd_prover_backend_names(const struct zk_config *cfg,
+			     char names[][32], size_t max);
+
+int zkd_prover_start(const struct zk_config *cfg,
+		     const struct zk_placement *plan,
+		     const struct zk_engine *engine, struct zk_metrics_std *std,
+		     struct zk_audit *audit, struct zk_latency *lat,
+		     struct zkd_prover **out);
+/* The batch sink: hands the batch to the pipeline. -1 once halted. */
+int zkd_prover_submit(struct zkd_prover *p, struct zk_batch *batch);
+bool zkd_prover_halted(const struct zkd_prover *p);
+/* SIGHUP: [prover] on_unprovable/on_stop and [router] apply now. */
+void zkd_prover_reload(struct zkd_prover *p, const struct zk_config *next);
+/* 0, or -1 when the pipeline halted or the log failed. */
+int zkd_prover_finish(struct zkd_prover *p);
+void zkd_prover_summary(struct zkd_prover *p, FILE *out);
+void zkd_prover_destroy(struct zkd_prover *p);
+
+#endif /* ZKCLOB_TOOLS_ZKCLOBD_PROVE_H */
