@@ -9,7 +9,8 @@
  *      in the same run; prove ÷ baseline is the distance to the proof
  *      system's own limit);
  *  (c) book-changing traffic zk_clob_prove accepts: reduces and full
- *      cancels of resting orders mixed with rejects, the same figures;
+ *      cancels of resting orders and limit GTC NEWs that rest, mixed
+ *      with rejects, the same figures;
  *  (b) book traffic (resting GTC, cancels, crosses) through the test-only
  *      machinery variant (memory checking + Merkle, no op rules): the rows
  *      per access, per touched slot and per tree node that the full AIR
@@ -120,8 +121,10 @@ static void rest_for_reduces(struct clob_rig *r, struct zk_op *ops)
  * Proven traffic through zk_clob_prove:
  *  (a) rejects only (a third each of malformed ops, market-rule rejects
  *      and cancels of unknown ids against a 30-order book);
- *  (c) book-changing: per 8 ops five reduces of resting orders (each
- *      remaining := remaining - one lot), one full cancel of a resting
+ *  (c) book-changing: per 8 ops four reduces of resting orders (each
+ *      remaining := remaining - one lot), one limit GTC NEW that rests
+ *      (at a live level, or at one the cancels freed: level_create; once
+ *      the order slots run out, BOOK_FULL), one full cancel of a resting
  *      order in id order (the third of a level frees it; a reduce once
  *      only 8 orders are left), a cancel of an unknown id and a malformed
  *      op.
@@ -132,7 +135,7 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	struct clob_rig r;
 	struct zk_op *ops = malloc((n_ops + 64) * sizeof(*ops));
 	uint64_t *left = calloc(61, sizeof(*left));
-	size_t n_cancels = 0;
+	size_t n_cancels = 0, n_rests = 0;
 	struct zk_batch *b;
 	struct zk_statement st;
 	struct zk_clob_prove_opts o = { .market = &clob_test_market,
@@ -167,11 +170,12 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	for (size_t i = 0; i < 61; i++)
 		left[i] = 50000;
 	for (size_t i = 0; i < n_ops; i++) {
-		/* (c): per 8 ops five reduces, a cancel, an unknown id, a
-		 * malformed op */
+		/* (c): per 8 ops four reduces, a rest, a cancel, an
+		 * unknown id, a malformed op */
 		size_t kind = !reduces ? i % 3 : i % 8 == 3 ? 2 :
 						 i % 8 == 7 ? 0 :
-						 i % 8 == 5 ? 4 : 3;
+						 i % 8 == 5 ? 4 :
+						 i % 8 == 1 ? 5 : 3;
 
 		if (kind == 4 && n_cancels >= 52)
 			kind = 3;
@@ -185,6 +189,21 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 				.seq = r.seq++, .order_id = 5000000 + i,
 				.account = 1, .market = clob_test_market.market,
 				.type = ZK_OP_CANCEL };
+		} else if (kind == 5) {
+			/* a limit GTC that rests: at a live level (FIFO
+			 * append) or one the cancels freed (level_create) */
+			int buy = (i / 8) % 2 == 0;
+
+			n_rests++;
+			ops[i] = (struct zk_op){
+				.seq = r.seq++, .order_id = 6000000 + i,
+				.account = 1 + i % 4,
+				.price = (buy ? 500 : 5000) +
+					 5 * (int64_t)(i / 16 % 10),
+				.qty = 50, .market = clob_test_market.market,
+				.type = ZK_OP_NEW,
+				.side = buy ? ZK_SIDE_BUY : ZK_SIDE_SELL,
+				.ord_type = ZK_ORD_LIMIT, .tif = ZK_TIF_GTC };
 		} else if (kind == 4) {
 			uint64_t id = 1 + n_cancels++;
 
@@ -234,9 +253,11 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	       reduces ? 'c' : 'a', p->name, n_ops, log_n, tp * 1e3, tv * 1e3,
 	       len, (double)n_ops / tp, tb * 1e3, tb > 0 ? tp / tb : 0.0);
 	if (reduces)
-		printf("      rows: %zu ops (%zu full cancels) + %zu events + "
-		       "%zu accesses + 2 x %zu leaves, root changed: %s\n",
-		       b->n_ops, n_cancels, b->events.len, b->witness.len,
+		printf("      rows: %zu ops (%zu full cancels, %zu resting "
+		       "NEWs) + %zu events + %zu accesses + 2 x %zu leaves, "
+		       "root changed: %s\n",
+		       b->n_ops, n_cancels, n_rests, b->events.len,
+		       b->witness.len,
 		       u.n_leaves,
 		       memcmp(st.old_root, st.new_root, 32) ? "yes" : "no");
 	zk_st_update_free(&u);

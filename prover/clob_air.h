@@ -213,6 +213,28 @@ enum clob_col {
 	C_LWO,   /* role: worse level's write, better := the level's better */
 	C_LF,    /* role: the level slot := free, linked to level_free */
 	C_HL,    /* role: header write: best pointer, level_free, n_levels */
+	/* a limit GTC NEW that rests without trading (clob_air_rest.h) */
+	C_KN,
+	C_AN,    /* access rows of a resting NEW (carried from C_KN) */
+	C_EX,    /* it joins an existing level (else it creates one) */
+	C_BONIL, /* header read: the best opposite level is NIL */
+	C_NCOK,  /* existing-level read: the row before it showed no cross */
+	C_XHOME, /* the id's home bucket, where the insert starts */
+	C_HN,    /* role: header read (no cross, a free order slot) */
+	C_LVN,   /* role: best opposite level read, which does not cross */
+	C_LX,    /* role: read of the level at the op's price and side */
+	C_ORS,   /* role: read of the order slot order_free names */
+	C_HO,    /* role: header write, order_free := its next, n_orders + 1 */
+	C_LC,    /* role: level_create's read of a neighbour candidate */
+	C_HC,    /* role: header write, level_free pop, n_levels + 1, best */
+	C_LN,    /* role: the new level's write */
+	C_LBW,   /* role: better level's write, worse := the new level */
+	C_LWB,   /* role: worse level's write, better := the new level */
+	C_OWN,   /* role: the order slot's write, every field */
+	C_TW,    /* role: the old tail's write, next := the order */
+	C_LT,    /* role: level write, total += qty, tail (and head) */
+	C_IP,    /* role: id insert probe, an occupied bucket */
+	C_IW,    /* role: id insert write at the first empty bucket */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -334,5 +356,12 @@ int zk_clob_has_role(const zk_gl *const *cols, size_t r);
  */
 void zk_clob_write_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			   size_t at, size_t end);
+
+/* The same for a resting NEW (clob_air_rest.h): the order slot, level,
+ * tail and neighbours in the X columns, the home bucket, the header and
+ * level reads' flags, the writes' carries and registers, the insert's
+ * bucket chain. */
+void zk_clob_rest_witness(const struct zk_clob_air *c, zk_gl *const *cols,
+			  size_t at, size_t end);
 
 #endif /* ZKCLOB_PROVER_CLOB_AIR_H */

@@ -16,6 +16,7 @@
 #include "clob_air_probe.h"
 #include "clob_air_write.h"
 #include "clob_air_cancel.h"
+#include "clob_air_rest.h"
 
 static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				    const ZKT *nxt, ZKT *out)
@@ -73,6 +74,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_probe)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_write)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_cancel)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_rest)(c, cur, nxt, out, k, sem);
 
 	/* op and event counters: the public buses carry the index */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NOPS], cur[C_NOPS]), nxt[C_SOP]);
@@ -102,14 +104,16 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 					 ZKT_ADD(cur[C_RD], cur[C_RW])),
 				 ZKT_ADD(ZKT_ADD(cur[C_RBL], cur[C_RBR]),
 					 ZKT_ADD(ZKT_ADD(cur[C_RF], cur[C_KR]),
-						 cur[C_KC])));
+						 ZKT_ADD(cur[C_KC],
+							 cur[C_KN]))));
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last access row of a probing op; a reduce's (its level
 		 * write) and a cancel's (its header write) emit CANCELLED,
 		 * checked in clob_write / clob_cancel */
 		ZKT emitter = ZKT_ADD(ZKT_SUB(sop, ru),
 				      ZKT_MUL(sacc, nxt[C_SEV]));
-		ZKT rejecter = ZKT_SUB(ZKT_SUB(emitter, cur[C_HW]),
+		ZKT rejecter = ZKT_SUB(ZKT_SUB(ZKT_SUB(emitter, cur[C_HW]),
+					       cur[C_IW]),
 				       ZKT_MUL(cur[C_LW], nxt[C_SEV]));
 
 		out[k++] = sem ? ZKT_MUL(ZKT_SUB(sop, ru),

@@ -12,7 +12,10 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 	static const unsigned roles[] = { C_ORD, C_HDR, C_LVL, C_OW, C_LW,
 					  C_OR2, C_PW, C_NW, C_ES, C_EM,
 					  C_EF, C_OF, C_HW, C_LB, C_LWO,
-					  C_LF, C_HL };
+					  C_LF, C_HL, C_HN, C_LVN, C_LX,
+					  C_ORS, C_HO, C_LC, C_HC, C_LN,
+					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
+					  C_IP, C_IW };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -55,7 +58,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 					    OPF_NID + 1, OPF_TYPE, OPF_ACCT,
 					    OPF_ACCT + 1, OPF_SIDE, OPF_PRICE,
 					    OPF_PRICE + 1, OPF_QTY,
-					    OPF_QTY + 1 };
+					    OPF_QTY + 1, OPF_STP };
 	const ZKT *op = cur + C_OPF, *bits = cur + C_HB;
 	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO;
 	ZKT ro = cur[C_RO], rd = cur[C_RD];
@@ -63,7 +66,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 			  ZKT_ADD(cur[C_KR], cur[C_KC]));
 	ZKT rw = cur[C_RW], rf = cur[C_RF];
 	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd),
-			      ZKT_ADD(red, ZKT_ADD(rw, rf)));
+			      ZKT_ADD(ZKT_ADD(red, cur[C_KN]),
+				      ZKT_ADD(rw, rf)));
 	ZKT rsn = ZKT_ADD(
 		ZKT_ADD(ZKT_MUL_CONST(cur[C_RU], ZK_REJ_UNKNOWN_ORDER),
 			ZKT_MUL_CONST(ro, ZK_REJ_OWNER_MISMATCH)),
@@ -128,6 +132,9 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AF], rf)));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AR], cur[C_KR])));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AC], cur[C_KC])));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AN], cur[C_KN])));
+	EMIT(ZKT_MUL(cur[C_KN], ZKT_SUB(nxt[C_XHOME],
+					ZKT_FN(clob_home)(c, cur))));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_PRES],
 				      ZKT_ADD(ZKT_ADD(ro, rd), red))));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_CRO], ZKT_ADD(ro, red))));
@@ -149,6 +156,10 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AF], cur[C_AF])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AR], cur[C_AR])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AC], cur[C_AC])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AN], cur[C_AN])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_EX], cur[C_EX])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
+		     ZKT_SUB(nxt[C_XHOME], cur[C_XHOME])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMLO], cur[C_REMLO])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMHI], cur[C_REMHI])));
 	for (i = C_XSLOT; i <= C_WN; i++)
@@ -175,6 +186,11 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 					  ZKT_ADD(cur[C_OF], cur[C_HW]))));
 	t = ZKT_SUB(t, ZKT_ADD(ZKT_ADD(cur[C_LB], cur[C_LWO]),
 			       ZKT_ADD(cur[C_LF], cur[C_HL])));
+	t = ZKT_SUB(t, ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_HO], cur[C_HC]),
+				       ZKT_ADD(cur[C_LN], cur[C_LBW])),
+			       ZKT_ADD(ZKT_ADD(cur[C_LWB], cur[C_OWN]),
+				       ZKT_ADD(ZKT_ADD(cur[C_TW], cur[C_LT]),
+					       cur[C_IW]))));
 	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++)
 		EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_AFT + i], cur[C_MSG + i])));
 	/* a probe reads bucket BSLOT; the next probe BSLOT + 1 (wrapping) */

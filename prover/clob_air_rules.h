@@ -88,7 +88,9 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 
 #define EMIT(x) (out[k++] = sem ? (x) : zero)
 	ZKT rd = cur[C_RD], rw = cur[C_RW], rf = cur[C_RF];
-	ZKT pass = ZKT_ADD(rd, ZKT_ADD(rw, rf)), newop = ZKT_ADD(val, pass);
+	ZKT kn = cur[C_KN];
+	ZKT pass = ZKT_ADD(ZKT_ADD(rd, kn), ZKT_ADD(rw, rf));
+	ZKT newop = ZKT_ADD(val, pass);
 	ZKT rbl = cur[C_RBL], rbr = cur[C_RBR], kr = cur[C_KR], kc = cur[C_KC];
 	ZKT red = ZKT_ADD(ZKT_ADD(rbl, rbr), ZKT_ADD(kr, kc));
 	ZKT ru = ZKT_ADD(ZKT_ADD(cur[C_RU], cur[C_RO]), red);
@@ -108,6 +110,7 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	out[k++] = ZKT_MUL(rf, ZKT_SUB(rf, one));
 	out[k++] = ZKT_MUL(kr, ZKT_SUB(kr, one));
 	out[k++] = ZKT_MUL(kc, ZKT_SUB(kc, one));
+	out[k++] = ZKT_MUL(kn, ZKT_SUB(kn, one));
 	EMIT(ZKT_SUB(cur[C_SOP], ZKT_ADD(mal, valid)));
 	EMIT(c->val_ok ? zero : ZKT_ADD(newop, red));
 	/* a valid op of this market: NEW for VAL, CANCEL/REPLACE for RU */
@@ -176,6 +179,9 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	EMIT(ZKT_MUL(rf, ismkt));
 	EMIT(ZKT_MUL(rf, ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 1)));
 	EMIT(ZKT_MUL(rf, op[OPF_FLAGS]));
+	/* a NEW that rests: a limit GTC (post-only or not) */
+	EMIT(ZKT_MUL(kn, ismkt));
+	EMIT(ZKT_MUL(kn, ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 1)));
 	/* reduces, rejected or not, and full cancels: a CANCEL (type 2)
 	 * with qty < 2^40 */
 	EMIT(ZKT_MUL(red, ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 2)));
@@ -212,6 +218,9 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	 * V = Σ 2^i·bit_i, bits boolean */
 	t = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_SOP], cur[C_LVL]), cur[C_LW]),
 		    ZKT_ADD(ZKT_ADD(cur[C_ES], cur[C_HW]), cur[C_HL]));
+	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_LVN], cur[C_HO]),
+				       ZKT_ADD(cur[C_HC], cur[C_LBW])),
+			       ZKT_ADD(cur[C_LWB], cur[C_LT])));
 	for (j = 0; j < CLOB_N_RANGE; j++) {
 		ZKT b;
 

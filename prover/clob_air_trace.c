@@ -25,6 +25,7 @@ struct builder {
 	size_t ord_row;    /* the current op's order read (0: none yet) */
 	size_t lw_row;     /* its level write (0: none yet) */
 	int seen_erase;    /* its erase has begun */
+	size_t ln_row;     /* a resting NEW's new level write (0: none) */
 	zk_gl scratch[CLOB_WIDTH];
 };
 
@@ -220,6 +221,12 @@ static void op_row(struct builder *b, const struct zk_op *op,
 		b->cols[C_KC][r] = 1;
 		home_witness(b, r, op->order_id);
 		set_reg(b, r, 1, (op->qty >> 32) << 32);
+	} else if (n_ev == 1 && op->type == ZK_OP_NEW &&
+		   ev[0].type == ZK_EV_ACCEPTED) {
+		/* a NEW that rests: every market rule passes */
+		b->cols[C_KN][r] = 1;
+		home_witness(b, r, op->order_id);
+		rules_pass_witness(b, r, op);
 	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED) {
 		uint8_t why = ev[0].reason;
 		unsigned kind = 0;
@@ -327,6 +334,52 @@ static unsigned cancel_role(struct builder *b, size_t r,
 	}
 }
 
+/*
+ * The role of an access of a resting NEW (clob_air_rest.h) from the
+ * engine's access order and the row before it; 0 for the id's probes.
+ */
+static unsigned rest_role(struct builder *b, size_t r,
+			  const struct zk_witness_access *a)
+{
+	zk_gl *const *cl = b->cols;
+	size_t p = r - 1;
+
+	switch (a->kind) {
+	case ZK_SLOT_BUCKET:
+		if (a->write)
+			return C_IW;
+		return cl[C_LT][p] || cl[C_IP][p] ? C_IP : 0;
+	case ZK_SLOT_HEADER:
+		if (!a->write)
+			return C_HN;
+		return cl[C_ORS][p] ? C_HO : C_HC;
+	case ZK_SLOT_LEVEL:
+		if (a->write) {
+			if (cl[C_HC][p]) {
+				b->ln_row = r;
+				return C_LN;
+			}
+			if (cl[C_OWN][p] || cl[C_TW][p])
+				return C_LT;
+			return b->ln_row != 0 &&
+				       a->slot == cl[C_AFT + 9][b->ln_row] ?
+				       C_LBW : C_LWB;
+		}
+		if (cl[C_HN][p]) {
+			zk_gl bo = cl[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY ?
+					   cl[C_MSG + 4][p] : cl[C_MSG + 3][p];
+
+			if (bo != CLOB_NIL && a->slot == bo)
+				return C_LVN;
+		}
+		return cl[C_HO][p] || cl[C_LC][p] ? C_LC : C_LX;
+	default:
+		if (!a->write)
+			return C_ORS;
+		return cl[C_OWN][p] ? C_TW : C_OWN;
+	}
+}
+
 static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		   const struct zk_witness_access *next, size_t op_row_at)
 {
@@ -377,6 +430,7 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_AF][r] = b->cols[C_RF][op_row_at];
 		b->cols[C_AR][r] = b->cols[C_KR][op_row_at];
 		b->cols[C_AC][r] = b->cols[C_KC][op_row_at];
+		b->cols[C_AN][r] = b->cols[C_KN][op_row_at];
 	}
 	/* write roles: their witnesses come once the op's rows are laid out
 	 * (zk_clob_write_witness) */
@@ -384,6 +438,8 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		role = a->kind == ZK_SLOT_ORDER ? C_OW : C_LW;
 	else if (b->cols[C_AC][r])
 		role = cancel_role(b, r, a, next);
+	else if (b->cols[C_AN][r])
+		role = rest_role(b, r, a);
 	if (role != 0) {
 		b->cols[role][r] = 1;
 		if (role == C_ES)
@@ -647,6 +703,7 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		b.ord_row = 0;
 		b.lw_row = 0;
 		b.seen_erase = 0;
+		b.ln_row = 0;
 		for (; acc < bt->witness.len && bt->witness.acc[acc].op == i;
 		     acc++) {
 			const struct zk_witness_access *nx =
@@ -683,6 +740,8 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 					       lo | hi << 32);
 			zk_clob_write_witness(c, b.cols, at, b.row);
 		}
+		if (b.cols[C_KN][at])
+			zk_clob_rest_witness(c, b.cols, at, b.row);
 		for (; ev < bt->events.len && bt->events.ev[ev].seq ==
 						       bt->ops[i].seq;
 		     ev++)

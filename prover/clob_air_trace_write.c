@@ -59,7 +59,10 @@ int zk_clob_has_role(const zk_gl *const *cols, size_t r)
 	static const unsigned roles[] = { C_ORD, C_HDR, C_LVL, C_OW, C_LW,
 					  C_OR2, C_PW, C_NW, C_ES, C_EM,
 					  C_EF, C_OF, C_HW, C_LB, C_LWO,
-					  C_LF, C_HL };
+					  C_LF, C_HL, C_HN, C_LVN, C_LX,
+					  C_ORS, C_HO, C_LC, C_HC, C_LN,
+					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
+					  C_IP, C_IW };
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (cols[roles[i]][r])

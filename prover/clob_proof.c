@@ -98,6 +98,15 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    op->type == ZK_OP_CANCEL && op->qty == 0 &&
 	    op->market == mp->market && zk_clob_val_ok(mp))
 		return NULL;
+	/* a limit GTC that rests without trading (ACCEPTED and nothing
+	 * else; check_supported checks the accesses: rest_shape) */
+	if (n_events == 1 && events[0].type == ZK_EV_ACCEPTED &&
+	    n_accesses >= 8 && op->type == ZK_OP_NEW &&
+	    op->ord_type == ZK_ORD_LIMIT && op->tif == ZK_TIF_GTC &&
+	    op->market == mp->market && zk_clob_val_ok(mp) &&
+	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	    op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
 	 * reads only (check_supported checks the accesses) */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
@@ -212,6 +221,72 @@ static const char *cancel_shape(const struct zk_witness_access *w, size_t n,
 	return NULL;
 }
 
+static int is_acc(const struct zk_witness_access *w, size_t a, size_t n,
+		  uint8_t kind, int write)
+{
+	return a < n && w[a].kind == kind && !w[a].write == !write;
+}
+
+/* A level price the AIR's 40-bit crossing and ordering registers cover. */
+static int price_in_range(int64_t p)
+{
+	return p >= 0 && (uint64_t)p < CLOB_VAL_MAX_PRICE;
+}
+
+/*
+ * The accesses of a resting NEW the AIR proves (clob_air_rest.h): bucket
+ * reads up to an empty one; header and level reads (would_cross,
+ * slots_available, match, level_lookup); the order slot read and the
+ * header write of order_rest; level_create's candidate reads, header,
+ * level and neighbour writes, or nothing when the level exists; the order
+ * write, the old tail's write, the level write; the insert's bucket reads
+ * and write. NULL, or why not.
+ */
+static const char *rest_shape(const struct zk_witness_access *w, size_t n,
+			      uint32_t market)
+{
+	size_t a = 0, k;
+
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].market != market)
+			return "a NEW with accesses of another market";
+		if (w[i].kind == ZK_SLOT_LEVEL &&
+		    (!price_in_range(w[i].before.level.price) ||
+		     !price_in_range(w[i].after.level.price)))
+			return "a NEW next to a level price out of range";
+	}
+	while (is_acc(w, a, n, ZK_SLOT_BUCKET, 0))
+		a++;
+	if (a == 0 || !is_acc(w, a, n, ZK_SLOT_HEADER, 0))
+		return "a NEW with other accesses";
+	while (is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+	       is_acc(w, a, n, ZK_SLOT_LEVEL, 0))
+		a++;
+	if (!is_acc(w, a, n, ZK_SLOT_ORDER, 0) ||
+	    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1))
+		return "a NEW with other accesses";
+	a += 2;
+	for (k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 0); k++)
+		a++;
+	if (is_acc(w, a, n, ZK_SLOT_HEADER, 1)) {
+		for (a++, k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 1); k++)
+			a++;
+		if (k < 1 || k > 3)
+			return "a NEW with other accesses";
+	} else if (k != 0) {
+		return "a NEW with other accesses";
+	}
+	for (k = 0; is_acc(w, a, n, ZK_SLOT_ORDER, 1); k++)
+		a++;
+	if (k < 1 || k > 2 || !is_acc(w, a++, n, ZK_SLOT_LEVEL, 1))
+		return "a NEW with other accesses";
+	while (is_acc(w, a, n, ZK_SLOT_BUCKET, 0))
+		a++;
+	if (!is_acc(w, a, n, ZK_SLOT_BUCKET, 1) || a + 1 != n)
+		return "a NEW with other accesses";
+	return NULL;
+}
+
 /* Ops of a cut batch have increasing seq, events follow their op. */
 static int check_supported(const struct zk_batch *b,
 			   const struct zk_market_params *mp, char *err,
@@ -222,7 +297,7 @@ static int check_supported(const struct zk_batch *b,
 	for (size_t i = 0; i < b->n_ops; i++) {
 		size_t ev0 = ev, n_acc = 0;
 		const char *why;
-		int is_cancel;
+		int own_shape;
 
 		while (ev < b->events.len && b->events.ev[ev].seq == b->ops[i].seq)
 			ev++;
@@ -234,15 +309,21 @@ static int check_supported(const struct zk_batch *b,
 		}
 		why = zk_clob_unsupported(&b->ops[i], b->events.ev + ev0,
 					  ev - ev0, n_acc, mp);
-		is_cancel = why == NULL &&
+		own_shape = why == NULL &&
 			    b->events.ev[ev0].type == ZK_EV_CANCELLED &&
 			    b->events.ev[ev0].reason == ZK_CXL_USER;
-		if (is_cancel)
+		if (own_shape)
 			why = cancel_shape(b->witness.acc + acc0, n_acc,
 					   mp->market);
+		if (why == NULL &&
+		    b->events.ev[ev0].type == ZK_EV_ACCEPTED) {
+			own_shape = 1;
+			why = rest_shape(b->witness.acc + acc0, n_acc,
+					 mp->market);
+		}
 		/* probes are bucket reads, then each kind's tail of reads and
 		 * writes (expected_access) */
-		for (size_t a = acc0; why == NULL && !is_cancel && a < acc;
+		for (size_t a = acc0; why == NULL && !own_shape && a < acc;
 		     a++) {
 			const struct zk_witness_access *w = &b->witness.acc[a];
 			const struct zk_event *ev0p = &b->events.ev[ev0];

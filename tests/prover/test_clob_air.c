@@ -100,7 +100,8 @@ static void test_refuse_unsupported(void **state)
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	zk_st_root(r.t, before);
 	ops[0] = clob_malformed_op(&r, 0);
-	ops[1] = clob_book_op(&r, 0); /* a resting GTC limit order */
+	ops[1] = clob_book_op(&r, 0);
+	ops[1].tif = ZK_TIF_IOC; /* an IOC limit order: its remainder ends */
 	ops[2] = clob_malformed_op(&r, 1);
 	b = clob_rig_batch(&r, ops, 3);
 	assert_non_null(b);
@@ -108,7 +109,7 @@ static void test_refuse_unsupported(void **state)
 				       sizeof(err)),
 			 ZK_CLOB_EUNSUPPORTED);
 	assert_non_null(strstr(err, "op 1"));
-	assert_non_null(strstr(err, "NEW limit GTC"));
+	assert_non_null(strstr(err, "NEW limit IOC"));
 	assert_null(proof);
 	zk_st_root(r.t, after);
 	assert_memory_equal(before, after, 32);
