@@ -285,7 +285,6 @@ static bool known_backend(const char *name)
 {
 	return strcmp(name, "clob-fast") == 0 ||
 	       strcmp(name, "clob-compact") == 0 ||
-	       strcmp(name, "clob-throughput") == 0 ||
 	       strcmp(name, "hashproof") == 0;
 }
 
@@ -312,7 +311,7 @@ static int set_backends(struct load_ctx *ctx, const char *section,
 		p->backends[n][len] = '\0';
 		if (!known_backend(p->backends[n]))
 			return fail(ctx, section, name,
-				    "'%s' is not one of clob-fast, clob-compact, clob-throughput, hashproof",
+				    "'%s' is not one of clob-fast, clob-compact, hashproof (clob-throughput's blowup 2 cannot carry the CLOB AIR's degree 4)",
 				    p->backends[n]);
 		for (i = 0; i < n; i++)
 			if (strcmp(p->backends[i], p->backends[n]) == 0)
@@ -358,6 +357,8 @@ static int set_prover(struct load_ctx *ctx, const char *section,
 			    "'%s' is not one of each, every_n, interval", value);
 	} else if (strcmp(name, "log_sync_every") == 0)
 		SET_U(p->log_sync_every, 1, 1u << 20);
+	else if (strcmp(name, "fault_log_delay_us") == 0)
+		SET_U(p->fault_log_delay_us, 0, 10000000u);
 	else if (strcmp(name, "log_sync_interval_us") == 0)
 		SET_U(p->log_sync_interval_us, 1, UINT64_C(10000000));
 	else if (strcmp(name, "on_unprovable") == 0) {
@@ -803,10 +804,12 @@ static int write_prover(const struct zk_config_prover *p, FILE *out)
 	for (i = 0; i < p->n_backends; i++)
 		fprintf(out, " %s", p->backends[i]);
 	fprintf(out,
-		"\nfault = %s\nlog = %s\nlog_sync = %s\nlog_sync_every = %" PRIu32
+		"\nfault = %s\nfault_log_delay_us = %" PRIu32 "\nlog = %s\n"
+		"log_sync = %s\nlog_sync_every = %" PRIu32
 		"\nlog_sync_interval_us = %" PRIu64 "\non_unprovable = %s\n"
 		"on_stop = %s\nqueue_depth = %" PRIu32 "\nworkload = %s\n",
-		p->fault, p->log, zk_config_log_sync_name(p->log_sync),
+		p->fault, p->fault_log_delay_us, p->log,
+		zk_config_log_sync_name(p->log_sync),
 		p->log_sync_every, p->log_sync_interval_us,
 		p->on_unprovable == ZK_UNPROVABLE_HALT ? "halt" : "log",
 		p->abandon_on_stop ? "abandon" : "finish", p->queue_depth,

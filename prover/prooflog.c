@@ -173,6 +173,15 @@ submit_ops(struct zk_prooflog *log)
 	unsigned n = log->n_ops;
 	int rc;
 
+	if (log->opts.fault_sync_delay_us != 0) {
+		for (unsigned i = 0; i < n; i++) {
+			if (log->ops[i].kind != PLOG_OP_WRITE) {
+				usleep(log->opts.fault_sync_delay_us);
+				break;
+			}
+		}
+	}
+
 	for (unsigned i = 0; i < n; i++) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&log->ring);
 		struct plog_chain_op *op = &log->ops[i];

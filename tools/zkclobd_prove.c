@@ -224,6 +224,7 @@ static int open_log(struct zkd_prover *p, const struct zk_config *cfg,
 	struct zk_prooflog_opts o = {
 		.sync = pc->log_sync, .sync_every_n = pc->log_sync_every,
 		.sync_interval_us = pc->log_sync_interval_us,
+		.fault_sync_delay_us = pc->fault_log_delay_us,
 		.on_durable = on_durable, .on_durable_arg = p,
 	};
 	struct timespec ts;

@@ -105,6 +105,8 @@ struct zk_config_prover {
 	uint32_t n_backends;    /* registered with the router, in this order */
 	char backends[ZK_PROVER_MAX_BACKENDS][32];
 	char fault[128];        /* fault spec wrapping the first backend; "" none */
+	uint32_t fault_log_delay_us; /* drills: a slow proof-log disk (each
+				      * fdatasync chain held this long) */
 	char log[512];          /* proof log path; "" = no log */
 	enum zk_prooflog_sync log_sync;
 	uint32_t log_sync_every;    /* log_sync = every_n */

@@ -79,6 +79,10 @@ struct zk_prooflog_opts {
 	uint64_t sync_interval_us; /* ZK_PROOFLOG_SYNC_INTERVAL */
 	size_t buffer_bytes;       /* staging buffer; 0 = 4 MiB */
 	uint32_t submit_batch;     /* submit once this many are staged; 0 = 32 */
+	/* Drills only: hold every chain that carries an fdatasync this long
+	 * before submitting it — a slow disk, as the pipeline sees one
+	 * (durability lags, the writer's queue backs up). 0 in production. */
+	uint32_t fault_sync_delay_us;
 	/* called (writer thread) each time the durable sequence advances */
 	void (*on_durable)(void *arg, uint64_t durable_seq);
 	void *on_durable_arg;
