@@ -2,7 +2,8 @@
 /*
  * Hash and Merkle benchmark. Every figure is printed beside a baseline
  * measured in the same run, alternating with it: hash rates (thread CPU
- * time) against SHA-256 one-shot on the same input, Merkle builds (wall
+ * time) against SHA-256 one-shot on the same input, batched Poseidon2
+ * permutations against the one-state permutation, Merkle builds (wall
  * time) against the same build on one thread, so noise from a shared
  * machine largely cancels.
  *
@@ -127,6 +128,60 @@ static void op_perm12(void *arg, uint64_t iter)
 
 	x[0] = zk_gl_add(x[0], iter & 1);
 	zk_poseidon2_w12(x);
+}
+
+/* Four permutations per call (poseidon2.h batches). */
+static void op_perm8_x4(void *arg, uint64_t iter)
+{
+	zk_gl (*x)[ZK_P2_WIDTH8] = arg;
+
+	x[0][0] = zk_gl_add(x[0][0], iter & 1);
+	zk_poseidon2_w8_x4(x);
+}
+
+static void op_perm12_x4(void *arg, uint64_t iter)
+{
+	zk_gl (*x)[ZK_P2_WIDTH12] = arg;
+
+	x[0][0] = zk_gl_add(x[0][0], iter & 1);
+	zk_poseidon2_w12_x4(x);
+}
+
+/*
+ * Batched permutations on every path this CPU has, as permutations/s
+ * against the one-state permutation of the same width in the same run.
+ */
+static void bench_batches(void)
+{
+	static const char *const names[ZK_GL_SIMD_COUNT] = {
+		"portable", "avx2", "avx512",
+	};
+	enum zk_gl_simd before = zk_p2_x4_path();
+	zk_gl x8[8] = {0}, x12[12] = {0};
+	zk_gl b8[ZK_P2_LANES][8] = {{0}}, b12[ZK_P2_LANES][12] = {{0}};
+	double base, rate;
+	int k;
+
+	printf("\n== Poseidon2 batches of %d states; ratio = permutations/s of the "
+	       "batch / one-state permutations/s (same run); default path %s\n",
+	       ZK_P2_LANES, names[before]);
+	printf("%-26s %14s %14s %8s\n", "", "perms/s", "baseline/s", "ratio");
+	for (k = 0; k < ZK_GL_SIMD_COUNT; k++) {
+		char label[40];
+
+		if (!zk_p2_x4_set_path((enum zk_gl_simd)k))
+			continue;
+		rate_pair(op_perm8, x8, op_perm8_x4, b8, &base, &rate);
+		snprintf(label, sizeof(label), "width 8 x4 %s", names[k]);
+		printf("%-26s %14.0f %14.0f %8.2f\n", label, rate * ZK_P2_LANES,
+		       base, rate * ZK_P2_LANES / base);
+		rate_pair(op_perm12, x12, op_perm12_x4, b12, &base, &rate);
+		snprintf(label, sizeof(label), "width 12 x4 %s", names[k]);
+		printf("%-26s %14.0f %14.0f %8.2f\n", label, rate * ZK_P2_LANES,
+		       base, rate * ZK_P2_LANES / base);
+	}
+	if (!zk_p2_x4_set_path(before))
+		fprintf(stderr, "cannot restore the batch path\n");
 }
 
 static void op_sha_oneshot_64(void *arg, uint64_t iter)
@@ -384,6 +439,7 @@ int main(int argc, char **argv)
 	rate_pair(op_sha_oneshot_64, shabuf, op_perm12, x12, &base, &r12);
 	printf("%-26s %14.0f %14.0f %8.2f\n", "poseidon2 width 12", r12, base, r12 / base);
 
+	bench_batches();
 	bench_hashes_table();
 	bench_width_crossover(quick);
 	bench_merkle(quick, full);

@@ -27,7 +27,7 @@ set -euo pipefail
 
 build=build
 duration=120
-messages=20000
+messages=8000
 kill_every=4
 while getopts "b:d:n:k:" opt; do
   case $opt in

@@ -5,9 +5,13 @@
  *
  * Nodes live in one open-addressing table keyed by (level, index); a node
  * whose hash equals the empty-subtree hash of its level is not stored, so
- * the table holds only the non-empty paths. Updates compute everything into
- * scratch first and write the table last, after growing it, so a rejected
- * witness or a failed allocation leaves the tree as it was.
+ * the table holds only the non-empty paths. A second table keeps the value
+ * of every non-empty leaf, so a witness's old values are checked by
+ * comparing encodings instead of hashing them again (docs/statetree.md).
+ * Updates compute everything into scratch first and write the tables last,
+ * after growing them, so a rejected witness or a failed allocation leaves
+ * the tree as it was. Hashes are computed level by level, four at a time
+ * on the batched permutations.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +36,12 @@ struct st_work {
 	zk_gl old_h[D], new_h[D];
 };
 
+/* The value of a non-empty leaf; index KEY_EMPTY marks a free entry. */
+struct st_value {
+	uint64_t index;
+	union zk_slot_value v;
+};
+
 /* One witness access of this tree's market, sortable by leaf. */
 struct st_access {
 	uint64_t index;
@@ -52,6 +62,16 @@ struct zk_st_tree {
 	size_t cap_acc;
 	struct st_work *commit; /* every touched node, new hash */
 	size_t n_commit, cap_commit;
+	struct st_value *vals; /* same probing as tab */
+	size_t vcap, vlen;
+	/* one level's parents: children in, digests out */
+	zk_gl (*ch)[ZK_ST_MAX_ARITY][D];
+	zk_gl (*hashes)[D];
+	size_t cap_ch, cap_hashes;
+	/* new leaf values to hash: encoding and leaf number */
+	zk_gl (*enc)[ZK_ST_LEAF_ELEMS];
+	uint32_t *enc_leaf;
+	size_t cap_enc, cap_enc_leaf;
 };
 
 static uint64_t
@@ -61,9 +81,15 @@ node_key(uint32_t level, uint64_t index)
 }
 
 static size_t
+home_of(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
+static size_t
 slot_of(const struct zk_st_tree *t, uint64_t key)
 {
-	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (t->cap - 1);
+	return home_of(key, t->cap);
 }
 
 static const zk_gl *
@@ -171,6 +197,84 @@ node_set(struct zk_st_tree *t, uint32_t level, uint64_t index,
 	}
 }
 
+static const union zk_slot_value *
+value_get(const struct zk_st_tree *t, uint64_t index)
+{
+	for (size_t i = home_of(index, t->vcap);; i = (i + 1) & (t->vcap - 1)) {
+		if (t->vals[i].index == index)
+			return &t->vals[i].v;
+		if (t->vals[i].index == KEY_EMPTY)
+			return NULL;
+	}
+}
+
+static size_t
+value_probe(const struct zk_st_tree *t, uint64_t index)
+{
+	size_t i = home_of(index, t->vcap);
+
+	while (t->vals[i].index != KEY_EMPTY && t->vals[i].index != index)
+		i = (i + 1) & (t->vcap - 1);
+	return i;
+}
+
+/* Room for `more` inserts at load <= 1/2; the only step that can fail. */
+static int
+value_reserve(struct zk_st_tree *t, size_t more)
+{
+	struct st_value *old = t->vals, *vals;
+	size_t old_cap = t->vcap, cap = t->vcap;
+
+	while ((t->vlen + more) * 2 > cap)
+		cap *= 2;
+	if (cap == t->vcap)
+		return 0;
+	vals = malloc(cap * sizeof(*vals));
+	if (vals == NULL)
+		return -1;
+	for (size_t i = 0; i < cap; i++)
+		vals[i].index = KEY_EMPTY;
+	t->vals = vals;
+	t->vcap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].index != KEY_EMPTY)
+			t->vals[value_probe(t, old[i].index)] = old[i];
+	free(old);
+	return 0;
+}
+
+/* Store a leaf's value, or forget it when the leaf becomes empty (backward
+ * shift deletion, as table_delete_at). */
+static void
+value_set(struct zk_st_tree *t, uint64_t index, const union zk_slot_value *v,
+	  bool empty)
+{
+	size_t mask = t->vcap - 1, i = value_probe(t, index), j = i;
+
+	if (!empty) {
+		t->vlen += t->vals[i].index == KEY_EMPTY;
+		t->vals[i].index = index;
+		t->vals[i].v = *v;
+		return;
+	}
+	if (t->vals[i].index == KEY_EMPTY)
+		return;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (t->vals[j].index == KEY_EMPTY)
+			break;
+		home = home_of(t->vals[j].index, t->vcap);
+		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+			t->vals[i] = t->vals[j];
+			i = j;
+		}
+	}
+	t->vals[i].index = KEY_EMPTY;
+	t->vlen--;
+}
+
 static int
 grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -255,6 +359,10 @@ walk(struct zk_st_tree *t, size_t n, struct zk_st_update *u)
 	for (uint32_t level = 0;; level++) {
 		size_t np = 0;
 
+		if (grow((void **)&t->ch, &t->cap_ch, n, sizeof(*t->ch)) != 0 ||
+		    grow((void **)&t->hashes, &t->cap_hashes, n,
+			 sizeof(*t->hashes)) != 0)
+			return -1;
 		for (size_t i = 0; i < n; i++)
 			if (commit_push(t, level, &t->cur[i]) != 0)
 				return -1;
@@ -269,8 +377,8 @@ walk(struct zk_st_tree *t, size_t n, struct zk_st_update *u)
 		}
 		for (size_t i = 0; i < n;) {
 			uint64_t parent = t->cur[i].index / arity;
+			zk_gl (*ch)[D] = t->ch[np];
 			struct st_work *p = &t->next[np++];
-			zk_gl ch[ZK_ST_MAX_ARITY][D];
 
 			for (uint32_t j = 0; j < ZK_ST_MAX_ARITY; j++)
 				p->child[j] = ZK_ST_NONE;
@@ -299,11 +407,16 @@ walk(struct zk_st_tree *t, size_t n, struct zk_st_update *u)
 			p->index = parent;
 			memcpy(p->old_h, node_get(t, level + 1, parent),
 			       sizeof(p->old_h));
-			zk_st_node_hash(arity, (const zk_gl(*)[D])ch, p->new_h);
-			t->node_hashes++;
-			if (u != NULL)
-				u->node_hashes++;
 		}
+		/* the level's parents are independent: hash them together */
+		zk_st_node_hash_many(arity,
+				     (const zk_gl(*)[ZK_ST_MAX_ARITY][D])t->ch,
+				     t->hashes, np);
+		for (size_t k = 0; k < np; k++)
+			memcpy(t->next[k].new_h, t->hashes[k], sizeof(t->hashes[k]));
+		t->node_hashes += np;
+		if (u != NULL)
+			u->node_hashes += np;
 		{
 			struct st_work *tmp = t->cur;
 
@@ -314,15 +427,25 @@ walk(struct zk_st_tree *t, size_t n, struct zk_st_update *u)
 	}
 }
 
-/* Writes the walk's results; cannot fail once the table is reserved. */
+/* Writes the walk's results and, with u, the changed leaves' values;
+ * cannot fail once both tables are reserved. */
 static int
-commit(struct zk_st_tree *t)
+commit(struct zk_st_tree *t, const struct zk_st_update *u)
 {
-	if (table_reserve(t, t->n_commit) != 0)
+	if (table_reserve(t, t->n_commit) != 0 ||
+	    (u != NULL && value_reserve(t, u->n_leaves) != 0))
 		return -1;
 	for (size_t i = 0; i < t->n_commit; i++)
 		node_set(t, t->commit[i].rec, t->commit[i].index,
 			 t->commit[i].new_h);
+	for (size_t i = 0; u != NULL && i < u->n_leaves; i++) {
+		const struct zk_st_leaf_rec *lf = &u->leaves[i];
+
+		if (memcmp(&lf->before, &lf->after, sizeof(lf->after)) != 0)
+			value_set(t, lf->index, &lf->after,
+				  zk_st_is_pristine(&t->lay, lf->kind,
+						    lf->slot, &lf->after));
+	}
 	t->n_commit = 0;
 	return 0;
 }
@@ -347,6 +470,11 @@ zk_st_create(const struct zk_engine *e, uint32_t market, uint32_t arity)
 	t->cap = 1024;
 	if (table_alloc(&t->tab, t->cap) != 0)
 		goto nomem;
+	t->vcap = 1; /* the first reserve allocates */
+	t->vals = malloc(sizeof(*t->vals));
+	if (t->vals == NULL)
+		goto nomem;
+	t->vals[0].index = KEY_EMPTY;
 	/* Leaves in position order, so the walk gets them sorted. */
 	for (uint32_t k = 1; k <= ZK_ST_KINDS; k++)
 		kinds[k - 1] = k;
@@ -369,7 +497,8 @@ zk_st_create(const struct zk_engine *e, uint32_t market, uint32_t arity)
 					       s, &v) != 0 ||
 			    zk_st_is_pristine(&t->lay, kind, s, &v))
 				continue;
-			if (work_reserve(t, n + 1) != 0)
+			if (work_reserve(t, n + 1) != 0 ||
+			    value_reserve(t, 1) != 0)
 				goto nomem;
 			w = &t->cur[n++];
 			memset(w, 0, sizeof(*w));
@@ -380,11 +509,12 @@ zk_st_create(const struct zk_engine *e, uint32_t market, uint32_t arity)
 				return NULL;
 			}
 			t->leaf_hashes++;
+			value_set(t, w->index, &v, false);
 			for (uint32_t j = 0; j < ZK_ST_MAX_ARITY; j++)
 				w->child[j] = ZK_ST_NONE;
 		}
 	}
-	if (n > 0 && (walk(t, n, NULL) != 0 || commit(t) != 0))
+	if (n > 0 && (walk(t, n, NULL) != 0 || commit(t, NULL) != 0))
 		goto nomem;
 	t->n_commit = 0;
 	return t;
@@ -404,6 +534,11 @@ zk_st_destroy(struct zk_st_tree *t)
 	free(t->next);
 	free(t->acc);
 	free(t->commit);
+	free(t->vals);
+	free(t->ch);
+	free(t->hashes);
+	free(t->enc);
+	free(t->enc_leaf);
 	free(t);
 }
 
@@ -465,13 +600,36 @@ out_of_memory(struct zk_st_update *u)
 	return -1;
 }
 
+/*
+ * Does the tree hold `v` (with encoding enc) at this leaf? An empty leaf
+ * holds exactly the pristine value; any other leaf the stored value. The
+ * encodings are compared because they are what the leaf digest hashes: the
+ * test accepts exactly the values that hashing and comparing digests would
+ * (up to Poseidon2 collisions), without a sponge.
+ */
+static bool
+leaf_holds(const struct zk_st_tree *t, uint64_t index, uint32_t kind,
+	   uint32_t slot, const union zk_slot_value *v,
+	   const zk_gl enc[ZK_ST_LEAF_ELEMS])
+{
+	const union zk_slot_value *cur = value_get(t, index);
+	bool pristine = zk_st_is_pristine(&t->lay, kind, slot, v);
+	zk_gl cur_enc[ZK_ST_LEAF_ELEMS];
+
+	if (cur == NULL || pristine)
+		return cur == NULL && pristine;
+	return zk_st_encode(&t->lay, kind, slot, cur, cur_enc) == 0 &&
+	       memcmp(cur_enc, enc, sizeof(cur_enc)) == 0;
+}
+
 /* Group the market's accesses by leaf and turn each group into a touched
- * leaf (record entry + level-0 work item). */
+ * leaf (record entry + level-0 work item). Every check runs in this first
+ * pass, so the new values' digests can then be hashed together. */
 static int
 collect_leaves(struct zk_st_tree *t, const struct zk_witness *w,
 	       struct zk_st_update *u, size_t n_acc)
 {
-	size_t n = 0;
+	size_t n = 0, n_enc = 0;
 
 	for (size_t i = 0; i < n_acc;) {
 		const struct zk_witness_access *first = &w->acc[t->acc[i].pos];
@@ -479,7 +637,7 @@ collect_leaves(struct zk_st_tree *t, const struct zk_witness *w,
 		struct zk_st_leaf_rec *lf;
 		struct st_work *wk;
 		uint32_t written = 0;
-		zk_gl h[D];
+		zk_gl enc[ZK_ST_LEAF_ELEMS];
 
 		for (size_t k = i; k < n_acc && t->acc[k].index == t->acc[i].index;
 		     k++) {
@@ -495,12 +653,19 @@ collect_leaves(struct zk_st_tree *t, const struct zk_witness *w,
 			prev = a;
 		}
 		if (grow((void **)&u->leaves, &u->cap_leaves, n + 1,
-			 sizeof(*u->leaves)) != 0 || work_reserve(t, n + 1) != 0)
+			 sizeof(*u->leaves)) != 0 || work_reserve(t, n + 1) != 0 ||
+		    grow((void **)&t->enc, &t->cap_enc, n_enc + 1,
+			 sizeof(*t->enc)) != 0 ||
+		    grow((void **)&t->enc_leaf, &t->cap_enc_leaf, n_enc + 1,
+			 sizeof(*t->enc_leaf)) != 0 ||
+		    grow((void **)&t->hashes, &t->cap_hashes, n_enc + 1,
+			 sizeof(*t->hashes)) != 0)
 			return out_of_memory(u);
-		if (zk_st_leaf_hash(&t->lay, first->kind, first->slot,
-				    &first->before, h) != 0)
+		if (zk_st_encode(&t->lay, first->kind, first->slot,
+				 &first->before, enc) != 0)
 			return reject(u, first, "before value has no encoding");
-		if (memcmp(h, node_get(t, 0, t->acc[i].index), sizeof(h)) != 0)
+		if (!leaf_holds(t, t->acc[i].index, first->kind, first->slot,
+				&first->before, enc))
 			return reject(u, first, "before value differs from the tree");
 		lf = &u->leaves[n];
 		wk = &t->cur[n];
@@ -511,16 +676,20 @@ collect_leaves(struct zk_st_tree *t, const struct zk_witness *w,
 		lf->written = written;
 		lf->before = first->before;
 		lf->after = prev->after;
-		memcpy(wk->old_h, h, sizeof(h));
-		u->leaf_hashes++;
+		/* the tree's digest is the before value's, as just checked */
+		memcpy(wk->old_h, node_get(t, 0, lf->index), sizeof(wk->old_h));
 		if (memcmp(&lf->before, &lf->after, sizeof(lf->before)) == 0) {
-			memcpy(wk->new_h, h, sizeof(h));
+			memcpy(wk->new_h, wk->old_h, sizeof(wk->new_h));
 		} else {
-			if (zk_st_leaf_hash(&t->lay, lf->kind, lf->slot,
-					    &lf->after, wk->new_h) != 0)
+			if (zk_st_encode(&t->lay, lf->kind, lf->slot, &lf->after,
+					 t->enc[n_enc]) != 0)
 				return reject(u, prev,
 					      "after value has no encoding");
-			u->leaf_hashes++;
+			if (zk_st_is_pristine(&t->lay, lf->kind, lf->slot,
+					      &lf->after))
+				memset(wk->new_h, 0, sizeof(wk->new_h));
+			else
+				t->enc_leaf[n_enc++] = (uint32_t)n;
 		}
 		for (uint32_t j = 0; j < ZK_ST_MAX_ARITY; j++)
 			wk->child[j] = ZK_ST_NONE;
@@ -528,6 +697,12 @@ collect_leaves(struct zk_st_tree *t, const struct zk_witness *w,
 		while (i < n_acc && t->acc[i].index == lf->index)
 			i++;
 	}
+	zk_st_leaf_hash_many((const zk_gl(*)[ZK_ST_LEAF_ELEMS])t->enc,
+			     t->hashes, n_enc);
+	for (size_t k = 0; k < n_enc; k++)
+		memcpy(t->cur[t->enc_leaf[k]].new_h, t->hashes[k],
+		       sizeof(t->hashes[k]));
+	u->leaf_hashes = n_enc;
 	u->n_leaves = n;
 	return 0;
 }
@@ -573,7 +748,7 @@ zk_st_apply_witness(struct zk_st_tree *t, const struct zk_witness *w,
 	for (size_t i = 0, k = 0; i < u->n_nodes && k < u->n_leaves; i++)
 		if (u->nodes[i].level == 0 && u->nodes[i].touched)
 			u->leaves[k++].node = (uint32_t)i;
-	if (commit(t) != 0)
+	if (commit(t, u) != 0)
 		goto nomem;
 	zk_st_root_to_bytes(t->root, u->new_root);
 	return 0;

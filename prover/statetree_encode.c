@@ -283,6 +283,85 @@ zk_st_node_hash(uint32_t arity, const zk_gl children[][D], zk_gl out[D])
 	memcpy(out, s, sizeof(zk_gl) * D);
 }
 
+/* Batches of four while at least three are due: a padded batch of three
+ * still beats three one-state permutations on the AVX2 path. */
+static size_t
+batch_lanes(size_t left)
+{
+	return left >= ZK_P2_LANES ? ZK_P2_LANES : left >= 3 ? left : 0;
+}
+
+void
+zk_st_node_hash_many(uint32_t arity,
+		     const zk_gl (*children)[ZK_ST_MAX_ARITY][D],
+		     zk_gl (*out)[D], size_t n)
+{
+	size_t i = 0, m;
+
+	while ((m = batch_lanes(n - i)) > 0) {
+		zk_gl s[ZK_P2_LANES][ZK_P2_WIDTH12];
+		zk_gl l[ZK_P2_LANES][D], r[ZK_P2_LANES][D], o[ZK_P2_LANES][D];
+
+		for (size_t k = 0; k < ZK_P2_LANES; k++) {
+			/* a missing lane repeats the first node */
+			const zk_gl *ch = &children[k < m ? i + k : i][0][0];
+
+			for (unsigned e = 0; e < ZK_P2_WIDTH12; e++)
+				s[k][e] = e < 2 * D ? ch[e] : 0;
+			s[k][10] = 4;
+			for (unsigned e = 0; e < D; e++) {
+				l[k][e] = s[k][e];
+				r[k][e] = s[k][D + e];
+			}
+		}
+		if (arity == 2) {
+			zk_p2_compress_w8_x4((const zk_gl(*)[D])l,
+					     (const zk_gl(*)[D])r, o);
+			for (size_t k = 0; k < m; k++)
+				memcpy(out[i + k], o[k], sizeof(o[k]));
+		} else {
+			/* as zk_st_node_hash: children 2 and 3 go in second */
+			zk_poseidon2_w12_x4(s);
+			for (size_t k = 0; k < ZK_P2_LANES; k++) {
+				const zk_gl (*ch)[D] = children[k < m ? i + k : i];
+
+				for (unsigned e = 0; e < D; e++) {
+					s[k][e] = zk_gl_add(s[k][e], ch[2][e]);
+					s[k][D + e] = zk_gl_add(s[k][D + e],
+								ch[3][e]);
+				}
+			}
+			zk_poseidon2_w12_x4(s);
+			for (size_t k = 0; k < m; k++)
+				memcpy(out[i + k], s[k], sizeof(zk_gl) * D);
+		}
+		i += m;
+	}
+	for (; i < n; i++)
+		zk_st_node_hash(arity, children[i], out[i]);
+}
+
+void
+zk_st_leaf_hash_many(const zk_gl (*enc)[ZK_ST_LEAF_ELEMS], zk_gl (*out)[D],
+		     size_t n)
+{
+	size_t i = 0, m;
+
+	while ((m = batch_lanes(n - i)) > 0) {
+		const zk_gl *in[ZK_P2_LANES];
+		zk_gl o[ZK_P2_LANES][D];
+
+		for (size_t k = 0; k < ZK_P2_LANES; k++)
+			in[k] = enc[k < m ? i + k : i];
+		zk_p2_hash_x4(in, ZK_ST_LEAF_ELEMS, o);
+		for (size_t k = 0; k < m; k++)
+			memcpy(out[i + k], o[k], sizeof(o[k]));
+		i += m;
+	}
+	for (; i < n; i++)
+		zk_p2_hash(enc[i], ZK_ST_LEAF_ELEMS, out[i]);
+}
+
 void
 zk_st_empty_hash(uint32_t arity, uint32_t level, zk_gl out[D])
 {

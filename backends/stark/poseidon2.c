@@ -2,35 +2,27 @@
 #include <string.h>
 
 #include "poseidon2.h"
-
-typedef unsigned __int128 zk_u128;
-
-static inline zk_gl sbox7(zk_gl x)
-{
-	zk_gl x2 = zk_gl_sqr(x);
-	zk_gl x3 = zk_gl_mul(x2, x);
-	zk_gl x4 = zk_gl_sqr(x2);
-
-	return zk_gl_mul(x3, x4);
-}
+#include "poseidon2_internal.h"
 
 /*
- * M_E = circ(2·M4, M4, ...). The sums stay below 2^71 in 128-bit lanes, so
- * one reduction per output lane is enough.
+ * M_E = circ(2·M4, M4, ...), M4 applied with additions and shifts only
+ * (the paper's 8-addition chain). Each output is at most 64 times the
+ * largest input (4 blocks' worth of row sums of 16), so it stays below
+ * 2^70 in 128-bit lanes and one reduction per output lane is enough.
  */
-static inline void external_layer(zk_gl *x, unsigned width)
+static inline void external_layer(uint64_t *x, unsigned width)
 {
-	zk_u128 y[ZK_P2_WIDTH12];
-	zk_u128 col_sum[4] = {0, 0, 0, 0};
+	zk_p2_u128 y[ZK_P2_WIDTH12];
+	zk_p2_u128 col_sum[4] = {0, 0, 0, 0};
 	unsigned blk, i;
 
 	for (blk = 0; blk < width; blk += 4) {
-		zk_u128 a = x[blk], b = x[blk + 1], c = x[blk + 2], d = x[blk + 3];
-		zk_u128 ab = a + b, cd = c + d;
-		zk_u128 t2 = 2 * b + cd;
-		zk_u128 t3 = 2 * d + ab;
-		zk_u128 t4 = 4 * cd + t3;
-		zk_u128 t5 = 4 * ab + t2;
+		zk_p2_u128 a = x[blk], b = x[blk + 1], c = x[blk + 2], d = x[blk + 3];
+		zk_p2_u128 ab = a + b, cd = c + d;
+		zk_p2_u128 t2 = 2 * b + cd;
+		zk_p2_u128 t3 = 2 * d + ab;
+		zk_p2_u128 t4 = 4 * cd + t3;
+		zk_p2_u128 t5 = 4 * ab + t2;
 
 		y[blk] = t3 + t5;
 		y[blk + 1] = t5;
@@ -40,46 +32,51 @@ static inline void external_layer(zk_gl *x, unsigned width)
 			col_sum[i] += y[blk + i];
 	}
 	for (i = 0; i < width; i++)
-		x[i] = zk_gl_reduce128(y[i] + col_sum[i & 3]);
+		x[i] = zk_p2_reduce_partial(y[i] + col_sum[i & 3]);
 }
 
-/* M_I = J + diag(D): x_i ← D_i·x_i + Σ x_j. D_i·x_i + Σ < p^2 + 2^64 < 2^128. */
-static inline void internal_layer(zk_gl *x, const zk_gl *diag, unsigned width)
+/*
+ * M_I = J + diag(D): x_i ← D_i·x_i + Σ x_j. The sum of 12 words is below
+ * 2^68 and (2^64 - 1)·(p - 1) + 2^68 < 2^128, so the sum is added to each
+ * 128-bit product unreduced and each lane is reduced once.
+ */
+static inline void internal_layer(uint64_t *x, const zk_gl *diag,
+				  unsigned width)
 {
-	zk_u128 acc = 0;
-	zk_gl sum;
+	zk_p2_u128 sum = 0;
 	unsigned i;
 
 	for (i = 0; i < width; i++)
-		acc += x[i];
-	sum = zk_gl_reduce128(acc);
+		sum += x[i];
 	for (i = 0; i < width; i++)
-		x[i] = zk_gl_reduce128((zk_u128)x[i] * diag[i] + sum);
+		x[i] = zk_p2_reduce_partial((zk_p2_u128)x[i] * diag[i] + sum);
 }
 
-static inline void full_round(zk_gl *x, const zk_gl *rc, unsigned width)
+static inline void full_round(uint64_t *x, const zk_gl *rc, unsigned width)
 {
 	unsigned i;
 
 	for (i = 0; i < width; i++)
-		x[i] = sbox7(zk_gl_add(x[i], rc[i]));
+		x[i] = zk_p2_sbox7(zk_p2_add_const(x[i], rc[i]));
 	external_layer(x, width);
 }
 
 static inline void permute(zk_gl *x, unsigned width, const zk_gl *rc_ext,
 			   const zk_gl *rc_int, const zk_gl *diag)
 {
-	unsigned r;
+	unsigned r, i;
 
 	external_layer(x, width);
 	for (r = 0; r < ZK_P2_FULL_ROUNDS / 2; r++)
 		full_round(x, rc_ext + r * width, width);
 	for (r = 0; r < ZK_P2_PARTIAL_ROUNDS; r++) {
-		x[0] = sbox7(zk_gl_add(x[0], rc_int[r]));
+		x[0] = zk_p2_sbox7(zk_p2_add_const(x[0], rc_int[r]));
 		internal_layer(x, diag, width);
 	}
 	for (r = ZK_P2_FULL_ROUNDS / 2; r < ZK_P2_FULL_ROUNDS; r++)
 		full_round(x, rc_ext + r * width, width);
+	for (i = 0; i < width; i++)
+		x[i] = zk_p2_canonical(x[i]);
 }
 
 void zk_poseidon2_w8(zk_gl state[ZK_P2_WIDTH8])

@@ -38,10 +38,17 @@
  *    input, then truncation to 4 lanes. The feed-forward makes the map
  *    non-invertible even for someone who knows the truncated-away lanes.
  *  - All inputs must be canonical (< p); outputs are canonical.
+ *  - Batches (*_x4): four independent states permuted at once, with
+ *    results identical to four one-state calls. They run on the AVX2 path
+ *    (one state per 64-bit lane) when the CPU has it, else on a portable
+ *    path that interleaves the four states; zk_p2_x4_set_path() picks one
+ *    explicitly (tests, benchmarks). Where many independent hashes are due
+ *    (Merkle levels, leaf batches), these give the throughput.
  */
 #ifndef ZKCLOB_STARK_POSEIDON2_H
 #define ZKCLOB_STARK_POSEIDON2_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +61,7 @@
 #define ZK_P2_DIGEST_ELEMS  4
 #define ZK_P2_FULL_ROUNDS   8
 #define ZK_P2_PARTIAL_ROUNDS 22
+#define ZK_P2_LANES         4
 
 /* Published constants (poseidon2_constants.c). */
 extern const zk_gl zk_p2_w8_rc_ext[ZK_P2_FULL_ROUNDS][ZK_P2_WIDTH8];
@@ -90,5 +98,26 @@ void zk_p2_compress_w8(const zk_gl left[ZK_P2_DIGEST_ELEMS],
 void zk_p2_compress_w12(const zk_gl left[ZK_P2_DIGEST_ELEMS],
 			const zk_gl right[ZK_P2_DIGEST_ELEMS],
 			zk_gl out[ZK_P2_DIGEST_ELEMS]);
+
+/* ---- batches of four independent states (poseidon2_x4.c) ---- */
+
+/* states[k] is permuted exactly as zk_poseidon2_w8/w12(states[k]). */
+void zk_poseidon2_w8_x4(zk_gl states[ZK_P2_LANES][ZK_P2_WIDTH8]);
+void zk_poseidon2_w12_x4(zk_gl states[ZK_P2_LANES][ZK_P2_WIDTH12]);
+
+/* out[k] = zk_p2_hash(in[k], n): four sponges over inputs of one length. */
+void zk_p2_hash_x4(const zk_gl *const in[ZK_P2_LANES], size_t n,
+		   zk_gl out[ZK_P2_LANES][ZK_P2_DIGEST_ELEMS]);
+
+/* out[k] = zk_p2_compress_w8(left[k], right[k]). */
+void zk_p2_compress_w8_x4(const zk_gl left[ZK_P2_LANES][ZK_P2_DIGEST_ELEMS],
+			  const zk_gl right[ZK_P2_LANES][ZK_P2_DIGEST_ELEMS],
+			  zk_gl out[ZK_P2_LANES][ZK_P2_DIGEST_ELEMS]);
+
+/* The path the batches run on: ZK_GL_SIMD_AVX2 or ZK_GL_SIMD_PORTABLE. */
+enum zk_gl_simd zk_p2_x4_path(void);
+/* Run the batches on `kind` from now on; false (and no change) when this
+ * build or CPU has no such path. Every path gives the same results. */
+ZK_GL_MUST_CHECK bool zk_p2_x4_set_path(enum zk_gl_simd kind);
 
 #endif /* ZKCLOB_STARK_POSEIDON2_H */

@@ -18,36 +18,11 @@
 #include "zkclob/batch.h"
 #include "zkclob/config.h"
 #include "zkclob/gen.h"
+#include "poseidon2.h"
 #include "zkclob/statetree.h"
+#include "statetree_test_util.h"
 
 #define D ZK_ST_DIGEST_ELEMS
-#define N_MARKETS 2
-
-/* Small books so that slots fill up, free and get reused. */
-static const struct zk_market_params small[N_MARKETS] = {
-	{ .market = 1, .tick = 1, .lot = 1, .min_price = 1, .max_price = 200,
-	  .max_qty = 50, .stp = ZK_STP_CANCEL_NEWEST, .max_orders = 40,
-	  .max_levels = 20 },
-	{ .market = 7, .tick = 1, .lot = 1, .min_price = 1, .max_price = 200,
-	  .max_qty = 50, .stp = ZK_STP_CANCEL_OLDEST, .max_orders = 17,
-	  .max_levels = 9 },
-};
-
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t
-pick(uint64_t *s, uint64_t n)
-{
-	return rnd(s) % n;
-}
 
 /* Places, cancels, reduces, replaces and aggressors around price 100, with
  * a trickle of unknown ids and wrong owners. */
@@ -736,6 +711,62 @@ test_other_market_skipped(void **state)
 }
 
 /* The default configuration's markets (2^18-leaf trees) and traffic. */
+/* The batched hashes give the one-at-a-time digests, every count and lane,
+ * on every Poseidon2 batch path this CPU has. */
+static void
+test_old_value_exact(void **state)
+{
+	struct zk_engine *e = engine_after(3, 200, 0, NULL);
+	struct zk_engine *fresh = zk_engine_create(small, N_MARKETS);
+	struct zk_st_tree *t = zk_st_create(e, 1, 4);
+	struct zk_witness_access a = { .market = 1, .kind = ZK_SLOT_ORDER };
+	struct zk_witness w = { .acc = &a, .len = 1, .cap = 1 };
+	struct zk_st_update u = { 0 };
+	union zk_slot_value v, p;
+	uint32_t filled = UINT32_MAX, empty = UINT32_MAX;
+	uint8_t root[32];
+
+	(void)state;
+	assert_non_null(t);
+	assert_non_null(fresh);
+	zk_st_root(t, root);
+	for (uint32_t sl = 0; sl < small[0].max_orders; sl++) {
+		assert_int_equal(zk_engine_slot_get(e, 1, ZK_SLOT_ORDER, sl, &v), 0);
+		if (zk_st_is_pristine(zk_st_layout_get(t), ZK_SLOT_ORDER, sl, &v))
+			empty = empty == UINT32_MAX ? sl : empty;
+		else
+			filled = filled == UINT32_MAX ? sl : filled;
+	}
+	assert_true(filled != UINT32_MAX && empty != UINT32_MAX);
+	assert_int_equal(zk_engine_slot_get(e, 1, ZK_SLOT_ORDER, filled, &v), 0);
+	assert_int_equal(zk_engine_slot_get(fresh, 1, ZK_SLOT_ORDER, filled, &p), 0);
+	a.slot = filled;
+	a.before = a.after = p;
+	expect_witness_rejected(t, &w, &u, root);
+	assert_non_null(strstr(u.error, "differs from the tree"));
+	a.slot = empty;
+	a.before = a.after = v;
+	expect_witness_rejected(t, &w, &u, root);
+	a.before.raw[0] ^= 1; /* a neighbour of the true value */
+	a.after = a.before;
+	a.slot = filled;
+	expect_witness_rejected(t, &w, &u, root);
+	assert_non_null(strstr(u.error, "differs from the tree"));
+	for (int k = 0; k < 2; k++) {
+		a.slot = k ? empty : filled;
+		assert_int_equal(zk_engine_slot_get(e, 1, ZK_SLOT_ORDER, a.slot,
+						    &a.before), 0);
+		a.after = a.before;
+		assert_int_equal(zk_st_apply_witness(t, &w, &u), 0);
+		assert_memory_equal(u.new_root, root, 32);
+		assert_int_equal(u.leaf_hashes, 0);
+	}
+	zk_st_update_free(&u);
+	zk_st_destroy(t);
+	zk_engine_destroy(fresh);
+	zk_engine_destroy(e);
+}
+
 static void
 test_default_traffic(void **state)
 {
@@ -807,6 +838,7 @@ main(void)
 		cmocka_unit_test(test_encoding_injective),
 		cmocka_unit_test(test_witness_rejected),
 		cmocka_unit_test(test_other_market_skipped),
+		cmocka_unit_test(test_old_value_exact),
 		cmocka_unit_test(test_default_traffic),
 	};
 
