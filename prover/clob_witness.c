@@ -33,21 +33,6 @@ void zk_clob_rebuilt_free(struct zk_clob_rebuilt *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int find_leaf(const struct zk_st_update *u, uint64_t index)
-{
-	size_t lo = 0, hi = u->n_leaves;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (u->leaves[mid].index < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < u->n_leaves && u->leaves[lo].index == index ? (int)lo : -1;
-}
-
 /* Every access names a leaf of the record and chains from its old value to
  * its new one. `cur` (one pointer per leaf) tracks the last value seen. */
 static int check_accesses(const struct zk_clob_rebuilt *r, size_t n_ops,
@@ -67,7 +52,7 @@ static int check_accesses(const struct zk_clob_rebuilt *r, size_t n_ops,
 	for (size_t i = 0; i < r->batch.witness.len; i++) {
 		const struct zk_witness_access *a = &r->batch.witness.acc[i];
 		uint64_t index;
-		int l;
+		long l;
 
 		if (a->market != r->layout.market || a->write > 1 ||
 		    a->op >= n_ops ||
@@ -77,7 +62,7 @@ static int check_accesses(const struct zk_clob_rebuilt *r, size_t n_ops,
 					  "or out of op order", i);
 			goto out;
 		}
-		l = find_leaf(u, index);
+		l = zk_st_update_find_leaf(u, index);
 		if (l < 0 || u->leaves[l].kind != a->kind ||
 		    u->leaves[l].slot != a->slot) {
 			clob_errf(err, errlen, "witness: access %zu names a slot "

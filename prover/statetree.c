@@ -786,3 +786,18 @@ zk_st_prove(const struct zk_st_tree *t, uint32_t kind, uint32_t slot,
 	}
 	return 0;
 }
+
+long zk_st_update_find_leaf(const struct zk_st_update *u, uint64_t index)
+{
+	size_t lo = 0, hi = u->n_leaves;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (u->leaves[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < u->n_leaves && u->leaves[lo].index == index ? (long)lo : -1;
+}

@@ -210,6 +210,9 @@ int zk_st_apply_witness(struct zk_st_tree *t, const struct zk_witness *w,
 int zk_st_update_verify(const struct zk_st_layout *lay,
 			const struct zk_st_update *u, const char **why);
 void zk_st_update_free(struct zk_st_update *u);
+/* Index in u->leaves of the touched leaf at position `index` (the leaves
+ * are in position order), or -1 when the record does not touch it. */
+long zk_st_update_find_leaf(const struct zk_st_update *u, uint64_t index);
 
 /* Membership proof of (kind, slot) in the current tree; -1 on a bad slot. */
 int zk_st_prove(const struct zk_st_tree *t, uint32_t kind, uint32_t slot,
