@@ -9,8 +9,9 @@
  *      in the same run; prove ÷ baseline is the distance to the proof
  *      system's own limit);
  *  (c) book-changing traffic zk_clob_prove accepts: reduces and full
- *      cancels of resting orders and limit GTC NEWs that rest, mixed
- *      with rejects, the same figures;
+ *      cancels of resting orders, limit GTC NEWs that rest and limit
+ *      IOC / FOK NEWs that find nothing to cross, mixed with rejects, the
+ *      same figures;
  *  (b) book traffic (resting GTC, cancels, crosses) through the test-only
  *      machinery variant (memory checking + Merkle, no op rules): the rows
  *      per access, per touched slot and per tree node that the full AIR
@@ -31,6 +32,7 @@
 #include "zkclob/clobproof.h"
 
 static unsigned n_threads = 2;
+static unsigned n_constraints; /* the AIR's, from the first baseline */
 
 static double now(void)
 {
@@ -88,6 +90,8 @@ static double baseline(const struct zk_batch *b, const struct zk_st_update *u,
 	    zk_clob_trace_build(c, b, u, n_threads, &cols, log_n, err,
 				sizeof(err)) == 0) {
 		t = lde_commit_time(cols, *log_n, p);
+		if (!machinery)
+			n_constraints = c->air.n_main_constraints;
 		zk_clob_trace_free(cols);
 	}
 	free(c);
@@ -121,8 +125,10 @@ static void rest_for_reduces(struct clob_rig *r, struct zk_op *ops)
  * Proven traffic through zk_clob_prove:
  *  (a) rejects only (a third each of malformed ops, market-rule rejects
  *      and cancels of unknown ids against a 30-order book);
- *  (c) book-changing: per 8 ops four reduces of resting orders (each
- *      remaining := remaining - one lot), one limit GTC NEW that rests
+ *  (c) book-changing: per 8 ops three reduces of resting orders (each
+ *      remaining := remaining - one lot), one limit IOC BUY or FOK SELL
+ *      that finds nothing to cross (ACCEPTED, CANCELLED), one limit GTC
+ *      NEW that rests
  *      (at a live level, or at one the cancels freed: level_create; once
  *      the order slots run out, BOOK_FULL), one full cancel of a resting
  *      order in id order (the third of a level frees it; a reduce once
@@ -135,7 +141,7 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	struct clob_rig r;
 	struct zk_op *ops = malloc((n_ops + 64) * sizeof(*ops));
 	uint64_t *left = calloc(61, sizeof(*left));
-	size_t n_cancels = 0, n_rests = 0;
+	size_t n_cancels = 0, n_rests = 0, n_takers = 0;
 	struct zk_batch *b;
 	struct zk_statement st;
 	struct zk_clob_prove_opts o = { .market = &clob_test_market,
@@ -170,12 +176,13 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	for (size_t i = 0; i < 61; i++)
 		left[i] = 50000;
 	for (size_t i = 0; i < n_ops; i++) {
-		/* (c): per 8 ops four reduces, a rest, a cancel, an
-		 * unknown id, a malformed op */
+		/* (c): per 8 ops three reduces, a taker, a rest, a
+		 * cancel, an unknown id, a malformed op */
 		size_t kind = !reduces ? i % 3 : i % 8 == 3 ? 2 :
 						 i % 8 == 7 ? 0 :
 						 i % 8 == 5 ? 4 :
-						 i % 8 == 1 ? 5 : 3;
+						 i % 8 == 1 ? 5 :
+						 i % 8 == 6 ? 6 : 3;
 
 		if (kind == 4 && n_cancels >= 52)
 			kind = 3;
@@ -204,6 +211,22 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 				.type = ZK_OP_NEW,
 				.side = buy ? ZK_SIDE_BUY : ZK_SIDE_SELL,
 				.ord_type = ZK_ORD_LIMIT, .tif = ZK_TIF_GTC };
+		} else if (kind == 6) {
+			/* bids stay below 550 and asks from 5000 on: an
+			 * IOC BUY at 4000 or a FOK SELL at 1000 reads the
+			 * best opposite level and ends CANCELLED */
+			int buy = (i / 8) % 2 == 0;
+
+			n_takers++;
+			ops[i] = (struct zk_op){
+				.seq = r.seq++, .order_id = 7000000 + i,
+				.account = 1 + i % 4,
+				.price = buy ? 4000 : 1000,
+				.qty = 50, .market = clob_test_market.market,
+				.type = ZK_OP_NEW,
+				.side = buy ? ZK_SIDE_BUY : ZK_SIDE_SELL,
+				.ord_type = ZK_ORD_LIMIT,
+				.tif = buy ? ZK_TIF_IOC : ZK_TIF_FOK };
 		} else if (kind == 4) {
 			uint64_t id = 1 + n_cancels++;
 
@@ -254,9 +277,9 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	       len, (double)n_ops / tp, tb * 1e3, tb > 0 ? tp / tb : 0.0);
 	if (reduces)
 		printf("      rows: %zu ops (%zu full cancels, %zu resting "
-		       "NEWs) + %zu events + %zu accesses + 2 x %zu leaves, "
-		       "root changed: %s\n",
-		       b->n_ops, n_cancels, n_rests, b->events.len,
+		       "NEWs, %zu IOC/FOK) + %zu events + %zu accesses + "
+		       "2 x %zu leaves, root changed: %s\n",
+		       b->n_ops, n_cancels, n_rests, n_takers, b->events.len,
 		       b->witness.len,
 		       u.n_leaves,
 		       memcmp(st.old_root, st.new_root, 32) ? "yes" : "no");
@@ -365,5 +388,6 @@ int main(int argc, char **argv)
 		bench_proven(sizes[i], fast, 1);
 	for (size_t i = 0; i < n_sizes; i++)
 		bench_machinery(sizes[i], fast);
+	printf("bench_clob: %u main constraints\n", n_constraints);
 	return 0;
 }

@@ -235,6 +235,12 @@ enum clob_col {
 	C_LT,    /* role: level write, total += qty, tail (and head) */
 	C_IP,    /* role: id insert probe, an occupied bucket */
 	C_IW,    /* role: id insert write at the first empty bucket */
+	/* a limit IOC / FOK or market NEW that finds nothing to cross
+	 * (clob_air_taker.h): ACCEPTED, then CANCELLED on the next event */
+	C_KI,
+	C_AI,    /* access rows of such a NEW (carried from C_KI) */
+	C_E2,    /* event row: the op's second event follows (CANCELLED with
+		  * reason C_RSN of this row) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -347,6 +353,9 @@ void zk_clob_fill_hash(zk_gl *const *cols, size_t row);
 void zk_clob_set_reg(zk_gl *const *cols, size_t r, unsigned j, uint64_t v);
 void zk_clob_home_bits(zk_gl *const *cols, size_t r, uint64_t id);
 int zk_clob_has_role(const zk_gl *const *cols, size_t r);
+/* The value zk_engine_create gives a slot (statetree.h "pristine"). */
+void zk_clob_pristine_value(const struct zk_st_layout *lay, uint32_t kind,
+			    uint32_t slot, union zk_slot_value *v);
 
 /*
  * The witnesses of the op laid out in rows [at, end) (its op row first)

@@ -17,6 +17,7 @@
 #include "clob_air_write.h"
 #include "clob_air_cancel.h"
 #include "clob_air_rest.h"
+#include "clob_air_taker.h"
 
 static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				    const ZKT *nxt, ZKT *out)
@@ -75,16 +76,18 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_write)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_cancel)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_rest)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_taker)(c, cur, nxt, out, k, sem);
 
 	/* op and event counters: the public buses carry the index */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NOPS], cur[C_NOPS]), nxt[C_SOP]);
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NEVS], cur[C_NEVS]), nxt[C_SEV]);
 
 	/*
-	 * Op semantics (docs/proof.md section 3): row order, one event per
-	 * op on its emitter row, the MALFORMED witness; clob_validation and
-	 * clob_probe hold the other kinds' rules. Every supported op is a
-	 * reject and changes nothing.
+	 * Op semantics (docs/proof.md section 3): row order, the op's event
+	 * on its emitter row (a taker's second one: clob_taker), the
+	 * MALFORMED witness and the reject event; clob_validation,
+	 * clob_probe, clob_write, clob_cancel and clob_rest hold the other
+	 * kinds' rules.
 	 */
 	{
 		const ZKT *op = cur + C_OPF, *ev = nxt + C_EVF;
@@ -104,8 +107,9 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 					 ZKT_ADD(cur[C_RD], cur[C_RW])),
 				 ZKT_ADD(ZKT_ADD(cur[C_RBL], cur[C_RBR]),
 					 ZKT_ADD(ZKT_ADD(cur[C_RF], cur[C_KR]),
-						 ZKT_ADD(cur[C_KC],
-							 cur[C_KN]))));
+						 ZKT_ADD(ZKT_ADD(cur[C_KC],
+								 cur[C_KN]),
+							 cur[C_KI]))));
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last access row of a probing op; a reduce's (its level
 		 * write) and a cancel's (its header write) emit CANCELLED,
@@ -114,7 +118,8 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				      ZKT_MUL(sacc, nxt[C_SEV]));
 		ZKT rejecter = ZKT_SUB(ZKT_SUB(ZKT_SUB(emitter, cur[C_HW]),
 					       cur[C_IW]),
-				       ZKT_MUL(cur[C_LW], nxt[C_SEV]));
+				       ZKT_MUL(ZKT_ADD(cur[C_LW], cur[C_AI]),
+					       nxt[C_SEV]));
 
 		out[k++] = sem ? ZKT_MUL(ZKT_SUB(sop, ru),
 					 ZKT_SUB(one, nxt[C_SEV])) : ZKT_ZERO;
@@ -126,8 +131,12 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 		out[k++] = sem ? ZKT_MUL(sacc, ZKT_SUB(ZKT_SUB(one, nxt[C_SACC]),
 						       nxt[C_SEV])) :
 				 ZKT_ZERO;
+		/* an event follows its op row or last access, or the op's
+		 * first event when that one says a second follows (E2) */
 		out[k++] = sem ? ZKT_MUL(nxt[C_SEV],
-					 ZKT_SUB(ZKT_SUB(one, sop), sacc)) :
+					 ZKT_SUB(ZKT_SUB(ZKT_SUB(one, sop),
+							 sacc),
+						 cur[C_E2])) :
 				 ZKT_ZERO;
 		/* helper products: true on every row */
 		out[k++] = ZKT_SUB(cur[C_PT], ZKT_MUL(ZKT_MUL(t1, t2), t3));

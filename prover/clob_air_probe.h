@@ -58,7 +58,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 					    OPF_NID + 1, OPF_TYPE, OPF_ACCT,
 					    OPF_ACCT + 1, OPF_SIDE, OPF_PRICE,
 					    OPF_PRICE + 1, OPF_QTY,
-					    OPF_QTY + 1, OPF_STP };
+					    OPF_QTY + 1, OPF_STP, OPF_ORD,
+					    OPF_TIF };
 	const ZKT *op = cur + C_OPF, *bits = cur + C_HB;
 	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO;
 	ZKT ro = cur[C_RO], rd = cur[C_RD];
@@ -66,7 +67,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 			  ZKT_ADD(cur[C_KR], cur[C_KC]));
 	ZKT rw = cur[C_RW], rf = cur[C_RF];
 	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd),
-			      ZKT_ADD(ZKT_ADD(red, cur[C_KN]),
+			      ZKT_ADD(ZKT_ADD(red, ZKT_ADD(cur[C_KN],
+							   cur[C_KI])),
 				      ZKT_ADD(rw, rf)));
 	ZKT rsn = ZKT_ADD(
 		ZKT_ADD(ZKT_MUL_CONST(cur[C_RU], ZK_REJ_UNKNOWN_ORDER),
@@ -133,6 +135,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AR], cur[C_KR])));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AC], cur[C_KC])));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AN], cur[C_KN])));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AI], cur[C_KI])));
 	EMIT(ZKT_MUL(cur[C_KN], ZKT_SUB(nxt[C_XHOME],
 					ZKT_FN(clob_home)(c, cur))));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_PRES],
@@ -157,6 +160,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AR], cur[C_AR])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AC], cur[C_AC])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AN], cur[C_AN])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AI], cur[C_AI])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_EX], cur[C_EX])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
 		     ZKT_SUB(nxt[C_XHOME], cur[C_XHOME])));

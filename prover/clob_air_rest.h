@@ -72,15 +72,18 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 #define EMIT(e) (out[k++] = sem ? (e) : zero)
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		out[k++] = ZKT_MUL(cur[flags[i]], ZKT_SUB(cur[flags[i]], one));
-	/* the roles live only on access rows of a resting NEW */
+	/* the roles live only on access rows of a resting NEW; its no-cross
+	 * reads (HN, LVN) also on those of a taker that does not trade
+	 * (clob_air_taker.h) */
 	for (i = 4; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, sacc)));
-		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, an)));
+		t = i < 6 ? ZKT_ADD(an, cur[C_AI]) : an;
+		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, t)));
 	}
 
 	/* row order: probes → (HN [LVN] | LX)+ → ORS → HO → (EX: OWN |
 	 * [LC]* HC LN [LBW] [LWB] OWN) → [TW] → LT → [IP]* → IW → event */
-	EMIT(ZKT_MUL(ZKT_MUL(probe, an),
+	EMIT(ZKT_MUL(ZKT_MUL(probe, ZKT_ADD(an, cur[C_AI])),
 		     ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HN])));
 	EMIT(ZKT_MUL(nxt[C_HN], ZKT_SUB(ZKT_SUB(one, probe),
 					ZKT_ADD(ZKT_ADD(hn, lvn), lx))));
@@ -90,10 +93,12 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 			     ZKT_ADD(nxt[C_LX], nxt[C_HN]))));
 	EMIT(ZKT_MUL(ZKT_MUL(hn, bonil),
 		     ZKT_SUB(ZKT_SUB(one, nxt[C_HN]),
-			     ZKT_ADD(nxt[C_LX], nxt[C_ORS]))));
+			     ZKT_ADD(ZKT_ADD(nxt[C_LX], nxt[C_ORS]),
+				     ZKT_MUL(cur[C_AI], nxt[C_SEV])))));
 	EMIT(ZKT_MUL(nxt[C_LVN], ZKT_SUB(one, ZKT_SUB(hn, ZKT_MUL(hn, bonil)))));
 	EMIT(ZKT_MUL(lvn, ZKT_SUB(ZKT_SUB(one, nxt[C_HN]),
-				  ZKT_ADD(nxt[C_LX], nxt[C_ORS]))));
+				  ZKT_ADD(ZKT_ADD(nxt[C_LX], nxt[C_ORS]),
+					  ZKT_MUL(cur[C_AI], nxt[C_SEV])))));
 	EMIT(ZKT_MUL(nxt[C_LX], ZKT_SUB(ZKT_SUB(one, hn), lvn)));
 	EMIT(ZKT_MUL(lx, ZKT_SUB(ZKT_SUB(one, nxt[C_HN]), nxt[C_ORS])));
 	/* no cross shown right before an order_rest: a NIL best opposite
@@ -143,8 +148,8 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(hn, ZKT_SUB(one, bonil)),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_BSLOT], nil), cur[C_J3]),
 			     one)));
-	EMIT(ZKT_MUL(hn, ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[5], nil), cur[C_J1]),
-				 one)));
+	EMIT(ZKT_MUL(ZKT_MUL(hn, an),
+		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[5], nil), cur[C_J1]), one)));
 	EMIT(ZKT_MUL(ZKT_MUL(hn, nxt[C_LVN]),
 		     ZKT_SUB(nxt[C_MSG + 2], cur[C_BSLOT])));
 	/* LVN: that level does not cross */

@@ -89,7 +89,8 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 #define EMIT(x) (out[k++] = sem ? (x) : zero)
 	ZKT rd = cur[C_RD], rw = cur[C_RW], rf = cur[C_RF];
 	ZKT kn = cur[C_KN];
-	ZKT pass = ZKT_ADD(ZKT_ADD(rd, kn), ZKT_ADD(rw, rf));
+	ZKT pass = ZKT_ADD(ZKT_ADD(ZKT_ADD(rd, kn), cur[C_KI]),
+			   ZKT_ADD(rw, rf));
 	ZKT newop = ZKT_ADD(val, pass);
 	ZKT rbl = cur[C_RBL], rbr = cur[C_RBR], kr = cur[C_KR], kc = cur[C_KC];
 	ZKT red = ZKT_ADD(ZKT_ADD(rbl, rbr), ZKT_ADD(kr, kc));

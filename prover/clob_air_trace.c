@@ -227,6 +227,15 @@ static void op_row(struct builder *b, const struct zk_op *op,
 		b->cols[C_KN][r] = 1;
 		home_witness(b, r, op->order_id);
 		rules_pass_witness(b, r, op);
+	} else if (n_ev == 2 && op->type == ZK_OP_NEW &&
+		   ev[0].type == ZK_EV_ACCEPTED &&
+		   ev[1].type == ZK_EV_CANCELLED &&
+		   (ev[1].reason == ZK_CXL_IOC_REMAINDER ||
+		    ev[1].reason == ZK_CXL_FOK_UNFILLED)) {
+		/* an IOC / FOK / market NEW that found nothing to cross */
+		b->cols[C_KI][r] = 1;
+		home_witness(b, r, op->order_id);
+		rules_pass_witness(b, r, op);
 	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED) {
 		uint8_t why = ev[0].reason;
 		unsigned kind = 0;
@@ -431,6 +440,7 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_AR][r] = b->cols[C_KR][op_row_at];
 		b->cols[C_AC][r] = b->cols[C_KC][op_row_at];
 		b->cols[C_AN][r] = b->cols[C_KN][op_row_at];
+		b->cols[C_AI][r] = b->cols[C_KI][op_row_at];
 	}
 	/* write roles: their witnesses come once the op's rows are laid out
 	 * (zk_clob_write_witness) */
@@ -438,7 +448,7 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		role = a->kind == ZK_SLOT_ORDER ? C_OW : C_LW;
 	else if (b->cols[C_AC][r])
 		role = cancel_role(b, r, a, next);
-	else if (b->cols[C_AN][r])
+	else if (b->cols[C_AN][r] || b->cols[C_AI][r])
 		role = rest_role(b, r, a);
 	if (role != 0) {
 		b->cols[role][r] = 1;
@@ -492,31 +502,6 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	return 0;
 }
 
-/* The value zk_engine_create gives a slot (statetree.h "pristine"). */
-static void pristine_value(const struct zk_st_layout *lay, uint32_t kind,
-			   uint32_t slot, union zk_slot_value *v)
-{
-	uint32_t next = slot + 1 < lay->count[kind] ? slot + 1 : ZK_SLOT_NIL;
-
-	memset(v, 0, sizeof(*v));
-	switch (kind) {
-	case ZK_SLOT_HEADER:
-		v->header.best_bid = v->header.best_ask = ZK_SLOT_NIL;
-		break;
-	case ZK_SLOT_ORDER:
-		v->order.prev = v->order.level = ZK_SLOT_NIL;
-		v->order.next = next;
-		break;
-	case ZK_SLOT_LEVEL:
-		v->level.head = v->level.tail = v->level.better = ZK_SLOT_NIL;
-		v->level.worse = next;
-		break;
-	default:
-		v->bucket.order = ZK_SLOT_NIL;
-		break;
-	}
-}
-
 static int leaf_rows(struct builder *b, size_t li)
 {
 	const struct zk_st_layout *lay = &b->c->lay;
@@ -526,7 +511,7 @@ static int leaf_rows(struct builder *b, size_t li)
 	zk_gl last = lay->count[lf->kind] - 1;
 	union zk_slot_value pristine;
 
-	pristine_value(lay, lf->kind, lf->slot, &pristine);
+	zk_clob_pristine_value(lay, lf->kind, lf->slot, &pristine);
 	for (unsigned h = 0; h < 2; h++) {
 		size_t r = new_row(b);
 
@@ -740,12 +725,19 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 					       lo | hi << 32);
 			zk_clob_write_witness(c, b.cols, at, b.row);
 		}
-		if (b.cols[C_KN][at])
+		if (b.cols[C_KN][at] || b.cols[C_KI][at])
 			zk_clob_rest_witness(c, b.cols, at, b.row);
 		for (; ev < bt->events.len && bt->events.ev[ev].seq ==
 						       bt->ops[i].seq;
-		     ev++)
+		     ev++) {
 			ev_row(&b, &bt->events.ev[ev]);
+			/* a taker's ACCEPTED names the CANCELLED after it */
+			if (b.cols[C_KI][at] && ev + 1 == ev_end - 1) {
+				b.cols[C_E2][b.row - 1] = 1;
+				b.cols[C_RSN][b.row - 1] =
+					b.cols[C_OPF + OPF_TIF][at] + 2;
+			}
+		}
 	}
 	if (ev != bt->events.len) {
 		set_err(err, errlen, "clob trace: events out of op order");

@@ -5,9 +5,11 @@
  * are laid out, since the level write needs the order read's remaining
  * and the erase scans need the hole the earlier rows left. Every value is
  * read back from the rows (the engine's accesses); nothing is recomputed
- * from the book.
+ * from the book. Also the slots' pristine values the leaf rows compare
+ * against.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "clob_air.h"
 
@@ -197,5 +199,30 @@ void zk_clob_write_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		cols[C_WRAP][r] = cols[C_SCAN][r] == nb - 1;
 		cols[C_WINV][r] = inv_or_zero(zk_gl_sub(cols[C_SCAN][r],
 							nb - 1));
+	}
+}
+
+/* The value zk_engine_create gives a slot (statetree.h "pristine"). */
+void zk_clob_pristine_value(const struct zk_st_layout *lay, uint32_t kind,
+			    uint32_t slot, union zk_slot_value *v)
+{
+	uint32_t next = slot + 1 < lay->count[kind] ? slot + 1 : ZK_SLOT_NIL;
+
+	memset(v, 0, sizeof(*v));
+	switch (kind) {
+	case ZK_SLOT_HEADER:
+		v->header.best_bid = v->header.best_ask = ZK_SLOT_NIL;
+		break;
+	case ZK_SLOT_ORDER:
+		v->order.prev = v->order.level = ZK_SLOT_NIL;
+		v->order.next = next;
+		break;
+	case ZK_SLOT_LEVEL:
+		v->level.head = v->level.tail = v->level.better = ZK_SLOT_NIL;
+		v->level.worse = next;
+		break;
+	default:
+		v->bucket.order = ZK_SLOT_NIL;
+		break;
 	}
 }

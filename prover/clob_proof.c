@@ -107,6 +107,20 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
+	/* a limit IOC / FOK or market NEW that finds nothing to cross:
+	 * ACCEPTED, then CANCELLED IOC_REMAINDER / FOK_UNFILLED (the reason
+	 * the AIR derives from the tif); check_supported checks the accesses
+	 * (taker_shape) */
+	if (n_events == 2 && events[0].type == ZK_EV_ACCEPTED &&
+	    events[1].type == ZK_EV_CANCELLED &&
+	    (events[1].reason == ZK_CXL_IOC_REMAINDER ||
+	     events[1].reason == ZK_CXL_FOK_UNFILLED) &&
+	    n_accesses >= 2 && op->type == ZK_OP_NEW &&
+	    (op->tif == ZK_TIF_IOC || op->tif == ZK_TIF_FOK) &&
+	    op->market == mp->market && zk_clob_val_ok(mp) &&
+	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	    op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
 	 * reads only (check_supported checks the accesses) */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
@@ -287,6 +301,35 @@ static const char *rest_shape(const struct zk_witness_access *w, size_t n,
 	return NULL;
 }
 
+/*
+ * The accesses of a taker that finds nothing to cross (clob_air_taker.h):
+ * bucket reads up to an empty one, the header read, the best opposite
+ * level's read when there is one (a limit order's: a market order crosses
+ * any level). NULL, or why not.
+ */
+static const char *taker_shape(const struct zk_op *op,
+			       const struct zk_witness_access *w, size_t n,
+			       uint32_t market)
+{
+	size_t a = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (w[i].market != market)
+			return "a NEW with accesses of another market";
+	while (is_acc(w, a, n, ZK_SLOT_BUCKET, 0))
+		a++;
+	if (a == 0 || !is_acc(w, a++, n, ZK_SLOT_HEADER, 0))
+		return "an IOC / FOK / market NEW with other accesses";
+	if (a == n)
+		return NULL;
+	if (op->ord_type != ZK_ORD_LIMIT ||
+	    !is_acc(w, a, n, ZK_SLOT_LEVEL, 0) || a + 1 != n)
+		return "an IOC / FOK / market NEW with other accesses";
+	if (!price_in_range(w[a].before.level.price))
+		return "a NEW next to a level price out of range";
+	return NULL;
+}
+
 /* Ops of a cut batch have increasing seq, events follow their op. */
 static int check_supported(const struct zk_batch *b,
 			   const struct zk_market_params *mp, char *err,
@@ -318,8 +361,12 @@ static int check_supported(const struct zk_batch *b,
 		if (why == NULL &&
 		    b->events.ev[ev0].type == ZK_EV_ACCEPTED) {
 			own_shape = 1;
-			why = rest_shape(b->witness.acc + acc0, n_acc,
-					 mp->market);
+			why = ev - ev0 == 2 ?
+				      taker_shape(&b->ops[i],
+						  b->witness.acc + acc0, n_acc,
+						  mp->market) :
+				      rest_shape(b->witness.acc + acc0, n_acc,
+						 mp->market);
 		}
 		/* probes are bucket reads, then each kind's tail of reads and
 		 * writes (expected_access) */

@@ -99,9 +99,11 @@ static void test_refuse_unsupported(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	zk_st_root(r.t, before);
-	ops[0] = clob_malformed_op(&r, 0);
+	/* a SELL at 1010 rests; an IOC BUY at 1010 trades with it */
+	ops[0] = clob_book_op(&r, 1);
 	ops[1] = clob_book_op(&r, 0);
-	ops[1].tif = ZK_TIF_IOC; /* an IOC limit order: its remainder ends */
+	ops[1].tif = ZK_TIF_IOC;
+	assert_int_equal(ops[0].price, ops[1].price);
 	ops[2] = clob_malformed_op(&r, 1);
 	b = clob_rig_batch(&r, ops, 3);
 	assert_non_null(b);

@@ -146,6 +146,9 @@ enum cheat {
 	CH_CROSS,       /* a BUY at the best ask rests instead of trading */
 	CH_EVENT,       /* the ACCEPTED event's qty */
 	CH_TAIL_KEPT,   /* the level's tail not moved to the order */
+	CH_NOT_ADJACENT, /* a new level between non-adjacent levels */
+	CH_SAME_BETTER, /* a new level at the better neighbour's price */
+	CH_SAME_WORSE,  /* a new level at the worse neighbour's price */
 	CH_COUNT,
 };
 
@@ -154,6 +157,9 @@ static const char *const cheat_name[CH_COUNT] = {
 	"level free list", "order field", "FIFO link", "level total",
 	"insert at an occupied bucket", "insert past an empty bucket",
 	"resting order that crosses", "event qty", "level tail",
+	"level between non-adjacent levels",
+	"level beside one at its price (better)",
+	"level beside one at its price (worse)",
 };
 
 /* the k-th access (from 0) of the given kind and write flag */
@@ -168,6 +174,50 @@ static struct zk_witness_access *nth_access(struct zk_batch *b, uint8_t kind,
 	}
 	fail_msg("no access %u/%d", kind, write);
 	return NULL;
+}
+
+/* Move the resting op, its order, new level and event to `price` (the
+ * level stays linked where the engine put it for the honest price; its
+ * level writes are LN, one neighbour's, LT). */
+static void reprice_new_level(struct zk_batch *b, int64_t price)
+{
+	b->ops[0].price = price;
+	b->events.ev[0].price = price;
+	nth_access(b, ZK_SLOT_LEVEL, 1, 0)->after.level.price = price;
+	nth_access(b, ZK_SLOT_ORDER, 1, 0)->after.order.price = price;
+	nth_access(b, ZK_SLOT_LEVEL, 1, 2)->before.level.price = price;
+	nth_access(b, ZK_SLOT_LEVEL, 1, 2)->after.level.price = price;
+}
+
+/*
+ * The new level 485 (honestly the worst bid, below 490) linked instead
+ * below 495, skipping 490: every write is consistent memory (495's real
+ * value before, its worse link := the new level), only the adjacency is
+ * false (495's worse link was 490, not NIL).
+ */
+static void link_past_neighbour(struct clob_rig *r, struct zk_batch *b)
+{
+	struct zk_witness_access *ln = nth_access(b, ZK_SLOT_LEVEL, 1, 0);
+	struct zk_witness_access *lbw = nth_access(b, ZK_SLOT_LEVEL, 1, 1);
+	uint32_t slot = nth_access(b, ZK_SLOT_HEADER, 0, 0)
+				->before.header.best_bid;
+	union zk_slot_value v;
+
+	assert_int_equal(zk_engine_slot_get(r->e, clob_test_market.market,
+					    ZK_SLOT_LEVEL, slot, &v), 0);
+	assert_int_equal(v.level.price, 500);
+	slot = v.level.worse;
+	assert_int_equal(zk_engine_slot_get(r->e, clob_test_market.market,
+					    ZK_SLOT_LEVEL, slot, &v), 0);
+	assert_int_equal(v.level.price, 495);
+	assert_int_not_equal(v.level.worse, ln->after.level.worse);
+	ln->after.level.better = slot;
+	nth_access(b, ZK_SLOT_LEVEL, 1, 2)->before.level.better = slot;
+	nth_access(b, ZK_SLOT_LEVEL, 1, 2)->after.level.better = slot;
+	lbw->slot = slot;
+	lbw->before = v;
+	lbw->after = v;
+	lbw->after.level.worse = ln->slot;
 }
 
 static void drop(struct zk_batch *b, struct zk_witness_access *w)
@@ -246,6 +296,13 @@ static void cheat_case(enum cheat ch)
 			     0);
 		break;
 	}
+	case CH_NOT_ADJACENT:
+	case CH_SAME_BETTER:
+		op = rest_op(&r, 400, ZK_SIDE_BUY, 485, 0);
+		break;
+	case CH_SAME_WORSE:
+		op = rest_op(&r, 400, ZK_SIDE_BUY, 505, 0);
+		break;
 	case CH_PAST_EMPTY: {
 		uint32_t h = 0;
 
@@ -332,6 +389,15 @@ static void cheat_case(enum cheat ch)
 		break;
 	case CH_EVENT:
 		b->events.ev[0].qty += 10;
+		break;
+	case CH_NOT_ADJACENT:
+		link_past_neighbour(&r, b);
+		break;
+	case CH_SAME_BETTER:
+		reprice_new_level(b, 490);
+		break;
+	case CH_SAME_WORSE:
+		reprice_new_level(b, 500);
 		break;
 	default:
 		break;
