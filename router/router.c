@@ -110,6 +110,10 @@ zk_router_create(const struct zk_router_cfg *cfg,
 	r->now_ns = opts != NULL && opts->now_ns != NULL ? opts->now_ns :
 							   default_clock;
 	r->clock_arg = opts != NULL ? opts->clock_arg : NULL;
+	if (opts != NULL) {
+		r->on_verify_failure = opts->on_verify_failure;
+		r->observer_arg = opts->observer_arg;
+	}
 	r->snap = snapshot_build(r, cfg);
 	if (r->snap == NULL)
 		goto nomem;
@@ -466,8 +470,13 @@ attempt(struct zk_router *r, const struct zk_snapshot *s, int idx,
 	if (bs == ZK_BE_OK && verify) {
 		v = verify_cached(r, sl, &st, out->data, out->len, 0, why,
 				  sizeof(why));
-		if (v != ZK_VERIFY_ACCEPT)
+		if (v != ZK_VERIFY_ACCEPT) {
 			bs = ZK_BE_FAILED;
+			if (r->on_verify_failure != NULL)
+				r->on_verify_failure(r->observer_arg, &st,
+						     sl->info->name, out->data,
+						     out->len, why);
+		}
 	}
 	atomic_fetch_sub(&sl->inflight, 1);
 	ok = bs == ZK_BE_OK;

@@ -72,6 +72,10 @@ struct zk_router {
 	struct zk_rcache *verify_cache;
 	uint64_t (*now_ns)(void *arg);
 	void *clock_arg;
+	void (*on_verify_failure)(void *arg, const struct zk_statement *st,
+				  const char *backend, const uint8_t *proof,
+				  size_t len, const char *reason);
+	void *observer_arg;
 	atomic_uint_fast64_t requests, ok, failed, retries, verified,
 		sampled_out, pc_hits, pc_misses, vc_hits, vc_misses,
 		reconfigures;

@@ -83,12 +83,30 @@ static struct zk_backend *make_backend(const struct zk_config *cfg,
 	return be;
 }
 
+/* A proof a backend produced and verification refused: into the audit log
+ * (proving threads; the audit log serialises its writers). */
+static void audit_verify_failure(void *arg, const struct zk_statement *st,
+				 const char *backend, const uint8_t *proof,
+				 size_t len, const char *reason)
+{
+	struct zkd_prover *p = arg;
+	uint8_t h[ZK_AUDIT_HASH_SIZE];
+
+	if (p->audit == NULL)
+		return;
+	blake2b(h, proof, NULL, sizeof(h), len, 0);
+	if (zk_audit_verify_failure(p->audit, st, backend, h, reason) != 0)
+		__atomic_fetch_add(&p->audit_failures, 1, __ATOMIC_RELAXED);
+}
+
 static int make_router(struct zkd_prover *p, const struct zk_config *cfg,
 		       char *err, size_t errlen)
 {
+	struct zk_router_opts ro = { .on_verify_failure = audit_verify_failure,
+				     .observer_arg = p };
 	uint32_t i;
 
-	p->router = zk_router_create(&cfg->router, NULL, err, errlen);
+	p->router = zk_router_create(&cfg->router, &ro, err, errlen);
 	if (p->router == NULL)
 		return -1;
 	for (i = 0; i < cfg->prover.n_backends; i++) {
@@ -362,7 +380,7 @@ static void on_record(void *arg, const struct zk_pipeline_record *r)
 		blake2b(h, r->proof, NULL, sizeof(h), r->proof_len, 0);
 		if (zk_audit_proof(p->audit, r->st, r->backend_name, h,
 				   r->proof_len) != 0)
-			p->audit_failures++;
+			__atomic_fetch_add(&p->audit_failures, 1, __ATOMIC_RELAXED);
 	}
 }
 

@@ -116,6 +116,13 @@ struct zk_router_opts {
 	/* Clock for breaker cooldowns; NULL: CLOCK_MONOTONIC. */
 	uint64_t (*now_ns)(void *arg);
 	void *clock_arg;
+	/* Optional: called (on the proving thread, concurrently from several
+	 * workers) each time a backend's fresh proof fails verification —
+	 * the audit trail of proofs that were refused, not only counted. */
+	void (*on_verify_failure)(void *arg, const struct zk_statement *st,
+				  const char *backend, const uint8_t *proof,
+				  size_t len, const char *reason);
+	void *observer_arg;
 };
 
 struct zk_router;

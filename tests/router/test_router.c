@@ -216,10 +216,34 @@ test_test_backends_switch(void **state)
 	zk_router_destroy(r);
 }
 
+/* What the router's verify-failure observer saw. */
+static struct {
+	int calls;
+	char backend[ZK_BACKEND_NAME_MAX];
+	char reason[ZK_BACKEND_REASON_MAX];
+	size_t len;
+} observed;
+
+static void
+observe_verify_failure(void *arg, const struct zk_statement *st,
+		       const char *backend, const uint8_t *proof, size_t len,
+		       const char *reason)
+{
+	assert_ptr_equal(arg, &observed);
+	assert_non_null(st);
+	assert_non_null(proof);
+	observed.calls++;
+	snprintf(observed.backend, sizeof(observed.backend), "%s", backend);
+	snprintf(observed.reason, sizeof(observed.reason), "%s", reason);
+	observed.len = len;
+}
+
 static void
 prove_with_first_faulty(const char *spec, uint64_t deadline_us,
 			enum zk_be_status *first_status)
 {
+	struct zk_router_opts ro = { .on_verify_failure = observe_verify_failure,
+				     .observer_arg = &observed };
 	struct zk_router_cfg cfg;
 	struct zk_statement st;
 	struct zk_route_request rq;
@@ -233,7 +257,8 @@ prove_with_first_faulty(const char *spec, uint64_t deadline_us,
 	test_cfg(&cfg);
 	cfg.strategy = ZK_STRATEGY_LATENCY;
 	cfg.proof_cache_entries = 0;
-	r = make_router(&cfg, NULL);
+	r = make_router(&cfg, &ro);
+	memset(&observed, 0, sizeof(observed));
 	add(r, make_fault(make_hp("a", 1, 64, 1, 1), spec));
 	add(r, make_hp("b", 2, 64, 100, 1));
 	make_statement(&st, 1);
@@ -266,9 +291,15 @@ test_failover(void **state)
 	(void)state;
 	prove_with_first_faulty("fail", 0, &s);
 	assert_int_equal(s, ZK_BE_FAILED);
-	/* A corrupted proof is caught by verify (counted as a reject). */
+	assert_int_equal(observed.calls, 0); /* no proof, nothing refused */
+	/* A corrupted proof is caught by verify (counted as a reject), and
+	 * the observer (zkclobd's audit log) hears of it. */
 	prove_with_first_faulty("corrupt", 0, &s);
 	assert_int_equal(s, ZK_BE_PROTOCOL);
+	assert_int_equal(observed.calls, 1);
+	assert_string_equal(observed.backend, "fault:a");
+	assert_true(observed.reason[0] != '\0');
+	assert_int_equal(observed.len, 64);
 	/* A hang is cut by the backend's own bound, and failover follows
 	 * within the batch deadline. */
 	prove_with_first_faulty("hang hang_max=20000", 2000000, &s);
