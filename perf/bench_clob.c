@@ -10,8 +10,12 @@
  *      system's own limit);
  *  (c) book-changing traffic zk_clob_prove accepts: reduces and full
  *      cancels of resting orders, limit GTC NEWs that rest and limit
- *      IOC / FOK NEWs that find nothing to cross, mixed with rejects, the
+ *      IOC / FOK NEWs that find nothing to cross, one-lot IOC / market
+ *      takers filled by the best head order, mixed with rejects, the
  *      same figures;
+ *  (d) fills that empty their maker: per 4 ops a one-lot limit GTC SELL
+ *      rests at a fresh level, a market BUY takes it, a one-lot BUY
+ *      rests, a limit IOC SELL takes it (each removal frees the level);
  *  (b) book traffic (resting GTC, cancels, crosses) through the test-only
  *      machinery variant (memory checking + Merkle, no op rules): the rows
  *      per access, per touched slot and per tree node that the full AIR
@@ -126,9 +130,11 @@ static void rest_for_reduces(struct clob_rig *r, struct zk_op *ops)
  *  (a) rejects only (a third each of malformed ops, market-rule rejects
  *      and cancels of unknown ids against a 30-order book);
  *  (c) book-changing: per 8 ops three reduces of resting orders (each
- *      remaining := remaining - one lot), one limit IOC BUY or FOK SELL
- *      that finds nothing to cross (ACCEPTED, CANCELLED), one limit GTC
- *      NEW that rests
+ *      remaining := remaining - one lot), one taker: a limit IOC BUY or
+ *      FOK SELL that finds nothing to cross (ACCEPTED, CANCELLED) or,
+ *      every other pair of 8, a one-lot market BUY or limit IOC SELL
+ *      filled by the best opposite head order (ACCEPTED, TRADE, DONE),
+ *      one limit GTC NEW of 1,000 that rests
  *      (at a live level, or at one the cancels freed: level_create; once
  *      the order slots run out, BOOK_FULL), one full cancel of a resting
  *      order in id order (the third of a level frees it; a reduce once
@@ -141,7 +147,7 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	struct clob_rig r;
 	struct zk_op *ops = malloc((n_ops + 64) * sizeof(*ops));
 	uint64_t *left = calloc(61, sizeof(*left));
-	size_t n_cancels = 0, n_rests = 0, n_takers = 0;
+	size_t n_cancels = 0, n_rests = 0, n_takers = 0, n_trades = 0;
 	struct zk_batch *b;
 	struct zk_statement st;
 	struct zk_clob_prove_opts o = { .market = &clob_test_market,
@@ -159,9 +165,9 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 		fprintf(stderr, "bench_clob: set-up failed\n");
 		exit(1);
 	}
-	if (reduces) {
+	if (reduces == 1) {
 		rest_for_reduces(&r, ops);
-	} else {
+	} else if (reduces == 0) {
 		for (size_t i = 0; i < 30; i++)
 			ops[i] = clob_book_op(&r, i);
 		b = clob_rig_batch(&r, ops, 30);
@@ -176,6 +182,27 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	for (size_t i = 0; i < 61; i++)
 		left[i] = 50000;
 	for (size_t i = 0; i < n_ops; i++) {
+		if (reduces == 2) {
+			/* (d): a one-order level rests, a taker empties it */
+			int rest = i % 2 == 0, sell = i % 4 < 2;
+			int64_t lv = 5 * (int64_t)(i / 4 % 8);
+
+			n_trades += !rest;
+			ops[i] = (struct zk_op){
+				.seq = r.seq++, .order_id = 8000000 + i,
+				.account = rest ? 1 : 2,
+				.price = rest ? (sell ? 5000 : 500) + lv :
+					 sell ? 0 : 100,
+				.qty = clob_test_market.lot,
+				.market = clob_test_market.market,
+				.type = ZK_OP_NEW,
+				.side = sell == rest ? ZK_SIDE_SELL :
+						       ZK_SIDE_BUY,
+				.ord_type = !rest && sell ? ZK_ORD_MARKET :
+							    ZK_ORD_LIMIT,
+				.tif = rest ? ZK_TIF_GTC : ZK_TIF_IOC };
+			continue;
+		}
 		/* (c): per 8 ops three reduces, a taker, a rest, a
 		 * cancel, an unknown id, a malformed op */
 		size_t kind = !reduces ? i % 3 : i % 8 == 3 ? 2 :
@@ -207,10 +234,26 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 				.account = 1 + i % 4,
 				.price = (buy ? 500 : 5000) +
 					 5 * (int64_t)(i / 16 % 10),
-				.qty = 50, .market = clob_test_market.market,
+				.qty = 1000, .market = clob_test_market.market,
 				.type = ZK_OP_NEW,
 				.side = buy ? ZK_SIDE_BUY : ZK_SIDE_SELL,
 				.ord_type = ZK_ORD_LIMIT, .tif = ZK_TIF_GTC };
+		} else if (kind == 6 && (i / 8) % 4 >= 2) {
+			/* a taker filled by the best opposite head order
+			 * (one lot; the heads hold 1,000 or more): a market
+			 * BUY, or a limit IOC SELL at the band's floor */
+			int buy = (i / 8) % 4 == 2;
+
+			n_trades++;
+			ops[i] = (struct zk_op){
+				.seq = r.seq++, .order_id = 7000000 + i,
+				.account = 99, .price = buy ? 0 : 100,
+				.qty = clob_test_market.lot,
+				.market = clob_test_market.market,
+				.type = ZK_OP_NEW,
+				.side = buy ? ZK_SIDE_BUY : ZK_SIDE_SELL,
+				.ord_type = buy ? ZK_ORD_MARKET : ZK_ORD_LIMIT,
+				.tif = ZK_TIF_IOC };
 		} else if (kind == 6) {
 			/* bids stay below 550 and asks from 5000 on: an
 			 * IOC BUY at 4000 or a FOK SELL at 1000 reads the
@@ -273,13 +316,20 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	tb = baseline(b, &u, zk_st_layout_get(twin), &st, 0, p, &log_n);
 	printf("(%c) %-7s %5zu ops  2^%-2u rows  prove %8.1f ms  verify %6.2f ms"
 	       "  proof %7zu B  %8.0f ops/s  LDE+commit %7.1f ms  (x%.1f)\n",
-	       reduces ? 'c' : 'a', p->name, n_ops, log_n, tp * 1e3, tv * 1e3,
+	       reduces == 2 ? 'd' : reduces ? 'c' : 'a', p->name, n_ops, log_n, tp * 1e3, tv * 1e3,
 	       len, (double)n_ops / tp, tb * 1e3, tb > 0 ? tp / tb : 0.0);
-	if (reduces)
+	if (reduces == 2)
+		printf("      rows: %zu ops (%zu takers that empty their "
+		       "maker and free its level) + %zu events + %zu "
+		       "accesses + 2 x %zu leaves\n",
+		       b->n_ops, n_trades, b->events.len, b->witness.len,
+		       u.n_leaves);
+	if (reduces == 1)
 		printf("      rows: %zu ops (%zu full cancels, %zu resting "
-		       "NEWs, %zu IOC/FOK) + %zu events + %zu accesses + "
-		       "2 x %zu leaves, root changed: %s\n",
-		       b->n_ops, n_cancels, n_rests, n_takers, b->events.len,
+		       "NEWs, %zu IOC/FOK, %zu filled takers) + %zu events + "
+		       "%zu accesses + 2 x %zu leaves, root changed: %s\n",
+		       b->n_ops, n_cancels, n_rests, n_takers, n_trades,
+		       b->events.len,
 		       b->witness.len,
 		       u.n_leaves,
 		       memcmp(st.old_root, st.new_root, 32) ? "yes" : "no");
@@ -386,6 +436,8 @@ int main(int argc, char **argv)
 		bench_proven(sizes[i], fast, 0);
 	for (size_t i = 0; i < n_sizes; i++)
 		bench_proven(sizes[i], fast, 1);
+	for (size_t i = 0; i < n_sizes; i++)
+		bench_proven(sizes[i], fast, 2);
 	for (size_t i = 0; i < n_sizes; i++)
 		bench_machinery(sizes[i], fast);
 	printf("bench_clob: %u main constraints\n", n_constraints);

@@ -241,6 +241,24 @@ enum clob_col {
 	C_AI,    /* access rows of such a NEW (carried from C_KI) */
 	C_E2,    /* event row: the op's second event follows (CANCELLED with
 		  * reason C_RSN of this row) */
+	/* a limit IOC or market NEW filled by the best level's head order,
+	 * which keeps a remaining (clob_air_match.h) */
+	C_KM,
+	C_AM,    /* access rows of such a NEW (carried from C_KM) */
+	C_OM,    /* role: read of the maker, the best level's head */
+	C_MW,    /* role: the maker's write, remaining -= the fill */
+	C_ML,    /* role: the maker's level write, total -= the fill */
+	C_ET,    /* event row: ACCEPTED of a match, its TRADE follows */
+	C_ED,    /* event row: TRADE, the taker's DONE follows */
+	C_GD,    /* maker read: the stp groups differ (else both 0) */
+	C_MKLO,  /* the maker's id (limbs), carried to the TRADE event */
+	C_MKHI,
+	C_MRLO,  /* the maker's remaining after the fill (limbs) */
+	C_MRHI,
+	C_FM,    /* the fill empties the maker: order_remove follows ML */
+	C_MP,    /* role: order_remove's probe of the maker's id */
+	C_HM,    /* the row before the first MP: the maker id's home */
+	C_EM2,   /* event row: the maker's DONE, the taker's DONE follows */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -372,5 +390,18 @@ void zk_clob_write_witness(const struct zk_clob_air *c, zk_gl *const *cols,
  * bucket chain. */
 void zk_clob_rest_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			  size_t at, size_t end);
+
+/* The same for a taker filled by one maker (clob_air_match.h): the role
+ * of the op's access for row r (0: probe, HDR or LVL) from the rows
+ * [at, r) before it; the witnesses of the op's rows [at, end); the flags
+ * and carried columns of its events, ACCEPTED at ev_row after the row
+ * that emits it (ML, or the maker removal's HW), then TRADE, [the
+ * maker's DONE,] DONE. */
+unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
+			    const struct zk_witness_access *a,
+			    const struct zk_witness_access *next);
+void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
+			   size_t at, size_t end);
+void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row);
 
 #endif /* ZKCLOB_PROVER_CLOB_AIR_H */

@@ -18,6 +18,7 @@
 #include "clob_air_cancel.h"
 #include "clob_air_rest.h"
 #include "clob_air_taker.h"
+#include "clob_air_match.h"
 
 static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				    const ZKT *nxt, ZKT *out)
@@ -77,6 +78,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_cancel)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_rest)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_taker)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_match)(c, cur, nxt, out, k, sem);
 
 	/* op and event counters: the public buses carry the index */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NOPS], cur[C_NOPS]), nxt[C_SOP]);
@@ -109,7 +111,8 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 					 ZKT_ADD(ZKT_ADD(cur[C_RF], cur[C_KR]),
 						 ZKT_ADD(ZKT_ADD(cur[C_KC],
 								 cur[C_KN]),
-							 cur[C_KI]))));
+							 ZKT_ADD(cur[C_KI],
+								 cur[C_KM])))));
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last access row of a probing op; a reduce's (its level
 		 * write) and a cancel's (its header write) emit CANCELLED,
@@ -118,7 +121,9 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				      ZKT_MUL(sacc, nxt[C_SEV]));
 		ZKT rejecter = ZKT_SUB(ZKT_SUB(ZKT_SUB(emitter, cur[C_HW]),
 					       cur[C_IW]),
-				       ZKT_MUL(ZKT_ADD(cur[C_LW], cur[C_AI]),
+				       ZKT_MUL(ZKT_ADD(ZKT_ADD(cur[C_LW],
+							       cur[C_AI]),
+						       cur[C_ML]),
 					       nxt[C_SEV]));
 
 		out[k++] = sem ? ZKT_MUL(ZKT_SUB(sop, ru),
@@ -132,11 +137,15 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 						       nxt[C_SEV])) :
 				 ZKT_ZERO;
 		/* an event follows its op row or last access, or the op's
-		 * first event when that one says a second follows (E2) */
+		 * earlier event when that one says another follows (E2, ET,
+		 * ED) */
 		out[k++] = sem ? ZKT_MUL(nxt[C_SEV],
 					 ZKT_SUB(ZKT_SUB(ZKT_SUB(one, sop),
 							 sacc),
-						 cur[C_E2])) :
+						 ZKT_ADD(ZKT_ADD(cur[C_E2],
+								 cur[C_ET]),
+							 ZKT_ADD(cur[C_ED],
+								 cur[C_EM2])))) :
 				 ZKT_ZERO;
 		/* helper products: true on every row */
 		out[k++] = ZKT_SUB(cur[C_PT], ZKT_MUL(ZKT_MUL(t1, t2), t3));

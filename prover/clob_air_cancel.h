@@ -65,24 +65,32 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	out[k++] = ZKT_SUB(cur[C_BW], ZKT_MUL(cur[C_BN], cur[C_WN]));
 
 	/* the order read fixes the X columns (carried in clob_probe) */
-	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_XSLOT], bef[2])));
-	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_XPREV], bef[11])));
-	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_XNEXT], bef[12])));
-	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_XLVL], bef[13])));
-	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_XSIDE], bef[15])));
-	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_XPLO], bef[7])));
-	EMIT(ZKT_MUL(ord, ZKT_SUB(cur[C_XPHI], bef[8])));
-	EMIT(ZKT_MUL(ZKT_MUL(ord, pn), ZKT_SUB(bef[11], nil)));
-	EMIT(ZKT_MUL(ZKT_MUL(ord, ZKT_SUB(one, pn)),
+	/* (a match's maker read OM does the same) */
+	t = ZKT_ADD(ord, cur[C_OM]);
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XSLOT], bef[2])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XPREV], bef[11])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XNEXT], bef[12])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XLVL], bef[13])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XSIDE], bef[15])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XPLO], bef[7])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XPHI], bef[8])));
+	EMIT(ZKT_MUL(ZKT_MUL(t, pn), ZKT_SUB(bef[11], nil)));
+	EMIT(ZKT_MUL(ZKT_MUL(t, ZKT_SUB(one, pn)),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[11], nil), cur[C_PINV]), one)));
-	EMIT(ZKT_MUL(ZKT_MUL(ord, nn), ZKT_SUB(bef[12], nil)));
-	EMIT(ZKT_MUL(ZKT_MUL(ord, ZKT_SUB(one, nn)),
+	EMIT(ZKT_MUL(ZKT_MUL(t, nn), ZKT_SUB(bef[12], nil)));
+	EMIT(ZKT_MUL(ZKT_MUL(t, ZKT_SUB(one, nn)),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[12], nil), cur[C_NINV]), one)));
 
 	/* row order: ORD, OR2, [PW], [NW], LW, (ES [EM])*, EF, OF, HW, event */
 	EMIT(ZKT_MUL(ord, ZKT_SUB(nxt[C_OR2], cur[C_AC])));
-	EMIT(ZKT_MUL(nxt[C_OR2], ZKT_SUB(one, ord)));
-	EMIT(ZKT_MUL(nxt[C_OR2], ZKT_SUB(nxt[C_INDEX], cur[C_INDEX])));
+	EMIT(ZKT_MUL(cur[C_ML], ZKT_SUB(nxt[C_OR2], cur[C_FM])));
+	EMIT(ZKT_MUL(nxt[C_OR2], ZKT_SUB(ZKT_SUB(one, ord), cur[C_ML])));
+	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], ord),
+		     ZKT_SUB(nxt[C_INDEX], cur[C_INDEX])));
+	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], cur[C_ML]),
+		     ZKT_SUB(nxt[C_MSG + 0], ZKT_CONST(ZK_SLOT_ORDER))));
+	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], cur[C_ML]),
+		     ZKT_SUB(nxt[C_MSG + 2], cur[C_XSLOT])));
 	EMIT(ZKT_MUL(or2, ZKT_SUB(nxt[C_PW], ZKT_SUB(one, pn))));
 	EMIT(ZKT_MUL(ZKT_MUL(or2, pn), ZKT_SUB(nxt[C_NW], ZKT_SUB(one, nn))));
 	EMIT(ZKT_MUL(ZKT_MUL(or2, pn), ZKT_MUL(nn, ZKT_SUB(one, nxt[C_LW]))));
@@ -97,7 +105,8 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(es, ZKT_SUB(nxt[C_EM], sh)));
 	EMIT(ZKT_MUL(ZKT_MUL(es, cur[C_EE]), sh));
 	EMIT(ZKT_MUL(nes, ZKT_SUB(ZKT_SUB(one, es),
-				  ZKT_ADD(ZKT_ADD(em, cur[C_LW]), cur[C_HL]))));
+				  ZKT_ADD(ZKT_ADD(em, cur[C_LW]),
+					  ZKT_ADD(cur[C_HL], cur[C_MP])))));
 	EMIT(ZKT_MUL(nxt[C_EM], ZKT_SUB(one, es)));
 	EMIT(ZKT_MUL(nxt[C_EF], ZKT_SUB(one, es)));
 	EMIT(ZKT_MUL(em, ZKT_SUB(one, nes)));
@@ -106,6 +115,46 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(of, ZKT_SUB(one, nxt[C_HW])));
 	EMIT(ZKT_MUL(nxt[C_HW], ZKT_SUB(one, of)));
 	EMIT(ZKT_MUL(hw, ZKT_SUB(one, nxt[C_SEV])));
+	/* a match's maker removal: after the level write (and level_free)
+	 * the maker id's probes (MP), whose home HM computes, then the
+	 * erase from the bucket they end at */
+	t = ZKT_SUB(cur[C_LW], ZKT_MUL(cur[C_LW], cur[C_LE]));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_AM], ZKT_ADD(t, cur[C_HL])),
+		     ZKT_SUB(one, nxt[C_MP])));
+	EMIT(ZKT_MUL(cur[C_HM], ZKT_SUB(one, nxt[C_MP])));
+	EMIT(ZKT_MUL(cur[C_HM], ZKT_SUB(one, cur[C_AM])));
+	EMIT(ZKT_MUL(cur[C_HM], ZKT_SUB(ZKT_SUB(one, cur[C_LW]), cur[C_HL])));
+	EMIT(ZKT_MUL(nxt[C_MP], ZKT_SUB(ZKT_SUB(one, cur[C_MP]), cur[C_HM])));
+	EMIT(ZKT_MUL(cur[C_MP], ZKT_SUB(one, cur[C_AM])));
+	EMIT(ZKT_MUL(cur[C_MP], ZKT_SUB(ZKT_SUB(one, nxt[C_MP]), nes)));
+	EMIT(ZKT_MUL(cur[C_HM], ZKT_SUB(nxt[C_BSLOT],
+					ZKT_FN(clob_home)(c, cur))));
+	EMIT(ZKT_MUL(cur[C_MP], ZKT_SUB(cur[C_INDEX],
+				       ZKT_ADD_CONST(cur[C_BSLOT], boff))));
+	t = ZKT_SUB(cur[C_BSLOT], ZKT_CONST(nb - 1));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_MP], cur[C_WRAP]), t));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_MP], ZKT_SUB(one, cur[C_WRAP])),
+		     ZKT_SUB(ZKT_MUL(t, cur[C_WINV]), one)));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_MP], nxt[C_MP]),
+		     ZKT_SUB(nxt[C_BSLOT],
+			     ZKT_SUB(ZKT_ADD_CONST(cur[C_BSLOT], 1),
+				     ZKT_MUL_CONST(cur[C_WRAP], nb)))));
+	/* every probe holds an order; one followed by a probe another id,
+	 * the last the maker's, where the hole and the scan start */
+	EMIT(ZKT_MUL(cur[C_MP], ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[5], nil),
+						cur[C_J3]),
+				       one)));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_MP], nxt[C_MP]),
+		     ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(bef[3], cur[C_MKLO]),
+					     cur[C_J1]),
+				     ZKT_MUL(ZKT_SUB(bef[4], cur[C_MKHI]),
+					     cur[C_J2])),
+			     one)));
+	t = ZKT_MUL(cur[C_MP], nes);
+	EMIT(ZKT_MUL(t, ZKT_SUB(bef[3], cur[C_MKLO])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(bef[4], cur[C_MKHI])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_HOLE], cur[C_BSLOT])));
+	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_SCAN], cur[C_BSLOT])));
 
 	/* level_free: LW(LE) → [LB] → [LWO] → LF → HL → the erase */
 	t = ZKT_MUL(cur[C_LW], cur[C_LE]);
@@ -117,7 +166,7 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(cur[C_LB], cur[C_WN]), ZKT_SUB(one, nxt[C_LF])));
 	EMIT(ZKT_MUL(cur[C_LWO], ZKT_SUB(one, nxt[C_LF])));
 	EMIT(ZKT_MUL(cur[C_LF], ZKT_SUB(one, nxt[C_HL])));
-	EMIT(ZKT_MUL(cur[C_HL], ZKT_SUB(one, nes)));
+	EMIT(ZKT_MUL(cur[C_HL], ZKT_SUB(ZKT_SUB(one, nes), nxt[C_MP])));
 	EMIT(ZKT_MUL(nxt[C_LB], ZKT_SUB(one, cur[C_LW])));
 	EMIT(ZKT_MUL(nxt[C_LWO], ZKT_SUB(ZKT_SUB(one, cur[C_LW]), cur[C_LB])));
 	EMIT(ZKT_MUL(nxt[C_LF], ZKT_SUB(ZKT_SUB(one, cur[C_LW]),
@@ -323,7 +372,8 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 			exp = zero;
 			break;
 		}
-		EMIT(ZKT_MUL(hw, ZKT_SUB(ev[i], exp)));
+		EMIT(ZKT_MUL(ZKT_MUL(hw, ZKT_SUB(one, cur[C_AM])),
+			     ZKT_SUB(ev[i], exp)));
 	}
 #undef EMIT
 	return k;

@@ -15,7 +15,7 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_LF, C_HL, C_HN, C_LVN, C_LX,
 					  C_ORS, C_HO, C_LC, C_HC, C_LN,
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
-					  C_IP, C_IW };
+					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -67,8 +67,9 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 			  ZKT_ADD(cur[C_KR], cur[C_KC]));
 	ZKT rw = cur[C_RW], rf = cur[C_RF];
 	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd),
-			      ZKT_ADD(ZKT_ADD(red, ZKT_ADD(cur[C_KN],
-							   cur[C_KI])),
+			      ZKT_ADD(ZKT_ADD(red, ZKT_ADD(ZKT_ADD(cur[C_KN],
+								   cur[C_KI]),
+							   cur[C_KM])),
 				      ZKT_ADD(rw, rf)));
 	ZKT rsn = ZKT_ADD(
 		ZKT_ADD(ZKT_MUL_CONST(cur[C_RU], ZK_REJ_UNKNOWN_ORDER),
@@ -85,11 +86,18 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	/* the home computation: of the op's id on a probing op row, of the
 	 * scanned bucket's id on an erase scan (clob_air_cancel.h) */
 	ZKT es = cur[C_ES];
-	ZKT hsel = ZKT_ADD(probing, ZKT_SUB(es, ZKT_MUL(es, cur[C_EE])));
-	ZKT id_lo = ZKT_ADD(op[OPF_OID],
-			    ZKT_MUL(es, ZKT_SUB(cur[C_MSG + 3], op[OPF_OID])));
-	ZKT id_hi = ZKT_ADD(op[OPF_OID + 1],
-			    ZKT_MUL(es, ZKT_SUB(cur[C_MSG + 4],
+	ZKT hm = cur[C_HM];
+	ZKT hsel = ZKT_ADD(ZKT_ADD(probing, hm),
+			   ZKT_SUB(es, ZKT_MUL(es, cur[C_EE])));
+	/* ... and of the maker's id on the row before its probes (HM) */
+	ZKT id_lo = ZKT_ADD(ZKT_ADD(op[OPF_OID],
+				    ZKT_MUL(es, ZKT_SUB(cur[C_MSG + 3],
+							op[OPF_OID]))),
+			    ZKT_MUL(hm, ZKT_SUB(cur[C_MKLO], op[OPF_OID])));
+	ZKT id_hi = ZKT_ADD(ZKT_ADD(op[OPF_OID + 1],
+				    ZKT_MUL(es, ZKT_SUB(cur[C_MSG + 4],
+							op[OPF_OID + 1]))),
+			    ZKT_MUL(hm, ZKT_SUB(cur[C_MKHI],
 						op[OPF_OID + 1])));
 	ZKT aw = cur[C_AW], af = cur[C_AF], nsev = nxt[C_SEV];
 	ZKT a[4], x[4], r[4], z, t, step, bm1, bo, lp, price;
@@ -105,7 +113,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 							 (zk_gl)1 << j));      \
 	} while (0)
 	for (j = 0; j < CLOB_HB_BITS; j++)
-		out[k++] = ZKT_MUL(ZKT_ADD(cur[C_SOP], es),
+		out[k++] = ZKT_MUL(ZKT_ADD(ZKT_ADD(cur[C_SOP], es), hm),
 				   ZKT_MUL(bits[j], ZKT_SUB(bits[j], one)));
 	for (i = 0; i < 4; i++) {
 		LIMB(a[i], CLOB_HB_A(i), 16);
@@ -136,6 +144,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AC], cur[C_KC])));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AN], cur[C_KN])));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AI], cur[C_KI])));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_AM], cur[C_KM])));
 	EMIT(ZKT_MUL(cur[C_KN], ZKT_SUB(nxt[C_XHOME],
 					ZKT_FN(clob_home)(c, cur))));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_PRES],
@@ -158,15 +167,23 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AW], cur[C_AW])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AF], cur[C_AF])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AR], cur[C_AR])));
-	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AC], cur[C_AC])));
+	/* a match's maker removal (FM) runs the full cancel's roles */
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
+		     ZKT_SUB(ZKT_SUB(nxt[C_AC], cur[C_AC]),
+			     ZKT_MUL(cur[C_ML], cur[C_FM]))));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_FM], cur[C_FM])));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_FM], cur[C_FM])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AN], cur[C_AN])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AI], cur[C_AI])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AM], cur[C_AM])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_EX], cur[C_EX])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
 		     ZKT_SUB(nxt[C_XHOME], cur[C_XHOME])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMLO], cur[C_REMLO])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMHI], cur[C_REMHI])));
 	for (i = C_XSLOT; i <= C_WN; i++)
+		EMIT(ZKT_MUL(t, ZKT_SUB(nxt[i], cur[i])));
+	for (i = C_MKLO; i <= C_MRHI; i++)
 		EMIT(ZKT_MUL(t, ZKT_SUB(nxt[i], cur[i])));
 	/* roles: ORD only on access rows of an op that reads the order; the
 	 * last of its op, unless a reduce's order write follows */
@@ -181,8 +198,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(probe, ZKT_SUB(probe, one)));
 	EMIT(ZKT_MUL(hdr, ZKT_SUB(one, sacc)));
 	EMIT(ZKT_MUL(lvl, ZKT_SUB(one, sacc)));
-	EMIT(ZKT_MUL(hdr, ZKT_SUB(ZKT_SUB(one, aw), af)));
-	EMIT(ZKT_MUL(lvl, ZKT_SUB(one, aw)));
+	EMIT(ZKT_MUL(hdr, ZKT_SUB(ZKT_SUB(ZKT_SUB(one, aw), af), cur[C_AM])));
+	EMIT(ZKT_MUL(lvl, ZKT_SUB(ZKT_SUB(one, aw), cur[C_AM])));
 	/* every access but the write roles is a read */
 	t = ZKT_SUB(sacc, ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_OW], cur[C_LW]),
 					  ZKT_ADD(cur[C_PW], cur[C_NW])),
@@ -195,6 +212,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 			       ZKT_ADD(ZKT_ADD(cur[C_LWB], cur[C_OWN]),
 				       ZKT_ADD(ZKT_ADD(cur[C_TW], cur[C_LT]),
 					       cur[C_IW]))));
+	t = ZKT_SUB(t, ZKT_ADD(cur[C_MW], cur[C_ML]));
 	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++)
 		EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_AFT + i], cur[C_MSG + i])));
 	/* a probe reads bucket BSLOT; the next probe BSLOT + 1 (wrapping) */
@@ -272,7 +290,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	 * d = (3 - 2·side)·(price - level price) is a 40-bit register, with
 	 * the level price < 2^40 too, so d >= 0 holds over the integers.
 	 */
-	EMIT(ZKT_MUL(ZKT_MUL(probe, nsev), ZKT_ADD(aw, af)));
+	EMIT(ZKT_MUL(ZKT_MUL(probe, nsev), ZKT_ADD(ZKT_ADD(aw, af), cur[C_AM])));
 	EMIT(ZKT_MUL(nhdr, ZKT_SUB(one, probe)));
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nhdr),
 		     ZKT_SUB(cur[C_MSG + 5], ZKT_CONST(CLOB_NIL))));
@@ -284,25 +302,29 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	bo = ZKT_ADD(ZKT_MUL(ZKT_SUB(ZKT_CONST(2), op[OPF_SIDE]), cur[C_MSG + 4]),
 		     ZKT_MUL(ZKT_ADD_CONST(op[OPF_SIDE], ZK_GL_P - 1),
 			     cur[C_MSG + 3]));
-	EMIT(ZKT_MUL(ZKT_MUL(hdr, aw), ZKT_SUB(cur[C_BSLOT], bo)));
-	EMIT(ZKT_MUL(ZKT_MUL(hdr, aw),
+	/* a match (AM) reads the best opposite level the same way */
+	t = ZKT_ADD(aw, cur[C_AM]);
+	EMIT(ZKT_MUL(ZKT_MUL(hdr, t), ZKT_SUB(cur[C_BSLOT], bo)));
+	EMIT(ZKT_MUL(ZKT_MUL(hdr, t),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_BSLOT], ZKT_CONST(CLOB_NIL)),
 				     cur[C_J3]),
 			     one)));
-	EMIT(ZKT_MUL(ZKT_MUL(hdr, aw), ZKT_SUB(one, nlvl)));
+	EMIT(ZKT_MUL(ZKT_MUL(hdr, t), ZKT_SUB(one, nlvl)));
 	EMIT(ZKT_MUL(nlvl, ZKT_SUB(one, hdr)));
 	EMIT(ZKT_MUL(ZKT_MUL(hdr, nlvl), ZKT_SUB(nxt[C_MSG + 2], cur[C_BSLOT])));
 	EMIT(ZKT_MUL(lvl, ZKT_SUB(cur[C_MSG + 0], ZKT_CONST(ZK_SLOT_LEVEL))));
-	EMIT(ZKT_MUL(lvl, ZKT_SUB(one, nsev)));
+	EMIT(ZKT_MUL(ZKT_MUL(lvl, aw), ZKT_SUB(one, nsev)));
 	lp = ZKT_ADD(cur[C_MSG + 3], ZKT_MUL_CONST(cur[C_MSG + 4], (zk_gl)1 << 32));
 	price = ZKT_ADD(op[OPF_PRICE],
 			ZKT_MUL_CONST(op[OPF_PRICE + 1], (zk_gl)1 << 32));
 	EMIT(ZKT_MUL(lvl, ZKT_SUB(cur[C_V + 0],
 				  ZKT_MUL_CONST(cur[C_MSG + 4], (zk_gl)1 << 32))));
-	EMIT(ZKT_MUL(lvl, ZKT_SUB(cur[C_V + 1],
-				  ZKT_MUL(ZKT_SUB(ZKT_CONST(3),
-						  ZKT_MUL_CONST(op[OPF_SIDE], 2)),
-					  ZKT_SUB(price, lp)))));
+	/* a market order crosses any level: no inequality */
+	EMIT(ZKT_MUL(ZKT_MUL(lvl, ZKT_SUB(ZKT_CONST(2), op[OPF_ORD])),
+		     ZKT_SUB(cur[C_V + 1],
+			     ZKT_MUL(ZKT_SUB(ZKT_CONST(3),
+					     ZKT_MUL_CONST(op[OPF_SIDE], 2)),
+				     ZKT_SUB(price, lp)))));
 #undef LIMB
 #undef EMIT
 	return k;

@@ -90,7 +90,7 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	ZKT rd = cur[C_RD], rw = cur[C_RW], rf = cur[C_RF];
 	ZKT kn = cur[C_KN];
 	ZKT pass = ZKT_ADD(ZKT_ADD(ZKT_ADD(rd, kn), cur[C_KI]),
-			   ZKT_ADD(rw, rf));
+			   ZKT_ADD(ZKT_ADD(rw, rf), cur[C_KM]));
 	ZKT newop = ZKT_ADD(val, pass);
 	ZKT rbl = cur[C_RBL], rbr = cur[C_RBR], kr = cur[C_KR], kc = cur[C_KC];
 	ZKT red = ZKT_ADD(ZKT_ADD(rbl, rbr), ZKT_ADD(kr, kc));
@@ -222,6 +222,7 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_LVN], cur[C_HO]),
 				       ZKT_ADD(cur[C_HC], cur[C_LBW])),
 			       ZKT_ADD(cur[C_LWB], cur[C_LT])));
+	t = ZKT_ADD(t, ZKT_ADD(cur[C_MW], cur[C_ML]));
 	for (j = 0; j < CLOB_N_RANGE; j++) {
 		ZKT b;
 

@@ -227,13 +227,15 @@ static void op_row(struct builder *b, const struct zk_op *op,
 		b->cols[C_KN][r] = 1;
 		home_witness(b, r, op->order_id);
 		rules_pass_witness(b, r, op);
-	} else if (n_ev == 2 && op->type == ZK_OP_NEW &&
-		   ev[0].type == ZK_EV_ACCEPTED &&
-		   ev[1].type == ZK_EV_CANCELLED &&
-		   (ev[1].reason == ZK_CXL_IOC_REMAINDER ||
-		    ev[1].reason == ZK_CXL_FOK_UNFILLED)) {
-		/* an IOC / FOK / market NEW that found nothing to cross */
-		b->cols[C_KI][r] = 1;
+	} else if (op->type == ZK_OP_NEW && ev[0].type == ZK_EV_ACCEPTED &&
+		   ((n_ev == 2 && ev[1].type == ZK_EV_CANCELLED &&
+		     (ev[1].reason == ZK_CXL_IOC_REMAINDER ||
+		      ev[1].reason == ZK_CXL_FOK_UNFILLED)) ||
+		    (n_ev >= 3 && ev[1].type == ZK_EV_TRADE))) {
+		/* an IOC / FOK / market NEW that found nothing to cross
+		 * (KI), or one the best level's head order filled (KM; the
+		 * AIR checks that its third event is the taker's DONE) */
+		b->cols[n_ev == 2 ? C_KI : C_KM][r] = 1;
 		home_witness(b, r, op->order_id);
 		rules_pass_witness(b, r, op);
 	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED) {
@@ -441,6 +443,7 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_AC][r] = b->cols[C_KC][op_row_at];
 		b->cols[C_AN][r] = b->cols[C_KN][op_row_at];
 		b->cols[C_AI][r] = b->cols[C_KI][op_row_at];
+		b->cols[C_AM][r] = b->cols[C_KM][op_row_at];
 	}
 	/* write roles: their witnesses come once the op's rows are laid out
 	 * (zk_clob_write_witness) */
@@ -450,6 +453,9 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		role = cancel_role(b, r, a, next);
 	else if (b->cols[C_AN][r] || b->cols[C_AI][r])
 		role = rest_role(b, r, a);
+	else if (b->cols[C_AM][r])
+		role = zk_clob_match_role((const zk_gl *const *)b->cols,
+					  op_row_at, r, a, next);
 	if (role != 0) {
 		b->cols[role][r] = 1;
 		if (role == C_ES)
@@ -727,6 +733,10 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		}
 		if (b.cols[C_KN][at] || b.cols[C_KI][at])
 			zk_clob_rest_witness(c, b.cols, at, b.row);
+		size_t ev_at = b.row;
+
+		if (b.cols[C_KM][at])
+			zk_clob_match_witness(c, b.cols, at, b.row);
 		for (; ev < bt->events.len && bt->events.ev[ev].seq ==
 						       bt->ops[i].seq;
 		     ev++) {
@@ -738,6 +748,8 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 					b.cols[C_OPF + OPF_TIF][at] + 2;
 			}
 		}
+		if (b.cols[C_KM][at])
+			zk_clob_match_events(b.cols, ev_at - 1, ev_at);
 	}
 	if (ev != bt->events.len) {
 		set_err(err, errlen, "clob trace: events out of op order");

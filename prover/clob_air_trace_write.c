@@ -140,8 +140,9 @@ void zk_clob_write_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	zk_gl x[C_WN - C_XSLOT + 1];
 	uint64_t hole, scan;
 
+	/* the order read: a cancel's ORD, or a match's maker read OM */
 	for (r = at + 1; r < end && ord == end; r++)
-		if (cols[C_ORD][r])
+		if (cols[C_ORD][r] || cols[C_OM][r])
 			ord = r;
 	if (ord == end)
 		return;
@@ -171,8 +172,15 @@ void zk_clob_write_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 						  CLOB_NIL));
 	cols[C_NINV][ord] = inv_or_zero(zk_gl_sub(cols[C_MSG + 12][ord],
 						  CLOB_NIL));
-	/* the hole starts at the id's bucket, the last probe's */
+	/* the hole starts at the id's bucket, the last probe's: before
+	 * the order read, or (a match) before the first erase scan */
 	hole = scan = cols[C_BSLOT][ord - 1];
+	for (r = ord; cols[C_OM][ord] && r + 1 < end; r++) {
+		if (cols[C_ES][r + 1]) {
+			hole = scan = cols[C_BSLOT][r];
+			break;
+		}
+	}
 	for (r = at; r < end; r++) {
 		for (unsigned i = 0; i <= C_WN - C_XSLOT; i++)
 			cols[C_XSLOT + i][r] = x[i];

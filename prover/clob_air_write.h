@@ -64,7 +64,8 @@ static unsigned ZKT_FN(clob_write)(const struct zk_clob_air *c, const ZKT *cur,
 					  cur[C_NW]))));
 	EMIT(ZKT_MUL(lwr, ZKT_SUB(one, nxt[C_SEV])));
 	EMIT(ZKT_MUL(ZKT_MUL(lw, ac),
-		     ZKT_MUL(ZKT_SUB(one, cur[C_LE]), ZKT_SUB(one, nxt[C_ES]))));
+		     ZKT_MUL(ZKT_SUB(one, cur[C_LE]),
+			     ZKT_SUB(ZKT_SUB(one, nxt[C_ES]), nxt[C_MP]))));
 
 	/* OW: the slot the order read named; remaining := qty; the order is
 	 * the op's (its id, which the event repeats) */

@@ -121,6 +121,23 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
+	/* a limit IOC or market NEW filled by the best level's head order,
+	 * which keeps a remaining (ACCEPTED, TRADE, DONE) or held exactly
+	 * the taker's qty (ACCEPTED, TRADE, the maker's DONE, DONE);
+	 * check_supported checks the accesses: match_shape; a self-trade or
+	 * a taker left with a remaining gives other events */
+	if ((n_events == 3 ||
+	     (n_events == 4 && events[1].remaining == 0 &&
+	      events[1].other_remaining == 0 &&
+	      events[3].type == ZK_EV_DONE)) &&
+	    events[0].type == ZK_EV_ACCEPTED &&
+	    events[1].type == ZK_EV_TRADE && events[2].type == ZK_EV_DONE &&
+	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
+	    op->tif == ZK_TIF_IOC && op->market == mp->market &&
+	    zk_clob_val_ok(mp) && op->price >= 0 &&
+	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	    op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
 	 * reads only (check_supported checks the accesses) */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
@@ -330,6 +347,55 @@ static const char *taker_shape(const struct zk_op *op,
 	return NULL;
 }
 
+/*
+ * The accesses of a taker filled by one maker (clob_air_match.h): bucket
+ * reads up to an empty one, the header read, the best opposite level's
+ * read, its head order's read and write, the level's write; when the
+ * maker empties, order_remove's: the order's re-read, [its next's write],
+ * the level write, [level_free's level writes and header write], the
+ * maker id's probes and the erase (bucket reads and writes), the order
+ * slot's and the header's writes. NULL, or why not.
+ */
+static const char *match_shape(const struct zk_witness_access *w, size_t n,
+			       uint32_t market)
+{
+	size_t a = 0, k;
+
+	for (size_t i = 0; i < n; i++)
+		if (w[i].market != market)
+			return "a NEW with accesses of another market";
+	while (is_acc(w, a, n, ZK_SLOT_BUCKET, 0))
+		a++;
+	if (a == 0 || a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+	    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
+	    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
+	    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
+	    !is_acc(w, a + 4, n, ZK_SLOT_LEVEL, 1))
+		return "a matching NEW with other accesses";
+	if (!price_in_range(w[a + 1].before.level.price))
+		return "a NEW next to a level price out of range";
+	a += 5;
+	if (a == n)
+		return NULL;
+	if (!is_acc(w, a++, n, ZK_SLOT_ORDER, 0))
+		return "a matching NEW with other accesses";
+	if (is_acc(w, a, n, ZK_SLOT_ORDER, 1))
+		a++;
+	if (!is_acc(w, a++, n, ZK_SLOT_LEVEL, 1))
+		return "a matching NEW with other accesses";
+	for (k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 1); k++)
+		a++;
+	if (k > 3 || (k > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 1)))
+		return "a matching NEW with other accesses";
+	for (k = 0; is_acc(w, a, n, ZK_SLOT_BUCKET, 0) ||
+		    is_acc(w, a, n, ZK_SLOT_BUCKET, 1); k++)
+		a++;
+	if (k < 3 || !is_acc(w, a, n, ZK_SLOT_ORDER, 1) ||
+	    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1) || a + 2 != n)
+		return "a matching NEW with other accesses";
+	return NULL;
+}
+
 /* Ops of a cut batch have increasing seq, events follow their op. */
 static int check_supported(const struct zk_batch *b,
 			   const struct zk_market_params *mp, char *err,
@@ -361,11 +427,15 @@ static int check_supported(const struct zk_batch *b,
 		if (why == NULL &&
 		    b->events.ev[ev0].type == ZK_EV_ACCEPTED) {
 			own_shape = 1;
-			why = ev - ev0 == 2 ?
-				      taker_shape(&b->ops[i],
+			if (ev - ev0 >= 3)
+				why = match_shape(b->witness.acc + acc0, n_acc,
+						  mp->market);
+			else if (ev - ev0 == 2)
+				why = taker_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,
-						  mp->market) :
-				      rest_shape(b->witness.acc + acc0, n_acc,
+						  mp->market);
+			else
+				why = rest_shape(b->witness.acc + acc0, n_acc,
 						 mp->market);
 		}
 		/* probes are bucket reads, then each kind's tail of reads and

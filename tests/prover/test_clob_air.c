@@ -99,10 +99,12 @@ static void test_refuse_unsupported(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	zk_st_root(r.t, before);
-	/* a SELL at 1010 rests; an IOC BUY at 1010 trades with it */
+	/* a SELL at 1010 rests; an IOC BUY at 1010 takes all of it and
+	 * has a remainder left (IOC_REMAINDER after a fill) */
 	ops[0] = clob_book_op(&r, 1);
 	ops[1] = clob_book_op(&r, 0);
 	ops[1].tif = ZK_TIF_IOC;
+	ops[1].qty = ops[0].qty + clob_test_market.lot;
 	assert_int_equal(ops[0].price, ops[1].price);
 	ops[2] = clob_malformed_op(&r, 1);
 	b = clob_rig_batch(&r, ops, 3);

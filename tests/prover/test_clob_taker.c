@@ -252,7 +252,9 @@ static void test_refuse_taker(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	rest_book(&r);
+	/* it takes more than the head order (40): two makers */
 	op = taker_op(&r, 400, ZK_SIDE_BUY, 5000, ZK_TIF_IOC);
+	op.qty = 50;
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
 	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,

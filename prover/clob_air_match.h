@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CLOB AIR taker that trades against one maker and is filled by it (part
+ * of clob_air_body.h, included from it, no include guard): a limit IOC or
+ * market NEW (KM) whose market rules pass and whose id is not live; engine
+ * match reads the header, the best opposite level (which crosses; a
+ * market order crosses any level) and that level's head order, which is
+ * not the taker's own (no self-trade) and holds more than the taker's
+ * whole qty, so fill = min = qty, the maker stays on the book and the
+ * taker ends DONE. Rows after the absence probe:
+ *   HDR  the header: BSLOT = the best opposite pointer, not NIL;
+ *   LVL  that level: (limit) the WOULD_CROSS inequality in a 40-bit
+ *        register; the next row reads its head;
+ *   OM   the head order: the opposite side, not a self-trade (stp groups
+ *        differ — GD, an inverse — or both 0 and the accounts differ);
+ *        its id and price ride down the rows (MK, XPLO / XPHI);
+ *   MW   the same slot: remaining -= qty, the new limbs u32s (40-bit
+ *        registers) and not both zero (CINV), kept in MR;
+ *   ML   the level the order names: total -= qty (borrow B2, registers);
+ *        it emits ACCEPTED, which carries ET and the maker's columns;
+ *   then TRADE (from the ET row: maker id, maker price, fill = qty, taker
+ *   remaining 0, maker remaining MR), which carries ED, then DONE (the
+ *   taker's side, id and price). ET / ED are set exactly after an ML row /
+ *   an ET row, so no other op gains events.
+ * FM: the maker held exactly the qty (MW leaves 0). ML is then followed
+ * by engine order_remove with AC set, so the full cancel's roles and
+ * constraints (clob_air_cancel.h) remove it: OR2, [NW], LW, [level_free],
+ * the maker id's probes MP (home on the HM row before them), the erase,
+ * OF, HW; HW emits ACCEPTED, and after TRADE comes the maker's DONE (EM2)
+ * before the taker's.
+ * Amount limbs work as in clob_air_write.h: every limb equation is an
+ * integer one, so the new remaining and total are the exact u64
+ * differences, never a wrap modulo p.
+ */
+
+static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
+				   const ZKT *nxt, ZKT *out, unsigned k,
+				   int sem)
+{
+	static const unsigned flags[] = { C_KM, C_AM, C_OM, C_MW, C_ML,
+					  C_ET, C_ED, C_GD, C_FM, C_MP,
+					  C_HM, C_EM2 };
+	const ZKT *op = cur + C_OPF, *ev = cur + C_EVF, *nev = nxt + C_EVF;
+	const ZKT *bef = cur + C_MSG, *aft = cur + C_AFT, *v = cur + C_V;
+	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO, two32 = ZKT_CONST(1ull << 32);
+	ZKT am = cur[C_AM], om = cur[C_OM], mw = cur[C_MW], ml = cur[C_ML];
+	ZKT et = cur[C_ET], ed = cur[C_ED], gd = cur[C_GD];
+	ZKT nsev = nxt[C_SEV], b1 = cur[C_B1], b2 = cur[C_B2];
+	ZKT probe = ZKT_SUB(cur[C_SACC], ZKT_FN(clob_roles)(cur));
+	ZKT nprobe = ZKT_SUB(nxt[C_SACC], ZKT_FN(clob_roles)(nxt));
+	/* the row that emits ACCEPTED: ML, or the maker removal's HW */
+	ZKT fm = cur[C_FM];
+	ZKT emt = ZKT_ADD(ZKT_SUB(ml, ZKT_MUL(ml, fm)),
+			  ZKT_MUL(cur[C_HW], am));
+	ZKT em2 = cur[C_EM2], exp, tk;
+	unsigned i;
+
+	(void)c;
+#define EMIT(e) (out[k++] = sem ? (e) : zero)
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		out[k++] = ZKT_MUL(cur[flags[i]], ZKT_SUB(cur[flags[i]], one));
+	/* KM: an IOC (a valid shape makes a market order IOC or FOK; FOK
+	 * reads the book first and is not this kind) */
+	EMIT(ZKT_MUL(cur[C_KM],
+		     ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - ZK_TIF_IOC)));
+	EMIT(ZKT_MUL(am, ZKT_SUB(one, cur[C_SACC])));
+	EMIT(ZKT_MUL(om, ZKT_SUB(one, am)));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(one, am)));
+	EMIT(ZKT_MUL(ml, ZKT_SUB(one, am)));
+	/* row order: probes → HDR → LVL → OM → MW → ML → events */
+	EMIT(ZKT_MUL(ZKT_MUL(am, probe),
+		     ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HDR])));
+	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]), ZKT_SUB(one, nxt[C_OM])));
+	EMIT(ZKT_MUL(nxt[C_OM], ZKT_SUB(one, cur[C_LVL])));
+	EMIT(ZKT_MUL(om, ZKT_SUB(one, nxt[C_MW])));
+	EMIT(ZKT_MUL(nxt[C_MW], ZKT_SUB(one, om)));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(one, nxt[C_ML])));
+	EMIT(ZKT_MUL(nxt[C_ML], ZKT_SUB(one, mw)));
+	EMIT(ZKT_MUL(ZKT_MUL(ml, ZKT_SUB(one, fm)), ZKT_SUB(one, nsev)));
+	EMIT(ZKT_MUL(ZKT_MUL(am, nsev), ZKT_SUB(one, emt)));
+
+	/* OM: the level's head, an order of the opposite side */
+	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]),
+		     ZKT_SUB(nxt[C_MSG + 0], ZKT_CONST(ZK_SLOT_ORDER))));
+	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]),
+		     ZKT_SUB(nxt[C_MSG + 2], bef[7])));
+	EMIT(ZKT_MUL(om, ZKT_SUB(ZKT_ADD(bef[15], op[OPF_SIDE]),
+				 ZKT_CONST(3))));
+	/* not a self-trade (engine self_trade) */
+	EMIT(ZKT_MUL(ZKT_MUL(om, gd),
+		     ZKT_SUB(ZKT_MUL(ZKT_SUB(op[OPF_STP], bef[14]), cur[C_J3]),
+			     one)));
+	EMIT(ZKT_MUL(ZKT_MUL(om, ZKT_SUB(one, gd)), op[OPF_STP]));
+	EMIT(ZKT_MUL(ZKT_MUL(om, ZKT_SUB(one, gd)), bef[14]));
+	EMIT(ZKT_MUL(ZKT_MUL(om, ZKT_SUB(one, gd)),
+		     ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(bef[5], op[OPF_ACCT]),
+					     cur[C_J1]),
+				     ZKT_MUL(ZKT_SUB(bef[6], op[OPF_ACCT + 1]),
+					     cur[C_J2])),
+			     one)));
+	EMIT(ZKT_MUL(om, ZKT_SUB(cur[C_MKLO], bef[3])));
+	EMIT(ZKT_MUL(om, ZKT_SUB(cur[C_MKHI], bef[4])));
+	EMIT(ZKT_MUL(om, ZKT_SUB(cur[C_XPLO], bef[7])));
+	EMIT(ZKT_MUL(om, ZKT_SUB(cur[C_XPHI], bef[8])));
+
+	/* MW: the same slot, remaining -= qty, the rest kept */
+	EMIT(ZKT_MUL(om, ZKT_SUB(nxt[C_INDEX], cur[C_INDEX])));
+	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++) {
+		if (i == 9 || i == 10)
+			continue;
+		EMIT(ZKT_MUL(mw, ZKT_SUB(aft[i], bef[i])));
+	}
+	EMIT(ZKT_MUL(mw, ZKT_SUB(aft[9], ZKT_ADD(ZKT_SUB(bef[9], op[OPF_QTY]),
+						 ZKT_MUL(b1, two32)))));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(aft[10], ZKT_SUB(ZKT_SUB(bef[10],
+							 op[OPF_QTY + 1]),
+						 b1))));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(v[0], ZKT_MUL_CONST(aft[9], 1u << 8))));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(v[1], ZKT_MUL_CONST(aft[10], 1u << 8))));
+	/* the maker keeps a remaining (the taker took less than it held),
+	 * or FM: none (it held exactly the taker's qty) */
+	EMIT(ZKT_MUL(ZKT_MUL(mw, ZKT_SUB(one, fm)),
+		     ZKT_SUB(ZKT_MUL(ZKT_ADD(aft[9], aft[10]), cur[C_CINV]),
+			     one)));
+	EMIT(ZKT_MUL(ZKT_MUL(mw, fm), aft[9]));
+	EMIT(ZKT_MUL(ZKT_MUL(mw, fm), aft[10]));
+	/* order_remove's level write cuts the remaining left: none */
+	EMIT(ZKT_MUL(mw, ZKT_SUB(cur[C_REMLO], aft[9])));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(cur[C_REMHI], aft[10])));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(cur[C_MRLO], aft[9])));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(cur[C_MRHI], aft[10])));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(nxt[C_MSG + 0], ZKT_CONST(ZK_SLOT_LEVEL))));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(nxt[C_MSG + 2], bef[13])));
+
+	/* ML: total -= qty, the rest kept */
+	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++) {
+		if (i == 5 || i == 6)
+			continue;
+		EMIT(ZKT_MUL(ml, ZKT_SUB(aft[i], bef[i])));
+	}
+	EMIT(ZKT_MUL(ml, ZKT_SUB(aft[5], ZKT_ADD(ZKT_SUB(bef[5], op[OPF_QTY]),
+						 ZKT_MUL(b2, two32)))));
+	EMIT(ZKT_MUL(ml, ZKT_SUB(aft[6], ZKT_SUB(ZKT_SUB(bef[6],
+							op[OPF_QTY + 1]),
+						b2))));
+	EMIT(ZKT_MUL(ml, ZKT_SUB(v[0], ZKT_MUL_CONST(aft[5], 1u << 8))));
+	EMIT(ZKT_MUL(ml, ZKT_SUB(v[1], ZKT_MUL_CONST(aft[6], 1u << 8))));
+
+	/* ET / ED / EM2: exactly on the event after the emitter / after an
+	 * ET row / after an ED row of a maker emptied */
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_ET], emt)));
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_ED], et)));
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_EM2], ZKT_MUL(ed, fm))));
+	EMIT(ZKT_MUL(et, ZKT_SUB(one, cur[C_SEV])));
+	EMIT(ZKT_MUL(ed, ZKT_SUB(one, cur[C_SEV])));
+	EMIT(ZKT_MUL(em2, ZKT_SUB(one, cur[C_SEV])));
+	EMIT(ZKT_MUL(et, ZKT_SUB(one, nsev)));
+	EMIT(ZKT_MUL(ed, ZKT_SUB(one, nsev)));
+	EMIT(ZKT_MUL(em2, ZKT_SUB(one, nsev)));
+	/* the maker's columns onto ACCEPTED and TRADE; the taker's side,
+	 * id and price onto TRADE and the maker's DONE */
+	{
+		static const unsigned mk[] = { C_MKLO, C_MKHI, C_MRLO,
+					       C_MRHI, C_XPLO, C_XPHI,
+					       C_XSIDE, C_FM };
+
+		for (i = 0; i < sizeof(mk) / sizeof(mk[0]); i++) {
+			EMIT(ZKT_MUL(emt, ZKT_SUB(nxt[mk[i]], cur[mk[i]])));
+			EMIT(ZKT_MUL(et, ZKT_SUB(nxt[mk[i]], cur[mk[i]])));
+		}
+	}
+	EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + OPF_PRICE], ev[EVF_PRICE])));
+	EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + OPF_PRICE + 1],
+				 ev[EVF_PRICE + 1])));
+	for (i = 0; i < 2; i++)
+		EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + OPF_OID + i],
+					 ev[EVF_OID + i])));
+	EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + OPF_SIDE], ev[EVF_SIDE])));
+	for (i = 0; i < 2; i++) {
+		EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_OPF + OPF_PRICE + i],
+					 op[OPF_PRICE + i])));
+		EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_OPF + OPF_OID + i],
+					 ev[EVF_OID + i])));
+	}
+	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_OPF + OPF_SIDE], ev[EVF_SIDE])));
+	for (i = 0; i < CLOB_EV_ELEMS; i++) {
+		/* ACCEPTED: engine apply_new's fields */
+		switch (i) {
+		case EVF_SEQ:
+		case EVF_SEQ + 1:
+			exp = op[OPF_SEQ + i - EVF_SEQ];
+			break;
+		case EVF_MARKET:
+			exp = op[OPF_MARKET];
+			break;
+		case EVF_TYPE:
+			exp = ZKT_CONST(ZK_EV_ACCEPTED);
+			break;
+		case EVF_SIDE:
+			exp = op[OPF_SIDE];
+			break;
+		case EVF_OID:
+		case EVF_OID + 1:
+			exp = op[OPF_OID + i - EVF_OID];
+			break;
+		case EVF_PRICE:
+		case EVF_PRICE + 1:
+			exp = op[OPF_PRICE + i - EVF_PRICE];
+			break;
+		case EVF_QTY:
+		case EVF_QTY + 1:
+			exp = op[OPF_QTY + i - EVF_QTY];
+			break;
+		case EVF_REM:
+		case EVF_REM + 1:
+			exp = op[OPF_QTY + i - EVF_REM];
+			break;
+		default:
+			exp = zero;
+			break;
+		}
+		EMIT(ZKT_MUL(emt, ZKT_SUB(nev[i], exp)));
+		/* TRADE: the maker's id and price, fill = the whole qty */
+		switch (i) {
+		case EVF_TYPE:
+			exp = ZKT_CONST(ZK_EV_TRADE);
+			break;
+		case EVF_OTHER:
+			exp = cur[C_MKLO];
+			break;
+		case EVF_OTHER + 1:
+			exp = cur[C_MKHI];
+			break;
+		case EVF_PRICE:
+			exp = cur[C_XPLO];
+			break;
+		case EVF_PRICE + 1:
+			exp = cur[C_XPHI];
+			break;
+		case EVF_REM:
+		case EVF_REM + 1:
+			exp = zero;
+			break;
+		case EVF_OREM:
+			exp = cur[C_MRLO];
+			break;
+		case EVF_OREM + 1:
+			exp = cur[C_MRHI];
+			break;
+		default:
+			exp = ev[i];
+			break;
+		}
+		EMIT(ZKT_MUL(et, ZKT_SUB(nev[i], exp)));
+		/* DONE: the taker, at its own price, nothing left (after
+		 * the TRADE, or after the maker's DONE: EM2) ... */
+		switch (i) {
+		case EVF_SEQ:
+		case EVF_SEQ + 1:
+		case EVF_MARKET:
+			exp = ev[i];
+			break;
+		case EVF_SIDE:
+			exp = op[OPF_SIDE];
+			break;
+		case EVF_OID:
+		case EVF_OID + 1:
+			exp = op[OPF_OID + i - EVF_OID];
+			break;
+		case EVF_TYPE:
+			exp = ZKT_CONST(ZK_EV_DONE);
+			break;
+		case EVF_PRICE:
+		case EVF_PRICE + 1:
+			exp = op[OPF_PRICE + i - EVF_PRICE];
+			break;
+		default:
+			exp = zero;
+			break;
+		}
+		tk = exp;
+		EMIT(ZKT_MUL(em2, ZKT_SUB(nev[i], tk)));
+		/* ... the maker's, its side, id and price, after a TRADE
+		 * that emptied it (FM) */
+		switch (i) {
+		case EVF_SIDE:
+			exp = cur[C_XSIDE];
+			break;
+		case EVF_OID:
+			exp = cur[C_MKLO];
+			break;
+		case EVF_OID + 1:
+			exp = cur[C_MKHI];
+			break;
+		case EVF_PRICE:
+			exp = cur[C_XPLO];
+			break;
+		case EVF_PRICE + 1:
+			exp = cur[C_XPHI];
+			break;
+		default:
+			exp = tk;
+			break;
+		}
+		EMIT(ZKT_MUL(ed, ZKT_SUB(nev[i],
+					 ZKT_ADD(tk, ZKT_MUL(fm,
+							     ZKT_SUB(exp, tk))))));
+	}
+#undef EMIT
+	return k;
+}
