@@ -241,8 +241,8 @@ enum clob_col {
 	C_AI,    /* access rows of such a NEW (carried from C_KI) */
 	C_E2,    /* event row: the op's second event follows (CANCELLED with
 		  * reason C_RSN of this row) */
-	/* a limit IOC or market NEW filled by the best level's head order,
-	 * which keeps a remaining (clob_air_match.h) */
+	/* a limit IOC or market NEW that trades with the best level's head
+	 * order once (clob_air_match.h) */
 	C_KM,
 	C_AM,    /* access rows of such a NEW (carried from C_KM) */
 	C_OM,    /* role: read of the maker, the best level's head */
@@ -255,10 +255,19 @@ enum clob_col {
 	C_MKHI,
 	C_MRLO,  /* the maker's remaining after the fill (limbs) */
 	C_MRHI,
+	C_FLLO,  /* the fill (limbs): the taker's qty, or (FR) the maker's */
+	C_FLHI,
+	C_TRLO,  /* the taker's remaining after the fill (limbs), 0 unless FR */
+	C_TRHI,
+	C_FR,    /* the maker held less than the taker's qty: the taker ends
+		  * CANCELLED IOC_REMAINDER after the removal and the reads
+		  * that show nothing else crosses */
 	C_FM,    /* the fill empties the maker: order_remove follows ML */
 	C_MP,    /* role: order_remove's probe of the maker's id */
 	C_HM,    /* the row before the first MP: the maker id's home */
-	C_EM2,   /* event row: the maker's DONE, the taker's DONE follows */
+	C_EM2,   /* event row: the maker's DONE, the taker's end follows */
+	C_B3,    /* borrow of the taker's remaining = qty - fill */
+	C_EMT,   /* access row of a match that emits ACCEPTED (its last) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -391,12 +400,17 @@ void zk_clob_write_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 void zk_clob_rest_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			  size_t at, size_t end);
 
-/* The same for a taker filled by one maker (clob_air_match.h): the role
- * of the op's access for row r (0: probe, HDR or LVL) from the rows
- * [at, r) before it; the witnesses of the op's rows [at, end); the flags
- * and carried columns of its events, ACCEPTED at ev_row after the row
- * that emits it (ML, or the maker removal's HW), then TRADE, [the
- * maker's DONE,] DONE. */
+/* The header read's (HN) and the not-crossing level read's (LVN)
+ * witnesses on row r, for a resting NEW and a taker alike. */
+void zk_clob_nocross_witness(zk_gl *const *cols, size_t r);
+
+/* The same for a taker that trades with one maker (clob_air_match.h):
+ * the role of the op's access for row r (0: probe, HDR or LVL) from the
+ * rows [at, r) before it; the witnesses of the op's rows [at, end); the
+ * flags and carried columns of its events, ACCEPTED at ev_row after the
+ * row that emits it (ML, the maker removal's HW, or FR's last no-cross
+ * read), then TRADE, [the maker's DONE,] DONE or (FR) CANCELLED
+ * IOC_REMAINDER. */
 unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			    const struct zk_witness_access *a,
 			    const struct zk_witness_access *next);

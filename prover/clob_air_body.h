@@ -116,14 +116,17 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last access row of a probing op; a reduce's (its level
 		 * write) and a cancel's (its header write) emit CANCELLED,
-		 * checked in clob_write / clob_cancel */
+		 * checked in clob_write / clob_cancel; a match's last access
+		 * (EMT: ML, HW or a no-cross read) emits ACCEPTED, checked in
+		 * clob_match */
 		ZKT emitter = ZKT_ADD(ZKT_SUB(sop, ru),
 				      ZKT_MUL(sacc, nxt[C_SEV]));
-		ZKT rejecter = ZKT_SUB(ZKT_SUB(ZKT_SUB(emitter, cur[C_HW]),
+		ZKT hwc = ZKT_SUB(cur[C_HW], ZKT_MUL(cur[C_HW], cur[C_AM]));
+		ZKT rejecter = ZKT_SUB(ZKT_SUB(ZKT_SUB(emitter, hwc),
 					       cur[C_IW]),
 				       ZKT_MUL(ZKT_ADD(ZKT_ADD(cur[C_LW],
 							       cur[C_AI]),
-						       cur[C_ML]),
+						       cur[C_EMT]),
 					       nxt[C_SEV]));
 
 		out[k++] = sem ? ZKT_MUL(ZKT_SUB(sop, ru),

@@ -114,7 +114,11 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(nxt[C_OF], ZKT_SUB(one, ef)));
 	EMIT(ZKT_MUL(of, ZKT_SUB(one, nxt[C_HW])));
 	EMIT(ZKT_MUL(nxt[C_HW], ZKT_SUB(one, of)));
-	EMIT(ZKT_MUL(hw, ZKT_SUB(one, nxt[C_SEV])));
+	/* the op's event follows, or (a match's FR) the taker's header
+	 * read that looks for more to cross */
+	EMIT(ZKT_MUL(ZKT_MUL(hw, ZKT_SUB(one, cur[C_FR])),
+		     ZKT_SUB(one, nxt[C_SEV])));
+	EMIT(ZKT_MUL(ZKT_MUL(hw, cur[C_FR]), ZKT_SUB(one, nxt[C_HN])));
 	/* a match's maker removal: after the level write (and level_free)
 	 * the maker id's probes (MP), whose home HM computes, then the
 	 * erase from the bucket they end at */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * CLOB AIR taker that trades against one maker and is filled by it (part
+ * CLOB AIR taker that trades against one maker (part
  * of clob_air_body.h, included from it, no include guard): a limit IOC or
  * market NEW (KM) whose market rules pass and whose id is not live; engine
  * match reads the header, the best opposite level (which crosses; a
@@ -28,6 +28,13 @@
  * the maker id's probes MP (home on the HM row before them), the erase,
  * OF, HW; HW emits ACCEPTED, and after TRADE comes the maker's DONE (EM2)
  * before the taker's.
+ * FR: the maker held less than the qty: the fill FL is its whole
+ * remaining (FM), the taker keeps TR = qty - FL (B3, registers V2 / V3
+ * on MW, not zero); after HW the taker reads the header again (HN) and,
+ * when it names a best opposite level, that level (LVN: it does not
+ * cross; a market order never gets here), the last of them emits
+ * ACCEPTED (EMT), and the taker's end after the maker's DONE is
+ * CANCELLED IOC_REMAINDER with qty TR. Without FR, FL = qty and TR = 0.
  * Amount limbs work as in clob_air_write.h: every limb equation is an
  * integer one, so the new remaining and total are the exact u64
  * differences, never a wrap modulo p.
@@ -39,7 +46,7 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 {
 	static const unsigned flags[] = { C_KM, C_AM, C_OM, C_MW, C_ML,
 					  C_ET, C_ED, C_GD, C_FM, C_MP,
-					  C_HM, C_EM2 };
+					  C_HM, C_EM2, C_FR, C_B3, C_EMT };
 	const ZKT *op = cur + C_OPF, *ev = cur + C_EVF, *nev = nxt + C_EVF;
 	const ZKT *bef = cur + C_MSG, *aft = cur + C_AFT, *v = cur + C_V;
 	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO, two32 = ZKT_CONST(1ull << 32);
@@ -48,11 +55,8 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT nsev = nxt[C_SEV], b1 = cur[C_B1], b2 = cur[C_B2];
 	ZKT probe = ZKT_SUB(cur[C_SACC], ZKT_FN(clob_roles)(cur));
 	ZKT nprobe = ZKT_SUB(nxt[C_SACC], ZKT_FN(clob_roles)(nxt));
-	/* the row that emits ACCEPTED: ML, or the maker removal's HW */
-	ZKT fm = cur[C_FM];
-	ZKT emt = ZKT_ADD(ZKT_SUB(ml, ZKT_MUL(ml, fm)),
-			  ZKT_MUL(cur[C_HW], am));
-	ZKT em2 = cur[C_EM2], exp, tk;
+	ZKT fm = cur[C_FM], fr = cur[C_FR], emt = cur[C_EMT];
+	ZKT em2 = cur[C_EM2], exp, tk, te;
 	unsigned i;
 
 	(void)c;
@@ -67,6 +71,23 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(om, ZKT_SUB(one, am)));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(one, am)));
 	EMIT(ZKT_MUL(ml, ZKT_SUB(one, am)));
+	/* the row that emits ACCEPTED, the op's last access: ML, or the
+	 * maker removal's HW, or (FR) the read that shows nothing else
+	 * crosses (a header naming no best opposite level, or a level read
+	 * that does not cross) */
+	EMIT(ZKT_SUB(emt, ZKT_ADD(ZKT_ADD(ZKT_SUB(ml, ZKT_MUL(ml, fm)),
+					  ZKT_MUL(ZKT_MUL(cur[C_HW], am),
+						  ZKT_SUB(one, fr))),
+				  ZKT_MUL(am, ZKT_ADD(ZKT_MUL(cur[C_HN],
+							      cur[C_BONIL]),
+						      cur[C_LVN])))));
+	/* FR: a maker emptied (so order_remove runs) with the taker left a
+	 * remaining; a market order crosses any level, so only an empty
+	 * side ends it */
+	EMIT(ZKT_MUL(ZKT_MUL(mw, fr), ZKT_SUB(one, fm)));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_SACC], fr), ZKT_SUB(one, am)));
+	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVN]),
+		     ZKT_ADD_CONST(op[OPF_ORD], ZK_GL_P - ZK_ORD_LIMIT)));
 	/* row order: probes → HDR → LVL → OM → MW → ML → events */
 	EMIT(ZKT_MUL(ZKT_MUL(am, probe),
 		     ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HDR])));
@@ -103,24 +124,45 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(om, ZKT_SUB(cur[C_XPLO], bef[7])));
 	EMIT(ZKT_MUL(om, ZKT_SUB(cur[C_XPHI], bef[8])));
 
-	/* MW: the same slot, remaining -= qty, the rest kept */
+	/* MW: the same slot, remaining -= the fill, the rest kept */
 	EMIT(ZKT_MUL(om, ZKT_SUB(nxt[C_INDEX], cur[C_INDEX])));
 	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++) {
 		if (i == 9 || i == 10)
 			continue;
 		EMIT(ZKT_MUL(mw, ZKT_SUB(aft[i], bef[i])));
 	}
-	EMIT(ZKT_MUL(mw, ZKT_SUB(aft[9], ZKT_ADD(ZKT_SUB(bef[9], op[OPF_QTY]),
+	EMIT(ZKT_MUL(mw, ZKT_SUB(aft[9], ZKT_ADD(ZKT_SUB(bef[9], cur[C_FLLO]),
 						 ZKT_MUL(b1, two32)))));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(aft[10], ZKT_SUB(ZKT_SUB(bef[10],
-							 op[OPF_QTY + 1]),
+							 cur[C_FLHI]),
 						 b1))));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(v[0], ZKT_MUL_CONST(aft[9], 1u << 8))));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(v[1], ZKT_MUL_CONST(aft[10], 1u << 8))));
+	/* fill = the taker's qty, or (FR) what the maker held (FM leaves
+	 * it none); the taker keeps qty - fill, u32 limbs, so the fill
+	 * never exceeds the qty */
+	EMIT(ZKT_MUL(ZKT_MUL(mw, ZKT_SUB(one, fr)),
+		     ZKT_SUB(cur[C_FLLO], op[OPF_QTY])));
+	EMIT(ZKT_MUL(ZKT_MUL(mw, ZKT_SUB(one, fr)),
+		     ZKT_SUB(cur[C_FLHI], op[OPF_QTY + 1])));
+	EMIT(ZKT_MUL(cur[C_B3], ZKT_SUB(cur[C_B3], one)));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(cur[C_TRLO],
+				 ZKT_ADD(ZKT_SUB(op[OPF_QTY], cur[C_FLLO]),
+					 ZKT_MUL(cur[C_B3], two32)))));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(cur[C_TRHI],
+				 ZKT_SUB(ZKT_SUB(op[OPF_QTY + 1], cur[C_FLHI]),
+					 cur[C_B3]))));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(v[2], ZKT_MUL_CONST(cur[C_TRLO], 1u << 8))));
+	EMIT(ZKT_MUL(mw, ZKT_SUB(v[3], ZKT_MUL_CONST(cur[C_TRHI], 1u << 8))));
 	/* the maker keeps a remaining (the taker took less than it held),
-	 * or FM: none (it held exactly the taker's qty) */
-	EMIT(ZKT_MUL(ZKT_MUL(mw, ZKT_SUB(one, fm)),
-		     ZKT_SUB(ZKT_MUL(ZKT_ADD(aft[9], aft[10]), cur[C_CINV]),
+	 * or FM: none (it held exactly the taker's qty), or FR: none and
+	 * the taker keeps one (so a maker that held the whole qty is not
+	 * FR) */
+	EMIT(ZKT_MUL(ZKT_MUL(mw, ZKT_ADD(ZKT_SUB(one, fm), fr)),
+		     ZKT_SUB(ZKT_MUL(ZKT_ADD(ZKT_ADD(aft[9], aft[10]),
+					     ZKT_ADD(cur[C_TRLO],
+						     cur[C_TRHI])),
+				     cur[C_CINV]),
 			     one)));
 	EMIT(ZKT_MUL(ZKT_MUL(mw, fm), aft[9]));
 	EMIT(ZKT_MUL(ZKT_MUL(mw, fm), aft[10]));
@@ -132,16 +174,16 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(mw, ZKT_SUB(nxt[C_MSG + 0], ZKT_CONST(ZK_SLOT_LEVEL))));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(nxt[C_MSG + 2], bef[13])));
 
-	/* ML: total -= qty, the rest kept */
+	/* ML: total -= the fill, the rest kept */
 	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++) {
 		if (i == 5 || i == 6)
 			continue;
 		EMIT(ZKT_MUL(ml, ZKT_SUB(aft[i], bef[i])));
 	}
-	EMIT(ZKT_MUL(ml, ZKT_SUB(aft[5], ZKT_ADD(ZKT_SUB(bef[5], op[OPF_QTY]),
+	EMIT(ZKT_MUL(ml, ZKT_SUB(aft[5], ZKT_ADD(ZKT_SUB(bef[5], cur[C_FLLO]),
 						 ZKT_MUL(b2, two32)))));
 	EMIT(ZKT_MUL(ml, ZKT_SUB(aft[6], ZKT_SUB(ZKT_SUB(bef[6],
-							op[OPF_QTY + 1]),
+							cur[C_FLHI]),
 						b2))));
 	EMIT(ZKT_MUL(ml, ZKT_SUB(v[0], ZKT_MUL_CONST(aft[5], 1u << 8))));
 	EMIT(ZKT_MUL(ml, ZKT_SUB(v[1], ZKT_MUL_CONST(aft[6], 1u << 8))));
@@ -162,7 +204,9 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	{
 		static const unsigned mk[] = { C_MKLO, C_MKHI, C_MRLO,
 					       C_MRHI, C_XPLO, C_XPHI,
-					       C_XSIDE, C_FM };
+					       C_XSIDE, C_FM, C_FLLO,
+					       C_FLHI, C_TRLO, C_TRHI,
+					       C_FR };
 
 		for (i = 0; i < sizeof(mk) / sizeof(mk[0]); i++) {
 			EMIT(ZKT_MUL(emt, ZKT_SUB(nxt[mk[i]], cur[mk[i]])));
@@ -183,6 +227,11 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 					 ev[EVF_OID + i])));
 	}
 	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_OPF + OPF_SIDE], ev[EVF_SIDE])));
+	/* the taker's end after the maker's DONE needs FR and its
+	 * remaining */
+	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_FR], fr)));
+	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_TRLO], cur[C_TRLO])));
+	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_TRHI], cur[C_TRHI])));
 	for (i = 0; i < CLOB_EV_ELEMS; i++) {
 		/* ACCEPTED: engine apply_new's fields */
 		switch (i) {
@@ -220,7 +269,8 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 			break;
 		}
 		EMIT(ZKT_MUL(emt, ZKT_SUB(nev[i], exp)));
-		/* TRADE: the maker's id and price, fill = the whole qty */
+		/* TRADE: the maker's id and price, the fill, the taker's
+		 * remaining after it */
 		switch (i) {
 		case EVF_TYPE:
 			exp = ZKT_CONST(ZK_EV_TRADE);
@@ -237,9 +287,17 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 		case EVF_PRICE + 1:
 			exp = cur[C_XPHI];
 			break;
+		case EVF_QTY:
+			exp = cur[C_FLLO];
+			break;
+		case EVF_QTY + 1:
+			exp = cur[C_FLHI];
+			break;
 		case EVF_REM:
+			exp = cur[C_TRLO];
+			break;
 		case EVF_REM + 1:
-			exp = zero;
+			exp = cur[C_TRHI];
 			break;
 		case EVF_OREM:
 			exp = cur[C_MRLO];
@@ -253,7 +311,8 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 		}
 		EMIT(ZKT_MUL(et, ZKT_SUB(nev[i], exp)));
 		/* DONE: the taker, at its own price, nothing left (after
-		 * the TRADE, or after the maker's DONE: EM2) ... */
+		 * the TRADE, or after the maker's DONE: EM2; there, FR:
+		 * CANCELLED IOC_REMAINDER with the remaining as qty) ... */
 		switch (i) {
 		case EVF_SEQ:
 		case EVF_SEQ + 1:
@@ -279,7 +338,26 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 			break;
 		}
 		tk = exp;
-		EMIT(ZKT_MUL(em2, ZKT_SUB(nev[i], tk)));
+		switch (i) {
+		case EVF_TYPE:
+			te = ZKT_ADD(tk, ZKT_MUL_CONST(fr, ZK_EV_CANCELLED +
+							       ZK_GL_P -
+							       ZK_EV_DONE));
+			break;
+		case EVF_REASON:
+			te = ZKT_MUL_CONST(fr, ZK_CXL_IOC_REMAINDER);
+			break;
+		case EVF_QTY:
+			te = cur[C_TRLO];
+			break;
+		case EVF_QTY + 1:
+			te = cur[C_TRHI];
+			break;
+		default:
+			te = tk;
+			break;
+		}
+		EMIT(ZKT_MUL(em2, ZKT_SUB(nev[i], te)));
 		/* ... the maker's, its side, id and price, after a TRADE
 		 * that emptied it (FM) */
 		switch (i) {

@@ -183,7 +183,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMHI], cur[C_REMHI])));
 	for (i = C_XSLOT; i <= C_WN; i++)
 		EMIT(ZKT_MUL(t, ZKT_SUB(nxt[i], cur[i])));
-	for (i = C_MKLO; i <= C_MRHI; i++)
+	for (i = C_MKLO; i <= C_FR; i++)
 		EMIT(ZKT_MUL(t, ZKT_SUB(nxt[i], cur[i])));
 	/* roles: ORD only on access rows of an op that reads the order; the
 	 * last of its op, unless a reduce's order write follows */

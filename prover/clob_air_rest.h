@@ -74,10 +74,10 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 		out[k++] = ZKT_MUL(cur[flags[i]], ZKT_SUB(cur[flags[i]], one));
 	/* the roles live only on access rows of a resting NEW; its no-cross
 	 * reads (HN, LVN) also on those of a taker that does not trade
-	 * (clob_air_taker.h) */
+	 * (clob_air_taker.h) or ends after a fill (clob_air_match.h, FR) */
 	for (i = 4; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, sacc)));
-		t = i < 6 ? ZKT_ADD(an, cur[C_AI]) : an;
+		t = i < 6 ? ZKT_ADD(ZKT_ADD(an, cur[C_AI]), cur[C_AM]) : an;
 		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, t)));
 	}
 
@@ -86,7 +86,8 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(probe, ZKT_ADD(an, cur[C_AI])),
 		     ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HN])));
 	EMIT(ZKT_MUL(nxt[C_HN], ZKT_SUB(ZKT_SUB(one, probe),
-					ZKT_ADD(ZKT_ADD(hn, lvn), lx))));
+					ZKT_ADD(ZKT_ADD(hn, lvn),
+						ZKT_ADD(lx, cur[C_HW])))));
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nxt[C_HN]), ZKT_SUB(bef[5], nil)));
 	EMIT(ZKT_MUL(ZKT_MUL(hn, ZKT_SUB(one, bonil)),
 		     ZKT_SUB(ZKT_SUB(one, nxt[C_LVN]),
@@ -94,11 +95,14 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(hn, bonil),
 		     ZKT_SUB(ZKT_SUB(one, nxt[C_HN]),
 			     ZKT_ADD(ZKT_ADD(nxt[C_LX], nxt[C_ORS]),
-				     ZKT_MUL(cur[C_AI], nxt[C_SEV])))));
+				     ZKT_MUL(ZKT_ADD(cur[C_AI], cur[C_AM]),
+					     nxt[C_SEV])))));
 	EMIT(ZKT_MUL(nxt[C_LVN], ZKT_SUB(one, ZKT_SUB(hn, ZKT_MUL(hn, bonil)))));
 	EMIT(ZKT_MUL(lvn, ZKT_SUB(ZKT_SUB(one, nxt[C_HN]),
 				  ZKT_ADD(ZKT_ADD(nxt[C_LX], nxt[C_ORS]),
-					  ZKT_MUL(cur[C_AI], nxt[C_SEV])))));
+					  ZKT_MUL(ZKT_ADD(cur[C_AI],
+							  cur[C_AM]),
+						  nxt[C_SEV])))));
 	EMIT(ZKT_MUL(nxt[C_LX], ZKT_SUB(ZKT_SUB(one, hn), lvn)));
 	EMIT(ZKT_MUL(lx, ZKT_SUB(ZKT_SUB(one, nxt[C_HN]), nxt[C_ORS])));
 	/* no cross shown right before an order_rest: a NIL best opposite

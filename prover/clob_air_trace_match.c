@@ -36,6 +36,8 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 {
 	size_t om = find_role(cols, C_OM, at, r);
 	size_t lw = find_role(cols, C_LW, at, r);
+	/* after the maker's removal (FR) the taker looks for more */
+	size_t hw = find_role(cols, C_HW, at, r);
 	size_t p = r - 1;
 
 	switch (a->kind) {
@@ -47,7 +49,7 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 		return lw != 0 ? C_OF : C_NW; /* a head has no prev */
 	case ZK_SLOT_LEVEL:
 		if (!a->write)
-			return 0; /* LVL */
+			return hw != 0 ? C_LVN : 0; /* else LVL */
 		if (cols[C_MW][p])
 			return C_ML;
 		if (lw == 0)
@@ -71,7 +73,7 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			       C_ES : C_MP;
 	default:
 		if (!a->write)
-			return 0; /* HDR */
+			return hw != 0 ? C_HN : 0; /* else HDR */
 		return find_role(cols, C_ES, at, r) != 0 ? C_HW : C_HL;
 	}
 }
@@ -80,8 +82,11 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			   size_t at, size_t end)
 {
 	static const unsigned carried[] = { C_MKLO, C_MKHI, C_MRLO, C_MRHI,
-					    C_XPLO, C_XPHI };
-	zk_gl val[6] = { 0 }, last = c->lay.count[ZK_SLOT_BUCKET] - 1;
+					    C_XPLO, C_XPHI, C_FLLO, C_FLHI,
+					    C_TRLO, C_TRHI, C_FR };
+	zk_gl val[11] = { 0 }, last = c->lay.count[ZK_SLOT_BUCKET] - 1;
+	zk_gl qlo = cols[C_OPF + OPF_QTY][at];
+	zk_gl qhi = cols[C_OPF + OPF_QTY + 1][at];
 	size_t r, ml = end;
 	unsigned i;
 
@@ -109,15 +114,34 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			val[4] = *bef[7];
 			val[5] = *bef[8];
 		} else if (cols[C_MW][r]) {
-			cols[C_B1][r] = *bef[9] < cols[C_OPF + OPF_QTY][r];
+			uint64_t mrem = *bef[9] | *bef[10] << 32;
+			/* FR: the maker held less than the taker's qty */
+			int fr = mrem < (qlo | qhi << 32);
+			zk_gl flo = fr ? *bef[9] : qlo;
+			zk_gl fhi = fr ? *bef[10] : qhi;
+
+			cols[C_B1][r] = *bef[9] < flo;
+			cols[C_B3][r] = qlo < flo;
+			val[6] = flo;
+			val[7] = fhi;
+			val[8] = zk_gl_sub(qlo, flo);
+			val[9] = zk_gl_sub(qhi, fhi);
+			if (cols[C_B3][r]) {
+				val[8] = zk_gl_add(val[8], 1ull << 32);
+				val[9] = zk_gl_sub(val[9], 1);
+			}
+			val[10] = (zk_gl)fr;
 			zk_clob_set_reg(cols, r, 0, *aft[9] << 8);
 			zk_clob_set_reg(cols, r, 1, *aft[10] << 8);
-			cols[C_CINV][r] = inv_or_zero(zk_gl_add(*aft[9],
-								*aft[10]));
+			zk_clob_set_reg(cols, r, 2, val[8] << 8);
+			zk_clob_set_reg(cols, r, 3, val[9] << 8);
+			cols[C_CINV][r] = inv_or_zero(
+				zk_gl_add(zk_gl_add(*aft[9], *aft[10]),
+					  zk_gl_add(val[8], val[9])));
 			val[2] = *aft[9];
 			val[3] = *aft[10];
 		} else if (cols[C_ML][r]) {
-			cols[C_B2][r] = *bef[5] < cols[C_OPF + OPF_QTY][r];
+			cols[C_B2][r] = *bef[5] < val[6];
 			zk_clob_set_reg(cols, r, 0, *aft[5] << 8);
 			zk_clob_set_reg(cols, r, 1, *aft[6] << 8);
 			ml = r;
@@ -139,25 +163,31 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 				zk_clob_home_bits(cols, r - 1,
 						  val[0] | val[1] << 32);
 			}
+		} else if (cols[C_HN][r] || cols[C_LVN][r]) {
+			zk_clob_nocross_witness(cols, r);
 		}
 	}
 	/* the op row too: the carried columns hold from it on; the maker
 	 * removal's rows are a full cancel's (AC) */
 	for (r = at; r < end; r++) {
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
 			cols[carried[i]][r] = val[i];
 		cols[C_FM][r] = val[2] == 0 && val[3] == 0;
 		cols[C_AC][r] = r > ml;
 		cols[C_REMLO][r] = val[2];
 		cols[C_REMHI][r] = val[3];
 	}
+	/* the last access emits ACCEPTED (ML, HW, or FR's no-cross read) */
+	cols[C_EMT][end - 1] = 1;
 	zk_clob_write_witness(c, cols, at, end);
 }
 
 void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row)
 {
 	static const unsigned carried[] = { C_MKLO, C_MKHI, C_MRLO, C_MRHI,
-					    C_XPLO, C_XPHI, C_XSIDE, C_FM };
+					    C_XPLO, C_XPHI, C_XSIDE, C_FM,
+					    C_FLLO, C_FLHI, C_TRLO, C_TRHI,
+					    C_FR };
 	size_t tr = ev_row + 1;
 	unsigned i;
 
@@ -174,6 +204,9 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row)
 	}
 	cols[C_OPF + OPF_SIDE][tr] = cols[C_EVF + EVF_SIDE][ev_row];
 	cols[C_EM2][tr + 1] = cols[C_FM][emit_row];
+	cols[C_FR][tr + 1] = cols[C_FR][emit_row];
+	cols[C_TRLO][tr + 1] = cols[C_TRLO][emit_row];
+	cols[C_TRHI][tr + 1] = cols[C_TRHI][emit_row];
 	for (i = 0; i < 2; i++) {
 		cols[C_OPF + OPF_PRICE + i][tr + 1] =
 			cols[C_OPF + OPF_PRICE + i][tr];

@@ -35,6 +35,25 @@ static void gap_regs(zk_gl *const *cols, size_t r, int64_t price, int dir)
 			(uint64_t)(dir > 0 ? lp - price - 1 : price - lp - 1));
 }
 
+void zk_clob_nocross_witness(zk_gl *const *cols, size_t r)
+{
+	int64_t price = (int64_t)(cols[C_OPF + OPF_PRICE][r] |
+				  cols[C_OPF + OPF_PRICE + 1][r] << 32);
+	int buy = cols[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY;
+
+	if (cols[C_HN][r]) {
+		zk_gl bo = buy ? cols[C_MSG + 4][r] : cols[C_MSG + 3][r];
+
+		cols[C_BSLOT][r] = bo;
+		cols[C_BONIL][r] = bo == CLOB_NIL;
+		cols[C_J3][r] = inv_or_zero(zk_gl_sub(bo, CLOB_NIL));
+		cols[C_J1][r] = inv_or_zero(zk_gl_sub(cols[C_MSG + 5][r],
+						      CLOB_NIL));
+	}
+	if (cols[C_LVN][r])
+		gap_regs(cols, r, price, buy ? 1 : -1);
+}
+
 void zk_clob_rest_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			  size_t at, size_t end)
 {
@@ -81,17 +100,7 @@ void zk_clob_rest_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		cols[C_BW][r] = cols[C_BN][r] & cols[C_WN][r];
 		cols[C_EX][r] = ex;
 		cols[C_XHOME][r] = kb == 0 ? 0 : (id * CLOB_HASH_MUL) >> (64 - kb);
-		if (cols[C_HN][r]) {
-			zk_gl bo = buy ? cols[C_MSG + 4][r] : cols[C_MSG + 3][r];
-
-			cols[C_BSLOT][r] = bo;
-			cols[C_BONIL][r] = bo == CLOB_NIL;
-			cols[C_J3][r] = inv_or_zero(zk_gl_sub(bo, CLOB_NIL));
-			cols[C_J1][r] = inv_or_zero(zk_gl_sub(cols[C_MSG + 5][r],
-							      CLOB_NIL));
-		}
-		if (cols[C_LVN][r])
-			gap_regs(cols, r, price, buy ? 1 : -1);
+		zk_clob_nocross_witness(cols, r);
 		if (cols[C_LBW][r])
 			gap_regs(cols, r, price, buy ? 1 : -1);
 		if (cols[C_LWB][r])

@@ -123,13 +123,16 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 		return NULL;
 	/* a limit IOC or market NEW filled by the best level's head order,
 	 * which keeps a remaining (ACCEPTED, TRADE, DONE) or held exactly
-	 * the taker's qty (ACCEPTED, TRADE, the maker's DONE, DONE);
-	 * check_supported checks the accesses: match_shape; a self-trade or
-	 * a taker left with a remaining gives other events */
+	 * the taker's qty (ACCEPTED, TRADE, the maker's DONE, DONE), or held
+	 * less and nothing else crosses (ACCEPTED, TRADE, the maker's DONE,
+	 * CANCELLED IOC_REMAINDER); check_supported checks the accesses:
+	 * match_shape; a self-trade or a second fill gives other events */
 	if ((n_events == 3 ||
-	     (n_events == 4 && events[1].remaining == 0 &&
-	      events[1].other_remaining == 0 &&
-	      events[3].type == ZK_EV_DONE)) &&
+	     (n_events == 4 && events[1].other_remaining == 0 &&
+	      ((events[1].remaining == 0 && events[3].type == ZK_EV_DONE) ||
+	       (events[1].remaining != 0 &&
+		events[3].type == ZK_EV_CANCELLED &&
+		events[3].reason == ZK_CXL_IOC_REMAINDER)))) &&
 	    events[0].type == ZK_EV_ACCEPTED &&
 	    events[1].type == ZK_EV_TRADE && events[2].type == ZK_EV_DONE &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
@@ -354,9 +357,12 @@ static const char *taker_shape(const struct zk_op *op,
  * maker empties, order_remove's: the order's re-read, [its next's write],
  * the level write, [level_free's level writes and header write], the
  * maker id's probes and the erase (bucket reads and writes), the order
- * slot's and the header's writes. NULL, or why not.
+ * slot's and the header's writes; then, when the taker keeps a
+ * remaining, the header read and (a limit order's) the best opposite
+ * level's read. NULL, or why not.
  */
-static const char *match_shape(const struct zk_witness_access *w, size_t n,
+static const char *match_shape(const struct zk_op *op,
+			       const struct zk_witness_access *w, size_t n,
 			       uint32_t market)
 {
 	size_t a = 0, k;
@@ -391,8 +397,20 @@ static const char *match_shape(const struct zk_witness_access *w, size_t n,
 		    is_acc(w, a, n, ZK_SLOT_BUCKET, 1); k++)
 		a++;
 	if (k < 3 || !is_acc(w, a, n, ZK_SLOT_ORDER, 1) ||
-	    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1) || a + 2 != n)
+	    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1))
 		return "a matching NEW with other accesses";
+	a += 2;
+	if (a == n)
+		return NULL;
+	if (!is_acc(w, a++, n, ZK_SLOT_HEADER, 0))
+		return "a matching NEW with other accesses";
+	if (a == n)
+		return NULL;
+	if (op->ord_type != ZK_ORD_LIMIT ||
+	    !is_acc(w, a, n, ZK_SLOT_LEVEL, 0) || a + 1 != n)
+		return "a matching NEW with other accesses";
+	if (!price_in_range(w[a].before.level.price))
+		return "a NEW next to a level price out of range";
 	return NULL;
 }
 
@@ -428,7 +446,8 @@ static int check_supported(const struct zk_batch *b,
 		    b->events.ev[ev0].type == ZK_EV_ACCEPTED) {
 			own_shape = 1;
 			if (ev - ev0 >= 3)
-				why = match_shape(b->witness.acc + acc0, n_acc,
+				why = match_shape(&b->ops[i],
+						  b->witness.acc + acc0, n_acc,
 						  mp->market);
 			else if (ev - ev0 == 2)
 				why = taker_shape(&b->ops[i],

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CLOB AIR, a limit IOC or market NEW filled by the best opposite level's
- * head order (engine match, one fill, then the taker's DONE): three events
+ * head order (engine match, one fill, then the taker's end): three events
  * for one op when the maker keeps a remaining, four (the maker's DONE and
- * its order_remove) when it held exactly the taker's qty. Honest batches (both sides, limit
+ * its order_remove) when it held exactly the taker's qty, four with the
+ * taker's CANCELLED IOC_REMAINDER when it held less and nothing else
+ * crosses. Honest batches (both sides, limit
  * and market, the not-self-trade proof by stp group and by account, mixed
  * with rests, cancels, reduces, takers that find nothing and rejects)
  * prove and verify; cheating engines (a taker that does not cross, a trade
  * at a worse price, another maker than the oldest, a wrong fill or wrong
  * remainders, an IOC remainder claimed, a self-trade, a maker emptied but
- * not removed, a wrong maker DONE) are named by the constraint debugger
- * and their proofs do not verify.
+ * not removed, a wrong maker DONE; a wrong remainder, a remainder claimed
+ * while the next level crosses, an IOC remainder that rests) are named by
+ * the constraint debugger and their proofs do not verify.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -263,6 +266,160 @@ static void test_cheat_match(void **state)
 		cheat_case((enum cheat)ch);
 }
 
+/* ops whose events are ACCEPTED, TRADE, the maker's DONE, CANCELLED
+ * IOC_REMAINDER (of the taker's remaining) */
+static size_t count_remainder(const struct zk_batch *b)
+{
+	const struct zk_event *ev = b->events.ev;
+	size_t n = 0;
+
+	for (size_t i = 0; i + 3 < b->events.len; i++)
+		n += ev[i].type == ZK_EV_ACCEPTED &&
+		     ev[i + 1].type == ZK_EV_TRADE &&
+		     ev[i + 1].remaining != 0 &&
+		     ev[i + 2].type == ZK_EV_DONE &&
+		     ev[i + 3].type == ZK_EV_CANCELLED &&
+		     ev[i + 3].reason == ZK_CXL_IOC_REMAINDER &&
+		     ev[i + 3].qty == ev[i + 1].remaining &&
+		     ev[i + 3].seq == ev[i].seq;
+	return n;
+}
+
+/* Takers that empty the only order of the best level and keep a
+ * remaining: on the test book a new best ask (and bid) rests and is
+ * taken, the next level does not cross (LVN); on an empty book a market
+ * and a limit BUY take the one ask, then the header names no best ask
+ * (BONIL). Mixed with fills, rests, cancels and rejects. */
+static void test_honest_remainder(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[16];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[n] = match_op(&r, 500, ZK_SIDE_SELL, 4995, 50, 3, 0);
+	ops[n++].tif = ZK_TIF_GTC;
+	ops[n++] = match_op(&r, 501, ZK_SIDE_BUY, 4995, 80, 2, 0);
+	ops[n++] = match_op(&r, 502, ZK_SIDE_BUY, 5000, 10, 2, 0);
+	ops[n++] = clob_malformed_op(&r, 3);
+	ops[n] = match_op(&r, 503, ZK_SIDE_BUY, 505, 20, 1, 0);
+	ops[n++].tif = ZK_TIF_GTC;
+	ops[n++] = cancel_op(&r, book_id(1, 0), 20);
+	ops[n++] = match_op(&r, 504, ZK_SIDE_SELL, 505, 60, 3, 4);
+	ops[n++] = clob_invalid_op(&r, 2);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_remainder(b), 2);
+	assert_int_equal(count_filled(b), 1);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+
+	/* an empty book: the side empties, the header shows it (BONIL) */
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	n = 0;
+	ops[n] = match_op(&r, 600, ZK_SIDE_SELL, 5000, 40, 1, 0);
+	ops[n++].tif = ZK_TIF_GTC;
+	ops[n++] = match_op(&r, 601, ZK_SIDE_BUY, 0, 100, 2, 0);
+	ops[n] = match_op(&r, 602, ZK_SIDE_SELL, 5005, 10, 1, 0);
+	ops[n++].tif = ZK_TIF_GTC;
+	ops[n++] = match_op(&r, 603, ZK_SIDE_BUY, 6000, 30, 2, 0);
+	/* the book would be back where it began: one order stays */
+	ops[n] = match_op(&r, 604, ZK_SIDE_BUY, 490, 10, 1, 0);
+	ops[n++].tif = ZK_TIF_GTC;
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_remainder(b), 2);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+enum cheat_rem {
+	CR_QTY,      /* the CANCELLED qty off the taker's remaining */
+	CR_TRADE,    /* the TRADE's taker remaining off */
+	CR_FILL,     /* the TRADE's fill off (more than the maker held) */
+	CR_CROSSES,  /* a remainder claimed while the next level crosses */
+	CR_DONE,     /* the taker's end reported DONE */
+	CR_RESTS,    /* an IOC whose remainder rests (a GTC's run) */
+	CR_COUNT,
+};
+
+static const char *const cheat_rem_name[CR_COUNT] = {
+	"remainder qty", "trade remaining", "trade fill",
+	"remainder while the next level crosses", "taker done",
+	"IOC remainder rests",
+};
+
+static void cheat_rem_case(enum cheat_rem ch)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct custom cu;
+	struct zk_op ops[2];
+	struct zk_event *ev;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[0] = match_op(&r, 500, ZK_SIDE_SELL, 4995, 50, 3, 0);
+	ops[0].tif = ZK_TIF_GTC;
+	ops[1] = match_op(&r, 501, ZK_SIDE_BUY, 4995, 80, 2, 0);
+	if (ch == CR_RESTS)
+		ops[1].tif = ZK_TIF_GTC;
+	b = clob_rig_batch(&r, ops, 2);
+	assert_non_null(b);
+	ev = b->events.ev;
+	assert_int_equal(b->events.len, ch == CR_RESTS ? 4 : 5);
+	assert_int_equal(ev[2].type, ZK_EV_TRADE);
+	assert_int_equal(ev[2].remaining, 30);
+	switch (ch) {
+	case CR_QTY:
+		ev[4].qty -= 10;
+		break;
+	case CR_TRADE:
+		ev[2].remaining += 10;
+		break;
+	case CR_FILL:
+		ev[2].qty += 10;
+		ev[2].remaining -= 10;
+		ev[4].qty -= 10;
+		break;
+	case CR_CROSSES:
+		b->ops[1].price = ev[1].price = ev[4].price = 5000;
+		break;
+	case CR_DONE:
+		ev[4].type = ZK_EV_DONE;
+		ev[4].reason = 0;
+		ev[4].qty = 0;
+		break;
+	case CR_RESTS:
+		b->ops[1].tif = ZK_TIF_IOC;
+		break;
+	default:
+		break;
+	}
+	prove_custom(&r, b, 0, b->ops, b->n_ops, b->events.ev, b->events.len,
+		     NULL, NULL, &cu);
+	print_message("%s: debugger: %s\n", cheat_rem_name[ch], cu.debug_err);
+	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+	assert_int_not_equal(verify(&cu.st, b->ops, b->n_ops, b->events.ev,
+				    b->events.len, cu.proof, cu.len),
+			     0);
+	free(cu.proof);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+static void test_cheat_remainder(void **state)
+{
+	(void)state;
+	for (int ch = 0; ch < CR_COUNT; ch++)
+		cheat_rem_case((enum cheat_rem)ch);
+}
+
 /* The gate: a taker that goes on to a second maker, and a self-trade,
  * are refused before anything is proven. */
 static void test_refuse_match(void **state)
@@ -309,6 +466,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_honest_remove),
 		cmocka_unit_test(test_cheat_match),
 		cmocka_unit_test(test_refuse_match),
+		cmocka_unit_test(test_honest_remainder),
+		cmocka_unit_test(test_cheat_remainder),
 	};
 
 	if (argc > 1)
