@@ -128,6 +128,29 @@ static inline void prove_custom(struct clob_rig *r, const struct zk_batch *b,
 	zk_st_update_free(&u);
 }
 
+/*
+ * A cheating engine's batch (its witness or events edited by the caller)
+ * must be refused twice over: the constraint debugger names a failing
+ * constraint, and the proof made without it does not verify. Releases the
+ * batch and the rig.
+ */
+static inline void expect_cheat_refused(struct clob_rig *r, struct zk_batch *b,
+					tamper_fn fn, const char *name)
+{
+	struct custom cu;
+
+	prove_custom(r, b, 0, b->ops, b->n_ops, b->events.ev, b->events.len,
+		     fn, NULL, &cu);
+	print_message("%s: debugger: %s\n", name, cu.debug_err);
+	assert_int_equal(cu.debug_rc, ZK_STARK_ETRACE);
+	assert_int_not_equal(verify(&cu.st, b->ops, b->n_ops, b->events.ev,
+				    b->events.len, cu.proof, cu.len),
+			     0);
+	free(cu.proof);
+	zk_batch_free(b);
+	clob_rig_fini(r);
+}
+
 /* Reads of the given slots as the engine holds them now, for a forged
  * witness: every access a read, before == after. */
 static inline size_t fake_reads(const struct clob_rig *r, const uint8_t *kinds,
