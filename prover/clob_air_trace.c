@@ -55,21 +55,6 @@ static size_t new_row(struct builder *b)
 	return r;
 }
 
-static long leaf_pos(const struct zk_st_update *u, uint64_t index)
-{
-	size_t lo = 0, hi = u->n_leaves;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (u->leaves[mid].index < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < u->n_leaves && u->leaves[lo].index == index ? (long)lo : -1;
-}
-
 /* Range register j: the low CLOB_RANGE_BITS bits of v (an honest value
  * fits; a cheating one then fails the rule that needs it). */
 static void set_reg(struct builder *b, size_t r, unsigned j, uint64_t v)
@@ -405,7 +390,7 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	    zk_st_encode(lay, a->kind, a->slot, &a->before, before) != 0 ||
 	    zk_st_encode(lay, a->kind, a->slot, &a->after, after) != 0)
 		return -1;
-	li = leaf_pos(b->u, index);
+	li = zk_st_update_find_leaf(b->u, index);
 	if (li < 0)
 		return -1;
 	b->ts++;

@@ -13,17 +13,7 @@
 #include "clob_air.h"
 #include "stark.h"
 #include "zkclob/clobproof.h"
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "clob_errf.h"
 
 /* A NEW rejected by the market rules within the AIR's numeric limits. */
 static int validation_supported(const struct zk_op *op,
@@ -485,7 +475,7 @@ static int check_supported(const struct zk_batch *b,
 				      "of range";
 		}
 		if (why != NULL) {
-			errf(err, errlen,
+			clob_errf(err, errlen,
 			     "op %zu (seq %llu): %s is not provable by CLOB "
 			     "AIR v%u yet",
 			     i, (unsigned long long)b->ops[i].seq, why,
@@ -494,7 +484,7 @@ static int check_supported(const struct zk_batch *b,
 		}
 	}
 	if (ev != b->events.len || acc != b->witness.len) {
-		errf(err, errlen, "batch events or witness out of op order");
+		clob_errf(err, errlen, "batch events or witness out of op order");
 		return -1;
 	}
 	return 0;
@@ -503,14 +493,14 @@ static int check_supported(const struct zk_batch *b,
 static int shape_ok(const struct zk_st_layout *lay, char *err, size_t errlen)
 {
 	if (lay->arity != 4) {
-		errf(err, errlen, "CLOB AIR needs a state tree of arity 4");
+		clob_errf(err, errlen, "CLOB AIR needs a state tree of arity 4");
 		return -1;
 	}
 	for (uint32_t k = 1; k <= ZK_ST_KINDS; k++) {
 		uint32_t c = lay->count[k];
 
 		if (c == 0 || (c & (c - 1)) != 0) {
-			errf(err, errlen,
+			clob_errf(err, errlen,
 			     "CLOB AIR needs power-of-two max_orders and "
 			     "max_levels");
 			return -1;
@@ -536,24 +526,24 @@ int zk_clob_prove_committed(const struct zk_batch *batch,
 	    proof == NULL || proof_len == NULL || st == NULL ||
 	    batch->n_ops == 0 || batch->tree_update == NULL ||
 	    batch->tree_layout == NULL) {
-		errf(err, errlen, "zk_clob_prove_committed: bad arguments "
+		clob_errf(err, errlen, "zk_clob_prove_committed: bad arguments "
 				  "(or the batch is not committed)");
 		return ZK_CLOB_EINVAL;
 	}
 	lay = batch->tree_layout;
 	sp = zk_stark_params_by_id(opts->stark_params);
 	if (sp == NULL) {
-		errf(err, errlen, "unknown STARK parameter set %u",
+		clob_errf(err, errlen, "unknown STARK parameter set %u",
 		     opts->stark_params);
 		return ZK_CLOB_EINVAL;
 	}
 	if (lay->market != opts->market->market || st->market != lay->market) {
-		errf(err, errlen, "tree, statement and market parameters "
+		clob_errf(err, errlen, "tree, statement and market parameters "
 				  "disagree");
 		return ZK_CLOB_EINVAL;
 	}
 	if (st->params_id != 0 && st->params_id != ZK_CLOB_PARAMS_ID(sp->id)) {
-		errf(err, errlen, "statement names parameter id %#x, this "
+		clob_errf(err, errlen, "statement names parameter id %#x, this "
 				  "prover makes %#x", st->params_id,
 		     ZK_CLOB_PARAMS_ID(sp->id));
 		return ZK_CLOB_EINVAL;
@@ -565,7 +555,7 @@ int zk_clob_prove_committed(const struct zk_batch *batch,
 	    memcmp(st->new_root, batch->tree_update->new_root, 32) != 0 ||
 	    memcmp(st->ops_digest, batch->ops_digest, 32) != 0 ||
 	    memcmp(st->events_digest, batch->events_digest, 32) != 0) {
-		errf(err, errlen, "statement is not the committed batch's");
+		clob_errf(err, errlen, "statement is not the committed batch's");
 		return ZK_CLOB_EINVAL;
 	}
 	if (shape_ok(lay, err, errlen) != 0)
@@ -614,16 +604,16 @@ int zk_clob_prove(const struct zk_batch *batch, struct zk_st_tree *tree,
 	if (batch == NULL || tree == NULL || opts == NULL ||
 	    opts->market == NULL || proof == NULL || proof_len == NULL ||
 	    st == NULL || batch->n_ops == 0) {
-		errf(err, errlen, "zk_clob_prove: bad arguments");
+		clob_errf(err, errlen, "zk_clob_prove: bad arguments");
 		return ZK_CLOB_EINVAL;
 	}
 	if (zk_stark_params_by_id(opts->stark_params) == NULL) {
-		errf(err, errlen, "unknown STARK parameter set %u",
+		clob_errf(err, errlen, "unknown STARK parameter set %u",
 		     opts->stark_params);
 		return ZK_CLOB_EINVAL;
 	}
 	if (zk_st_layout_get(tree)->market != opts->market->market) {
-		errf(err, errlen, "tree and market parameters disagree");
+		clob_errf(err, errlen, "tree and market parameters disagree");
 		return ZK_CLOB_EINVAL;
 	}
 	if (shape_ok(zk_st_layout_get(tree), err, errlen) != 0)
@@ -665,44 +655,44 @@ int zk_clob_verify(const struct zk_statement *st, const struct zk_op *ops,
 
 	if (st == NULL || ops == NULL || market == NULL || proof == NULL ||
 	    (events == NULL && n_events != 0) || n_ops == 0) {
-		errf(err, errlen, "zk_clob_verify: bad arguments");
+		clob_errf(err, errlen, "zk_clob_verify: bad arguments");
 		return ZK_CLOB_EINVAL;
 	}
 	if (!zk_statement_is_well_formed(st) || st->market != market->market ||
 	    st->params_id != ZK_CLOB_PARAMS_ID(stark_params)) {
-		errf(err, errlen, "statement: malformed, other market or "
+		clob_errf(err, errlen, "statement: malformed, other market or "
 				  "other parameter id");
 		return ZK_CLOB_EREJECT;
 	}
 	if (st->first_seq != ops[0].seq || st->last_seq != ops[n_ops - 1].seq) {
-		errf(err, errlen, "statement: seq range differs from the ops");
+		clob_errf(err, errlen, "statement: seq range differs from the ops");
 		return ZK_CLOB_EREJECT;
 	}
 	for (size_t i = 1; i < n_ops; i++) {
 		if (ops[i].seq <= ops[i - 1].seq) {
-			errf(err, errlen, "ops: seq not increasing at %zu", i);
+			clob_errf(err, errlen, "ops: seq not increasing at %zu", i);
 			return ZK_CLOB_EREJECT;
 		}
 	}
 	zk_ops_digest(ops, n_ops, digest);
 	if (memcmp(digest, st->ops_digest, 32) != 0) {
-		errf(err, errlen, "ops digest differs from the statement");
+		clob_errf(err, errlen, "ops digest differs from the statement");
 		return ZK_CLOB_EREJECT;
 	}
 	if (!events_digest_ok(events, n_events, st->events_digest)) {
-		errf(err, errlen, "events digest differs from the statement");
+		clob_errf(err, errlen, "events digest differs from the statement");
 		return ZK_CLOB_EREJECT;
 	}
 	/* The slot counts (the tree layout) follow from the market rules. */
 	e = zk_engine_create(market, 1);
 	if (e == NULL) {
-		errf(err, errlen, "market parameters are invalid");
+		clob_errf(err, errlen, "market parameters are invalid");
 		return ZK_CLOB_EINVAL;
 	}
 	rc = zk_st_layout_for_engine(&lay, e, market->market, 4);
 	zk_engine_destroy(e);
 	if (rc != 0) {
-		errf(err, errlen, "no state-tree layout for this market");
+		clob_errf(err, errlen, "no state-tree layout for this market");
 		return ZK_CLOB_EINVAL;
 	}
 	c = malloc(sizeof(*c));

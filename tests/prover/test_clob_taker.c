@@ -215,7 +215,8 @@ static void cheat_case(enum cheat ch)
 	default:
 		break;
 	}
-	expect_cheat_refused(&r, b, ch == CH_EXTRA_E2 ? forge_e2 : NULL, cheat_name[ch]);
+	expect_cheat_refused(&r, b, ch == CH_EXTRA_E2 ? forge_e2 : NULL,
+			     (unsigned)ch < CH_COUNT ? cheat_name[ch] : "?");
 }
 
 static void test_cheat_taker(void **state)
