@@ -44,10 +44,6 @@
 #include "zkclob/event.h"
 #include "zkclob/statetree.h"
 
-#define WT_HEAD 96
-#define WT_ACCESS 148
-#define WT_LEAF 152
-#define WT_NODE 96
 
 size_t zk_bp_witness_size(const struct zk_batch *b)
 {
@@ -56,9 +52,9 @@ size_t zk_bp_witness_size(const struct zk_batch *b)
 	if (b == NULL || b->tree_update == NULL || b->tree_layout == NULL)
 		return 0;
 	u = b->tree_update;
-	return WT_HEAD + b->events.len * ZK_EVENT_WIRE_SIZE +
-	       b->witness.len * WT_ACCESS + u->n_leaves * WT_LEAF +
-	       u->n_nodes * WT_NODE;
+	return ZK_BP_WITNESS_HEAD + b->events.len * ZK_EVENT_WIRE_SIZE +
+	       b->witness.len * ZK_BP_WITNESS_ACCESS +
+	       u->n_leaves * ZK_BP_WITNESS_LEAF + u->n_nodes * ZK_BP_WITNESS_NODE;
 }
 
 size_t zk_bp_witness_encode(const struct zk_batch *b, uint8_t *out,
@@ -83,10 +79,10 @@ size_t zk_bp_witness_encode(const struct zk_batch *b, uint8_t *out,
 	zk_put_be32(p + 28, b->tree_layout->arity);
 	memcpy(p + 32, u->old_root, 32);
 	memcpy(p + 64, u->new_root, 32);
-	p += WT_HEAD;
+	p += ZK_BP_WITNESS_HEAD;
 	for (size_t i = 0; i < b->events.len; i++, p += ZK_EVENT_WIRE_SIZE)
 		zk_event_encode(&b->events.ev[i], p);
-	for (size_t i = 0; i < b->witness.len; i++, p += WT_ACCESS) {
+	for (size_t i = 0; i < b->witness.len; i++, p += ZK_BP_WITNESS_ACCESS) {
 		const struct zk_witness_access *a = &b->witness.acc[i];
 
 		zk_put_be64(p, a->op);
@@ -98,7 +94,7 @@ size_t zk_bp_witness_encode(const struct zk_batch *b, uint8_t *out,
 		memcpy(p + 20, a->before.raw, 64);
 		memcpy(p + 84, a->after.raw, 64);
 	}
-	for (size_t i = 0; i < u->n_leaves; i++, p += WT_LEAF) {
+	for (size_t i = 0; i < u->n_leaves; i++, p += ZK_BP_WITNESS_LEAF) {
 		const struct zk_st_leaf_rec *l = &u->leaves[i];
 
 		zk_put_be64(p, l->index);
@@ -109,7 +105,7 @@ size_t zk_bp_witness_encode(const struct zk_batch *b, uint8_t *out,
 		memcpy(p + 24, l->before.raw, 64);
 		memcpy(p + 88, l->after.raw, 64);
 	}
-	for (size_t i = 0; i < u->n_nodes; i++, p += WT_NODE) {
+	for (size_t i = 0; i < u->n_nodes; i++, p += ZK_BP_WITNESS_NODE) {
 		const struct zk_st_node_rec *nd = &u->nodes[i];
 
 		zk_put_be64(p, nd->index);

@@ -11,14 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zkclob/backend.h"
 #include "zkclob/be.h"
 #include "zkclob/clobproof.h"
 #include "clob_errf.h"
 
-#define WT_HEAD 96
-#define WT_ACCESS 148
-#define WT_LEAF 152
-#define WT_NODE 96
 /* A 2^20-row trace bounds everything a batch can touch. */
 #define WT_MAX_ITEMS (1u << 21)
 
@@ -116,7 +113,8 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 		return -1;
 	memset(out, 0, sizeof(*out));
 	if (st == NULL || ops == NULL || n_ops == 0 || market == NULL ||
-	    wit == NULL || len < WT_HEAD || memcmp(wit, "ZKWT", 4) != 0 ||
+	    wit == NULL || len < ZK_BP_WITNESS_HEAD ||
+	    memcmp(wit, "ZKWT", 4) != 0 ||
 	    wit[4] != 1 || wit[5] || wit[6] || wit[7]) {
 		clob_errf(err, errlen, "witness: missing, or not a version-1 "
 				  "batch witness");
@@ -128,10 +126,10 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 	n_nodes = zk_be32(wit + 20);
 	if (n_ev > ZK_CLOB_CONTAINER_MAX_EVENTS || n_acc > WT_MAX_ITEMS ||
 	    n_leaves > n_acc || n_nodes > WT_MAX_ITEMS ||
-	    len != WT_HEAD + (size_t)n_ev * ZK_EVENT_WIRE_SIZE +
-			   (size_t)n_acc * WT_ACCESS +
-			   (size_t)n_leaves * WT_LEAF +
-			   (size_t)n_nodes * WT_NODE) {
+	    len != ZK_BP_WITNESS_HEAD + (size_t)n_ev * ZK_EVENT_WIRE_SIZE +
+			   (size_t)n_acc * ZK_BP_WITNESS_ACCESS +
+			   (size_t)n_leaves * ZK_BP_WITNESS_LEAF +
+			   (size_t)n_nodes * ZK_BP_WITNESS_NODE) {
 		clob_errf(err, errlen, "witness: counts out of range or length "
 				  "mismatch");
 		return -1;
@@ -168,7 +166,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 	b->n_ops = n_ops;
 	memcpy(out->update.old_root, wit + 32, 32);
 	memcpy(out->update.new_root, wit + 64, 32);
-	p = wit + WT_HEAD;
+	p = wit + ZK_BP_WITNESS_HEAD;
 	for (uint32_t i = 0; i < n_ev; i++, p += ZK_EVENT_WIRE_SIZE) {
 		if (zk_event_decode(p, &b->events.ev[i]) != 0) {
 			clob_errf(err, errlen, "witness: event %u is not canonical",
@@ -177,7 +175,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 		}
 	}
 	b->events.len = b->events.cap = n_ev;
-	for (uint32_t i = 0; i < n_acc; i++, p += WT_ACCESS) {
+	for (uint32_t i = 0; i < n_acc; i++, p += ZK_BP_WITNESS_ACCESS) {
 		struct zk_witness_access *a = &b->witness.acc[i];
 
 		memset(a, 0, sizeof(*a));
@@ -196,7 +194,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 	}
 	b->witness.len = b->witness.cap = n_acc;
 	b->witness.ops = n_ops;
-	for (uint32_t i = 0; i < n_leaves; i++, p += WT_LEAF) {
+	for (uint32_t i = 0; i < n_leaves; i++, p += ZK_BP_WITNESS_LEAF) {
 		struct zk_st_leaf_rec *l = &out->update.leaves[i];
 
 		l->index = zk_be64(p);
@@ -208,7 +206,7 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 		read_slot(&l->after, p + 88);
 	}
 	out->update.n_leaves = out->update.cap_leaves = n_leaves;
-	for (uint32_t i = 0; i < n_nodes; i++, p += WT_NODE) {
+	for (uint32_t i = 0; i < n_nodes; i++, p += ZK_BP_WITNESS_NODE) {
 		struct zk_st_node_rec *nd = &out->update.nodes[i];
 
 		nd->index = zk_be64(p);

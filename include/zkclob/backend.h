@@ -300,6 +300,12 @@ struct zk_backend *zk_clob_backend_create(const struct zk_clob_backend_cfg *cfg)
  * slot accesses and the state-tree update record. The decoder, which checks
  * it, is zk_clob_witness_decode (clobproof.h). */
 
+/* Record sizes of that format: encoder and decoder share them. */
+#define ZK_BP_WITNESS_HEAD 96
+#define ZK_BP_WITNESS_ACCESS 148
+#define ZK_BP_WITNESS_LEAF 152
+#define ZK_BP_WITNESS_NODE 96
+
 /* Bytes of the witness of a committed batch; 0 when it is not committed. */
 size_t zk_bp_witness_size(const struct zk_batch *b);
 /* Encode into out (cap bytes); its length, or 0 when not committed or
