@@ -5,6 +5,8 @@
  * batches, which go to the prover stage through the sink.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -23,19 +25,100 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static bool profiling(const struct zk_seq_ctx *ctx)
+{
+	return ctx->latency != NULL && ctx->latency->enabled;
+}
+
+/* n ops were applied under the current stamp. Every applied op is in
+ * exactly one batch and batches are delivered in op order, so a FIFO is
+ * enough whichever batch (the cut one, or the next after a timeout cut)
+ * they land in. */
+static void stamps_push(struct zk_seq_ctx *ctx, uint64_t n)
+{
+	struct zk_stamp_run *tail;
+
+	if (n == 0 || !profiling(ctx))
+		return;
+	if (ctx->runs_len > 0) {
+		tail = &ctx->runs[(ctx->runs_head + ctx->runs_len - 1) %
+				  ctx->runs_cap];
+		if (tail->stamp == ctx->stamp_current) {
+			tail->n += n;
+			return;
+		}
+	}
+	if (ctx->runs_len == ctx->runs_cap) {
+		size_t cap = ctx->runs_cap ? ctx->runs_cap * 2 : 64, i;
+		struct zk_stamp_run *v = malloc(cap * sizeof(*v));
+
+		if (v == NULL) {
+			/* the ops still go on, unstamped (counted where the
+			 * stamps are consumed): profiling never stops matching */
+			ctx->stamps_lost += n;
+			return;
+		}
+		for (i = 0; i < ctx->runs_len; i++)
+			v[i] = ctx->runs[(ctx->runs_head + i) % ctx->runs_cap];
+		free(ctx->runs);
+		ctx->runs = v;
+		ctx->runs_cap = cap;
+		ctx->runs_head = 0;
+	}
+	ctx->runs[(ctx->runs_head + ctx->runs_len) % ctx->runs_cap] =
+		(struct zk_stamp_run){ ctx->stamp_current, n };
+	ctx->runs_len++;
+}
+
+/* The stamps of the next n ops, one word per op (0 where none was kept);
+ * NULL when not profiling or out of memory. */
+static uint64_t *stamps_pop(struct zk_seq_ctx *ctx, size_t n)
+{
+	uint64_t *out;
+	size_t i = 0;
+
+	if (!profiling(ctx))
+		return NULL;
+	out = calloc(n ? n : 1, sizeof(*out));
+	while (i < n && ctx->runs_len > 0) {
+		struct zk_stamp_run *r = &ctx->runs[ctx->runs_head];
+
+		while (i < n && r->n > 0) {
+			if (out != NULL)
+				out[i] = r->stamp;
+			i++;
+			r->n--;
+		}
+		if (r->n == 0) {
+			ctx->runs_head = (ctx->runs_head + 1) % ctx->runs_cap;
+			ctx->runs_len--;
+		}
+	}
+	return out;
+}
+
+static void stamps_free(struct zk_seq_ctx *ctx)
+{
+	free(ctx->runs);
+	ctx->runs = NULL;
+	ctx->runs_head = ctx->runs_len = ctx->runs_cap = 0;
+}
+
 static int deliver(struct zk_seq_ctx *ctx, struct zk_batch *batch)
 {
+	uint64_t *stamps;
 	size_t i;
 
 	if (batch == NULL)
 		return 0;
+	stamps = stamps_pop(ctx, batch->n_ops);
 	ctx->stats.batches++;
 	zk_events_digest_update(&ctx->digest, batch->events.ev,
 				batch->events.len);
 	for (i = 0; i < batch->events.len; i++)
 		if (batch->events.ev[i].type <= ZK_EV_DONE)
 			ctx->stats.events[batch->events.ev[i].type]++;
-	return ctx->sink(ctx->sink_ctx, batch);
+	return ctx->sink(ctx->sink_ctx, batch, stamps);
 }
 
 static int handle_control(struct zk_seq_ctx *ctx, const struct zk_op *op,
@@ -63,6 +146,10 @@ static int handle_control(struct zk_seq_ctx *ctx, const struct zk_op *op,
 		ctx->stamp_dequeued = zk_latency_now(ctx->latency);
 		zk_latency_record(ctx->latency, ZK_LAT_RING, 0, op->new_order_id,
 				  ctx->stamp_dequeued);
+		/* every op after it, up to the next stamp, came in this
+		 * burst: its word travels with each op to the proof log */
+		ctx->stamp_current = zk_latency_stamp_pack(op->order_id,
+							   op->new_order_id);
 		return 0;
 	case ZK_OP_CTL_EOS:
 		ctx->stats.eos = true;
@@ -103,6 +190,7 @@ static int apply_burst(struct zk_seq_ctx *ctx, const struct zk_op *ops,
 						  &done, &cut) != 0)
 				return -1;
 			ctx->stats.ops += done;
+			stamps_push(ctx, done);
 			i += done;
 			run -= done;
 			if (deliver(ctx, cut) != 0)
@@ -152,8 +240,10 @@ int zk_seq_lcore(void *arg)
 	if (zk_batcher_flush(ctx->batcher, now_ns(), &cut) != 0 ||
 	    deliver(ctx, cut) != 0)
 		goto fail;
+	stamps_free(ctx);
 	return 0;
 fail:
+	stamps_free(ctx);
 	ctx->error = errno ? errno : EIO;
 	*ctx->stop = 2;
 	return -1;

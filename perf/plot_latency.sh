@@ -33,11 +33,12 @@ if ! command -v gnuplot >/dev/null 2>&1; then
 	fi
 fi
 
-# Pipeline order; stages with no samples (no rows besides the 100 % line)
+# Pipeline order (past 8 curves the colours repeat, so the dash changes);
+# stages with no samples (no rows besides the 100 % line)
 # are left out so an idle stage does not break the log scale.
 plot=""
 n=0
-for stage in rx ring sequencer batch proving log end_to_end; do
+for stage in rx ring sequencer batch proving commit_wait commit prove_wait prove log end_to_end; do
 	f=$dir/$stage.hgrm
 	[ -f "$f" ] || continue
 	rows=$(awk 'NF == 4 && $1 ~ /^[0-9.]+$/ && $1 > 0 { n++ } END { print n + 0 }' "$f")
@@ -45,7 +46,7 @@ for stage in rx ring sequencer batch proving log end_to_end; do
 	# Column 4 is 1/(1-p); the last (100 %) row has none and the value
 	# 0 cannot go on a log axis.
 	[ $n -eq 0 ] || plot="$plot, "
-	plot="$plot'$f' using 4:(\$1 > 0 ? \$1 : 1/0) with lines lw 2 title '$stage'"
+	plot="$plot'$f' using 4:(\$1 > 0 ? \$1 : 1/0) with lines lw 2 dt $((n / 8 + 1)) title '$stage'"
 	n=$((n + 1))
 done
 [ $n -gt 0 ] || { echo "$0: no .hgrm file with samples in $dir" >&2; exit 1; }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The proving pipeline (include/zkclob/pipeline.h): commit thread, worker
- * threads, log thread.
+ * The proving pipeline (include/zkclob/pipeline.h): submit, commit
+ * thread, worker threads, life cycle; the log thread is in pipeline_log.c.
  *
  * One mutex guards the queues. It is taken a few times per batch part, and
  * a part costs milliseconds of proving, so it never shows beside the work;
@@ -22,119 +22,9 @@
 #include "zkclob/clobproof.h"
 #include "zkclob/pipeline.h"
 #include "zkclob/statetree.h"
+#include "pipeline_int.h"
 
-#define DEFAULT_PROOF_CAP (16u << 20)
-#define LOG_POLL_NS 1000000 /* the log thread wakes this often when idle */
-
-enum job_state { JOB_QUEUED, JOB_PROVING, JOB_DONE };
-
-struct job {
-	struct job *next;       /* commit order */
-	struct job *next_work;  /* work queue */
-	enum job_state state;
-	bool skip;
-	uint64_t skip_first, skip_last;
-	struct zk_batch *part;
-	struct zk_st_update upd;
-	struct zk_statement st;
-	bool proven;
-	int backend;
-	uint32_t attempts;
-	uint32_t reason_code;
-	char reason[256];
-	uint8_t *proof;
-	size_t proof_len;
-	uint64_t t_committed, t_start, t_proved;
-};
-
-struct market_state {
-	uint32_t market;
-	struct zk_st_tree *tree;
-	uint64_t batch_seq;
-};
-
-struct lat_vec {
-	uint64_t *v;
-	size_t n, cap;
-};
-
-struct zk_pipeline {
-	struct zk_pipeline_cfg cfg;
-	pthread_mutex_t mu;
-	pthread_cond_t cv_commit, cv_work, cv_log, cv_space;
-
-	/* commit input: batches from submit */
-	struct zk_batch **inq;
-	size_t in_head, in_len;
-	/* jobs in commit order, and the work queue (a sub-list) */
-	struct job *head, *tail;
-	struct job *work_head, *work_tail;
-	size_t work_len;
-
-	bool finishing, commit_done, workers_done, halted, finished;
-	bool halt_on_unprovable, abandon_on_stop;
-	unsigned workers_running;
-	int finish_rc;
-
-	size_t n_markets;
-	struct market_state markets[ZK_PIPELINE_MAX_MARKETS];
-	pthread_t commit_tid, log_tid, *worker_tid;
-	unsigned n_workers_started;
-	bool commit_started, log_started;
-
-	struct zk_pipeline_stats stats;
-	struct lat_vec proof_lat, log_lat;
-};
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void lat_push(struct lat_vec *l, uint64_t v)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 1024;
-		uint64_t *nv = realloc(l->v, cap * sizeof(*nv));
-
-		if (nv == NULL)
-			return; /* a figure lost, never the record */
-		l->v = nv;
-		l->cap = cap;
-	}
-	l->v[l->n++] = v;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t lat_pct(struct zk_pipeline *p, struct lat_vec *l, double q)
-{
-	uint64_t r = 0;
-	size_t i;
-
-	pthread_mutex_lock(&p->mu);
-	if (l->n > 0) {
-		qsort(l->v, l->n, sizeof(*l->v), cmp_u64);
-		i = (size_t)(q / 100.0 * (double)(l->n - 1) + 0.5);
-		r = l->v[i < l->n ? i : l->n - 1];
-	}
-	pthread_mutex_unlock(&p->mu);
-	return r;
-}
-
-/* Caller holds mu. */
-static void halt_locked(struct zk_pipeline *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void halt_locked(struct zk_pipeline *p, const char *fmt, ...)
+void zk_pl_halt_locked(struct zk_pipeline *p, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -152,11 +42,12 @@ static void halt_locked(struct zk_pipeline *p, const char *fmt, ...)
 	pthread_cond_broadcast(&p->cv_space);
 }
 
-static void job_free(struct job *j)
+void zk_pl_job_free(struct job *j)
 {
 	if (j == NULL)
 		return;
 	zk_batch_free(j->part);
+	free(j->stamps);
 	zk_st_update_free(&j->upd);
 	free(j->proof);
 	free(j);
@@ -201,8 +92,29 @@ static struct market_state *market_of(struct zk_pipeline *p, uint32_t market)
 	return NULL;
 }
 
+/* The stamps of the parent's ops that belong to part's market, in order:
+ * zk_batch_split_by_market keeps each market's ops in their order. NULL
+ * when there are none to give (or no memory: a profile sample lost). */
+static uint64_t *part_stamps(const struct zk_batch *b, const uint64_t *stamps,
+			     const struct zk_batch *part)
+{
+	uint64_t *out;
+	size_t i, k = 0;
+
+	if (stamps == NULL || part->n_ops == 0)
+		return NULL;
+	out = malloc(part->n_ops * sizeof(*out));
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < b->n_ops && k < part->n_ops; i++)
+		if (b->ops[i].market == part->ops[0].market)
+			out[k++] = stamps[i];
+	return out;
+}
+
 /* Commit one cut batch: skip record, then one job per market part. */
-static int commit_batch(struct zk_pipeline *p, struct zk_batch *b)
+static int commit_batch(struct zk_pipeline *p, struct zk_batch *b,
+			const uint64_t *stamps, uint64_t t_start)
 {
 	struct zk_batch *parts[ZK_PIPELINE_MAX_MARKETS];
 	char err[256];
@@ -219,11 +131,11 @@ static int commit_batch(struct zk_pipeline *p, struct zk_batch *b)
 		j->skip_first = b->gap_expected;
 		j->skip_last = b->gap_received - 1;
 		j->state = JOB_DONE;
-		j->t_committed = now_ns();
+		j->t_committed = zk_pl_now_ns();
 		pthread_mutex_lock(&p->mu);
 		if (!enqueue_job(p, j, false)) {
 			pthread_mutex_unlock(&p->mu);
-			job_free(j);
+			zk_pl_job_free(j);
 			return -ECANCELED;
 		}
 		pthread_mutex_unlock(&p->mu);
@@ -238,7 +150,7 @@ static int commit_batch(struct zk_pipeline *p, struct zk_batch *b)
 		if (rc != 0 || m == NULL || (j = calloc(1, sizeof(*j))) == NULL) {
 			if (rc == 0) {
 				pthread_mutex_lock(&p->mu);
-				halt_locked(p, m == NULL ?
+				zk_pl_halt_locked(p, m == NULL ?
 					    "batch %" PRIu64 " holds market %" PRIu32
 					    ", which has no state tree" :
 					    "out of memory committing batch %" PRIu64
@@ -251,26 +163,28 @@ static int commit_batch(struct zk_pipeline *p, struct zk_batch *b)
 			continue;
 		}
 		j->part = parts[i];
+		j->stamps = part_stamps(b, stamps, parts[i]);
+		j->t_commit_start = t_start;
 		j->backend = -1;
 		j->part->batch_seq = m->batch_seq + 1;
 		if (zk_clob_commit(j->part, m->tree, &j->upd, &j->st, err,
 				   sizeof(err)) != ZK_CLOB_OK) {
 			pthread_mutex_lock(&p->mu);
-			halt_locked(p, "commit of market %" PRIu32 " batch %" PRIu64
+			zk_pl_halt_locked(p, "commit of market %" PRIu32 " batch %" PRIu64
 				    " failed: %s", m->market, j->part->batch_seq,
 				    err);
 			pthread_mutex_unlock(&p->mu);
-			job_free(j);
+			zk_pl_job_free(j);
 			rc = -EPROTO;
 			continue;
 		}
 		m->batch_seq++;
-		j->t_committed = now_ns();
+		j->t_committed = zk_pl_now_ns();
 		pthread_mutex_lock(&p->mu);
 		p->stats.parts++;
 		if (!enqueue_job(p, j, true)) {
 			pthread_mutex_unlock(&p->mu);
-			job_free(j);
+			zk_pl_job_free(j);
 			rc = -ECANCELED;
 			continue;
 		}
@@ -286,22 +200,26 @@ static void *commit_main(void *arg)
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		struct zk_batch *b;
+		uint64_t *stamps;
 
 		while (p->in_len == 0 && !p->finishing && !p->halted)
 			pthread_cond_wait(&p->cv_commit, &p->mu);
 		if (p->halted || p->in_len == 0)
 			break;
 		b = p->inq[p->in_head];
+		stamps = p->inq_stamps[p->in_head];
 		p->in_head = (p->in_head + 1) % p->cfg.queue_depth;
 		p->in_len--;
 		pthread_cond_broadcast(&p->cv_space);
 		pthread_mutex_unlock(&p->mu);
-		commit_batch(p, b);
+		commit_batch(p, b, stamps, zk_pl_now_ns());
 		zk_batch_free(b);
+		free(stamps);
 		pthread_mutex_lock(&p->mu);
 	}
 	/* halted: batches never committed are freed here */
 	while (p->in_len > 0) {
+		free(p->inq_stamps[p->in_head]);
 		zk_batch_free(p->inq[p->in_head]);
 		p->in_head = (p->in_head + 1) % p->cfg.queue_depth;
 		p->in_len--;
@@ -403,14 +321,14 @@ static void *worker_main(void *arg)
 			j->reason_code = ZK_UNPROVEN_ABANDONED;
 			snprintf(j->reason, sizeof(j->reason),
 				 "abandoned at shutdown (on_stop = abandon)");
-			j->t_start = j->t_proved = now_ns();
+			j->t_start = j->t_proved = zk_pl_now_ns();
 			j->state = JOB_DONE;
 			pthread_cond_signal(&p->cv_log);
 			continue;
 		}
 		j->state = JOB_PROVING;
 		pthread_mutex_unlock(&p->mu);
-		j->t_start = now_ns();
+		j->t_start = zk_pl_now_ns();
 		if (buf.data == NULL) {
 			j->reason_code = ZK_UNPROVEN_FAILED;
 			snprintf(j->reason, sizeof(j->reason),
@@ -418,7 +336,7 @@ static void *worker_main(void *arg)
 		} else {
 			prove_job(p, j, &buf);
 		}
-		j->t_proved = now_ns();
+		j->t_proved = zk_pl_now_ns();
 		pthread_mutex_lock(&p->mu);
 		j->state = JOB_DONE;
 		pthread_cond_signal(&p->cv_log);
@@ -434,151 +352,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Append j's record; fills rec. Log thread, mu not held. */
-static int write_record(struct zk_pipeline *p, struct job *j,
-			struct zk_pipeline_record *rec)
-{
-	struct zk_prooflog *log = p->cfg.log;
-	uint64_t seq = 0;
-	int rc = 0;
-
-	memset(rec, 0, sizeof(*rec));
-	rec->skip = j->skip;
-	rec->skip_first = j->skip_first;
-	rec->skip_last = j->skip_last;
-	rec->st = &j->st;
-	rec->proven = j->proven;
-	rec->backend = j->backend;
-	rec->backend_name = "";
-	if (j->proven) {
-		struct zk_backend *be = zk_router_backend(p->cfg.router, j->backend);
-
-		if (be != NULL)
-			rec->backend_name = zk_backend_info(be)->name;
-	}
-	rec->attempts = j->attempts;
-	rec->unproven_reason = j->proven || j->skip ? 0 : j->reason_code;
-	rec->reason = j->reason;
-	rec->proof = j->proof;
-	rec->proof_len = j->proof_len;
-	if (j->part != NULL) {
-		rec->n_ops = (uint32_t)j->part->n_ops;
-		rec->t_first_ns = j->part->t_first_ns;
-		rec->t_cut_ns = j->part->t_cut_ns;
-	}
-	rec->t_committed_ns = j->t_committed;
-	rec->t_started_ns = j->t_start ? j->t_start : j->t_committed;
-	rec->t_proved_ns = j->t_proved ? j->t_proved : j->t_committed;
-	if (log != NULL) {
-		if (j->skip)
-			rc = zk_prooflog_append_skip(log, 0, j->skip_first,
-						     j->skip_last, 0, &seq);
-		else if (j->proven)
-			rc = zk_prooflog_append_proof(log, &j->st, j->proof,
-						      j->proof_len, &seq);
-		else
-			rc = zk_prooflog_append_unproven(log, &j->st,
-							 j->reason_code,
-							 j->reason, &seq);
-		if (rc == 0)
-			rc = zk_prooflog_poll(log, 0);
-		rec->durable_seq = zk_prooflog_durable_seq(log);
-	}
-	rec->log_seq = seq;
-	rec->t_logged_ns = now_ns();
-	return rc;
-}
-
-static void *log_main(void *arg)
-{
-	struct zk_pipeline *p = arg;
-	const struct zk_placement *plan = p->cfg.plan;
-	char err[160];
-
-	if (plan != NULL && plan->this_machine &&
-	    plan->role[ZK_ROLE_LOG_WRITER].count > 0)
-		(void)zk_placement_pin_self(plan, ZK_ROLE_LOG_WRITER, 0, err,
-					    sizeof(err));
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		struct zk_pipeline_record rec;
-		struct job *j = p->head;
-		int rc;
-
-		if (p->halted)
-			break;
-		if (j == NULL || j->state != JOB_DONE) {
-			struct timespec ts;
-
-			if (j == NULL && p->commit_done && p->workers_done)
-				break;
-			/* wake now and then: interval fdatasyncs are due
-			 * even when no record arrives */
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += LOG_POLL_NS;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&p->cv_log, &p->mu, &ts);
-			if (p->cfg.log != NULL) {
-				pthread_mutex_unlock(&p->mu);
-				rc = zk_prooflog_poll(p->cfg.log, 0);
-				pthread_mutex_lock(&p->mu);
-				p->stats.durable_seq =
-					zk_prooflog_durable_seq(p->cfg.log);
-				if (rc != 0)
-					halt_locked(p, "proof log: %s",
-						    zk_prooflog_errmsg(p->cfg.log));
-			}
-			continue;
-		}
-		if (!j->proven && !j->skip && p->halt_on_unprovable) {
-			halt_locked(p, "market %" PRIu32 " batch %" PRIu64
-				    " (ops %" PRIu64 "..%" PRIu64 ") is unproven"
-				    " (%s: %s) and on_unprovable = halt",
-				    j->st.market, j->st.batch_seq, j->st.first_seq,
-				    j->st.last_seq,
-				    zk_unproven_reason_name(j->reason_code),
-				    j->reason);
-			break;
-		}
-		p->head = j->next;
-		if (p->head == NULL)
-			p->tail = NULL;
-		pthread_mutex_unlock(&p->mu);
-		rc = write_record(p, j, &rec);
-		if (rc == 0 && p->cfg.on_record != NULL)
-			p->cfg.on_record(p->cfg.arg, &rec);
-		pthread_mutex_lock(&p->mu);
-		if (rc != 0) {
-			halt_locked(p, "proof log: %s",
-				    zk_prooflog_errmsg(p->cfg.log));
-			job_free(j);
-			break;
-		}
-		p->stats.records += p->cfg.log != NULL;
-		p->stats.durable_seq = rec.durable_seq;
-		p->stats.last_seq = rec.log_seq;
-		if (j->skip) {
-			p->stats.skips++;
-		} else if (j->proven) {
-			p->stats.proven++;
-			if (j->backend >= 0 && j->backend < ZK_ROUTER_MAX_BACKENDS)
-				p->stats.by_backend[j->backend]++;
-			lat_push(&p->proof_lat, j->t_proved - j->t_start);
-		} else {
-			p->stats.unproven_total++;
-			if (j->reason_code <= ZK_UNPROVEN__MAX)
-				p->stats.unproven[j->reason_code]++;
-		}
-		if (!j->skip)
-			lat_push(&p->log_lat, rec.t_logged_ns - rec.t_cut_ns);
-		job_free(j);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
 
 static int start_threads(struct zk_pipeline *p, char *err, size_t errlen)
 {
@@ -589,7 +362,7 @@ static int start_threads(struct zk_pipeline *p, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (pthread_create(&p->log_tid, NULL, log_main, p) != 0) {
+	if (pthread_create(&p->log_tid, NULL, zk_pl_log_main, p) != 0) {
 		snprintf(err, errlen, "cannot start the log thread");
 		return -1;
 	}
@@ -654,7 +427,8 @@ struct zk_pipeline *zk_pipeline_create(const struct zk_pipeline_cfg *cfg,
 	pthread_cond_init(&p->cv_log, NULL);
 	pthread_cond_init(&p->cv_space, NULL);
 	p->inq = calloc(cfg->queue_depth, sizeof(*p->inq));
-	if (p->inq == NULL) {
+	p->inq_stamps = calloc(cfg->queue_depth, sizeof(*p->inq_stamps));
+	if (p->inq == NULL || p->inq_stamps == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -679,6 +453,14 @@ fail:
 
 int zk_pipeline_submit(struct zk_pipeline *p, struct zk_batch *batch)
 {
+	return zk_pipeline_submit_stamped(p, batch, NULL);
+}
+
+int zk_pipeline_submit_stamped(struct zk_pipeline *p, struct zk_batch *batch,
+			       uint64_t *stamps)
+{
+	size_t slot;
+
 	pthread_mutex_lock(&p->mu);
 	if (p->in_len >= p->cfg.queue_depth && !p->halted && !p->finishing) {
 		p->stats.submit_waits++;
@@ -689,9 +471,12 @@ int zk_pipeline_submit(struct zk_pipeline *p, struct zk_batch *batch)
 	if (p->halted || p->finishing) {
 		pthread_mutex_unlock(&p->mu);
 		zk_batch_free(batch);
+		free(stamps);
 		return -1;
 	}
-	p->inq[(p->in_head + p->in_len) % p->cfg.queue_depth] = batch;
+	slot = (p->in_head + p->in_len) % p->cfg.queue_depth;
+	p->inq[slot] = batch;
+	p->inq_stamps[slot] = stamps;
 	p->in_len++;
 	p->stats.batches++;
 	pthread_cond_signal(&p->cv_commit);
@@ -743,7 +528,7 @@ int zk_pipeline_finish(struct zk_pipeline *p)
 		struct job *j = p->head;
 
 		p->head = j->next;
-		job_free(j);
+		zk_pl_job_free(j);
 	}
 	p->tail = NULL;
 	rc = 0;
@@ -779,12 +564,12 @@ void zk_pipeline_get_stats(struct zk_pipeline *p, struct zk_pipeline_stats *s)
 
 uint64_t zk_pipeline_proof_latency(struct zk_pipeline *p, double q)
 {
-	return lat_pct(p, &p->proof_lat, q);
+	return zk_pl_lat_pct(p, &p->proof_lat, q);
 }
 
 uint64_t zk_pipeline_log_latency(struct zk_pipeline *p, double q)
 {
-	return lat_pct(p, &p->log_lat, q);
+	return zk_pl_lat_pct(p, &p->log_lat, q);
 }
 
 void zk_pipeline_destroy(struct zk_pipeline *p)
@@ -802,6 +587,7 @@ void zk_pipeline_destroy(struct zk_pipeline *p)
 	pthread_cond_destroy(&p->cv_log);
 	pthread_cond_destroy(&p->cv_space);
 	free(p->inq);
+	free(p->inq_stamps);
 	free(p->worker_tid);
 	free(p->proof_lat.v);
 	free(p->log_lat.v);

@@ -24,6 +24,10 @@ static const char *const stage_names[ZK_LAT_STAGES] = {
 	[ZK_LAT_SEQUENCER] = "sequencer",
 	[ZK_LAT_BATCH] = "batch",
 	[ZK_LAT_PROVING] = "proving",
+	[ZK_LAT_COMMIT_WAIT] = "commit_wait",
+	[ZK_LAT_COMMIT] = "commit",
+	[ZK_LAT_PROVE_WAIT] = "prove_wait",
+	[ZK_LAT_PROVE] = "prove",
 	[ZK_LAT_LOG] = "log",
 	[ZK_LAT_END_TO_END] = "end_to_end",
 };

@@ -241,7 +241,7 @@ static void publish_batch(struct zk_metrics_std *m, const struct zk_batch *batch
 	zk_histogram_observe(m->batch_ops, batch->n_ops);
 }
 
-static int count_batch(void *arg, struct zk_batch *batch)
+static int count_batch(void *arg, struct zk_batch *batch, uint64_t *stamps)
 {
 	struct sink_stats *s = arg;
 
@@ -266,10 +266,11 @@ static int count_batch(void *arg, struct zk_batch *batch)
 	s->witness_accesses += batch->witness.len;
 	if (s->prover == NULL) {
 		zk_batch_free(batch);
+		free(stamps);
 		return 0;
 	}
 	/* a halted pipeline takes no more: stop rx, the sequencer drains */
-	if (zkd_prover_submit(s->prover, batch) != 0 && stop_flag == 0)
+	if (zkd_prover_submit(s->prover, batch, stamps) != 0 && stop_flag == 0)
 		stop_flag = 1;
 	return 0;
 }

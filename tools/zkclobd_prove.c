@@ -39,9 +39,14 @@ struct zkd_prover {
 	/* metrics: the std series, per backend by router index (same order) */
 	struct zk_backend_stats seen[ZK_ROUTER_MAX_BACKENDS];
 	uint64_t seen_retries;
-	/* records appended, waiting to be durable: first op → durable */
+	/* records appended, waiting to be durable: first op → durable, and
+	 * (profiling, proven parts) each op's arrival → durable */
 	struct zk_latency *lat;
-	struct pending { uint64_t seq, t_first, t_proved; } *pend;
+	struct pending {
+		uint64_t seq, t_first, t_proved;
+		uint64_t *arrivals; /* n stamps, owned; NULL: not profiled */
+		uint32_t n;
+	} *pend;
 	size_t pend_head, pend_len, pend_cap;
 	uint64_t *durable_ns; /* first op → durable, per proven/unproven part */
 	size_t n_durable, cap_durable;
@@ -165,6 +170,18 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* A proven part's record is durable at `now`: its log stage, and every
+ * op's frame arrival → durable (per op: a few ns each beside a proof). */
+static void record_durable(struct zkd_prover *p, const struct pending *e,
+			   uint64_t now)
+{
+	if (e->arrivals == NULL)
+		return;
+	zk_latency_record(p->lat, ZK_LAT_LOG, 0, e->t_proved, now);
+	zk_latency_record_arrivals(p->lat, ZK_LAT_END_TO_END, 0, e->arrivals,
+				   e->n, sizeof(e->arrivals[0]), now);
+}
+
 /* The log's writer thread: records up to durable_seq are on disk now. */
 static void on_durable(void *arg, uint64_t durable_seq)
 {
@@ -172,10 +189,11 @@ static void on_durable(void *arg, uint64_t durable_seq)
 	uint64_t now = mono_ns();
 
 	while (p->pend_len > 0 && p->pend[p->pend_head].seq <= durable_seq) {
-		const struct pending *e = &p->pend[p->pend_head];
+		struct pending *e = &p->pend[p->pend_head];
 
-		zk_latency_record(p->lat, ZK_LAT_LOG, 0, e->t_proved, now);
-		zk_latency_record(p->lat, ZK_LAT_END_TO_END, 0, e->t_first, now);
+		record_durable(p, e, now);
+		free(e->arrivals);
+		e->arrivals = NULL;
 		if (p->std != NULL)
 			zk_histogram_observe(p->std->batch_latency, now - e->t_first);
 		if (p->n_durable == p->cap_durable) {
@@ -196,8 +214,9 @@ static void on_durable(void *arg, uint64_t durable_seq)
 		p->pend_head = 0;
 }
 
+/* Takes arrivals (may be NULL). */
 static void pending_push(struct zkd_prover *p, uint64_t seq, uint64_t t_first,
-			 uint64_t t_proved)
+			 uint64_t t_proved, uint64_t *arrivals, uint32_t n)
 {
 	if (p->pend_head + p->pend_len == p->pend_cap) {
 		if (p->pend_head > 0) {
@@ -208,14 +227,16 @@ static void pending_push(struct zkd_prover *p, uint64_t seq, uint64_t t_first,
 			size_t cap = p->pend_cap ? p->pend_cap * 2 : 1024;
 			struct pending *v = realloc(p->pend, cap * sizeof(*v));
 
-			if (v == NULL)
+			if (v == NULL) {
+				free(arrivals);
 				return; /* a latency sample lost, not a record */
+			}
 			p->pend = v;
 			p->pend_cap = cap;
 		}
 	}
 	p->pend[p->pend_head + p->pend_len++] =
-		(struct pending){ seq, t_first, t_proved };
+		(struct pending){ seq, t_first, t_proved, arrivals, n };
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -332,6 +353,46 @@ static void publish_router(struct zkd_prover *p)
 	p->seen_retries = rs.retries;
 }
 
+/*
+ * Profiling, a proven part (docs/latency.md): batch cut → proof done and
+ * its four parts now; the log stage and each op's end to end once the
+ * record is durable. Only proven parts are profiled, so end_to_end counts
+ * exactly the ops proven and every one of them has its batch's proving
+ * sample (end_to_end of an op >= proving of its batch).
+ */
+static void profile_proven(struct zkd_prover *p,
+			   const struct zk_pipeline_record *r)
+{
+	uint64_t *copy;
+
+	zk_latency_record(p->lat, ZK_LAT_PROVING, 0, r->t_cut_ns, r->t_proved_ns);
+	zk_latency_record(p->lat, ZK_LAT_COMMIT_WAIT, 0, r->t_cut_ns,
+			  r->t_commit_start_ns);
+	zk_latency_record(p->lat, ZK_LAT_COMMIT, 0, r->t_commit_start_ns,
+			  r->t_committed_ns);
+	zk_latency_record(p->lat, ZK_LAT_PROVE_WAIT, 0, r->t_committed_ns,
+			  r->t_started_ns);
+	zk_latency_record(p->lat, ZK_LAT_PROVE, 0, r->t_started_ns,
+			  r->t_proved_ns);
+	if (r->log_seq == 0)
+		return; /* no log: nothing becomes durable */
+	copy = malloc(r->n_ops * sizeof(*copy));
+	if (copy != NULL)
+		memcpy(copy, r->arrivals, r->n_ops * sizeof(*copy));
+	if (r->log_seq > r->durable_seq) {
+		/* before it can be durable: on_durable runs in this thread */
+		pending_push(p, r->log_seq, r->t_first_ns, r->t_proved_ns, copy,
+			     r->n_ops);
+	} else {
+		/* already durable (a sync completed in the append's poll) */
+		struct pending e = { r->log_seq, r->t_first_ns, r->t_proved_ns,
+				     copy, r->n_ops };
+
+		record_durable(p, &e, mono_ns());
+		free(copy);
+	}
+}
+
 /* Log thread, commit order. */
 static void on_record(void *arg, const struct zk_pipeline_record *r)
 {
@@ -340,14 +401,12 @@ static void on_record(void *arg, const struct zk_pipeline_record *r)
 	struct zk_pipeline_stats ps;
 
 	publish_router(p);
-	if (r->log_seq != 0 && !r->skip && r->log_seq > r->durable_seq)
+	if (r->proven && r->arrivals != NULL)
+		profile_proven(p, r);
+	else if (r->log_seq != 0 && !r->skip && r->log_seq > r->durable_seq)
 		/* before it can be durable: on_durable runs in this thread */
-		pending_push(p, r->log_seq, r->t_first_ns, r->t_proved_ns);
-	if (!r->skip)
-		/* docs/latency.md: batch cut → proof done (commit and queue
-		 * included; the proof alone is zkclob_proof_seconds) */
-		zk_latency_record(p->lat, ZK_LAT_PROVING, 0, r->t_cut_ns,
-				  r->t_proved_ns);
+		pending_push(p, r->log_seq, r->t_first_ns, r->t_proved_ns,
+			     NULL, 0);
 	if (m != NULL) {
 		zk_pipeline_get_stats(p->pipe, &ps);
 		zk_gauge_set(m->prover_queue, (int64_t)ps.queue_depth);
@@ -449,9 +508,10 @@ fail:
 	return -1;
 }
 
-int zkd_prover_submit(struct zkd_prover *p, struct zk_batch *batch)
+int zkd_prover_submit(struct zkd_prover *p, struct zk_batch *batch,
+		      uint64_t *stamps)
 {
-	return zk_pipeline_submit(p->pipe, batch);
+	return zk_pipeline_submit_stamped(p->pipe, batch, stamps);
 }
 
 bool zkd_prover_halted(const struct zkd_prover *p)
@@ -550,6 +610,8 @@ void zkd_prover_destroy(struct zkd_prover *p)
 				strerror(-rc));
 	}
 	zk_router_destroy(p->router);
+	while (p->pend_len > 0) /* a halted log: never durable */
+		free(p->pend[p->pend_head + --p->pend_len].arrivals);
 	free(p->pend);
 	free(p->durable_ns);
 	free(p);

@@ -15,7 +15,9 @@
  *  - sequencer lcore: dequeues ops in bursts (single consumer), pushes
  *    them through the batcher (engine + batch cut), handles control
  *    records per the gap policy, and hands every cut batch to the batch
- *    sink callback (the prover stage), in batch order.
+ *    sink callback (the prover stage), in batch order. In profiling mode
+ *    each op's rx arrival stamp (one per rx burst, from the stamp control
+ *    record) travels with it and is handed to the sink beside the batch.
  *  - Stop: *stop = 1 is a clean stop: rx stops reading, the sequencer
  *    drains the ring completely (after rx is done) and flushes its last
  *    batch, so nothing the rx core enqueued is lost. *stop = 2 aborts (the
@@ -107,8 +109,19 @@ struct zk_seq_stats {
 	bool eos;                /* end of session seen */
 };
 
-/* Takes ownership of batch. Returns 0, or -1 to stop the sequencer. */
-typedef int (*zk_batch_sink_fn)(void *ctx, struct zk_batch *batch);
+/* Takes ownership of batch and of stamps: NULL, or (profiling mode) one
+ * zk_latency_stamp_pack() word per op of the batch, in op order — the
+ * arrival of the rx burst that carried the op and its enqueue time.
+ * Returns 0, or -1 to stop the sequencer. */
+typedef int (*zk_batch_sink_fn)(void *ctx, struct zk_batch *batch,
+				uint64_t *stamps);
+
+/* Profiling: arrival stamps of the ops applied but not yet delivered in a
+ * batch, run-length coded (one run per rx burst), oldest first. */
+struct zk_stamp_run {
+	uint64_t stamp;
+	uint64_t n;
+};
 
 struct zk_seq_ctx {
 	struct rte_ring *ring;
@@ -122,6 +135,10 @@ struct zk_seq_ctx {
 	 * reload_fn between bursts (never inside a batch's op run). */
 	struct zk_latency *latency; /* NULL or disabled: no profiling */
 	uint64_t stamp_dequeued;    /* profiling: current burst's dequeue time */
+	uint64_t stamp_current;     /* profiling: the last stamp record's word */
+	struct zk_stamp_run *runs;  /* profiling: FIFO, freed by the loop */
+	size_t runs_head, runs_len, runs_cap;
+	uint64_t stamps_lost;       /* ops whose stamp could not be kept (ENOMEM) */
 	volatile int *reload;
 	void (*reload_fn)(void *arg, struct zk_seq_ctx *seq);
 	void *reload_arg;

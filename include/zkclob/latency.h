@@ -5,7 +5,8 @@
  * Spec
  *  - Stages: rx (frame arrival → parsed), ring (enqueued → dequeued by the
  *    sequencer), sequencer (dequeued → applied), batch (first op of a batch
- *    applied → batch cut), proving (cut → proof done), log (proof done →
+ *    applied → batch cut), proving (cut → proof done; split into
+ *    commit_wait, commit, prove_wait and prove), log (proof done →
  *    durable) and end_to_end (frame arrival → proof durable).
  *  - Timestamps are "ticks": the TSC (rdtsc) where it is invariant, else
  *    CLOCK_MONOTONIC nanoseconds. The tick→ns ratio is calibrated once
@@ -134,6 +135,12 @@ enum zk_latency_stage {
 	ZK_LAT_SEQUENCER,
 	ZK_LAT_BATCH,
 	ZK_LAT_PROVING,
+	/* the proving stage split: cut → commit thread takes the batch,
+	 * → committed to the state tree, → a worker takes it, → proof done */
+	ZK_LAT_COMMIT_WAIT,
+	ZK_LAT_COMMIT,
+	ZK_LAT_PROVE_WAIT,
+	ZK_LAT_PROVE,
 	ZK_LAT_LOG,
 	ZK_LAT_END_TO_END,
 	ZK_LAT_STAGES

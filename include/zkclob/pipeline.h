@@ -27,6 +27,8 @@
  *    "abandoned"), writes every record, flushes the log (fdatasync).
  *  - on_record runs on the log thread, in commit order, after the record
  *    was appended (not yet durable; durable_seq says how far that is).
+ *  - Arrival stamps (submit_stamped, profiling) follow each op into its
+ *    market's part and come out in that part's record.
  *  - Thread safety: submit from one thread; set_policy, halted and stats
  *    from any thread.
  */
@@ -59,8 +61,12 @@ struct zk_pipeline_record {
 	const uint8_t *proof;
 	size_t proof_len;
 	uint32_t n_ops;
+	/* the part's ops' arrival stamps (zk_latency_stamp_pack words, op
+	 * order) when the batch was submitted with stamps; NULL otherwise */
+	const uint64_t *arrivals;
 	uint64_t t_first_ns;        /* the batch's first op (CLOCK_MONOTONIC) */
 	uint64_t t_cut_ns;          /* the batch was cut */
+	uint64_t t_commit_start_ns; /* the commit thread took the batch */
 	uint64_t t_committed_ns;
 	uint64_t t_started_ns;      /* a worker took it (committed when none) */
 	uint64_t t_proved_ns;       /* the worker finished (committed when none) */
@@ -117,6 +123,11 @@ struct zk_pipeline *zk_pipeline_create(const struct zk_pipeline_cfg *cfg,
 /* Hand over a cut batch (ownership too). Waits while the input is full.
  * 0, or -1 when the pipeline halted or is finishing (batch freed). */
 int zk_pipeline_submit(struct zk_pipeline *p, struct zk_batch *batch);
+
+/* The same with one arrival stamp per op of the batch (owned from here,
+ * NULL allowed): each part's record then carries its ops' stamps. */
+int zk_pipeline_submit_stamped(struct zk_pipeline *p, struct zk_batch *batch,
+			       uint64_t *stamps);
 
 /* SIGHUP: what may change at run time. */
 void zk_pipeline_set_policy(struct zk_pipeline *p, bool halt_on_unprovable,

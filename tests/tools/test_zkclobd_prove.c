@@ -5,7 +5,9 @@
  * verify-log` checks it; a capture of only provable traffic is proven by
  * clob-fast and verifies without flags; a SIGKILL and a torn tail are
  * recovered and the log continues after a restart record; on_unprovable =
- * halt exits 4; hashproof covers every batch (test backends only).
+ * halt exits 4; hashproof covers every batch (test backends only); the
+ * latency profile follows every proven op from its frame to its durable
+ * proof.
  *
  * argv[1] = zkclobd, argv[2] = zkclob.
  */
@@ -180,6 +182,95 @@ static void test_provable_traffic_all_proven(void **state)
 	}
 }
 
+/* One row of a profile's summary.txt (docs/latency.md "Files"). */
+struct stage_row {
+	uint64_t count, unstamped, backwards;
+	double min, max;
+};
+
+static void stage_row(const char *profile_dir, const char *stage,
+		      struct stage_row *r)
+{
+	char path[600], line[512], name[32];
+	double mean, p50, p90, p99, p999;
+	unsigned long long count, unstamped, backwards, overflow;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/summary.txt", profile_dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%31s %llu %lf %lf %lf %lf %lf %lf %lf %llu %llu %llu",
+			   name, &count, &r->min, &mean, &p50, &p90, &p99, &p999,
+			   &r->max, &unstamped, &backwards, &overflow) == 12 &&
+		    strcmp(name, stage) == 0) {
+			fclose(f);
+			r->count = count;
+			r->unstamped = unstamped;
+			r->backwards = backwards;
+			return;
+		}
+	}
+	fclose(f);
+	fail_msg("no row for stage %s in %s", stage, path);
+}
+
+/*
+ * Latency profiling with proving on: every stage from the frame's arrival
+ * to the proof being durable has samples, end_to_end has one per op
+ * proven (the arrival stamp travelled with each op through the sequencer,
+ * the batch, the split, the commit thread and the workers), and since an
+ * op arrives before its batch is cut and is durable after its proof is
+ * done, end_to_end's min and max bound proving's from above.
+ */
+static void test_profile_end_to_end(void **state)
+{
+	static const char *const stages[] = {
+		"rx", "ring", "sequencer", "batch", "proving", "commit_wait",
+		"commit", "prove_wait", "prove", "log", "end_to_end",
+	};
+	char pcap[512], prof[600];
+	struct stage_row e2e, proving, r;
+	uint64_t n_ops, parts;
+	size_t i;
+
+	(void)state;
+	snprintf(pcap, sizeof(pcap), "%s/rejects-prof.pcap", dir);
+	write_reject_capture(pcap, &n_ops);
+	snprintf(prof, sizeof(prof), "%s/prof", dir);
+	{
+		char extra[800];
+
+		snprintf(extra, sizeof(extra),
+			 "backends = clob-fast\n[batch]\nmax_ops = 16\n"
+			 "[profile]\nenabled = true\ndir = %s\n", prof);
+		write_config("prof", pcap, extra);
+	}
+	assert_int_equal(run("%s --config %s/prof.conf", zkclobd, dir), 0);
+	parts = figure("proving: ");
+	assert_int_equal(figure(" batches: "), parts); /* all proven */
+	assert_int_equal(figure("engine:  "), n_ops);
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		stage_row(prof, stages[i], &r);
+		if (r.count == 0)
+			fail_msg("stage %s has no samples", stages[i]);
+		assert_int_equal(r.backwards, 0);
+	}
+	stage_row(prof, "proving", &proving);
+	stage_row(prof, "end_to_end", &e2e);
+	assert_int_equal(proving.count, parts);
+	assert_int_equal(e2e.count, n_ops);
+	assert_int_equal(e2e.unstamped, 0);
+	assert_true(e2e.min >= proving.min);
+	assert_true(e2e.max >= proving.max);
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		char hgrm[700];
+
+		snprintf(hgrm, sizeof(hgrm), "%s/%s.hgrm", prof, stages[i]);
+		assert_int_equal(access(hgrm, R_OK), 0);
+	}
+}
+
 static void test_restart_recovers_and_continues(void **state)
 {
 	char pcap[512], plog[512];
@@ -317,6 +408,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_batch_logged),
 		cmocka_unit_test(test_provable_traffic_all_proven),
+		cmocka_unit_test(test_profile_end_to_end),
 		cmocka_unit_test(test_restart_recovers_and_continues),
 		cmocka_unit_test(test_halt_exit_status),
 		cmocka_unit_test(test_hashproof_full_coverage),
