@@ -377,6 +377,14 @@ static int set_prover(struct load_ctx *ctx, const char *section,
 		else
 			return fail(ctx, section, name,
 				    "'%s' is not one of finish, abandon", value);
+	} else if (strcmp(name, "on_backlog") == 0) {
+		if (strcmp(value, "stall") == 0)
+			p->skip_on_backlog = 0;
+		else if (strcmp(value, "skip") == 0)
+			p->skip_on_backlog = 1;
+		else
+			return fail(ctx, section, name,
+				    "'%s' is not one of stall, skip", value);
 	} else if (strcmp(name, "queue_depth") == 0)
 		SET_U(p->queue_depth, 1, 1u << 16);
 	else if (strcmp(name, "workload") == 0) {
@@ -807,12 +815,14 @@ static int write_prover(const struct zk_config_prover *p, FILE *out)
 		"\nfault = %s\nfault_log_delay_us = %" PRIu32 "\nlog = %s\n"
 		"log_sync = %s\nlog_sync_every = %" PRIu32
 		"\nlog_sync_interval_us = %" PRIu64 "\non_unprovable = %s\n"
-		"on_stop = %s\nqueue_depth = %" PRIu32 "\nworkload = %s\n",
+		"on_stop = %s\nqueue_depth = %" PRIu32 "\non_backlog = %s\n"
+		"workload = %s\n",
 		p->fault, p->fault_log_delay_us, p->log,
 		zk_config_log_sync_name(p->log_sync),
 		p->log_sync_every, p->log_sync_interval_us,
 		p->on_unprovable == ZK_UNPROVABLE_HALT ? "halt" : "log",
 		p->abandon_on_stop ? "abandon" : "finish", p->queue_depth,
+		p->skip_on_backlog ? "skip" : "stall",
 		zk_workload_name(p->workload));
 	return 0;
 }

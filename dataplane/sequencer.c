@@ -112,13 +112,17 @@ static int deliver(struct zk_seq_ctx *ctx, struct zk_batch *batch)
 	if (batch == NULL)
 		return 0;
 	stamps = stamps_pop(ctx, batch->n_ops);
+	ctx->delivered_ops += batch->n_ops;
 	ctx->stats.batches++;
 	zk_events_digest_update(&ctx->digest, batch->events.ev,
 				batch->events.len);
 	for (i = 0; i < batch->events.len; i++)
 		if (batch->events.ev[i].type <= ZK_EV_DONE)
 			ctx->stats.events[batch->events.ev[i].type]++;
-	return ctx->sink(ctx->sink_ctx, batch, stamps);
+	/* stats.ops counts every op applied, including any of the next
+	 * batch that a timeout cut found while pushing */
+	return ctx->sink(ctx->sink_ctx, batch, stamps,
+			 ctx->delivered_ops == ctx->stats.ops);
 }
 
 static int handle_control(struct zk_seq_ctx *ctx, const struct zk_op *op,

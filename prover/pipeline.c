@@ -53,8 +53,7 @@ void zk_pl_job_free(struct job *j)
 	free(j);
 }
 
-/* Caller holds mu; waits for room in the work queue. false: halted. */
-static bool enqueue_job(struct zk_pipeline *p, struct job *j, bool work)
+bool zk_pl_enqueue_job(struct zk_pipeline *p, struct job *j, bool work)
 {
 	if (work && p->work_len >= p->cfg.queue_depth && !p->halted) {
 		p->stats.queue_waits++;
@@ -84,7 +83,7 @@ static bool enqueue_job(struct zk_pipeline *p, struct job *j, bool work)
 	return true;
 }
 
-static struct market_state *market_of(struct zk_pipeline *p, uint32_t market)
+struct market_state *zk_pl_market_of(struct zk_pipeline *p, uint32_t market)
 {
 	for (size_t i = 0; i < p->n_markets; i++)
 		if (p->markets[i].market == market)
@@ -133,7 +132,7 @@ static int commit_batch(struct zk_pipeline *p, struct zk_batch *b,
 		j->state = JOB_DONE;
 		j->t_committed = zk_pl_now_ns();
 		pthread_mutex_lock(&p->mu);
-		if (!enqueue_job(p, j, false)) {
+		if (!zk_pl_enqueue_job(p, j, false)) {
 			pthread_mutex_unlock(&p->mu);
 			zk_pl_job_free(j);
 			return -ECANCELED;
@@ -144,7 +143,7 @@ static int commit_batch(struct zk_pipeline *p, struct zk_batch *b,
 	if (n < 0)
 		return -errno;
 	for (i = 0; i < n; i++) {
-		struct market_state *m = market_of(p, parts[i]->ops[0].market);
+		struct market_state *m = zk_pl_market_of(p, parts[i]->ops[0].market);
 		struct job *j = NULL;
 
 		if (rc != 0 || m == NULL || (j = calloc(1, sizeof(*j))) == NULL) {
@@ -182,7 +181,8 @@ static int commit_batch(struct zk_pipeline *p, struct zk_batch *b,
 		j->t_committed = zk_pl_now_ns();
 		pthread_mutex_lock(&p->mu);
 		p->stats.parts++;
-		if (!enqueue_job(p, j, true)) {
+		p->stats.part_ops += j->part->n_ops;
+		if (!zk_pl_enqueue_job(p, j, true)) {
 			pthread_mutex_unlock(&p->mu);
 			zk_pl_job_free(j);
 			rc = -ECANCELED;
@@ -200,6 +200,7 @@ static void *commit_main(void *arg)
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		struct zk_batch *b;
+		struct zk_pl_resync *rs;
 		uint64_t *stamps;
 
 		while (p->in_len == 0 && !p->finishing && !p->halted)
@@ -208,17 +209,23 @@ static void *commit_main(void *arg)
 			break;
 		b = p->inq[p->in_head];
 		stamps = p->inq_stamps[p->in_head];
+		rs = p->inq_resync[p->in_head];
 		p->in_head = (p->in_head + 1) % p->cfg.queue_depth;
 		p->in_len--;
 		pthread_cond_broadcast(&p->cv_space);
 		pthread_mutex_unlock(&p->mu);
-		commit_batch(p, b, stamps, zk_pl_now_ns());
+		if (rs != NULL)
+			zk_pl_commit_resync(p, rs);
+		else
+			commit_batch(p, b, stamps, zk_pl_now_ns());
+		zk_pl_resync_free(rs);
 		zk_batch_free(b);
 		free(stamps);
 		pthread_mutex_lock(&p->mu);
 	}
 	/* halted: batches never committed are freed here */
 	while (p->in_len > 0) {
+		zk_pl_resync_free(p->inq_resync[p->in_head]);
 		free(p->inq_stamps[p->in_head]);
 		zk_batch_free(p->inq[p->in_head]);
 		p->in_head = (p->in_head + 1) % p->cfg.queue_depth;
@@ -428,7 +435,8 @@ struct zk_pipeline *zk_pipeline_create(const struct zk_pipeline_cfg *cfg,
 	pthread_cond_init(&p->cv_space, NULL);
 	p->inq = calloc(cfg->queue_depth, sizeof(*p->inq));
 	p->inq_stamps = calloc(cfg->queue_depth, sizeof(*p->inq_stamps));
-	if (p->inq == NULL || p->inq_stamps == NULL) {
+	p->inq_resync = calloc(cfg->queue_depth, sizeof(*p->inq_resync));
+	if (p->inq == NULL || p->inq_stamps == NULL || p->inq_resync == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -459,9 +467,77 @@ int zk_pipeline_submit(struct zk_pipeline *p, struct zk_batch *batch)
 int zk_pipeline_submit_stamped(struct zk_pipeline *p, struct zk_batch *batch,
 			       uint64_t *stamps)
 {
-	size_t slot;
+	return zk_pipeline_submit_ex(p, batch, stamps, false);
+}
 
+/* Caller holds mu and has checked for room. */
+static void in_push(struct zk_pipeline *p, struct zk_batch *batch,
+		    uint64_t *stamps, struct zk_pl_resync *rs)
+{
+	size_t slot = (p->in_head + p->in_len) % p->cfg.queue_depth;
+
+	p->inq[slot] = batch;
+	p->inq_stamps[slot] = stamps;
+	p->inq_resync[slot] = rs;
+	p->in_len++;
+	pthread_cond_signal(&p->cv_commit);
+}
+
+/* Submitting thread: snapshot the backlog's markets now (the engine is at
+ * a batch boundary) and queue the resync item; wait for room when asked
+ * (finish), else the caller has seen room. -1: not closed (halted, or no
+ * memory for the snapshot: tried again at the next boundary). */
+static int backlog_close(struct zk_pipeline *p, bool wait)
+{
+	struct zk_pl_resync *rs = zk_pl_backlog_take(p);
+
+	if (rs == NULL)
+		return -1;
 	pthread_mutex_lock(&p->mu);
+	while (wait && p->in_len >= p->cfg.queue_depth && !p->halted)
+		pthread_cond_wait(&p->cv_space, &p->mu);
+	if (p->halted || p->in_len >= p->cfg.queue_depth) {
+		pthread_mutex_unlock(&p->mu);
+		zk_pl_resync_free(rs);
+		return -1;
+	}
+	in_push(p, NULL, NULL, rs);
+	p->stats.backlog_ranges++;
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+/* on_backlog = skip and no room (or a backlog open): account the batch. */
+static int backlog_submit(struct zk_pipeline *p, struct zk_batch *batch,
+			  uint64_t *stamps, bool at_boundary)
+{
+	bool room;
+	int rc;
+
+	p->stats.backlog_batches++;
+	p->stats.backlog_ops += batch->n_ops;
+	rc = zk_pl_backlog_add(p, batch);
+	if (rc != 0)
+		zk_pl_halt_locked(p, "backlog of batch %" PRIu64 ": %s",
+				  batch->batch_seq, strerror(-rc));
+	room = p->in_len < p->cfg.queue_depth && !p->halted;
+	pthread_mutex_unlock(&p->mu);
+	zk_batch_free(batch);
+	free(stamps);
+	if (rc != 0)
+		return -1;
+	if (room && at_boundary)
+		(void)backlog_close(p, false);
+	return 1;
+}
+
+int zk_pipeline_submit_ex(struct zk_pipeline *p, struct zk_batch *batch,
+			  uint64_t *stamps, bool at_boundary)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->cfg.skip_on_backlog && !p->halted && !p->finishing &&
+	    (p->backlog.open || p->in_len >= p->cfg.queue_depth))
+		return backlog_submit(p, batch, stamps, at_boundary);
 	if (p->in_len >= p->cfg.queue_depth && !p->halted && !p->finishing) {
 		p->stats.submit_waits++;
 		while (p->in_len >= p->cfg.queue_depth && !p->halted &&
@@ -474,12 +550,8 @@ int zk_pipeline_submit_stamped(struct zk_pipeline *p, struct zk_batch *batch,
 		free(stamps);
 		return -1;
 	}
-	slot = (p->in_head + p->in_len) % p->cfg.queue_depth;
-	p->inq[slot] = batch;
-	p->inq_stamps[slot] = stamps;
-	p->in_len++;
+	in_push(p, batch, stamps, NULL);
 	p->stats.batches++;
-	pthread_cond_signal(&p->cv_commit);
 	pthread_mutex_unlock(&p->mu);
 	return 0;
 }
@@ -501,6 +573,14 @@ int zk_pipeline_finish(struct zk_pipeline *p)
 
 	if (p->finished)
 		return p->finish_rc;
+	/* the submitting thread is done: the engine holds the state after
+	 * the last batch, a boundary, so an open backlog closes here */
+	if (p->backlog.open && backlog_close(p, true) != 0) {
+		pthread_mutex_lock(&p->mu);
+		zk_pl_halt_locked(p, "cannot close the backlog at shutdown "
+				  "(snapshot: %s)", strerror(errno));
+		pthread_mutex_unlock(&p->mu);
+	}
 	pthread_mutex_lock(&p->mu);
 	p->finishing = true;
 	pthread_cond_broadcast(&p->cv_commit);
@@ -588,6 +668,8 @@ void zk_pipeline_destroy(struct zk_pipeline *p)
 	pthread_cond_destroy(&p->cv_space);
 	free(p->inq);
 	free(p->inq_stamps);
+	free(p->inq_resync);
+	free(p->backlog.gaps);
 	free(p->worker_tid);
 	free(p->proof_lat.v);
 	free(p->log_lat.v);

@@ -8,6 +8,9 @@
  *  - struct zk_pipeline's queues and flags are guarded by mu.
  *  - zk_pl_halt_locked: caller holds mu; the first reason wins.
  *  - zk_pl_job_free frees a job and everything it owns.
+ *  - backlog (on_backlog = skip) is touched only by the submitting thread
+ *    (the engine's owner): zk_pl_backlog_add/take; the resync item it
+ *    yields goes through the commit input like a batch.
  */
 #ifndef ZKCLOB_PROVER_PIPELINE_INT_H
 #define ZKCLOB_PROVER_PIPELINE_INT_H
@@ -17,7 +20,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "zkclob/book_snapshot.h"
 #include "zkclob/pipeline.h"
+#include "zkclob/prooflog.h"
 #include "zkclob/statetree.h"
 
 #define DEFAULT_PROOF_CAP (16u << 20)
@@ -31,6 +36,8 @@ struct job {
 	enum job_state state;
 	bool skip;
 	uint64_t skip_first, skip_last;
+	bool resync;            /* a backlog's resync record (rs) */
+	struct zk_prooflog_resync rs;
 	struct zk_batch *part;
 	uint64_t *stamps;       /* part's ops' arrival stamps, or NULL */
 	struct zk_st_update upd;
@@ -56,14 +63,42 @@ struct lat_vec {
 	size_t n, cap;
 };
 
+/* One market's part of a backlog: its ops the prover never saw. */
+struct zk_pl_range {
+	uint32_t market;
+	uint64_t first_seq, last_seq, ops, batches;
+	uint64_t last_batch;    /* the stream batch_seq last counted */
+};
+
+struct zk_pl_gap {
+	uint64_t first, last;   /* a sequence gap inside the backlog */
+};
+
+struct zk_pl_backlog {
+	bool open;
+	size_t n;
+	struct zk_pl_range m[ZK_PIPELINE_MAX_MARKETS];
+	struct zk_pl_gap *gaps;
+	size_t n_gaps, cap_gaps;
+};
+
+/* Closes a backlog: the ranges, and each market's book right after them. */
+struct zk_pl_resync {
+	struct zk_pl_backlog bl;
+	struct zk_book_snapshot *snap[ZK_PIPELINE_MAX_MARKETS];
+};
+
 struct zk_pipeline {
 	struct zk_pipeline_cfg cfg;
 	pthread_mutex_t mu;
 	pthread_cond_t cv_commit, cv_work, cv_log, cv_space;
 
-	/* commit input: batches from submit, and their stamps */
+	/* commit input: batches from submit and their stamps, or (batch
+	 * NULL) a backlog's resync item */
 	struct zk_batch **inq;
 	uint64_t **inq_stamps;
+	struct zk_pl_resync **inq_resync;
+	struct zk_pl_backlog backlog;
 	size_t in_head, in_len;
 	/* jobs in commit order, and the work queue (a sub-list) */
 	struct job *head, *tail;
@@ -96,6 +131,20 @@ static inline uint64_t zk_pl_now_ns(void)
 void zk_pl_halt_locked(struct zk_pipeline *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void zk_pl_job_free(struct job *j);
+/* Caller holds mu; a record-only job (work false) or one for a worker
+ * (waits for room in the work queue). false: halted. */
+bool zk_pl_enqueue_job(struct zk_pipeline *p, struct job *j, bool work);
+struct market_state *zk_pl_market_of(struct zk_pipeline *p, uint32_t market);
+
+/* pipeline_backlog.c. add: 0, or -ENOMEM / -ENOSPC (too many markets). */
+int zk_pl_backlog_add(struct zk_pipeline *p, const struct zk_batch *b);
+/* Snapshots every market of the open backlog and closes it; NULL (errno)
+ * leaves it open. */
+struct zk_pl_resync *zk_pl_backlog_take(struct zk_pipeline *p);
+void zk_pl_resync_free(struct zk_pl_resync *rs);
+/* Commit thread: gap skip records, then per market the rebuilt tree and
+ * its resync record. Frees nothing (the caller frees rs). */
+int zk_pl_commit_resync(struct zk_pipeline *p, struct zk_pl_resync *rs);
 void zk_pl_lat_push(struct lat_vec *l, uint64_t v);
 uint64_t zk_pl_lat_pct(struct zk_pipeline *p, struct lat_vec *l, double q);
 /* The log thread's body (pthread entry, arg = the pipeline). */

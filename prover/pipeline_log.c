@@ -63,7 +63,8 @@ static int write_record(struct zk_pipeline *p, struct job *j,
 	rec->skip = j->skip;
 	rec->skip_first = j->skip_first;
 	rec->skip_last = j->skip_last;
-	rec->st = &j->st;
+	rec->resync = j->resync ? &j->rs : NULL;
+	rec->st = j->resync ? NULL : &j->st;
 	rec->proven = j->proven;
 	rec->backend = j->backend;
 	rec->backend_name = "";
@@ -74,7 +75,8 @@ static int write_record(struct zk_pipeline *p, struct job *j,
 			rec->backend_name = zk_backend_info(be)->name;
 	}
 	rec->attempts = j->attempts;
-	rec->unproven_reason = j->proven || j->skip ? 0 : j->reason_code;
+	rec->unproven_reason = j->proven || j->skip ? 0
+			       : j->resync ? j->rs.reason : j->reason_code;
 	rec->reason = j->reason;
 	rec->proof = j->proof;
 	rec->proof_len = j->proof_len;
@@ -93,6 +95,8 @@ static int write_record(struct zk_pipeline *p, struct job *j,
 		if (j->skip)
 			rc = zk_prooflog_append_skip(log, 0, j->skip_first,
 						     j->skip_last, 0, &seq);
+		else if (j->resync)
+			rc = zk_prooflog_append_resync(log, &j->rs, &seq);
 		else if (j->proven)
 			rc = zk_prooflog_append_proof(log, &j->st, j->proof,
 						      j->proof_len, &seq);
@@ -153,7 +157,8 @@ void *zk_pl_log_main(void *arg)
 			}
 			continue;
 		}
-		if (!j->proven && !j->skip && p->halt_on_unprovable) {
+		if (!j->proven && !j->skip && !j->resync &&
+		    p->halt_on_unprovable) {
 			zk_pl_halt_locked(p, "market %" PRIu32 " batch %" PRIu64
 				    " (ops %" PRIu64 "..%" PRIu64 ") is unproven"
 				    " (%s: %s) and on_unprovable = halt",
@@ -182,6 +187,9 @@ void *zk_pl_log_main(void *arg)
 		p->stats.last_seq = rec.log_seq;
 		if (j->skip) {
 			p->stats.skips++;
+		} else if (j->resync) {
+			p->stats.resync_records++;
+			p->stats.resync_ops += j->rs.ops;
 		} else if (j->proven) {
 			p->stats.proven++;
 			if (j->backend >= 0 && j->backend < ZK_ROUTER_MAX_BACKENDS)
@@ -192,7 +200,7 @@ void *zk_pl_log_main(void *arg)
 			if (j->reason_code <= ZK_UNPROVEN__MAX)
 				p->stats.unproven[j->reason_code]++;
 		}
-		if (!j->skip)
+		if (!j->skip && !j->resync)
 			zk_pl_lat_push(&p->log_lat, rec.t_logged_ns - rec.t_cut_ns);
 		zk_pl_job_free(j);
 	}

@@ -21,7 +21,8 @@
  *     0  magic "ZKPR" (0x52504b5a)   u32
  *     4  record version (1)          u8
  *     5  type: 1 proof, 2 skip,      u8
- *              3 unproven, 4 restart
+ *              3 unproven, 4 restart,
+ *              5 resync
  *     6  flags (0)                   u16
  *     8  record seq                  u64  first_seq, +1 per record
  *    16  durable seq when written    u64  diagnostics for repair decisions
@@ -44,6 +45,19 @@
  *     started again with empty books (zkclobd keeps no book across runs):
  *     every market's root chain, batch numbering and op sequence start
  *     again after it, from the empty book's root.
+ *   resync payload (80 bytes): market u32, reason u32 (enum
+ *     zk_unproven_reason: 6 backlog), first op seq u64, last op seq u64
+ *     (inclusive stream seqs of the market's first and last op in the
+ *     range), ops u64, batches u64, the market's last batch seq before
+ *     the range u64, new root (32 bytes). Under [prover] on_backlog = skip
+ *     batches that found the prover's queue full were applied by the
+ *     engine but never committed or proven; the prover then rebuilt the
+ *     market's state tree from a snapshot of its book taken at a batch
+ *     boundary after them, whose root this is. The market's chain resumes
+ *     there: its next statement's old_root is new_root and its batch seq
+ *     is last batch seq + 1 (unproven batches take no batch seq). The
+ *     range is reported, not proven: a verifier trusts the new root only
+ *     as the operator's statement (verify-log needs --allow-unproven).
  *
  * The salt in every crc ties a record to its file, so a record copied or
  * left over from another log never validates. Padding is 8 bytes, not
@@ -557,6 +571,27 @@ zk_prooflog_append_skip(struct zk_prooflog *log, uint32_t market,
 }
 
 int
+zk_prooflog_append_resync(struct zk_prooflog *log,
+			  const struct zk_prooflog_resync *rs, uint64_t *seq_out)
+{
+	uint8_t p[PLOG_RESYNC_PAYLOAD];
+
+	if (log == NULL || rs == NULL || rs->first_seq > rs->last_seq ||
+	    rs->ops == 0 || rs->batches == 0)
+		return -EINVAL;
+	plog_put32(p, rs->market);
+	plog_put32(p + 4, rs->reason);
+	plog_put64(p + 8, rs->first_seq);
+	plog_put64(p + 16, rs->last_seq);
+	plog_put64(p + 24, rs->ops);
+	plog_put64(p + 32, rs->batches);
+	plog_put64(p + 40, rs->last_batch_seq);
+	memcpy(p + 48, rs->new_root, ZK_ROOT_SIZE);
+	return append(log, ZK_PROOFLOG_REC_RESYNC, p, sizeof(p), NULL, 0,
+		      seq_out);
+}
+
+int
 zk_prooflog_append_unproven(struct zk_prooflog *log,
 			    const struct zk_statement *st, uint32_t reason,
 			    const char *text, uint64_t *seq_out)
@@ -592,6 +627,7 @@ static const char *const unproven_names[] = {
 	[ZK_UNPROVEN_DEADLINE] = "deadline",
 	[ZK_UNPROVEN_NO_BACKEND] = "no_backend",
 	[ZK_UNPROVEN_ABANDONED] = "abandoned",
+	[ZK_UNPROVEN_BACKLOG] = "backlog",
 };
 
 const char *

@@ -25,11 +25,15 @@
 #define PLOG_SKIP_PAYLOAD 24
 
 #define PLOG_RESTART_PAYLOAD 16
+/* market u32, reason u32, first, last, ops, batches, last batch seq u64,
+ * new root */
+#define PLOG_RESYNC_PAYLOAD (8 + 5 * 8 + ZK_ROOT_SIZE)
 #define PLOG_UNPROVEN_FIXED 8 /* reason u32, text length u32 */
 
 #define PLOG_PROOF_MIN_LEN (PLOG_REC_HDR_SIZE + ZK_STATEMENT_WIRE_SIZE)
 #define PLOG_SKIP_LEN (PLOG_REC_HDR_SIZE + PLOG_SKIP_PAYLOAD)
 #define PLOG_RESTART_LEN (PLOG_REC_HDR_SIZE + PLOG_RESTART_PAYLOAD)
+#define PLOG_RESYNC_LEN (PLOG_REC_HDR_SIZE + PLOG_RESYNC_PAYLOAD)
 #define PLOG_UNPROVEN_MIN_LEN (PLOG_PROOF_MIN_LEN + PLOG_UNPROVEN_FIXED)
 /* The smallest record: bounds how many fit in the staging buffer. */
 #define PLOG_MIN_REC_LEN PLOG_RESTART_LEN

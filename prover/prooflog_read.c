@@ -204,6 +204,7 @@ check_record(struct zk_prooflog_reader *rd, uint64_t off, uint64_t min_seq,
 	      len <= ZK_PROOFLOG_MAX_RECORD) &&
 	    !(type == ZK_PROOFLOG_REC_SKIP && len == PLOG_SKIP_LEN) &&
 	    !(type == ZK_PROOFLOG_REC_RESTART && len == PLOG_RESTART_LEN) &&
+	    !(type == ZK_PROOFLOG_REC_RESYNC && len == PLOG_RESYNC_LEN) &&
 	    !(type == ZK_PROOFLOG_REC_UNPROVEN && len >= PLOG_UNPROVEN_MIN_LEN &&
 	      len <= PLOG_UNPROVEN_MIN_LEN + ZK_PROOFLOG_TEXT_MAX)) {
 		snprintf(why, whylen, "bad record type %u or length %" PRIu32,
@@ -303,6 +304,18 @@ fill_record(struct zk_prooflog_reader *rd, uint64_t off,
 		rec->unproven_text[n] = '\0';
 	} else if (rec->type == ZK_PROOFLOG_REC_RESTART) {
 		rec->restart_ns = plog_get64(b + PLOG_REC_HDR_SIZE);
+	} else if (rec->type == ZK_PROOFLOG_REC_RESYNC) {
+		struct zk_prooflog_resync *rs = &rec->resync;
+
+		b += PLOG_REC_HDR_SIZE;
+		rs->market = plog_get32(b);
+		rs->reason = plog_get32(b + 4);
+		rs->first_seq = plog_get64(b + 8);
+		rs->last_seq = plog_get64(b + 16);
+		rs->ops = plog_get64(b + 24);
+		rs->batches = plog_get64(b + 32);
+		rs->last_batch_seq = plog_get64(b + 40);
+		memcpy(rs->new_root, b + 48, ZK_ROOT_SIZE);
 	} else {
 		b += PLOG_REC_HDR_SIZE;
 		rec->skip.market = plog_get32(b);
@@ -578,6 +591,7 @@ static const char *const chain_error_names[] = {
 	[ZK_CHAIN_BATCH_SEQ] = "batch sequence number does not advance by 1",
 	[ZK_CHAIN_SKIP_START] = "skip record does not start at the next op",
 	[ZK_CHAIN_TOO_MANY_MARKETS] = "more markets than the per-market check tracks",
+	[ZK_CHAIN_RESYNC_BATCH_SEQ] = "resync record's last batch seq is not the chain's",
 };
 
 const char *
@@ -619,6 +633,37 @@ chain_fail(enum zk_prooflog_chain_error e,
 	return e;
 }
 
+/* An unproven range (docs/prooflog.md "resync"): ordered like a statement,
+ * takes no batch seq, and the chain continues from its root. */
+static enum zk_prooflog_chain_error
+resync_step(struct zk_prooflog_chain *chain,
+	    const struct zk_prooflog_record *rec,
+	    struct zk_prooflog_chain_result *res)
+{
+	const struct zk_prooflog_resync *rs = &rec->resync;
+
+	if (rs->first_seq > rs->last_seq)
+		return chain_fail(ZK_CHAIN_BAD_RANGE, rec, res, rs->first_seq,
+				  rs->last_seq);
+	if (chain->have_next_op && rs->first_seq > chain->next_op_seq)
+		return chain_fail(ZK_CHAIN_SEQ_GAP, rec, res, rs->first_seq,
+				  chain->next_op_seq);
+	if (chain->have_next_op && rs->first_seq < chain->next_op_seq)
+		return chain_fail(ZK_CHAIN_SEQ_OVERLAP, rec, res, rs->first_seq,
+				  chain->next_op_seq);
+	if (chain->have_prev && rs->last_batch_seq != chain->last_batch_seq)
+		return chain_fail(ZK_CHAIN_RESYNC_BATCH_SEQ, rec, res,
+				  rs->last_batch_seq, chain->last_batch_seq);
+	chain->have_prev = true;
+	chain->have_next_op = true;
+	memcpy(chain->root, rs->new_root, ZK_ROOT_SIZE);
+	chain->next_op_seq = rs->last_seq + 1;
+	chain->last_batch_seq = rs->last_batch_seq;
+	chain->resyncs++;
+	chain->resync_ops += rs->ops;
+	return ZK_CHAIN_OK;
+}
+
 enum zk_prooflog_chain_error
 zk_prooflog_chain_step(struct zk_prooflog_chain *chain,
 		       const struct zk_prooflog_record *rec,
@@ -638,6 +683,8 @@ zk_prooflog_chain_step(struct zk_prooflog_chain *chain,
 		chain->restarts = restarts + 1;
 		return ZK_CHAIN_OK;
 	}
+	if (rec->type == ZK_PROOFLOG_REC_RESYNC)
+		return resync_step(chain, rec, res);
 	if (rec->type == ZK_PROOFLOG_REC_SKIP) {
 		if (sk->first_seq > sk->last_seq)
 			return chain_fail(ZK_CHAIN_BAD_RANGE, rec, res,
@@ -692,19 +739,25 @@ zk_prooflog_mchain_step(struct zk_prooflog_mchain *mc,
 			struct zk_prooflog_chain_result *res)
 {
 	const struct zk_statement *st = &rec->statement;
+	bool resync = rec->type == ZK_PROOFLOG_REC_RESYNC;
+	uint64_t first = resync ? rec->resync.first_seq : st->first_seq;
+	uint64_t last = resync ? rec->resync.last_seq : st->last_seq;
+	uint32_t market = resync ? rec->resync.market : st->market;
 	struct zk_prooflog_chain *c;
 	enum zk_prooflog_chain_error e;
 	size_t i;
 
 	if (rec->type == ZK_PROOFLOG_REC_RESTART) {
-		uint64_t p = mc->proofs, s = mc->skips, u = mc->unproven;
-		uint64_t r = mc->restarts;
+		struct zk_prooflog_mchain keep = *mc;
 
 		zk_prooflog_mchain_init(mc);
-		mc->proofs = p;
-		mc->skips = s;
-		mc->unproven = u;
-		mc->restarts = r + 1;
+		mc->proofs = keep.proofs;
+		mc->skips = keep.skips;
+		mc->unproven = keep.unproven;
+		mc->restarts = keep.restarts + 1;
+		mc->resyncs = keep.resyncs;
+		mc->resync_ops = keep.resync_ops;
+		mc->resync_batches = keep.resync_batches;
 		return ZK_CHAIN_OK;
 	}
 	if (rec->type == ZK_PROOFLOG_REC_SKIP) {
@@ -719,27 +772,31 @@ zk_prooflog_mchain_step(struct zk_prooflog_mchain *mc,
 		mc->skips++;
 		return ZK_CHAIN_OK;
 	}
-	for (i = 0; i < mc->n && mc->market[i] != st->market; i++)
+	for (i = 0; i < mc->n && mc->market[i] != market; i++)
 		;
 	if (i == mc->n) {
 		if (mc->n == ZK_PROOFLOG_CHAIN_MARKETS)
 			return chain_fail(ZK_CHAIN_TOO_MANY_MARKETS, rec, res,
 					  mc->n + 1, mc->n);
-		mc->market[i] = st->market;
+		mc->market[i] = market;
 		zk_prooflog_chain_init(&mc->chain[i], NULL);
 		mc->n++;
 	}
 	c = &mc->chain[i];
 	/* other markets' ops lie between this market's batches: only order
 	 * is checked here, the gap check is the stream-wide skip rule */
-	if (c->have_next_op && st->first_seq > c->next_op_seq)
-		c->next_op_seq = st->first_seq;
+	if (c->have_next_op && first > c->next_op_seq)
+		c->next_op_seq = first;
 	e = zk_prooflog_chain_step(c, rec, res);
 	if (e != ZK_CHAIN_OK)
 		return e;
-	if (st->last_seq + 1 > mc->next_op_seq)
-		mc->next_op_seq = st->last_seq + 1;
-	if (rec->type == ZK_PROOFLOG_REC_UNPROVEN)
+	if (last + 1 > mc->next_op_seq)
+		mc->next_op_seq = last + 1;
+	if (resync) {
+		mc->resyncs++;
+		mc->resync_ops += rec->resync.ops;
+		mc->resync_batches += rec->resync.batches;
+	} else if (rec->type == ZK_PROOFLOG_REC_UNPROVEN)
 		mc->unproven++;
 	else
 		mc->proofs++;

@@ -472,6 +472,19 @@ int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
 					  ? rec.unproven_reason : 0]++;
 			continue;
 		}
+		if (rec.type == ZK_PROOFLOG_REC_RESYNC) {
+			const struct zk_prooflog_resync *r = &rec.resync;
+			char root[17];
+
+			for (int k = 0; k < 8; k++)
+				snprintf(root + 2 * k, 3, "%02x", r->new_root[k]);
+			printf("verify-log: unproven range (record %" PRIu64 "): market %"
+			       PRIu32 " ops %" PRIu64 "..%" PRIu64 ", %" PRIu64
+			       " ops in %" PRIu64 " batch parts (%s); chain resumes at root %s...\n",
+			       rec.seq, r->market, r->first_seq, r->last_seq, r->ops,
+			       r->batches, zk_unproven_reason_name(r->reason), root);
+			continue;
+		}
 		if (rec.type != ZK_PROOFLOG_REC_PROOF)
 			continue;
 		set = clob_set_of(rec.statement.params_id);
@@ -526,9 +539,16 @@ int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
 		}
 	}
 	zk_prooflog_reader_close(rd);
-	if (chain.unproven + unverifiable > 0) {
+	if (chain.unproven + unverifiable + chain.resyncs > 0) {
 		FILE *o = allow_unproven ? stdout : stderr;
 
+		if (chain.resyncs > 0)
+			fprintf(o, "verify-log: %s %" PRIu64 " unproven ranges "
+				"(resync records): %" PRIu64 " ops in %" PRIu64
+				" batch parts applied without proof\n",
+				allow_unproven ? "allowed:" : "REJECT:",
+				chain.resyncs, chain.resync_ops,
+				chain.resync_batches);
 		fprintf(o, "verify-log: %s %" PRIu64 " unproven batches (",
 			allow_unproven ? "allowed:" : "REJECT:", chain.unproven);
 		for (int i = 0; i <= ZK_UNPROVEN__MAX; i++)
@@ -543,8 +563,9 @@ int zk_cli_verify_log(const struct zk_config *cfg, uint8_t params,
 	}
 	printf("verify-log: ACCEPT %s: %" PRIu64 " proofs verified, %" PRIu64
 	       " unproven, %" PRIu64 " skip records, %" PRIu64
-	       " restarts, the chain holds\n", path, proofs,
-	       chain.unproven + unverifiable, chain.skips, chain.restarts);
+	       " restarts, %" PRIu64 " unproven ranges, the chain holds\n",
+	       path, proofs, chain.unproven + unverifiable, chain.skips,
+	       chain.restarts, chain.resyncs);
 	return 0;
 fail:
 	zk_prooflog_reader_close(rd);

@@ -241,7 +241,8 @@ static void publish_batch(struct zk_metrics_std *m, const struct zk_batch *batch
 	zk_histogram_observe(m->batch_ops, batch->n_ops);
 }
 
-static int count_batch(void *arg, struct zk_batch *batch, uint64_t *stamps)
+static int count_batch(void *arg, struct zk_batch *batch, uint64_t *stamps,
+		       bool at_boundary)
 {
 	struct sink_stats *s = arg;
 
@@ -270,7 +271,8 @@ static int count_batch(void *arg, struct zk_batch *batch, uint64_t *stamps)
 		return 0;
 	}
 	/* a halted pipeline takes no more: stop rx, the sequencer drains */
-	if (zkd_prover_submit(s->prover, batch, stamps) != 0 && stop_flag == 0)
+	if (zkd_prover_submit(s->prover, batch, stamps, at_boundary) < 0 &&
+	    stop_flag == 0)
 		stop_flag = 1;
 	return 0;
 }

@@ -399,11 +399,13 @@ static void on_record(void *arg, const struct zk_pipeline_record *r)
 	struct zkd_prover *p = arg;
 	struct zk_metrics_std *m = p->std;
 	struct zk_pipeline_stats ps;
+	/* a batch part's record (not a gap's skip, not a backlog's resync) */
+	bool part = !r->skip && r->resync == NULL;
 
 	publish_router(p);
 	if (r->proven && r->arrivals != NULL)
 		profile_proven(p, r);
-	else if (r->log_seq != 0 && !r->skip && r->log_seq > r->durable_seq)
+	else if (r->log_seq != 0 && part && r->log_seq > r->durable_seq)
 		/* before it can be durable: on_durable runs in this thread */
 		pending_push(p, r->log_seq, r->t_first_ns, r->t_proved_ns,
 			     NULL, 0);
@@ -416,15 +418,20 @@ static void on_record(void *arg, const struct zk_pipeline_record *r)
 			zk_gauge_set(m->log_durable_lag,
 				     (int64_t)(r->log_seq - r->durable_seq));
 		}
-		if (!r->skip) {
+		if (part) {
 			zk_histogram_observe(m->commit_seconds,
 					     r->t_committed_ns - r->t_cut_ns);
 			zk_histogram_observe(m->batch_to_log,
 					     r->t_logged_ns - r->t_first_ns);
 		}
-		if (!r->skip && !r->proven && r->unproven_reason >= 1 &&
+		if (part && !r->proven && r->unproven_reason >= 1 &&
 		    r->unproven_reason <= ZK_UNPROVEN__MAX)
 			zk_counter_inc(m->unproven[r->unproven_reason - 1]);
+		/* a resync record stands for every batch of its range */
+		if (r->resync != NULL && r->unproven_reason >= 1 &&
+		    r->unproven_reason <= ZK_UNPROVEN__MAX)
+			zk_counter_add(m->unproven[r->unproven_reason - 1],
+				       r->resync->batches);
 		if (r->proven && r->backend >= 0 &&
 		    r->backend < ZK_METRICS_STD_MAX_BACKENDS &&
 		    (size_t)r->backend < p->n_backends) {
@@ -487,6 +494,7 @@ int zkd_prover_start(const struct zk_config *cfg,
 	pcfg.halt_on_unprovable = pc->on_unprovable == ZK_UNPROVABLE_HALT;
 	pcfg.abandon_on_stop = pc->abandon_on_stop != 0;
 	pcfg.skip_gaps = !cfg->batch.gap_halt;
+	pcfg.skip_on_backlog = pc->skip_on_backlog != 0;
 	pcfg.plan = plan;
 	pcfg.on_record = on_record;
 	pcfg.arg = p;
@@ -496,10 +504,11 @@ int zkd_prover_start(const struct zk_config *cfg,
 	printf("prover:  %u workers, backends", pcfg.workers);
 	for (i = 0; i < p->n_backends; i++)
 		printf(" %s", p->backend_names[i]);
-	printf(", log %s (fdatasync %s), on_unprovable %s\n",
+	printf(", log %s (fdatasync %s), on_unprovable %s, on_backlog %s\n",
 	       pc->log[0] ? pc->log : "(none)",
 	       zk_config_log_sync_name(pc->log_sync),
-	       pc->on_unprovable == ZK_UNPROVABLE_HALT ? "halt" : "log");
+	       pc->on_unprovable == ZK_UNPROVABLE_HALT ? "halt" : "log",
+	       pc->skip_on_backlog ? "skip" : "stall");
 	*out = p;
 	return 0;
 fail:
@@ -509,9 +518,9 @@ fail:
 }
 
 int zkd_prover_submit(struct zkd_prover *p, struct zk_batch *batch,
-		      uint64_t *stamps)
+		      uint64_t *stamps, bool at_boundary)
 {
-	return zk_pipeline_submit_stamped(p->pipe, batch, stamps);
+	return zk_pipeline_submit_ex(p->pipe, batch, stamps, at_boundary);
 }
 
 bool zkd_prover_halted(const struct zkd_prover *p)
@@ -553,7 +562,14 @@ void zkd_prover_summary(struct zkd_prover *p, FILE *out)
 		if (s.unproven[i])
 			fprintf(out, " (%s %" PRIu64 ")", zk_unproven_reason_name(i),
 				s.unproven[i]);
-	fprintf(out, ", %" PRIu64 " gap skips\n", s.skips);
+	fprintf(out, ", %" PRIu64 " gap skips; %" PRIu64 " ops in parts\n",
+		s.skips, s.part_ops);
+	if (s.backlog_batches > 0 || s.resync_records > 0)
+		fprintf(out, "backlog: %" PRIu64 " batches (%" PRIu64 " ops) applied "
+			"unproven (on_backlog = skip), %" PRIu64 " ranges closed, %"
+			PRIu64 " resync records covering %" PRIu64 " ops\n",
+			s.backlog_batches, s.backlog_ops, s.backlog_ranges,
+			s.resync_records, s.resync_ops);
 	fprintf(out, "proofs: ");
 	for (i = 0; i < p->n_backends; i++)
 		fprintf(out, " %s %" PRIu64, p->backend_names[i], s.by_backend[i]);

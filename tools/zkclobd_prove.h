@@ -36,9 +36,11 @@ int zkd_prover_start(const struct zk_config *cfg,
 		     struct zk_audit *audit, struct zk_latency *lat,
 		     struct zkd_prover **out);
 /* The batch sink: hands the batch and its ops' arrival stamps (NULL when
- * not profiling; owned from here) to the pipeline. -1 once halted. */
+ * not profiling; owned from here) to the pipeline (at_boundary: see
+ * zk_batch_sink_fn). 0 queued, 1 backlogged (on_backlog = skip), -1 once
+ * halted. */
 int zkd_prover_submit(struct zkd_prover *p, struct zk_batch *batch,
-		      uint64_t *stamps);
+		      uint64_t *stamps, bool at_boundary);
 bool zkd_prover_halted(const struct zkd_prover *p);
 /* SIGHUP: [prover] on_unprovable/on_stop and [router] apply now. */
 void zkd_prover_reload(struct zkd_prover *p, const struct zk_config *next);

@@ -115,6 +115,9 @@ struct zk_config_prover {
 	int abandon_on_stop;    /* on_stop = abandon: in-flight proofs logged as
 				 * unproven (reason abandoned) instead of waited for */
 	uint32_t queue_depth;   /* committed batches waiting for a worker */
+	int skip_on_backlog;    /* on_backlog = skip: a full commit queue never
+				 * stalls matching; those batches are logged
+				 * as an unproven range (docs/appliance.md) */
 	enum zk_workload workload; /* the [router.CLASS] whose constraints apply */
 };
 

@@ -112,9 +112,12 @@ struct zk_seq_stats {
 /* Takes ownership of batch and of stamps: NULL, or (profiling mode) one
  * zk_latency_stamp_pack() word per op of the batch, in op order — the
  * arrival of the rx burst that carried the op and its enqueue time.
+ * at_boundary: the engine holds exactly the state after this batch (no op
+ * of the next one applied yet; false after a timeout cut found while
+ * pushing). The sink runs on the sequencer, so it may read the engine.
  * Returns 0, or -1 to stop the sequencer. */
 typedef int (*zk_batch_sink_fn)(void *ctx, struct zk_batch *batch,
-				uint64_t *stamps);
+				uint64_t *stamps, bool at_boundary);
 
 /* Profiling: arrival stamps of the ops applied but not yet delivered in a
  * batch, run-length coded (one run per rx burst), oldest first. */
@@ -139,6 +142,7 @@ struct zk_seq_ctx {
 	struct zk_stamp_run *runs;  /* profiling: FIFO, freed by the loop */
 	size_t runs_head, runs_len, runs_cap;
 	uint64_t stamps_lost;       /* ops whose stamp could not be kept (ENOMEM) */
+	uint64_t delivered_ops;     /* ops in batches handed to the sink */
 	volatile int *reload;
 	void (*reload_fn)(void *arg, struct zk_seq_ctx *seq);
 	void *reload_arg;

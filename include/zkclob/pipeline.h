@@ -22,6 +22,20 @@
  *    refuses (-1) and zk_pipeline_halted() says why.
  *  - A part whose tree update fails (the witness does not apply: book and
  *    tree disagree) halts the pipeline too: no later root could chain.
+ *  - skip_on_backlog ([prover] on_backlog = skip): submit never waits. A
+ *    batch that finds the commit input full — or arrives while a backlog
+ *    is open — is not committed (returns 1, batch freed): the engine
+ *    applied it, the prover never sees it. Its ops are accounted per
+ *    market; at the first later submit with room whose batch ends at a
+ *    batch boundary (at_boundary: the engine holds exactly the state after
+ *    that batch; the batch itself joins the backlog) the submitting thread
+ *    copies the touched markets' slots (cfg.engine, read on the submitting
+ *    thread, which must be the engine's owner) and queues a resync item in
+ *    stream order. The commit thread rebuilds each such market's tree from
+ *    its copy and logs a resync record (prooflog.h): the market's unproven
+ *    op range, ops, batches and the root its chain resumes from; a gap
+ *    inside the backlog is logged as its skip record before them.
+ *    finish() closes an open backlog the same way (waiting for room).
  *  - finish(): no more submits; commits everything, lets the workers finish
  *    (or, with abandon_on_stop, logs parts not yet proving as unproven
  *    "abandoned"), writes every record, flushes the log (fdatasync).
@@ -51,6 +65,8 @@
 struct zk_pipeline_record {
 	bool skip;                  /* a gap's skip record, no statement */
 	uint64_t skip_first, skip_last;
+	/* a backlog's resync record (no statement, st NULL), else NULL */
+	const struct zk_prooflog_resync *resync;
 	const struct zk_statement *st; /* as logged (params_id of the prover) */
 	bool proven;
 	int backend;                /* router index, -1 when not proven */
@@ -87,6 +103,7 @@ struct zk_pipeline_cfg {
 	bool halt_on_unprovable;
 	bool abandon_on_stop;
 	bool skip_gaps;             /* a batch's recorded gap → skip record */
+	bool skip_on_backlog;       /* on_backlog = skip (see the spec) */
 	/* Optional: pin workers (ZK_ROLE_PROVER) and the log thread
 	 * (ZK_ROLE_LOG_WRITER), proof buffers on the worker's node. */
 	const struct zk_placement *plan;
@@ -102,6 +119,12 @@ struct zk_pipeline_stats {
 	uint64_t unproven[ZK_UNPROVEN__MAX + 1]; /* by enum zk_unproven_reason */
 	uint64_t unproven_total;
 	uint64_t skips;            /* skip records (gaps) */
+	uint64_t part_ops;         /* ops in committed parts */
+	uint64_t backlog_batches;  /* on_backlog = skip: batches not committed */
+	uint64_t backlog_ops;
+	uint64_t backlog_ranges;   /* backlogs closed (resync items queued) */
+	uint64_t resync_records;   /* resync records logged (one per market) */
+	uint64_t resync_ops;       /* ops those records cover */
 	uint64_t records;          /* log records written by the pipeline */
 	uint64_t by_backend[ZK_ROUTER_MAX_BACKENDS]; /* proofs per backend */
 	uint64_t submit_waits;     /* submit found the commit input full */
@@ -128,6 +151,13 @@ int zk_pipeline_submit(struct zk_pipeline *p, struct zk_batch *batch);
  * NULL allowed): each part's record then carries its ops' stamps. */
 int zk_pipeline_submit_stamped(struct zk_pipeline *p, struct zk_batch *batch,
 			       uint64_t *stamps);
+
+/* The same, saying whether the engine is at the boundary right after this
+ * batch (needed to close a backlog under skip_on_backlog). 0 committed
+ * later, 1 backlogged (applied unproven; batch and stamps freed), -1 as
+ * zk_pipeline_submit. */
+int zk_pipeline_submit_ex(struct zk_pipeline *p, struct zk_batch *batch,
+			  uint64_t *stamps, bool at_boundary);
 
 /* SIGHUP: what may change at run time. */
 void zk_pipeline_set_policy(struct zk_pipeline *p, bool halt_on_unprovable,

@@ -4,7 +4,9 @@
  * records (a proven batch: statement + proof bytes; a batch no backend
  * proved: statement + reason, so the root chain stays continuous; an
  * operator's skip of an operation-sequence gap; a writer restart with empty
- * books, where every market's chain starts again). The on-disk format is described at the top of
+ * books, where every market's chain starts again; a resync, where ops a
+ * backlogged prover never saw were applied unproven and one market's
+ * chain continues from the root of its book as rebuilt after them). The on-disk format is described at the top of
  * prover/prooflog.c and in docs/prooflog.md.
  *
  * Spec
@@ -48,6 +50,7 @@ enum zk_prooflog_record_type {
 	ZK_PROOFLOG_REC_SKIP = 2,  /* operator skipped an op-sequence gap */
 	ZK_PROOFLOG_REC_UNPROVEN = 3, /* statement + reason: not proven */
 	ZK_PROOFLOG_REC_RESTART = 4,  /* books restarted empty: chains restart */
+	ZK_PROOFLOG_REC_RESYNC = 5,   /* unproven op range; chain resumes at root */
 };
 
 /* Why a batch has an unproven record (zk_prooflog_append_unproven). */
@@ -57,7 +60,8 @@ enum zk_unproven_reason {
 	ZK_UNPROVEN_DEADLINE = 3,    /* the routing deadline passed */
 	ZK_UNPROVEN_NO_BACKEND = 4,  /* no backend met the constraints */
 	ZK_UNPROVEN_ABANDONED = 5,   /* shutdown with on_stop = abandon */
-	ZK_UNPROVEN__MAX = 5,
+	ZK_UNPROVEN_BACKLOG = 6,     /* on_backlog = skip: the prover was full */
+	ZK_UNPROVEN__MAX = 6,
 };
 /* "unsupported", "failed", ...; "unknown" for other values. */
 const char *zk_unproven_reason_name(uint32_t reason);
@@ -146,6 +150,25 @@ int zk_prooflog_append_unproven(struct zk_prooflog *log,
 /* The writer starts again from empty books (wall_ns: CLOCK_REALTIME ns). */
 int zk_prooflog_append_restart(struct zk_prooflog *log, uint64_t wall_ns,
 			       uint64_t *seq_out);
+/*
+ * One market's ops first_seq..last_seq (inclusive; stream seq numbers,
+ * other markets' ops lie between) were applied without a proof: `ops`
+ * ops in `batches` batches, for `reason` (enum zk_unproven_reason). The
+ * market's book after them commits to new_root; its next statement has
+ * old_root = new_root and batch_seq = last_batch_seq + 1 (the batch seq
+ * of its last statement before the range: unproven batches take none).
+ */
+struct zk_prooflog_resync {
+	uint32_t market;
+	uint32_t reason;
+	uint64_t first_seq, last_seq;
+	uint64_t ops, batches;
+	uint64_t last_batch_seq;
+	uint8_t new_root[ZK_ROOT_SIZE];
+};
+int zk_prooflog_append_resync(struct zk_prooflog *log,
+			      const struct zk_prooflog_resync *rs,
+			      uint64_t *seq_out);
 /* The operator skipped ops first_seq..last_seq (inclusive) of `market`. */
 int zk_prooflog_append_skip(struct zk_prooflog *log, uint32_t market,
 			    uint64_t first_seq, uint64_t last_seq,
@@ -200,6 +223,7 @@ struct zk_prooflog_record {
 	const uint8_t *proof;          /* valid until the next call */
 	size_t proof_len;
 	struct zk_prooflog_skip skip;  /* ZK_PROOFLOG_REC_SKIP */
+	struct zk_prooflog_resync resync; /* ZK_PROOFLOG_REC_RESYNC */
 };
 
 struct zk_prooflog_reader;
@@ -234,6 +258,7 @@ enum zk_prooflog_chain_error {
 	ZK_CHAIN_BATCH_SEQ,     /* batch_seq(n+1) != batch_seq(n) + 1 */
 	ZK_CHAIN_SKIP_START,    /* skip does not start at the expected op */
 	ZK_CHAIN_TOO_MANY_MARKETS, /* per-market check: more than it tracks */
+	ZK_CHAIN_RESYNC_BATCH_SEQ, /* resync's last_batch_seq != the chain's */
 };
 
 /* Streaming state: feed records in order. */
@@ -244,6 +269,7 @@ struct zk_prooflog_chain {
 	uint64_t next_op_seq;    /* the op the next record must start at */
 	uint64_t last_batch_seq;
 	uint64_t proofs, skips, unproven, restarts;
+	uint64_t resyncs, resync_ops; /* unproven ranges and their ops */
 };
 
 struct zk_prooflog_chain_result {
@@ -277,7 +303,11 @@ const char *zk_prooflog_chain_error_str(enum zk_prooflog_chain_error e);
  * their own (old_root = that market's previous new_root, batch_seq + 1,
  * first_seq after its previous last_seq; other markets' ops may lie in
  * between). A skip record covers the whole stream: it must start after
- * every op seen so far. A restart record starts every chain again.
+ * every op seen so far. A restart record starts every chain again. A
+ * resync record belongs to its market's chain: its range starts after
+ * that market's last op, its last_batch_seq is the chain's, and the chain
+ * continues from its root after its last op (chain_step applies the same
+ * rule to a single chain).
  */
 #define ZK_PROOFLOG_CHAIN_MARKETS 64
 struct zk_prooflog_mchain {
@@ -286,6 +316,7 @@ struct zk_prooflog_mchain {
 	struct zk_prooflog_chain chain[ZK_PROOFLOG_CHAIN_MARKETS];
 	uint64_t next_op_seq;    /* after the highest op seen */
 	uint64_t proofs, skips, unproven, restarts;
+	uint64_t resyncs, resync_ops, resync_batches;
 };
 void zk_prooflog_mchain_init(struct zk_prooflog_mchain *mc);
 enum zk_prooflog_chain_error

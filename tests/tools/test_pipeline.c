@@ -192,7 +192,7 @@ static void feed(struct fixture *f, bool expect_accept)
 }
 
 struct log_summary {
-	uint64_t proofs, unproven, skips, restarts;
+	uint64_t proofs, unproven, skips, restarts, resyncs;
 	uint64_t reason[ZK_UNPROVEN__MAX + 1];
 	int chain_rc;
 	char chain_msg[ZK_PROOFLOG_ERRLEN];
@@ -237,6 +237,9 @@ static void read_log(const char *path, struct log_summary *s)
 		case ZK_PROOFLOG_REC_RESTART:
 			s->restarts++;
 			break;
+		case ZK_PROOFLOG_REC_RESYNC:
+			s->resyncs++;
+			break;
 		}
 	}
 	assert_int_equal(rc, 0);
@@ -263,11 +266,15 @@ static void test_all_proven(void **state)
 	assert_int_equal(st.durable_seq, st.records);
 	assert_int_equal(st.by_backend[0], st.parts);
 	assert_int_equal(f->on_record_calls, st.records);
+	/* on_backlog = stall (the default): nothing is ever backlogged */
+	assert_int_equal(st.backlog_batches, 0);
+	assert_int_equal(st.part_ops, 60);
 	assert_true(zk_pipeline_proof_latency(f->pipe, 50) > 0);
 	read_log(f->path, &s);
 	assert_int_equal(s.chain_rc, 0);
 	assert_int_equal(s.proofs, st.parts);
 	assert_int_equal(s.skips, 1);
+	assert_int_equal(s.resyncs, 0);
 }
 
 static void test_unproven_keeps_chain(void **state)

@@ -47,8 +47,9 @@ static void write_config(const char *name, const char *pcap, const char *extra)
 		"[eal]\nargs = -l 0-1 --no-huge --no-pci -m 256 --file-prefix=zkp%d%s --log-level=lib.eal:warning\n"
 		"[dataplane]\nsource = pcap\npcap_path = %s\nmbufs = 2047\nmbuf_cache = 64\nring_size = 1024\n"
 		"[metrics]\nenabled = false\n[audit]\npath = %s/%s.audit\n"
-		"[prover]\nlog = %s/%s.plog\nqueue_depth = 8\n%s",
+		"[prover]\nlog = %s/%s.plog\n%s%s",
 		(int)getpid(), name, pcap, dir, name, dir, name,
+		extra && strstr(extra, "queue_depth") ? "" : "queue_depth = 8\n",
 		extra ? extra : "");
 	fclose(f);
 }
@@ -271,6 +272,51 @@ static void test_profile_end_to_end(void **state)
 	}
 }
 
+/*
+ * [prover] on_backlog = skip with a prover far slower than the capture and
+ * a queue of one: the sequencer never waits for the prover, the batches it
+ * could not hand over are logged as unproven ranges (resync records), the
+ * log verifies only with --allow-unproven and reports them, every op is in
+ * a committed part or a range, and the events digest still equals replay.
+ */
+static void test_backlog_skip(void **state)
+{
+	char pcap[512], d_daemon[65], d_replay[65];
+	uint64_t ops, backlog_ops, part_ops;
+
+	(void)state;
+	mixed_capture(pcap, sizeof(pcap));
+	write_config("backlog", pcap,
+		     "backends = hashproof\nfault = slow=20000\n"
+		     "on_backlog = skip\nqueue_depth = 1\n"
+		     "[router]\ntest_backends = true\n[batch]\nmax_ops = 16\n");
+	if (run("%s --config %s/backlog.conf", zkclobd, dir) != 0)
+		fail_msg("zkclobd failed:\n%s", out);
+	print_message("%.400s\n", strstr(out, "proving:") ? strstr(out, "proving:") : out);
+	ops = figure("engine:  ");
+	assert_int_equal(ops, 3000);
+	assert_int_equal(figure("backpressure: "), 0); /* submit waits */
+	assert_true(figure("backlog: ") > 0);          /* batches */
+	backlog_ops = figure(" batches (");
+	part_ops = figure(" gap skips; ");
+	assert_int_equal(part_ops + backlog_ops, ops);
+	assert_int_equal(figure(" resync records covering "), backlog_ops);
+	digest_of(d_daemon);
+	assert_int_equal(run("%s replay %s", zkclob, pcap), 0);
+	digest_of(d_replay);
+	assert_string_equal(d_daemon, d_replay);
+	/* unproven ranges are refused unless allowed, and reported */
+	assert_int_equal(run("%s verify-log --config %s/backlog.conf %s/backlog.plog",
+			     zkclob, dir, dir), 1);
+	assert_non_null(strstr(out, "REJECT: "));
+	assert_non_null(strstr(out, "unproven ranges"));
+	assert_int_equal(run("%s verify-log --allow-unproven --config %s/backlog.conf %s/backlog.plog",
+			     zkclob, dir, dir), 0);
+	assert_non_null(strstr(out, "the chain holds"));
+	assert_non_null(strstr(out, "verify-log: unproven range (record "));
+	assert_int_equal(figure("(resync records): "), backlog_ops);
+}
+
 static void test_restart_recovers_and_continues(void **state)
 {
 	char pcap[512], plog[512];
@@ -409,6 +455,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_every_batch_logged),
 		cmocka_unit_test(test_provable_traffic_all_proven),
 		cmocka_unit_test(test_profile_end_to_end),
+		cmocka_unit_test(test_backlog_skip),
 		cmocka_unit_test(test_restart_recovers_and_continues),
 		cmocka_unit_test(test_halt_exit_status),
 		cmocka_unit_test(test_hashproof_full_coverage),
