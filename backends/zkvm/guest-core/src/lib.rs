@@ -24,8 +24,10 @@ pub mod input;
 mod matching;
 pub mod poseidon2;
 mod poseidon2_constants;
+pub mod slots;
 pub mod statetree;
 pub mod types;
+pub mod witness;
 
 use alloc::vec::Vec;
 
@@ -189,3 +191,5 @@ pub fn run_batch(engine: &mut Engine, ops: &[Op]) -> BatchResult {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod witness_tests;
