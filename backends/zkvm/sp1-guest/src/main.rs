@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-//! SP1 guest: reads the guest input (guest-core/src/guest.rs) as one byte
+//! SP1 guest: reads the guest input v2 (guest-core/src/witness.rs) as one byte
 //! vector from SP1's input stream, re-executes the batch and commits the
 //! 160-byte statement as the public values. Any input error panics, which
 //! in SP1 means no proof is produced: a statement is only ever committed

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-//! ZisK guest: reads the guest input (guest-core/src/guest.rs) from ZisK's
+//! ZisK guest: reads the guest input v2 (guest-core/src/witness.rs) from ZisK's
 //! input file, re-executes the batch and publishes the 160-byte statement
 //! as 40 public output words (big-endian u32 each, in statement order, so
 //! the host rebuilds the bytes by writing each word big-endian). An input
