@@ -13,7 +13,8 @@
  * - a damaged witness (a before-value), a statement field that the batch
  *   does not give, an unconfigured market: refused (invalid / unsupported);
  * - command mode with stand-in shell commands (no zkVM here): {input},
- *   {proof} and {public} reach the command, the proof file is returned,
+ *   {proof} and {public} reach the command, the proof file is returned
+ *   (here the guest input itself, which must equal zk_zkvm_input_encode's),
  *   public values other than the statement fail the request, a command
  *   that exits non-zero fails it, one that outlives the deadline times out,
  *   and VERIFY maps the command's exit status 0 / 1 to accept / reject.
@@ -37,6 +38,7 @@
 #include "zkclob/engine.h"
 #include "zkclob/event.h"
 #include "zkclob/statetree.h"
+#include "zkvm_input.h"
 #include "zkvm_traffic.h"
 
 #define PARAMS_ID 0x5a4b5601u
@@ -342,7 +344,24 @@ test_command_mode(void **state)
 	s = prove(be, &c, 0, &out, why, sizeof(why));
 	if (s != ZK_BE_OK)
 		fail_msg("command prove: %s: %s", zk_be_status_name(s), why);
-	assert_memory_equal(out.data, "ZKGI", 4);
+	/* The stand-in's "proof" is the guest input the host built from the
+	 * PROVE payload (Rust, witness::from_prove): byte for byte the one
+	 * zk_zkvm_input_encode builds from the batch (C). */
+	{
+		size_t n = zk_zkvm_input_size(c.part);
+		uint8_t *g = malloc(n);
+		struct zk_market_params mp = r.p[0];
+
+		assert_non_null(g);
+		for (size_t i = 0; i < r.n_mk; i++)
+			if (r.p[i].market == c.st.market)
+				mp = r.p[i];
+		assert_int_equal(zk_zkvm_input_encode(&c.st, &mp, c.part, g, n),
+				 n);
+		assert_int_equal(out.len, n);
+		assert_memory_equal(out.data, g, n);
+		free(g);
+	}
 	assert_memory_equal(out.data + 8, enc, ZK_STATEMENT_WIRE_SIZE);
 	assert_int_equal(zk_backend_verify(be, &c.st, out.data, out.len, 0,
 					   why, sizeof(why)),

@@ -33,6 +33,7 @@ pub enum GuestError {
     NotOneBatch,
     EmptyBatch,
     Engine(EngineError),
+    Fault(u32, crate::book::Fault),
 }
 
 /// What the SP1 / ZisK guests run: the guest input of a PROVE request
@@ -72,6 +73,9 @@ pub fn execute_snapshot(bytes: &[u8]) -> Result<[u8; STATEMENT_SIZE], GuestError
         .map_err(GuestError::Engine)?;
     let old_root = engine.state_root(market, ARITY).unwrap();
     let r = run_batch(&mut engine, ops);
+    if let Some((m, f)) = engine.first_fault() {
+        return Err(GuestError::Fault(m, f));
+    }
     let new_root = engine.state_root(market, ARITY).unwrap();
 
     let mut st = [0u8; STATEMENT_SIZE];

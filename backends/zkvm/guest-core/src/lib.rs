@@ -107,6 +107,16 @@ impl Engine {
         matching::apply_op(i.map(|i| &mut self.markets[i]), op, events);
     }
 
+    /// A market whose rules touched a slot outside its book (a link past
+    /// the slot counts): its state is no longer the engine's. Loaded
+    /// snapshots are link-checked, so this stays None unless the core is
+    /// wrong; callers refuse their result when it is not.
+    pub fn first_fault(&self) -> Option<(u32, book::Fault)> {
+        self.markets
+            .iter()
+            .find_map(|m| m.first_fault().map(|f| (m.p.market, f)))
+    }
+
     pub fn market_ids(&self) -> impl Iterator<Item = u32> + '_ {
         self.markets.iter().map(|m| m.p.market)
     }

@@ -37,6 +37,9 @@ fn run(in_path: &str, out_path: &str) -> Result<(), String> {
     let mut out = Vec::new();
     for ops in &inp.batches {
         let r = run_batch(&mut engine, ops);
+        if let Some((m, f)) = engine.first_fault() {
+            return Err(format!("{}: market {}: {:?}", in_path, m, f));
+        }
         out.extend_from_slice(&(r.events.len() as u32).to_be_bytes());
         for ev in &r.events {
             out.extend_from_slice(&ev.encode());
