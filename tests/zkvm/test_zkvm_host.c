@@ -34,6 +34,7 @@
 
 #include "zkclob/backend.h"
 #include "zkclob/batch.h"
+#include "zkclob/be.h"
 #include "zkclob/clobproof.h"
 #include "zkclob/engine.h"
 #include "zkclob/event.h"
@@ -200,6 +201,32 @@ host(const char *const *mode)
 	return be;
 }
 
+/* The 56-byte market record the guest commits after the statement
+ * (docs/zkvm.md, guest input v2 offset 168). */
+static void
+market_record(const struct zk_market_params *p, uint8_t out[56])
+{
+	zk_put_be32(out, p->market);
+	zk_put_be32(out + 4, (uint32_t)p->stp);
+	zk_put_be32(out + 8, p->max_orders);
+	zk_put_be32(out + 12, p->max_levels);
+	zk_put_be64(out + 16, (uint64_t)p->tick);
+	zk_put_be64(out + 24, p->lot);
+	zk_put_be64(out + 32, (uint64_t)p->min_price);
+	zk_put_be64(out + 40, (uint64_t)p->max_price);
+	zk_put_be64(out + 48, p->max_qty);
+}
+
+static const struct zk_market_params *
+market_of(const struct rig *r, uint32_t market)
+{
+	for (size_t i = 0; i < r->n_mk; i++)
+		if (r->p[i].market == market)
+			return &r->p[i];
+	fail_msg("market %u not in the rig", market);
+	return NULL;
+}
+
 static enum zk_be_status
 prove(struct zk_backend *be, const struct committed *c, uint64_t deadline,
       struct zk_proof *out, char *why, size_t n)
@@ -218,7 +245,7 @@ test_exec_mode(void **state)
 	struct rig r;
 	struct committed c;
 	struct zk_backend *be_plain, *be_test;
-	uint8_t buf[4096], enc[ZK_STATEMENT_WIRE_SIZE];
+	uint8_t buf[4096], enc[ZK_STATEMENT_WIRE_SIZE], rec[56];
 	struct zk_proof out = { .data = buf, .cap = sizeof(buf) };
 	char why[256];
 	unsigned proved = 0, declined_gap = 0, batches = 0;
@@ -247,11 +274,15 @@ test_exec_mode(void **state)
 			fail_msg("batch %llu: %s: %s",
 				 (unsigned long long)c.part->batch_seq,
 				 zk_be_status_name(s), why);
-		/* The guest's committed statement is the request's. */
+		/* The guest's committed statement is the request's, then the
+		 * market's rules. */
 		zk_statement_encode(&c.st, enc);
-		assert_int_equal(out.len, 8 + ZK_STATEMENT_WIRE_SIZE);
+		market_record(market_of(&r, c.st.market), rec);
+		assert_int_equal(out.len, 8 + ZK_STATEMENT_WIRE_SIZE + 56);
 		assert_memory_equal(out.data, "ZKVMEXEC", 8);
 		assert_memory_equal(out.data + 8, enc, ZK_STATEMENT_WIRE_SIZE);
+		assert_memory_equal(out.data + 8 + ZK_STATEMENT_WIRE_SIZE, rec,
+				    56);
 		assert_int_equal(zk_backend_verify(be_test, &c.st, out.data,
 						   out.len, 0, why, sizeof(why)),
 				 ZK_VERIFY_ACCEPT);
@@ -300,18 +331,19 @@ static void
 test_command_mode(void **state)
 {
 	/* Stand-ins for `SP1/ZisK prove` and `verify`: the "proof" is the
-	 * guest input itself, the public values its statement bytes. */
+	 * guest input itself, the public values its statement and market
+	 * record (input bytes 8..224). */
 	static const char *const ok_cmd[] = {
 		"--prove", "/bin/sh", "-c",
 		"cp {input} {proof} && dd if={input} of={public} bs=1 skip=8 "
-		"count=160 2>/dev/null", "--",
+		"count=216 2>/dev/null", "--",
 		"--verify", "/bin/sh", "-c",
-		"dd if={proof} bs=1 skip=8 count=160 2>/dev/null | "
-		"cmp -s {statement} -", "--", NULL
+		"dd if={proof} bs=1 skip=8 count=216 2>/dev/null | "
+		"cmp -s {public} -", "--", NULL
 	};
 	static const char *const wrong_public[] = {
 		"--prove", "/bin/sh", "-c",
-		"cp {input} {proof} && head -c 160 /dev/zero > {public}", "--",
+		"cp {input} {proof} && head -c 216 /dev/zero > {public}", "--",
 		"--verify", "/bin/false", "--", NULL
 	};
 	static const char *const failing[] = {
@@ -350,13 +382,11 @@ test_command_mode(void **state)
 	{
 		size_t n = zk_zkvm_input_size(c.part);
 		uint8_t *g = malloc(n);
-		struct zk_market_params mp = r.p[0];
 
 		assert_non_null(g);
-		for (size_t i = 0; i < r.n_mk; i++)
-			if (r.p[i].market == c.st.market)
-				mp = r.p[i];
-		assert_int_equal(zk_zkvm_input_encode(&c.st, &mp, c.part, g, n),
+		assert_int_equal(zk_zkvm_input_encode(&c.st,
+						      market_of(&r, c.st.market),
+						      c.part, g, n),
 				 n);
 		assert_int_equal(out.len, n);
 		assert_memory_equal(out.data, g, n);

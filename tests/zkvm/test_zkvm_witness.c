@@ -7,7 +7,7 @@
  * daemon does), its guest input is built by zk_zkvm_input_encode, and the
  * guest (zkclob-zkvm-exec --witness, the same code the SP1 / ZisK guests
  * run) must commit exactly zk_clob_commit's statement: both roots, both
- * digests, first/last seq.
+ * digests, first/last seq, then the market's parameter record.
  *
  * The one expected refusal: a BOOK_FULL reject when the level table is
  * full and no level sits at the price. The engine decides it from its
@@ -61,6 +61,7 @@ struct want {
 	uint32_t market;
 	uint64_t batch_seq;
 	uint8_t st[ZK_STATEMENT_WIRE_SIZE];
+	uint8_t market_rec[56]; /* what the guest must commit after it */
 };
 
 struct run {
@@ -93,6 +94,7 @@ add_input(struct run *r, const uint8_t *p, size_t n, enum want_kind kind,
 	w->market = st->market;
 	w->batch_seq = st->batch_seq;
 	zk_statement_encode(st, w->st);
+	memcpy(w->market_rec, p + 8 + ZK_STATEMENT_WIRE_SIZE, 56);
 	buf_u32(&r->in, (uint32_t)n);
 	buf_put(&r->in, p, n);
 }
@@ -118,7 +120,7 @@ flush(struct run *r)
 
 		assert_true(at < len);
 		if (o[at] == 0) {
-			assert_true(at + 1 + ZK_STATEMENT_WIRE_SIZE <= len);
+			assert_true(at + 1 + ZK_STATEMENT_WIRE_SIZE + 56 <= len);
 			if (w->kind != HONEST)
 				fail_msg("%s market %u batch %llu: %s accepted",
 					 r->sc->name, w->market,
@@ -128,8 +130,11 @@ flush(struct run *r)
 				fail_msg("%s market %u batch %llu: the guest's statement differs",
 					 r->sc->name, w->market,
 					 (unsigned long long)w->batch_seq);
+			/* the market's rules, committed after the statement */
+			assert_memory_equal(o + at + 1 + ZK_STATEMENT_WIRE_SIZE,
+					    w->market_rec, 56);
 			r->accepted++;
-			at += 1 + ZK_STATEMENT_WIRE_SIZE;
+			at += 1 + ZK_STATEMENT_WIRE_SIZE + 56;
 			continue;
 		}
 		assert_int_equal(o[at], 1);

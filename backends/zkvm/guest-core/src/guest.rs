@@ -37,8 +37,11 @@ pub enum GuestError {
 }
 
 /// What the SP1 / ZisK guests run: the guest input of a PROVE request
-/// (witness.rs), checked and re-executed; Ok(the statement to commit).
-pub fn execute(bytes: &[u8]) -> Result<[u8; STATEMENT_SIZE], crate::witness::WitnessError> {
+/// (witness.rs), checked and re-executed; Ok(the public values to commit:
+/// statement | market record).
+pub fn execute(
+    bytes: &[u8],
+) -> Result<[u8; crate::witness::PUBLIC_SIZE], crate::witness::WitnessError> {
     crate::witness::execute(bytes)
 }
 

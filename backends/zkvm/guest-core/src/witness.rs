@@ -16,9 +16,14 @@
 //!    does not prove adjacent, rejects the input (book.rs Fault);
 //!  - new_root: the same paths with the leaves' values after the batch;
 //!  - every computed statement field (first/last seq, ops and events
-//!    digests, both roots) must equal the input statement's, which is then
-//!    what the guest commits. market must equal the parameters' market;
-//!    params_id and batch_seq are the caller's labels, committed as given.
+//!    digests, both roots) must equal the input statement's. market must
+//!    equal the parameters' market; params_id and batch_seq are the
+//!    caller's labels, committed as given;
+//!  - the guest commits `statement[160] | market record[56]` (PUBLIC_SIZE
+//!    bytes): the statement does not name the market's rules, and a proof
+//!    under other rules (a larger max_qty, another tick) must not pass for
+//!    one under the verifier's, so the verifier compares the record with
+//!    its own configuration.
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
@@ -33,6 +38,8 @@ use crate::types::{be32, be64, events_digest, ops_digest, Op, OP_WIRE_SIZE};
 pub const MAGIC: &[u8; 4] = b"ZKGI";
 pub const VERSION: u8 = 2;
 pub const STATEMENT_SIZE: usize = 160;
+/// What the guest commits: the statement, then the market record.
+pub const PUBLIC_SIZE: usize = STATEMENT_SIZE + MARKET_REC;
 pub const HEAD: usize = 8 + STATEMENT_SIZE + MARKET_REC + 16;
 pub const LEAF_REC: usize = 72;
 pub const SIBLING_REC: usize = 48;
@@ -278,8 +285,17 @@ fn leaf_digests(lay: &Layout, m: &Market, leaves: &[Leaf]) -> Vec<(u64, Digest)>
         .collect()
 }
 
-/// Checks the input as the module spec says; Ok(the statement to commit).
-pub fn execute(bytes: &[u8]) -> Result<[u8; STATEMENT_SIZE], WitnessError> {
+/// The public values of a statement proven under market parameters `p`.
+pub fn public_values(st: &[u8; STATEMENT_SIZE], p: &MarketParams) -> [u8; PUBLIC_SIZE] {
+    let mut v = [0u8; PUBLIC_SIZE];
+    v[..STATEMENT_SIZE].copy_from_slice(st);
+    v[STATEMENT_SIZE..].copy_from_slice(&encode_market(p));
+    v
+}
+
+/// Checks the input as the module spec says; Ok(the public values to
+/// commit).
+pub fn execute(bytes: &[u8]) -> Result<[u8; PUBLIC_SIZE], WitnessError> {
     let w = decode(bytes)?;
     let st = &w.statement;
     let p = &w.params;
@@ -378,7 +394,7 @@ pub fn execute(bytes: &[u8]) -> Result<[u8; STATEMENT_SIZE], WitnessError> {
             return Err(err);
         }
     }
-    Ok(*st)
+    Ok(public_values(st, p))
 }
 
 /// The guest input of a PROVE request (docs/backend-protocol.md): the

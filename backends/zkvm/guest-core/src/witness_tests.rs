@@ -207,7 +207,10 @@ fn honest_inputs_give_the_dense_statement() {
     for arity in [2, 4] {
         let w = build(arity, &setup(), &batch());
         assert!(w.leaves.len() > 10 && !w.siblings.is_empty());
-        assert_eq!(execute(&encode(&w)), Ok(w.statement));
+        assert_eq!(
+            execute(&encode(&w)),
+            Ok(public_values(&w.statement, &w.params))
+        );
     }
 }
 
@@ -242,7 +245,12 @@ fn generated_traffic_batches_verify() {
         }
         let arity = if round % 2 == 0 { 4 } else { 2 };
         let w = build(arity, &hist, &b);
-        assert_eq!(execute(&encode(&w)), Ok(w.statement), "round {}", round);
+        assert_eq!(
+            execute(&encode(&w)),
+            Ok(public_values(&w.statement, &w.params)),
+            "round {}",
+            round
+        );
         // Any slot the batch touched, dropped: rejected, never a panic.
         for _ in 0..4 {
             let mut t = build(arity, &hist, &b);
@@ -376,7 +384,10 @@ fn reordered_ops_are_rejected() {
     let mut t = build(4, &setup(), &batch());
     t.ops.pop();
     assert_eq!(reject(&t), WitnessError::LastSeqMismatch);
-    assert_eq!(execute(&encode(&w)), Ok(w.statement));
+    assert_eq!(
+        execute(&encode(&w)),
+        Ok(public_values(&w.statement, &w.params))
+    );
 }
 
 #[test]
@@ -441,4 +452,42 @@ fn malformed_inputs_are_errors() {
     let mut w = build(2, &setup(), &batch());
     w.ops.clear();
     assert_eq!(reject(&w), WitnessError::NoOps);
+}
+
+#[test]
+fn public_values_bind_the_market_rules() {
+    let w = build(2, &setup(), &batch());
+    let honest = execute(&encode(&w)).unwrap();
+    assert_eq!(&honest[..STATEMENT_SIZE], &w.statement[..]);
+    // Other rules under which this batch happens to give the same
+    // statement: the guest accepts, but commits them, so a verifier
+    // comparing the record with its own configuration refuses.
+    let mut t = build(2, &setup(), &batch());
+    t.params.max_qty += 10;
+    let other = execute(&encode(&t)).unwrap();
+    assert_eq!(other[..STATEMENT_SIZE], honest[..STATEMENT_SIZE]);
+    assert_ne!(other, honest);
+}
+
+#[test]
+fn byte_mutations_are_refused_or_visible() {
+    // Any single changed byte is refused, or shows in what the guest
+    // commits (the caller's labels params_id / batch_seq, the market
+    // record); never a panic.
+    let good = encode(&build(4, &setup(), &batch()));
+    let labels = 8 + 4..8 + 16;
+    let market = 8 + STATEMENT_SIZE..8 + STATEMENT_SIZE + 56;
+    let mut s = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..300 {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        let at = (s % good.len() as u64) as usize;
+        let mut b = good.clone();
+        b[at] ^= 1 + (s >> 32) as u8 % 255;
+        if let Ok(pv) = execute(&b) {
+            assert!(labels.contains(&at) || market.contains(&at), "byte {}", at);
+            assert_eq!(&pv[..], &b[8..8 + PUBLIC_SIZE]);
+        }
+    }
 }

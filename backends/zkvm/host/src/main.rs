@@ -13,8 +13,8 @@
 //! message on stderr for unreadable or malformed input.
 //!
 //! --witness: INPUTS is a sequence of `len u32 | guest input v2` (what the
-//! guests read, docs/zkvm.md); OUTPUT gets per input `0 | statement[160]`
-//! when the guest accepts it, or `1 | len u16 | reason` when it refuses
+//! guests read, docs/zkvm.md); OUTPUT gets per input `0 | public values`
+//! (statement[160] | market record[56]) when the guest accepts it, or `1 | len u16 | reason` when it refuses
 //! it. Exit 0 once every input was judged, 1 when INPUTS is not such a
 //! sequence.
 

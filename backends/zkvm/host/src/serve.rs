@@ -11,7 +11,7 @@
 //! and its proof file is the reply; VERIFY runs the verify command. In
 //! `exec` mode nothing is proven: PROVE answers 6 unsupported, unless
 //! `--test-only-exec-proofs` is given, which makes the "proof" the bytes
-//! `ZKVMEXEC | statement` (DESCRIBE then says test_only, so the router uses
+//! `ZKVMEXEC | public values` (DESCRIBE then says test_only, so the router uses
 //! it only with test_backends on). It exists to test the glue here, where
 //! no zkVM is installed; it must never be presented as a proof.
 //!
@@ -24,10 +24,11 @@
 //! SPEC: market=1,tick=1,lot=1,min_price=1,max_price=100000,
 //!       max_qty=1000000,stp=0,max_orders=8192,max_levels=4096
 //! In command arguments {input}, {proof}, {public} and {statement} are
-//! replaced by file paths: the guest input, where the prover writes the
-//! proof, where it writes the guest's public values (160 bytes, compared
-//! with the request's statement when {public} is used), and the statement
-//! for VERIFY (160 bytes).
+//! replaced by file paths. PROVE: the guest input, where the prover writes
+//! the proof, where it writes the guest's public values (when {public} is
+//! used they must be `statement | market record`, 216 bytes). VERIFY: the
+//! proof, the public values it must carry (216 bytes: the statement and
+//! this host's record of its market), the statement alone (160 bytes).
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -37,7 +38,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use zkclob_guest_core::book::{Fault, MarketParams};
-use zkclob_guest_core::witness::{self, WitnessError, STATEMENT_SIZE};
+use zkclob_guest_core::witness::{self, WitnessError, PUBLIC_SIZE, STATEMENT_SIZE};
 
 const MAGIC: u32 = 0x5a4b_4250;
 const VERSION: u8 = 2;
@@ -348,9 +349,10 @@ fn prove(cfg: &Config, id: u64, payload: &[u8]) -> Vec<u8> {
     };
     // The guest's own verdict before any prover time is spent; it returns
     // the statement only when every field it computes equals the request's.
+    let public = witness::public_values(&st, p);
     match witness::execute(&input) {
-        Ok(committed) if committed == st => {}
-        Ok(_) => return status(ST_FAILED, "guest committed another statement"),
+        Ok(committed) if committed == public => {}
+        Ok(_) => return status(ST_FAILED, "guest committed other public values"),
         Err(WitnessError::Fault(op, Fault::LevelGapNotProven(_))) => {
             return status(
                 ST_UNSUPPORTED,
@@ -371,7 +373,7 @@ fn prove(cfg: &Config, id: u64, payload: &[u8]) -> Vec<u8> {
         } => {
             let mut proof = status(ST_OK, "");
             proof.extend_from_slice(EXEC_PROOF_MAGIC);
-            proof.extend_from_slice(&st);
+            proof.extend_from_slice(&public);
             if proof.len() - 1 > max_proof {
                 return status(ST_TOO_BIG, "proof larger than max_proof");
             }
@@ -401,9 +403,12 @@ fn prove(cfg: &Config, id: u64, payload: &[u8]) -> Vec<u8> {
             }
             if prove.iter().any(|a| a.contains("{public}")) {
                 match fs::read(&s.paths[2]) {
-                    Ok(pv) if pv == st => {}
+                    Ok(pv) if pv == public => {}
                     Ok(_) => {
-                        return status(ST_FAILED, "the proof's public values are not the statement")
+                        return status(
+                            ST_FAILED,
+                            "the proof's public values are not the statement and market",
+                        )
                     }
                     Err(e) => return status(ST_FAILED, &format!("reading public values: {}", e)),
                 }
@@ -427,15 +432,22 @@ fn verify(cfg: &Config, id: u64, payload: &[u8]) -> Vec<u8> {
     if payload.len() < STATEMENT_SIZE + 8 {
         return status(2, "short VERIFY payload");
     }
-    let st = &payload[..STATEMENT_SIZE];
+    let st: &[u8; STATEMENT_SIZE] = payload[..STATEMENT_SIZE].try_into().unwrap();
     let proof = &payload[STATEMENT_SIZE + 8..];
+    // What the guest must have committed: the statement under this
+    // verifier's own rules for its market.
+    let market = be32(&st[0..]);
+    let Some(p) = cfg.markets.iter().find(|m| m.market == market) else {
+        return status(1, "no rules configured for the statement's market");
+    };
+    let public = witness::public_values(st, p);
     match &cfg.mode {
         Mode::Exec {
             test_only_proofs: true,
         } => {
-            if proof.len() == 8 + STATEMENT_SIZE
+            if proof.len() == 8 + PUBLIC_SIZE
                 && &proof[..8] == EXEC_PROOF_MAGIC
-                && &proof[8..] == st
+                && proof[8..] == public
             {
                 status(0, "test-only exec proof of this statement")
             } else {
@@ -444,9 +456,10 @@ fn verify(cfg: &Config, id: u64, payload: &[u8]) -> Vec<u8> {
         }
         Mode::Exec { .. } => status(2, "exec mode verifies nothing"),
         Mode::Command { verify, .. } => {
-            let s = Scratch::new(cfg, id, &["statement", "proof"]);
+            let s = Scratch::new(cfg, id, &["statement", "proof", "public"]);
             if fs::write(&s.paths[0], st)
                 .and_then(|_| fs::write(&s.paths[1], proof))
+                .and_then(|_| fs::write(&s.paths[2], public))
                 .is_err()
             {
                 return status(2, "cannot write the verify files");
@@ -454,6 +467,7 @@ fn verify(cfg: &Config, id: u64, payload: &[u8]) -> Vec<u8> {
             let files = [
                 ("{statement}", s.paths[0].as_path()),
                 ("{proof}", s.paths[1].as_path()),
+                ("{public}", s.paths[2].as_path()),
             ];
             match run_command(verify, &files, cfg.prove_timeout) {
                 Ok(0) => status(0, "verify command accepted"),

@@ -6,10 +6,12 @@
 //!   zkclob-sp1-host prove  ELF INPUT PROOF PUBLIC
 //!       proves the guest (ELF: sp1-guest built with `cargo prove build`)
 //!       on the guest input file INPUT, writes the proof to PROOF and its
-//!       public values (the 160-byte statement) to PUBLIC; exit 0, or 1.
-//!   zkclob-sp1-host verify ELF STATEMENT PROOF
+//!       public values (statement | market record, 216 bytes) to PUBLIC;
+//!       exit 0, or 1.
+//!   zkclob-sp1-host verify ELF PUBLIC PROOF
 //!       exit 0 when PROOF verifies under ELF's verifying key and its
-//!       public values are exactly STATEMENT's bytes, 1 when not, 2 when it
+//!       public values are exactly PUBLIC's bytes (the host writes the
+//!       statement and its own market record there), 1 when not, 2 when it
 //!       could not tell (unreadable files).
 
 use std::fs;
@@ -33,8 +35,8 @@ fn prove(elf: &str, input: &str, proof: &str, public: &str) -> Result<(), String
     p.save(proof).map_err(|e| format!("{}: {}", proof, e))
 }
 
-fn verify(elf: &str, statement: &str, proof: &str) -> ExitCode {
-    let (elf, st) = match (fs::read(elf), fs::read(statement)) {
+fn verify(elf: &str, public: &str, proof: &str) -> ExitCode {
+    let (elf, st) = match (fs::read(elf), fs::read(public)) {
         (Ok(e), Ok(s)) => (e, s),
         _ => return ExitCode::from(2),
     };
@@ -61,7 +63,7 @@ fn main() -> ExitCode {
         },
         Some("verify") if a.len() == 5 => verify(&a[2], &a[3], &a[4]),
         _ => {
-            eprintln!("usage: zkclob-sp1-host prove ELF INPUT PROOF PUBLIC | verify ELF STATEMENT PROOF");
+            eprintln!("usage: zkclob-sp1-host prove ELF INPUT PROOF PUBLIC | verify ELF PUBLIC PROOF");
             ExitCode::from(2)
         }
     }
