@@ -230,7 +230,8 @@ pub fn encode(w: &WitnessInput) -> Vec<u8> {
 
 /// Root of the tree whose touched leaves (position, digest; increasing
 /// positions) are given, every other digest the paths need coming from
-/// `sib`. Each sibling must be used; None-free by construction otherwise.
+/// `sib`. A needed sibling that `sib` lacks, or one of `sib` no path
+/// needs, is an error.
 fn root_through(
     lay: &Layout,
     mut cur: Vec<(u64, Digest)>,
