@@ -7,8 +7,9 @@
 //! matching.rs.
 
 use alloc::collections::BTreeMap;
-use alloc::vec;
-use alloc::vec::Vec;
+use core::cell::Cell;
+
+use crate::slots::Slots;
 
 pub const SLOT_NIL: u32 = u32::MAX;
 pub const MAX_BAND_TICKS: u64 = 1 << 24;
@@ -110,10 +111,11 @@ pub struct BucketSlot {
 
 pub struct Market {
     pub p: MarketParams,
-    pub hdr: Header,
-    pub orders: Vec<OrderSlot>,
-    pub levels: Vec<LevelSlot>,
-    pub buckets: Vec<BucketSlot>,
+    /// One slot (index 0): a Slots so that a sparse book can lack it too.
+    pub hdr: Slots<Header>,
+    pub orders: Slots<OrderSlot>,
+    pub levels: Slots<LevelSlot>,
+    pub buckets: Slots<BucketSlot>,
     pub bucket_mask: u32,
     pub bucket_shift: u32,
     /// Ticks in [min_price, max_price].
@@ -122,7 +124,23 @@ pub struct Market {
     /// slot. An ordered map instead of the C engine's array + bitmap tree
     /// keeps guest memory proportional to live levels, not to the band.
     pub level_at: BTreeMap<u32, u32>,
-    pub level_band_idx: Vec<u32>,
+    /// Only the slots a witness authenticated are held (Market::sparse);
+    /// the price index then covers only those levels, so what it cannot
+    /// see is proven from level links instead of assumed (matching.rs).
+    pub sparse: bool,
+    /// Why the batch must be rejected, set by a check that found the
+    /// witness does not prove what the rules need (sparse book only).
+    pub fault: Cell<Option<Fault>>,
+}
+
+/// Why a sparse book could not decide an op from what its witness holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A slot (kind, slot) was read or written that the witness lacks.
+    SlotNotWitnessed(u8, u32),
+    /// A new level's price (band index) has no witnessed, adjacent pair of
+    /// same-side neighbours proving that no level exists there.
+    LevelGapNotProven(u32),
 }
 
 /// Why a snapshot slot could not be loaded.
@@ -135,6 +153,50 @@ pub enum SnapshotError {
     LevelPriceOutsideBand,
     TwoLevelsAtOnePrice,
 }
+
+const HEADER_PRISTINE: Header = Header {
+    best_bid: SLOT_NIL,
+    best_ask: SLOT_NIL,
+    order_free: 0,
+    level_free: 0,
+    n_orders: 0,
+    n_levels: 0,
+};
+
+/// What a sparse book reads for a slot its witness lacks: every link NIL,
+/// so that no loop of the rules follows it anywhere.
+const ORDER_STAND_IN: OrderSlot = OrderSlot {
+    id: 0,
+    account: 0,
+    price: 0,
+    remaining: 0,
+    prev: SLOT_NIL,
+    next: SLOT_NIL,
+    level: SLOT_NIL,
+    stp_group: 0,
+    side: 0,
+};
+const LEVEL_STAND_IN: LevelSlot = LevelSlot {
+    price: 0,
+    total: 0,
+    head: SLOT_NIL,
+    tail: SLOT_NIL,
+    better: SLOT_NIL,
+    worse: SLOT_NIL,
+    side: 0,
+};
+const BUCKET_STAND_IN: BucketSlot = BucketSlot {
+    id: 0,
+    order: SLOT_NIL,
+};
+const HEADER_STAND_IN: Header = Header {
+    best_bid: SLOT_NIL,
+    best_ask: SLOT_NIL,
+    order_free: SLOT_NIL,
+    level_free: SLOT_NIL,
+    n_orders: 0,
+    n_levels: 0,
+};
 
 fn pristine_order(i: u32, n: u32) -> OrderSlot {
     OrderSlot {
@@ -178,6 +240,32 @@ fn zero_from(b: &[u8; 64], at: usize) -> bool {
 impl Market {
     /// engine.c market_init: every slot pristine, free lists 0 -> 1 -> ...
     pub fn new(p: &MarketParams) -> Market {
+        let mut m = Market::sparse(p);
+        m.sparse = false;
+        m.hdr = Slots::dense(alloc::vec![HEADER_PRISTINE], HEADER_STAND_IN);
+        m.orders = Slots::dense(
+            (0..p.max_orders)
+                .map(|i| pristine_order(i, p.max_orders))
+                .collect(),
+            ORDER_STAND_IN,
+        );
+        m.levels = Slots::dense(
+            (0..p.max_levels)
+                .map(|i| pristine_level(i, p.max_levels))
+                .collect(),
+            LEVEL_STAND_IN,
+        );
+        m.buckets = Slots::dense(
+            alloc::vec![BUCKET_STAND_IN; (m.bucket_mask + 1) as usize],
+            BUCKET_STAND_IN,
+        );
+        m
+    }
+
+    /// A market that holds no slot yet: slots are added with
+    /// `set_slot_bytes` from a witness, and any other slot the rules touch
+    /// is a fault.
+    pub fn sparse(p: &MarketParams) -> Market {
         let mut n_buckets: u32 = 16;
         while (n_buckets as u64) < 2 * p.max_orders as u64 {
             n_buckets *= 2;
@@ -186,30 +274,45 @@ impl Market {
             ((p.max_price as u64).wrapping_sub(p.min_price as u64) / p.tick as u64) as u32 + 1;
         Market {
             p: *p,
-            hdr: Header {
-                best_bid: SLOT_NIL,
-                best_ask: SLOT_NIL,
-                ..Default::default()
-            },
-            orders: (0..p.max_orders)
-                .map(|i| pristine_order(i, p.max_orders))
-                .collect(),
-            levels: (0..p.max_levels)
-                .map(|i| pristine_level(i, p.max_levels))
-                .collect(),
-            buckets: vec![
-                BucketSlot {
-                    id: 0,
-                    order: SLOT_NIL
-                };
-                n_buckets as usize
-            ],
+            hdr: Slots::sparse(HEADER_STAND_IN),
+            orders: Slots::sparse(ORDER_STAND_IN),
+            levels: Slots::sparse(LEVEL_STAND_IN),
+            buckets: Slots::sparse(BUCKET_STAND_IN),
             bucket_mask: n_buckets - 1,
             bucket_shift: 64 - n_buckets.trailing_zeros(),
             band,
             level_at: BTreeMap::new(),
-            level_band_idx: vec![0; p.max_levels as usize],
+            sparse: true,
+            fault: Cell::new(None),
         }
+    }
+
+    /// The first reason this market's batch must be rejected, if any.
+    pub fn first_fault(&self) -> Option<Fault> {
+        if let Some(f) = self.fault.get() {
+            return Some(f);
+        }
+        let miss = [
+            (KIND_HEADER, self.hdr.first_miss()),
+            (KIND_ORDER, self.orders.first_miss()),
+            (KIND_LEVEL, self.levels.first_miss()),
+            (KIND_BUCKET, self.buckets.first_miss()),
+        ];
+        miss.iter()
+            .find_map(|&(k, s)| s.map(|s| Fault::SlotNotWitnessed(k, s)))
+    }
+
+    /// Band index of a price inside [min_price, max_price] on the tick
+    /// grid; None otherwise.
+    pub fn band_index(&self, price: i64) -> Option<u32> {
+        if price < self.p.min_price || price > self.p.max_price {
+            return None;
+        }
+        let d = (price as u64).wrapping_sub(self.p.min_price as u64);
+        if d % self.p.tick as u64 != 0 {
+            return None;
+        }
+        Some((d / self.p.tick as u64) as u32)
     }
 
     /// Home bucket: Fibonacci hashing, as zk__bucket_home.
@@ -239,7 +342,7 @@ impl Market {
         let i = slot as usize;
         match kind {
             KIND_HEADER => {
-                let h = &self.hdr;
+                let h = &self.hdr[0];
                 for (k, v) in [
                     h.best_bid,
                     h.best_ask,
@@ -289,14 +392,7 @@ impl Market {
     pub fn slot_is_pristine(&self, kind: u8, slot: u32) -> bool {
         let i = slot as usize;
         match kind {
-            KIND_HEADER => {
-                self.hdr
-                    == Header {
-                        best_bid: SLOT_NIL,
-                        best_ask: SLOT_NIL,
-                        ..Default::default()
-                    }
-            }
+            KIND_HEADER => self.hdr[0] == HEADER_PRISTINE,
             KIND_ORDER => self.orders[i] == pristine_order(slot, self.p.max_orders),
             KIND_LEVEL => self.levels[i] == pristine_level(slot, self.p.max_levels),
             _ => {
@@ -323,59 +419,70 @@ impl Market {
         if slot >= self.slot_count(kind) {
             return Err(SnapshotError::SlotOutOfRange);
         }
-        let i = slot as usize;
         match kind {
             KIND_HEADER => {
                 if !zero_from(b, 24) {
                     return Err(SnapshotError::NonZeroPadding);
                 }
-                self.hdr = Header {
-                    best_bid: get32(b, 0),
-                    best_ask: get32(b, 4),
-                    order_free: get32(b, 8),
-                    level_free: get32(b, 12),
-                    n_orders: get32(b, 16),
-                    n_levels: get32(b, 20),
-                };
+                self.hdr.set(
+                    0,
+                    Header {
+                        best_bid: get32(b, 0),
+                        best_ask: get32(b, 4),
+                        order_free: get32(b, 8),
+                        level_free: get32(b, 12),
+                        n_orders: get32(b, 16),
+                        n_levels: get32(b, 20),
+                    },
+                );
             }
             KIND_ORDER => {
                 if !zero_from(b, 49) {
                     return Err(SnapshotError::NonZeroPadding);
                 }
-                self.orders[i] = OrderSlot {
-                    id: get64(b, 0),
-                    account: get64(b, 8),
-                    price: get64(b, 16) as i64,
-                    remaining: get64(b, 24),
-                    prev: get32(b, 32),
-                    next: get32(b, 36),
-                    level: get32(b, 40),
-                    stp_group: get32(b, 44),
-                    side: b[48],
-                };
+                self.orders.set(
+                    slot,
+                    OrderSlot {
+                        id: get64(b, 0),
+                        account: get64(b, 8),
+                        price: get64(b, 16) as i64,
+                        remaining: get64(b, 24),
+                        prev: get32(b, 32),
+                        next: get32(b, 36),
+                        level: get32(b, 40),
+                        stp_group: get32(b, 44),
+                        side: b[48],
+                    },
+                );
             }
             KIND_LEVEL => {
                 if !zero_from(b, 33) {
                     return Err(SnapshotError::NonZeroPadding);
                 }
-                self.levels[i] = LevelSlot {
-                    price: get64(b, 0) as i64,
-                    total: get64(b, 8),
-                    head: get32(b, 16),
-                    tail: get32(b, 20),
-                    better: get32(b, 24),
-                    worse: get32(b, 28),
-                    side: b[32],
-                };
+                self.levels.set(
+                    slot,
+                    LevelSlot {
+                        price: get64(b, 0) as i64,
+                        total: get64(b, 8),
+                        head: get32(b, 16),
+                        tail: get32(b, 20),
+                        better: get32(b, 24),
+                        worse: get32(b, 28),
+                        side: b[32],
+                    },
+                );
             }
             _ => {
                 if !zero_from(b, 12) {
                     return Err(SnapshotError::NonZeroPadding);
                 }
-                self.buckets[i] = BucketSlot {
-                    id: get64(b, 0),
-                    order: get32(b, 8),
-                };
+                self.buckets.set(
+                    slot,
+                    BucketSlot {
+                        id: get64(b, 0),
+                        order: get32(b, 8),
+                    },
+                );
             }
         }
         Ok(())
@@ -383,21 +490,23 @@ impl Market {
 
     /// After a snapshot load: checks every link names an existing slot (so
     /// matching cannot index out of bounds) and rebuilds the price index
-    /// from the live levels. Whether the book is the one committed by
+    /// from the live levels the market holds (all of them, or in a sparse
+    /// book the witnessed ones). Whether the book is the one committed by
     /// old_root is for the state tree to decide, not for this check.
     pub fn rebuild_index(&mut self) -> Result<(), SnapshotError> {
         let no = self.p.max_orders;
         let nl = self.p.max_levels;
         let ok = |v: u32, n: u32| v == SLOT_NIL || v < n;
-        let h = self.hdr;
-        if !ok(h.best_bid, nl)
-            || !ok(h.best_ask, nl)
-            || !ok(h.order_free, no)
-            || !ok(h.level_free, nl)
-        {
-            return Err(SnapshotError::LinkOutOfRange);
+        if let Some(h) = self.hdr.get(0) {
+            if !ok(h.best_bid, nl)
+                || !ok(h.best_ask, nl)
+                || !ok(h.order_free, no)
+                || !ok(h.level_free, nl)
+            {
+                return Err(SnapshotError::LinkOutOfRange);
+            }
         }
-        for o in &self.orders {
+        for (_, o) in self.orders.iter() {
             if !ok(o.prev, no) || !ok(o.next, no) || !ok(o.level, nl) {
                 return Err(SnapshotError::LinkOutOfRange);
             }
@@ -405,13 +514,13 @@ impl Market {
                 return Err(SnapshotError::LinkOutOfRange);
             }
         }
-        for b in &self.buckets {
+        for (_, b) in self.buckets.iter() {
             if !ok(b.order, no) {
                 return Err(SnapshotError::LinkOutOfRange);
             }
         }
-        self.level_at.clear();
-        for (li, l) in self.levels.iter().enumerate() {
+        let mut index = BTreeMap::new();
+        for (li, l) in self.levels.iter() {
             if !ok(l.head, no) || !ok(l.tail, no) || !ok(l.better, nl) || !ok(l.worse, nl) {
                 return Err(SnapshotError::LinkOutOfRange);
             }
@@ -421,19 +530,14 @@ impl Market {
             if l.head == SLOT_NIL || l.tail == SLOT_NIL {
                 return Err(SnapshotError::LinkOutOfRange);
             }
-            if l.price < self.p.min_price || l.price > self.p.max_price {
-                return Err(SnapshotError::LevelPriceOutsideBand);
-            }
-            let d = (l.price as u64).wrapping_sub(self.p.min_price as u64);
-            if d % self.p.tick as u64 != 0 {
-                return Err(SnapshotError::LevelPriceOutsideBand);
-            }
-            let bi = (d / self.p.tick as u64) as u32;
-            if self.level_at.insert(bi, li as u32).is_some() {
+            let bi = self
+                .band_index(l.price)
+                .ok_or(SnapshotError::LevelPriceOutsideBand)?;
+            if index.insert(bi, li).is_some() {
                 return Err(SnapshotError::TwoLevelsAtOnePrice);
             }
-            self.level_band_idx[li] = bi;
         }
+        self.level_at = index;
         Ok(())
     }
 }

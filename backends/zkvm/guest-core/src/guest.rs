@@ -33,9 +33,22 @@ pub enum GuestError {
     NotOneBatch,
     EmptyBatch,
     Engine(EngineError),
+    Fault(u32, crate::book::Fault),
 }
 
-pub fn execute(bytes: &[u8]) -> Result<[u8; STATEMENT_SIZE], GuestError> {
+/// What the SP1 / ZisK guests run: the guest input of a PROVE request
+/// (witness.rs), checked and re-executed; Ok(the public values to commit:
+/// statement | market record).
+pub fn execute(
+    bytes: &[u8],
+) -> Result<[u8; crate::witness::PUBLIC_SIZE], crate::witness::WitnessError> {
+    crate::witness::execute(bytes)
+}
+
+/// The whole-book snapshot input (ZKCLOBB1 after params_id | batch_seq):
+/// cost linear in the live book; kept for the differential test's
+/// full-state comparison, not what the guests run.
+pub fn execute_snapshot(bytes: &[u8]) -> Result<[u8; STATEMENT_SIZE], GuestError> {
     if bytes.len() < 12 {
         return Err(GuestError::Truncated);
     }
@@ -63,6 +76,9 @@ pub fn execute(bytes: &[u8]) -> Result<[u8; STATEMENT_SIZE], GuestError> {
         .map_err(GuestError::Engine)?;
     let old_root = engine.state_root(market, ARITY).unwrap();
     let r = run_batch(&mut engine, ops);
+    if let Some((m, f)) = engine.first_fault() {
+        return Err(GuestError::Fault(m, f));
+    }
     let new_root = engine.state_root(market, ARITY).unwrap();
 
     let mut st = [0u8; STATEMENT_SIZE];
@@ -133,7 +149,7 @@ mod tests {
     fn statement_chains_across_batches() {
         let b1 = vec![op(1, 1, SIDE_BUY, 100), op(2, 2, SIDE_SELL, 105)];
         let b2 = vec![op(3, 3, SIDE_BUY, 105)];
-        let s1 = execute(&guest_input(Vec::new(), b1.clone())).unwrap();
+        let s1 = execute_snapshot(&guest_input(Vec::new(), b1.clone())).unwrap();
         assert_eq!(&s1[0..4], &5u32.to_be_bytes());
         assert_eq!(&s1[4..8], &7u32.to_be_bytes());
         assert_eq!(&s1[8..16], &42u64.to_be_bytes());
@@ -156,7 +172,7 @@ mod tests {
                 value,
             })
             .collect();
-        let s2 = execute(&guest_input(slots, b2.clone())).unwrap();
+        let s2 = execute_snapshot(&guest_input(slots, b2.clone())).unwrap();
         assert_eq!(s2[32..64], s1[128..160], "old_root = previous new_root");
         let r2 = run_batch(&mut e, &b2);
         assert_eq!(&s2[96..128], &r2.events_digest);
@@ -165,13 +181,13 @@ mod tests {
 
     #[test]
     fn malformed_guest_inputs_are_errors() {
-        assert_eq!(execute(&[0; 5]).err(), Some(GuestError::Truncated));
+        assert_eq!(execute_snapshot(&[0; 5]).err(), Some(GuestError::Truncated));
         let empty = guest_input(Vec::new(), Vec::new());
-        assert_eq!(execute(&empty).err(), Some(GuestError::EmptyBatch));
+        assert_eq!(execute_snapshot(&empty).err(), Some(GuestError::EmptyBatch));
         let mut bad = guest_input(Vec::new(), vec![op(1, 1, SIDE_BUY, 100)]);
         bad[12] ^= 1;
         assert_eq!(
-            execute(&bad).err(),
+            execute_snapshot(&bad).err(),
             Some(GuestError::Input(input::InputError::BadMagic))
         );
     }

@@ -75,6 +75,35 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// One 56-byte market record (layout in the module comment).
+pub fn decode_market(m: &[u8; MARKET_REC]) -> MarketParams {
+    MarketParams {
+        market: be32(&m[0..]),
+        stp: be32(&m[4..]),
+        max_orders: be32(&m[8..]),
+        max_levels: be32(&m[12..]),
+        tick: be64(&m[16..]) as i64,
+        lot: be64(&m[24..]),
+        min_price: be64(&m[32..]) as i64,
+        max_price: be64(&m[40..]) as i64,
+        max_qty: be64(&m[48..]),
+    }
+}
+
+pub fn encode_market(p: &MarketParams) -> [u8; MARKET_REC] {
+    let mut m = [0u8; MARKET_REC];
+    m[0..4].copy_from_slice(&p.market.to_be_bytes());
+    m[4..8].copy_from_slice(&p.stp.to_be_bytes());
+    m[8..12].copy_from_slice(&p.max_orders.to_be_bytes());
+    m[12..16].copy_from_slice(&p.max_levels.to_be_bytes());
+    m[16..24].copy_from_slice(&p.tick.to_be_bytes());
+    m[24..32].copy_from_slice(&p.lot.to_be_bytes());
+    m[32..40].copy_from_slice(&p.min_price.to_be_bytes());
+    m[40..48].copy_from_slice(&p.max_price.to_be_bytes());
+    m[48..56].copy_from_slice(&p.max_qty.to_be_bytes());
+    m
+}
+
 pub fn decode(bytes: &[u8]) -> Result<Input, InputError> {
     let mut r = Reader { b: bytes };
     if r.take(8)? != MAGIC {
@@ -83,18 +112,7 @@ pub fn decode(bytes: &[u8]) -> Result<Input, InputError> {
     let n = r.count(MARKET_REC)?;
     let mut markets = Vec::with_capacity(n);
     for _ in 0..n {
-        let m = r.take(MARKET_REC)?;
-        markets.push(MarketParams {
-            market: be32(&m[0..]),
-            stp: be32(&m[4..]),
-            max_orders: be32(&m[8..]),
-            max_levels: be32(&m[12..]),
-            tick: be64(&m[16..]) as i64,
-            lot: be64(&m[24..]),
-            min_price: be64(&m[32..]) as i64,
-            max_price: be64(&m[40..]) as i64,
-            max_qty: be64(&m[48..]),
-        });
+        markets.push(decode_market(r.take(MARKET_REC)?.try_into().unwrap()));
     }
     let n = r.count(SLOT_REC)?;
     let mut slots = Vec::with_capacity(n);
@@ -137,18 +155,7 @@ pub fn encode(inp: &Input) -> Vec<u8> {
     o.extend_from_slice(MAGIC);
     o.extend_from_slice(&(inp.markets.len() as u32).to_be_bytes());
     for m in &inp.markets {
-        for v in [m.market, m.stp, m.max_orders, m.max_levels] {
-            o.extend_from_slice(&v.to_be_bytes());
-        }
-        for v in [
-            m.tick as u64,
-            m.lot,
-            m.min_price as u64,
-            m.max_price as u64,
-            m.max_qty,
-        ] {
-            o.extend_from_slice(&v.to_be_bytes());
-        }
+        o.extend_from_slice(&encode_market(m));
     }
     o.extend_from_slice(&(inp.slots.len() as u32).to_be_bytes());
     for s in &inp.slots {

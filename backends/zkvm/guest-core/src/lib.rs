@@ -24,8 +24,10 @@ pub mod input;
 mod matching;
 pub mod poseidon2;
 mod poseidon2_constants;
+pub mod slots;
 pub mod statetree;
 pub mod types;
+pub mod witness;
 
 use alloc::vec::Vec;
 
@@ -103,6 +105,16 @@ impl Engine {
     pub fn apply(&mut self, op: &Op, events: &mut Vec<Event>) {
         let i = self.index_of(op.market);
         matching::apply_op(i.map(|i| &mut self.markets[i]), op, events);
+    }
+
+    /// A market whose rules touched a slot outside its book (a link past
+    /// the slot counts): its state is no longer the engine's. Loaded
+    /// snapshots are link-checked, so this stays None unless the core is
+    /// wrong; callers refuse their result when it is not.
+    pub fn first_fault(&self) -> Option<(u32, book::Fault)> {
+        self.markets
+            .iter()
+            .find_map(|m| m.first_fault().map(|f| (m.p.market, f)))
     }
 
     pub fn market_ids(&self) -> impl Iterator<Item = u32> + '_ {
@@ -189,3 +201,5 @@ pub fn run_batch(engine: &mut Engine, ops: &[Op]) -> BatchResult {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod witness_tests;

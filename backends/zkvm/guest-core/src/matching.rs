@@ -87,9 +87,9 @@ fn crosses(t: &Taker, maker_price: i64) -> bool {
 impl Market {
     fn best_of(&mut self, side: u8) -> &mut u32 {
         if side == SIDE_BUY {
-            &mut self.hdr.best_bid
+            &mut self.hdr[0].best_bid
         } else {
-            &mut self.hdr.best_ask
+            &mut self.hdr[0].best_ask
         }
     }
 
@@ -103,14 +103,14 @@ impl Market {
             if bk.id == id {
                 return b;
             }
-            b = (b + 1) & self.bucket_mask;
+            b = b.wrapping_add(1) & self.bucket_mask;
         }
     }
 
     fn hash_insert(&mut self, id: u64, order: u32) {
         let mut b = self.bucket_home(id);
         while self.buckets[b as usize].order != SLOT_NIL {
-            b = (b + 1) & self.bucket_mask;
+            b = b.wrapping_add(1) & self.bucket_mask;
         }
         self.buckets[b as usize] = BucketSlot { id, order };
     }
@@ -120,7 +120,7 @@ impl Market {
         let mask = self.bucket_mask;
         let mut j = hole;
         loop {
-            j = (j + 1) & mask;
+            j = j.wrapping_add(1) & mask;
             let bj = self.buckets[j as usize];
             if bj.order == SLOT_NIL {
                 break;
@@ -144,9 +144,54 @@ impl Market {
         }
     }
 
+    /// The new level's neighbours in a sparse book, where the price index
+    /// holds only witnessed levels: the nearest witnessed same-side levels
+    /// on each side of `bi`, accepted only if the book's own links say they
+    /// are adjacent (the better one's `worse` is the worse one, or the best
+    /// pointer is the worse one when there is no better, and the worse
+    /// one's `better` is the better one). Levels of a side form one list in
+    /// strictly ordered prices, so adjacency around `bi` proves no level of
+    /// that side lies at `bi` — what the engine learns from its bitmaps.
+    /// When the witness does not hold such a pair the batch is rejected.
+    fn witnessed_neighbours(&self, bi: u32, side: u8) -> (u32, u32) {
+        let same = |l: &u32| self.levels[*l as usize].side == side;
+        let above = self
+            .level_at
+            .range(bi.saturating_add(1)..)
+            .map(|(_, &l)| l)
+            .find(same)
+            .unwrap_or(SLOT_NIL);
+        let below = self
+            .level_at
+            .range(..bi)
+            .rev()
+            .map(|(_, &l)| l)
+            .find(same)
+            .unwrap_or(SLOT_NIL);
+        let (better, worse) = if side == SIDE_BUY {
+            (above, below)
+        } else {
+            (below, above)
+        };
+        let best = if side == SIDE_BUY {
+            self.hdr[0].best_bid
+        } else {
+            self.hdr[0].best_ask
+        };
+        let linked = if better != SLOT_NIL {
+            self.levels[better as usize].worse == worse
+        } else {
+            best == worse
+        };
+        let back = worse == SLOT_NIL || self.levels[worse as usize].better == better;
+        if !(linked && back) && self.fault.get().is_none() {
+            self.fault.set(Some(Fault::LevelGapNotProven(bi)));
+        }
+        (better, worse)
+    }
+
     fn level_free(&mut self, li: u32) {
         let l = self.levels[li as usize];
-        let bi = self.level_band_idx[li as usize];
         if l.better != SLOT_NIL {
             self.levels[l.better as usize].worse = l.worse;
         }
@@ -157,15 +202,19 @@ impl Market {
             head: SLOT_NIL,
             tail: SLOT_NIL,
             better: SLOT_NIL,
-            worse: self.hdr.level_free,
+            worse: self.hdr[0].level_free,
             ..Default::default()
         };
         if l.better == SLOT_NIL {
             *self.best_of(l.side) = l.worse;
         }
-        self.hdr.n_levels -= 1;
-        self.hdr.level_free = li;
-        self.level_at.remove(&bi);
+        self.hdr[0].n_levels = self.hdr[0].n_levels.wrapping_sub(1);
+        self.hdr[0].level_free = li;
+        // A live level's price is on the band (checked when it was indexed
+        // or created), so this names the entry that indexes it.
+        if let Some(bi) = self.band_index(l.price) {
+            self.level_at.remove(&bi);
+        }
     }
 
     /// Takes a resting order out of the book (core.h order_remove).
@@ -179,7 +228,7 @@ impl Market {
             self.orders[o.next as usize].prev = o.prev;
         }
         let l = &mut self.levels[li as usize];
-        l.total -= o.remaining;
+        l.total = l.total.wrapping_sub(o.remaining);
         if o.prev == SLOT_NIL {
             l.head = o.next;
         }
@@ -195,17 +244,18 @@ impl Market {
         self.hash_erase(bucket);
         self.orders[oi as usize] = OrderSlot {
             prev: SLOT_NIL,
-            next: self.hdr.order_free,
+            next: self.hdr[0].order_free,
             level: SLOT_NIL,
             ..Default::default()
         };
-        self.hdr.order_free = oi;
-        self.hdr.n_orders -= 1;
+        self.hdr[0].order_free = oi;
+        self.hdr[0].n_orders = self.hdr[0].n_orders.wrapping_sub(1);
     }
 
-    /// A new level at band index bi; the book is not crossed at its price.
-    fn level_create(&mut self, bi: u32, side: u8, price: i64) -> u32 {
-        let li = self.hdr.level_free;
+    /// The engine's neighbour search (core.h level_create): the nearest
+    /// levels above and below `bi` of any side in the full price index,
+    /// kept only if they are of `side`.
+    fn indexed_neighbours(&self, bi: u32, side: u8) -> (u32, u32) {
         let above_l = if bi + 1 < self.band {
             self.level_at
                 .range(bi + 1..)
@@ -234,8 +284,19 @@ impl Market {
         if worse != SLOT_NIL && self.levels[worse as usize].side != side {
             worse = SLOT_NIL;
         }
-        self.hdr.level_free = self.levels[li as usize].worse;
-        self.hdr.n_levels += 1;
+        (better, worse)
+    }
+
+    /// A new level at band index bi; the book is not crossed at its price.
+    fn level_create(&mut self, bi: u32, side: u8, price: i64) -> u32 {
+        let li = self.hdr[0].level_free;
+        let (better, worse) = if self.sparse {
+            self.witnessed_neighbours(bi, side)
+        } else {
+            self.indexed_neighbours(bi, side)
+        };
+        self.hdr[0].level_free = self.levels[li as usize].worse;
+        self.hdr[0].n_levels = self.hdr[0].n_levels.wrapping_add(1);
         if better == SLOT_NIL {
             *self.best_of(side) = li;
         }
@@ -255,16 +316,15 @@ impl Market {
             self.levels[worse as usize].better = li;
         }
         self.level_at.insert(bi, li);
-        self.level_band_idx[li as usize] = bi;
         li
     }
 
     /// Free slots were checked before the op was accepted.
     fn order_rest(&mut self, t: &Taker, bi: u32) {
-        let oi = self.hdr.order_free;
+        let oi = self.hdr[0].order_free;
         let mut li = self.level_lookup(bi, t.side);
-        self.hdr.order_free = self.orders[oi as usize].next;
-        self.hdr.n_orders += 1;
+        self.hdr[0].order_free = self.orders[oi as usize].next;
+        self.hdr[0].n_orders = self.hdr[0].n_orders.wrapping_add(1);
         if li == SLOT_NIL {
             li = self.level_create(bi, t.side, t.price);
         }
@@ -284,7 +344,7 @@ impl Market {
             self.orders[tail as usize].next = oi;
         }
         let l = &mut self.levels[li as usize];
-        l.total += t.remaining;
+        l.total = l.total.wrapping_add(t.remaining);
         if tail == SLOT_NIL {
             l.head = oi;
         }
@@ -295,9 +355,9 @@ impl Market {
     /// Would a FOK fill completely? Visits what matching would visit.
     fn fok_fillable(&self, t: &Taker) -> bool {
         let mut li = if t.side == SIDE_BUY {
-            self.hdr.best_ask
+            self.hdr[0].best_ask
         } else {
-            self.hdr.best_bid
+            self.hdr[0].best_bid
         };
         let mut need = t.remaining;
         let skip_self = self.p.stp == STP_CANCEL_OLDEST;
@@ -332,7 +392,9 @@ impl Market {
         } else {
             SIDE_BUY
         };
-        while t.remaining > 0 {
+        // A sparse book stops at its first fault: the batch is rejected,
+        // and a stand-in value must not keep the loop going.
+        while t.remaining > 0 && self.fault.get().is_none() && self.first_fault().is_none() {
             let li = *self.best_of(opp);
             if li == SLOT_NIL {
                 break;
@@ -380,7 +442,8 @@ impl Market {
             t.remaining -= fill;
             let maker_left = o.remaining - fill;
             self.orders[oi as usize].remaining = maker_left;
-            self.levels[li as usize].total -= fill;
+            let l = &mut self.levels[li as usize];
+            l.total = l.total.wrapping_sub(fill);
             out.emit(
                 EV_TRADE,
                 0,
@@ -432,9 +495,9 @@ impl Market {
 
     fn would_cross(&self, t: &Taker) -> bool {
         let li = if t.side == SIDE_BUY {
-            self.hdr.best_ask
+            self.hdr[0].best_ask
         } else {
-            self.hdr.best_bid
+            self.hdr[0].best_bid
         };
         li != SLOT_NIL && crosses(t, self.levels[li as usize].price)
     }
@@ -447,13 +510,20 @@ impl Market {
         order_slot_reused: bool,
         level_slot_freed: bool,
     ) -> bool {
-        if self.hdr.order_free == SLOT_NIL && !order_slot_reused {
+        if self.hdr[0].order_free == SLOT_NIL && !order_slot_reused {
             return false;
         }
-        if self.hdr.level_free != SLOT_NIL || level_slot_freed {
+        if self.hdr[0].level_free != SLOT_NIL || level_slot_freed {
             return true;
         }
-        self.level_lookup(bi, side) != SLOT_NIL
+        if self.level_lookup(bi, side) != SLOT_NIL {
+            return true;
+        }
+        // A sparse index not holding bi proves nothing by itself.
+        if self.sparse && !self.level_at.contains_key(&bi) {
+            self.witnessed_neighbours(bi, side);
+        }
+        false
     }
 
     fn enter(&mut self, out: &mut Out, t: &mut Taker, bi: u32) {
@@ -580,7 +650,8 @@ impl Market {
         }
         let cut = o.remaining - op.qty;
         self.orders[oi as usize].remaining = op.qty;
-        self.levels[o.level as usize].total -= cut;
+        let l = &mut self.levels[o.level as usize];
+        l.total = l.total.wrapping_sub(cut);
         out.emit(
             EV_CANCELLED,
             CXL_REDUCE,
@@ -646,7 +717,8 @@ impl Market {
             let os = &mut self.orders[oi as usize];
             os.id = op.new_order_id;
             os.remaining = op.qty;
-            self.levels[o.level as usize].total -= cut;
+            let l = &mut self.levels[o.level as usize];
+            l.total = l.total.wrapping_sub(cut);
             return;
         }
         let mut t = Taker {

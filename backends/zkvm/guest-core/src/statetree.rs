@@ -78,7 +78,7 @@ pub fn encode(m: &Market, kind: u8, slot: u32) -> [u64; LEAF_ELEMS] {
     };
     match kind {
         KIND_HEADER => {
-            let h = &m.hdr;
+            let h = &m.hdr[0];
             for v in [
                 h.best_bid,
                 h.best_ask,
