@@ -192,6 +192,20 @@ level_lookup(struct zk_engine *e, struct zk_market *m, uint32_t bi,
 	return m->levels[l].side == side ? l : ZK_SLOT_NIL;
 }
 
+/* The live levels (either side) nearest to band index `bi` above and below
+ * it, from the price index; ZK_SLOT_NIL where there is none. */
+static inline void
+level_index_neighbours(const struct zk_market *m, uint32_t bi,
+		       uint32_t *above_l, uint32_t *below_l)
+{
+	uint32_t above = bi + 1 < m->band ? zk__bm_next(m, bi + 1)
+					  : ZK_SLOT_NIL;
+	uint32_t below = bi > 0 ? zk__bm_prev(m, bi - 1) : ZK_SLOT_NIL;
+
+	*above_l = above == ZK_SLOT_NIL ? ZK_SLOT_NIL : m->level_at[above] - 1;
+	*below_l = below == ZK_SLOT_NIL ? ZK_SLOT_NIL : m->level_at[below] - 1;
+}
+
 static void
 level_free(struct zk_engine *e, struct zk_market *m, uint32_t li)
 {
@@ -274,14 +288,10 @@ level_create(struct zk_engine *e, struct zk_market *m, uint32_t bi,
 {
 	uint32_t li = m->hdr.level_free;
 	struct zk_level_slot *l = &m->levels[li];
-	uint32_t above = bi + 1 < m->band ? zk__bm_next(m, bi + 1)
-					  : ZK_SLOT_NIL;
-	uint32_t below = bi > 0 ? zk__bm_prev(m, bi - 1) : ZK_SLOT_NIL;
-	uint32_t above_l = above == ZK_SLOT_NIL ? ZK_SLOT_NIL
-						: m->level_at[above] - 1;
-	uint32_t below_l = below == ZK_SLOT_NIL ? ZK_SLOT_NIL
-						: m->level_at[below] - 1;
+	uint32_t above_l, below_l;
 	uint32_t better, worse;
+
+	level_index_neighbours(m, bi, &above_l, &below_l);
 
 	/* The opposite side lies entirely on the far side of `price`. */
 	if (side == ZK_SIDE_BUY) {
@@ -532,7 +542,31 @@ slots_available(struct zk_engine *e, struct zk_market *m, uint32_t bi,
 		return 0;
 	if (m->hdr.level_free != ZK_SLOT_NIL || level_slot_freed)
 		return 1;
-	return level_lookup(e, m, bi, side) != ZK_SLOT_NIL;
+	if (level_lookup(e, m, bi, side) != ZK_SLOT_NIL)
+		return 1;
+#if ZK_CORE_WITNESS
+	/* The index alone says no level of this price exists; a proof cannot
+	 * see the index, so the witness reads the levels of this side that
+	 * bracket the price (the ones level_create would link to): their
+	 * adjacency, or a NIL better one with the best pointer on the worse,
+	 * shows the gap. A bracketing level of the other side is not read: a
+	 * proof needs only this side's list (when the order crosses, the
+	 * nearest level of this side may lie past it, and that batch stays
+	 * unprovable). Read in level_create's order, better then worse. The
+	 * plain build skips the reads, as they change nothing. */
+	{
+		uint32_t above_l, below_l, better, worse;
+
+		level_index_neighbours(m, bi, &above_l, &below_l);
+		better = side == ZK_SIDE_BUY ? above_l : below_l;
+		worse = side == ZK_SIDE_BUY ? below_l : above_l;
+		if (better != ZK_SLOT_NIL && m->levels[better].side == side)
+			W_RD(m, ZK_SLOT_LEVEL, better, &m->levels[better]);
+		if (worse != ZK_SLOT_NIL && m->levels[worse].side == side)
+			W_RD(m, ZK_SLOT_LEVEL, worse, &m->levels[worse]);
+	}
+#endif
+	return 0;
 }
 
 /* The accepted order's life after validation: match, then rest or end. */
