@@ -115,7 +115,8 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 								 cur[C_KN]),
 							 ZKT_ADD(cur[C_KI],
 								 cur[C_KM])))));
-		ru = ZKT_ADD(ru, ZKT_ADD(cur[C_QV], cur[C_QD]));
+		ru = ZKT_ADD(ru, ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]),
+					 cur[C_QK]));
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last access row of a probing op; a reduce's (its level
 		 * write) and a cancel's (its header write) emit CANCELLED,
@@ -129,7 +130,8 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 					       cur[C_IW]),
 				       ZKT_MUL(ZKT_ADD(ZKT_ADD(cur[C_LW],
 							       cur[C_AI]),
-						       cur[C_EMT]),
+						       ZKT_ADD(cur[C_EMT],
+							       cur[C_QL])),
 					       nxt[C_SEV]));
 
 		out[k++] = sem ? ZKT_MUL(ZKT_SUB(sop, ru),

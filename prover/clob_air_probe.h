@@ -16,7 +16,7 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_ORS, C_HO, C_LC, C_HC, C_LN,
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
 					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP,
-					  C_NP };
+					  C_NP, C_QP, C_QI, C_QW, C_QL };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -69,7 +69,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT rw = cur[C_RW], rf = cur[C_RF];
 	/* a REPLACE's market-rule reject (QV) and DUPLICATE_ID of its new
 	 * id (QD) come after the owner check: presence, order read */
-	ZKT qpres = ZKT_ADD(cur[C_QV], cur[C_QD]);
+	ZKT qpres = ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]), cur[C_QK]);
 	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd),
 			      ZKT_ADD(ZKT_ADD(red, ZKT_ADD(ZKT_ADD(cur[C_KN],
 								   cur[C_KI]),
@@ -238,6 +238,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 				       ZKT_ADD(ZKT_ADD(cur[C_TW], cur[C_LT]),
 					       cur[C_IW]))));
 	t = ZKT_SUB(t, ZKT_ADD(cur[C_MW], cur[C_ML]));
+	t = ZKT_SUB(t, ZKT_ADD(cur[C_QI], ZKT_ADD(cur[C_QW], cur[C_QL])));
 	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++)
 		EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_AFT + i], cur[C_MSG + i])));
 	/* a probe reads bucket BSLOT; the next probe BSLOT + 1 (wrapping) */

@@ -93,7 +93,7 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 			   ZKT_ADD(ZKT_ADD(rw, rf), cur[C_KM]));
 	/* a REPLACE's price and qty: a limit order's rules (ord_type is 0
 	 * by shape, so ismkt + QV = 0 and lim = 2 ≠ 0 on its rows) */
-	ZKT qv = cur[C_QV], qd = cur[C_QD];
+	ZKT qv = cur[C_QV], qd = ZKT_ADD(cur[C_QD], cur[C_QK]);
 
 	pass = ZKT_ADD(pass, qd);
 	ZKT newop = ZKT_ADD(val, pass);
@@ -228,7 +228,7 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_LVN], cur[C_HO]),
 				       ZKT_ADD(cur[C_HC], cur[C_LBW])),
 			       ZKT_ADD(cur[C_LWB], cur[C_LT])));
-	t = ZKT_ADD(t, ZKT_ADD(cur[C_MW], cur[C_ML]));
+	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(cur[C_MW], cur[C_ML]), cur[C_QL]));
 	for (j = 0; j < CLOB_N_RANGE; j++) {
 		ZKT b;
 

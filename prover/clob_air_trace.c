@@ -225,6 +225,12 @@ static void op_row(struct builder *b, const struct zk_op *op,
 		b->cols[n_ev == 2 ? C_KI : C_KM][r] = 1;
 		home_witness(b, r, op->order_id);
 		rules_pass_witness(b, r, op);
+	} else if (n_ev == 1 && op->type == ZK_OP_REPLACE &&
+		   ev[0].type == ZK_EV_REPLACED && ev[0].reason == 1) {
+		/* a REPLACE that keeps its priority: every rule passes */
+		b->cols[C_QK][r] = 1;
+		home_witness(b, r, op->order_id);
+		rules_pass_witness(b, r, op);
 	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED) {
 		uint8_t why = ev[0].reason;
 		unsigned kind = 0;
@@ -428,8 +434,9 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 				      zk_gl_add(b->cols[C_KR][op_row_at],
 						b->cols[C_KC][op_row_at]));
 		zk_gl ro = b->cols[C_RO][op_row_at];
-		zk_gl qp = zk_gl_add(b->cols[C_QV][op_row_at],
-				     b->cols[C_QD][op_row_at]);
+		zk_gl qk = b->cols[C_QK][op_row_at];
+		zk_gl qp = zk_gl_add(zk_gl_add(b->cols[C_QV][op_row_at],
+					       b->cols[C_QD][op_row_at]), qk);
 
 		red = zk_gl_add(red, qp);
 
@@ -438,7 +445,8 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_CRO][r] = zk_gl_add(ro, red);
 		b->cols[C_OWNEQ][r] = red;
 		b->cols[C_RSN][r] = probe_reason(b, op_row_at);
-		b->cols[C_AQ][r] = b->cols[C_QD][op_row_at];
+		b->cols[C_AQ][r] = zk_gl_add(b->cols[C_QD][op_row_at], qk);
+		b->cols[C_AK][r] = qk;
 		b->cols[C_AW][r] = b->cols[C_RW][op_row_at];
 		b->cols[C_AF][r] = b->cols[C_RF][op_row_at];
 		b->cols[C_AR][r] = b->cols[C_KR][op_row_at];
@@ -458,9 +466,9 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	else if (b->cols[C_AM][r])
 		role = zk_clob_match_role((const zk_gl *const *)b->cols,
 					  op_row_at, r, a, next);
-	else if (b->cols[C_AQ][r] && b->ord_row != 0 &&
-		 a->kind == ZK_SLOT_BUCKET)
-		role = C_NP; /* the new id's chain (zk_clob_replace_witness) */
+	else if (b->cols[C_AQ][r] && b->ord_row != 0)
+		role = zk_clob_replace_role((const zk_gl *const *)b->cols, r,
+					    a);
 	if (role != 0) {
 		b->cols[role][r] = 1;
 		if (role == C_ES)
@@ -738,7 +746,7 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		}
 		if (b.cols[C_KN][at] || b.cols[C_KI][at])
 			zk_clob_rest_witness(c, b.cols, at, b.row);
-		if (b.cols[C_QD][at])
+		if (b.cols[C_QD][at] || b.cols[C_QK][at])
 			zk_clob_replace_witness(c, b.cols, at, b.row);
 		size_t ev_at = b.row;
 

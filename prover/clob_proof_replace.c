@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The prover's gate for REPLACE ops past the owner check (clob_proof.c
- * asks it): which of them the CLOB AIR constrains (clob_air_replace.h)
- * and whether the engine's accesses have the shape its rows expect.
+ * The prover's gate for REPLACE ops past the owner check, rejected or
+ * keeping priority (clob_proof.c asks it): which of them the CLOB AIR
+ * constrains (clob_air_replace.h) and whether the engine's accesses have
+ * the shape its rows expect.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,8 +24,13 @@ int zk_clob_replace_supported(const struct zk_op *op,
 			      size_t n_accesses,
 			      const struct zk_market_params *mp)
 {
-	if (n_events != 1 || events[0].type != ZK_EV_REJECTED ||
-	    !replace_numbers_ok(op, mp))
+	if (n_events != 1 || !replace_numbers_ok(op, mp))
+		return 0;
+	/* priority kept: probes, order read, the new id's probes, the
+	 * erase, the insert, the order and level writes */
+	if (events[0].type == ZK_EV_REPLACED)
+		return events[0].reason == 1 && n_accesses >= 8;
+	if (events[0].type != ZK_EV_REJECTED)
 		return 0;
 	switch (events[0].reason) {
 	case ZK_REJ_BAD_TICK:
@@ -61,6 +67,18 @@ const char *zk_clob_replace_shape(const struct zk_event *ev,
 		return "a REPLACE whose id probes are not followed by its "
 		       "order read";
 	a++;
+	if (ev->type == ZK_EV_REPLACED) {
+		/* bucket reads and writes (the new id's probes, the erase,
+		 * the insert), then the order write and the level write */
+		b = a;
+		while (b < n && w[b].kind == ZK_SLOT_BUCKET)
+			b++;
+		if (b == a || b + 2 != n || w[b].kind != ZK_SLOT_ORDER ||
+		    !w[b].write || w[b + 1].kind != ZK_SLOT_LEVEL ||
+		    !w[b + 1].write)
+			return "a REPLACE keeping priority with other accesses";
+		return NULL;
+	}
 	if (ev->reason != ZK_REJ_DUPLICATE_ID)
 		return a == n ? NULL :
 				"a REPLACE reject with accesses after its "

@@ -404,7 +404,178 @@ static void test_cheat_qevent(void **state)
 	}
 }
 
-/* BOOK_FULL of a replace stays refused (it needs a level-absence proof). */
+/* ---- priority kept: erase, insert, order and level writes ---- */
+
+static void test_honest_keep(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[16];
+	size_t n = 0;
+	uint64_t extra, wrapped;
+	uint32_t nb;
+
+	(void)state;
+	extra = replace_book_w(&r, &wrapped);
+	nb = bucket_count(&r);
+	/* cut by two lots; the same qty (cut 0, only the id changes) */
+	ops[n++] = replace_op(&r, book_id(0, 0), 910, 500, 20);
+	ops[n++] = replace_op(&r, book_id(3, 1), 911, 5000,
+			      book_qty(book_id(3, 1) - ID0));
+	/* the new id replaced again in the same batch */
+	ops[n] = replace_op(&r, 910, 912, 500, 10);
+	ops[n++].account = book_account(book_id(0, 0) - ID0);
+	/* the erase shifts the colliding order back to its home */
+	ops[n++] = replace_op(&r, ID0 + 5, 913, book_price(5), 10);
+	/* the erase scan wraps to bucket 0 and shifts the order there
+	 * (the last bucket's order, filled in below) */
+	ops[n] = replace_op(&r, ID0, 914, 0, 0);
+	/* the new id's home is occupied: its chain and insert take two */
+	ops[n + 1] = replace_op(&r, book_id(2, 3), colliding_id(&r, extra,
+								  extra + 1),
+				490, 20);
+	/* a reduce and a full cancel in between */
+	ops[n + 2] = cancel_op(&r, book_id(1, 2), 10);
+	ops[n + 3] = cancel_op(&r, book_id(4, 3), 0);
+	n += 4;
+	{
+		/* the order of the last bucket: find its id and owner */
+		uint8_t k[64];
+		uint32_t sl[64];
+		size_t m = 0;
+		union zk_slot_value bv = slot_get(&r, ZK_SLOT_BUCKET, nb - 1);
+		union zk_slot_value ov = slot_get(&r, ZK_SLOT_ORDER,
+						  bv.bucket.order);
+
+		assert_int_not_equal(bv.bucket.order, ZK_SLOT_NIL);
+		ops[4].order_id = bv.bucket.id;
+		ops[4].account = ov.order.account;
+		ops[4].price = ov.order.price;
+		ops[4].qty = ov.order.remaining;
+		(void)chain(&r, wrapped, k, sl, &m);
+		assert_true(m >= 2);
+	}
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(b->events.len, n);
+	for (size_t i = 0; i < n; i++) {
+		if (ops[i].type != ZK_OP_REPLACE)
+			continue;
+		if (b->events.ev[i].type != ZK_EV_REPLACED ||
+		    b->events.ev[i].reason != 1)
+			fail_msg("op %zu: event %u reason %u", i,
+				 b->events.ev[i].type, b->events.ev[i].reason);
+	}
+	{
+		/* the erases moved the colliding and the wrapped orders */
+		int moved_extra = 0, moved_wrapped = 0;
+
+		for (size_t i = 0; i < b->witness.len; i++) {
+			const struct zk_witness_access *a = &b->witness.acc[i];
+
+			if (a->kind != ZK_SLOT_BUCKET || !a->write)
+				continue;
+			moved_extra |= a->op == 3 && a->after.bucket.id == extra;
+			moved_wrapped |= a->op == 4 && a->slot == nb - 1 &&
+					 a->after.bucket.id == wrapped;
+		}
+		assert_true(moved_extra && moved_wrapped);
+	}
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+/* A keep batch of one replace, for the cheating engines to edit. */
+static struct zk_batch *keep_batch(struct clob_rig *r)
+{
+	struct zk_op op;
+	struct zk_batch *b;
+
+	(void)replace_book(r);
+	/* order 5's erase shifts the colliding order back */
+	op = replace_op(r, ID0 + 5, 920, book_price(5), 10);
+	b = clob_rig_batch(r, &op, 1);
+	assert_non_null(b);
+	assert_int_equal(b->events.ev[0].type, ZK_EV_REPLACED);
+	return b;
+}
+
+/* The index of the witness access of `kind` / `write` after `from`. */
+static size_t find_access(const struct zk_batch *b, size_t from, uint8_t kind,
+			  int write)
+{
+	for (size_t i = from; i < b->witness.len; i++)
+		if (b->witness.acc[i].kind == kind &&
+		    !b->witness.acc[i].write == !write)
+			return i;
+	fail_msg("no such access");
+	return 0;
+}
+
+static void test_cheat_keep(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	size_t i;
+
+	(void)state;
+	/* keep claimed while the price changed (op and event agree) */
+	b = keep_batch(&r);
+	b->ops[0].price += 5;
+	b->events.ev[0].price += 5;
+	expect_cheat_refused(&r, b, NULL, "keep at another price");
+	/* keep claimed while the qty grew: the writes follow it */
+	b = keep_batch(&r);
+	b->ops[0].qty = 100;
+	b->events.ev[0].qty = 100;
+	i = find_access(b, 0, ZK_SLOT_ORDER, 1);
+	b->witness.acc[i].after.order.remaining = 100;
+	i = find_access(b, 0, ZK_SLOT_LEVEL, 1);
+	b->witness.acc[i].after.level.total =
+		b->witness.acc[i].before.level.total + 100 - book_qty(5);
+	expect_cheat_refused(&r, b, NULL, "keep with a larger qty");
+	/* the level total cut by another amount */
+	b = keep_batch(&r);
+	i = find_access(b, 0, ZK_SLOT_LEVEL, 1);
+	b->witness.acc[i].after.level.total += 10;
+	expect_cheat_refused(&r, b, NULL, "wrong level total");
+	/* the old id left in its bucket (the erase's final write kept) */
+	b = keep_batch(&r);
+	for (i = 0; i < b->witness.len; i++) {
+		struct zk_witness_access *a = &b->witness.acc[i];
+
+		if (a->kind == ZK_SLOT_BUCKET && a->write &&
+		    a->after.bucket.order == ZK_SLOT_NIL)
+			a->after = a->before;
+	}
+	expect_cheat_refused(&r, b, NULL, "old id left in the table");
+	/* the new id not inserted (the insert write kept the bucket empty) */
+	b = keep_batch(&r);
+	for (i = 0; i < b->witness.len; i++) {
+		struct zk_witness_access *a = &b->witness.acc[i];
+
+		if (a->kind == ZK_SLOT_BUCKET && a->write &&
+		    a->after.bucket.id == 920)
+			a->after = a->before;
+	}
+	expect_cheat_refused(&r, b, NULL, "new id not inserted");
+	/* the order slot keeps the old id */
+	b = keep_batch(&r);
+	i = find_access(b, 0, ZK_SLOT_ORDER, 1);
+	b->witness.acc[i].after.order.id = ID0 + 5;
+	expect_cheat_refused(&r, b, NULL, "order keeps the old id");
+	/* wrong events: priority reported lost, another side */
+	b = keep_batch(&r);
+	b->events.ev[0].reason = 0;
+	expect_cheat_refused(&r, b, NULL, "REPLACED with keep = 0");
+	b = keep_batch(&r);
+	b->events.ev[0].side = 3 - b->events.ev[0].side;
+	expect_cheat_refused(&r, b, NULL, "REPLACED with the other side");
+}
+
+/* A replace that moves (a new price) stays refused, and so does BOOK_FULL
+ * of a replace (it needs a level-absence proof). */
 static void test_refuse_replace(void **state)
 {
 	struct clob_rig r;
@@ -419,11 +590,11 @@ static void test_refuse_replace(void **state)
 
 	(void)state;
 	(void)replace_book(&r);
-	/* a replace that keeps its priority, then one that moves */
-	op = replace_op(&r, book_id(0, 1), 960, 500, 20);
+	op = replace_op(&r, book_id(0, 1), 960, 505, 20);
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
 	assert_int_equal(b->events.ev[0].type, ZK_EV_REPLACED);
+	assert_int_equal(b->events.ev[0].reason, 0);
 	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
 				       sizeof(err)),
 			 ZK_CLOB_EUNSUPPORTED);
@@ -439,6 +610,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cheat_qreject),
 		cmocka_unit_test(test_cheat_qchain),
 		cmocka_unit_test(test_cheat_qevent),
+		cmocka_unit_test(test_honest_keep),
+		cmocka_unit_test(test_cheat_keep),
 		cmocka_unit_test(test_refuse_replace),
 	};
 
