@@ -268,6 +268,18 @@ enum clob_col {
 	C_EM2,   /* event row: the maker's DONE, the taker's end follows */
 	C_B3,    /* borrow of the taker's remaining = qty - fill */
 	C_EMT,   /* access row of a match that emits ACCEPTED (its last) */
+	/* REPLACE after its owner check (clob_air_replace.h) */
+	C_QV,    /* op row: RT / RL / RB / RQ is a REPLACE's (it probes) */
+	C_QD,    /* op row: a REPLACE whose new id is live (DUPLICATE_ID) */
+	C_AQ,    /* access rows of a REPLACE that probes its new id */
+	C_HQ,    /* the order read that computes the new id's home */
+	C_NP,    /* role: a probe of the new id's chain */
+	C_QK,    /* op row: a REPLACE that keeps its priority */
+	C_AK,    /* access rows of such a REPLACE (carried from C_QK) */
+	C_QP,    /* role: its new id's insert probe, an occupied bucket */
+	C_QI,    /* role: its new id's insert write at the first empty one */
+	C_QW,    /* role: its order write, id := new id, remaining := qty */
+	C_QL,    /* role: its level write, total -= remaining - qty */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -417,5 +429,27 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			   size_t at, size_t end);
 void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row);
+
+/* The witnesses of a REPLACE's rows [at, end) (clob_air_replace.h): the
+ * new id's home on the order read, its probes' buckets, wraps and
+ * inequality inverses. */
+void zk_clob_replace_witness(const struct zk_clob_air *c, zk_gl *const *cols,
+			     size_t at, size_t end);
+/* The role of a REPLACE's access at row r after its order read (rows
+ * [at, r) laid out): the new id's probe, the erase's scan / move / final
+ * write, the insert's probe / write, the order and level writes. */
+unsigned zk_clob_replace_role(const zk_gl *const *cols, size_t r,
+			      const struct zk_witness_access *a);
+
+/* The gate for a REPLACE past its owner check (clob_proof_replace.c):
+ * whether its events name a kind the AIR proves, and (NULL, or why not)
+ * whether the engine's accesses have that kind's shape. */
+int zk_clob_replace_supported(const struct zk_op *op,
+			      const struct zk_event *events, size_t n_events,
+			      size_t n_accesses,
+			      const struct zk_market_params *mp);
+const char *zk_clob_replace_shape(const struct zk_event *ev,
+				  const struct zk_witness_access *w, size_t n,
+				  uint32_t market);
 
 #endif /* ZKCLOB_PROVER_CLOB_AIR_H */

@@ -19,6 +19,7 @@
 #include "clob_air_rest.h"
 #include "clob_air_taker.h"
 #include "clob_air_match.h"
+#include "clob_air_replace.h"
 
 static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				    const ZKT *nxt, ZKT *out)
@@ -79,6 +80,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_rest)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_taker)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_match)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_replace)(c, cur, nxt, out, k, sem);
 
 	/* op and event counters: the public buses carry the index */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NOPS], cur[C_NOPS]), nxt[C_SOP]);
@@ -113,6 +115,8 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 								 cur[C_KN]),
 							 ZKT_ADD(cur[C_KI],
 								 cur[C_KM])))));
+		ru = ZKT_ADD(ru, ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]),
+					 cur[C_QK]));
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last access row of a probing op; a reduce's (its level
 		 * write) and a cancel's (its header write) emit CANCELLED,
@@ -126,7 +130,8 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 					       cur[C_IW]),
 				       ZKT_MUL(ZKT_ADD(ZKT_ADD(cur[C_LW],
 							       cur[C_AI]),
-						       cur[C_EMT]),
+						       ZKT_ADD(cur[C_EMT],
+							       cur[C_QL])),
 					       nxt[C_SEV]));
 
 		out[k++] = sem ? ZKT_MUL(ZKT_SUB(sop, ru),

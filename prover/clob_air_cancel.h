@@ -106,11 +106,15 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(es, cur[C_EE]), sh));
 	EMIT(ZKT_MUL(nes, ZKT_SUB(ZKT_SUB(one, es),
 				  ZKT_ADD(ZKT_ADD(em, cur[C_LW]),
-					  ZKT_ADD(cur[C_HL], cur[C_MP])))));
+					  ZKT_ADD(ZKT_ADD(cur[C_HL],
+							  cur[C_MP]),
+						  cur[C_NP])))));
 	EMIT(ZKT_MUL(nxt[C_EM], ZKT_SUB(one, es)));
 	EMIT(ZKT_MUL(nxt[C_EF], ZKT_SUB(one, es)));
 	EMIT(ZKT_MUL(em, ZKT_SUB(one, nes)));
-	EMIT(ZKT_MUL(ef, ZKT_SUB(one, nxt[C_OF])));
+	/* (a REPLACE that keeps its priority inserts its new id next) */
+	EMIT(ZKT_MUL(ef, ZKT_SUB(ZKT_SUB(one, nxt[C_OF]),
+				 ZKT_ADD(nxt[C_QP], nxt[C_QI]))));
 	EMIT(ZKT_MUL(nxt[C_OF], ZKT_SUB(one, ef)));
 	EMIT(ZKT_MUL(of, ZKT_SUB(one, nxt[C_HW])));
 	EMIT(ZKT_MUL(nxt[C_HW], ZKT_SUB(one, of)));

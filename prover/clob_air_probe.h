@@ -15,7 +15,8 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_LF, C_HL, C_HN, C_LVN, C_LX,
 					  C_ORS, C_HO, C_LC, C_HC, C_LN,
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
-					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP };
+					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP,
+					  C_NP, C_QP, C_QI, C_QW, C_QL };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -66,11 +67,14 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT red = ZKT_ADD(ZKT_ADD(cur[C_RBL], cur[C_RBR]),
 			  ZKT_ADD(cur[C_KR], cur[C_KC]));
 	ZKT rw = cur[C_RW], rf = cur[C_RF];
+	/* a REPLACE's market-rule reject (QV) and DUPLICATE_ID of its new
+	 * id (QD) come after the owner check: presence, order read */
+	ZKT qpres = ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]), cur[C_QK]);
 	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd),
 			      ZKT_ADD(ZKT_ADD(red, ZKT_ADD(ZKT_ADD(cur[C_KN],
 								   cur[C_KI]),
 							   cur[C_KM])),
-				      ZKT_ADD(rw, rf)));
+				      ZKT_ADD(ZKT_ADD(rw, rf), qpres)));
 	ZKT rsn = ZKT_ADD(
 		ZKT_ADD(ZKT_MUL_CONST(cur[C_RU], ZK_REJ_UNKNOWN_ORDER),
 			ZKT_MUL_CONST(ro, ZK_REJ_OWNER_MISMATCH)),
@@ -87,18 +91,24 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	 * scanned bucket's id on an erase scan (clob_air_cancel.h) */
 	ZKT es = cur[C_ES];
 	ZKT hm = cur[C_HM];
-	ZKT hsel = ZKT_ADD(ZKT_ADD(probing, hm),
+	ZKT hq = cur[C_HQ];
+	ZKT hsel = ZKT_ADD(ZKT_ADD(ZKT_ADD(probing, hm), hq),
 			   ZKT_SUB(es, ZKT_MUL(es, cur[C_EE])));
 	/* ... and of the maker's id on the row before its probes (HM) */
 	ZKT id_lo = ZKT_ADD(ZKT_ADD(op[OPF_OID],
 				    ZKT_MUL(es, ZKT_SUB(cur[C_MSG + 3],
 							op[OPF_OID]))),
-			    ZKT_MUL(hm, ZKT_SUB(cur[C_MKLO], op[OPF_OID])));
+			    ZKT_ADD(ZKT_MUL(hm, ZKT_SUB(cur[C_MKLO],
+							op[OPF_OID])),
+				    ZKT_MUL(hq, ZKT_SUB(op[OPF_NID],
+							op[OPF_OID]))));
 	ZKT id_hi = ZKT_ADD(ZKT_ADD(op[OPF_OID + 1],
 				    ZKT_MUL(es, ZKT_SUB(cur[C_MSG + 4],
 							op[OPF_OID + 1]))),
-			    ZKT_MUL(hm, ZKT_SUB(cur[C_MKHI],
-						op[OPF_OID + 1])));
+			    ZKT_ADD(ZKT_MUL(hm, ZKT_SUB(cur[C_MKHI],
+							op[OPF_OID + 1])),
+				    ZKT_MUL(hq, ZKT_SUB(op[OPF_NID + 1],
+							op[OPF_OID + 1]))));
 	ZKT aw = cur[C_AW], af = cur[C_AF], nsev = nxt[C_SEV];
 	ZKT a[4], x[4], r[4], z, t, step, bm1, bo, lp, price;
 	zk_gl nb = c->lay.count[ZK_SLOT_BUCKET];
@@ -113,7 +123,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 							 (zk_gl)1 << j));      \
 	} while (0)
 	for (j = 0; j < CLOB_HB_BITS; j++)
-		out[k++] = ZKT_MUL(ZKT_ADD(ZKT_ADD(cur[C_SOP], es), hm),
+		out[k++] = ZKT_MUL(ZKT_ADD(ZKT_ADD(cur[C_SOP], es),
+					   ZKT_ADD(hm, hq)),
 				   ZKT_MUL(bits[j], ZKT_SUB(bits[j], one)));
 	for (i = 0; i < 4; i++) {
 		LIMB(a[i], CLOB_HB_A(i), 16);
@@ -148,11 +159,23 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(cur[C_KN], ZKT_SUB(nxt[C_XHOME],
 					ZKT_FN(clob_home)(c, cur))));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_PRES],
-				      ZKT_ADD(ZKT_ADD(ro, rd), red))));
-	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_CRO], ZKT_ADD(ro, red))));
-	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_OWNEQ], red)));
+				      ZKT_ADD(ZKT_ADD(ro, rd),
+					      ZKT_ADD(red, qpres)))));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_CRO],
+				      ZKT_ADD(ZKT_ADD(ro, red), qpres))));
+	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_OWNEQ], ZKT_ADD(red, qpres))));
 	rsn = ZKT_ADD(rsn, ZKT_ADD(ZKT_MUL_CONST(rw, ZK_REJ_WOULD_CROSS),
 				   ZKT_MUL_CONST(rf, ZK_REJ_BOOK_FULL)));
+	/* on a probing op row RT .. RQ are set only with QV */
+	rsn = ZKT_ADD(rsn, ZKT_ADD(ZKT_ADD(ZKT_MUL_CONST(cur[C_RT],
+							 ZK_REJ_BAD_TICK),
+					   ZKT_MUL_CONST(cur[C_RL],
+							 ZK_REJ_BAD_LOT)),
+				   ZKT_ADD(ZKT_MUL_CONST(cur[C_RB],
+							 ZK_REJ_PRICE_BAND),
+					   ZKT_MUL_CONST(cur[C_RQ],
+							 ZK_REJ_MAX_QTY))));
+	rsn = ZKT_ADD(rsn, ZKT_MUL_CONST(cur[C_QD], ZK_REJ_DUPLICATE_ID));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_RSN], rsn)));
 	/* the op's fields (and PRES) ride along the access rows */
 	t = ZKT_MUL(ZKT_ADD(probing, sacc), nacc);
@@ -190,7 +213,9 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	out[k++] = ZKT_MUL(ord, ZKT_SUB(ord, one));
 	EMIT(ZKT_MUL(ord, ZKT_SUB(one, sacc)));
 	EMIT(ZKT_MUL(ord, ZKT_SUB(one, cur[C_CRO])));
-	EMIT(ZKT_MUL(ord, ZKT_SUB(nacc, ZKT_ADD(nxt[C_OW], nxt[C_OR2]))));
+	EMIT(ZKT_MUL(ord, ZKT_SUB(nacc, ZKT_ADD(ZKT_ADD(nxt[C_OW],
+							nxt[C_OR2]),
+						nxt[C_NP]))));
 	/* HDR and LVL: access roles of WOULD_CROSS / BOOK_FULL only; with
 	 * ORD at most one role per access row */
 	out[k++] = ZKT_MUL(hdr, ZKT_SUB(hdr, one));
@@ -213,6 +238,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 				       ZKT_ADD(ZKT_ADD(cur[C_TW], cur[C_LT]),
 					       cur[C_IW]))));
 	t = ZKT_SUB(t, ZKT_ADD(cur[C_MW], cur[C_ML]));
+	t = ZKT_SUB(t, ZKT_ADD(cur[C_QI], ZKT_ADD(cur[C_QW], cur[C_QL])));
 	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++)
 		EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_AFT + i], cur[C_MSG + i])));
 	/* a probe reads bucket BSLOT; the next probe BSLOT + 1 (wrapping) */

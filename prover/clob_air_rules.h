@@ -91,6 +91,11 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	ZKT kn = cur[C_KN];
 	ZKT pass = ZKT_ADD(ZKT_ADD(ZKT_ADD(rd, kn), cur[C_KI]),
 			   ZKT_ADD(ZKT_ADD(rw, rf), cur[C_KM]));
+	/* a REPLACE's price and qty: a limit order's rules (ord_type is 0
+	 * by shape, so ismkt + QV = 0 and lim = 2 ≠ 0 on its rows) */
+	ZKT qv = cur[C_QV], qd = ZKT_ADD(cur[C_QD], cur[C_QK]);
+
+	pass = ZKT_ADD(pass, qd);
 	ZKT newop = ZKT_ADD(val, pass);
 	ZKT rbl = cur[C_RBL], rbr = cur[C_RBR], kr = cur[C_KR], kc = cur[C_KC];
 	ZKT red = ZKT_ADD(ZKT_ADD(rbl, rbr), ZKT_ADD(kr, kc));
@@ -118,7 +123,8 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	(void)ZKT_FN(clob_mal_conds)(cur, cond);
 	for (i = 0; i < CLOB_MAL_CONDS; i++)
 		EMIT(ZKT_MUL(valid, cond[i]));
-	EMIT(ZKT_MUL(newop, ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 1)));
+	EMIT(ZKT_MUL(ZKT_SUB(newop, ZKT_ADD(qv, qd)),
+		     ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 1)));
 	EMIT(ZKT_MUL(ru, cur[C_G1]));
 	EMIT(ZKT_MUL(valid, ZKT_SUB(op[OPF_MARKET], ZKT_CONST(c->lay.market))));
 	EMIT(ZKT_MUL(newop, ZKT_SUB(v[0], ZKT_MUL_CONST(op[OPF_PRICE + 1],
@@ -126,7 +132,7 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	EMIT(ZKT_MUL(newop, ZKT_SUB(v[1], ZKT_MUL_CONST(op[OPF_QTY + 1],
 							(zk_gl)1 << 32))));
 	/* BAD_TICK: limit, price = tick·V2 + r, 1 <= r = V3 + 1 <= tick - 1 */
-	EMIT(ZKT_MUL(rt, ismkt));
+	EMIT(ZKT_MUL(rt, ZKT_ADD(ismkt, qv)));
 	EMIT(ZKT_MUL(rt, ZKT_SUB(price, ZKT_ADD_CONST(
 					 ZKT_ADD(ZKT_MUL_CONST(v[2], tick), v[3]),
 					 1))));
@@ -144,7 +150,7 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 					     1))));
 	EMIT(ZKT_MUL(t, ZKT_SUB(ZKT_ADD(v[5], v[4]), ZKT_CONST(zk_gl_sub(lot, 2)))));
 	/* PRICE_BAND: limit, tick ok, lot ok (qty = lot·(V4 + 1)), outside */
-	EMIT(ZKT_MUL(rb, ismkt));
+	EMIT(ZKT_MUL(rb, ZKT_ADD(ismkt, qv)));
 	EMIT(ZKT_MUL(rb, ZKT_SUB(price, ZKT_MUL_CONST(v[2], tick))));
 	EMIT(ZKT_MUL(rb, ZKT_SUB(qty, ZKT_MUL_CONST(ZKT_ADD_CONST(v[4], 1),
 						    lot))));
@@ -222,7 +228,7 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_LVN], cur[C_HO]),
 				       ZKT_ADD(cur[C_HC], cur[C_LBW])),
 			       ZKT_ADD(cur[C_LWB], cur[C_LT])));
-	t = ZKT_ADD(t, ZKT_ADD(cur[C_MW], cur[C_ML]));
+	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(cur[C_MW], cur[C_ML]), cur[C_QL]));
 	for (j = 0; j < CLOB_N_RANGE; j++) {
 		ZKT b;
 

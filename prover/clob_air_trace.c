@@ -70,7 +70,7 @@ static void validation_witness(struct builder *b, size_t r,
 	uint64_t p = (uint64_t)op->price, q = op->qty;
 	uint64_t tick = (uint64_t)mp->tick, lot = mp->lot;
 	uint64_t minp = (uint64_t)mp->min_price, maxp = (uint64_t)mp->max_price;
-	int limit = op->ord_type == ZK_ORD_LIMIT;
+	int limit = op->ord_type == ZK_ORD_LIMIT || op->type == ZK_OP_REPLACE;
 
 	set_reg(b, r, 0, (p >> 32) << 32);
 	set_reg(b, r, 1, (q >> 32) << 32);
@@ -131,7 +131,7 @@ static void rules_pass_witness(struct builder *b, size_t r,
 
 	set_reg(b, r, 0, (p >> 32) << 32);
 	set_reg(b, r, 1, (q >> 32) << 32);
-	if (op->ord_type == ZK_ORD_LIMIT) {
+	if (op->ord_type == ZK_ORD_LIMIT || op->type == ZK_OP_REPLACE) {
 		set_reg(b, r, 2, (p - minp) / tick);
 		set_reg(b, r, 3, band - (p - minp) / tick);
 	}
@@ -168,7 +168,9 @@ static zk_gl probe_reason(const struct builder *b, size_t at)
 		{ C_RU, ZK_REJ_UNKNOWN_ORDER }, { C_RO, ZK_REJ_OWNER_MISMATCH },
 		{ C_RD, ZK_REJ_DUPLICATE_ID }, { C_RBL, ZK_REJ_BAD_LOT },
 		{ C_RBR, ZK_REJ_BAD_REDUCE }, { C_RW, ZK_REJ_WOULD_CROSS },
-		{ C_RF, ZK_REJ_BOOK_FULL },
+		{ C_RF, ZK_REJ_BOOK_FULL }, { C_QD, ZK_REJ_DUPLICATE_ID },
+		{ C_RT, ZK_REJ_BAD_TICK }, { C_RL, ZK_REJ_BAD_LOT },
+		{ C_RB, ZK_REJ_PRICE_BAND }, { C_RQ, ZK_REJ_MAX_QTY },
 	};
 
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -223,12 +225,21 @@ static void op_row(struct builder *b, const struct zk_op *op,
 		b->cols[n_ev == 2 ? C_KI : C_KM][r] = 1;
 		home_witness(b, r, op->order_id);
 		rules_pass_witness(b, r, op);
+	} else if (n_ev == 1 && op->type == ZK_OP_REPLACE &&
+		   ev[0].type == ZK_EV_REPLACED && ev[0].reason == 1) {
+		/* a REPLACE that keeps its priority: every rule passes */
+		b->cols[C_QK][r] = 1;
+		home_witness(b, r, op->order_id);
+		rules_pass_witness(b, r, op);
 	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED) {
 		uint8_t why = ev[0].reason;
 		unsigned kind = 0;
 
 		if (op->type == ZK_OP_CANCEL && why == ZK_REJ_BAD_LOT)
 			kind = C_RBL;
+		else if (op->type == ZK_OP_REPLACE &&
+			 why == ZK_REJ_DUPLICATE_ID)
+			kind = C_QD;
 		else if (op->type == ZK_OP_CANCEL && why == ZK_REJ_BAD_REDUCE)
 			kind = C_RBR;
 		else if (why == ZK_REJ_UNKNOWN_ORDER)
@@ -245,7 +256,8 @@ static void op_row(struct builder *b, const struct zk_op *op,
 			b->cols[kind][r] = 1;
 			home_witness(b, r, op->order_id);
 		}
-		if (kind == C_RD || kind == C_RW || kind == C_RF)
+		if (kind == C_RD || kind == C_RW || kind == C_RF ||
+		    kind == C_QD)
 			rules_pass_witness(b, r, op);
 		else if (kind == C_RBL || kind == C_RBR)
 			reduce_witness(b, r, op, kind, 0);
@@ -253,6 +265,12 @@ static void op_row(struct builder *b, const struct zk_op *op,
 			validation_witness(b, r, op, why);
 		else if (kind == 0)
 			b->cols[C_MAL][r] = 1;
+		/* a REPLACE's market rules fail after its owner check */
+		if (kind == 0 && why != ZK_REJ_MALFORMED &&
+		    op->type == ZK_OP_REPLACE) {
+			b->cols[C_QV][r] = 1;
+			home_witness(b, r, op->order_id);
+		}
 	}
 	/* the first broken shape rule is the witness of MALFORMED */
 	for (i = 0; i < CLOB_WIDTH; i++)
@@ -416,12 +434,19 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 				      zk_gl_add(b->cols[C_KR][op_row_at],
 						b->cols[C_KC][op_row_at]));
 		zk_gl ro = b->cols[C_RO][op_row_at];
+		zk_gl qk = b->cols[C_QK][op_row_at];
+		zk_gl qp = zk_gl_add(zk_gl_add(b->cols[C_QV][op_row_at],
+					       b->cols[C_QD][op_row_at]), qk);
+
+		red = zk_gl_add(red, qp);
 
 		b->cols[C_PRES][r] = zk_gl_add(zk_gl_add(ro, red),
 					       b->cols[C_RD][op_row_at]);
 		b->cols[C_CRO][r] = zk_gl_add(ro, red);
 		b->cols[C_OWNEQ][r] = red;
 		b->cols[C_RSN][r] = probe_reason(b, op_row_at);
+		b->cols[C_AQ][r] = zk_gl_add(b->cols[C_QD][op_row_at], qk);
+		b->cols[C_AK][r] = qk;
 		b->cols[C_AW][r] = b->cols[C_RW][op_row_at];
 		b->cols[C_AF][r] = b->cols[C_RF][op_row_at];
 		b->cols[C_AR][r] = b->cols[C_KR][op_row_at];
@@ -441,6 +466,9 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	else if (b->cols[C_AM][r])
 		role = zk_clob_match_role((const zk_gl *const *)b->cols,
 					  op_row_at, r, a, next);
+	else if (b->cols[C_AQ][r] && b->ord_row != 0)
+		role = zk_clob_replace_role((const zk_gl *const *)b->cols, r,
+					    a);
 	if (role != 0) {
 		b->cols[role][r] = 1;
 		if (role == C_ES)
@@ -718,6 +746,8 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		}
 		if (b.cols[C_KN][at] || b.cols[C_KI][at])
 			zk_clob_rest_witness(c, b.cols, at, b.row);
+		if (b.cols[C_QD][at] || b.cols[C_QK][at])
+			zk_clob_replace_witness(c, b.cols, at, b.row);
 		size_t ev_at = b.row;
 
 		if (b.cols[C_KM][at])

@@ -139,6 +139,9 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    (op->type == ZK_OP_CANCEL || op->type == ZK_OP_REPLACE) &&
 	    op->market == mp->market)
 		return NULL;
+	/* a REPLACE rejected after its owner check (clob_proof_replace.c) */
+	if (zk_clob_replace_supported(op, events, n_events, n_accesses, mp))
+		return NULL;
 	if (n_events >= 1 && events[0].type == ZK_EV_REJECTED) {
 		switch (op->type) {
 		case ZK_OP_NEW:
@@ -432,6 +435,14 @@ static int check_supported(const struct zk_batch *b,
 		if (own_shape)
 			why = cancel_shape(b->witness.acc + acc0, n_acc,
 					   mp->market);
+		if (why == NULL &&
+		    zk_clob_replace_supported(&b->ops[i], b->events.ev + ev0,
+					      ev - ev0, n_acc, mp)) {
+			own_shape = 1;
+			why = zk_clob_replace_shape(b->events.ev + ev0,
+						    b->witness.acc + acc0,
+						    n_acc, mp->market);
+		}
 		if (why == NULL &&
 		    b->events.ev[ev0].type == ZK_EV_ACCEPTED) {
 			own_shape = 1;

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The prover's gate for REPLACE ops past the owner check, rejected or
+ * keeping priority (clob_proof.c asks it): which of them the CLOB AIR
+ * constrains (clob_air_replace.h) and whether the engine's accesses have
+ * the shape its rows expect.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clob_air.h"
+
+static int replace_numbers_ok(const struct zk_op *op,
+			      const struct zk_market_params *mp)
+{
+	return op->type == ZK_OP_REPLACE && op->market == mp->market &&
+	       zk_clob_val_ok(mp) && op->price >= 0 &&
+	       (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	       op->qty < CLOB_VAL_MAX_QTY;
+}
+
+int zk_clob_replace_supported(const struct zk_op *op,
+			      const struct zk_event *events, size_t n_events,
+			      size_t n_accesses,
+			      const struct zk_market_params *mp)
+{
+	if (n_events != 1 || !replace_numbers_ok(op, mp))
+		return 0;
+	/* priority kept: probes, order read, the new id's probes, the
+	 * erase, the insert, the order and level writes */
+	if (events[0].type == ZK_EV_REPLACED)
+		return events[0].reason == 1 && n_accesses >= 8;
+	if (events[0].type != ZK_EV_REJECTED)
+		return 0;
+	switch (events[0].reason) {
+	case ZK_REJ_BAD_TICK:
+	case ZK_REJ_BAD_LOT:
+	case ZK_REJ_PRICE_BAND:
+	case ZK_REJ_MAX_QTY:
+		return n_accesses >= 2;
+	case ZK_REJ_DUPLICATE_ID:
+		return n_accesses >= 3;
+	default:
+		return 0; /* BOOK_FULL needs a level-absence proof */
+	}
+}
+
+/* Bucket reads from access a on, at least one; the index after them. */
+static size_t bucket_reads(const struct zk_witness_access *w, size_t a,
+			   size_t n)
+{
+	while (a < n && w[a].kind == ZK_SLOT_BUCKET && !w[a].write)
+		a++;
+	return a;
+}
+
+const char *zk_clob_replace_shape(const struct zk_event *ev,
+				  const struct zk_witness_access *w, size_t n,
+				  uint32_t market)
+{
+	size_t a = bucket_reads(w, 0, n), b;
+
+	for (size_t i = 0; i < n; i++)
+		if (w[i].market != market)
+			return "a REPLACE with an access of another market";
+	if (a == 0 || a >= n || w[a].kind != ZK_SLOT_ORDER || w[a].write)
+		return "a REPLACE whose id probes are not followed by its "
+		       "order read";
+	a++;
+	if (ev->type == ZK_EV_REPLACED) {
+		/* bucket reads and writes (the new id's probes, the erase,
+		 * the insert), then the order write and the level write */
+		b = a;
+		while (b < n && w[b].kind == ZK_SLOT_BUCKET)
+			b++;
+		if (b == a || b + 2 != n || w[b].kind != ZK_SLOT_ORDER ||
+		    !w[b].write || w[b + 1].kind != ZK_SLOT_LEVEL ||
+		    !w[b + 1].write)
+			return "a REPLACE keeping priority with other accesses";
+		return NULL;
+	}
+	if (ev->reason != ZK_REJ_DUPLICATE_ID)
+		return a == n ? NULL :
+				"a REPLACE reject with accesses after its "
+				"order read";
+	b = bucket_reads(w, a, n);
+	if (b == a || b != n)
+		return "a REPLACE DUPLICATE_ID without the new id's probes";
+	return NULL;
+}
