@@ -438,9 +438,12 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		role = cancel_role(b, r, a, next);
 	else if (b->cols[C_AN][r] || b->cols[C_AI][r])
 		role = rest_role(b, r, a);
-	else if (b->cols[C_AM][r])
+	else if (b->cols[C_AM][r]) {
 		role = zk_clob_match_role((const zk_gl *const *)b->cols,
 					  op_row_at, r, a, next);
+		if (role == CLOB_ROLE_REST)
+			role = rest_role(b, r, a);
+	}
 	if (role != 0) {
 		b->cols[role][r] = 1;
 		if (role == C_ES)

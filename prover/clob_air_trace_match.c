@@ -39,7 +39,12 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 	/* after the maker's removal (FR) the taker looks for more */
 	size_t hw = find_role(cols, C_HW, at, r);
 	size_t p = r - 1;
+	int gtc = cols[C_OPF + OPF_TIF][r] == ZK_TIF_GTC;
 
+	/* after the maker's removal the taker reads the header again and
+	 * (GTC) rests: the resting NEW's roles */
+	if (hw != 0)
+		return CLOB_ROLE_REST;
 	switch (a->kind) {
 	case ZK_SLOT_ORDER:
 		if (!a->write)
@@ -49,7 +54,7 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 		return lw != 0 ? C_OF : C_NW; /* a head has no prev */
 	case ZK_SLOT_LEVEL:
 		if (!a->write)
-			return hw != 0 ? C_LVN : 0; /* else LVL */
+			return 0; /* LVL */
 		if (cols[C_MW][p])
 			return C_ML;
 		if (lw == 0)
@@ -72,8 +77,9 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			       cols[C_MSG + 4][p] == cols[C_MSG + 4][om] ?
 			       C_ES : C_MP;
 	default:
-		if (!a->write)
-			return hw != 0 ? C_HN : 0; /* else HDR */
+		if (!a->write) /* slots_available's first, else HDR */
+			return gtc && find_role(cols, C_HS, at, r) == 0 ?
+				       C_HS : 0;
 		return find_role(cols, C_ES, at, r) != 0 ? C_HW : C_HL;
 	}
 }
@@ -180,6 +186,7 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	/* the last access emits ACCEPTED (ML, HW, or FR's no-cross read) */
 	cols[C_EMT][end - 1] = 1;
 	zk_clob_write_witness(c, cols, at, end);
+	zk_clob_gtc_witness(c, cols, at, end);
 }
 
 void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row)
@@ -204,6 +211,9 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row)
 	}
 	cols[C_OPF + OPF_SIDE][tr] = cols[C_EVF + EVF_SIDE][ev_row];
 	cols[C_EM2][tr + 1] = cols[C_FM][emit_row];
+	cols[C_RST][ev_row] = cols[C_RST][emit_row];
+	cols[C_RST][tr] = cols[C_RST][emit_row];
+	cols[C_RST][tr + 1] = cols[C_RST][emit_row];
 	cols[C_FR][tr + 1] = cols[C_FR][emit_row];
 	cols[C_TRLO][tr + 1] = cols[C_TRLO][emit_row];
 	cols[C_TRHI][tr + 1] = cols[C_TRHI][emit_row];

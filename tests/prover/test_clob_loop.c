@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CLOB AIR, a limit GTC taker (clob_air_loop.h): slots_available's header
+ * read before matching, one fill against the best level's head, and —
+ * when that maker empties and nothing else crosses — the remainder resting
+ * through the resting NEW's rows with qty := the taker's remaining
+ * (events ACCEPTED, TRADE, the maker's DONE, nothing after). Honest
+ * batches (both sides, a new level after the freed one, an empty side,
+ * mixed with IOC fills, rests, cancels and rejects) prove and verify;
+ * cheating engines (a remainder resting with the wrong qty, resting while
+ * another level still crosses, an IOC remainder resting, a wrong fill, a
+ * post-only taker, a GTC without its slots_available read, an event after
+ * the rest) are named by the constraint debugger and do not verify.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "clob_test_book.h"
+
+static struct zk_op gtc_op(struct clob_rig *r, uint64_t id, uint8_t side,
+			   int64_t price, uint64_t qty, uint64_t account)
+{
+	return (struct zk_op){ .seq = r->seq++, .order_id = id,
+			       .account = account, .price = price,
+			       .qty = qty, .market = clob_test_market.market,
+			       .type = ZK_OP_NEW, .side = side,
+			       .ord_type = ZK_ORD_LIMIT, .tif = ZK_TIF_GTC };
+}
+
+/* ops whose events are ACCEPTED, TRADE (a remaining left), the maker's
+ * DONE and nothing else: a GTC remainder that rests */
+static size_t count_rested(const struct zk_batch *b)
+{
+	const struct zk_event *ev = b->events.ev;
+	size_t n = 0;
+
+	for (size_t i = 0; i + 2 < b->events.len; i++)
+		n += ev[i].type == ZK_EV_ACCEPTED &&
+		     ev[i + 1].type == ZK_EV_TRADE &&
+		     ev[i + 1].remaining != 0 &&
+		     ev[i + 1].other_remaining == 0 &&
+		     ev[i + 2].type == ZK_EV_DONE &&
+		     ev[i + 2].seq == ev[i].seq &&
+		     (i + 3 == b->events.len || ev[i + 3].seq != ev[i].seq);
+	return n;
+}
+
+/* On the test book (bids 500..490, asks 5000..5010): a new best ask is
+ * taken by a GTC BUY that rests its remainder at a new best bid (the
+ * freed level slot reused), a GTC filled by the 5000 head, a GTC SELL
+ * that takes that new bid and rests at a new best ask, a GTC that takes
+ * exactly that one; then on an empty book a GTC BUY that empties the
+ * only ask (the header then names none) and rests. */
+static void test_honest_gtc(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[16];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[n++] = gtc_op(&r, 500, ZK_SIDE_SELL, 4995, 50, 3);
+	ops[n++] = gtc_op(&r, 501, ZK_SIDE_BUY, 4995, 80, 2);
+	ops[n++] = gtc_op(&r, 502, ZK_SIDE_BUY, 5000, 10, 2);
+	ops[n++] = clob_malformed_op(&r, 3);
+	ops[n++] = gtc_op(&r, 503, ZK_SIDE_SELL, 4995, 40, 1);
+	ops[n++] = cancel_op(&r, book_id(1, 0), 20);
+	ops[n++] = gtc_op(&r, 504, ZK_SIDE_BUY, 4995, 10, 2);
+	ops[n++] = clob_invalid_op(&r, 2);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_rested(b), 2);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	n = 0;
+	ops[n++] = gtc_op(&r, 600, ZK_SIDE_SELL, 5000, 40, 1);
+	ops[n++] = gtc_op(&r, 601, ZK_SIDE_BUY, 5000, 100, 2);
+	ops[n++] = gtc_op(&r, 602, ZK_SIDE_SELL, 4000, 30, 1);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_rested(b), 1);
+	assert_int_equal(b->events.len, 7);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+enum cheat_gtc {
+	CG_REST_QTY,   /* the remainder rests with 10 more than is left */
+	CG_CROSSES,    /* it rests while the next level still crosses */
+	CG_IOC_RESTS,  /* an IOC whose remainder rests */
+	CG_FILL,       /* the trade's fill off */
+	CG_POST_ONLY,  /* a post-only GTC that trades */
+	CG_NO_SLOTS,   /* a GTC without slots_available's header read */
+	CG_MORE_EVENT, /* an event after the rest (the taker's DONE) */
+	CG_COUNT,
+};
+
+static const char *const cheat_gtc_name[CG_COUNT] = {
+	"rest qty", "rests while crossing", "IOC remainder rests",
+	"trade fill", "post-only taker", "no slots_available read",
+	"event after the rest",
+};
+
+/* The accesses of op `op` that write a slot of `kind` (a rest's order or
+ * level write) get their remaining / total raised by d. */
+static void raise_rest(struct zk_batch *b, uint32_t op, uint64_t id,
+		       uint64_t d)
+{
+	for (size_t i = 0; i < b->witness.len; i++) {
+		struct zk_witness_access *a = &b->witness.acc[i];
+
+		if (a->op != op || !a->write)
+			continue;
+		if (a->kind == ZK_SLOT_ORDER && a->after.order.id == id)
+			a->after.order.remaining += d;
+		else if (a->kind == ZK_SLOT_LEVEL &&
+			 a->after.level.side == ZK_SIDE_BUY &&
+			 a->after.level.price == 4995 &&
+			 a->after.level.head != ZK_SLOT_NIL)
+			a->after.level.total += d;
+	}
+}
+
+/* The rest's level at 4995 (and the order) moved to price p. */
+static void move_rest(struct zk_batch *b, uint32_t op, uint64_t id, int64_t p)
+{
+	for (size_t i = 0; i < b->witness.len; i++) {
+		struct zk_witness_access *a = &b->witness.acc[i];
+
+		if (a->op != op)
+			continue;
+		if (a->kind == ZK_SLOT_ORDER && a->after.order.id == id)
+			a->after.order.price = p;
+		if (a->kind != ZK_SLOT_LEVEL ||
+		    a->after.level.side != ZK_SIDE_BUY ||
+		    a->after.level.price != 4995)
+			continue;
+		a->after.level.price = p;
+		if (a->before.level.side == ZK_SIDE_BUY)
+			a->before.level.price = p;
+	}
+}
+
+static void cheat_gtc_case(enum cheat_gtc ch)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[2];
+	struct zk_event *ev;
+	size_t n_ev = ch == CG_NO_SLOTS ? 5 : 4;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[0] = gtc_op(&r, 500, ZK_SIDE_SELL, 4995, 50, 3);
+	ops[1] = gtc_op(&r, 501, ZK_SIDE_BUY, 4995, 80, 2);
+	if (ch == CG_NO_SLOTS)
+		ops[1].tif = ZK_TIF_IOC;
+	b = clob_rig_batch(&r, ops, 2);
+	assert_non_null(b);
+	ev = b->events.ev;
+	assert_int_equal(b->events.len, n_ev);
+	assert_int_equal(ev[2].type, ZK_EV_TRADE);
+	assert_int_equal(ev[2].remaining, 30);
+	switch (ch) {
+	case CG_REST_QTY:
+		raise_rest(b, 1, 501, 10);
+		break;
+	case CG_CROSSES:
+		/* at 5000 the best ask left still crosses */
+		b->ops[1].price = ev[1].price = 5000;
+		move_rest(b, 1, 501, 5000);
+		break;
+	case CG_IOC_RESTS:
+		b->ops[1].tif = ZK_TIF_IOC;
+		break;
+	case CG_FILL:
+		ev[2].qty -= 10;
+		break;
+	case CG_POST_ONLY:
+		b->ops[1].flags = ZK_OP_F_POST_ONLY;
+		break;
+	case CG_NO_SLOTS:
+		/* an IOC's run (no header read before matching) claimed for a
+		 * GTC, its CANCELLED kept */
+		b->ops[1].tif = ZK_TIF_GTC;
+		break;
+	case CG_MORE_EVENT:
+		ev = realloc(b->events.ev, 5 * sizeof(*ev));
+		assert_non_null(ev);
+		b->events.ev = ev;
+		b->events.cap = 5;
+		ev[4] = ev[3];
+		ev[4].side = ZK_SIDE_BUY;
+		ev[4].order_id = 501;
+		b->events.len = 5;
+		break;
+	default:
+		break;
+	}
+	expect_cheat_refused(&r, b, NULL,
+			     (unsigned)ch < CG_COUNT ? cheat_gtc_name[ch] : "?");
+}
+
+static void test_cheat_gtc(void **state)
+{
+	(void)state;
+	for (int ch = 0; ch < CG_COUNT; ch++)
+		cheat_gtc_case((enum cheat_gtc)ch);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_honest_gtc),
+		cmocka_unit_test(test_cheat_gtc),
+	};
+
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
