@@ -276,6 +276,8 @@ enum clob_col {
 		  * the rest after it may differ from the maker's */
 	C_RST,   /* the taker's remainder rests (GTC after FR): no fourth
 		  * event */
+	C_GT,    /* a match's rows: the op is a GTC (1), IOC or FOK (0) */
+	C_FO,    /* role: fok_fillable's read of the best level's head */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained

@@ -20,25 +20,47 @@
  * (clob_probe's carry), pinned again by the rest's own rules; the maker's
  * side and price, which the events need, stay carried. An IOC never
  * reaches ORS.
+ *
+ * A FOK taker (KM with tif FOK) is filled whole by the head: engine enter
+ * runs fok_fillable first, whose reads (the header and the best level as
+ * HDR and LVL, then FO, the level's head, which the LVL row names) come
+ * before match's own HDR; a FOK never keeps a remainder (FR = 0). GT marks
+ * a GTC on a match's rows ((tif - 2)(tif - 3)/2 from the carried tif).
  */
 
 static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 				  const ZKT *nxt, ZKT *out, unsigned k, int sem)
 {
-	static const unsigned flags[] = { C_HS, C_RLD, C_RST };
+	static const unsigned flags[] = { C_HS, C_RLD, C_RST, C_FO };
 	const ZKT *op = cur + C_OPF, *bef = cur + C_MSG;
 	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO, nil = ZKT_CONST(CLOB_NIL);
 	ZKT sacc = cur[C_SACC], am = cur[C_AM], hs = cur[C_HS];
 	ZKT probe = ZKT_SUB(sacc, ZKT_FN(clob_roles)(cur));
-	/* on a match's rows tif is IOC or GTC: gtc = 1 for GTC, 0 for IOC */
-	ZKT tif1 = ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - ZK_TIF_GTC);
-	ZKT gtc = ZKT_SUB(one, tif1);
+	ZKT t2 = ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 2);
+	ZKT t1 = ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 1);
+	/* tif ∈ {1, 2, 3} (a valid shape): (t-1)(t-2) is 2 for FOK, else 0 */
+	ZKT fok2 = ZKT_MUL(t1, t2);
+	ZKT gtc = cur[C_GT], tif1 = ZKT_SUB(one, gtc), fo = cur[C_FO];
 	zk_gl hoff = c->lay.offset[ZK_SLOT_HEADER];
 	unsigned i;
 
 #define EMIT(e) (out[k++] = sem ? (e) : zero)
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		out[k++] = ZKT_MUL(cur[flags[i]], ZKT_SUB(cur[flags[i]], one));
+	/* GT on a match's rows: the tif is GTC, (t-2)(t-3)/2 */
+	EMIT(ZKT_MUL(am, ZKT_SUB(ZKT_MUL_CONST(gtc, 2),
+				 ZKT_MUL(t2, ZKT_ADD_CONST(op[OPF_TIF],
+							   ZK_GL_P - 3)))));
+	/* a FOK is filled whole or not at all: never a remainder */
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_MW], cur[C_FR]), fok2));
+	/* FO: fok_fillable's read of the best level's head (the LVL row
+	 * before it names the slot, clob_air_match.h), on a FOK's rows
+	 * only, between that LVL and match's own HDR */
+	EMIT(ZKT_MUL(fo, ZKT_SUB(one, sacc)));
+	EMIT(ZKT_MUL(fo, ZKT_SUB(one, am)));
+	EMIT(ZKT_MUL(fo, ZKT_SUB(ZKT_CONST(2), fok2)));
+	EMIT(ZKT_MUL(nxt[C_FO], ZKT_SUB(one, cur[C_LVL])));
+	EMIT(ZKT_MUL(fo, ZKT_SUB(one, nxt[C_HDR])));
 	/* HS: access rows of a GTC taker */
 	EMIT(ZKT_MUL(hs, ZKT_SUB(one, sacc)));
 	EMIT(ZKT_MUL(hs, ZKT_SUB(one, am)));

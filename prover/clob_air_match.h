@@ -58,9 +58,9 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT fm = cur[C_FM], fr = cur[C_FR], emt = cur[C_EMT];
 	ZKT em2 = cur[C_EM2], exp, tk, te;
 	/* a GTC taker's rest (clob_air_loop.h): its no-cross reads emit
-	 * nothing (tif1 = 0), its IW emits ACCEPTED (emi) and after the
-	 * maker's DONE no event follows (RST) */
-	ZKT tif1 = ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - ZK_TIF_GTC);
+	 * nothing (tif1 = 1 - GT = 0), its IW emits ACCEPTED (emi) and after
+	 * the maker's DONE no event follows (RST) */
+	ZKT tif1 = ZKT_SUB(one, cur[C_GT]);
 	ZKT emi = ZKT_ADD(emt, ZKT_MUL(am, cur[C_IW]));
 	ZKT rst = cur[C_RST];
 	unsigned i;
@@ -69,12 +69,9 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 #define EMIT(e) (out[k++] = sem ? (e) : zero)
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		out[k++] = ZKT_MUL(cur[flags[i]], ZKT_SUB(cur[flags[i]], one));
-	/* KM: an IOC or a limit GTC (clob_air_loop.h; a valid shape makes
-	 * a market order IOC or FOK; FOK reads the book first and is not
-	 * this kind) */
-	EMIT(ZKT_MUL(ZKT_MUL(cur[C_KM],
-			     ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - ZK_TIF_IOC)),
-		     ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - ZK_TIF_GTC)));
+	/* KM: any tif (GTC and FOK: clob_air_loop.h; a valid shape makes
+	 * a market order IOC or FOK) */
+	EMIT(ZKT_MUL(cur[C_KM], cur[C_GTIF]));
 	EMIT(ZKT_MUL(am, ZKT_SUB(one, cur[C_SACC])));
 	EMIT(ZKT_MUL(om, ZKT_SUB(one, am)));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(one, am)));
@@ -101,7 +98,8 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(am, probe),
 		     ZKT_SUB(ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HDR]),
 			     nxt[C_HS])));
-	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]), ZKT_SUB(one, nxt[C_OM])));
+	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]),
+		     ZKT_SUB(ZKT_SUB(one, nxt[C_OM]), nxt[C_FO])));
 	EMIT(ZKT_MUL(nxt[C_OM], ZKT_SUB(one, cur[C_LVL])));
 	EMIT(ZKT_MUL(om, ZKT_SUB(one, nxt[C_MW])));
 	EMIT(ZKT_MUL(nxt[C_MW], ZKT_SUB(one, om)));

@@ -16,7 +16,7 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_ORS, C_HO, C_LC, C_HC, C_LN,
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
 					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP,
-					  C_HS };
+					  C_HS, C_FO };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -298,7 +298,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	 */
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nsev), ZKT_ADD(ZKT_ADD(aw, af), cur[C_AM])));
 	EMIT(ZKT_MUL(nhdr, ZKT_SUB(ZKT_SUB(one, probe),
-				   cur[C_HS])));
+				   ZKT_ADD(cur[C_HS], cur[C_FO]))));
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nhdr),
 		     ZKT_SUB(cur[C_MSG + 5], ZKT_CONST(CLOB_NIL))));
 	EMIT(ZKT_MUL(hdr, ZKT_SUB(cur[C_INDEX],

@@ -44,6 +44,7 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	for (r = at; r < end; r++) {
 		cols[C_XHOME][r] = home;
 		cols[C_RST][r] = rst;
+		cols[C_GT][r] = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC;
 	}
 	if (!rst || rld == end)
 		return;

@@ -40,6 +40,7 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 	size_t hw = find_role(cols, C_HW, at, r);
 	size_t p = r - 1;
 	int gtc = cols[C_OPF + OPF_TIF][r] == ZK_TIF_GTC;
+	int fok = cols[C_OPF + OPF_TIF][r] == ZK_TIF_FOK;
 
 	/* after the maker's removal the taker reads the header again and
 	 * (GTC) rests: the resting NEW's roles */
@@ -47,8 +48,13 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 		return CLOB_ROLE_REST;
 	switch (a->kind) {
 	case ZK_SLOT_ORDER:
+		if (!a->write && cols[C_ML][p])
+			return C_OR2;
+		/* a FOK's fok_fillable reads the head before match does */
 		if (!a->write)
-			return cols[C_ML][p] ? C_OR2 : C_OM;
+			return fok && om == 0 &&
+				       find_role(cols, C_FO, at, r) == 0 ?
+				       C_FO : C_OM;
 		if (cols[C_OM][p])
 			return C_MW;
 		return lw != 0 ? C_OF : C_NW; /* a head has no prev */

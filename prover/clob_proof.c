@@ -128,7 +128,7 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    events[0].type == ZK_EV_ACCEPTED &&
 	    events[1].type == ZK_EV_TRADE && events[2].type == ZK_EV_DONE &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
-	    (op->tif == ZK_TIF_IOC ||
+	    (op->tif == ZK_TIF_IOC || op->tif == ZK_TIF_FOK ||
 	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
 	      op->flags == 0)) &&
 	    op->market == mp->market &&
@@ -393,6 +393,17 @@ static const char *match_shape(const struct zk_op *op,
 	 * crossed book) */
 	if (gtc && a > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 0))
 		return "a matching NEW with other accesses";
+	/* a FOK's fok_fillable: the header, the best level, its head (the
+	 * one maker that fills it: match then reads them again) */
+	if (op->tif == ZK_TIF_FOK && a > 0) {
+		if (!is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+		    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
+		    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0))
+			return "a matching NEW with other accesses";
+		if (!price_in_range(w[a + 1].before.level.price))
+			return "a NEW next to a level price out of range";
+		a += 3;
+	}
 	if (a == 0 || a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
 	    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
 	    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
@@ -425,6 +436,8 @@ static const char *match_shape(const struct zk_op *op,
 		return NULL;
 	if (gtc)
 		return rest_tail(w, a, n);
+	if (op->tif == ZK_TIF_FOK)
+		return "a FOK NEW with other accesses";
 	if (!is_acc(w, a++, n, ZK_SLOT_HEADER, 0))
 		return "a matching NEW with other accesses";
 	if (a == n)

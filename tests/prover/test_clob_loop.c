@@ -220,11 +220,156 @@ static void test_cheat_gtc(void **state)
 		cheat_gtc_case((enum cheat_gtc)ch);
 }
 
+static struct zk_op fok_op(struct clob_rig *r, uint64_t id, uint8_t side,
+			   int64_t price, uint64_t qty, uint64_t account)
+{
+	struct zk_op op = gtc_op(r, id, side, price, qty, account);
+
+	op.tif = ZK_TIF_FOK;
+	if (price == 0)
+		op.ord_type = ZK_ORD_MARKET;
+	return op;
+}
+
+/* FOKs that the best level's head fills whole (fok_fillable reads the
+ * header, that level and its head, then match fills): a limit BUY that
+ * leaves the head a remaining, a limit SELL that takes exactly the best
+ * bid's head (its removal), a market BUY, between IOC and GTC takers, a
+ * FOK that finds nothing, a reduce and a reject. */
+static void test_honest_fok(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[16];
+	size_t n = 0, fills = 0;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[n++] = fok_op(&r, 700, ZK_SIDE_BUY, 5000, 30, 2);
+	ops[n++] = fok_op(&r, 701, ZK_SIDE_SELL, 500, 40, 2);
+	ops[n++] = clob_malformed_op(&r, 3);
+	ops[n++] = fok_op(&r, 702, ZK_SIDE_BUY, 0, 10, 3);
+	ops[n++] = fok_op(&r, 703, ZK_SIDE_BUY, 4990, 10, 3); /* nothing */
+	ops[n++] = cancel_op(&r, book_id(1, 0), 20);
+	ops[n] = gtc_op(&r, 704, ZK_SIDE_SELL, 495, 10, 3);
+	ops[n++].tif = ZK_TIF_IOC;
+	ops[n++] = fok_op(&r, 705, ZK_SIDE_SELL, 495, 10, 2);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	for (size_t i = 0; i + 1 < b->events.len; i++)
+		fills += b->events.ev[i + 1].type == ZK_EV_TRADE;
+	assert_int_equal(fills, 5);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+enum cheat_fok {
+	CF_REMAINDER, /* a FOK left a remainder (an IOC's run) */
+	CF_READS,     /* fok_fillable reads another order than the head */
+	CF_IOC_READS, /* an IOC with fok_fillable's reads */
+	CF_FILL,      /* the trade's fill short of the qty */
+	CF_COUNT,
+};
+
+static const char *const cheat_fok_name[CF_COUNT] = {
+	"FOK remainder", "FOK reads another order", "IOC with FOK reads",
+	"FOK fill",
+};
+
+/* An IOC's witness made a FOK's: fok_fillable's reads (the header, the
+ * best level, its head: copies of match's first three reads, the same
+ * values) inserted before match's. */
+static void fok_reads(struct zk_batch *b, uint32_t op)
+{
+	struct zk_witness *w = &b->witness;
+	struct zk_witness_access *acc;
+	size_t h = 0;
+
+	while (h < w->len && (w->acc[h].op != op ||
+			      w->acc[h].kind != ZK_SLOT_HEADER))
+		h++;
+	assert_true(h + 3 <= w->len);
+	acc = realloc(w->acc, (w->len + 3) * sizeof(*acc));
+	assert_non_null(acc);
+	w->acc = acc;
+	w->cap = w->len + 3;
+	memmove(acc + h + 3, acc + h, (w->len - h) * sizeof(*acc));
+	w->len += 3;
+	assert_int_equal(acc[h + 4].kind, ZK_SLOT_LEVEL);
+	assert_int_equal(acc[h + 5].kind, ZK_SLOT_ORDER);
+}
+
+static void cheat_fok_case(enum cheat_fok ch)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[2];
+	size_t n = 0;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	if (ch == CF_REMAINDER) {
+		ops[n++] = gtc_op(&r, 500, ZK_SIDE_SELL, 4995, 50, 3);
+		ops[n] = gtc_op(&r, 501, ZK_SIDE_BUY, 4995, 80, 2);
+		ops[n++].tif = ZK_TIF_IOC;
+	} else {
+		ops[n++] = fok_op(&r, 501, ZK_SIDE_BUY, 5000, 30, 2);
+	}
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	switch (ch) {
+	case CF_REMAINDER:
+		assert_int_equal(b->events.len, 5);
+		b->ops[1].tif = ZK_TIF_FOK;
+		fok_reads(b, 1);
+		break;
+	case CF_READS:
+		/* the level's second order in place of its head */
+		for (size_t i = 0; i < b->witness.len; i++) {
+			struct zk_witness_access *a = &b->witness.acc[i];
+			uint32_t second;
+
+			if (a->kind != ZK_SLOT_ORDER)
+				continue;
+			second = a->before.order.next;
+			a->slot = second;
+			assert_int_equal(zk_engine_slot_get(
+						 r.e, clob_test_market.market,
+						 ZK_SLOT_ORDER, second, &a->before),
+					 0);
+			a->after = a->before;
+			break;
+		}
+		break;
+	case CF_IOC_READS:
+		b->ops[0].tif = ZK_TIF_IOC;
+		break;
+	case CF_FILL:
+		b->events.ev[1].qty -= 10;
+		break;
+	default:
+		break;
+	}
+	expect_cheat_refused(&r, b, NULL,
+			     (unsigned)ch < CF_COUNT ? cheat_fok_name[ch] : "?");
+}
+
+static void test_cheat_fok(void **state)
+{
+	(void)state;
+	for (int ch = 0; ch < CF_COUNT; ch++)
+		cheat_fok_case((enum cheat_fok)ch);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_honest_gtc),
 		cmocka_unit_test(test_cheat_gtc),
+		cmocka_unit_test(test_honest_fok),
+		cmocka_unit_test(test_cheat_fok),
 	};
 
 	if (argc > 1)
