@@ -278,6 +278,8 @@ enum clob_col {
 		  * event */
 	C_GT,    /* a match's rows: the op is a GTC (1), IOC or FOK (0) */
 	C_FO,    /* role: fok_fillable's read of the best level's head */
+	C_OS,    /* role: match's read of a head that is the taker's own
+		  * (self-trade prevention cancels the taker: CANCEL_NEWEST) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained

@@ -31,7 +31,7 @@
 static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 				  const ZKT *nxt, ZKT *out, unsigned k, int sem)
 {
-	static const unsigned flags[] = { C_HS, C_RLD, C_RST, C_FO };
+	static const unsigned flags[] = { C_HS, C_RLD, C_RST, C_FO, C_OS };
 	const ZKT *op = cur + C_OPF, *bef = cur + C_MSG;
 	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO, nil = ZKT_CONST(CLOB_NIL);
 	ZKT sacc = cur[C_SACC], am = cur[C_AM], hs = cur[C_HS];
@@ -61,6 +61,36 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(fo, ZKT_SUB(ZKT_CONST(2), fok2)));
 	EMIT(ZKT_MUL(nxt[C_FO], ZKT_SUB(one, cur[C_LVL])));
 	EMIT(ZKT_MUL(fo, ZKT_SUB(one, nxt[C_HDR])));
+	/* OS: match's read of the best level's head (right after the LVL
+	 * that names it), the taker's own order, so the market's CANCEL_NEWEST
+	 * mode cancels the taker: the op's last access, it emits ACCEPTED
+	 * with E2 and the CANCELLED STP after it (clob_air_taker.h); never a
+	 * FOK (fok_fillable answers FOK_UNFILLED first) */
+	EMIT(ZKT_MUL(cur[C_OS], ZKT_SUB(one, sacc)));
+	EMIT(ZKT_MUL(cur[C_OS], ZKT_SUB(one, am)));
+	EMIT(ZKT_MUL(nxt[C_OS], ZKT_SUB(one, cur[C_LVL])));
+	EMIT(ZKT_MUL(cur[C_OS], ZKT_SUB(one, nxt[C_SEV])));
+	EMIT(ZKT_MUL(cur[C_OS], fok2));
+	if (c->mp.stp != ZK_STP_CANCEL_NEWEST)
+		EMIT(cur[C_OS]);
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_OS], nxt[C_SEV]),
+		     ZKT_SUB(nxt[C_RSN], ZKT_CONST(ZK_CXL_STP))));
+	/* engine self_trade: stp groups equal and not 0 (GD), or both 0 and
+	 * the accounts equal; the head is of the other side */
+	{
+		ZKT os = cur[C_OS], gd = cur[C_GD], ngd = ZKT_SUB(one, gd);
+
+		EMIT(ZKT_MUL(os, ZKT_SUB(ZKT_ADD(bef[15], op[OPF_SIDE]),
+					 ZKT_CONST(3))));
+		EMIT(ZKT_MUL(ZKT_MUL(os, gd), ZKT_SUB(op[OPF_STP], bef[14])));
+		EMIT(ZKT_MUL(ZKT_MUL(os, gd),
+			     ZKT_SUB(ZKT_MUL(op[OPF_STP], cur[C_J3]), one)));
+		EMIT(ZKT_MUL(ZKT_MUL(os, ngd), op[OPF_STP]));
+		EMIT(ZKT_MUL(ZKT_MUL(os, ngd), bef[14]));
+		EMIT(ZKT_MUL(ZKT_MUL(os, ngd), ZKT_SUB(bef[5], op[OPF_ACCT])));
+		EMIT(ZKT_MUL(ZKT_MUL(os, ngd),
+			     ZKT_SUB(bef[6], op[OPF_ACCT + 1])));
+	}
 	/* HS: access rows of a GTC taker */
 	EMIT(ZKT_MUL(hs, ZKT_SUB(one, sacc)));
 	EMIT(ZKT_MUL(hs, ZKT_SUB(one, am)));

@@ -83,10 +83,11 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_SUB(emt, ZKT_ADD(ZKT_ADD(ZKT_SUB(ml, ZKT_MUL(ml, fm)),
 					  ZKT_MUL(ZKT_MUL(cur[C_HW], am),
 						  ZKT_SUB(one, fr))),
-				  ZKT_MUL(ZKT_MUL(am, tif1),
-					  ZKT_ADD(ZKT_MUL(cur[C_HN],
-							  cur[C_BONIL]),
-						  cur[C_LVN])))));
+				  ZKT_ADD(ZKT_MUL(ZKT_MUL(am, tif1),
+						  ZKT_ADD(ZKT_MUL(cur[C_HN],
+								  cur[C_BONIL]),
+							  cur[C_LVN])),
+					  cur[C_OS]))));
 	/* FR: a maker emptied (so order_remove runs) with the taker left a
 	 * remaining; a market order crosses any level, so only an empty
 	 * side ends it */
@@ -99,7 +100,8 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 		     ZKT_SUB(ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HDR]),
 			     nxt[C_HS])));
 	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]),
-		     ZKT_SUB(ZKT_SUB(one, nxt[C_OM]), nxt[C_FO])));
+		     ZKT_SUB(ZKT_SUB(one, nxt[C_OM]),
+			     ZKT_ADD(nxt[C_FO], nxt[C_OS]))));
 	EMIT(ZKT_MUL(nxt[C_OM], ZKT_SUB(one, cur[C_LVL])));
 	EMIT(ZKT_MUL(om, ZKT_SUB(one, nxt[C_MW])));
 	EMIT(ZKT_MUL(nxt[C_MW], ZKT_SUB(one, om)));
@@ -198,7 +200,7 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 
 	/* ET / ED / EM2: exactly on the event after the emitter / after an
 	 * ET row / after an ED row of a maker emptied */
-	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_ET], emi)));
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(nxt[C_ET], cur[C_OS]), emi)));
 	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_ED], et)));
 	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_EM2], ZKT_MUL(ed, fm))));
 	EMIT(ZKT_MUL(et, ZKT_SUB(one, cur[C_SEV])));

@@ -16,7 +16,7 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_ORS, C_HO, C_LC, C_HC, C_LN,
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
 					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP,
-					  C_HS, C_FO };
+					  C_HS, C_FO, C_OS };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)

@@ -32,6 +32,12 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	for (r = at + 1; r < end; r++) {
 		if (rld == end && cols[C_HW][r - 1] && r - 1 > at)
 			rld = r;
+		if (cols[C_OS][r]) {
+			zk_gl stp = cols[C_OPF + OPF_STP][r];
+
+			cols[C_GD][r] = stp != 0;
+			cols[C_J3][r] = inv_or_zero(stp);
+		}
 		if (cols[C_HS][r]) {
 			zk_gl of = cols[C_MSG + 5][r], lf = cols[C_MSG + 6][r];
 

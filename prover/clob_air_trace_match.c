@@ -30,6 +30,18 @@ static size_t find_role(const zk_gl *const *cols, unsigned col, size_t at,
 	return 0;
 }
 
+static int self_trade(const zk_gl *const *cols, size_t r,
+		      const struct zk_order_slot *o)
+{
+	uint64_t acct = cols[C_OPF + OPF_ACCT][r] |
+			cols[C_OPF + OPF_ACCT + 1][r] << 32;
+	zk_gl stp = cols[C_OPF + OPF_STP][r];
+
+	if (stp != 0 || o->stp_group != 0)
+		return stp == o->stp_group;
+	return acct == o->account;
+}
+
 unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			    const struct zk_witness_access *a,
 			    const struct zk_witness_access *next)
@@ -50,11 +62,14 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 	case ZK_SLOT_ORDER:
 		if (!a->write && cols[C_ML][p])
 			return C_OR2;
-		/* a FOK's fok_fillable reads the head before match does */
+		/* a FOK's fok_fillable reads the head before match does; a
+		 * head of the taker's own stops it (engine self_trade) */
+		if (!a->write && fok && om == 0 &&
+		    find_role(cols, C_FO, at, r) == 0)
+			return C_FO;
 		if (!a->write)
-			return fok && om == 0 &&
-				       find_role(cols, C_FO, at, r) == 0 ?
-				       C_FO : C_OM;
+			return self_trade(cols, r, &a->before.order) ? C_OS :
+								       C_OM;
 		if (cols[C_OM][p])
 			return C_MW;
 		return lw != 0 ? C_OF : C_NW; /* a head has no prev */
@@ -204,6 +219,16 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row)
 	size_t tr = ev_row + 1;
 	unsigned i;
 
+	/* a self-trade stop: ACCEPTED, then CANCELLED STP (clob_air_taker.h
+	 * checks it as a taker's second event) */
+	if (cols[C_OS][emit_row]) {
+		for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
+			cols[carried[i]][ev_row] = cols[carried[i]][emit_row];
+		cols[C_RST][ev_row] = cols[C_RST][emit_row];
+		cols[C_E2][ev_row] = 1;
+		cols[C_RSN][ev_row] = ZK_CXL_STP;
+		return;
+	}
 	cols[C_ET][ev_row] = 1;
 	cols[C_ED][tr] = 1;
 	for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++) {

@@ -64,7 +64,7 @@ int zk_clob_has_role(const zk_gl *const *cols, size_t r)
 					  C_LF, C_HL, C_HN, C_LVN, C_LX,
 					  C_ORS, C_HO, C_LC, C_HC, C_LN,
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
-					  C_IP, C_IW, C_HS, C_FO };
+					  C_IP, C_IW, C_HS, C_FO, C_OS };
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (cols[roles[i]][r])

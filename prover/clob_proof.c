@@ -136,6 +136,22 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
+	/* a limit IOC / GTC (not post-only) or market IOC NEW whose first
+	 * maker is its own order, in a market whose STP mode cancels the
+	 * taker (ACCEPTED, CANCELLED STP); check_supported checks the
+	 * accesses: stp_shape */
+	if (n_events == 2 && events[0].type == ZK_EV_ACCEPTED &&
+	    events[1].type == ZK_EV_CANCELLED &&
+	    events[1].reason == ZK_CXL_STP &&
+	    mp->stp == ZK_STP_CANCEL_NEWEST && n_accesses >= 4 &&
+	    op->type == ZK_OP_NEW &&
+	    (op->tif == ZK_TIF_IOC ||
+	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
+	      op->flags == 0)) &&
+	    op->market == mp->market && zk_clob_val_ok(mp) &&
+	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	    op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
 	 * reads only (check_supported checks the accesses) */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
@@ -450,6 +466,35 @@ static const char *match_shape(const struct zk_op *op,
 	return NULL;
 }
 
+/*
+ * The accesses of a taker stopped by a self-trade (clob_air_loop.h, OS):
+ * bucket reads up to an empty one, [a GTC's slots_available header
+ * read,] the header read, the best opposite level's read, its head's
+ * read. NULL, or why not.
+ */
+static const char *stp_shape(const struct zk_op *op,
+			     const struct zk_witness_access *w, size_t n,
+			     uint32_t market)
+{
+	size_t a = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (w[i].market != market)
+			return "a NEW with accesses of another market";
+	while (is_acc(w, a, n, ZK_SLOT_BUCKET, 0))
+		a++;
+	if (a == 0 || (op->tif == ZK_TIF_GTC &&
+			!is_acc(w, a++, n, ZK_SLOT_HEADER, 0)))
+		return "a self-trade stop with other accesses";
+	if (a + 3 != n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+	    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
+	    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0))
+		return "a self-trade stop with other accesses";
+	if (!price_in_range(w[a + 1].before.level.price))
+		return "a NEW next to a level price out of range";
+	return NULL;
+}
+
 /* Ops of a cut batch have increasing seq, events follow their op. */
 static int check_supported(const struct zk_batch *b,
 			   const struct zk_market_params *mp, char *err,
@@ -485,6 +530,11 @@ static int check_supported(const struct zk_batch *b,
 				why = match_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,
 						  mp->market);
+			else if (ev - ev0 == 2 &&
+				 b->events.ev[ev0 + 1].reason == ZK_CXL_STP)
+				why = stp_shape(&b->ops[i],
+						b->witness.acc + acc0, n_acc,
+						mp->market);
 			else if (ev - ev0 == 2)
 				why = taker_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,

@@ -363,6 +363,166 @@ static void test_cheat_fok(void **state)
 		cheat_fok_case((enum cheat_fok)ch);
 }
 
+static struct zk_op ioc_op(struct clob_rig *r, uint64_t id, uint8_t side,
+			   int64_t price, uint64_t qty, uint64_t account,
+			   uint32_t stp)
+{
+	struct zk_op op = gtc_op(r, id, side, price, qty, account);
+
+	op.tif = ZK_TIF_IOC;
+	op.stp_group = stp;
+	if (price == 0)
+		op.ord_type = ZK_ORD_MARKET;
+	return op;
+}
+
+/* ops whose events are ACCEPTED, CANCELLED STP */
+static size_t count_stopped(const struct zk_batch *b)
+{
+	const struct zk_event *ev = b->events.ev;
+	size_t n = 0;
+
+	for (size_t i = 0; i + 1 < b->events.len; i++)
+		n += ev[i].type == ZK_EV_ACCEPTED &&
+		     ev[i + 1].type == ZK_EV_CANCELLED &&
+		     ev[i + 1].reason == ZK_CXL_STP;
+	return n;
+}
+
+/* Takers whose first maker is their own order (the test market cancels
+ * the taker, CANCEL_NEWEST): by account (stp groups 0) a limit IOC, a
+ * market IOC and a GTC against the 5000 head (account 1); by stp group
+ * an IOC against a new best ask of group 5; then the same account with
+ * another group trades; among fills, rejects and a reduce. */
+static void test_honest_stp(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[16];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[n++] = ioc_op(&r, 800, ZK_SIDE_BUY, 5000, 10, 1, 0);
+	ops[n++] = ioc_op(&r, 801, ZK_SIDE_BUY, 0, 10, 1, 0);
+	ops[n++] = clob_malformed_op(&r, 3);
+	ops[n++] = gtc_op(&r, 802, ZK_SIDE_BUY, 5000, 10, 1);
+	ops[n] = gtc_op(&r, 803, ZK_SIDE_SELL, 4995, 10, 3);
+	ops[n++].stp_group = 5;
+	ops[n++] = ioc_op(&r, 804, ZK_SIDE_BUY, 4995, 10, 2, 5);
+	ops[n++] = cancel_op(&r, book_id(1, 0), 20);
+	ops[n++] = ioc_op(&r, 805, ZK_SIDE_BUY, 4995, 10, 3, 6);
+	ops[n++] = clob_invalid_op(&r, 2);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_stopped(b), 4);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+enum cheat_stp {
+	CS_NOT_SELF,  /* a stop claimed against another account's order */
+	CS_GROUP,     /* a stop claimed across different stp groups */
+	CS_QTY,       /* the CANCELLED STP qty off */
+	CS_REASON,    /* the stop reported IOC_REMAINDER */
+	CS_FOK,       /* a FOK stopped by match (fok_fillable stops it) */
+	CS_COUNT,
+};
+
+static const char *const cheat_stp_name[CS_COUNT] = {
+	"stop without a self-trade", "stop across stp groups", "stop qty",
+	"stop reason", "FOK stop",
+};
+
+/* A cheating prover that labels a maker read a self-trade stop (OS) and
+ * its events a stop's (ACCEPTED with E2 and reason STP, no TRADE). */
+static void force_stop(zk_gl **cols, size_t n, void *arg)
+{
+	(void)arg;
+	for (size_t r = 0; r + 2 < n; r++) {
+		zk_gl stp = cols[C_OPF + OPF_STP][r], inv = 0;
+
+		if (!cols[C_OM][r])
+			continue;
+		cols[C_OM][r] = 0;
+		cols[C_OS][r] = 1;
+		cols[C_GD][r] = stp != 0;
+		if (stp != 0)
+			assert_true(zk_gl_inv(stp, &inv));
+		cols[C_J3][r] = inv;
+		cols[C_ET][r + 1] = 0;
+		cols[C_E2][r + 1] = 1;
+		cols[C_RSN][r + 1] = ZK_CXL_STP;
+		cols[C_ED][r + 2] = 0;
+	}
+}
+
+static void cheat_stp_case(enum cheat_stp ch)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[2];
+	size_t n = 0;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[n] = gtc_op(&r, 803, ZK_SIDE_SELL, 4995, 10, 3);
+	ops[n++].stp_group = 5;
+	ops[n++] = ioc_op(&r, 804, ZK_SIDE_BUY, 4995, 10, 2, 5);
+	if (ch == CS_NOT_SELF || ch == CS_GROUP) {
+		/* a real fill (the maker's group is 5: neither the same
+		 * account with group 0 nor group 6 is its own) whose rows a
+		 * cheating prover labels a stop, with a stop's events */
+		ops[1].account = 3;
+		ops[1].stp_group = ch == CS_NOT_SELF ? 0 : 6;
+	}
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	switch (ch) {
+	case CS_NOT_SELF:
+	case CS_GROUP:
+		assert_int_equal(b->events.len, 5);
+		b->events.ev[2] = b->events.ev[1];
+		b->events.ev[2].type = ZK_EV_CANCELLED;
+		b->events.ev[2].reason = ZK_CXL_STP;
+		b->events.ev[2].remaining = 0;
+		b->events.len = 3;
+		/* the fill's writes and the removal dropped: the taker's
+		 * reads up to the maker's only */
+		for (size_t i = 0; i < b->witness.len; i++) {
+			if (b->witness.acc[i].op == 1 &&
+			    b->witness.acc[i].kind == ZK_SLOT_ORDER) {
+				b->witness.len = i + 1;
+				break;
+			}
+		}
+		expect_cheat_refused(&r, b, force_stop, cheat_stp_name[ch]);
+		return;
+	case CS_QTY:
+		b->events.ev[2].qty -= 10;
+		break;
+	case CS_REASON:
+		b->events.ev[2].reason = ZK_CXL_IOC_REMAINDER;
+		break;
+	case CS_FOK:
+		b->ops[1].tif = ZK_TIF_FOK;
+		break;
+	default:
+		break;
+	}
+	expect_cheat_refused(&r, b, NULL,
+			     (unsigned)ch < CS_COUNT ? cheat_stp_name[ch] : "?");
+}
+
+static void test_cheat_stp(void **state)
+{
+	(void)state;
+	for (int ch = 0; ch < CS_COUNT; ch++)
+		cheat_stp_case((enum cheat_stp)ch);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +530,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cheat_gtc),
 		cmocka_unit_test(test_honest_fok),
 		cmocka_unit_test(test_cheat_fok),
+		cmocka_unit_test(test_honest_stp),
+		cmocka_unit_test(test_cheat_stp),
 	};
 
 	if (argc > 1)
