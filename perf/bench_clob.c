@@ -16,6 +16,10 @@
  *  (d) fills that empty their maker: per 4 ops a one-lot limit GTC SELL
  *      rests at a fresh level, a market BUY takes it, a one-lot BUY
  *      rests, a limit IOC SELL takes it (each removal frees the level);
+ *  (e) GTC takers that rest and FOK fills: per 4 ops a one-lot GTC SELL
+ *      rests at a fresh price, a two-lot GTC BUY there empties it and
+ *      rests one lot, a two-lot GTC SELL empties that and rests one lot,
+ *      a one-lot FOK BUY takes it (every fill frees its level);
  *  (b) book traffic (resting GTC, cancels, crosses) through the test-only
  *      machinery variant (memory checking + Merkle, no op rules): the rows
  *      per access, per touched slot and per tree node that the full AIR
@@ -203,6 +207,26 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 				.tif = rest ? ZK_TIF_GTC : ZK_TIF_IOC };
 			continue;
 		}
+		if (reduces == 3) {
+			/* (e): a rest, two GTC takers that empty the
+			 * level and rest the rest, a FOK that empties it */
+			size_t k = i % 4;
+			int64_t price = 5000 + 5 * (int64_t)(i / 4 % 8);
+
+			n_trades += k != 0;
+			ops[i] = (struct zk_op){
+				.seq = r.seq++, .order_id = 9000000 + i,
+				.account = 1 + k, .price = price,
+				.qty = (k == 1 || k == 2 ? 2 : 1) *
+				       clob_test_market.lot,
+				.market = clob_test_market.market,
+				.type = ZK_OP_NEW,
+				.side = k % 2 == 0 ? ZK_SIDE_SELL :
+						     ZK_SIDE_BUY,
+				.ord_type = ZK_ORD_LIMIT,
+				.tif = k == 3 ? ZK_TIF_FOK : ZK_TIF_GTC };
+			continue;
+		}
 		/* (c): per 8 ops three reduces, a taker, a rest, a
 		 * cancel, an unknown id, a malformed op */
 		size_t kind = !reduces ? i % 3 : i % 8 == 3 ? 2 :
@@ -316,8 +340,15 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	tb = baseline(b, &u, zk_st_layout_get(twin), &st, 0, p, &log_n);
 	printf("(%c) %-7s %5zu ops  2^%-2u rows  prove %8.1f ms  verify %6.2f ms"
 	       "  proof %7zu B  %8.0f ops/s  LDE+commit %7.1f ms  (x%.1f)\n",
-	       reduces == 2 ? 'd' : reduces ? 'c' : 'a', p->name, n_ops, log_n, tp * 1e3, tv * 1e3,
+	       reduces == 3 ? 'e' : reduces == 2 ? 'd' : reduces ? 'c' : 'a',
+	       p->name, n_ops, log_n, tp * 1e3, tv * 1e3,
 	       len, (double)n_ops / tp, tb * 1e3, tb > 0 ? tp / tb : 0.0);
+	if (reduces == 3)
+		printf("      rows: %zu ops (%zu GTC / FOK takers that empty "
+		       "their maker, two in three resting the rest) + %zu "
+		       "events + %zu accesses + 2 x %zu leaves\n",
+		       b->n_ops, n_trades, b->events.len, b->witness.len,
+		       u.n_leaves);
 	if (reduces == 2)
 		printf("      rows: %zu ops (%zu takers that empty their "
 		       "maker and free its level) + %zu events + %zu "
@@ -438,6 +469,8 @@ int main(int argc, char **argv)
 		bench_proven(sizes[i], fast, 1);
 	for (size_t i = 0; i < n_sizes; i++)
 		bench_proven(sizes[i], fast, 2);
+	for (size_t i = 0; i < n_sizes; i++)
+		bench_proven(sizes[i], fast, 3);
 	for (size_t i = 0; i < n_sizes; i++)
 		bench_machinery(sizes[i], fast);
 	printf("bench_clob: %u main constraints\n", n_constraints);

@@ -280,6 +280,18 @@ enum clob_col {
 	C_QI,    /* role: its new id's insert write at the first empty one */
 	C_QW,    /* role: its order write, id := new id, remaining := qty */
 	C_QL,    /* role: its level write, total -= remaining - qty */
+	/* a limit GTC taker (clob_air_loop.h): slots_available's reads
+	 * before matching, and its remainder resting after it */
+	C_HS,    /* role: slots_available's header read (free order and
+		  * level slots) */
+	C_RLD,   /* the row after the maker removal's HW: the X columns of
+		  * the rest after it may differ from the maker's */
+	C_RST,   /* the taker's remainder rests (GTC after FR): no fourth
+		  * event */
+	C_GT,    /* a match's rows: the op is a GTC (1), IOC or FOK (0) */
+	C_FO,    /* role: fok_fillable's read of the best level's head */
+	C_OS,    /* role: match's read of a head that is the taker's own
+		  * (self-trade prevention cancels the taker: CANCEL_NEWEST) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -429,6 +441,15 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			   size_t at, size_t end);
 void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row);
+/* zk_clob_match_role's answer for an access of the taker's rest after the
+ * removal (the resting NEW's roles: the caller's rest_role decides). */
+#define CLOB_ROLE_REST (~0u)
+
+/* A limit GTC taker (clob_air_loop.h): the witnesses of its
+ * slots_available reads and, when its remainder rests, of the rest's rows
+ * from rld on (the row after the maker removal's header write). */
+void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
+			 size_t at, size_t end);
 
 /* The witnesses of a REPLACE's rows [at, end) (clob_air_replace.h): the
  * new id's home on the order read, its probes' buckets, wraps and

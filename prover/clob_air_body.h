@@ -20,6 +20,7 @@
 #include "clob_air_taker.h"
 #include "clob_air_match.h"
 #include "clob_air_replace.h"
+#include "clob_air_loop.h"
 
 static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				    const ZKT *nxt, ZKT *out)
@@ -81,6 +82,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_taker)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_match)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_replace)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_loop)(c, cur, nxt, out, k, sem);
 
 	/* op and event counters: the public buses carry the index */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NOPS], cur[C_NOPS]), nxt[C_SOP]);

@@ -57,16 +57,21 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT nprobe = ZKT_SUB(nxt[C_SACC], ZKT_FN(clob_roles)(nxt));
 	ZKT fm = cur[C_FM], fr = cur[C_FR], emt = cur[C_EMT];
 	ZKT em2 = cur[C_EM2], exp, tk, te;
+	/* a GTC taker's rest (clob_air_loop.h): its no-cross reads emit
+	 * nothing (tif1 = 1 - GT = 0), its IW emits ACCEPTED (emi) and after
+	 * the maker's DONE no event follows (RST) */
+	ZKT tif1 = ZKT_SUB(one, cur[C_GT]);
+	ZKT emi = ZKT_ADD(emt, ZKT_MUL(am, cur[C_IW]));
+	ZKT rst = cur[C_RST];
 	unsigned i;
 
 	(void)c;
 #define EMIT(e) (out[k++] = sem ? (e) : zero)
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		out[k++] = ZKT_MUL(cur[flags[i]], ZKT_SUB(cur[flags[i]], one));
-	/* KM: an IOC (a valid shape makes a market order IOC or FOK; FOK
-	 * reads the book first and is not this kind) */
-	EMIT(ZKT_MUL(cur[C_KM],
-		     ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - ZK_TIF_IOC)));
+	/* KM: any tif (GTC and FOK: clob_air_loop.h; a valid shape makes
+	 * a market order IOC or FOK) */
+	EMIT(ZKT_MUL(cur[C_KM], cur[C_GTIF]));
 	EMIT(ZKT_MUL(am, ZKT_SUB(one, cur[C_SACC])));
 	EMIT(ZKT_MUL(om, ZKT_SUB(one, am)));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(one, am)));
@@ -78,9 +83,11 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_SUB(emt, ZKT_ADD(ZKT_ADD(ZKT_SUB(ml, ZKT_MUL(ml, fm)),
 					  ZKT_MUL(ZKT_MUL(cur[C_HW], am),
 						  ZKT_SUB(one, fr))),
-				  ZKT_MUL(am, ZKT_ADD(ZKT_MUL(cur[C_HN],
-							      cur[C_BONIL]),
-						      cur[C_LVN])))));
+				  ZKT_ADD(ZKT_MUL(ZKT_MUL(am, tif1),
+						  ZKT_ADD(ZKT_MUL(cur[C_HN],
+								  cur[C_BONIL]),
+							  cur[C_LVN])),
+					  cur[C_OS]))));
 	/* FR: a maker emptied (so order_remove runs) with the taker left a
 	 * remaining; a market order crosses any level, so only an empty
 	 * side ends it */
@@ -90,15 +97,18 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 		     ZKT_ADD_CONST(op[OPF_ORD], ZK_GL_P - ZK_ORD_LIMIT)));
 	/* row order: probes → HDR → LVL → OM → MW → ML → events */
 	EMIT(ZKT_MUL(ZKT_MUL(am, probe),
-		     ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HDR])));
-	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]), ZKT_SUB(one, nxt[C_OM])));
+		     ZKT_SUB(ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HDR]),
+			     nxt[C_HS])));
+	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]),
+		     ZKT_SUB(ZKT_SUB(one, nxt[C_OM]),
+			     ZKT_ADD(nxt[C_FO], nxt[C_OS]))));
 	EMIT(ZKT_MUL(nxt[C_OM], ZKT_SUB(one, cur[C_LVL])));
 	EMIT(ZKT_MUL(om, ZKT_SUB(one, nxt[C_MW])));
 	EMIT(ZKT_MUL(nxt[C_MW], ZKT_SUB(one, om)));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(one, nxt[C_ML])));
 	EMIT(ZKT_MUL(nxt[C_ML], ZKT_SUB(one, mw)));
 	EMIT(ZKT_MUL(ZKT_MUL(ml, ZKT_SUB(one, fm)), ZKT_SUB(one, nsev)));
-	EMIT(ZKT_MUL(ZKT_MUL(am, nsev), ZKT_SUB(one, emt)));
+	EMIT(ZKT_MUL(ZKT_MUL(am, nsev), ZKT_SUB(one, emi)));
 
 	/* OM: the level's head, an order of the opposite side */
 	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]),
@@ -190,7 +200,7 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 
 	/* ET / ED / EM2: exactly on the event after the emitter / after an
 	 * ET row / after an ED row of a maker emptied */
-	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_ET], emt)));
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(nxt[C_ET], cur[C_OS]), emi)));
 	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_ED], et)));
 	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_EM2], ZKT_MUL(ed, fm))));
 	EMIT(ZKT_MUL(et, ZKT_SUB(one, cur[C_SEV])));
@@ -198,7 +208,8 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(em2, ZKT_SUB(one, cur[C_SEV])));
 	EMIT(ZKT_MUL(et, ZKT_SUB(one, nsev)));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(one, nsev)));
-	EMIT(ZKT_MUL(em2, ZKT_SUB(one, nsev)));
+	EMIT(ZKT_MUL(em2, ZKT_SUB(ZKT_SUB(one, rst), nsev)));
+	EMIT(ZKT_MUL(ZKT_MUL(em2, rst), nsev));
 	/* the maker's columns onto ACCEPTED and TRADE; the taker's side,
 	 * id and price onto TRADE and the maker's DONE */
 	{
@@ -206,10 +217,10 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 					       C_MRHI, C_XPLO, C_XPHI,
 					       C_XSIDE, C_FM, C_FLLO,
 					       C_FLHI, C_TRLO, C_TRHI,
-					       C_FR };
+					       C_FR, C_RST };
 
 		for (i = 0; i < sizeof(mk) / sizeof(mk[0]); i++) {
-			EMIT(ZKT_MUL(emt, ZKT_SUB(nxt[mk[i]], cur[mk[i]])));
+			EMIT(ZKT_MUL(emi, ZKT_SUB(nxt[mk[i]], cur[mk[i]])));
 			EMIT(ZKT_MUL(et, ZKT_SUB(nxt[mk[i]], cur[mk[i]])));
 		}
 	}
@@ -230,6 +241,7 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	/* the taker's end after the maker's DONE needs FR and its
 	 * remaining */
 	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_FR], fr)));
+	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_RST], rst)));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_TRLO], cur[C_TRLO])));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_TRHI], cur[C_TRHI])));
 	for (i = 0; i < CLOB_EV_ELEMS; i++) {
@@ -357,7 +369,8 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 			te = tk;
 			break;
 		}
-		EMIT(ZKT_MUL(em2, ZKT_SUB(nev[i], te)));
+		EMIT(ZKT_MUL(ZKT_MUL(em2, ZKT_SUB(one, rst)),
+			     ZKT_SUB(nev[i], te)));
 		/* ... the maker's, its side, id and price, after a TRADE
 		 * that emptied it (FM) */
 		switch (i) {

@@ -16,7 +16,8 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_ORS, C_HO, C_LC, C_HC, C_LN,
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
 					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP,
-					  C_NP, C_QP, C_QI, C_QW, C_QL };
+					  C_NP, C_QP, C_QI, C_QW, C_QL,
+					  C_HS, C_FO, C_OS };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -204,8 +205,13 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 		     ZKT_SUB(nxt[C_XHOME], cur[C_XHOME])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMLO], cur[C_REMLO])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMHI], cur[C_REMHI])));
+	/* ... the rest after a match's maker removal (RLD,
+	 * clob_air_loop.h) takes its own slot, level and links; the maker's
+	 * side and price stay for the events */
 	for (i = C_XSLOT; i <= C_WN; i++)
-		EMIT(ZKT_MUL(t, ZKT_SUB(nxt[i], cur[i])));
+		EMIT(ZKT_MUL(i == C_XSIDE || i == C_XPLO || i == C_XPHI ?
+				     t : ZKT_MUL(t, ZKT_SUB(one, nxt[C_RLD])),
+			     ZKT_SUB(nxt[i], cur[i])));
 	for (i = C_MKLO; i <= C_FR; i++)
 		EMIT(ZKT_MUL(t, ZKT_SUB(nxt[i], cur[i])));
 	/* roles: ORD only on access rows of an op that reads the order; the
@@ -317,7 +323,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	 * the level price < 2^40 too, so d >= 0 holds over the integers.
 	 */
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nsev), ZKT_ADD(ZKT_ADD(aw, af), cur[C_AM])));
-	EMIT(ZKT_MUL(nhdr, ZKT_SUB(one, probe)));
+	EMIT(ZKT_MUL(nhdr, ZKT_SUB(ZKT_SUB(one, probe),
+				   ZKT_ADD(cur[C_HS], cur[C_FO]))));
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nhdr),
 		     ZKT_SUB(cur[C_MSG + 5], ZKT_CONST(CLOB_NIL))));
 	EMIT(ZKT_MUL(hdr, ZKT_SUB(cur[C_INDEX],

@@ -63,7 +63,7 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT sgn = ZKT_SUB(ZKT_CONST(3), ZKT_MUL_CONST(side, 2));
 	ZKT buy = ZKT_SUB(ZKT_CONST(2), side), sell = ZKT_ADD_CONST(side,
 								   ZK_GL_P - 1);
-	ZKT bo, t, exp, nocross;
+	ZKT bo, t, exp, nocross, rq[2];
 	zk_gl nb = c->lay.count[ZK_SLOT_BUCKET];
 	zk_gl boff = c->lay.offset[ZK_SLOT_BUCKET];
 	zk_gl hoff = c->lay.offset[ZK_SLOT_HEADER];
@@ -77,7 +77,9 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	 * (clob_air_taker.h) or ends after a fill (clob_air_match.h, FR) */
 	for (i = 4; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, sacc)));
-		t = i < 6 ? ZKT_ADD(ZKT_ADD(an, cur[C_AI]), cur[C_AM]) : an;
+		t = ZKT_ADD(an, cur[C_AM]);
+		if (i < 6)
+			t = ZKT_ADD(t, cur[C_AI]);
 		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, t)));
 	}
 
@@ -274,6 +276,12 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	}
 	EMIT(ZKT_MUL(lbw, ZKT_SUB(aft[10], cur[C_XLVL])));
 	EMIT(ZKT_MUL(lwb, ZKT_SUB(aft[9], cur[C_XLVL])));
+	/* what rests: the op's qty, or a GTC taker's remaining after its
+	 * fills (clob_air_loop.h) */
+	for (i = 0; i < 2; i++)
+		rq[i] = ZKT_ADD(op[OPF_QTY + i],
+				ZKT_MUL(cur[C_AM], ZKT_SUB(cur[C_TRLO + i],
+							   op[OPF_QTY + i])));
 	/* OWN: the order slot := the op's order at the level's tail */
 	EMIT(ZKT_MUL(own, ZKT_SUB(bef[0], ZKT_CONST(ZK_SLOT_ORDER))));
 	EMIT(ZKT_MUL(own, ZKT_SUB(bef[2], cur[C_XSLOT])));
@@ -284,6 +292,8 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 
 		if (i < 3)
 			exp = bef[i];
+		else if (i == 9 || i == 10)
+			exp = rq[i - 9];
 		else if (i <= 10)
 			exp = op[from[(i - 3) / 2] + (i - 3) % 2];
 		else if (i == 11)
@@ -310,10 +320,10 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(lt, ZKT_SUB(bef[0], ZKT_CONST(ZK_SLOT_LEVEL))));
 	EMIT(ZKT_MUL(lt, ZKT_SUB(bef[2], cur[C_XLVL])));
 	EMIT(ZKT_MUL(lt, ZKT_SUB(bef[8], cur[C_XPREV])));
-	EMIT(ZKT_MUL(lt, ZKT_SUB(aft[5], ZKT_SUB(ZKT_ADD(bef[5], op[OPF_QTY]),
+	EMIT(ZKT_MUL(lt, ZKT_SUB(aft[5], ZKT_SUB(ZKT_ADD(bef[5], rq[0]),
 						 ZKT_MUL(cur[C_B2], two32)))));
 	EMIT(ZKT_MUL(lt, ZKT_SUB(aft[6], ZKT_ADD(ZKT_ADD(bef[6],
-							 op[OPF_QTY + 1]),
+							 rq[1]),
 						 cur[C_B2]))));
 	EMIT(ZKT_MUL(lt, ZKT_SUB(v[0], ZKT_MUL_CONST(aft[5], 1u << 8))));
 	EMIT(ZKT_MUL(lt, ZKT_SUB(v[1], ZKT_MUL_CONST(aft[6], 1u << 8))));

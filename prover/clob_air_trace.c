@@ -217,12 +217,15 @@ static void op_row(struct builder *b, const struct zk_op *op,
 	} else if (op->type == ZK_OP_NEW && ev[0].type == ZK_EV_ACCEPTED &&
 		   ((n_ev == 2 && ev[1].type == ZK_EV_CANCELLED &&
 		     (ev[1].reason == ZK_CXL_IOC_REMAINDER ||
-		      ev[1].reason == ZK_CXL_FOK_UNFILLED)) ||
+		      ev[1].reason == ZK_CXL_FOK_UNFILLED ||
+		      ev[1].reason == ZK_CXL_STP)) ||
 		    (n_ev >= 3 && ev[1].type == ZK_EV_TRADE))) {
 		/* an IOC / FOK / market NEW that found nothing to cross
-		 * (KI), or one the best level's head order filled (KM; the
-		 * AIR checks that its third event is the taker's DONE) */
-		b->cols[n_ev == 2 ? C_KI : C_KM][r] = 1;
+		 * (KI), or one the best level's head order filled or
+		 * stopped (KM; the AIR checks that its third event is the
+		 * taker's DONE) */
+		b->cols[n_ev == 2 && ev[1].reason != ZK_CXL_STP ? C_KI : C_KM][r] =
+			1;
 		home_witness(b, r, op->order_id);
 		rules_pass_witness(b, r, op);
 	} else if (n_ev == 1 && op->type == ZK_OP_REPLACE &&
@@ -463,10 +466,12 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		role = cancel_role(b, r, a, next);
 	else if (b->cols[C_AN][r] || b->cols[C_AI][r])
 		role = rest_role(b, r, a);
-	else if (b->cols[C_AM][r])
+	else if (b->cols[C_AM][r]) {
 		role = zk_clob_match_role((const zk_gl *const *)b->cols,
 					  op_row_at, r, a, next);
-	else if (b->cols[C_AQ][r] && b->ord_row != 0)
+		if (role == CLOB_ROLE_REST)
+			role = rest_role(b, r, a);
+	} else if (b->cols[C_AQ][r] && b->ord_row != 0)
 		role = zk_clob_replace_role((const zk_gl *const *)b->cols, r,
 					    a);
 	if (role != 0) {

@@ -30,6 +30,18 @@ static size_t find_role(const zk_gl *const *cols, unsigned col, size_t at,
 	return 0;
 }
 
+static int self_trade(const zk_gl *const *cols, size_t r,
+		      const struct zk_order_slot *o)
+{
+	uint64_t acct = cols[C_OPF + OPF_ACCT][r] |
+			cols[C_OPF + OPF_ACCT + 1][r] << 32;
+	zk_gl stp = cols[C_OPF + OPF_STP][r];
+
+	if (stp != 0 || o->stp_group != 0)
+		return stp == o->stp_group;
+	return acct == o->account;
+}
+
 unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			    const struct zk_witness_access *a,
 			    const struct zk_witness_access *next)
@@ -39,17 +51,31 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 	/* after the maker's removal (FR) the taker looks for more */
 	size_t hw = find_role(cols, C_HW, at, r);
 	size_t p = r - 1;
+	int gtc = cols[C_OPF + OPF_TIF][r] == ZK_TIF_GTC;
+	int fok = cols[C_OPF + OPF_TIF][r] == ZK_TIF_FOK;
 
+	/* after the maker's removal the taker reads the header again and
+	 * (GTC) rests: the resting NEW's roles */
+	if (hw != 0)
+		return CLOB_ROLE_REST;
 	switch (a->kind) {
 	case ZK_SLOT_ORDER:
+		if (!a->write && cols[C_ML][p])
+			return C_OR2;
+		/* a FOK's fok_fillable reads the head before match does; a
+		 * head of the taker's own stops it (engine self_trade) */
+		if (!a->write && fok && om == 0 &&
+		    find_role(cols, C_FO, at, r) == 0)
+			return C_FO;
 		if (!a->write)
-			return cols[C_ML][p] ? C_OR2 : C_OM;
+			return self_trade(cols, r, &a->before.order) ? C_OS :
+								       C_OM;
 		if (cols[C_OM][p])
 			return C_MW;
 		return lw != 0 ? C_OF : C_NW; /* a head has no prev */
 	case ZK_SLOT_LEVEL:
 		if (!a->write)
-			return hw != 0 ? C_LVN : 0; /* else LVL */
+			return 0; /* LVL */
 		if (cols[C_MW][p])
 			return C_ML;
 		if (lw == 0)
@@ -72,8 +98,9 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			       cols[C_MSG + 4][p] == cols[C_MSG + 4][om] ?
 			       C_ES : C_MP;
 	default:
-		if (!a->write)
-			return hw != 0 ? C_HN : 0; /* else HDR */
+		if (!a->write) /* slots_available's first, else HDR */
+			return gtc && find_role(cols, C_HS, at, r) == 0 ?
+				       C_HS : 0;
 		return find_role(cols, C_ES, at, r) != 0 ? C_HW : C_HL;
 	}
 }
@@ -180,6 +207,7 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	/* the last access emits ACCEPTED (ML, HW, or FR's no-cross read) */
 	cols[C_EMT][end - 1] = 1;
 	zk_clob_write_witness(c, cols, at, end);
+	zk_clob_gtc_witness(c, cols, at, end);
 }
 
 void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row)
@@ -191,6 +219,16 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row)
 	size_t tr = ev_row + 1;
 	unsigned i;
 
+	/* a self-trade stop: ACCEPTED, then CANCELLED STP (clob_air_taker.h
+	 * checks it as a taker's second event) */
+	if (cols[C_OS][emit_row]) {
+		for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
+			cols[carried[i]][ev_row] = cols[carried[i]][emit_row];
+		cols[C_RST][ev_row] = cols[C_RST][emit_row];
+		cols[C_E2][ev_row] = 1;
+		cols[C_RSN][ev_row] = ZK_CXL_STP;
+		return;
+	}
 	cols[C_ET][ev_row] = 1;
 	cols[C_ED][tr] = 1;
 	for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++) {
@@ -204,6 +242,9 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row)
 	}
 	cols[C_OPF + OPF_SIDE][tr] = cols[C_EVF + EVF_SIDE][ev_row];
 	cols[C_EM2][tr + 1] = cols[C_FM][emit_row];
+	cols[C_RST][ev_row] = cols[C_RST][emit_row];
+	cols[C_RST][tr] = cols[C_RST][emit_row];
+	cols[C_RST][tr + 1] = cols[C_RST][emit_row];
 	cols[C_FR][tr + 1] = cols[C_FR][emit_row];
 	cols[C_TRLO][tr + 1] = cols[C_TRLO][emit_row];
 	cols[C_TRHI][tr + 1] = cols[C_TRHI][emit_row];

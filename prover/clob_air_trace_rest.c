@@ -62,7 +62,9 @@ void zk_clob_rest_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	uint64_t boff = c->lay.offset[ZK_SLOT_BUCKET];
 	uint64_t id = cols[C_OPF + OPF_OID][at] |
 		      cols[C_OPF + OPF_OID + 1][at] << 32;
-	uint64_t qlo = cols[C_OPF + OPF_QTY][at];
+	/* a GTC taker rests its remaining after the fills */
+	uint64_t qlo = cols[C_AM][at] ? cols[C_TRLO][at] :
+					cols[C_OPF + OPF_QTY][at];
 	int64_t price = (int64_t)(cols[C_OPF + OPF_PRICE][at] |
 				  cols[C_OPF + OPF_PRICE + 1][at] << 32);
 	int buy = cols[C_OPF + OPF_SIDE][at] == ZK_SIDE_BUY;

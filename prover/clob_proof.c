@@ -111,12 +111,14 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
-	/* a limit IOC or market NEW filled by the best level's head order,
-	 * which keeps a remaining (ACCEPTED, TRADE, DONE) or held exactly
-	 * the taker's qty (ACCEPTED, TRADE, the maker's DONE, DONE), or held
-	 * less and nothing else crosses (ACCEPTED, TRADE, the maker's DONE,
-	 * CANCELLED IOC_REMAINDER); check_supported checks the accesses:
-	 * match_shape; a self-trade or a second fill gives other events */
+	/* a limit IOC / GTC (not post-only) or market NEW filled by the
+	 * best level's head order, which keeps a remaining (ACCEPTED, TRADE,
+	 * DONE) or held exactly the taker's qty (ACCEPTED, TRADE, the
+	 * maker's DONE, DONE), or held less and nothing else crosses
+	 * (ACCEPTED, TRADE, the maker's DONE, then CANCELLED IOC_REMAINDER,
+	 * or for a GTC nothing: the remainder rests); check_supported checks
+	 * the accesses: match_shape; a self-trade or a second fill gives
+	 * other events */
 	if ((n_events == 3 ||
 	     (n_events == 4 && events[1].other_remaining == 0 &&
 	      ((events[1].remaining == 0 && events[3].type == ZK_EV_DONE) ||
@@ -126,9 +128,28 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    events[0].type == ZK_EV_ACCEPTED &&
 	    events[1].type == ZK_EV_TRADE && events[2].type == ZK_EV_DONE &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
-	    op->tif == ZK_TIF_IOC && op->market == mp->market &&
+	    (op->tif == ZK_TIF_IOC || op->tif == ZK_TIF_FOK ||
+	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
+	      op->flags == 0)) &&
+	    op->market == mp->market &&
 	    zk_clob_val_ok(mp) && op->price >= 0 &&
 	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	    op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
+	/* a limit IOC / GTC (not post-only) or market IOC NEW whose first
+	 * maker is its own order, in a market whose STP mode cancels the
+	 * taker (ACCEPTED, CANCELLED STP); check_supported checks the
+	 * accesses: stp_shape */
+	if (n_events == 2 && events[0].type == ZK_EV_ACCEPTED &&
+	    events[1].type == ZK_EV_CANCELLED &&
+	    events[1].reason == ZK_CXL_STP &&
+	    mp->stp == ZK_STP_CANCEL_NEWEST && n_accesses >= 4 &&
+	    op->type == ZK_OP_NEW &&
+	    (op->tif == ZK_TIF_IOC ||
+	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
+	      op->flags == 0)) &&
+	    op->market == mp->market && zk_clob_val_ok(mp) &&
+	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
@@ -261,30 +282,16 @@ static int price_in_range(int64_t p)
 }
 
 /*
- * The accesses of a resting NEW the AIR proves (clob_air_rest.h): bucket
- * reads up to an empty one; header and level reads (would_cross,
- * slots_available, match, level_lookup); the order slot read and the
- * header write of order_rest; level_create's candidate reads, header,
- * level and neighbour writes, or nothing when the level exists; the order
- * write, the old tail's write, the level write; the insert's bucket reads
- * and write. NULL, or why not.
+ * A resting NEW's accesses from its first header read on (rest_shape;
+ * a GTC taker's remainder after its fills: match_shape). NULL, or why
+ * not.
  */
-static const char *rest_shape(const struct zk_witness_access *w, size_t n,
-			      uint32_t market)
+static const char *rest_tail(const struct zk_witness_access *w, size_t a,
+			     size_t n)
 {
-	size_t a = 0, k;
+	size_t k;
 
-	for (size_t i = 0; i < n; i++) {
-		if (w[i].market != market)
-			return "a NEW with accesses of another market";
-		if (w[i].kind == ZK_SLOT_LEVEL &&
-		    (!price_in_range(w[i].before.level.price) ||
-		     !price_in_range(w[i].after.level.price)))
-			return "a NEW next to a level price out of range";
-	}
-	while (is_acc(w, a, n, ZK_SLOT_BUCKET, 0))
-		a++;
-	if (a == 0 || !is_acc(w, a, n, ZK_SLOT_HEADER, 0))
+	if (!is_acc(w, a, n, ZK_SLOT_HEADER, 0))
 		return "a NEW with other accesses";
 	while (is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
 	       is_acc(w, a, n, ZK_SLOT_LEVEL, 0))
@@ -312,6 +319,35 @@ static const char *rest_shape(const struct zk_witness_access *w, size_t n,
 	if (!is_acc(w, a, n, ZK_SLOT_BUCKET, 1) || a + 1 != n)
 		return "a NEW with other accesses";
 	return NULL;
+}
+
+/*
+ * The accesses of a resting NEW the AIR proves (clob_air_rest.h): bucket
+ * reads up to an empty one; header and level reads (would_cross,
+ * slots_available, match, level_lookup); the order slot read and the
+ * header write of order_rest; level_create's candidate reads, header,
+ * level and neighbour writes, or nothing when the level exists; the order
+ * write, the old tail's write, the level write; the insert's bucket reads
+ * and write. NULL, or why not.
+ */
+static const char *rest_shape(const struct zk_witness_access *w, size_t n,
+			      uint32_t market)
+{
+	size_t a = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].market != market)
+			return "a NEW with accesses of another market";
+		if (w[i].kind == ZK_SLOT_LEVEL &&
+		    (!price_in_range(w[i].before.level.price) ||
+		     !price_in_range(w[i].after.level.price)))
+			return "a NEW next to a level price out of range";
+	}
+	while (is_acc(w, a, n, ZK_SLOT_BUCKET, 0))
+		a++;
+	if (a == 0)
+		return "a NEW with other accesses";
+	return rest_tail(w, a, n);
 }
 
 /*
@@ -359,12 +395,34 @@ static const char *match_shape(const struct zk_op *op,
 			       uint32_t market)
 {
 	size_t a = 0, k;
+	int gtc = op->tif == ZK_TIF_GTC;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (w[i].market != market)
 			return "a NEW with accesses of another market";
+		if (gtc && w[i].kind == ZK_SLOT_LEVEL &&
+		    (!price_in_range(w[i].before.level.price) ||
+		     !price_in_range(w[i].after.level.price)))
+			return "a NEW next to a level price out of range";
+	}
 	while (is_acc(w, a, n, ZK_SLOT_BUCKET, 0))
 		a++;
+	/* a GTC's slots_available: the header (a level free list that is
+	 * empty means BOOK_FULL: an own level at a crossing price would be a
+	 * crossed book) */
+	if (gtc && a > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 0))
+		return "a matching NEW with other accesses";
+	/* a FOK's fok_fillable: the header, the best level, its head (the
+	 * one maker that fills it: match then reads them again) */
+	if (op->tif == ZK_TIF_FOK && a > 0) {
+		if (!is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+		    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
+		    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0))
+			return "a matching NEW with other accesses";
+		if (!price_in_range(w[a + 1].before.level.price))
+			return "a NEW next to a level price out of range";
+		a += 3;
+	}
 	if (a == 0 || a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
 	    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
 	    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
@@ -395,6 +453,10 @@ static const char *match_shape(const struct zk_op *op,
 	a += 2;
 	if (a == n)
 		return NULL;
+	if (gtc)
+		return rest_tail(w, a, n);
+	if (op->tif == ZK_TIF_FOK)
+		return "a FOK NEW with other accesses";
 	if (!is_acc(w, a++, n, ZK_SLOT_HEADER, 0))
 		return "a matching NEW with other accesses";
 	if (a == n)
@@ -403,6 +465,35 @@ static const char *match_shape(const struct zk_op *op,
 	    !is_acc(w, a, n, ZK_SLOT_LEVEL, 0) || a + 1 != n)
 		return "a matching NEW with other accesses";
 	if (!price_in_range(w[a].before.level.price))
+		return "a NEW next to a level price out of range";
+	return NULL;
+}
+
+/*
+ * The accesses of a taker stopped by a self-trade (clob_air_loop.h, OS):
+ * bucket reads up to an empty one, [a GTC's slots_available header
+ * read,] the header read, the best opposite level's read, its head's
+ * read. NULL, or why not.
+ */
+static const char *stp_shape(const struct zk_op *op,
+			     const struct zk_witness_access *w, size_t n,
+			     uint32_t market)
+{
+	size_t a = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (w[i].market != market)
+			return "a NEW with accesses of another market";
+	while (is_acc(w, a, n, ZK_SLOT_BUCKET, 0))
+		a++;
+	if (a == 0 || (op->tif == ZK_TIF_GTC &&
+			!is_acc(w, a++, n, ZK_SLOT_HEADER, 0)))
+		return "a self-trade stop with other accesses";
+	if (a + 3 != n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+	    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
+	    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0))
+		return "a self-trade stop with other accesses";
+	if (!price_in_range(w[a + 1].before.level.price))
 		return "a NEW next to a level price out of range";
 	return NULL;
 }
@@ -450,6 +541,11 @@ static int check_supported(const struct zk_batch *b,
 				why = match_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,
 						  mp->market);
+			else if (ev - ev0 == 2 &&
+				 b->events.ev[ev0 + 1].reason == ZK_CXL_STP)
+				why = stp_shape(&b->ops[i],
+						b->witness.acc + acc0, n_acc,
+						mp->market);
 			else if (ev - ev0 == 2)
 				why = taker_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,

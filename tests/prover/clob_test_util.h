@@ -183,7 +183,11 @@ static inline struct zk_op clob_invalid_op(struct clob_rig *r, uint64_t k)
 	return op;
 }
 
-/* Resting GTC limit orders, cancels and crossing orders. */
+/* Resting GTC limit orders, cancels and crossing orders; one op in 29
+ * (the 18th on) is a NEW at a negative price, which the engine rejects
+ * PRICE_BAND and the AIR's 40-bit price limbs do not cover, so book
+ * traffic holds an op the prover refuses (tests of the refusal path rely
+ * on it; docs/proof.md section 8 item 5). */
 static inline struct zk_op clob_book_op(struct clob_rig *r, uint64_t k)
 {
 	struct zk_op op = { .seq = r->seq++, .market = clob_test_market.market,
@@ -204,6 +208,14 @@ static inline struct zk_op clob_book_op(struct clob_rig *r, uint64_t k)
 	} else {
 		op.type = ZK_OP_CANCEL;
 		op.order_id = 1 + (k * 7) % (k + 1);
+	}
+	if (k % 29 == 17) {
+		op = (struct zk_op){ .seq = op.seq, .order_id = 1 + k,
+				     .account = op.account, .price = -5,
+				     .qty = 10, .market = op.market,
+				     .type = ZK_OP_NEW, .side = ZK_SIDE_BUY,
+				     .ord_type = ZK_ORD_LIMIT,
+				     .tif = ZK_TIF_GTC };
 	}
 	return op;
 }

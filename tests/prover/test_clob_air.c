@@ -99,11 +99,11 @@ static void test_refuse_unsupported(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	zk_st_root(r.t, before);
-	/* a SELL at 1010 rests; a GTC BUY at 1010 takes all of it and
-	 * rests its remainder (a fill, then order_rest) */
+	/* a SELL at 1010 rests; a FOK BUY at 1010 for one lot more reads
+	 * it (fok_fillable) and ends FOK_UNFILLED after a crossing level */
 	ops[0] = clob_book_op(&r, 1);
 	ops[1] = clob_book_op(&r, 0);
-	ops[1].tif = ZK_TIF_GTC;
+	ops[1].tif = ZK_TIF_FOK;
 	ops[1].qty = ops[0].qty + clob_test_market.lot;
 	assert_int_equal(ops[0].price, ops[1].price);
 	ops[2] = clob_malformed_op(&r, 1);
@@ -113,7 +113,7 @@ static void test_refuse_unsupported(void **state)
 				       sizeof(err)),
 			 ZK_CLOB_EUNSUPPORTED);
 	assert_non_null(strstr(err, "op 1"));
-	assert_non_null(strstr(err, "NEW limit GTC"));
+	assert_non_null(strstr(err, "FOK"));
 	assert_null(proof);
 	zk_st_root(r.t, after);
 	assert_memory_equal(before, after, 32);

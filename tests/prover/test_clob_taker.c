@@ -226,8 +226,8 @@ static void test_cheat_taker(void **state)
 		cheat_case((enum cheat)ch);
 }
 
-/* The gate: a taker that trades, or an extra event after an IOC's
- * remainder, is refused before anything is proven. */
+/* The gate: a taker that trades with two makers is refused before
+ * anything is proven. */
 static void test_refuse_taker(void **state)
 {
 	struct clob_rig r;
@@ -254,7 +254,10 @@ static void test_refuse_taker(void **state)
 	assert_non_null(strstr(err, "NEW limit IOC"));
 	assert_null(proof);
 	zk_batch_free(b);
+	/* a market FOK that two makers fill (the head keeps 30 after the
+	 * IOC above) */
 	op = taker_op(&r, 401, ZK_SIDE_BUY, 0, ZK_TIF_FOK);
+	op.qty = 50;
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
 	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CLOB AIR trace builder, the witnesses a taker that trades
+ * (clob_air_loop.h) needs on top of the one-maker match's: the id's home
+ * for the rest's insert, slots_available's header flags of a GTC, the
+ * reload mark after the maker removal, and the resting NEW's witnesses
+ * of a GTC remainder, from the engine's accesses in the op's rows.
+ */
+#include <stdint.h>
+
+#include "clob_air.h"
+
+static zk_gl inv_or_zero(zk_gl v)
+{
+	zk_gl r;
+
+	if (v == 0 || !zk_gl_inv(v, &r))
+		return 0;
+	return r;
+}
+
+void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
+			 size_t at, size_t end)
+{
+	unsigned kb = c->kind_bits[ZK_SLOT_BUCKET];
+	uint64_t id = cols[C_OPF + OPF_OID][at] |
+		      cols[C_OPF + OPF_OID + 1][at] << 32;
+	zk_gl home = kb == 0 ? 0 : (id * CLOB_HASH_MUL) >> (64 - kb);
+	int rst = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC && cols[C_FR][at];
+	size_t rld = end, r;
+
+	for (r = at + 1; r < end; r++) {
+		if (rld == end && cols[C_HW][r - 1] && r - 1 > at)
+			rld = r;
+		if (cols[C_OS][r]) {
+			zk_gl stp = cols[C_OPF + OPF_STP][r];
+
+			cols[C_GD][r] = stp != 0;
+			cols[C_J3][r] = inv_or_zero(stp);
+		}
+		if (cols[C_HS][r]) {
+			zk_gl of = cols[C_MSG + 5][r], lf = cols[C_MSG + 6][r];
+
+			cols[C_J1][r] = inv_or_zero(zk_gl_sub(of, CLOB_NIL));
+			cols[C_J2][r] = inv_or_zero(zk_gl_sub(lf, CLOB_NIL));
+		}
+	}
+	if (rld < end)
+		cols[C_RLD][rld] = 1;
+	for (r = at; r < end; r++) {
+		cols[C_XHOME][r] = home;
+		cols[C_RST][r] = rst;
+		cols[C_GT][r] = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC;
+	}
+	if (!rst || rld == end)
+		return;
+	/* the rest's rows: its own slot, level and links from rld on; IW,
+	 * not the last no-cross read, emits ACCEPTED */
+	cols[C_EMT][end - 1] = 0;
+	zk_clob_rest_witness(c, cols, rld, end);
+	for (r = at; r < rld; r++)
+		cols[C_EX][r] = cols[C_EX][rld];
+}
