@@ -2,7 +2,8 @@
 /*
  * FRI benchmark: commit + query time of the FRI prover over 2^16..2^20
  * points with folding factors 2, 8 and 16, as a ratio to the time to build
- * ONE Merkle tree over the same N extension values (2 base columns), the
+ * ONE Merkle tree over the same N extension values (ZK_EXT_DEGREE base
+ * columns), the
  * baseline, measured in the same run and alternating with it (best of
  * `repeats` each). A ratio near 1 + 1/2^f + ... means FRI costs about the
  * hashing of its layers; more means folding or copying dominates.
@@ -48,37 +49,45 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Honest input: a random F_p2 polynomial of degree < N / blowup on the
- * coset 7·<ω_N>, bit-reversed; cols receive c0 and c1 separately too. */
-static zk_gl2 *make_evals(unsigned log_n, zk_gl *cols[2])
+/* Honest input: a random zk_ext polynomial of degree < N / blowup on the
+ * coset 7·<ω_N>, bit-reversed; cols receive the coefficients separately
+ * too. */
+static zk_ext *make_evals(unsigned log_n, zk_gl *cols[ZK_EXT_DEGREE])
 {
 	size_t n = (size_t)1 << log_n, deg = n >> LOG_BLOWUP, i;
-	zk_gl2 *evals = malloc(n * sizeof(*evals));
+	unsigned k;
+	zk_ext *evals = malloc(n * sizeof(*evals));
 
-	cols[0] = calloc(n, sizeof(zk_gl));
-	cols[1] = calloc(n, sizeof(zk_gl));
-	if (evals == NULL || cols[0] == NULL || cols[1] == NULL)
+	if (evals == NULL)
 		return NULL;
-	for (i = 0; i < deg; i++) {
-		cols[0][i] = zk_gl_from_u64(splitmix64());
-		cols[1][i] = zk_gl_from_u64(splitmix64());
+	for (k = 0; k < ZK_EXT_DEGREE; k++) {
+		cols[k] = calloc(n, sizeof(zk_gl));
+		if (cols[k] == NULL)
+			return NULL;
 	}
-	if (zk_ntt_coset_forward(cols, 2, log_n,
+	for (i = 0; i < deg; i++) {
+		for (k = 0; k < ZK_EXT_DEGREE; k++)
+			cols[k][i] = zk_gl_from_u64(splitmix64());
+	}
+	if (zk_ntt_coset_forward(cols, ZK_EXT_DEGREE, log_n,
 				 ZK_GL_MULTIPLICATIVE_GENERATOR, 2) != 0)
 		return NULL;
 	for (i = 0; i < n; i++)
-		evals[i] = zk_gl2_make(cols[0][i], cols[1][i]);
+		for (k = 0; k < ZK_EXT_DEGREE; k++)
+			evals[i].c[k] = cols[k][i];
 	return evals;
 }
 
-static double time_tree(unsigned log_n, zk_gl *const cols[2],
+static double time_tree(unsigned log_n, zk_gl *const cols[ZK_EXT_DEGREE],
 			unsigned threads)
 {
 	struct zk_merkle_tree tree;
-	const zk_gl *c[2] = { cols[0], cols[1] };
+	const zk_gl *c[ZK_EXT_DEGREE];
 	double t0 = now_s(), dt;
 
-	if (zk_merkle_build(&tree, BENCH_HASH, c, 2, (uint64_t)1 << log_n,
+	for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+		c[k] = cols[k];
+	if (zk_merkle_build(&tree, BENCH_HASH, c, ZK_EXT_DEGREE, (uint64_t)1 << log_n,
 			    threads) != 0) {
 		fprintf(stderr, "merkle build failed\n");
 		exit(1);
@@ -98,7 +107,7 @@ static void draw_positions(struct zk_transcript *t, unsigned log_n,
 }
 
 /* Commit + query; returns the seconds, leaves the proof in *proof. */
-static double time_fri(const struct zk_fri_config *cfg, const zk_gl2 *evals,
+static double time_fri(const struct zk_fri_config *cfg, const zk_ext *evals,
 		       struct zk_fri_proof *proof)
 {
 	struct zk_transcript t;
@@ -122,12 +131,12 @@ static double time_fri(const struct zk_fri_config *cfg, const zk_gl2 *evals,
 }
 
 static double time_verify(const struct zk_fri_config *cfg,
-			  const zk_gl2 *evals, const struct zk_fri_proof *proof)
+			  const zk_ext *evals, const struct zk_fri_proof *proof)
 {
 	struct zk_transcript t;
 	struct zk_fri_verifier v;
 	uint64_t pos[N_QUERIES];
-	zk_gl2 values0[N_QUERIES];
+	zk_ext values0[N_QUERIES];
 	double t0 = now_s(), dt;
 	unsigned k;
 	int rc;
@@ -170,15 +179,15 @@ int main(int argc, char **argv)
 		repeats = 2;
 	}
 	printf("FRI commit+query (%u queries, blowup %u, final <= 2^%u, %s, "
-	       "%u threads) vs one Merkle tree over the same N F_p2 values\n",
+	       "%u threads) vs one Merkle tree over the same N F_p3 values\n",
 	       N_QUERIES, 1u << LOG_BLOWUP, FINAL_LOG_MAX,
 	       zk_hash_name(BENCH_HASH), threads);
 	printf("%-6s %-5s %11s %11s %8s %11s %8s %10s\n", "log N", "fold",
 	       "tree ms", "fri ms", "fri/tree", "verify ms", "vfy/tree",
 	       "proof B");
 	for (log_n = log_lo; log_n <= log_hi; log_n++) {
-		zk_gl *cols[2];
-		zk_gl2 *evals = make_evals(log_n, cols);
+		zk_gl *cols[ZK_EXT_DEGREE];
+		zk_ext *evals = make_evals(log_n, cols);
 		size_t fi;
 
 		if (evals == NULL) {
@@ -226,8 +235,8 @@ int main(int argc, char **argv)
 			fflush(stdout);
 			zk_fri_proof_free(&proof);
 		}
-		free(cols[0]);
-		free(cols[1]);
+		for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+			free(cols[k]);
 		free(evals);
 	}
 	zk_ntt_teardown();

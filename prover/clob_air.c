@@ -72,25 +72,25 @@ void zk_clob_ev_elems(const struct zk_event *ev, zk_gl out[CLOB_EV_ELEMS])
 }
 
 /* Σ β^i·t_i over a tuple given as (tag, then elements). */
-static zk_gl2 fingerprint(const zk_gl2 *pow, const zk_gl2 *t, unsigned n)
+static zk_ext fingerprint(const zk_ext *pow, const zk_ext *t, unsigned n)
 {
-	zk_gl2 acc = zk_gl2_zero();
+	zk_ext acc = zk_ext_zero();
 
 	for (unsigned i = 0; i < n; i++)
-		acc = zk_gl2_add(acc, zk_gl2_mul(pow[i], t[i]));
+		acc = zk_ext_add(acc, zk_ext_mul(pow[i], t[i]));
 	return acc;
 }
 
-static void beta_powers(const zk_gl2 *rand, zk_gl2 pow[CLOB_TUPLE_MAX])
+static void beta_powers(const zk_ext *rand, zk_ext pow[CLOB_TUPLE_MAX])
 {
-	pow[0] = zk_gl2_one();
+	pow[0] = zk_ext_one();
 	for (unsigned i = 1; i < CLOB_TUPLE_MAX; i++)
-		pow[i] = zk_gl2_mul(pow[i - 1], rand[1]);
+		pow[i] = zk_ext_mul(pow[i - 1], rand[1]);
 }
 
-static zk_gl2 lift(zk_gl v)
+static zk_ext lift(zk_gl v)
 {
-	return zk_gl2_from_base(v);
+	return zk_ext_from_base(v);
 }
 
 /*
@@ -98,32 +98,32 @@ static zk_gl2 lift(zk_gl v)
  * one-hot, so fp[j] = Σ sel·fp_sel and m[j] = Σ sel·m_sel (degree 2 and
  * 1 in the main columns).
  */
-static void row_terms(const zk_gl2 *cur, const zk_gl2 *nxt, const zk_gl2 *pow,
-		      zk_gl2 fp[CLOB_N_TERMS], zk_gl2 m[CLOB_N_TERMS])
+static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
+		      zk_ext fp[CLOB_N_TERMS], zk_ext m[CLOB_N_TERMS])
 {
-	zk_gl2 t[CLOB_TUPLE_MAX], f, one = zk_gl2_one();
+	zk_ext t[CLOB_TUPLE_MAX], f, one = zk_ext_one();
 	unsigned i, j;
 
 	for (j = 0; j < CLOB_N_TERMS; j++)
-		fp[j] = m[j] = zk_gl2_zero();
+		fp[j] = m[j] = zk_ext_zero();
 
 #define ADD_TERM(slot, sel, sign, n)                                           \
 	do {                                                                   \
 		f = fingerprint(pow, t, (n));                                  \
-		fp[slot] = zk_gl2_add(fp[slot], zk_gl2_mul((sel), f));         \
-		m[slot] = (sign) > 0 ? zk_gl2_add(m[slot], (sel)) :            \
-				       zk_gl2_sub(m[slot], (sel));             \
+		fp[slot] = zk_ext_add(fp[slot], zk_ext_mul((sel), f));         \
+		m[slot] = (sign) > 0 ? zk_ext_add(m[slot], (sel)) :            \
+				       zk_ext_sub(m[slot], (sel));             \
 	} while (0)
 
 	/* op row: consumes (index, fields) from the public op bus */
 	t[0] = lift(CLOB_TAG_OP);
-	t[1] = zk_gl2_sub(cur[C_NOPS], one);
+	t[1] = zk_ext_sub(cur[C_NOPS], one);
 	for (i = 0; i < CLOB_OP_ELEMS; i++)
 		t[2 + i] = cur[C_OPF + i];
 	ADD_TERM(0, cur[C_SOP], -1, 2 + CLOB_OP_ELEMS);
 	/* event row */
 	t[0] = lift(CLOB_TAG_EV);
-	t[1] = zk_gl2_sub(cur[C_NEVS], one);
+	t[1] = zk_ext_sub(cur[C_NEVS], one);
 	for (i = 0; i < CLOB_EV_ELEMS; i++)
 		t[2 + i] = cur[C_EVF + i];
 	ADD_TERM(0, cur[C_SEV], -1, 2 + CLOB_EV_ELEMS);
@@ -139,7 +139,7 @@ static void row_terms(const zk_gl2 *cur, const zk_gl2 *nxt, const zk_gl2 *pow,
 		t[3 + i] = cur[C_AFT + i];
 	ADD_TERM(1, cur[C_SACC], +1, 19);
 	/* leaf A: memory init (addr, 0, old) */
-	t[2] = zk_gl2_zero();
+	t[2] = zk_ext_zero();
 	for (i = 0; i < 16; i++)
 		t[3 + i] = cur[C_MSG + i];
 	ADD_TERM(1, cur[C_SLEAF], +1, 19);
@@ -148,7 +148,7 @@ static void row_terms(const zk_gl2 *cur, const zk_gl2 *nxt, const zk_gl2 *pow,
 	ADD_TERM(0, cur[C_SLB], -1, 19);
 	/* leaf A and node A: Merkle production (level, index, old, new) */
 	t[0] = lift(CLOB_TAG_MK);
-	t[1] = zk_gl2_zero();
+	t[1] = zk_ext_zero();
 	t[2] = cur[C_INDEX];
 	for (i = 0; i < 4; i++) {
 		t[3 + i] = cur[C_DIG + i];
@@ -159,8 +159,8 @@ static void row_terms(const zk_gl2 *cur, const zk_gl2 *nxt, const zk_gl2 *pow,
 	ADD_TERM(0, cur[C_SNODE], +1, 11);
 	/* node A: consumes its four children (level-1, 4·index + j, ...) */
 	for (j = 0; j < 4; j++) {
-		t[1] = zk_gl2_sub(cur[C_LEVEL], one);
-		t[2] = zk_gl2_add(zk_gl2_mul_base(cur[C_INDEX], 4), lift(j));
+		t[1] = zk_ext_sub(cur[C_LEVEL], one);
+		t[2] = zk_ext_add(zk_ext_mul_base(cur[C_INDEX], 4), lift(j));
 		for (i = 0; i < 4; i++) {
 			t[3 + i] = cur[C_MSG + 4 * j + i];
 			t[7 + i] = nxt[C_MSG + 4 * j + i];
@@ -176,61 +176,61 @@ static void row_terms(const zk_gl2 *cur, const zk_gl2 *nxt, const zk_gl2 *pow,
 #undef ADD_TERM
 }
 
-static void clob_eval_aux(const void *ctx, const zk_gl2 *main_cur,
-			  const zk_gl2 *main_nxt, const zk_gl2 *aux_cur,
-			  const zk_gl2 *aux_nxt, const zk_gl2 *periodic,
-			  const zk_gl2 *rand, zk_gl2 *out)
+static void clob_eval_aux(const void *ctx, const zk_ext *main_cur,
+			  const zk_ext *main_nxt, const zk_ext *aux_cur,
+			  const zk_ext *aux_nxt, const zk_ext *periodic,
+			  const zk_ext *rand, zk_ext *out)
 {
-	zk_gl2 pow[CLOB_TUPLE_MAX], fp[CLOB_N_TERMS], m[CLOB_N_TERMS];
-	zk_gl2 sum = aux_cur[CLOB_N_TERMS];
+	zk_ext pow[CLOB_TUPLE_MAX], fp[CLOB_N_TERMS], m[CLOB_N_TERMS];
+	zk_ext sum = aux_cur[CLOB_N_TERMS];
 
 	(void)ctx;
 	(void)periodic;
 	beta_powers(rand, pow);
 	row_terms(main_cur, main_nxt, pow, fp, m);
 	for (unsigned j = 0; j < CLOB_N_TERMS; j++) {
-		out[j] = zk_gl2_sub(zk_gl2_mul(aux_cur[j],
-					       zk_gl2_sub(rand[0], fp[j])),
+		out[j] = zk_ext_sub(zk_ext_mul(aux_cur[j],
+					       zk_ext_sub(rand[0], fp[j])),
 				    m[j]);
-		sum = zk_gl2_add(sum, aux_cur[j]);
+		sum = zk_ext_add(sum, aux_cur[j]);
 	}
-	out[CLOB_N_TERMS] = zk_gl2_sub(aux_nxt[CLOB_N_TERMS], sum);
+	out[CLOB_N_TERMS] = zk_ext_sub(aux_nxt[CLOB_N_TERMS], sum);
 }
 
 /* Batch inversion (Montgomery's trick); -1 when some element is zero. */
-static int batch_inv(zk_gl2 *v, size_t n)
+static int batch_inv(zk_ext *v, size_t n)
 {
-	zk_gl2 *prefix = malloc((n + 1) * sizeof(*prefix)), inv;
+	zk_ext *prefix = malloc((n + 1) * sizeof(*prefix)), inv;
 
 	if (prefix == NULL)
 		return -1;
-	prefix[0] = zk_gl2_one();
+	prefix[0] = zk_ext_one();
 	for (size_t i = 0; i < n; i++)
-		prefix[i + 1] = zk_gl2_mul(prefix[i], v[i]);
-	if (!zk_gl2_inv(prefix[n], &inv)) {
+		prefix[i + 1] = zk_ext_mul(prefix[i], v[i]);
+	if (!zk_ext_inv(prefix[n], &inv)) {
 		free(prefix);
 		return -1;
 	}
 	for (size_t i = n; i-- > 0;) {
-		zk_gl2 vi = v[i];
+		zk_ext vi = v[i];
 
-		v[i] = zk_gl2_mul(inv, prefix[i]);
-		inv = zk_gl2_mul(inv, vi);
+		v[i] = zk_ext_mul(inv, prefix[i]);
+		inv = zk_ext_mul(inv, vi);
 	}
 	free(prefix);
 	return 0;
 }
 
 static int clob_build_aux(const void *ctx, const zk_gl *const *main,
-			  unsigned log_n, const zk_gl2 *rand,
-			  zk_gl2 *const *aux)
+			  unsigned log_n, const zk_ext *rand,
+			  zk_ext *const *aux)
 {
 	size_t n = (size_t)1 << log_n, i;
-	zk_gl2 pow[CLOB_TUPLE_MAX];
-	zk_gl2 *cur = malloc(2 * CLOB_WIDTH * sizeof(zk_gl2));
-	zk_gl2 *den = malloc(n * CLOB_N_TERMS * sizeof(zk_gl2));
-	zk_gl2 *num = malloc(n * CLOB_N_TERMS * sizeof(zk_gl2));
-	zk_gl2 sum = zk_gl2_zero();
+	zk_ext pow[CLOB_TUPLE_MAX];
+	zk_ext *cur = malloc(2 * CLOB_WIDTH * sizeof(zk_ext));
+	zk_ext *den = malloc(n * CLOB_N_TERMS * sizeof(zk_ext));
+	zk_ext *num = malloc(n * CLOB_N_TERMS * sizeof(zk_ext));
+	zk_ext sum = zk_ext_zero();
 	int rc = -1;
 
 	(void)ctx;
@@ -238,7 +238,7 @@ static int clob_build_aux(const void *ctx, const zk_gl *const *main,
 		goto out;
 	beta_powers(rand, pow);
 	for (i = 0; i < n; i++) {
-		zk_gl2 *nxt = cur + CLOB_WIDTH;
+		zk_ext *nxt = cur + CLOB_WIDTH;
 		size_t ni = (i + 1) & (n - 1);
 
 		for (unsigned c = 0; c < CLOB_WIDTH; c++) {
@@ -249,18 +249,18 @@ static int clob_build_aux(const void *ctx, const zk_gl *const *main,
 			  num + i * CLOB_N_TERMS);
 		for (unsigned j = 0; j < CLOB_N_TERMS; j++)
 			den[i * CLOB_N_TERMS + j] =
-				zk_gl2_sub(rand[0], den[i * CLOB_N_TERMS + j]);
+				zk_ext_sub(rand[0], den[i * CLOB_N_TERMS + j]);
 	}
 	if (batch_inv(den, n * CLOB_N_TERMS) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		aux[CLOB_N_TERMS][i] = sum;
 		for (unsigned j = 0; j < CLOB_N_TERMS; j++) {
-			zk_gl2 h = zk_gl2_mul(num[i * CLOB_N_TERMS + j],
+			zk_ext h = zk_ext_mul(num[i * CLOB_N_TERMS + j],
 					      den[i * CLOB_N_TERMS + j]);
 
 			aux[j][i] = h;
-			sum = zk_gl2_add(sum, h);
+			sum = zk_ext_add(sum, h);
 		}
 	}
 	rc = 0;
@@ -272,28 +272,28 @@ out:
 }
 
 /* 1/(α - fp), or 0 when α hits fp (probability ~ 2^-128: proof fails). */
-static zk_gl2 inv_term(const zk_gl2 *rand, const zk_gl2 *pow, const zk_gl2 *t,
+static zk_ext inv_term(const zk_ext *rand, const zk_ext *pow, const zk_ext *t,
 		       unsigned n)
 {
-	zk_gl2 r;
+	zk_ext r;
 
-	if (!zk_gl2_inv(zk_gl2_sub(rand[0], fingerprint(pow, t, n)), &r))
-		return zk_gl2_zero();
+	if (!zk_ext_inv(zk_ext_sub(rand[0], fingerprint(pow, t, n)), &r))
+		return zk_ext_zero();
 	return r;
 }
 
 /* What the trace's running sum must end at: root produced, public ops and
  * events consumed (see docs/proof.md, "buses"). */
-static zk_gl2 public_sum(const struct zk_clob_air *c, const zk_gl2 *rand)
+static zk_ext public_sum(const struct zk_clob_air *c, const zk_ext *rand)
 {
-	zk_gl2 pow[CLOB_TUPLE_MAX], t[CLOB_TUPLE_MAX], acc;
+	zk_ext pow[CLOB_TUPLE_MAX], t[CLOB_TUPLE_MAX], acc;
 	zk_gl e[CLOB_OP_ELEMS];
 	size_t i;
 
 	beta_powers(rand, pow);
 	t[0] = lift(CLOB_TAG_MK);
 	t[1] = lift(c->lay.depth);
-	t[2] = zk_gl2_zero();
+	t[2] = zk_ext_zero();
 	for (i = 0; i < 4; i++) {
 		t[3 + i] = lift(c->old_root[i]);
 		t[7 + i] = lift(c->new_root[i]);
@@ -305,7 +305,7 @@ static zk_gl2 public_sum(const struct zk_clob_air *c, const zk_gl2 *rand)
 		t[1] = lift(i);
 		for (unsigned j = 0; j < CLOB_OP_ELEMS; j++)
 			t[2 + j] = lift(e[j]);
-		acc = zk_gl2_sub(acc, inv_term(rand, pow, t, 2 + CLOB_OP_ELEMS));
+		acc = zk_ext_sub(acc, inv_term(rand, pow, t, 2 + CLOB_OP_ELEMS));
 	}
 	for (i = 0; i < c->n_events; i++) {
 		zk_clob_ev_elems(&c->events[i], e);
@@ -313,13 +313,13 @@ static zk_gl2 public_sum(const struct zk_clob_air *c, const zk_gl2 *rand)
 		t[1] = lift(i);
 		for (unsigned j = 0; j < CLOB_EV_ELEMS; j++)
 			t[2 + j] = lift(e[j]);
-		acc = zk_gl2_sub(acc, inv_term(rand, pow, t, 2 + CLOB_EV_ELEMS));
+		acc = zk_ext_sub(acc, inv_term(rand, pow, t, 2 + CLOB_EV_ELEMS));
 	}
 	return acc;
 }
 
 static size_t clob_assertions(const void *ctx, unsigned log_n,
-			      const zk_gl2 *rand, struct zk_assertion *out)
+			      const zk_ext *rand, struct zk_assertion *out)
 {
 	const struct zk_clob_air *c = ctx;
 	uint64_t last = ((uint64_t)1 << log_n) - 1;
@@ -327,20 +327,20 @@ static size_t clob_assertions(const void *ctx, unsigned log_n,
 
 	for (unsigned s = 0; s < CLOB_N_SEL; s++) {
 		out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_SOP + s, 0,
-						  zk_gl2_zero() };
+						  zk_ext_zero() };
 		out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_SOP + s, last,
-						  zk_gl2_zero() };
+						  zk_ext_zero() };
 	}
-	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_TS, 0, zk_gl2_zero() };
-	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NOPS, 0, zk_gl2_zero() };
-	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NEVS, 0, zk_gl2_zero() };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_TS, 0, zk_ext_zero() };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NOPS, 0, zk_ext_zero() };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NEVS, 0, zk_ext_zero() };
 	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NOPS, last,
 					  lift(c->n_ops) };
 	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, C_NEVS, last,
 					  lift(c->n_events) };
 	if (rand != NULL) {
 		out[k++] = (struct zk_assertion){ ZK_SEG_AUX, CLOB_N_TERMS, 0,
-						  zk_gl2_zero() };
+						  zk_ext_zero() };
 		out[k++] = (struct zk_assertion){ ZK_SEG_AUX, CLOB_N_TERMS,
 						  last, public_sum(c, rand) };
 	}

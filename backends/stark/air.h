@@ -47,7 +47,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ext2.h"
+#include "ext3.h"
 #include "field.h"
 
 #define ZK_AIR_MAX_LOG_N 24
@@ -66,7 +66,7 @@ struct zk_assertion {
 	uint8_t segment;  /* enum zk_air_segment */
 	uint32_t column;
 	uint64_t row;     /* < n */
-	zk_gl2 value;     /* main-segment values have c1 == 0 */
+	zk_ext value;     /* main-segment values lie in F_p */
 };
 
 struct zk_periodic_col {
@@ -93,14 +93,14 @@ struct zk_air {
 
 	void (*eval_main)(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
 			  const zk_gl *periodic, zk_gl *out);
-	void (*eval_main_ext)(const void *ctx, const zk_gl2 *cur,
-			      const zk_gl2 *nxt, const zk_gl2 *periodic,
-			      zk_gl2 *out);
+	void (*eval_main_ext)(const void *ctx, const zk_ext *cur,
+			      const zk_ext *nxt, const zk_ext *periodic,
+			      zk_ext *out);
 	/* NULL when aux_width == 0 */
-	void (*eval_aux)(const void *ctx, const zk_gl2 *main_cur,
-			 const zk_gl2 *main_nxt, const zk_gl2 *aux_cur,
-			 const zk_gl2 *aux_nxt, const zk_gl2 *periodic,
-			 const zk_gl2 *rand, zk_gl2 *out);
+	void (*eval_aux)(const void *ctx, const zk_ext *main_cur,
+			 const zk_ext *main_nxt, const zk_ext *aux_cur,
+			 const zk_ext *aux_nxt, const zk_ext *periodic,
+			 const zk_ext *rand, zk_ext *out);
 	/*
 	 * Fill aux[c][0..n) from the main trace (main[c][0..n)). Returns 0, or
 	 * -1 when the main trace admits no aux trace (e.g. a LogUp denominator
@@ -108,7 +108,7 @@ struct zk_air {
 	 * with negligible probability over the challenges).
 	 */
 	int (*build_aux)(const void *ctx, const zk_gl *const *main,
-			 unsigned log_n, const zk_gl2 *rand, zk_gl2 *const *aux);
+			 unsigned log_n, const zk_ext *rand, zk_ext *const *aux);
 
 	/*
 	 * Write the assertions (at most ZK_AIR_MAX_ASSERTIONS) into out and
@@ -118,7 +118,7 @@ struct zk_air {
 	 * assertions in both calls and its aux assertions only in the second).
 	 */
 	size_t (*assertions)(const void *ctx, unsigned log_n,
-			     const zk_gl2 *rand, struct zk_assertion *out);
+			     const zk_ext *rand, struct zk_assertion *out);
 
 	/* the statement: absorbed verbatim */
 	const uint8_t *pub;

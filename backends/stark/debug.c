@@ -24,8 +24,8 @@ struct zk_debug {
 	unsigned log_n;
 	size_t n;
 	uint64_t rng;
-	zk_gl2 rand[ZK_AIR_MAX_AUX_RAND];
-	zk_gl2 **aux;
+	zk_ext rand[ZK_AIR_MAX_AUX_RAND];
+	zk_ext **aux;
 	char *err;
 	size_t errlen;
 };
@@ -96,12 +96,13 @@ static int build_aux(struct zk_debug *d)
 	if (air->aux_width == 0)
 		return 0;
 	for (uint32_t r = 0; r < air->n_aux_rand; r++)
-		d->rand[r] = zk_gl2_make(next_gl(d), next_gl(d));
-	d->aux = calloc(air->aux_width, sizeof(zk_gl2 *));
+		for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+			d->rand[r].c[k] = next_gl(d);
+	d->aux = calloc(air->aux_width, sizeof(zk_ext *));
 	if (d->aux == NULL)
 		return ZK_STARK_ENOMEM;
 	for (uint32_t c = 0; c < air->aux_width; c++) {
-		d->aux[c] = calloc(d->n, sizeof(zk_gl2));
+		d->aux[c] = calloc(d->n, sizeof(zk_ext));
 		if (d->aux[c] == NULL)
 			return ZK_STARK_ENOMEM;
 	}
@@ -119,7 +120,7 @@ static int check_rows(struct zk_debug *d)
 	size_t cnt = 2 * mw + np + nmc;
 	size_t cntx = 2 * mw + 2 * aw + np + nac;
 	zk_gl *b = calloc(cnt + 1, sizeof(zk_gl));
-	zk_gl2 *x = calloc(cntx + 1, sizeof(zk_gl2));
+	zk_ext *x = calloc(cntx + 1, sizeof(zk_ext));
 	int rc = 0;
 
 	if (b == NULL || x == NULL) {
@@ -145,22 +146,22 @@ static int check_rows(struct zk_debug *d)
 			}
 		if (rc != 0 || aw == 0)
 			continue;
-		zk_gl2 *mc = x, *mn = x + mw, *ac = mn + mw, *an = ac + aw;
-		zk_gl2 *px = an + aw, *ox = px + np;
+		zk_ext *mc = x, *mn = x + mw, *ac = mn + mw, *an = ac + aw;
+		zk_ext *px = an + aw, *ox = px + np;
 
 		for (size_t c = 0; c < mw; c++) {
-			mc[c] = zk_gl2_from_base(cur[c]);
-			mn[c] = zk_gl2_from_base(nxt[c]);
+			mc[c] = zk_ext_from_base(cur[c]);
+			mn[c] = zk_ext_from_base(nxt[c]);
 		}
 		for (size_t c = 0; c < aw; c++) {
 			ac[c] = d->aux[c][i];
 			an[c] = d->aux[c][i + 1];
 		}
 		for (size_t j = 0; j < np; j++)
-			px[j] = zk_gl2_from_base(per[j]);
+			px[j] = zk_ext_from_base(per[j]);
 		air->eval_aux(air->ctx, mc, mn, ac, an, px, d->rand, ox);
 		for (size_t k = 0; k < nac; k++)
-			if (!zk_gl2_is_zero(ox[k])) {
+			if (!zk_ext_is_zero(ox[k])) {
 				rc = report(d, ZK_STARK_ETRACE,
 					    "row %zu: aux constraint %zu", i, k);
 				break;
@@ -187,11 +188,11 @@ static int check_assertions(struct zk_debug *d)
 	if (count < 0)
 		rc = ZK_STARK_EINVAL;
 	for (long j = 0; j < count && rc == 0; j++) {
-		zk_gl2 got = a[j].segment == ZK_SEG_MAIN ?
-			     zk_gl2_from_base(d->main[a[j].column][a[j].row]) :
+		zk_ext got = a[j].segment == ZK_SEG_MAIN ?
+			     zk_ext_from_base(d->main[a[j].column][a[j].row]) :
 			     d->aux[a[j].column][a[j].row];
 
-		if (!zk_gl2_eq(got, a[j].value))
+		if (!zk_ext_eq(got, a[j].value))
 			rc = report(d, ZK_STARK_ETRACE,
 				    "assertion %ld: column %u row %" PRIu64, j,
 				    a[j].column, a[j].row);
@@ -207,7 +208,7 @@ static int check_ext_agrees(struct zk_debug *d)
 	size_t mw = air->main_width, np = air->n_periodic;
 	size_t nmc = air->n_main_constraints;
 	zk_gl *b = calloc(2 * mw + np + nmc + 1, sizeof(zk_gl));
-	zk_gl2 *x = calloc(2 * mw + np + nmc + 1, sizeof(zk_gl2));
+	zk_ext *x = calloc(2 * mw + np + nmc + 1, sizeof(zk_ext));
 	int rc = 0;
 
 	if (b == NULL || x == NULL) {
@@ -229,12 +230,12 @@ static int check_ext_agrees(struct zk_debug *d)
 				((1ull << air->periodic[j].log_period) - 1)] :
 				next_gl(d);
 		for (size_t k = 0; k < 2 * mw + np; k++)
-			x[k] = zk_gl2_from_base(b[k]);
+			x[k] = zk_ext_from_base(b[k]);
 		air->eval_main(air->ctx, b, b + mw, b + 2 * mw, b + 2 * mw + np);
 		air->eval_main_ext(air->ctx, x, x + mw, x + 2 * mw, x + 2 * mw + np);
 		for (size_t k = 0; k < nmc; k++)
-			if (!zk_gl2_eq(x[2 * mw + np + k],
-				       zk_gl2_from_base(b[2 * mw + np + k]))) {
+			if (!zk_ext_eq(x[2 * mw + np + k],
+				       zk_ext_from_base(b[2 * mw + np + k]))) {
 				rc = report(d, ZK_STARK_ETRACE,
 					    "eval_main and eval_main_ext disagree "
 					    "at row %zu constraint %zu%s", row, k,
@@ -266,11 +267,12 @@ static void degree_scan_free(struct zk_degree_scan *s, uint32_t n_periodic)
 	free(s->per_lde);
 }
 
-/* LDEs of main, aux (as c0/c1 base columns) and periodic columns on s·H_m. */
+/* LDEs of main, aux (as c0/c1/c2 base columns) and periodic columns on
+ * s·H_m. */
 static int degree_scan_lde(struct zk_debug *d, struct zk_degree_scan *s)
 {
 	const struct zk_air *air = d->air;
-	size_t mw = air->main_width, aw2 = 2 * (size_t)air->aux_width;
+	size_t mw = air->main_width, aw2 = ZK_EXT_DEGREE * (size_t)air->aux_width;
 	size_t cols = mw > aw2 ? mw : aw2;
 	zk_gl **out = calloc(cols + 1, sizeof(zk_gl *));
 	zk_gl **in = calloc(aw2 + 1, sizeof(zk_gl *));
@@ -292,7 +294,7 @@ static int degree_scan_lde(struct zk_debug *d, struct zk_degree_scan *s)
 		if (in[c] == NULL)
 			goto done;
 		for (size_t i = 0; i < d->n; i++)
-			in[c][i] = (c & 1) ? d->aux[c / 2][i].c1 : d->aux[c / 2][i].c0;
+			in[c][i] = d->aux[c / ZK_EXT_DEGREE][i].c[c % ZK_EXT_DEGREE];
 		out[c] = s->aux_lde + c * s->m;
 	}
 	if (aw2 > 0 && zk_ntt_lde(out, (const zk_gl *const *)in, aw2, d->log_n,
@@ -328,10 +330,11 @@ static int degree_scan_eval(struct zk_debug *d, struct zk_degree_scan *s)
 	size_t mw = air->main_width, aw = air->aux_width, np = air->n_periodic;
 	size_t nmc = air->n_main_constraints, nac = air->n_aux_constraints;
 	zk_gl *b = calloc(2 * mw + np + nmc + 1, sizeof(zk_gl));
-	zk_gl2 *x = calloc(2 * mw + 2 * aw + np + nac + 1, sizeof(zk_gl2));
+	zk_ext *x = calloc(2 * mw + 2 * aw + np + nac + 1, sizeof(zk_ext));
 	int rc = ZK_STARK_ENOMEM;
 
-	s->evals = malloc(((nmc + 2 * nac) * s->m + 1) * sizeof(zk_gl));
+	s->evals = malloc(((nmc + ZK_EXT_DEGREE * nac) * s->m + 1) *
+			  sizeof(zk_gl));
 	if (b == NULL || x == NULL || s->evals == NULL)
 		goto done;
 	for (size_t i = 0; i < s->m; i++) {
@@ -352,24 +355,22 @@ static int degree_scan_eval(struct zk_debug *d, struct zk_degree_scan *s)
 			s->evals[k * s->m + i] = out[k];
 		if (aw == 0)
 			continue;
-		zk_gl2 *ac = x + 2 * mw, *an = ac + aw, *px = an + aw, *ox = px + np;
+		zk_ext *ac = x + 2 * mw, *an = ac + aw, *px = an + aw, *ox = px + np;
 
 		for (size_t c = 0; c < 2 * mw; c++)
-			x[c] = zk_gl2_from_base(b[c]);
+			x[c] = zk_ext_from_base(b[c]);
 		for (size_t c = 0; c < aw; c++) {
-			const zk_gl *c0 = s->aux_lde + 2 * c * s->m;
-			const zk_gl *c1 = c0 + s->m;
+			const zk_gl *col = s->aux_lde + ZK_EXT_DEGREE * c * s->m;
 
-			ac[c] = zk_gl2_make(c0[i], c1[i]);
-			an[c] = zk_gl2_make(c0[nx], c1[nx]);
+			ac[c] = zk_ext_gather(col + i, s->m);
+			an[c] = zk_ext_gather(col + nx, s->m);
 		}
 		for (size_t j = 0; j < np; j++)
-			px[j] = zk_gl2_from_base(per[j]);
+			px[j] = zk_ext_from_base(per[j]);
 		air->eval_aux(air->ctx, x, x + mw, ac, an, px, d->rand, ox);
-		for (size_t k = 0; k < nac; k++) {
-			s->evals[(nmc + 2 * k) * s->m + i] = ox[k].c0;
-			s->evals[(nmc + 2 * k + 1) * s->m + i] = ox[k].c1;
-		}
+		for (size_t k = 0; k < nac; k++)
+			zk_ext_scatter(ox[k], s->evals +
+				       (nmc + ZK_EXT_DEGREE * k) * s->m + i, s->m);
 	}
 	rc = 0;
 done:
@@ -387,7 +388,7 @@ static int check_degrees(struct zk_debug *d)
 {
 	const struct zk_air *air = d->air;
 	size_t nmc = air->n_main_constraints, nac = air->n_aux_constraints;
-	size_t ncols = nmc + 2 * nac;
+	size_t ncols = nmc + ZK_EXT_DEGREE * nac;
 	struct zk_degree_scan s = { 0 };
 	zk_gl **cols = NULL;
 	int rc;
@@ -415,8 +416,8 @@ static int check_degrees(struct zk_debug *d)
 		goto done;
 	}
 	for (size_t k = 0; k < nmc + nac && rc == 0; k++) {
-		size_t first = k < nmc ? k : nmc + 2 * (k - nmc);
-		size_t width = k < nmc ? 1 : 2, top = 0;
+		size_t first = k < nmc ? k : nmc + ZK_EXT_DEGREE * (k - nmc);
+		size_t width = k < nmc ? 1 : ZK_EXT_DEGREE, top = 0;
 
 		for (size_t h = 0; h < width; h++)
 			for (size_t j = s.m; j-- > top;)

@@ -111,10 +111,10 @@ void zk_fri_coset_inv_roots(unsigned log_folding, zk_gl *out)
  * Coset values v[k] = F(x·ω_K^bitrev(k)), K = 2^f; x_inv = x^-1;
  * wk_inv[t] = ω_K^-t for t < K/2. Returns the folded value at x^K.
  */
-zk_gl2 zk_fri_fold_coset(const zk_gl2 *v, unsigned f, zk_gl x_inv,
-			 const zk_gl *wk_inv, zk_gl2 beta)
+zk_ext zk_fri_fold_coset(const zk_ext *v, unsigned f, zk_gl x_inv,
+			 const zk_gl *wk_inv, zk_ext beta)
 {
-	zk_gl2 tmp[1u << ZK_FRI_MAX_LOG_FOLDING];
+	zk_ext tmp[1u << ZK_FRI_MAX_LOG_FOLDING];
 	unsigned len = 1u << f, level_bits = f, stride = 1, a;
 
 	memcpy(tmp, v, len * sizeof(*v));
@@ -126,16 +126,16 @@ zk_gl2 zk_fri_fold_coset(const zk_gl2 *v, unsigned f, zk_gl x_inv,
 			unsigned e = bitrev_small(a, level_bits - 1) * stride;
 			zk_gl half_pinv = zk_gl_mul(zk_gl_mul(x_inv, wk_inv[e]),
 						    INV_TWO);
-			zk_gl2 sum = zk_gl2_add(tmp[2 * a], tmp[2 * a + 1]);
-			zk_gl2 diff = zk_gl2_sub(tmp[2 * a], tmp[2 * a + 1]);
+			zk_ext sum = zk_ext_add(tmp[2 * a], tmp[2 * a + 1]);
+			zk_ext diff = zk_ext_sub(tmp[2 * a], tmp[2 * a + 1]);
 
-			tmp[a] = zk_gl2_add(zk_gl2_mul_base(sum, INV_TWO),
-					    zk_gl2_mul(beta,
-						       zk_gl2_mul_base(diff,
+			tmp[a] = zk_ext_add(zk_ext_mul_base(sum, INV_TWO),
+					    zk_ext_mul(beta,
+						       zk_ext_mul_base(diff,
 								       half_pinv)));
 		}
 		x_inv = zk_gl_sqr(x_inv);
-		beta = zk_gl2_sqr(beta);
+		beta = zk_ext_sqr(beta);
 		len = half;
 		level_bits--;
 		stride *= 2;
@@ -149,12 +149,12 @@ zk_gl zk_fri_point(zk_gl shift, unsigned log_size, uint64_t pos)
 					  zk_ntt_bitrev(pos, log_size)));
 }
 
-zk_gl2 zk_fri_eval_poly(const zk_gl2 *coeffs, size_t n, zk_gl x)
+zk_ext zk_fri_eval_poly(const zk_ext *coeffs, size_t n, zk_gl x)
 {
-	zk_gl2 acc = zk_gl2_zero();
+	zk_ext acc = zk_ext_zero();
 
 	while (n-- > 0)
-		acc = zk_gl2_add(zk_gl2_mul_base(acc, x), coeffs[n]);
+		acc = zk_ext_add(zk_ext_mul_base(acc, x), coeffs[n]);
 	return acc;
 }
 
@@ -224,15 +224,15 @@ static void parallel_for(unsigned threads, size_t n, range_fn fn, void *ctx)
 struct zk_fri_prover {
 	struct zk_fri_config cfg;
 	struct zk_fri_schedule sched;
-	zk_gl2 *layer_values[ZK_FRI_MAX_LAYERS]; /* bit-reversed, owned */
+	zk_ext *layer_values[ZK_FRI_MAX_LAYERS]; /* bit-reversed, owned */
 	struct zk_merkle_tree trees[ZK_FRI_MAX_LAYERS];
 	uint32_t final_len;
-	zk_gl2 *final_coeffs;
+	zk_ext *final_coeffs;
 };
 
 struct transpose_ctx {
-	const zk_gl2 *values;
-	zk_gl *cols; /* 2K columns of n_rows */
+	const zk_ext *values;
+	zk_gl *cols; /* ZK_EXT_DEGREE·K columns of n_rows */
 	size_t n_rows;
 	unsigned fold;
 };
@@ -244,11 +244,12 @@ static void transpose_range(void *arg, size_t begin, size_t end)
 	unsigned k;
 
 	for (j = begin; j < end; j++) {
-		const zk_gl2 *coset = c->values + j * c->fold;
+		const zk_ext *coset = c->values + j * c->fold;
 
 		for (k = 0; k < c->fold; k++) {
-			c->cols[(2 * k) * c->n_rows + j] = coset[k].c0;
-			c->cols[(2 * k + 1) * c->n_rows + j] = coset[k].c1;
+			zk_ext_scatter(coset[k],
+				       c->cols + ZK_EXT_DEGREE * k * c->n_rows + j,
+				       c->n_rows);
 		}
 	}
 }
@@ -279,13 +280,13 @@ static void inv_powers_range(void *arg, size_t begin, size_t end)
  * places.
  */
 struct fold_ctx {
-	const zk_gl2 *cur;
-	zk_gl2 *next;
+	const zk_ext *cur;
+	zk_ext *next;
 	const zk_gl *w_inv_br; /* ω_N^-bitrev(i, log N - 1), i < N/2 */
 	unsigned f;
 	zk_gl shift_inv;
 	zk_gl wk_inv[(1u << ZK_FRI_MAX_LOG_FOLDING) / 2];
-	zk_gl2 beta;
+	zk_ext beta;
 };
 
 static void fold_range(void *arg, size_t begin, size_t end)
@@ -307,9 +308,9 @@ static int commit_layer(struct zk_fri_prover *fp, unsigned l,
 {
 	unsigned f = fp->sched.log_folding[l];
 	size_t n_rows = (size_t)1 << (fp->sched.log_size[l] - f);
-	size_t n_cols = (size_t)2 << f;
+	size_t n_cols = (size_t)ZK_EXT_DEGREE << f;
 	struct transpose_ctx tc;
-	const zk_gl *cols[2u << ZK_FRI_MAX_LOG_FOLDING];
+	const zk_gl *cols[ZK_EXT_DEGREE << ZK_FRI_MAX_LOG_FOLDING];
 	size_t c;
 	int rc;
 
@@ -335,23 +336,22 @@ static int commit_layer(struct zk_fri_prover *fp, unsigned l,
 /* Coefficients of the last layer's interpolant, first 2^d_final kept. The
  * rest are zero for an honest input; for any other input the verifier's
  * final check fails, so they are dropped rather than reported here. */
-static int interpolate_final(struct zk_fri_prover *fp, const zk_gl2 *values)
+static int interpolate_final(struct zk_fri_prover *fp, const zk_ext *values)
 {
 	unsigned log_m = fp->sched.log_size[fp->sched.n_layers];
 	size_t m = (size_t)1 << log_m, i;
-	zk_gl *buf = malloc(2 * m * sizeof(zk_gl));
-	zk_gl *cols[2];
+	zk_gl *buf = malloc(ZK_EXT_DEGREE * m * sizeof(zk_gl));
+	zk_gl *cols[ZK_EXT_DEGREE];
+	unsigned k;
 	int rc;
 
 	if (buf == NULL)
 		return ZK_STARK_ENOMEM;
-	cols[0] = buf;
-	cols[1] = buf + m;
-	for (i = 0; i < m; i++) {
-		buf[i] = values[i].c0;
-		buf[m + i] = values[i].c1;
-	}
-	rc = zk_ntt_coset_inverse(cols, 2, log_m,
+	for (k = 0; k < ZK_EXT_DEGREE; k++)
+		cols[k] = buf + k * m;
+	for (i = 0; i < m; i++)
+		zk_ext_scatter(values[i], buf + i, m);
+	rc = zk_ntt_coset_inverse(cols, ZK_EXT_DEGREE, log_m,
 				  fp->sched.shift[fp->sched.n_layers],
 				  fp->cfg.threads);
 	if (rc != 0) {
@@ -359,19 +359,19 @@ static int interpolate_final(struct zk_fri_prover *fp, const zk_gl2 *values)
 		return rc == -ENOMEM ? ZK_STARK_ENOMEM : ZK_STARK_EINVAL;
 	}
 	fp->final_len = 1u << fp->sched.final_log_degree;
-	fp->final_coeffs = malloc(fp->final_len * sizeof(zk_gl2));
+	fp->final_coeffs = malloc(fp->final_len * sizeof(zk_ext));
 	if (fp->final_coeffs == NULL) {
 		free(buf);
 		return ZK_STARK_ENOMEM;
 	}
 	for (i = 0; i < fp->final_len; i++)
-		fp->final_coeffs[i] = zk_gl2_make(buf[i], buf[m + i]);
+		fp->final_coeffs[i] = zk_ext_gather(buf + i, m);
 	free(buf);
 	return ZK_STARK_ACCEPT;
 }
 
 static int fold_layer(struct zk_fri_prover *fp, unsigned l,
-		      const zk_gl *w_inv_br, zk_gl2 beta, zk_gl2 **next_out)
+		      const zk_gl *w_inv_br, zk_ext beta, zk_ext **next_out)
 {
 	struct fold_ctx fc;
 	size_t n_next;
@@ -386,7 +386,7 @@ static int fold_layer(struct zk_fri_prover *fp, unsigned l,
 	fc.w_inv_br = w_inv_br;
 	fc.beta = beta;
 	zk_fri_coset_inv_roots(fc.f, fc.wk_inv);
-	fc.next = malloc(n_next * sizeof(zk_gl2));
+	fc.next = malloc(n_next * sizeof(zk_ext));
 	if (fc.next == NULL)
 		return ZK_STARK_ENOMEM;
 	parallel_for(fp->cfg.threads, n_next, fold_range, &fc);
@@ -395,11 +395,11 @@ static int fold_layer(struct zk_fri_prover *fp, unsigned l,
 }
 
 int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
-		  struct zk_transcript *t, const zk_gl2 *evals)
+		  struct zk_transcript *t, const zk_ext *evals)
 {
 	struct zk_fri_prover *fp;
 	struct inv_powers_ctx ic;
-	zk_gl2 *cur;
+	zk_ext *cur;
 	size_t n;
 	unsigned l;
 	int rc;
@@ -419,7 +419,7 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 		return rc;
 	}
 	n = (size_t)1 << cfg->log_domain;
-	cur = malloc(n * sizeof(zk_gl2));
+	cur = malloc(n * sizeof(zk_ext));
 	ic.out = malloc((n / 2) * sizeof(zk_gl));
 	if (cur == NULL || ic.out == NULL) {
 		free(cur);
@@ -427,7 +427,7 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 		free(fp);
 		return ZK_STARK_ENOMEM;
 	}
-	memcpy(cur, evals, n * sizeof(zk_gl2));
+	memcpy(cur, evals, n * sizeof(zk_ext));
 	ic.w_inv = inverse_root(cfg->log_domain);
 	parallel_for(cfg->threads, n / 2, inv_powers_range, &ic);
 	zk_ntt_bitrev_permute(ic.out, cfg->log_domain - 1);
@@ -435,7 +435,7 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 	absorb_config(t, cfg);
 	rc = ZK_STARK_ACCEPT;
 	for (l = 0; l < fp->sched.n_layers; l++) {
-		zk_gl2 beta;
+		zk_ext beta;
 
 		/* the layer's values now belong to fp (openings need them) */
 		fp->layer_values[l] = cur;
@@ -443,7 +443,7 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 		rc = commit_layer(fp, l, t);
 		if (rc != ZK_STARK_ACCEPT)
 			break;
-		beta = zk_transcript_draw_gl2(t);
+		beta = zk_transcript_draw_ext(t);
 		rc = fold_layer(fp, l, ic.out, beta, &cur);
 		if (rc != ZK_STARK_ACCEPT)
 			break;
@@ -453,7 +453,7 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 		rc = interpolate_final(fp, cur);
 	free(cur); /* the last layer only feeds the final polynomial */
 	if (rc == ZK_STARK_ACCEPT) {
-		zk_transcript_absorb_gl2(t, fp->final_coeffs, fp->final_len);
+		zk_transcript_absorb_ext(t, fp->final_coeffs, fp->final_len);
 		if (zk_transcript_status(t) != 0)
 			rc = ZK_STARK_EINVAL;
 	}
@@ -552,7 +552,7 @@ int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 		lp->log_folding = f;
 		lp->root = *zk_merkle_root(&fp->trees[l]);
 		lp->n_cosets = (uint32_t)n_c;
-		lp->coset_values = malloc((n_c << f) * sizeof(zk_gl2));
+		lp->coset_values = malloc((n_c << f) * sizeof(zk_ext));
 		if (lp->coset_values == NULL) {
 			rc = ZK_STARK_ENOMEM;
 			break;
@@ -560,7 +560,7 @@ int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 		for (k = 0; k < n_c; k++)
 			memcpy(lp->coset_values + (k << f),
 			       fp->layer_values[l] + (cosets[k] << f),
-			       sizeof(zk_gl2) << f);
+			       sizeof(zk_ext) << f);
 		if (zk_merkle_open_batch(&fp->trees[l], cosets, n_c,
 					 &lp->opening) != ZK_MERKLE_OK) {
 			rc = ZK_STARK_ENOMEM;
@@ -571,12 +571,12 @@ int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 	}
 	if (rc == ZK_STARK_ACCEPT) {
 		proof->final_len = fp->final_len;
-		proof->final_coeffs = malloc(fp->final_len * sizeof(zk_gl2));
+		proof->final_coeffs = malloc(fp->final_len * sizeof(zk_ext));
 		if (proof->final_coeffs == NULL)
 			rc = ZK_STARK_ENOMEM;
 		else
 			memcpy(proof->final_coeffs, fp->final_coeffs,
-			       fp->final_len * sizeof(zk_gl2));
+			       fp->final_len * sizeof(zk_ext));
 	}
 	if (rc != ZK_STARK_ACCEPT)
 		zk_fri_proof_free(proof);
@@ -599,13 +599,12 @@ void zk_fri_proof_free(struct zk_fri_proof *proof)
 
 /* ---- verifier ---- */
 
-static bool gl2_canonical(const zk_gl2 *v, size_t n)
+static bool ext_canonical(const zk_ext *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!zk_gl_is_canonical(v[i].c0) ||
-		    !zk_gl_is_canonical(v[i].c1))
+		if (!zk_ext_is_canonical(v[i]))
 			return false;
 	return true;
 }
@@ -632,7 +631,7 @@ static int check_shape(const struct zk_fri_schedule *s,
 	if (proof->final_len != (1u << s->final_log_degree) ||
 	    proof->final_coeffs == NULL)
 		return ZK_STARK_EPARAMS;
-	if (!gl2_canonical(proof->final_coeffs, proof->final_len))
+	if (!ext_canonical(proof->final_coeffs, proof->final_len))
 		return ZK_STARK_EFORMAT;
 	return ZK_STARK_ACCEPT;
 }
@@ -659,9 +658,9 @@ int zk_fri_verify_commit(struct zk_fri_verifier *v,
 	absorb_config(t, cfg);
 	for (l = 0; l < s.n_layers; l++) {
 		zk_transcript_absorb_digest(t, &proof->layers[l].root);
-		v->betas[l] = zk_transcript_draw_gl2(t);
+		v->betas[l] = zk_transcript_draw_ext(t);
 	}
-	zk_transcript_absorb_gl2(t, proof->final_coeffs, proof->final_len);
+	zk_transcript_absorb_ext(t, proof->final_coeffs, proof->final_len);
 	if (zk_transcript_status(t) != 0)
 		return ZK_STARK_EINVAL;
 	return ZK_STARK_ACCEPT;
@@ -674,11 +673,11 @@ int zk_fri_verify_commit(struct zk_fri_verifier *v,
  */
 static int verify_layer(const struct zk_fri_config *cfg,
 			const struct zk_fri_schedule *s, unsigned l,
-			const struct zk_fri_layer_proof *lp, zk_gl2 beta,
-			uint64_t *pos, zk_gl2 *val, size_t n)
+			const struct zk_fri_layer_proof *lp, zk_ext beta,
+			uint64_t *pos, zk_ext *val, size_t n)
 {
 	uint64_t cosets[ZK_FRI_MAX_QUERIES];
-	zk_gl2 folded[ZK_FRI_MAX_QUERIES];
+	zk_ext folded[ZK_FRI_MAX_QUERIES];
 	zk_gl wk_inv[(1u << ZK_FRI_MAX_LOG_FOLDING) / 2];
 	unsigned f = s->log_folding[l], log_m = s->log_size[l];
 	size_t k, n_c = zk_fri_distinct_sorted(pos, n, f, cosets);
@@ -688,24 +687,23 @@ static int verify_layer(const struct zk_fri_config *cfg,
 
 	if (lp->n_cosets != n_c || lp->coset_values == NULL)
 		return ZK_STARK_EFRI;
-	if (!gl2_canonical(lp->coset_values, n_c * fold))
+	if (!ext_canonical(lp->coset_values, n_c * fold))
 		return ZK_STARK_EFORMAT;
 	for (k = 0; k < n; k++) {
 		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
 
-		if (!zk_gl2_eq(lp->coset_values[c * fold + (pos[k] & (fold - 1))],
+		if (!zk_ext_eq(lp->coset_values[c * fold + (pos[k] & (fold - 1))],
 			       val[k]))
 			return ZK_STARK_EFRI;
 	}
-	rows = malloc(n_c * fold * 2 * sizeof(zk_gl));
+	rows = malloc(n_c * fold * ZK_EXT_DEGREE * sizeof(zk_gl));
 	if (rows == NULL)
 		return ZK_STARK_ENOMEM;
 	for (k = 0; k < n_c * fold; k++) {
-		rows[2 * k] = lp->coset_values[k].c0;
-		rows[2 * k + 1] = lp->coset_values[k].c1;
+		zk_ext_scatter(lp->coset_values[k], rows + ZK_EXT_DEGREE * k, 1);
 	}
 	rc = zk_merkle_verify_batch(cfg->hash, &lp->root, log_m - f, cosets,
-				    n_c, rows, 2 * fold, &lp->opening);
+				    n_c, rows, ZK_EXT_DEGREE * fold, &lp->opening);
 	free(rows);
 	if (rc != ZK_MERKLE_OK)
 		return rc == ZK_MERKLE_ENOMEM ? ZK_STARK_ENOMEM
@@ -735,11 +733,11 @@ static int verify_layer(const struct zk_fri_config *cfg,
 
 int zk_fri_verify_queries(const struct zk_fri_verifier *v,
 			  const struct zk_fri_proof *proof,
-			  const uint64_t *positions, const zk_gl2 *values0,
+			  const uint64_t *positions, const zk_ext *values0,
 			  size_t n_positions)
 {
 	uint64_t pos[ZK_FRI_MAX_QUERIES];
-	zk_gl2 val[ZK_FRI_MAX_QUERIES];
+	zk_ext val[ZK_FRI_MAX_QUERIES];
 	struct zk_fri_schedule s;
 	size_t k;
 	unsigned l;
@@ -768,7 +766,7 @@ int zk_fri_verify_queries(const struct zk_fri_verifier *v,
 		zk_gl x = zk_fri_point(s.shift[s.n_layers],
 				       s.log_size[s.n_layers], pos[k]);
 
-		if (!zk_gl2_eq(zk_fri_eval_poly(proof->final_coeffs,
+		if (!zk_ext_eq(zk_fri_eval_poly(proof->final_coeffs,
 						proof->final_len, x),
 			       val[k]))
 			return ZK_STARK_EFRI;

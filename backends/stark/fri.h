@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * FRI low-degree test over the extension field F_p2.
+ * FRI low-degree test over the extension field zk_ext (ext3.h).
  *
  * Spec (docs/stark.md, steps 8–10)
  *  - Input: evaluations of F (degree < 2^log_degree) on the LDE coset
@@ -9,7 +9,7 @@
  *  - Commit phase: layer 0 is the input. While the degree bound is above
  *    2^final_log_max: commit the layer (leaf j = its 2^log_folding values of
  *    coset j, as 2·2^log_folding base elements), absorb the root, draw
- *    β ∈ F_p2, fold (degree and domain shrink by 2^log_folding; the last
+ *    β ∈ zk_ext, fold (degree and domain shrink by 2^log_folding; the last
  *    fold may use a smaller factor to land exactly on the bound — state the
  *    rule in fri.c). Then send the final polynomial's coefficients
  *    (2^final_log_max of them at most) in the clear, absorbed.
@@ -21,7 +21,7 @@
  *    its root, the fold consistency layer to layer, and the last fold
  *    against the final polynomial evaluated at the query's point.
  *  - Layer l's Merkle tree has 2^(log_size - log_folding) leaves; leaf j
- *    is (v_0.c0, v_0.c1, v_1.c0, ...) over coset j's values in position
+ *    is (v_0.c0, v_0.c1, v_0.c2, v_1.c0, ...) over coset j's values in position
  *    order. Before layer 0 the config (log_domain, log_degree,
  *    log_folding, final_log_max, shift) is absorbed, so a proof is bound
  *    to the config it was made under.
@@ -39,7 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ext2.h"
+#include "ext3.h"
 #include "field.h"
 #include "merkle.h"
 #include "transcript.h"
@@ -65,7 +65,7 @@ struct zk_fri_layer_proof {
 	struct zk_digest root;
 	/* per distinct folded position (sorted ascending), the coset's values */
 	uint32_t n_cosets;
-	zk_gl2 *coset_values;          /* n_cosets × 2^log_folding */
+	zk_ext *coset_values;          /* n_cosets × 2^log_folding */
 	struct zk_merkle_batch opening;
 };
 
@@ -73,7 +73,7 @@ struct zk_fri_proof {
 	uint32_t n_layers;
 	struct zk_fri_layer_proof layers[ZK_FRI_MAX_LAYERS];
 	uint32_t final_len;
-	zk_gl2 *final_coeffs;          /* final polynomial, natural order */
+	zk_ext *final_coeffs;          /* final polynomial, natural order */
 };
 
 /*
@@ -102,7 +102,7 @@ struct zk_fri_prover;
 /* Commit phase. `evals` (N values, bit-reversed) is read, not kept.
  * 0 or a negative ZK_STARK_* status. */
 int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
-		  struct zk_transcript *t, const zk_gl2 *evals);
+		  struct zk_transcript *t, const zk_ext *evals);
 /* Query phase: fills proof (layers + final polynomial). */
 int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 			 size_t n_positions, struct zk_fri_proof *proof);
@@ -117,7 +117,7 @@ void zk_fri_prover_free(struct zk_fri_prover *fp);
  */
 struct zk_fri_verifier {
 	struct zk_fri_config cfg;
-	zk_gl2 betas[ZK_FRI_MAX_LAYERS];
+	zk_ext betas[ZK_FRI_MAX_LAYERS];
 };
 int zk_fri_verify_commit(struct zk_fri_verifier *v,
 			 const struct zk_fri_config *cfg,
@@ -125,7 +125,7 @@ int zk_fri_verify_commit(struct zk_fri_verifier *v,
 			 const struct zk_fri_proof *proof);
 int zk_fri_verify_queries(const struct zk_fri_verifier *v,
 			  const struct zk_fri_proof *proof,
-			  const uint64_t *positions, const zk_gl2 *values0,
+			  const uint64_t *positions, const zk_ext *values0,
 			  size_t n_positions);
 
 void zk_fri_proof_free(struct zk_fri_proof *proof);

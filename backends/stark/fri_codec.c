@@ -3,8 +3,8 @@
  * Canonical encoding of a FRI proof (fri.h), little-endian:
  *   u8 n_layers
  *   per layer: 32-byte root | u32 n_cosets |
- *              n_cosets × 2^f × (u64 c0, u64 c1) | Merkle batch (merkle.h)
- *   u32 final_len | final_len × (u64 c0, u64 c1)
+ *              n_cosets × 2^f × (u64 c0, u64 c1, u64 c2) | Merkle batch (merkle.h)
+ *   u32 final_len | final_len × (u64 c0, u64 c1, u64 c2)
  * The folding factors are not sent: they follow from the config. The
  * decoder derives the schedule from the config, checks every count against
  * it (n_layers and final_len exactly; 1 <= n_cosets <= min(n_queries,
@@ -20,31 +20,29 @@
 #include "fri.h"
 #include "stark.h"
 
-#define GL2_BYTES 16
-
 size_t zk_fri_proof_encoded_size(const struct zk_fri_proof *proof)
 {
-	size_t size = 1 + 4 + (size_t)proof->final_len * GL2_BYTES;
+	size_t size = 1 + 4 + (size_t)proof->final_len * ZK_EXT_BYTES;
 	unsigned l;
 
 	for (l = 0; l < proof->n_layers && l < ZK_FRI_MAX_LAYERS; l++) {
 		const struct zk_fri_layer_proof *lp = &proof->layers[l];
 
 		size += ZK_DIGEST_BYTES + 4 +
-			((size_t)lp->n_cosets << lp->log_folding) * GL2_BYTES +
+			((size_t)lp->n_cosets << lp->log_folding) * ZK_EXT_BYTES +
 			zk_merkle_batch_wire_size(&lp->opening);
 	}
 	return size;
 }
 
-static uint8_t *put_gl2s(uint8_t *p, const zk_gl2 *v, size_t n)
+static uint8_t *put_exts(uint8_t *p, const zk_ext *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		zk_put_le64(p, v[i].c0);
-		zk_put_le64(p + 8, v[i].c1);
-		p += GL2_BYTES;
+		for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+			zk_put_le64(p + 8 * k, v[i].c[k]);
+		p += ZK_EXT_BYTES;
 	}
 	return p;
 }
@@ -69,7 +67,7 @@ int zk_fri_proof_encode(const struct zk_fri_proof *proof, uint8_t *buf,
 		p += ZK_DIGEST_BYTES;
 		zk_put_le32(p, lp->n_cosets);
 		p += 4;
-		p = put_gl2s(p, lp->coset_values,
+		p = put_exts(p, lp->coset_values,
 			     (size_t)lp->n_cosets << lp->log_folding);
 		if (zk_merkle_batch_serialize(&lp->opening, p,
 					      cap - (size_t)(p - buf),
@@ -79,7 +77,7 @@ int zk_fri_proof_encode(const struct zk_fri_proof *proof, uint8_t *buf,
 	}
 	zk_put_le32(p, proof->final_len);
 	p += 4;
-	p = put_gl2s(p, proof->final_coeffs, proof->final_len);
+	p = put_exts(p, proof->final_coeffs, proof->final_len);
 	*written = (size_t)(p - buf);
 	return ZK_STARK_ACCEPT;
 }
@@ -101,29 +99,28 @@ static const uint8_t *take(struct reader *r, size_t n)
 	return at;
 }
 
-/* n canonical F_p2 elements into a fresh array; NULL on short input, a
+/* n canonical extension elements into a fresh array; NULL on short input, a
  * non-canonical element or no memory (*rc says which). */
-static zk_gl2 *read_gl2s(struct reader *r, size_t n, int *rc)
+static zk_ext *read_exts(struct reader *r, size_t n, int *rc)
 {
 	const uint8_t *src;
-	zk_gl2 *out;
+	zk_ext *out;
 	size_t i;
 
-	if (n > r->left / GL2_BYTES) {
+	if (n > r->left / ZK_EXT_BYTES) {
 		*rc = ZK_STARK_EFORMAT;
 		return NULL;
 	}
-	src = take(r, n * GL2_BYTES);
+	src = take(r, n * ZK_EXT_BYTES);
 	out = malloc(n * sizeof(*out));
 	if (out == NULL) {
 		*rc = ZK_STARK_ENOMEM;
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		out[i].c0 = zk_le64(src + GL2_BYTES * i);
-		out[i].c1 = zk_le64(src + GL2_BYTES * i + 8);
-		if (!zk_gl_is_canonical(out[i].c0) ||
-		    !zk_gl_is_canonical(out[i].c1)) {
+		for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+			out[i].c[k] = zk_le64(src + ZK_EXT_BYTES * i + 8 * k);
+		if (!zk_ext_is_canonical(out[i])) {
 			free(out);
 			*rc = ZK_STARK_EFORMAT;
 			return NULL;
@@ -157,7 +154,7 @@ static int decode_layer(const struct zk_fri_config *cfg,
 	    (uint64_t)lp->n_cosets > ((uint64_t)1 << depth))
 		return ZK_STARK_EFORMAT;
 	rc = ZK_STARK_ACCEPT;
-	lp->coset_values = read_gl2s(r, (size_t)lp->n_cosets << f, &rc);
+	lp->coset_values = read_exts(r, (size_t)lp->n_cosets << f, &rc);
 	if (lp->coset_values == NULL)
 		return rc;
 	/* every opened leaf brings at most `depth` siblings */
@@ -209,7 +206,7 @@ int zk_fri_proof_decode(const struct zk_fri_config *cfg, size_t n_queries,
 		goto fail;
 	}
 	proof->final_len = zk_le32(at);
-	proof->final_coeffs = read_gl2s(&r, proof->final_len, &rc);
+	proof->final_coeffs = read_exts(&r, proof->final_len, &rc);
 	if (proof->final_coeffs == NULL)
 		goto fail;
 	if (consumed != NULL)

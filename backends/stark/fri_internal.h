@@ -21,14 +21,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ext2.h"
+#include "ext3.h"
 #include "field.h"
 
 void zk_fri_coset_inv_roots(unsigned log_folding, zk_gl *out);
-zk_gl2 zk_fri_fold_coset(const zk_gl2 *v, unsigned f, zk_gl x_inv,
-			 const zk_gl *wk_inv, zk_gl2 beta);
+zk_ext zk_fri_fold_coset(const zk_ext *v, unsigned f, zk_gl x_inv,
+			 const zk_gl *wk_inv, zk_ext beta);
 zk_gl zk_fri_point(zk_gl shift, unsigned log_size, uint64_t pos);
-zk_gl2 zk_fri_eval_poly(const zk_gl2 *coeffs, size_t n, zk_gl x);
+zk_ext zk_fri_eval_poly(const zk_ext *coeffs, size_t n, zk_gl x);
 size_t zk_fri_distinct_sorted(const uint64_t *in, size_t n, unsigned shift,
 			      uint64_t *out);
 

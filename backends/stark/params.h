@@ -7,7 +7,8 @@
  *    parameters for the prover and the verifier. A proof carries only the id.
  *  - zk_stark_conjectured_bits(): the usual conjecture (ethSTARK §5.10.1,
  *    Winterfell): min(queries·log2(blowup) + grinding, field term), the
- *    field term bounding the DEEP/ALI and FRI-folding errors in F_p2.
+ *    field term bounding the DEEP/ALI and FRI-folding errors in F_p3
+ *    (|F| = p^3 ≈ 2^192: the query part decides for every set).
  *  - zk_stark_proven_bits(): the proven regime (list decoding up to the
  *    Johnson bound, ethSTARK / BCIKS20 "Proximity gaps"): each query gives
  *    about log2(1/sqrt(rho)) = log_blowup/2 bits and the field terms grow

@@ -19,7 +19,7 @@ void zk_stark_ood_layout(const struct zk_stark_proof_shape *s,
 {
 	l->main_cur = 0;
 	l->main_nxt = s->main_width;
-	l->aux_cur = 2 * (size_t)s->main_width;
+	l->aux_cur = 2 * (size_t)s->main_width; /* T(z), T(zω) */
 	l->aux_nxt = l->aux_cur + s->aux_width;
 	l->comp = l->aux_nxt + s->aux_width;
 	l->total = l->comp + s->n_chunks;
@@ -54,10 +54,10 @@ int zk_stark_proof_alloc(struct zk_stark_proof *pf,
 	pf->shape = *shape;
 	pf->n_positions = n_positions;
 	zk_stark_ood_layout(shape, &l);
-	pf->ood = calloc(l.total, sizeof(zk_gl2));
+	pf->ood = calloc(l.total, sizeof(zk_ext));
 	pf->main_rows = calloc(np * shape->main_width + 1, sizeof(zk_gl));
-	pf->aux_rows = calloc(np * 2 * shape->aux_width + 1, sizeof(zk_gl));
-	pf->comp_rows = calloc(np * 2 * shape->n_chunks + 1, sizeof(zk_gl));
+	pf->aux_rows = calloc(np * ZK_EXT_DEGREE * shape->aux_width + 1, sizeof(zk_gl));
+	pf->comp_rows = calloc(np * ZK_EXT_DEGREE * shape->n_chunks + 1, sizeof(zk_gl));
 	if (pf->ood == NULL || pf->main_rows == NULL || pf->aux_rows == NULL ||
 	    pf->comp_rows == NULL)
 		return ZK_STARK_ENOMEM;
@@ -91,19 +91,19 @@ void zk_stark_proof_sizes(const struct zk_stark_proof *pf,
 	size_t fri = zk_fri_proof_encoded_size(&pf->fri);
 	/* fri.h encoding: u32 count, then the coefficients */
 	size_t final = sizeof(uint32_t) +
-		       (size_t)pf->fri.final_len * 2 * sizeof(zk_gl);
+		       (size_t)pf->fri.final_len * ZK_EXT_BYTES;
 
 	memset(s, 0, sizeof(*s));
 	zk_stark_ood_layout(&pf->shape, &l);
 	s->header = ZK_PROOF_HEADER_BYTES + sizeof(uint32_t);
 	s->commitments = (pf->shape.aux_width ? 3 : 2) * sizeof(struct zk_digest);
-	s->ood = l.total * 2 * sizeof(zk_gl);
+	s->ood = l.total * ZK_EXT_BYTES;
 	s->trace_openings = rows_bytes(pf, pf->shape.main_width) +
 			    zk_merkle_batch_wire_size(&pf->main_open);
 	if (pf->shape.aux_width)
-		s->trace_openings += rows_bytes(pf, 2 * (size_t)pf->shape.aux_width) +
+		s->trace_openings += rows_bytes(pf, ZK_EXT_DEGREE * (size_t)pf->shape.aux_width) +
 				     zk_merkle_batch_wire_size(&pf->aux_open);
-	s->comp_openings = rows_bytes(pf, 2 * (size_t)pf->shape.n_chunks) +
+	s->comp_openings = rows_bytes(pf, ZK_EXT_DEGREE * (size_t)pf->shape.n_chunks) +
 			   zk_merkle_batch_wire_size(&pf->comp_open);
 	s->fri_final = final < fri ? final : fri;
 	s->fri_layers = fri - s->fri_final;
@@ -185,8 +185,8 @@ int zk_stark_proof_encode(const struct zk_stark_proof *pf, uint8_t **out,
 		put_bytes(&w, pf->aux_root.bytes, ZK_DIGEST_BYTES);
 	put_bytes(&w, pf->comp_root.bytes, ZK_DIGEST_BYTES);
 	for (size_t i = 0; i < l.total; i++) {
-		put_le(&w, pf->ood[i].c0, 8);
-		put_le(&w, pf->ood[i].c1, 8);
+		for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+			put_le(&w, pf->ood[i].c[k], 8);
 	}
 	rc = zk_fri_proof_encode(&pf->fri, w.p + w.pos, w.cap - w.pos, &written);
 	if (rc != 0)
@@ -198,12 +198,13 @@ int zk_stark_proof_encode(const struct zk_stark_proof *pf, uint8_t **out,
 	rc = put_batch(&w, &pf->main_open);
 	if (rc == 0 && pf->shape.aux_width) {
 		put_gl(&w, pf->aux_rows,
-		       (size_t)pf->n_positions * 2 * pf->shape.aux_width);
+		       (size_t)pf->n_positions * ZK_EXT_DEGREE * pf->shape.aux_width);
 		rc = put_batch(&w, &pf->aux_open);
 	}
 	if (rc != 0)
 		goto fail;
-	put_gl(&w, pf->comp_rows, (size_t)pf->n_positions * 2 * pf->shape.n_chunks);
+	put_gl(&w, pf->comp_rows, (size_t)pf->n_positions * ZK_EXT_DEGREE *
+		       pf->shape.n_chunks);
 	rc = put_batch(&w, &pf->comp_open);
 	if (rc != 0)
 		goto fail;
@@ -384,18 +385,18 @@ static int decode_body(struct zk_rbuf *r, const struct zk_stark_params *p,
 		return rc;
 
 	zk_stark_ood_layout(&pf->shape, &l);
-	if (left(r) / (2 * sizeof(zk_gl)) < l.total)
+	if (left(r) / ZK_EXT_BYTES < l.total)
 		return fail_fmt(r, ZK_STARK_EFORMAT, "truncated at OOD values");
-	pf->ood = calloc(l.total, sizeof(zk_gl2));
+	pf->ood = calloc(l.total, sizeof(zk_ext));
 	if (pf->ood == NULL)
 		return ZK_STARK_ENOMEM;
 	for (size_t i = 0; i < l.total; i++) {
-		zk_gl e[2] = { 0, 0 };
+		zk_gl e[ZK_EXT_DEGREE] = { 0 };
 
-		rc = get_gl(r, e, 2, "OOD values");
+		rc = get_gl(r, e, ZK_EXT_DEGREE, "OOD values");
 		if (rc != 0)
 			return rc;
-		pf->ood[i] = zk_gl2_make(e[0], e[1]);
+		pf->ood[i] = zk_ext_gather(e, 1);
 	}
 
 	zk_stark_fri_config(p, pf->log_n, 1, &cfg);
@@ -424,13 +425,13 @@ static int decode_body(struct zk_rbuf *r, const struct zk_stark_params *p,
 	if (rc == 0)
 		rc = get_batch(r, depth, np, &pf->main_open, "main");
 	if (rc == 0 && pf->shape.aux_width) {
-		rc = get_rows(r, &pf->aux_rows, np * 2 * pf->shape.aux_width,
+		rc = get_rows(r, &pf->aux_rows, np * ZK_EXT_DEGREE * pf->shape.aux_width,
 			      "aux rows");
 		if (rc == 0)
 			rc = get_batch(r, depth, np, &pf->aux_open, "aux");
 	}
 	if (rc == 0)
-		rc = get_rows(r, &pf->comp_rows, np * 2 * pf->shape.n_chunks,
+		rc = get_rows(r, &pf->comp_rows, np * ZK_EXT_DEGREE * pf->shape.n_chunks,
 			      "composition rows");
 	if (rc == 0)
 		rc = get_batch(r, depth, np, &pf->comp_open, "composition");
@@ -524,12 +525,15 @@ int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out)
 		p->id, p->name, 1u << p->log_blowup, 1u << p->log_folding,
 		p->n_queries, p->grinding_bits, 1u << p->final_log_max,
 		zk_hash_name(p->hash));
-	fprintf(out, "trace            2^%u rows, main width %u, aux width %u (F_p2), "
+	fprintf(out, "field            Goldilocks p = 2^64 - 2^32 + 1; challenges, "
+		"aux and FRI in F_p^3 = F_p[X]/(X^3 - %llu), %u-byte elements\n",
+		(unsigned long long)ZK_EXT_NONRESIDUE, ZK_EXT_BYTES);
+	fprintf(out, "trace            2^%u rows, main width %u, aux width %u (F_p^3), "
 		"%u composition chunk(s) (constraint degree <= %u)\n",
 		pf.log_n, pf.shape.main_width, pf.shape.aux_width,
 		pf.shape.n_chunks, degree);
 	fprintf(out, "security         conjectured %.1f bits (queries + grinding "
-		"%u, capped by the F_p2 field term), proven %.1f bits "
+		"%u, capped by the F_p^3 field term), proven %.1f bits "
 		"(both with %u grinding bits)\n",
 		zk_stark_conjectured_bits(p, pf.log_n, degree),
 		p->n_queries * p->log_blowup + p->grinding_bits,
@@ -650,7 +654,7 @@ int zk_stark_transcript_start(struct zk_transcript *t,
 }
 
 long zk_stark_air_assertions(const struct zk_air *air, unsigned log_n,
-			     const zk_gl2 *rand, struct zk_assertion *out,
+			     const zk_ext *rand, struct zk_assertion *out,
 			     char *err, size_t errlen)
 {
 	size_t count = air->assertions(air->ctx, log_n, rand, out);
@@ -665,8 +669,7 @@ long zk_stark_air_assertions(const struct zk_air *air, unsigned log_n,
 				 a->segment == ZK_SEG_AUX ? air->aux_width : 0;
 
 		if (a->column >= width || a->row >= (1ull << log_n) ||
-		    !zk_gl_is_canonical(a->value.c0) ||
-		    !zk_gl_is_canonical(a->value.c1) ||
+		    !zk_ext_is_canonical(a->value) ||
 		    (a->segment == ZK_SEG_AUX && rand == NULL)) {
 			invalid(err, errlen, "assertion %zu: bad segment, column, "
 				"row or value", j);
@@ -676,14 +679,14 @@ long zk_stark_air_assertions(const struct zk_air *air, unsigned log_n,
 	return (long)count;
 }
 
-zk_gl2 zk_stark_draw_ood_point(struct zk_transcript *t)
+zk_ext zk_stark_draw_ood_point(struct zk_transcript *t)
 {
-	zk_gl2 z;
+	zk_ext z;
 
 	/* a failed hash latches draws to 0: stop, the caller checks status */
 	do
-		z = zk_transcript_draw_gl2(t);
-	while (z.c1 == 0 && zk_transcript_status(t) == 0);
+		z = zk_transcript_draw_ext(t);
+	while (zk_ext_is_base(z) && zk_transcript_status(t) == 0);
 	return z;
 }
 
@@ -724,24 +727,24 @@ int zk_stark_periodic_coeffs(const struct zk_periodic_col *pc, zk_gl *coeffs)
 	       ZK_STARK_ENOMEM;
 }
 
-bool zk_stark_gl2_batch_inv(zk_gl2 *out, const zk_gl2 *in, size_t n)
+bool zk_stark_ext_batch_inv(zk_ext *out, const zk_ext *in, size_t n)
 {
-	zk_gl2 acc = zk_gl2_one(), inv;
+	zk_ext acc = zk_ext_one(), inv;
 
 	if (n == 0)
 		return true;
 	/* out[i] = in[0]·…·in[i-1] on the way up */
 	for (size_t i = 0; i < n; i++) {
 		out[i] = acc;
-		acc = zk_gl2_mul(acc, in[i]);
+		acc = zk_ext_mul(acc, in[i]);
 	}
-	if (!zk_gl2_inv(acc, &inv))
+	if (!zk_ext_inv(acc, &inv))
 		return false;
 	for (size_t i = n; i-- > 0;) {
-		zk_gl2 prev = out[i];
+		zk_ext prev = out[i];
 
-		out[i] = zk_gl2_mul(inv, prev);
-		inv = zk_gl2_mul(inv, in[i]);
+		out[i] = zk_ext_mul(inv, prev);
+		inv = zk_ext_mul(inv, in[i]);
 	}
 	return true;
 }

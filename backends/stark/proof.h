@@ -5,20 +5,22 @@
  *
  * Spec
  *  - Wire form, integers little-endian, field elements 8 bytes canonical:
- *      "ZKSP" | u16 version (1) | u8 params id | u8 log_n
+ *      "ZKSP" | u16 version (2) | u8 params id | u8 log_n
  *      | u32 main_width | u32 aux_width | u32 n_chunks        (the shape)
  *      | main root | aux root (only when aux_width > 0) | composition root
- *      | OOD values, F_p2 (c0, c1): main T(z) [main_width], main T(zω)
+ *      | OOD values, zk_ext (c0, c1, c2: 24 bytes): main T(z) [main_width], main T(zω)
  *        [main_width], aux T(z) [aux_width], aux T(zω) [aux_width],
  *        Q_k(z) [n_chunks]
  *      | FRI proof (fri.h encoding)
  *      | u64 grinding nonce
  *      | u32 n_positions (distinct query positions, ascending)
  *      | main rows [n_positions × main_width] | main Merkle batch
- *      | aux rows [n_positions × 2·aux_width] | aux batch   (aux only)
- *      | composition rows [n_positions × 2·n_chunks] | composition batch
- *    An F_p2 column is committed as two base columns (c0 then c1), so an
- *    aux row is (a0.c0, a0.c1, a1.c0, ...); likewise the chunks.
+ *      | aux rows [n_positions × 3·aux_width] | aux batch   (aux only)
+ *      | composition rows [n_positions × 3·n_chunks] | composition batch
+ *    An extension column is committed as ZK_EXT_DEGREE = 3 base columns
+ *    (c0, c1, c2), so an aux row is (a0.c0, a0.c1, a0.c2, a1.c0, ...);
+ *    likewise the chunks. Version 1 was the same layout over F_p2 (two
+ *    coefficients per element): it is refused, never reinterpreted.
  *  - The shape is in the proof so that `zkclob inspect` can parse a proof
  *    without its AIR; the verifier requires it to equal the AIR's.
  *  - Decoding bounds every count before allocating: the shape by the AIR
@@ -38,19 +40,19 @@
 
 #include "air.h"
 #include "bytehash.h"
-#include "ext2.h"
+#include "ext3.h"
 #include "fri.h"
 #include "merkle.h"
 #include "params.h"
 #include "transcript.h"
 
 #define ZK_PROOF_MAGIC "ZKSP"
-#define ZK_PROOF_VERSION 1
+#define ZK_PROOF_VERSION 2 /* 2: cubic extension (ext3.h) */
 #define ZK_PROOF_HEADER_BYTES 20 /* magic, version, id, log_n, shape */
 
 struct zk_stark_proof_shape {
 	uint32_t main_width; /* base columns */
-	uint32_t aux_width;  /* F_p2 columns */
+	uint32_t aux_width;  /* extension columns */
 	uint32_t n_chunks;   /* composition chunks, max(d - 1, 1) */
 };
 
@@ -61,7 +63,7 @@ struct zk_stark_proof {
 	struct zk_digest main_root;
 	struct zk_digest aux_root; /* unused when aux_width == 0 */
 	struct zk_digest comp_root;
-	zk_gl2 *ood;               /* zk_stark_proof_ood_count() values */
+	zk_ext *ood;               /* zk_stark_proof_ood_count() values */
 	struct zk_fri_proof fri;
 	uint64_t pow_nonce;
 	uint32_t n_positions;
@@ -162,14 +164,14 @@ int zk_stark_transcript_start(struct zk_transcript *t,
  * ZK_AIR_MAX_ASSERTIONS entries. Count, or -1 with the reason in err.
  */
 long zk_stark_air_assertions(const struct zk_air *air, unsigned log_n,
-			     const zk_gl2 *rand, struct zk_assertion *out,
+			     const zk_ext *rand, struct zk_assertion *out,
 			     char *err, size_t errlen);
 
 /*
  * Step 6: z drawn until it is outside F_p, which keeps it off H and D and
  * makes every DEEP and assertion denominator non-zero.
  */
-zk_gl2 zk_stark_draw_ood_point(struct zk_transcript *t);
+zk_ext zk_stark_draw_ood_point(struct zk_transcript *t);
 
 /* Step 9: n_queries draws in [0, 2^log_domain), sorted, duplicates dropped. */
 size_t zk_stark_draw_positions(struct zk_transcript *t,
@@ -179,8 +181,8 @@ size_t zk_stark_draw_positions(struct zk_transcript *t,
 /* Coefficients (natural) of a periodic column's polynomial over one period. */
 int zk_stark_periodic_coeffs(const struct zk_periodic_col *pc, zk_gl *coeffs);
 
-/* Montgomery batch inversion in F_p2; inputs must be non-zero (false if not). */
-bool zk_stark_gl2_batch_inv(zk_gl2 *out, const zk_gl2 *in, size_t n);
+/* Montgomery batch inversion in zk_ext; inputs must be non-zero (false if not). */
+bool zk_stark_ext_batch_inv(zk_ext *out, const zk_ext *in, size_t n);
 
 /* i with its low `bits` bits reversed (inline: the prover's inner loops). */
 static inline uint64_t zk_stark_rev_bits(uint64_t x, unsigned bits)

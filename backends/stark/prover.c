@@ -83,20 +83,21 @@ done:
 	return rc;
 }
 
-/* aux columns become (c0, c1) base columns, the layout merkle and FRI use */
+/* aux columns become (c0, c1, c2) base columns, the layout merkle and FRI
+ * use */
 static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 {
-	size_t w = 2 * (size_t)pv->air->aux_width, n = pv->n;
+	size_t w = ZK_EXT_DEGREE * (size_t)pv->air->aux_width, n = pv->n;
 	zk_gl **in = calloc(w, sizeof(zk_gl *));
 	zk_gl **out = calloc(w, sizeof(zk_gl *));
 	int rc = ZK_STARK_ENOMEM;
 
-	pv->aux = calloc(pv->air->aux_width, sizeof(zk_gl2 *));
+	pv->aux = calloc(pv->air->aux_width, sizeof(zk_ext *));
 	pv->aux_lde = malloc(w * pv->big_n * sizeof(zk_gl));
 	if (in == NULL || out == NULL || pv->aux == NULL || pv->aux_lde == NULL)
 		goto done;
 	for (size_t c = 0; c < pv->air->aux_width; c++) {
-		pv->aux[c] = calloc(n, sizeof(zk_gl2));
+		pv->aux[c] = calloc(n, sizeof(zk_ext));
 		if (pv->aux[c] == NULL)
 			goto done;
 	}
@@ -111,9 +112,9 @@ static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 		if (in[c] == NULL)
 			goto done;
 		for (size_t i = 0; i < n; i++) {
-			zk_gl2 v = pv->aux[c / 2][i];
+			zk_ext v = pv->aux[c / ZK_EXT_DEGREE][i];
 
-			in[c][i] = (c & 1) ? v.c1 : v.c0;
+			in[c][i] = v.c[c % ZK_EXT_DEGREE];
 			if (!zk_gl_is_canonical(in[c][i])) {
 				rc = ZK_STARK_EAUX;
 				goto done;
@@ -149,13 +150,13 @@ static int cmp_assertion_row(const void *a, const void *b)
 
 /* Stable sort of the assertions by row, each keeping its own α. */
 static int sort_assertions(struct zk_prover *pv, const struct zk_assertion *raw,
-			   const zk_gl2 *alphas)
+			   const zk_ext *alphas)
 {
 	size_t n = pv->n_asrt;
 	size_t *keys = malloc((2 * n + 1) * sizeof(size_t));
 
 	pv->asrt = malloc((n + 1) * sizeof(*pv->asrt));
-	pv->asrt_alpha = malloc((n + 1) * sizeof(zk_gl2));
+	pv->asrt_alpha = malloc((n + 1) * sizeof(zk_ext));
 	if (keys == NULL || pv->asrt == NULL || pv->asrt_alpha == NULL) {
 		free(keys);
 		return ZK_STARK_ENOMEM;
@@ -191,7 +192,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 	zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->main_tree));
 	if (air->aux_width > 0) {
 		for (uint32_t r = 0; r < air->n_aux_rand; r++)
-			pv->rand[r] = zk_transcript_draw_gl2(t);
+			pv->rand[r] = zk_transcript_draw_ext(t);
 		rc = commit_aux(pv, trace);
 		if (rc == ZK_STARK_EAUX) {
 			fail(err, errlen, rc, "build_aux found no aux trace");
@@ -210,13 +211,13 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 	}
 	pv->n_asrt = (size_t)count;
 	n_alpha = air->n_main_constraints + air->n_aux_constraints + pv->n_asrt;
-	pv->alphas = malloc((n_alpha + 1) * sizeof(zk_gl2));
+	pv->alphas = malloc((n_alpha + 1) * sizeof(zk_ext));
 	if (pv->alphas == NULL) {
 		rc = ZK_STARK_ENOMEM;
 		goto done;
 	}
 	for (size_t k = 0; k < n_alpha; k++)
-		pv->alphas[k] = zk_transcript_draw_gl2(t);
+		pv->alphas[k] = zk_transcript_draw_ext(t);
 	rc = sort_assertions(pv, raw, pv->alphas + air->n_main_constraints +
 			     air->n_aux_constraints);
 	if (rc == 0)
@@ -233,8 +234,8 @@ done:
 static int open_rows(struct zk_prover *pv, struct zk_stark_proof *pf,
 		     const uint64_t *pos, size_t count)
 {
-	size_t mw = pv->air->main_width, aw2 = 2 * (size_t)pv->air->aux_width;
-	size_t cw = 2 * (size_t)pv->shape.n_chunks, big_n = pv->big_n;
+	size_t mw = pv->air->main_width, aw2 = ZK_EXT_DEGREE * (size_t)pv->air->aux_width;
+	size_t cw = ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks, big_n = pv->big_n;
 
 	for (size_t k = 0; k < count; k++) {
 		for (size_t c = 0; c < mw; c++)
@@ -403,19 +404,19 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	rc = zk_prover_compute_ood(&pv, main_trace);
 	if (rc != 0)
 		goto done;
-	zk_transcript_absorb_gl2(&t, pv.ood, 2 * ((size_t)air->main_width +
+	zk_transcript_absorb_ext(&t, pv.ood, 2 * ((size_t)air->main_width +
 				 air->aux_width) + pv.shape.n_chunks);
 
 	n_gamma = 2 * ((size_t)air->main_width + air->aux_width) +
 		  pv.shape.n_chunks;
-	pv.gammas = malloc(n_gamma * sizeof(zk_gl2));
-	pv.deep = malloc(pv.big_n * sizeof(zk_gl2));
+	pv.gammas = malloc(n_gamma * sizeof(zk_ext));
+	pv.deep = malloc(pv.big_n * sizeof(zk_ext));
 	if (pv.gammas == NULL || pv.deep == NULL) {
 		rc = ZK_STARK_ENOMEM;
 		goto done;
 	}
 	for (size_t k = 0; k < n_gamma; k++)
-		pv.gammas[k] = zk_transcript_draw_gl2(&t);
+		pv.gammas[k] = zk_transcript_draw_ext(&t);
 	rc = zk_prover_deep(&pv, main_trace);
 	if (rc != 0)
 		goto done;
@@ -433,7 +434,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	if (air->aux_width > 0)
 		pf.aux_root = *zk_prover_tree_root(&pv.aux_tree);
 	pf.comp_root = *zk_prover_tree_root(&pv.comp_tree);
-	memcpy(pf.ood, pv.ood, n_gamma * sizeof(zk_gl2));
+	memcpy(pf.ood, pv.ood, n_gamma * sizeof(zk_ext));
 	rc = zk_stark_proof_encode(&pf, proof, proof_len);
 done:
 	if (rc != 0 && err != NULL && errlen > 0 && err[0] == '\0')

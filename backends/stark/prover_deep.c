@@ -58,24 +58,24 @@ void zk_prover_parallel_for(unsigned threads, size_t n, zk_range_fn fn,
  * w_j = ω^j/(z - ω^j), and T(zω) = (z^n - 1)/n · Σ_j T_(j+1)·w_j, so one
  * batch inversion serves every column at both points.
  */
-static zk_gl2 *barycentric_weights(const struct zk_prover *pv)
+static zk_ext *barycentric_weights(const struct zk_prover *pv)
 {
 	size_t n = pv->n;
 	zk_gl w = zk_gl_root_of_unity(pv->log_n), acc = 1;
-	zk_gl2 *den = malloc(n * sizeof(zk_gl2));
-	zk_gl2 *bary = malloc(n * sizeof(zk_gl2));
+	zk_ext *den = malloc(n * sizeof(zk_ext));
+	zk_ext *bary = malloc(n * sizeof(zk_ext));
 
 	if (den == NULL || bary == NULL)
 		goto fail;
 	for (size_t j = 0; j < n; j++) {
-		den[j] = zk_gl2_sub(pv->z, zk_gl2_from_base(acc));
+		den[j] = zk_ext_sub(pv->z, zk_ext_from_base(acc));
 		acc = zk_gl_mul(acc, w);
 	}
-	if (!zk_stark_gl2_batch_inv(bary, den, n))
+	if (!zk_stark_ext_batch_inv(bary, den, n))
 		goto fail;
 	acc = 1;
 	for (size_t j = 0; j < n; j++) {
-		bary[j] = zk_gl2_mul_base(bary[j], acc);
+		bary[j] = zk_ext_mul_base(bary[j], acc);
 		acc = zk_gl_mul(acc, w);
 	}
 	free(den);
@@ -89,8 +89,8 @@ fail:
 struct zk_ood_job {
 	struct zk_prover *pv;
 	const zk_gl *const *trace;
-	const zk_gl2 *bary;
-	zk_gl2 factor;
+	const zk_ext *bary;
+	zk_ext factor;
 	struct zk_stark_ood_layout l;
 };
 
@@ -98,38 +98,41 @@ static void ood_columns(void *arg, size_t lo, size_t hi)
 {
 	struct zk_ood_job *job = arg;
 	struct zk_prover *pv = job->pv;
-	const zk_gl2 *bary = job->bary;
+	const zk_ext *bary = job->bary;
 	size_t n = pv->n, mw = pv->air->main_width;
 
 	for (size_t c = lo; c < hi; c++) {
-		zk_gl2 cur = zk_gl2_zero(), nxt = zk_gl2_zero();
+		zk_ext cur = zk_ext_zero(), nxt = zk_ext_zero();
 
 		if (c < mw) {
 			const zk_gl *col = job->trace[c];
-			struct zk_acc c0 = { 0 }, c1 = { 0 }, n0 = { 0 }, n1 = { 0 };
+			struct zk_acc ac[ZK_EXT_DEGREE] = { 0 };
+			struct zk_acc an[ZK_EXT_DEGREE] = { 0 };
 
 			for (size_t j = 0; j < n; j++) {
 				zk_gl t = col[j], u = col[(j + 1) & (n - 1)];
 
-				zk_acc_mac(&c0, bary[j].c0, t);
-				zk_acc_mac(&c1, bary[j].c1, t);
-				zk_acc_mac(&n0, bary[j].c0, u);
-				zk_acc_mac(&n1, bary[j].c1, u);
+				for (unsigned k = 0; k < ZK_EXT_DEGREE; k++) {
+					zk_acc_mac(&ac[k], bary[j].c[k], t);
+					zk_acc_mac(&an[k], bary[j].c[k], u);
+				}
 			}
-			cur = zk_gl2_make(zk_acc_reduce(&c0), zk_acc_reduce(&c1));
-			nxt = zk_gl2_make(zk_acc_reduce(&n0), zk_acc_reduce(&n1));
-			pv->ood[job->l.main_cur + c] = zk_gl2_mul(cur, job->factor);
-			pv->ood[job->l.main_nxt + c] = zk_gl2_mul(nxt, job->factor);
+			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++) {
+				cur.c[k] = zk_acc_reduce(&ac[k]);
+				nxt.c[k] = zk_acc_reduce(&an[k]);
+			}
+			pv->ood[job->l.main_cur + c] = zk_ext_mul(cur, job->factor);
+			pv->ood[job->l.main_nxt + c] = zk_ext_mul(nxt, job->factor);
 		} else {
-			const zk_gl2 *col = pv->aux[c - mw];
+			const zk_ext *col = pv->aux[c - mw];
 
 			for (size_t j = 0; j < n; j++) {
-				cur = zk_gl2_add(cur, zk_gl2_mul(bary[j], col[j]));
-				nxt = zk_gl2_add(nxt, zk_gl2_mul(bary[j],
+				cur = zk_ext_add(cur, zk_ext_mul(bary[j], col[j]));
+				nxt = zk_ext_add(nxt, zk_ext_mul(bary[j],
 						 col[(j + 1) & (n - 1)]));
 			}
-			pv->ood[job->l.aux_cur + c - mw] = zk_gl2_mul(cur, job->factor);
-			pv->ood[job->l.aux_nxt + c - mw] = zk_gl2_mul(nxt, job->factor);
+			pv->ood[job->l.aux_cur + c - mw] = zk_ext_mul(cur, job->factor);
+			pv->ood[job->l.aux_nxt + c - mw] = zk_ext_mul(nxt, job->factor);
 		}
 	}
 }
@@ -138,11 +141,11 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace)
 {
 	struct zk_ood_job job = { .pv = pv, .trace = trace };
 	size_t n = pv->n, q_len = pv->q_len;
-	zk_gl2 *bary;
+	zk_ext *bary;
 	zk_gl n_inv;
 
 	zk_stark_ood_layout(&pv->shape, &job.l);
-	pv->ood = calloc(job.l.total, sizeof(zk_gl2));
+	pv->ood = calloc(job.l.total, sizeof(zk_ext));
 	if (pv->ood == NULL)
 		return ZK_STARK_ENOMEM;
 	if (!zk_gl_inv(n, &n_inv))
@@ -151,19 +154,18 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace)
 	if (bary == NULL)
 		return ZK_STARK_ENOMEM;
 	job.bary = bary;
-	job.factor = zk_gl2_mul_base(zk_gl2_sub(zk_gl2_pow(pv->z, n),
-						zk_gl2_one()), n_inv);
+	job.factor = zk_ext_mul_base(zk_ext_sub(zk_ext_pow(pv->z, n),
+						zk_ext_one()), n_inv);
 	zk_prover_parallel_for(pv->threads, pv->air->main_width + pv->air->aux_width,
 		     ood_columns, &job);
 	free(bary);
 	/* the chunks' coefficients are still in pv->q: Horner */
 	for (size_t k = 0; k < pv->shape.n_chunks; k++) {
-		zk_gl2 acc = zk_gl2_zero();
+		zk_ext acc = zk_ext_zero();
 
 		for (size_t j = n; j-- > 0;)
-			acc = zk_gl2_add(zk_gl2_mul(acc, pv->z),
-					 zk_gl2_make(pv->q[k * n + j],
-						     pv->q[q_len + k * n + j]));
+			acc = zk_ext_add(zk_ext_mul(acc, pv->z),
+					 zk_ext_gather(pv->q + k * n + j, q_len));
 		pv->ood[job.l.comp + k] = acc;
 	}
 	return 0;
@@ -175,18 +177,58 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace)
  * F(x) = (A(x) - A(z))/(x - z) + (B(x) - B(zω))/(x - zω) with
  * A = Σ_c γ_2c·T_c + Σ_k γ''_k·Q_k and B = Σ_c γ_2c+1·T_c, both of degree
  * < n. A and B are formed on H from the trace, interpolated, the chunks
- * added as coefficients, and extended to D: four base columns
- * (A.c0, A.c1, B.c0, B.c1) instead of a sum over every column at every
+ * added as coefficients, and extended to D: 2·ZK_EXT_DEGREE base columns
+ * (A's coefficients, then B's) instead of a sum over every column at every
  * point of D. The values of F are the same field elements either way.
  */
 #define DEEP_ROWS 256
+#define AB_COLS (2 * ZK_EXT_DEGREE)
 
 struct zk_deep_job {
 	struct zk_prover *pv;
 	const zk_gl *const *trace;
-	zk_gl *ab[4];     /* A.c0, A.c1, B.c0, B.c1: n on H, then N on D */
-	zk_gl2 a_z, b_zw; /* A(z), B(zω) from the OOD values */
+	zk_gl *ab[AB_COLS]; /* A.c0..c2, B.c0..c2: n on H, then N on D */
+	zk_ext a_z, b_zw;   /* A(z), B(zω) from the OOD values */
 };
+
+/*
+ * An extension coefficient γ ready for products with extension values:
+ * its coefficients and 7·γ1, 7·γ2 (X^3 = 7 folds the high terms down).
+ */
+struct ext_coef {
+	zk_gl g0, g1, g2, g1w, g2w;
+};
+
+static struct ext_coef ext_coef(zk_ext g)
+{
+	return (struct ext_coef){ g.c[0], g.c[1], g.c[2],
+				  zk_ext_mul_nonresidue(g.c[1]),
+				  zk_ext_mul_nonresidue(g.c[2]) };
+}
+
+/* acc[0..2] += γ·v, unreduced (the schoolbook product of zk_gl3_mul). */
+static inline void mac_ext(struct zk_acc *a0, struct zk_acc *a1,
+			   struct zk_acc *a2, const struct ext_coef *g,
+			   zk_gl v0, zk_gl v1, zk_gl v2)
+{
+	zk_acc_mac(a0, g->g0, v0);
+	zk_acc_mac(a0, g->g1w, v2);
+	zk_acc_mac(a0, g->g2w, v1);
+	zk_acc_mac(a1, g->g0, v1);
+	zk_acc_mac(a1, g->g1, v0);
+	zk_acc_mac(a1, g->g2w, v2);
+	zk_acc_mac(a2, g->g0, v2);
+	zk_acc_mac(a2, g->g1, v1);
+	zk_acc_mac(a2, g->g2, v0);
+}
+
+/* acc[0..2] += γ·v for v in F_p. */
+static inline void mac_base(struct zk_acc *a, zk_ext g, zk_gl v)
+{
+	zk_acc_mac(&a[0], g.c[0], v);
+	zk_acc_mac(&a[1], g.c[1], v);
+	zk_acc_mac(&a[2], g.c[2], v);
+}
 
 /* Rows [lo, hi) of A and B on H (natural order). */
 static void deep_rows(void *arg, size_t lo, size_t hi)
@@ -194,8 +236,8 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 	struct zk_deep_job *job = arg;
 	struct zk_prover *pv = job->pv;
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
-	const zk_gl2 *g = pv->gammas;
-	struct zk_acc acc[4][DEEP_ROWS];
+	const zk_ext *g = pv->gammas;
+	struct zk_acc acc[DEEP_ROWS][AB_COLS];
 
 	for (size_t r0 = lo; r0 < hi; r0 += DEEP_ROWS) {
 		size_t len = hi - r0 < DEEP_ROWS ? hi - r0 : DEEP_ROWS;
@@ -203,45 +245,37 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 		memset(acc, 0, sizeof(acc));
 		for (size_t c = 0; c < mw; c++) {
 			const zk_gl *col = job->trace[c] + r0;
-			zk_gl2 ga = g[2 * c], gb = g[2 * c + 1];
+			zk_ext ga = g[2 * c], gb = g[2 * c + 1];
 
 			for (size_t k = 0; k < len; k++) {
-				zk_acc_mac(&acc[0][k], ga.c0, col[k]);
-				zk_acc_mac(&acc[1][k], ga.c1, col[k]);
-				zk_acc_mac(&acc[2][k], gb.c0, col[k]);
-				zk_acc_mac(&acc[3][k], gb.c1, col[k]);
+				mac_base(&acc[k][0], ga, col[k]);
+				mac_base(&acc[k][ZK_EXT_DEGREE], gb, col[k]);
 			}
 		}
 		for (size_t c = 0; c < aw; c++) {
-			const zk_gl2 *col = pv->aux[c] + r0;
-			zk_gl2 ga = g[2 * (mw + c)], gb = g[2 * (mw + c) + 1];
-			/* γ·v = (g0·v0 + 7·g1·v1) + (g0·v1 + g1·v0)·X */
-			zk_gl ga7 = zk_gl2_mul_nonresidue(ga.c1);
-			zk_gl gb7 = zk_gl2_mul_nonresidue(gb.c1);
+			const zk_ext *col = pv->aux[c] + r0;
+			struct ext_coef ga = ext_coef(g[2 * (mw + c)]);
+			struct ext_coef gb = ext_coef(g[2 * (mw + c) + 1]);
 
 			for (size_t k = 0; k < len; k++) {
-				zk_gl v0 = col[k].c0, v1 = col[k].c1;
+				const zk_gl *v = col[k].c;
 
-				zk_acc_mac(&acc[0][k], ga.c0, v0);
-				zk_acc_mac(&acc[0][k], ga7, v1);
-				zk_acc_mac(&acc[1][k], ga.c0, v1);
-				zk_acc_mac(&acc[1][k], ga.c1, v0);
-				zk_acc_mac(&acc[2][k], gb.c0, v0);
-				zk_acc_mac(&acc[2][k], gb7, v1);
-				zk_acc_mac(&acc[3][k], gb.c0, v1);
-				zk_acc_mac(&acc[3][k], gb.c1, v0);
+				mac_ext(&acc[k][0], &acc[k][1], &acc[k][2], &ga,
+					v[0], v[1], v[2]);
+				mac_ext(&acc[k][3], &acc[k][4], &acc[k][5], &gb,
+					v[0], v[1], v[2]);
 			}
 		}
-		for (size_t h = 0; h < 4; h++)
+		for (size_t h = 0; h < AB_COLS; h++)
 			for (size_t k = 0; k < len; k++)
-				job->ab[h][r0 + k] = zk_acc_reduce(&acc[h][k]);
+				job->ab[h][r0 + k] = zk_acc_reduce(&acc[k][h]);
 	}
 }
 
 /*
  * Narrow AIRs: the same sums taken at every point of D from the LDEs,
  * positions [lo, hi), chunks included. For a few columns this costs less
- * than extending four columns.
+ * than extending 2·ZK_EXT_DEGREE columns.
  */
 static void deep_lde_rows(void *arg, size_t lo, size_t hi)
 {
@@ -249,8 +283,8 @@ static void deep_lde_rows(void *arg, size_t lo, size_t hi)
 	struct zk_prover *pv = job->pv;
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	size_t chunks = pv->shape.n_chunks, big_n = pv->big_n;
-	const zk_gl2 *g = pv->gammas;
-	struct zk_acc acc[4][DEEP_ROWS];
+	const zk_ext *g = pv->gammas;
+	struct zk_acc acc[DEEP_ROWS][AB_COLS];
 
 	for (size_t r0 = lo; r0 < hi; r0 += DEEP_ROWS) {
 		size_t len = hi - r0 < DEEP_ROWS ? hi - r0 : DEEP_ROWS;
@@ -258,44 +292,36 @@ static void deep_lde_rows(void *arg, size_t lo, size_t hi)
 		memset(acc, 0, sizeof(acc));
 		for (size_t c = 0; c < mw; c++) {
 			const zk_gl *col = pv->main_lde + c * big_n + r0;
-			zk_gl2 ga = g[2 * c], gb = g[2 * c + 1];
+			zk_ext ga = g[2 * c], gb = g[2 * c + 1];
 
 			for (size_t k = 0; k < len; k++) {
-				zk_acc_mac(&acc[0][k], ga.c0, col[k]);
-				zk_acc_mac(&acc[1][k], ga.c1, col[k]);
-				zk_acc_mac(&acc[2][k], gb.c0, col[k]);
-				zk_acc_mac(&acc[3][k], gb.c1, col[k]);
+				mac_base(&acc[k][0], ga, col[k]);
+				mac_base(&acc[k][ZK_EXT_DEGREE], gb, col[k]);
 			}
 		}
 		for (size_t c = 0; c < aw + chunks; c++) {
 			bool is_aux = c < aw;
-			const zk_gl *src = is_aux ? pv->aux_lde + 2 * c * big_n :
-					   pv->comp_lde + 2 * (c - aw) * big_n;
-			const zk_gl *c0 = src + r0, *c1 = src + big_n + r0;
-			zk_gl2 ga = is_aux ? g[2 * (mw + c)] : g[2 * (mw + aw) + c - aw];
-			zk_gl ga7 = zk_gl2_mul_nonresidue(ga.c1);
+			const zk_gl *src = is_aux ?
+				pv->aux_lde + ZK_EXT_DEGREE * c * big_n :
+				pv->comp_lde + ZK_EXT_DEGREE * (c - aw) * big_n;
+			const zk_gl *v0 = src + r0, *v1 = v0 + big_n, *v2 = v1 + big_n;
+			struct ext_coef ga = ext_coef(is_aux ? g[2 * (mw + c)] :
+						      g[2 * (mw + aw) + c - aw]);
 
-			for (size_t k = 0; k < len; k++) {
-				zk_acc_mac(&acc[0][k], ga.c0, c0[k]);
-				zk_acc_mac(&acc[0][k], ga7, c1[k]);
-				zk_acc_mac(&acc[1][k], ga.c0, c1[k]);
-				zk_acc_mac(&acc[1][k], ga.c1, c0[k]);
-			}
+			for (size_t k = 0; k < len; k++)
+				mac_ext(&acc[k][0], &acc[k][1], &acc[k][2], &ga,
+					v0[k], v1[k], v2[k]);
 			if (!is_aux)
 				continue;
-			zk_gl2 gb = g[2 * (mw + c) + 1];
-			zk_gl gb7 = zk_gl2_mul_nonresidue(gb.c1);
+			struct ext_coef gb = ext_coef(g[2 * (mw + c) + 1]);
 
-			for (size_t k = 0; k < len; k++) {
-				zk_acc_mac(&acc[2][k], gb.c0, c0[k]);
-				zk_acc_mac(&acc[2][k], gb7, c1[k]);
-				zk_acc_mac(&acc[3][k], gb.c0, c1[k]);
-				zk_acc_mac(&acc[3][k], gb.c1, c0[k]);
-			}
-		}
-		for (size_t h = 0; h < 4; h++)
 			for (size_t k = 0; k < len; k++)
-				job->ab[h][r0 + k] = zk_acc_reduce(&acc[h][k]);
+				mac_ext(&acc[k][3], &acc[k][4], &acc[k][5], &gb,
+					v0[k], v1[k], v2[k]);
+		}
+		for (size_t h = 0; h < AB_COLS; h++)
+			for (size_t k = 0; k < len; k++)
+				job->ab[h][r0 + k] = zk_acc_reduce(&acc[k][h]);
 	}
 }
 
@@ -305,23 +331,69 @@ static void deep_chunks(void *arg, size_t lo, size_t hi)
 	struct zk_deep_job *job = arg;
 	struct zk_prover *pv = job->pv;
 	size_t n = pv->n, q_len = pv->q_len, chunks = pv->shape.n_chunks;
-	const zk_gl2 *g = pv->gammas + 2 * ((size_t)pv->air->main_width +
+	const zk_ext *g = pv->gammas + 2 * ((size_t)pv->air->main_width +
 					    pv->air->aux_width);
 
 	for (size_t j = lo; j < hi; j++) {
-		struct zk_acc a0 = { 0 }, a1 = { 0 };
+		struct zk_acc a[ZK_EXT_DEGREE] = { 0 };
 
 		for (size_t k = 0; k < chunks; k++) {
-			zk_gl v0 = pv->q[k * n + j], v1 = pv->q[q_len + k * n + j];
+			const zk_gl *v = pv->q + k * n + j;
+			struct ext_coef gk = ext_coef(g[k]);
 
-			zk_acc_mac(&a0, g[k].c0, v0);
-			zk_acc_mac(&a0, zk_gl2_mul_nonresidue(g[k].c1), v1);
-			zk_acc_mac(&a1, g[k].c0, v1);
-			zk_acc_mac(&a1, g[k].c1, v0);
+			mac_ext(&a[0], &a[1], &a[2], &gk, v[0], v[q_len],
+				v[2 * q_len]);
 		}
-		job->ab[0][j] = zk_gl_add(job->ab[0][j], zk_acc_reduce(&a0));
-		job->ab[1][j] = zk_gl_add(job->ab[1][j], zk_acc_reduce(&a1));
+		for (unsigned h = 0; h < ZK_EXT_DEGREE; h++)
+			job->ab[h][j] = zk_gl_add(job->ab[h][j], zk_acc_reduce(&a[h]));
 	}
+}
+
+/*
+ * 1/(x - w) for x in F_p and a fixed w = w0 + w1·X + w2·X^2 ∉ F_p. With
+ * a0 = x - w0 the adjugate of x - w (ext3.h) is
+ *   t0 = a0^2 - k0,  t1 = k1 + a0·w1,  t2 = k2 + a0·w2
+ * (k0 = 7·w1·w2, k1 = 7·w2^2, k2 = w1^2) and the norm is
+ *   N = a0·(a0^2 - 3·k0) - 7·(7·w2^3 + w1^3),
+ * so a block of points needs two base products each for N, one base batch
+ * inversion for the block, and three more products for t.
+ */
+struct deep_den {
+	zk_gl w0, w1, w2, k0, k1, k2, k0x3, cst;
+};
+
+static struct deep_den deep_den(zk_ext w)
+{
+	struct deep_den d = { .w0 = w.c[0], .w1 = w.c[1], .w2 = w.c[2] };
+	zk_gl w1sq = zk_gl_sqr(d.w1), w2sq = zk_gl_sqr(d.w2);
+
+	d.k0 = zk_ext_mul_nonresidue(zk_gl_mul(d.w1, d.w2));
+	d.k1 = zk_ext_mul_nonresidue(w2sq);
+	d.k2 = w1sq;
+	d.k0x3 = zk_gl_add(zk_gl_add(d.k0, d.k0), d.k0);
+	d.cst = zk_ext_mul_nonresidue(zk_gl_add(
+		zk_ext_mul_nonresidue(zk_gl_mul(w2sq, d.w2)),
+		zk_gl_mul(w1sq, d.w1)));
+	return d;
+}
+
+static inline zk_gl deep_den_norm(const struct deep_den *d, zk_gl x)
+{
+	zk_gl a0 = zk_gl_sub(x, d->w0);
+
+	return zk_gl_sub(zk_gl_mul(a0, zk_gl_sub(zk_gl_sqr(a0), d->k0x3)),
+			 d->cst);
+}
+
+static inline zk_ext deep_den_inv(const struct deep_den *d, zk_gl x,
+				  zk_gl norm_inv)
+{
+	zk_gl a0 = zk_gl_sub(x, d->w0);
+	zk_ext t = zk_gl3_make(zk_gl_sub(zk_gl_sqr(a0), d->k0),
+			       zk_gl_add(d->k1, zk_gl_mul(a0, d->w1)),
+			       zk_gl_add(d->k2, zk_gl_mul(a0, d->w2)));
+
+	return zk_ext_mul_base(t, norm_inv);
 }
 
 /* F over blocks [lo, hi) of D. */
@@ -330,10 +402,8 @@ static void deep_points(void *arg, size_t lo, size_t hi)
 	struct zk_deep_job *job = arg;
 	struct zk_prover *pv = job->pv;
 	size_t bsize = (size_t)1 << pv->log_block;
-	zk_gl2 zw = zk_gl2_mul_base(pv->z, zk_gl_root_of_unity(pv->log_n));
-	/* 7·w1^2 of each point, the constant part of the norms below */
-	zk_gl c1 = zk_gl2_mul_nonresidue(zk_gl_sqr(pv->z.c1));
-	zk_gl c2 = zk_gl2_mul_nonresidue(zk_gl_sqr(zw.c1));
+	zk_ext zw = zk_ext_mul_base(pv->z, zk_gl_root_of_unity(pv->log_n));
+	struct deep_den dz = deep_den(pv->z), dzw = deep_den(zw);
 	zk_gl *buf = malloc(5 * bsize * sizeof(zk_gl));
 	zk_gl *xs, *norm, *ninv;
 
@@ -348,17 +418,10 @@ static void deep_points(void *arg, size_t lo, size_t hi)
 		size_t blo = blk * bsize;
 
 		zk_prover_points(pv, blo, bsize, xs);
-		/*
-		 * 1/(x - w) for x in F_p, w = w0 + w1·X: (x - w0 + w1·X)/N with
-		 * the norm N = (x - w0)^2 - 7·w1^2 in F_p, so both points cost
-		 * one base-field batch inversion instead of two in F_p2.
-		 */
+		/* both points' norms in one base-field batch inversion */
 		for (size_t k = 0; k < bsize; k++) {
-			zk_gl a1 = zk_gl_sub(xs[k], pv->z.c0);
-			zk_gl a2 = zk_gl_sub(xs[k], zw.c0);
-
-			norm[k] = zk_gl_sub(zk_gl_sqr(a1), c1);
-			norm[bsize + k] = zk_gl_sub(zk_gl_sqr(a2), c2);
+			norm[k] = deep_den_norm(&dz, xs[k]);
+			norm[bsize + k] = deep_den_norm(&dzw, xs[k]);
 		}
 		if (zk_gl_batch_inv(ninv, norm, 2 * bsize) != 0) {
 			__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
@@ -366,18 +429,17 @@ static void deep_points(void *arg, size_t lo, size_t hi)
 		}
 		for (size_t k = 0; k < bsize; k++) {
 			size_t i = blo + k;
-			zk_gl x = xs[k];
-			zk_gl2 i1 = zk_gl2_mul_base(zk_gl2_make(zk_gl_sub(x, pv->z.c0),
-							       pv->z.c1), ninv[k]);
-			zk_gl2 i2 = zk_gl2_mul_base(zk_gl2_make(zk_gl_sub(x, zw.c0),
-							       zw.c1), ninv[bsize + k]);
-			zk_gl2 s1 = zk_gl2_sub(zk_gl2_make(job->ab[0][i], job->ab[1][i]),
+			zk_ext i1 = deep_den_inv(&dz, xs[k], ninv[k]);
+			zk_ext i2 = deep_den_inv(&dzw, xs[k], ninv[bsize + k]);
+			zk_ext s1 = zk_ext_sub(zk_ext_gather(job->ab[0] + i,
+							     pv->big_n),
 					       job->a_z);
-			zk_gl2 s2 = zk_gl2_sub(zk_gl2_make(job->ab[2][i], job->ab[3][i]),
+			zk_ext s2 = zk_ext_sub(zk_ext_gather(job->ab[ZK_EXT_DEGREE] + i,
+							     pv->big_n),
 					       job->b_zw);
 
-			pv->deep[i] = zk_gl2_add(zk_gl2_mul(s1, i1),
-						 zk_gl2_mul(s2, i2));
+			pv->deep[i] = zk_ext_add(zk_ext_mul(s1, i1),
+						 zk_ext_mul(s2, i2));
 		}
 	}
 	free(buf);
@@ -389,46 +451,48 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	size_t n = pv->n, big_n = pv->big_n;
 	struct zk_stark_ood_layout l;
-	zk_gl *mem = malloc(4 * big_n * sizeof(zk_gl));
+	zk_gl *mem = malloc(AB_COLS * big_n * sizeof(zk_gl));
 	int rc;
 
 	if (mem == NULL)
 		return ZK_STARK_ENOMEM;
-	for (size_t h = 0; h < 4; h++)
+	/* contiguous: zk_ext_gather reads A and B with stride N */
+	for (size_t h = 0; h < AB_COLS; h++)
 		job.ab[h] = mem + h * big_n;
 	zk_stark_ood_layout(&pv->shape, &l);
-	job.a_z = job.b_zw = zk_gl2_zero();
+	job.a_z = job.b_zw = zk_ext_zero();
 	for (size_t c = 0; c < mw + aw; c++) {
 		size_t cur = c < mw ? l.main_cur + c : l.aux_cur + c - mw;
 		size_t nxt = c < mw ? l.main_nxt + c : l.aux_nxt + c - mw;
 
-		job.a_z = zk_gl2_add(job.a_z, zk_gl2_mul(pv->gammas[2 * c],
+		job.a_z = zk_ext_add(job.a_z, zk_ext_mul(pv->gammas[2 * c],
 							 pv->ood[cur]));
-		job.b_zw = zk_gl2_add(job.b_zw, zk_gl2_mul(pv->gammas[2 * c + 1],
+		job.b_zw = zk_ext_add(job.b_zw, zk_ext_mul(pv->gammas[2 * c + 1],
 							   pv->ood[nxt]));
 	}
 	for (size_t k = 0; k < pv->shape.n_chunks; k++)
-		job.a_z = zk_gl2_add(job.a_z,
-				     zk_gl2_mul(pv->gammas[2 * (mw + aw) + k],
+		job.a_z = zk_ext_add(job.a_z,
+				     zk_ext_mul(pv->gammas[2 * (mw + aw) + k],
 						pv->ood[l.comp + k]));
 
 	/*
-	 * Products per point of D if summed there, against per row plus the
-	 * four extensions: measured (perf/bench_stark), a column's extension
-	 * costs about log N products per point of D.
+	 * Word products per point of D if summed there (3 per main column
+	 * and coefficient γ, 9 per extension column), against per row plus
+	 * the 2·ZK_EXT_DEGREE extensions: measured (perf/bench_stark), a
+	 * column's extension costs about log N products per point of D.
 	 */
-	if ((4 * mw + 8 * aw + 4 * pv->shape.n_chunks) * big_n <=
-	    (4 * mw + 8 * aw) * n + 4 * pv->log_domain * big_n) {
+	if ((6 * mw + 18 * aw + 9 * pv->shape.n_chunks) * big_n <=
+	    (6 * mw + 18 * aw) * n + AB_COLS * pv->log_domain * big_n) {
 		zk_prover_parallel_for(pv->threads, big_n, deep_lde_rows, &job);
 		rc = 0;
 	} else {
 		zk_prover_parallel_for(pv->threads, n, deep_rows, &job);
-		for (size_t h = 0; h < 4; h++)
+		for (size_t h = 0; h < AB_COLS; h++)
 			zk_ntt_bitrev_permute(job.ab[h], pv->log_n);
-		rc = zk_ntt_inverse(job.ab, 4, pv->log_n, pv->threads);
+		rc = zk_ntt_inverse(job.ab, AB_COLS, pv->log_n, pv->threads);
 		if (rc == 0) {
 			zk_prover_parallel_for(pv->threads, n, deep_chunks, &job);
-			rc = zk_prover_extend(pv, job.ab, 4, job.ab);
+			rc = zk_prover_extend(pv, job.ab, AB_COLS, job.ab);
 		}
 	}
 	if (rc == 0)

@@ -93,11 +93,11 @@ struct zk_prover {
 	size_t n, big_n;
 
 	zk_gl *main_lde;   /* main_width × N */
-	zk_gl2 **aux;      /* aux_width columns of n values (trace) */
-	zk_gl *aux_lde;    /* 2·aux_width × N */
-	zk_gl *q;          /* 2 × q_len: composition evals, then coefficients */
+	zk_ext **aux;      /* aux_width columns of n values (trace) */
+	zk_gl *aux_lde;    /* ZK_EXT_DEGREE·aux_width × N */
+	zk_gl *q;          /* ZK_EXT_DEGREE × q_len: evals, then coefficients */
 	size_t q_len;      /* points the quotient is evaluated on */
-	zk_gl *comp_lde;   /* 2·n_chunks × N */
+	zk_gl *comp_lde;   /* ZK_EXT_DEGREE·n_chunks × N */
 	zk_gl *block_roots; /* ω_B^bitrev(k), k < block size B (see zk_prover_points) */
 	unsigned log_block;
 	zk_gl **periodic_lde;
@@ -105,18 +105,18 @@ struct zk_prover {
 
 	struct zk_prover_tree main_tree, aux_tree, comp_tree;
 
-	zk_gl2 rand[ZK_AIR_MAX_AUX_RAND];
-	zk_gl2 *alphas;
+	zk_ext rand[ZK_AIR_MAX_AUX_RAND];
+	zk_ext *alphas;
 	struct zk_assertion *asrt; /* sorted by row (stable) */
-	zk_gl2 *asrt_alpha;        /* each one's coefficient */
+	zk_ext *asrt_alpha;        /* each one's coefficient */
 	size_t n_asrt;
 	zk_gl *zinv_by_high; /* 1/Z_H(x) by the top log_blowup position bits */
 	zk_gl last_row;      /* ω^(n-1) */
 
-	zk_gl2 z;
-	zk_gl2 *ood;
-	zk_gl2 *gammas;
-	zk_gl2 *deep;        /* N values of F, bit-reversed */
+	zk_ext z;
+	zk_ext *ood;
+	zk_ext *gammas;
+	zk_ext *deep;        /* N values of F, bit-reversed */
 	int failed;
 };
 

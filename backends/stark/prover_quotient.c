@@ -116,7 +116,7 @@ static int prepare_domain(struct zk_prover *pv)
 #define COMP_ROWS 32
 
 struct comp_scratch {
-	zk_gl2 *curx, *nxtx, *acur, *anxt, *perx, *outa, *num;
+	zk_ext *curx, *nxtx, *acur, *anxt, *perx, *outa, *num;
 	zk_gl *cur, *nxt, *per, *outm, *xs, *den, *inv;
 	size_t nx[COMP_ROWS];
 };
@@ -128,11 +128,11 @@ static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 	size_t len = (COMP_ROWS + 2) * mw + 4 * aw + 3 * np +
 		     air->n_main_constraints + 2 * air->n_aux_constraints +
 		     5 * ZK_PROVER_BLOCK + 4;
-	zk_gl *mem = malloc(len * sizeof(zk_gl2));
+	zk_gl *mem = malloc(len * sizeof(zk_ext));
 
 	if (mem == NULL)
 		return NULL;
-	s->curx = (zk_gl2 *)mem;
+	s->curx = (zk_ext *)mem;
 	s->nxtx = s->curx + mw;
 	s->acur = s->nxtx + mw;
 	s->anxt = s->acur + aw;
@@ -178,7 +178,7 @@ static void gather_rows(const struct zk_prover *pv, struct comp_scratch *s,
 }
 
 /* Σ α·C(x) over the transition constraints at position i (row r of s). */
-static zk_gl2 transition_sum(struct zk_prover *pv, struct comp_scratch *s,
+static zk_ext transition_sum(struct zk_prover *pv, struct comp_scratch *s,
 			     size_t i, size_t r)
 {
 	const struct zk_air *air = pv->air;
@@ -186,36 +186,36 @@ static zk_gl2 transition_sum(struct zk_prover *pv, struct comp_scratch *s,
 	size_t np = air->n_periodic, nmc = air->n_main_constraints;
 	const zk_gl *cur = s->cur + r * mw, *nxt = s->nxt + r * mw;
 	size_t nx = s->nx[r];
-	struct zk_acc a0 = { 0 }, a1 = { 0 };
-	zk_gl2 acc;
+	struct zk_acc a[ZK_EXT_DEGREE] = { 0 };
+	zk_ext acc;
 
 	for (size_t j = 0; j < np; j++)
 		s->per[j] = pv->periodic_lde[j][i >> pv->periodic_shift[j]];
 	air->eval_main(air->ctx, cur, nxt, s->per, s->outm);
-	for (size_t k = 0; k < nmc; k++) {
-		zk_acc_mac(&a0, pv->alphas[k].c0, s->outm[k]);
-		zk_acc_mac(&a1, pv->alphas[k].c1, s->outm[k]);
-	}
-	acc = zk_gl2_make(zk_acc_reduce(&a0), zk_acc_reduce(&a1));
+	for (size_t k = 0; k < nmc; k++)
+		for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
+			zk_acc_mac(&a[e], pv->alphas[k].c[e], s->outm[k]);
+	for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
+		acc.c[e] = zk_acc_reduce(&a[e]);
 	if (aw > 0) {
 		const zk_gl *al = pv->aux_lde;
 
 		for (size_t c = 0; c < mw; c++) {
-			s->curx[c] = zk_gl2_from_base(cur[c]);
-			s->nxtx[c] = zk_gl2_from_base(nxt[c]);
+			s->curx[c] = zk_ext_from_base(cur[c]);
+			s->nxtx[c] = zk_ext_from_base(nxt[c]);
 		}
 		for (size_t c = 0; c < aw; c++) {
-			s->acur[c] = zk_gl2_make(al[2 * c * big_n + i],
-						 al[(2 * c + 1) * big_n + i]);
-			s->anxt[c] = zk_gl2_make(al[2 * c * big_n + nx],
-						 al[(2 * c + 1) * big_n + nx]);
+			const zk_gl *col = al + ZK_EXT_DEGREE * c * big_n;
+
+			s->acur[c] = zk_ext_gather(col + i, big_n);
+			s->anxt[c] = zk_ext_gather(col + nx, big_n);
 		}
 		for (size_t j = 0; j < np; j++)
-			s->perx[j] = zk_gl2_from_base(s->per[j]);
+			s->perx[j] = zk_ext_from_base(s->per[j]);
 		air->eval_aux(air->ctx, s->curx, s->nxtx, s->acur, s->anxt,
 			      s->perx, pv->rand, s->outa);
 		for (size_t k = 0; k < air->n_aux_constraints; k++)
-			acc = zk_gl2_add(acc, zk_gl2_mul(pv->alphas[nmc + k],
+			acc = zk_ext_add(acc, zk_ext_mul(pv->alphas[nmc + k],
 							 s->outa[k]));
 	}
 	return acc;
@@ -234,7 +234,7 @@ static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
 
 		for (size_t k = 0; k < len; k++) {
 			s->den[k] = zk_gl_sub(s->xs[k], root);
-			s->num[k] = zk_gl2_zero();
+			s->num[k] = zk_ext_zero();
 		}
 		/* D ∩ H = ∅: a zero cannot happen */
 		if (zk_gl_batch_inv(s->inv, s->den, len) != 0)
@@ -242,34 +242,34 @@ static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
 		/* pv->asrt is sorted by row: this group is contiguous */
 		for (; a < pv->n_asrt && pv->asrt[a].row == row; a++) {
 			const struct zk_assertion *as = &pv->asrt[a];
-			zk_gl2 alpha = pv->asrt_alpha[a];
+			zk_ext alpha = pv->asrt_alpha[a];
 
 			if (as->segment == ZK_SEG_MAIN) {
 				/* main values are in F_p: one base product each */
 				const zk_gl *col = pv->main_lde + as->column * big_n + blo;
 
 				for (size_t k = 0; k < len; k++)
-					s->num[k] = zk_gl2_add(s->num[k],
-						zk_gl2_mul_base(alpha,
-							zk_gl_sub(col[k], as->value.c0)));
+					s->num[k] = zk_ext_add(s->num[k],
+						zk_ext_mul_base(alpha,
+							zk_gl_sub(col[k], as->value.c[0])));
 				continue;
 			}
 			for (size_t k = 0; k < len; k++) {
 				size_t i = blo + k;
-				zk_gl2 t = zk_gl2_make(
-					pv->aux_lde[2 * as->column * big_n + i],
-					pv->aux_lde[(2 * as->column + 1) * big_n + i]);
+				zk_ext t = zk_ext_gather(pv->aux_lde +
+					ZK_EXT_DEGREE * as->column * big_n + i, big_n);
 
-				s->num[k] = zk_gl2_add(s->num[k], zk_gl2_mul(alpha,
-						zk_gl2_sub(t, as->value)));
+				s->num[k] = zk_ext_add(s->num[k], zk_ext_mul(alpha,
+						zk_ext_sub(t, as->value)));
 			}
 		}
 		for (size_t k = 0; k < len; k++) {
-			zk_gl2 term = zk_gl2_mul_base(s->num[k], s->inv[k]);
+			zk_ext term = zk_ext_mul_base(s->num[k], s->inv[k]);
 			size_t i = blo + k;
 
-			pv->q[i] = zk_gl_add(pv->q[i], term.c0);
-			pv->q[q_len + i] = zk_gl_add(pv->q[q_len + i], term.c1);
+			for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
+				pv->q[e * q_len + i] = zk_gl_add(pv->q[e * q_len + i],
+								 term.c[e]);
 		}
 	}
 }
@@ -294,7 +294,7 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 		zk_prover_points(pv, blo, len, s.xs);
 		for (size_t k = 0; k < len; k++) {
 			size_t i = blo + k;
-			zk_gl2 acc;
+			zk_ext acc;
 
 			if (k % COMP_ROWS == 0)
 				gather_rows(pv, &s, i, len - k < COMP_ROWS ?
@@ -304,9 +304,8 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 			zk_gl factor = zk_gl_mul(zk_gl_sub(s.xs[k], pv->last_row),
 					pv->zinv_by_high[i >> (log_d - b)]);
 
-			acc = zk_gl2_mul_base(acc, factor);
-			pv->q[i] = acc.c0;
-			pv->q[q_len + i] = acc.c1;
+			acc = zk_ext_mul_base(acc, factor);
+			zk_ext_scatter(acc, pv->q + i, q_len);
 		}
 		boundary_block(pv, &s, blo, len);
 	}
@@ -353,13 +352,15 @@ int zk_prover_extend(const struct zk_prover *pv, zk_gl *const *coeffs,
 static int interpolate_domain(struct zk_prover *pv, char *err, size_t errlen)
 {
 	size_t q_len = pv->q_len, top = pv->shape.n_chunks * pv->n;
-	zk_gl *qcols[2] = { pv->q, pv->q + q_len };
+	zk_gl *qcols[ZK_EXT_DEGREE];
 
-	if (zk_ntt_coset_inverse(qcols, 2, pv->log_domain,
+	for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
+		qcols[e] = pv->q + e * q_len;
+	if (zk_ntt_coset_inverse(qcols, ZK_EXT_DEGREE, pv->log_domain,
 				 ZK_GL_MULTIPLICATIVE_GENERATOR, pv->threads) != 0)
 		return ZK_STARK_ENOMEM;
 	for (size_t k = top; k < q_len; k++)
-		if (pv->q[k] != 0 || pv->q[q_len + k] != 0) {
+		if (!zk_ext_is_zero(zk_ext_gather(pv->q + k, q_len))) {
 			if (err != NULL && errlen > 0)
 				snprintf(err, errlen, "composition has degree "
 					 ">= %zu: the trace violates a "
@@ -420,15 +421,14 @@ static void unmix_range(void *arg, size_t lo, size_t hi)
 	struct unmix_job *job = arg;
 	struct zk_prover *pv = job->pv;
 	size_t m = pv->shape.n_chunks, n = pv->n;
-	zk_gl p[2][64]; /* m <= 64, see interpolate_blocks */
+	zk_gl p[ZK_EXT_DEGREE][64]; /* m <= 64, see interpolate_blocks */
 
 	for (size_t j = lo; j < hi; j++) {
-		for (size_t h = 0; h < m; h++) {
-			p[0][h] = pv->q[h * n + j];
-			p[1][h] = pv->q[pv->q_len + h * n + j];
-		}
+		for (size_t h = 0; h < m; h++)
+			for (size_t e = 0; e < ZK_EXT_DEGREE; e++)
+				p[e][h] = pv->q[e * pv->q_len + h * n + j];
 		for (size_t k = 0; k < m; k++)
-			for (size_t e = 0; e < 2; e++) {
+			for (size_t e = 0; e < ZK_EXT_DEGREE; e++) {
 				struct zk_acc a = { 0 };
 
 				for (size_t h = 0; h < m; h++)
@@ -456,9 +456,11 @@ static int interpolate_blocks(struct zk_prover *pv)
 	for (size_t h = 0; h < m; h++) {
 		zk_gl shift = block_shift(pv, h);
 		zk_gl lambda = zk_gl_pow(shift, n), acc = 1;
-		zk_gl *cols[2] = { pv->q + h * n, pv->q + q_len + h * n };
+		zk_gl *cols[ZK_EXT_DEGREE];
 
-		if (zk_ntt_coset_inverse(cols, 2, pv->log_n, shift,
+		for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
+			cols[e] = pv->q + e * q_len + h * n;
+		if (zk_ntt_coset_inverse(cols, ZK_EXT_DEGREE, pv->log_n, shift,
 					 pv->threads) != 0)
 			return ZK_STARK_ENOMEM;
 		for (size_t k = 0; k < m; k++) {
@@ -486,14 +488,14 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 	if (rc != 0)
 		return rc;
 	pv->q_len = q_len;
-	pv->q = malloc(2 * q_len * sizeof(zk_gl));
-	pv->comp_lde = malloc(2 * chunks * big_n * sizeof(zk_gl));
-	cols = calloc(4 * chunks, sizeof(zk_gl *));
+	pv->q = malloc(ZK_EXT_DEGREE * q_len * sizeof(zk_gl));
+	pv->comp_lde = malloc(ZK_EXT_DEGREE * chunks * big_n * sizeof(zk_gl));
+	cols = calloc(2 * ZK_EXT_DEGREE * chunks, sizeof(zk_gl *));
 	if (pv->q == NULL || pv->comp_lde == NULL || cols == NULL) {
 		free(cols);
 		return ZK_STARK_ENOMEM;
 	}
-	coeffs = cols + 2 * chunks;
+	coeffs = cols + ZK_EXT_DEGREE * chunks;
 	zk_prover_parallel_for(pv->threads,
 			       (q_len + ((size_t)1 << pv->log_block) - 1) >>
 				       pv->log_block,
@@ -505,14 +507,16 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 		return rc;
 	}
 	for (size_t k = 0; k < chunks; k++)
-		for (size_t h = 0; h < 2; h++) {
-			cols[2 * k + h] = pv->comp_lde + (2 * k + h) * big_n;
-			coeffs[2 * k + h] = pv->q + h * q_len + k * n;
+		for (size_t h = 0; h < ZK_EXT_DEGREE; h++) {
+			size_t c = ZK_EXT_DEGREE * k + h;
+
+			cols[c] = pv->comp_lde + c * big_n;
+			coeffs[c] = pv->q + h * q_len + k * n;
 		}
-	rc = zk_prover_extend(pv, coeffs, 2 * chunks, cols);
+	rc = zk_prover_extend(pv, coeffs, ZK_EXT_DEGREE * chunks, cols);
 	free(cols);
 	if (rc != 0)
 		return rc;
 	return zk_prover_commit_tree(&pv->comp_tree, pv->p->hash, pv->comp_lde,
-				     2 * chunks, big_n, pv->threads);
+				     ZK_EXT_DEGREE * chunks, big_n, pv->threads);
 }

@@ -309,11 +309,11 @@ static uint64_t gl_word(const void *ctx, size_t i)
 	return ((const zk_gl *)ctx)[i];
 }
 
-static uint64_t gl2_word(const void *ctx, size_t i)
+static uint64_t ext_word(const void *ctx, size_t i)
 {
-	const zk_gl2 *v = (const zk_gl2 *)ctx + i / 2;
+	const zk_ext *v = (const zk_ext *)ctx + i / ZK_EXT_DEGREE;
 
-	return (i & 1) ? v->c1 : v->c0;
+	return v->c[i % ZK_EXT_DEGREE];
 }
 
 void zk_transcript_absorb_gl(struct zk_transcript *t, const zk_gl *v, size_t n)
@@ -321,10 +321,10 @@ void zk_transcript_absorb_gl(struct zk_transcript *t, const zk_gl *v, size_t n)
 	absorb_words(t, n, gl_word, v);
 }
 
-void zk_transcript_absorb_gl2(struct zk_transcript *t, const zk_gl2 *v,
+void zk_transcript_absorb_ext(struct zk_transcript *t, const zk_ext *v,
 			      size_t n)
 {
-	absorb_words(t, 2 * n, gl2_word, v);
+	absorb_words(t, ZK_EXT_DEGREE * n, ext_word, v);
 }
 
 void zk_transcript_absorb_digest(struct zk_transcript *t,
@@ -401,15 +401,16 @@ zk_gl zk_transcript_draw_gl(struct zk_transcript *t)
 	return t->error ? 0 : e;
 }
 
-zk_gl2 zk_transcript_draw_gl2(struct zk_transcript *t)
+zk_ext zk_transcript_draw_ext(struct zk_transcript *t)
 {
 	struct word_stream ws = { .next = 4 };
-	zk_gl2 e;
+	zk_ext e;
+	unsigned k;
 
-	e.c0 = draw_element(t, &ws);
-	e.c1 = draw_element(t, &ws);
-	zk_transcript_absorb_gl2(t, &e, 1);
-	return t->error ? zk_gl2_zero() : e;
+	for (k = 0; k < ZK_EXT_DEGREE; k++)
+		e.c[k] = draw_element(t, &ws);
+	zk_transcript_absorb_ext(t, &e, 1);
+	return t->error ? zk_ext_zero() : e;
 }
 
 uint64_t zk_transcript_draw_index(struct zk_transcript *t, unsigned log_n)

@@ -11,7 +11,7 @@
  *    challenges, and any difference in what was absorbed (values, lengths,
  *    order) changes every later challenge. Tags separate absorbs from draws.
  *  - Field challenges are uniform: 64-bit words >= p are rejected and
- *    redrawn (not reduced), extension challenges are two such elements.
+ *    redrawn (not reduced), extension challenges are ZK_EXT_DEGREE (3) such elements.
  *  - Query indices: uniform in [0, 2^log_n).
  *  - Grinding: the prover searches nonce = 0, 1, ... until
  *    H(tag ‖ state ‖ nonce) has `bits` leading zero bits; the verifier
@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 #include "bytehash.h"
-#include "ext2.h"
+#include "ext3.h"
 #include "field.h"
 
 struct zk_transcript {
@@ -56,7 +56,7 @@ void zk_transcript_absorb_bytes(struct zk_transcript *t, const void *data,
 				size_t len);
 void zk_transcript_absorb_u64(struct zk_transcript *t, uint64_t v);
 void zk_transcript_absorb_gl(struct zk_transcript *t, const zk_gl *v, size_t n);
-void zk_transcript_absorb_gl2(struct zk_transcript *t, const zk_gl2 *v,
+void zk_transcript_absorb_ext(struct zk_transcript *t, const zk_ext *v,
 			      size_t n);
 void zk_transcript_absorb_digest(struct zk_transcript *t,
 				 const struct zk_digest *d);
@@ -65,7 +65,7 @@ void zk_transcript_absorb_digest(struct zk_transcript *t,
 int zk_transcript_status(const struct zk_transcript *t);
 
 zk_gl zk_transcript_draw_gl(struct zk_transcript *t);
-zk_gl2 zk_transcript_draw_gl2(struct zk_transcript *t);
+zk_ext zk_transcript_draw_ext(struct zk_transcript *t);
 /* uniform in [0, 2^log_n), log_n <= 63 */
 uint64_t zk_transcript_draw_index(struct zk_transcript *t, unsigned log_n);
 

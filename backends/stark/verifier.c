@@ -38,12 +38,12 @@ struct zk_verifier {
 	struct zk_stark_ood_layout l;
 	unsigned log_n, log_domain;
 	size_t n;
-	zk_gl2 rand[ZK_AIR_MAX_AUX_RAND];
-	zk_gl2 *alphas;
+	zk_ext rand[ZK_AIR_MAX_AUX_RAND];
+	zk_ext *alphas;
 	struct zk_assertion *asrt;
 	size_t n_asrt;
-	zk_gl2 z;
-	zk_gl2 *gammas;
+	zk_ext z;
+	zk_ext *gammas;
 	uint64_t positions[ZK_FRI_MAX_QUERIES];
 	size_t n_positions;
 	char *err;
@@ -65,17 +65,17 @@ static int reject(struct zk_verifier *v, int status, const char *fmt, ...)
 	return status;
 }
 
-static zk_gl2 horner(const zk_gl *coeffs, size_t len, zk_gl2 x)
+static zk_ext horner(const zk_gl *coeffs, size_t len, zk_ext x)
 {
-	zk_gl2 acc = zk_gl2_zero();
+	zk_ext acc = zk_ext_zero();
 
 	for (size_t j = len; j-- > 0;)
-		acc = zk_gl2_add(zk_gl2_mul(acc, x), zk_gl2_from_base(coeffs[j]));
+		acc = zk_ext_add(zk_ext_mul(acc, x), zk_ext_from_base(coeffs[j]));
 	return acc;
 }
 
 /* Periodic column j at z: its period polynomial at z^(n/period). */
-static int periodic_at_z(struct zk_verifier *v, zk_gl2 *out)
+static int periodic_at_z(struct zk_verifier *v, zk_ext *out)
 {
 	const struct zk_air *air = v->air;
 
@@ -91,7 +91,7 @@ static int periodic_at_z(struct zk_verifier *v, zk_gl2 *out)
 			return ZK_STARK_ENOMEM;
 		}
 		out[j] = horner(coeffs, period,
-				zk_gl2_pow(v->z, v->n >> pc->log_period));
+				zk_ext_pow(v->z, v->n >> pc->log_period));
 		free(coeffs);
 	}
 	return 0;
@@ -101,12 +101,12 @@ static int periodic_at_z(struct zk_verifier *v, zk_gl2 *out)
 static int check_ood(struct zk_verifier *v)
 {
 	const struct zk_air *air = v->air;
-	const zk_gl2 *ood = v->pf.ood;
+	const zk_ext *ood = v->pf.ood;
 	size_t nmc = air->n_main_constraints, nac = air->n_aux_constraints;
 	zk_gl w_n = zk_gl_root_of_unity(v->log_n);
-	zk_gl2 *buf = calloc(air->n_periodic + nmc + nac + 1, sizeof(zk_gl2));
-	zk_gl2 *per = buf, *out = buf + air->n_periodic;
-	zk_gl2 z_n = zk_gl2_pow(v->z, v->n), acc = zk_gl2_zero(), rhs, inv, zk;
+	zk_ext *buf = calloc(air->n_periodic + nmc + nac + 1, sizeof(zk_ext));
+	zk_ext *per = buf, *out = buf + air->n_periodic;
+	zk_ext z_n = zk_ext_pow(v->z, v->n), acc = zk_ext_zero(), rhs, inv, zk;
 	int rc;
 
 	if (buf == NULL)
@@ -121,31 +121,31 @@ static int check_ood(struct zk_verifier *v)
 			      ood + v->l.aux_cur, ood + v->l.aux_nxt, per,
 			      v->rand, out + nmc);
 	for (size_t k = 0; k < nmc + nac; k++)
-		acc = zk_gl2_add(acc, zk_gl2_mul(v->alphas[k], out[k]));
+		acc = zk_ext_add(acc, zk_ext_mul(v->alphas[k], out[k]));
 	rc = ZK_STARK_EOOD;
-	if (!zk_gl2_inv(zk_gl2_sub(z_n, zk_gl2_one()), &inv))
+	if (!zk_ext_inv(zk_ext_sub(z_n, zk_ext_one()), &inv))
 		goto done;
-	acc = zk_gl2_mul(acc, zk_gl2_mul(inv, zk_gl2_sub(v->z,
-			 zk_gl2_from_base(zk_gl_pow(w_n, v->n - 1)))));
+	acc = zk_ext_mul(acc, zk_ext_mul(inv, zk_ext_sub(v->z,
+			 zk_ext_from_base(zk_gl_pow(w_n, v->n - 1)))));
 	for (size_t j = 0; j < v->n_asrt; j++) {
 		const struct zk_assertion *a = &v->asrt[j];
-		zk_gl2 t = a->segment == ZK_SEG_MAIN ?
+		zk_ext t = a->segment == ZK_SEG_MAIN ?
 			   ood[v->l.main_cur + a->column] :
 			   ood[v->l.aux_cur + a->column];
 
-		if (!zk_gl2_inv(zk_gl2_sub(v->z, zk_gl2_from_base(
+		if (!zk_ext_inv(zk_ext_sub(v->z, zk_ext_from_base(
 				zk_gl_pow(w_n, a->row))), &inv))
 			goto done;
-		acc = zk_gl2_add(acc, zk_gl2_mul(zk_gl2_mul(v->alphas[nmc + nac + j],
-				 zk_gl2_sub(t, a->value)), inv));
+		acc = zk_ext_add(acc, zk_ext_mul(zk_ext_mul(v->alphas[nmc + nac + j],
+				 zk_ext_sub(t, a->value)), inv));
 	}
-	rhs = zk_gl2_zero();
-	zk = zk_gl2_one();
+	rhs = zk_ext_zero();
+	zk = zk_ext_one();
 	for (size_t k = 0; k < v->pf.shape.n_chunks; k++) {
-		rhs = zk_gl2_add(rhs, zk_gl2_mul(zk, ood[v->l.comp + k]));
-		zk = zk_gl2_mul(zk, z_n);
+		rhs = zk_ext_add(rhs, zk_ext_mul(zk, ood[v->l.comp + k]));
+		zk = zk_ext_mul(zk, z_n);
 	}
-	rc = zk_gl2_eq(acc, rhs) ? 0 : ZK_STARK_EOOD;
+	rc = zk_ext_eq(acc, rhs) ? 0 : ZK_STARK_EOOD;
 done:
 	free(buf);
 	if (rc == ZK_STARK_EOOD)
@@ -168,7 +168,7 @@ static int replay_commitments(struct zk_verifier *v, struct zk_transcript *t)
 	zk_transcript_absorb_digest(t, &v->pf.main_root);
 	if (air->aux_width > 0) {
 		for (uint32_t r = 0; r < air->n_aux_rand; r++)
-			v->rand[r] = zk_transcript_draw_gl2(t);
+			v->rand[r] = zk_transcript_draw_ext(t);
 		zk_transcript_absorb_digest(t, &v->pf.aux_root);
 	}
 	v->asrt = calloc(ZK_AIR_MAX_ASSERTIONS, sizeof(*v->asrt));
@@ -181,23 +181,23 @@ static int replay_commitments(struct zk_verifier *v, struct zk_transcript *t)
 		return ZK_STARK_EINVAL;
 	v->n_asrt = (size_t)count;
 	n_alpha = air->n_main_constraints + air->n_aux_constraints + v->n_asrt;
-	v->alphas = malloc((n_alpha + 1) * sizeof(zk_gl2));
+	v->alphas = malloc((n_alpha + 1) * sizeof(zk_ext));
 	if (v->alphas == NULL)
 		return ZK_STARK_ENOMEM;
 	for (size_t k = 0; k < n_alpha; k++)
-		v->alphas[k] = zk_transcript_draw_gl2(t);
+		v->alphas[k] = zk_transcript_draw_ext(t);
 	zk_transcript_absorb_digest(t, &v->pf.comp_root);
 	v->z = zk_stark_draw_ood_point(t);
-	zk_transcript_absorb_gl2(t, v->pf.ood, v->l.total);
+	zk_transcript_absorb_ext(t, v->pf.ood, v->l.total);
 	rc = check_ood(v);
 	if (rc != 0)
 		return rc;
 	n_gamma = v->l.total;
-	v->gammas = malloc(n_gamma * sizeof(zk_gl2));
+	v->gammas = malloc(n_gamma * sizeof(zk_ext));
 	if (v->gammas == NULL)
 		return ZK_STARK_ENOMEM;
 	for (size_t k = 0; k < n_gamma; k++)
-		v->gammas[k] = zk_transcript_draw_gl2(t);
+		v->gammas[k] = zk_transcript_draw_ext(t);
 	return 0;
 }
 
@@ -214,11 +214,11 @@ static int check_openings(struct zk_verifier *v)
 				    &pf->main_open);
 	if (rc == 0 && pf->shape.aux_width > 0)
 		rc = zk_merkle_verify_batch(h, &pf->aux_root, d, v->positions, np,
-					    pf->aux_rows, 2 * (size_t)pf->shape.aux_width,
+					    pf->aux_rows, ZK_EXT_DEGREE * (size_t)pf->shape.aux_width,
 					    &pf->aux_open);
 	if (rc == 0)
 		rc = zk_merkle_verify_batch(h, &pf->comp_root, d, v->positions, np,
-					    pf->comp_rows, 2 * (size_t)pf->shape.n_chunks,
+					    pf->comp_rows, ZK_EXT_DEGREE * (size_t)pf->shape.n_chunks,
 					    &pf->comp_open);
 	if (rc == ZK_MERKLE_ENOMEM)
 		return ZK_STARK_ENOMEM;
@@ -229,48 +229,47 @@ static int check_openings(struct zk_verifier *v)
 }
 
 /* F at each query point from the opened rows (step 7, pointwise). */
-static int deep_values(struct zk_verifier *v, zk_gl2 *values)
+static int deep_values(struct zk_verifier *v, zk_ext *values)
 {
 	const struct zk_stark_proof *pf = &v->pf;
-	const zk_gl2 *ood = pf->ood;
+	const zk_ext *ood = pf->ood;
 	size_t mw = pf->shape.main_width, aw = pf->shape.aux_width;
 	size_t chunks = pf->shape.n_chunks;
 	zk_gl w_big = zk_gl_root_of_unity(v->log_domain);
-	zk_gl2 zw = zk_gl2_mul_base(v->z, zk_gl_root_of_unity(v->log_n));
+	zk_ext zw = zk_ext_mul_base(v->z, zk_gl_root_of_unity(v->log_n));
 
 	for (size_t q = 0; q < v->n_positions; q++) {
 		const zk_gl *mrow = pf->main_rows + q * mw;
-		const zk_gl *arow = pf->aux_rows + q * 2 * aw;
-		const zk_gl *crow = pf->comp_rows + q * 2 * chunks;
+		const zk_gl *arow = pf->aux_rows + q * ZK_EXT_DEGREE * aw;
+		const zk_gl *crow = pf->comp_rows + q * ZK_EXT_DEGREE * chunks;
 		zk_gl x = zk_gl_mul(ZK_GL_MULTIPLICATIVE_GENERATOR,
 				    zk_gl_pow(w_big, zk_stark_rev_bits(v->positions[q],
 								      v->log_domain)));
-		zk_gl2 s1 = zk_gl2_zero(), s2 = zk_gl2_zero(), i1, i2;
+		zk_ext s1 = zk_ext_zero(), s2 = zk_ext_zero(), i1, i2;
 
 		for (size_t c = 0; c < mw + aw; c++) {
-			zk_gl2 val = c < mw ? zk_gl2_from_base(mrow[c]) :
-				     zk_gl2_make(arow[2 * (c - mw)],
-						 arow[2 * (c - mw) + 1]);
-			zk_gl2 at_z = c < mw ? ood[v->l.main_cur + c] :
+			zk_ext val = c < mw ? zk_ext_from_base(mrow[c]) :
+				     zk_ext_gather(arow + ZK_EXT_DEGREE * (c - mw), 1);
+			zk_ext at_z = c < mw ? ood[v->l.main_cur + c] :
 				      ood[v->l.aux_cur + c - mw];
-			zk_gl2 at_zw = c < mw ? ood[v->l.main_nxt + c] :
+			zk_ext at_zw = c < mw ? ood[v->l.main_nxt + c] :
 				       ood[v->l.aux_nxt + c - mw];
 
-			s1 = zk_gl2_add(s1, zk_gl2_mul(v->gammas[2 * c],
-						       zk_gl2_sub(val, at_z)));
-			s2 = zk_gl2_add(s2, zk_gl2_mul(v->gammas[2 * c + 1],
-						       zk_gl2_sub(val, at_zw)));
+			s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * c],
+						       zk_ext_sub(val, at_z)));
+			s2 = zk_ext_add(s2, zk_ext_mul(v->gammas[2 * c + 1],
+						       zk_ext_sub(val, at_zw)));
 		}
 		for (size_t k = 0; k < chunks; k++) {
-			zk_gl2 val = zk_gl2_make(crow[2 * k], crow[2 * k + 1]);
+			zk_ext val = zk_ext_gather(crow + ZK_EXT_DEGREE * k, 1);
 
-			s1 = zk_gl2_add(s1, zk_gl2_mul(v->gammas[2 * (mw + aw) + k],
-						       zk_gl2_sub(val, ood[v->l.comp + k])));
+			s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * (mw + aw) + k],
+						       zk_ext_sub(val, ood[v->l.comp + k])));
 		}
-		if (!zk_gl2_inv(zk_gl2_sub(zk_gl2_from_base(x), v->z), &i1) ||
-		    !zk_gl2_inv(zk_gl2_sub(zk_gl2_from_base(x), zw), &i2))
+		if (!zk_ext_inv(zk_ext_sub(zk_ext_from_base(x), v->z), &i1) ||
+		    !zk_ext_inv(zk_ext_sub(zk_ext_from_base(x), zw), &i2))
 			return reject(v, ZK_STARK_EFRI, "query point meets z");
-		values[q] = zk_gl2_add(zk_gl2_mul(s1, i1), zk_gl2_mul(s2, i2));
+		values[q] = zk_ext_add(zk_ext_mul(s1, i1), zk_ext_mul(s2, i2));
 	}
 	return 0;
 }
@@ -280,7 +279,7 @@ static int verify_decoded(struct zk_verifier *v)
 	struct zk_fri_verifier fv;
 	struct zk_fri_config cfg;
 	struct zk_transcript t;
-	zk_gl2 values[ZK_FRI_MAX_QUERIES];
+	zk_ext values[ZK_FRI_MAX_QUERIES];
 	int rc;
 
 	rc = replay_commitments(v, &t);

@@ -12,16 +12,16 @@
 #include "air_fib_body.h"
 
 static size_t fib_assertions(const void *ctx, unsigned log_n,
-			     const zk_gl2 *rand, struct zk_assertion *out)
+			     const zk_ext *rand, struct zk_assertion *out)
 {
 	const struct zk_air_fib *f = ctx;
 	uint64_t last = ((uint64_t)1 << log_n) - 1;
 
 	(void)rand;
-	out[0] = (struct zk_assertion){ ZK_SEG_MAIN, 0, 0, zk_gl2_from_base(f->a0) };
-	out[1] = (struct zk_assertion){ ZK_SEG_MAIN, 1, 0, zk_gl2_from_base(f->a1) };
+	out[0] = (struct zk_assertion){ ZK_SEG_MAIN, 0, 0, zk_ext_from_base(f->a0) };
+	out[1] = (struct zk_assertion){ ZK_SEG_MAIN, 1, 0, zk_ext_from_base(f->a1) };
 	out[2] = (struct zk_assertion){ ZK_SEG_MAIN, 1, last,
-					zk_gl2_from_base(f->result) };
+					zk_ext_from_base(f->result) };
 	return 3;
 }
 

@@ -15,7 +15,7 @@
 #define MAX_THREADS 64
 
 static size_t p2chain_assertions(const void *ctx, unsigned log_n,
-				 const zk_gl2 *rand, struct zk_assertion *out)
+				 const zk_ext *rand, struct zk_assertion *out)
 {
 	const struct zk_air_p2chain *c = ctx;
 	uint64_t last = ((uint64_t)1 << log_n) - 1;
@@ -26,12 +26,12 @@ static size_t p2chain_assertions(const void *ctx, unsigned log_n,
 	for (i = 0; i < ZK_P2_WIDTH12; i++)
 		out[k++] = (struct zk_assertion){
 			ZK_SEG_MAIN, ZK_P2CHAIN_COL_IN + i, 0,
-			zk_gl2_from_base(i < ZK_P2_DIGEST_ELEMS ? c->d_in[i] : 0)
+			zk_ext_from_base(i < ZK_P2_DIGEST_ELEMS ? c->d_in[i] : 0)
 		};
 	for (i = 0; i < ZK_P2_DIGEST_ELEMS; i++)
 		out[k++] = (struct zk_assertion){
 			ZK_SEG_MAIN, ZK_P2CHAIN_COL_IN + i, last,
-			zk_gl2_from_base(c->d_out[i])
+			zk_ext_from_base(c->d_out[i])
 		};
 	return k;
 }

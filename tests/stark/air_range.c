@@ -15,35 +15,35 @@
 #define TABLE_SIZE ((uint64_t)1 << ZK_AIR_RANGE_BITS)
 
 /* (α - v)(α - t) and (α - t) - m·(α - v): the LogUp term is num/den. */
-static void logup_term(zk_gl2 alpha, zk_gl2 v, zk_gl2 t, zk_gl2 m,
-		       zk_gl2 *num, zk_gl2 *den)
+static void logup_term(zk_ext alpha, zk_ext v, zk_ext t, zk_ext m,
+		       zk_ext *num, zk_ext *den)
 {
-	zk_gl2 av = zk_gl2_sub(alpha, v);
-	zk_gl2 at = zk_gl2_sub(alpha, t);
+	zk_ext av = zk_ext_sub(alpha, v);
+	zk_ext at = zk_ext_sub(alpha, t);
 
-	*den = zk_gl2_mul(av, at);
-	*num = zk_gl2_sub(at, zk_gl2_mul(m, av));
+	*den = zk_ext_mul(av, at);
+	*num = zk_ext_sub(at, zk_ext_mul(m, av));
 }
 
-static void range_eval_aux(const void *ctx, const zk_gl2 *main_cur,
-			   const zk_gl2 *main_nxt, const zk_gl2 *aux_cur,
-			   const zk_gl2 *aux_nxt, const zk_gl2 *periodic,
-			   const zk_gl2 *rand, zk_gl2 *out)
+static void range_eval_aux(const void *ctx, const zk_ext *main_cur,
+			   const zk_ext *main_nxt, const zk_ext *aux_cur,
+			   const zk_ext *aux_nxt, const zk_ext *periodic,
+			   const zk_ext *rand, zk_ext *out)
 {
-	zk_gl2 num, den;
+	zk_ext num, den;
 
 	(void)ctx;
 	(void)periodic;
 	logup_term(rand[0], main_nxt[ZK_RANGE_COL_VALUE],
 		   main_nxt[ZK_RANGE_COL_TABLE], main_nxt[ZK_RANGE_COL_MULT],
 		   &num, &den);
-	out[0] = zk_gl2_sub(zk_gl2_mul(zk_gl2_sub(aux_nxt[0], aux_cur[0]), den),
+	out[0] = zk_ext_sub(zk_ext_mul(zk_ext_sub(aux_nxt[0], aux_cur[0]), den),
 			    num);
 	logup_term(rand[0], main_cur[ZK_RANGE_COL_VALUE],
 		   main_cur[ZK_RANGE_COL_TABLE], main_cur[ZK_RANGE_COL_MULT],
 		   &num, &den);
-	out[1] = zk_gl2_mul(main_cur[ZK_RANGE_COL_FIRST],
-			    zk_gl2_sub(zk_gl2_mul(aux_cur[0], den), num));
+	out[1] = zk_ext_mul(main_cur[ZK_RANGE_COL_FIRST],
+			    zk_ext_sub(zk_ext_mul(aux_cur[0], den), num));
 }
 
 /*
@@ -51,14 +51,14 @@ static void range_eval_aux(const void *ctx, const zk_gl2 *main_cur,
  * products go into aux[0] first, then are overwritten by the running sum.
  */
 static int range_build_aux(const void *ctx, const zk_gl *const *main,
-			   unsigned log_n, const zk_gl2 *rand,
-			   zk_gl2 *const *aux)
+			   unsigned log_n, const zk_ext *rand,
+			   zk_ext *const *aux)
 {
 	size_t n = (size_t)1 << log_n, i;
-	zk_gl2 *prefix = aux[0];
-	zk_gl2 *den = malloc(n * sizeof(*den));
-	zk_gl2 *num = malloc(n * sizeof(*num));
-	zk_gl2 acc = zk_gl2_one(), inv, sum;
+	zk_ext *prefix = aux[0];
+	zk_ext *den = malloc(n * sizeof(*den));
+	zk_ext *num = malloc(n * sizeof(*num));
+	zk_ext acc = zk_ext_one(), inv, sum;
 
 	(void)ctx;
 	if (den == NULL || num == NULL) {
@@ -68,28 +68,28 @@ static int range_build_aux(const void *ctx, const zk_gl *const *main,
 	}
 	for (i = 0; i < n; i++) {
 		logup_term(rand[0],
-			   zk_gl2_from_base(main[ZK_RANGE_COL_VALUE][i]),
-			   zk_gl2_from_base(main[ZK_RANGE_COL_TABLE][i]),
-			   zk_gl2_from_base(main[ZK_RANGE_COL_MULT][i]),
+			   zk_ext_from_base(main[ZK_RANGE_COL_VALUE][i]),
+			   zk_ext_from_base(main[ZK_RANGE_COL_TABLE][i]),
+			   zk_ext_from_base(main[ZK_RANGE_COL_MULT][i]),
 			   &num[i], &den[i]);
 		prefix[i] = acc;
-		acc = zk_gl2_mul(acc, den[i]);
+		acc = zk_ext_mul(acc, den[i]);
 	}
-	if (!zk_gl2_inv(acc, &inv)) {
+	if (!zk_ext_inv(acc, &inv)) {
 		free(den);
 		free(num);
 		return -1;
 	}
 	/* inv = 1/(den[0]···den[i]) going down; den[i]^-1 = inv·prefix[i] */
 	for (i = n; i-- > 0;) {
-		zk_gl2 d_inv = zk_gl2_mul(inv, prefix[i]);
+		zk_ext d_inv = zk_ext_mul(inv, prefix[i]);
 
-		inv = zk_gl2_mul(inv, den[i]);
-		num[i] = zk_gl2_mul(num[i], d_inv);
+		inv = zk_ext_mul(inv, den[i]);
+		num[i] = zk_ext_mul(num[i], d_inv);
 	}
-	sum = zk_gl2_zero();
+	sum = zk_ext_zero();
 	for (i = 0; i < n; i++) {
-		sum = zk_gl2_add(sum, num[i]);
+		sum = zk_ext_add(sum, num[i]);
 		aux[0][i] = sum;
 	}
 	free(den);
@@ -98,25 +98,25 @@ static int range_build_aux(const void *ctx, const zk_gl *const *main,
 }
 
 static size_t range_assertions(const void *ctx, unsigned log_n,
-			       const zk_gl2 *rand, struct zk_assertion *out)
+			       const zk_ext *rand, struct zk_assertion *out)
 {
 	const struct zk_air_range *r = ctx;
 	uint64_t last = ((uint64_t)1 << log_n) - 1;
 	size_t k = 0;
 
 	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, ZK_RANGE_COL_TABLE, 0,
-					  zk_gl2_zero() };
+					  zk_ext_zero() };
 	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, ZK_RANGE_COL_TABLE, last,
-					  zk_gl2_from_base(TABLE_SIZE - 1) };
+					  zk_ext_from_base(TABLE_SIZE - 1) };
 	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, ZK_RANGE_COL_FIRST, 0,
-					  zk_gl2_one() };
+					  zk_ext_one() };
 	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, ZK_RANGE_COL_VALUE, 0,
-					  zk_gl2_from_base(r->first_value) };
+					  zk_ext_from_base(r->first_value) };
 	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, ZK_RANGE_COL_VALUE, last,
-					  zk_gl2_from_base(r->last_value) };
+					  zk_ext_from_base(r->last_value) };
 	if (rand != NULL)
 		out[k++] = (struct zk_assertion){ ZK_SEG_AUX, 0, last,
-						  zk_gl2_zero() };
+						  zk_ext_zero() };
 	return k;
 }
 

@@ -13,7 +13,7 @@
  *             row; any split would do);
  *      first  1 at row 0, 0 elsewhere (the AIR has only transition
  *             constraints, so a first-row selector must be committed).
- *  - Aux column s (F_p2), one challenge α:
+ *  - Aux column s (F_p3), one challenge α:
  *      s[i] = Σ_{j<=i} ( 1/(α - v[j]) - m[j]/(α - t[j]) ),  s[n-1] = 0.
  *    Constraints (denominators cleared):
  *      (s[i+1] - s[i])·(α - v[i+1])(α - t[i+1])
@@ -21,7 +21,7 @@
  *      first[i]·( s[i]·(α - v[i])(α - t[i])
  *          - (α - t[i]) + m[i]·(α - v[i]) ) = 0                (degree 4)
  *    s[n-1] = 0 says Σ 1/(α - v) = Σ m/(α - t) as rational functions up to
- *    a (n + 2^16)/|F_p2| chance, i.e. the multiset of values is contained
+ *    a (n + 2^16)/|F_p3| chance, i.e. the multiset of values is contained
  *    in the table.
  *  - Statement (16 bytes): v[0] and v[n-1] as canonical little-endian u64,
  *    so a proof is tied to one list.

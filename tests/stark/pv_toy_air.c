@@ -19,41 +19,41 @@ static void toy_main(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
 	out[2] = zk_gl_mul(per[0], zk_gl_sub(cur[2], zk_gl_mul(cur[0], cur[1])));
 }
 
-static void toy_main_ext(const void *ctx, const zk_gl2 *cur, const zk_gl2 *nxt,
-			 const zk_gl2 *per, zk_gl2 *out)
+static void toy_main_ext(const void *ctx, const zk_ext *cur, const zk_ext *nxt,
+			 const zk_ext *per, zk_ext *out)
 {
 	(void)ctx;
-	out[0] = zk_gl2_sub(nxt[0], cur[1]);
-	out[1] = zk_gl2_sub(nxt[1], zk_gl2_add(cur[0], cur[1]));
-	out[2] = zk_gl2_mul(per[0], zk_gl2_sub(cur[2], zk_gl2_mul(cur[0], cur[1])));
+	out[0] = zk_ext_sub(nxt[0], cur[1]);
+	out[1] = zk_ext_sub(nxt[1], zk_ext_add(cur[0], cur[1]));
+	out[2] = zk_ext_mul(per[0], zk_ext_sub(cur[2], zk_ext_mul(cur[0], cur[1])));
 }
 
-static void toy_aux(const void *ctx, const zk_gl2 *mc, const zk_gl2 *mn,
-		    const zk_gl2 *ac, const zk_gl2 *an, const zk_gl2 *per,
-		    const zk_gl2 *rand, zk_gl2 *out)
+static void toy_aux(const void *ctx, const zk_ext *mc, const zk_ext *mn,
+		    const zk_ext *ac, const zk_ext *an, const zk_ext *per,
+		    const zk_ext *rand, zk_ext *out)
 {
 	(void)ctx;
 	(void)mn;
 	(void)per;
-	out[0] = zk_gl2_sub(an[0], zk_gl2_add(ac[0], zk_gl2_add(mc[0], rand[0])));
+	out[0] = zk_ext_sub(an[0], zk_ext_add(ac[0], zk_ext_add(mc[0], rand[0])));
 }
 
 static int toy_build_aux(const void *ctx, const zk_gl *const *main,
-			 unsigned log_n, const zk_gl2 *rand, zk_gl2 *const *aux)
+			 unsigned log_n, const zk_ext *rand, zk_ext *const *aux)
 {
-	zk_gl2 acc = zk_gl2_zero();
+	zk_ext acc = zk_ext_zero();
 
 	(void)ctx;
 	for (size_t i = 0; i < ((size_t)1 << log_n); i++) {
 		aux[0][i] = acc;
-		acc = zk_gl2_add(acc, zk_gl2_add(zk_gl2_from_base(main[0][i]),
+		acc = zk_ext_add(acc, zk_ext_add(zk_ext_from_base(main[0][i]),
 						 rand[0]));
 	}
 	return 0;
 }
 
 static size_t toy_assertions(const void *ctx, unsigned log_n,
-			     const zk_gl2 *rand, struct zk_assertion *out)
+			     const zk_ext *rand, struct zk_assertion *out)
 {
 	const struct pv_toy *t = ctx;
 	uint64_t last = 0;
@@ -61,12 +61,12 @@ static size_t toy_assertions(const void *ctx, unsigned log_n,
 
 	for (int i = 0; i < 8; i++)
 		last |= (uint64_t)t->pub[i] << (8 * i);
-	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, 0, 0, zk_gl2_one() };
-	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, 1, 0, zk_gl2_one() };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, 0, 0, zk_ext_one() };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, 1, 0, zk_ext_one() };
 	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, 1, (1ull << log_n) - 1,
-					  zk_gl2_from_base(zk_gl_from_u64(last)) };
+					  zk_ext_from_base(zk_gl_from_u64(last)) };
 	if (rand != NULL && t->air.aux_width > 0)
-		out[k++] = (struct zk_assertion){ ZK_SEG_AUX, 0, 0, zk_gl2_zero() };
+		out[k++] = (struct zk_assertion){ ZK_SEG_AUX, 0, 0, zk_ext_zero() };
 	return k;
 }
 

@@ -157,31 +157,31 @@ static void sq_eval(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
 	out[0] = zk_gl_sub(nxt[0], zk_gl_sqr(cur[0]));
 }
 
-static void sq_eval_ext(const void *ctx, const zk_gl2 *cur, const zk_gl2 *nxt,
-			const zk_gl2 *periodic, zk_gl2 *out)
+static void sq_eval_ext(const void *ctx, const zk_ext *cur, const zk_ext *nxt,
+			const zk_ext *periodic, zk_ext *out)
 {
 	(void)ctx;
 	(void)periodic;
-	out[0] = zk_gl2_sub(nxt[0], zk_gl2_sqr(cur[0]));
+	out[0] = zk_ext_sub(nxt[0], zk_ext_sqr(cur[0]));
 }
 
 /* wrong on purpose: a sign error the honest trace cannot reveal */
-static void sq_eval_ext_wrong(const void *ctx, const zk_gl2 *cur,
-			      const zk_gl2 *nxt, const zk_gl2 *periodic,
-			      zk_gl2 *out)
+static void sq_eval_ext_wrong(const void *ctx, const zk_ext *cur,
+			      const zk_ext *nxt, const zk_ext *periodic,
+			      zk_ext *out)
 {
 	(void)ctx;
 	(void)periodic;
-	out[0] = zk_gl2_add(nxt[0], zk_gl2_sqr(cur[0]));
+	out[0] = zk_ext_add(nxt[0], zk_ext_sqr(cur[0]));
 }
 
 static size_t sq_assertions(const void *ctx, unsigned log_n,
-			    const zk_gl2 *rand, struct zk_assertion *out)
+			    const zk_ext *rand, struct zk_assertion *out)
 {
 	(void)ctx;
 	(void)log_n;
 	(void)rand;
-	out[0] = (struct zk_assertion){ ZK_SEG_MAIN, 0, 0, zk_gl2_from_base(3) };
+	out[0] = (struct zk_assertion){ ZK_SEG_MAIN, 0, 0, zk_ext_from_base(3) };
 	return 1;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Goldilocks base field, its array kernels on every SIMD path this CPU has,
- * and the quadratic extension, checked against a plain 128-bit `% p`
- * reference and against the algebraic laws.
+ * Goldilocks base field and its array kernels on every SIMD path this CPU
+ * has, checked against a plain 128-bit `% p` reference and against the
+ * algebraic laws. The cubic extension has its own test (test_ext3.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,6 @@
 
 #include <cmocka.h>
 
-#include "ext2.h"
 #include "field.h"
 
 typedef unsigned __int128 u128;
@@ -381,100 +380,6 @@ static void test_vec_default(void **state)
 		assert_int_equal(out[i], ref_mul(a[i], b[0]));
 }
 
-/* ---- F_p2 ---- */
-
-static zk_gl2 rnd_gl2(void)
-{
-	return zk_gl2_make(rnd_gl(), rnd_gl());
-}
-
-static void test_ext2_nonresidue(void **state)
-{
-	zk_gl2 x = zk_gl2_make(0, 1);
-
-	(void)state;
-	/* Euler's criterion: 7^((p-1)/2) = -1, so X^2 - 7 has no root */
-	assert_int_equal(zk_gl_pow(ZK_GL2_NONRESIDUE, (P - 1) / 2), P - 1);
-	assert_true(zk_gl2_eq(zk_gl2_mul(x, x), zk_gl2_from_base(7)));
-	assert_true(zk_gl2_eq(zk_gl2_sqr(x), zk_gl2_from_base(7)));
-	for (size_t i = 0; i < N_EDGE; i++)
-		assert_int_equal(zk_gl2_mul_nonresidue(edge[i]), ref_mul(edge[i], 7));
-}
-
-static void test_ext2_laws(void **state)
-{
-	(void)state;
-	for (int i = 0; i < N_RANDOM / 4; i++) {
-		zk_gl2 a = rnd_gl2(), b = rnd_gl2(), c = rnd_gl2();
-		zk_gl2 ab = zk_gl2_mul(a, b);
-
-		if (i < (int)N_EDGE) {
-			a.c0 = edge[i];
-			b.c1 = edge[N_EDGE - 1 - (size_t)i];
-			ab = zk_gl2_mul(a, b);
-		}
-		/* schoolbook reference */
-		assert_int_equal(ab.c0, ref_add(ref_mul(a.c0, b.c0),
-						ref_mul(7, ref_mul(a.c1, b.c1))));
-		assert_int_equal(ab.c1, ref_add(ref_mul(a.c0, b.c1),
-						ref_mul(a.c1, b.c0)));
-		assert_true(zk_gl2_eq(ab, zk_gl2_mul(b, a)));
-		assert_true(zk_gl2_eq(zk_gl2_mul(ab, c),
-				      zk_gl2_mul(a, zk_gl2_mul(b, c))));
-		assert_true(zk_gl2_eq(zk_gl2_mul(a, zk_gl2_add(b, c)),
-				      zk_gl2_add(ab, zk_gl2_mul(a, c))));
-		assert_true(zk_gl2_eq(zk_gl2_add(zk_gl2_add(a, b), c),
-				      zk_gl2_add(a, zk_gl2_add(b, c))));
-		assert_true(zk_gl2_eq(zk_gl2_sqr(a), zk_gl2_mul(a, a)));
-		assert_true(zk_gl2_eq(zk_gl2_sub(zk_gl2_add(a, b), b), a));
-		assert_true(zk_gl2_is_zero(zk_gl2_add(a, zk_gl2_neg(a))));
-		assert_true(zk_gl2_eq(zk_gl2_mul(a, zk_gl2_one()), a));
-		assert_true(zk_gl2_is_zero(zk_gl2_mul(a, zk_gl2_zero())));
-		assert_true(zk_gl2_eq(zk_gl2_mul_base(a, c.c0),
-				      zk_gl2_mul(a, zk_gl2_from_base(c.c0))));
-	}
-	/* the embedding is a ring homomorphism */
-	for (size_t i = 0; i < N_EDGE; i++) {
-		for (size_t j = 0; j < N_EDGE; j++) {
-			zk_gl2 a = zk_gl2_from_base(edge[i]);
-			zk_gl2 b = zk_gl2_from_base(edge[j]);
-
-			assert_true(zk_gl2_eq(zk_gl2_mul(a, b),
-					      zk_gl2_from_base(ref_mul(edge[i], edge[j]))));
-			assert_true(zk_gl2_eq(zk_gl2_add(a, b),
-					      zk_gl2_from_base(ref_add(edge[i], edge[j]))));
-		}
-	}
-}
-
-static void test_ext2_inverse_pow(void **state)
-{
-	zk_gl2 out = zk_gl2_make(5, 6);
-
-	(void)state;
-	assert_false(zk_gl2_inv(zk_gl2_zero(), &out));
-	assert_true(zk_gl2_eq(out, zk_gl2_make(5, 6)));
-	for (int i = 0; i < 300; i++) {
-		zk_gl2 a = rnd_gl2(), inv = zk_gl2_zero();
-
-		if (i == 0)
-			a = zk_gl2_make(0, 1);
-		if (i == 1)
-			a = zk_gl2_make(P - 1, P - 1);
-		assert_true(zk_gl2_inv(a, &inv));
-		assert_true(zk_gl2_eq(zk_gl2_mul(a, inv), zk_gl2_one()));
-		/* a^p is the Frobenius image; a^(p+1) is the norm, in F_p */
-		assert_true(zk_gl2_eq(zk_gl2_pow(a, P), zk_gl2_frobenius(a)));
-		assert_true(zk_gl2_eq(zk_gl2_pow(a, P + 1),
-				      zk_gl2_from_base(zk_gl2_norm(a))));
-		/* |F_p2^*| = p^2 - 1 = (p+1)(p-1) */
-		assert_true(zk_gl2_eq(zk_gl2_pow(zk_gl2_pow(a, P + 1), P - 1),
-				      zk_gl2_one()));
-		assert_true(zk_gl2_eq(zk_gl2_pow(a, 3),
-				      zk_gl2_mul(a, zk_gl2_sqr(a))));
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,9 +394,6 @@ int main(void)
 		cmocka_unit_test(test_vec_avx2),
 		cmocka_unit_test(test_vec_avx512),
 		cmocka_unit_test(test_vec_default),
-		cmocka_unit_test(test_ext2_nonresidue),
-		cmocka_unit_test(test_ext2_laws),
-		cmocka_unit_test(test_ext2_inverse_pow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

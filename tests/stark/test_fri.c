@@ -40,11 +40,13 @@ static zk_gl rng_gl(void)
 	return zk_gl_from_u64(rng_next());
 }
 
-static zk_gl2 rng_gl2(void)
+static zk_ext rng_ext(void)
 {
-	zk_gl c0 = rng_gl();
+	zk_ext e;
 
-	return zk_gl2_make(c0, rng_gl());
+	for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+		e.c[k] = rng_gl();
+	return e;
 }
 
 static struct zk_fri_config make_cfg(unsigned log_domain, unsigned log_degree,
@@ -62,29 +64,29 @@ static struct zk_fri_config make_cfg(unsigned log_domain, unsigned log_degree,
 	return cfg;
 }
 
-/* Evaluations (bit-reversed, on shift·H_N) of a random F_p2 polynomial with
+/* Evaluations (bit-reversed, on shift·H_N) of a random zk_ext polynomial with
  * n_coeffs coefficients, the last one forced non-zero. */
-static zk_gl2 *poly_evals(const struct zk_fri_config *cfg, size_t n_coeffs)
+static zk_ext *poly_evals(const struct zk_fri_config *cfg, size_t n_coeffs)
 {
 	size_t n = (size_t)1 << cfg->log_domain, i;
-	zk_gl *c0 = calloc(n, sizeof(zk_gl)), *c1 = calloc(n, sizeof(zk_gl));
-	zk_gl *cols[2] = { c0, c1 };
-	zk_gl2 *out = malloc(n * sizeof(zk_gl2));
+	zk_gl *buf = calloc(ZK_EXT_DEGREE * n, sizeof(zk_gl));
+	zk_gl *cols[ZK_EXT_DEGREE];
+	zk_ext *out = malloc(n * sizeof(zk_ext));
+	unsigned k;
 
-	assert_non_null(c0);
-	assert_non_null(c1);
+	assert_non_null(buf);
 	assert_non_null(out);
-	for (i = 0; i < n_coeffs; i++) {
-		c0[i] = rng_gl();
-		c1[i] = rng_gl();
+	for (k = 0; k < ZK_EXT_DEGREE; k++) {
+		cols[k] = buf + k * n;
+		for (i = 0; i < n_coeffs; i++)
+			cols[k][i] = rng_gl();
 	}
-	c0[n_coeffs - 1] |= 1;
-	assert_int_equal(zk_ntt_coset_forward(cols, 2, cfg->log_domain,
-					      cfg->shift, 1), 0);
+	cols[0][n_coeffs - 1] |= 1;
+	assert_int_equal(zk_ntt_coset_forward(cols, ZK_EXT_DEGREE,
+					      cfg->log_domain, cfg->shift, 1), 0);
 	for (i = 0; i < n; i++)
-		out[i] = zk_gl2_make(c0[i], c1[i]);
-	free(c0);
-	free(c1);
+		out[i] = zk_ext_gather(buf + i, n);
+	free(buf);
 	return out;
 }
 
@@ -108,7 +110,7 @@ static size_t draw_positions(struct zk_transcript *t, unsigned log_domain,
 	return zk_fri_distinct_sorted(raw, n_queries, 0, out);
 }
 
-static void prove(const struct zk_fri_config *cfg, const zk_gl2 *evals,
+static void prove(const struct zk_fri_config *cfg, const zk_ext *evals,
 		  size_t n_queries, struct fri_run *run)
 {
 	struct zk_transcript t;
@@ -145,14 +147,14 @@ static void run_free(struct fri_run *run)
 
 /* The verifier's side: replay, check the nonce, draw its own positions,
  * take layer-0 values from `evals` there. */
-static int verify_proof(const struct zk_fri_config *cfg, const zk_gl2 *evals,
+static int verify_proof(const struct zk_fri_config *cfg, const zk_ext *evals,
 			size_t n_queries, uint64_t nonce,
 			const struct zk_fri_proof *proof)
 {
 	struct zk_transcript t;
 	struct zk_fri_verifier v;
 	uint64_t pos[ZK_FRI_MAX_QUERIES];
-	zk_gl2 values0[ZK_FRI_MAX_QUERIES];
+	zk_ext values0[ZK_FRI_MAX_QUERIES];
 	size_t n_pos, k;
 	int rc;
 
@@ -168,7 +170,7 @@ static int verify_proof(const struct zk_fri_config *cfg, const zk_gl2 *evals,
 	return zk_fri_verify_queries(&v, proof, pos, values0, n_pos);
 }
 
-static int verify_bytes(const struct zk_fri_config *cfg, const zk_gl2 *evals,
+static int verify_bytes(const struct zk_fri_config *cfg, const zk_ext *evals,
 			size_t n_queries, uint64_t nonce, const uint8_t *buf,
 			size_t len)
 {
@@ -192,11 +194,11 @@ static void test_fold_coset_matches_definition(void **state)
 	rng_state = 1;
 	for (f = 1; f <= ZK_FRI_MAX_LOG_FOLDING; f++) {
 		unsigned k_fold = 1u << f, n_coeffs = 64, k, r, i;
-		zk_gl2 coeffs[64], v[16], beta = rng_gl2(), expect, beta_r;
+		zk_ext coeffs[64], v[16], beta = rng_ext(), expect, beta_r;
 		zk_gl x = rng_gl(), x_inv, wk_inv[8], xk, w_k;
 
 		for (i = 0; i < n_coeffs; i++)
-			coeffs[i] = rng_gl2();
+			coeffs[i] = rng_ext();
 		w_k = zk_gl_root_of_unity(f);
 		for (k = 0; k < k_fold; k++) {
 			zk_gl pt = zk_gl_mul(x, zk_gl_pow(w_k,
@@ -206,22 +208,22 @@ static void test_fold_coset_matches_definition(void **state)
 		}
 		/* Σ_r β^r·G_r(x^K), G_r from F's coefficients r, r+K, ... */
 		xk = zk_gl_pow(x, k_fold);
-		expect = zk_gl2_zero();
-		beta_r = zk_gl2_one();
+		expect = zk_ext_zero();
+		beta_r = zk_ext_one();
 		for (r = 0; r < k_fold; r++) {
-			zk_gl2 g[64];
+			zk_ext g[64];
 			unsigned m = 0;
 
 			for (i = r; i < n_coeffs; i += k_fold)
 				g[m++] = coeffs[i];
-			expect = zk_gl2_add(expect,
-					    zk_gl2_mul(beta_r,
+			expect = zk_ext_add(expect,
+					    zk_ext_mul(beta_r,
 						       zk_fri_eval_poly(g, m, xk)));
-			beta_r = zk_gl2_mul(beta_r, beta);
+			beta_r = zk_ext_mul(beta_r, beta);
 		}
 		assert_true(zk_gl_inv(x, &x_inv));
 		zk_fri_coset_inv_roots(f, wk_inv);
-		assert_true(zk_gl2_eq(zk_fri_fold_coset(v, f, x_inv, wk_inv,
+		assert_true(zk_ext_eq(zk_fri_fold_coset(v, f, x_inv, wk_inv,
 							beta),
 				      expect));
 	}
@@ -269,7 +271,7 @@ static void check_honest(unsigned log_domain, unsigned log_degree,
 	struct zk_fri_config cfg = make_cfg(log_domain, log_degree, f,
 					    final_log);
 	struct fri_run run;
-	zk_gl2 *evals;
+	zk_ext *evals;
 
 	cfg.hash = hash;
 	evals = poly_evals(&cfg, (size_t)1 << log_degree);
@@ -316,7 +318,7 @@ static void test_thread_count_does_not_matter(void **state)
 {
 	struct zk_fri_config cfg = make_cfg(13, 11, 2, 1);
 	struct fri_run one, many;
-	zk_gl2 *evals;
+	zk_ext *evals;
 
 	(void)state;
 	rng_state = 4;
@@ -347,7 +349,7 @@ static void test_degree_too_high_rejected(void **state)
 		 * term survives every fold untouched (it sits in G_0), so the
 		 * final layer is x^(2^final) plus lower terms and every query
 		 * misses the truncated final polynomial. */
-		zk_gl2 *evals = poly_evals(&cfg, ((size_t)1 << 7) + 1);
+		zk_ext *evals = poly_evals(&cfg, ((size_t)1 << 7) + 1);
 
 		prove(&cfg, evals, 8, &run);
 		assert_int_equal(verify_proof(&cfg, evals, 8, run.nonce,
@@ -361,14 +363,14 @@ static void test_random_values_rejected(void **state)
 {
 	struct zk_fri_config cfg = make_cfg(11, 8, 3, 2);
 	size_t n = (size_t)1 << cfg.log_domain, i;
-	zk_gl2 *evals = malloc(n * sizeof(zk_gl2));
+	zk_ext *evals = malloc(n * sizeof(zk_ext));
 	struct fri_run run;
 
 	(void)state;
 	rng_state = 6;
 	assert_non_null(evals);
 	for (i = 0; i < n; i++)
-		evals[i] = rng_gl2();
+		evals[i] = rng_ext();
 	prove(&cfg, evals, 30, &run);
 	assert_int_equal(verify_proof(&cfg, evals, 30, run.nonce, &run.proof),
 			 ZK_STARK_EFRI);
@@ -380,7 +382,7 @@ static void test_random_values_rejected(void **state)
 
 struct honest_fixture {
 	struct zk_fri_config cfg;
-	zk_gl2 *evals;
+	zk_ext *evals;
 	struct fri_run run;
 	size_t n_queries;
 };
@@ -429,12 +431,12 @@ static void test_tamper_structures(void **state)
 			struct zk_digest dsave;
 
 			for (i = 0; i < 3; i++) {
-				zk_gl2 *val = &lp->coset_values[picks[i]];
+				zk_ext *val = &lp->coset_values[picks[i]];
 
-				saved = val->c1;
-				val->c1 = zk_gl_add(saved, 1);
+				saved = val->c[i];
+				val->c[i] = zk_gl_add(saved, 1);
 				assert_int_not_equal(verify_fx(&fx), 0);
-				val->c1 = saved;
+				val->c[i] = saved;
 			}
 			for (i = 0; i < lp->opening.n_nodes; i++) {
 				lp->opening.nodes[i].bytes[i % 32] ^= 0x10;
@@ -456,12 +458,12 @@ static void test_tamper_structures(void **state)
 			lp->log_folding ^= 1;
 		}
 		for (i = 0; i < p->final_len; i++) {
-			p->final_coeffs[i].c0 = zk_gl_add(p->final_coeffs[i].c0,
-							  1);
+			p->final_coeffs[i].c[2] = zk_gl_add(p->final_coeffs[i].c[2],
+							    1);
 			/* absorbed before grinding: the nonce fails first */
 			assert_int_not_equal(verify_fx(&fx), 0);
-			p->final_coeffs[i].c0 = zk_gl_sub(p->final_coeffs[i].c0,
-							  1);
+			p->final_coeffs[i].c[2] = zk_gl_sub(p->final_coeffs[i].c[2],
+							    1);
 		}
 		p->final_len--;
 		assert_int_equal(verify_fx(&fx), ZK_STARK_EPARAMS);
@@ -478,7 +480,7 @@ static void test_wrong_values0_rejected(void **state)
 {
 	struct honest_fixture fx;
 	size_t n = (size_t)1 << 10, k;
-	zk_gl2 *bad = malloc(n * sizeof(zk_gl2));
+	zk_ext *bad = malloc(n * sizeof(zk_ext));
 
 	(void)state;
 	honest_setup(&fx, 2);
@@ -486,8 +488,8 @@ static void test_wrong_values0_rejected(void **state)
 	for (k = 0; k < fx.run.n_positions; k++) {
 		uint64_t p = fx.run.positions[k];
 
-		memcpy(bad, fx.evals, n * sizeof(zk_gl2));
-		bad[p] = zk_gl2_add(bad[p], zk_gl2_one());
+		memcpy(bad, fx.evals, n * sizeof(zk_ext));
+		bad[p] = zk_ext_add(bad[p], zk_ext_one());
 		assert_int_equal(verify_proof(&fx.cfg, bad, fx.n_queries,
 					      fx.run.nonce, &fx.run.proof),
 				 ZK_STARK_EFRI);
@@ -574,12 +576,17 @@ static void test_encoding_round_trip_and_hostile(void **state)
 							 buf, n, NULL, &dec),
 				     0);
 	}
-	/* a non-canonical final coefficient (p itself) */
-	memcpy(buf, fx.run.enc, len);
-	for (i = 0; i < 8; i++)
-		buf[len - 16 + i] = (uint8_t)(ZK_GL_P >> (8 * i));
-	assert_int_equal(zk_fri_proof_decode(&fx.cfg, fx.n_queries, buf, len,
-					     NULL, &dec), ZK_STARK_EFORMAT);
+	/* a non-canonical limb (p itself) in each coefficient of the last
+	 * final-polynomial element */
+	for (size_t limb = 0; limb < ZK_EXT_DEGREE; limb++) {
+		memcpy(buf, fx.run.enc, len);
+		for (i = 0; i < 8; i++)
+			buf[len - ZK_EXT_BYTES + 8 * limb + i] =
+				(uint8_t)(ZK_GL_P >> (8 * i));
+		assert_int_equal(zk_fri_proof_decode(&fx.cfg, fx.n_queries, buf,
+						     len, NULL, &dec),
+				 ZK_STARK_EFORMAT);
+	}
 	free(buf);
 	free(re);
 	honest_teardown(&fx);
@@ -635,7 +642,7 @@ static void test_bad_positions(void **state)
 	struct zk_transcript t;
 	struct zk_fri_verifier v;
 	uint64_t pos[2] = { 0, (uint64_t)1 << 10 };
-	zk_gl2 vals[2] = { { 0, 0 }, { 0, 0 } };
+	zk_ext vals[2] = { zk_ext_zero(), zk_ext_zero() };
 
 	(void)state;
 	honest_setup(&fx, 1);

@@ -144,8 +144,13 @@ static void test_header_fields(void **state)
 		zk_stark_params_by_id(ZK_PARAMS_COMPACT);
 
 	assert_int_equal(decode_patched(f, 0, 'X', 1, NULL), ZK_STARK_EFORMAT);
-	assert_int_equal(decode_patched(f, 4, 2, 2, NULL), ZK_STARK_EFORMAT);
+	/* version 1 was the F_p2 layout (16-byte extension elements): a
+	 * proof that claims it is refused, as is any other version */
+	assert_int_equal(ZK_PROOF_VERSION, 2);
+	assert_int_equal(decode_patched(f, 4, 1, 2, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 4, 3, 2, NULL), ZK_STARK_EFORMAT);
 	assert_int_equal(decode_patched(f, 4, 0, 2, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 4, 2, 2, NULL), 0);
 	assert_int_equal(decode_patched(f, 6, 99, 1, NULL), ZK_STARK_EFORMAT);
 	assert_int_equal(decode_patched(f, 6, 0, 1, NULL), ZK_STARK_EFORMAT);
 	/* the caller's set decides before anything else */
@@ -171,10 +176,27 @@ static void test_counts_and_elements(void **state)
 		      f->sizes.fri_final + 8;
 	size_t rows = npos + 4;
 
-	/* OOD values, first c0 and c1 of the last one */
-	assert_int_equal(decode_patched(f, ood, ZK_GL_P, 8, NULL), ZK_STARK_EFORMAT);
-	assert_int_equal(decode_patched(f, ood + f->sizes.ood - 8, UINT64_MAX, 8,
-					NULL), ZK_STARK_EFORMAT);
+	size_t final_last = ood + f->sizes.ood + f->sizes.fri_layers +
+			    f->sizes.fri_final - ZK_EXT_BYTES;
+
+	/* extension elements are 24 bytes: every limb of the first and the
+	 * last OOD value and of the last final-polynomial coefficient must be
+	 * canonical (p and 2^64 - 1 are not) */
+	assert_int_equal(f->sizes.ood % ZK_EXT_BYTES, 0);
+	for (size_t limb = 0; limb < ZK_EXT_DEGREE; limb++) {
+		size_t first = ood + 8 * limb;
+		size_t last = ood + f->sizes.ood - ZK_EXT_BYTES + 8 * limb;
+
+		assert_int_equal(decode_patched(f, first, ZK_GL_P, 8, NULL),
+				 ZK_STARK_EFORMAT);
+		assert_int_equal(decode_patched(f, last, UINT64_MAX, 8, NULL),
+				 ZK_STARK_EFORMAT);
+		assert_int_equal(decode_patched(f, final_last + 8 * limb, ZK_GL_P,
+						8, NULL), ZK_STARK_EFORMAT);
+		/* p - 1 is canonical: the decoder takes it */
+		assert_int_equal(decode_patched(f, final_last + 8 * limb,
+						ZK_GL_P - 1, 8, NULL), 0);
+	}
 	/* p - 1 is canonical: the decoder accepts it (the verifier will not) */
 	assert_int_equal(decode_patched(f, ood, ZK_GL_P - 1, 8, NULL), 0);
 	/* opened rows */
@@ -224,6 +246,9 @@ static void test_describe(void **state)
 			 ZK_STARK_EFORMAT);
 	fclose(out);
 	assert_non_null(strstr(text, "parameter set    1 (fast)"));
+	assert_non_null(strstr(text, "F_p[X]/(X^3 - 7), 24-byte elements"));
+	/* fast: the query part (44·2 + 16) decides over F_p^3 */
+	assert_non_null(strstr(text, "conjectured 104.0 bits"));
 	assert_non_null(strstr(text, "conjectured"));
 	assert_non_null(strstr(text, "proven"));
 	assert_non_null(strstr(text, "FRI final poly"));

@@ -208,14 +208,14 @@ static void test_byte_flips_rejected(void **state)
 	pv_toy_free(&t);
 }
 
-static void toy_main_ext_wrong(const void *ctx, const zk_gl2 *cur,
-			       const zk_gl2 *nxt, const zk_gl2 *per, zk_gl2 *out)
+static void toy_main_ext_wrong(const void *ctx, const zk_ext *cur,
+			       const zk_ext *nxt, const zk_ext *per, zk_ext *out)
 {
 	(void)ctx;
 	(void)per;
-	out[0] = zk_gl2_sub(nxt[0], cur[1]);
-	out[1] = zk_gl2_sub(nxt[1], zk_gl2_add(cur[0], cur[1]));
-	out[2] = zk_gl2_sub(cur[2], zk_gl2_mul(cur[0], cur[1])); /* no selector */
+	out[0] = zk_ext_sub(nxt[0], cur[1]);
+	out[1] = zk_ext_sub(nxt[1], zk_ext_add(cur[0], cur[1]));
+	out[2] = zk_ext_sub(cur[2], zk_ext_mul(cur[0], cur[1])); /* no selector */
 }
 
 static void test_debugger_checks_air(void **state)

@@ -40,13 +40,13 @@ static void start(struct zk_transcript *t, enum zk_hash_id h)
 static void absorb_script(struct zk_transcript *t)
 {
 	const zk_gl elems[3] = { 1, 2, ZK_GL_P - 1 };
-	const zk_gl2 ext = zk_gl2_make(5, 6);
+	const zk_ext ext = zk_gl3_make(5, 6, 7);
 	struct zk_digest d;
 
 	memset(d.bytes, 0xab, sizeof(d.bytes));
 	zk_transcript_absorb_bytes(t, "public input", 12);
 	zk_transcript_absorb_gl(t, elems, 3);
-	zk_transcript_absorb_gl2(t, &ext, 1);
+	zk_transcript_absorb_ext(t, &ext, 1);
 	zk_transcript_absorb_digest(t, &d);
 	zk_transcript_absorb_u64(t, 42);
 }
@@ -94,10 +94,10 @@ static void test_determinism(void **state)
 		absorb_script(&a);
 		absorb_script(&b);
 		for (i = 0; i < 8; i++) {
-			zk_gl2 x = zk_transcript_draw_gl2(&a);
-			zk_gl2 y = zk_transcript_draw_gl2(&b);
+			zk_ext x = zk_transcript_draw_ext(&a);
+			zk_ext y = zk_transcript_draw_ext(&b);
 
-			assert_true(zk_gl2_eq(x, y));
+			assert_true(zk_ext_eq(x, y));
 			assert_int_equal(zk_transcript_draw_gl(&a),
 					 zk_transcript_draw_gl(&b));
 			assert_int_equal(zk_transcript_draw_index(&a, 20),
@@ -114,7 +114,7 @@ enum variant {
 };
 
 /* Each variant differs from V_BASE in one respect only. */
-static zk_gl2 challenge_after(enum zk_hash_id h, enum variant v)
+static zk_ext challenge_after(enum zk_hash_id h, enum variant v)
 {
 	struct zk_transcript t;
 	const uint8_t data[8] = { 1, 2, 3, 4, 5, 6, 7, 0 };
@@ -155,7 +155,7 @@ static zk_gl2 challenge_after(enum zk_hash_id h, enum variant v)
 		zk_transcript_absorb_u64(&t, 9);
 		break;
 	}
-	return zk_transcript_draw_gl2(&t);
+	return zk_transcript_draw_ext(&t);
 }
 
 static void test_any_change_changes_challenges(void **state)
@@ -165,13 +165,13 @@ static void test_any_change_changes_challenges(void **state)
 
 	(void)state;
 	for (h = 0; h < N_HASHES; h++) {
-		zk_gl2 c[V_COUNT];
+		zk_ext c[V_COUNT];
 
 		for (v = 0; v < V_COUNT; v++)
 			c[v] = challenge_after(all_hashes[h], (enum variant)v);
 		for (v = 0; v < V_COUNT; v++)
 			for (w = v + 1; w < V_COUNT; w++)
-				assert_false(zk_gl2_eq(c[v], c[w]));
+				assert_false(zk_ext_eq(c[v], c[w]));
 	}
 }
 
@@ -207,10 +207,9 @@ static void test_challenges_canonical_and_in_range(void **state)
 
 		start(&t, all_hashes[h]);
 		for (i = 0; i < 200; i++) {
-			zk_gl2 e = zk_transcript_draw_gl2(&t);
+			zk_ext e = zk_transcript_draw_ext(&t);
 
-			assert_true(zk_gl_is_canonical(e.c0));
-			assert_true(zk_gl_is_canonical(e.c1));
+			assert_true(zk_ext_is_canonical(e));
 			assert_true(zk_gl_is_canonical(zk_transcript_draw_gl(&t)));
 		}
 		for (log_n = 0; log_n <= 63; log_n++)
