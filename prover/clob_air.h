@@ -280,6 +280,8 @@ enum clob_col {
 	C_FO,    /* role: fok_fillable's read of the best level's head */
 	C_OS,    /* role: match's read of a head that is the taker's own
 		  * (self-trade prevention cancels the taker: CANCEL_NEWEST) */
+	C_FS,    /* FO of a FOK that ends unfilled: the head is its own */
+	C_FU,    /* ... or holds less than the qty (FO·AI - FS) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -438,5 +440,13 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row);
  * from rld on (the row after the maker removal's header write). */
 void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			 size_t at, size_t end);
+
+/* A FOK that reads a crossing level and ends unfilled (clob_air_loop.h,
+ * FO on AI rows): the role of access a on row r (CLOB_ROLE_REST: the
+ * taker's no-cross roles decide), and the head read's witnesses. */
+unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
+			  const struct zk_witness_access *a,
+			  const struct zk_witness_access *next);
+void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end);
 
 #endif /* ZKCLOB_PROVER_CLOB_AIR_H */
