@@ -292,6 +292,8 @@ enum clob_col {
 	C_FO,    /* role: fok_fillable's read of the best level's head */
 	C_OS,    /* role: match's read of a head that is the taker's own
 		  * (self-trade prevention cancels the taker: CANCEL_NEWEST) */
+	C_FS,    /* FO of a FOK that ends unfilled: the head is its own */
+	C_FU,    /* ... or holds less than the qty (FO·AI - FS) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -472,5 +474,12 @@ int zk_clob_replace_supported(const struct zk_op *op,
 const char *zk_clob_replace_shape(const struct zk_event *ev,
 				  const struct zk_witness_access *w, size_t n,
 				  uint32_t market);
+/* A FOK that reads a crossing level and ends unfilled (clob_air_loop.h,
+ * FO on AI rows): the role of access a on row r (CLOB_ROLE_REST: the
+ * taker's no-cross roles decide), and the head read's witnesses. */
+unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
+			  const struct zk_witness_access *a,
+			  const struct zk_witness_access *next);
+void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end);
 
 #endif /* ZKCLOB_PROVER_CLOB_AIR_H */

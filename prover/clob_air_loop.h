@@ -26,12 +26,22 @@
  * HDR and LVL, then FO, the level's head, which the LVL row names) come
  * before match's own HDR; a FOK never keeps a remainder (FR = 0). GT marks
  * a GTC on a match's rows ((tif - 2)(tif - 3)/2 from the carried tif).
+ *
+ * A self-trade stop (KM, CANCEL_NEWEST markets): OS reads the head that
+ * LVL names, proves engine self_trade, and emits ACCEPTED with E2, so the
+ * taker rules' CANCELLED (reason STP, the whole qty) follows.
+ *
+ * A FOK that ends unfilled after a crossing level (KI): HDR → LVL → FO,
+ * whose head is its own (FS) or holds less than the qty and is alone
+ * (FU), then the worse level is NIL or read by LVN (no cross), then the
+ * taker rules' ACCEPTED and CANCELLED FOK_UNFILLED.
  */
 
 static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 				  const ZKT *nxt, ZKT *out, unsigned k, int sem)
 {
-	static const unsigned flags[] = { C_HS, C_RLD, C_RST, C_FO, C_OS };
+	static const unsigned flags[] = { C_HS, C_RLD, C_RST, C_FO, C_OS,
+					  C_FS, C_FU };
 	const ZKT *op = cur + C_OPF, *bef = cur + C_MSG;
 	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO, nil = ZKT_CONST(CLOB_NIL);
 	ZKT sacc = cur[C_SACC], am = cur[C_AM], hs = cur[C_HS];
@@ -57,10 +67,61 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 	 * before it names the slot, clob_air_match.h), on a FOK's rows
 	 * only, between that LVL and match's own HDR */
 	EMIT(ZKT_MUL(fo, ZKT_SUB(one, sacc)));
-	EMIT(ZKT_MUL(fo, ZKT_SUB(one, am)));
+	EMIT(ZKT_MUL(fo, ZKT_SUB(ZKT_SUB(one, am), cur[C_AI])));
 	EMIT(ZKT_MUL(fo, ZKT_SUB(ZKT_CONST(2), fok2)));
 	EMIT(ZKT_MUL(nxt[C_FO], ZKT_SUB(one, cur[C_LVL])));
-	EMIT(ZKT_MUL(fo, ZKT_SUB(one, nxt[C_HDR])));
+	EMIT(ZKT_MUL(ZKT_MUL(fo, am), ZKT_SUB(one, nxt[C_HDR])));
+	/* a FOK that ends FOK_UNFILLED after a crossing level (AI: the
+	 * taker rules' events): HDR → LVL → FO, where the head is its own
+	 * (FS: fok_fillable stops unless the mode skips its own orders), or
+	 * holds less than the qty (40-bit registers: 2^32·hi, qty - rem -
+	 * 1) and is the level's only order (next NIL), and the level's
+	 * worse link (LVL puts it in FO's BSLOT) is NIL (BONIL: the events
+	 * follow) or the next row reads that level, which does not cross
+	 * (LVN's strict register) */
+	{
+		ZKT ai = cur[C_AI], fs = cur[C_FS], gd = cur[C_GD];
+		ZKT u = cur[C_FU];
+		ZKT two32 = ZKT_CONST(1ull << 32), bonil = cur[C_BONIL];
+		ZKT qty = ZKT_ADD(op[OPF_QTY], ZKT_MUL(op[OPF_QTY + 1], two32));
+		ZKT rem = ZKT_ADD(bef[9], ZKT_MUL(bef[10], two32));
+		ZKT lvl = ZKT_MUL(ai, cur[C_LVL]);
+
+		EMIT(ZKT_SUB(u, ZKT_SUB(ZKT_MUL(fo, ai), fs)));
+		EMIT(ZKT_MUL(lvl, ZKT_SUB(one, nxt[C_FO])));
+		EMIT(ZKT_MUL(lvl, ZKT_SUB(nxt[C_MSG + 0],
+					  ZKT_CONST(ZK_SLOT_ORDER))));
+		EMIT(ZKT_MUL(lvl, ZKT_SUB(nxt[C_MSG + 2], bef[7])));
+		EMIT(ZKT_MUL(lvl, ZKT_SUB(nxt[C_BSLOT], bef[10])));
+		EMIT(ZKT_MUL(fs, ZKT_SUB(one, fo)));
+		EMIT(ZKT_MUL(fs, ZKT_SUB(one, ai)));
+		if (c->mp.stp == ZK_STP_CANCEL_OLDEST)
+			EMIT(fs);
+		EMIT(ZKT_MUL(fs, ZKT_SUB(one, nxt[C_SEV])));
+		EMIT(ZKT_MUL(ZKT_MUL(fs, gd), ZKT_SUB(op[OPF_STP], bef[14])));
+		EMIT(ZKT_MUL(ZKT_MUL(fs, gd),
+			     ZKT_SUB(ZKT_MUL(op[OPF_STP], cur[C_J3]), one)));
+		EMIT(ZKT_MUL(ZKT_MUL(fs, ZKT_SUB(one, gd)), op[OPF_STP]));
+		EMIT(ZKT_MUL(ZKT_MUL(fs, ZKT_SUB(one, gd)), bef[14]));
+		EMIT(ZKT_MUL(ZKT_MUL(fs, ZKT_SUB(one, gd)),
+			     ZKT_SUB(bef[5], op[OPF_ACCT])));
+		EMIT(ZKT_MUL(ZKT_MUL(fs, ZKT_SUB(one, gd)),
+			     ZKT_SUB(bef[6], op[OPF_ACCT + 1])));
+		EMIT(ZKT_MUL(u, ZKT_SUB(cur[C_V + 0], ZKT_MUL(bef[10], two32))));
+		EMIT(ZKT_MUL(u, ZKT_SUB(ZKT_ADD(cur[C_V + 1], one),
+					ZKT_SUB(qty, rem))));
+		EMIT(ZKT_MUL(u, ZKT_SUB(bef[12], nil)));
+		EMIT(ZKT_MUL(ZKT_MUL(u, bonil), ZKT_SUB(cur[C_BSLOT], nil)));
+		EMIT(ZKT_MUL(ZKT_MUL(u, bonil), ZKT_SUB(one, nxt[C_SEV])));
+		EMIT(ZKT_MUL(ZKT_MUL(u, ZKT_SUB(one, bonil)),
+			     ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_BSLOT], nil),
+					     cur[C_J1]),
+				     one)));
+		EMIT(ZKT_MUL(ZKT_MUL(u, ZKT_SUB(one, bonil)),
+			     ZKT_SUB(one, nxt[C_LVN])));
+		EMIT(ZKT_MUL(ZKT_MUL(fo, nxt[C_LVN]),
+			     ZKT_SUB(nxt[C_MSG + 2], cur[C_BSLOT])));
+	}
 	/* OS: match's read of the best level's head (right after the LVL
 	 * that names it), the taker's own order, so the market's CANCEL_NEWEST
 	 * mode cancels the taker: the op's last access, it emits ACCEPTED

@@ -229,8 +229,10 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(probe, ZKT_SUB(probe, one)));
 	EMIT(ZKT_MUL(hdr, ZKT_SUB(one, sacc)));
 	EMIT(ZKT_MUL(lvl, ZKT_SUB(one, sacc)));
-	EMIT(ZKT_MUL(hdr, ZKT_SUB(ZKT_SUB(ZKT_SUB(one, aw), af), cur[C_AM])));
-	EMIT(ZKT_MUL(lvl, ZKT_SUB(ZKT_SUB(one, aw), cur[C_AM])));
+	EMIT(ZKT_MUL(hdr, ZKT_SUB(ZKT_SUB(ZKT_SUB(one, aw), af),
+				  ZKT_ADD(cur[C_AM], cur[C_AI]))));
+	EMIT(ZKT_MUL(lvl, ZKT_SUB(ZKT_SUB(one, aw),
+				  ZKT_ADD(cur[C_AM], cur[C_AI]))));
 	/* every access but the write roles is a read */
 	t = ZKT_SUB(sacc, ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_OW], cur[C_LW]),
 					  ZKT_ADD(cur[C_PW], cur[C_NW])),
@@ -335,8 +337,10 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	bo = ZKT_ADD(ZKT_MUL(ZKT_SUB(ZKT_CONST(2), op[OPF_SIDE]), cur[C_MSG + 4]),
 		     ZKT_MUL(ZKT_ADD_CONST(op[OPF_SIDE], ZK_GL_P - 1),
 			     cur[C_MSG + 3]));
-	/* a match (AM) reads the best opposite level the same way */
-	t = ZKT_ADD(aw, cur[C_AM]);
+	/* a match (AM) and a FOK that reads a crossing level before it ends
+	 * unfilled (AI, clob_air_loop.h) read the best opposite level the
+	 * same way */
+	t = ZKT_ADD(ZKT_ADD(aw, cur[C_AM]), cur[C_AI]);
 	EMIT(ZKT_MUL(ZKT_MUL(hdr, t), ZKT_SUB(cur[C_BSLOT], bo)));
 	EMIT(ZKT_MUL(ZKT_MUL(hdr, t),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_BSLOT], ZKT_CONST(CLOB_NIL)),

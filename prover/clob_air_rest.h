@@ -86,7 +86,8 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	/* row order: probes → (HN [LVN] | LX)+ → ORS → HO → (EX: OWN |
 	 * [LC]* HC LN [LBW] [LWB] OWN) → [TW] → LT → [IP]* → IW → event */
 	EMIT(ZKT_MUL(ZKT_MUL(probe, ZKT_ADD(an, cur[C_AI])),
-		     ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HN])));
+		     ZKT_SUB(ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HN]),
+			     ZKT_MUL(cur[C_AI], nxt[C_HDR]))));
 	EMIT(ZKT_MUL(nxt[C_HN], ZKT_SUB(ZKT_SUB(one, probe),
 					ZKT_ADD(ZKT_ADD(hn, lvn),
 						ZKT_ADD(lx, cur[C_HW])))));
@@ -99,7 +100,9 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 			     ZKT_ADD(ZKT_ADD(nxt[C_LX], nxt[C_ORS]),
 				     ZKT_MUL(ZKT_ADD(cur[C_AI], cur[C_AM]),
 					     nxt[C_SEV])))));
-	EMIT(ZKT_MUL(nxt[C_LVN], ZKT_SUB(one, ZKT_SUB(hn, ZKT_MUL(hn, bonil)))));
+	EMIT(ZKT_MUL(nxt[C_LVN], ZKT_SUB(ZKT_SUB(one, ZKT_SUB(hn, ZKT_MUL(hn,
+								      bonil))),
+					 cur[C_FO])));
 	EMIT(ZKT_MUL(lvn, ZKT_SUB(ZKT_SUB(one, nxt[C_HN]),
 				  ZKT_ADD(ZKT_ADD(nxt[C_LX], nxt[C_ORS]),
 					  ZKT_MUL(ZKT_ADD(cur[C_AI],

@@ -228,7 +228,8 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_LVN], cur[C_HO]),
 				       ZKT_ADD(cur[C_HC], cur[C_LBW])),
 			       ZKT_ADD(cur[C_LWB], cur[C_LT])));
-	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(cur[C_MW], cur[C_ML]), cur[C_QL]));
+	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(cur[C_MW], cur[C_ML]),
+			       ZKT_ADD(cur[C_QL], cur[C_FO])));
 	for (j = 0; j < CLOB_N_RANGE; j++) {
 		ZKT b;
 

@@ -464,7 +464,12 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		role = a->kind == ZK_SLOT_ORDER ? C_OW : C_LW;
 	else if (b->cols[C_AC][r])
 		role = cancel_role(b, r, a, next);
-	else if (b->cols[C_AN][r] || b->cols[C_AI][r])
+	else if (b->cols[C_AI][r]) {
+		role = zk_clob_fok_role((const zk_gl *const *)b->cols, r, a,
+					next);
+		if (role == CLOB_ROLE_REST)
+			role = rest_role(b, r, a);
+	} else if (b->cols[C_AN][r])
 		role = rest_role(b, r, a);
 	else if (b->cols[C_AM][r]) {
 		role = zk_clob_match_role((const zk_gl *const *)b->cols,
@@ -753,6 +758,8 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 			zk_clob_rest_witness(c, b.cols, at, b.row);
 		if (b.cols[C_QD][at] || b.cols[C_QK][at])
 			zk_clob_replace_witness(c, b.cols, at, b.row);
+		if (b.cols[C_KI][at])
+			zk_clob_fok_witness(b.cols, at, b.row);
 		size_t ev_at = b.row;
 
 		if (b.cols[C_KM][at])

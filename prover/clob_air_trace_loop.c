@@ -61,3 +61,75 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	for (r = at; r < rld; r++)
 		cols[C_EX][r] = cols[C_EX][rld];
 }
+
+/* Would the taker on row r trade at level price lp (engine crosses)? */
+static int crosses(const zk_gl *const *cols, size_t r, int64_t lp)
+{
+	int64_t price = (int64_t)(cols[C_OPF + OPF_PRICE][r] |
+				  cols[C_OPF + OPF_PRICE + 1][r] << 32);
+
+	if (cols[C_OPF + OPF_ORD][r] == ZK_ORD_MARKET)
+		return 1;
+	return cols[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY ? lp <= price :
+							  lp >= price;
+}
+
+unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
+			  const struct zk_witness_access *a,
+			  const struct zk_witness_access *next)
+{
+	size_t p = r - 1;
+
+	if (cols[C_OPF + OPF_TIF][r] != ZK_TIF_FOK || a->write)
+		return CLOB_ROLE_REST;
+	switch (a->kind) {
+	case ZK_SLOT_HEADER:
+		/* fok_fillable's header read before a crossing level */
+		return next != NULL && next->kind == ZK_SLOT_LEVEL &&
+			       !next->write &&
+			       crosses(cols, r, next->before.level.price) ?
+			       0 : CLOB_ROLE_REST;
+	case ZK_SLOT_LEVEL:
+		if (cols[C_HDR][p])
+			return 0; /* LVL */
+		return cols[C_FO][p] ? C_LVN : CLOB_ROLE_REST;
+	case ZK_SLOT_ORDER:
+		return C_FO;
+	default:
+		return CLOB_ROLE_REST;
+	}
+}
+
+void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end)
+{
+	for (size_t r = at + 1; r < end; r++) {
+		uint64_t rem = cols[C_MSG + 9][r] | cols[C_MSG + 10][r] << 32;
+		uint64_t qty = cols[C_OPF + OPF_QTY][r] |
+			       cols[C_OPF + OPF_QTY + 1][r] << 32;
+		uint64_t acct = cols[C_OPF + OPF_ACCT][r] |
+				cols[C_OPF + OPF_ACCT + 1][r] << 32;
+		zk_gl stp = cols[C_OPF + OPF_STP][r], ostp = cols[C_MSG + 14][r];
+		zk_gl worse;
+		int self;
+
+		if (!cols[C_FO][r])
+			continue;
+		self = stp != 0 || ostp != 0 ?
+			       stp == ostp :
+			       acct == (cols[C_MSG + 5][r] |
+					cols[C_MSG + 6][r] << 32);
+		worse = cols[C_MSG + 10][r - 1];
+		cols[C_BSLOT][r] = worse;
+		if (self) {
+			cols[C_FS][r] = 1;
+			cols[C_GD][r] = stp != 0;
+			cols[C_J3][r] = inv_or_zero(stp);
+			continue;
+		}
+		cols[C_FU][r] = 1;
+		cols[C_BONIL][r] = worse == CLOB_NIL;
+		cols[C_J1][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
+		zk_clob_set_reg(cols, r, 0, cols[C_MSG + 10][r] << 32);
+		zk_clob_set_reg(cols, r, 1, qty - rem - 1);
+	}
+}

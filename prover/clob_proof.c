@@ -354,7 +354,8 @@ static const char *rest_shape(const struct zk_witness_access *w, size_t n,
  * The accesses of a taker that finds nothing to cross (clob_air_taker.h):
  * bucket reads up to an empty one, the header read, the best opposite
  * level's read when there is one (a limit order's: a market order crosses
- * any level). NULL, or why not.
+ * any level); a FOK may first read a crossing level and its only order
+ * (clob_air_loop.h). NULL, or why not.
  */
 static const char *taker_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
@@ -371,6 +372,16 @@ static const char *taker_shape(const struct zk_op *op,
 		return "an IOC / FOK / market NEW with other accesses";
 	if (a == n)
 		return NULL;
+	/* a FOK that reads a crossing level's only order (its own, or too
+	 * small), then maybe the worse level, which does not cross */
+	if (op->tif == ZK_TIF_FOK && is_acc(w, a + 1, n, ZK_SLOT_ORDER, 0)) {
+		if (!is_acc(w, a, n, ZK_SLOT_LEVEL, 0) ||
+		    !price_in_range(w[a].before.level.price))
+			return "an IOC / FOK / market NEW with other accesses";
+		a += 2;
+		if (a == n)
+			return NULL;
+	}
 	if (op->ord_type != ZK_ORD_LIMIT ||
 	    !is_acc(w, a, n, ZK_SLOT_LEVEL, 0) || a + 1 != n)
 		return "an IOC / FOK / market NEW with other accesses";

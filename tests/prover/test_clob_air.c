@@ -91,7 +91,7 @@ static void test_refuse_unsupported(void **state)
 	struct zk_statement st;
 	struct zk_clob_prove_opts o = { .market = &clob_test_market,
 					.stark_params = FAST };
-	struct zk_op ops[3];
+	struct zk_op ops[4];
 	uint8_t *proof = NULL, before[32], after[32];
 	size_t len = 0;
 	char err[ERRLEN] = "";
@@ -99,21 +99,22 @@ static void test_refuse_unsupported(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	zk_st_root(r.t, before);
-	/* a SELL at 1010 rests; a FOK BUY at 1010 for one lot more reads
-	 * it (fok_fillable) and ends FOK_UNFILLED after a crossing level */
+	/* two SELLs at 1010 rest; a GTC BUY at 1010 takes both and rests
+	 * one lot (two fills: the loop over makers, not proven yet) */
 	ops[0] = clob_book_op(&r, 1);
-	ops[1] = clob_book_op(&r, 0);
-	ops[1].tif = ZK_TIF_FOK;
-	ops[1].qty = ops[0].qty + clob_test_market.lot;
-	assert_int_equal(ops[0].price, ops[1].price);
-	ops[2] = clob_malformed_op(&r, 1);
-	b = clob_rig_batch(&r, ops, 3);
+	ops[1] = clob_book_op(&r, 3);
+	ops[1].price = ops[0].price;
+	ops[2] = clob_book_op(&r, 0);
+	ops[2].qty = ops[0].qty + ops[1].qty + clob_test_market.lot;
+	assert_int_equal(ops[0].price, ops[2].price);
+	ops[3] = clob_malformed_op(&r, 1);
+	b = clob_rig_batch(&r, ops, 4);
 	assert_non_null(b);
 	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
 				       sizeof(err)),
 			 ZK_CLOB_EUNSUPPORTED);
-	assert_non_null(strstr(err, "op 1"));
-	assert_non_null(strstr(err, "FOK"));
+	assert_non_null(strstr(err, "op 2"));
+	assert_non_null(strstr(err, "NEW limit GTC"));
 	assert_null(proof);
 	zk_st_root(r.t, after);
 	assert_memory_equal(before, after, 32);

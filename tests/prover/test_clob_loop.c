@@ -523,6 +523,137 @@ static void test_cheat_stp(void **state)
 		cheat_stp_case((enum cheat_stp)ch);
 }
 
+/* ops whose events are ACCEPTED, CANCELLED FOK_UNFILLED */
+static size_t count_unfilled(const struct zk_batch *b)
+{
+	const struct zk_event *ev = b->events.ev;
+	size_t n = 0;
+
+	for (size_t i = 0; i + 1 < b->events.len; i++)
+		n += ev[i].type == ZK_EV_ACCEPTED &&
+		     ev[i + 1].type == ZK_EV_CANCELLED &&
+		     ev[i + 1].reason == ZK_CXL_FOK_UNFILLED;
+	return n;
+}
+
+/* FOKs that read a crossing level's only order and end FOK_UNFILLED: too
+ * small with the worse level not crossing (a BUY and a SELL), the
+ * taker's own order, and on an empty book too small with no worse level
+ * (a limit and a market FOK); among rests, fills and rejects. */
+static void test_honest_unfilled(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[16];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[n++] = gtc_op(&r, 900, ZK_SIDE_SELL, 4995, 10, 3);
+	ops[n++] = fok_op(&r, 901, ZK_SIDE_BUY, 4995, 20, 2);
+	ops[n++] = fok_op(&r, 902, ZK_SIDE_BUY, 4995, 10, 3);
+	ops[n++] = clob_malformed_op(&r, 3);
+	ops[n++] = gtc_op(&r, 903, ZK_SIDE_BUY, 505, 10, 1);
+	ops[n++] = fok_op(&r, 904, ZK_SIDE_SELL, 505, 30, 2);
+	ops[n++] = fok_op(&r, 905, ZK_SIDE_BUY, 4995, 10, 2); /* fills */
+	ops[n++] = clob_invalid_op(&r, 2);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_unfilled(b), 3);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	n = 0;
+	ops[n++] = gtc_op(&r, 910, ZK_SIDE_SELL, 5000, 10, 1);
+	ops[n++] = fok_op(&r, 911, ZK_SIDE_BUY, 5000, 20, 2);
+	ops[n++] = fok_op(&r, 912, ZK_SIDE_BUY, 0, 20, 2);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_unfilled(b), 2);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+enum cheat_unfilled {
+	CU_FILLABLE,  /* the head held the whole qty */
+	CU_CROSSES,   /* the worse level crosses too */
+	CU_UNREAD,    /* the worse level, which crosses, never read */
+	CU_SECOND,    /* the level's second order never read */
+	CU_COUNT,
+};
+
+static const char *const cheat_unfilled_name[CU_COUNT] = {
+	"FOK unfilled while the head fills it",
+	"FOK unfilled while the worse level crosses",
+	"FOK unfilled without reading the worse level",
+	"FOK unfilled without the level's second order",
+};
+
+static void cheat_unfilled_case(enum cheat_unfilled ch)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[2];
+	struct zk_event *ev;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	/* CU_SECOND: no new best ask, the 5000 level's head (40) and its
+	 * second order fill 50 */
+	ops[0] = gtc_op(&r, 900, ZK_SIDE_SELL,
+			ch == CU_SECOND ? 5005 : 4995, 10, 3);
+	ops[1] = fok_op(&r, 901, ZK_SIDE_BUY, ch >= CU_UNREAD ? 5000 : 4995,
+			ch == CU_UNREAD ? 60 : ch == CU_SECOND ? 50 : 20, 2);
+	b = clob_rig_batch(&r, ops, 2);
+	assert_non_null(b);
+	ev = b->events.ev;
+	switch (ch) {
+	case CU_FILLABLE:
+		assert_int_equal(count_unfilled(b), 1);
+		b->ops[1].qty = ev[1].qty = ev[1].remaining = ev[2].qty = 10;
+		break;
+	case CU_CROSSES:
+		assert_int_equal(count_unfilled(b), 1);
+		b->ops[1].price = ev[1].price = ev[2].price = 5000;
+		break;
+	case CU_UNREAD:
+	case CU_SECOND:
+		/* the engine fills it (CU_UNREAD: from 4995 and 5000;
+		 * CU_SECOND: from the 5000 head and the order after it):
+		 * claimed unfilled after the first order read */
+		assert_int_equal(count_unfilled(b), 0);
+		ev[2] = ev[1];
+		ev[2].type = ZK_EV_CANCELLED;
+		ev[2].reason = ZK_CXL_FOK_UNFILLED;
+		ev[2].remaining = 0;
+		b->events.len = 3;
+		for (size_t i = 0; i < b->witness.len; i++) {
+			if (b->witness.acc[i].op == 1 &&
+			    b->witness.acc[i].kind == ZK_SLOT_ORDER) {
+				b->witness.len = i + 1;
+				break;
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	expect_cheat_refused(&r, b, NULL,
+			     (unsigned)ch < CU_COUNT ? cheat_unfilled_name[ch] :
+						       "?");
+}
+
+static void test_cheat_unfilled(void **state)
+{
+	(void)state;
+	for (int ch = 0; ch < CU_COUNT; ch++)
+		cheat_unfilled_case((enum cheat_unfilled)ch);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +663,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cheat_fok),
 		cmocka_unit_test(test_honest_stp),
 		cmocka_unit_test(test_cheat_stp),
+		cmocka_unit_test(test_honest_unfilled),
+		cmocka_unit_test(test_cheat_unfilled),
 	};
 
 	if (argc > 1)
