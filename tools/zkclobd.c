@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
@@ -569,6 +570,19 @@ static void print_summary(const struct zk_rx_ctx *rx, struct zk_seq_ctx *seq,
 	printf("  (BLAKE2b-256 over the canonical events)\n");
 	printf("speed:   %.2f M ops/s end to end over %.3f s\n",
 	       secs > 0 ? (double)seq->stats.ops / secs / 1e6 : 0, secs);
+	if (rx->stats.bursts > 1) {
+		double window = (double)(rx->stats.tsc_last - rx->stats.tsc_first) /
+				(double)rte_get_timer_hz();
+
+		printf("ingest:  %" PRIu64 " ops applied, %.0f ops/s over the %.3f s "
+		       "from the first to the last rx burst (offered: ", seq->stats.ops,
+		       window > 0 ? (double)seq->stats.ops / window : 0, window);
+		if (rx->rate != 0)
+			printf("paced at %" PRIu64 " messages/s, %" PRIu64 " paced waits)\n",
+			       rx->rate, rx->stats.paced_waits);
+		else
+			printf("unpaced, as fast as rx reads)\n");
+	}
 }
 
 int main(int argc, char **argv)
@@ -636,8 +650,18 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	zk_placement_print(&plan, stdout);
+	if (cfg.dataplane.rate != 0 && cfg.dataplane.source == ZK_SOURCE_PORT) {
+		/* a NIC's load is its sender's: holding rx back would only
+		 * overflow the NIC's ring */
+		fprintf(stderr, "zkclobd: config: [dataplane] rate: pacing is for a "
+			"replayed capture (source = gen or pcap), not source = port\n");
+		return EXIT_USAGE;
+	}
 	if (prepare_source(&cfg, pcap, sizeof(pcap)) != 0)
 		return EXIT_USAGE;
+	if (cfg.dataplane.rate != 0)
+		printf("source:  paced at %" PRIu64 " messages/s (offered load)\n",
+		       cfg.dataplane.rate);
 	if (build_eal_argv(&cfg, pcap[0] ? pcap : NULL, eal_buf, sizeof(eal_buf),
 			   eal_argv, &eal_argc) != 0) {
 		fprintf(stderr, "zkclobd: config: [eal] args: too many arguments, or a capture path with a comma\n");
@@ -710,6 +734,7 @@ int main(int argc, char **argv)
 	zk_wire_cfg_default(&rx.wire);
 	rx.wire.udp_port = cfg.wire.udp_port;
 	rx.stop_on_eos = cfg.dataplane.stop_on_eos != 0;
+	rx.rate = cfg.dataplane.rate;
 	rx.stop = &stop_flag;
 	rx.metrics = &mstd;
 	rx.latency = latency;
@@ -752,7 +777,7 @@ int main(int argc, char **argv)
 	/* every batch is cut: commit, prove (or abandon), log, fdatasync */
 	prover_rc = zkd_prover_finish(prover);
 	print_summary(&rx, &seq, &sink, now_s() - t0);
-	zkd_prover_summary(prover, stdout);
+	zkd_prover_summary(prover, stdout, now_s() - t0);
 	if (latency != NULL) {
 		if (mkdir(cfg.profile.dir, 0755) != 0 && errno != EEXIST)
 			fprintf(stderr, "zkclobd: profile: cannot create %s: %s\n",
