@@ -27,7 +27,11 @@
 # applied over the first-to-last rx burst window) and the proven rate (ops
 # in proven batch parts over the whole run).
 #
-# usage: perf/soak.sh [-b BUILD] [-d DURATION_S] [-n MESSAGES] [-k KILL_EVERY] [-r RATE]
+# -B runs zkclobd with [prover] on_backlog = skip: matching never waits for
+# the prover, and what it cannot take is logged as unproven ranges (resync
+# records, accepted by verify-log --allow-unproven and counted).
+#
+# usage: perf/soak.sh [-b BUILD] [-d DURATION_S] [-n MESSAGES] [-k KILL_EVERY] [-r RATE] [-B]
 # Traffic stays inside this machine (net_pcap on a file); metrics are off.
 set -euo pipefail
 
@@ -36,14 +40,16 @@ duration=120
 messages=8000
 kill_every=4
 rate=0
-while getopts "b:d:n:k:r:" opt; do
+on_backlog=stall
+while getopts "b:d:n:k:r:B" opt; do
   case $opt in
     b) build=$OPTARG ;;
     d) duration=$OPTARG ;;
     n) messages=$OPTARG ;;
     k) kill_every=$OPTARG ;;
     r) rate=$OPTARG ;;
-    *) echo "usage: $0 [-b BUILD] [-d DURATION_S] [-n MESSAGES] [-k KILL_EVERY] [-r RATE]" >&2; exit 2 ;;
+    B) on_backlog=skip ;;
+    *) echo "usage: $0 [-b BUILD] [-d DURATION_S] [-n MESSAGES] [-k KILL_EVERY] [-r RATE] [-B]" >&2; exit 2 ;;
   esac
 done
 zkclobd=$build/tools/zkclobd
@@ -91,6 +97,7 @@ backends = clob-fast clob-compact
 fault = $1
 fault_log_delay_us = $2
 log = $dir/proofs.log
+on_backlog = $on_backlog
 $gen_section
 EOF
 }
@@ -160,7 +167,10 @@ else
 fi
 echo "soak: applied ops/s per clean run: ${applied_rates[*]:-none}"
 echo "soak: proven ops/s per clean run (ops in proven parts / run length): ${proven_rates[*]:-none}"
-echo "soak: ops proven in clean runs: $proven_total of $ops_total applied"
+echo "soak: ops proven in clean runs: $proven_total of $ops_total applied (on_backlog = $on_backlog)"
+if [ "$on_backlog" = skip ]; then
+  echo "soak: unproven ranges in the log: $(echo "$final" | grep 'unproven ranges (resync records)' || echo none)"
+fi
 echo "soak: peak RSS per clean run (KiB): ${peaks[*]:-none}"
 if [ ${#peaks[@]} -gt 1 ]; then
   echo "soak: RSS growth first -> last clean run: $(( ${peaks[-1]} - ${peaks[0]} )) KiB"
