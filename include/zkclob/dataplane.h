@@ -152,7 +152,8 @@ struct zk_seq_ctx {
 	uint64_t stamp_current;     /* profiling: the last stamp record's word */
 	struct zk_stamp_run *runs;  /* profiling: FIFO, freed by the loop */
 	size_t runs_head, runs_len, runs_cap;
-	uint64_t stamps_lost;       /* ops whose stamp could not be kept (ENOMEM) */
+	uint64_t stamps_lost;       /* ops at the FIFO's head whose stamp could
+				     * not be kept (ENOMEM); delivered as 0 */
 	uint64_t delivered_ops;     /* ops in batches handed to the sink */
 	volatile int *reload;
 	void (*reload_fn)(void *arg, struct zk_seq_ctx *seq);
