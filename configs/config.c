@@ -198,6 +198,8 @@ static int set_dataplane(struct load_ctx *ctx, const char *section,
 				    "'%s' is not a power of two", value);
 	} else if (strcmp(name, "stop_on_eos") == 0)
 		return set_bool(ctx, section, name, value, &d->stop_on_eos);
+	else if (strcmp(name, "rate") == 0)
+		SET_U(d->rate, 0, UINT64_C(1000000000));
 	else
 		return fail(ctx, section, name, "unknown key");
 	return 1;
@@ -854,10 +856,11 @@ int zk_config_write(const struct zk_config *cfg, FILE *out)
 	fprintf(out,
 		"\n[dataplane]\nsource = %s\npcap_path = %s\nport = %s\nout_dir = %s\n"
 		"mbufs = %" PRIu32 "\nmbuf_cache = %" PRIu32 "\nrx_desc = %" PRIu32
-		"\nburst = %" PRIu32 "\nring_size = %" PRIu32 "\nstop_on_eos = %s\n",
+		"\nburst = %" PRIu32 "\nring_size = %" PRIu32 "\nstop_on_eos = %s\n"
+		"rate = %" PRIu64 "\n",
 		sources[d->source], d->pcap_path, d->port, d->out_dir, d->mbufs,
 		d->mbuf_cache, d->rx_desc, d->burst, d->ring_size,
-		d->stop_on_eos ? "true" : "false");
+		d->stop_on_eos ? "true" : "false", d->rate);
 	fprintf(out,
 		"\n[batch]\nmax_ops = %" PRIu32 "\ntimeout_us = %" PRIu64
 		"\ngap_policy = %s\nwitness = %s\n",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
@@ -105,6 +106,35 @@ static void flush(struct zk_rx_ctx *ctx, struct burst_buf *b)
 	b->n = 0;
 }
 
+/* The offered load of a replayed capture: messages due since the first
+ * poll at ctx->rate per second, minus those taken. */
+struct pacer {
+	uint64_t start, hz;
+	uint64_t msgs, frames; /* taken so far */
+};
+
+/* Frames to ask for now: 0 when no message is due yet. */
+static uint16_t paced_burst(const struct zk_rx_ctx *ctx, struct pacer *pc)
+{
+	uint64_t now = rte_get_timer_cycles(), due, per_frame, frames;
+
+	if (pc->hz == 0) {
+		pc->hz = rte_get_timer_hz();
+		pc->start = now;
+	}
+	due = (uint64_t)((unsigned __int128)(now - pc->start) * ctx->rate /
+			 pc->hz);
+	if (due <= pc->msgs)
+		return 0;
+	/* frames carry several messages: ask for about as many frames as
+	 * the due messages fill, by the mean so far */
+	per_frame = pc->frames ? (pc->msgs + pc->frames - 1) / pc->frames : 1;
+	frames = (due - pc->msgs) / (per_frame ? per_frame : 1);
+	if (frames == 0)
+		frames = 1;
+	return frames < ctx->burst ? (uint16_t)frames : ctx->burst;
+}
+
 int zk_rx_lcore(void *arg)
 {
 	struct zk_rx_ctx *ctx = arg;
@@ -116,6 +146,7 @@ int zk_rx_lcore(void *arg)
 		struct burst_buf buf;
 	} *scratch = calloc(1, sizeof(*scratch));
 	struct burst_buf *buf;
+	struct pacer pacer = { 0 };
 	uint64_t last_drops[ZK_DROP__COUNT] = { 0 }, last_stalls = 0;
 	uint64_t eos_seen = 0;
 	size_t got;
@@ -131,15 +162,26 @@ int zk_rx_lcore(void *arg)
 	zk_wire_parser_init(&parser, &wcfg);
 
 	while (!*ctx->stop) {
-		uint64_t t_arrival;
+		uint64_t t_arrival, msgs_before = parser.stats.msgs;
+		uint16_t want = ctx->burst;
 
-		n = rte_eth_rx_burst(ctx->port_id, 0, pkts, ctx->burst);
+		if (ctx->rate != 0) {
+			want = paced_burst(ctx, &pacer);
+			if (want == 0) {
+				ctx->stats.paced_waits++;
+				rte_pause();
+				continue;
+			}
+		}
+		n = rte_eth_rx_burst(ctx->port_id, 0, pkts, want);
 		if (n == 0) {
 			if (ctx->stop_on_eos && eos_seen)
 				break;
 			continue;
 		}
-		ctx->stats.bursts++;
+		ctx->stats.tsc_last = rte_get_timer_cycles();
+		if (ctx->stats.bursts++ == 0)
+			ctx->stats.tsc_first = ctx->stats.tsc_last;
 		/* profiling: the stamp record leads the burst's ops; its
 		 * enqueue time is filled in just before the flush */
 		t_arrival = zk_latency_now(ctx->latency);
@@ -184,6 +226,9 @@ int zk_rx_lcore(void *arg)
 			}
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
+		/* every message counts against the rate, parsed or dropped */
+		pacer.msgs += parser.stats.msgs - msgs_before;
+		pacer.frames += n;
 		if (t_arrival != 0) {
 			uint64_t t_enq = zk_latency_now(ctx->latency);
 

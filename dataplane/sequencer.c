@@ -53,9 +53,15 @@ static void stamps_push(struct zk_seq_ctx *ctx, uint64_t n)
 		struct zk_stamp_run *v = malloc(cap * sizeof(*v));
 
 		if (v == NULL) {
-			/* the ops still go on, unstamped (counted where the
-			 * stamps are consumed): profiling never stops matching */
-			ctx->stamps_lost += n;
+			/* profiling never stops matching, and the FIFO must
+			 * stay aligned with the ops: the full ring has a tail
+			 * run, which takes them (an earlier arrival: their
+			 * end to end can only read long, never short) */
+			if (ctx->runs_len > 0)
+				ctx->runs[(ctx->runs_head + ctx->runs_len - 1) %
+					  ctx->runs_cap].n += n;
+			else
+				ctx->stamps_lost += n;
 			return;
 		}
 		for (i = 0; i < ctx->runs_len; i++)
@@ -80,6 +86,12 @@ static uint64_t *stamps_pop(struct zk_seq_ctx *ctx, size_t n)
 	if (!profiling(ctx))
 		return NULL;
 	out = calloc(n ? n : 1, sizeof(*out));
+	/* ops whose stamp was never kept are the oldest: they go first, as 0
+	 * (counted unstamped downstream) */
+	while (i < n && ctx->stamps_lost > 0) {
+		ctx->stamps_lost--;
+		i++;
+	}
 	while (i < n && ctx->runs_len > 0) {
 		struct zk_stamp_run *r = &ctx->runs[ctx->runs_head];
 

@@ -21,7 +21,17 @@
 # allowed as unproven and counted). At the end: the audit log is an intact
 # chain. The peak RSS of every clean run is printed, so growth shows up.
 #
-# usage: perf/soak.sh [-b BUILD] [-d DURATION_S] [-n MESSAGES] [-k KILL_EVERY]
+# With -r RATE the capture is offered at RATE messages/s ([dataplane] rate:
+# zkclobd's rx lcore paces what it takes from net_pcap), and the soak
+# reports, per clean run, the offered rate beside the applied rate (ops
+# applied over the first-to-last rx burst window) and the proven rate (ops
+# in proven batch parts over the whole run).
+#
+# -B runs zkclobd with [prover] on_backlog = skip: matching never waits for
+# the prover, and what it cannot take is logged as unproven ranges (resync
+# records, accepted by verify-log --allow-unproven and counted).
+#
+# usage: perf/soak.sh [-b BUILD] [-d DURATION_S] [-n MESSAGES] [-k KILL_EVERY] [-r RATE] [-B]
 # Traffic stays inside this machine (net_pcap on a file); metrics are off.
 set -euo pipefail
 
@@ -29,13 +39,17 @@ build=build
 duration=120
 messages=8000
 kill_every=4
-while getopts "b:d:n:k:" opt; do
+rate=0
+on_backlog=stall
+while getopts "b:d:n:k:r:B" opt; do
   case $opt in
     b) build=$OPTARG ;;
     d) duration=$OPTARG ;;
     n) messages=$OPTARG ;;
     k) kill_every=$OPTARG ;;
-    *) echo "usage: $0 [-b BUILD] [-d DURATION_S] [-n MESSAGES] [-k KILL_EVERY]" >&2; exit 2 ;;
+    r) rate=$OPTARG ;;
+    B) on_backlog=skip ;;
+    *) echo "usage: $0 [-b BUILD] [-d DURATION_S] [-n MESSAGES] [-k KILL_EVERY] [-r RATE] [-B]" >&2; exit 2 ;;
   esac
 done
 zkclobd=$build/tools/zkclobd
@@ -72,6 +86,7 @@ args = -l 0-1 --no-huge --no-pci -m 512 --file-prefix=zksoak$$ --log-level=lib.e
 [dataplane]
 source = pcap
 pcap_path = $dir/traffic.pcap
+rate = $rate
 [metrics]
 enabled = false
 [audit]
@@ -82,12 +97,13 @@ backends = clob-fast clob-compact
 fault = $1
 fault_log_delay_us = $2
 log = $dir/proofs.log
+on_backlog = $on_backlog
 $gen_section
 EOF
 }
 
 runs=0 clean=0 killed=0 ops_total=0 bad=0
-peaks=()
+peaks=() applied_rates=() proven_rates=() proven_total=0
 declare -A by_fault
 end=$((SECONDS + duration))
 while [ $SECONDS -lt $end ]; do
@@ -125,6 +141,9 @@ while [ $SECONDS -lt $end ]; do
     clean=$((clean + 1))
     ops_total=$((ops_total + got))
     peaks+=("$(cat "$dir/rss-$runs")")
+    applied_rates+=("$(awk '/^ingest:/ {print $5}' "$log")")
+    proven_rates+=("$(awk '/^throughput:/ {print $5}' "$log")")
+    proven_total=$((proven_total + $(awk '/^throughput:/ {print $2}' "$log")))
     by_fault[${names[$f]}]="${proving#proving: }"
   else
     bad=$((bad + 1))
@@ -141,6 +160,17 @@ echo "soak: ops offered and applied in clean runs: $ops_total (every one, digest
 for k in "${!by_fault[@]}"; do
   echo "soak: last clean run with fault $k: ${by_fault[$k]}"
 done
+if [ "$rate" -gt 0 ]; then
+  echo "soak: offered load: $rate messages/s (paced by zkclobd's rx lcore)"
+else
+  echo "soak: offered load: unpaced (each capture as fast as rx reads it)"
+fi
+echo "soak: applied ops/s per clean run: ${applied_rates[*]:-none}"
+echo "soak: proven ops/s per clean run (ops in proven parts / run length): ${proven_rates[*]:-none}"
+echo "soak: ops proven in clean runs: $proven_total of $ops_total applied (on_backlog = $on_backlog)"
+if [ "$on_backlog" = skip ]; then
+  echo "soak: unproven ranges in the log: $(echo "$final" | grep 'unproven ranges (resync records)' || echo none)"
+fi
 echo "soak: peak RSS per clean run (KiB): ${peaks[*]:-none}"
 if [ ${#peaks[@]} -gt 1 ]; then
   echo "soak: RSS growth first -> last clean run: $(( ${peaks[-1]} - ${peaks[0]} )) KiB"

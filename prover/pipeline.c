@@ -48,6 +48,7 @@ void zk_pl_job_free(struct job *j)
 		return;
 	zk_batch_free(j->part);
 	free(j->stamps);
+	zk_st_destroy(j->retired_tree);
 	zk_st_update_free(&j->upd);
 	free(j->proof);
 	free(j);
@@ -670,6 +671,9 @@ void zk_pipeline_destroy(struct zk_pipeline *p)
 	free(p->inq_stamps);
 	free(p->inq_resync);
 	free(p->backlog.gaps);
+	while (p->n_retired > 0)
+		zk_st_destroy(p->retired[--p->n_retired]);
+	free(p->retired);
 	free(p->worker_tid);
 	free(p->proof_lat.v);
 	free(p->log_lat.v);

@@ -119,6 +119,19 @@ static int queue_record_job(struct zk_pipeline *p, struct job *j)
 	j->t_committed = zk_pl_now_ns();
 	pthread_mutex_lock(&p->mu);
 	if (!zk_pl_enqueue_job(p, j, false)) {
+		/* halted: a worker may still be proving a part of the replaced
+		 * tree; keep the tree until destroy (a leak on failure of
+		 * the allocation is the lesser harm than a use after free) */
+		if (j->retired_tree != NULL) {
+			struct zk_st_tree **v = realloc(p->retired,
+				(p->n_retired + 1) * sizeof(*v));
+
+			if (v != NULL) {
+				p->retired = v;
+				p->retired[p->n_retired++] = j->retired_tree;
+			}
+			j->retired_tree = NULL;
+		}
 		pthread_mutex_unlock(&p->mu);
 		zk_pl_job_free(j);
 		return -ECANCELED;
@@ -171,7 +184,9 @@ int zk_pl_commit_resync(struct zk_pipeline *p, struct zk_pl_resync *rs)
 			pthread_mutex_unlock(&p->mu);
 			return -ENOMEM;
 		}
-		zk_st_destroy(m->tree);
+		/* parts committed before still point into the old tree:
+		 * the resync job frees it once they are all logged */
+		j->retired_tree = m->tree;
 		m->tree = tree;
 		j->resync = true;
 		j->backend = -1;

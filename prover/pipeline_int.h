@@ -38,6 +38,11 @@ struct job {
 	uint64_t skip_first, skip_last;
 	bool resync;            /* a backlog's resync record (rs) */
 	struct zk_prooflog_resync rs;
+	/* resync: the market's tree it replaced. Parts committed before it
+	 * still point into it (zk_batch.tree_layout) until they are logged;
+	 * the log thread frees jobs in commit order, so by the time it frees
+	 * this one every earlier part is done and freed. */
+	struct zk_st_tree *retired_tree;
 	struct zk_batch *part;
 	uint64_t *stamps;       /* part's ops' arrival stamps, or NULL */
 	struct zk_st_update upd;
@@ -99,6 +104,10 @@ struct zk_pipeline {
 	uint64_t **inq_stamps;
 	struct zk_pl_resync **inq_resync;
 	struct zk_pl_backlog backlog;
+	/* trees replaced by a resync whose job never reached the log (halt):
+	 * a worker may still read them, so they live until destroy */
+	struct zk_st_tree **retired;
+	size_t n_retired;
 	size_t in_head, in_len;
 	/* jobs in commit order, and the work queue (a sub-list) */
 	struct job *head, *tail;

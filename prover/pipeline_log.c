@@ -192,6 +192,7 @@ void *zk_pl_log_main(void *arg)
 			p->stats.resync_ops += j->rs.ops;
 		} else if (j->proven) {
 			p->stats.proven++;
+			p->stats.proven_ops += j->part->n_ops;
 			if (j->backend >= 0 && j->backend < ZK_ROUTER_MAX_BACKENDS)
 				p->stats.by_backend[j->backend]++;
 			zk_pl_lat_push(&p->proof_lat, j->t_proved - j->t_start);

@@ -109,4 +109,11 @@ void plog_encode_file_hdr(const struct plog_file_hdr *h,
 int plog_recover_fd(int fd, unsigned flags, struct zk_prooflog_scan *scan,
 		    struct plog_file_hdr *hdr);
 
+/* Fills res (may be NULL) for a chain error at rec; returns e. */
+enum zk_prooflog_chain_error
+plog_chain_fail(enum zk_prooflog_chain_error e,
+		const struct zk_prooflog_record *rec,
+		struct zk_prooflog_chain_result *res, uint64_t got,
+		uint64_t want);
+
 #endif /* ZKCLOB_PROVER_PROOFLOG_PRIV_H */

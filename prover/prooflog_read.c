@@ -616,10 +616,11 @@ zk_prooflog_chain_init(struct zk_prooflog_chain *chain,
 	chain->last_batch_seq = anchor->batch_seq;
 }
 
-static enum zk_prooflog_chain_error
-chain_fail(enum zk_prooflog_chain_error e,
-	   const struct zk_prooflog_record *rec,
-	   struct zk_prooflog_chain_result *res, uint64_t got, uint64_t want)
+enum zk_prooflog_chain_error
+plog_chain_fail(enum zk_prooflog_chain_error e,
+		const struct zk_prooflog_record *rec,
+		struct zk_prooflog_chain_result *res, uint64_t got,
+		uint64_t want)
 {
 	if (res == NULL)
 		return e;
@@ -643,16 +644,16 @@ resync_step(struct zk_prooflog_chain *chain,
 	const struct zk_prooflog_resync *rs = &rec->resync;
 
 	if (rs->first_seq > rs->last_seq)
-		return chain_fail(ZK_CHAIN_BAD_RANGE, rec, res, rs->first_seq,
+		return plog_chain_fail(ZK_CHAIN_BAD_RANGE, rec, res, rs->first_seq,
 				  rs->last_seq);
 	if (chain->have_next_op && rs->first_seq > chain->next_op_seq)
-		return chain_fail(ZK_CHAIN_SEQ_GAP, rec, res, rs->first_seq,
+		return plog_chain_fail(ZK_CHAIN_SEQ_GAP, rec, res, rs->first_seq,
 				  chain->next_op_seq);
 	if (chain->have_next_op && rs->first_seq < chain->next_op_seq)
-		return chain_fail(ZK_CHAIN_SEQ_OVERLAP, rec, res, rs->first_seq,
+		return plog_chain_fail(ZK_CHAIN_SEQ_OVERLAP, rec, res, rs->first_seq,
 				  chain->next_op_seq);
 	if (chain->have_prev && rs->last_batch_seq != chain->last_batch_seq)
-		return chain_fail(ZK_CHAIN_RESYNC_BATCH_SEQ, rec, res,
+		return plog_chain_fail(ZK_CHAIN_RESYNC_BATCH_SEQ, rec, res,
 				  rs->last_batch_seq, chain->last_batch_seq);
 	chain->have_prev = true;
 	chain->have_next_op = true;
@@ -687,10 +688,10 @@ zk_prooflog_chain_step(struct zk_prooflog_chain *chain,
 		return resync_step(chain, rec, res);
 	if (rec->type == ZK_PROOFLOG_REC_SKIP) {
 		if (sk->first_seq > sk->last_seq)
-			return chain_fail(ZK_CHAIN_BAD_RANGE, rec, res,
+			return plog_chain_fail(ZK_CHAIN_BAD_RANGE, rec, res,
 					  sk->first_seq, sk->last_seq);
 		if (chain->have_next_op && sk->first_seq != chain->next_op_seq)
-			return chain_fail(ZK_CHAIN_SKIP_START, rec, res,
+			return plog_chain_fail(ZK_CHAIN_SKIP_START, rec, res,
 					  sk->first_seq, chain->next_op_seq);
 		chain->have_next_op = true;
 		chain->next_op_seq = sk->last_seq + 1;
@@ -698,20 +699,20 @@ zk_prooflog_chain_step(struct zk_prooflog_chain *chain,
 		return ZK_CHAIN_OK;
 	}
 	if (st->first_seq > st->last_seq)
-		return chain_fail(ZK_CHAIN_BAD_RANGE, rec, res, st->first_seq,
+		return plog_chain_fail(ZK_CHAIN_BAD_RANGE, rec, res, st->first_seq,
 				  st->last_seq);
 	if (chain->have_next_op && st->first_seq > chain->next_op_seq)
-		return chain_fail(ZK_CHAIN_SEQ_GAP, rec, res, st->first_seq,
+		return plog_chain_fail(ZK_CHAIN_SEQ_GAP, rec, res, st->first_seq,
 				  chain->next_op_seq);
 	if (chain->have_next_op && st->first_seq < chain->next_op_seq)
-		return chain_fail(ZK_CHAIN_SEQ_OVERLAP, rec, res,
+		return plog_chain_fail(ZK_CHAIN_SEQ_OVERLAP, rec, res,
 				  st->first_seq, chain->next_op_seq);
 	if (chain->have_prev) {
 		if (memcmp(st->old_root, chain->root, ZK_ROOT_SIZE) != 0)
-			return chain_fail(ZK_CHAIN_ROOT_MISMATCH, rec, res, 0,
+			return plog_chain_fail(ZK_CHAIN_ROOT_MISMATCH, rec, res, 0,
 					  0);
 		if (st->batch_seq != chain->last_batch_seq + 1)
-			return chain_fail(ZK_CHAIN_BATCH_SEQ, rec, res,
+			return plog_chain_fail(ZK_CHAIN_BATCH_SEQ, rec, res,
 					  st->batch_seq,
 					  chain->last_batch_seq + 1);
 	}
@@ -724,82 +725,6 @@ zk_prooflog_chain_step(struct zk_prooflog_chain *chain,
 		chain->unproven++;
 	else
 		chain->proofs++;
-	return ZK_CHAIN_OK;
-}
-
-void
-zk_prooflog_mchain_init(struct zk_prooflog_mchain *mc)
-{
-	memset(mc, 0, sizeof(*mc));
-}
-
-enum zk_prooflog_chain_error
-zk_prooflog_mchain_step(struct zk_prooflog_mchain *mc,
-			const struct zk_prooflog_record *rec,
-			struct zk_prooflog_chain_result *res)
-{
-	const struct zk_statement *st = &rec->statement;
-	bool resync = rec->type == ZK_PROOFLOG_REC_RESYNC;
-	uint64_t first = resync ? rec->resync.first_seq : st->first_seq;
-	uint64_t last = resync ? rec->resync.last_seq : st->last_seq;
-	uint32_t market = resync ? rec->resync.market : st->market;
-	struct zk_prooflog_chain *c;
-	enum zk_prooflog_chain_error e;
-	size_t i;
-
-	if (rec->type == ZK_PROOFLOG_REC_RESTART) {
-		struct zk_prooflog_mchain keep = *mc;
-
-		zk_prooflog_mchain_init(mc);
-		mc->proofs = keep.proofs;
-		mc->skips = keep.skips;
-		mc->unproven = keep.unproven;
-		mc->restarts = keep.restarts + 1;
-		mc->resyncs = keep.resyncs;
-		mc->resync_ops = keep.resync_ops;
-		mc->resync_batches = keep.resync_batches;
-		return ZK_CHAIN_OK;
-	}
-	if (rec->type == ZK_PROOFLOG_REC_SKIP) {
-		if (rec->skip.first_seq > rec->skip.last_seq)
-			return chain_fail(ZK_CHAIN_BAD_RANGE, rec, res,
-					  rec->skip.first_seq,
-					  rec->skip.last_seq);
-		if (rec->skip.first_seq < mc->next_op_seq)
-			return chain_fail(ZK_CHAIN_SKIP_START, rec, res,
-					  rec->skip.first_seq, mc->next_op_seq);
-		mc->next_op_seq = rec->skip.last_seq + 1;
-		mc->skips++;
-		return ZK_CHAIN_OK;
-	}
-	for (i = 0; i < mc->n && mc->market[i] != market; i++)
-		;
-	if (i == mc->n) {
-		if (mc->n == ZK_PROOFLOG_CHAIN_MARKETS)
-			return chain_fail(ZK_CHAIN_TOO_MANY_MARKETS, rec, res,
-					  mc->n + 1, mc->n);
-		mc->market[i] = market;
-		zk_prooflog_chain_init(&mc->chain[i], NULL);
-		mc->n++;
-	}
-	c = &mc->chain[i];
-	/* other markets' ops lie between this market's batches: only order
-	 * is checked here, the gap check is the stream-wide skip rule */
-	if (c->have_next_op && first > c->next_op_seq)
-		c->next_op_seq = first;
-	e = zk_prooflog_chain_step(c, rec, res);
-	if (e != ZK_CHAIN_OK)
-		return e;
-	if (last + 1 > mc->next_op_seq)
-		mc->next_op_seq = last + 1;
-	if (resync) {
-		mc->resyncs++;
-		mc->resync_ops += rec->resync.ops;
-		mc->resync_batches += rec->resync.batches;
-	} else if (rec->type == ZK_PROOFLOG_REC_UNPROVEN)
-		mc->unproven++;
-	else
-		mc->proofs++;
 	return ZK_CHAIN_OK;
 }
 

@@ -36,13 +36,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
-#include <rte_telemetry.h>
 
 #include "zkclob/audit.h"
 #include "zkclob/batch.h"
@@ -51,6 +51,7 @@
 #include "zkclob/gen.h"
 #include "zkclob/metrics.h"
 #include "zkclobd_prove.h"
+#include "zkclobd_telemetry.h"
 
 #define EXIT_USAGE 2
 #define EXIT_HALTED 3
@@ -408,62 +409,6 @@ static int start_metrics(const struct zk_config *cfg, struct zk_placement *plan,
 	return 0;
 }
 
-/*
- * DPDK telemetry commands for live inspection (`dpdk-telemetry.py`, then
- * /zkclob/stats or /zkclob/drops). They read the metrics registry, whose
- * counters are atomics, so the telemetry thread never races the lcores.
- */
-static const struct zk_metrics_std *telemetry_metrics;
-
-static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	const struct zk_metrics_std *m = telemetry_metrics;
-	static const char *const cuts[] = { "batches_size", "batches_timeout",
-					    "batches_gap", "batches_flush" };
-	int i;
-
-	(void)cmd;
-	(void)params;
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "rx_frames", zk_counter_value(m->rx_frames));
-	rte_tel_data_add_dict_u64(d, "ring_full_stalls",
-				  zk_counter_value(m->ring_full_stalls));
-	rte_tel_data_add_dict_u64(d, "ops_applied", zk_counter_value(m->ops_applied));
-	for (i = 0; i < 4; i++)
-		rte_tel_data_add_dict_u64(d, cuts[i], zk_counter_value(m->batches[i]));
-	for (i = ZK_EV_ACCEPTED; i <= ZK_EV_DONE; i++)
-		rte_tel_data_add_dict_u64(d, zk_event_type_str(i),
-					  zk_counter_value(m->events[i - ZK_EV_ACCEPTED]));
-	return 0;
-}
-
-static int tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	const struct zk_metrics_std *m = telemetry_metrics;
-	int i;
-
-	(void)cmd;
-	(void)params;
-	rte_tel_data_start_dict(d);
-	for (i = 0; i < ZK_DROP__COUNT; i++)
-		rte_tel_data_add_dict_u64(d, zk_drop_reason_str((enum zk_drop_reason)i),
-					  zk_counter_value(m->rx_drops[i]));
-	return 0;
-}
-
-static int register_telemetry(const struct zk_metrics_std *m)
-{
-	telemetry_metrics = m;
-	if (rte_telemetry_register_cmd("/zkclob/stats", tel_stats,
-				       "Frames, ops applied, ring stalls, batches by cut, events by type.") != 0 ||
-	    rte_telemetry_register_cmd("/zkclob/drops", tel_drops,
-				       "Dropped frames and messages by reason.") != 0) {
-		fprintf(stderr, "zkclobd: cannot register telemetry commands\n");
-		return -1;
-	}
-	return 0;
-}
-
 /* The audit log and its first records: who started us, on what config. */
 static int start_audit(const struct zk_config *cfg, const char *config_path,
 		       int argc, char **argv, struct zk_audit **audit)
@@ -569,6 +514,19 @@ static void print_summary(const struct zk_rx_ctx *rx, struct zk_seq_ctx *seq,
 	printf("  (BLAKE2b-256 over the canonical events)\n");
 	printf("speed:   %.2f M ops/s end to end over %.3f s\n",
 	       secs > 0 ? (double)seq->stats.ops / secs / 1e6 : 0, secs);
+	if (rx->stats.bursts > 1) {
+		double window = (double)(rx->stats.tsc_last - rx->stats.tsc_first) /
+				(double)rte_get_timer_hz();
+
+		printf("ingest:  %" PRIu64 " ops applied, %.0f ops/s over the %.3f s "
+		       "from the first to the last rx burst (offered: ", seq->stats.ops,
+		       window > 0 ? (double)seq->stats.ops / window : 0, window);
+		if (rx->rate != 0)
+			printf("paced at %" PRIu64 " messages/s, %" PRIu64 " paced waits)\n",
+			       rx->rate, rx->stats.paced_waits);
+		else
+			printf("unpaced, as fast as rx reads)\n");
+	}
 }
 
 int main(int argc, char **argv)
@@ -636,8 +594,18 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	zk_placement_print(&plan, stdout);
+	if (cfg.dataplane.rate != 0 && cfg.dataplane.source == ZK_SOURCE_PORT) {
+		/* a NIC's load is its sender's: holding rx back would only
+		 * overflow the NIC's ring */
+		fprintf(stderr, "zkclobd: config: [dataplane] rate: pacing is for a "
+			"replayed capture (source = gen or pcap), not source = port\n");
+		return EXIT_USAGE;
+	}
 	if (prepare_source(&cfg, pcap, sizeof(pcap)) != 0)
 		return EXIT_USAGE;
+	if (cfg.dataplane.rate != 0)
+		printf("source:  paced at %" PRIu64 " messages/s (offered load)\n",
+		       cfg.dataplane.rate);
 	if (build_eal_argv(&cfg, pcap[0] ? pcap : NULL, eal_buf, sizeof(eal_buf),
 			   eal_argv, &eal_argc) != 0) {
 		fprintf(stderr, "zkclobd: config: [eal] args: too many arguments, or a capture path with a comma\n");
@@ -651,7 +619,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	if (start_metrics(&cfg, &plan, &metrics, &mstd, &metrics_srv) != 0 ||
-	    register_telemetry(&mstd) != 0)
+	    zkd_register_telemetry(&mstd) != 0)
 		goto out;
 	if (cfg.profile.enabled) {
 		/* CLOCK_MONOTONIC ticks (ns): stamps are taken once per burst,
@@ -710,6 +678,7 @@ int main(int argc, char **argv)
 	zk_wire_cfg_default(&rx.wire);
 	rx.wire.udp_port = cfg.wire.udp_port;
 	rx.stop_on_eos = cfg.dataplane.stop_on_eos != 0;
+	rx.rate = cfg.dataplane.rate;
 	rx.stop = &stop_flag;
 	rx.metrics = &mstd;
 	rx.latency = latency;
@@ -752,7 +721,7 @@ int main(int argc, char **argv)
 	/* every batch is cut: commit, prove (or abandon), log, fdatasync */
 	prover_rc = zkd_prover_finish(prover);
 	print_summary(&rx, &seq, &sink, now_s() - t0);
-	zkd_prover_summary(prover, stdout);
+	zkd_prover_summary(prover, stdout, now_s() - t0);
 	if (latency != NULL) {
 		if (mkdir(cfg.profile.dir, 0755) != 0 && errno != EEXIST)
 			fprintf(stderr, "zkclobd: profile: cannot create %s: %s\n",

@@ -547,7 +547,7 @@ int zkd_prover_finish(struct zkd_prover *p)
 	return p == NULL ? 0 : zk_pipeline_finish(p->pipe);
 }
 
-void zkd_prover_summary(struct zkd_prover *p, FILE *out)
+void zkd_prover_summary(struct zkd_prover *p, FILE *out, double secs)
 {
 	struct zk_pipeline_stats s;
 	uint32_t i;
@@ -570,6 +570,9 @@ void zkd_prover_summary(struct zkd_prover *p, FILE *out)
 			PRIu64 " resync records covering %" PRIu64 " ops\n",
 			s.backlog_batches, s.backlog_ops, s.backlog_ranges,
 			s.resync_records, s.resync_ops);
+	fprintf(out, "throughput: %" PRIu64 " ops proven, %.0f proven ops/s over "
+		"the %.3f s run\n", s.proven_ops,
+		secs > 0 ? (double)s.proven_ops / secs : 0, secs);
 	fprintf(out, "proofs: ");
 	for (i = 0; i < p->n_backends; i++)
 		fprintf(out, " %s %" PRIu64, p->backend_names[i], s.by_backend[i]);

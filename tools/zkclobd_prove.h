@@ -46,7 +46,8 @@ bool zkd_prover_halted(const struct zkd_prover *p);
 void zkd_prover_reload(struct zkd_prover *p, const struct zk_config *next);
 /* 0, or -1 when the pipeline halted or the log failed. */
 int zkd_prover_finish(struct zkd_prover *p);
-void zkd_prover_summary(struct zkd_prover *p, FILE *out);
+/* secs: the run's length, for the proven ops/s. */
+void zkd_prover_summary(struct zkd_prover *p, FILE *out, double secs);
 void zkd_prover_destroy(struct zkd_prover *p);
 
 #endif /* ZKCLOB_TOOLS_ZKCLOBD_PROVE_H */

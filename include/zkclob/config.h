@@ -59,6 +59,8 @@ struct zk_config_dataplane {
 	uint32_t burst;
 	uint32_t ring_size;  /* op ring entries, a power of two */
 	int stop_on_eos;     /* stop after the MoldUDP64 end of session */
+	uint64_t rate;       /* offered load: messages/s rx takes from a
+			      * replayed capture (gen, pcap); 0 = unpaced */
 };
 
 struct zk_config_batch {

@@ -4,6 +4,12 @@
  * and the sequencer lcore loop (DESIGN.md §2).
  *
  * Spec
+ *  - Pacing (rate != 0, for replayed captures: net_pcap delivers as fast
+ *    as it is polled): a token bucket on messages started at the first
+ *    poll; each poll asks for as many frames as the messages due allow
+ *    (by the mean messages per frame so far, at least one, at most the
+ *    burst), so the long-run rate is exact and a burst overshoots by at
+ *    most one burst. Polls with nothing due are counted (paced_waits).
  *  - rx lcore: rte_eth_rx_burst (burst from config) → zk_wire_parse_frame
  *    on each single-segment mbuf (multi-segment mbufs are linearised into
  *    a scratch buffer first) → ops bulk-enqueued, in order, into the op
@@ -70,6 +76,9 @@ void zk_port_close(uint16_t port_id);
 
 struct zk_rx_stats {
 	uint64_t bursts;         /* non-empty rx bursts */
+	uint64_t paced_waits;    /* polls held back by the rate (rate != 0) */
+	uint64_t tsc_first, tsc_last; /* first and last non-empty burst
+				       * (rte_get_timer_cycles) */
 	uint64_t frames;
 	uint64_t ops_enqueued;
 	uint64_t ctl_enqueued;
@@ -85,6 +94,8 @@ struct zk_rx_ctx {
 	struct rte_ring *ring;   /* ops, 64-byte elements */
 	struct zk_wire_cfg wire;
 	bool stop_on_eos;        /* stop rx after the end-of-session packet */
+	uint64_t rate;           /* messages/s to take from the port; 0: all
+				  * it delivers (see zk_rx_lcore) */
 	volatile int *stop;
 	struct zk_metrics_std *metrics; /* NULL: no metrics */
 	struct zk_latency *latency;     /* NULL or disabled: no profiling */
@@ -141,7 +152,8 @@ struct zk_seq_ctx {
 	uint64_t stamp_current;     /* profiling: the last stamp record's word */
 	struct zk_stamp_run *runs;  /* profiling: FIFO, freed by the loop */
 	size_t runs_head, runs_len, runs_cap;
-	uint64_t stamps_lost;       /* ops whose stamp could not be kept (ENOMEM) */
+	uint64_t stamps_lost;       /* ops at the FIFO's head whose stamp could
+				     * not be kept (ENOMEM); delivered as 0 */
 	uint64_t delivered_ops;     /* ops in batches handed to the sink */
 	volatile int *reload;
 	void (*reload_fn)(void *arg, struct zk_seq_ctx *seq);

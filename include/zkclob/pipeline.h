@@ -120,6 +120,7 @@ struct zk_pipeline_stats {
 	uint64_t unproven_total;
 	uint64_t skips;            /* skip records (gaps) */
 	uint64_t part_ops;         /* ops in committed parts */
+	uint64_t proven_ops;       /* ops in proven parts */
 	uint64_t backlog_batches;  /* on_backlog = skip: batches not committed */
 	uint64_t backlog_ops;
 	uint64_t backlog_ranges;   /* backlogs closed (resync items queued) */

@@ -242,6 +242,56 @@ static void test_profile_mode(void **state)
 	assert_null(strstr(out, "\nrx                   0"));
 }
 
+/*
+ * [dataplane] rate paces a replayed capture: every message is still
+ * applied (digest = replay), rx was held back (paced waits), and the
+ * first-to-last burst window cannot be shorter than the rate allows
+ * (messages / rate, less one burst's worth: a lower bound, so a slow or
+ * loaded machine can only lengthen it). A rate on a real port is refused.
+ */
+static void test_paced_rate(void **state)
+{
+	char pcap[512], d_daemon[65], d_replay[65];
+	const char *p;
+	double window;
+
+	(void)state;
+	snprintf(pcap, sizeof(pcap), "%s/paced.pcap", dir);
+	assert_int_equal(run("%s gen --seed 8 --count 4000 %s", zkclob, pcap), 0);
+	write_config_dp("paced", pcap, NULL, "rate = 20000\n");
+	if (run("%s --config %s/paced.conf", zkclobd, dir) != 0)
+		fail_msg("zkclobd failed:\n%s", out);
+	assert_non_null(strstr(out, "engine:  4000 ops applied"));
+	assert_non_null(strstr(out, "paced at 20000 messages/s"));
+	p = strstr(out, "ops/s over the ");
+	assert_non_null(p);
+	window = strtod(p + strlen("ops/s over the "), NULL);
+	/* 4000 messages at 20000/s: 0.2 s, less a burst (32 frames of 8) */
+	assert_true(window >= (4000.0 - 32 * 8) / 20000.0);
+	p = strstr(out, " paced waits)");
+	assert_non_null(p);
+	digest_of(d_daemon);
+	assert_int_equal(run("%s replay %s", zkclob, pcap), 0);
+	digest_of(d_replay);
+	assert_string_equal(d_daemon, d_replay);
+	/* a NIC's load belongs to its sender */
+	{
+		char conf[512];
+		FILE *f;
+
+		snprintf(conf, sizeof(conf), "%s/paced_port.conf", dir);
+		f = fopen(conf, "w");
+		assert_non_null(f);
+		fprintf(f, "[dataplane]\nsource = port\nport = net_null0\nrate = 1000\n"
+			"[metrics]\nenabled = false\n[audit]\npath =\n"
+			"[prover]\nenabled = false\n");
+		fclose(f);
+		assert_int_equal(run("%s --config %s 2>&1", zkclobd, conf), 2);
+		if (strstr(out, "[dataplane] rate") == NULL)
+			fail_msg("no refusal in:\n%s", out);
+	}
+}
+
 static void test_config_errors(void **state)
 {
 	char path[512];
@@ -564,6 +614,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_gap_skip_and_halt),
 		cmocka_unit_test(test_sighup_during_startup),
 		cmocka_unit_test(test_profile_mode),
+		cmocka_unit_test(test_paced_rate),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_sighup_reload_and_sigterm),
 		cmocka_unit_test(test_af_packet_veth),
