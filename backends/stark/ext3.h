@@ -175,6 +175,38 @@ static inline zk_gl3 zk_gl3_mul(zk_gl3 a, zk_gl3 b)
 			   zk_gl3_dot3(a.c[0], b.c[2], a.c[1], b.c[1], a.c[2], b.c[0]));
 }
 
+/*
+ * Σ x[i]·y[i] over six word products, reduced once: the carries (at most
+ * 5) fold back as -carries·2^32 like in zk_gl3_dot3.
+ */
+static inline zk_gl zk_gl3_dot6(const zk_gl x[6], const zk_gl y[6])
+{
+	unsigned __int128 acc = 0;
+	uint64_t carries = 0;
+
+	for (unsigned i = 0; i < 6; i++)
+		carries += __builtin_add_overflow(acc, (unsigned __int128)x[i] * y[i],
+						  &acc);
+	return zk_gl_sub(zk_gl_reduce128(acc), carries << 32);
+}
+
+/*
+ * a·b + c·d with one reduction per coefficient instead of three (two
+ * products and a sum): the DEEP quotient's two terms at every point of D.
+ */
+static inline zk_gl3 zk_gl3_mul_add2(zk_gl3 a, zk_gl3 b, zk_gl3 c, zk_gl3 d)
+{
+	zk_gl b1w = zk_gl3_mul_nonresidue(b.c[1]), b2w = zk_gl3_mul_nonresidue(b.c[2]);
+	zk_gl d1w = zk_gl3_mul_nonresidue(d.c[1]), d2w = zk_gl3_mul_nonresidue(d.c[2]);
+	const zk_gl x[6] = { a.c[0], a.c[1], a.c[2], c.c[0], c.c[1], c.c[2] };
+	const zk_gl y0[6] = { b.c[0], b2w, b1w, d.c[0], d2w, d1w };
+	const zk_gl y1[6] = { b.c[1], b.c[0], b2w, d.c[1], d.c[0], d2w };
+	const zk_gl y2[6] = { b.c[2], b.c[1], b.c[0], d.c[2], d.c[1], d.c[0] };
+
+	return zk_gl3_make(zk_gl3_dot6(x, y0), zk_gl3_dot6(x, y1),
+			   zk_gl3_dot6(x, y2));
+}
+
 static inline zk_gl3 zk_gl3_sqr(zk_gl3 a)
 {
 	return zk_gl3_mul(a, a);
@@ -268,6 +300,7 @@ typedef zk_gl3 zk_ext;
 #define zk_ext_add_base zk_gl3_add_base
 #define zk_ext_mul_nonresidue zk_gl3_mul_nonresidue
 #define zk_ext_mul zk_gl3_mul
+#define zk_ext_mul_add2 zk_gl3_mul_add2
 #define zk_ext_sqr zk_gl3_sqr
 #define zk_ext_mul_base zk_gl3_mul_base
 #define zk_ext_frobenius zk_gl3_frobenius

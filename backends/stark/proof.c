@@ -533,7 +533,7 @@ int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out)
 		pf.log_n, pf.shape.main_width, pf.shape.aux_width,
 		pf.shape.n_chunks, degree);
 	fprintf(out, "security         conjectured %.1f bits (queries + grinding "
-		"%u, capped by the F_p^3 field term), proven %.1f bits "
+		"%u, the F_p^3 field term and 128: the min), proven %.1f bits "
 		"(both with %u grinding bits)\n",
 		zk_stark_conjectured_bits(p, pf.log_n, degree),
 		p->n_queries * p->log_blowup + p->grinding_bits,

@@ -68,8 +68,8 @@ struct zk_stark_proof {
 	uint64_t pow_nonce;
 	uint32_t n_positions;
 	zk_gl *main_rows;          /* n_positions × main_width */
-	zk_gl *aux_rows;           /* n_positions × 2·aux_width */
-	zk_gl *comp_rows;          /* n_positions × 2·n_chunks */
+	zk_gl *aux_rows;           /* n_positions × ZK_EXT_DEGREE·aux_width */
+	zk_gl *comp_rows;          /* n_positions × ZK_EXT_DEGREE·n_chunks */
 	struct zk_merkle_batch main_open;
 	struct zk_merkle_batch aux_open;
 	struct zk_merkle_batch comp_open;

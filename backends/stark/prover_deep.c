@@ -438,8 +438,7 @@ static void deep_points(void *arg, size_t lo, size_t hi)
 							     pv->big_n),
 					       job->b_zw);
 
-			pv->deep[i] = zk_ext_add(zk_ext_mul(s1, i1),
-						 zk_ext_mul(s2, i2));
+			pv->deep[i] = zk_ext_mul_add2(s1, i1, s2, i2);
 		}
 	}
 	free(buf);

@@ -131,12 +131,19 @@ static void test_mul_reference(void **state)
 	for (int i = 0; i < N_RANDOM; i++) {
 		zk_gl3 a = rnd_gl3(), b = rnd_gl3();
 
+		zk_gl3 c = rnd_gl3(), d = rnd_gl3();
+
 		assert_true(zk_gl3_eq(zk_gl3_mul(a, b), ref_mul3(a, b)));
+		assert_true(zk_gl3_eq(zk_gl3_mul_add2(a, b, c, d),
+				      zk_gl3_add(ref_mul3(a, b), ref_mul3(c, d))));
 	}
-	/* all-(p-1) operands: every dot3 sums three products near 2^128 */
+	/* all-(p-1) operands: every dot3 sums three products near 2^128,
+	 * every dot6 six (five carries) */
 	zk_gl3 m = zk_gl3_make(P - 1, P - 1, P - 1);
 
 	assert_true(zk_gl3_eq(zk_gl3_mul(m, m), ref_mul3(m, m)));
+	assert_true(zk_gl3_eq(zk_gl3_mul_add2(m, m, m, m),
+			      zk_gl3_add(ref_mul3(m, m), ref_mul3(m, m))));
 }
 
 static void test_laws(void **state)

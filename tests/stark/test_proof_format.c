@@ -208,6 +208,45 @@ static void test_counts_and_elements(void **state)
 			 ZK_STARK_EFORMAT);
 }
 
+/* Every limb of an opened aux and composition element is checked: the
+ * rows sit after the main rows and the main batch (proof.h layout). */
+static void test_opened_extension_limbs(void **state)
+{
+	struct fixture *f = *state;
+	struct zk_stark_proof pf;
+	char err[256];
+	size_t npos = ZK_PROOF_HEADER_BYTES + f->sizes.commitments +
+		      f->sizes.ood + f->sizes.fri_layers + f->sizes.fri_final + 8;
+	size_t aux_rows, comp_rows;
+
+	assert_int_equal(zk_stark_proof_decode(f->proof, f->len, NULL, NULL, &pf,
+					       err, sizeof(err)), 0);
+	assert_true(pf.shape.aux_width > 0);
+	aux_rows = npos + 4 +
+		   (size_t)pf.n_positions * pf.shape.main_width * 8 +
+		   zk_merkle_batch_wire_size(&pf.main_open);
+	comp_rows = aux_rows +
+		    (size_t)pf.n_positions * ZK_EXT_DEGREE * pf.shape.aux_width * 8 +
+		    zk_merkle_batch_wire_size(&pf.aux_open);
+	/* the offsets are right: the bytes there are the decoded limbs */
+	for (size_t limb = 0; limb < ZK_EXT_DEGREE; limb++) {
+		uint64_t a = 0, c = 0;
+
+		for (size_t i = 0; i < 8; i++) {
+			a |= (uint64_t)f->proof[aux_rows + 8 * limb + i] << (8 * i);
+			c |= (uint64_t)f->proof[comp_rows + 8 * limb + i] << (8 * i);
+		}
+		assert_int_equal(a, pf.aux_rows[limb]);
+		assert_int_equal(c, pf.comp_rows[limb]);
+		assert_int_equal(decode_patched(f, aux_rows + 8 * limb, ZK_GL_P, 8,
+						NULL), ZK_STARK_EFORMAT);
+		assert_int_equal(decode_patched(f, comp_rows + 8 * limb,
+						UINT64_MAX, 8, NULL),
+				 ZK_STARK_EFORMAT);
+	}
+	zk_stark_proof_free(&pf);
+}
+
 static void test_shape_and_verifier(void **state)
 {
 	struct fixture *f = *state;
@@ -264,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_extended),
 		cmocka_unit_test(test_header_fields),
 		cmocka_unit_test(test_counts_and_elements),
+		cmocka_unit_test(test_opened_extension_limbs),
 		cmocka_unit_test(test_shape_and_verifier),
 		cmocka_unit_test(test_describe),
 	};
