@@ -294,6 +294,16 @@ enum clob_col {
 		  * (self-trade prevention cancels the taker: CANCEL_NEWEST) */
 	C_FS,    /* FO of a FOK that ends unfilled: the head is its own */
 	C_FU,    /* ... or holds less than the qty (FO·AI - FS) */
+	/* a REPLACE that moves and rests without crossing
+	 * (clob_air_move.h) */
+	C_QM,    /* op row: such a REPLACE */
+	C_AV,    /* access rows of such a REPLACE (carried from C_QM) */
+	C_LO,    /* role: its read of the order's level (engine o->level) */
+	C_RSIDE, /* the resting order's side: the op's (NEW), the moved
+		  * order's (REPLACE) */
+	C_RSTP,  /* the resting order's stp group, likewise */
+	C_DP,    /* LO: the move's price differs from the order's (else its
+		  * qty exceeds the remaining): the engine's keep is false */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -446,6 +456,9 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row);
 /* zk_clob_match_role's answer for an access of the taker's rest after the
  * removal (the resting NEW's roles: the caller's rest_role decides). */
 #define CLOB_ROLE_REST (~0u)
+/* zk_clob_move_role's answer for an access of a move's order_remove (the
+ * full cancel's roles: the caller's cancel_role decides). */
+#define CLOB_ROLE_CANCEL (~1u)
 
 /* A limit GTC taker (clob_air_loop.h): the witnesses of its
  * slots_available reads and, when its remainder rests, of the rest's rows
@@ -463,6 +476,17 @@ void zk_clob_replace_witness(const struct zk_clob_air *c, zk_gl *const *cols,
  * write, the insert's probe / write, the order and level writes. */
 unsigned zk_clob_replace_role(const zk_gl *const *cols, size_t r,
 			      const struct zk_witness_access *a);
+
+/* A REPLACE that moves and rests (clob_air_move.h): the role of its
+ * access at row r once its order read is laid out (rows [at, r) before
+ * it; CLOB_ROLE_REST from the removal's header write on), and the
+ * witnesses of its rows [at, end): the rest's from the row after the
+ * removal's header write, AC from order_remove's re-read on. */
+unsigned zk_clob_move_role(const zk_gl *const *cols, size_t at, size_t r,
+			   const struct zk_witness_access *a,
+			   const struct zk_witness_access *next);
+void zk_clob_move_witness(const struct zk_clob_air *c, zk_gl *const *cols,
+			  size_t at, size_t end);
 
 /* The gate for a REPLACE past its owner check (clob_proof_replace.c):
  * whether its events name a kind the AIR proves, and (NULL, or why not)

@@ -20,6 +20,7 @@
 #include "clob_air_taker.h"
 #include "clob_air_match.h"
 #include "clob_air_replace.h"
+#include "clob_air_move.h"
 #include "clob_air_loop.h"
 
 static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
@@ -83,6 +84,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_match)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_replace)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_loop)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_move)(c, cur, nxt, out, k, sem);
 
 	/* op and event counters: the public buses carry the index */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NOPS], cur[C_NOPS]), nxt[C_SOP]);
@@ -118,7 +120,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 							 ZKT_ADD(cur[C_KI],
 								 cur[C_KM])))));
 		ru = ZKT_ADD(ru, ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]),
-					 cur[C_QK]));
+					 ZKT_ADD(cur[C_QK], cur[C_QM])));
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last access row of a probing op; a reduce's (its level
 		 * write) and a cancel's (its header write) emit CANCELLED,
@@ -127,7 +129,8 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 		 * clob_match */
 		ZKT emitter = ZKT_ADD(ZKT_SUB(sop, ru),
 				      ZKT_MUL(sacc, nxt[C_SEV]));
-		ZKT hwc = ZKT_SUB(cur[C_HW], ZKT_MUL(cur[C_HW], cur[C_AM]));
+		ZKT hwc = ZKT_SUB(cur[C_HW], ZKT_MUL(cur[C_HW],
+						       ZKT_ADD(cur[C_AM], cur[C_AV])));
 		ZKT rejecter = ZKT_SUB(ZKT_SUB(ZKT_SUB(emitter, hwc),
 					       cur[C_IW]),
 				       ZKT_MUL(ZKT_ADD(ZKT_ADD(cur[C_LW],

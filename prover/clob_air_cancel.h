@@ -84,7 +84,8 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	/* row order: ORD, OR2, [PW], [NW], LW, (ES [EM])*, EF, OF, HW, event */
 	EMIT(ZKT_MUL(ord, ZKT_SUB(nxt[C_OR2], cur[C_AC])));
 	EMIT(ZKT_MUL(cur[C_ML], ZKT_SUB(nxt[C_OR2], cur[C_FM])));
-	EMIT(ZKT_MUL(nxt[C_OR2], ZKT_SUB(ZKT_SUB(one, ord), cur[C_ML])));
+	EMIT(ZKT_MUL(nxt[C_OR2], ZKT_SUB(ZKT_SUB(one, ord),
+					 ZKT_ADD(cur[C_ML], cur[C_HS]))));
 	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], ord),
 		     ZKT_SUB(nxt[C_INDEX], cur[C_INDEX])));
 	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], cur[C_ML]),
@@ -120,9 +121,9 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(nxt[C_HW], ZKT_SUB(one, of)));
 	/* the op's event follows, or (a match's FR) the taker's header
 	 * read that looks for more to cross */
-	EMIT(ZKT_MUL(ZKT_MUL(hw, ZKT_SUB(one, cur[C_FR])),
-		     ZKT_SUB(one, nxt[C_SEV])));
-	EMIT(ZKT_MUL(ZKT_MUL(hw, cur[C_FR]), ZKT_SUB(one, nxt[C_HN])));
+	t = ZKT_ADD(cur[C_FR], cur[C_AV]);
+	EMIT(ZKT_MUL(ZKT_MUL(hw, ZKT_SUB(one, t)), ZKT_SUB(one, nxt[C_SEV])));
+	EMIT(ZKT_MUL(ZKT_MUL(hw, t), ZKT_SUB(one, nxt[C_HN])));
 	/* a match's maker removal: after the level write (and level_free)
 	 * the maker id's probes (MP), whose home HM computes, then the
 	 * erase from the bucket they end at */
@@ -380,7 +381,8 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 			exp = zero;
 			break;
 		}
-		EMIT(ZKT_MUL(ZKT_MUL(hw, ZKT_SUB(one, cur[C_AM])),
+		EMIT(ZKT_MUL(ZKT_MUL(hw, ZKT_SUB(ZKT_SUB(one, cur[C_AM]),
+						 cur[C_AV])),
 			     ZKT_SUB(ev[i], exp)));
 	}
 #undef EMIT

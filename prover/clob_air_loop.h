@@ -154,8 +154,8 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 	}
 	/* HS: access rows of a GTC taker */
 	EMIT(ZKT_MUL(hs, ZKT_SUB(one, sacc)));
-	EMIT(ZKT_MUL(hs, ZKT_SUB(one, am)));
-	EMIT(ZKT_MUL(hs, tif1));
+	EMIT(ZKT_MUL(hs, ZKT_SUB(ZKT_SUB(one, am), cur[C_AV])));
+	EMIT(ZKT_MUL(ZKT_MUL(hs, am), tif1));
 	/* a post-only GTC that crosses is rejected WOULD_CROSS: no taker */
 	EMIT(ZKT_MUL(cur[C_KM], op[OPF_FLAGS]));
 	/* the id's home, where the rest's insert starts */
@@ -163,23 +163,24 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 					ZKT_FN(clob_home)(c, cur))));
 	/* row order: probes (ending empty) → HS → HDR; a GTC never goes
 	 * from its probes straight to HDR */
-	EMIT(ZKT_MUL(nxt[C_HS], ZKT_SUB(one, probe)));
+	EMIT(ZKT_MUL(nxt[C_HS], ZKT_SUB(ZKT_SUB(one, probe), cur[C_LO])));
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nxt[C_HS]), ZKT_SUB(bef[5], nil)));
 	EMIT(ZKT_MUL(ZKT_MUL(am, gtc), ZKT_MUL(probe, nxt[C_HDR])));
-	EMIT(ZKT_MUL(hs, ZKT_SUB(one, nxt[C_HDR])));
+	EMIT(ZKT_MUL(ZKT_MUL(hs, am), ZKT_SUB(one, nxt[C_HDR])));
 	/* HS: free order and level slots (engine slots_available; with no
 	 * free level it answers BOOK_FULL unless a level of the op's side
 	 * sits at its price, which a crossing taker cannot have in an
 	 * uncrossed book) */
 	EMIT(ZKT_MUL(hs, ZKT_SUB(cur[C_INDEX], ZKT_CONST(hoff))));
-	EMIT(ZKT_MUL(hs, ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[5], nil), cur[C_J1]),
-				 one)));
+	EMIT(ZKT_MUL(ZKT_MUL(hs, am),
+		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[5], nil), cur[C_J1]), one)));
 	EMIT(ZKT_MUL(hs, ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[6], nil), cur[C_J2]),
 				 one)));
 	/* RLD exactly on the access after a match's HW (the X columns may
 	 * reload there, clob_probe) and never on an op's first access */
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nxt[C_SACC]),
-		     ZKT_SUB(nxt[C_RLD], ZKT_MUL(cur[C_HW], am))));
+		     ZKT_SUB(nxt[C_RLD], ZKT_MUL(cur[C_HW],
+						 ZKT_ADD(am, cur[C_AV])))));
 	EMIT(ZKT_MUL(cur[C_SOP], nxt[C_RLD]));
 	/* RST: a GTC taker that keeps a remaining rests it; only such a
 	 * taker reaches order_rest's slot read */

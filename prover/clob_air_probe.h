@@ -17,7 +17,7 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
 					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP,
 					  C_NP, C_QP, C_QI, C_QW, C_QL,
-					  C_HS, C_FO, C_OS };
+					  C_HS, C_FO, C_OS, C_LO };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -70,7 +70,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT rw = cur[C_RW], rf = cur[C_RF];
 	/* a REPLACE's market-rule reject (QV) and DUPLICATE_ID of its new
 	 * id (QD) come after the owner check: presence, order read */
-	ZKT qpres = ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]), cur[C_QK]);
+	ZKT qpres = ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]),
+			    ZKT_ADD(cur[C_QK], cur[C_QM]));
 	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd),
 			      ZKT_ADD(ZKT_ADD(red, ZKT_ADD(ZKT_ADD(cur[C_KN],
 								   cur[C_KI]),
@@ -191,10 +192,12 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AW], cur[C_AW])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AF], cur[C_AF])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AR], cur[C_AR])));
-	/* a match's maker removal (FM) runs the full cancel's roles */
+	/* a match's maker removal (FM) and a move's order_remove (after
+	 * its slots_available read) run the full cancel's roles */
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
 		     ZKT_SUB(ZKT_SUB(nxt[C_AC], cur[C_AC]),
-			     ZKT_MUL(cur[C_ML], cur[C_FM]))));
+			     ZKT_ADD(ZKT_MUL(cur[C_ML], cur[C_FM]),
+				     ZKT_MUL(cur[C_HS], cur[C_AV])))));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_FM], cur[C_FM])));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_FM], cur[C_FM])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AN], cur[C_AN])));

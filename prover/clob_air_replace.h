@@ -73,9 +73,11 @@ static unsigned ZKT_FN(clob_replace)(const struct zk_clob_air *c,
 	EMIT(ZKT_MUL(qv, ZKT_SUB(one, val)));
 	EMIT(ZKT_MUL(ZKT_ADD(ZKT_ADD(qv, qd), qk),
 		     ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 3)));
+	/* (a move's QM / AV: clob_air_move.h) */
 	/* AQ: from the op row's QD or QK, AK from QK, carried over its
 	 * access rows */
-	EMIT(ZKT_MUL(cur[C_SOP], ZKT_SUB(nxt[C_AQ], ZKT_ADD(qd, qk))));
+	EMIT(ZKT_MUL(cur[C_SOP], ZKT_SUB(nxt[C_AQ], ZKT_ADD(ZKT_ADD(qd, qk),
+							    cur[C_QM]))));
 	EMIT(ZKT_MUL(ZKT_MUL(cur[C_SACC], nxt[C_SACC]),
 		     ZKT_SUB(nxt[C_AQ], aq)));
 	EMIT(ZKT_MUL(cur[C_SOP], ZKT_SUB(nxt[C_AK], qk)));
@@ -115,8 +117,9 @@ static unsigned ZKT_FN(clob_replace)(const struct zk_clob_air *c,
 				one)));
 	/* the chain ends at the event (QD: DUPLICATE_ID), occupied by the
 	 * new id, or (QK) at an empty bucket before the old id's erase */
-	EMIT(ZKT_MUL(np, ZKT_SUB(ZKT_SUB(ZKT_SUB(one, nnp), nsev), nes)));
-	EMIT(ZKT_MUL(ZKT_MUL(np, nsev), ak));
+	EMIT(ZKT_MUL(np, ZKT_SUB(ZKT_SUB(ZKT_SUB(one, nnp), nsev),
+				 ZKT_ADD(nes, nxt[C_LO]))));
+	EMIT(ZKT_MUL(ZKT_MUL(np, nsev), ZKT_ADD(ak, cur[C_AV])));
 	EMIT(ZKT_MUL(ZKT_MUL(np, nes), ZKT_SUB(one, ak)));
 	EMIT(ZKT_MUL(ZKT_MUL(np, nes), ZKT_SUB(cur[C_MSG + 5], nil)));
 	t = ZKT_MUL(np, nsev);

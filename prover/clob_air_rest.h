@@ -55,7 +55,14 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT lbw = cur[C_LBW], lwb = cur[C_LWB], own = cur[C_OWN];
 	ZKT tw = cur[C_TW], lt = cur[C_LT], ip = cur[C_IP], iw = cur[C_IW];
 	ZKT bonil = cur[C_BONIL], bn = cur[C_BN], wn = cur[C_WN];
-	ZKT pn = cur[C_PN], side = op[OPF_SIDE];
+	/* the resting order's side and stp group (a moved order's own,
+	 * clob_air_move.h), its id (a move's new id) */
+	ZKT pn = cur[C_PN], side = cur[C_RSIDE], av = cur[C_AV];
+	ZKT rid[2] = { ZKT_ADD(op[OPF_OID], ZKT_MUL(av, ZKT_SUB(op[OPF_NID],
+							       op[OPF_OID]))),
+		       ZKT_ADD(op[OPF_OID + 1],
+			       ZKT_MUL(av, ZKT_SUB(op[OPF_NID + 1],
+						   op[OPF_OID + 1]))) };
 	ZKT probe = ZKT_SUB(sacc, ZKT_FN(clob_roles)(cur));
 	ZKT nprobe = ZKT_SUB(nxt[C_SACC], ZKT_FN(clob_roles)(nxt));
 	ZKT price = ZKT_ADD(op[OPF_PRICE], ZKT_MUL(op[OPF_PRICE + 1], two32));
@@ -77,7 +84,7 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	 * (clob_air_taker.h) or ends after a fill (clob_air_match.h, FR) */
 	for (i = 4; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, sacc)));
-		t = ZKT_ADD(an, cur[C_AM]);
+		t = ZKT_ADD(ZKT_ADD(an, cur[C_AM]), av);
 		if (i < 6)
 			t = ZKT_ADD(t, cur[C_AI]);
 		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, t)));
@@ -295,6 +302,8 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 
 		if (i < 3)
 			exp = bef[i];
+		else if (i == 3 || i == 4)
+			exp = rid[i - 3];
 		else if (i == 9 || i == 10)
 			exp = rq[i - 9];
 		else if (i <= 10)
@@ -306,7 +315,7 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 		else if (i == 13)
 			exp = cur[C_XLVL];
 		else if (i == 14)
-			exp = op[OPF_STP];
+			exp = cur[C_RSTP];
 		else
 			exp = side;
 		EMIT(ZKT_MUL(own, ZKT_SUB(aft[i], exp)));
@@ -360,15 +369,18 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(iw, ZKT_SUB(bef[5], nil)));
 	for (i = 0; i < ZK_ST_LEAF_ELEMS; i++) {
 		if (i == 3 || i == 4)
-			exp = op[OPF_OID + i - 3];
+			exp = rid[i - 3];
 		else if (i == 5)
 			exp = cur[C_XSLOT];
 		else
 			exp = bef[i];
 		EMIT(ZKT_MUL(iw, ZKT_SUB(aft[i], exp)));
 	}
-	/* the event: ACCEPTED, engine apply_new's fields */
+	/* the event: ACCEPTED, engine apply_new's fields; a move's
+	 * REPLACED, reason 0, names the new id and has no remaining */
 	for (i = 0; i < CLOB_EV_ELEMS; i++) {
+		ZKT rep;
+
 		switch (i) {
 		case EVF_SEQ:
 		case EVF_SEQ + 1:
@@ -403,6 +415,23 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 			exp = zero;
 			break;
 		}
+		switch (i) {
+		case EVF_TYPE:
+			rep = ZKT_CONST(ZK_EV_REPLACED);
+			break;
+		case EVF_OTHER:
+		case EVF_OTHER + 1:
+			rep = op[OPF_NID + i - EVF_OTHER];
+			break;
+		case EVF_REM:
+		case EVF_REM + 1:
+			rep = zero;
+			break;
+		default:
+			rep = exp;
+			break;
+		}
+		exp = ZKT_ADD(exp, ZKT_MUL(av, ZKT_SUB(rep, exp)));
 		EMIT(ZKT_MUL(iw, ZKT_SUB(ev[i], exp)));
 	}
 #undef EMIT

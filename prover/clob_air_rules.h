@@ -93,7 +93,7 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 			   ZKT_ADD(ZKT_ADD(rw, rf), cur[C_KM]));
 	/* a REPLACE's price and qty: a limit order's rules (ord_type is 0
 	 * by shape, so ismkt + QV = 0 and lim = 2 ≠ 0 on its rows) */
-	ZKT qv = cur[C_QV], qd = ZKT_ADD(cur[C_QD], cur[C_QK]);
+	ZKT qv = cur[C_QV], qd = ZKT_ADD(ZKT_ADD(cur[C_QD], cur[C_QK]), cur[C_QM]);
 
 	pass = ZKT_ADD(pass, qd);
 	ZKT newop = ZKT_ADD(val, pass);

@@ -194,6 +194,8 @@ static void op_row(struct builder *b, const struct zk_op *op,
 	for (i = 0; i < CLOB_OP_ELEMS; i++)
 		b->cols[C_OPF + i][r] = e[i];
 	zk_clob_op_helpers(b->cols, r);
+	b->cols[C_RSIDE][r] = e[OPF_SIDE];
+	b->cols[C_RSTP][r] = e[OPF_STP];
 	if (n_ev == 1 && op->type == ZK_OP_CANCEL &&
 	    ev[0].type == ZK_EV_CANCELLED && ev[0].reason == ZK_CXL_REDUCE) {
 		/* a reduce that applies: qty a positive lot multiple */
@@ -232,6 +234,12 @@ static void op_row(struct builder *b, const struct zk_op *op,
 		   ev[0].type == ZK_EV_REPLACED && ev[0].reason == 1) {
 		/* a REPLACE that keeps its priority: every rule passes */
 		b->cols[C_QK][r] = 1;
+		home_witness(b, r, op->order_id);
+		rules_pass_witness(b, r, op);
+	} else if (n_ev == 1 && op->type == ZK_OP_REPLACE &&
+		   ev[0].type == ZK_EV_REPLACED && ev[0].reason == 0) {
+		/* a REPLACE that moves and rests without crossing */
+		b->cols[C_QM][r] = 1;
 		home_witness(b, r, op->order_id);
 		rules_pass_witness(b, r, op);
 	} else if (n_ev >= 1 && ev[0].type == ZK_EV_REJECTED) {
@@ -383,7 +391,7 @@ static unsigned rest_role(struct builder *b, size_t r,
 				       C_LBW : C_LWB;
 		}
 		if (cl[C_HN][p]) {
-			zk_gl bo = cl[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY ?
+			zk_gl bo = cl[C_RSIDE][r] == ZK_SIDE_BUY ?
 					   cl[C_MSG + 4][p] : cl[C_MSG + 3][p];
 
 			if (bo != CLOB_NIL && a->slot == bo)
@@ -437,7 +445,8 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 				      zk_gl_add(b->cols[C_KR][op_row_at],
 						b->cols[C_KC][op_row_at]));
 		zk_gl ro = b->cols[C_RO][op_row_at];
-		zk_gl qk = b->cols[C_QK][op_row_at];
+		zk_gl qk = zk_gl_add(b->cols[C_QK][op_row_at],
+				     b->cols[C_QM][op_row_at]);
 		zk_gl qp = zk_gl_add(zk_gl_add(b->cols[C_QV][op_row_at],
 					       b->cols[C_QD][op_row_at]), qk);
 
@@ -449,7 +458,8 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_OWNEQ][r] = red;
 		b->cols[C_RSN][r] = probe_reason(b, op_row_at);
 		b->cols[C_AQ][r] = zk_gl_add(b->cols[C_QD][op_row_at], qk);
-		b->cols[C_AK][r] = qk;
+		b->cols[C_AK][r] = b->cols[C_QK][op_row_at];
+		b->cols[C_AV][r] = b->cols[C_QM][op_row_at];
 		b->cols[C_AW][r] = b->cols[C_RW][op_row_at];
 		b->cols[C_AF][r] = b->cols[C_RF][op_row_at];
 		b->cols[C_AR][r] = b->cols[C_KR][op_row_at];
@@ -457,6 +467,15 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_AN][r] = b->cols[C_KN][op_row_at];
 		b->cols[C_AI][r] = b->cols[C_KI][op_row_at];
 		b->cols[C_AM][r] = b->cols[C_KM][op_row_at];
+		/* what rests: a taker's side and stp group, or (a move)
+		 * the order read's */
+		if (b->cols[C_AN][r] || b->cols[C_AI][r] || b->cols[C_AM][r]) {
+			b->cols[C_RSIDE][r] = b->cols[C_OPF + OPF_SIDE][r];
+			b->cols[C_RSTP][r] = b->cols[C_OPF + OPF_STP][r];
+		} else if (b->cols[C_AV][r] && b->ord_row != 0) {
+			b->cols[C_RSIDE][r] = b->cols[C_MSG + 15][b->ord_row];
+			b->cols[C_RSTP][r] = b->cols[C_MSG + 14][b->ord_row];
+		}
 	}
 	/* write roles: their witnesses come once the op's rows are laid out
 	 * (zk_clob_write_witness) */
@@ -476,6 +495,15 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 					  op_row_at, r, a, next);
 		if (role == CLOB_ROLE_REST)
 			role = rest_role(b, r, a);
+	} else if (b->cols[C_AV][r] && b->ord_row != 0) {
+		role = zk_clob_move_role((const zk_gl *const *)b->cols,
+					 op_row_at, r, a, next);
+		if (role != C_NP && role != C_LO && role != C_HS)
+			b->cols[C_AC][r] = 1;
+		if (role == CLOB_ROLE_REST)
+			role = rest_role(b, r, a);
+		else if (role == CLOB_ROLE_CANCEL)
+			role = cancel_role(b, r, a, next);
 	} else if (b->cols[C_AQ][r] && b->ord_row != 0)
 		role = zk_clob_replace_role((const zk_gl *const *)b->cols, r,
 					    a);
@@ -756,10 +784,12 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		}
 		if (b.cols[C_KN][at] || b.cols[C_KI][at])
 			zk_clob_rest_witness(c, b.cols, at, b.row);
-		if (b.cols[C_QD][at] || b.cols[C_QK][at])
+		if (b.cols[C_QD][at] || b.cols[C_QK][at] || b.cols[C_QM][at])
 			zk_clob_replace_witness(c, b.cols, at, b.row);
 		if (b.cols[C_KI][at])
 			zk_clob_fok_witness(b.cols, at, b.row);
+		if (b.cols[C_QM][at])
+			zk_clob_move_witness(c, b.cols, at, b.row);
 		size_t ev_at = b.row;
 
 		if (b.cols[C_KM][at])

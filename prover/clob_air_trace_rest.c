@@ -39,7 +39,7 @@ void zk_clob_nocross_witness(zk_gl *const *cols, size_t r)
 {
 	int64_t price = (int64_t)(cols[C_OPF + OPF_PRICE][r] |
 				  cols[C_OPF + OPF_PRICE + 1][r] << 32);
-	int buy = cols[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY;
+	int buy = cols[C_RSIDE][r] == ZK_SIDE_BUY;
 
 	if (cols[C_HN][r]) {
 		zk_gl bo = buy ? cols[C_MSG + 4][r] : cols[C_MSG + 3][r];
@@ -60,14 +60,15 @@ void zk_clob_rest_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	uint64_t nb = c->lay.count[ZK_SLOT_BUCKET];
 	unsigned kb = c->kind_bits[ZK_SLOT_BUCKET];
 	uint64_t boff = c->lay.offset[ZK_SLOT_BUCKET];
-	uint64_t id = cols[C_OPF + OPF_OID][at] |
-		      cols[C_OPF + OPF_OID + 1][at] << 32;
+	/* a move rests its new id */
+	unsigned idf = cols[C_AV][at] ? OPF_NID : OPF_OID;
+	uint64_t id = cols[C_OPF + idf][at] | cols[C_OPF + idf + 1][at] << 32;
 	/* a GTC taker rests its remaining after the fills */
 	uint64_t qlo = cols[C_AM][at] ? cols[C_TRLO][at] :
 					cols[C_OPF + OPF_QTY][at];
 	int64_t price = (int64_t)(cols[C_OPF + OPF_PRICE][at] |
 				  cols[C_OPF + OPF_PRICE + 1][at] << 32);
-	int buy = cols[C_OPF + OPF_SIDE][at] == ZK_SIDE_BUY;
+	int buy = cols[C_RSIDE][at] == ZK_SIDE_BUY;
 	zk_gl xslot = 0, xlvl = 0, xprev = CLOB_NIL;
 	zk_gl xbetter = CLOB_NIL, xworse = CLOB_NIL, ex = 0;
 	size_t ors = end, r;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The prover's gate for REPLACE ops past the owner check, rejected or
- * keeping priority (clob_proof.c asks it): which of them the CLOB AIR
- * constrains (clob_air_replace.h) and whether the engine's accesses have
- * the shape its rows expect.
+ * The prover's gate for REPLACE ops past the owner check, rejected,
+ * keeping priority or moving to a price where they rest (clob_proof.c asks
+ * it): which of them the CLOB AIR constrains (clob_air_replace.h,
+ * clob_air_move.h) and whether the engine's accesses have the shape its
+ * rows expect.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,8 +29,14 @@ int zk_clob_replace_supported(const struct zk_op *op,
 		return 0;
 	/* priority kept: probes, order read, the new id's probes, the
 	 * erase, the insert, the order and level writes */
+	if (events[0].type == ZK_EV_REPLACED && events[0].reason == 1)
+		return n_accesses >= 8;
+	/* a move whose only event is REPLACED rests without crossing (a
+	 * fill or an STP cancel would add events): the rows of
+	 * clob_air_move.h, at least probes, ORD, NP, LO, HS, the removal's
+	 * seven and the rest's six */
 	if (events[0].type == ZK_EV_REPLACED)
-		return events[0].reason == 1 && n_accesses >= 8;
+		return events[0].reason == 0 && n_accesses >= 17;
 	if (events[0].type != ZK_EV_REJECTED)
 		return 0;
 	switch (events[0].reason) {
@@ -54,6 +61,34 @@ static size_t bucket_reads(const struct zk_witness_access *w, size_t a,
 	return a;
 }
 
+/*
+ * A move after its order read (access a): the new id's probes, the read of
+ * the order's level, slots_available's header read with a free level slot
+ * (without one the engine reads the level at the price, which the AIR
+ * does not cover), then order_remove's re-read of the order.
+ */
+static const char *move_shape(const struct zk_witness_access *w, size_t a,
+			      size_t n)
+{
+	const struct zk_witness_access *ord = &w[a - 1];
+	size_t b = bucket_reads(w, a, n);
+
+	if (b == a || b + 3 > n)
+		return "a REPLACE moving without the new id's probes";
+	if (w[b].kind != ZK_SLOT_LEVEL || w[b].write ||
+	    w[b].slot != ord->before.order.level)
+		return "a REPLACE moving without the read of its level";
+	if (w[b + 1].kind != ZK_SLOT_HEADER || w[b + 1].write)
+		return "a REPLACE moving without slots_available's read";
+	if (w[b + 1].before.header.level_free == ZK_SLOT_NIL)
+		return "a REPLACE moving with no free level slot (a level "
+		       "lookup)";
+	if (w[b + 2].kind != ZK_SLOT_ORDER || w[b + 2].write ||
+	    w[b + 2].slot != ord->slot)
+		return "a REPLACE moving with accesses before its removal";
+	return NULL;
+}
+
 const char *zk_clob_replace_shape(const struct zk_event *ev,
 				  const struct zk_witness_access *w, size_t n,
 				  uint32_t market)
@@ -67,6 +102,8 @@ const char *zk_clob_replace_shape(const struct zk_event *ev,
 		return "a REPLACE whose id probes are not followed by its "
 		       "order read";
 	a++;
+	if (ev->type == ZK_EV_REPLACED && ev->reason == 0)
+		return move_shape(w, a, n);
 	if (ev->type == ZK_EV_REPLACED) {
 		/* bucket reads and writes (the new id's probes, the erase,
 		 * the insert), then the order write and the level write */

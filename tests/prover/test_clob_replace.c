@@ -574,8 +574,8 @@ static void test_cheat_keep(void **state)
 	expect_cheat_refused(&r, b, NULL, "REPLACED with the other side");
 }
 
-/* A replace that moves (a new price) stays refused, and so does BOOK_FULL
- * of a replace (it needs a level-absence proof). */
+/* A replace that moves to a price where it crosses (it trades) stays
+ * refused (a move that rests: test_clob_move.c). */
 static void test_refuse_replace(void **state)
 {
 	struct clob_rig r;
@@ -590,11 +590,12 @@ static void test_refuse_replace(void **state)
 
 	(void)state;
 	(void)replace_book(&r);
-	op = replace_op(&r, book_id(0, 1), 960, 505, 20);
+	op = replace_op(&r, book_id(0, 1), 960, 5000, 20);
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
 	assert_int_equal(b->events.ev[0].type, ZK_EV_REPLACED);
 	assert_int_equal(b->events.ev[0].reason, 0);
+	assert_true(b->events.len > 1);
 	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
 				       sizeof(err)),
 			 ZK_CLOB_EUNSUPPORTED);
