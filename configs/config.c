@@ -16,6 +16,7 @@
 #include <ini.h>
 
 #include "zkclob/config.h"
+#include "config_external.h"
 
 /* Per-market values a [market.ID] section starts from. */
 static const struct zk_market_params market_defaults = {
@@ -287,7 +288,7 @@ static bool known_backend(const char *name)
 {
 	return strcmp(name, "clob-fast") == 0 ||
 	       strcmp(name, "clob-compact") == 0 ||
-	       strcmp(name, "hashproof") == 0;
+	       strcmp(name, "hashproof") == 0 || zk_cfgx_backend_name_ok(name);
 }
 
 static int set_backends(struct load_ctx *ctx, const char *section,
@@ -313,7 +314,7 @@ static int set_backends(struct load_ctx *ctx, const char *section,
 		p->backends[n][len] = '\0';
 		if (!known_backend(p->backends[n]))
 			return fail(ctx, section, name,
-				    "'%s' is not one of clob-fast, clob-compact, hashproof (clob-throughput's blowup 2 cannot carry the CLOB AIR's degree 4)",
+				    "'%s' is not one of clob-fast, clob-compact, hashproof, external:NAME (clob-throughput's blowup 2 cannot carry the CLOB AIR's degree 4)",
 				    p->backends[n]);
 		for (i = 0; i < n; i++)
 			if (strcmp(p->backends[i], p->backends[n]) == 0)
@@ -610,6 +611,14 @@ static int handler(void *user, const char *section, const char *name,
 		return set_gen(ctx, section, name, value);
 	if (strncmp(section, "market.", strlen("market.")) == 0)
 		return set_market(ctx, section, name, value);
+	if (strncmp(section, ZK_CFGX_SECTION, strlen(ZK_CFGX_SECTION)) == 0) {
+		char xerr[200];
+
+		if (zk_cfgx_set(ctx->cfg, section, name, value, xerr,
+				sizeof(xerr)) == 0)
+			return fail(ctx, section, name, "%s", xerr);
+		return 1;
+	}
 	if (section[0] == '\0')
 		return fail(ctx, "", name, "key outside any section");
 	return fail(ctx, section, name, "unknown section [%s]", section);
@@ -685,12 +694,37 @@ static int check_whole(const struct zk_config *cfg, const char *name,
 	return 0;
 }
 
+/* inih splits a longer line in two and reports its tail as a syntax error
+ * on the next line: name the real cause instead. */
+static int check_line_lengths(const char *name, const char *text, char *err,
+			      size_t errlen)
+{
+	int line = 1;
+
+	while (*text != '\0') {
+		size_t len = strcspn(text, "\n");
+
+		if (len > ZK_CONFIG_MAX_LINE) {
+			snprintf(err, errlen,
+				 "%s:%d: line of %zu characters; the INI reader takes at most %d",
+				 name, line, len, ZK_CONFIG_MAX_LINE);
+			return -1;
+		}
+		text += len + (text[len] == '\n');
+		line++;
+	}
+	return 0;
+}
+
 static int load_text(struct zk_config *cfg, const char *name, const char *text,
 		     bool is_base, char *err, size_t errlen)
 {
 	struct load_ctx *ctx;
 	struct zk_config work = *cfg;
 	int line;
+
+	if (check_line_lengths(name, text, err, errlen) != 0)
+		return -1;
 
 	ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL) {
@@ -715,7 +749,8 @@ static int load_text(struct zk_config *cfg, const char *name, const char *text,
 		return -1;
 	}
 	free(ctx);
-	if (check_whole(&work, name, err, errlen) != 0)
+	if (check_whole(&work, name, err, errlen) != 0 ||
+	    zk_cfgx_check(&work, name, text, err, errlen) != 0)
 		return -1;
 	*cfg = work;
 	return 0;
@@ -909,6 +944,10 @@ int zk_config_write(const struct zk_config *cfg, FILE *out)
 		return -1;
 	fprintf(out, "\n");
 	if (zk_router_config_write(&cfg->router, out) != 0)
+		return -1;
+	/* last: adding a prover only appends lines, so SIGHUP's line diff
+	 * (tools/zkclobd.c) still lines up the sections above */
+	if (zk_cfgx_write(cfg, out) != 0)
 		return -1;
 	return ferror(out) ? -1 : 0;
 }

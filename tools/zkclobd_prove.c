@@ -60,6 +60,8 @@ static struct zk_backend *make_backend(const struct zk_config *cfg,
 {
 	struct zk_backend *be;
 
+	if (strncmp(name, "external:", strlen("external:")) == 0)
+		return zkd_external_backend(cfg, name, err, errlen);
 	if (strcmp(name, "hashproof") == 0) {
 		struct zk_hashproof_cfg hc = {
 			.name = "hashproof", .params_id = HASHPROOF_PARAMS_ID,

@@ -30,6 +30,14 @@ struct zkd_prover;
 int zkd_prover_backend_names(const struct zk_config *cfg,
 			     char names[][32], size_t max);
 
+/* The [external NAME] process an "external:NAME" backend names, started
+ * and registered as that name (tools/zkclobd_external.c); NULL with a
+ * reason (no section, a child that does not start or answer DESCRIBE). */
+struct zk_backend;
+struct zk_backend *zkd_external_backend(const struct zk_config *cfg,
+					const char *name, char *err,
+					size_t errlen);
+
 int zkd_prover_start(const struct zk_config *cfg,
 		     const struct zk_placement *plan,
 		     const struct zk_engine *engine, struct zk_metrics_std *std,

@@ -16,6 +16,10 @@
  *  - Markets are sections named [market.ID] (ID a decimal uint32). A market
  *    section in an operator's file that names a new ID starts from the
  *    defaults of the embedded [market.defaults] values, not from zero.
+ *  - External provers are sections named [external NAME]; [prover]
+ *    backends names them as external:NAME. A name [prover] backends uses
+ *    without its section, or a section without a command, fails the load
+ *    (docs/runbook.md, "Proving out of process").
  */
 #ifndef ZKCLOB_CONFIG_H
 #define ZKCLOB_CONFIG_H
@@ -32,6 +36,8 @@
 #include "zkclob/router.h"
 
 #define ZK_CONFIG_MAX_MARKETS 64
+/* Longest line the INI reader (libinih, INI_MAX_LINE 200) takes whole. */
+#define ZK_CONFIG_MAX_LINE 199
 
 struct zk_config_wire {
 	uint16_t udp_port;     /* MoldUDP64 destination port accepted */
@@ -99,6 +105,21 @@ enum zk_unprovable_policy {
 
 #define ZK_PROVER_MAX_BACKENDS 8
 
+/* An external prover process ([external NAME], backends/external.c). The
+ * name is short enough that "external:NAME" fits a backend name. */
+#define ZK_CONFIG_MAX_EXTERNALS 8
+#define ZK_CONFIG_EXTERNAL_NAME_MAX 23 /* with its NUL */
+#define ZK_CONFIG_MAX_ARGV 64          /* words of a command, with the NULL */
+
+struct zk_config_external {
+	char name[ZK_CONFIG_EXTERNAL_NAME_MAX];
+	char command[192];      /* argv, split by zk_config_command_split();
+				 * at most 189 characters (an INI line) */
+	uint32_t max_payload;   /* frame payload limit, bytes */
+	uint32_t io_timeout_ms; /* describe/health/verify */
+	uint32_t prove_timeout_ms; /* a prove without a batch deadline */
+};
+
 /* The proving pipeline in zkclobd ([prover], prover/pipeline.c). */
 struct zk_config_prover {
 	int enabled;
@@ -121,6 +142,8 @@ struct zk_config_prover {
 				 * stalls matching; those batches are logged
 				 * as an unproven range (docs/appliance.md) */
 	enum zk_workload workload; /* the [router.CLASS] whose constraints apply */
+	uint32_t n_externals;   /* [external NAME] sections, in file order */
+	struct zk_config_external externals[ZK_CONFIG_MAX_EXTERNALS];
 };
 
 struct zk_config {
@@ -170,6 +193,24 @@ int zk_config_plan(const struct zk_config *cfg, struct zk_placement *plan,
 
 /* "each" | "every_n" | "interval" (the [prover] log_sync names). */
 const char *zk_config_log_sync_name(enum zk_prooflog_sync s);
+
+/*
+ * Split an [external NAME] command into argv without a shell: words are
+ * separated by blanks; a double-quoted part keeps its blanks, and inside
+ * it \" is a quote and \\ a backslash (any other backslash is kept); a
+ * single quote is refused (not a shell). Nothing is expanded ($, ~, *).
+ * The words are copied into buf (cap bytes, at least strlen(command) + 1);
+ * argv gets them and a NULL (max_argv slots, the NULL included). Returns
+ * the word count (>= 1), or -1 with a reason in err.
+ */
+int zk_config_command_split(const char *command, char *buf, size_t cap,
+			    char **argv, size_t max_argv, char *err,
+			    size_t errlen);
+
+/* The [external NAME] section a "external:NAME" backend names; NULL when
+ * `backend` is not of that form or names none. */
+const struct zk_config_external *
+zk_config_external_find(const struct zk_config *cfg, const char *backend);
 
 /* The embedded default text (configs/zkclob.conf). */
 extern const char zk_config_default_text[];
