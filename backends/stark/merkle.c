@@ -5,12 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#if defined(__AVX2__)
-#include <immintrin.h>
-#endif
 
 #include <blake2.h>
 
+#include "blake2s_x8.h"
 #include "merkle.h"
 
 /* Chunks per worker: enough that a slow or descheduled worker does not hold
@@ -63,7 +61,7 @@ struct b2s_init {
 };
 
 #if defined(__AVX2__)
-#define B2S8 1
+#define B2S8 ZK_B2S8
 
 /* The chaining values libb2 starts from for bytehash.h's leaf and node. */
 static bool b2s_init_get(struct b2s_init *out)
@@ -86,108 +84,9 @@ static bool b2s_init_get(struct b2s_init *out)
 	return true;
 }
 
-static const uint32_t b2s_iv[8] = {
-	0x6A09E667u, 0xBB67AE85u, 0x3C6EF372u, 0xA54FF53Au,
-	0x510E527Fu, 0x9B05688Cu, 0x1F83D9ABu, 0x5BE0CD19u,
-};
-
-static const uint8_t b2s_sigma[10][16] = {
-	{ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 },
-	{ 14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3 },
-	{ 11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4 },
-	{ 7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8 },
-	{ 9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13 },
-	{ 2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9 },
-	{ 12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11 },
-	{ 13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10 },
-	{ 6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5 },
-	{ 10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0 },
-};
-
-static inline __m256i rotr16(__m256i x)
-{
-	const __m256i m = _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9,
-		14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-
-	return _mm256_shuffle_epi8(x, m);
-}
-
-static inline __m256i rotr8(__m256i x)
-{
-	const __m256i m = _mm256_setr_epi8(1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8,
-		13, 14, 15, 12, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12);
-
-	return _mm256_shuffle_epi8(x, m);
-}
-
-#define ROTR(x, r)                                                             \
-	_mm256_or_si256(_mm256_srli_epi32(x, r), _mm256_slli_epi32(x, 32 - (r)))
-
-#define B2S_G(a, b, c, d, x, y)                                                \
-	do {                                                                   \
-		a = _mm256_add_epi32(_mm256_add_epi32(a, b), x);               \
-		d = rotr16(_mm256_xor_si256(d, a));                            \
-		c = _mm256_add_epi32(c, d);                                    \
-		b = ROTR(_mm256_xor_si256(b, c), 12);                          \
-		a = _mm256_add_epi32(_mm256_add_epi32(a, b), y);               \
-		d = rotr8(_mm256_xor_si256(d, a));                             \
-		c = _mm256_add_epi32(c, d);                                    \
-		b = ROTR(_mm256_xor_si256(b, c), 7);                           \
-	} while (0)
-
-/* One compression of eight states; t0 bytes hashed so far, last block? */
-static void b2s8_compress(__m256i h[8], const __m256i m[16], uint32_t t0,
-			  bool last)
-{
-	__m256i v[16];
-
-	for (int i = 0; i < 8; i++) {
-		v[i] = h[i];
-		v[8 + i] = _mm256_set1_epi32((int)b2s_iv[i]);
-	}
-	v[12] = _mm256_set1_epi32((int)(b2s_iv[4] ^ t0));
-	if (last)
-		v[14] = _mm256_set1_epi32((int)~b2s_iv[6]);
-	for (int r = 0; r < 10; r++) {
-		const uint8_t *s = b2s_sigma[r];
-
-		B2S_G(v[0], v[4], v[8], v[12], m[s[0]], m[s[1]]);
-		B2S_G(v[1], v[5], v[9], v[13], m[s[2]], m[s[3]]);
-		B2S_G(v[2], v[6], v[10], v[14], m[s[4]], m[s[5]]);
-		B2S_G(v[3], v[7], v[11], v[15], m[s[6]], m[s[7]]);
-		B2S_G(v[0], v[5], v[10], v[15], m[s[8]], m[s[9]]);
-		B2S_G(v[1], v[6], v[11], v[12], m[s[10]], m[s[11]]);
-		B2S_G(v[2], v[7], v[8], v[13], m[s[12]], m[s[13]]);
-		B2S_G(v[3], v[4], v[9], v[14], m[s[14]], m[s[15]]);
-	}
-	for (int i = 0; i < 8; i++)
-		h[i] = _mm256_xor_si256(h[i], _mm256_xor_si256(v[i], v[8 + i]));
-}
-
-/* 8×8 transpose of 32-bit words: r[i] lane j becomes r[j] lane i. */
-static void transpose8(__m256i r[8])
-{
-	__m256i t[8], u[8];
-
-	for (int i = 0; i < 8; i += 2) {
-		t[i] = _mm256_unpacklo_epi32(r[i], r[i + 1]);
-		t[i + 1] = _mm256_unpackhi_epi32(r[i], r[i + 1]);
-	}
-	for (int i = 0; i < 8; i += 4) {
-		u[i] = _mm256_unpacklo_epi64(t[i], t[i + 2]);
-		u[i + 1] = _mm256_unpackhi_epi64(t[i], t[i + 2]);
-		u[i + 2] = _mm256_unpacklo_epi64(t[i + 1], t[i + 3]);
-		u[i + 3] = _mm256_unpackhi_epi64(t[i + 1], t[i + 3]);
-	}
-	for (int i = 0; i < 4; i++) {
-		r[i] = _mm256_permute2x128_si256(u[i], u[i + 4], 0x20);
-		r[i + 4] = _mm256_permute2x128_si256(u[i], u[i + 4], 0x31);
-	}
-}
-
 static void b2s8_store(__m256i h[8], struct zk_digest *out)
 {
-	transpose8(h);
+	zk_b2s8_transpose(h);
 	for (int j = 0; j < 8; j++)
 		_mm256_storeu_si256((__m256i *)out[j].bytes, h[j]);
 }
@@ -219,7 +118,7 @@ static void b2s8_leaves(const uint32_t init[8], const zk_gl *const *cols,
 			m[2 * e + 1] = _mm256_permute4x64_epi64(_mm256_castps_si256(
 				_mm256_shuffle_ps(a, b, 0xDD)), 0xD8);
 		}
-		b2s8_compress(h, m, (uint32_t)(c0 + 8 >= n_cols ? total : 8 * (c0 + 8)),
+		zk_b2s8_compress(h, m, (uint32_t)(c0 + 8 >= n_cols ? total : 8 * (c0 + 8)),
 			      c0 + 8 >= n_cols);
 	}
 	b2s8_store(h, out);
@@ -237,11 +136,11 @@ static void b2s8_nodes(const uint32_t init[8], struct zk_digest *nodes,
 		m[8 + j] = _mm256_loadu_si256((const __m256i *)child[2 * j + 1].bytes);
 	}
 	/* lane j's 16 words are m[j] (0-7) and m[8 + j] (8-15) */
-	transpose8(m);
-	transpose8(m + 8);
+	zk_b2s8_transpose(m);
+	zk_b2s8_transpose(m + 8);
 	for (int i = 0; i < 8; i++)
 		h[i] = _mm256_set1_epi32((int)init[i]);
-	b2s8_compress(h, m, 2 * ZK_DIGEST_BYTES, true);
+	zk_b2s8_compress(h, m, 2 * ZK_DIGEST_BYTES, true);
 	b2s8_store(h, &nodes[k]);
 }
 #endif /* __AVX2__ */

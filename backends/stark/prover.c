@@ -254,63 +254,6 @@ static int open_rows(struct zk_prover *pv, struct zk_stark_proof *pf,
 	return 0;
 }
 
-struct grind_job {
-	const struct zk_transcript *t;
-	unsigned bits, workers;
-	uint64_t best; /* smallest nonce found so far (atomic) */
-	int failed;
-};
-
-/* Worker k tries nonces k, k + workers, ... up to the best one found. */
-static void grind_worker(void *arg, size_t lo, size_t hi)
-{
-	struct grind_job *job = arg;
-
-	for (size_t k = lo; k < hi; k++)
-		for (uint64_t nonce = k;
-		     nonce < __atomic_load_n(&job->best, __ATOMIC_RELAXED);
-		     nonce += job->workers) {
-			struct zk_transcript copy = *job->t;
-			uint64_t cur;
-
-			if (zk_transcript_check_pow(&copy, job->bits, nonce)) {
-				cur = __atomic_load_n(&job->best, __ATOMIC_RELAXED);
-				while (nonce < cur &&
-				       !__atomic_compare_exchange_n(&job->best,
-						&cur, nonce, false,
-						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
-					;
-				break;
-			}
-			if (zk_transcript_status(&copy) != 0) {
-				__atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED);
-				return;
-			}
-		}
-}
-
-/*
- * Step 9 on every thread. Each worker's first hit is the smallest in its
- * residue class and a worker stops once it passes the best hit so far, so
- * the nonce is the smallest overall: the one zk_transcript_grind finds,
- * whatever the thread count.
- */
-static uint64_t grind(struct zk_transcript *t, unsigned bits, unsigned threads)
-{
-	struct grind_job job = { .t = t, .bits = bits, .workers = threads,
-				 .best = UINT64_MAX };
-
-	if (threads <= 1 || bits < 8)
-		return zk_transcript_grind(t, bits);
-	zk_prover_parallel_for(threads, threads, grind_worker, &job);
-	if (job.failed || job.best == UINT64_MAX)
-		return zk_transcript_grind(t, bits);
-	/* absorbs the nonce, exactly as zk_transcript_grind does */
-	if (!zk_transcript_check_pow(t, bits, job.best))
-		return zk_transcript_grind(t, bits);
-	return job.best;
-}
-
 static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 		       struct zk_stark_proof *pf)
 {
@@ -327,7 +270,9 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	pv->deep = NULL;
 	if (rc != 0)
 		return rc;
-	pf->pow_nonce = grind(t, pv->p->grinding_bits, pv->threads);
+	/* one thread: eight-way BLAKE2s tries 2^16 nonces in about a
+	 * millisecond, less than a fan-out to the workers saves */
+	pf->pow_nonce = zk_transcript_grind(t, pv->p->grinding_bits);
 	count = zk_stark_draw_positions(t, pv->p, pv->log_domain, positions);
 	rc = zk_fri_prove_queries(fp, positions, count, &pf->fri);
 	zk_fri_prover_free(fp);

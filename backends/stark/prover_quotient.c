@@ -159,17 +159,36 @@ static size_t next_position(const struct zk_prover *pv, size_t i)
 				 (pv->big_n - 1), log_d);
 }
 
-/* Rows i..i+len-1 and their next rows into s->cur / s->nxt (row-major). */
+/* Columns ahead whose lines gather_rows asks for before it reads them. */
+#define GATHER_PREFETCH 6
+
+/*
+ * Rows i..i+len-1 and their next rows into s->cur / s->nxt (row-major).
+ * Each column is a separate stream big_n elements from the next, too many
+ * for the hardware prefetcher to follow, so the lines of a column a few
+ * ahead are requested explicitly; the rows of a tile (and their next rows,
+ * but for a carry) are consecutive, one line per eight.
+ */
 static void gather_rows(const struct zk_prover *pv, struct comp_scratch *s,
 			size_t i, size_t len)
 {
 	size_t mw = pv->air->main_width, big_n = pv->big_n;
+	const zk_gl *lde = pv->main_lde;
 
 	for (size_t k = 0; k < len; k++)
 		s->nx[k] = next_position(pv, i + k);
 	for (size_t c = 0; c < mw; c++) {
-		const zk_gl *col = pv->main_lde + c * big_n;
+		const zk_gl *col = lde + c * big_n;
 
+		if (c + GATHER_PREFETCH < mw) {
+			const zk_gl *ahead = col + GATHER_PREFETCH * big_n;
+
+			for (size_t k = 0; k < len; k += 8) {
+				__builtin_prefetch(ahead + i + k);
+				__builtin_prefetch(ahead + s->nx[k]);
+			}
+			__builtin_prefetch(ahead + s->nx[len - 1]);
+		}
 		for (size_t k = 0; k < len; k++) {
 			s->cur[k * mw + c] = col[i + k];
 			s->nxt[k * mw + c] = col[s->nx[k]];

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "zkclob/be.h"
+#include "blake2s_x8.h"
 #include "poseidon2.h"
 #include "transcript.h"
 
@@ -440,7 +441,7 @@ uint64_t zk_transcript_draw_index(struct zk_transcript *t, unsigned log_n)
 	return t->error ? 0 : idx;
 }
 
-static bool pow_ok(struct zk_transcript *t, struct byte_hash *h,
+static bool pow_ok(const struct zk_transcript *t, struct byte_hash *h,
 		   unsigned bits, uint64_t nonce)
 {
 	struct zk_digest d;
@@ -462,22 +463,111 @@ static bool pow_ok(struct zk_transcript *t, struct byte_hash *h,
 	return (lead >> (64 - bits)) == 0;
 }
 
-uint64_t zk_transcript_grind(struct zk_transcript *t, unsigned bits)
+#ifdef ZK_B2S8
+/*
+ * Eight consecutive nonces per BLAKE2s compression: the attempt
+ * tag | state | nonce is 41 bytes, one block, and only its words 8-10 hold
+ * the nonce. Same digests as pow_ok (plain BLAKE2s-256, no key), so the
+ * same smallest nonce is found.
+ */
+static uint64_t pow_scan_b2s8(const struct zk_transcript *t, unsigned bits,
+			      uint64_t first, uint64_t count)
+{
+	uint8_t block[64] = { TAG_POW };
+	uint32_t words[16];
+	__m256i m[16], h[8];
+	const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	const __m128i shift = _mm_cvtsi32_si128((int)(32 - bits));
+
+	memcpy(block + 1, t->state.bytes, ZK_DIGEST_BYTES);
+	memcpy(words, block, sizeof(words));
+	for (int w = 0; w < 16; w++)
+		m[w] = _mm256_set1_epi32((int)words[w]);
+	for (uint64_t base = first; base - first < count; base += 8) {
+		uint32_t w8[8], w9[8], w10[8];
+		unsigned hits;
+
+		for (int j = 0; j < 8; j++) {
+			uint64_t nonce = base + (uint64_t)j;
+
+			w8[j] = words[8] | (uint32_t)(nonce << 8);
+			w9[j] = (uint32_t)(nonce >> 24);
+			w10[j] = (uint32_t)(nonce >> 56);
+		}
+		m[8] = _mm256_loadu_si256((const __m256i *)w8);
+		m[9] = _mm256_loadu_si256((const __m256i *)w9);
+		m[10] = _mm256_loadu_si256((const __m256i *)w10);
+		for (int i = 0; i < 8; i++)
+			h[i] = _mm256_set1_epi32((int)zk_b2s_iv[i]);
+		/* parameter block: digest length 32, fanout 1, depth 1 */
+		h[0] = _mm256_set1_epi32((int)(zk_b2s_iv[0] ^ 0x01010020u));
+		zk_b2s8_compress(h, m, 1 + ZK_DIGEST_BYTES + 8, true);
+		/* the leading 64 bits are words 0 (low) and 1 (high), bits <= 32 */
+		hits = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(
+			_mm256_and_si256(
+				_mm256_cmpeq_epi32(_mm256_srl_epi32(h[1], shift),
+						   _mm256_setzero_si256()),
+				_mm256_cmpgt_epi32(_mm256_set1_epi32(
+					(int)(count - (base - first) < 8 ?
+					      count - (base - first) : 8)),
+					lane))));
+		if (hits != 0)
+			return base + (unsigned)__builtin_ctz(hits);
+	}
+	return UINT64_MAX;
+}
+#endif
+
+uint64_t zk_transcript_pow_scan(const struct zk_transcript *t, unsigned bits,
+				uint64_t first, uint64_t count, int *failed)
 {
 	struct byte_hash h;
-	uint64_t nonce = 0;
+	uint64_t found = UINT64_MAX;
+
+	if (bits > MAX_GRIND_BITS || t->error) {
+		*failed = 1;
+		return UINT64_MAX;
+	}
+#ifdef ZK_B2S8
+	if (t->hash == ZK_HASH_BLAKE2S && bits > 0)
+		return pow_scan_b2s8(t, bits, first, count);
+#endif
+	bh_open(&h, t->hash);
+	for (uint64_t k = 0; k < count && !h.failed; k++)
+		if (pow_ok(t, &h, bits, first + k)) {
+			found = first + k;
+			break;
+		}
+	if (h.failed) {
+		*failed = 1;
+		found = UINT64_MAX;
+	}
+	bh_close(&h);
+	return found;
+}
+
+/* Nonces per scan: a hit is expected after 2^bits of them. */
+#define GRIND_SCAN 4096
+
+uint64_t zk_transcript_grind(struct zk_transcript *t, unsigned bits)
+{
+	uint64_t nonce = UINT64_MAX;
+	int failed = 0;
 
 	if (bits > MAX_GRIND_BITS || t->error) {
 		t->error = 1;
 		return 0;
 	}
-	bh_open(&h, t->hash);
-	/* expected 2^bits attempts; a failure of the hash library ends it */
-	while (!pow_ok(t, &h, bits, nonce) && !h.failed)
-		nonce++;
-	if (h.failed)
+	/* 2^32 scans of GRIND_SCAN nonces: some nonce below passes unless the
+	 * hash is broken, and the loop still ends */
+	for (uint64_t first = 0; nonce == UINT64_MAX && !failed &&
+	     first < ((uint64_t)1 << 44); first += GRIND_SCAN)
+		nonce = zk_transcript_pow_scan(t, bits, first, GRIND_SCAN,
+					       &failed);
+	if (failed || nonce == UINT64_MAX) {
 		t->error = 1;
-	bh_close(&h);
+		return 0;
+	}
 	zk_transcript_absorb_u64(t, nonce);
 	return nonce;
 }

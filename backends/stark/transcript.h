@@ -71,6 +71,14 @@ uint64_t zk_transcript_draw_index(struct zk_transcript *t, unsigned log_n);
 
 /* Prover: find and absorb the nonce. bits <= 32. */
 uint64_t zk_transcript_grind(struct zk_transcript *t, unsigned bits);
+/*
+ * Prover, in pieces for several threads: the smallest nonce in
+ * [first, first + count) that passes the proof of work, without absorbing
+ * it; UINT64_MAX when none does, or when the hash library fails (*failed
+ * is then set). Eight nonces per compression for BLAKE2s on AVX2.
+ */
+uint64_t zk_transcript_pow_scan(const struct zk_transcript *t, unsigned bits,
+				uint64_t first, uint64_t count, int *failed);
 /* Verifier: true and absorbed when nonce has `bits` leading zeros. */
 bool zk_transcript_check_pow(struct zk_transcript *t, unsigned bits,
 			     uint64_t nonce);

@@ -4,7 +4,9 @@
  * (checked against libb2 directly), same operations give same challenges,
  * any difference in absorbed data, length, order, label or hash changes
  * every later challenge, challenges are canonical and in range, grinding
- * finds the first valid nonce and the verifier accepts exactly it.
+ * finds the first valid nonce and the verifier accepts exactly it, and the
+ * batched nonce scan (eight per compression for BLAKE2s) answers exactly
+ * what trying the nonces one at a time answers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -274,6 +276,64 @@ static void test_grinding_bounds(void **state)
 	assert_int_equal(zk_transcript_status(&u), -1);
 }
 
+/* The smallest nonce of [first, first + count) that check_pow accepts. */
+static uint64_t scan_one_at_a_time(const struct zk_transcript *t,
+				   unsigned bits, uint64_t first,
+				   uint64_t count)
+{
+	for (uint64_t k = 0; k < count; k++) {
+		struct zk_transcript probe = *t;
+
+		if (zk_transcript_check_pow(&probe, bits, first + k))
+			return first + k;
+	}
+	return UINT64_MAX;
+}
+
+static void test_pow_scan_matches_one_at_a_time(void **state)
+{
+	/* unaligned starts, lengths not a multiple of eight, nonces whose
+	 * bytes 3 and 7 (message words 9 and 10) are not zero */
+	static const struct {
+		uint64_t first, count;
+	} windows[] = {
+		{ 0, 300 }, { 5, 203 }, { 0xfffffff0ull, 77 },
+		{ ((uint64_t)1 << 56) - 13, 90 }, { UINT64_MAX - 200, 150 },
+		{ 1000, 1 }, { 1001, 7 },
+	};
+	static const enum zk_hash_id hashes[] = { ZK_HASH_BLAKE2S,
+						  ZK_HASH_SHA256 };
+	static const unsigned bit_counts[] = { 1, 3, 6, 9 };
+	unsigned hits = 0, misses = 0;
+
+	(void)state;
+	for (size_t h = 0; h < 2; h++)
+		for (uint64_t seed = 0; seed < 4; seed++) {
+			struct zk_transcript t;
+
+			start(&t, hashes[h]);
+			zk_transcript_absorb_u64(&t, seed);
+			for (size_t b = 0; b < 4; b++)
+				for (size_t w = 0; w < 7; w++) {
+					int failed = 0;
+					uint64_t want = scan_one_at_a_time(
+						&t, bit_counts[b],
+						windows[w].first, windows[w].count);
+					uint64_t got = zk_transcript_pow_scan(
+						&t, bit_counts[b],
+						windows[w].first, windows[w].count,
+						&failed);
+
+					assert_int_equal(failed, 0);
+					assert_true(got == want);
+					hits += got != UINT64_MAX;
+					misses += got == UINT64_MAX;
+				}
+		}
+	/* both outcomes were exercised */
+	assert_true(hits > 0 && misses > 0);
+}
+
 static void test_wrong_nonce_rejected(void **state)
 {
 	struct zk_transcript p, v;
@@ -306,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_grinding),
 		cmocka_unit_test(test_grinding_bounds),
 		cmocka_unit_test(test_wrong_nonce_rejected),
+		cmocka_unit_test(test_pow_scan_matches_one_at_a_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
