@@ -60,7 +60,7 @@ static void test_overlay_changes_only_what_it_names(void **state)
 			 0);
 	assert_int_equal(cfg.wire.udp_port, 30000);
 	assert_int_equal(cfg.n_markets, 2);
-	assert_int_equal(cfg.gen.count, 200000);
+	assert_int_equal(cfg.gen.count, 20000);
 }
 
 static void test_market_sections_replace_the_list(void **state)
