@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "capture_util.h"
 #include "cli_test_util.h"
 #include "http_client.h"
 
@@ -62,55 +63,6 @@ static void write_config(const char *name, const char *pcap,
 		(int)getpid(), name, pcap, dir, name, dir, name,
 		prover_extra, sections);
 	fclose(f);
-}
-
-/* Rejects only (band, size, unknown id): batches the CLOB AIR proves. */
-static uint64_t write_reject_capture(const char *path)
-{
-	struct zk_wire_addr a;
-	struct zk_pcap_writer *w;
-	uint8_t session[ZK_WIRE_SESSION_LEN], frame[2048];
-	char err[256];
-	uint64_t seq = 1;
-	size_t len;
-	int pkt, i;
-
-	zk_wire_addr_default(&a);
-	zk_wire_session_from_str(session, "ZKCLOB0001");
-	assert_int_equal(zk_pcap_writer_open(&w, path, err, sizeof(err)), 0);
-	for (pkt = 0; pkt < 6; pkt++) {
-		struct zk_op ops[8];
-
-		memset(ops, 0, sizeof(ops));
-		for (i = 0; i < 8; i++) {
-			struct zk_op *op = &ops[i];
-
-			op->market = 1 + (uint32_t)((pkt + i) % 2);
-			op->account = 1 + (uint64_t)i;
-			if (i % 3 == 0) {
-				op->type = ZK_OP_CANCEL;
-				op->order_id = 900000 + seq + (uint64_t)i;
-			} else {
-				op->type = ZK_OP_NEW;
-				op->order_id = 1000 + seq + (uint64_t)i;
-				op->side = i % 2 ? ZK_SIDE_BUY : ZK_SIDE_SELL;
-				op->ord_type = ZK_ORD_LIMIT;
-				op->tif = ZK_TIF_GTC;
-				op->price = i % 3 == 1 ? 5000000 : 100000;
-				op->qty = i % 3 == 1 ? 10 : 5000000;
-			}
-		}
-		len = zk_wire_encode_frame(&a, session, seq, ops, 8, frame,
-					   sizeof(frame));
-		assert_true(len > 0);
-		assert_int_equal(zk_pcap_writer_write(w, frame, len, 0), 0);
-		seq += 8;
-	}
-	len = zk_wire_encode_end_of_session(&a, session, seq, frame, sizeof(frame));
-	assert_true(len > 0);
-	assert_int_equal(zk_pcap_writer_write(w, frame, len, 0), 0);
-	assert_int_equal(zk_pcap_writer_close(w), 0);
-	return seq - 1;
 }
 
 /* The n in "<key> n" of the last run's output. */
@@ -221,7 +173,7 @@ static void test_proven_out_of_process(void **state)
 	snprintf(pcap, sizeof(pcap), "%s/rejects.pcap", dir);
 	conf_path(conf, sizeof(conf), "native");
 	snprintf(log, sizeof(log), "%s/native.log", dir);
-	n_ops = write_reject_capture(pcap);
+	n_ops = zk_test_write_reject_capture(pcap, 6);
 	/* the prover reads the daemon's own file: the same market rules */
 	snprintf(sections, sizeof(sections),
 		 "[external native]\ncommand = \"%s\" prove --serve --config \"%s\"\n"
@@ -292,7 +244,7 @@ static void test_refuses_to_start(void **state)
 	(void)state;
 	snprintf(pcap, sizeof(pcap), "%s/rejects.pcap", dir);
 	if (access(pcap, R_OK) != 0)
-		write_reject_capture(pcap);
+		zk_test_write_reject_capture(pcap, 6);
 
 	/* a program that is not there: zkclobd stops with the reason */
 	write_config("missing", pcap, "backends = clob-fast external:gone\n",

@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "capture_util.h"
 #include "cli_test_util.h"
 
 #include "zkclob/pcapio.h"
@@ -107,56 +108,6 @@ static void test_every_batch_logged(void **state)
 	assert_non_null(strstr(out, "the chain holds"));
 }
 
-/* Rejects the CLOB AIR constrains: band, size, unknown id. */
-static void write_reject_capture(const char *path, uint64_t *n_ops)
-{
-	struct zk_wire_addr a;
-	struct zk_pcap_writer *w;
-	uint8_t session[ZK_WIRE_SESSION_LEN], frame[2048];
-	char err[256];
-	uint64_t seq = 1;
-	size_t len;
-	int pkt, i;
-
-	zk_wire_addr_default(&a);
-	zk_wire_session_from_str(session, "ZKCLOB0001");
-	assert_int_equal(zk_pcap_writer_open(&w, path, err, sizeof(err)), 0);
-	for (pkt = 0; pkt < 12; pkt++) {
-		struct zk_op ops[8];
-
-		memset(ops, 0, sizeof(ops));
-		for (i = 0; i < 8; i++) {
-			struct zk_op *op = &ops[i];
-
-			op->market = 1 + (uint32_t)((pkt + i) % 2);
-			op->account = 1 + (uint64_t)i;
-			if (i % 3 == 0) {
-				op->type = ZK_OP_CANCEL;
-				op->order_id = 900000 + seq + (uint64_t)i;
-			} else {
-				op->type = ZK_OP_NEW;
-				op->order_id = 1000 + seq + (uint64_t)i;
-				op->side = i % 2 ? ZK_SIDE_BUY : ZK_SIDE_SELL;
-				op->ord_type = ZK_ORD_LIMIT;
-				op->tif = ZK_TIF_GTC;
-				/* above the band, or over max_qty */
-				op->price = i % 3 == 1 ? 5000000 : 100000;
-				op->qty = i % 3 == 1 ? 10 : 5000000;
-			}
-		}
-		len = zk_wire_encode_frame(&a, session, seq, ops, 8, frame,
-					   sizeof(frame));
-		assert_true(len > 0);
-		assert_int_equal(zk_pcap_writer_write(w, frame, len, 0), 0);
-		seq += 8;
-	}
-	len = zk_wire_encode_end_of_session(&a, session, seq, frame, sizeof(frame));
-	assert_true(len > 0);
-	assert_int_equal(zk_pcap_writer_write(w, frame, len, 0), 0);
-	assert_int_equal(zk_pcap_writer_close(w), 0);
-	*n_ops = seq - 1;
-}
-
 static void test_provable_traffic_all_proven(void **state)
 {
 	char pcap[512];
@@ -164,7 +115,7 @@ static void test_provable_traffic_all_proven(void **state)
 
 	(void)state;
 	snprintf(pcap, sizeof(pcap), "%s/rejects.pcap", dir);
-	write_reject_capture(pcap, &n_ops);
+	n_ops = zk_test_write_reject_capture(pcap, 12);
 	write_config("rejects", pcap,
 		     "backends = clob-fast\n[batch]\nmax_ops = 16\n");
 	assert_int_equal(run("%s --config %s/rejects.conf", zkclobd, dir), 0);
@@ -240,7 +191,7 @@ static void test_profile_end_to_end(void **state)
 
 	(void)state;
 	snprintf(pcap, sizeof(pcap), "%s/rejects-prof.pcap", dir);
-	write_reject_capture(pcap, &n_ops);
+	n_ops = zk_test_write_reject_capture(pcap, 12);
 	snprintf(prof, sizeof(prof), "%s/prof", dir);
 	{
 		char extra[800];
@@ -381,17 +332,9 @@ static void test_restart_recovers_and_continues(void **state)
  */
 static void write_sweep_capture(const char *path)
 {
-	struct zk_wire_addr a;
-	struct zk_pcap_writer *w;
-	uint8_t session[ZK_WIRE_SESSION_LEN], frame[2048];
 	struct zk_op ops[3];
-	char err[256];
-	size_t len;
 	int i;
 
-	zk_wire_addr_default(&a);
-	zk_wire_session_from_str(session, "ZKCLOB0002");
-	assert_int_equal(zk_pcap_writer_open(&w, path, err, sizeof(err)), 0);
 	memset(ops, 0, sizeof(ops));
 	for (i = 0; i < 3; i++) {
 		ops[i].type = ZK_OP_NEW;
@@ -404,16 +347,7 @@ static void write_sweep_capture(const char *path)
 		ops[i].price = 100000;
 		ops[i].qty = i < 2 ? 10 : 20;
 	}
-	for (i = 0; i < 3; i++) {
-		len = zk_wire_encode_frame(&a, session, (uint64_t)i + 1, &ops[i], 1,
-					   frame, sizeof(frame));
-		assert_true(len > 0);
-		assert_int_equal(zk_pcap_writer_write(w, frame, len, 0), 0);
-	}
-	len = zk_wire_encode_end_of_session(&a, session, 4, frame, sizeof(frame));
-	assert_true(len > 0);
-	assert_int_equal(zk_pcap_writer_write(w, frame, len, 0), 0);
-	assert_int_equal(zk_pcap_writer_close(w), 0);
+	zk_test_write_ops_capture(path, ops, 3);
 }
 
 static void test_halt_exit_status(void **state)
@@ -463,11 +397,11 @@ static void test_hashproof_full_coverage(void **state)
 static void test_fault_failover(void **state)
 {
 	char pcap[512];
-	uint64_t n_ops, parts;
+	uint64_t parts;
 
 	(void)state;
 	snprintf(pcap, sizeof(pcap), "%s/rejects2.pcap", dir);
-	write_reject_capture(pcap, &n_ops);
+	zk_test_write_reject_capture(pcap, 12);
 	write_config("failover", pcap,
 		     "backends = clob-fast clob-compact\nfault = fail\n"
 		     "[batch]\nmax_ops = 32\n"
