@@ -9,6 +9,8 @@
  *    end of session; returns the number of ops.
  *  - zk_test_write_ops_capture: the given ops one per frame, sequenced
  *    from 1, then the end of session.
+ *  - zk_test_write_sweep_capture: a batch the CLOB AIR does not prove yet
+ *    (a taker of two makers).
  */
 #ifndef ZKCLOB_TESTS_CAPTURE_UTIL_H
 #define ZKCLOB_TESTS_CAPTURE_UTIL_H
@@ -96,6 +98,32 @@ zk_test_write_ops_capture(const char *path, const struct zk_op *ops,
 		zk_test_capture_frame(w, &a, session, (uint64_t)i + 1, &ops[i], 1);
 	zk_test_capture_frame(w, &a, session, (uint64_t)n + 1, NULL, 0);
 	assert_int_equal(zk_pcap_writer_close(w), 0);
+}
+
+/*
+ * Two resting sells at one price, then an IOC buy that sweeps both: a
+ * taker of two makers, which the CLOB AIR does not prove yet (docs/proof.md
+ * section 6), so its batch part is unprovable.
+ */
+static inline void
+zk_test_write_sweep_capture(const char *path)
+{
+	struct zk_op ops[3];
+	int i;
+
+	memset(ops, 0, sizeof(ops));
+	for (i = 0; i < 3; i++) {
+		ops[i].type = ZK_OP_NEW;
+		ops[i].market = 1;
+		ops[i].account = 1 + (uint64_t)i;
+		ops[i].order_id = 1 + (uint64_t)i;
+		ops[i].side = i < 2 ? ZK_SIDE_SELL : ZK_SIDE_BUY;
+		ops[i].ord_type = ZK_ORD_LIMIT;
+		ops[i].tif = i < 2 ? ZK_TIF_GTC : ZK_TIF_IOC;
+		ops[i].price = 100000;
+		ops[i].qty = i < 2 ? 10 : 20;
+	}
+	zk_test_write_ops_capture(path, ops, 3);
 }
 
 #endif /* ZKCLOB_TESTS_CAPTURE_UTIL_H */

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "capture_util.h"
 #include "cli_test_util.h"
 
 static const char *zkclob;
@@ -89,11 +90,13 @@ static void test_tampering_rejected(void **state)
 static void test_unconstrained_batch_refused(void **state)
 {
 	(void)state;
-	/* past the book's warm-up the default flow replaces orders (the
-	 * first REPLACE of market 1 is its op 900), which the AIR does not
-	 * constrain yet: the gate refuses before any proving work */
-	assert_int_equal(run("%s prove --count 1400 %s/t.pcap %s/refused",
-			     zkclob, dir, dir), 1);
+	char pcap[512];
+
+	/* a taker of two makers, which the AIR does not constrain yet: the
+	 * gate refuses before any proving work */
+	snprintf(pcap, sizeof(pcap), "%s/sweep.pcap", dir);
+	zk_test_write_sweep_capture(pcap);
+	assert_int_equal(run("%s prove %s %s/refused", zkclob, pcap, dir), 1);
 	assert_non_null(strstr(out, "is not provable by CLOB AIR"));
 	assert_int_equal(run("test -e %s/refused/proof.bin", dir), 1);
 	assert_int_equal(run("%s verify %s/missing", zkclob, dir), 1);

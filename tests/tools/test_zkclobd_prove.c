@@ -325,38 +325,13 @@ static void test_restart_recovers_and_continues(void **state)
 	assert_true(figure(" skip records, ") >= 1); /* the n before "restarts" */
 }
 
-/*
- * Two resting sells at one price, then an IOC buy that sweeps both: a
- * taker of two makers, which the CLOB AIR does not prove yet (docs/proof.md
- * section 6), so its batch part is unprovable.
- */
-static void write_sweep_capture(const char *path)
-{
-	struct zk_op ops[3];
-	int i;
-
-	memset(ops, 0, sizeof(ops));
-	for (i = 0; i < 3; i++) {
-		ops[i].type = ZK_OP_NEW;
-		ops[i].market = 1;
-		ops[i].account = 1 + (uint64_t)i;
-		ops[i].order_id = 1 + (uint64_t)i;
-		ops[i].side = i < 2 ? ZK_SIDE_SELL : ZK_SIDE_BUY;
-		ops[i].ord_type = ZK_ORD_LIMIT;
-		ops[i].tif = i < 2 ? ZK_TIF_GTC : ZK_TIF_IOC;
-		ops[i].price = 100000;
-		ops[i].qty = i < 2 ? 10 : 20;
-	}
-	zk_test_write_ops_capture(path, ops, 3);
-}
-
 static void test_halt_exit_status(void **state)
 {
 	char pcap[512];
 
 	(void)state;
 	snprintf(pcap, sizeof(pcap), "%s/sweep.pcap", dir);
-	write_sweep_capture(pcap);
+	zk_test_write_sweep_capture(pcap);
 	/* the two rests are proven in their own batch, the sweep halts */
 	write_config("halt", pcap, "on_unprovable = halt\n[batch]\nmax_ops = 2\n");
 	assert_int_equal(run("%s --config %s/halt.conf", zkclobd, dir), 4);
