@@ -488,6 +488,12 @@ unsigned zk_clob_move_role(const zk_gl *const *cols, size_t at, size_t r,
 void zk_clob_move_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			  size_t at, size_t end);
 
+/* The prover's gate (clob_gate.c): every op of the batch is of a kind
+ * zk_clob_unsupported accepts and its witness accesses have that kind's
+ * shape; events and accesses follow op order. 0, or -1 with err. */
+int zk_clob_check_supported(const struct zk_batch *b,
+			    const struct zk_market_params *mp, char *err,
+			    size_t errlen);
 /* The gate for a REPLACE past its owner check (clob_proof_replace.c):
  * whether its events name a kind the AIR proves, and (NULL, or why not)
  * whether the engine's accesses have that kind's shape. */

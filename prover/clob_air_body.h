@@ -3,14 +3,16 @@
  * The CLOB AIR's main-segment constraints, written once for both fields
  * (air_template.h); clob_air.c includes it twice, after clob_air_p2.h. No
  * include guard. docs/proof.md lists them with their reasons; the comments
- * here only mark the groups. Split by concern: clob_air_tree.h (leaf
- * position, pristine values, memory timestamps), clob_air_rules.h (op-row
- * rules: MALFORMED, market rules), clob_air_probe.h (id-hash probes and the
- * reads of the rejects), clob_air_write.h (the writes of the ops that
- * change the book); this file holds the hash, the selectors and the
- * row order / event of every op.
+ * here only mark the groups. Split by concern: clob_air_event.h (what an
+ * event row must hold, shared by every role that emits one),
+ * clob_air_tree.h (leaf position, pristine values, memory timestamps),
+ * clob_air_rules.h (op-row rules: MALFORMED, market rules),
+ * clob_air_probe.h (id-hash probes and the reads of the rejects),
+ * clob_air_write.h (the writes of the ops that change the book); this file
+ * holds the hash, the selectors and the row order / event of every op.
  */
 
+#include "clob_air_event.h"
 #include "clob_air_tree.h"
 #include "clob_air_rules.h"
 #include "clob_air_probe.h"
@@ -191,12 +193,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 						      ZKT_SUB(ZKT_MUL(t3, cur[C_INV3]),
 							      one))) :
 				 ZKT_ZERO;
-		for (i = 0; i < CLOB_EV_ELEMS; i++)
-			exp[i] = ZKT_ZERO;
-		exp[EVF_SEQ] = op[OPF_SEQ];
-		exp[EVF_SEQ + 1] = op[OPF_SEQ + 1];
-		exp[EVF_MARKET] = op[OPF_MARKET];
-		exp[EVF_TYPE] = ZKT_CONST(ZK_EV_REJECTED);
+		ZKT_FN(clob_ev_own)(op, ZK_EV_REJECTED, ZKT_ZERO, exp);
 		exp[EVF_REASON] = ZKT_ADD(
 			ZKT_ADD(ZKT_MUL_CONST(cur[C_MAL], ZK_REJ_MALFORMED),
 				ZKT_MUL_CONST(cur[C_RT], ZK_REJ_BAD_TICK)),
@@ -207,13 +204,10 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 		exp[EVF_REASON] = ZKT_ADD(
 			exp[EVF_REASON],
 			ZKT_MUL(sacc, cur[C_RSN]));
-		exp[EVF_OID] = op[OPF_OID];
-		exp[EVF_OID + 1] = op[OPF_OID + 1];
-		exp[EVF_OTHER] = ZKT_MUL(t, op[OPF_NID]);
-		exp[EVF_OTHER + 1] = ZKT_MUL(t, op[OPF_NID + 1]);
-		for (i = 0; i < CLOB_EV_ELEMS; i++)
-			out[k++] = sem ? ZKT_MUL(rejecter, ZKT_SUB(ev[i], exp[i])) :
-					 ZKT_ZERO;
+		ZKT_FN(clob_ev_pair)(exp, EVF_OTHER, ZKT_MUL(t, op[OPF_NID]),
+				     ZKT_MUL(t, op[OPF_NID + 1]));
+		k = ZKT_FN(clob_ev_check)(out, k, sem, ev, 1, &rejecter, &exp,
+					  0);
 	}
 	return k;
 }

@@ -54,7 +54,7 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT nord = nxt[C_ORD], nes = nxt[C_ES];
 	zk_gl nb = c->lay.count[ZK_SLOT_BUCKET];
 	zk_gl boff = c->lay.offset[ZK_SLOT_BUCKET];
-	ZKT esn, t, d1, d2, exp;
+	ZKT esn, t, d1, d2, exp, ev_sel, ev_exp[CLOB_EV_ELEMS];
 	unsigned i;
 
 #define EMIT(e) (out[k++] = sem ? (e) : zero)
@@ -343,48 +343,12 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	}
 	EMIT(ZKT_MUL(hw, ZKT_SUB(v[0], ZKT_MUL_CONST(aft[7], 1u << 8))));
 	/* the event: CANCELLED / USER, engine apply_cancel's fields */
-	for (i = 0; i < CLOB_EV_ELEMS; i++) {
-		switch (i) {
-		case EVF_SEQ:
-		case EVF_SEQ + 1:
-			exp = op[OPF_SEQ + i - EVF_SEQ];
-			break;
-		case EVF_MARKET:
-			exp = op[OPF_MARKET];
-			break;
-		case EVF_TYPE:
-			exp = ZKT_CONST(ZK_EV_CANCELLED);
-			break;
-		case EVF_REASON:
-			exp = ZKT_CONST(ZK_CXL_USER);
-			break;
-		case EVF_SIDE:
-			exp = cur[C_XSIDE];
-			break;
-		case EVF_OID:
-		case EVF_OID + 1:
-			exp = op[OPF_OID + i - EVF_OID];
-			break;
-		case EVF_PRICE:
-			exp = cur[C_XPLO];
-			break;
-		case EVF_PRICE + 1:
-			exp = cur[C_XPHI];
-			break;
-		case EVF_QTY:
-			exp = cur[C_REMLO];
-			break;
-		case EVF_QTY + 1:
-			exp = cur[C_REMHI];
-			break;
-		default:
-			exp = zero;
-			break;
-		}
-		EMIT(ZKT_MUL(ZKT_MUL(hw, ZKT_SUB(ZKT_SUB(one, cur[C_AM]),
-						 cur[C_AV])),
-			     ZKT_SUB(ev[i], exp)));
-	}
+	ZKT_FN(clob_ev_own)(op, ZK_EV_CANCELLED, cur[C_XSIDE], ev_exp);
+	ev_exp[EVF_REASON] = ZKT_CONST(ZK_CXL_USER);
+	ZKT_FN(clob_ev_pair)(ev_exp, EVF_PRICE, cur[C_XPLO], cur[C_XPHI]);
+	ZKT_FN(clob_ev_pair)(ev_exp, EVF_QTY, cur[C_REMLO], cur[C_REMHI]);
+	ev_sel = ZKT_MUL(hw, ZKT_SUB(ZKT_SUB(one, cur[C_AM]), cur[C_AV]));
+	k = ZKT_FN(clob_ev_check)(out, k, sem, ev, 1, &ev_sel, &ev_exp, 0);
 #undef EMIT
 	return k;
 }

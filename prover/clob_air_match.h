@@ -56,7 +56,9 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT probe = ZKT_SUB(cur[C_SACC], ZKT_FN(clob_roles)(cur));
 	ZKT nprobe = ZKT_SUB(nxt[C_SACC], ZKT_FN(clob_roles)(nxt));
 	ZKT fm = cur[C_FM], fr = cur[C_FR], emt = cur[C_EMT];
-	ZKT em2 = cur[C_EM2], exp, tk, te;
+	ZKT em2 = cur[C_EM2];
+	ZKT ev_sel[4], ev_exp[4][CLOB_EV_ELEMS];
+	ZKT ev_done[CLOB_EV_ELEMS], ev_maker[CLOB_EV_ELEMS];
 	/* a GTC taker's rest (clob_air_loop.h): its no-cross reads emit
 	 * nothing (tif1 = 1 - GT = 0), its IW emits ACCEPTED (emi) and after
 	 * the maker's DONE no event follows (RST) */
@@ -244,159 +246,48 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_RST], rst)));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_TRLO], cur[C_TRLO])));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_TRHI], cur[C_TRHI])));
-	for (i = 0; i < CLOB_EV_ELEMS; i++) {
-		/* ACCEPTED: engine apply_new's fields */
-		switch (i) {
-		case EVF_SEQ:
-		case EVF_SEQ + 1:
-			exp = op[OPF_SEQ + i - EVF_SEQ];
-			break;
-		case EVF_MARKET:
-			exp = op[OPF_MARKET];
-			break;
-		case EVF_TYPE:
-			exp = ZKT_CONST(ZK_EV_ACCEPTED);
-			break;
-		case EVF_SIDE:
-			exp = op[OPF_SIDE];
-			break;
-		case EVF_OID:
-		case EVF_OID + 1:
-			exp = op[OPF_OID + i - EVF_OID];
-			break;
-		case EVF_PRICE:
-		case EVF_PRICE + 1:
-			exp = op[OPF_PRICE + i - EVF_PRICE];
-			break;
-		case EVF_QTY:
-		case EVF_QTY + 1:
-			exp = op[OPF_QTY + i - EVF_QTY];
-			break;
-		case EVF_REM:
-		case EVF_REM + 1:
-			exp = op[OPF_QTY + i - EVF_REM];
-			break;
-		default:
-			exp = zero;
-			break;
-		}
-		EMIT(ZKT_MUL(emt, ZKT_SUB(nev[i], exp)));
-		/* TRADE: the maker's id and price, the fill, the taker's
-		 * remaining after it */
-		switch (i) {
-		case EVF_TYPE:
-			exp = ZKT_CONST(ZK_EV_TRADE);
-			break;
-		case EVF_OTHER:
-			exp = cur[C_MKLO];
-			break;
-		case EVF_OTHER + 1:
-			exp = cur[C_MKHI];
-			break;
-		case EVF_PRICE:
-			exp = cur[C_XPLO];
-			break;
-		case EVF_PRICE + 1:
-			exp = cur[C_XPHI];
-			break;
-		case EVF_QTY:
-			exp = cur[C_FLLO];
-			break;
-		case EVF_QTY + 1:
-			exp = cur[C_FLHI];
-			break;
-		case EVF_REM:
-			exp = cur[C_TRLO];
-			break;
-		case EVF_REM + 1:
-			exp = cur[C_TRHI];
-			break;
-		case EVF_OREM:
-			exp = cur[C_MRLO];
-			break;
-		case EVF_OREM + 1:
-			exp = cur[C_MRHI];
-			break;
-		default:
-			exp = ev[i];
-			break;
-		}
-		EMIT(ZKT_MUL(et, ZKT_SUB(nev[i], exp)));
-		/* DONE: the taker, at its own price, nothing left (after
-		 * the TRADE, or after the maker's DONE: EM2; there, FR:
-		 * CANCELLED IOC_REMAINDER with the remaining as qty) ... */
-		switch (i) {
-		case EVF_SEQ:
-		case EVF_SEQ + 1:
-		case EVF_MARKET:
-			exp = ev[i];
-			break;
-		case EVF_SIDE:
-			exp = op[OPF_SIDE];
-			break;
-		case EVF_OID:
-		case EVF_OID + 1:
-			exp = op[OPF_OID + i - EVF_OID];
-			break;
-		case EVF_TYPE:
-			exp = ZKT_CONST(ZK_EV_DONE);
-			break;
-		case EVF_PRICE:
-		case EVF_PRICE + 1:
-			exp = op[OPF_PRICE + i - EVF_PRICE];
-			break;
-		default:
-			exp = zero;
-			break;
-		}
-		tk = exp;
-		switch (i) {
-		case EVF_TYPE:
-			te = ZKT_ADD(tk, ZKT_MUL_CONST(fr, ZK_EV_CANCELLED +
-							       ZK_GL_P -
-							       ZK_EV_DONE));
-			break;
-		case EVF_REASON:
-			te = ZKT_MUL_CONST(fr, ZK_CXL_IOC_REMAINDER);
-			break;
-		case EVF_QTY:
-			te = cur[C_TRLO];
-			break;
-		case EVF_QTY + 1:
-			te = cur[C_TRHI];
-			break;
-		default:
-			te = tk;
-			break;
-		}
-		EMIT(ZKT_MUL(ZKT_MUL(em2, ZKT_SUB(one, rst)),
-			     ZKT_SUB(nev[i], te)));
-		/* ... the maker's, its side, id and price, after a TRADE
-		 * that emptied it (FM) */
-		switch (i) {
-		case EVF_SIDE:
-			exp = cur[C_XSIDE];
-			break;
-		case EVF_OID:
-			exp = cur[C_MKLO];
-			break;
-		case EVF_OID + 1:
-			exp = cur[C_MKHI];
-			break;
-		case EVF_PRICE:
-			exp = cur[C_XPLO];
-			break;
-		case EVF_PRICE + 1:
-			exp = cur[C_XPHI];
-			break;
-		default:
-			exp = tk;
-			break;
-		}
-		EMIT(ZKT_MUL(ed, ZKT_SUB(nev[i],
-					 ZKT_ADD(tk, ZKT_MUL(fm,
-							     ZKT_SUB(exp, tk))))));
-	}
+	/* the op's events, element by element: ACCEPTED (EMT), TRADE (ET),
+	 * the taker's end (EM2) and the DONE after a TRADE (ED) */
+	ZKT_FN(clob_ev_accepted)(op, op[OPF_SIDE], ev_exp[0]);
+	ev_sel[0] = emt;
+	/* TRADE: the maker's id and price, the fill, the taker's remaining
+	 * after it */
+	for (i = 0; i < CLOB_EV_ELEMS; i++)
+		ev_exp[1][i] = ev[i];
+	ev_exp[1][EVF_TYPE] = ZKT_CONST(ZK_EV_TRADE);
+	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_OTHER, cur[C_MKLO], cur[C_MKHI]);
+	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_PRICE, cur[C_XPLO], cur[C_XPHI]);
+	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_QTY, cur[C_FLLO], cur[C_FLHI]);
+	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_REM, cur[C_TRLO], cur[C_TRHI]);
+	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_OREM, cur[C_MRLO], cur[C_MRHI]);
+	ev_sel[1] = et;
+	/* DONE: the taker, at its own price, nothing left, in the seq and
+	 * market of the event before it (after the TRADE, or after the
+	 * maker's DONE: EM2; there, FR: CANCELLED IOC_REMAINDER with the
+	 * remaining as qty) ... */
+	ZKT_FN(clob_ev_own)(op, ZK_EV_DONE, op[OPF_SIDE], ev_done);
+	ZKT_FN(clob_ev_pair)(ev_done, EVF_SEQ, ev[EVF_SEQ], ev[EVF_SEQ + 1]);
+	ev_done[EVF_MARKET] = ev[EVF_MARKET];
+	ZKT_FN(clob_ev_pair)(ev_done, EVF_PRICE, op[OPF_PRICE],
+			     op[OPF_PRICE + 1]);
+	for (i = 0; i < CLOB_EV_ELEMS; i++)
+		ev_exp[2][i] = ev_done[i];
+	ev_exp[2][EVF_TYPE] = ZKT_ADD(ev_done[EVF_TYPE],
+				      ZKT_MUL_CONST(fr, ZK_EV_CANCELLED +
+							    ZK_GL_P - ZK_EV_DONE));
+	ev_exp[2][EVF_REASON] = ZKT_MUL_CONST(fr, ZK_CXL_IOC_REMAINDER);
+	ZKT_FN(clob_ev_pair)(ev_exp[2], EVF_QTY, cur[C_TRLO], cur[C_TRHI]);
+	ev_sel[2] = ZKT_MUL(em2, ZKT_SUB(one, rst));
+	/* ... the maker's, its side, id and price, after a TRADE that
+	 * emptied it (FM) */
+	for (i = 0; i < CLOB_EV_ELEMS; i++)
+		ev_exp[3][i] = ev_maker[i] = ev_done[i];
+	ev_maker[EVF_SIDE] = cur[C_XSIDE];
+	ZKT_FN(clob_ev_pair)(ev_maker, EVF_OID, cur[C_MKLO], cur[C_MKHI]);
+	ZKT_FN(clob_ev_pair)(ev_maker, EVF_PRICE, cur[C_XPLO], cur[C_XPHI]);
+	ZKT_FN(clob_ev_blend)(ev_exp[3], fm, ev_maker);
+	ev_sel[3] = ed;
+	k = ZKT_FN(clob_ev_check)(out, k, sem, nev, 4, ev_sel, ev_exp, 0);
 #undef EMIT
 	return k;
 }

@@ -52,7 +52,7 @@ static unsigned ZKT_FN(clob_replace)(const struct zk_clob_air *c,
 	ZKT nes = nxt[C_ES], nil = ZKT_CONST(CLOB_NIL);
 	ZKT two32 = ZKT_CONST(1ull << 32);
 	static const unsigned flags[] = { C_QK, C_AK, C_QP, C_QI, C_QW, C_QL };
-	ZKT exp, cutlo, cuthi;
+	ZKT exp, cutlo, cuthi, ev_exp[CLOB_EV_ELEMS];
 	unsigned i;
 	ZKT val = ZKT_ADD(ZKT_ADD(cur[C_RT], cur[C_RL]),
 			  ZKT_ADD(cur[C_RB], cur[C_RQ]));
@@ -210,46 +210,13 @@ static unsigned ZKT_FN(clob_replace)(const struct zk_clob_air *c,
 	EMIT(ZKT_MUL(ql, ZKT_SUB(op[OPF_PRICE], cur[C_XPLO])));
 	EMIT(ZKT_MUL(ql, ZKT_SUB(op[OPF_PRICE + 1], cur[C_XPHI])));
 	/* the event: REPLACED, reason 1 (kept), engine apply_replace */
-	for (i = 0; i < CLOB_EV_ELEMS; i++) {
-		switch (i) {
-		case EVF_SEQ:
-		case EVF_SEQ + 1:
-			exp = op[OPF_SEQ + i - EVF_SEQ];
-			break;
-		case EVF_MARKET:
-			exp = op[OPF_MARKET];
-			break;
-		case EVF_TYPE:
-			exp = ZKT_CONST(ZK_EV_REPLACED);
-			break;
-		case EVF_REASON:
-			exp = one;
-			break;
-		case EVF_SIDE:
-			exp = cur[C_XSIDE];
-			break;
-		case EVF_OID:
-		case EVF_OID + 1:
-			exp = op[OPF_OID + i - EVF_OID];
-			break;
-		case EVF_OTHER:
-		case EVF_OTHER + 1:
-			exp = op[OPF_NID + i - EVF_OTHER];
-			break;
-		case EVF_PRICE:
-		case EVF_PRICE + 1:
-			exp = op[OPF_PRICE + i - EVF_PRICE];
-			break;
-		case EVF_QTY:
-		case EVF_QTY + 1:
-			exp = op[OPF_QTY + i - EVF_QTY];
-			break;
-		default:
-			exp = zero;
-			break;
-		}
-		EMIT(ZKT_MUL(ql, ZKT_SUB(ev[i], exp)));
-	}
+	ZKT_FN(clob_ev_own)(op, ZK_EV_REPLACED, cur[C_XSIDE], ev_exp);
+	ev_exp[EVF_REASON] = one;
+	ZKT_FN(clob_ev_pair)(ev_exp, EVF_OTHER, op[OPF_NID], op[OPF_NID + 1]);
+	ZKT_FN(clob_ev_pair)(ev_exp, EVF_PRICE, op[OPF_PRICE],
+			     op[OPF_PRICE + 1]);
+	ZKT_FN(clob_ev_pair)(ev_exp, EVF_QTY, op[OPF_QTY], op[OPF_QTY + 1]);
+	k = ZKT_FN(clob_ev_check)(out, k, sem, ev, 1, &ql, &ev_exp, 0);
 #undef EMIT
 	return k;
 

@@ -71,6 +71,7 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT buy = ZKT_SUB(ZKT_CONST(2), side), sell = ZKT_ADD_CONST(side,
 								   ZK_GL_P - 1);
 	ZKT bo, t, exp, nocross, rq[2];
+	ZKT ev_exp[CLOB_EV_ELEMS], ev_rep[CLOB_EV_ELEMS];
 	zk_gl nb = c->lay.count[ZK_SLOT_BUCKET];
 	zk_gl boff = c->lay.offset[ZK_SLOT_BUCKET];
 	zk_gl hoff = c->lay.offset[ZK_SLOT_HEADER];
@@ -378,62 +379,14 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	}
 	/* the event: ACCEPTED, engine apply_new's fields; a move's
 	 * REPLACED, reason 0, names the new id and has no remaining */
-	for (i = 0; i < CLOB_EV_ELEMS; i++) {
-		ZKT rep;
-
-		switch (i) {
-		case EVF_SEQ:
-		case EVF_SEQ + 1:
-			exp = op[OPF_SEQ + i - EVF_SEQ];
-			break;
-		case EVF_MARKET:
-			exp = op[OPF_MARKET];
-			break;
-		case EVF_TYPE:
-			exp = ZKT_CONST(ZK_EV_ACCEPTED);
-			break;
-		case EVF_SIDE:
-			exp = side;
-			break;
-		case EVF_OID:
-		case EVF_OID + 1:
-			exp = op[OPF_OID + i - EVF_OID];
-			break;
-		case EVF_PRICE:
-		case EVF_PRICE + 1:
-			exp = op[OPF_PRICE + i - EVF_PRICE];
-			break;
-		case EVF_QTY:
-		case EVF_QTY + 1:
-			exp = op[OPF_QTY + i - EVF_QTY];
-			break;
-		case EVF_REM:
-		case EVF_REM + 1:
-			exp = op[OPF_QTY + i - EVF_REM];
-			break;
-		default:
-			exp = zero;
-			break;
-		}
-		switch (i) {
-		case EVF_TYPE:
-			rep = ZKT_CONST(ZK_EV_REPLACED);
-			break;
-		case EVF_OTHER:
-		case EVF_OTHER + 1:
-			rep = op[OPF_NID + i - EVF_OTHER];
-			break;
-		case EVF_REM:
-		case EVF_REM + 1:
-			rep = zero;
-			break;
-		default:
-			rep = exp;
-			break;
-		}
-		exp = ZKT_ADD(exp, ZKT_MUL(av, ZKT_SUB(rep, exp)));
-		EMIT(ZKT_MUL(iw, ZKT_SUB(ev[i], exp)));
-	}
+	ZKT_FN(clob_ev_accepted)(op, side, ev_exp);
+	for (i = 0; i < CLOB_EV_ELEMS; i++)
+		ev_rep[i] = ev_exp[i];
+	ev_rep[EVF_TYPE] = ZKT_CONST(ZK_EV_REPLACED);
+	ZKT_FN(clob_ev_pair)(ev_rep, EVF_OTHER, op[OPF_NID], op[OPF_NID + 1]);
+	ZKT_FN(clob_ev_pair)(ev_rep, EVF_REM, zero, zero);
+	ZKT_FN(clob_ev_blend)(ev_exp, av, ev_rep);
+	k = ZKT_FN(clob_ev_check)(out, k, sem, ev, 1, &iw, &ev_exp, 0);
 #undef EMIT
 	return k;
 }

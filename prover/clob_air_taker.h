@@ -30,7 +30,7 @@ static unsigned ZKT_FN(clob_taker)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT nsev = nxt[C_SEV];
 	ZKT tif2 = ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 2);
 	ZKT tif3 = ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 3);
-	ZKT emit = ZKT_MUL(ai, nsev), exp;
+	ZKT emit = ZKT_MUL(ai, nsev), ev_exp[CLOB_EV_ELEMS];
 	unsigned i;
 
 	(void)c;
@@ -58,62 +58,15 @@ static unsigned ZKT_FN(clob_taker)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(e2, ZKT_SUB(one, nsev)));
 	EMIT(ZKT_MUL(emit, ZKT_SUB(nxt[C_RSN], ZKT_ADD_CONST(op[OPF_TIF], 2))));
 	/* the first event: ACCEPTED, engine apply_new's fields */
-	for (i = 0; i < CLOB_EV_ELEMS; i++) {
-		switch (i) {
-		case EVF_SEQ:
-		case EVF_SEQ + 1:
-			exp = op[OPF_SEQ + i - EVF_SEQ];
-			break;
-		case EVF_MARKET:
-			exp = op[OPF_MARKET];
-			break;
-		case EVF_TYPE:
-			exp = ZKT_CONST(ZK_EV_ACCEPTED);
-			break;
-		case EVF_SIDE:
-			exp = op[OPF_SIDE];
-			break;
-		case EVF_OID:
-		case EVF_OID + 1:
-			exp = op[OPF_OID + i - EVF_OID];
-			break;
-		case EVF_PRICE:
-		case EVF_PRICE + 1:
-			exp = op[OPF_PRICE + i - EVF_PRICE];
-			break;
-		case EVF_QTY:
-		case EVF_QTY + 1:
-			exp = op[OPF_QTY + i - EVF_QTY];
-			break;
-		case EVF_REM:
-		case EVF_REM + 1:
-			exp = op[OPF_QTY + i - EVF_REM];
-			break;
-		default:
-			exp = zero;
-			break;
-		}
-		EMIT(ZKT_MUL(emit, ZKT_SUB(nev[i], exp)));
-	}
+	ZKT_FN(clob_ev_accepted)(op, op[OPF_SIDE], ev_exp);
+	k = ZKT_FN(clob_ev_check)(out, k, sem, nev, 1, &emit, &ev_exp, 0);
 	/* the second event: CANCELLED, the whole qty, nothing remains */
-	for (i = 0; i < CLOB_EV_ELEMS; i++) {
-		switch (i) {
-		case EVF_TYPE:
-			exp = ZKT_CONST(ZK_EV_CANCELLED);
-			break;
-		case EVF_REASON:
-			exp = cur[C_RSN];
-			break;
-		case EVF_REM:
-		case EVF_REM + 1:
-			exp = zero;
-			break;
-		default:
-			exp = ev[i];
-			break;
-		}
-		EMIT(ZKT_MUL(e2, ZKT_SUB(nev[i], exp)));
-	}
+	for (i = 0; i < CLOB_EV_ELEMS; i++)
+		ev_exp[i] = ev[i];
+	ev_exp[EVF_TYPE] = ZKT_CONST(ZK_EV_CANCELLED);
+	ev_exp[EVF_REASON] = cur[C_RSN];
+	ZKT_FN(clob_ev_pair)(ev_exp, EVF_REM, zero, zero);
+	k = ZKT_FN(clob_ev_check)(out, k, sem, nev, 1, &e2, &ev_exp, 0);
 #undef EMIT
 	return k;
 }

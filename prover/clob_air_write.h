@@ -43,7 +43,7 @@ static unsigned ZKT_FN(clob_write)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT cut_hi = ZKT_ADD(ev[EVF_QTY + 1],
 			     ZKT_MUL(ac, ZKT_SUB(cur[C_REMHI],
 						 ev[EVF_QTY + 1])));
-	ZKT nil = ZKT_CONST(CLOB_NIL), exp;
+	ZKT nil = ZKT_CONST(CLOB_NIL), ev_exp[CLOB_EV_ELEMS];
 	unsigned i;
 
 	(void)c;
@@ -131,48 +131,15 @@ static unsigned ZKT_FN(clob_write)(const struct zk_clob_air *c, const ZKT *cur,
 						 b2))));
 	EMIT(ZKT_MUL(lw, ZKT_SUB(v[0], ZKT_MUL_CONST(aft[5], 1u << 8))));
 	EMIT(ZKT_MUL(lw, ZKT_SUB(v[1], ZKT_MUL_CONST(aft[6], 1u << 8))));
-	/* the event: CANCELLED / REDUCE, engine apply_cancel's fields */
-	for (i = 0; i < CLOB_EV_ELEMS; i++) {
-		switch (i) {
-		case EVF_SEQ:
-		case EVF_SEQ + 1:
-			exp = op[OPF_SEQ + i - EVF_SEQ];
-			break;
-		case EVF_MARKET:
-			exp = op[OPF_MARKET];
-			break;
-		case EVF_TYPE:
-			exp = ZKT_CONST(ZK_EV_CANCELLED);
-			break;
-		case EVF_REASON:
-			exp = ZKT_CONST(ZK_CXL_REDUCE);
-			break;
-		case EVF_SIDE:
-			exp = cur[C_XSIDE];
-			break;
-		case EVF_OID:
-		case EVF_OID + 1:
-			exp = op[OPF_OID + i - EVF_OID];
-			break;
-		case EVF_PRICE:
-			exp = cur[C_XPLO];
-			break;
-		case EVF_PRICE + 1:
-			exp = cur[C_XPHI];
-			break;
-		case EVF_QTY:
-		case EVF_QTY + 1:
-			continue; /* the cut, above */
-		case EVF_REM:
-		case EVF_REM + 1:
-			exp = op[OPF_QTY + i - EVF_REM];
-			break;
-		default:
-			exp = zero;
-			break;
-		}
-		EMIT(ZKT_MUL(lwr, ZKT_SUB(ev[i], exp)));
-	}
+	/* the event: CANCELLED / REDUCE, engine apply_cancel's fields; its
+	 * qty is the cut, above */
+	ZKT_FN(clob_ev_own)(op, ZK_EV_CANCELLED, cur[C_XSIDE], ev_exp);
+	ev_exp[EVF_REASON] = ZKT_CONST(ZK_CXL_REDUCE);
+	ZKT_FN(clob_ev_pair)(ev_exp, EVF_PRICE, cur[C_XPLO], cur[C_XPHI]);
+	ZKT_FN(clob_ev_pair)(ev_exp, EVF_REM, op[OPF_QTY], op[OPF_QTY + 1]);
+	k = ZKT_FN(clob_ev_check)(out, k, sem, ev, 1, &lwr, &ev_exp,
+				  CLOB_EV_BIT(EVF_QTY) |
+					  CLOB_EV_BIT(EVF_QTY + 1));
 #undef EMIT
 	return k;
 }
