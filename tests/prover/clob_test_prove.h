@@ -151,6 +151,32 @@ static inline void expect_cheat_refused(struct clob_rig *r, struct zk_batch *b,
 	clob_rig_fini(r);
 }
 
+/*
+ * A batch outside the AIR's coverage: zk_clob_prove refuses it as
+ * unsupported before proving (no proof returned), with err naming `why`
+ * when given. Releases the batch.
+ */
+static inline void expect_gate_refused(struct clob_rig *r, struct zk_batch *b,
+				       const char *why)
+{
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = FAST };
+	struct zk_statement st;
+	uint8_t *proof = NULL;
+	size_t len = 0;
+	char err[256] = "";
+
+	assert_non_null(b);
+	assert_int_equal(zk_clob_prove(b, r->t, &o, &proof, &len, &st, err,
+				       sizeof(err)),
+			 ZK_CLOB_EUNSUPPORTED);
+	print_message("refused: %s\n", err);
+	if (why != NULL && strstr(err, why) == NULL)
+		fail_msg("'%s' not in the refusal: %s", why, err);
+	assert_null(proof);
+	zk_batch_free(b);
+}
+
 /* Reads of the given slots as the engine holds them now, for a forged
  * witness: every access a read, before == after. */
 static inline size_t fake_reads(const struct clob_rig *r, const uint8_t *kinds,

@@ -232,13 +232,7 @@ static void test_refuse_cancel(void **state)
 {
 	struct clob_rig r;
 	struct zk_batch *b;
-	struct zk_clob_prove_opts o = { .market = &clob_test_market,
-					.stark_params = FAST };
-	struct zk_statement st;
 	struct zk_op op;
-	uint8_t *proof = NULL;
-	size_t len = 0;
-	char err[ERRLEN] = "";
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
@@ -250,12 +244,7 @@ static void test_refuse_cancel(void **state)
 	for (size_t a = 0; a < b->witness.len; a++)
 		if (b->witness.acc[a].kind == ZK_SLOT_LEVEL)
 			b->witness.acc[a].write = 0;
-	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
-				       sizeof(err)),
-			 ZK_CLOB_EUNSUPPORTED);
-	assert_non_null(strstr(err, "a cancel with other accesses"));
-	assert_null(proof);
-	zk_batch_free(b);
+	expect_gate_refused(&r, b, "a cancel with other accesses");
 
 	op = cancel_op(&r, book_id(3, 2), 10);
 	b = clob_rig_batch(&r, &op, 1);
@@ -263,11 +252,7 @@ static void test_refuse_cancel(void **state)
 	assert_int_equal(b->events.ev[0].reason, ZK_CXL_REDUCE);
 	/* the level write claimed a read */
 	b->witness.acc[b->witness.len - 1].write = 0;
-	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
-				       sizeof(err)),
-			 ZK_CLOB_EUNSUPPORTED);
-	assert_null(proof);
-	zk_batch_free(b);
+	expect_gate_refused(&r, b, NULL);
 	clob_rig_fini(&r);
 }
 

@@ -417,13 +417,7 @@ static void test_refuse_match(void **state)
 {
 	struct clob_rig r;
 	struct zk_batch *b;
-	struct zk_statement st;
-	struct zk_clob_prove_opts o = { .market = &clob_test_market,
-					.stark_params = FAST };
 	struct zk_op op;
-	uint8_t *proof = NULL;
-	size_t len = 0;
-	char err[ERRLEN] = "";
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
@@ -433,23 +427,13 @@ static void test_refuse_match(void **state)
 	b = clob_rig_batch(&r, &op, 1);
 	assert_int_equal(b->events.len, 5);
 	assert_non_null(b);
-	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
-				       sizeof(err)),
-			 ZK_CLOB_EUNSUPPORTED);
-	assert_non_null(strstr(err, "NEW limit IOC"));
-	assert_null(proof);
-	zk_batch_free(b);
+	expect_gate_refused(&r, b, "NEW limit IOC");
 	/* a market IOC across three makers (a self-trade stop of the first
 	 * maker is provable since AIR v7: test_clob_loop.c) */
 	op = match_op(&r, 401, ZK_SIDE_BUY, 0, 100, 2, 0);
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
-	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
-				       sizeof(err)),
-			 ZK_CLOB_EUNSUPPORTED);
-	assert_non_null(strstr(err, "NEW market order"));
-	assert_null(proof);
-	zk_batch_free(b);
+	expect_gate_refused(&r, b, "NEW market order");
 	clob_rig_fini(&r);
 }
 

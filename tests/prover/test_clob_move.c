@@ -292,14 +292,8 @@ static void test_cheat_move(void **state)
 static void test_refuse_move(void **state)
 {
 	struct clob_rig r;
-	struct zk_clob_prove_opts o = { .market = &clob_test_market,
-					.stark_params = FAST };
-	struct zk_statement st;
 	struct zk_batch *b;
 	struct zk_op op;
-	uint8_t *proof = NULL;
-	size_t len = 0;
-	char err[ERRLEN] = "";
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
@@ -309,11 +303,7 @@ static void test_refuse_move(void **state)
 	assert_non_null(b);
 	assert_int_equal(b->events.ev[0].type, ZK_EV_REPLACED);
 	assert_true(b->events.len > 1);
-	assert_int_equal(zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
-				       sizeof(err)),
-			 ZK_CLOB_EUNSUPPORTED);
-	print_message("refused: %s\n", err);
-	zk_batch_free(b);
+	expect_gate_refused(&r, b, NULL);
 	clob_rig_fini(&r);
 }
 
