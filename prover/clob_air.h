@@ -304,6 +304,14 @@ enum clob_col {
 	C_RSTP,  /* the resting order's stp group, likewise */
 	C_DP,    /* LO: the move's price differs from the order's (else its
 		  * qty exceeds the remaining): the engine's keep is false */
+	/* BOOK_FULL from a full level table (clob_air_full.h) */
+	C_HF,    /* role: the header read, a free order slot, no free level */
+	C_BLX,   /* role: the other side's level at the price */
+	C_BFB,   /* role: the better level of the op's side next to it */
+	C_BFW,   /* role: the worse one */
+	C_APO,   /* access rows of a post-only BOOK_FULL (from flags) */
+	C_HP,    /* role: its would_cross header read */
+	C_LP,    /* role: the best opposite level's read, no cross */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -511,5 +519,16 @@ unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 			  const struct zk_witness_access *a,
 			  const struct zk_witness_access *next);
 void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end);
+
+/* The gate for a NEW rejected BOOK_FULL (clob_gate_full.c): NULL, or why
+ * the engine's accesses are not the shape the AIR proves. */
+const char *zk_clob_full_shape(const struct zk_op *op,
+			       const struct zk_witness_access *w, size_t n,
+			       uint32_t market);
+/* BOOK_FULL from a full level table (clob_air_full.h): the role of the
+ * op's access a on row r (0: a probe, or the order-table case's HDR), its
+ * witnesses set. */
+unsigned zk_clob_full_role(zk_gl *const *cols, size_t r,
+			   const struct zk_witness_access *a);
 
 #endif /* ZKCLOB_PROVER_CLOB_AIR_H */

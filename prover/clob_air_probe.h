@@ -17,7 +17,8 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
 					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP,
 					  C_NP, C_QP, C_QI, C_QW, C_QL,
-					  C_HS, C_FO, C_OS, C_LO };
+					  C_HS, C_FO, C_OS, C_LO, C_HF,
+					  C_BLX, C_BFB, C_BFW, C_HP, C_LP };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -329,7 +330,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	 */
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nsev), ZKT_ADD(ZKT_ADD(aw, af), cur[C_AM])));
 	EMIT(ZKT_MUL(nhdr, ZKT_SUB(ZKT_SUB(one, probe),
-				   ZKT_ADD(cur[C_HS], cur[C_FO]))));
+				   ZKT_ADD(ZKT_ADD(cur[C_HS], cur[C_FO]),
+					   ZKT_ADD(cur[C_HP], cur[C_LP])))));
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nhdr),
 		     ZKT_SUB(cur[C_MSG + 5], ZKT_CONST(CLOB_NIL))));
 	EMIT(ZKT_MUL(hdr, ZKT_SUB(cur[C_INDEX],

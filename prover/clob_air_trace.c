@@ -218,6 +218,8 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	} else if (b->cols[C_AQ][r] && b->ord_row != 0)
 		role = zk_clob_replace_role((const zk_gl *const *)b->cols, r,
 					    a);
+	else if (b->cols[C_AF][r])
+		role = zk_clob_full_role(b->cols, r, a);
 	if (role != 0) {
 		b->cols[role][r] = 1;
 		if (role == C_ES)
