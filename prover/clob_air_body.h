@@ -125,6 +125,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 								 cur[C_KM])))));
 		ru = ZKT_ADD(ru, ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]),
 					 ZKT_ADD(cur[C_QK], cur[C_QM])));
+		ru = ZKT_ADD(ru, cur[C_QF]);
 		/* the row that emits the op's event: a non-probing op row, or
 		 * the last access row of a probing op; a reduce's (its level
 		 * write) and a cancel's (its header write) emit CANCELLED,

@@ -39,8 +39,21 @@
  *    price, and with level_free = NIL no level can be created: BOOK_FULL.
  *    The last of these rows emits REJECTED BOOK_FULL (RSN, the body's
  *    reject check).
+ *  - QF (a kind, engine apply_replace: BOOK_FULL after the owner check):
+ *    a REPLACE (type 3) whose market rules pass (clob_air_rules.h), the
+ *    old id's presence probes and the order read showing the op's
+ *    account (clob_air_probe.h), the new id's absence chain (NP rows,
+ *    clob_air_replace.h: AQ; never ending at the event here, so it is an
+ *    absence), then LO, the read of the order's level (clob_air_move.h:
+ *    the engine's keep is false), which here also shows that the order
+ *    is not alone in it (its head or its tail is not the order: inverses
+ *    J1 / J2; else the freed level would be reused); then HF (no order
+ *    free list check: the order's own slot is reused) and the brackets
+ *    as above for the order's side (XSIDE, carried from its read) and
+ *    the op's (new) price. AQF is carried from QF over the access rows.
  *  Row order: op (RF) → probes → [HP [LP]] → (HDR | HF → [BLX] →
- *  [BFB] → [BFW]) → event.
+ *  [BFB] → [BFW]) → event; op (QF) → probes → ORD (HQ) → NP+ → LO → HF
+ *  → [BLX] → [BFB] → [BFW] → event.
  */
 
 static unsigned ZKT_FN(clob_full)(const struct zk_clob_air *c, const ZKT *cur,
@@ -55,7 +68,11 @@ static unsigned ZKT_FN(clob_full)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT bfw = cur[C_BFW], af = cur[C_AF], sacc = cur[C_SACC];
 	ZKT nsev = nxt[C_SEV], apo = cur[C_APO];
 	ZKT hp = cur[C_HP], lpr = cur[C_LP];
-	ZKT side = op[OPF_SIDE];
+	ZKT aqf = cur[C_AQF], qf = cur[C_QF];
+	/* the side that would rest: the NEW's, or the replaced order's */
+	ZKT side = ZKT_ADD(op[OPF_SIDE],
+			   ZKT_MUL(aqf, ZKT_SUB(cur[C_XSIDE], op[OPF_SIDE])));
+	ZKT afq = ZKT_ADD(af, aqf), lo = cur[C_LO];
 	ZKT buy = ZKT_SUB(ZKT_CONST(2), side);
 	ZKT sell = ZKT_ADD_CONST(side, ZK_GL_P - 1);
 	ZKT sgn = ZKT_SUB(ZKT_CONST(3), ZKT_MUL_CONST(side, 2));
@@ -72,8 +89,26 @@ static unsigned ZKT_FN(clob_full)(const struct zk_clob_air *c, const ZKT *cur,
 
 		out[k++] = ZKT_MUL(r, ZKT_SUB(r, one));
 		EMIT(ZKT_MUL(r, ZKT_SUB(one, sacc)));
-		EMIT(ZKT_MUL(r, ZKT_SUB(one, af)));
+		EMIT(ZKT_MUL(r, ZKT_SUB(one, afq)));
 	}
+	/* QF: a REPLACE; AQF carried from it, only with AQ (the new id's
+	 * chain), which here never ends at the event (that would be a
+	 * presence: DUPLICATE_ID); LO is followed by HF and shows the
+	 * order's level keeps another order */
+	out[k++] = ZKT_MUL(qf, ZKT_SUB(qf, one));
+	out[k++] = ZKT_MUL(aqf, ZKT_SUB(aqf, one));
+	EMIT(ZKT_MUL(qf, ZKT_ADD_CONST(op[OPF_TYPE], ZK_GL_P - 3)));
+	EMIT(ZKT_MUL(cur[C_SOP], ZKT_SUB(nxt[C_AQF], qf)));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nxt[C_SACC]), ZKT_SUB(nxt[C_AQF], aqf)));
+	EMIT(ZKT_MUL(aqf, ZKT_SUB(one, cur[C_AQ])));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_NP], nsev), aqf));
+	EMIT(ZKT_MUL(ZKT_MUL(lo, aqf), ZKT_SUB(one, nxt[C_HF])));
+	EMIT(ZKT_MUL(ZKT_MUL(lo, aqf),
+		     ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(bef[7], cur[C_XSLOT]),
+					     cur[C_J1]),
+				     ZKT_MUL(ZKT_SUB(bef[8], cur[C_XSLOT]),
+					     cur[C_J2])),
+			     one)));
 	/* post-only: APO from the op row's flags, carried; HP / LP only
 	 * there */
 	out[k++] = ZKT_MUL(apo, ZKT_SUB(apo, one));
@@ -94,7 +129,8 @@ static unsigned ZKT_FN(clob_full)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(nxt[C_LP], ZKT_SUB(one, hp)));
 	EMIT(ZKT_MUL(lpr, ZKT_SUB(one, ZKT_ADD(nxt[C_HDR], nxt[C_HF]))));
 	EMIT(ZKT_MUL(nxt[C_HF], ZKT_SUB(ZKT_SUB(one, probe),
-					ZKT_ADD(hp, lpr))));
+					ZKT_ADD(ZKT_ADD(hp, lpr), lo))));
+	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_HF], nxt[C_AQF]), ZKT_SUB(one, lo)));
 	EMIT(ZKT_MUL(hf, ZKT_SUB(ZKT_SUB(one, nsev),
 				 ZKT_ADD(ZKT_ADD(nxt[C_BLX], nxt[C_BFB]),
 					 nxt[C_BFW]))));
@@ -121,13 +157,13 @@ static unsigned ZKT_FN(clob_full)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(lpr, ZKT_SUB(v[0], ZKT_MUL(bef[4], two32))));
 	EMIT(ZKT_MUL(lpr, ZKT_SUB(ZKT_ADD(v[1], one),
 				  ZKT_MUL(sgn, ZKT_SUB(lp, price)))));
-	/* HF: the header; a free order slot, no free level slot; the op
-	 * side's best level in BSLOT, carried over BLX */
+	/* HF: the header; a free order slot (a NEW's), no free level slot;
+	 * the side's best level in BSLOT, carried over BLX */
 	own = ZKT_ADD(ZKT_MUL(buy, bef[3]), ZKT_MUL(sell, bef[4]));
 	EMIT(ZKT_MUL(hf, ZKT_SUB(cur[C_INDEX],
 				 ZKT_CONST(c->lay.offset[ZK_SLOT_HEADER]))));
-	EMIT(ZKT_MUL(hf, ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[5], nil), cur[C_J1]),
-				 one)));
+	EMIT(ZKT_MUL(ZKT_MUL(hf, af),
+		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[5], nil), cur[C_J1]), one)));
 	EMIT(ZKT_MUL(hf, ZKT_SUB(bef[6], nil)));
 	EMIT(ZKT_MUL(hf, ZKT_SUB(cur[C_BSLOT], own)));
 	EMIT(ZKT_MUL(nxt[C_BLX], ZKT_SUB(nxt[C_BSLOT], cur[C_BSLOT])));

@@ -71,8 +71,9 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT rw = cur[C_RW], rf = cur[C_RF];
 	/* a REPLACE's market-rule reject (QV) and DUPLICATE_ID of its new
 	 * id (QD) come after the owner check: presence, order read */
-	ZKT qpres = ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]),
-			    ZKT_ADD(cur[C_QK], cur[C_QM]));
+	ZKT qpres = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]),
+				    ZKT_ADD(cur[C_QK], cur[C_QM])),
+			    cur[C_QF]);
 	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd),
 			      ZKT_ADD(ZKT_ADD(red, ZKT_ADD(ZKT_ADD(cur[C_KN],
 								   cur[C_KI]),
@@ -179,6 +180,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 					   ZKT_MUL_CONST(cur[C_RQ],
 							 ZK_REJ_MAX_QTY))));
 	rsn = ZKT_ADD(rsn, ZKT_MUL_CONST(cur[C_QD], ZK_REJ_DUPLICATE_ID));
+	rsn = ZKT_ADD(rsn, ZKT_MUL_CONST(cur[C_QF], ZK_REJ_BOOK_FULL));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_RSN], rsn)));
 	/* the op's fields (and PRES) ride along the access rows */
 	t = ZKT_MUL(ZKT_ADD(probing, sacc), nacc);

@@ -93,7 +93,8 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 			   ZKT_ADD(ZKT_ADD(rw, rf), cur[C_KM]));
 	/* a REPLACE's price and qty: a limit order's rules (ord_type is 0
 	 * by shape, so ismkt + QV = 0 and lim = 2 ≠ 0 on its rows) */
-	ZKT qv = cur[C_QV], qd = ZKT_ADD(ZKT_ADD(cur[C_QD], cur[C_QK]), cur[C_QM]);
+	ZKT qv = cur[C_QV], qd = ZKT_ADD(ZKT_ADD(cur[C_QD], cur[C_QK]),
+					 ZKT_ADD(cur[C_QM], cur[C_QF]));
 
 	pass = ZKT_ADD(pass, qd);
 	ZKT newop = ZKT_ADD(val, pass);
@@ -230,6 +231,9 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(cur[C_MW], cur[C_ML]),
 			       ZKT_ADD(cur[C_QL], cur[C_FO])));
 	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(cur[C_BFB], cur[C_BFW]), cur[C_LP]));
+	/* a move's and a REPLACE BOOK_FULL's order-level read (LO): its
+	 * keep-is-false registers (clob_air_move.h) */
+	t = ZKT_ADD(t, cur[C_LO]);
 	for (j = 0; j < CLOB_N_RANGE; j++) {
 		ZKT b;
 

@@ -19,9 +19,8 @@ static zk_gl inv_or_zero(zk_gl v)
 }
 
 unsigned zk_clob_full_role(zk_gl *const *cols, size_t r,
-			   const struct zk_witness_access *a)
+			   const struct zk_witness_access *a, zk_gl side)
 {
-	zk_gl side = cols[C_OPF + OPF_SIDE][r];
 	int64_t price = (int64_t)(cols[C_OPF + OPF_PRICE][r] |
 				  cols[C_OPF + OPF_PRICE + 1][r] << 32);
 	int64_t lp, gap;
@@ -38,9 +37,10 @@ unsigned zk_clob_full_role(zk_gl *const *cols, size_t r,
 						   a->before.header.best_bid;
 			return C_HP;
 		}
-		/* an empty order free list is the order-table BOOK_FULL's
-		 * header read (HDR) */
-		if (a->before.header.order_free == ZK_SLOT_NIL)
+		/* a NEW's empty order free list is the order-table
+		 * BOOK_FULL's header read (HDR); a REPLACE reuses its slot */
+		if (!cols[C_AQF][r] &&
+		    a->before.header.order_free == ZK_SLOT_NIL)
 			return 0;
 		cols[C_BSLOT][r] = side == ZK_SIDE_BUY ?
 					   a->before.header.best_bid :
@@ -72,5 +72,31 @@ unsigned zk_clob_full_role(zk_gl *const *cols, size_t r,
 		return C_BFW;
 	default:
 		return 0;
+	}
+}
+
+unsigned zk_clob_full_replace_role(zk_gl *const *cols, size_t r,
+				   const struct zk_witness_access *a,
+				   zk_gl side)
+{
+	if (a->kind == ZK_SLOT_BUCKET)
+		return zk_clob_replace_role((const zk_gl *const *)cols, r, a);
+	if (a->kind == ZK_SLOT_LEVEL && cols[C_NP][r - 1])
+		return C_LO;
+	return zk_clob_full_role(cols, r, a, side);
+}
+
+void zk_clob_full_witness(zk_gl *const *cols, size_t at, size_t end)
+{
+	for (size_t r = at + 1; r < end; r++) {
+		zk_gl dh = zk_gl_sub(cols[C_MSG + 7][r], cols[C_XSLOT][r]);
+
+		if (!cols[C_LO][r])
+			continue;
+		zk_clob_keep_false_witness(cols, r);
+		/* the order is not alone in its level: head or tail differ */
+		cols[C_J1][r] = inv_or_zero(dh);
+		cols[C_J2][r] = dh != 0 ? 0 : inv_or_zero(zk_gl_sub(
+				cols[C_MSG + 8][r], cols[C_XSLOT][r]));
 	}
 }

@@ -376,7 +376,8 @@ int zk_clob_check_supported(const struct zk_batch *b,
 		    zk_clob_replace_supported(&b->ops[i], b->events.ev + ev0,
 					      ev - ev0, n_acc, mp)) {
 			own_shape = 1;
-			why = zk_clob_replace_shape(b->events.ev + ev0,
+			why = zk_clob_replace_shape(&b->ops[i],
+						    b->events.ev + ev0,
 						    b->witness.acc + acc0,
 						    n_acc, mp->market);
 		}

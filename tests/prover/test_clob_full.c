@@ -334,6 +334,166 @@ static void test_cheat_post_only_full(void **state)
 	forge(16, 0, 505, ZK_OP_F_POST_ONLY, ZK_REJ_BOOK_FULL, no_level, 4);
 }
 
+static struct zk_op replace(struct clob_rig *r, uint64_t id, uint64_t nid,
+			    int64_t price, uint64_t qty)
+{
+	return (struct zk_op){ .seq = r->seq++, .order_id = id,
+			       .new_order_id = nid, .account = 1,
+			       .price = price, .qty = qty,
+			       .market = clob_test_market.market,
+			       .type = ZK_OP_REPLACE };
+}
+
+/* The full level table with a second order at 500 (bid) and at 5000
+ * (ask): orders 100 (bid 500) and 116 (ask 5000) share their levels. */
+static void rest_shared(struct clob_rig *r)
+{
+	struct zk_op ops[2];
+	struct zk_batch *b;
+	struct zk_st_update u = { 0 };
+
+	rest_levels(r, 16, 0);
+	ops[0] = gtc(r, 200, ZK_SIDE_BUY, 500);
+	ops[1] = gtc(r, 201, ZK_SIDE_SELL, 5000);
+	ops[0].account = ops[1].account = 1;
+	b = clob_rig_batch(r, ops, 2);
+	assert_non_null(b);
+	assert_int_equal(zk_st_apply_witness(r->t, &b->witness, &u), 0);
+	zk_st_update_free(&u);
+	zk_batch_free(b);
+}
+
+static void test_honest_replace_full(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[8];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_shared(&r);
+	ops[n++] = replace(&r, 100, 300, 505, 10);  /* both brackets */
+	ops[n++] = replace(&r, 100, 301, 700, 10);  /* above the best bid */
+	ops[n++] = replace(&r, 200, 302, 400, 20);  /* below the worst */
+	ops[n++] = replace(&r, 116, 303, 5005, 10); /* an ask, both */
+	ops[n++] = replace(&r, 201, 304, 650, 20);  /* a bid level there */
+	ops[n++] = replace(&r, 100, 305, 500, 5);   /* kept: not refused */
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_reason(b, ZK_REJ_BOOK_FULL), 5);
+	prove_ok(&r, b);
+	zk_batch_free(b);
+	/* a crossing price whose own side's brackets are not read */
+	ops[0] = replace(&r, 100, 306, 5005, 10);
+	expect_gate_refused(&r, clob_rig_batch(&r, ops, 1),
+			    "do not show the gap");
+	clob_rig_fini(&r);
+}
+
+/* REPLACE of `id` to `price` claimed BOOK_FULL with the engine's reads
+ * up to and including slots_available's header read, then the given
+ * bids, as the book holds them. */
+static void forge_replace(uint64_t id, int64_t price, const int64_t *bids,
+			  size_t n_bids)
+{
+	struct clob_rig r;
+	union zk_slot_value v, o;
+	uint8_t kinds[64];
+	uint32_t slots[64], nb, bk;
+	size_t m = 0;
+	struct zk_op op;
+
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_shared(&r);
+	op = replace(&r, id, 300, price, 10);
+	nb = zk_engine_slot_count(r.e, op.market, ZK_SLOT_BUCKET);
+	for (bk = bucket_home(op.order_id, nb);; bk = (bk + 1) % nb) {
+		assert_int_equal(zk_engine_slot_get(r.e, op.market,
+						    ZK_SLOT_BUCKET, bk, &v), 0);
+		kinds[m] = ZK_SLOT_BUCKET;
+		slots[m++] = bk;
+		if (v.bucket.id == id)
+			break;
+	}
+	kinds[m] = ZK_SLOT_ORDER;
+	slots[m++] = v.bucket.order;
+	assert_int_equal(zk_engine_slot_get(r.e, op.market, ZK_SLOT_ORDER,
+					    v.bucket.order, &o), 0);
+	for (bk = bucket_home(op.new_order_id, nb);; bk = (bk + 1) % nb) {
+		assert_int_equal(zk_engine_slot_get(r.e, op.market,
+						    ZK_SLOT_BUCKET, bk, &v), 0);
+		kinds[m] = ZK_SLOT_BUCKET;
+		slots[m++] = bk;
+		if (v.bucket.order == ZK_SLOT_NIL)
+			break;
+	}
+	kinds[m] = ZK_SLOT_LEVEL;
+	slots[m++] = o.order.level;
+	kinds[m] = ZK_SLOT_HEADER;
+	slots[m++] = 0;
+	for (size_t i = 0; i < n_bids; i++) {
+		kinds[m] = ZK_SLOT_LEVEL;
+		slots[m++] = level_slot(&r, ZK_SIDE_BUY, bids[i]);
+	}
+	expect_forged_reject_fails(&r, op, ZK_REJ_BOOK_FULL, kinds, slots, m);
+	clob_rig_fini(&r);
+}
+
+static void test_cheat_replace_full(void **state)
+{
+	static const int64_t around[] = { 510, 500 }, skip[] = { 520, 500 };
+	static const int64_t above[] = { 650 };
+
+	(void)state;
+	/* order 101 is alone at 510: its level would be reused */
+	forge_replace(101, 505, around, 2);
+	/* brackets that are not adjacent */
+	forge_replace(100, 505, skip, 2);
+	/* an ask moved among the bids: the brackets are not of its side */
+	forge_replace(116, 700, above, 1);
+}
+
+/* The move's LO row with one bit of V0 flipped (V0 kept): the register
+ * no longer holds its bits. */
+static void flip_lo_bit(zk_gl **cols, size_t n, void *arg)
+{
+	(void)arg;
+	for (size_t r = 0; r < n; r++)
+		if (cols[C_LO][r]) {
+			cols[C_VB + 3][r] ^= 1;
+			return;
+		}
+	fail_msg("no LO row");
+}
+
+/* A move at the same price with a larger qty: LO's registers (qty −
+ * remaining − 1 in two limbs) are range checked. */
+static void test_cheat_move_registers(void **state)
+{
+	struct clob_rig r;
+	struct zk_op op;
+	struct zk_batch *b;
+
+	(void)state;
+	for (int cheat = 0; cheat < 2; cheat++) {
+		assert_int_equal(clob_rig_init(&r, 1000), 0);
+		rest_levels(&r, 16, 1);
+		op = replace(&r, 100, 300, 500, 30);
+		b = clob_rig_batch(&r, &op, 1);
+		assert_non_null(b);
+		assert_int_equal(b->events.ev[0].type, ZK_EV_REPLACED);
+		if (cheat) {
+			expect_cheat_refused(&r, b, flip_lo_bit,
+					     "LO register bit");
+			continue;
+		}
+		prove_ok(&r, b);
+		zk_batch_free(b);
+		clob_rig_fini(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +502,9 @@ int main(void)
 		cmocka_unit_test(test_cheat_level_full),
 		cmocka_unit_test(test_honest_post_only_full),
 		cmocka_unit_test(test_cheat_post_only_full),
+		cmocka_unit_test(test_honest_replace_full),
+		cmocka_unit_test(test_cheat_replace_full),
+		cmocka_unit_test(test_cheat_move_registers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
