@@ -304,6 +304,17 @@ enum clob_col {
 	C_RSTP,  /* the resting order's stp group, likewise */
 	C_DP,    /* LO: the move's price differs from the order's (else its
 		  * qty exceeds the remaining): the engine's keep is false */
+	/* BOOK_FULL from a full level table (clob_air_full.h) */
+	C_HF,    /* role: the header read, a free order slot, no free level */
+	C_BLX,   /* role: the other side's level at the price */
+	C_BFB,   /* role: the better level of the op's side next to it */
+	C_BFW,   /* role: the worse one */
+	C_APO,   /* access rows of a post-only BOOK_FULL (from flags) */
+	C_HP,    /* role: its would_cross header read */
+	C_LP,    /* role: the best opposite level's read, no cross */
+	C_QF,    /* op row: a REPLACE rejected BOOK_FULL (a full level
+		  * table, clob_air_full.h) */
+	C_AQF,   /* access rows of such a REPLACE (carried from C_QF) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -501,7 +512,8 @@ int zk_clob_replace_supported(const struct zk_op *op,
 			      const struct zk_event *events, size_t n_events,
 			      size_t n_accesses,
 			      const struct zk_market_params *mp);
-const char *zk_clob_replace_shape(const struct zk_event *ev,
+const char *zk_clob_replace_shape(const struct zk_op *op,
+				  const struct zk_event *ev,
 				  const struct zk_witness_access *w, size_t n,
 				  uint32_t market);
 /* A FOK that reads a crossing level and ends unfilled (clob_air_loop.h,
@@ -511,5 +523,29 @@ unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 			  const struct zk_witness_access *a,
 			  const struct zk_witness_access *next);
 void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end);
+
+/* The gate for a NEW rejected BOOK_FULL (clob_gate_full.c): NULL, or why
+ * the engine's accesses are not the shape the AIR proves. */
+const char *zk_clob_full_shape(const struct zk_op *op,
+			       const struct zk_witness_access *w, size_t n,
+			       uint32_t market);
+/* ... for a REPLACE rejected BOOK_FULL, its accesses from a on (its order
+ * read is w[a - 1]). */
+const char *zk_clob_full_replace_shape(const struct zk_op *op,
+				       const struct zk_witness_access *w,
+				       size_t a, size_t n, uint32_t market);
+/* BOOK_FULL from a full level table (clob_air_full.h): the role of the
+ * op's access a on row r (0: a probe, or the order-table case's HDR) for
+ * an order of `side`, its witnesses set; for a REPLACE, the roles after
+ * its order read (the new id's probes, its level's read LO, then as for
+ * a NEW); the LO rows' witnesses once the op's rows [at, end) exist. */
+unsigned zk_clob_full_role(zk_gl *const *cols, size_t r,
+			   const struct zk_witness_access *a, zk_gl side);
+unsigned zk_clob_full_replace_role(zk_gl *const *cols, size_t r,
+				   const struct zk_witness_access *a,
+				   zk_gl side);
+void zk_clob_full_witness(zk_gl *const *cols, size_t at, size_t end);
+/* LO (clob_air_move.h): why the engine's keep is false, on row r. */
+void zk_clob_keep_false_witness(zk_gl *const *cols, size_t r);
 
 #endif /* ZKCLOB_PROVER_CLOB_AIR_H */

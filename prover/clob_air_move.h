@@ -17,6 +17,8 @@
  *        ¬DP and qty − remaining − 1 ≥ 0 over the integers (limb-wise
  *        with borrow B1, each limb < 2^32 by a register V0 / V1 holding
  *        2^8·limb);
+ *        (A REPLACE rejected BOOK_FULL has the same LO, followed by HF:
+ *        clob_air_full.h.)
  *   HS   slots_available's header read (clob_air_loop.h): a free level
  *        slot (the order's own slot is reused, so order_free may be NIL;
  *        with no free level the engine reads the level at the price,
@@ -72,10 +74,10 @@ static unsigned ZKT_FN(clob_move)(const struct zk_clob_air *c, const ZKT *cur,
 	/* LO: after the new id's chain (its last probe, empty), the read of
 	 * the order's level; slots_available's header read follows */
 	EMIT(ZKT_MUL(lo, ZKT_SUB(one, sacc)));
-	EMIT(ZKT_MUL(lo, ZKT_SUB(one, av)));
+	EMIT(ZKT_MUL(lo, ZKT_SUB(ZKT_SUB(one, av), cur[C_AQF])));
 	EMIT(ZKT_MUL(nxt[C_LO], ZKT_SUB(one, cur[C_NP])));
 	EMIT(ZKT_MUL(ZKT_MUL(cur[C_NP], nxt[C_LO]), ZKT_SUB(bef[5], nil)));
-	EMIT(ZKT_MUL(lo, ZKT_SUB(one, nxt[C_HS])));
+	EMIT(ZKT_MUL(lo, ZKT_SUB(ZKT_SUB(one, nxt[C_HS]), nxt[C_HF])));
 	EMIT(ZKT_MUL(lo, ZKT_SUB(bef[0], ZKT_CONST(ZK_SLOT_LEVEL))));
 	EMIT(ZKT_MUL(lo, ZKT_SUB(bef[2], cur[C_XLVL])));
 	/* engine keep = (price == o->price) & (qty <= o->remaining) is

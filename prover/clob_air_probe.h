@@ -17,7 +17,8 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
 					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP,
 					  C_NP, C_QP, C_QI, C_QW, C_QL,
-					  C_HS, C_FO, C_OS, C_LO };
+					  C_HS, C_FO, C_OS, C_LO, C_HF,
+					  C_BLX, C_BFB, C_BFW, C_HP, C_LP };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -70,8 +71,9 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT rw = cur[C_RW], rf = cur[C_RF];
 	/* a REPLACE's market-rule reject (QV) and DUPLICATE_ID of its new
 	 * id (QD) come after the owner check: presence, order read */
-	ZKT qpres = ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]),
-			    ZKT_ADD(cur[C_QK], cur[C_QM]));
+	ZKT qpres = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_QV], cur[C_QD]),
+				    ZKT_ADD(cur[C_QK], cur[C_QM])),
+			    cur[C_QF]);
 	ZKT probing = ZKT_ADD(ZKT_ADD(ZKT_ADD(cur[C_RU], ro), rd),
 			      ZKT_ADD(ZKT_ADD(red, ZKT_ADD(ZKT_ADD(cur[C_KN],
 								   cur[C_KI]),
@@ -178,6 +180,7 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 					   ZKT_MUL_CONST(cur[C_RQ],
 							 ZK_REJ_MAX_QTY))));
 	rsn = ZKT_ADD(rsn, ZKT_MUL_CONST(cur[C_QD], ZK_REJ_DUPLICATE_ID));
+	rsn = ZKT_ADD(rsn, ZKT_MUL_CONST(cur[C_QF], ZK_REJ_BOOK_FULL));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_RSN], rsn)));
 	/* the op's fields (and PRES) ride along the access rows */
 	t = ZKT_MUL(ZKT_ADD(probing, sacc), nacc);
@@ -329,7 +332,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	 */
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nsev), ZKT_ADD(ZKT_ADD(aw, af), cur[C_AM])));
 	EMIT(ZKT_MUL(nhdr, ZKT_SUB(ZKT_SUB(one, probe),
-				   ZKT_ADD(cur[C_HS], cur[C_FO]))));
+				   ZKT_ADD(ZKT_ADD(cur[C_HS], cur[C_FO]),
+					   ZKT_ADD(cur[C_HP], cur[C_LP])))));
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nhdr),
 		     ZKT_SUB(cur[C_MSG + 5], ZKT_CONST(CLOB_NIL))));
 	EMIT(ZKT_MUL(hdr, ZKT_SUB(cur[C_INDEX],

@@ -76,8 +76,10 @@ static unsigned ZKT_FN(clob_replace)(const struct zk_clob_air *c,
 	/* (a move's QM / AV: clob_air_move.h) */
 	/* AQ: from the op row's QD or QK, AK from QK, carried over its
 	 * access rows */
-	EMIT(ZKT_MUL(cur[C_SOP], ZKT_SUB(nxt[C_AQ], ZKT_ADD(ZKT_ADD(qd, qk),
-							    cur[C_QM]))));
+	EMIT(ZKT_MUL(cur[C_SOP],
+		     ZKT_SUB(nxt[C_AQ], ZKT_ADD(ZKT_ADD(qd, qk),
+						ZKT_ADD(cur[C_QM],
+							cur[C_QF])))));
 	EMIT(ZKT_MUL(ZKT_MUL(cur[C_SACC], nxt[C_SACC]),
 		     ZKT_SUB(nxt[C_AQ], aq)));
 	EMIT(ZKT_MUL(cur[C_SOP], ZKT_SUB(nxt[C_AK], qk)));

@@ -93,7 +93,8 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 			   ZKT_ADD(ZKT_ADD(rw, rf), cur[C_KM]));
 	/* a REPLACE's price and qty: a limit order's rules (ord_type is 0
 	 * by shape, so ismkt + QV = 0 and lim = 2 ≠ 0 on its rows) */
-	ZKT qv = cur[C_QV], qd = ZKT_ADD(ZKT_ADD(cur[C_QD], cur[C_QK]), cur[C_QM]);
+	ZKT qv = cur[C_QV], qd = ZKT_ADD(ZKT_ADD(cur[C_QD], cur[C_QK]),
+					 ZKT_ADD(cur[C_QM], cur[C_QF]));
 
 	pass = ZKT_ADD(pass, qd);
 	ZKT newop = ZKT_ADD(val, pass);
@@ -180,12 +181,11 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 						      lot))));
 	EMIT(ZKT_MUL(pass, ZKT_SUB(ZKT_ADD(v[5], qty), ZKT_CONST(maxq))));
 	/* WOULD_CROSS is post-only (valid shape: a limit GTC); BOOK_FULL is
-	 * a limit GTC that is not post-only (the post-only case reads the
-	 * book twice and is refused) */
+	 * a limit GTC, post-only or not (clob_air_full.h: a post-only one
+	 * first shows it does not cross) */
 	EMIT(ZKT_MUL(rw, ZKT_ADD_CONST(op[OPF_FLAGS], ZK_GL_P - 1)));
 	EMIT(ZKT_MUL(rf, ismkt));
 	EMIT(ZKT_MUL(rf, ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 1)));
-	EMIT(ZKT_MUL(rf, op[OPF_FLAGS]));
 	/* a NEW that rests: a limit GTC (post-only or not) */
 	EMIT(ZKT_MUL(kn, ismkt));
 	EMIT(ZKT_MUL(kn, ZKT_ADD_CONST(op[OPF_TIF], ZK_GL_P - 1)));
@@ -230,6 +230,10 @@ static unsigned ZKT_FN(clob_validation)(const struct zk_clob_air *c,
 			       ZKT_ADD(cur[C_LWB], cur[C_LT])));
 	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(cur[C_MW], cur[C_ML]),
 			       ZKT_ADD(cur[C_QL], cur[C_FO])));
+	t = ZKT_ADD(t, ZKT_ADD(ZKT_ADD(cur[C_BFB], cur[C_BFW]), cur[C_LP]));
+	/* a move's and a REPLACE BOOK_FULL's order-level read (LO): its
+	 * keep-is-false registers (clob_air_move.h) */
+	t = ZKT_ADD(t, cur[C_LO]);
 	for (j = 0; j < CLOB_N_RANGE; j++) {
 		ZKT b;
 

@@ -156,8 +156,9 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 				      zk_gl_add(b->cols[C_KR][op_row_at],
 						b->cols[C_KC][op_row_at]));
 		zk_gl ro = b->cols[C_RO][op_row_at];
-		zk_gl qk = zk_gl_add(b->cols[C_QK][op_row_at],
-				     b->cols[C_QM][op_row_at]);
+		zk_gl qk = zk_gl_add(zk_gl_add(b->cols[C_QK][op_row_at],
+					       b->cols[C_QM][op_row_at]),
+				     b->cols[C_QF][op_row_at]);
 		zk_gl qp = zk_gl_add(zk_gl_add(b->cols[C_QV][op_row_at],
 					       b->cols[C_QD][op_row_at]), qk);
 
@@ -171,6 +172,7 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_AQ][r] = zk_gl_add(b->cols[C_QD][op_row_at], qk);
 		b->cols[C_AK][r] = b->cols[C_QK][op_row_at];
 		b->cols[C_AV][r] = b->cols[C_QM][op_row_at];
+		b->cols[C_AQF][r] = b->cols[C_QF][op_row_at];
 		b->cols[C_AW][r] = b->cols[C_RW][op_row_at];
 		b->cols[C_AF][r] = b->cols[C_RF][op_row_at];
 		b->cols[C_AR][r] = b->cols[C_KR][op_row_at];
@@ -215,9 +217,15 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 			role = rest_role(b, r, a);
 		else if (role == CLOB_ROLE_CANCEL)
 			role = cancel_role(b, r, a, next);
-	} else if (b->cols[C_AQ][r] && b->ord_row != 0)
+	} else if (b->cols[C_AQF][r] && b->ord_row != 0)
+		role = zk_clob_full_replace_role(
+			b->cols, r, a, b->cols[C_MSG + 15][b->ord_row]);
+	else if (b->cols[C_AQ][r] && b->ord_row != 0)
 		role = zk_clob_replace_role((const zk_gl *const *)b->cols, r,
 					    a);
+	else if (b->cols[C_AF][r])
+		role = zk_clob_full_role(b->cols, r, a,
+					 b->cols[C_OPF + OPF_SIDE][r]);
 	if (role != 0) {
 		b->cols[role][r] = 1;
 		if (role == C_ES)
@@ -497,8 +505,11 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		}
 		if (b.cols[C_KN][at] || b.cols[C_KI][at])
 			zk_clob_rest_witness(c, b.cols, at, b.row);
-		if (b.cols[C_QD][at] || b.cols[C_QK][at] || b.cols[C_QM][at])
+		if (b.cols[C_QD][at] || b.cols[C_QK][at] || b.cols[C_QM][at] ||
+		    b.cols[C_QF][at])
 			zk_clob_replace_witness(c, b.cols, at, b.row);
+		if (b.cols[C_QF][at])
+			zk_clob_full_witness(b.cols, at, b.row);
 		if (b.cols[C_KI][at])
 			zk_clob_fok_witness(b.cols, at, b.row);
 		if (b.cols[C_QM][at])

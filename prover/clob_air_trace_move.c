@@ -21,8 +21,7 @@ static zk_gl inv_or_zero(zk_gl v)
 	return r;
 }
 
-/* LO: why the engine's keep is false (clob_air_move.h) */
-static void keep_false_witness(zk_gl *const *cols, size_t r)
+void zk_clob_keep_false_witness(zk_gl *const *cols, size_t r)
 {
 	zk_gl price = zk_gl_add(cols[C_OPF + OPF_PRICE][r],
 				zk_gl_mul(cols[C_OPF + OPF_PRICE + 1][r],
@@ -78,7 +77,7 @@ void zk_clob_move_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		if (rld == end && cols[C_HW][r - 1])
 			rld = r;
 		if (cols[C_LO][r])
-			keep_false_witness(cols, r);
+			zk_clob_keep_false_witness(cols, r);
 		if (cols[C_HS][r]) {
 			zk_gl lf = cols[C_MSG + 6][r];
 

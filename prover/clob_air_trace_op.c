@@ -119,6 +119,7 @@ zk_gl zk_clob_trace_probe_reason(const struct builder *b, size_t at)
 		{ C_RF, ZK_REJ_BOOK_FULL }, { C_QD, ZK_REJ_DUPLICATE_ID },
 		{ C_RT, ZK_REJ_BAD_TICK }, { C_RL, ZK_REJ_BAD_LOT },
 		{ C_RB, ZK_REJ_PRICE_BAND }, { C_RQ, ZK_REJ_MAX_QTY },
+		{ C_QF, ZK_REJ_BOOK_FULL },
 	};
 
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -211,12 +212,14 @@ void zk_clob_trace_op_row(struct builder *b, const struct zk_op *op,
 			kind = C_RW;
 		else if (op->type == ZK_OP_NEW && why == ZK_REJ_BOOK_FULL)
 			kind = C_RF;
+		else if (op->type == ZK_OP_REPLACE && why == ZK_REJ_BOOK_FULL)
+			kind = C_QF;
 		if (kind != 0) {
 			b->cols[kind][r] = 1;
 			home_witness(b, r, op->order_id);
 		}
 		if (kind == C_RD || kind == C_RW || kind == C_RF ||
-		    kind == C_QD)
+		    kind == C_QD || kind == C_QF)
 			rules_pass_witness(b, r, op);
 		else if (kind == C_RBL || kind == C_RBR)
 			zk_clob_trace_reduce_witness(b, r, op, kind, 0);

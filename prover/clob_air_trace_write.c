@@ -65,7 +65,9 @@ int zk_clob_has_role(const zk_gl *const *cols, size_t r)
 					  C_ORS, C_HO, C_LC, C_HC, C_LN,
 					  C_LBW, C_LWB, C_OWN, C_TW, C_LT,
 					  C_IP, C_IW, C_NP, C_QP, C_QI,
-					  C_QW, C_QL, C_HS, C_FO, C_OS };
+					  C_QW, C_QL, C_HS, C_FO, C_OS,
+					  C_HF, C_BLX, C_BFB, C_BFW, C_HP,
+					  C_LP };
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (cols[roles[i]][r])

@@ -28,7 +28,6 @@ static void expected_access(const struct zk_op *op, const struct zk_event *ev,
 		      ev->reason == ZK_REJ_BAD_REDUCE));
 	int reduce = ev->type == ZK_EV_CANCELLED;
 	int cross = ev->reason == ZK_REJ_WOULD_CROSS;
-	int full = ev->reason == ZK_REJ_BOOK_FULL;
 	size_t left = n_acc - a; /* 1 for the last access */
 
 	*kind = ZK_SLOT_BUCKET;
@@ -41,8 +40,8 @@ static void expected_access(const struct zk_op *op, const struct zk_event *ev,
 		*kind = ZK_SLOT_ORDER;
 	} else if (cross && left == 2) {
 		*kind = ZK_SLOT_HEADER;
-	} else if ((cross || full) && left == 1) {
-		*kind = full ? ZK_SLOT_HEADER : ZK_SLOT_LEVEL;
+	} else if (cross && left == 1) {
+		*kind = ZK_SLOT_LEVEL;
 	}
 }
 
@@ -365,11 +364,20 @@ int zk_clob_check_supported(const struct zk_batch *b,
 		if (own_shape)
 			why = cancel_shape(b->witness.acc + acc0, n_acc,
 					   mp->market);
+		if (why == NULL && b->ops[i].type == ZK_OP_NEW &&
+		    b->events.ev[ev0].type == ZK_EV_REJECTED &&
+		    b->events.ev[ev0].reason == ZK_REJ_BOOK_FULL) {
+			own_shape = 1;
+			why = zk_clob_full_shape(&b->ops[i],
+						 b->witness.acc + acc0, n_acc,
+						 mp->market);
+		}
 		if (why == NULL &&
 		    zk_clob_replace_supported(&b->ops[i], b->events.ev + ev0,
 					      ev - ev0, n_acc, mp)) {
 			own_shape = 1;
-			why = zk_clob_replace_shape(b->events.ev + ev0,
+			why = zk_clob_replace_shape(&b->ops[i],
+						    b->events.ev + ev0,
 						    b->witness.acc + acc0,
 						    n_acc, mp->market);
 		}
@@ -399,8 +407,6 @@ int zk_clob_check_supported(const struct zk_batch *b,
 		     a++) {
 			const struct zk_witness_access *w = &b->witness.acc[a];
 			const struct zk_event *ev0p = &b->events.ev[ev0];
-			int full = ev0p->type == ZK_EV_REJECTED &&
-				   ev0p->reason == ZK_REJ_BOOK_FULL;
 			uint8_t kind;
 			int write;
 
@@ -409,10 +415,6 @@ int zk_clob_check_supported(const struct zk_batch *b,
 			if (!w->write != !write || w->kind != kind ||
 			    w->market != mp->market)
 				why = "an id-probing op with other accesses";
-			else if (full && kind == ZK_SLOT_HEADER &&
-				 w->before.header.order_free != ZK_SLOT_NIL)
-				why = "BOOK_FULL with a free order slot (full "
-				      "level table)";
 			else if (kind == ZK_SLOT_LEVEL && !write &&
 				 (w->before.level.price < 0 ||
 				  (uint64_t)w->before.level.price >=

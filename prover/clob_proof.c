@@ -54,14 +54,14 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
 	/* a post-only NEW (WOULD_CROSS: probes, header, level) or a limit
-	 * GTC that is not post-only (BOOK_FULL: probes, header) whose id is
+	 * GTC (BOOK_FULL: probes, [would_cross's reads,] header) whose id is
 	 * free and whose market rules pass; clob_gate.c checks that the
-	 * accesses are those and, for BOOK_FULL, that the order free list is
-	 * the empty one (a full level table is refused) */
+	 * accesses are those (BOOK_FULL: clob_gate_full.c, the order free
+	 * list empty, or the level table full and the level reads showing
+	 * the gap at the price) */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
 	    ((events[0].reason == ZK_REJ_WOULD_CROSS && n_accesses >= 3) ||
-	     (events[0].reason == ZK_REJ_BOOK_FULL && n_accesses >= 2 &&
-	      op->flags == 0)) &&
+	     (events[0].reason == ZK_REJ_BOOK_FULL && n_accesses >= 2)) &&
 	    op->type == ZK_OP_NEW && op->market == mp->market &&
 	    zk_clob_val_ok(mp) && op->price >= 0 &&
 	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&

@@ -47,8 +47,12 @@ int zk_clob_replace_supported(const struct zk_op *op,
 		return n_accesses >= 2;
 	case ZK_REJ_DUPLICATE_ID:
 		return n_accesses >= 3;
+	case ZK_REJ_BOOK_FULL:
+		/* probes, order read, the new id's probes, the order's
+		 * level, the header (clob_air_full.h) */
+		return n_accesses >= 5;
 	default:
-		return 0; /* BOOK_FULL needs a level-absence proof */
+		return 0;
 	}
 }
 
@@ -89,7 +93,8 @@ static const char *move_shape(const struct zk_witness_access *w, size_t a,
 	return NULL;
 }
 
-const char *zk_clob_replace_shape(const struct zk_event *ev,
+const char *zk_clob_replace_shape(const struct zk_op *op,
+				  const struct zk_event *ev,
 				  const struct zk_witness_access *w, size_t n,
 				  uint32_t market)
 {
@@ -104,6 +109,8 @@ const char *zk_clob_replace_shape(const struct zk_event *ev,
 	a++;
 	if (ev->type == ZK_EV_REPLACED && ev->reason == 0)
 		return move_shape(w, a, n);
+	if (ev->type == ZK_EV_REJECTED && ev->reason == ZK_REJ_BOOK_FULL)
+		return zk_clob_full_replace_shape(op, w, a, n, market);
 	if (ev->type == ZK_EV_REPLACED) {
 		/* bucket reads and writes (the new id's probes, the erase,
 		 * the insert), then the order write and the level write */
