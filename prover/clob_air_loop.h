@@ -182,9 +182,8 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 		     ZKT_SUB(nxt[C_RLD], ZKT_MUL(cur[C_HW],
 						 ZKT_ADD(am, cur[C_AV])))));
 	EMIT(ZKT_MUL(cur[C_SOP], nxt[C_RLD]));
-	/* RST: a GTC taker that keeps a remaining rests it; only such a
-	 * taker reaches order_rest's slot read */
-	EMIT(ZKT_MUL(am, ZKT_SUB(cur[C_RST], ZKT_MUL(cur[C_FR], gtc))));
+	/* only a GTC taker reaches order_rest's slot read (RST, its events'
+	 * mark that it rests: clob_air_fill.h) */
 	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_ORS]), tif1));
 #undef EMIT
 	return k;

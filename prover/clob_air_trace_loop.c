@@ -26,12 +26,18 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	uint64_t id = cols[C_OPF + OPF_OID][at] |
 		      cols[C_OPF + OPF_OID + 1][at] << 32;
 	zk_gl home = kb == 0 ? 0 : (id * CLOB_HASH_MUL) >> (64 - kb);
-	int rst = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC && cols[C_FR][at];
+	/* the last fill decides whether the taker rests */
+	int rst = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC &&
+		  cols[C_FR][end - 1];
 	size_t rld = end, r;
 
+	/* RLD after every maker removal's header write; the rest's rows
+	 * start after the last */
 	for (r = at + 1; r < end; r++) {
-		if (rld == end && cols[C_HW][r - 1] && r - 1 > at)
+		if (cols[C_HW][r - 1] && r - 1 > at) {
 			rld = r;
+			cols[C_RLD][r] = 1;
+		}
 		if (cols[C_OS][r]) {
 			zk_gl stp = cols[C_OPF + OPF_STP][r];
 
@@ -45,8 +51,6 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			cols[C_J2][r] = inv_or_zero(zk_gl_sub(lf, CLOB_NIL));
 		}
 	}
-	if (rld < end)
-		cols[C_RLD][rld] = 1;
 	for (r = at; r < end; r++) {
 		cols[C_XHOME][r] = home;
 		cols[C_RST][r] = rst;

@@ -219,15 +219,18 @@ static const char *taker_shape(const struct zk_op *op,
 }
 
 /*
- * The accesses of a taker filled by one maker (clob_air_match.h): bucket
- * reads up to an empty one, the header read, the best opposite level's
- * read, its head order's read and write, the level's write; when the
- * maker empties, order_remove's: the order's re-read, [its next's write],
- * the level write, [level_free's level writes and header write], the
- * maker id's probes and the erase (bucket reads and writes), the order
- * slot's and the header's writes; then, when the taker keeps a
- * remaining, the header read and (a limit order's) the best opposite
- * level's read. NULL, or why not.
+ * The accesses of a taker that trades (clob_air_match.h, clob_air_fill.h):
+ * bucket reads up to an empty one, [a GTC's slots_available header read,]
+ * [a FOK's fok_fillable reads: header, level, head,] then per fill: the
+ * header read, the best opposite level's read, its head order's read and
+ * write, the level's write; when the maker empties, order_remove's: the
+ * order's re-read, [its next's write], the level write, [level_free's
+ * level writes and header write], the maker id's probes and the erase
+ * (bucket reads and writes), the order slot's and the header's writes;
+ * the next fill starts with a header read, a level read, an order read
+ * and write. When the taker keeps a remaining: the header read and (a
+ * limit order's) the best opposite level's read, or a GTC's rest. NULL,
+ * or why not.
  */
 static const char *match_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
@@ -262,36 +265,46 @@ static const char *match_shape(const struct zk_op *op,
 			return "a NEW next to a level price out of range";
 		a += 3;
 	}
-	if (a == 0 || a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
-	    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
-	    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
-	    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
-	    !is_acc(w, a + 4, n, ZK_SLOT_LEVEL, 1))
+	if (a == 0)
 		return "a matching NEW with other accesses";
-	if (!price_in_range(w[a + 1].before.level.price))
-		return "a NEW next to a level price out of range";
-	a += 5;
-	if (a == n)
-		return NULL;
-	if (!is_acc(w, a++, n, ZK_SLOT_ORDER, 0))
-		return "a matching NEW with other accesses";
-	if (is_acc(w, a, n, ZK_SLOT_ORDER, 1))
-		a++;
-	if (!is_acc(w, a++, n, ZK_SLOT_LEVEL, 1))
-		return "a matching NEW with other accesses";
-	for (k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 1); k++)
-		a++;
-	if (k > 3 || (k > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 1)))
-		return "a matching NEW with other accesses";
-	for (k = 0; is_acc(w, a, n, ZK_SLOT_BUCKET, 0) ||
-		    is_acc(w, a, n, ZK_SLOT_BUCKET, 1); k++)
-		a++;
-	if (k < 3 || !is_acc(w, a, n, ZK_SLOT_ORDER, 1) ||
-	    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1))
-		return "a matching NEW with other accesses";
-	a += 2;
-	if (a == n)
-		return NULL;
+	for (;;) {
+		if (a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+		    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
+		    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
+		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
+		    !is_acc(w, a + 4, n, ZK_SLOT_LEVEL, 1))
+			return "a matching NEW with other accesses";
+		if (!price_in_range(w[a + 1].before.level.price))
+			return "a NEW next to a level price out of range";
+		a += 5;
+		if (a == n)
+			return NULL;
+		if (!is_acc(w, a++, n, ZK_SLOT_ORDER, 0))
+			return "a matching NEW with other accesses";
+		if (is_acc(w, a, n, ZK_SLOT_ORDER, 1))
+			a++;
+		if (!is_acc(w, a++, n, ZK_SLOT_LEVEL, 1))
+			return "a matching NEW with other accesses";
+		for (k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 1); k++)
+			a++;
+		if (k > 3 || (k > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 1)))
+			return "a matching NEW with other accesses";
+		for (k = 0; is_acc(w, a, n, ZK_SLOT_BUCKET, 0) ||
+			    is_acc(w, a, n, ZK_SLOT_BUCKET, 1); k++)
+			a++;
+		if (k < 3 || !is_acc(w, a, n, ZK_SLOT_ORDER, 1) ||
+		    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1))
+			return "a matching NEW with other accesses";
+		a += 2;
+		if (a == n)
+			return NULL;
+		/* the loop's next pass: a crossing level's head is filled */
+		if (!is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
+		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1))
+			break;
+		if (op->tif == ZK_TIF_FOK)
+			return "a FOK NEW with other accesses";
+	}
 	if (gtc)
 		return rest_tail(w, a, n);
 	if (op->tif == ZK_TIF_FOK)
@@ -306,6 +319,47 @@ static const char *match_shape(const struct zk_op *op,
 	if (!price_in_range(w[a].before.level.price))
 		return "a NEW next to a level price out of range";
 	return NULL;
+}
+
+/*
+ * The events of a taker that trades (engine match, then enter): ACCEPTED,
+ * per fill a TRADE and, when the maker empties, its DONE, then DONE (the
+ * last TRADE left the taker nothing), CANCELLED IOC_REMAINDER (an IOC or
+ * market order's remainder) or nothing (a GTC's rests). Every fill but
+ * the last empties its maker and leaves the taker a remaining. The number
+ * of fills, or 0 when the events are not that.
+ */
+size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
+			   size_t n)
+{
+	const struct zk_event *last = NULL;
+	size_t i = 1, fills = 0;
+
+	if (n < 3 || ev[0].type != ZK_EV_ACCEPTED)
+		return 0;
+	while (i < n && ev[i].type == ZK_EV_TRADE) {
+		if (last != NULL &&
+		    (last->other_remaining != 0 || last->remaining == 0))
+			return 0;
+		last = &ev[i++];
+		fills++;
+		if (last->other_remaining == 0) {
+			if (i >= n || ev[i].type != ZK_EV_DONE)
+				return 0;
+			i++;
+		}
+	}
+	if (last == NULL)
+		return 0;
+	if (last->remaining == 0)
+		return i + 1 == n && ev[i].type == ZK_EV_DONE ? fills : 0;
+	if (last->other_remaining != 0)
+		return 0;
+	if (op->tif == ZK_TIF_GTC)
+		return i == n ? fills : 0;
+	return i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
+			       ev[i].reason == ZK_CXL_IOC_REMAINDER ?
+		       fills : 0;
 }
 
 /*

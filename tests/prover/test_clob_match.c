@@ -422,17 +422,16 @@ static void test_refuse_match(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	rest_book(&r);
-	/* two makers: the head (40) emptied, then the next one */
-	op = match_op(&r, 400, ZK_SIDE_BUY, 5000, 50, 2, 0);
-	b = clob_rig_batch(&r, &op, 1);
-	assert_int_equal(b->events.len, 5);
-	assert_non_null(b);
-	expect_gate_refused(&r, b, "NEW limit IOC");
-	/* a market IOC across three makers (a self-trade stop of the first
-	 * maker is provable since AIR v7: test_clob_loop.c) */
-	op = match_op(&r, 401, ZK_SIDE_BUY, 0, 100, 2, 0);
+	/* a market IOC of account 2 takes 5000's four orders (account 1),
+	 * then self-trade prevention stops it at 5005's head (account 2):
+	 * STP after fills (the sweep itself is provable since AIR v8:
+	 * test_clob_sweep.c; a stop at the first maker since v7:
+	 * test_clob_loop.c) */
+	op = match_op(&r, 401, ZK_SIDE_BUY, 0, 200, 2, 0);
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
+	assert_int_equal(b->events.len, 10);
+	assert_int_equal(b->events.ev[9].reason, ZK_CXL_STP);
 	expect_gate_refused(&r, b, "NEW market order");
 	clob_rig_fini(&r);
 }

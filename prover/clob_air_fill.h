@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CLOB AIR matching loop (part of clob_air_body.h, included from it, no
+ * include guard): a KM taker (clob_air_match.h) that trades with several
+ * makers, engine match's while loop. Access rows, per fill:
+ *   [HDR → LVL →] OM → MW → ML → [order_remove … HW]
+ * where HDR / LVL are the first fill's or, after a removal's HW whose
+ * taker keeps a remaining (FR), the loop's next pass (its LVL must cross;
+ * HN instead ends the loop on a no-cross read). The fill's columns (the
+ * X columns, MK, MR, FL, FR, FM, REMLO / REMHI) reload at each OM and
+ * the hole at the maker's probes (clob_probe, clob_cancel); the taker's
+ * remaining TR is the op's qty until the first MW and reloads at each
+ * MW: on the OM row TR is the remaining before the fill, so
+ *   fill = TR (¬FR) or the maker's remaining (FR, FM),
+ *   TR(MW) = TR(OM) − fill, limb-wise with a boolean borrow B3.
+ * FJ counts OM rows over the op's accesses and TRADE rows (ED) over its
+ * events. The fill bus (clob_air.c, tag FILL) pairs them: each ML
+ * produces (op index, FJ, maker id, maker price, fill, taker remaining,
+ * maker remaining, FM, FR), each TRADE consumes the same tuple from its
+ * own event fields, so the op has exactly as many TRADEs as fills, in
+ * order, each with its fill's values. Event rows: ACCEPTED (ET) → TRADE
+ * (ED) [→ the maker's DONE (EM2) when FM] and, with MORE on the TRADE
+ * (¬FM) or maker DONE row, another TRADE; TE marks the row after which
+ * the taker's end comes: DONE (TR = 0), CANCELLED IOC_REMAINDER (FR), or
+ * nothing (RST = FR·GT: a GTC rests). A wrong MORE leaves a tuple of the
+ * bus unmatched.
+ */
+
+static unsigned ZKT_FN(clob_fill)(const struct zk_clob_air *c, const ZKT *cur,
+				  const ZKT *nxt, ZKT *out, unsigned k,
+				  int sem)
+{
+	const ZKT *op = cur + C_OPF;
+	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO, two32 = ZKT_CONST(1ull << 32);
+	ZKT om = cur[C_OM], ed = cur[C_ED], em2 = cur[C_EM2];
+	ZKT fm = cur[C_FM], more = cur[C_MORE], te = cur[C_TE];
+	ZKT nsev = nxt[C_SEV], nacc = nxt[C_SACC];
+	ZKT nfr = nxt[C_FR], nb3 = nxt[C_B3];
+	ZKT emi = ZKT_ADD(cur[C_EMT], ZKT_MUL(cur[C_AM], cur[C_IW]));
+	ZKT last;
+
+	(void)c;
+#define EMIT(e) (out[k++] = sem ? (e) : zero)
+	out[k++] = ZKT_MUL(more, ZKT_SUB(more, one));
+	/* the fill bus's selectors live on their row kinds (slot 2 of an
+	 * access row, slot 1 of an event row), in every variant */
+	out[k++] = ZKT_MUL(cur[C_ML], ZKT_SUB(one, cur[C_SACC]));
+	out[k++] = ZKT_MUL(ed, ZKT_SUB(one, cur[C_SEV]));
+	/* FJ: OM rows so far on the op's accesses, TRADE rows on its
+	 * events (0 on its first access and on ACCEPTED) */
+	EMIT(ZKT_MUL(nacc, ZKT_SUB(ZKT_SUB(nxt[C_FJ],
+					   ZKT_MUL(cur[C_SACC], cur[C_FJ])),
+				   nxt[C_OM])));
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_SUB(nxt[C_FJ],
+					   ZKT_MUL(cur[C_SEV], cur[C_FJ])),
+				   nxt[C_ED])));
+	/* the taker's remaining: the op's qty before its first fill */
+	EMIT(ZKT_MUL(cur[C_KM], ZKT_SUB(nxt[C_TRLO], op[OPF_QTY])));
+	EMIT(ZKT_MUL(cur[C_KM], ZKT_SUB(nxt[C_TRHI], op[OPF_QTY + 1])));
+	/* OM → MW: fill = the remaining before (¬FR); the remaining after
+	 * = before − fill, exact u64 limbs (MW range-checks them) */
+	EMIT(ZKT_MUL(ZKT_MUL(om, ZKT_SUB(one, nfr)),
+		     ZKT_SUB(nxt[C_FLLO], cur[C_TRLO])));
+	EMIT(ZKT_MUL(ZKT_MUL(om, ZKT_SUB(one, nfr)),
+		     ZKT_SUB(nxt[C_FLHI], cur[C_TRHI])));
+	EMIT(ZKT_MUL(om, ZKT_SUB(nxt[C_TRLO],
+				 ZKT_ADD(ZKT_SUB(cur[C_TRLO], nxt[C_FLLO]),
+					 ZKT_MUL(nb3, two32)))));
+	EMIT(ZKT_MUL(om, ZKT_SUB(nxt[C_TRHI],
+				 ZKT_SUB(ZKT_SUB(cur[C_TRHI], nxt[C_FLHI]),
+					 nb3))));
+	/* events: a TRADE follows ACCEPTED, or a TRADE (¬FM) or maker DONE
+	 * whose MORE is set; TE where neither MORE nor a maker DONE comes */
+	last = ZKT_ADD(ZKT_SUB(ed, ZKT_MUL(ed, fm)), em2);
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_ED],
+				   ZKT_ADD(cur[C_ET], ZKT_MUL(more, last)))));
+	EMIT(ZKT_SUB(te, ZKT_MUL(ZKT_SUB(one, more), last)));
+	EMIT(ZKT_MUL(ZKT_MUL(em2, more), ZKT_SUB(one, nsev)));
+	/* RST: the taker's remaining rests (a GTC whose last fill left it
+	 * some): nothing after TE; else TE's end event follows */
+	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_RST], ZKT_MUL(cur[C_FR], cur[C_GT]))));
+	EMIT(ZKT_MUL(ZKT_MUL(te, ZKT_SUB(one, cur[C_RST])), ZKT_SUB(one, nsev)));
+	EMIT(ZKT_MUL(ZKT_MUL(te, cur[C_RST]), nsev));
+	/* GT rides from the emitter down the op's events */
+	EMIT(ZKT_MUL(emi, ZKT_SUB(nxt[C_GT], cur[C_GT])));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_SEV], nsev), ZKT_SUB(nxt[C_GT], cur[C_GT])));
+	/* a TRADE's taker remaining is the one its end reports */
+	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_TRLO], cur[C_EVF + EVF_REM])));
+	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_TRHI], cur[C_EVF + EVF_REM + 1])));
+#undef EMIT
+	return k;
+}
