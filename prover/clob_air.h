@@ -316,6 +316,13 @@ enum clob_col {
 	C_MORE,  /* TRADE / maker DONE row: another TRADE follows */
 	C_TE,    /* event row: the taker's end (DONE, CANCELLED or, for a
 		  * GTC rest, nothing) comes next */
+	/* a FOK's fok_fillable over several orders (clob_air_fill.h) */
+	C_FA,    /* FO·AM: a head read of a FOK that fills */
+	C_FOL,   /* ... the order that covers the need (the last read) */
+	C_FX,    /* FA·(1 - FOL): another read follows */
+	C_FNN,   /* ... the order's next is NIL: the worse level's read */
+	C_FK,    /* a level read after such a read (FO follows it) */
+	C_NEED,  /* the qty still needed before this order (< 2^40) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained

@@ -26,6 +26,103 @@
  * bus unmatched.
  */
 
+/*
+ * A FOK that fills (KM, tif FOK): engine fok_fillable reads the header,
+ * the best opposite level (HDR, LVL) and its orders from the head down
+ * the FIFO (FO), then the worse level (LVL, crossing) and its orders,
+ * summing the makers' remaining until one covers what is still needed:
+ * FA = FO·AM; NEED = the qty on the first read (the HDR → LVL rule) and
+ * the need left after each read (NEED' = NEED − rem); FOL: rem ≥ NEED
+ * (40-bit register V1 = rem − NEED), the last read, followed by match's
+ * own HDR; else V1 = NEED − rem − 1 and FX = FA·(1 − FOL): the next read
+ * is the order's next (FNN = 0, an inverse shows it is not NIL) or, when
+ * it is NIL (FNN), the level's worse (BSLOT, which the LVL row put on the
+ * head read and FO rows carry; not NIL), read by an LVL that FK marks
+ * and that only an FO may follow (so match's maker reads start at its own
+ * HDR: the best level). Every read order is of the other side and no
+ * self-trade (the OM rule). The loop after it never ends on a no-cross
+ * read for a FOK (clob_loop), so the FOK is filled whole.
+ */
+static unsigned ZKT_FN(clob_fok_fill)(const struct zk_clob_air *c,
+				      const ZKT *cur, const ZKT *nxt, ZKT *out,
+				      unsigned k, int sem)
+{
+	const ZKT *op = cur + C_OPF, *bef = cur + C_MSG, *v = cur + C_V;
+	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO, two32 = ZKT_CONST(1ull << 32);
+	ZKT nil = ZKT_CONST(CLOB_NIL);
+	ZKT fa = cur[C_FA], fol = cur[C_FOL], fx = cur[C_FX];
+	ZKT fnn = cur[C_FNN], fk = cur[C_FK], gd = cur[C_GD];
+	ZKT ngd = ZKT_SUB(one, gd), am = cur[C_AM], lvl = cur[C_LVL];
+	ZKT rem = ZKT_ADD(bef[9], ZKT_MUL(bef[10], two32));
+	ZKT qty = ZKT_ADD(op[OPF_QTY], ZKT_MUL(op[OPF_QTY + 1], two32));
+	ZKT need = cur[C_NEED];
+
+	(void)c;
+#define EMIT(e) (out[k++] = sem ? (e) : zero)
+	out[k++] = ZKT_MUL(fol, ZKT_SUB(fol, one));
+	out[k++] = ZKT_MUL(fnn, ZKT_SUB(fnn, one));
+	out[k++] = ZKT_MUL(fk, ZKT_SUB(fk, one));
+	EMIT(ZKT_SUB(fa, ZKT_MUL(cur[C_FO], am)));
+	EMIT(ZKT_SUB(fx, ZKT_SUB(fa, ZKT_MUL(fa, fol))));
+	EMIT(ZKT_MUL(fol, ZKT_SUB(one, fa)));
+	/* the other side, no self-trade (engine self_trade; a FOK whose
+	 * read meets its own order ends unfilled, or in CANCEL_OLDEST
+	 * markets is stopped by match: not this kind) */
+	EMIT(ZKT_MUL(fa, ZKT_SUB(ZKT_ADD(bef[15], op[OPF_SIDE]),
+				 ZKT_CONST(3))));
+	EMIT(ZKT_MUL(ZKT_MUL(fa, gd),
+		     ZKT_SUB(ZKT_MUL(ZKT_SUB(op[OPF_STP], bef[14]), cur[C_J3]),
+			     one)));
+	EMIT(ZKT_MUL(ZKT_MUL(fa, ngd), op[OPF_STP]));
+	EMIT(ZKT_MUL(ZKT_MUL(fa, ngd), bef[14]));
+	EMIT(ZKT_MUL(ZKT_MUL(fa, ngd),
+		     ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(bef[5], op[OPF_ACCT]),
+					     cur[C_J1]),
+				     ZKT_MUL(ZKT_SUB(bef[6], op[OPF_ACCT + 1]),
+					     cur[C_J2])),
+			     one)));
+	/* rem < 2^40; rem ≥ NEED (the last) or rem < NEED */
+	EMIT(ZKT_MUL(fa, ZKT_SUB(v[0], ZKT_MUL(bef[10], two32))));
+	EMIT(ZKT_MUL(ZKT_MUL(fa, fol), ZKT_SUB(v[1], ZKT_SUB(rem, need))));
+	EMIT(ZKT_MUL(fx, ZKT_SUB(ZKT_ADD(v[1], one), ZKT_SUB(need, rem))));
+	EMIT(ZKT_MUL(ZKT_MUL(fa, fol), ZKT_SUB(one, nxt[C_HDR])));
+	/* the need: the qty from the header read on, less each read's */
+	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_HDR]), ZKT_SUB(nxt[C_NEED], qty)));
+	EMIT(ZKT_MUL(ZKT_MUL(am, lvl),
+		     ZKT_MUL(nxt[C_FO], ZKT_SUB(nxt[C_NEED], need))));
+	EMIT(ZKT_MUL(fx, ZKT_SUB(nxt[C_NEED], ZKT_SUB(need, rem))));
+	/* the level's worse link rides on its reads */
+	EMIT(ZKT_MUL(ZKT_MUL(am, lvl),
+		     ZKT_MUL(nxt[C_FO], ZKT_SUB(nxt[C_BSLOT], bef[10]))));
+	/* the next read: the order's next, or the worse level */
+	EMIT(ZKT_MUL(ZKT_MUL(fa, fnn), ZKT_SUB(bef[12], nil)));
+	EMIT(ZKT_MUL(ZKT_MUL(fa, ZKT_SUB(one, fnn)),
+		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[12], nil), cur[C_WINV]), one)));
+	{
+		ZKT fo_next = ZKT_MUL(fx, ZKT_SUB(one, fnn));
+		ZKT lv_next = ZKT_MUL(fx, fnn);
+
+		EMIT(ZKT_MUL(fo_next, ZKT_SUB(one, nxt[C_FO])));
+		EMIT(ZKT_MUL(fo_next, ZKT_SUB(nxt[C_MSG + 0],
+					      ZKT_CONST(ZK_SLOT_ORDER))));
+		EMIT(ZKT_MUL(fo_next, ZKT_SUB(nxt[C_MSG + 2], bef[12])));
+		EMIT(ZKT_MUL(fo_next, ZKT_SUB(nxt[C_BSLOT], cur[C_BSLOT])));
+		EMIT(ZKT_MUL(lv_next, ZKT_SUB(one, nxt[C_LVL])));
+		EMIT(ZKT_MUL(lv_next, ZKT_SUB(nxt[C_MSG + 2], cur[C_BSLOT])));
+		EMIT(ZKT_MUL(lv_next,
+			     ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_BSLOT], nil),
+					     cur[C_HINV]),
+				     one)));
+	}
+	/* FK: the level read after such a read, followed by a read of its
+	 * head (FO), never by a maker read */
+	EMIT(ZKT_MUL(nxt[C_LVL], ZKT_SUB(nxt[C_FK], fx)));
+	EMIT(ZKT_MUL(fk, ZKT_SUB(one, lvl)));
+	EMIT(ZKT_MUL(fk, ZKT_SUB(one, nxt[C_FO])));
+#undef EMIT
+	return k;
+}
+
 static unsigned ZKT_FN(clob_fill)(const struct zk_clob_air *c, const ZKT *cur,
 				  const ZKT *nxt, ZKT *out, unsigned k,
 				  int sem)
@@ -87,6 +184,7 @@ static unsigned ZKT_FN(clob_fill)(const struct zk_clob_air *c, const ZKT *cur,
 	/* a TRADE's taker remaining is the one its end reports */
 	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_TRLO], cur[C_EVF + EVF_REM])));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_TRHI], cur[C_EVF + EVF_REM + 1])));
+	k = ZKT_FN(clob_fok_fill)(c, cur, nxt, out, k, sem);
 #undef EMIT
 	return k;
 }

@@ -61,16 +61,17 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(am, ZKT_SUB(ZKT_MUL_CONST(gtc, 2),
 				 ZKT_MUL(t2, ZKT_ADD_CONST(op[OPF_TIF],
 							   ZK_GL_P - 3)))));
-	/* a FOK is filled whole or not at all: never a remainder */
-	EMIT(ZKT_MUL(ZKT_MUL(cur[C_MW], cur[C_FR]), fok2));
+	/* a FOK is filled whole or not at all: its loop never ends on a
+	 * no-cross read (fok_fillable found enough, clob_air_fill.h) */
+	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_HN]), fok2));
 	/* FO: fok_fillable's read of the best level's head (the LVL row
 	 * before it names the slot, clob_air_match.h), on a FOK's rows
 	 * only, between that LVL and match's own HDR */
 	EMIT(ZKT_MUL(fo, ZKT_SUB(one, sacc)));
 	EMIT(ZKT_MUL(fo, ZKT_SUB(ZKT_SUB(one, am), cur[C_AI])));
 	EMIT(ZKT_MUL(fo, ZKT_SUB(ZKT_CONST(2), fok2)));
-	EMIT(ZKT_MUL(nxt[C_FO], ZKT_SUB(one, cur[C_LVL])));
-	EMIT(ZKT_MUL(ZKT_MUL(fo, am), ZKT_SUB(one, nxt[C_HDR])));
+	EMIT(ZKT_MUL(nxt[C_FO], ZKT_SUB(ZKT_SUB(one, cur[C_LVL]),
+					cur[C_FX])));
 	/* a FOK that ends FOK_UNFILLED after a crossing level (AI: the
 	 * taker rules' events): HDR → LVL → FO, where the head is its own
 	 * (FS: fok_fillable stops unless the mode skips its own orders), or

@@ -368,7 +368,9 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 				     cur[C_J3]),
 			     one)));
 	EMIT(ZKT_MUL(ZKT_MUL(hdr, t), ZKT_SUB(one, nlvl)));
-	EMIT(ZKT_MUL(nlvl, ZKT_SUB(one, hdr)));
+	/* (or, a FOK's fok_fillable, a head read whose level ran out:
+	 * the worse level, clob_air_fill.h) */
+	EMIT(ZKT_MUL(nlvl, ZKT_SUB(ZKT_SUB(one, hdr), cur[C_FX])));
 	EMIT(ZKT_MUL(ZKT_MUL(hdr, nlvl), ZKT_SUB(nxt[C_MSG + 2], cur[C_BSLOT])));
 	EMIT(ZKT_MUL(lvl, ZKT_SUB(cur[C_MSG + 0], ZKT_CONST(ZK_SLOT_LEVEL))));
 	EMIT(ZKT_MUL(ZKT_MUL(lvl, aw), ZKT_SUB(one, nsev)));

@@ -90,10 +90,13 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 	case ZK_SLOT_ORDER:
 		if (!a->write && cols[C_ML][p])
 			return C_OR2;
-		/* a FOK's fok_fillable reads the head before match does; a
-		 * head of the taker's own stops it (engine self_trade) */
+		/* a FOK's fok_fillable reads the orders before match does
+		 * (until match's own header read); a head of the taker's
+		 * own stops it (engine self_trade) */
 		if (!a->write && fok && om == 0 &&
-		    find_role(cols, C_FO, at, r) == 0)
+		    (find_role(cols, C_FO, at, r) == 0 ||
+		     find_role(cols, C_HDR, at, r) <
+			     find_role(cols, C_FO, at, r)))
 			return C_FO;
 		if (!a->write)
 			return self_trade(cols, r, &a->before.order) ? C_OS :
@@ -234,6 +237,65 @@ static void fill_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	}
 }
 
+/* fok_fillable's reads of a FOK that fills (clob_air_fill.h): the need
+ * before each order read, whether that order covers it, the next read
+ * (the order's next, or the level's worse), the not-self-trade
+ * inverses, the registers; NEED is the qty on every other row. */
+static void fok_fill_witness(zk_gl *const *cols, size_t at, size_t end)
+{
+	uint64_t need = cols[C_OPF + OPF_QTY][at] |
+			cols[C_OPF + OPF_QTY + 1][at] << 32;
+	zk_gl worse = CLOB_NIL;
+	size_t r;
+
+	for (r = at; r < end; r++)
+		cols[C_NEED][r] = need;
+	for (r = at + 1; r < end && !cols[C_OM][r]; r++) {
+		const zk_gl *bef[ZK_ST_LEAF_ELEMS];
+		uint64_t rem;
+		int fol;
+
+		if (cols[C_LVL][r]) {
+			worse = cols[C_MSG + 10][r];
+			cols[C_FK][r] = cols[C_FX][r - 1];
+			cols[C_NEED][r] = need;
+			continue;
+		}
+		if (!cols[C_FO][r])
+			continue;
+		for (unsigned i = 0; i < ZK_ST_LEAF_ELEMS; i++)
+			bef[i] = &cols[C_MSG + i][r];
+		rem = *bef[9] | *bef[10] << 32;
+		fol = rem >= need;
+		cols[C_FA][r] = 1;
+		cols[C_FOL][r] = fol;
+		cols[C_FX][r] = !fol;
+		cols[C_NEED][r] = need;
+		cols[C_FNN][r] = *bef[12] == CLOB_NIL;
+		cols[C_WINV][r] = inv_or_zero(zk_gl_sub(*bef[12], CLOB_NIL));
+		cols[C_BSLOT][r] = worse;
+		cols[C_HINV][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
+		{
+			zk_gl dg = zk_gl_sub(cols[C_OPF + OPF_STP][r], *bef[14]);
+			zk_gl dlo = zk_gl_sub(*bef[5], cols[C_OPF + OPF_ACCT][r]);
+			zk_gl dhi = zk_gl_sub(*bef[6],
+					      cols[C_OPF + OPF_ACCT + 1][r]);
+
+			cols[C_GD][r] = dg != 0;
+			cols[C_J3][r] = inv_or_zero(dg);
+			if (dlo != 0)
+				cols[C_J1][r] = inv_or_zero(dlo);
+			else
+				cols[C_J2][r] = inv_or_zero(dhi);
+		}
+		zk_clob_set_reg(cols, r, 0, *bef[10] << 32);
+		zk_clob_set_reg(cols, r, 1, fol ? rem - need : need - rem - 1);
+		if (fol)
+			break;
+		need -= rem;
+	}
+}
+
 /* The first maker read in rows [r, end), or end. */
 static size_t next_om(const zk_gl *const *cols, size_t r, size_t end)
 {
@@ -295,6 +357,7 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		cols[C_TRHI][r] = trem >> 32;
 		cols[C_FJ][r] = fj;
 	}
+	fok_fill_witness(cols, at, end);
 	/* the last access emits ACCEPTED (ML, HW, or FR's no-cross read) */
 	cols[C_EMT][end - 1] = 1;
 	zk_clob_gtc_witness(c, cols, at, end);

@@ -254,8 +254,9 @@ static const char *match_shape(const struct zk_op *op,
 	 * crossed book) */
 	if (gtc && a > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 0))
 		return "a matching NEW with other accesses";
-	/* a FOK's fok_fillable: the header, the best level, its head (the
-	 * one maker that fills it: match then reads them again) */
+	/* a FOK's fok_fillable: the header, the best level, its orders
+	 * down the FIFO and the worse levels' until they cover the qty
+	 * (match then reads them again) */
 	if (op->tif == ZK_TIF_FOK && a > 0) {
 		if (!is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
 		    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
@@ -264,6 +265,19 @@ static const char *match_shape(const struct zk_op *op,
 		if (!price_in_range(w[a + 1].before.level.price))
 			return "a NEW next to a level price out of range";
 		a += 3;
+		for (;;) {
+			if (is_acc(w, a, n, ZK_SLOT_ORDER, 0)) {
+				a++;
+			} else if (is_acc(w, a, n, ZK_SLOT_LEVEL, 0) &&
+				   is_acc(w, a + 1, n, ZK_SLOT_ORDER, 0)) {
+				if (!price_in_range(w[a].before.level.price))
+					return "a NEW next to a level price "
+					       "out of range";
+				a += 2;
+			} else {
+				break;
+			}
+		}
 	}
 	if (a == 0)
 		return "a matching NEW with other accesses";
@@ -302,8 +316,6 @@ static const char *match_shape(const struct zk_op *op,
 		if (!is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
 		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1))
 			break;
-		if (op->tif == ZK_TIF_FOK)
-			return "a FOK NEW with other accesses";
 	}
 	if (gtc)
 		return rest_tail(w, a, n);
@@ -353,7 +365,7 @@ size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
 		return 0;
 	if (last->remaining == 0)
 		return i + 1 == n && ev[i].type == ZK_EV_DONE ? fills : 0;
-	if (last->other_remaining != 0)
+	if (last->other_remaining != 0 || op->tif == ZK_TIF_FOK)
 		return 0;
 	if (op->tif == ZK_TIF_GTC)
 		return i == n ? fills : 0;

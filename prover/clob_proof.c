@@ -115,12 +115,10 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	/* a limit IOC / GTC (not post-only) or market NEW that trades:
 	 * ACCEPTED, per fill a TRADE [and the emptied maker's DONE], then
 	 * DONE, CANCELLED IOC_REMAINDER or (a GTC's rest) nothing
-	 * (zk_clob_fill_events); a FOK filled by one maker; clob_gate.c
-	 * checks the accesses: match_shape; a self-trade after a fill gives
-	 * other events */
+	 * (zk_clob_fill_events); a FOK filled whole; clob_gate.c checks the
+	 * accesses: match_shape; a self-trade after a fill gives other
+	 * events */
 	if (zk_clob_fill_events(op, events, n_events) != 0 &&
-	    (op->tif != ZK_TIF_FOK ||
-	     zk_clob_fill_events(op, events, n_events) == 1) &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
 	    (op->tif == ZK_TIF_IOC || op->tif == ZK_TIF_FOK ||
 	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&

@@ -153,6 +153,41 @@ static void test_honest_gtc_sweep(void **state)
 	clob_rig_fini(&r);
 }
 
+/* FOK takers filled by several makers (fok_fillable's reads down the
+ * FIFO and to the worse level, then the loop): a limit BUY over 5000's
+ * four orders and two of 5005's (the last keeps 10), a market SELL of
+ * three bids, a BUY that empties 5005's last three and 5010's head
+ * exactly, a FOK the head fills (one read, one fill). */
+static void test_honest_fok_sweep(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[8];
+	const struct zk_event *end;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[n++] = sweep_op(&r, 950, ZK_SIDE_BUY, 5005, 250, ZK_TIF_FOK);
+	ops[n++] = sweep_op(&r, 951, ZK_SIDE_SELL, 0, 100, ZK_TIF_FOK);
+	ops[n++] = clob_malformed_op(&r, 2);
+	ops[n++] = sweep_op(&r, 952, ZK_SIDE_BUY, 5010, 170, ZK_TIF_FOK);
+	ops[n++] = sweep_op(&r, 953, ZK_SIDE_BUY, 5010, 30, ZK_TIF_FOK);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_trades(b, ops[0].seq, &end), 6);
+	assert_int_equal(end->type, ZK_EV_DONE);
+	assert_int_equal(count_trades(b, ops[1].seq, &end), 3);
+	assert_int_equal(end->type, ZK_EV_DONE);
+	assert_int_equal(count_trades(b, ops[3].seq, &end), 4);
+	assert_int_equal(end->type, ZK_EV_DONE);
+	assert_int_equal(count_trades(b, ops[4].seq, &end), 1);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
 enum cheat {
 	CH_WORSE_PRICE, /* the first trade at the next level's price */
 	CH_NOT_OLDEST,  /* a trade names the level's next order */
@@ -167,6 +202,7 @@ enum cheat {
 	CH_IOC_RESTS,   /* an IOC's remainder rests after its fills */
 	CH_REST_QTY,    /* a GTC rests 10 more than its remaining */
 	CH_REST_CROSS,  /* a GTC rests while the next level crosses */
+	CH_FOK_PARTIAL, /* a FOK filled in part, its rest cancelled */
 	CH_COUNT,
 };
 
@@ -175,7 +211,7 @@ static const char *const cheat_name[CH_COUNT] = {
 	"taker remaining", "maker remaining", "maker not removed",
 	"trade edited", "trade dropped", "trade added",
 	"loop stopped while crossing", "IOC remainder rests",
-	"rest qty", "rest while crossing",
+	"rest qty", "rest while crossing", "FOK filled in part",
 };
 
 /* Grow the batch's event list by one at `at` (a copy of ev[at]). */
@@ -209,6 +245,8 @@ static void cheat_case(enum cheat ch)
 	rest_book(&r);
 	if (ch == CH_NOT_REMOVED) /* two makers, the second emptied */
 		op = sweep_op(&r, 800, ZK_SIDE_BUY, 5000, 80, ZK_TIF_IOC);
+	else if (ch == CH_FOK_PARTIAL) /* the asks (600), 100 cancelled */
+		op = sweep_op(&r, 800, ZK_SIDE_BUY, 0, 700, ZK_TIF_IOC);
 	else if (ch >= CH_IOC_RESTS) /* eight makers, 40 rest at 5005 */
 		op = sweep_op(&r, 800, ZK_SIDE_BUY, 5005, 400, ZK_TIF_GTC);
 	else /* 5000's four orders, then 50 and 40 of 5005's */
@@ -278,6 +316,11 @@ static void cheat_case(enum cheat ch)
 	case CH_IOC_RESTS:
 		b->ops[0].tif = ZK_TIF_IOC;
 		break;
+	case CH_FOK_PARTIAL:
+		assert_int_equal(ev[b->events.len - 1].reason,
+				 ZK_CXL_IOC_REMAINDER);
+		b->ops[0].tif = ZK_TIF_FOK;
+		break;
 	case CH_REST_QTY:
 	case CH_REST_CROSS: {
 		/* the rest's order write and its level's last write,
@@ -326,6 +369,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_honest_sweep),
 		cmocka_unit_test(test_honest_gtc_sweep),
+		cmocka_unit_test(test_honest_fok_sweep),
 		cmocka_unit_test(test_cheat_sweep),
 	};
 

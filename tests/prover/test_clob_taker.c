@@ -226,8 +226,9 @@ static void test_cheat_taker(void **state)
 		cheat_case((enum cheat)ch);
 }
 
-/* The gate: a FOK that two makers fill is refused before anything is
- * proven (the matching loop of IOC and market takers: test_clob_sweep.c). */
+/* The gate: a FOK that ends unfilled after reading more than one
+ * crossing order is refused before anything is proven (one that several
+ * makers fill is proven since AIR v8: test_clob_sweep.c). */
 static void test_refuse_taker(void **state)
 {
 	struct clob_rig r;
@@ -237,12 +238,13 @@ static void test_refuse_taker(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	rest_book(&r);
-	/* a market FOK that two makers fill (the head holds 40) */
+	/* a market FOK for more than the whole ask side (600) */
 	op = taker_op(&r, 401, ZK_SIDE_BUY, 0, ZK_TIF_FOK);
-	op.qty = 50;
+	op.qty = 1000;
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
-	expect_gate_refused(&r, b, "NEW market order");
+	assert_int_equal(b->events.ev[1].reason, ZK_CXL_FOK_UNFILLED);
+	expect_gate_refused(&r, b, "FOK / market NEW with other accesses");
 	clob_rig_fini(&r);
 }
 
