@@ -175,12 +175,25 @@ static unsigned ZKT_FN(clob_fill)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(em2, more), ZKT_SUB(one, nsev)));
 	/* RST: the taker's remaining rests (a GTC whose last fill left it
 	 * some): nothing after TE; else TE's end event follows */
-	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_RST], ZKT_MUL(cur[C_FR], cur[C_GT]))));
+	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_RST],
+				 ZKT_MUL(ZKT_MUL(cur[C_FR], cur[C_GT]),
+					 ZKT_SUB(one, cur[C_SS])))));
 	EMIT(ZKT_MUL(ZKT_MUL(te, ZKT_SUB(one, cur[C_RST])), ZKT_SUB(one, nsev)));
 	EMIT(ZKT_MUL(ZKT_MUL(te, cur[C_RST]), nsev));
 	/* GT rides from the emitter down the op's events */
 	EMIT(ZKT_MUL(emi, ZKT_SUB(nxt[C_GT], cur[C_GT])));
 	EMIT(ZKT_MUL(ZKT_MUL(cur[C_SEV], nsev), ZKT_SUB(nxt[C_GT], cur[C_GT])));
+	/* a self-trade stop after fills (CANCEL_NEWEST: OS once FJ ≠ 0,
+	 * an inverse; FJ = 0 is the stop at the first maker, E2): the
+	 * ACCEPTED it emits carries ET, the TRADEs follow, and SS, riding
+	 * down the events, makes the taker's end CANCELLED STP of the
+	 * remaining, never a rest (RST) */
+	out[k++] = ZKT_MUL(cur[C_OSF], ZKT_SUB(cur[C_OSF], one));
+	EMIT(ZKT_MUL(cur[C_OSF], ZKT_SUB(one, cur[C_OS])));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_OS], ZKT_SUB(one, cur[C_OSF])), cur[C_FJ]));
+	EMIT(ZKT_MUL(cur[C_OSF], ZKT_SUB(ZKT_MUL(cur[C_FJ], cur[C_HINV]), one)));
+	EMIT(ZKT_MUL(emi, ZKT_SUB(nxt[C_SS], cur[C_OSF])));
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_SEV], nsev), ZKT_SUB(nxt[C_SS], cur[C_SS])));
 	/* a TRADE's taker remaining is the one its end reports */
 	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_TRLO], cur[C_EVF + EVF_REM])));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_TRHI], cur[C_EVF + EVF_REM + 1])));

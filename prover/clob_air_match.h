@@ -194,7 +194,8 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	/* ET / EM2: exactly on the event after the emitter / after a
 	 * TRADE that emptied its maker; ED (a TRADE) after ET or, with
 	 * MORE, after a TRADE or maker DONE (clob_air_fill.h) */
-	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(nxt[C_ET], cur[C_OS]), emi)));
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(nxt[C_ET], cur[C_OS]),
+				   ZKT_ADD(emi, cur[C_OSF]))));
 	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_EM2], ZKT_MUL(ed, fm))));
 	EMIT(ZKT_MUL(et, ZKT_SUB(one, cur[C_SEV])));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(one, cur[C_SEV])));
@@ -259,7 +260,11 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	ev_exp[2][EVF_TYPE] = ZKT_ADD(ev_done[EVF_TYPE],
 				      ZKT_MUL_CONST(fr, ZK_EV_CANCELLED +
 							    ZK_GL_P - ZK_EV_DONE));
-	ev_exp[2][EVF_REASON] = ZKT_MUL_CONST(fr, ZK_CXL_IOC_REMAINDER);
+	/* (a self-trade stop after fills: CANCELLED STP, clob_air_fill.h) */
+	ev_exp[2][EVF_REASON] = ZKT_ADD(
+		ZKT_MUL_CONST(fr, ZK_CXL_IOC_REMAINDER),
+		ZKT_MUL_CONST(cur[C_SS], ZK_CXL_STP + ZK_GL_P -
+						 ZK_CXL_IOC_REMAINDER));
 	ZKT_FN(clob_ev_pair)(ev_exp[2], EVF_QTY, cur[C_TRLO], cur[C_TRHI]);
 	ev_sel[2] = ZKT_MUL(cur[C_TE], ZKT_SUB(one, rst));
 	/* ... the maker's: the other side, the TRADE's maker id and price */

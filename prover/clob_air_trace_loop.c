@@ -28,7 +28,7 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	zk_gl home = kb == 0 ? 0 : (id * CLOB_HASH_MUL) >> (64 - kb);
 	/* the last fill decides whether the taker rests */
 	int rst = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC &&
-		  cols[C_FR][end - 1];
+		  cols[C_FR][end - 1] && !cols[C_OS][end - 1];
 	size_t rld = end, r;
 
 	/* RLD after every maker removal's header write; the rest's rows

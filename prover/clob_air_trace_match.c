@@ -356,6 +356,11 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		cols[C_TRLO][r] = trem & 0xffffffffu;
 		cols[C_TRHI][r] = trem >> 32;
 		cols[C_FJ][r] = fj;
+		/* a self-trade stop after fills */
+		if (cols[C_OS][r] && fj != 0) {
+			cols[C_OSF][r] = 1;
+			cols[C_HINV][r] = inv_or_zero(fj);
+		}
 	}
 	fok_fill_witness(cols, at, end);
 	/* the last access emits ACCEPTED (ML, HW, or FR's no-cross read) */
@@ -373,16 +378,21 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 				       EVF_OID, EVF_OID + 1, EVF_SIDE,
 				       EVF_PRICE, EVF_PRICE + 1 };
 	zk_gl gt = cols[C_GT][emit_row], fj = 0;
+	zk_gl ss = cols[C_OSF][emit_row];
 	size_t r, last_trade = ev_row;
 	unsigned i;
 
-	for (r = ev_row; r < ev_end; r++)
+	for (r = ev_row; r < ev_end; r++) {
 		cols[C_GT][r] = gt;
-	/* a self-trade stop: ACCEPTED, then CANCELLED STP (clob_air_taker.h
-	 * checks it as a taker's second event) */
-	if (cols[C_OS][emit_row]) {
-		cols[C_E2][ev_row] = 1;
+		cols[C_SS][r] = ss;
+	}
+	if (cols[C_OS][emit_row])
 		cols[C_RSN][ev_row] = ZK_CXL_STP;
+	/* a self-trade stop at the first maker: ACCEPTED, then CANCELLED
+	 * STP (clob_air_taker.h checks it as a taker's second event); after
+	 * fills the TRADEs come first and SS makes the end that CANCELLED */
+	if (cols[C_OS][emit_row] && !ss) {
+		cols[C_E2][ev_row] = 1;
 		return;
 	}
 	cols[C_ET][ev_row] = 1;
@@ -404,7 +414,7 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 			cols[C_FR][r] = fr;
 			cols[C_TRLO][r] = rlo;
 			cols[C_TRHI][r] = rhi;
-			cols[C_RST][r] = fr && gt;
+			cols[C_RST][r] = fr && gt && !ss;
 			cols[C_MORE][r] = r < last_trade;
 			fj++;
 			if (!fm)

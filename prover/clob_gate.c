@@ -317,6 +317,15 @@ static const char *match_shape(const struct zk_op *op,
 		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1))
 			break;
 	}
+	/* a self-trade stop after fills: the header, the level, its head
+	 * (the taker's own) */
+	if (op->tif != ZK_TIF_FOK && a + 3 == n &&
+	    is_acc(w, a, n, ZK_SLOT_HEADER, 0) &&
+	    is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) &&
+	    is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0))
+		return price_in_range(w[a + 1].before.level.price) ?
+			       NULL :
+			       "a NEW next to a level price out of range";
 	if (gtc)
 		return rest_tail(w, a, n);
 	if (op->tif == ZK_TIF_FOK)
@@ -337,7 +346,8 @@ static const char *match_shape(const struct zk_op *op,
  * The events of a taker that trades (engine match, then enter): ACCEPTED,
  * per fill a TRADE and, when the maker empties, its DONE, then DONE (the
  * last TRADE left the taker nothing), CANCELLED IOC_REMAINDER (an IOC or
- * market order's remainder) or nothing (a GTC's rests). Every fill but
+ * market order's remainder), CANCELLED STP (a self-trade stop at a later
+ * maker) or nothing (a GTC's rests). Every fill but
  * the last empties its maker and leaves the taker a remaining. The number
  * of fills, or 0 when the events are not that.
  */
@@ -367,6 +377,11 @@ size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
 		return i + 1 == n && ev[i].type == ZK_EV_DONE ? fills : 0;
 	if (last->other_remaining != 0 || op->tif == ZK_TIF_FOK)
 		return 0;
+	/* self-trade prevention stopped it (CANCEL_NEWEST: the caller
+	 * checks the market's mode) */
+	if (i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
+	    ev[i].reason == ZK_CXL_STP)
+		return fills;
 	if (op->tif == ZK_TIF_GTC)
 		return i == n ? fills : 0;
 	return i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&

@@ -119,6 +119,9 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	 * accesses: match_shape; a self-trade after a fill gives other
 	 * events */
 	if (zk_clob_fill_events(op, events, n_events) != 0 &&
+	    (events[n_events - 1].reason != ZK_CXL_STP ||
+	     events[n_events - 1].type != ZK_EV_CANCELLED ||
+	     mp->stp == ZK_STP_CANCEL_NEWEST) &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
 	    (op->tif == ZK_TIF_IOC || op->tif == ZK_TIF_FOK ||
 	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&

@@ -99,15 +99,15 @@ static void test_refuse_unsupported(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	zk_st_root(r.t, before);
-	/* two SELLs at 1010 rest, the second of the taker's account; a GTC
-	 * BUY at 1010 takes the first, then self-trade prevention stops it
-	 * at the second (STP after a fill: not proven yet) */
+	/* two SELLs at 1010 rest; a FOK BUY at 1010 for a lot more than
+	 * both reads them and ends unfilled (FOK_UNFILLED after more than
+	 * one read: not proven yet) */
 	ops[0] = clob_book_op(&r, 1);
 	ops[1] = clob_book_op(&r, 3);
 	ops[1].price = ops[0].price;
 	ops[2] = clob_book_op(&r, 0);
 	ops[2].qty = ops[0].qty + ops[1].qty + clob_test_market.lot;
-	ops[1].account = ops[2].account;
+	ops[2].tif = ZK_TIF_FOK;
 	assert_int_equal(ops[0].price, ops[2].price);
 	ops[3] = clob_malformed_op(&r, 1);
 	b = clob_rig_batch(&r, ops, 4);
@@ -116,7 +116,7 @@ static void test_refuse_unsupported(void **state)
 				       sizeof(err)),
 			 ZK_CLOB_EUNSUPPORTED);
 	assert_non_null(strstr(err, "op 2"));
-	assert_non_null(strstr(err, "NEW limit GTC"));
+	assert_non_null(strstr(err, "FOK / market NEW with other accesses"));
 	assert_null(proof);
 	zk_st_root(r.t, after);
 	assert_memory_equal(before, after, 32);

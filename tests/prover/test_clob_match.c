@@ -422,17 +422,17 @@ static void test_refuse_match(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	rest_book(&r);
-	/* a market IOC of account 2 takes 5000's four orders (account 1),
-	 * then self-trade prevention stops it at 5005's head (account 2):
-	 * STP after fills (the sweep itself is provable since AIR v8:
-	 * test_clob_sweep.c; a stop at the first maker since v7:
-	 * test_clob_loop.c) */
-	op = match_op(&r, 401, ZK_SIDE_BUY, 0, 200, 2, 0);
+	/* a limit FOK BUY at 5005 for more than 5000's and 5005's orders
+	 * (360): fok_fillable reads eight orders and 5010, then it ends
+	 * unfilled (the sweeps, FOKs filled by several makers and STP after
+	 * fills are provable since AIR v8: test_clob_sweep.c) */
+	op = match_op(&r, 401, ZK_SIDE_BUY, 5005, 400, 2, 0);
+	op.tif = ZK_TIF_FOK;
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
-	assert_int_equal(b->events.len, 10);
-	assert_int_equal(b->events.ev[9].reason, ZK_CXL_STP);
-	expect_gate_refused(&r, b, "NEW market order");
+	assert_int_equal(b->events.len, 2);
+	assert_int_equal(b->events.ev[1].reason, ZK_CXL_FOK_UNFILLED);
+	expect_gate_refused(&r, b, "FOK / market NEW with other accesses");
 	clob_rig_fini(&r);
 }
 

@@ -188,6 +188,41 @@ static void test_honest_fok_sweep(void **state)
 	clob_rig_fini(&r);
 }
 
+/* Self-trade prevention after fills (CANCEL_NEWEST: the taker is
+ * cancelled at the first maker of its own): a market IOC of account 2
+ * takes 5000's four orders (account 1) and stops at 5005's head (account
+ * 2) with 40 left; a limit GTC of account 3 takes 5005's four orders and
+ * stops at 5010's head (account 3) with 100 left, which does not rest. */
+static void test_honest_stp_sweep(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[4];
+	const struct zk_event *end;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[n] = sweep_op(&r, 960, ZK_SIDE_BUY, 0, 200, ZK_TIF_IOC);
+	ops[n++].account = book_account(book_id(4, 0) - ID0);
+	ops[n++] = clob_malformed_op(&r, 2);
+	ops[n] = sweep_op(&r, 961, ZK_SIDE_BUY, 5010, 300, ZK_TIF_GTC);
+	ops[n++].account = book_account(book_id(5, 0) - ID0);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_trades(b, ops[0].seq, &end), 4);
+	assert_int_equal(end->type, ZK_EV_CANCELLED);
+	assert_int_equal(end->reason, ZK_CXL_STP);
+	assert_int_equal(end->qty, 40);
+	assert_int_equal(count_trades(b, ops[2].seq, &end), 4);
+	assert_int_equal(end->reason, ZK_CXL_STP);
+	assert_int_equal(end->qty, 100);
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
 enum cheat {
 	CH_WORSE_PRICE, /* the first trade at the next level's price */
 	CH_NOT_OLDEST,  /* a trade names the level's next order */
@@ -203,6 +238,8 @@ enum cheat {
 	CH_REST_QTY,    /* a GTC rests 10 more than its remaining */
 	CH_REST_CROSS,  /* a GTC rests while the next level crosses */
 	CH_FOK_PARTIAL, /* a FOK filled in part, its rest cancelled */
+	CH_STP_OTHER,   /* a stop after fills at another account's order */
+	CH_STP_QTY,     /* a stop after fills cancelling 10 less */
 	CH_COUNT,
 };
 
@@ -212,6 +249,7 @@ static const char *const cheat_name[CH_COUNT] = {
 	"trade edited", "trade dropped", "trade added",
 	"loop stopped while crossing", "IOC remainder rests",
 	"rest qty", "rest while crossing", "FOK filled in part",
+	"stop at another account's order", "stop qty",
 };
 
 /* Grow the batch's event list by one at `at` (a copy of ev[at]). */
@@ -245,7 +283,10 @@ static void cheat_case(enum cheat ch)
 	rest_book(&r);
 	if (ch == CH_NOT_REMOVED) /* two makers, the second emptied */
 		op = sweep_op(&r, 800, ZK_SIDE_BUY, 5000, 80, ZK_TIF_IOC);
-	else if (ch == CH_FOK_PARTIAL) /* the asks (600), 100 cancelled */
+	else if (ch >= CH_STP_OTHER) { /* 5000's four, stopped at 5005 */
+		op = sweep_op(&r, 800, ZK_SIDE_BUY, 0, 200, ZK_TIF_IOC);
+		op.account = book_account(book_id(4, 0) - ID0);
+	} else if (ch == CH_FOK_PARTIAL) /* the asks (600), 100 cancelled */
 		op = sweep_op(&r, 800, ZK_SIDE_BUY, 0, 700, ZK_TIF_IOC);
 	else if (ch >= CH_IOC_RESTS) /* eight makers, 40 rest at 5005 */
 		op = sweep_op(&r, 800, ZK_SIDE_BUY, 5005, 400, ZK_TIF_GTC);
@@ -316,6 +357,14 @@ static void cheat_case(enum cheat ch)
 	case CH_IOC_RESTS:
 		b->ops[0].tif = ZK_TIF_IOC;
 		break;
+	case CH_STP_OTHER:
+		/* the taker's account no maker's: no self-trade to stop */
+		assert_int_equal(ev[9].reason, ZK_CXL_STP);
+		b->ops[0].account = TAKER_ACCOUNT;
+		break;
+	case CH_STP_QTY:
+		ev[9].qty -= 10;
+		break;
 	case CH_FOK_PARTIAL:
 		assert_int_equal(ev[b->events.len - 1].reason,
 				 ZK_CXL_IOC_REMAINDER);
@@ -370,6 +419,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_honest_sweep),
 		cmocka_unit_test(test_honest_gtc_sweep),
 		cmocka_unit_test(test_honest_fok_sweep),
+		cmocka_unit_test(test_honest_stp_sweep),
 		cmocka_unit_test(test_cheat_sweep),
 	};
 
