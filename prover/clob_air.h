@@ -323,6 +323,8 @@ enum clob_col {
 	C_FNN,   /* ... the order's next is NIL: the worse level's read */
 	C_FK,    /* a level read after such a read (FO follows it) */
 	C_NEED,  /* the qty still needed before this order (< 2^40) */
+	C_FB,    /* a FOK that ends unfilled: a read its chain goes past
+		  * (FO·AI - FS - FU) */
 	/* self-trade prevention after fills (CANCEL_NEWEST) */
 	C_OSF,   /* OS after fills: ACCEPTED carries ET, not E2 */
 	C_SS,    /* event rows of such a taker: its end is CANCELLED STP */

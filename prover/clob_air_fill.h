@@ -50,7 +50,8 @@ static unsigned ZKT_FN(clob_fok_fill)(const struct zk_clob_air *c,
 	const ZKT *op = cur + C_OPF, *bef = cur + C_MSG, *v = cur + C_V;
 	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO, two32 = ZKT_CONST(1ull << 32);
 	ZKT nil = ZKT_CONST(CLOB_NIL);
-	ZKT fa = cur[C_FA], fol = cur[C_FOL], fx = cur[C_FX];
+	ZKT fa = cur[C_FA], fol = cur[C_FOL], fx = cur[C_FX], fb = cur[C_FB];
+	ZKT fc = ZKT_ADD(fa, fb), amai = ZKT_ADD(cur[C_AM], cur[C_AI]);
 	ZKT fnn = cur[C_FNN], fk = cur[C_FK], gd = cur[C_GD];
 	ZKT ngd = ZKT_SUB(one, gd), am = cur[C_AM], lvl = cur[C_LVL];
 	ZKT rem = ZKT_ADD(bef[9], ZKT_MUL(bef[10], two32));
@@ -63,40 +64,42 @@ static unsigned ZKT_FN(clob_fok_fill)(const struct zk_clob_air *c,
 	out[k++] = ZKT_MUL(fnn, ZKT_SUB(fnn, one));
 	out[k++] = ZKT_MUL(fk, ZKT_SUB(fk, one));
 	EMIT(ZKT_SUB(fa, ZKT_MUL(cur[C_FO], am)));
-	EMIT(ZKT_SUB(fx, ZKT_SUB(fa, ZKT_MUL(fa, fol))));
+	EMIT(ZKT_SUB(fb, ZKT_SUB(ZKT_MUL(cur[C_FO], cur[C_AI]),
+				 ZKT_ADD(cur[C_FS], cur[C_FU]))));
+	EMIT(ZKT_SUB(fx, ZKT_ADD(ZKT_SUB(fa, ZKT_MUL(fa, fol)), fb)));
 	EMIT(ZKT_MUL(fol, ZKT_SUB(one, fa)));
 	/* the other side, no self-trade (engine self_trade; a FOK whose
 	 * read meets its own order ends unfilled, or in CANCEL_OLDEST
 	 * markets is stopped by match: not this kind) */
-	EMIT(ZKT_MUL(fa, ZKT_SUB(ZKT_ADD(bef[15], op[OPF_SIDE]),
+	EMIT(ZKT_MUL(fc, ZKT_SUB(ZKT_ADD(bef[15], op[OPF_SIDE]),
 				 ZKT_CONST(3))));
-	EMIT(ZKT_MUL(ZKT_MUL(fa, gd),
+	EMIT(ZKT_MUL(ZKT_MUL(fc, gd),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(op[OPF_STP], bef[14]), cur[C_J3]),
 			     one)));
-	EMIT(ZKT_MUL(ZKT_MUL(fa, ngd), op[OPF_STP]));
-	EMIT(ZKT_MUL(ZKT_MUL(fa, ngd), bef[14]));
-	EMIT(ZKT_MUL(ZKT_MUL(fa, ngd),
+	EMIT(ZKT_MUL(ZKT_MUL(fc, ngd), op[OPF_STP]));
+	EMIT(ZKT_MUL(ZKT_MUL(fc, ngd), bef[14]));
+	EMIT(ZKT_MUL(ZKT_MUL(fc, ngd),
 		     ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(bef[5], op[OPF_ACCT]),
 					     cur[C_J1]),
 				     ZKT_MUL(ZKT_SUB(bef[6], op[OPF_ACCT + 1]),
 					     cur[C_J2])),
 			     one)));
 	/* rem < 2^40; rem ≥ NEED (the last) or rem < NEED */
-	EMIT(ZKT_MUL(fa, ZKT_SUB(v[0], ZKT_MUL(bef[10], two32))));
+	EMIT(ZKT_MUL(fc, ZKT_SUB(v[0], ZKT_MUL(bef[10], two32))));
 	EMIT(ZKT_MUL(ZKT_MUL(fa, fol), ZKT_SUB(v[1], ZKT_SUB(rem, need))));
 	EMIT(ZKT_MUL(fx, ZKT_SUB(ZKT_ADD(v[1], one), ZKT_SUB(need, rem))));
 	EMIT(ZKT_MUL(ZKT_MUL(fa, fol), ZKT_SUB(one, nxt[C_HDR])));
 	/* the need: the qty from the header read on, less each read's */
-	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_HDR]), ZKT_SUB(nxt[C_NEED], qty)));
-	EMIT(ZKT_MUL(ZKT_MUL(am, lvl),
+	EMIT(ZKT_MUL(ZKT_MUL(amai, cur[C_HDR]), ZKT_SUB(nxt[C_NEED], qty)));
+	EMIT(ZKT_MUL(ZKT_MUL(amai, lvl),
 		     ZKT_MUL(nxt[C_FO], ZKT_SUB(nxt[C_NEED], need))));
 	EMIT(ZKT_MUL(fx, ZKT_SUB(nxt[C_NEED], ZKT_SUB(need, rem))));
 	/* the level's worse link rides on its reads */
 	EMIT(ZKT_MUL(ZKT_MUL(am, lvl),
 		     ZKT_MUL(nxt[C_FO], ZKT_SUB(nxt[C_BSLOT], bef[10]))));
 	/* the next read: the order's next, or the worse level */
-	EMIT(ZKT_MUL(ZKT_MUL(fa, fnn), ZKT_SUB(bef[12], nil)));
-	EMIT(ZKT_MUL(ZKT_MUL(fa, ZKT_SUB(one, fnn)),
+	EMIT(ZKT_MUL(ZKT_MUL(fx, fnn), ZKT_SUB(bef[12], nil)));
+	EMIT(ZKT_MUL(ZKT_MUL(fx, ZKT_SUB(one, fnn)),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[12], nil), cur[C_WINV]), one)));
 	{
 		ZKT fo_next = ZKT_MUL(fx, ZKT_SUB(one, fnn));

@@ -178,16 +178,26 @@ static const char *rest_shape(const struct zk_witness_access *w, size_t n,
 	return rest_tail(w, a, n);
 }
 
+/* Engine self_trade: the taker op would trade with its own order o. */
+static int own_order(const struct zk_op *op, const struct zk_order_slot *o)
+{
+	if (op->stp_group != 0 || o->stp_group != 0)
+		return op->stp_group == o->stp_group;
+	return op->account == o->account;
+}
+
 /*
  * The accesses of a taker that finds nothing to cross (clob_air_taker.h):
  * bucket reads up to an empty one, the header read, the best opposite
  * level's read when there is one (a limit order's: a market order crosses
- * any level); a FOK may first read a crossing level and its only order
- * (clob_air_loop.h). NULL, or why not.
+ * any level); a FOK may first read crossing levels and their orders
+ * (clob_air_loop.h, clob_air_fill.h: fok_fillable's chain; in a
+ * CANCEL_OLDEST market one that skips an order of its own is not this
+ * shape). NULL, or why not.
  */
 static const char *taker_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
-			       uint32_t market)
+			       uint32_t market, int skip_self)
 {
 	size_t a = 0;
 
@@ -207,6 +217,23 @@ static const char *taker_shape(const struct zk_op *op,
 		    !price_in_range(w[a].before.level.price))
 			return "an IOC / FOK / market NEW with other accesses";
 		a += 2;
+		for (;;) {
+			if (is_acc(w, a, n, ZK_SLOT_ORDER, 0)) {
+				a++;
+			} else if (is_acc(w, a, n, ZK_SLOT_LEVEL, 0) &&
+				   is_acc(w, a + 1, n, ZK_SLOT_ORDER, 0)) {
+				if (!price_in_range(w[a].before.level.price))
+					return "a NEW next to a level price "
+					       "out of range";
+				a += 2;
+			} else {
+				break;
+			}
+		}
+		for (size_t i = 0; skip_self && i < a; i++)
+			if (w[i].kind == ZK_SLOT_ORDER &&
+			    own_order(op, &w[i].before.order))
+				return "a FOK that skips its own order";
 		if (a == n)
 			return NULL;
 	}
@@ -469,7 +496,8 @@ int zk_clob_check_supported(const struct zk_batch *b,
 			else if (ev - ev0 == 2)
 				why = taker_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,
-						  mp->market);
+						  mp->market,
+						  mp->stp == ZK_STP_CANCEL_OLDEST);
 			else
 				why = rest_shape(b->witness.acc + acc0, n_acc,
 						 mp->market);

@@ -5,12 +5,16 @@
  * in price-time order (engine match's while loop), every maker but maybe
  * the last emptied and removed, the loop ending at a zero remaining
  * (DONE), at an empty opposite side or at a level that does not cross
- * (CANCELLED IOC_REMAINDER). Honest batches of 2, 3, 4, 7 and 12 fills
- * prove and verify; cheating engines (a worse price, the oldest order
- * skipped, a wrong fill or remaining, an emptied maker left on the book,
- * a TRADE changed, dropped or added, the loop stopped while the next
- * level crosses, an IOC remainder that rests) are named by the constraint
- * debugger and their proofs do not verify.
+ * (CANCELLED IOC_REMAINDER); GTC takers that rest after it, FOKs filled
+ * by several makers or unfilled after several reads (fok_fillable's
+ * chain), takers stopped by self-trade prevention after fills. Honest
+ * batches (2 to 12 fills) prove and verify; cheating engines (a worse
+ * price, the oldest order skipped, a wrong fill or remaining, an emptied
+ * maker left on the book, a TRADE changed, dropped or added, the loop
+ * stopped while the next level crosses, an IOC remainder that rests, a
+ * wrong or crossing GTC rest, a FOK filled in part or unfilled while
+ * covered, a wrong self-trade stop) are named by the constraint debugger
+ * and their proofs do not verify.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -223,6 +227,41 @@ static void test_honest_stp_sweep(void **state)
 	clob_rig_fini(&r);
 }
 
+/* FOKs that end unfilled after fok_fillable read several orders (the
+ * chain of reads down the FIFO and to the worse levels, the need falling,
+ * nothing written): a limit BUY at 5005 for more than 5000's and 5005's
+ * orders (the 5010 level does not cross), a market SELL for more than the
+ * whole bid side (no worse level left), a BUY at 5010 of 5010's account
+ * that reaches its own order after eight others. */
+static void test_honest_fok_unfilled_sweep(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_op ops[4];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	rest_book(&r);
+	ops[n++] = sweep_op(&r, 970, ZK_SIDE_BUY, 5005, 400, ZK_TIF_FOK);
+	ops[n++] = sweep_op(&r, 971, ZK_SIDE_SELL, 0, 700, ZK_TIF_FOK);
+	ops[n] = sweep_op(&r, 972, ZK_SIDE_BUY, 5010, 500, ZK_TIF_FOK);
+	ops[n++].account = book_account(book_id(5, 0) - ID0);
+	/* and one that fills, after them */
+	ops[n++] = sweep_op(&r, 973, ZK_SIDE_BUY, 5005, 360, ZK_TIF_FOK);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	for (size_t i = 0; i < 3; i++) {
+		const struct zk_event *end;
+
+		assert_int_equal(count_trades(b, ops[i].seq, &end), 0);
+		assert_int_equal(end->reason, ZK_CXL_FOK_UNFILLED);
+	}
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
 enum cheat {
 	CH_WORSE_PRICE, /* the first trade at the next level's price */
 	CH_NOT_OLDEST,  /* a trade names the level's next order */
@@ -240,6 +279,8 @@ enum cheat {
 	CH_FOK_PARTIAL, /* a FOK filled in part, its rest cancelled */
 	CH_STP_OTHER,   /* a stop after fills at another account's order */
 	CH_STP_QTY,     /* a stop after fills cancelling 10 less */
+	CH_UNFILLED,    /* a FOK unfilled while the makers read cover it */
+	CH_UNFILLED_CUT, /* ... without reading the worse level */
 	CH_COUNT,
 };
 
@@ -250,6 +291,7 @@ static const char *const cheat_name[CH_COUNT] = {
 	"loop stopped while crossing", "IOC remainder rests",
 	"rest qty", "rest while crossing", "FOK filled in part",
 	"stop at another account's order", "stop qty",
+	"FOK unfilled while covered", "FOK unfilled, worse level unread",
 };
 
 /* Grow the batch's event list by one at `at` (a copy of ev[at]). */
@@ -283,6 +325,8 @@ static void cheat_case(enum cheat ch)
 	rest_book(&r);
 	if (ch == CH_NOT_REMOVED) /* two makers, the second emptied */
 		op = sweep_op(&r, 800, ZK_SIDE_BUY, 5000, 80, ZK_TIF_IOC);
+	else if (ch >= CH_UNFILLED) /* reads 5000's, 5005's, then 5010 */
+		op = sweep_op(&r, 800, ZK_SIDE_BUY, 5005, 400, ZK_TIF_FOK);
 	else if (ch >= CH_STP_OTHER) { /* 5000's four, stopped at 5005 */
 		op = sweep_op(&r, 800, ZK_SIDE_BUY, 0, 200, ZK_TIF_IOC);
 		op.account = book_account(book_id(4, 0) - ID0);
@@ -295,7 +339,8 @@ static void cheat_case(enum cheat ch)
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
 	ev = b->events.ev;
-	assert_int_equal(ev[1].type, ZK_EV_TRADE);
+	assert_int_equal(ev[1].type,
+			 ch >= CH_UNFILLED ? ZK_EV_CANCELLED : ZK_EV_TRADE);
 	switch (ch) {
 	case CH_WORSE_PRICE:
 		ev[1].price = 5005;
@@ -365,6 +410,14 @@ static void cheat_case(enum cheat ch)
 	case CH_STP_QTY:
 		ev[9].qty -= 10;
 		break;
+	case CH_UNFILLED:
+		/* 350: the eighth read covers it (310 + 50) */
+		assert_int_equal(ev[1].reason, ZK_CXL_FOK_UNFILLED);
+		b->ops[0].qty = ev[0].qty = ev[0].remaining = ev[1].qty = 350;
+		break;
+	case CH_UNFILLED_CUT:
+		b->witness.len--;
+		break;
 	case CH_FOK_PARTIAL:
 		assert_int_equal(ev[b->events.len - 1].reason,
 				 ZK_CXL_IOC_REMAINDER);
@@ -420,6 +473,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_honest_gtc_sweep),
 		cmocka_unit_test(test_honest_fok_sweep),
 		cmocka_unit_test(test_honest_stp_sweep),
+		cmocka_unit_test(test_honest_fok_unfilled_sweep),
 		cmocka_unit_test(test_cheat_sweep),
 	};
 

@@ -226,25 +226,48 @@ static void test_cheat_taker(void **state)
 		cheat_case((enum cheat)ch);
 }
 
-/* The gate: a FOK that ends unfilled after reading more than one
- * crossing order is refused before anything is proven (one that several
- * makers fill is proven since AIR v8: test_clob_sweep.c). */
+/* The gate: with every level slot taken, a GTC that would trade is
+ * rejected BOOK_FULL (slots_available runs before matching and reads the
+ * levels that bracket its price), which the AIR does not prove yet; the
+ * takers themselves (one or several makers, FOK filled or unfilled after
+ * any number of reads, STP after fills) are proven since AIR v8
+ * (test_clob_sweep.c). */
 static void test_refuse_taker(void **state)
 {
 	struct clob_rig r;
 	struct zk_batch *b;
-	struct zk_op op;
+	struct zk_op op, more[2 * 13];
+	struct zk_st_update u = { 0 };
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	rest_book(&r);
-	/* a market FOK for more than the whole ask side (600) */
-	op = taker_op(&r, 401, ZK_SIDE_BUY, 0, ZK_TIF_FOK);
-	op.qty = 1000;
+	/* 26 more levels: the market's 32 level slots all taken */
+	for (size_t i = 0; i < 26; i++) {
+		int buy = i < 13;
+
+		more[i] = (struct zk_op){
+			.seq = r.seq++, .order_id = 2000 + i, .account = 5,
+			.price = buy ? 485 - 5 * (int64_t)i :
+				       5015 + 5 * (int64_t)(i - 13),
+			.qty = 10, .market = clob_test_market.market,
+			.type = ZK_OP_NEW,
+			.side = buy ? ZK_SIDE_BUY : ZK_SIDE_SELL,
+			.ord_type = ZK_ORD_LIMIT, .tif = ZK_TIF_GTC };
+	}
+	b = clob_rig_batch(&r, more, 26);
+	assert_non_null(b);
+	for (size_t i = 0; i < b->events.len; i++)
+		assert_int_equal(b->events.ev[i].type, ZK_EV_ACCEPTED);
+	assert_int_equal(zk_st_apply_witness(r.t, &b->witness, &u), 0);
+	zk_st_update_free(&u);
+	zk_batch_free(b);
+	op = taker_op(&r, 401, ZK_SIDE_BUY, 5005, ZK_TIF_GTC);
+	op.qty = 200;
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
-	assert_int_equal(b->events.ev[1].reason, ZK_CXL_FOK_UNFILLED);
-	expect_gate_refused(&r, b, "FOK / market NEW with other accesses");
+	assert_int_equal(b->events.ev[0].reason, ZK_REJ_BOOK_FULL);
+	expect_gate_refused(&r, b, "an id-probing op with other accesses");
 	clob_rig_fini(&r);
 }
 
