@@ -20,6 +20,10 @@
  *      rests at a fresh price, a two-lot GTC BUY there empties it and
  *      rests one lot, a two-lot GTC SELL empties that and rests one lot,
  *      a one-lot FOK BUY takes it (every fill frees its level);
+ *  (f) the matching loop: per 8 ops five one-lot GTC SELLs rest over two
+ *      fresh levels, a five-lot market BUY sweeps them (five fills, two
+ *      levels freed), a SELL rests and a two-lot IOC BUY takes it and
+ *      cancels the rest (the side is empty);
  *  (b) book traffic (resting GTC, cancels, crosses) through the test-only
  *      machinery variant (memory checking + Merkle, no op rules): the rows
  *      per access, per touched slot and per tree node that the full AIR
@@ -207,6 +211,33 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 				.tif = rest ? ZK_TIF_GTC : ZK_TIF_IOC };
 			continue;
 		}
+		if (reduces == 4) {
+			/* (f): per 8 ops five one-lot SELLs rest (three at
+			 * a fresh price, two 5 above), a market BUY of five
+			 * lots sweeps them (five fills, two levels freed), a
+			 * SELL rests again and a two-lot IOC BUY takes it,
+			 * then finds the side empty (IOC_REMAINDER) */
+			size_t k = i % 8;
+			int64_t price = 5000 + 10 * (int64_t)(i / 8 % 8);
+			int taker = k == 5 || k == 7;
+
+			n_trades += taker;
+			ops[i] = (struct zk_op){
+				.seq = r.seq++, .order_id = 9500000 + i,
+				.account = taker ? 9 : 1 + k % 3,
+				.price = k == 5 ? 0 :
+					 price + (k == 3 || k == 4 || k == 7 ?
+							  5 : 0),
+				.qty = (k == 5 ? 5 : k == 7 ? 2 : 1) *
+				       clob_test_market.lot,
+				.market = clob_test_market.market,
+				.type = ZK_OP_NEW,
+				.side = taker ? ZK_SIDE_BUY : ZK_SIDE_SELL,
+				.ord_type = k == 5 ? ZK_ORD_MARKET :
+						     ZK_ORD_LIMIT,
+				.tif = taker ? ZK_TIF_IOC : ZK_TIF_GTC };
+			continue;
+		}
 		if (reduces == 3) {
 			/* (e): a rest, two GTC takers that empty the
 			 * level and rest the rest, a FOK that empties it */
@@ -340,9 +371,17 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	tb = baseline(b, &u, zk_st_layout_get(twin), &st, 0, p, &log_n);
 	printf("(%c) %-7s %5zu ops  2^%-2u rows  prove %8.1f ms  verify %6.2f ms"
 	       "  proof %7zu B  %8.0f ops/s  LDE+commit %7.1f ms  (x%.1f)\n",
-	       reduces == 3 ? 'e' : reduces == 2 ? 'd' : reduces ? 'c' : 'a',
+	       reduces == 4 ? 'f' : reduces == 3 ? 'e' : reduces == 2 ? 'd' :
+	       reduces ? 'c' : 'a',
 	       p->name, n_ops, log_n, tp * 1e3, tv * 1e3,
 	       len, (double)n_ops / tp, tb * 1e3, tb > 0 ? tp / tb : 0.0);
+	if (reduces == 4)
+		printf("      rows: %zu ops (%zu takers: market sweeps of "
+		       "five makers over two levels, IOCs of one fill and a "
+		       "remainder) + %zu events + %zu accesses + 2 x %zu "
+		       "leaves\n",
+		       b->n_ops, n_trades, b->events.len, b->witness.len,
+		       u.n_leaves);
 	if (reduces == 3)
 		printf("      rows: %zu ops (%zu GTC / FOK takers that empty "
 		       "their maker, two in three resting the rest) + %zu "
@@ -471,6 +510,8 @@ int main(int argc, char **argv)
 		bench_proven(sizes[i], fast, 2);
 	for (size_t i = 0; i < n_sizes; i++)
 		bench_proven(sizes[i], fast, 3);
+	for (size_t i = 0; i < n_sizes; i++)
+		bench_proven(sizes[i], fast, 4);
 	for (size_t i = 0; i < n_sizes; i++)
 		bench_machinery(sizes[i], fast);
 	printf("bench_clob: %u main constraints\n", n_constraints);

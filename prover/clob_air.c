@@ -99,7 +99,8 @@ static zk_ext lift(zk_gl v)
  * 1 in the main columns).
  */
 static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
-		      zk_ext fp[CLOB_N_TERMS], zk_ext m[CLOB_N_TERMS])
+		      int fills, zk_ext fp[CLOB_N_TERMS],
+		      zk_ext m[CLOB_N_TERMS])
 {
 	zk_ext t[CLOB_TUPLE_MAX], f, one = zk_ext_one();
 	unsigned i, j;
@@ -173,6 +174,28 @@ static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
 	for (i = 0; i < 4; i++)
 		t[3 + i] = t[7 + i] = cur[C_AFT + i];
 	ADD_TERM(0, cur[C_SSIB], +1, 11);
+	/* the fill bus (clob_air_fill.h; not in the machinery variant,
+	 * whose rows need not be a match's): a maker's level write
+	 * produces its fill, the op's TRADE with the same count consumes
+	 * it; slot 2 is free on access rows, slot 1 on event rows */
+	if (fills) {
+		static const unsigned ml[] = { C_MKLO, C_MKHI, C_XPLO,
+					       C_XPHI, C_FLLO, C_FLHI,
+					       C_TRLO, C_TRHI, C_MRLO,
+					       C_MRHI };
+
+		t[0] = lift(CLOB_TAG_FILL);
+		t[1] = cur[C_NOPS];
+		t[2] = cur[C_FJ];
+		for (i = 0; i < 10; i++)
+			t[3 + i] = cur[ml[i]];
+		t[13] = cur[C_FM];
+		t[14] = cur[C_FR];
+		ADD_TERM(2, cur[C_ML], +1, 15);
+		for (i = 0; i < 10; i++)
+			t[3 + i] = cur[C_EVF + EVF_OTHER + i];
+		ADD_TERM(1, cur[C_ED], -1, 15);
+	}
 #undef ADD_TERM
 }
 
@@ -183,11 +206,11 @@ static void clob_eval_aux(const void *ctx, const zk_ext *main_cur,
 {
 	zk_ext pow[CLOB_TUPLE_MAX], fp[CLOB_N_TERMS], m[CLOB_N_TERMS];
 	zk_ext sum = aux_cur[CLOB_N_TERMS];
+	const struct zk_clob_air *c = ctx;
 
-	(void)ctx;
 	(void)periodic;
 	beta_powers(rand, pow);
-	row_terms(main_cur, main_nxt, pow, fp, m);
+	row_terms(main_cur, main_nxt, pow, !c->machinery_only, fp, m);
 	for (unsigned j = 0; j < CLOB_N_TERMS; j++) {
 		out[j] = zk_ext_sub(zk_ext_mul(aux_cur[j],
 					       zk_ext_sub(rand[0], fp[j])),
@@ -231,9 +254,9 @@ static int clob_build_aux(const void *ctx, const zk_gl *const *main,
 	zk_ext *den = malloc(n * CLOB_N_TERMS * sizeof(zk_ext));
 	zk_ext *num = malloc(n * CLOB_N_TERMS * sizeof(zk_ext));
 	zk_ext sum = zk_ext_zero();
+	const struct zk_clob_air *c = ctx;
 	int rc = -1;
 
-	(void)ctx;
 	if (cur == NULL || den == NULL || num == NULL)
 		goto out;
 	beta_powers(rand, pow);
@@ -241,12 +264,12 @@ static int clob_build_aux(const void *ctx, const zk_gl *const *main,
 		zk_ext *nxt = cur + CLOB_WIDTH;
 		size_t ni = (i + 1) & (n - 1);
 
-		for (unsigned c = 0; c < CLOB_WIDTH; c++) {
-			cur[c] = lift(main[c][i]);
-			nxt[c] = lift(main[c][ni]);
+		for (unsigned col = 0; col < CLOB_WIDTH; col++) {
+			cur[col] = lift(main[col][i]);
+			nxt[col] = lift(main[col][ni]);
 		}
-		row_terms(cur, nxt, pow, den + i * CLOB_N_TERMS,
-			  num + i * CLOB_N_TERMS);
+		row_terms(cur, nxt, pow, !c->machinery_only,
+			  den + i * CLOB_N_TERMS, num + i * CLOB_N_TERMS);
 		for (unsigned j = 0; j < CLOB_N_TERMS; j++)
 			den[i * CLOB_N_TERMS + j] =
 				zk_ext_sub(rand[0], den[i * CLOB_N_TERMS + j]);

@@ -55,7 +55,13 @@
 #define CLOB_VAL_MAX_QTY (1ull << 40)
 
 /* bus tags: the first element of every tuple keeps the buses apart */
-enum { CLOB_TAG_MEM = 1, CLOB_TAG_MK = 2, CLOB_TAG_OP = 3, CLOB_TAG_EV = 4 };
+enum {
+	CLOB_TAG_MEM = 1,
+	CLOB_TAG_MK = 2,
+	CLOB_TAG_OP = 3,
+	CLOB_TAG_EV = 4,
+	CLOB_TAG_FILL = 5, /* a match's fills: ML rows to TRADE rows */
+};
 #define CLOB_TUPLE_MAX (2 + CLOB_OP_ELEMS)
 
 enum clob_col {
@@ -315,6 +321,24 @@ enum clob_col {
 	C_QF,    /* op row: a REPLACE rejected BOOK_FULL (a full level
 		  * table, clob_air_full.h) */
 	C_AQF,   /* access rows of such a REPLACE (carried from C_QF) */
+	/* the matching loop over several makers (clob_air_fill.h) */
+	C_FJ,    /* fills so far: OM rows on the access rows, TRADE rows on
+		  * the event rows (the fill bus pairs them by it) */
+	C_MORE,  /* TRADE / maker DONE row: another TRADE follows */
+	C_TE,    /* event row: the taker's end (DONE, CANCELLED or, for a
+		  * GTC rest, nothing) comes next */
+	/* a FOK's fok_fillable over several orders (clob_air_fill.h) */
+	C_FA,    /* FO·AM: a head read of a FOK that fills */
+	C_FOL,   /* ... the order that covers the need (the last read) */
+	C_FX,    /* FA·(1 - FOL): another read follows */
+	C_FNN,   /* ... the order's next is NIL: the worse level's read */
+	C_FK,    /* a level read after such a read (FO follows it) */
+	C_NEED,  /* the qty still needed before this order (< 2^40) */
+	C_FB,    /* a FOK that ends unfilled: a read its chain goes past
+		  * (FO·AI - FS - FU) */
+	/* self-trade prevention after fills (CANCEL_NEWEST) */
+	C_OSF,   /* OS after fills: ACCEPTED carries ET, not E2 */
+	C_SS,    /* event rows of such a taker: its end is CANCELLED STP */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -451,19 +475,21 @@ void zk_clob_rest_witness(const struct zk_clob_air *c, zk_gl *const *cols,
  * witnesses on row r, for a resting NEW and a taker alike. */
 void zk_clob_nocross_witness(zk_gl *const *cols, size_t r);
 
-/* The same for a taker that trades with one maker (clob_air_match.h):
+/* The same for a taker that trades (clob_air_match.h, clob_air_fill.h):
  * the role of the op's access for row r (0: probe, HDR or LVL) from the
- * rows [at, r) before it; the witnesses of the op's rows [at, end); the
- * flags and carried columns of its events, ACCEPTED at ev_row after the
- * row that emits it (ML, the maker removal's HW, or FR's last no-cross
- * read), then TRADE, [the maker's DONE,] DONE or (FR) CANCELLED
- * IOC_REMAINDER. */
+ * rows [at, r) before it; the witnesses of the op's rows [at, end), fill
+ * by fill; the flags and carried columns of its events [ev_row, ev_end),
+ * ACCEPTED at ev_row after the row that emits it (ML, the last maker
+ * removal's HW, FR's last no-cross read, or the rest's IW), then per fill
+ * TRADE [and the maker's DONE], then DONE, CANCELLED IOC_REMAINDER or
+ * (a GTC rest) nothing. */
 unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			    const struct zk_witness_access *a,
 			    const struct zk_witness_access *next);
 void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			   size_t at, size_t end);
-void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row);
+void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
+			  size_t ev_end);
 /* zk_clob_match_role's answer for an access of the taker's rest after the
  * removal (the resting NEW's roles: the caller's rest_role decides). */
 #define CLOB_ROLE_REST (~0u)
@@ -505,6 +531,10 @@ void zk_clob_move_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 int zk_clob_check_supported(const struct zk_batch *b,
 			    const struct zk_market_params *mp, char *err,
 			    size_t errlen);
+/* A taker's events that the matching loop proves (clob_gate.c): the
+ * number of fills, or 0. */
+size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
+			   size_t n);
 /* The gate for a REPLACE past its owner check (clob_proof_replace.c):
  * whether its events name a kind the AIR proves, and (NULL, or why not)
  * whether the engine's accesses have that kind's shape. */

@@ -123,7 +123,9 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	 * read that looks for more to cross */
 	t = ZKT_ADD(cur[C_FR], cur[C_AV]);
 	EMIT(ZKT_MUL(ZKT_MUL(hw, ZKT_SUB(one, t)), ZKT_SUB(one, nxt[C_SEV])));
-	EMIT(ZKT_MUL(ZKT_MUL(hw, t), ZKT_SUB(one, nxt[C_HN])));
+	EMIT(ZKT_MUL(ZKT_MUL(hw, t),
+		     ZKT_SUB(ZKT_SUB(one, nxt[C_HN]),
+			     ZKT_MUL(cur[C_AM], nxt[C_HDR]))));
 	/* a match's maker removal: after the level write (and level_free)
 	 * the maker id's probes (MP), whose home HM computes, then the
 	 * erase from the bucket they end at */
@@ -259,12 +261,13 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	t = ZKT_MUL(probe, nord);
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_HOLE], cur[C_BSLOT])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_SCAN], cur[C_BSLOT])));
-	EMIT(ZKT_MUL(nacc, ZKT_SUB(ZKT_MUL(sacc, ZKT_SUB(nxt[C_HOLE],
-							 cur[C_HOLE])),
-				   ZKT_MUL(em, ZKT_SUB(cur[C_SCAN],
-						       cur[C_HOLE])))));
+	/* (a match's next maker removal starts its hole at its own
+	 * probes) */
+	EMIT(ZKT_MUL(ZKT_MUL(nacc, ZKT_SUB(one, nxt[C_MP])),
+		     ZKT_SUB(ZKT_MUL(sacc, ZKT_SUB(nxt[C_HOLE], cur[C_HOLE])),
+			     ZKT_MUL(em, ZKT_SUB(cur[C_SCAN], cur[C_HOLE])))));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
-		     ZKT_MUL(ZKT_SUB(one, nes),
+		     ZKT_MUL(ZKT_SUB(ZKT_SUB(one, nes), nxt[C_MP]),
 			     ZKT_SUB(nxt[C_SCAN], cur[C_SCAN]))));
 	EMIT(ZKT_MUL(es, ZKT_SUB(cur[C_SCAN], cur[C_BSLOT])));
 	/* the next scan is SCAN + 1, wrapping after the last bucket */

@@ -31,10 +31,11 @@
  * LVL names, proves engine self_trade, and emits ACCEPTED with E2, so the
  * taker rules' CANCELLED (reason STP, the whole qty) follows.
  *
- * A FOK that ends unfilled after a crossing level (KI): HDR → LVL → FO,
- * whose head is its own (FS) or holds less than the qty and is alone
- * (FU), then the worse level is NIL or read by LVN (no cross), then the
- * taker rules' ACCEPTED and CANCELLED FOK_UNFILLED.
+ * A FOK that ends unfilled after crossing levels (KI): HDR → LVL → FO
+ * (→ FO | → LVL → FO)*, the last read's order its own (FS) or short of
+ * what is still needed and its level's last (FU), then the worse level
+ * is NIL or read by LVN (no cross), then the taker rules' ACCEPTED and
+ * CANCELLED FOK_UNFILLED.
  */
 
 static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
@@ -61,33 +62,39 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(am, ZKT_SUB(ZKT_MUL_CONST(gtc, 2),
 				 ZKT_MUL(t2, ZKT_ADD_CONST(op[OPF_TIF],
 							   ZK_GL_P - 3)))));
-	/* a FOK is filled whole or not at all: never a remainder */
-	EMIT(ZKT_MUL(ZKT_MUL(cur[C_MW], cur[C_FR]), fok2));
+	/* a FOK is filled whole or not at all: its loop never ends on a
+	 * no-cross read (fok_fillable found enough, clob_air_fill.h) */
+	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_HN]), fok2));
 	/* FO: fok_fillable's read of the best level's head (the LVL row
 	 * before it names the slot, clob_air_match.h), on a FOK's rows
 	 * only, between that LVL and match's own HDR */
 	EMIT(ZKT_MUL(fo, ZKT_SUB(one, sacc)));
 	EMIT(ZKT_MUL(fo, ZKT_SUB(ZKT_SUB(one, am), cur[C_AI])));
 	EMIT(ZKT_MUL(fo, ZKT_SUB(ZKT_CONST(2), fok2)));
-	EMIT(ZKT_MUL(nxt[C_FO], ZKT_SUB(one, cur[C_LVL])));
-	EMIT(ZKT_MUL(ZKT_MUL(fo, am), ZKT_SUB(one, nxt[C_HDR])));
-	/* a FOK that ends FOK_UNFILLED after a crossing level (AI: the
-	 * taker rules' events): HDR → LVL → FO, where the head is its own
-	 * (FS: fok_fillable stops unless the mode skips its own orders), or
-	 * holds less than the qty (40-bit registers: 2^32·hi, qty - rem -
-	 * 1) and is the level's only order (next NIL), and the level's
-	 * worse link (LVL puts it in FO's BSLOT) is NIL (BONIL: the events
-	 * follow) or the next row reads that level, which does not cross
-	 * (LVN's strict register) */
+	EMIT(ZKT_MUL(nxt[C_FO], ZKT_SUB(ZKT_SUB(one, cur[C_LVL]),
+					cur[C_FX])));
+	/* a FOK that ends FOK_UNFILLED after crossing levels (AI: the
+	 * taker rules' events): HDR → LVL → FO, then the chain of reads
+	 * (FB, clob_air_fill.h: the FIFO and the worse levels, the need
+	 * falling) to the last one, whose order is its own (FS:
+	 * fok_fillable stops unless the mode skips its own orders), or
+	 * holds less than the need (40-bit registers: 2^32·hi, NEED - rem
+	 * - 1) and is its level's last (next NIL), and the level's worse
+	 * link (carried in FO's BSLOT) is NIL (BONIL: the events follow)
+	 * or the next row reads that level, which does not cross (LVN's
+	 * strict register) */
 	{
 		ZKT ai = cur[C_AI], fs = cur[C_FS], gd = cur[C_GD];
 		ZKT u = cur[C_FU];
 		ZKT two32 = ZKT_CONST(1ull << 32), bonil = cur[C_BONIL];
-		ZKT qty = ZKT_ADD(op[OPF_QTY], ZKT_MUL(op[OPF_QTY + 1], two32));
 		ZKT rem = ZKT_ADD(bef[9], ZKT_MUL(bef[10], two32));
 		ZKT lvl = ZKT_MUL(ai, cur[C_LVL]);
 
-		EMIT(ZKT_SUB(u, ZKT_SUB(ZKT_MUL(fo, ai), fs)));
+		/* FU: the last read (FB: one the chain goes past,
+		 * clob_air_fill.h) */
+		EMIT(ZKT_MUL(u, ZKT_SUB(one, fo)));
+		EMIT(ZKT_MUL(u, ZKT_SUB(one, ai)));
+		EMIT(ZKT_MUL(u, fs));
 		EMIT(ZKT_MUL(lvl, ZKT_SUB(one, nxt[C_FO])));
 		EMIT(ZKT_MUL(lvl, ZKT_SUB(nxt[C_MSG + 0],
 					  ZKT_CONST(ZK_SLOT_ORDER))));
@@ -109,7 +116,7 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 			     ZKT_SUB(bef[6], op[OPF_ACCT + 1])));
 		EMIT(ZKT_MUL(u, ZKT_SUB(cur[C_V + 0], ZKT_MUL(bef[10], two32))));
 		EMIT(ZKT_MUL(u, ZKT_SUB(ZKT_ADD(cur[C_V + 1], one),
-					ZKT_SUB(qty, rem))));
+					ZKT_SUB(cur[C_NEED], rem))));
 		EMIT(ZKT_MUL(u, ZKT_SUB(bef[12], nil)));
 		EMIT(ZKT_MUL(ZKT_MUL(u, bonil), ZKT_SUB(cur[C_BSLOT], nil)));
 		EMIT(ZKT_MUL(ZKT_MUL(u, bonil), ZKT_SUB(one, nxt[C_SEV])));
@@ -182,9 +189,8 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 		     ZKT_SUB(nxt[C_RLD], ZKT_MUL(cur[C_HW],
 						 ZKT_ADD(am, cur[C_AV])))));
 	EMIT(ZKT_MUL(cur[C_SOP], nxt[C_RLD]));
-	/* RST: a GTC taker that keeps a remaining rests it; only such a
-	 * taker reaches order_rest's slot read */
-	EMIT(ZKT_MUL(am, ZKT_SUB(cur[C_RST], ZKT_MUL(cur[C_FR], gtc))));
+	/* only a GTC taker reaches order_rest's slot read (RST, its events'
+	 * mark that it rests: clob_air_fill.h) */
 	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_ORS]), tif1));
 #undef EMIT
 	return k;

@@ -150,20 +150,11 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 						 b1))));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(v[0], ZKT_MUL_CONST(aft[9], 1u << 8))));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(v[1], ZKT_MUL_CONST(aft[10], 1u << 8))));
-	/* fill = the taker's qty, or (FR) what the maker held (FM leaves
-	 * it none); the taker keeps qty - fill, u32 limbs, so the fill
-	 * never exceeds the qty */
-	EMIT(ZKT_MUL(ZKT_MUL(mw, ZKT_SUB(one, fr)),
-		     ZKT_SUB(cur[C_FLLO], op[OPF_QTY])));
-	EMIT(ZKT_MUL(ZKT_MUL(mw, ZKT_SUB(one, fr)),
-		     ZKT_SUB(cur[C_FLHI], op[OPF_QTY + 1])));
+	/* fill = the taker's remaining before it, or (FR) what the maker
+	 * held (FM leaves it none): clob_air_fill.h, on the OM row; the
+	 * taker's remaining after it has u32 limbs, so the fill never
+	 * exceeds it */
 	EMIT(ZKT_MUL(cur[C_B3], ZKT_SUB(cur[C_B3], one)));
-	EMIT(ZKT_MUL(mw, ZKT_SUB(cur[C_TRLO],
-				 ZKT_ADD(ZKT_SUB(op[OPF_QTY], cur[C_FLLO]),
-					 ZKT_MUL(cur[C_B3], two32)))));
-	EMIT(ZKT_MUL(mw, ZKT_SUB(cur[C_TRHI],
-				 ZKT_SUB(ZKT_SUB(op[OPF_QTY + 1], cur[C_FLHI]),
-					 cur[C_B3]))));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(v[2], ZKT_MUL_CONST(cur[C_TRLO], 1u << 8))));
 	EMIT(ZKT_MUL(mw, ZKT_SUB(v[3], ZKT_MUL_CONST(cur[C_TRHI], 1u << 8))));
 	/* the maker keeps a remaining (the taker took less than it held),
@@ -200,71 +191,65 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ml, ZKT_SUB(v[0], ZKT_MUL_CONST(aft[5], 1u << 8))));
 	EMIT(ZKT_MUL(ml, ZKT_SUB(v[1], ZKT_MUL_CONST(aft[6], 1u << 8))));
 
-	/* ET / ED / EM2: exactly on the event after the emitter / after an
-	 * ET row / after an ED row of a maker emptied */
-	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(nxt[C_ET], cur[C_OS]), emi)));
-	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_ED], et)));
+	/* ET / EM2: exactly on the event after the emitter / after a
+	 * TRADE that emptied its maker; ED (a TRADE) after ET or, with
+	 * MORE, after a TRADE or maker DONE (clob_air_fill.h) */
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(nxt[C_ET], cur[C_OS]),
+				   ZKT_ADD(emi, cur[C_OSF]))));
 	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_EM2], ZKT_MUL(ed, fm))));
 	EMIT(ZKT_MUL(et, ZKT_SUB(one, cur[C_SEV])));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(one, cur[C_SEV])));
 	EMIT(ZKT_MUL(em2, ZKT_SUB(one, cur[C_SEV])));
 	EMIT(ZKT_MUL(et, ZKT_SUB(one, nsev)));
 	EMIT(ZKT_MUL(ed, ZKT_SUB(one, nsev)));
-	EMIT(ZKT_MUL(em2, ZKT_SUB(ZKT_SUB(one, rst), nsev)));
-	EMIT(ZKT_MUL(ZKT_MUL(em2, rst), nsev));
-	/* the maker's columns onto ACCEPTED and TRADE; the taker's side,
-	 * id and price onto TRADE and the maker's DONE */
+	/* the taker's side, id, price, seq and market onto TRADE and down
+	 * the op's events */
 	{
-		static const unsigned mk[] = { C_MKLO, C_MKHI, C_MRLO,
-					       C_MRHI, C_XPLO, C_XPHI,
-					       C_XSIDE, C_FM, C_FLLO,
-					       C_FLHI, C_TRLO, C_TRHI,
-					       C_FR, C_RST };
+		static const unsigned tk[] = { OPF_SEQ, OPF_SEQ + 1,
+					       OPF_MARKET, OPF_OID,
+					       OPF_OID + 1, OPF_SIDE,
+					       OPF_PRICE, OPF_PRICE + 1 };
+		static const unsigned te[] = { EVF_SEQ, EVF_SEQ + 1,
+					       EVF_MARKET, EVF_OID,
+					       EVF_OID + 1, EVF_SIDE,
+					       EVF_PRICE, EVF_PRICE + 1 };
+		ZKT down = ZKT_MUL(ZKT_ADD(ed, em2), nsev);
 
-		for (i = 0; i < sizeof(mk) / sizeof(mk[0]); i++) {
-			EMIT(ZKT_MUL(emi, ZKT_SUB(nxt[mk[i]], cur[mk[i]])));
-			EMIT(ZKT_MUL(et, ZKT_SUB(nxt[mk[i]], cur[mk[i]])));
+		for (i = 0; i < sizeof(tk) / sizeof(tk[0]); i++) {
+			EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + tk[i]], ev[te[i]])));
+			EMIT(ZKT_MUL(down, ZKT_SUB(nxt[C_OPF + tk[i]],
+						   op[tk[i]])));
 		}
 	}
-	EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + OPF_PRICE], ev[EVF_PRICE])));
-	EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + OPF_PRICE + 1],
-				 ev[EVF_PRICE + 1])));
-	for (i = 0; i < 2; i++)
-		EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + OPF_OID + i],
-					 ev[EVF_OID + i])));
-	EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + OPF_SIDE], ev[EVF_SIDE])));
-	for (i = 0; i < 2; i++) {
-		EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_OPF + OPF_PRICE + i],
-					 op[OPF_PRICE + i])));
-		EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_OPF + OPF_OID + i],
-					 ev[EVF_OID + i])));
+	/* the maker's DONE needs the TRADE's FR, RST and taker remaining
+	 * for the taker's end after it */
+	{
+		ZKT edfm = ZKT_MUL(ed, fm);
+
+		EMIT(ZKT_MUL(edfm, ZKT_SUB(nxt[C_FR], fr)));
+		EMIT(ZKT_MUL(edfm, ZKT_SUB(nxt[C_RST], rst)));
+		EMIT(ZKT_MUL(edfm, ZKT_SUB(nxt[C_TRLO], cur[C_TRLO])));
+		EMIT(ZKT_MUL(edfm, ZKT_SUB(nxt[C_TRHI], cur[C_TRHI])));
 	}
-	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_OPF + OPF_SIDE], ev[EVF_SIDE])));
-	/* the taker's end after the maker's DONE needs FR and its
-	 * remaining */
-	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_FR], fr)));
-	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_RST], rst)));
-	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_TRLO], cur[C_TRLO])));
-	EMIT(ZKT_MUL(ed, ZKT_SUB(nxt[C_TRHI], cur[C_TRHI])));
-	/* the op's events, element by element: ACCEPTED (EMT), TRADE (ET),
-	 * the taker's end (EM2) and the DONE after a TRADE (ED) */
+	/* the op's events, element by element: ACCEPTED (EMT), the TRADE
+	 * row's own fields but the fill's (ED; the fill's come through the
+	 * fill bus), the taker's end (TE) and the maker's DONE after a TRADE
+	 * that emptied it (ED·FM) */
 	ZKT_FN(clob_ev_accepted)(op, op[OPF_SIDE], ev_exp[0]);
 	ev_sel[0] = emt;
-	/* TRADE: the maker's id and price, the fill, the taker's remaining
-	 * after it */
-	for (i = 0; i < CLOB_EV_ELEMS; i++)
-		ev_exp[1][i] = ev[i];
-	ev_exp[1][EVF_TYPE] = ZKT_CONST(ZK_EV_TRADE);
-	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_OTHER, cur[C_MKLO], cur[C_MKHI]);
-	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_PRICE, cur[C_XPLO], cur[C_XPHI]);
-	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_QTY, cur[C_FLLO], cur[C_FLHI]);
-	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_REM, cur[C_TRLO], cur[C_TRHI]);
-	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_OREM, cur[C_MRLO], cur[C_MRHI]);
-	ev_sel[1] = et;
+	k = ZKT_FN(clob_ev_check)(out, k, sem, nev, 1, ev_sel, ev_exp, 0);
+	ZKT_FN(clob_ev_own)(op, ZK_EV_TRADE, op[OPF_SIDE], ev_exp[1]);
+	ev_sel[1] = ed;
+	k = ZKT_FN(clob_ev_check)(
+		out, k, sem, ev, 1, &ev_sel[1], &ev_exp[1],
+		CLOB_EV_BIT(EVF_OTHER) | CLOB_EV_BIT(EVF_OTHER + 1) |
+			CLOB_EV_BIT(EVF_PRICE) | CLOB_EV_BIT(EVF_PRICE + 1) |
+			CLOB_EV_BIT(EVF_QTY) | CLOB_EV_BIT(EVF_QTY + 1) |
+			CLOB_EV_BIT(EVF_REM) | CLOB_EV_BIT(EVF_REM + 1) |
+			CLOB_EV_BIT(EVF_OREM) | CLOB_EV_BIT(EVF_OREM + 1));
 	/* DONE: the taker, at its own price, nothing left, in the seq and
-	 * market of the event before it (after the TRADE, or after the
-	 * maker's DONE: EM2; there, FR: CANCELLED IOC_REMAINDER with the
-	 * remaining as qty) ... */
+	 * market of the event before it (FR: CANCELLED IOC_REMAINDER with
+	 * the remaining as qty) ... */
 	ZKT_FN(clob_ev_own)(op, ZK_EV_DONE, op[OPF_SIDE], ev_done);
 	ZKT_FN(clob_ev_pair)(ev_done, EVF_SEQ, ev[EVF_SEQ], ev[EVF_SEQ + 1]);
 	ev_done[EVF_MARKET] = ev[EVF_MARKET];
@@ -275,19 +260,26 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	ev_exp[2][EVF_TYPE] = ZKT_ADD(ev_done[EVF_TYPE],
 				      ZKT_MUL_CONST(fr, ZK_EV_CANCELLED +
 							    ZK_GL_P - ZK_EV_DONE));
-	ev_exp[2][EVF_REASON] = ZKT_MUL_CONST(fr, ZK_CXL_IOC_REMAINDER);
+	/* (a self-trade stop after fills: CANCELLED STP, clob_air_fill.h) */
+	ev_exp[2][EVF_REASON] = ZKT_ADD(
+		ZKT_MUL_CONST(fr, ZK_CXL_IOC_REMAINDER),
+		ZKT_MUL_CONST(cur[C_SS], ZK_CXL_STP + ZK_GL_P -
+						 ZK_CXL_IOC_REMAINDER));
 	ZKT_FN(clob_ev_pair)(ev_exp[2], EVF_QTY, cur[C_TRLO], cur[C_TRHI]);
-	ev_sel[2] = ZKT_MUL(em2, ZKT_SUB(one, rst));
-	/* ... the maker's, its side, id and price, after a TRADE that
-	 * emptied it (FM) */
+	ev_sel[2] = ZKT_MUL(cur[C_TE], ZKT_SUB(one, rst));
+	/* ... the maker's: the other side, the TRADE's maker id and price */
 	for (i = 0; i < CLOB_EV_ELEMS; i++)
 		ev_exp[3][i] = ev_maker[i] = ev_done[i];
-	ev_maker[EVF_SIDE] = cur[C_XSIDE];
-	ZKT_FN(clob_ev_pair)(ev_maker, EVF_OID, cur[C_MKLO], cur[C_MKHI]);
-	ZKT_FN(clob_ev_pair)(ev_maker, EVF_PRICE, cur[C_XPLO], cur[C_XPHI]);
-	ZKT_FN(clob_ev_blend)(ev_exp[3], fm, ev_maker);
-	ev_sel[3] = ed;
-	k = ZKT_FN(clob_ev_check)(out, k, sem, nev, 4, ev_sel, ev_exp, 0);
+	ev_maker[EVF_SIDE] = ZKT_SUB(ZKT_CONST(3), op[OPF_SIDE]);
+	ZKT_FN(clob_ev_pair)(ev_maker, EVF_OID, ev[EVF_OTHER],
+			     ev[EVF_OTHER + 1]);
+	ZKT_FN(clob_ev_pair)(ev_maker, EVF_PRICE, ev[EVF_PRICE],
+			     ev[EVF_PRICE + 1]);
+	for (i = 0; i < CLOB_EV_ELEMS; i++)
+		ev_exp[3][i] = ev_maker[i];
+	ev_sel[3] = ZKT_MUL(ed, fm);
+	k = ZKT_FN(clob_ev_check)(out, k, sem, nev, 2, &ev_sel[2],
+				  &ev_exp[2], 0);
 #undef EMIT
 	return k;
 }

@@ -197,11 +197,16 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AR], cur[C_AR])));
 	/* a match's maker removal (FM) and a move's order_remove (after
 	 * its slots_available read) run the full cancel's roles */
+	/* (and stop at its header write: the loop's next pass or the
+	 * taker's end follows, clob_air_fill.h) */
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
 		     ZKT_SUB(ZKT_SUB(nxt[C_AC], cur[C_AC]),
-			     ZKT_ADD(ZKT_MUL(cur[C_ML], cur[C_FM]),
-				     ZKT_MUL(cur[C_HS], cur[C_AV])))));
-	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_FM], cur[C_FM])));
+			     ZKT_SUB(ZKT_ADD(ZKT_MUL(cur[C_ML], cur[C_FM]),
+					     ZKT_MUL(cur[C_HS], cur[C_AV])),
+				     ZKT_MUL(cur[C_HW], cur[C_AM])))));
+	/* a fill's columns reload at each maker read (clob_air_fill.h) */
+	EMIT(ZKT_MUL(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(one, nxt[C_OM])),
+		     ZKT_SUB(nxt[C_FM], cur[C_FM])));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_FM], cur[C_FM])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AN], cur[C_AN])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AI], cur[C_AI])));
@@ -209,17 +214,29 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_EX], cur[C_EX])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
 		     ZKT_SUB(nxt[C_XHOME], cur[C_XHOME])));
-	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMLO], cur[C_REMLO])));
-	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_REMHI], cur[C_REMHI])));
-	/* ... the rest after a match's maker removal (RLD,
-	 * clob_air_loop.h) takes its own slot, level and links; the maker's
-	 * side and price stay for the events */
-	for (i = C_XSLOT; i <= C_WN; i++)
-		EMIT(ZKT_MUL(i == C_XSIDE || i == C_XPLO || i == C_XPHI ?
-				     t : ZKT_MUL(t, ZKT_SUB(one, nxt[C_RLD])),
-			     ZKT_SUB(nxt[i], cur[i])));
-	for (i = C_MKLO; i <= C_FR; i++)
-		EMIT(ZKT_MUL(t, ZKT_SUB(nxt[i], cur[i])));
+	/* ... but a match's fill columns, which reload at each maker read
+	 * OM (the taker's remaining TR at each maker write MW:
+	 * clob_air_fill.h) */
+	{
+		ZKT tf = ZKT_MUL(t, ZKT_SUB(one, nxt[C_OM]));
+		ZKT tr = ZKT_MUL(t, ZKT_SUB(one, nxt[C_MW]));
+
+		EMIT(ZKT_MUL(tf, ZKT_SUB(nxt[C_REMLO], cur[C_REMLO])));
+		EMIT(ZKT_MUL(tf, ZKT_SUB(nxt[C_REMHI], cur[C_REMHI])));
+		/* ... the rest after a match's maker removal (RLD,
+		 * clob_air_loop.h) takes its own slot, level and links */
+		for (i = C_XSLOT; i <= C_WN; i++)
+			EMIT(ZKT_MUL(i == C_XSIDE || i == C_XPLO ||
+						     i == C_XPHI ?
+					     tf :
+					     ZKT_MUL(t, ZKT_SUB(ZKT_SUB(one,
+									nxt[C_RLD]),
+								nxt[C_OM])),
+				     ZKT_SUB(nxt[i], cur[i])));
+		for (i = C_MKLO; i <= C_FR; i++)
+			EMIT(ZKT_MUL(i == C_TRLO || i == C_TRHI ? tr : tf,
+				     ZKT_SUB(nxt[i], cur[i])));
+	}
 	/* roles: ORD only on access rows of an op that reads the order; the
 	 * last of its op, unless a reduce's order write follows */
 	out[k++] = ZKT_MUL(ord, ZKT_SUB(ord, one));
@@ -333,7 +350,8 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nsev), ZKT_ADD(ZKT_ADD(aw, af), cur[C_AM])));
 	EMIT(ZKT_MUL(nhdr, ZKT_SUB(ZKT_SUB(one, probe),
 				   ZKT_ADD(ZKT_ADD(cur[C_HS], cur[C_FO]),
-					   ZKT_ADD(cur[C_HP], cur[C_LP])))));
+					   ZKT_ADD(ZKT_ADD(cur[C_HP], cur[C_LP]),
+						   cur[C_HW])))));
 	EMIT(ZKT_MUL(ZKT_MUL(probe, nhdr),
 		     ZKT_SUB(cur[C_MSG + 5], ZKT_CONST(CLOB_NIL))));
 	EMIT(ZKT_MUL(hdr, ZKT_SUB(cur[C_INDEX],
@@ -354,7 +372,9 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 				     cur[C_J3]),
 			     one)));
 	EMIT(ZKT_MUL(ZKT_MUL(hdr, t), ZKT_SUB(one, nlvl)));
-	EMIT(ZKT_MUL(nlvl, ZKT_SUB(one, hdr)));
+	/* (or, a FOK's fok_fillable, a head read whose level ran out:
+	 * the worse level, clob_air_fill.h) */
+	EMIT(ZKT_MUL(nlvl, ZKT_SUB(ZKT_SUB(one, hdr), cur[C_FX])));
 	EMIT(ZKT_MUL(ZKT_MUL(hdr, nlvl), ZKT_SUB(nxt[C_MSG + 2], cur[C_BSLOT])));
 	EMIT(ZKT_MUL(lvl, ZKT_SUB(cur[C_MSG + 0], ZKT_CONST(ZK_SLOT_LEVEL))));
 	EMIT(ZKT_MUL(ZKT_MUL(lvl, aw), ZKT_SUB(one, nsev)));

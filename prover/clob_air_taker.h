@@ -54,7 +54,9 @@ static unsigned ZKT_FN(clob_taker)(const struct zk_clob_air *c, const ZKT *cur,
 	 * an event follows it */
 	EMIT(ZKT_MUL(e2, ZKT_SUB(one, cur[C_SEV])));
 	/* ... or after a self-trade stop's read (clob_air_loop.h) */
-	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_E2], ZKT_ADD(ai, cur[C_OS]))));
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_E2],
+				   ZKT_SUB(ZKT_ADD(ai, cur[C_OS]),
+					   cur[C_OSF]))));
 	EMIT(ZKT_MUL(e2, ZKT_SUB(one, nsev)));
 	EMIT(ZKT_MUL(emit, ZKT_SUB(nxt[C_RSN], ZKT_ADD_CONST(op[OPF_TIF], 2))));
 	/* the first event: ACCEPTED, engine apply_new's fields */

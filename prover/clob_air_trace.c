@@ -530,7 +530,7 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 			}
 		}
 		if (b.cols[C_KM][at])
-			zk_clob_match_events(b.cols, ev_at - 1, ev_at);
+			zk_clob_match_events(b.cols, ev_at - 1, ev_at, b.row);
 	}
 	if (ev != bt->events.len) {
 		set_err(err, errlen, "clob trace: events out of op order");

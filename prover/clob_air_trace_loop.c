@@ -26,12 +26,18 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	uint64_t id = cols[C_OPF + OPF_OID][at] |
 		      cols[C_OPF + OPF_OID + 1][at] << 32;
 	zk_gl home = kb == 0 ? 0 : (id * CLOB_HASH_MUL) >> (64 - kb);
-	int rst = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC && cols[C_FR][at];
+	/* the last fill decides whether the taker rests */
+	int rst = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC &&
+		  cols[C_FR][end - 1] && !cols[C_OS][end - 1];
 	size_t rld = end, r;
 
+	/* RLD after every maker removal's header write; the rest's rows
+	 * start after the last */
 	for (r = at + 1; r < end; r++) {
-		if (rld == end && cols[C_HW][r - 1] && r - 1 > at)
+		if (cols[C_HW][r - 1] && r - 1 > at) {
 			rld = r;
+			cols[C_RLD][r] = 1;
+		}
 		if (cols[C_OS][r]) {
 			zk_gl stp = cols[C_OPF + OPF_STP][r];
 
@@ -45,8 +51,6 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			cols[C_J2][r] = inv_or_zero(zk_gl_sub(lf, CLOB_NIL));
 		}
 	}
-	if (rld < end)
-		cols[C_RLD][rld] = 1;
 	for (r = at; r < end; r++) {
 		cols[C_XHOME][r] = home;
 		cols[C_RST][r] = rst;
@@ -92,7 +96,12 @@ unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 	case ZK_SLOT_LEVEL:
 		if (cols[C_HDR][p])
 			return 0; /* LVL */
-		return cols[C_FO][p] ? C_LVN : CLOB_ROLE_REST;
+		/* after a read: the worse level, which crosses (the chain
+		 * goes on) or not (the end) */
+		if (cols[C_FO][p])
+			return crosses(cols, r, a->before.level.price) ?
+				       0 : C_LVN;
+		return CLOB_ROLE_REST;
 	case ZK_SLOT_ORDER:
 		return C_FO;
 	default:
@@ -102,23 +111,37 @@ unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 
 void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end)
 {
-	for (size_t r = at + 1; r < end; r++) {
+	uint64_t need = cols[C_OPF + OPF_QTY][at] |
+			cols[C_OPF + OPF_QTY + 1][at] << 32;
+	uint64_t acct = cols[C_OPF + OPF_ACCT][at] |
+			cols[C_OPF + OPF_ACCT + 1][at] << 32;
+	zk_gl stp = cols[C_OPF + OPF_STP][at], worse = CLOB_NIL;
+	size_t r, last = end;
+
+	for (r = at; r < end; r++) {
+		cols[C_NEED][r] = need;
+		if (cols[C_FO][r])
+			last = r;
+	}
+	/* fok_fillable's chain: every read but the last goes on (FB) */
+	for (r = at + 1; r < end; r++) {
 		uint64_t rem = cols[C_MSG + 9][r] | cols[C_MSG + 10][r] << 32;
-		uint64_t qty = cols[C_OPF + OPF_QTY][r] |
-			       cols[C_OPF + OPF_QTY + 1][r] << 32;
-		uint64_t acct = cols[C_OPF + OPF_ACCT][r] |
-				cols[C_OPF + OPF_ACCT + 1][r] << 32;
-		zk_gl stp = cols[C_OPF + OPF_STP][r], ostp = cols[C_MSG + 14][r];
-		zk_gl worse;
+		zk_gl ostp = cols[C_MSG + 14][r];
 		int self;
 
+		if (cols[C_LVL][r]) {
+			worse = cols[C_MSG + 10][r];
+			cols[C_FK][r] = r > at + 1 && cols[C_FX][r - 1];
+			cols[C_NEED][r] = need;
+			continue;
+		}
 		if (!cols[C_FO][r])
 			continue;
 		self = stp != 0 || ostp != 0 ?
 			       stp == ostp :
 			       acct == (cols[C_MSG + 5][r] |
 					cols[C_MSG + 6][r] << 32);
-		worse = cols[C_MSG + 10][r - 1];
+		cols[C_NEED][r] = need;
 		cols[C_BSLOT][r] = worse;
 		if (self) {
 			cols[C_FS][r] = 1;
@@ -126,10 +149,34 @@ void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end)
 			cols[C_J3][r] = inv_or_zero(stp);
 			continue;
 		}
-		cols[C_FU][r] = 1;
-		cols[C_BONIL][r] = worse == CLOB_NIL;
-		cols[C_J1][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
 		zk_clob_set_reg(cols, r, 0, cols[C_MSG + 10][r] << 32);
-		zk_clob_set_reg(cols, r, 1, qty - rem - 1);
+		zk_clob_set_reg(cols, r, 1, need - rem - 1);
+		if (r == last) {
+			cols[C_FU][r] = 1;
+			cols[C_BONIL][r] = worse == CLOB_NIL;
+			cols[C_J1][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
+			continue;
+		}
+		{
+			zk_gl dg = zk_gl_sub(stp, ostp);
+			zk_gl dlo = zk_gl_sub(cols[C_MSG + 5][r],
+					      cols[C_OPF + OPF_ACCT][r]);
+			zk_gl dhi = zk_gl_sub(cols[C_MSG + 6][r],
+					      cols[C_OPF + OPF_ACCT + 1][r]);
+
+			cols[C_GD][r] = dg != 0;
+			cols[C_J3][r] = inv_or_zero(dg);
+			if (dlo != 0)
+				cols[C_J1][r] = inv_or_zero(dlo);
+			else
+				cols[C_J2][r] = inv_or_zero(dhi);
+		}
+		cols[C_FB][r] = 1;
+		cols[C_FX][r] = 1;
+		cols[C_FNN][r] = cols[C_MSG + 12][r] == CLOB_NIL;
+		cols[C_WINV][r] = inv_or_zero(zk_gl_sub(cols[C_MSG + 12][r],
+							CLOB_NIL));
+		cols[C_HINV][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
+		need -= rem;
 	}
 }

@@ -177,16 +177,26 @@ static const char *rest_shape(const struct zk_witness_access *w, size_t n,
 	return rest_tail(w, a, n);
 }
 
+/* Engine self_trade: the taker op would trade with its own order o. */
+static int own_order(const struct zk_op *op, const struct zk_order_slot *o)
+{
+	if (op->stp_group != 0 || o->stp_group != 0)
+		return op->stp_group == o->stp_group;
+	return op->account == o->account;
+}
+
 /*
  * The accesses of a taker that finds nothing to cross (clob_air_taker.h):
  * bucket reads up to an empty one, the header read, the best opposite
  * level's read when there is one (a limit order's: a market order crosses
- * any level); a FOK may first read a crossing level and its only order
- * (clob_air_loop.h). NULL, or why not.
+ * any level); a FOK may first read crossing levels and their orders
+ * (clob_air_loop.h, clob_air_fill.h: fok_fillable's chain; in a
+ * CANCEL_OLDEST market one that skips an order of its own is not this
+ * shape). NULL, or why not.
  */
 static const char *taker_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
-			       uint32_t market)
+			       uint32_t market, int skip_self)
 {
 	size_t a = 0;
 
@@ -206,6 +216,23 @@ static const char *taker_shape(const struct zk_op *op,
 		    !price_in_range(w[a].before.level.price))
 			return "an IOC / FOK / market NEW with other accesses";
 		a += 2;
+		for (;;) {
+			if (is_acc(w, a, n, ZK_SLOT_ORDER, 0)) {
+				a++;
+			} else if (is_acc(w, a, n, ZK_SLOT_LEVEL, 0) &&
+				   is_acc(w, a + 1, n, ZK_SLOT_ORDER, 0)) {
+				if (!price_in_range(w[a].before.level.price))
+					return "a NEW next to a level price "
+					       "out of range";
+				a += 2;
+			} else {
+				break;
+			}
+		}
+		for (size_t i = 0; skip_self && i < a; i++)
+			if (w[i].kind == ZK_SLOT_ORDER &&
+			    own_order(op, &w[i].before.order))
+				return "a FOK that skips its own order";
 		if (a == n)
 			return NULL;
 	}
@@ -218,15 +245,18 @@ static const char *taker_shape(const struct zk_op *op,
 }
 
 /*
- * The accesses of a taker filled by one maker (clob_air_match.h): bucket
- * reads up to an empty one, the header read, the best opposite level's
- * read, its head order's read and write, the level's write; when the
- * maker empties, order_remove's: the order's re-read, [its next's write],
- * the level write, [level_free's level writes and header write], the
- * maker id's probes and the erase (bucket reads and writes), the order
- * slot's and the header's writes; then, when the taker keeps a
- * remaining, the header read and (a limit order's) the best opposite
- * level's read. NULL, or why not.
+ * The accesses of a taker that trades (clob_air_match.h, clob_air_fill.h):
+ * bucket reads up to an empty one, [a GTC's slots_available header read,]
+ * [a FOK's fok_fillable reads: header, level, head,] then per fill: the
+ * header read, the best opposite level's read, its head order's read and
+ * write, the level's write; when the maker empties, order_remove's: the
+ * order's re-read, [its next's write], the level write, [level_free's
+ * level writes and header write], the maker id's probes and the erase
+ * (bucket reads and writes), the order slot's and the header's writes;
+ * the next fill starts with a header read, a level read, an order read
+ * and write. When the taker keeps a remaining: the header read and (a
+ * limit order's) the best opposite level's read, or a GTC's rest. NULL,
+ * or why not.
  */
 static const char *match_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
@@ -250,8 +280,9 @@ static const char *match_shape(const struct zk_op *op,
 	 * crossed book) */
 	if (gtc && a > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 0))
 		return "a matching NEW with other accesses";
-	/* a FOK's fok_fillable: the header, the best level, its head (the
-	 * one maker that fills it: match then reads them again) */
+	/* a FOK's fok_fillable: the header, the best level, its orders
+	 * down the FIFO and the worse levels' until they cover the qty
+	 * (match then reads them again) */
 	if (op->tif == ZK_TIF_FOK && a > 0) {
 		if (!is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
 		    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
@@ -260,37 +291,67 @@ static const char *match_shape(const struct zk_op *op,
 		if (!price_in_range(w[a + 1].before.level.price))
 			return "a NEW next to a level price out of range";
 		a += 3;
+		for (;;) {
+			if (is_acc(w, a, n, ZK_SLOT_ORDER, 0)) {
+				a++;
+			} else if (is_acc(w, a, n, ZK_SLOT_LEVEL, 0) &&
+				   is_acc(w, a + 1, n, ZK_SLOT_ORDER, 0)) {
+				if (!price_in_range(w[a].before.level.price))
+					return "a NEW next to a level price "
+					       "out of range";
+				a += 2;
+			} else {
+				break;
+			}
+		}
 	}
-	if (a == 0 || a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
-	    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
-	    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
-	    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
-	    !is_acc(w, a + 4, n, ZK_SLOT_LEVEL, 1))
+	if (a == 0)
 		return "a matching NEW with other accesses";
-	if (!price_in_range(w[a + 1].before.level.price))
-		return "a NEW next to a level price out of range";
-	a += 5;
-	if (a == n)
-		return NULL;
-	if (!is_acc(w, a++, n, ZK_SLOT_ORDER, 0))
-		return "a matching NEW with other accesses";
-	if (is_acc(w, a, n, ZK_SLOT_ORDER, 1))
-		a++;
-	if (!is_acc(w, a++, n, ZK_SLOT_LEVEL, 1))
-		return "a matching NEW with other accesses";
-	for (k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 1); k++)
-		a++;
-	if (k > 3 || (k > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 1)))
-		return "a matching NEW with other accesses";
-	for (k = 0; is_acc(w, a, n, ZK_SLOT_BUCKET, 0) ||
-		    is_acc(w, a, n, ZK_SLOT_BUCKET, 1); k++)
-		a++;
-	if (k < 3 || !is_acc(w, a, n, ZK_SLOT_ORDER, 1) ||
-	    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1))
-		return "a matching NEW with other accesses";
-	a += 2;
-	if (a == n)
-		return NULL;
+	for (;;) {
+		if (a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+		    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
+		    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
+		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
+		    !is_acc(w, a + 4, n, ZK_SLOT_LEVEL, 1))
+			return "a matching NEW with other accesses";
+		if (!price_in_range(w[a + 1].before.level.price))
+			return "a NEW next to a level price out of range";
+		a += 5;
+		if (a == n)
+			return NULL;
+		if (!is_acc(w, a++, n, ZK_SLOT_ORDER, 0))
+			return "a matching NEW with other accesses";
+		if (is_acc(w, a, n, ZK_SLOT_ORDER, 1))
+			a++;
+		if (!is_acc(w, a++, n, ZK_SLOT_LEVEL, 1))
+			return "a matching NEW with other accesses";
+		for (k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 1); k++)
+			a++;
+		if (k > 3 || (k > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 1)))
+			return "a matching NEW with other accesses";
+		for (k = 0; is_acc(w, a, n, ZK_SLOT_BUCKET, 0) ||
+			    is_acc(w, a, n, ZK_SLOT_BUCKET, 1); k++)
+			a++;
+		if (k < 3 || !is_acc(w, a, n, ZK_SLOT_ORDER, 1) ||
+		    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1))
+			return "a matching NEW with other accesses";
+		a += 2;
+		if (a == n)
+			return NULL;
+		/* the loop's next pass: a crossing level's head is filled */
+		if (!is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
+		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1))
+			break;
+	}
+	/* a self-trade stop after fills: the header, the level, its head
+	 * (the taker's own) */
+	if (op->tif != ZK_TIF_FOK && a + 3 == n &&
+	    is_acc(w, a, n, ZK_SLOT_HEADER, 0) &&
+	    is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) &&
+	    is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0))
+		return price_in_range(w[a + 1].before.level.price) ?
+			       NULL :
+			       "a NEW next to a level price out of range";
 	if (gtc)
 		return rest_tail(w, a, n);
 	if (op->tif == ZK_TIF_FOK)
@@ -305,6 +366,53 @@ static const char *match_shape(const struct zk_op *op,
 	if (!price_in_range(w[a].before.level.price))
 		return "a NEW next to a level price out of range";
 	return NULL;
+}
+
+/*
+ * The events of a taker that trades (engine match, then enter): ACCEPTED,
+ * per fill a TRADE and, when the maker empties, its DONE, then DONE (the
+ * last TRADE left the taker nothing), CANCELLED IOC_REMAINDER (an IOC or
+ * market order's remainder), CANCELLED STP (a self-trade stop at a later
+ * maker) or nothing (a GTC's rests). Every fill but
+ * the last empties its maker and leaves the taker a remaining. The number
+ * of fills, or 0 when the events are not that.
+ */
+size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
+			   size_t n)
+{
+	const struct zk_event *last = NULL;
+	size_t i = 1, fills = 0;
+
+	if (n < 3 || ev[0].type != ZK_EV_ACCEPTED)
+		return 0;
+	while (i < n && ev[i].type == ZK_EV_TRADE) {
+		if (last != NULL &&
+		    (last->other_remaining != 0 || last->remaining == 0))
+			return 0;
+		last = &ev[i++];
+		fills++;
+		if (last->other_remaining == 0) {
+			if (i >= n || ev[i].type != ZK_EV_DONE)
+				return 0;
+			i++;
+		}
+	}
+	if (last == NULL)
+		return 0;
+	if (last->remaining == 0)
+		return i + 1 == n && ev[i].type == ZK_EV_DONE ? fills : 0;
+	if (last->other_remaining != 0 || op->tif == ZK_TIF_FOK)
+		return 0;
+	/* self-trade prevention stopped it (CANCEL_NEWEST: the caller
+	 * checks the market's mode) */
+	if (i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
+	    ev[i].reason == ZK_CXL_STP)
+		return fills;
+	if (op->tif == ZK_TIF_GTC)
+		return i == n ? fills : 0;
+	return i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
+			       ev[i].reason == ZK_CXL_IOC_REMAINDER ?
+		       fills : 0;
 }
 
 /*
@@ -396,7 +504,8 @@ int zk_clob_check_supported(const struct zk_batch *b,
 			else if (ev - ev0 == 2)
 				why = taker_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,
-						  mp->market);
+						  mp->market,
+						  mp->stp == ZK_STP_CANCEL_OLDEST);
 			else
 				why = rest_shape(b->witness.acc + acc0, n_acc,
 						 mp->market);

@@ -112,22 +112,16 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
-	/* a limit IOC / GTC (not post-only) or market NEW filled by the
-	 * best level's head order, which keeps a remaining (ACCEPTED, TRADE,
-	 * DONE) or held exactly the taker's qty (ACCEPTED, TRADE, the
-	 * maker's DONE, DONE), or held less and nothing else crosses
-	 * (ACCEPTED, TRADE, the maker's DONE, then CANCELLED IOC_REMAINDER,
-	 * or for a GTC nothing: the remainder rests); clob_gate.c checks
-	 * the accesses: match_shape; a self-trade or a second fill gives
-	 * other events */
-	if ((n_events == 3 ||
-	     (n_events == 4 && events[1].other_remaining == 0 &&
-	      ((events[1].remaining == 0 && events[3].type == ZK_EV_DONE) ||
-	       (events[1].remaining != 0 &&
-		events[3].type == ZK_EV_CANCELLED &&
-		events[3].reason == ZK_CXL_IOC_REMAINDER)))) &&
-	    events[0].type == ZK_EV_ACCEPTED &&
-	    events[1].type == ZK_EV_TRADE && events[2].type == ZK_EV_DONE &&
+	/* a limit IOC / GTC (not post-only) or market NEW that trades:
+	 * ACCEPTED, per fill a TRADE [and the emptied maker's DONE], then
+	 * DONE, CANCELLED IOC_REMAINDER or (a GTC's rest) nothing
+	 * (zk_clob_fill_events); a FOK filled whole; clob_gate.c checks the
+	 * accesses: match_shape; a self-trade after a fill gives other
+	 * events */
+	if (zk_clob_fill_events(op, events, n_events) != 0 &&
+	    (events[n_events - 1].reason != ZK_CXL_STP ||
+	     events[n_events - 1].type != ZK_EV_CANCELLED ||
+	     mp->stp == ZK_STP_CANCEL_NEWEST) &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
 	    (op->tif == ZK_TIF_IOC || op->tif == ZK_TIF_FOK ||
 	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&

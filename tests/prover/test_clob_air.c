@@ -99,14 +99,19 @@ static void test_refuse_unsupported(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	zk_st_root(r.t, before);
-	/* two SELLs at 1010 rest; a GTC BUY at 1010 takes both and rests
-	 * one lot (two fills: the loop over makers, not proven yet) */
+	/* a SELL at 1010 and a BUY at 1000 rest; a REPLACE moves the BUY
+	 * to 1010, where it crosses (matching after the removal: not
+	 * proven yet) */
 	ops[0] = clob_book_op(&r, 1);
-	ops[1] = clob_book_op(&r, 3);
-	ops[1].price = ops[0].price;
-	ops[2] = clob_book_op(&r, 0);
-	ops[2].qty = ops[0].qty + ops[1].qty + clob_test_market.lot;
-	assert_int_equal(ops[0].price, ops[2].price);
+	ops[1] = clob_book_op(&r, 0);
+	ops[1].price = 1000;
+	ops[2] = (struct zk_op){ .seq = r.seq++,
+				 .order_id = ops[1].order_id,
+				 .new_order_id = 900,
+				 .account = ops[1].account,
+				 .price = ops[0].price, .qty = ops[1].qty,
+				 .market = clob_test_market.market,
+				 .type = ZK_OP_REPLACE };
 	ops[3] = clob_malformed_op(&r, 1);
 	b = clob_rig_batch(&r, ops, 4);
 	assert_non_null(b);
@@ -114,7 +119,7 @@ static void test_refuse_unsupported(void **state)
 				       sizeof(err)),
 			 ZK_CLOB_EUNSUPPORTED);
 	assert_non_null(strstr(err, "op 2"));
-	assert_non_null(strstr(err, "NEW limit GTC"));
+	assert_non_null(strstr(err, "REPLACE"));
 	assert_null(proof);
 	zk_st_root(r.t, after);
 	assert_memory_equal(before, after, 32);

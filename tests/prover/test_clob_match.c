@@ -422,18 +422,20 @@ static void test_refuse_match(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	rest_book(&r);
-	/* two makers: the head (40) emptied, then the next one */
-	op = match_op(&r, 400, ZK_SIDE_BUY, 5000, 50, 2, 0);
+	/* a REPLACE of the bid at 495 (account 2) to 5000, where it
+	 * crosses the best ask: the matching after the removal is not
+	 * proven yet (the sweeps of NEW takers are since AIR v8:
+	 * test_clob_sweep.c) */
+	op = (struct zk_op){ .seq = r.seq++, .order_id = book_id(1, 0),
+			     .new_order_id = 401,
+			     .account = book_account(book_id(1, 0) - ID0),
+			     .price = 5000, .qty = 50,
+			     .market = clob_test_market.market,
+			     .type = ZK_OP_REPLACE };
 	b = clob_rig_batch(&r, &op, 1);
-	assert_int_equal(b->events.len, 5);
 	assert_non_null(b);
-	expect_gate_refused(&r, b, "NEW limit IOC");
-	/* a market IOC across three makers (a self-trade stop of the first
-	 * maker is provable since AIR v7: test_clob_loop.c) */
-	op = match_op(&r, 401, ZK_SIDE_BUY, 0, 100, 2, 0);
-	b = clob_rig_batch(&r, &op, 1);
-	assert_non_null(b);
-	expect_gate_refused(&r, b, "NEW market order");
+	assert_true(b->events.len > 1);
+	expect_gate_refused(&r, b, "REPLACE");
 	clob_rig_fini(&r);
 }
 

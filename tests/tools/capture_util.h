@@ -9,8 +9,8 @@
  *    end of session; returns the number of ops.
  *  - zk_test_write_ops_capture: the given ops one per frame, sequenced
  *    from 1, then the end of session.
- *  - zk_test_write_sweep_capture: a batch the CLOB AIR does not prove yet
- *    (a taker of two makers).
+ *  - zk_test_write_unprovable_capture: a batch the CLOB AIR does not prove
+ *    yet (a REPLACE that moves to a crossing price).
  */
 #ifndef ZKCLOB_TESTS_CAPTURE_UTIL_H
 #define ZKCLOB_TESTS_CAPTURE_UTIL_H
@@ -101,14 +101,16 @@ zk_test_write_ops_capture(const char *path, const struct zk_op *ops,
 }
 
 /*
- * Two resting sells at one price, then an IOC buy that sweeps both: a
- * taker of two makers, which the CLOB AIR does not prove yet (docs/proof.md
- * section 6), so its batch part is unprovable.
+ * Two resting sells at 100000, a buy resting below them, then a REPLACE
+ * that moves the buy to 100000 with qty 20, where it crosses both sells:
+ * a move that trades, which the CLOB AIR does not prove yet (docs/proof.md
+ * section 6), so its batch part is unprovable. (A taker of several makers
+ * served here until the AIR proved the matching loop, v8.)
  */
 static inline void
-zk_test_write_sweep_capture(const char *path)
+zk_test_write_unprovable_capture(const char *path)
 {
-	struct zk_op ops[3];
+	struct zk_op ops[4];
 	int i;
 
 	memset(ops, 0, sizeof(ops));
@@ -119,11 +121,18 @@ zk_test_write_sweep_capture(const char *path)
 		ops[i].order_id = 1 + (uint64_t)i;
 		ops[i].side = i < 2 ? ZK_SIDE_SELL : ZK_SIDE_BUY;
 		ops[i].ord_type = ZK_ORD_LIMIT;
-		ops[i].tif = i < 2 ? ZK_TIF_GTC : ZK_TIF_IOC;
-		ops[i].price = 100000;
-		ops[i].qty = i < 2 ? 10 : 20;
+		ops[i].tif = ZK_TIF_GTC;
+		ops[i].price = i < 2 ? 100000 : 99995;
+		ops[i].qty = 10;
 	}
-	zk_test_write_ops_capture(path, ops, 3);
+	ops[3].type = ZK_OP_REPLACE;
+	ops[3].market = 1;
+	ops[3].account = 3;
+	ops[3].order_id = 3;
+	ops[3].new_order_id = 4;
+	ops[3].price = 100000;
+	ops[3].qty = 20;
+	zk_test_write_ops_capture(path, ops, 4);
 }
 
 #endif /* ZKCLOB_TESTS_CAPTURE_UTIL_H */

@@ -92,10 +92,10 @@ static void test_unconstrained_batch_refused(void **state)
 	(void)state;
 	char pcap[512];
 
-	/* a taker of two makers, which the AIR does not constrain yet: the
-	 * gate refuses before any proving work */
-	snprintf(pcap, sizeof(pcap), "%s/sweep.pcap", dir);
-	zk_test_write_sweep_capture(pcap);
+	/* a REPLACE that moves to a crossing price, which the AIR does not
+	 * constrain yet: the gate refuses before any proving work */
+	snprintf(pcap, sizeof(pcap), "%s/unprovable.pcap", dir);
+	zk_test_write_unprovable_capture(pcap);
 	assert_int_equal(run("%s prove %s %s/refused", zkclob, pcap, dir), 1);
 	assert_non_null(strstr(out, "is not provable by CLOB AIR"));
 	assert_int_equal(run("test -e %s/refused/proof.bin", dir), 1);
