@@ -15,12 +15,14 @@
 #error "define ZK_CORE_WITNESS to 0 or 1 before including core.h"
 #endif
 
+#include <errno.h>
 #include <string.h>
 
 #include "engine_priv.h"
 
 #if ZK_CORE_WITNESS
 #define CORE_APPLY zk__apply_witness
+#define CORE_APPLY_BURST zk__apply_burst_witness
 #define W_RD(m, kind, idx, ptr)                                            \
 	((void)zk__witness_begin(e, (m)->p.market, (kind), (idx), (ptr),   \
 				 sizeof(*(ptr)), 0))
@@ -34,6 +36,7 @@
 	} while (0)
 #else
 #define CORE_APPLY zk__apply_plain
+#define CORE_APPLY_BURST zk__apply_burst_plain
 #define W_RD(m, kind, idx, ptr) ((void)e)
 #define W_MOD(m, kind, idx, ptr, ...)                                      \
 	do {                                                               \
@@ -594,7 +597,7 @@ enter(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	order_rest(e, m, t, bi);
 }
 
-static void
+static inline __attribute__((always_inline)) void
 apply_new(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	  struct zk_event_buf *out)
 {
@@ -627,7 +630,7 @@ apply_new(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	enter(e, m, op, &t, bi, out);
 }
 
-static void
+static inline __attribute__((always_inline)) void
 apply_cancel(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	     struct zk_event_buf *out)
 {
@@ -669,7 +672,7 @@ apply_cancel(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	     o->price, cut, op->qty, 0);
 }
 
-static void
+static inline __attribute__((always_inline)) void
 apply_replace(struct zk_engine *e, struct zk_market *m,
 	      const struct zk_op *op, struct zk_event_buf *out)
 {
@@ -772,8 +775,8 @@ shape_bad_replace(const struct zk_op *op)
  * One dispatch on the op type (it is as random as the flow, so each
  * dispatch costs a likely mispredict): shape, market, then the type's rules.
  */
-long
-CORE_APPLY(struct zk_engine *e, const struct zk_op *op,
+static inline __attribute__((always_inline)) long
+core_apply(struct zk_engine *e, const struct zk_op *op,
 	   struct zk_event_buf *out)
 {
 	size_t start = out->len;
@@ -815,5 +818,66 @@ rejected:
 #endif
 	if (ZK_UNLIKELY(e->oom))
 		return -1;
+	return (long)(out->len - start);
+}
+
+long
+CORE_APPLY(struct zk_engine *e, const struct zk_op *op,
+	   struct zk_event_buf *out)
+{
+	long n = core_apply(e, op, out);
+
+	if (ZK_UNLIKELY(n < 0))
+		errno = ENOMEM;
+	return n;
+}
+
+/*
+ * Touches, ahead of time, the id bucket each upcoming op will probe first:
+ * a random line in a table that outgrows L2, paid one op at a time
+ * otherwise. A hint only: the book may change before the op runs.
+ *
+ * Going one stage further (reading that bucket to prefetch the order slot,
+ * or the order to prefetch its level and neighbours) was measured slower,
+ * 3 % and 15 % on the default mix and 3 % with 65,536 order slots: those
+ * reads are demand loads that stall on the very misses being hidden
+ * (docs/engine.md section 4.1).
+ */
+static inline void
+prefetch_buckets(const struct zk_engine *e, const struct zk_op *op)
+{
+	const struct zk_market *m = zk__market_find(e, op->market);
+
+	if (m == NULL)
+		return;
+	__builtin_prefetch(&m->buckets[zk__bucket_home(m, op->order_id)]);
+	if (op->type == ZK_OP_REPLACE)
+		__builtin_prefetch(
+			&m->buckets[zk__bucket_home(m, op->new_order_id)]);
+}
+
+#define PREFETCH_BUCKET_AHEAD 8
+
+/*
+ * The burst loop lives here, with the core inlined into it, so an op costs
+ * no call and no register save/restore of its own (section 4.2).
+ */
+long
+CORE_APPLY_BURST(struct zk_engine *e, const struct zk_op *ops, size_t n,
+		 struct zk_event_buf *out)
+{
+	size_t start = out->len;
+
+	/* The head of the burst has no lead time: start all of it at once. */
+	for (size_t i = 0; i < n && i < PREFETCH_BUCKET_AHEAD; i++)
+		prefetch_buckets(e, &ops[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (i + PREFETCH_BUCKET_AHEAD < n)
+			prefetch_buckets(e, &ops[i + PREFETCH_BUCKET_AHEAD]);
+		if (ZK_UNLIKELY(core_apply(e, &ops[i], out) < 0)) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
 	return (long)(out->len - start);
 }

@@ -191,63 +191,23 @@ zk_engine_destroy(struct zk_engine *e)
 	free(e);
 }
 
+/* Tail calls: each core sets errno itself when it fails. */
 long
 zk_engine_apply(struct zk_engine *e, const struct zk_op *op,
 		struct zk_event_buf *out)
 {
-	long n;
-
 	if (ZK_LIKELY(e->w == NULL))
-		n = zk__apply_plain(e, op, out);
-	else
-		n = zk__apply_witness(e, op, out);
-	if (ZK_UNLIKELY(n < 0))
-		errno = ENOMEM;
-	return n;
+		return zk__apply_plain(e, op, out);
+	return zk__apply_witness(e, op, out);
 }
-
-/*
- * Touches, ahead of time, the id bucket each upcoming op will probe first:
- * a random line in a table that outgrows L2, paid one op at a time
- * otherwise. A hint only: the book may change before the op runs.
- *
- * Going one stage further (reading that bucket to prefetch the order slot,
- * or the order to prefetch its level and neighbours) was measured slower,
- * 3 % and 15 % on the default mix and 3 % with 65,536 order slots: those
- * reads are demand loads that stall on the very misses being hidden
- * (docs/engine.md section 4.1).
- */
-static inline void
-prefetch_buckets(const struct zk_engine *e, const struct zk_op *op)
-{
-	const struct zk_market *m = zk__market_find(e, op->market);
-
-	if (m == NULL)
-		return;
-	__builtin_prefetch(&m->buckets[zk__bucket_home(m, op->order_id)]);
-	if (op->type == ZK_OP_REPLACE)
-		__builtin_prefetch(
-			&m->buckets[zk__bucket_home(m, op->new_order_id)]);
-}
-
-#define PREFETCH_BUCKET_AHEAD 8
 
 long
 zk_engine_apply_burst(struct zk_engine *e, const struct zk_op *ops, size_t n,
 		      struct zk_event_buf *out)
 {
-	size_t start = out->len;
-
-	/* The head of the burst has no lead time: start all of it at once. */
-	for (size_t i = 0; i < n && i < PREFETCH_BUCKET_AHEAD; i++)
-		prefetch_buckets(e, &ops[i]);
-	for (size_t i = 0; i < n; i++) {
-		if (i + PREFETCH_BUCKET_AHEAD < n)
-			prefetch_buckets(e, &ops[i + PREFETCH_BUCKET_AHEAD]);
-		if (zk_engine_apply(e, &ops[i], out) < 0)
-			return -1;
-	}
-	return (long)(out->len - start);
+	if (ZK_LIKELY(e->w == NULL))
+		return zk__apply_burst_plain(e, ops, n, out);
+	return zk__apply_burst_witness(e, ops, n, out);
 }
 
 void

@@ -11,6 +11,7 @@
 #ifndef ZKCLOB_ENGINE_PRIV_H
 #define ZKCLOB_ENGINE_PRIV_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "zkclob/engine.h"
@@ -58,6 +59,11 @@ long zk__apply_plain(struct zk_engine *e, const struct zk_op *op,
 		     struct zk_event_buf *out);
 long zk__apply_witness(struct zk_engine *e, const struct zk_op *op,
 		       struct zk_event_buf *out);
+/* Both set errno to ENOMEM when they return -1. */
+long zk__apply_burst_plain(struct zk_engine *e, const struct zk_op *ops,
+			   size_t n, struct zk_event_buf *out);
+long zk__apply_burst_witness(struct zk_engine *e, const struct zk_op *ops,
+			     size_t n, struct zk_event_buf *out);
 
 /* Appends one access; returns its index so a write can fill .after later. */
 size_t zk__witness_begin(struct zk_engine *e, uint32_t market, uint8_t kind,
