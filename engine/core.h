@@ -109,71 +109,7 @@ crosses(const struct taker *t, int64_t maker_price)
 	       (!buy & (maker_price >= t->price));
 }
 
-/* Bucket holding `id`, or ZK_SLOT_NIL once an empty bucket is reached. */
-static inline uint32_t
-hash_find(struct zk_engine *e, struct zk_market *m, uint64_t id)
-{
-	uint32_t b = zk__bucket_home(m, id);
-
-	for (;;) {
-		const struct zk_bucket_slot *bk = &m->buckets[b];
-
-		W_RD(m, ZK_SLOT_BUCKET, b, bk);
-		if (bk->order == ZK_SLOT_NIL)
-			return ZK_SLOT_NIL;
-		if (bk->id == id)
-			return b;
-		b = (b + 1) & m->bucket_mask;
-	}
-}
-
-/* The table holds at most max_orders of >= 2*max_orders buckets: no loop. */
-static inline void
-hash_insert(struct zk_engine *e, struct zk_market *m, uint64_t id,
-	    uint32_t order)
-{
-	uint32_t b = zk__bucket_home(m, id);
-	struct zk_bucket_slot *bk;
-
-	for (;;) {
-		bk = &m->buckets[b];
-		if (bk->order == ZK_SLOT_NIL)
-			break;
-		W_RD(m, ZK_SLOT_BUCKET, b, bk);
-		b = (b + 1) & m->bucket_mask;
-	}
-	W_MOD(m, ZK_SLOT_BUCKET, b, bk, bk->id = id; bk->order = order);
-}
-
-/* Backward-shift deletion keeps every probe chain gap-free (no tombstones). */
-static inline void
-hash_erase(struct zk_engine *e, struct zk_market *m, uint32_t hole)
-{
-	uint32_t j = hole;
-
-	for (;;) {
-		struct zk_bucket_slot *bj;
-		uint32_t home;
-
-		j = (j + 1) & m->bucket_mask;
-		bj = &m->buckets[j];
-		W_RD(m, ZK_SLOT_BUCKET, j, bj);
-		if (bj->order == ZK_SLOT_NIL)
-			break;
-		home = zk__bucket_home(m, bj->id);
-		if (((j - home) & m->bucket_mask) >=
-		    ((j - hole) & m->bucket_mask)) {
-			struct zk_bucket_slot *bh = &m->buckets[hole];
-
-			W_MOD(m, ZK_SLOT_BUCKET, hole, bh, *bh = *bj);
-			hole = j;
-		}
-	}
-	struct zk_bucket_slot *bh = &m->buckets[hole];
-
-	W_MOD(m, ZK_SLOT_BUCKET, hole, bh, bh->id = 0;
-	      bh->order = ZK_SLOT_NIL);
-}
+#include "core_hash.h"
 
 static inline uint32_t *
 best_of(struct zk_market *m, uint8_t side)
@@ -672,6 +608,71 @@ apply_cancel(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	     o->price, cut, op->qty, 0);
 }
 
+#if !ZK_CORE_WITNESS
+/* Would a limit order of `side` at `price` find nothing to trade with? */
+static inline int
+rests_without_trading(const struct zk_market *m, uint8_t side, int64_t price)
+{
+	uint32_t li = side == ZK_SIDE_BUY ? m->hdr.best_ask : m->hdr.best_bid;
+	int64_t best;
+
+	if (li == ZK_SLOT_NIL)
+		return 1;
+	best = m->levels[li].price;
+	return side == ZK_SIDE_BUY ? best > price : best < price;
+}
+
+/*
+ * A replace that loses priority and cannot trade (the common "move"):
+ * what order_remove() then enter() would do, in the same order of level
+ * and bucket changes, minus the order slot's round trip through the free
+ * list (order_rest() would pop the very slot order_remove() pushed, and
+ * rewrite it whole). Plain build only: the witness build keeps the general
+ * path, whose recorded accesses are the proof's witness, and the final
+ * state is the same either way (engine_witness_pin, engine_diff).
+ */
+static inline void
+order_move(struct zk_engine *e, struct zk_market *m, uint32_t oi,
+	   uint32_t bucket, const struct zk_op *op, uint32_t bi)
+{
+	struct zk_order_slot *o = &m->orders[oi];
+	uint32_t li = o->level, prev = o->prev, next = o->next, tail;
+	struct zk_level_slot *l = &m->levels[li];
+
+	if (prev != ZK_SLOT_NIL)
+		m->orders[prev].next = next;
+	if (next != ZK_SLOT_NIL)
+		m->orders[next].prev = prev;
+	l->total -= o->remaining;
+	if (prev == ZK_SLOT_NIL)
+		l->head = next;
+	if (next == ZK_SLOT_NIL)
+		l->tail = prev;
+	if (l->head == ZK_SLOT_NIL)
+		level_free(e, m, li);
+	hash_erase(e, m, bucket);
+
+	li = level_lookup(e, m, bi, o->side);
+	if (li == ZK_SLOT_NIL)
+		li = level_create(e, m, bi, o->side, op->price);
+	l = &m->levels[li];
+	tail = l->tail;
+	o->id = op->new_order_id;
+	o->price = op->price;
+	o->remaining = op->qty;
+	o->prev = tail;
+	o->next = ZK_SLOT_NIL;
+	o->level = li;
+	if (tail != ZK_SLOT_NIL)
+		m->orders[tail].next = oi;
+	l->total += op->qty;
+	if (tail == ZK_SLOT_NIL)
+		l->head = oi;
+	l->tail = oi;
+	hash_insert(e, m, op->new_order_id, oi);
+}
+#endif
+
 static inline __attribute__((always_inline)) void
 apply_replace(struct zk_engine *e, struct zk_market *m,
 	      const struct zk_op *op, struct zk_event_buf *out)
@@ -722,6 +723,12 @@ apply_replace(struct zk_engine *e, struct zk_market *m,
 		return;
 	}
 
+#if !ZK_CORE_WITNESS
+	if (rests_without_trading(m, o->side, op->price)) {
+		order_move(e, m, oi, b, op, bi);
+		return;
+	}
+#endif
 	struct taker t = {
 		.id = op->new_order_id,
 		.account = o->account,
@@ -736,148 +743,4 @@ apply_replace(struct zk_engine *e, struct zk_market *m,
 	enter(e, m, op, &t, bi, out);
 }
 
-/*
- * Field checks that need no market: enum ranges and must-be-zero fields.
- * Each type's checks are or-ed into one test (valid ops are the common
- * case, so one well-predicted branch beats a chain of them).
- */
-static inline int
-shape_bad_new(const struct zk_op *op)
-{
-	int market = op->ord_type == ZK_ORD_MARKET;
-
-	return ((unsigned)op->side - ZK_SIDE_BUY > 1u) |
-	       ((unsigned)op->ord_type - ZK_ORD_LIMIT > 1u) |
-	       ((unsigned)op->tif - ZK_TIF_GTC > 2u) |
-	       ((op->flags & ~ZK_OP_F_POST_ONLY) != 0) |
-	       (op->new_order_id != 0) |
-	       (market & ((op->price != 0) | (op->tif == ZK_TIF_GTC) |
-			  (op->flags != 0))) |
-	       ((op->flags & ZK_OP_F_POST_ONLY) && op->tif != ZK_TIF_GTC);
-}
-
-static inline int
-shape_bad_cancel(const struct zk_op *op)
-{
-	return (op->side | op->ord_type | op->tif | op->flags) != 0 ||
-	       (op->price | (int64_t)op->new_order_id |
-		(int64_t)op->stp_group) != 0;
-}
-
-static inline int
-shape_bad_replace(const struct zk_op *op)
-{
-	return (op->side | op->ord_type | op->tif | op->flags |
-		(int)(op->stp_group != 0)) != 0;
-}
-
-/*
- * One dispatch on the op type (it is as random as the flow, so each
- * dispatch costs a likely mispredict): shape, market, then the type's rules.
- */
-static inline __attribute__((always_inline)) long
-core_apply(struct zk_engine *e, const struct zk_op *op,
-	   struct zk_event_buf *out)
-{
-	size_t start = out->len;
-	struct zk_market *m = zk__market_find(e, op->market);
-	int bad = (op->reserved[0] | op->reserved[1] | op->reserved[2]) != 0;
-
-	e->oom = 0;
-	switch (op->type) {
-	case ZK_OP_NEW:
-		bad |= shape_bad_new(op);
-		if (ZK_LIKELY(!bad && m != NULL)) {
-			apply_new(e, m, op, out);
-			break;
-		}
-		goto rejected;
-	case ZK_OP_CANCEL:
-		bad |= shape_bad_cancel(op);
-		if (ZK_LIKELY(!bad && m != NULL)) {
-			apply_cancel(e, m, op, out);
-			break;
-		}
-		goto rejected;
-	case ZK_OP_REPLACE:
-		bad |= shape_bad_replace(op);
-		if (ZK_LIKELY(!bad && m != NULL)) {
-			apply_replace(e, m, op, out);
-			break;
-		}
-		goto rejected;
-	default:
-		bad = 1;
-rejected:
-		reject(e, out, op,
-		       bad ? ZK_REJ_MALFORMED : ZK_REJ_UNKNOWN_MARKET);
-		break;
-	}
-#if ZK_CORE_WITNESS
-	e->w->ops++;
-#endif
-	if (ZK_UNLIKELY(e->oom))
-		return -1;
-	return (long)(out->len - start);
-}
-
-long
-CORE_APPLY(struct zk_engine *e, const struct zk_op *op,
-	   struct zk_event_buf *out)
-{
-	long n = core_apply(e, op, out);
-
-	if (ZK_UNLIKELY(n < 0))
-		errno = ENOMEM;
-	return n;
-}
-
-/*
- * Touches, ahead of time, the id bucket each upcoming op will probe first:
- * a random line in a table that outgrows L2, paid one op at a time
- * otherwise. A hint only: the book may change before the op runs.
- *
- * Going one stage further (reading that bucket to prefetch the order slot,
- * or the order to prefetch its level and neighbours) was measured slower,
- * 3 % and 15 % on the default mix and 3 % with 65,536 order slots: those
- * reads are demand loads that stall on the very misses being hidden
- * (docs/engine.md section 4.1).
- */
-static inline void
-prefetch_buckets(const struct zk_engine *e, const struct zk_op *op)
-{
-	const struct zk_market *m = zk__market_find(e, op->market);
-
-	if (m == NULL)
-		return;
-	__builtin_prefetch(&m->buckets[zk__bucket_home(m, op->order_id)]);
-	if (op->type == ZK_OP_REPLACE)
-		__builtin_prefetch(
-			&m->buckets[zk__bucket_home(m, op->new_order_id)]);
-}
-
-#define PREFETCH_BUCKET_AHEAD 8
-
-/*
- * The burst loop lives here, with the core inlined into it, so an op costs
- * no call and no register save/restore of its own (section 4.2).
- */
-long
-CORE_APPLY_BURST(struct zk_engine *e, const struct zk_op *ops, size_t n,
-		 struct zk_event_buf *out)
-{
-	size_t start = out->len;
-
-	/* The head of the burst has no lead time: start all of it at once. */
-	for (size_t i = 0; i < n && i < PREFETCH_BUCKET_AHEAD; i++)
-		prefetch_buckets(e, &ops[i]);
-	for (size_t i = 0; i < n; i++) {
-		if (i + PREFETCH_BUCKET_AHEAD < n)
-			prefetch_buckets(e, &ops[i + PREFETCH_BUCKET_AHEAD]);
-		if (ZK_UNLIKELY(core_apply(e, &ops[i], out) < 0)) {
-			errno = ENOMEM;
-			return -1;
-		}
-	}
-	return (long)(out->len - start);
-}
+#include "core_entry.h"
