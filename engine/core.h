@@ -109,6 +109,21 @@ crosses(const struct taker *t, int64_t maker_price)
 	       (!buy & (maker_price >= t->price));
 }
 
+#if !ZK_CORE_WITNESS
+/* Would a limit order of `side` at `price` find nothing to trade with? */
+static inline int
+rests_without_trading(const struct zk_market *m, uint8_t side, int64_t price)
+{
+	uint32_t li = side == ZK_SIDE_BUY ? m->hdr.best_ask : m->hdr.best_bid;
+	int64_t best;
+
+	if (li == ZK_SLOT_NIL)
+		return 1;
+	best = m->levels[li].price;
+	return side == ZK_SIDE_BUY ? best > price : best < price;
+}
+#endif
+
 #include "core_hash.h"
 
 static inline uint32_t *
@@ -278,10 +293,14 @@ level_create(struct zk_engine *e, struct zk_market *m, uint32_t bi,
 	return li;
 }
 
-/* Free slots were checked before the op was accepted. */
+/*
+ * Free slots were checked before the op was accepted. `empty` is the bucket
+ * the id goes to when the caller's probe found it and the table has not
+ * changed since (plain build only), else ZK_SLOT_NIL.
+ */
 static void
 order_rest(struct zk_engine *e, struct zk_market *m, const struct taker *t,
-	   uint32_t bi)
+	   uint32_t bi, uint32_t empty)
 {
 	uint32_t oi = m->hdr.order_free;
 	struct zk_order_slot *o = &m->orders[oi];
@@ -314,6 +333,17 @@ order_rest(struct zk_engine *e, struct zk_market *m, const struct taker *t,
 	}
 	W_MOD(m, ZK_SLOT_LEVEL, li, l, l->total += t->remaining;
 	      if (tail == ZK_SLOT_NIL) l->head = oi; l->tail = oi);
+#if !ZK_CORE_WITNESS
+	if (empty != ZK_SLOT_NIL) {
+		m->buckets[empty] = (struct zk_bucket_slot){
+			.id = t->id,
+			.order = oi,
+		};
+		return;
+	}
+#else
+	(void)empty;
+#endif
 	hash_insert(e, m, t->id, oi);
 }
 
@@ -530,7 +560,7 @@ enter(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 		     t->id, 0, t->price, t->remaining, 0, 0);
 		return;
 	}
-	order_rest(e, m, t, bi);
+	order_rest(e, m, t, bi, ZK_SLOT_NIL);
 }
 
 static inline __attribute__((always_inline)) void
@@ -547,10 +577,10 @@ apply_new(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 		.price = op->price,
 		.remaining = op->qty,
 	};
-	uint32_t bi = 0;
+	uint32_t bi = 0, empty = ZK_SLOT_NIL;
 	int r = check_price_qty(m, op->price, op->qty, t.is_market, &bi);
 
-	if (r == 0 && hash_find(e, m, op->order_id) != ZK_SLOT_NIL)
+	if (r == 0 && hash_find_at(e, m, op->order_id, &empty) != ZK_SLOT_NIL)
 		r = ZK_REJ_DUPLICATE_ID;
 	if (r == 0 && (op->flags & ZK_OP_F_POST_ONLY) && would_cross(e, m, &t))
 		r = ZK_REJ_WOULD_CROSS;
@@ -563,6 +593,16 @@ apply_new(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	}
 	emit(e, out, op, ZK_EV_ACCEPTED, 0, t.side, t.id, 0, t.price, t.remaining,
 	     t.remaining, 0);
+#if !ZK_CORE_WITNESS
+	/* A GTC limit that cannot trade rests at once, exactly as enter()
+	 * would after an empty match; nothing touched the buckets since the
+	 * duplicate probe, so its empty bucket takes the id. */
+	if ((!t.is_market & (t.tif == ZK_TIF_GTC)) &&
+	    rests_without_trading(m, t.side, t.price)) {
+		order_rest(e, m, &t, bi, empty);
+		return;
+	}
+#endif
 	enter(e, m, op, &t, bi, out);
 }
 
@@ -609,19 +649,6 @@ apply_cancel(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 }
 
 #if !ZK_CORE_WITNESS
-/* Would a limit order of `side` at `price` find nothing to trade with? */
-static inline int
-rests_without_trading(const struct zk_market *m, uint8_t side, int64_t price)
-{
-	uint32_t li = side == ZK_SIDE_BUY ? m->hdr.best_ask : m->hdr.best_bid;
-	int64_t best;
-
-	if (li == ZK_SLOT_NIL)
-		return 1;
-	best = m->levels[li].price;
-	return side == ZK_SIDE_BUY ? best > price : best < price;
-}
-
 /*
  * A replace that loses priority and cannot trade (the common "move"):
  * what order_remove() then enter() would do, in the same order of level

@@ -6,9 +6,14 @@
  * recorded read, so a proof sees why an id is or is not live.
  */
 
-/* Bucket holding `id`, or ZK_SLOT_NIL once an empty bucket is reached. */
+/*
+ * Bucket holding `id`, or ZK_SLOT_NIL once an empty bucket is reached; that
+ * empty bucket goes to *empty (where hash_insert() would put `id` while the
+ * table is unchanged).
+ */
 static inline uint32_t
-hash_find(struct zk_engine *e, struct zk_market *m, uint64_t id)
+hash_find_at(struct zk_engine *e, struct zk_market *m, uint64_t id,
+	     uint32_t *empty)
 {
 	uint32_t b = zk__bucket_home(m, id);
 
@@ -16,12 +21,22 @@ hash_find(struct zk_engine *e, struct zk_market *m, uint64_t id)
 		const struct zk_bucket_slot *bk = &m->buckets[b];
 
 		W_RD(m, ZK_SLOT_BUCKET, b, bk);
-		if (bk->order == ZK_SLOT_NIL)
+		if (bk->order == ZK_SLOT_NIL) {
+			*empty = b;
 			return ZK_SLOT_NIL;
+		}
 		if (bk->id == id)
 			return b;
 		b = (b + 1) & m->bucket_mask;
 	}
+}
+
+static inline uint32_t
+hash_find(struct zk_engine *e, struct zk_market *m, uint64_t id)
+{
+	uint32_t empty;
+
+	return hash_find_at(e, m, id, &empty);
 }
 
 /* The table holds at most max_orders of >= 2*max_orders buckets: no loop. */
