@@ -462,6 +462,20 @@ check_price_qty(const struct zk_market *m, int64_t price, uint64_t qty,
 {
 	int in_band = 0;
 
+	/* Power-of-two tick and lot (the common case): one test for the
+	 * valid op; the ordered checks below name the reason otherwise. */
+	if (ZK_LIKELY(m->units_pow2)) {
+		uint64_t d = (uint64_t)price - (uint64_t)m->p.min_price;
+		int bad = ((qty - 1) >= m->p.max_qty) |
+			  ((qty & m->lot_mask) != 0) |
+			  ((is_market == 0) & ((d > m->price_span) |
+					 ((d & m->tick_mask) != 0)));
+
+		if (ZK_LIKELY(!bad)) {
+			*bi = (uint32_t)(d >> m->tick_shift);
+			return 0;
+		}
+	}
 	if (!is_market) {
 		if (price >= m->p.min_price && price <= m->p.max_price) {
 			uint64_t d = (uint64_t)price - (uint64_t)m->p.min_price;

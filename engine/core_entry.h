@@ -25,19 +25,53 @@ shape_bad_new(const struct zk_op *op)
 	       ((op->flags & ZK_OP_F_POST_ONLY) && op->tif != ZK_TIF_GTC);
 }
 
+/*
+ * The op's eight one-byte fields (type, side, ord_type, tif, flags,
+ * reserved[3]) as one word, and masks selecting some of them, so a run of
+ * must-be-zero bytes is tested with one load and one AND (the masks are
+ * built from bytes, so this holds for either byte order).
+ */
+_Static_assert(offsetof(struct zk_op, reserved) + 3 -
+		       offsetof(struct zk_op, type) == 8,
+	       "one-byte fields of zk_op not contiguous");
+
+static inline uint64_t
+op_byte_fields(const struct zk_op *op)
+{
+	uint64_t w;
+
+	memcpy(&w, &op->type, sizeof(w));
+	return w;
+}
+
+static inline uint64_t
+byte_mask(unsigned first, unsigned last)
+{
+	uint8_t b[8] = { 0 };
+	uint64_t w;
+
+	for (unsigned i = first; i <= last; i++)
+		b[i] = 0xff;
+	memcpy(&w, b, sizeof(w));
+	return w;
+}
+
+/* side, ord_type, tif, flags and reserved[] */
+#define OP_BYTES_AFTER_TYPE byte_mask(1, 7)
+#define OP_BYTES_RESERVED byte_mask(5, 7)
+
 static inline int
 shape_bad_cancel(const struct zk_op *op)
 {
-	return (op->side | op->ord_type | op->tif | op->flags) != 0 ||
-	       (op->price | (int64_t)op->new_order_id |
-		(int64_t)op->stp_group) != 0;
+	return ((op_byte_fields(op) & OP_BYTES_AFTER_TYPE) |
+		(uint64_t)op->price | op->new_order_id | op->stp_group) != 0;
 }
 
 static inline int
 shape_bad_replace(const struct zk_op *op)
 {
-	return (op->side | op->ord_type | op->tif | op->flags |
-		(int)(op->stp_group != 0)) != 0;
+	return ((op_byte_fields(op) & OP_BYTES_AFTER_TYPE) |
+		op->stp_group) != 0;
 }
 
 /*
@@ -50,11 +84,12 @@ core_apply(struct zk_engine *e, const struct zk_op *op,
 {
 	size_t start = out->len;
 	struct zk_market *m = zk__market_find(e, op->market);
-	int bad = (op->reserved[0] | op->reserved[1] | op->reserved[2]) != 0;
+	int bad;
 
 	e->oom = 0;
 	switch (op->type) {
 	case ZK_OP_NEW:
+		bad = (op_byte_fields(op) & OP_BYTES_RESERVED) != 0;
 		bad |= shape_bad_new(op);
 		if (ZK_LIKELY(!bad && m != NULL)) {
 			apply_new(e, m, op, out);
@@ -62,14 +97,14 @@ core_apply(struct zk_engine *e, const struct zk_op *op,
 		}
 		goto rejected;
 	case ZK_OP_CANCEL:
-		bad |= shape_bad_cancel(op);
+		bad = shape_bad_cancel(op);
 		if (ZK_LIKELY(!bad && m != NULL)) {
 			apply_cancel(e, m, op, out);
 			break;
 		}
 		goto rejected;
 	case ZK_OP_REPLACE:
-		bad |= shape_bad_replace(op);
+		bad = shape_bad_replace(op);
 		if (ZK_LIKELY(!bad && m != NULL)) {
 			apply_replace(e, m, op, out);
 			break;

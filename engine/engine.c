@@ -82,6 +82,10 @@ market_init(struct zk_market *m, const struct zk_market_params *p)
 	m->tick_pow2 = (p->tick & (p->tick - 1)) == 0;
 	m->tick_shift = (unsigned)__builtin_ctzll((uint64_t)p->tick);
 	m->lot_pow2 = (p->lot & (p->lot - 1)) == 0;
+	m->units_pow2 = m->tick_pow2 && m->lot_pow2;
+	m->tick_mask = (uint64_t)p->tick - 1;
+	m->lot_mask = p->lot - 1;
+	m->price_span = (uint64_t)p->max_price - (uint64_t)p->min_price;
 
 	m->orders = slot_array(p->max_orders, sizeof(*m->orders));
 	m->levels = slot_array(p->max_levels, sizeof(*m->levels));

@@ -33,6 +33,9 @@ struct zk_market {
 	/* Power-of-two tick/lot (the common case) validate without a divide. */
 	int tick_pow2, lot_pow2;
 	unsigned tick_shift;
+	int units_pow2;              /* tick_pow2 && lot_pow2 */
+	uint64_t tick_mask, lot_mask; /* tick - 1, lot - 1 when units_pow2 */
+	uint64_t price_span;          /* max_price - min_price */
 
 	/* Acceleration index, outside the proven state. */
 	uint32_t band;            /* ticks in [min_price, max_price] */
