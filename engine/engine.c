@@ -175,7 +175,7 @@ zk_engine_create(const struct zk_market_params *m, size_t n_markets)
 	}
 	for (size_t i = 0; i < n_markets; i++)
 		if (e->mk[i].p.market < ZK_DIRECT_MARKET_IDS)
-			e->direct[e->mk[i].p.market] = (uint32_t)i + 1;
+			e->direct[e->mk[i].p.market] = &e->mk[i];
 	return e;
 nomem:
 	zk_engine_destroy(e);

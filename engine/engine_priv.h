@@ -52,7 +52,7 @@ struct zk_market {
 struct zk_engine {
 	struct zk_market *mk; /* sorted by market id */
 	size_t n_markets;
-	uint32_t direct[ZK_DIRECT_MARKET_IDS]; /* id -> index + 1, 0 = none */
+	struct zk_market *direct[ZK_DIRECT_MARKET_IDS]; /* id -> market or NULL */
 	struct zk_witness *w;
 	int oom;              /* an event or witness append failed this op */
 	struct zk_event sink; /* written instead when the event buffer is full */
@@ -80,10 +80,11 @@ int zk__event_buf_grow(struct zk_event_buf *b);
 static inline struct zk_market *
 zk__market_find(const struct zk_engine *e, uint32_t id)
 {
-	size_t lo = 0, hi = e->n_markets;
+	size_t lo = 0, hi;
 
-	if (id < ZK_DIRECT_MARKET_IDS)
-		return e->direct[id] ? &e->mk[e->direct[id] - 1] : NULL;
+	if (ZK_LIKELY(id < ZK_DIRECT_MARKET_IDS))
+		return e->direct[id];
+	hi = e->n_markets;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
