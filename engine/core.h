@@ -10,6 +10,12 @@
  * which logs the value before and after. The acceleration index (level_at,
  * bitmaps) is consulted without logging: it only names slots whose fields
  * are then read and checked like any other.
+ *
+ * A few shortcuts exist only in the plain build (#if !ZK_CORE_WITNESS: a
+ * place or move that cannot trade skips matching and the free-list round
+ * trip). They reach the same slot state and events; the witness build
+ * always takes the general path, whose accesses are the proof's witness
+ * (tests/engine/test_engine_witness_pin.c pins both).
  */
 #ifndef ZK_CORE_WITNESS
 #error "define ZK_CORE_WITNESS to 0 or 1 before including core.h"
