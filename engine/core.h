@@ -10,17 +10,25 @@
  * which logs the value before and after. The acceleration index (level_at,
  * bitmaps) is consulted without logging: it only names slots whose fields
  * are then read and checked like any other.
+ *
+ * A few shortcuts exist only in the plain build (#if !ZK_CORE_WITNESS: a
+ * place or move that cannot trade skips matching and the free-list round
+ * trip). They reach the same slot state and events; the witness build
+ * always takes the general path, whose accesses are the proof's witness
+ * (tests/engine/test_engine_witness_pin.c pins both).
  */
 #ifndef ZK_CORE_WITNESS
 #error "define ZK_CORE_WITNESS to 0 or 1 before including core.h"
 #endif
 
+#include <errno.h>
 #include <string.h>
 
 #include "engine_priv.h"
 
 #if ZK_CORE_WITNESS
 #define CORE_APPLY zk__apply_witness
+#define CORE_APPLY_BURST zk__apply_burst_witness
 #define W_RD(m, kind, idx, ptr)                                            \
 	((void)zk__witness_begin(e, (m)->p.market, (kind), (idx), (ptr),   \
 				 sizeof(*(ptr)), 0))
@@ -34,6 +42,7 @@
 	} while (0)
 #else
 #define CORE_APPLY zk__apply_plain
+#define CORE_APPLY_BURST zk__apply_burst_plain
 #define W_RD(m, kind, idx, ptr) ((void)e)
 #define W_MOD(m, kind, idx, ptr, ...)                                      \
 	do {                                                               \
@@ -106,71 +115,22 @@ crosses(const struct taker *t, int64_t maker_price)
 	       (!buy & (maker_price >= t->price));
 }
 
-/* Bucket holding `id`, or ZK_SLOT_NIL once an empty bucket is reached. */
-static inline uint32_t
-hash_find(struct zk_engine *e, struct zk_market *m, uint64_t id)
+#if !ZK_CORE_WITNESS
+/* Would a limit order of `side` at `price` find nothing to trade with? */
+static inline int
+rests_without_trading(const struct zk_market *m, uint8_t side, int64_t price)
 {
-	uint32_t b = zk__bucket_home(m, id);
+	uint32_t li = side == ZK_SIDE_BUY ? m->hdr.best_ask : m->hdr.best_bid;
+	int64_t best;
 
-	for (;;) {
-		const struct zk_bucket_slot *bk = &m->buckets[b];
-
-		W_RD(m, ZK_SLOT_BUCKET, b, bk);
-		if (bk->order == ZK_SLOT_NIL)
-			return ZK_SLOT_NIL;
-		if (bk->id == id)
-			return b;
-		b = (b + 1) & m->bucket_mask;
-	}
+	if (li == ZK_SLOT_NIL)
+		return 1;
+	best = m->levels[li].price;
+	return side == ZK_SIDE_BUY ? best > price : best < price;
 }
+#endif
 
-/* The table holds at most max_orders of >= 2*max_orders buckets: no loop. */
-static inline void
-hash_insert(struct zk_engine *e, struct zk_market *m, uint64_t id,
-	    uint32_t order)
-{
-	uint32_t b = zk__bucket_home(m, id);
-	struct zk_bucket_slot *bk;
-
-	for (;;) {
-		bk = &m->buckets[b];
-		if (bk->order == ZK_SLOT_NIL)
-			break;
-		W_RD(m, ZK_SLOT_BUCKET, b, bk);
-		b = (b + 1) & m->bucket_mask;
-	}
-	W_MOD(m, ZK_SLOT_BUCKET, b, bk, bk->id = id; bk->order = order);
-}
-
-/* Backward-shift deletion keeps every probe chain gap-free (no tombstones). */
-static inline void
-hash_erase(struct zk_engine *e, struct zk_market *m, uint32_t hole)
-{
-	uint32_t j = hole;
-
-	for (;;) {
-		struct zk_bucket_slot *bj;
-		uint32_t home;
-
-		j = (j + 1) & m->bucket_mask;
-		bj = &m->buckets[j];
-		W_RD(m, ZK_SLOT_BUCKET, j, bj);
-		if (bj->order == ZK_SLOT_NIL)
-			break;
-		home = zk__bucket_home(m, bj->id);
-		if (((j - home) & m->bucket_mask) >=
-		    ((j - hole) & m->bucket_mask)) {
-			struct zk_bucket_slot *bh = &m->buckets[hole];
-
-			W_MOD(m, ZK_SLOT_BUCKET, hole, bh, *bh = *bj);
-			hole = j;
-		}
-	}
-	struct zk_bucket_slot *bh = &m->buckets[hole];
-
-	W_MOD(m, ZK_SLOT_BUCKET, hole, bh, bh->id = 0;
-	      bh->order = ZK_SLOT_NIL);
-}
+#include "core_hash.h"
 
 static inline uint32_t *
 best_of(struct zk_market *m, uint8_t side)
@@ -339,10 +299,14 @@ level_create(struct zk_engine *e, struct zk_market *m, uint32_t bi,
 	return li;
 }
 
-/* Free slots were checked before the op was accepted. */
+/*
+ * Free slots were checked before the op was accepted. `empty` is the bucket
+ * the id goes to when the caller's probe found it and the table has not
+ * changed since (plain build only), else ZK_SLOT_NIL.
+ */
 static void
 order_rest(struct zk_engine *e, struct zk_market *m, const struct taker *t,
-	   uint32_t bi)
+	   uint32_t bi, uint32_t empty)
 {
 	uint32_t oi = m->hdr.order_free;
 	struct zk_order_slot *o = &m->orders[oi];
@@ -375,6 +339,17 @@ order_rest(struct zk_engine *e, struct zk_market *m, const struct taker *t,
 	}
 	W_MOD(m, ZK_SLOT_LEVEL, li, l, l->total += t->remaining;
 	      if (tail == ZK_SLOT_NIL) l->head = oi; l->tail = oi);
+#if !ZK_CORE_WITNESS
+	if (empty != ZK_SLOT_NIL) {
+		m->buckets[empty] = (struct zk_bucket_slot){
+			.id = t->id,
+			.order = oi,
+		};
+		return;
+	}
+#else
+	(void)empty;
+#endif
 	hash_insert(e, m, t->id, oi);
 }
 
@@ -493,6 +468,20 @@ check_price_qty(const struct zk_market *m, int64_t price, uint64_t qty,
 {
 	int in_band = 0;
 
+	/* Power-of-two tick and lot (the common case): one test for the
+	 * valid op; the ordered checks below name the reason otherwise. */
+	if (ZK_LIKELY(m->units_pow2)) {
+		uint64_t d = (uint64_t)price - (uint64_t)m->p.min_price;
+		int bad = ((qty - 1) >= m->p.max_qty) |
+			  ((qty & m->lot_mask) != 0) |
+			  ((is_market == 0) & ((d > m->price_span) |
+					 ((d & m->tick_mask) != 0)));
+
+		if (ZK_LIKELY(!bad)) {
+			*bi = (uint32_t)(d >> m->tick_shift);
+			return 0;
+		}
+	}
 	if (!is_market) {
 		if (price >= m->p.min_price && price <= m->p.max_price) {
 			uint64_t d = (uint64_t)price - (uint64_t)m->p.min_price;
@@ -591,10 +580,10 @@ enter(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 		     t->id, 0, t->price, t->remaining, 0, 0);
 		return;
 	}
-	order_rest(e, m, t, bi);
+	order_rest(e, m, t, bi, ZK_SLOT_NIL);
 }
 
-static void
+static inline __attribute__((always_inline)) void
 apply_new(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	  struct zk_event_buf *out)
 {
@@ -608,10 +597,10 @@ apply_new(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 		.price = op->price,
 		.remaining = op->qty,
 	};
-	uint32_t bi = 0;
+	uint32_t bi = 0, empty = ZK_SLOT_NIL;
 	int r = check_price_qty(m, op->price, op->qty, t.is_market, &bi);
 
-	if (r == 0 && hash_find(e, m, op->order_id) != ZK_SLOT_NIL)
+	if (r == 0 && hash_find_at(e, m, op->order_id, &empty) != ZK_SLOT_NIL)
 		r = ZK_REJ_DUPLICATE_ID;
 	if (r == 0 && (op->flags & ZK_OP_F_POST_ONLY) && would_cross(e, m, &t))
 		r = ZK_REJ_WOULD_CROSS;
@@ -624,10 +613,20 @@ apply_new(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	}
 	emit(e, out, op, ZK_EV_ACCEPTED, 0, t.side, t.id, 0, t.price, t.remaining,
 	     t.remaining, 0);
+#if !ZK_CORE_WITNESS
+	/* A GTC limit that cannot trade rests at once, exactly as enter()
+	 * would after an empty match; nothing touched the buckets since the
+	 * duplicate probe, so its empty bucket takes the id. */
+	if ((!t.is_market & (t.tif == ZK_TIF_GTC)) &&
+	    rests_without_trading(m, t.side, t.price)) {
+		order_rest(e, m, &t, bi, empty);
+		return;
+	}
+#endif
 	enter(e, m, op, &t, bi, out);
 }
 
-static void
+static inline __attribute__((always_inline)) void
 apply_cancel(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	     struct zk_event_buf *out)
 {
@@ -669,7 +668,59 @@ apply_cancel(struct zk_engine *e, struct zk_market *m, const struct zk_op *op,
 	     o->price, cut, op->qty, 0);
 }
 
-static void
+#if !ZK_CORE_WITNESS
+/*
+ * A replace that loses priority and cannot trade (the common "move"):
+ * what order_remove() then enter() would do, in the same order of level
+ * and bucket changes, minus the order slot's round trip through the free
+ * list (order_rest() would pop the very slot order_remove() pushed, and
+ * rewrite it whole). Plain build only: the witness build keeps the general
+ * path, whose recorded accesses are the proof's witness, and the final
+ * state is the same either way (engine_witness_pin, engine_diff).
+ */
+static inline void
+order_move(struct zk_engine *e, struct zk_market *m, uint32_t oi,
+	   uint32_t bucket, const struct zk_op *op, uint32_t bi)
+{
+	struct zk_order_slot *o = &m->orders[oi];
+	uint32_t li = o->level, prev = o->prev, next = o->next, tail;
+	struct zk_level_slot *l = &m->levels[li];
+
+	if (prev != ZK_SLOT_NIL)
+		m->orders[prev].next = next;
+	if (next != ZK_SLOT_NIL)
+		m->orders[next].prev = prev;
+	l->total -= o->remaining;
+	if (prev == ZK_SLOT_NIL)
+		l->head = next;
+	if (next == ZK_SLOT_NIL)
+		l->tail = prev;
+	if (l->head == ZK_SLOT_NIL)
+		level_free(e, m, li);
+	hash_erase(e, m, bucket);
+
+	li = level_lookup(e, m, bi, o->side);
+	if (li == ZK_SLOT_NIL)
+		li = level_create(e, m, bi, o->side, op->price);
+	l = &m->levels[li];
+	tail = l->tail;
+	o->id = op->new_order_id;
+	o->price = op->price;
+	o->remaining = op->qty;
+	o->prev = tail;
+	o->next = ZK_SLOT_NIL;
+	o->level = li;
+	if (tail != ZK_SLOT_NIL)
+		m->orders[tail].next = oi;
+	l->total += op->qty;
+	if (tail == ZK_SLOT_NIL)
+		l->head = oi;
+	l->tail = oi;
+	hash_insert(e, m, op->new_order_id, oi);
+}
+#endif
+
+static inline __attribute__((always_inline)) void
 apply_replace(struct zk_engine *e, struct zk_market *m,
 	      const struct zk_op *op, struct zk_event_buf *out)
 {
@@ -719,6 +770,12 @@ apply_replace(struct zk_engine *e, struct zk_market *m,
 		return;
 	}
 
+#if !ZK_CORE_WITNESS
+	if (rests_without_trading(m, o->side, op->price)) {
+		order_move(e, m, oi, b, op, bi);
+		return;
+	}
+#endif
 	struct taker t = {
 		.id = op->new_order_id,
 		.account = o->account,
@@ -733,87 +790,4 @@ apply_replace(struct zk_engine *e, struct zk_market *m,
 	enter(e, m, op, &t, bi, out);
 }
 
-/*
- * Field checks that need no market: enum ranges and must-be-zero fields.
- * Each type's checks are or-ed into one test (valid ops are the common
- * case, so one well-predicted branch beats a chain of them).
- */
-static inline int
-shape_bad_new(const struct zk_op *op)
-{
-	int market = op->ord_type == ZK_ORD_MARKET;
-
-	return ((unsigned)op->side - ZK_SIDE_BUY > 1u) |
-	       ((unsigned)op->ord_type - ZK_ORD_LIMIT > 1u) |
-	       ((unsigned)op->tif - ZK_TIF_GTC > 2u) |
-	       ((op->flags & ~ZK_OP_F_POST_ONLY) != 0) |
-	       (op->new_order_id != 0) |
-	       (market & ((op->price != 0) | (op->tif == ZK_TIF_GTC) |
-			  (op->flags != 0))) |
-	       ((op->flags & ZK_OP_F_POST_ONLY) && op->tif != ZK_TIF_GTC);
-}
-
-static inline int
-shape_bad_cancel(const struct zk_op *op)
-{
-	return (op->side | op->ord_type | op->tif | op->flags) != 0 ||
-	       (op->price | (int64_t)op->new_order_id |
-		(int64_t)op->stp_group) != 0;
-}
-
-static inline int
-shape_bad_replace(const struct zk_op *op)
-{
-	return (op->side | op->ord_type | op->tif | op->flags |
-		(int)(op->stp_group != 0)) != 0;
-}
-
-/*
- * One dispatch on the op type (it is as random as the flow, so each
- * dispatch costs a likely mispredict): shape, market, then the type's rules.
- */
-long
-CORE_APPLY(struct zk_engine *e, const struct zk_op *op,
-	   struct zk_event_buf *out)
-{
-	size_t start = out->len;
-	struct zk_market *m = zk__market_find(e, op->market);
-	int bad = (op->reserved[0] | op->reserved[1] | op->reserved[2]) != 0;
-
-	e->oom = 0;
-	switch (op->type) {
-	case ZK_OP_NEW:
-		bad |= shape_bad_new(op);
-		if (ZK_LIKELY(!bad && m != NULL)) {
-			apply_new(e, m, op, out);
-			break;
-		}
-		goto rejected;
-	case ZK_OP_CANCEL:
-		bad |= shape_bad_cancel(op);
-		if (ZK_LIKELY(!bad && m != NULL)) {
-			apply_cancel(e, m, op, out);
-			break;
-		}
-		goto rejected;
-	case ZK_OP_REPLACE:
-		bad |= shape_bad_replace(op);
-		if (ZK_LIKELY(!bad && m != NULL)) {
-			apply_replace(e, m, op, out);
-			break;
-		}
-		goto rejected;
-	default:
-		bad = 1;
-rejected:
-		reject(e, out, op,
-		       bad ? ZK_REJ_MALFORMED : ZK_REJ_UNKNOWN_MARKET);
-		break;
-	}
-#if ZK_CORE_WITNESS
-	e->w->ops++;
-#endif
-	if (ZK_UNLIKELY(e->oom))
-		return -1;
-	return (long)(out->len - start);
-}
+#include "core_entry.h"

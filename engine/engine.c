@@ -82,6 +82,10 @@ market_init(struct zk_market *m, const struct zk_market_params *p)
 	m->tick_pow2 = (p->tick & (p->tick - 1)) == 0;
 	m->tick_shift = (unsigned)__builtin_ctzll((uint64_t)p->tick);
 	m->lot_pow2 = (p->lot & (p->lot - 1)) == 0;
+	m->units_pow2 = m->tick_pow2 && m->lot_pow2;
+	m->tick_mask = (uint64_t)p->tick - 1;
+	m->lot_mask = p->lot - 1;
+	m->price_span = (uint64_t)p->max_price - (uint64_t)p->min_price;
 
 	m->orders = slot_array(p->max_orders, sizeof(*m->orders));
 	m->levels = slot_array(p->max_levels, sizeof(*m->levels));
@@ -171,7 +175,7 @@ zk_engine_create(const struct zk_market_params *m, size_t n_markets)
 	}
 	for (size_t i = 0; i < n_markets; i++)
 		if (e->mk[i].p.market < ZK_DIRECT_MARKET_IDS)
-			e->direct[e->mk[i].p.market] = (uint32_t)i + 1;
+			e->direct[e->mk[i].p.market] = &e->mk[i];
 	return e;
 nomem:
 	zk_engine_destroy(e);
@@ -191,63 +195,23 @@ zk_engine_destroy(struct zk_engine *e)
 	free(e);
 }
 
+/* Tail calls: each core sets errno itself when it fails. */
 long
 zk_engine_apply(struct zk_engine *e, const struct zk_op *op,
 		struct zk_event_buf *out)
 {
-	long n;
-
 	if (ZK_LIKELY(e->w == NULL))
-		n = zk__apply_plain(e, op, out);
-	else
-		n = zk__apply_witness(e, op, out);
-	if (ZK_UNLIKELY(n < 0))
-		errno = ENOMEM;
-	return n;
+		return zk__apply_plain(e, op, out);
+	return zk__apply_witness(e, op, out);
 }
-
-/*
- * Touches, ahead of time, the id bucket each upcoming op will probe first:
- * a random line in a table that outgrows L2, paid one op at a time
- * otherwise. A hint only: the book may change before the op runs.
- *
- * Going one stage further (reading that bucket to prefetch the order slot,
- * or the order to prefetch its level and neighbours) was measured slower,
- * 3 % and 15 % on the default mix and 3 % with 65,536 order slots: those
- * reads are demand loads that stall on the very misses being hidden
- * (docs/engine.md section 4.1).
- */
-static inline void
-prefetch_buckets(const struct zk_engine *e, const struct zk_op *op)
-{
-	const struct zk_market *m = zk__market_find(e, op->market);
-
-	if (m == NULL)
-		return;
-	__builtin_prefetch(&m->buckets[zk__bucket_home(m, op->order_id)]);
-	if (op->type == ZK_OP_REPLACE)
-		__builtin_prefetch(
-			&m->buckets[zk__bucket_home(m, op->new_order_id)]);
-}
-
-#define PREFETCH_BUCKET_AHEAD 8
 
 long
 zk_engine_apply_burst(struct zk_engine *e, const struct zk_op *ops, size_t n,
 		      struct zk_event_buf *out)
 {
-	size_t start = out->len;
-
-	/* The head of the burst has no lead time: start all of it at once. */
-	for (size_t i = 0; i < n && i < PREFETCH_BUCKET_AHEAD; i++)
-		prefetch_buckets(e, &ops[i]);
-	for (size_t i = 0; i < n; i++) {
-		if (i + PREFETCH_BUCKET_AHEAD < n)
-			prefetch_buckets(e, &ops[i + PREFETCH_BUCKET_AHEAD]);
-		if (zk_engine_apply(e, &ops[i], out) < 0)
-			return -1;
-	}
-	return (long)(out->len - start);
+	if (ZK_LIKELY(e->w == NULL))
+		return zk__apply_burst_plain(e, ops, n, out);
+	return zk__apply_burst_witness(e, ops, n, out);
 }
 
 void

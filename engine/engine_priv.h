@@ -11,6 +11,7 @@
 #ifndef ZKCLOB_ENGINE_PRIV_H
 #define ZKCLOB_ENGINE_PRIV_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "zkclob/engine.h"
@@ -32,6 +33,9 @@ struct zk_market {
 	/* Power-of-two tick/lot (the common case) validate without a divide. */
 	int tick_pow2, lot_pow2;
 	unsigned tick_shift;
+	int units_pow2;              /* tick_pow2 && lot_pow2 */
+	uint64_t tick_mask, lot_mask; /* tick - 1, lot - 1 when units_pow2 */
+	uint64_t price_span;          /* max_price - min_price */
 
 	/* Acceleration index, outside the proven state. */
 	uint32_t band;            /* ticks in [min_price, max_price] */
@@ -48,7 +52,7 @@ struct zk_market {
 struct zk_engine {
 	struct zk_market *mk; /* sorted by market id */
 	size_t n_markets;
-	uint32_t direct[ZK_DIRECT_MARKET_IDS]; /* id -> index + 1, 0 = none */
+	struct zk_market *direct[ZK_DIRECT_MARKET_IDS]; /* id -> market or NULL */
 	struct zk_witness *w;
 	int oom;              /* an event or witness append failed this op */
 	struct zk_event sink; /* written instead when the event buffer is full */
@@ -58,6 +62,11 @@ long zk__apply_plain(struct zk_engine *e, const struct zk_op *op,
 		     struct zk_event_buf *out);
 long zk__apply_witness(struct zk_engine *e, const struct zk_op *op,
 		       struct zk_event_buf *out);
+/* Both set errno to ENOMEM when they return -1. */
+long zk__apply_burst_plain(struct zk_engine *e, const struct zk_op *ops,
+			   size_t n, struct zk_event_buf *out);
+long zk__apply_burst_witness(struct zk_engine *e, const struct zk_op *ops,
+			     size_t n, struct zk_event_buf *out);
 
 /* Appends one access; returns its index so a write can fill .after later. */
 size_t zk__witness_begin(struct zk_engine *e, uint32_t market, uint8_t kind,
@@ -71,10 +80,11 @@ int zk__event_buf_grow(struct zk_event_buf *b);
 static inline struct zk_market *
 zk__market_find(const struct zk_engine *e, uint32_t id)
 {
-	size_t lo = 0, hi = e->n_markets;
+	size_t lo = 0, hi;
 
-	if (id < ZK_DIRECT_MARKET_IDS)
-		return e->direct[id] ? &e->mk[e->direct[id] - 1] : NULL;
+	if (ZK_LIKELY(id < ZK_DIRECT_MARKET_IDS))
+		return e->direct[id];
+	hi = e->n_markets;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
