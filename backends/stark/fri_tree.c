@@ -3,8 +3,9 @@
  * The Merkle tree of one FRI layer (fri_internal.h, zk_fri_layer_tree).
  * Its leaves are the rows of the layer's column-major transpose (column
  * ZK_EXT_DEGREE·k + e holds limb e of the k-th value of every coset).
- * The transpose is made one slice of rows at a time: a whole one would be
- * another copy of the layer, the largest buffer of layer 0. Each slice's
+ * The transpose of a large layer is made one slice of rows at a time: a
+ * whole one would be another copy of the layer, the largest buffer of
+ * layer 0. Each slice's
  * tree comes from zk_merkle_build and is copied level by level into the
  * full tree, so every digest is the one a single build over the whole
  * transpose gives.
@@ -15,7 +16,13 @@
 #include "fri_internal.h"
 #include "stark.h"
 
-#define LAYER_SLICES 8
+/*
+ * Slices of at most this many transposed bytes (and at most 8 slices):
+ * a small layer is built in one go, as each slice's build starts its own
+ * workers.
+ */
+#define LAYER_SLICE_BYTES ((size_t)1 << 20)
+#define LAYER_SLICES_MAX 8
 
 struct transpose_ctx {
 	const zk_ext *values;
@@ -43,14 +50,18 @@ int zk_fri_layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 		      unsigned threads)
 {
 	size_t n_cols = (size_t)ZK_EXT_DEGREE << f;
-	size_t slices = n_rows < LAYER_SLICES ? n_rows : LAYER_SLICES;
-	size_t rows = n_rows / slices;
+	size_t slices = 1, rows;
 	const zk_gl **cols = calloc(n_cols + 1, sizeof(zk_gl *));
 	struct zk_hasher *h = zk_hasher_new(hash);
-	struct transpose_ctx tc = { .n_rows = rows, .fold = 1u << f };
+	struct transpose_ctx tc = { .fold = 1u << f };
 	unsigned depth = 0;
 	int rc;
 
+	while (slices < LAYER_SLICES_MAX && slices < n_rows &&
+	       (n_rows / slices) * n_cols * sizeof(zk_gl) > LAYER_SLICE_BYTES)
+		slices *= 2;
+	rows = n_rows / slices;
+	tc.n_rows = rows;
 	while (((size_t)1 << depth) < n_rows)
 		depth++;
 	memset(tree, 0, sizeof(*tree));
