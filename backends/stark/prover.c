@@ -65,34 +65,54 @@ static void prover_free(struct zk_prover *pv)
 /* ---- step 2/3: LDEs and commitments ---- */
 
 /*
- * Streaming: the coefficients of `ncols` trace columns (n each, `n`
- * apart in *coeffs), from which zk_prover_block makes any block of D,
- * and the tree, built block by block.
+ * Streaming: the coefficients (n each, n apart) of the main columns, from
+ * the trace, or of the aux base columns, from pv->aux: what
+ * zk_prover_block makes any block of D from. Made for the commitment and
+ * the quotient, dropped, and made again for the openings (one inverse
+ * transform per column, against B forward ones for the blocks).
  */
-static int commit_streamed(struct zk_prover *pv, const zk_gl *const *trace,
-			   size_t ncols, zk_gl **coeffs, zk_block_fn fill,
-			   struct zk_prover_tree *tree)
+int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs)
 {
 	size_t n = pv->n;
+	size_t ncols = aux ? ZK_EXT_DEGREE * (size_t)pv->air->aux_width :
+			     pv->air->main_width;
 	zk_gl **cols = calloc(ncols + 1, sizeof(zk_gl *));
-	zk_gl *buf = malloc((ncols * n + 1) * sizeof(zk_gl));
 	int rc = ZK_STARK_ENOMEM;
 
+	free(*coeffs);
 	*coeffs = malloc((ncols * n + 1) * sizeof(zk_gl));
-	if (cols == NULL || buf == NULL || *coeffs == NULL)
+	if (cols == NULL || *coeffs == NULL)
 		goto done;
 	for (size_t c = 0; c < ncols; c++) {
 		cols[c] = *coeffs + c * n;
-		memcpy(cols[c], trace[c], n * sizeof(zk_gl));
+		if (aux)
+			for (size_t i = 0; i < n; i++)
+				cols[c][i] = pv->aux[c / ZK_EXT_DEGREE][i]
+						     .c[c % ZK_EXT_DEGREE];
+		else
+			memcpy(cols[c], pv->trace[c], n * sizeof(zk_gl));
 		zk_ntt_bitrev_permute(cols[c], pv->log_n);
 	}
-	if (zk_ntt_inverse(cols, ncols, pv->log_n, pv->threads) != 0)
-		goto done;
-	rc = zk_prover_commit_tree_blocks(tree, pv->p->hash, ncols, pv->big_n,
-					  pv->big_n / n, fill, pv, buf,
-					  pv->threads);
+	rc = zk_ntt_inverse(cols, ncols, pv->log_n, pv->threads) == 0 ? 0 :
+	     ZK_STARK_ENOMEM;
 done:
 	free(cols);
+	return rc;
+}
+
+/* Streaming: coefficients, then the tree, built block by block. */
+static int commit_streamed(struct zk_prover *pv, bool aux, size_t ncols,
+			   zk_gl **coeffs, zk_block_fn fill,
+			   struct zk_prover_tree *tree)
+{
+	zk_gl *buf = malloc((ncols * pv->n + 1) * sizeof(zk_gl));
+	int rc = buf == NULL ? ZK_STARK_ENOMEM :
+		 zk_prover_make_coeffs(pv, aux, coeffs);
+
+	if (rc == 0)
+		rc = zk_prover_commit_tree_blocks(tree, pv->p->hash, ncols,
+						  pv->big_n, pv->big_n / pv->n,
+						  fill, pv, buf, pv->threads);
 	free(buf);
 	return rc;
 }
@@ -104,7 +124,7 @@ static int commit_main(struct zk_prover *pv, const zk_gl *const *trace)
 	int rc = ZK_STARK_ENOMEM;
 
 	if (pv->streaming)
-		return commit_streamed(pv, trace, w, &pv->main_coeffs,
+		return commit_streamed(pv, false, w, &pv->main_coeffs,
 				       zk_prover_main_block, &pv->main_tree);
 	out = calloc(w, sizeof(zk_gl *));
 
@@ -165,9 +185,8 @@ static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 		}
 	}
 	if (pv->streaming) {
-		rc = commit_streamed(pv, (const zk_gl *const *)in, w,
-				     &pv->aux_coeffs, zk_prover_aux_block,
-				     &pv->aux_tree);
+		rc = commit_streamed(pv, true, w, &pv->aux_coeffs,
+				     zk_prover_aux_block, &pv->aux_tree);
 		goto done;
 	}
 	if (zk_ntt_lde(out, (const zk_gl *const *)in, w, pv->log_n,
@@ -296,8 +315,12 @@ static int cache_rows(struct zk_prover *pv, const uint64_t *pos, size_t count)
 	buf = malloc((widest * pv->n + 1) * sizeof(zk_gl));
 	if (buf == NULL)
 		return ZK_STARK_ENOMEM;
-	rc = zk_prover_tree_cache(&pv->main_tree, pos, count, blocks,
-				  zk_prover_main_block, pv, buf);
+	rc = zk_prover_make_coeffs(pv, false, &pv->main_coeffs);
+	if (rc == 0)
+		rc = zk_prover_tree_cache(&pv->main_tree, pos, count, blocks,
+					  zk_prover_main_block, pv, buf);
+	if (rc == 0 && aw2 > 0)
+		rc = zk_prover_make_coeffs(pv, true, &pv->aux_coeffs);
 	if (rc == 0 && aw2 > 0)
 		rc = zk_prover_tree_cache(&pv->aux_tree, pos, count, blocks,
 					  zk_prover_aux_block, pv, buf);
@@ -420,6 +443,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	pv.big_n = (size_t)1 << pv.log_domain;
 	pv.threads = opts != NULL && opts->threads > 0 ? opts->threads : 1;
 	pv.streaming = opts != NULL && opts->streaming;
+	pv.trace = main_trace;
 	zk_stark_air_shape(air, &pv.shape);
 
 	rc = zk_stark_transcript_start(&t, p, air, log_n);

@@ -120,8 +120,10 @@ int zk_prover_commit_tree_blocks(struct zk_prover_tree *lt,
 	memset(lt, 0, sizeof(*lt));
 	lt->hash = hash;
 	lt->depth = log2_size(n_rows);
-	lt->dropped = n_cols <= ZK_HASH_NARROW_ROW ? TREE_DROP_NARROW :
-						      TREE_DROP_WIDE;
+	/* the openings remake the groups' rows anyway: the narrow drop up to
+	 * two hash blocks a row (the composition's 9 columns) */
+	lt->dropped = n_cols <= 2 * ZK_HASH_NARROW_ROW ? TREE_DROP_NARROW :
+							  TREE_DROP_WIDE;
 	/* a group of 2^dropped leaves must lie inside one block */
 	if (((uint64_t)1 << lt->dropped) > block_rows)
 		lt->dropped = log2_size(block_rows);

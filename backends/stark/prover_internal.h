@@ -136,8 +136,10 @@ struct zk_prover {
 	zk_gl *q;          /* ZK_EXT_DEGREE × q_len: evals, then coefficients */
 	size_t q_len;      /* points the quotient is evaluated on */
 	zk_gl *comp_lde;   /* ZK_EXT_DEGREE·n_chunks × N */
-	zk_gl *main_coeffs; /* streaming: main_width × n */
-	zk_gl *aux_coeffs;  /* streaming: ZK_EXT_DEGREE·aux_width × n */
+	const zk_gl *const *trace; /* the caller's main trace */
+	/* streaming, while needed (zk_prover_make_coeffs) */
+	zk_gl *main_coeffs; /* main_width × n */
+	zk_gl *aux_coeffs;  /* ZK_EXT_DEGREE·aux_width × n */
 	/*
 	 * Where the composition step reads the main and aux values of
 	 * position i: view[c·view_stride + i - view_base] (the whole LDE, or
@@ -196,6 +198,10 @@ zk_gl zk_prover_block_shift(const struct zk_prover *pv, size_t h);
  */
 int zk_prover_block(const struct zk_prover *pv, const zk_gl *const *coeffs,
 		    size_t ncols, size_t h, zk_gl *buf);
+
+/* Streaming: pv->main_coeffs (aux false) or pv->aux_coeffs from the
+ * trace; 0 or ZK_STARK_ENOMEM. */
+int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs);
 
 /* Block fillers for the three committed segments (zk_block_fn). */
 int zk_prover_main_block(void *pv, size_t h, zk_gl *buf);

@@ -639,6 +639,12 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 	if (pv->q == NULL)
 		return ZK_STARK_ENOMEM;
 	rc = evaluate_quotient(pv);
+	if (pv->streaming) {
+		/* remade from the trace for the openings; not held meanwhile */
+		free(pv->main_coeffs);
+		free(pv->aux_coeffs);
+		pv->main_coeffs = pv->aux_coeffs = NULL;
+	}
 	if (rc == 0)
 		rc = debug ? interpolate_domain(pv, err, errlen) :
 			     interpolate_blocks(pv);
