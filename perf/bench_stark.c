@@ -12,11 +12,16 @@
  *      resets its peak-RSS mark (/proc/self/clear_refs "5") and reports
  *      VmHWM minus the VmRSS it started with (so the trace itself is
  *      included), divided by rows × main columns. Where clear_refs is not
- *      available the child's ru_maxrss growth is used (printed as such);
+ *      available the child's ru_maxrss growth is used (printed as such).
+ *      Each row twice: the prover keeping its LDEs ("stored") and the
+ *      coset-streaming one (zk_prove_opts.streaming, "stream");
  *  (d) Fibonacci at 2^20 rows.
  * (a) also gives both figures as CPU time of all threads (getrusage): on
  * a shared machine other load stretches wall time, far less CPU time.
- * Usage: bench_stark [--full] [--threads N] [--log-p2 K]
+ * (b) also gives the rate from CPU time of all threads ÷ the thread count,
+ * the rate the machine would give with the threads' cores to itself.
+ * Usage: bench_stark [--full] [--threads N] [--log-p2 K] [--part abcd]
+ * (--part: only the named parts, e.g. "--part b").
  */
 #include <errno.h>
 #include <malloc.h>
@@ -37,6 +42,8 @@
 #include "stark.h"
 
 static unsigned n_threads = 2;
+/* zk_prove_opts.streaming for the proofs of (c) (set per row) */
+static int streaming;
 
 static double now(void)
 {
@@ -139,7 +146,8 @@ static struct run prove_verify(const struct zk_air *air,
 			       const struct zk_stark_params *p,
 			       const struct trace *t)
 {
-	struct zk_prove_opts opts = { .threads = n_threads };
+	struct zk_prove_opts opts = { .threads = n_threads,
+				      .streaming = streaming };
 	struct run r = { 0 };
 	uint8_t *proof = NULL;
 	char err[256] = "";
@@ -309,6 +317,7 @@ static void bench_p2_rate(unsigned log_n, uint8_t set)
 	struct zk_air_p2chain air;
 	struct trace t = { 0 };
 	double gen_s = 0, native = native_perm_rate(), perms, proven, with_gen;
+	double cpu_rate;
 	struct run r;
 
 	if (p2_trace(&t, &air, log_n, &gen_s) != 0) {
@@ -321,14 +330,18 @@ static void bench_p2_rate(unsigned log_n, uint8_t set)
 	if (r.ok) {
 		proven = perms / r.prove_s;
 		with_gen = perms / (r.prove_s + gen_s);
+		cpu_rate = perms / (r.prove_cpu_s / n_threads);
 		printf("(b) Poseidon2-w12 chain, %s (%.1f conjectured bits), 2^%u "
 		       "rows, %u threads, %u cells/perm:\n"
 		       "    proven %.0f perm/s (prove only), %.0f perm/s "
 		       "(trace + prove); native 1 core %.0f perm/s; "
-		       "proven/native %.4f\n",
+		       "proven/native %.4f\n"
+		       "    CPU: prove %.1f ms of CPU, %.0f perm/s per %u "
+		       "threads' CPU time (%.1f proven bits)\n",
 		       p->name, zk_stark_conjectured_bits(p, log_n, air.air.max_degree),
 		       log_n, n_threads, ZK_P2CHAIN_WIDTH, proven, with_gen,
-		       native, proven / native);
+		       native, proven / native, 1e3 * r.prove_cpu_s, cpu_rate,
+		       n_threads, zk_stark_proven_bits(p, log_n, air.air.max_degree));
 	} else {
 		printf("(b) p2chain 2^%u: FAILED\n", log_n);
 	}
@@ -426,11 +439,13 @@ static void bench_range_size(unsigned log_n, const struct zk_stark_params *p)
 	close(fds[0]);
 	waitpid(pid, &status, 0);
 	cells = (double)((size_t)1 << log_n) * ZK_RANGE_WIDTH;
-	printf("(c) range    %-8s 2^%-2u  prove %9.1f ms (%5.2f × LDE+commit)  "
-	       "verify %6.2f ms  proof %7zu B  peak %7.1f B/cell "
+	printf("(c) range %s %-8s 2^%-2u  prove %9.1f ms (%5.2f × LDE+commit)  "
+	       "CPU %9.1f ms  verify %6.2f ms  proof %7zu B  peak %7.1f B/cell "
 	       "(%5.1f × the trace, %s)\n",
-	       p->name, log_n, 1e3 * m.r.prove_s,
-	       m.lde_s > 0 ? m.r.prove_s / m.lde_s : 0.0, 1e3 * m.r.verify_s,
+	       streaming ? "stream" : "stored", p->name, log_n,
+	       1e3 * m.r.prove_s,
+	       m.lde_s > 0 ? m.r.prove_s / m.lde_s : 0.0, 1e3 * m.r.prove_cpu_s,
+	       1e3 * m.r.verify_s,
 	       m.r.proof_len,
 	       1024.0 * (double)(m.rss_peak_kb - m.rss_start_kb) / cells,
 	       1024.0 * (double)(m.rss_peak_kb - m.rss_start_kb) /
@@ -449,6 +464,7 @@ int main(int argc, char **argv)
 	struct zk_air_p2chain p2;
 	struct trace t = { 0 };
 	double gen_s;
+	const char *part = "abcd";
 	int full = 0, i;
 
 	for (i = 1; i < argc; i++) {
@@ -458,9 +474,11 @@ int main(int argc, char **argv)
 			n_threads = (unsigned)atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--log-p2") == 0 && i + 1 < argc) {
 			log_p2 = (unsigned)atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--part") == 0 && i + 1 < argc) {
+			part = argv[++i];
 		} else {
 			fprintf(stderr, "usage: %s [--full] [--threads N] "
-				"[--log-p2 K]\n", argv[0]);
+				"[--log-p2 K] [--part abcd]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -471,8 +489,9 @@ int main(int argc, char **argv)
 	printf("bench_stark: %u threads, %s run\n", n_threads,
 	       full ? "full" : "short");
 
-	printf("(a) prove ÷ (LDE + Merkle commit of the main trace once)\n");
-	for (s = 0; s < 2; s++) {
+	if (strchr(part, 'a') != NULL)
+		printf("(a) prove ÷ (LDE + Merkle commit of the main trace once)\n");
+	for (s = 0; s < 2 && strchr(part, 'a') != NULL; s++) {
 		if (fib_trace(&t, &fib, 16) == 0)
 			report_ratio("(a) fibonacci", &fib.air, sets[s], &t, 3);
 		trace_release(&t);
@@ -481,15 +500,20 @@ int main(int argc, char **argv)
 		trace_release(&t);
 	}
 
-	bench_p2_rate(log_p2, ZK_PARAMS_FAST);
-	bench_p2_rate(log_p2, ZK_PARAMS_THROUGHPUT);
+	if (strchr(part, 'b') != NULL) {
+		bench_p2_rate(log_p2, ZK_PARAMS_FAST);
+		bench_p2_rate(log_p2, ZK_PARAMS_THROUGHPUT);
+	}
 
 	log_hi = full ? 20 : 17;
-	for (log_n = ZK_AIR_RANGE_MIN_LOG_N; log_n <= log_hi; log_n++)
+	for (log_n = ZK_AIR_RANGE_MIN_LOG_N;
+	     log_n <= log_hi && strchr(part, 'c') != NULL; log_n++)
 		for (s = 0; s < 2; s++)
-			bench_range_size(log_n, sets[s]);
+			for (streaming = 0; streaming < 2; streaming++)
+				bench_range_size(log_n, sets[s]);
+	streaming = 0;
 
-	for (s = 0; s < 2; s++) {
+	for (s = 0; s < 2 && strchr(part, 'd') != NULL; s++) {
 		if (fib_trace(&t, &fib, full ? 20 : 18) == 0)
 			report_ratio("(d) fibonacci", &fib.air, sets[s], &t, 1);
 		trace_release(&t);

@@ -170,10 +170,9 @@ static void absorb_config(struct zk_transcript *t,
 
 /* ---- threads ---- */
 
-typedef void (*range_fn)(void *ctx, size_t begin, size_t end);
 
 struct range_job {
-	range_fn fn;
+	zk_fri_range_fn fn;
 	void *ctx;
 	size_t begin, end;
 };
@@ -188,7 +187,8 @@ static void *range_job_main(void *arg)
 
 /* Splits [0, n) over up to `threads` workers, the caller being one. A
  * worker the system refuses runs on the caller: the result is the same. */
-static void parallel_for(unsigned threads, size_t n, range_fn fn, void *ctx)
+void zk_fri_parallel_for(unsigned threads, size_t n, zk_fri_range_fn fn,
+			 void *ctx)
 {
 	struct range_job jobs[MAX_WORKERS];
 	pthread_t tids[MAX_WORKERS];
@@ -229,30 +229,6 @@ struct zk_fri_prover {
 	uint32_t final_len;
 	zk_ext *final_coeffs;
 };
-
-struct transpose_ctx {
-	const zk_ext *values;
-	zk_gl *cols; /* ZK_EXT_DEGREE·K columns of n_rows */
-	size_t n_rows;
-	unsigned fold;
-};
-
-static void transpose_range(void *arg, size_t begin, size_t end)
-{
-	const struct transpose_ctx *c = arg;
-	size_t j;
-	unsigned k;
-
-	for (j = begin; j < end; j++) {
-		const zk_ext *coset = c->values + j * c->fold;
-
-		for (k = 0; k < c->fold; k++) {
-			zk_ext_scatter(coset[k],
-				       c->cols + ZK_EXT_DEGREE * k * c->n_rows + j,
-				       c->n_rows);
-		}
-	}
-}
 
 struct inv_powers_ctx {
 	zk_gl *out;
@@ -307,28 +283,12 @@ static int commit_layer(struct zk_fri_prover *fp, unsigned l,
 			struct zk_transcript *t)
 {
 	unsigned f = fp->sched.log_folding[l];
-	size_t n_rows = (size_t)1 << (fp->sched.log_size[l] - f);
-	size_t n_cols = (size_t)ZK_EXT_DEGREE << f;
-	struct transpose_ctx tc;
-	const zk_gl *cols[ZK_EXT_DEGREE << ZK_FRI_MAX_LOG_FOLDING];
-	size_t c;
-	int rc;
+	int rc = zk_fri_layer_tree(&fp->trees[l], fp->layer_values[l], f,
+				   (size_t)1 << (fp->sched.log_size[l] - f),
+				   fp->cfg.hash, fp->cfg.threads);
 
-	tc.values = fp->layer_values[l];
-	tc.n_rows = n_rows;
-	tc.fold = 1u << f;
-	tc.cols = malloc(n_cols * n_rows * sizeof(zk_gl));
-	if (tc.cols == NULL)
-		return ZK_STARK_ENOMEM;
-	parallel_for(fp->cfg.threads, n_rows, transpose_range, &tc);
-	for (c = 0; c < n_cols; c++)
-		cols[c] = tc.cols + c * n_rows;
-	rc = zk_merkle_build(&fp->trees[l], fp->cfg.hash, cols, n_cols, n_rows,
-			     fp->cfg.threads);
-	free(tc.cols);
-	if (rc != ZK_MERKLE_OK)
-		return rc == ZK_MERKLE_ENOMEM ? ZK_STARK_ENOMEM
-					       : ZK_STARK_EINVAL;
+	if (rc != ZK_STARK_ACCEPT)
+		return rc;
 	zk_transcript_absorb_digest(t, zk_merkle_root(&fp->trees[l]));
 	return ZK_STARK_ACCEPT;
 }
@@ -389,7 +349,7 @@ static int fold_layer(struct zk_fri_prover *fp, unsigned l,
 	fc.next = malloc(n_next * sizeof(zk_ext));
 	if (fc.next == NULL)
 		return ZK_STARK_ENOMEM;
-	parallel_for(fp->cfg.threads, n_next, fold_range, &fc);
+	zk_fri_parallel_for(fp->cfg.threads, n_next, fold_range, &fc);
 	*next_out = fc.next;
 	return ZK_STARK_ACCEPT;
 }
@@ -397,39 +357,68 @@ static int fold_layer(struct zk_fri_prover *fp, unsigned l,
 int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 		  struct zk_transcript *t, const zk_ext *evals)
 {
-	struct zk_fri_prover *fp;
-	struct inv_powers_ctx ic;
-	zk_ext *cur;
+	struct zk_fri_schedule s;
+	zk_ext *copy;
 	size_t n;
-	unsigned l;
-	int rc;
 
 	if (out == NULL)
 		return ZK_STARK_EINVAL;
 	*out = NULL;
 	if (cfg == NULL || evals == NULL || t == NULL)
 		return ZK_STARK_EINVAL;
-	fp = calloc(1, sizeof(*fp));
-	if (fp == NULL)
+	if (zk_fri_schedule_make(cfg, &s) != ZK_STARK_ACCEPT)
+		return ZK_STARK_EINVAL;
+	n = (size_t)1 << cfg->log_domain;
+	copy = malloc(n * sizeof(zk_ext));
+	if (copy == NULL)
 		return ZK_STARK_ENOMEM;
+	memcpy(copy, evals, n * sizeof(zk_ext));
+	return zk_fri_commit_take(out, cfg, t, &copy);
+}
+
+int zk_fri_commit_take(struct zk_fri_prover **out,
+		       const struct zk_fri_config *cfg,
+		       struct zk_transcript *t, zk_ext **evals)
+{
+	struct zk_fri_prover *fp;
+	struct inv_powers_ctx ic;
+	zk_ext *cur = evals != NULL ? *evals : NULL;
+	size_t n;
+	unsigned l;
+	int rc;
+
+	if (evals != NULL)
+		*evals = NULL;
+	if (out == NULL) {
+		free(cur);
+		return ZK_STARK_EINVAL;
+	}
+	*out = NULL;
+	if (cfg == NULL || cur == NULL || t == NULL) {
+		free(cur);
+		return ZK_STARK_EINVAL;
+	}
+	fp = calloc(1, sizeof(*fp));
+	if (fp == NULL) {
+		free(cur);
+		return ZK_STARK_ENOMEM;
+	}
 	fp->cfg = *cfg;
 	rc = zk_fri_schedule_make(cfg, &fp->sched);
 	if (rc != ZK_STARK_ACCEPT) {
+		free(cur);
 		free(fp);
 		return rc;
 	}
 	n = (size_t)1 << cfg->log_domain;
-	cur = malloc(n * sizeof(zk_ext));
 	ic.out = malloc((n / 2) * sizeof(zk_gl));
-	if (cur == NULL || ic.out == NULL) {
+	if (ic.out == NULL) {
 		free(cur);
-		free(ic.out);
 		free(fp);
 		return ZK_STARK_ENOMEM;
 	}
-	memcpy(cur, evals, n * sizeof(zk_ext));
 	ic.w_inv = inverse_root(cfg->log_domain);
-	parallel_for(cfg->threads, n / 2, inv_powers_range, &ic);
+	zk_fri_parallel_for(cfg->threads, n / 2, inv_powers_range, &ic);
 	zk_ntt_bitrev_permute(ic.out, cfg->log_domain - 1);
 
 	absorb_config(t, cfg);

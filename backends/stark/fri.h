@@ -103,6 +103,15 @@ struct zk_fri_prover;
  * 0 or a negative ZK_STARK_* status. */
 int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 		  struct zk_transcript *t, const zk_ext *evals);
+
+/*
+ * The same commit phase, taking *evals (malloc'd, N values) as the first
+ * layer instead of copying it: *evals is NULL afterwards, whatever the
+ * result. Same proof as zk_fri_commit, one N-value copy less in memory.
+ */
+int zk_fri_commit_take(struct zk_fri_prover **out,
+		       const struct zk_fri_config *cfg,
+		       struct zk_transcript *t, zk_ext **evals);
 /* Query phase: fills proof (layers + final polynomial). */
 int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 			 size_t n_positions, struct zk_fri_proof *proof);

@@ -468,6 +468,17 @@ static void reverse_scale(const struct ntt_job *job, zk_gl *a, size_t lo,
 	const zk_gl *f = job->kind == NTT_LDE ? NULL : job->table;
 	zk_gl s = job->kind == NTT_LDE ? 1 : job->scale;
 
+	if (f == NULL && s == 1) {
+		/* the LDE scales later, with its coset table: a plain swap */
+		for (size_t i = lo; i < hi; i++) {
+			size_t j = (n - i) & (n - 1);
+			zk_gl t = a[i];
+
+			a[i] = a[j];
+			a[j] = t;
+		}
+		return;
+	}
 	for (size_t i = lo; i < hi; i++) {
 		size_t j = (n - i) & (n - 1);
 		zk_gl fi = f ? f[i] : s, fj = f ? f[j] : s;
@@ -687,7 +698,8 @@ static int alloc_table(struct ntt_job *job)
 }
 
 static int transform(zk_gl *const *cols, size_t ncols, unsigned int log_n,
-		     zk_gl shift, unsigned int threads, enum ntt_kind kind)
+		     zk_gl shift, unsigned int threads, enum ntt_kind kind,
+		     bool check)
 {
 	struct ntt_job job = { .kind = kind, .cols = cols, .ncols = ncols,
 			       .log_n = log_n, .scale = 1 };
@@ -695,7 +707,9 @@ static int transform(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 	int rc;
 
 	if (log_n > ZK_NTT_MAX_LOG_N || !zk_gl_is_canonical(shift) ||
-	    shift == 0 || !inputs_ok((const zk_gl *const *)cols, ncols, log_n))
+	    shift == 0 || (check && !inputs_ok((const zk_gl *const *)cols,
+						ncols, log_n)) ||
+	    (!check && ncols && !cols))
 		return -EINVAL;
 	if (ncols == 0)
 		return 0;
@@ -721,25 +735,32 @@ static int transform(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 int zk_ntt_forward(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 		   unsigned int threads)
 {
-	return transform(cols, ncols, log_n, 1, threads, NTT_FORWARD);
+	return transform(cols, ncols, log_n, 1, threads, NTT_FORWARD, true);
 }
 
 int zk_ntt_inverse(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 		   unsigned int threads)
 {
-	return transform(cols, ncols, log_n, 1, threads, NTT_INVERSE);
+	return transform(cols, ncols, log_n, 1, threads, NTT_INVERSE, true);
 }
 
 int zk_ntt_coset_forward(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 			 zk_gl shift, unsigned int threads)
 {
-	return transform(cols, ncols, log_n, shift, threads, NTT_FORWARD);
+	return transform(cols, ncols, log_n, shift, threads, NTT_FORWARD, true);
+}
+
+int zk_ntt_coset_forward_trusted(zk_gl *const *cols, size_t ncols,
+				 unsigned int log_n, zk_gl shift,
+				 unsigned int threads)
+{
+	return transform(cols, ncols, log_n, shift, threads, NTT_FORWARD, false);
 }
 
 int zk_ntt_coset_inverse(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 			 zk_gl shift, unsigned int threads)
 {
-	return transform(cols, ncols, log_n, shift, threads, NTT_INVERSE);
+	return transform(cols, ncols, log_n, shift, threads, NTT_INVERSE, true);
 }
 
 int zk_ntt_lde(zk_gl *const *out, const zk_gl *const *in, size_t ncols,

@@ -62,6 +62,16 @@ int zk_ntt_inverse(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 int zk_ntt_coset_forward(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 			 zk_gl shift, unsigned int threads);
 
+/*
+ * The same for inputs the caller made canonical itself (the streaming
+ * prover's coefficients, transformed again for every block of D it
+ * needs): no O(n) scan of every column first. A non-canonical input
+ * gives wrong values, not an error.
+ */
+int zk_ntt_coset_forward_trusted(zk_gl *const *cols, size_t ncols,
+				 unsigned int log_n, zk_gl shift,
+				 unsigned int threads);
+
 /* Evaluations on shift·H_n (bit-reversed) -> coefficients (natural). */
 int zk_ntt_coset_inverse(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 			 zk_gl shift, unsigned int threads);

@@ -35,6 +35,8 @@ static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
 static void prover_free(struct zk_prover *pv)
 {
 	free(pv->main_lde);
+	free(pv->main_coeffs);
+	free(pv->aux_coeffs);
 	if (pv->aux != NULL)
 		for (uint32_t c = 0; c < pv->air->aux_width; c++)
 			free(pv->aux[c]);
@@ -62,11 +64,69 @@ static void prover_free(struct zk_prover *pv)
 
 /* ---- step 2/3: LDEs and commitments ---- */
 
+/*
+ * Streaming: the coefficients (n each, n apart) of the main columns, from
+ * the trace, or of the aux base columns, from pv->aux: what
+ * zk_prover_block makes any block of D from. Made for the commitment and
+ * the quotient, dropped, and made again for the openings (one inverse
+ * transform per column, against B forward ones for the blocks).
+ */
+int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs)
+{
+	size_t n = pv->n;
+	size_t ncols = aux ? ZK_EXT_DEGREE * (size_t)pv->air->aux_width :
+			     pv->air->main_width;
+	zk_gl **cols = calloc(ncols + 1, sizeof(zk_gl *));
+	int rc = ZK_STARK_ENOMEM;
+
+	free(*coeffs);
+	*coeffs = malloc((ncols * n + 1) * sizeof(zk_gl));
+	if (cols == NULL || *coeffs == NULL)
+		goto done;
+	for (size_t c = 0; c < ncols; c++) {
+		cols[c] = *coeffs + c * n;
+		if (aux)
+			for (size_t i = 0; i < n; i++)
+				cols[c][i] = pv->aux[c / ZK_EXT_DEGREE][i]
+						     .c[c % ZK_EXT_DEGREE];
+		else
+			memcpy(cols[c], pv->trace[c], n * sizeof(zk_gl));
+		zk_ntt_bitrev_permute(cols[c], pv->log_n);
+	}
+	rc = zk_ntt_inverse(cols, ncols, pv->log_n, pv->threads) == 0 ? 0 :
+	     ZK_STARK_ENOMEM;
+done:
+	free(cols);
+	return rc;
+}
+
+/* Streaming: coefficients, then the tree, built block by block. */
+static int commit_streamed(struct zk_prover *pv, bool aux, size_t ncols,
+			   zk_gl **coeffs, zk_block_fn fill,
+			   struct zk_prover_tree *tree)
+{
+	zk_gl *buf = malloc((ncols * pv->n + 1) * sizeof(zk_gl));
+	int rc = buf == NULL ? ZK_STARK_ENOMEM :
+		 zk_prover_make_coeffs(pv, aux, coeffs);
+
+	if (rc == 0)
+		rc = zk_prover_commit_tree_blocks(tree, pv->p->hash, ncols,
+						  pv->big_n, pv->big_n / pv->n,
+						  fill, pv, buf, pv->threads);
+	free(buf);
+	return rc;
+}
+
 static int commit_main(struct zk_prover *pv, const zk_gl *const *trace)
 {
 	size_t w = pv->air->main_width;
-	zk_gl **out = calloc(w, sizeof(zk_gl *));
+	zk_gl **out;
 	int rc = ZK_STARK_ENOMEM;
+
+	if (pv->streaming)
+		return commit_streamed(pv, false, w, &pv->main_coeffs,
+				       zk_prover_main_block, &pv->main_tree);
+	out = calloc(w, sizeof(zk_gl *));
 
 	pv->main_lde = malloc(w * pv->big_n * sizeof(zk_gl));
 	if (out == NULL || pv->main_lde == NULL)
@@ -93,8 +153,10 @@ static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 	int rc = ZK_STARK_ENOMEM;
 
 	pv->aux = calloc(pv->air->aux_width, sizeof(zk_ext *));
-	pv->aux_lde = malloc(w * pv->big_n * sizeof(zk_gl));
-	if (in == NULL || out == NULL || pv->aux == NULL || pv->aux_lde == NULL)
+	if (!pv->streaming)
+		pv->aux_lde = malloc(w * pv->big_n * sizeof(zk_gl));
+	if (in == NULL || out == NULL || pv->aux == NULL ||
+	    (!pv->streaming && pv->aux_lde == NULL))
 		goto done;
 	for (size_t c = 0; c < pv->air->aux_width; c++) {
 		pv->aux[c] = calloc(n, sizeof(zk_ext));
@@ -108,7 +170,8 @@ static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 	}
 	for (size_t c = 0; c < w; c++) {
 		in[c] = malloc(n * sizeof(zk_gl));
-		out[c] = pv->aux_lde + c * pv->big_n;
+		if (!pv->streaming)
+			out[c] = pv->aux_lde + c * pv->big_n;
 		if (in[c] == NULL)
 			goto done;
 		for (size_t i = 0; i < n; i++) {
@@ -120,6 +183,11 @@ static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 				goto done;
 			}
 		}
+	}
+	if (pv->streaming) {
+		rc = commit_streamed(pv, true, w, &pv->aux_coeffs,
+				     zk_prover_aux_block, &pv->aux_tree);
+		goto done;
 	}
 	if (zk_ntt_lde(out, (const zk_gl *const *)in, w, pv->log_n,
 		       pv->p->log_blowup, ZK_GL_MULTIPLICATIVE_GENERATOR,
@@ -231,19 +299,58 @@ done:
 	return rc;
 }
 
+/*
+ * Streaming: the rows the openings need, from the blocks they fall in,
+ * made again (the composition's from pv->q, kept for this).
+ */
+static int cache_rows(struct zk_prover *pv, const uint64_t *pos, size_t count)
+{
+	size_t mw = pv->air->main_width, aw2 = ZK_EXT_DEGREE * (size_t)pv->air->aux_width;
+	size_t cw = ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks;
+	size_t widest = mw > aw2 ? mw : aw2, blocks = pv->big_n / pv->n;
+	zk_gl *buf;
+	int rc;
+
+	widest = widest > cw ? widest : cw;
+	buf = malloc((widest * pv->n + 1) * sizeof(zk_gl));
+	if (buf == NULL)
+		return ZK_STARK_ENOMEM;
+	rc = zk_prover_make_coeffs(pv, false, &pv->main_coeffs);
+	if (rc == 0)
+		rc = zk_prover_tree_cache(&pv->main_tree, pos, count, blocks,
+					  zk_prover_main_block, pv, buf);
+	if (rc == 0 && aw2 > 0)
+		rc = zk_prover_make_coeffs(pv, true, &pv->aux_coeffs);
+	if (rc == 0 && aw2 > 0)
+		rc = zk_prover_tree_cache(&pv->aux_tree, pos, count, blocks,
+					  zk_prover_aux_block, pv, buf);
+	if (rc == 0)
+		rc = zk_prover_tree_cache(&pv->comp_tree, pos, count, blocks,
+					  zk_prover_comp_block, pv, buf);
+	free(buf);
+	return rc;
+}
+
 static int open_rows(struct zk_prover *pv, struct zk_stark_proof *pf,
 		     const uint64_t *pos, size_t count)
 {
 	size_t mw = pv->air->main_width, aw2 = ZK_EXT_DEGREE * (size_t)pv->air->aux_width;
-	size_t cw = ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks, big_n = pv->big_n;
+	size_t cw = ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks;
 
+	if (pv->streaming) {
+		int rc = cache_rows(pv, pos, count);
+
+		if (rc != 0)
+			return rc;
+	}
 	for (size_t k = 0; k < count; k++) {
-		for (size_t c = 0; c < mw; c++)
-			pf->main_rows[k * mw + c] = pv->main_lde[c * big_n + pos[k]];
-		for (size_t c = 0; c < aw2; c++)
-			pf->aux_rows[k * aw2 + c] = pv->aux_lde[c * big_n + pos[k]];
-		for (size_t c = 0; c < cw; c++)
-			pf->comp_rows[k * cw + c] = pv->comp_lde[c * big_n + pos[k]];
+		if (zk_prover_tree_row(&pv->main_tree, pos[k],
+				       pf->main_rows + k * mw) != 0 ||
+		    (aw2 > 0 && zk_prover_tree_row(&pv->aux_tree, pos[k],
+						   pf->aux_rows + k * aw2) != 0) ||
+		    zk_prover_tree_row(&pv->comp_tree, pos[k],
+				       pf->comp_rows + k * cw) != 0)
+			return ZK_STARK_EINVAL;
 	}
 	if (zk_prover_open_tree(&pv->main_tree, pos, count, &pf->main_open) != 0 ||
 	    zk_prover_open_tree(&pv->comp_tree, pos, count, &pf->comp_open) != 0)
@@ -264,10 +371,8 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	int rc;
 
 	zk_stark_fri_config(pv->p, pv->log_n, pv->threads, &cfg);
-	rc = zk_fri_commit(&fp, &cfg, t, pv->deep);
-	/* FRI keeps its own copy of the layer-0 values */
-	free(pv->deep);
-	pv->deep = NULL;
+	/* the DEEP values become FRI's layer 0 (pv->deep is NULL after) */
+	rc = zk_fri_commit_take(&fp, &cfg, t, &pv->deep);
 	if (rc != 0)
 		return rc;
 	/* one thread: eight-way BLAKE2s tries 2^16 nonces in about a
@@ -337,6 +442,8 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	pv.n = (size_t)1 << log_n;
 	pv.big_n = (size_t)1 << pv.log_domain;
 	pv.threads = opts != NULL && opts->threads > 0 ? opts->threads : 1;
+	pv.streaming = opts != NULL && opts->streaming;
+	pv.trace = main_trace;
 	zk_stark_air_shape(air, &pv.shape);
 
 	rc = zk_stark_transcript_start(&t, p, air, log_n);
@@ -365,9 +472,12 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	rc = zk_prover_deep(&pv, main_trace);
 	if (rc != 0)
 		goto done;
-	/* the chunks' coefficients have served OOD and DEEP */
-	free(pv.q);
-	pv.q = NULL;
+	/* the chunks' coefficients have served OOD and DEEP (and, streaming,
+	 * make the composition rows the queries open) */
+	if (!pv.streaming) {
+		free(pv.q);
+		pv.q = NULL;
+	}
 
 	rc = query_phase(&pv, &t, &pf);
 	if (rc != 0)

@@ -10,6 +10,9 @@
  * zk_merkle_open_batch gives for the full tree (merkle.h: sorted,
  * deduplicated leaves, level by level, left to right, a sibling sent
  * unless known), so the proof does not change.
+ * A streaming prover keeps no LDE: its trees are built block by block
+ * from blocks it makes and drops, and before the openings it makes again
+ * the blocks the queried rows fall in and keeps those rows' groups.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -99,10 +102,154 @@ done:
 	return rc;
 }
 
+/*
+ * Streaming: block by block, each block in slices of at most rows_max
+ * rows (a slice's full tree is transient), levels from `dropped` kept.
+ */
+int zk_prover_commit_tree_blocks(struct zk_prover_tree *lt,
+				 enum zk_hash_id hash, size_t n_cols,
+				 uint64_t n_rows, size_t n_blocks,
+				 zk_block_fn fill, void *ctx, zk_gl *buf,
+				 unsigned threads)
+{
+	uint64_t block_rows = n_rows / n_blocks, slice_rows, slices;
+	const zk_gl **cols = calloc(n_cols + 1, sizeof(zk_gl *));
+	struct zk_hasher *h = zk_hasher_new(hash);
+	int rc = ZK_STARK_ENOMEM;
+
+	memset(lt, 0, sizeof(*lt));
+	lt->hash = hash;
+	lt->depth = log2_size(n_rows);
+	/* the openings remake the groups' rows anyway: the narrow drop up to
+	 * two hash blocks a row (the composition's 9 columns) */
+	lt->dropped = n_cols <= 2 * ZK_HASH_NARROW_ROW ? TREE_DROP_NARROW :
+							  TREE_DROP_WIDE;
+	/* a group of 2^dropped leaves must lie inside one block */
+	if (((uint64_t)1 << lt->dropped) > block_rows)
+		lt->dropped = log2_size(block_rows);
+	lt->n_leaves = n_rows;
+	lt->n_cols = n_cols;
+	lt->top = calloc(2 * (n_rows >> lt->dropped), sizeof(struct zk_digest));
+	if (cols == NULL || h == NULL || lt->top == NULL)
+		goto done;
+	slices = n_rows >> lt->dropped < TREE_SLICES ? n_rows >> lt->dropped :
+						       TREE_SLICES;
+	slice_rows = n_rows / slices < block_rows ? n_rows / slices : block_rows;
+	for (size_t b = 0; b < n_blocks; b++) {
+		rc = fill(ctx, b, buf);
+		if (rc != 0)
+			goto done;
+		rc = ZK_STARK_ENOMEM;
+		for (uint64_t r = 0; r < block_rows; r += slice_rows) {
+			struct zk_merkle_tree sub;
+
+			for (size_t c = 0; c < n_cols; c++)
+				cols[c] = buf + c * block_rows + r;
+			if (zk_merkle_build(&sub, hash, cols, n_cols, slice_rows,
+					    threads) != 0)
+				goto done;
+			keep_slice(lt, &sub, (b * block_rows + r) / slice_rows);
+			zk_merkle_free(&sub);
+		}
+	}
+	for (uint64_t k = n_rows / slice_rows; k-- > 1;)
+		if (zk_hasher_node(h, &lt->top[2 * k], &lt->top[2 * k + 1],
+				   &lt->top[k]) != 0)
+			goto done;
+	rc = 0;
+done:
+	free(cols);
+	zk_hasher_free(h);
+	return rc;
+}
+
 void zk_prover_tree_free(struct zk_prover_tree *lt)
 {
 	free(lt->top);
+	free(lt->groups);
+	free(lt->group_rows);
 	memset(lt, 0, sizeof(*lt));
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int zk_prover_tree_cache(struct zk_prover_tree *lt, const uint64_t *indices,
+			 size_t count, size_t n_blocks, zk_block_fn fill,
+			 void *ctx, zk_gl *buf)
+{
+	uint64_t group = (uint64_t)1 << lt->dropped;
+	uint64_t block_rows = lt->n_leaves / n_blocks;
+	size_t m = 0, g = 0;
+	int rc;
+
+	free(lt->groups);
+	free(lt->group_rows);
+	lt->group_rows = NULL;
+	lt->n_groups = 0;
+	lt->groups = malloc((count + 1) * sizeof(uint64_t));
+	if (lt->groups == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t i = 0; i < count; i++) {
+		if (indices[i] >= lt->n_leaves)
+			return ZK_STARK_EINVAL;
+		lt->groups[i] = indices[i] >> lt->dropped;
+	}
+	qsort(lt->groups, count, sizeof(uint64_t), cmp_u64);
+	for (size_t i = 0; i < count; i++)
+		if (m == 0 || lt->groups[m - 1] != lt->groups[i])
+			lt->groups[m++] = lt->groups[i];
+	lt->group_rows = malloc((m * group * lt->n_cols + 1) * sizeof(zk_gl));
+	if (lt->group_rows == NULL)
+		return ZK_STARK_ENOMEM;
+	lt->n_groups = m;
+	/* groups are sorted, so each block is made once */
+	while (g < m) {
+		size_t b = (size_t)((lt->groups[g] * group) / block_rows);
+
+		rc = fill(ctx, b, buf);
+		if (rc != 0)
+			return rc;
+		for (; g < m && (lt->groups[g] * group) / block_rows == b; g++) {
+			uint64_t first = lt->groups[g] * group - b * block_rows;
+			zk_gl *dst = lt->group_rows + g * group * lt->n_cols;
+
+			for (uint64_t r = 0; r < group; r++)
+				for (size_t c = 0; c < lt->n_cols; c++)
+					dst[r * lt->n_cols + c] =
+						buf[c * block_rows + first + r];
+		}
+	}
+	return 0;
+}
+
+int zk_prover_tree_row(const struct zk_prover_tree *lt, uint64_t i, zk_gl *row)
+{
+	uint64_t key = i >> lt->dropped, group = (uint64_t)1 << lt->dropped;
+	size_t lo = 0, hi = lt->n_groups;
+
+	if (lt->lde != NULL) {
+		for (size_t c = 0; c < lt->n_cols; c++)
+			row[c] = lt->lde[c * lt->n_leaves + i];
+		return 0;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lt->groups[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == lt->n_groups || lt->groups[lo] != key)
+		return -1;
+	memcpy(row, lt->group_rows + (lo * group + (i & (group - 1))) * lt->n_cols,
+	       lt->n_cols * sizeof(zk_gl));
+	return 0;
 }
 
 struct node_ctx {
@@ -122,23 +269,14 @@ static int tree_node(struct node_ctx *nc, uint64_t k, struct zk_digest *out)
 		return 0;
 	}
 	if (k >= lt->n_leaves) {
-		uint64_t i = k - lt->n_leaves;
-
-		for (size_t c = 0; c < lt->n_cols; c++)
-			nc->row[c] = lt->lde[c * lt->n_leaves + i];
+		if (zk_prover_tree_row(lt, k - lt->n_leaves, nc->row) != 0)
+			return -1;
 		return zk_hasher_leaf(nc->hasher, nc->row, lt->n_cols, out);
 	}
 	if (tree_node(nc, 2 * k, &left) != 0 ||
 	    tree_node(nc, 2 * k + 1, &right) != 0)
 		return -1;
 	return zk_hasher_node(nc->hasher, &left, &right, out);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 int zk_prover_open_tree(const struct zk_prover_tree *lt,

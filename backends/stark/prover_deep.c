@@ -174,6 +174,53 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace)
 /* ---- step 7: DEEP composition ---- */
 
 /*
+ * 1/(x - w) for x in F_p and a fixed w = w0 + w1·X + w2·X^2 ∉ F_p. With
+ * a0 = x - w0 the adjugate of x - w (ext3.h) is
+ *   t0 = a0^2 - k0,  t1 = k1 + a0·w1,  t2 = k2 + a0·w2
+ * (k0 = 7·w1·w2, k1 = 7·w2^2, k2 = w1^2) and the norm is
+ *   N = a0·(a0^2 - 3·k0) - 7·(7·w2^3 + w1^3),
+ * so a block of points needs two base products each for N, one base batch
+ * inversion for the block, and three more products for t.
+ */
+struct deep_den {
+	zk_gl w0, w1, w2, k0, k1, k2, k0x3, cst;
+};
+
+static struct deep_den deep_den(zk_ext w)
+{
+	struct deep_den d = { .w0 = w.c[0], .w1 = w.c[1], .w2 = w.c[2] };
+	zk_gl w1sq = zk_gl_sqr(d.w1), w2sq = zk_gl_sqr(d.w2);
+
+	d.k0 = zk_ext_mul_nonresidue(zk_gl_mul(d.w1, d.w2));
+	d.k1 = zk_ext_mul_nonresidue(w2sq);
+	d.k2 = w1sq;
+	d.k0x3 = zk_gl_add(zk_gl_add(d.k0, d.k0), d.k0);
+	d.cst = zk_ext_mul_nonresidue(zk_gl_add(
+		zk_ext_mul_nonresidue(zk_gl_mul(w2sq, d.w2)),
+		zk_gl_mul(w1sq, d.w1)));
+	return d;
+}
+
+static inline zk_gl deep_den_norm(const struct deep_den *d, zk_gl x)
+{
+	zk_gl a0 = zk_gl_sub(x, d->w0);
+
+	return zk_gl_sub(zk_gl_mul(a0, zk_gl_sub(zk_gl_sqr(a0), d->k0x3)),
+			 d->cst);
+}
+
+static inline zk_ext deep_den_inv(const struct deep_den *d, zk_gl x,
+				  zk_gl norm_inv)
+{
+	zk_gl a0 = zk_gl_sub(x, d->w0);
+	zk_ext t = zk_gl3_make(zk_gl_sub(zk_gl_sqr(a0), d->k0),
+			       zk_gl_add(d->k1, zk_gl_mul(a0, d->w1)),
+			       zk_gl_add(d->k2, zk_gl_mul(a0, d->w2)));
+
+	return zk_ext_mul_base(t, norm_inv);
+}
+
+/*
  * F(x) = (A(x) - A(z))/(x - z) + (B(x) - B(zω))/(x - zω) with
  * A = Σ_c γ_2c·T_c + Σ_k γ''_k·Q_k and B = Σ_c γ_2c+1·T_c, both of degree
  * < n. A and B are formed on H from the trace, interpolated, the chunks
@@ -187,8 +234,11 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace)
 struct zk_deep_job {
 	struct zk_prover *pv;
 	const zk_gl *const *trace;
-	zk_gl *ab[AB_COLS]; /* A.c0..c2, B.c0..c2: n on H, then N on D */
+	zk_gl *ab[AB_COLS]; /* A.c0..c2, B.c0..c2: n on H, then coefficients */
+	zk_gl *blk;         /* A and B on one coset block of D (n each) */
+	size_t coset;       /* which one */
 	zk_ext a_z, b_zw;   /* A(z), B(zω) from the OOD values */
+	struct deep_den dz, dzw; /* 1/(x - z), 1/(x - zω) (deep_den) */
 };
 
 /*
@@ -274,12 +324,12 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 
 /*
  * Narrow AIRs: the same sums taken at every point of D from the LDEs,
- * positions [lo, hi), chunks included. For a few columns this costs less
- * than extending 2·ZK_EXT_DEGREE columns.
+ * positions [lo, hi), chunks included, into ab[h][i - ab_base]. For a few
+ * columns this costs less than extending 2·ZK_EXT_DEGREE columns.
  */
-static void deep_lde_rows(void *arg, size_t lo, size_t hi)
+static void deep_lde_rows(struct zk_deep_job *job, size_t lo, size_t hi,
+			  zk_gl *const *ab, size_t ab_base)
 {
-	struct zk_deep_job *job = arg;
 	struct zk_prover *pv = job->pv;
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	size_t chunks = pv->shape.n_chunks, big_n = pv->big_n;
@@ -321,7 +371,7 @@ static void deep_lde_rows(void *arg, size_t lo, size_t hi)
 		}
 		for (size_t h = 0; h < AB_COLS; h++)
 			for (size_t k = 0; k < len; k++)
-				job->ab[h][r0 + k] = zk_acc_reduce(&acc[k][h]);
+				ab[h][r0 + k - ab_base] = zk_acc_reduce(&acc[k][h]);
 	}
 }
 
@@ -350,95 +400,87 @@ static void deep_chunks(void *arg, size_t lo, size_t hi)
 }
 
 /*
- * 1/(x - w) for x in F_p and a fixed w = w0 + w1·X + w2·X^2 ∉ F_p. With
- * a0 = x - w0 the adjugate of x - w (ext3.h) is
- *   t0 = a0^2 - k0,  t1 = k1 + a0·w1,  t2 = k2 + a0·w2
- * (k0 = 7·w1·w2, k1 = 7·w2^2, k2 = w1^2) and the norm is
- *   N = a0·(a0^2 - 3·k0) - 7·(7·w2^3 + w1^3),
- * so a block of points needs two base products each for N, one base batch
- * inversion for the block, and three more products for t.
+ * F at the block of D starting at blo from A and B there: ab[h][k] at
+ * position blo + k, the three limbs of A (of B) `stride` apart.
  */
-struct deep_den {
-	zk_gl w0, w1, w2, k0, k1, k2, k0x3, cst;
-};
-
-static struct deep_den deep_den(zk_ext w)
+static int deep_block(struct zk_deep_job *job, size_t blo, zk_gl *buf,
+		      const zk_gl *ab, size_t stride)
 {
-	struct deep_den d = { .w0 = w.c[0], .w1 = w.c[1], .w2 = w.c[2] };
-	zk_gl w1sq = zk_gl_sqr(d.w1), w2sq = zk_gl_sqr(d.w2);
+	struct zk_prover *pv = job->pv;
+	size_t bsize = (size_t)1 << pv->log_block;
+	zk_gl *xs = buf, *norm = xs + bsize, *ninv = norm + 2 * bsize;
 
-	d.k0 = zk_ext_mul_nonresidue(zk_gl_mul(d.w1, d.w2));
-	d.k1 = zk_ext_mul_nonresidue(w2sq);
-	d.k2 = w1sq;
-	d.k0x3 = zk_gl_add(zk_gl_add(d.k0, d.k0), d.k0);
-	d.cst = zk_ext_mul_nonresidue(zk_gl_add(
-		zk_ext_mul_nonresidue(zk_gl_mul(w2sq, d.w2)),
-		zk_gl_mul(w1sq, d.w1)));
-	return d;
+	zk_prover_points(pv, blo, bsize, xs);
+	/* both points' norms in one base-field batch inversion */
+	for (size_t k = 0; k < bsize; k++) {
+		norm[k] = deep_den_norm(&job->dz, xs[k]);
+		norm[bsize + k] = deep_den_norm(&job->dzw, xs[k]);
+	}
+	if (zk_gl_batch_inv(ninv, norm, 2 * bsize) != 0)
+		return -1;
+	for (size_t k = 0; k < bsize; k++) {
+		zk_ext i1 = deep_den_inv(&job->dz, xs[k], ninv[k]);
+		zk_ext i2 = deep_den_inv(&job->dzw, xs[k], ninv[bsize + k]);
+		zk_ext s1 = zk_ext_sub(zk_ext_gather(ab + k, stride), job->a_z);
+		zk_ext s2 = zk_ext_sub(zk_ext_gather(ab + ZK_EXT_DEGREE * stride + k,
+						     stride), job->b_zw);
+
+		pv->deep[blo + k] = zk_ext_mul_add2(s1, i1, s2, i2);
+	}
+	return 0;
 }
 
-static inline zk_gl deep_den_norm(const struct deep_den *d, zk_gl x)
-{
-	zk_gl a0 = zk_gl_sub(x, d->w0);
-
-	return zk_gl_sub(zk_gl_mul(a0, zk_gl_sub(zk_gl_sqr(a0), d->k0x3)),
-			 d->cst);
-}
-
-static inline zk_ext deep_den_inv(const struct deep_den *d, zk_gl x,
-				  zk_gl norm_inv)
-{
-	zk_gl a0 = zk_gl_sub(x, d->w0);
-	zk_ext t = zk_gl3_make(zk_gl_sub(zk_gl_sqr(a0), d->k0),
-			       zk_gl_add(d->k1, zk_gl_mul(a0, d->w1)),
-			       zk_gl_add(d->k2, zk_gl_mul(a0, d->w2)));
-
-	return zk_ext_mul_base(t, norm_inv);
-}
-
-/* F over blocks [lo, hi) of D. */
+/*
+ * F over blocks [lo, hi) of the coset block job->coset of D, from A and B
+ * extended to it (job->blk: 2·ZK_EXT_DEGREE columns of n).
+ */
 static void deep_points(void *arg, size_t lo, size_t hi)
 {
 	struct zk_deep_job *job = arg;
 	struct zk_prover *pv = job->pv;
 	size_t bsize = (size_t)1 << pv->log_block;
-	zk_ext zw = zk_ext_mul_base(pv->z, zk_gl_root_of_unity(pv->log_n));
-	struct deep_den dz = deep_den(pv->z), dzw = deep_den(zw);
 	zk_gl *buf = malloc(5 * bsize * sizeof(zk_gl));
-	zk_gl *xs, *norm, *ninv;
 
 	if (buf == NULL) {
 		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	xs = buf;
-	norm = xs + bsize;         /* 2 blocks */
-	ninv = norm + 2 * bsize;   /* 2 blocks */
-	for (size_t blk = lo; blk < hi; blk++) {
-		size_t blo = blk * bsize;
-
-		zk_prover_points(pv, blo, bsize, xs);
-		/* both points' norms in one base-field batch inversion */
-		for (size_t k = 0; k < bsize; k++) {
-			norm[k] = deep_den_norm(&dz, xs[k]);
-			norm[bsize + k] = deep_den_norm(&dzw, xs[k]);
-		}
-		if (zk_gl_batch_inv(ninv, norm, 2 * bsize) != 0) {
+	for (size_t blk = lo; blk < hi; blk++)
+		if (deep_block(job, job->coset * pv->n + blk * bsize, buf,
+			       job->blk + blk * bsize, pv->n) != 0) {
 			__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
 			break;
 		}
-		for (size_t k = 0; k < bsize; k++) {
-			size_t i = blo + k;
-			zk_ext i1 = deep_den_inv(&dz, xs[k], ninv[k]);
-			zk_ext i2 = deep_den_inv(&dzw, xs[k], ninv[bsize + k]);
-			zk_ext s1 = zk_ext_sub(zk_ext_gather(job->ab[0] + i,
-							     pv->big_n),
-					       job->a_z);
-			zk_ext s2 = zk_ext_sub(zk_ext_gather(job->ab[ZK_EXT_DEGREE] + i,
-							     pv->big_n),
-					       job->b_zw);
+	free(buf);
+}
 
-			pv->deep[i] = zk_ext_mul_add2(s1, i1, s2, i2);
+/*
+ * Narrow AIRs, blocks [lo, hi) of D: A and B summed from the LDEs one
+ * block at a time into a block-sized scratch, then F there, so that A and
+ * B never exist over all of D (2·ZK_EXT_DEGREE base columns, more memory
+ * than a narrow trace's own LDE).
+ */
+static void deep_lde_points(void *arg, size_t lo, size_t hi)
+{
+	struct zk_deep_job *job = arg;
+	struct zk_prover *pv = job->pv;
+	size_t bsize = (size_t)1 << pv->log_block;
+	zk_gl *buf = malloc((5 + AB_COLS) * bsize * sizeof(zk_gl));
+	zk_gl *ab[AB_COLS];
+
+	if (buf == NULL) {
+		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	for (size_t h = 0; h < AB_COLS; h++)
+		ab[h] = buf + (5 + h) * bsize;
+	for (size_t blk = lo; blk < hi; blk++) {
+		size_t blo = blk * bsize;
+
+		deep_lde_rows(job, blo, blo + bsize, ab, blo);
+		if (deep_block(job, blo, buf, ab[0], bsize) != 0) {
+			__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
+			break;
 		}
 	}
 	free(buf);
@@ -450,14 +492,12 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	size_t n = pv->n, big_n = pv->big_n;
 	struct zk_stark_ood_layout l;
-	zk_gl *mem = malloc(AB_COLS * big_n * sizeof(zk_gl));
-	int rc;
+	zk_ext zw = zk_ext_mul_base(pv->z, zk_gl_root_of_unity(pv->log_n));
+	zk_gl *mem = NULL;
+	int rc = 0;
 
-	if (mem == NULL)
-		return ZK_STARK_ENOMEM;
-	/* contiguous: zk_ext_gather reads A and B with stride N */
-	for (size_t h = 0; h < AB_COLS; h++)
-		job.ab[h] = mem + h * big_n;
+	job.dz = deep_den(pv->z);
+	job.dzw = deep_den(zw);
 	zk_stark_ood_layout(&pv->shape, &l);
 	job.a_z = job.b_zw = zk_ext_zero();
 	for (size_t c = 0; c < mw + aw; c++) {
@@ -480,23 +520,33 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	 * the 2·ZK_EXT_DEGREE extensions: measured (perf/bench_stark), a
 	 * column's extension costs about log N products per point of D.
 	 */
-	if ((6 * mw + 18 * aw + 9 * pv->shape.n_chunks) * big_n <=
+	if (!pv->streaming &&
+	    (6 * mw + 18 * aw + 9 * pv->shape.n_chunks) * big_n <=
 	    (6 * mw + 18 * aw) * n + AB_COLS * pv->log_domain * big_n) {
-		zk_prover_parallel_for(pv->threads, big_n, deep_lde_rows, &job);
-		rc = 0;
-	} else {
-		zk_prover_parallel_for(pv->threads, n, deep_rows, &job);
-		for (size_t h = 0; h < AB_COLS; h++)
-			zk_ntt_bitrev_permute(job.ab[h], pv->log_n);
-		rc = zk_ntt_inverse(job.ab, AB_COLS, pv->log_n, pv->threads);
-		if (rc == 0) {
-			zk_prover_parallel_for(pv->threads, n, deep_chunks, &job);
-			rc = zk_prover_extend(pv, job.ab, AB_COLS, job.ab);
-		}
+		zk_prover_parallel_for(pv->threads, big_n >> pv->log_block,
+				       deep_lde_points, &job);
+		return pv->failed ? ZK_STARK_ENOMEM : 0;
 	}
+	/* A and B's coefficients, then one coset block of D at a time */
+	mem = malloc(2 * AB_COLS * n * sizeof(zk_gl));
+	if (mem == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t h = 0; h < AB_COLS; h++)
+		job.ab[h] = mem + h * n;
+	job.blk = mem + AB_COLS * n;
+	zk_prover_parallel_for(pv->threads, n, deep_rows, &job);
+	for (size_t h = 0; h < AB_COLS; h++)
+		zk_ntt_bitrev_permute(job.ab[h], pv->log_n);
+	rc = zk_ntt_inverse(job.ab, AB_COLS, pv->log_n, pv->threads);
 	if (rc == 0)
-		zk_prover_parallel_for(pv->threads,
-				       big_n >> pv->log_block, deep_points, &job);
+		zk_prover_parallel_for(pv->threads, n, deep_chunks, &job);
+	for (job.coset = 0; rc == 0 && job.coset < big_n / n; job.coset++) {
+		rc = zk_prover_block(pv, (const zk_gl *const *)job.ab, AB_COLS,
+				     job.coset, job.blk);
+		if (rc == 0)
+			zk_prover_parallel_for(pv->threads, n >> pv->log_block,
+					       deep_points, &job);
+	}
 	free(mem);
 	if (rc != 0)
 		return ZK_STARK_ENOMEM;

@@ -69,12 +69,43 @@ struct zk_prover_tree {
 	struct zk_digest *top; /* heap indices < 2·(n_leaves >> dropped) */
 	const zk_gl *lde;      /* column-major, n_cols × n_leaves, not owned */
 	size_t n_cols;
+	/* without an LDE: the rows of the groups of 2^dropped leaves that the
+	 * openings touch (zk_prover_tree_cache), row-major, groups sorted */
+	uint64_t *groups;
+	size_t n_groups;
+	zk_gl *group_rows;
 };
 
 int zk_prover_commit_tree(struct zk_prover_tree *lt, enum zk_hash_id hash,
 			  const zk_gl *lde, size_t n_cols, uint64_t n_rows,
 			  unsigned threads);
 void zk_prover_tree_free(struct zk_prover_tree *lt);
+
+/*
+ * fill(ctx, h, buf): the block of n positions of D starting at h·n, all
+ * columns, column-major with stride n, into buf. 0 or ZK_STARK_E*.
+ */
+typedef int (*zk_block_fn)(void *ctx, size_t h, zk_gl *buf);
+
+/*
+ * The same tree as zk_prover_commit_tree over the LDE that `fill` gives
+ * one block (n_rows / n_blocks rows) at a time into buf: the LDE itself is
+ * never held, and the tree keeps no pointer to it (lde is NULL).
+ */
+int zk_prover_commit_tree_blocks(struct zk_prover_tree *lt,
+				 enum zk_hash_id hash, size_t n_cols,
+				 uint64_t n_rows, size_t n_blocks,
+				 zk_block_fn fill, void *ctx, zk_gl *buf,
+				 unsigned threads);
+/*
+ * For a tree without its LDE: recompute the blocks holding `indices` and
+ * keep the rows that opening them needs (their groups of 2^dropped rows).
+ */
+int zk_prover_tree_cache(struct zk_prover_tree *lt, const uint64_t *indices,
+			 size_t count, size_t n_blocks, zk_block_fn fill,
+			 void *ctx, zk_gl *buf);
+/* Row i (all columns) from the LDE or the cache; 0, or -1 if not held. */
+int zk_prover_tree_row(const struct zk_prover_tree *lt, uint64_t i, zk_gl *row);
 static inline const struct zk_digest *
 zk_prover_tree_root(const struct zk_prover_tree *lt)
 {
@@ -92,12 +123,30 @@ struct zk_prover {
 	unsigned log_n, log_domain, threads;
 	size_t n, big_n;
 
+	/*
+	 * LDEs over D (column-major, N each), or NULL when streaming: then
+	 * the segment's coefficients are kept instead (n each), and every
+	 * block of n positions that a step needs is one size-n coset
+	 * transform of them (zk_prover_block), made when it is needed.
+	 */
+	bool streaming;
 	zk_gl *main_lde;   /* main_width × N */
 	zk_ext **aux;      /* aux_width columns of n values (trace) */
 	zk_gl *aux_lde;    /* ZK_EXT_DEGREE·aux_width × N */
 	zk_gl *q;          /* ZK_EXT_DEGREE × q_len: evals, then coefficients */
 	size_t q_len;      /* points the quotient is evaluated on */
 	zk_gl *comp_lde;   /* ZK_EXT_DEGREE·n_chunks × N */
+	const zk_gl *const *trace; /* the caller's main trace */
+	/* streaming, while needed (zk_prover_make_coeffs) */
+	zk_gl *main_coeffs; /* main_width × n */
+	zk_gl *aux_coeffs;  /* ZK_EXT_DEGREE·aux_width × n */
+	/*
+	 * Where the composition step reads the main and aux values of
+	 * position i: view[c·view_stride + i - view_base] (the whole LDE, or
+	 * the block being evaluated).
+	 */
+	const zk_gl *main_view, *aux_view;
+	size_t view_stride, view_base;
 	zk_gl *block_roots; /* ω_B^bitrev(k), k < block size B (see zk_prover_points) */
 	unsigned log_block;
 	zk_gl **periodic_lde;
@@ -138,6 +187,26 @@ void zk_prover_points(const struct zk_prover *pv, size_t blo, size_t len,
  */
 int zk_prover_extend(const struct zk_prover *pv, zk_gl *const *coeffs,
 		     size_t ncols, zk_gl *const *out);
+
+/* s·ω_N^bitrev_b(h): positions [h·n, (h+1)·n) of D are this shift times
+ * H_n, bit-reversed (prover_quotient.c). */
+zk_gl zk_prover_block_shift(const struct zk_prover *pv, size_t h);
+
+/*
+ * Block h of the LDE of ncols polynomials (coeffs[c]: n coefficients
+ * each) into buf (stride n): one size-n coset transform each.
+ */
+int zk_prover_block(const struct zk_prover *pv, const zk_gl *const *coeffs,
+		    size_t ncols, size_t h, zk_gl *buf);
+
+/* Streaming: pv->main_coeffs (aux false) or pv->aux_coeffs from the
+ * trace; 0 or ZK_STARK_ENOMEM. */
+int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs);
+
+/* Block fillers for the three committed segments (zk_block_fn). */
+int zk_prover_main_block(void *pv, size_t h, zk_gl *buf);
+int zk_prover_aux_block(void *pv, size_t h, zk_gl *buf);
+int zk_prover_comp_block(void *pv, size_t h, zk_gl *buf);
 
 /* Step 5: pv->q (coefficients), pv->comp_lde and the composition tree. */
 int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,

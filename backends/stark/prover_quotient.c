@@ -22,7 +22,8 @@
 
 int zk_prover_prepare_points(struct zk_prover *pv)
 {
-	unsigned lb = pv->log_domain < ZK_PROVER_LOG_BLOCK ? pv->log_domain :
+	/* a block never straddles two cosets of H_n (zk_prover_block) */
+	unsigned lb = pv->log_n < ZK_PROVER_LOG_BLOCK ? pv->log_n :
 			      ZK_PROVER_LOG_BLOCK;
 	size_t len = (size_t)1 << lb;
 	zk_gl w = zk_gl_root_of_unity(lb), acc = 1;
@@ -172,25 +173,26 @@ static size_t next_position(const struct zk_prover *pv, size_t i)
 static void gather_rows(const struct zk_prover *pv, struct comp_scratch *s,
 			size_t i, size_t len)
 {
-	size_t mw = pv->air->main_width, big_n = pv->big_n;
-	const zk_gl *lde = pv->main_lde;
+	size_t mw = pv->air->main_width, stride = pv->view_stride;
+	size_t at = i - pv->view_base;
 
+	/* the next rows are in the same block of n: in the view */
 	for (size_t k = 0; k < len; k++)
-		s->nx[k] = next_position(pv, i + k);
+		s->nx[k] = next_position(pv, i + k) - pv->view_base;
 	for (size_t c = 0; c < mw; c++) {
-		const zk_gl *col = lde + c * big_n;
+		const zk_gl *col = pv->main_view + c * stride;
 
 		if (c + GATHER_PREFETCH < mw) {
-			const zk_gl *ahead = col + GATHER_PREFETCH * big_n;
+			const zk_gl *ahead = col + GATHER_PREFETCH * stride;
 
 			for (size_t k = 0; k < len; k += 8) {
-				__builtin_prefetch(ahead + i + k);
+				__builtin_prefetch(ahead + at + k);
 				__builtin_prefetch(ahead + s->nx[k]);
 			}
 			__builtin_prefetch(ahead + s->nx[len - 1]);
 		}
 		for (size_t k = 0; k < len; k++) {
-			s->cur[k * mw + c] = col[i + k];
+			s->cur[k * mw + c] = col[at + k];
 			s->nxt[k * mw + c] = col[s->nx[k]];
 		}
 	}
@@ -201,7 +203,8 @@ static zk_ext transition_sum(struct zk_prover *pv, struct comp_scratch *s,
 			     size_t i, size_t r)
 {
 	const struct zk_air *air = pv->air;
-	size_t mw = air->main_width, aw = air->aux_width, big_n = pv->big_n;
+	size_t mw = air->main_width, aw = air->aux_width;
+	size_t stride = pv->view_stride, at = i - pv->view_base;
 	size_t np = air->n_periodic, nmc = air->n_main_constraints;
 	const zk_gl *cur = s->cur + r * mw, *nxt = s->nxt + r * mw;
 	size_t nx = s->nx[r];
@@ -217,17 +220,15 @@ static zk_ext transition_sum(struct zk_prover *pv, struct comp_scratch *s,
 	for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
 		acc.c[e] = zk_acc_reduce(&a[e]);
 	if (aw > 0) {
-		const zk_gl *al = pv->aux_lde;
-
 		for (size_t c = 0; c < mw; c++) {
 			s->curx[c] = zk_ext_from_base(cur[c]);
 			s->nxtx[c] = zk_ext_from_base(nxt[c]);
 		}
 		for (size_t c = 0; c < aw; c++) {
-			const zk_gl *col = al + ZK_EXT_DEGREE * c * big_n;
+			const zk_gl *col = pv->aux_view + ZK_EXT_DEGREE * c * stride;
 
-			s->acur[c] = zk_ext_gather(col + i, big_n);
-			s->anxt[c] = zk_ext_gather(col + nx, big_n);
+			s->acur[c] = zk_ext_gather(col + at, stride);
+			s->anxt[c] = zk_ext_gather(col + nx, stride);
 		}
 		for (size_t j = 0; j < np; j++)
 			s->perx[j] = zk_ext_from_base(s->per[j]);
@@ -244,7 +245,8 @@ static zk_ext transition_sum(struct zk_prover *pv, struct comp_scratch *s,
 static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
 			   size_t blo, size_t len)
 {
-	size_t big_n = pv->big_n, q_len = pv->q_len;
+	size_t stride = pv->view_stride, at = blo - pv->view_base;
+	size_t q_len = pv->q_len;
 	zk_gl w_n = zk_gl_root_of_unity(pv->log_n);
 
 	for (size_t a = 0; a < pv->n_asrt;) {
@@ -265,7 +267,8 @@ static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
 
 			if (as->segment == ZK_SEG_MAIN) {
 				/* main values are in F_p: one base product each */
-				const zk_gl *col = pv->main_lde + as->column * big_n + blo;
+				const zk_gl *col = pv->main_view +
+						   as->column * stride + at;
 
 				for (size_t k = 0; k < len; k++)
 					s->num[k] = zk_ext_add(s->num[k],
@@ -274,9 +277,9 @@ static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
 				continue;
 			}
 			for (size_t k = 0; k < len; k++) {
-				size_t i = blo + k;
-				zk_ext t = zk_ext_gather(pv->aux_lde +
-					ZK_EXT_DEGREE * as->column * big_n + i, big_n);
+				zk_ext t = zk_ext_gather(pv->aux_view +
+					ZK_EXT_DEGREE * as->column * stride + at + k,
+					stride);
 
 				s->num[k] = zk_ext_add(s->num[k], zk_ext_mul(alpha,
 						zk_ext_sub(t, as->value)));
@@ -293,10 +296,16 @@ static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
 	}
 }
 
-/* Q at positions of blocks [lo, hi) of s·H_M. */
+struct comp_job {
+	struct zk_prover *pv;
+	size_t first_blk; /* the range's block 0 */
+};
+
+/* Q at positions of blocks [lo, hi) (from job->first_blk on) of s·H_M. */
 static void composition_blocks(void *arg, size_t lo, size_t hi)
 {
-	struct zk_prover *pv = arg;
+	struct comp_job *job = arg;
+	struct zk_prover *pv = job->pv;
 	unsigned log_d = pv->log_domain, b = pv->p->log_blowup;
 	size_t bsize = (size_t)1 << pv->log_block, q_len = pv->q_len;
 	struct comp_scratch s;
@@ -306,7 +315,7 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	for (size_t blk = lo; blk < hi; blk++) {
+	for (size_t blk = job->first_blk + lo; blk < job->first_blk + hi; blk++) {
 		size_t blo = blk * bsize;
 		size_t len = q_len - blo < bsize ? q_len - blo : bsize;
 
@@ -331,8 +340,7 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 	free(mem);
 }
 
-/* s·ω_N^bitrev_b(h): D's positions [h·n, (h+1)·n) are shift·H_n, bit-reversed */
-static zk_gl block_shift(const struct zk_prover *pv, size_t h)
+zk_gl zk_prover_block_shift(const struct zk_prover *pv, size_t h)
 {
 	unsigned b = pv->p->log_blowup;
 
@@ -358,10 +366,79 @@ int zk_prover_extend(const struct zk_prover *pv, zk_gl *const *coeffs,
 				memcpy(blk[c], coeffs[c], n * sizeof(zk_gl));
 		}
 		rc = zk_ntt_coset_forward(blk, ncols, pv->log_n,
-					  block_shift(pv, h), pv->threads);
+					  zk_prover_block_shift(pv, h), pv->threads);
 	}
 	free(blk);
 	return rc == 0 ? 0 : ZK_STARK_ENOMEM;
+}
+
+int zk_prover_block(const struct zk_prover *pv, const zk_gl *const *coeffs,
+		    size_t ncols, size_t h, zk_gl *buf)
+{
+	zk_gl **cols = malloc((ncols + 1) * sizeof(zk_gl *));
+	int rc;
+
+	if (cols == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t c = 0; c < ncols; c++) {
+		cols[c] = buf + c * pv->n;
+		memcpy(cols[c], coeffs[c], pv->n * sizeof(zk_gl));
+	}
+	/* coefficients the prover made: canonical */
+	rc = zk_ntt_coset_forward_trusted(cols, ncols, pv->log_n,
+					  zk_prover_block_shift(pv, h),
+					  pv->threads);
+	free(cols);
+	return rc == 0 ? 0 : ZK_STARK_ENOMEM;
+}
+
+/* Column c of a segment whose coefficients are n apart from base. */
+static int seg_block(const struct zk_prover *pv, const zk_gl *base,
+		     size_t ncols, size_t h, zk_gl *buf)
+{
+	const zk_gl **cols = malloc((ncols + 1) * sizeof(zk_gl *));
+	int rc;
+
+	if (cols == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t c = 0; c < ncols; c++)
+		cols[c] = base + c * pv->n;
+	rc = zk_prover_block(pv, cols, ncols, h, buf);
+	free(cols);
+	return rc;
+}
+
+int zk_prover_main_block(void *arg, size_t h, zk_gl *buf)
+{
+	struct zk_prover *pv = arg;
+
+	return seg_block(pv, pv->main_coeffs, pv->air->main_width, h, buf);
+}
+
+int zk_prover_aux_block(void *arg, size_t h, zk_gl *buf)
+{
+	struct zk_prover *pv = arg;
+
+	return seg_block(pv, pv->aux_coeffs,
+			 ZK_EXT_DEGREE * (size_t)pv->air->aux_width, h, buf);
+}
+
+/* composition column ZK_EXT_DEGREE·k + e: limb e of chunk k's coefficients */
+int zk_prover_comp_block(void *arg, size_t h, zk_gl *buf)
+{
+	struct zk_prover *pv = arg;
+	size_t ncols = ZK_EXT_DEGREE * pv->shape.n_chunks;
+	const zk_gl **cols = malloc((ncols + 1) * sizeof(zk_gl *));
+	int rc;
+
+	if (cols == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t c = 0; c < ncols; c++)
+		cols[c] = pv->q + (c % ZK_EXT_DEGREE) * pv->q_len +
+			  (c / ZK_EXT_DEGREE) * pv->n;
+	rc = zk_prover_block(pv, cols, ncols, h, buf);
+	free(cols);
+	return rc;
 }
 
 /*
@@ -473,7 +550,7 @@ static int interpolate_blocks(struct zk_prover *pv)
 	if (m > 64)
 		return ZK_STARK_EINVAL;
 	for (size_t h = 0; h < m; h++) {
-		zk_gl shift = block_shift(pv, h);
+		zk_gl shift = zk_prover_block_shift(pv, h);
 		zk_gl lambda = zk_gl_pow(shift, n), acc = 1;
 		zk_gl *cols[ZK_EXT_DEGREE];
 
@@ -495,12 +572,63 @@ static int interpolate_blocks(struct zk_prover *pv)
 	return 0;
 }
 
+/*
+ * The constraints on positions [0, q_len). Stored LDEs are read in place;
+ * a streaming prover makes the main and aux blocks of one coset of H_n
+ * at a time (a position's next row is in its own block) and drops them.
+ */
+static int evaluate_quotient(struct zk_prover *pv)
+{
+	size_t n = pv->n, bsize = (size_t)1 << pv->log_block;
+	size_t mw = pv->air->main_width;
+	size_t aw3 = ZK_EXT_DEGREE * (size_t)pv->air->aux_width;
+	struct comp_job job = { .pv = pv };
+	zk_gl *mbuf = NULL, *abuf = NULL;
+	int rc = 0;
+
+	if (!pv->streaming) {
+		pv->main_view = pv->main_lde;
+		pv->aux_view = pv->aux_lde;
+		pv->view_stride = pv->big_n;
+		pv->view_base = 0;
+		zk_prover_parallel_for(pv->threads,
+				       (pv->q_len + bsize - 1) / bsize,
+				       composition_blocks, &job);
+		return pv->failed ? ZK_STARK_ENOMEM : 0;
+	}
+	mbuf = malloc(mw * n * sizeof(zk_gl));
+	abuf = malloc((aw3 * n + 1) * sizeof(zk_gl));
+	if (mbuf == NULL || abuf == NULL)
+		rc = ZK_STARK_ENOMEM;
+	pv->main_view = mbuf;
+	pv->aux_view = abuf;
+	pv->view_stride = n;
+	for (size_t h = 0; rc == 0 && h < pv->q_len / n; h++) {
+		rc = zk_prover_main_block(pv, h, mbuf);
+		if (rc == 0 && aw3 > 0)
+			rc = zk_prover_aux_block(pv, h, abuf);
+		if (rc != 0)
+			break;
+		pv->view_base = h * n;
+		job.first_blk = h * n / bsize;
+		zk_prover_parallel_for(pv->threads, n / bsize,
+				       composition_blocks, &job);
+		if (pv->failed)
+			rc = ZK_STARK_ENOMEM;
+	}
+	free(mbuf);
+	free(abuf);
+	pv->main_view = pv->aux_view = NULL;
+	return rc;
+}
+
 int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 				 size_t errlen)
 {
 	size_t big_n = pv->big_n, n = pv->n, chunks = pv->shape.n_chunks;
 	size_t q_len = debug ? big_n : chunks * n;
-	zk_gl **cols, **coeffs;
+	size_t ncols = ZK_EXT_DEGREE * chunks;
+	zk_gl **cols, **coeffs, *buf;
 	int rc;
 
 	rc = prepare_domain(pv);
@@ -508,23 +636,39 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 		return rc;
 	pv->q_len = q_len;
 	pv->q = malloc(ZK_EXT_DEGREE * q_len * sizeof(zk_gl));
-	pv->comp_lde = malloc(ZK_EXT_DEGREE * chunks * big_n * sizeof(zk_gl));
-	cols = calloc(2 * ZK_EXT_DEGREE * chunks, sizeof(zk_gl *));
-	if (pv->q == NULL || pv->comp_lde == NULL || cols == NULL) {
+	if (pv->q == NULL)
+		return ZK_STARK_ENOMEM;
+	rc = evaluate_quotient(pv);
+	if (pv->streaming) {
+		/* remade from the trace for the openings; not held meanwhile */
+		free(pv->main_coeffs);
+		free(pv->aux_coeffs);
+		pv->main_coeffs = pv->aux_coeffs = NULL;
+	}
+	if (rc == 0)
+		rc = debug ? interpolate_domain(pv, err, errlen) :
+			     interpolate_blocks(pv);
+	if (rc != 0)
+		return rc;
+	if (pv->streaming) {
+		buf = malloc(ncols * n * sizeof(zk_gl));
+		if (buf == NULL)
+			return ZK_STARK_ENOMEM;
+		rc = zk_prover_commit_tree_blocks(&pv->comp_tree, pv->p->hash,
+						  ncols, big_n,
+						  big_n / n,
+						  zk_prover_comp_block, pv, buf,
+						  pv->threads);
+		free(buf);
+		return rc;
+	}
+	pv->comp_lde = malloc(ncols * big_n * sizeof(zk_gl));
+	cols = calloc(2 * ncols, sizeof(zk_gl *));
+	if (pv->comp_lde == NULL || cols == NULL) {
 		free(cols);
 		return ZK_STARK_ENOMEM;
 	}
-	coeffs = cols + ZK_EXT_DEGREE * chunks;
-	zk_prover_parallel_for(pv->threads,
-			       (q_len + ((size_t)1 << pv->log_block) - 1) >>
-				       pv->log_block,
-			       composition_blocks, pv);
-	rc = pv->failed ? ZK_STARK_ENOMEM :
-	     debug ? interpolate_domain(pv, err, errlen) : interpolate_blocks(pv);
-	if (rc != 0) {
-		free(cols);
-		return rc;
-	}
+	coeffs = cols + ncols;
 	for (size_t k = 0; k < chunks; k++)
 		for (size_t h = 0; h < ZK_EXT_DEGREE; h++) {
 			size_t c = ZK_EXT_DEGREE * k + h;
@@ -532,10 +676,10 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 			cols[c] = pv->comp_lde + c * big_n;
 			coeffs[c] = pv->q + h * q_len + k * n;
 		}
-	rc = zk_prover_extend(pv, coeffs, ZK_EXT_DEGREE * chunks, cols);
+	rc = zk_prover_extend(pv, coeffs, ncols, cols);
 	free(cols);
 	if (rc != 0)
 		return rc;
 	return zk_prover_commit_tree(&pv->comp_tree, pv->p->hash, pv->comp_lde,
-				     ZK_EXT_DEGREE * chunks, big_n, pv->threads);
+				     ncols, big_n, pv->threads);
 }

@@ -49,6 +49,13 @@ const char *zk_stark_strerror(int status);
 struct zk_prove_opts {
 	unsigned threads;
 	int debug; /* run the constraint debugger first */
+	/*
+	 * Keep no LDE: the main, aux and composition segments are kept as
+	 * coefficients and each block of D a step needs is made again (one
+	 * size-n coset transform per column) when it is needed. The same
+	 * proof, a fraction of the memory, more transforms (docs/stark.md).
+	 */
+	int streaming;
 };
 
 int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,

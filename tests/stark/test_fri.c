@@ -334,6 +334,59 @@ static void test_thread_count_does_not_matter(void **state)
 	free(evals);
 }
 
+/* zk_fri_commit_take (the values handed over, not copied): same proof */
+static void test_commit_take_matches_commit(void **state)
+{
+	struct zk_fri_config cfg = make_cfg(12, 10, 3, 2);
+	struct zk_transcript ta, tb;
+	struct zk_fri_prover *fa, *fb;
+	struct zk_fri_proof pa, pb;
+	uint64_t positions[ZK_FRI_MAX_QUERIES];
+	size_t n = (size_t)1 << cfg.log_domain, count;
+	uint8_t *ea, *eb;
+	size_t la, lb, used;
+	zk_ext *evals, *owned;
+
+	(void)state;
+	rng_state = 9;
+	evals = poly_evals(&cfg, (size_t)1 << 10);
+	owned = malloc(n * sizeof(zk_ext));
+	assert_non_null(owned);
+	memcpy(owned, evals, n * sizeof(zk_ext));
+	assert_int_equal(zk_transcript_init(&ta, cfg.hash, TEST_LABEL), 0);
+	assert_int_equal(zk_transcript_init(&tb, cfg.hash, TEST_LABEL), 0);
+	assert_int_equal(zk_fri_commit(&fa, &cfg, &ta, evals), 0);
+	assert_int_equal(zk_fri_commit_take(&fb, &cfg, &tb, &owned), 0);
+	assert_null(owned);
+	count = draw_positions(&ta, cfg.log_domain, 20, positions);
+	assert_int_equal(zk_fri_prove_queries(fa, positions, count, &pa), 0);
+	assert_int_equal(zk_fri_prove_queries(fb, positions, count, &pb), 0);
+	la = zk_fri_proof_encoded_size(&pa);
+	lb = zk_fri_proof_encoded_size(&pb);
+	assert_int_equal(la, lb);
+	ea = malloc(la);
+	eb = malloc(lb);
+	assert_non_null(ea);
+	assert_non_null(eb);
+	assert_int_equal(zk_fri_proof_encode(&pa, ea, la, &used), 0);
+	assert_int_equal(zk_fri_proof_encode(&pb, eb, lb, &used), 0);
+	assert_memory_equal(ea, eb, la);
+	zk_fri_prover_free(fa);
+	zk_fri_prover_free(fb);
+	/* a refused config still takes (frees) the values */
+	owned = malloc(n * sizeof(zk_ext));
+	assert_non_null(owned);
+	cfg.log_folding = 9;
+	assert_int_not_equal(zk_fri_commit_take(&fb, &cfg, &tb, &owned), 0);
+	assert_null(owned);
+	assert_null(fb);
+	free(ea);
+	free(eb);
+	zk_fri_proof_free(&pa);
+	zk_fri_proof_free(&pb);
+	free(evals);
+}
+
 /* ---- dishonest inputs ---- */
 
 static void test_degree_too_high_rejected(void **state)
@@ -664,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_honest_all_foldings),
 		cmocka_unit_test(test_honest_other_hashes),
 		cmocka_unit_test(test_thread_count_does_not_matter),
+		cmocka_unit_test(test_commit_take_matches_commit),
 		cmocka_unit_test(test_degree_too_high_rejected),
 		cmocka_unit_test(test_random_values_rejected),
 		cmocka_unit_test(test_tamper_structures),

@@ -170,6 +170,19 @@ static void test_coset(void **state)
 		}
 		assert_int_equal(zk_ntt_coset_inverse(cols, 1, log_n, shift, 1), 0);
 		assert_memory_equal(a, coef, n * sizeof(*a));
+		/* the unchecked entry (canonical inputs) gives the same values */
+		{
+			zk_gl *b = alloc_col(n);
+			zk_gl *bcols[1] = { b };
+
+			memcpy(b, coef, n * sizeof(*b));
+			assert_int_equal(zk_ntt_coset_forward(cols, 1, log_n, shift,
+							      1), 0);
+			assert_int_equal(zk_ntt_coset_forward_trusted(bcols, 1, log_n,
+								      shift, 2), 0);
+			assert_memory_equal(a, b, n * sizeof(*a));
+			free(b);
+		}
 		free(coef);
 		free(a);
 	}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Merkle tree of one FRI layer (fri_internal.h, zk_fri_layer_tree).
+ * Its leaves are the rows of the layer's column-major transpose (column
+ * ZK_EXT_DEGREE·k + e holds limb e of the k-th value of every coset).
+ * The transpose of a large layer is made one slice of rows at a time: a
+ * whole one would be another copy of the layer, the largest buffer of
+ * layer 0. Each slice's
+ * tree comes from zk_merkle_build and is copied level by level into the
+ * full tree, so every digest is the one a single build over the whole
+ * transpose gives.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fri_internal.h"
+#include "stark.h"
+
+/*
+ * Slices of at most this many transposed bytes (and at most 8 slices):
+ * a small layer is built in one go, as each slice's build starts its own
+ * workers.
+ */
+#define LAYER_SLICE_BYTES ((size_t)1 << 20)
+#define LAYER_SLICES_MAX 8
+
+struct transpose_ctx {
+	const zk_ext *values;
+	zk_gl *cols; /* ZK_EXT_DEGREE·K columns of n_rows */
+	size_t n_rows;
+	unsigned fold;
+};
+
+static void transpose_range(void *arg, size_t begin, size_t end)
+{
+	const struct transpose_ctx *c = arg;
+
+	for (size_t j = begin; j < end; j++) {
+		const zk_ext *coset = c->values + j * c->fold;
+
+		for (unsigned k = 0; k < c->fold; k++)
+			zk_ext_scatter(coset[k],
+				       c->cols + ZK_EXT_DEGREE * k * c->n_rows + j,
+				       c->n_rows);
+	}
+}
+
+int zk_fri_layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
+		      unsigned f, size_t n_rows, enum zk_hash_id hash,
+		      unsigned threads)
+{
+	size_t n_cols = (size_t)ZK_EXT_DEGREE << f;
+	size_t slices = 1, rows;
+	const zk_gl **cols = calloc(n_cols + 1, sizeof(zk_gl *));
+	struct zk_hasher *h = zk_hasher_new(hash);
+	struct transpose_ctx tc = { .fold = 1u << f };
+	unsigned depth = 0;
+	int rc;
+
+	while (slices < LAYER_SLICES_MAX && slices < n_rows &&
+	       (n_rows / slices) * n_cols * sizeof(zk_gl) > LAYER_SLICE_BYTES)
+		slices *= 2;
+	rows = n_rows / slices;
+	tc.n_rows = rows;
+	while (((size_t)1 << depth) < n_rows)
+		depth++;
+	memset(tree, 0, sizeof(*tree));
+	tree->hash = hash;
+	tree->depth = depth;
+	tree->n_leaves = n_rows;
+	tree->nodes = calloc(2 * n_rows, sizeof(struct zk_digest));
+	tc.cols = malloc(n_cols * rows * sizeof(zk_gl));
+	rc = cols == NULL || h == NULL || tree->nodes == NULL || tc.cols == NULL ?
+		ZK_STARK_ENOMEM : ZK_STARK_ACCEPT;
+	for (size_t j = 0; j < slices && rc == ZK_STARK_ACCEPT; j++) {
+		struct zk_merkle_tree sub;
+		int mrc;
+
+		tc.values = values + j * rows * tc.fold;
+		zk_fri_parallel_for(threads, rows, transpose_range, &tc);
+		for (size_t c = 0; c < n_cols; c++)
+			cols[c] = tc.cols + c * rows;
+		mrc = zk_merkle_build(&sub, hash, cols, n_cols, rows, threads);
+		if (mrc != ZK_MERKLE_OK) {
+			rc = mrc == ZK_MERKLE_ENOMEM ? ZK_STARK_ENOMEM :
+						       ZK_STARK_EINVAL;
+			break;
+		}
+		/* sub's level of cnt nodes is slice j of the level of
+		 * slices·cnt nodes */
+		for (size_t cnt = rows; cnt > 0; cnt >>= 1)
+			memcpy(&tree->nodes[slices * cnt + j * cnt],
+			       &sub.nodes[cnt], cnt * sizeof(struct zk_digest));
+		zk_merkle_free(&sub);
+	}
+	for (size_t k = slices; rc == ZK_STARK_ACCEPT && k-- > 1;)
+		if (zk_hasher_node(h, &tree->nodes[2 * k], &tree->nodes[2 * k + 1],
+				   &tree->nodes[k]) != 0)
+			rc = ZK_STARK_EINVAL;
+	free(cols);
+	free(tc.cols);
+	zk_hasher_free(h);
+	return rc;
+}
