@@ -18,6 +18,24 @@
 
 #include "zkclob/engine.h"
 
+/* splitmix64: a fixed, portable stream, so a seed names the same flow on
+ * every machine (the pinned digests depend on it). */
+static inline uint64_t
+rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t
+pick(uint64_t *s, uint64_t n)
+{
+	return rnd(s) % n;
+}
+
 static inline struct zk_op
 op_order(uint64_t id, uint64_t account, uint8_t side, uint8_t ord_type,
 	 uint8_t tif, int64_t price, uint64_t qty)

@@ -371,23 +371,6 @@ ref_apply(struct ref *r, const struct zk_op *op)
 		 op->type == ZK_OP_REPLACE ? op->new_order_id : 0, 0, 0, 0, 0);
 }
 
-/* splitmix64: seeded, portable, good enough to drive a property test. */
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t
-pick(uint64_t *s, uint64_t n)
-{
-	return rnd(s) % n;
-}
-
 #include "diff_gen.h"
 
 static void

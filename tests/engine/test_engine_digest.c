@@ -90,16 +90,6 @@ test_encoding_and_kat(void **state)
 	assert_string_equal(hex, kat_digest_three);
 }
 
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
 /* A busy mix over a small id space: places, crosses, replaces, cancels. */
 static struct zk_op
 gen(uint64_t *s, uint64_t seq)

@@ -43,6 +43,7 @@
 #include "zkclob/config.h"
 #include "zkclob/engine.h"
 #include "zkclob/gen.h"
+#include "engine_test_util.h"
 
 #define GEN_OPS 300000
 #define MIXED_OPS 200000
@@ -297,23 +298,6 @@ test_gen_flow(void **state)
 	assert_int_equal(zk_gen_ops(&p, ops, GEN_OPS, err, sizeof(err)), 0);
 	check_flow("gen", mp, 2, ops, GEN_OPS, &pin_gen, NULL);
 	free(ops);
-}
-
-/* splitmix64: a fixed, portable stream. */
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t
-pick(uint64_t *s, uint64_t n)
-{
-	return rnd(s) % n;
 }
 
 #define N_MIXED 5
