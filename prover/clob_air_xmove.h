@@ -28,7 +28,10 @@
  *  - Sums of AM and AV count those rows once (AM + AV − XM): the
  *    CANCELLED / USER and reject checks of HW, RLD, the rest roles' kind,
  *    the taker's loop test after a removal; AC switches off at XS.
- *  - A self-trade stop of the moved order (OS) is not this kind.
+ *  - A self-trade stop of the moved order (CANCEL_NEWEST) after fills
+ *    (OSF) ends as a NEW taker's does: CANCELLED STP of the remaining,
+ *    with the new id the TRADEs name; one at its first maker (OS without
+ *    fills, whose taker rule reads ACCEPTED's id) is not this kind.
  */
 
 /* The emitter's expected event: a move's REPLACED in place of ACCEPTED
@@ -74,8 +77,11 @@ static unsigned ZKT_FN(clob_xmove)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(nxs, ZKT_SUB(nop[OPF_STP], nxt[C_RSTP])));
 	EMIT(ZKT_MUL(nxs, ZKT_ADD_CONST(nop[OPF_ORD], ZK_GL_P - ZK_ORD_LIMIT)));
 	EMIT(ZKT_MUL(nxs, ZKT_ADD_CONST(nop[OPF_TIF], ZK_GL_P - ZK_TIF_GTC)));
-	/* no self-trade stop of a moved order here */
-	EMIT(ZKT_MUL(xm, cur[C_OS]));
+	/* a self-trade stop of the moved order only after fills (OSF: the
+	 * TRADEs, then CANCELLED STP of the new id through the taker's end,
+	 * clob_air_fill.h); at its first maker the taker rule's CANCELLED
+	 * would name the old id */
+	EMIT(ZKT_MUL(xm, ZKT_SUB(cur[C_OS], cur[C_OSF])));
 #undef EMIT
 	return k;
 }

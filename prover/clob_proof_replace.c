@@ -29,11 +29,14 @@ int zk_clob_replace_supported(const struct zk_op *op,
 	if (!replace_numbers_ok(op, mp))
 		return 0;
 	/* a move that trades (clob_air_xmove.h): REPLACED, then a GTC
-	 * taker's fills and end, not a self-trade stop; the move's rows,
-	 * then at least one fill's HDR, LVL, OM, MW, ML */
+	 * taker's fills and end, or (CANCEL_NEWEST) its self-trade stop
+	 * after them (zk_clob_fill_events counts fills; a stop at the first
+	 * maker has none); the move's rows, then at least one fill's HDR,
+	 * LVL, OM, MW, ML */
 	if (n_events > 1)
 		return zk_clob_fill_events(op, events, n_events) != 0 &&
-		       events[n_events - 1].type != ZK_EV_CANCELLED &&
+		       (events[n_events - 1].type != ZK_EV_CANCELLED ||
+			mp->stp == ZK_STP_CANCEL_NEWEST) &&
 		       n_accesses >= 16;
 	/* priority kept: probes, order read, the new id's probes, the
 	 * erase, the insert, the order and level writes */

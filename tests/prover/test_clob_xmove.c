@@ -4,11 +4,12 @@
  * (clob_air_xmove.h): honest batches (one maker kept, one emptied exactly,
  * a sell moving down, several makers across two levels with the remainder
  * resting, filled whole across levels, the remainder resting after one
- * level) prove and verify; cheating engines (a TRADE at a worse price or
- * naming the old id, the rest with a wrong qty, the fills dropped so the
- * order stays resting while crossing, the old order left in its level, an
- * ACCEPTED in place of REPLACED) are named by the constraint debugger and
- * their proofs do not verify.
+ * level, self-trade prevention after fills) prove and verify; cheating
+ * engines (a TRADE at a worse price or naming the old id, the rest with a
+ * wrong qty, the fills dropped so the order stays resting while crossing,
+ * the old order left in its level, an ACCEPTED in place of REPLACED; the
+ * self-trade stop's CANCELLED with a wrong qty, the old id, or dropped)
+ * are named by the constraint debugger and their proofs do not verify.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -116,6 +117,54 @@ static void test_honest_xmove(void **state)
 	clob_rig_fini(&r);
 }
 
+/* Self-trade prevention (CANCEL_NEWEST) after fills: the bid at 495
+ * (account 2) moved to 5005 takes the four asks at 5000 (account 1), then
+ * meets account 2's ask at 5005, which cancels the remaining 40. */
+static struct zk_batch *stp_batch(struct clob_rig *r)
+{
+	struct zk_op op = move_op(book_id(1, 1), 960, 5005, 200);
+	struct zk_batch *b = xmove_batch(r, &op, 1);
+	const struct zk_event *end = &b->events.ev[b->events.len - 1];
+
+	assert_int_equal(b->events.len, 1 + 4 * 2 + 1);
+	assert_int_equal(end->type, ZK_EV_CANCELLED);
+	assert_int_equal(end->reason, ZK_CXL_STP);
+	assert_int_equal(end->order_id, 960);
+	assert_int_equal(end->qty, 40);
+	return b;
+}
+
+static void test_honest_stp_xmove(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b = stp_batch(&r);
+
+	(void)state;
+	prove_verify_ok(&r, b);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+static void test_cheat_stp_xmove(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+
+	(void)state;
+	/* the stop cancels 50, not the 40 left */
+	b = stp_batch(&r);
+	b->events.ev[b->events.len - 1].qty = 50;
+	expect_cheat_refused(&r, b, NULL, "STP of a wrong remaining");
+	/* the stop names the old id */
+	b = stp_batch(&r);
+	b->events.ev[b->events.len - 1].order_id = book_id(1, 1);
+	expect_cheat_refused(&r, b, NULL, "STP of the old id");
+	/* the stop claimed as a rest: its CANCELLED dropped */
+	b = stp_batch(&r);
+	b->events.len--;
+	expect_cheat_refused(&r, b, NULL, "STP claimed as a rest");
+}
+
 /* The move of book order (1, 1) to 5000 for `qty`, for the cheating
  * engines to edit. */
 static struct zk_batch *cheat_batch(struct clob_rig *r, uint64_t qty)
@@ -190,6 +239,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_honest_xmove),
 		cmocka_unit_test(test_cheat_xmove),
+		cmocka_unit_test(test_honest_stp_xmove),
+		cmocka_unit_test(test_cheat_stp_xmove),
 	};
 
 	if (argc > 1)
