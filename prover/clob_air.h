@@ -339,6 +339,10 @@ enum clob_col {
 	/* self-trade prevention after fills (CANCEL_NEWEST) */
 	C_OSF,   /* OS after fills: ACCEPTED carries ET, not E2 */
 	C_SS,    /* event rows of such a taker: its end is CANCELLED STP */
+	/* a REPLACE that moves to a crossing price (clob_air_xmove.h) */
+	C_XS,    /* the match's first header read after the move's removal:
+		  * AM switches on, the op cells become the taker's */
+	C_XM,    /* AM·AV: the move's matching rows */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -524,6 +528,16 @@ unsigned zk_clob_move_role(const zk_gl *const *cols, size_t at, size_t r,
 			   const struct zk_witness_access *next);
 void zk_clob_move_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			  size_t at, size_t end);
+/* A move that crosses (clob_air_xmove.h): a matching NEW's witnesses
+ * from its match's first header read xs on (the fills' from their maker
+ * reads), the move's own up to xs; a matching NEW's are
+ * zk_clob_match_witness (from = 0) and this (from = the row before the
+ * first header read). */
+void zk_clob_match_witness_from(const struct zk_clob_air *c,
+				zk_gl *const *cols, size_t at, size_t from,
+				size_t end);
+void zk_clob_xmove_witness(const struct zk_clob_air *c, zk_gl *const *cols,
+			   size_t at, size_t xs, size_t end);
 
 /* The prover's gate (clob_gate.c): every op of the batch is of a kind
  * zk_clob_unsupported accepts and its witness accesses have that kind's

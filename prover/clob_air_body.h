@@ -20,6 +20,7 @@
 #include "clob_air_cancel.h"
 #include "clob_air_rest.h"
 #include "clob_air_taker.h"
+#include "clob_air_xmove.h"
 #include "clob_air_match.h"
 #include "clob_air_replace.h"
 #include "clob_air_move.h"
@@ -89,6 +90,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_replace)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_loop)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_move)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_xmove)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_full)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_fill)(c, cur, nxt, out, k, sem);
 
@@ -136,8 +138,11 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 		 * clob_match */
 		ZKT emitter = ZKT_ADD(ZKT_SUB(sop, ru),
 				      ZKT_MUL(sacc, nxt[C_SEV]));
-		ZKT hwc = ZKT_SUB(cur[C_HW], ZKT_MUL(cur[C_HW],
-						       ZKT_ADD(cur[C_AM], cur[C_AV])));
+		ZKT hwc = ZKT_SUB(cur[C_HW],
+				  ZKT_MUL(cur[C_HW],
+					  ZKT_SUB(ZKT_ADD(cur[C_AM],
+							  cur[C_AV]),
+						  cur[C_XM])));
 		ZKT rejecter = ZKT_SUB(ZKT_SUB(ZKT_SUB(emitter, hwc),
 					       cur[C_IW]),
 				       ZKT_MUL(ZKT_ADD(ZKT_ADD(cur[C_LW],

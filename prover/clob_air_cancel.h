@@ -121,11 +121,12 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(nxt[C_HW], ZKT_SUB(one, of)));
 	/* the op's event follows, or (a match's FR) the taker's header
 	 * read that looks for more to cross */
-	t = ZKT_ADD(cur[C_FR], cur[C_AV]);
+	/* (a move's own removal: its taker's header read, HN or, when it
+	 * crosses, HDR; FR implies AM, and a move's removal has AM = 0) */
+	t = ZKT_SUB(ZKT_ADD(cur[C_FR], cur[C_AV]), cur[C_XM]);
 	EMIT(ZKT_MUL(ZKT_MUL(hw, ZKT_SUB(one, t)), ZKT_SUB(one, nxt[C_SEV])));
 	EMIT(ZKT_MUL(ZKT_MUL(hw, t),
-		     ZKT_SUB(ZKT_SUB(one, nxt[C_HN]),
-			     ZKT_MUL(cur[C_AM], nxt[C_HDR]))));
+		     ZKT_SUB(ZKT_SUB(one, nxt[C_HN]), nxt[C_HDR])));
 	/* a match's maker removal: after the level write (and level_free)
 	 * the maker id's probes (MP), whose home HM computes, then the
 	 * erase from the bucket they end at */
@@ -350,7 +351,9 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	ev_exp[EVF_REASON] = ZKT_CONST(ZK_CXL_USER);
 	ZKT_FN(clob_ev_pair)(ev_exp, EVF_PRICE, cur[C_XPLO], cur[C_XPHI]);
 	ZKT_FN(clob_ev_pair)(ev_exp, EVF_QTY, cur[C_REMLO], cur[C_REMHI]);
-	ev_sel = ZKT_MUL(hw, ZKT_SUB(ZKT_SUB(one, cur[C_AM]), cur[C_AV]));
+	ev_sel = ZKT_MUL(hw, ZKT_ADD(ZKT_SUB(ZKT_SUB(one, cur[C_AM]),
+					     cur[C_AV]),
+				     cur[C_XM]));
 	k = ZKT_FN(clob_ev_check)(out, k, sem, ev, 1, &ev_sel, &ev_exp, 0);
 #undef EMIT
 	return k;

@@ -155,8 +155,11 @@ static unsigned ZKT_FN(clob_fill)(const struct zk_clob_air *c, const ZKT *cur,
 					   ZKT_MUL(cur[C_SEV], cur[C_FJ])),
 				   nxt[C_ED])));
 	/* the taker's remaining: the op's qty before its first fill */
-	EMIT(ZKT_MUL(cur[C_KM], ZKT_SUB(nxt[C_TRLO], op[OPF_QTY])));
-	EMIT(ZKT_MUL(cur[C_KM], ZKT_SUB(nxt[C_TRHI], op[OPF_QTY + 1])));
+	/* (a move's: its new qty, clob_air_xmove.h) */
+	EMIT(ZKT_MUL(ZKT_ADD(cur[C_KM], cur[C_QM]),
+		     ZKT_SUB(nxt[C_TRLO], op[OPF_QTY])));
+	EMIT(ZKT_MUL(ZKT_ADD(cur[C_KM], cur[C_QM]),
+		     ZKT_SUB(nxt[C_TRHI], op[OPF_QTY + 1])));
 	/* OM → MW: fill = the remaining before (¬FR); the remaining after
 	 * = before − fill, exact u64 limbs (MW range-checks them) */
 	EMIT(ZKT_MUL(ZKT_MUL(om, ZKT_SUB(one, nfr)),

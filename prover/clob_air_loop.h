@@ -186,8 +186,10 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 	/* RLD exactly on the access after a match's HW (the X columns may
 	 * reload there, clob_probe) and never on an op's first access */
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nxt[C_SACC]),
-		     ZKT_SUB(nxt[C_RLD], ZKT_MUL(cur[C_HW],
-						 ZKT_ADD(am, cur[C_AV])))));
+		     ZKT_SUB(nxt[C_RLD],
+			     ZKT_MUL(cur[C_HW],
+				     ZKT_SUB(ZKT_ADD(am, cur[C_AV]),
+					     cur[C_XM])))));
 	EMIT(ZKT_MUL(cur[C_SOP], nxt[C_RLD]));
 	/* only a GTC taker reaches order_rest's slot read (RST, its events'
 	 * mark that it rests: clob_air_fill.h) */

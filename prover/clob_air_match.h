@@ -215,8 +215,21 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 					       EVF_PRICE, EVF_PRICE + 1 };
 		ZKT down = ZKT_MUL(ZKT_ADD(ed, em2), nsev);
 
+		/* a crossing move's first event is its REPLACED, whose
+		 * other id is the taker's: 4·REP = type − ACCEPTED */
+		ZKT rep4 = ZKT_ADD_CONST(ev[EVF_TYPE], ZK_GL_P - ZK_EV_ACCEPTED);
+
 		for (i = 0; i < sizeof(tk) / sizeof(tk[0]); i++) {
-			EMIT(ZKT_MUL(et, ZKT_SUB(nxt[C_OPF + tk[i]], ev[te[i]])));
+			ZKT d = ZKT_SUB(nxt[C_OPF + tk[i]], ev[te[i]]);
+
+			if (tk[i] == OPF_OID || tk[i] == OPF_OID + 1)
+				d = ZKT_SUB(ZKT_MUL_CONST(d, ZK_EV_REPLACED -
+								     ZK_EV_ACCEPTED),
+					    ZKT_MUL(rep4,
+						    ZKT_SUB(ev[te[i] + EVF_OTHER -
+							       EVF_OID],
+							    ev[te[i]])));
+			EMIT(ZKT_MUL(et, d));
 			EMIT(ZKT_MUL(down, ZKT_SUB(nxt[C_OPF + tk[i]],
 						   op[tk[i]])));
 		}
@@ -236,6 +249,7 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	 * fill bus), the taker's end (TE) and the maker's DONE after a TRADE
 	 * that emptied it (ED·FM) */
 	ZKT_FN(clob_ev_accepted)(op, op[OPF_SIDE], ev_exp[0]);
+	ZKT_FN(clob_xmove_replaced)(cur, ev_exp[0]);
 	ev_sel[0] = emt;
 	k = ZKT_FN(clob_ev_check)(out, k, sem, nev, 1, ev_sel, ev_exp, 0);
 	ZKT_FN(clob_ev_own)(op, ZK_EV_TRADE, op[OPF_SIDE], ev_exp[1]);

@@ -68,8 +68,7 @@ static unsigned ZKT_FN(clob_move)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(cur[C_SOP], ZKT_SUB(nxt[C_AV], qm)));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AV], av)));
 	EMIT(ZKT_MUL(av, ZKT_SUB(one, cur[C_AQ])));
-	EMIT(ZKT_MUL(av, cur[C_FR]));
-	EMIT(ZKT_MUL(av, cur[C_AM]));
+	EMIT(ZKT_MUL(ZKT_SUB(av, cur[C_XM]), cur[C_FR]));
 	EMIT(ZKT_MUL(av, cur[C_AN]));
 	/* LO: after the new id's chain (its last probe, empty), the read of
 	 * the order's level; slots_available's header read follows */
@@ -99,7 +98,8 @@ static unsigned ZKT_FN(clob_move)(const struct zk_clob_air *c, const ZKT *cur,
 	 * order's (read by ORD, carried) */
 	EMIT(ZKT_MUL(takes, ZKT_SUB(cur[C_RSIDE], op[OPF_SIDE])));
 	EMIT(ZKT_MUL(takes, ZKT_SUB(cur[C_RSTP], op[OPF_STP])));
-	EMIT(ZKT_MUL(av, ZKT_SUB(cur[C_RSIDE], cur[C_XSIDE])));
+	EMIT(ZKT_MUL(ZKT_SUB(av, cur[C_XM]),
+		     ZKT_SUB(cur[C_RSIDE], cur[C_XSIDE])));
 	EMIT(ZKT_MUL(ZKT_MUL(cur[C_ORD], av), ZKT_SUB(cur[C_RSTP], bef[14])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_RSTP], cur[C_RSTP])));
 #undef EMIT

@@ -184,9 +184,16 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_RSN], rsn)));
 	/* the op's fields (and PRES) ride along the access rows */
 	t = ZKT_MUL(ZKT_ADD(probing, sacc), nacc);
-	for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
-		EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_OPF + carried[i]],
-					op[carried[i]])));
+	/* (a crossing move's matching rows take the taker's side, stp
+	 * group, ord type and tif from XS on: clob_air_xmove.h) */
+	for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++) {
+		unsigned f = carried[i];
+		int tk = f == OPF_SIDE || f == OPF_STP || f == OPF_ORD ||
+			 f == OPF_TIF;
+
+		EMIT(ZKT_MUL(tk ? ZKT_MUL(t, ZKT_SUB(one, nxt[C_XS])) : t,
+			     ZKT_SUB(nxt[C_OPF + f], op[f])));
+	}
 	EMIT(ZKT_MUL(t, ZKT_SUB(nxt[C_IS3], cur[C_IS3])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_PRES], cur[C_PRES])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_CRO], cur[C_CRO])));
@@ -203,14 +210,16 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 		     ZKT_SUB(ZKT_SUB(nxt[C_AC], cur[C_AC]),
 			     ZKT_SUB(ZKT_ADD(ZKT_MUL(cur[C_ML], cur[C_FM]),
 					     ZKT_MUL(cur[C_HS], cur[C_AV])),
-				     ZKT_MUL(cur[C_HW], cur[C_AM])))));
+				     ZKT_ADD(ZKT_MUL(cur[C_HW], cur[C_AM]),
+					     nxt[C_XS])))));
 	/* a fill's columns reload at each maker read (clob_air_fill.h) */
 	EMIT(ZKT_MUL(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(one, nxt[C_OM])),
 		     ZKT_SUB(nxt[C_FM], cur[C_FM])));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_FM], cur[C_FM])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AN], cur[C_AN])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AI], cur[C_AI])));
-	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AM], cur[C_AM])));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
+		     ZKT_SUB(ZKT_SUB(nxt[C_AM], cur[C_AM]), nxt[C_XS])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_EX], cur[C_EX])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
 		     ZKT_SUB(nxt[C_XHOME], cur[C_XHOME])));

@@ -85,7 +85,7 @@ static unsigned ZKT_FN(clob_rest)(const struct zk_clob_air *c, const ZKT *cur,
 	 * (clob_air_taker.h) or ends after a fill (clob_air_match.h, FR) */
 	for (i = 4; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, sacc)));
-		t = ZKT_ADD(ZKT_ADD(an, cur[C_AM]), av);
+		t = ZKT_SUB(ZKT_ADD(ZKT_ADD(an, cur[C_AM]), av), cur[C_XM]);
 		if (i < 6)
 			t = ZKT_ADD(t, cur[C_AI]);
 		EMIT(ZKT_MUL(cur[flags[i]], ZKT_SUB(one, t)));

@@ -180,6 +180,25 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 		b->cols[C_AN][r] = b->cols[C_KN][op_row_at];
 		b->cols[C_AI][r] = b->cols[C_KI][op_row_at];
 		b->cols[C_AM][r] = b->cols[C_KM][op_row_at];
+		/* a move that trades: the matching NEW's rows after its
+		 * removal, with the order's side and stp group as a GTC
+		 * limit (clob_air_xmove.h) */
+		if (b->xmove && b->cols[C_AV][r] && b->ord_row != 0 &&
+		    b->xs_row == 0 && b->cols[C_HW][r - 1] &&
+		    a->kind == ZK_SLOT_HEADER && !a->write) {
+			b->xs_row = r;
+			b->cols[C_XS][r] = 1;
+		}
+		if (b->xs_row != 0) {
+			b->cols[C_AM][r] = 1;
+			b->cols[C_XM][r] = 1;
+			b->cols[C_OPF + OPF_SIDE][r] =
+				b->cols[C_MSG + 15][b->ord_row];
+			b->cols[C_OPF + OPF_STP][r] =
+				b->cols[C_MSG + 14][b->ord_row];
+			b->cols[C_OPF + OPF_ORD][r] = ZK_ORD_LIMIT;
+			b->cols[C_OPF + OPF_TIF][r] = ZK_TIF_GTC;
+		}
 		/* what rests: a taker's side and stp group, or (a move)
 		 * the order read's */
 		if (b->cols[C_AN][r] || b->cols[C_AI][r] || b->cols[C_AM][r]) {
@@ -466,6 +485,11 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		b.lw_row = 0;
 		b.seen_erase = 0;
 		b.ln_row = 0;
+		b.xs_row = 0;
+		b.xmove = 0;
+		if (bt->ops[i].type == ZK_OP_REPLACE)
+			for (size_t e = ev; e < ev_end; e++)
+				b.xmove |= bt->events.ev[e].type == ZK_EV_TRADE;
 		for (; acc < bt->witness.len && bt->witness.acc[acc].op == i;
 		     acc++) {
 			const struct zk_witness_access *nx =
@@ -515,9 +539,12 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		if (b.cols[C_QM][at])
 			zk_clob_move_witness(c, b.cols, at, b.row);
 		size_t ev_at = b.row;
+		int taker = b.cols[C_KM][at] || b.xs_row != 0;
 
 		if (b.cols[C_KM][at])
 			zk_clob_match_witness(c, b.cols, at, b.row);
+		if (b.xs_row != 0)
+			zk_clob_xmove_witness(c, b.cols, at, b.xs_row, b.row);
 		for (; ev < bt->events.len && bt->events.ev[ev].seq ==
 						       bt->ops[i].seq;
 		     ev++) {
@@ -529,7 +556,7 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 					b.cols[C_OPF + OPF_TIF][at] + 2;
 			}
 		}
-		if (b.cols[C_KM][at])
+		if (taker)
 			zk_clob_match_events(b.cols, ev_at - 1, ev_at, b.row);
 	}
 	if (ev != bt->events.len) {

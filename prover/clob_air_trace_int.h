@@ -23,6 +23,8 @@ struct builder {
 	size_t lw_row;     /* its level write (0: none yet) */
 	int seen_erase;    /* its erase has begun */
 	size_t ln_row;     /* a resting NEW's new level write (0: none) */
+	int xmove;         /* the op is a REPLACE that moves and trades */
+	size_t xs_row;     /* ... its match's first header read (0: none) */
 	zk_gl scratch[CLOB_WIDTH];
 };
 

@@ -23,12 +23,14 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			 size_t at, size_t end)
 {
 	unsigned kb = c->kind_bits[ZK_SLOT_BUCKET];
-	uint64_t id = cols[C_OPF + OPF_OID][at] |
-		      cols[C_OPF + OPF_OID + 1][at] << 32;
+	/* a move's taker is its new id, a GTC from its match's rows on */
+	unsigned idf = cols[C_AV][at] ? OPF_NID : OPF_OID;
+	uint64_t id = cols[C_OPF + idf][at] |
+		      cols[C_OPF + idf + 1][at] << 32;
 	zk_gl home = kb == 0 ? 0 : (id * CLOB_HASH_MUL) >> (64 - kb);
+	int gtc = cols[C_OPF + OPF_TIF][end - 1] == ZK_TIF_GTC;
 	/* the last fill decides whether the taker rests */
-	int rst = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC &&
-		  cols[C_FR][end - 1] && !cols[C_OS][end - 1];
+	int rst = gtc && cols[C_FR][end - 1] && !cols[C_OS][end - 1];
 	size_t rld = end, r;
 
 	/* RLD after every maker removal's header write; the rest's rows
@@ -54,7 +56,7 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	for (r = at; r < end; r++) {
 		cols[C_XHOME][r] = home;
 		cols[C_RST][r] = rst;
-		cols[C_GT][r] = cols[C_OPF + OPF_TIF][at] == ZK_TIF_GTC;
+		cols[C_GT][r] = gtc;
 	}
 	if (!rst || rld == end)
 		return;

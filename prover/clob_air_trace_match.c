@@ -307,11 +307,24 @@ static size_t next_om(const zk_gl *const *cols, size_t r, size_t end)
 void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			   size_t at, size_t end)
 {
+	zk_clob_match_witness_from(c, cols, at, 0, end);
+}
+
+void zk_clob_match_witness_from(const struct zk_clob_air *c,
+				zk_gl *const *cols, size_t at, size_t from0,
+				size_t end)
+{
 	const zk_gl *const *cc = (const zk_gl *const *)cols;
 	uint64_t qty = cols[C_OPF + OPF_QTY][at] |
 		       cols[C_OPF + OPF_QTY + 1][at] << 32;
 	uint64_t trem = qty;
-	size_t r, om = next_om(cc, at + 1, end), prev_hw = 0, fj = 0;
+	size_t r, om, prev_hw = from0, fj = 0;
+
+	/* a move's match starts after its own removal (from0: its header
+	 * write), whose rows keep the move's columns */
+	if (from0 != 0)
+		at = from0;
+	om = next_om(cc, at + 1, end);
 
 	if (om == end) /* no fill: a self-trade stop */
 		zk_clob_write_witness(c, cols, at, end);
@@ -402,6 +415,13 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 	for (r = ev_row + 1; r < ev_end; r++) {
 		for (i = 0; i < sizeof(tk) / sizeof(tk[0]); i++)
 			cols[C_OPF + tk[i]][r] = cols[C_EVF + te[i]][ev_row];
+		/* a move's REPLACED names the taker's id as its other */
+		if (cols[C_EVF + EVF_TYPE][ev_row] == ZK_EV_REPLACED) {
+			cols[C_OPF + OPF_OID][r] =
+				cols[C_EVF + EVF_OTHER][ev_row];
+			cols[C_OPF + OPF_OID + 1][r] =
+				cols[C_EVF + EVF_OTHER + 1][ev_row];
+		}
 		if (cols[C_EVF + EVF_TYPE][r] == ZK_EV_TRADE) {
 			zk_gl rlo = cols[C_EVF + EVF_REM][r];
 			zk_gl rhi = cols[C_EVF + EVF_REM + 1][r];

@@ -6,7 +6,9 @@
  * header read, then order_remove's and the rest's, which the full
  * cancel's and the resting NEW's role finders name), and the witnesses
  * the move adds to theirs: the rest's from the row after the removal's
- * header write, the side and stp group of what rests on every row.
+ * header write, the side and stp group of what rests on every row. A
+ * move that trades stops at its match's first header read (XS):
+ * clob_air_trace_xmove.c from there.
  */
 #include <stdint.h>
 
@@ -71,9 +73,23 @@ unsigned zk_clob_move_role(const zk_gl *const *cols, size_t at, size_t r,
 void zk_clob_move_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			  size_t at, size_t end)
 {
-	size_t rld = end, r;
+	size_t rld = end, r, xs = end;
+	uint64_t qty = cols[C_OPF + OPF_QTY][at] |
+		       cols[C_OPF + OPF_QTY + 1][at] << 32;
 
-	for (r = at + 1; r < end; r++) {
+	/* a move that trades: its own rows end at its match's first header
+	 * read (zk_clob_xmove_witness from there) */
+	for (r = at + 1; r < end; r++)
+		if (cols[C_XS][r]) {
+			xs = r;
+			break;
+		}
+	/* the taker's remaining before any fill: the new qty (clob_fill) */
+	for (r = at; r < xs; r++) {
+		cols[C_TRLO][r] = qty & 0xffffffffu;
+		cols[C_TRHI][r] = qty >> 32;
+	}
+	for (r = at + 1; r < xs; r++) {
 		if (rld == end && cols[C_HW][r - 1])
 			rld = r;
 		if (cols[C_LO][r])
@@ -89,8 +105,13 @@ void zk_clob_move_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	/* side and stp group of what rests: the order read's, on the op
 	 * row too (so the rest's witnesses see them at any row) */
 	for (r = at; r < end; r++) {
-		cols[C_RSIDE][r] = cols[C_XSIDE][r];
+		if (r < xs)
+			cols[C_RSIDE][r] = cols[C_XSIDE][r];
 		cols[C_RSTP][r] = cols[C_RSTP][end - 1];
+	}
+	if (xs != end) {
+		cols[C_RLD][xs] = 1;
+		return;
 	}
 	if (rld == end)
 		return;

@@ -185,9 +185,10 @@ void zk_clob_trace_op_row(struct builder *b, const struct zk_op *op,
 		b->cols[C_QK][r] = 1;
 		home_witness(b, r, op->order_id);
 		rules_pass_witness(b, r, op);
-	} else if (n_ev == 1 && op->type == ZK_OP_REPLACE &&
+	} else if (n_ev >= 1 && op->type == ZK_OP_REPLACE &&
 		   ev[0].type == ZK_EV_REPLACED && ev[0].reason == 0) {
-		/* a REPLACE that moves and rests without crossing */
+		/* a REPLACE that moves: it rests without crossing, or it
+		 * trades (clob_air_xmove.h) */
 		b->cols[C_QM][r] = 1;
 		home_witness(b, r, op->order_id);
 		rules_pass_witness(b, r, op);

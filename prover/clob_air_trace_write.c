@@ -67,7 +67,8 @@ int zk_clob_has_role(const zk_gl *const *cols, size_t r)
 					  C_IP, C_IW, C_NP, C_QP, C_QI,
 					  C_QW, C_QL, C_HS, C_FO, C_OS,
 					  C_HF, C_BLX, C_BFB, C_BFW, C_HP,
-					  C_LP };
+					  C_LP, C_OM, C_MW, C_ML, C_MP,
+					  C_LO };
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (cols[roles[i]][r])

@@ -382,8 +382,13 @@ size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
 {
 	const struct zk_event *last = NULL;
 	size_t i = 1, fills = 0;
+	/* a REPLACE that moves and trades: REPLACED (reason 0) first, then
+	 * a GTC limit taker's events (engine apply_replace → enter) */
+	int move = op->type == ZK_OP_REPLACE;
+	uint8_t tif = move ? ZK_TIF_GTC : op->tif;
 
-	if (n < 3 || ev[0].type != ZK_EV_ACCEPTED)
+	if (n < 2 || (move ? ev[0].type != ZK_EV_REPLACED || ev[0].reason != 0 :
+			     n < 3 || ev[0].type != ZK_EV_ACCEPTED))
 		return 0;
 	while (i < n && ev[i].type == ZK_EV_TRADE) {
 		if (last != NULL &&
@@ -401,14 +406,14 @@ size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
 		return 0;
 	if (last->remaining == 0)
 		return i + 1 == n && ev[i].type == ZK_EV_DONE ? fills : 0;
-	if (last->other_remaining != 0 || op->tif == ZK_TIF_FOK)
+	if (last->other_remaining != 0 || tif == ZK_TIF_FOK)
 		return 0;
 	/* self-trade prevention stopped it (CANCEL_NEWEST: the caller
 	 * checks the market's mode) */
 	if (i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
 	    ev[i].reason == ZK_CXL_STP)
 		return fills;
-	if (op->tif == ZK_TIF_GTC)
+	if (tif == ZK_TIF_GTC)
 		return i == n ? fills : 0;
 	return i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
 			       ev[i].reason == ZK_CXL_IOC_REMAINDER ?

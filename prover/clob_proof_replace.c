@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The prover's gate for REPLACE ops past the owner check, rejected,
- * keeping priority or moving to a price where they rest (clob_proof.c asks
- * it): which of them the CLOB AIR constrains (clob_air_replace.h,
- * clob_air_move.h) and whether the engine's accesses have the shape its
- * rows expect.
+ * keeping priority or moving to a price where they rest or trade
+ * (clob_proof.c asks it): which of them the CLOB AIR constrains
+ * (clob_air_replace.h, clob_air_move.h, clob_air_xmove.h) and whether the
+ * engine's accesses have the shape its rows expect (a move's up to its
+ * removal; what follows is the AIR's to check).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -25,8 +26,18 @@ int zk_clob_replace_supported(const struct zk_op *op,
 			      size_t n_accesses,
 			      const struct zk_market_params *mp)
 {
-	if (n_events != 1 || !replace_numbers_ok(op, mp))
+	if (!replace_numbers_ok(op, mp))
 		return 0;
+	/* a move that trades (clob_air_xmove.h): REPLACED, then a GTC
+	 * taker's fills and end, or (CANCEL_NEWEST) its self-trade stop
+	 * after them (zk_clob_fill_events counts fills; a stop at the first
+	 * maker has none); the move's rows, then at least one fill's HDR,
+	 * LVL, OM, MW, ML */
+	if (n_events > 1)
+		return zk_clob_fill_events(op, events, n_events) != 0 &&
+		       (events[n_events - 1].type != ZK_EV_CANCELLED ||
+			mp->stp == ZK_STP_CANCEL_NEWEST) &&
+		       n_accesses >= 16;
 	/* priority kept: probes, order read, the new id's probes, the
 	 * erase, the insert, the order and level writes */
 	if (events[0].type == ZK_EV_REPLACED && events[0].reason == 1)

@@ -10,7 +10,8 @@
  *  - zk_test_write_ops_capture: the given ops one per frame, sequenced
  *    from 1, then the end of session.
  *  - zk_test_write_unprovable_capture: a batch the CLOB AIR does not prove
- *    yet (a REPLACE that moves to a crossing price).
+ *    yet (a REPLACE that moves onto an order of its own account, which
+ *    self-trade prevention stops).
  */
 #ifndef ZKCLOB_TESTS_CAPTURE_UTIL_H
 #define ZKCLOB_TESTS_CAPTURE_UTIL_H
@@ -101,11 +102,13 @@ zk_test_write_ops_capture(const char *path, const struct zk_op *ops,
 }
 
 /*
- * Two resting sells at 100000, a buy resting below them, then a REPLACE
- * that moves the buy to 100000 with qty 20, where it crosses both sells:
- * a move that trades, which the CLOB AIR does not prove yet (docs/proof.md
- * section 6), so its batch part is unprovable. (A taker of several makers
- * served here until the AIR proved the matching loop, v8.)
+ * Two resting sells at 100000 (accounts 1 and 2), a buy of account 1
+ * resting below them, then a REPLACE that moves the buy to 100000 with qty
+ * 20, where its first maker is account 1's own sell: the default
+ * CANCEL_NEWEST mode cancels the moved order (REPLACED, CANCELLED STP), a
+ * move the CLOB AIR does not prove yet (docs/proof.md section 6), so its
+ * batch part is unprovable. (A taker of several makers served here until
+ * AIR v8, a move that trades until v9.)
  */
 static inline void
 zk_test_write_unprovable_capture(const char *path)
@@ -117,7 +120,7 @@ zk_test_write_unprovable_capture(const char *path)
 	for (i = 0; i < 3; i++) {
 		ops[i].type = ZK_OP_NEW;
 		ops[i].market = 1;
-		ops[i].account = 1 + (uint64_t)i;
+		ops[i].account = i < 2 ? 1 + (uint64_t)i : 1;
 		ops[i].order_id = 1 + (uint64_t)i;
 		ops[i].side = i < 2 ? ZK_SIDE_SELL : ZK_SIDE_BUY;
 		ops[i].ord_type = ZK_ORD_LIMIT;
@@ -127,7 +130,7 @@ zk_test_write_unprovable_capture(const char *path)
 	}
 	ops[3].type = ZK_OP_REPLACE;
 	ops[3].market = 1;
-	ops[3].account = 3;
+	ops[3].account = 1;
 	ops[3].order_id = 3;
 	ops[3].new_order_id = 4;
 	ops[3].price = 100000;
