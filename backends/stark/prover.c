@@ -60,6 +60,7 @@ static void prover_free(struct zk_prover *pv)
 	free(pv->ood);
 	free(pv->gammas);
 	free(pv->deep);
+	zk_prover_deep_free(pv);
 }
 
 /* ---- step 2/3: LDEs and commitments ---- */
@@ -371,8 +372,13 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	int rc;
 
 	zk_stark_fri_config(pv->p, pv->log_n, pv->threads, &cfg);
-	/* the DEEP values become FRI's layer 0 (pv->deep is NULL after) */
-	rc = zk_fri_commit_take(&fp, &cfg, t, &pv->deep);
+	/* the DEEP values become FRI's layer 0 (pv->deep is NULL after);
+	 * streaming, F is remade block by block whenever FRI needs it */
+	if (pv->streaming)
+		rc = zk_fri_commit_blocks(&fp, &cfg, t, pv->log_n,
+					  zk_prover_deep_fill, pv);
+	else
+		rc = zk_fri_commit_take(&fp, &cfg, t, &pv->deep);
 	if (rc != 0)
 		return rc;
 	/* one thread: eight-way BLAKE2s tries 2^16 nonces in about a
@@ -381,6 +387,7 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	count = zk_stark_draw_positions(t, pv->p, pv->log_domain, positions);
 	rc = zk_fri_prove_queries(fp, positions, count, &pf->fri);
 	zk_fri_prover_free(fp);
+	zk_prover_deep_free(pv);
 	if (rc != 0)
 		return rc;
 	rc = zk_stark_proof_alloc(pf, &pv->shape, (uint32_t)count);
@@ -462,8 +469,9 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	n_gamma = 2 * ((size_t)air->main_width + air->aux_width) +
 		  pv.shape.n_chunks;
 	pv.gammas = malloc(n_gamma * sizeof(zk_ext));
-	pv.deep = malloc(pv.big_n * sizeof(zk_ext));
-	if (pv.gammas == NULL || pv.deep == NULL) {
+	if (!pv.streaming)
+		pv.deep = malloc(pv.big_n * sizeof(zk_ext));
+	if (pv.gammas == NULL || (!pv.streaming && pv.deep == NULL)) {
 		rc = ZK_STARK_ENOMEM;
 		goto done;
 	}

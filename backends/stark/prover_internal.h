@@ -165,7 +165,9 @@ struct zk_prover {
 	zk_ext z;
 	zk_ext *ood;
 	zk_ext *gammas;
-	zk_ext *deep;        /* N values of F, bit-reversed */
+	zk_ext *deep;        /* N values of F, bit-reversed (stored mode) */
+	/* streaming: A and B's coefficients, F remade per block for FRI */
+	struct zk_deep_job *deep_job;
 	int failed;
 };
 
@@ -219,5 +221,12 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace);
  * once, not summed over every point of D.
  */
 int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace);
+/*
+ * Streaming: zk_prover_deep leaves pv->deep unset and keeps A and B's
+ * coefficients instead; this is FRI's zk_fri_block_fn for layer 0 (F on
+ * positions [h·n, (h+1)·n) of D), valid until zk_prover_deep_free.
+ */
+int zk_prover_deep_fill(void *pv, size_t h, zk_ext *out);
+void zk_prover_deep_free(struct zk_prover *pv);
 
 #endif /* ZKCLOB_STARK_PROVER_INTERNAL_H */
