@@ -128,6 +128,16 @@ int zk_fri_commit_blocks(struct zk_fri_prover **out,
 			 const struct zk_fri_config *cfg,
 			 struct zk_transcript *t, unsigned log_block,
 			 zk_fri_block_fn fill, void *ctx);
+/*
+ * Optional, block mode: fn(ctx, h, first, log_len, out) writes positions
+ * [first, first + 2^log_len) of block h alone (log_len the first
+ * layer's folding); the queries use it for a block holding at most
+ * max_cosets queried cosets instead of remaking the block.
+ */
+typedef int (*zk_fri_coset_fn)(void *ctx, size_t h, size_t first,
+			       unsigned log_len, zk_ext *out);
+void zk_fri_prover_set_coset_fn(struct zk_fri_prover *fp, zk_fri_coset_fn fn,
+				size_t max_cosets);
 /* Query phase: fills proof (layers + final polynomial). */
 int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 			 size_t n_positions, struct zk_fri_proof *proof);

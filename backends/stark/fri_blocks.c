@@ -132,8 +132,17 @@ int zk_fri_block_cosets(const struct zk_fri_prover *fp, const uint64_t *cosets,
 		return ZK_STARK_ENOMEM;
 	/* cosets are sorted: each block holding one is made once */
 	while (k < count && rc == ZK_STARK_ACCEPT) {
-		size_t h = cosets[k] >> per_log;
+		size_t h = cosets[k] >> per_log, end = k;
 
+		while (end < count && cosets[end] >> per_log == h)
+			end++;
+		if (fp->coset_fn != NULL && end - k <= fp->max_cosets) {
+			for (; rc == ZK_STARK_ACCEPT && k < end; k++)
+				rc = fp->coset_fn(fp->fill_ctx, h,
+						  (cosets[k] - (h << per_log)) << f,
+						  f, out + (k << f));
+			continue;
+		}
 		rc = fp->fill(fp->fill_ctx, h, block);
 		for (; rc == ZK_STARK_ACCEPT && k < count &&
 		       cosets[k] >> per_log == h; k++)
@@ -143,4 +152,13 @@ int zk_fri_block_cosets(const struct zk_fri_prover *fp, const uint64_t *cosets,
 	}
 	free(block);
 	return rc;
+}
+
+void zk_fri_prover_set_coset_fn(struct zk_fri_prover *fp, zk_fri_coset_fn fn,
+				size_t max_cosets)
+{
+	if (fp == NULL || fp->fill == NULL)
+		return;
+	fp->coset_fn = fn;
+	fp->max_cosets = max_cosets;
 }

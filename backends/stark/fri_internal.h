@@ -74,6 +74,8 @@ struct zk_fri_prover {
 	zk_fri_block_fn fill;
 	void *fill_ctx;
 	unsigned log_block;
+	zk_fri_coset_fn coset_fn; /* optional, zk_fri_prover_set_coset_fn */
+	size_t max_cosets;
 };
 
 /* fp with its schedule, and ω_N^-bitrev(i, log N - 1) for i < N/2. */

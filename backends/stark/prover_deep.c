@@ -631,6 +631,49 @@ int zk_prover_deep_fill(void *arg, size_t h, zk_ext *out)
 	return deep_fill(pv->deep_job, h, out);
 }
 
+int zk_prover_deep_part(void *arg, size_t h, size_t first, unsigned log_len,
+			zk_ext *out)
+{
+	struct zk_prover *pv = arg;
+	struct zk_deep_job *job = pv->deep_job;
+	size_t len = (size_t)1 << log_len;
+	zk_gl *ab, *xs, *norm, *ninv;
+	int rc;
+
+	if (job == NULL || log_len > pv->log_block)
+		return ZK_STARK_EINVAL;
+	ab = malloc((AB_COLS + 5) * len * sizeof(zk_gl));
+	if (ab == NULL)
+		return ZK_STARK_ENOMEM;
+	xs = ab + AB_COLS * len;
+	norm = xs + len;
+	ninv = norm + 2 * len;
+	rc = zk_prover_block_part(pv, (const zk_gl *const *)job->ab, AB_COLS,
+				  h, first, log_len, ab);
+	if (rc == 0) {
+		/* first is a multiple of len <= the point block */
+		zk_prover_points(pv, h * pv->n + first, len, xs);
+		for (size_t k = 0; k < len; k++) {
+			norm[k] = deep_den_norm(&job->dz, xs[k]);
+			norm[len + k] = deep_den_norm(&job->dzw, xs[k]);
+		}
+		if (zk_gl_batch_inv(ninv, norm, 2 * len) != 0)
+			rc = ZK_STARK_EINVAL;
+	}
+	for (size_t k = 0; rc == 0 && k < len; k++) {
+		zk_ext s1 = zk_ext_sub(zk_ext_gather(ab + k, len), job->a_z);
+		zk_ext s2 = zk_ext_sub(zk_ext_gather(ab + ZK_EXT_DEGREE * len + k,
+						     len), job->b_zw);
+
+		out[k] = zk_ext_add(
+			zk_ext_mul(s1, deep_den_inv(&job->dz, xs[k], ninv[k])),
+			zk_ext_mul(s2, deep_den_inv(&job->dzw, xs[k],
+						    ninv[len + k])));
+	}
+	free(ab);
+	return rc;
+}
+
 void zk_prover_deep_free(struct zk_prover *pv)
 {
 	if (pv->deep_job == NULL)

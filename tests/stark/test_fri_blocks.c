@@ -6,7 +6,10 @@
  * transcript equal zk_fri_commit's on the same values, and every block
  * is made at most three times; the proof verifies, and a tampered
  * coset value or a layer 0 that the blocks do not agree on (a fill that
- * answers differently the second time) is rejected; a failing fill
+ * answers differently the second time) is rejected; so is a proof whose
+ * queried cosets came from a coset fn (zk_fri_prover_set_coset_fn) that
+ * disagrees with the blocks, while a right one gives the same bytes; a
+ * failing fill
  * fails the commit or the queries with its status.
  */
 #include <setjmp.h>
@@ -85,6 +88,8 @@ struct source {
 	long tamper_from;       /* calls [from, to) answer other values */
 	long tamper_to;
 	long n_calls;
+	long coset_calls;
+	int coset_bad;          /* the coset fn answers other values */
 };
 
 static int fill(void *ctx, size_t h, zk_ext *out)
@@ -100,6 +105,20 @@ static int fill(void *ctx, size_t h, zk_ext *out)
 	if (s->n_calls > s->tamper_from && s->n_calls <= s->tamper_to)
 		for (size_t k = 0; k < bsize; k++)
 			out[k].c[0] = zk_gl_add(out[k].c[0], 1 + (k & 7));
+	return ZK_STARK_ACCEPT;
+}
+
+static int coset(void *ctx, size_t h, size_t first, unsigned log_len,
+		 zk_ext *out)
+{
+	struct source *s = ctx;
+	size_t len = (size_t)1 << log_len;
+
+	s->coset_calls++;
+	memcpy(out, s->values + (h << s->log_block) + first,
+	       len * sizeof(zk_ext));
+	if (s->coset_bad)
+		out[len - 1].c[1] = zk_gl_add(out[len - 1].c[1], 1);
 	return ZK_STARK_ACCEPT;
 }
 
@@ -146,7 +165,10 @@ static int verify(const struct zk_fri_config *cfg, const zk_ext *evals,
 	return zk_fri_verify_queries(&v, proof, pos, values0, count);
 }
 
-/* Proves by blocks; returns the commit's or the queries' status. */
+/* Proves by blocks (the queried cosets alone where a block holds at most
+ * two, with use_cosets); returns the commit's or the queries' status. */
+static int use_cosets;
+
 static int prove_blocks(const struct zk_fri_config *cfg, struct source *src,
 			struct zk_transcript *t, struct zk_fri_proof *proof)
 {
@@ -161,6 +183,8 @@ static int prove_blocks(const struct zk_fri_config *cfg, struct source *src,
 		assert_null(fp);
 		return rc;
 	}
+	if (use_cosets)
+		zk_fri_prover_set_coset_fn(fp, coset, 2);
 	positions_from(t, cfg->log_domain, pos, &count);
 	rc = zk_fri_prove_queries(fp, pos, count, proof);
 	zk_fri_prover_free(fp);
@@ -198,6 +222,16 @@ static void check_same_as_commit(unsigned log_domain, unsigned log_degree,
 	assert_int_equal(la, lb);
 	assert_memory_equal(ea, eb, la);
 	assert_int_equal(verify(&cfg, evals, &pb), 0);
+	/* the same bytes with the queried cosets made alone */
+	zk_fri_proof_free(&pb);
+	memset(src.calls, 0, sizeof(src.calls));
+	use_cosets = 1;
+	assert_int_equal(prove_blocks(&cfg, &src, &tb, &pb), 0);
+	use_cosets = 0;
+	free(eb);
+	eb = encode(&pb, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(ea, eb, la);
 	/* each block: tree, fold, queries at most */
 	for (size_t h = 0; h < ((size_t)1 << (log_domain - log_block)) &&
 	     h < 64; h++)
@@ -273,6 +307,34 @@ static void test_inconsistent_blocks_rejected(void **state)
 	free(evals);
 }
 
+/* The coset fn is used where a block holds few queried cosets, and a
+ * wrong one makes a proof that fails. */
+static void test_coset_fn(void **state)
+{
+	struct zk_fri_config cfg = make_cfg(14, 9, 4, 2);
+	struct source src = { .log_block = 8, .fail_at = -1,
+			      .tamper_from = -1 };
+	struct zk_transcript t;
+	struct zk_fri_proof p;
+	zk_ext *evals;
+
+	(void)state;
+	rng_state = 14;
+	evals = poly_evals(&cfg);
+	src.values = evals;
+	use_cosets = 1;
+	assert_int_equal(prove_blocks(&cfg, &src, &t, &p), 0);
+	assert_true(src.coset_calls > 0);
+	assert_int_equal(verify(&cfg, evals, &p), 0);
+	zk_fri_proof_free(&p);
+	src.coset_bad = 1;
+	assert_int_equal(prove_blocks(&cfg, &src, &t, &p), 0);
+	assert_int_not_equal(verify(&cfg, evals, &p), 0);
+	use_cosets = 0;
+	zk_fri_proof_free(&p);
+	free(evals);
+}
+
 static void test_fill_failure_reported(void **state)
 {
 	struct zk_fri_config cfg = make_cfg(12, 9, 3, 2);
@@ -316,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_blocks_match_commit),
 		cmocka_unit_test(test_tampered_coset_rejected),
 		cmocka_unit_test(test_inconsistent_blocks_rejected),
+		cmocka_unit_test(test_coset_fn),
 		cmocka_unit_test(test_fill_failure_reported),
 	};
 
