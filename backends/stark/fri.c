@@ -158,7 +158,7 @@ zk_ext zk_fri_eval_poly(const zk_ext *coeffs, size_t n, zk_gl x)
 	return acc;
 }
 
-static void absorb_config(struct zk_transcript *t,
+void zk_fri_absorb_config(struct zk_transcript *t,
 			  const struct zk_fri_config *cfg)
 {
 	const zk_gl header[5] = { cfg->log_domain, cfg->log_degree,
@@ -221,15 +221,6 @@ void zk_fri_parallel_for(unsigned threads, size_t n, zk_fri_range_fn fn,
 
 /* ---- prover ---- */
 
-struct zk_fri_prover {
-	struct zk_fri_config cfg;
-	struct zk_fri_schedule sched;
-	zk_ext *layer_values[ZK_FRI_MAX_LAYERS]; /* bit-reversed, owned */
-	struct zk_merkle_tree trees[ZK_FRI_MAX_LAYERS];
-	uint32_t final_len;
-	zk_ext *final_coeffs;
-};
-
 struct inv_powers_ctx {
 	zk_gl *out;
 	zk_gl w_inv;
@@ -256,8 +247,9 @@ static void inv_powers_range(void *arg, size_t begin, size_t end)
  * places.
  */
 struct fold_ctx {
-	const zk_ext *cur;
+	const zk_ext *cur;     /* the cosets from `base` on */
 	zk_ext *next;
+	size_t base;           /* the first coset's index in the layer */
 	const zk_gl *w_inv_br; /* ω_N^-bitrev(i, log N - 1), i < N/2 */
 	unsigned f;
 	zk_gl shift_inv;
@@ -271,12 +263,30 @@ static void fold_range(void *arg, size_t begin, size_t end)
 	size_t j;
 
 	for (j = begin; j < end; j++) {
+		size_t coset = c->base + j;
 		zk_gl x_inv = zk_gl_mul(c->shift_inv,
-					c->w_inv_br[j << (c->f - 1)]);
+					c->w_inv_br[coset << (c->f - 1)]);
 
-		c->next[j] = zk_fri_fold_coset(c->cur + (j << c->f), c->f,
-					       x_inv, c->wk_inv, c->beta);
+		c->next[coset] = zk_fri_fold_coset(c->cur + (j << c->f), c->f,
+						   x_inv, c->wk_inv, c->beta);
 	}
+}
+
+int zk_fri_fold_part(const struct zk_fri_prover *fp, unsigned l,
+		     const zk_ext *cur, size_t base, size_t count,
+		     const zk_gl *w_inv_br, zk_ext beta, zk_ext *next)
+{
+	struct fold_ctx fc = { .cur = cur, .next = next, .base = base,
+			       .w_inv_br = w_inv_br, .beta = beta };
+	zk_gl shift_inv;
+
+	fc.f = fp->sched.log_folding[l];
+	if (!zk_gl_inv(fp->sched.shift[l], &shift_inv))
+		return ZK_STARK_EINVAL;
+	fc.shift_inv = shift_inv;
+	zk_fri_coset_inv_roots(fc.f, fc.wk_inv);
+	zk_fri_parallel_for(fp->cfg.threads, count, fold_range, &fc);
+	return ZK_STARK_ACCEPT;
 }
 
 static int commit_layer(struct zk_fri_prover *fp, unsigned l,
@@ -333,24 +343,20 @@ static int interpolate_final(struct zk_fri_prover *fp, const zk_ext *values)
 static int fold_layer(struct zk_fri_prover *fp, unsigned l,
 		      const zk_gl *w_inv_br, zk_ext beta, zk_ext **next_out)
 {
-	struct fold_ctx fc;
-	size_t n_next;
-	zk_gl shift_inv;
+	size_t n_next = (size_t)1 << (fp->sched.log_size[l] -
+				      fp->sched.log_folding[l]);
+	zk_ext *next = malloc(n_next * sizeof(zk_ext));
+	int rc;
 
-	fc.f = fp->sched.log_folding[l];
-	n_next = (size_t)1 << (fp->sched.log_size[l] - fc.f);
-	if (!zk_gl_inv(fp->sched.shift[l], &shift_inv))
-		return ZK_STARK_EINVAL;
-	fc.shift_inv = shift_inv;
-	fc.cur = fp->layer_values[l];
-	fc.w_inv_br = w_inv_br;
-	fc.beta = beta;
-	zk_fri_coset_inv_roots(fc.f, fc.wk_inv);
-	fc.next = malloc(n_next * sizeof(zk_ext));
-	if (fc.next == NULL)
+	if (next == NULL)
 		return ZK_STARK_ENOMEM;
-	zk_fri_parallel_for(fp->cfg.threads, n_next, fold_range, &fc);
-	*next_out = fc.next;
+	rc = zk_fri_fold_part(fp, l, fp->layer_values[l], 0, n_next, w_inv_br,
+			      beta, next);
+	if (rc != ZK_STARK_ACCEPT) {
+		free(next);
+		return rc;
+	}
+	*next_out = next;
 	return ZK_STARK_ACCEPT;
 }
 
@@ -376,15 +382,76 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 	return zk_fri_commit_take(out, cfg, t, &copy);
 }
 
+int zk_fri_prover_start(const struct zk_fri_config *cfg,
+			struct zk_fri_prover **out, zk_gl **w_inv_br)
+{
+	struct zk_fri_prover *fp = calloc(1, sizeof(*fp));
+	struct inv_powers_ctx ic;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	*w_inv_br = NULL;
+	if (fp == NULL)
+		return ZK_STARK_ENOMEM;
+	fp->cfg = *cfg;
+	rc = zk_fri_schedule_make(cfg, &fp->sched);
+	if (rc != ZK_STARK_ACCEPT) {
+		free(fp);
+		return rc;
+	}
+	n = (size_t)1 << cfg->log_domain;
+	ic.out = malloc((n / 2) * sizeof(zk_gl));
+	if (ic.out == NULL) {
+		free(fp);
+		return ZK_STARK_ENOMEM;
+	}
+	ic.w_inv = inverse_root(cfg->log_domain);
+	zk_fri_parallel_for(cfg->threads, n / 2, inv_powers_range, &ic);
+	zk_ntt_bitrev_permute(ic.out, cfg->log_domain - 1);
+	*out = fp;
+	*w_inv_br = ic.out;
+	return ZK_STARK_ACCEPT;
+}
+
+int zk_fri_commit_from(struct zk_fri_prover *fp, struct zk_transcript *t,
+		       unsigned first, zk_ext *cur, const zk_gl *w_inv_br)
+{
+	unsigned l;
+	int rc = ZK_STARK_ACCEPT;
+
+	for (l = first; l < fp->sched.n_layers; l++) {
+		zk_ext beta;
+
+		/* the layer's values now belong to fp (openings need them) */
+		fp->layer_values[l] = cur;
+		cur = NULL;
+		rc = commit_layer(fp, l, t);
+		if (rc != ZK_STARK_ACCEPT)
+			break;
+		beta = zk_transcript_draw_ext(t);
+		rc = fold_layer(fp, l, w_inv_br, beta, &cur);
+		if (rc != ZK_STARK_ACCEPT)
+			break;
+	}
+	if (rc == ZK_STARK_ACCEPT)
+		rc = interpolate_final(fp, cur);
+	free(cur); /* the last layer only feeds the final polynomial */
+	if (rc == ZK_STARK_ACCEPT) {
+		zk_transcript_absorb_ext(t, fp->final_coeffs, fp->final_len);
+		if (zk_transcript_status(t) != 0)
+			rc = ZK_STARK_EINVAL;
+	}
+	return rc;
+}
+
 int zk_fri_commit_take(struct zk_fri_prover **out,
 		       const struct zk_fri_config *cfg,
 		       struct zk_transcript *t, zk_ext **evals)
 {
 	struct zk_fri_prover *fp;
-	struct inv_powers_ctx ic;
 	zk_ext *cur = evals != NULL ? *evals : NULL;
-	size_t n;
-	unsigned l;
+	zk_gl *w_inv_br;
 	int rc;
 
 	if (evals != NULL)
@@ -398,54 +465,14 @@ int zk_fri_commit_take(struct zk_fri_prover **out,
 		free(cur);
 		return ZK_STARK_EINVAL;
 	}
-	fp = calloc(1, sizeof(*fp));
-	if (fp == NULL) {
-		free(cur);
-		return ZK_STARK_ENOMEM;
-	}
-	fp->cfg = *cfg;
-	rc = zk_fri_schedule_make(cfg, &fp->sched);
+	rc = zk_fri_prover_start(cfg, &fp, &w_inv_br);
 	if (rc != ZK_STARK_ACCEPT) {
 		free(cur);
-		free(fp);
 		return rc;
 	}
-	n = (size_t)1 << cfg->log_domain;
-	ic.out = malloc((n / 2) * sizeof(zk_gl));
-	if (ic.out == NULL) {
-		free(cur);
-		free(fp);
-		return ZK_STARK_ENOMEM;
-	}
-	ic.w_inv = inverse_root(cfg->log_domain);
-	zk_fri_parallel_for(cfg->threads, n / 2, inv_powers_range, &ic);
-	zk_ntt_bitrev_permute(ic.out, cfg->log_domain - 1);
-
-	absorb_config(t, cfg);
-	rc = ZK_STARK_ACCEPT;
-	for (l = 0; l < fp->sched.n_layers; l++) {
-		zk_ext beta;
-
-		/* the layer's values now belong to fp (openings need them) */
-		fp->layer_values[l] = cur;
-		cur = NULL;
-		rc = commit_layer(fp, l, t);
-		if (rc != ZK_STARK_ACCEPT)
-			break;
-		beta = zk_transcript_draw_ext(t);
-		rc = fold_layer(fp, l, ic.out, beta, &cur);
-		if (rc != ZK_STARK_ACCEPT)
-			break;
-	}
-	free(ic.out);
-	if (rc == ZK_STARK_ACCEPT)
-		rc = interpolate_final(fp, cur);
-	free(cur); /* the last layer only feeds the final polynomial */
-	if (rc == ZK_STARK_ACCEPT) {
-		zk_transcript_absorb_ext(t, fp->final_coeffs, fp->final_len);
-		if (zk_transcript_status(t) != 0)
-			rc = ZK_STARK_EINVAL;
-	}
+	zk_fri_absorb_config(t, cfg);
+	rc = zk_fri_commit_from(fp, t, 0, cur, w_inv_br);
+	free(w_inv_br);
 	if (rc != ZK_STARK_ACCEPT) {
 		zk_fri_prover_free(fp);
 		return rc;
@@ -546,10 +573,16 @@ int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 			rc = ZK_STARK_ENOMEM;
 			break;
 		}
-		for (k = 0; k < n_c; k++)
-			memcpy(lp->coset_values + (k << f),
-			       fp->layer_values[l] + (cosets[k] << f),
-			       sizeof(zk_ext) << f);
+		if (fp->layer_values[l] == NULL)
+			rc = zk_fri_block_cosets(fp, cosets, n_c,
+						 lp->coset_values);
+		else
+			for (k = 0; k < n_c; k++)
+				memcpy(lp->coset_values + (k << f),
+				       fp->layer_values[l] + (cosets[k] << f),
+				       sizeof(zk_ext) << f);
+		if (rc != ZK_STARK_ACCEPT)
+			break;
 		if (zk_merkle_open_batch(&fp->trees[l], cosets, n_c,
 					 &lp->opening) != ZK_MERKLE_OK) {
 			rc = ZK_STARK_ENOMEM;
@@ -644,7 +677,7 @@ int zk_fri_verify_commit(struct zk_fri_verifier *v,
 	if (rc != ZK_STARK_ACCEPT)
 		return rc;
 	v->cfg = *cfg;
-	absorb_config(t, cfg);
+	zk_fri_absorb_config(t, cfg);
 	for (l = 0; l < s.n_layers; l++) {
 		zk_transcript_absorb_digest(t, &proof->layers[l].root);
 		v->betas[l] = zk_transcript_draw_ext(t);

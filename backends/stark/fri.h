@@ -112,6 +112,32 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 int zk_fri_commit_take(struct zk_fri_prover **out,
 		       const struct zk_fri_config *cfg,
 		       struct zk_transcript *t, zk_ext **evals);
+/*
+ * The same commit phase with layer 0 given by blocks: fill(ctx, h, out)
+ * writes its positions [h·2^log_block, (h+1)·2^log_block) into out and
+ * returns 0 (else a negative ZK_STARK_* status, which the commit
+ * returns). Layer 0 is never held whole: its tree is built block by
+ * block, its fold made from the blocks remade after β_0 is drawn, and the
+ * queried cosets from the blocks holding them, remade by
+ * zk_fri_prove_queries (fill and ctx must stay valid until then). Same
+ * proof as zk_fri_commit on the same values; fill is called 2·N/2^log_block
+ * times during the commit and at most N/2^log_block more for the queries.
+ */
+typedef int (*zk_fri_block_fn)(void *ctx, size_t h, zk_ext *out);
+int zk_fri_commit_blocks(struct zk_fri_prover **out,
+			 const struct zk_fri_config *cfg,
+			 struct zk_transcript *t, unsigned log_block,
+			 zk_fri_block_fn fill, void *ctx);
+/*
+ * Optional, block mode: fn(ctx, h, first, log_len, out) writes positions
+ * [first, first + 2^log_len) of block h alone (log_len the first
+ * layer's folding); the queries use it for a block holding at most
+ * max_cosets queried cosets instead of remaking the block.
+ */
+typedef int (*zk_fri_coset_fn)(void *ctx, size_t h, size_t first,
+			       unsigned log_len, zk_ext *out);
+void zk_fri_prover_set_coset_fn(struct zk_fri_prover *fp, zk_fri_coset_fn fn,
+				size_t max_cosets);
 /* Query phase: fills proof (layers + final polynomial). */
 int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 			 size_t n_positions, struct zk_fri_proof *proof);

@@ -19,6 +19,9 @@
  *  - zk_fri_layer_tree() (fri_tree.c): the Merkle tree of one layer, leaf
  *    j = the 2^f values of coset j (ZK_EXT_DEGREE·2^f base elements, coset
  *    order, limbs inner). 0 or a negative ZK_STARK_* status.
+ *  - Block mode (fri_blocks.c): layer 0 is never held whole; its tree, its
+ *    fold and its queried cosets are each made from its blocks remade by
+ *    the caller's fill(), so the proof is the one of zk_fri_commit.
  */
 #ifndef ZKCLOB_STARK_FRI_INTERNAL_H
 #define ZKCLOB_STARK_FRI_INTERNAL_H
@@ -29,7 +32,9 @@
 #include "bytehash.h"
 #include "ext3.h"
 #include "field.h"
+#include "fri.h"
 #include "merkle.h"
+#include "transcript.h"
 
 void zk_fri_coset_inv_roots(unsigned log_folding, zk_gl *out);
 zk_ext zk_fri_fold_coset(const zk_ext *v, unsigned f, zk_gl x_inv,
@@ -45,5 +50,51 @@ void zk_fri_parallel_for(unsigned threads, size_t n, zk_fri_range_fn fn,
 int zk_fri_layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 		      unsigned f, size_t n_rows, enum zk_hash_id hash,
 		      unsigned threads);
+/*
+ * The same tree with the layer given by `slices` blocks (a power of two
+ * dividing n_rows) that fill() writes one at a time into scratch
+ * (n_rows / slices cosets): the digests of zk_fri_layer_tree.
+ */
+int zk_fri_layer_tree_blocks(struct zk_merkle_tree *tree, unsigned f,
+			     size_t n_rows, size_t slices,
+			     zk_fri_block_fn fill, void *ctx, zk_ext *scratch,
+			     enum zk_hash_id hash, unsigned threads);
+
+/*
+ * Prover state (fri.c, fri_blocks.c). layer_values[0] is NULL when layer
+ * 0 comes in blocks (zk_fri_commit_blocks): fill() remakes them.
+ */
+struct zk_fri_prover {
+	struct zk_fri_config cfg;
+	struct zk_fri_schedule sched;
+	zk_ext *layer_values[ZK_FRI_MAX_LAYERS]; /* bit-reversed, owned */
+	struct zk_merkle_tree trees[ZK_FRI_MAX_LAYERS];
+	uint32_t final_len;
+	zk_ext *final_coeffs;
+	zk_fri_block_fn fill;
+	void *fill_ctx;
+	unsigned log_block;
+	zk_fri_coset_fn coset_fn; /* optional, zk_fri_prover_set_coset_fn */
+	size_t max_cosets;
+};
+
+/* fp with its schedule, and ω_N^-bitrev(i, log N - 1) for i < N/2. */
+int zk_fri_prover_start(const struct zk_fri_config *cfg,
+			struct zk_fri_prover **out, zk_gl **w_inv_br);
+void zk_fri_absorb_config(struct zk_transcript *t,
+			  const struct zk_fri_config *cfg);
+/* Layers first.. with cur (owned, freed whatever the result) as layer
+ * `first`, then the final polynomial. */
+int zk_fri_commit_from(struct zk_fri_prover *fp, struct zk_transcript *t,
+		       unsigned first, zk_ext *cur, const zk_gl *w_inv_br);
+/* next[base + j] = fold of layer l's coset base + j (cur[j << f ...]),
+ * j < count. */
+int zk_fri_fold_part(const struct zk_fri_prover *fp, unsigned l,
+		     const zk_ext *cur, size_t base, size_t count,
+		     const zk_gl *w_inv_br, zk_ext beta, zk_ext *next);
+/* Block mode: the values of layer 0's cosets (sorted, distinct), out
+ * holding count << f values. */
+int zk_fri_block_cosets(const struct zk_fri_prover *fp, const uint64_t *cosets,
+			size_t count, zk_ext *out);
 
 #endif /* ZKCLOB_STARK_FRI_INTERNAL_H */

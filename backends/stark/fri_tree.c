@@ -45,22 +45,24 @@ static void transpose_range(void *arg, size_t begin, size_t end)
 	}
 }
 
-int zk_fri_layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
-		      unsigned f, size_t n_rows, enum zk_hash_id hash,
-		      unsigned threads)
+/*
+ * Slice j of the layer is values + j·rows·2^f, or, with fill, part
+ * j % per_block of what fill(ctx, j / per_block, scratch) writes: a block
+ * is transposed a slice at a time, like a stored layer.
+ */
+static int layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
+		      zk_fri_block_fn fill, void *ctx, zk_ext *scratch,
+		      size_t per_block, unsigned f, size_t n_rows,
+		      size_t slices, enum zk_hash_id hash, unsigned threads)
 {
 	size_t n_cols = (size_t)ZK_EXT_DEGREE << f;
-	size_t slices = 1, rows;
+	size_t rows = n_rows / slices;
 	const zk_gl **cols = calloc(n_cols + 1, sizeof(zk_gl *));
 	struct zk_hasher *h = zk_hasher_new(hash);
 	struct transpose_ctx tc = { .fold = 1u << f };
 	unsigned depth = 0;
 	int rc;
 
-	while (slices < LAYER_SLICES_MAX && slices < n_rows &&
-	       (n_rows / slices) * n_cols * sizeof(zk_gl) > LAYER_SLICE_BYTES)
-		slices *= 2;
-	rows = n_rows / slices;
 	tc.n_rows = rows;
 	while (((size_t)1 << depth) < n_rows)
 		depth++;
@@ -76,7 +78,15 @@ int zk_fri_layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 		struct zk_merkle_tree sub;
 		int mrc;
 
-		tc.values = values + j * rows * tc.fold;
+		if (fill != NULL) {
+			if (j % per_block == 0)
+				rc = fill(ctx, j / per_block, scratch);
+			if (rc != ZK_STARK_ACCEPT)
+				break;
+			tc.values = scratch + (j % per_block) * rows * tc.fold;
+		} else {
+			tc.values = values + j * rows * tc.fold;
+		}
 		zk_fri_parallel_for(threads, rows, transpose_range, &tc);
 		for (size_t c = 0; c < n_cols; c++)
 			cols[c] = tc.cols + c * rows;
@@ -101,4 +111,37 @@ int zk_fri_layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 	free(tc.cols);
 	zk_hasher_free(h);
 	return rc;
+}
+
+int zk_fri_layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
+		      unsigned f, size_t n_rows, enum zk_hash_id hash,
+		      unsigned threads)
+{
+	size_t n_cols = (size_t)ZK_EXT_DEGREE << f, slices = 1;
+
+	while (slices < LAYER_SLICES_MAX && slices < n_rows &&
+	       (n_rows / slices) * n_cols * sizeof(zk_gl) > LAYER_SLICE_BYTES)
+		slices *= 2;
+	return layer_tree(tree, values, NULL, NULL, NULL, 1, f, n_rows, slices,
+			  hash, threads);
+}
+
+int zk_fri_layer_tree_blocks(struct zk_merkle_tree *tree, unsigned f,
+			     size_t n_rows, size_t slices,
+			     zk_fri_block_fn fill, void *ctx, zk_ext *scratch,
+			     enum zk_hash_id hash, unsigned threads)
+{
+	if (fill == NULL || scratch == NULL || slices == 0 ||
+	    (slices & (slices - 1)) != 0 || n_rows % slices != 0) {
+		memset(tree, 0, sizeof(*tree));
+		return ZK_STARK_EINVAL;
+	}
+	size_t n_cols = (size_t)ZK_EXT_DEGREE << f, per_block = 1;
+
+	while (per_block < n_rows / slices &&
+	       (n_rows / slices / per_block) * n_cols * sizeof(zk_gl) >
+	       LAYER_SLICE_BYTES)
+		per_block *= 2;
+	return layer_tree(tree, NULL, fill, ctx, scratch, per_block, f,
+			  n_rows, slices * per_block, hash, threads);
 }

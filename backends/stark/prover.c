@@ -60,6 +60,7 @@ static void prover_free(struct zk_prover *pv)
 	free(pv->ood);
 	free(pv->gammas);
 	free(pv->deep);
+	zk_prover_deep_free(pv);
 }
 
 /* ---- step 2/3: LDEs and commitments ---- */
@@ -308,6 +309,7 @@ static int cache_rows(struct zk_prover *pv, const uint64_t *pos, size_t count)
 	size_t mw = pv->air->main_width, aw2 = ZK_EXT_DEGREE * (size_t)pv->air->aux_width;
 	size_t cw = ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks;
 	size_t widest = mw > aw2 ? mw : aw2, blocks = pv->big_n / pv->n;
+	size_t part_max = zk_prover_part_max_groups(pv);
 	zk_gl *buf;
 	int rc;
 
@@ -318,15 +320,21 @@ static int cache_rows(struct zk_prover *pv, const uint64_t *pos, size_t count)
 	rc = zk_prover_make_coeffs(pv, false, &pv->main_coeffs);
 	if (rc == 0)
 		rc = zk_prover_tree_cache(&pv->main_tree, pos, count, blocks,
-					  zk_prover_main_block, pv, buf);
+					  zk_prover_main_block,
+					  zk_prover_main_part, part_max, pv,
+					  buf);
 	if (rc == 0 && aw2 > 0)
 		rc = zk_prover_make_coeffs(pv, true, &pv->aux_coeffs);
 	if (rc == 0 && aw2 > 0)
 		rc = zk_prover_tree_cache(&pv->aux_tree, pos, count, blocks,
-					  zk_prover_aux_block, pv, buf);
+					  zk_prover_aux_block,
+					  zk_prover_aux_part, part_max, pv,
+					  buf);
 	if (rc == 0)
 		rc = zk_prover_tree_cache(&pv->comp_tree, pos, count, blocks,
-					  zk_prover_comp_block, pv, buf);
+					  zk_prover_comp_block,
+					  zk_prover_comp_part, part_max, pv,
+					  buf);
 	free(buf);
 	return rc;
 }
@@ -371,8 +379,16 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	int rc;
 
 	zk_stark_fri_config(pv->p, pv->log_n, pv->threads, &cfg);
-	/* the DEEP values become FRI's layer 0 (pv->deep is NULL after) */
-	rc = zk_fri_commit_take(&fp, &cfg, t, &pv->deep);
+	/* the DEEP values become FRI's layer 0 (pv->deep is NULL after);
+	 * streaming, F is remade block by block whenever FRI needs it */
+	if (pv->streaming) {
+		rc = zk_fri_commit_blocks(&fp, &cfg, t, pv->log_n,
+					  zk_prover_deep_fill, pv);
+		if (rc == 0)
+			zk_fri_prover_set_coset_fn(fp, zk_prover_deep_part,
+						   zk_prover_part_max_groups(pv));
+	} else
+		rc = zk_fri_commit_take(&fp, &cfg, t, &pv->deep);
 	if (rc != 0)
 		return rc;
 	/* one thread: eight-way BLAKE2s tries 2^16 nonces in about a
@@ -381,6 +397,7 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	count = zk_stark_draw_positions(t, pv->p, pv->log_domain, positions);
 	rc = zk_fri_prove_queries(fp, positions, count, &pf->fri);
 	zk_fri_prover_free(fp);
+	zk_prover_deep_free(pv);
 	if (rc != 0)
 		return rc;
 	rc = zk_stark_proof_alloc(pf, &pv->shape, (uint32_t)count);
@@ -462,8 +479,9 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	n_gamma = 2 * ((size_t)air->main_width + air->aux_width) +
 		  pv.shape.n_chunks;
 	pv.gammas = malloc(n_gamma * sizeof(zk_ext));
-	pv.deep = malloc(pv.big_n * sizeof(zk_ext));
-	if (pv.gammas == NULL || pv.deep == NULL) {
+	if (!pv.streaming)
+		pv.deep = malloc(pv.big_n * sizeof(zk_ext));
+	if (pv.gammas == NULL || (!pv.streaming && pv.deep == NULL)) {
 		rc = ZK_STARK_ENOMEM;
 		goto done;
 	}

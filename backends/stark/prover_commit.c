@@ -178,9 +178,23 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Group g's rows, column-major in buf (stride `stride`, from row `at`),
+ * into the cache. */
+static void keep_group(struct zk_prover_tree *lt, size_t g, const zk_gl *buf,
+		       uint64_t stride, uint64_t at)
+{
+	uint64_t group = (uint64_t)1 << lt->dropped;
+	zk_gl *dst = lt->group_rows + g * group * lt->n_cols;
+
+	for (uint64_t r = 0; r < group; r++)
+		for (size_t c = 0; c < lt->n_cols; c++)
+			dst[r * lt->n_cols + c] = buf[c * stride + at + r];
+}
+
 int zk_prover_tree_cache(struct zk_prover_tree *lt, const uint64_t *indices,
 			 size_t count, size_t n_blocks, zk_block_fn fill,
-			 void *ctx, zk_gl *buf)
+			 zk_part_fn part, size_t part_max, void *ctx,
+			 zk_gl *buf)
 {
 	uint64_t group = (uint64_t)1 << lt->dropped;
 	uint64_t block_rows = lt->n_leaves / n_blocks;
@@ -210,19 +224,28 @@ int zk_prover_tree_cache(struct zk_prover_tree *lt, const uint64_t *indices,
 	/* groups are sorted, so each block is made once */
 	while (g < m) {
 		size_t b = (size_t)((lt->groups[g] * group) / block_rows);
+		size_t end = g;
 
+		while (end < m && (lt->groups[end] * group) / block_rows == b)
+			end++;
+		if (part != NULL && end - g <= part_max) {
+			for (; g < end; g++) {
+				uint64_t first = lt->groups[g] * group -
+						 b * block_rows;
+
+				rc = part(ctx, b, first, lt->dropped, buf);
+				if (rc != 0)
+					return rc;
+				keep_group(lt, g, buf, group, 0);
+			}
+			continue;
+		}
 		rc = fill(ctx, b, buf);
 		if (rc != 0)
 			return rc;
-		for (; g < m && (lt->groups[g] * group) / block_rows == b; g++) {
-			uint64_t first = lt->groups[g] * group - b * block_rows;
-			zk_gl *dst = lt->group_rows + g * group * lt->n_cols;
-
-			for (uint64_t r = 0; r < group; r++)
-				for (size_t c = 0; c < lt->n_cols; c++)
-					dst[r * lt->n_cols + c] =
-						buf[c * block_rows + first + r];
-		}
+		for (; g < end; g++)
+			keep_group(lt, g, buf, block_rows,
+				   lt->groups[g] * group - b * block_rows);
 	}
 	return 0;
 }

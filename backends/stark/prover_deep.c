@@ -235,8 +235,11 @@ struct zk_deep_job {
 	struct zk_prover *pv;
 	const zk_gl *const *trace;
 	zk_gl *ab[AB_COLS]; /* A.c0..c2, B.c0..c2: n on H, then coefficients */
-	zk_gl *blk;         /* A and B on one coset block of D (n each) */
+	zk_gl *blk;         /* A or B on one coset block of D (n each) */
 	size_t coset;       /* which one */
+	bool second;        /* blk holds B: add its term to out */
+	zk_ext *out;        /* F at position i: out[i - out_base] */
+	size_t out_base;
 	zk_ext a_z, b_zw;   /* A(z), B(zω) from the OOD values */
 	struct deep_den dz, dzw; /* 1/(x - z), 1/(x - zω) (deep_den) */
 };
@@ -425,29 +428,60 @@ static int deep_block(struct zk_deep_job *job, size_t blo, zk_gl *buf,
 		zk_ext s2 = zk_ext_sub(zk_ext_gather(ab + ZK_EXT_DEGREE * stride + k,
 						     stride), job->b_zw);
 
-		pv->deep[blo + k] = zk_ext_mul_add2(s1, i1, s2, i2);
+		job->out[blo + k - job->out_base] =
+			zk_ext_mul_add2(s1, i1, s2, i2);
 	}
 	return 0;
 }
 
 /*
- * F over blocks [lo, hi) of the coset block job->coset of D, from A and B
- * extended to it (job->blk: 2·ZK_EXT_DEGREE columns of n).
+ * One of F's two terms at the block of D starting at blo: (A - A(z))/(x - z)
+ * into out, or (B - B(zω))/(x - zω) added to it (job->second), from v[k]
+ * at position blo + k, limbs `stride` apart. The same field elements as
+ * deep_block's sum, with half of A and B's block held at a time.
+ */
+static int deep_term_block(struct zk_deep_job *job, size_t blo, zk_gl *buf,
+			   const zk_gl *v, size_t stride)
+{
+	struct zk_prover *pv = job->pv;
+	size_t bsize = (size_t)1 << pv->log_block;
+	zk_gl *xs = buf, *norm = xs + bsize, *ninv = norm + bsize;
+	const struct deep_den *d = job->second ? &job->dzw : &job->dz;
+	zk_ext at = job->second ? job->b_zw : job->a_z;
+	zk_ext *out = job->out + blo - job->out_base;
+
+	zk_prover_points(pv, blo, bsize, xs);
+	for (size_t k = 0; k < bsize; k++)
+		norm[k] = deep_den_norm(d, xs[k]);
+	if (zk_gl_batch_inv(ninv, norm, bsize) != 0)
+		return -1;
+	for (size_t k = 0; k < bsize; k++) {
+		zk_ext t = zk_ext_mul(zk_ext_sub(zk_ext_gather(v + k, stride), at),
+				      deep_den_inv(d, xs[k], ninv[k]));
+
+		out[k] = job->second ? zk_ext_add(out[k], t) : t;
+	}
+	return 0;
+}
+
+/*
+ * F's term over blocks [lo, hi) of the coset block job->coset of D, from
+ * A or B extended to it (job->blk: ZK_EXT_DEGREE columns of n).
  */
 static void deep_points(void *arg, size_t lo, size_t hi)
 {
 	struct zk_deep_job *job = arg;
 	struct zk_prover *pv = job->pv;
 	size_t bsize = (size_t)1 << pv->log_block;
-	zk_gl *buf = malloc(5 * bsize * sizeof(zk_gl));
+	zk_gl *buf = malloc(3 * bsize * sizeof(zk_gl));
 
 	if (buf == NULL) {
 		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
 		return;
 	}
 	for (size_t blk = lo; blk < hi; blk++)
-		if (deep_block(job, job->coset * pv->n + blk * bsize, buf,
-			       job->blk + blk * bsize, pv->n) != 0) {
+		if (deep_term_block(job, job->coset * pv->n + blk * bsize, buf,
+				    job->blk + blk * bsize, pv->n) != 0) {
 			__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
 			break;
 		}
@@ -486,9 +520,34 @@ static void deep_lde_points(void *arg, size_t lo, size_t hi)
 	free(buf);
 }
 
+/* F on coset block h of D (positions [h·n, (h+1)·n)) into out. */
+static int deep_fill(struct zk_deep_job *job, size_t h, zk_ext *out)
+{
+	struct zk_prover *pv = job->pv;
+	int rc = 0;
+
+	job->coset = h;
+	job->out = out;
+	job->out_base = h * pv->n;
+	/* A's term, then B's: one of them extended at a time */
+	for (unsigned half = 0; rc == 0 && half < 2; half++) {
+		job->second = half == 1;
+		rc = zk_prover_block(pv, (const zk_gl *const *)job->ab +
+				     half * ZK_EXT_DEGREE, ZK_EXT_DEGREE, h,
+				     job->blk);
+		if (rc == 0)
+			zk_prover_parallel_for(pv->threads,
+					       pv->n >> pv->log_block,
+					       deep_points, job);
+	}
+	if (rc != 0)
+		return ZK_STARK_ENOMEM;
+	return pv->failed ? ZK_STARK_ENOMEM : 0;
+}
+
 int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 {
-	struct zk_deep_job job = { .pv = pv, .trace = trace };
+	struct zk_deep_job *job = calloc(1, sizeof(*job));
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	size_t n = pv->n, big_n = pv->big_n;
 	struct zk_stark_ood_layout l;
@@ -496,23 +555,29 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	zk_gl *mem = NULL;
 	int rc = 0;
 
-	job.dz = deep_den(pv->z);
-	job.dzw = deep_den(zw);
+	if (job == NULL)
+		return ZK_STARK_ENOMEM;
+	job->pv = pv;
+	job->trace = trace;
+	job->out = pv->deep;
+	job->dz = deep_den(pv->z);
+	job->dzw = deep_den(zw);
 	zk_stark_ood_layout(&pv->shape, &l);
-	job.a_z = job.b_zw = zk_ext_zero();
+	job->a_z = job->b_zw = zk_ext_zero();
 	for (size_t c = 0; c < mw + aw; c++) {
 		size_t cur = c < mw ? l.main_cur + c : l.aux_cur + c - mw;
 		size_t nxt = c < mw ? l.main_nxt + c : l.aux_nxt + c - mw;
 
-		job.a_z = zk_ext_add(job.a_z, zk_ext_mul(pv->gammas[2 * c],
-							 pv->ood[cur]));
-		job.b_zw = zk_ext_add(job.b_zw, zk_ext_mul(pv->gammas[2 * c + 1],
-							   pv->ood[nxt]));
+		job->a_z = zk_ext_add(job->a_z, zk_ext_mul(pv->gammas[2 * c],
+							   pv->ood[cur]));
+		job->b_zw = zk_ext_add(job->b_zw,
+				       zk_ext_mul(pv->gammas[2 * c + 1],
+						  pv->ood[nxt]));
 	}
 	for (size_t k = 0; k < pv->shape.n_chunks; k++)
-		job.a_z = zk_ext_add(job.a_z,
-				     zk_ext_mul(pv->gammas[2 * (mw + aw) + k],
-						pv->ood[l.comp + k]));
+		job->a_z = zk_ext_add(job->a_z,
+				      zk_ext_mul(pv->gammas[2 * (mw + aw) + k],
+						 pv->ood[l.comp + k]));
 
 	/*
 	 * Word products per point of D if summed there (3 per main column
@@ -524,31 +589,96 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	    (6 * mw + 18 * aw + 9 * pv->shape.n_chunks) * big_n <=
 	    (6 * mw + 18 * aw) * n + AB_COLS * pv->log_domain * big_n) {
 		zk_prover_parallel_for(pv->threads, big_n >> pv->log_block,
-				       deep_lde_points, &job);
+				       deep_lde_points, job);
+		free(job);
 		return pv->failed ? ZK_STARK_ENOMEM : 0;
 	}
 	/* A and B's coefficients, then one coset block of D at a time */
-	mem = malloc(2 * AB_COLS * n * sizeof(zk_gl));
-	if (mem == NULL)
+	mem = malloc((AB_COLS + ZK_EXT_DEGREE) * n * sizeof(zk_gl));
+	if (mem == NULL) {
+		free(job);
 		return ZK_STARK_ENOMEM;
-	for (size_t h = 0; h < AB_COLS; h++)
-		job.ab[h] = mem + h * n;
-	job.blk = mem + AB_COLS * n;
-	zk_prover_parallel_for(pv->threads, n, deep_rows, &job);
-	for (size_t h = 0; h < AB_COLS; h++)
-		zk_ntt_bitrev_permute(job.ab[h], pv->log_n);
-	rc = zk_ntt_inverse(job.ab, AB_COLS, pv->log_n, pv->threads);
-	if (rc == 0)
-		zk_prover_parallel_for(pv->threads, n, deep_chunks, &job);
-	for (job.coset = 0; rc == 0 && job.coset < big_n / n; job.coset++) {
-		rc = zk_prover_block(pv, (const zk_gl *const *)job.ab, AB_COLS,
-				     job.coset, job.blk);
-		if (rc == 0)
-			zk_prover_parallel_for(pv->threads, n >> pv->log_block,
-					       deep_points, &job);
 	}
+	for (size_t h = 0; h < AB_COLS; h++)
+		job->ab[h] = mem + h * n;
+	job->blk = mem + AB_COLS * n;
+	zk_prover_parallel_for(pv->threads, n, deep_rows, job);
+	for (size_t h = 0; h < AB_COLS; h++)
+		zk_ntt_bitrev_permute(job->ab[h], pv->log_n);
+	rc = zk_ntt_inverse(job->ab, AB_COLS, pv->log_n, pv->threads);
+	if (rc == 0)
+		zk_prover_parallel_for(pv->threads, n, deep_chunks, job);
+	if (rc == 0 && pv->streaming) {
+		/* FRI remakes F one block at a time (zk_prover_deep_fill) */
+		pv->deep_job = job;
+		return pv->failed ? ZK_STARK_ENOMEM : 0;
+	}
+	for (size_t h = 0; rc == 0 && h < big_n / n; h++)
+		rc = deep_fill(job, h, pv->deep + h * n);
 	free(mem);
+	free(job);
 	if (rc != 0)
 		return ZK_STARK_ENOMEM;
 	return pv->failed ? ZK_STARK_ENOMEM : 0;
+}
+
+int zk_prover_deep_fill(void *arg, size_t h, zk_ext *out)
+{
+	struct zk_prover *pv = arg;
+
+	if (pv->deep_job == NULL)
+		return ZK_STARK_EINVAL;
+	return deep_fill(pv->deep_job, h, out);
+}
+
+int zk_prover_deep_part(void *arg, size_t h, size_t first, unsigned log_len,
+			zk_ext *out)
+{
+	struct zk_prover *pv = arg;
+	struct zk_deep_job *job = pv->deep_job;
+	size_t len = (size_t)1 << log_len;
+	zk_gl *ab, *xs, *norm, *ninv;
+	int rc;
+
+	if (job == NULL || log_len > pv->log_block)
+		return ZK_STARK_EINVAL;
+	ab = malloc((AB_COLS + 5) * len * sizeof(zk_gl));
+	if (ab == NULL)
+		return ZK_STARK_ENOMEM;
+	xs = ab + AB_COLS * len;
+	norm = xs + len;
+	ninv = norm + 2 * len;
+	rc = zk_prover_block_part(pv, (const zk_gl *const *)job->ab, AB_COLS,
+				  h, first, log_len, ab);
+	if (rc == 0) {
+		/* first is a multiple of len <= the point block */
+		zk_prover_points(pv, h * pv->n + first, len, xs);
+		for (size_t k = 0; k < len; k++) {
+			norm[k] = deep_den_norm(&job->dz, xs[k]);
+			norm[len + k] = deep_den_norm(&job->dzw, xs[k]);
+		}
+		if (zk_gl_batch_inv(ninv, norm, 2 * len) != 0)
+			rc = ZK_STARK_EINVAL;
+	}
+	for (size_t k = 0; rc == 0 && k < len; k++) {
+		zk_ext s1 = zk_ext_sub(zk_ext_gather(ab + k, len), job->a_z);
+		zk_ext s2 = zk_ext_sub(zk_ext_gather(ab + ZK_EXT_DEGREE * len + k,
+						     len), job->b_zw);
+
+		out[k] = zk_ext_add(
+			zk_ext_mul(s1, deep_den_inv(&job->dz, xs[k], ninv[k])),
+			zk_ext_mul(s2, deep_den_inv(&job->dzw, xs[k],
+						    ninv[len + k])));
+	}
+	free(ab);
+	return rc;
+}
+
+void zk_prover_deep_free(struct zk_prover *pv)
+{
+	if (pv->deep_job == NULL)
+		return;
+	free(pv->deep_job->ab[0]);
+	free(pv->deep_job);
+	pv->deep_job = NULL;
 }

@@ -100,10 +100,15 @@ int zk_prover_commit_tree_blocks(struct zk_prover_tree *lt,
 /*
  * For a tree without its LDE: recompute the blocks holding `indices` and
  * keep the rows that opening them needs (their groups of 2^dropped rows).
+ * A block holding at most part_max groups has only those made, by part
+ * (rows [first, first + 2^log_len) of block h, column-major in buf).
  */
+typedef int (*zk_part_fn)(void *ctx, size_t h, size_t first,
+			  unsigned log_len, zk_gl *buf);
 int zk_prover_tree_cache(struct zk_prover_tree *lt, const uint64_t *indices,
 			 size_t count, size_t n_blocks, zk_block_fn fill,
-			 void *ctx, zk_gl *buf);
+			 zk_part_fn part, size_t part_max, void *ctx,
+			 zk_gl *buf);
 /* Row i (all columns) from the LDE or the cache; 0, or -1 if not held. */
 int zk_prover_tree_row(const struct zk_prover_tree *lt, uint64_t i, zk_gl *row);
 static inline const struct zk_digest *
@@ -165,7 +170,9 @@ struct zk_prover {
 	zk_ext z;
 	zk_ext *ood;
 	zk_ext *gammas;
-	zk_ext *deep;        /* N values of F, bit-reversed */
+	zk_ext *deep;        /* N values of F, bit-reversed (stored mode) */
+	/* streaming: A and B's coefficients, F remade per block for FRI */
+	struct zk_deep_job *deep_job;
 	int failed;
 };
 
@@ -203,6 +210,25 @@ int zk_prover_block(const struct zk_prover *pv, const zk_gl *const *coeffs,
  * trace; 0 or ZK_STARK_ENOMEM. */
 int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs);
 
+/*
+ * Rows [first, first + 2^log_len) of block h of the polynomials coeffs[c]
+ * (n coefficients each) into buf (stride 2^log_len), first a multiple of
+ * 2^log_len: n products per column and a size-2^log_len transform
+ * instead of the block's size-n one (prover_open.c).
+ */
+int zk_prover_block_part(const struct zk_prover *pv,
+			 const zk_gl *const *coeffs, size_t ncols, size_t h,
+			 size_t first, unsigned log_len, zk_gl *buf);
+/* zk_part_fn for the three segments; the most groups a block may hold for
+ * them to cost less than the block's transform. */
+int zk_prover_main_part(void *pv, size_t h, size_t first, unsigned log_len,
+			zk_gl *buf);
+int zk_prover_aux_part(void *pv, size_t h, size_t first, unsigned log_len,
+		       zk_gl *buf);
+int zk_prover_comp_part(void *pv, size_t h, size_t first, unsigned log_len,
+			zk_gl *buf);
+size_t zk_prover_part_max_groups(const struct zk_prover *pv);
+
 /* Block fillers for the three committed segments (zk_block_fn). */
 int zk_prover_main_block(void *pv, size_t h, zk_gl *buf);
 int zk_prover_aux_block(void *pv, size_t h, zk_gl *buf);
@@ -219,5 +245,16 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace);
  * once, not summed over every point of D.
  */
 int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace);
+/*
+ * Streaming: zk_prover_deep leaves pv->deep unset and keeps A and B's
+ * coefficients instead; this is FRI's zk_fri_block_fn for layer 0 (F on
+ * positions [h·n, (h+1)·n) of D), valid until zk_prover_deep_free.
+ */
+int zk_prover_deep_fill(void *pv, size_t h, zk_ext *out);
+/* The same F at positions [h·n + first, + 2^log_len) only (FRI's queried
+ * cosets, zk_fri_coset_fn), by zk_prover_block_part. */
+int zk_prover_deep_part(void *pv, size_t h, size_t first, unsigned log_len,
+			zk_ext *out);
+void zk_prover_deep_free(struct zk_prover *pv);
 
 #endif /* ZKCLOB_STARK_PROVER_INTERNAL_H */
