@@ -180,7 +180,8 @@ static unsigned ZKT_FN(clob_fill)(const struct zk_clob_air *c, const ZKT *cur,
 	 * some): nothing after TE; else TE's end event follows */
 	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_RST],
 				 ZKT_MUL(ZKT_MUL(cur[C_FR], cur[C_GT]),
-					 ZKT_SUB(one, cur[C_SS])))));
+					 ZKT_SUB(ZKT_SUB(one, cur[C_SS]),
+						 cur[C_BT])))));
 	EMIT(ZKT_MUL(ZKT_MUL(te, ZKT_SUB(one, cur[C_RST])), ZKT_SUB(one, nsev)));
 	EMIT(ZKT_MUL(ZKT_MUL(te, cur[C_RST]), nsev));
 	/* GT rides from the emitter down the op's events */

@@ -59,12 +59,18 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			    const struct zk_witness_access *a,
 			    const struct zk_witness_access *next)
 {
-	/* the current fill's rows start at its maker read */
+	/* the current fill's rows start at its maker read (or at a
+	 * self-trade read whose maker order_remove removes next) */
 	size_t om = find_role(cols, C_OM, at, r);
-	size_t from = om != 0 ? om : at;
+	size_t os = find_role(cols, C_OS, at, r);
+	size_t from;
+
+	om = os > om ? os : om;
+	from = om != 0 ? om : at;
 	size_t lw = find_role(cols, C_LW, from, r);
 	size_t hw = find_role(cols, C_HW, from, r);
 	size_t p = r - 1;
+
 	int gtc = cols[C_OPF + OPF_TIF][r] == ZK_TIF_GTC;
 	int fok = cols[C_OPF + OPF_TIF][r] == ZK_TIF_FOK;
 
@@ -88,7 +94,7 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 	}
 	switch (a->kind) {
 	case ZK_SLOT_ORDER:
-		if (!a->write && cols[C_ML][p])
+		if (!a->write && (cols[C_ML][p] || cols[C_OS][p]))
 			return C_OR2;
 		/* a FOK's fok_fillable reads the orders before match does
 		 * (until match's own header read); a head of the taker's
@@ -296,10 +302,11 @@ static void fok_fill_witness(zk_gl *const *cols, size_t at, size_t end)
 	}
 }
 
-/* The first maker read in rows [r, end), or end. */
+/* The first maker read (or CANCEL_BOTH self-trade read) in rows [r, end),
+ * or end. */
 static size_t next_om(const zk_gl *const *cols, size_t r, size_t end)
 {
-	while (r < end && !cols[C_OM][r])
+	while (r < end && !cols[C_OM][r] && !cols[C_OX][r])
 		r++;
 	return r;
 }
@@ -311,13 +318,20 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	uint64_t qty = cols[C_OPF + OPF_QTY][at] |
 		       cols[C_OPF + OPF_QTY + 1][at] << 32;
 	uint64_t trem = qty;
-	size_t r, om = next_om(cc, at + 1, end), prev_hw = 0, fj = 0;
+	size_t r, om, prev_hw = 0, fj = 0;
 
+	/* a self-trade read that order_remove follows: the maker goes */
+	for (r = at + 1; c->mp.stp == ZK_STP_CANCEL_BOTH && r < end; r++)
+		if (cols[C_OS][r]) {
+			cols[C_OS][r] = 0;
+			cols[C_OX][r] = 1;
+		}
+	om = next_om(cc, at + 1, end);
 	if (om == end) /* no fill: a self-trade stop */
 		zk_clob_write_witness(c, cols, at, end);
 	/* each fill from its maker read to the next one's (the first from
 	 * the op row, the last to the op's end) */
-	while (om < end) {
+	while (om < end && !cols[C_OX][om]) {
 		size_t nom = next_om(cc, om + 1, end), q, mp;
 		size_t from = prev_hw == 0 ? at : om;
 
@@ -345,6 +359,8 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			prev_hw = om; /* the maker keeps a remaining */
 		om = nom;
 	}
+	if (om < end)
+		zk_clob_stp_witness(c, cols, at, end, om, prev_hw);
 	/* the taker's remaining: the qty until the first maker write, then
 	 * each fill's; FJ counts the maker reads */
 	trem = qty;
@@ -363,6 +379,8 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		}
 	}
 	fok_fill_witness(cols, at, end);
+	if (om < end)
+		zk_clob_stp_flags(cols, om, end);
 	/* the last access emits ACCEPTED (ML, HW, or FR's no-cross read) */
 	cols[C_EMT][end - 1] = 1;
 	zk_clob_gtc_witness(c, cols, at, end);
@@ -430,4 +448,5 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 		}
 		cols[C_FJ][r] = fj;
 	}
+	zk_clob_stp_events(cols, emit_row, ev_row, ev_end);
 }
