@@ -61,6 +61,7 @@ enum {
 	CLOB_TAG_OP = 3,
 	CLOB_TAG_EV = 4,
 	CLOB_TAG_FILL = 5, /* a match's fills: ML rows to TRADE rows */
+	CLOB_TAG_STP = 6,  /* CANCEL_OLDEST: OX rows to the maker's CANCELLED */
 };
 #define CLOB_TUPLE_MAX (2 + CLOB_OP_ELEMS)
 
@@ -348,6 +349,8 @@ enum clob_col {
 	C_BZI,   /* the emitter of a BT op: inverse of FJ (else 0) */
 	C_SM,    /* event row: the maker's CANCELLED STP */
 	C_SE,    /* event row: the taker's CANCELLED STP after SM */
+	C_SO,    /* event row: a maker's CANCELLED STP in a CANCEL_OLDEST
+		  * loop (the STP bus pairs it with its OX) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -544,6 +547,9 @@ int zk_clob_check_supported(const struct zk_batch *b,
  * number of fills, or 0. */
 size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
 			   size_t n);
+/* ... of one whose CANCEL_OLDEST loop removed a maker of its own: 1 or 0 */
+int zk_clob_stp_oldest_events(const struct zk_op *op,
+			      const struct zk_event *ev, size_t n);
 /* ... or of one stopped by a CANCEL_BOTH self-trade: 1 + the fills, or 0 */
 size_t zk_clob_stp_both_events(const struct zk_op *op,
 			       const struct zk_event *ev, size_t n);

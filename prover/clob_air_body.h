@@ -160,10 +160,11 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				 ZKT_ZERO;
 		/* an event follows its op row or last access, or the op's
 		 * earlier event when that one says another follows (E2, ET,
-		 * ED, EM2; a CANCEL_BOTH stop's SM and ACCEPTED with BZ,
-		 * clob_air_stp.h) */
+		 * ED, EM2; a CANCEL_BOTH stop's SM and ACCEPTED with BZ, a
+		 * CANCEL_OLDEST maker's SO, clob_air_stp.h) */
 		t = ZKT_ADD(ZKT_ADD(cur[C_SM], ZKT_MUL(cur[C_SEV], cur[C_BZ])),
-			    ZKT_ADD(cur[C_ED], cur[C_EM2]));
+			    ZKT_ADD(ZKT_ADD(cur[C_ED], cur[C_EM2]),
+				    cur[C_SO]));
 		out[k++] = sem ? ZKT_MUL(nxt[C_SEV],
 					 ZKT_SUB(ZKT_SUB(ZKT_SUB(one, sop),
 							 sacc),

@@ -24,10 +24,70 @@
  * clob_air_match.h). A GTC never rests after the stop (RST, clob_fill).
  */
 
+/*
+ * CANCEL_OLDEST: OX has FR = 1, so after the removal's HW the loop reads
+ * the header again (HDR, or HN when nothing crosses) and goes on; OX
+ * counts in FJ and produces (op, FJ, maker id, price, remaining, the
+ * taker's remaining) on the STP bus (clob_air.c), which SO, the maker's
+ * CANCELLED STP among the op's TRADEs, consumes with its own fields: SO
+ * is in the event chain as a TRADE is (FJ, MORE, TE, RST: clob_fill),
+ * with FR = 1 and the taker's remaining of the row before it.
+ */
+static unsigned ZKT_FN(clob_stp_oldest)(const ZKT *cur, const ZKT *nxt,
+					ZKT *out, unsigned k, int sem)
+{
+	static const unsigned tk[] = { OPF_SEQ, OPF_SEQ + 1, OPF_MARKET,
+				       OPF_OID, OPF_OID + 1, OPF_SIDE,
+				       OPF_PRICE, OPF_PRICE + 1 };
+	static const unsigned te[] = { EVF_SEQ, EVF_SEQ + 1, EVF_MARKET,
+				       EVF_OID, EVF_OID + 1, EVF_SIDE,
+				       EVF_PRICE, EVF_PRICE + 1 };
+	const ZKT *op = cur + C_OPF, *ev = cur + C_EVF;
+	ZKT one = ZKT_CONST(1), zero = ZKT_ZERO;
+	ZKT so = cur[C_SO], nso = nxt[C_SO], et = cur[C_ET];
+	ZKT nsev = nxt[C_SEV], ev_sel, ev_exp[1][CLOB_EV_ELEMS];
+	unsigned i;
+
+#define EMIT(e) (out[k++] = sem ? (e) : zero)
+	EMIT(ZKT_MUL(so, ZKT_SUB(one, cur[C_SEV])));
+	EMIT(ZKT_MUL(so, ZKT_SUB(one, cur[C_FR])));
+	EMIT(ZKT_MUL(ZKT_MUL(so, cur[C_MORE]), ZKT_SUB(one, nsev)));
+	/* the taker's remaining: ACCEPTED's qty, or the row before's */
+	EMIT(ZKT_MUL(ZKT_MUL(nso, et), ZKT_SUB(nxt[C_TRLO], ev[EVF_REM])));
+	EMIT(ZKT_MUL(ZKT_MUL(nso, et),
+		     ZKT_SUB(nxt[C_TRHI], ev[EVF_REM + 1])));
+	EMIT(ZKT_MUL(ZKT_MUL(nso, ZKT_SUB(one, et)),
+		     ZKT_SUB(nxt[C_TRLO], cur[C_TRLO])));
+	EMIT(ZKT_MUL(ZKT_MUL(nso, ZKT_SUB(one, et)),
+		     ZKT_SUB(nxt[C_TRHI], cur[C_TRHI])));
+	/* the op's fields onto SO (from ACCEPTED's, or carried) and on */
+	for (i = 0; i < sizeof(tk) / sizeof(tk[0]); i++) {
+		EMIT(ZKT_MUL(ZKT_MUL(nso, et),
+			     ZKT_SUB(nxt[C_OPF + tk[i]], ev[te[i]])));
+		EMIT(ZKT_MUL(ZKT_MUL(so, nsev),
+			     ZKT_SUB(nxt[C_OPF + tk[i]], op[tk[i]])));
+	}
+	/* SO: CANCELLED STP of the other side, its id, price and qty
+	 * through the STP bus */
+	ZKT_FN(clob_ev_own)(op, ZK_EV_CANCELLED,
+			    ZKT_SUB(ZKT_CONST(3), op[OPF_SIDE]), ev_exp[0]);
+	ev_exp[0][EVF_REASON] = ZKT_CONST(ZK_CXL_STP);
+	ev_sel = so;
+	k = ZKT_FN(clob_ev_check)(out, k, sem, ev, 1, &ev_sel, ev_exp,
+				  CLOB_EV_BIT(EVF_OID) |
+					  CLOB_EV_BIT(EVF_OID + 1) |
+					  CLOB_EV_BIT(EVF_PRICE) |
+					  CLOB_EV_BIT(EVF_PRICE + 1) |
+					  CLOB_EV_BIT(EVF_QTY) |
+					  CLOB_EV_BIT(EVF_QTY + 1));
+#undef EMIT
+	return k;
+}
+
 static unsigned ZKT_FN(clob_stp)(const struct zk_clob_air *c, const ZKT *cur,
 				 const ZKT *nxt, ZKT *out, unsigned k, int sem)
 {
-	static const unsigned flags[] = { C_OX, C_BT, C_BZ, C_SM, C_SE };
+	static const unsigned flags[] = { C_OX, C_BT, C_BZ, C_SM, C_SE, C_SO };
 	/* the op fields the events repeat (seq, market, id, side, price) */
 	static const unsigned tk[] = { OPF_SEQ, OPF_SEQ + 1, OPF_MARKET,
 				       OPF_OID, OPF_OID + 1, OPF_SIDE,
@@ -50,8 +110,13 @@ static unsigned ZKT_FN(clob_stp)(const struct zk_clob_air *c, const ZKT *cur,
 #define EMIT(e) (out[k++] = sem ? (e) : zero)
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		out[k++] = ZKT_MUL(cur[flags[i]], ZKT_SUB(cur[flags[i]], one));
-	if (c->mp.stp != ZK_STP_CANCEL_BOTH)
+	int both = c->mp.stp == ZK_STP_CANCEL_BOTH;
+	int oldest = c->mp.stp == ZK_STP_CANCEL_OLDEST;
+
+	if (!both && !oldest)
 		EMIT(ox);
+	if (!oldest)
+		EMIT(cur[C_SO]);
 	/* OX: a match's access right after the LVL that names the head
 	 * (clob_match pins the slot), never a FOK's (fok_fillable answers
 	 * FOK_UNFILLED first); order_remove re-reads the same slot next */
@@ -77,7 +142,9 @@ static unsigned ZKT_FN(clob_stp)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ox, ZKT_SUB(cur[C_MKHI], bef[4])));
 	EMIT(ZKT_MUL(ox, ZKT_SUB(cur[C_REMLO], bef[9])));
 	EMIT(ZKT_MUL(ox, ZKT_SUB(cur[C_REMHI], bef[10])));
-	EMIT(ZKT_MUL(ox, cur[C_FR]));
+	/* (CANCEL_OLDEST: FR = 1, the loop goes on after the removal's
+	 * header write as after an emptied maker's) */
+	EMIT(ZKT_MUL(ox, ZKT_SUB(cur[C_FR], oldest ? one : zero)));
 	EMIT(ZKT_MUL(ox, cur[C_FM]));
 	EMIT(ZKT_MUL(ox, cur[C_MRLO]));
 	EMIT(ZKT_MUL(ox, cur[C_MRHI]));
@@ -86,7 +153,7 @@ static unsigned ZKT_FN(clob_stp)(const struct zk_clob_air *c, const ZKT *cur,
 	/* BT: 0 on the op's first access, set from OX on */
 	EMIT(ZKT_MUL(cur[C_SOP], nxt[C_BT]));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nxt[C_SACC]),
-		     ZKT_SUB(nxt[C_BT], ZKT_ADD(bt, nxt[C_OX]))));
+		     ZKT_SUB(nxt[C_BT], ZKT_ADD(bt, both ? nxt[C_OX] : zero))));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, bt), ZKT_SUB(one, cur[C_AM])));
 	/* BZ: on the emitter of a BT op, exactly when no fill came first */
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, bz), ZKT_SUB(one, ZKT_MUL(bt, emi))));
@@ -154,6 +221,7 @@ static unsigned ZKT_FN(clob_stp)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT_FN(clob_ev_pair)(ev_exp[1], EVF_QTY, cur[C_TRLO], cur[C_TRHI]);
 	ev_sel[1] = se;
 	k = ZKT_FN(clob_ev_check)(out, k, sem, ev, 2, ev_sel, ev_exp, 0);
+	k = ZKT_FN(clob_stp_oldest)(cur, nxt, out, k, sem);
 #undef EMIT
 	return k;
 }

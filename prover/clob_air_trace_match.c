@@ -318,10 +318,10 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	uint64_t qty = cols[C_OPF + OPF_QTY][at] |
 		       cols[C_OPF + OPF_QTY + 1][at] << 32;
 	uint64_t trem = qty;
-	size_t r, om, prev_hw = 0, fj = 0;
+	size_t r, om, prev_hw = 0, fj = 0, ox = end;
 
 	/* a self-trade read that order_remove follows: the maker goes */
-	for (r = at + 1; c->mp.stp == ZK_STP_CANCEL_BOTH && r < end; r++)
+	for (r = at + 1; c->mp.stp != ZK_STP_CANCEL_NEWEST && r < end; r++)
 		if (cols[C_OS][r]) {
 			cols[C_OS][r] = 0;
 			cols[C_OX][r] = 1;
@@ -331,9 +331,19 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		zk_clob_write_witness(c, cols, at, end);
 	/* each fill from its maker read to the next one's (the first from
 	 * the op row, the last to the op's end) */
-	while (om < end && !cols[C_OX][om]) {
+	while (om < end) {
 		size_t nom = next_om(cc, om + 1, end), q, mp;
 		size_t from = prev_hw == 0 ? at : om;
+
+		/* a self-trade read whose maker order_remove removes: the
+		 * last of the op (CANCEL_BOTH) or the loop goes on (OLDEST) */
+		if (cols[C_OX][om]) {
+			zk_clob_stp_witness(c, cols, at, nom, om, prev_hw);
+			prev_hw = find_role(cc, C_HW, om, nom);
+			ox = om;
+			om = nom;
+			continue;
+		}
 
 		fill_witness(c, cols, from, nom, om, &trem);
 		zk_clob_write_witness(c, cols, prev_hw == 0 ? at : om - 1,
@@ -359,15 +369,14 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			prev_hw = om; /* the maker keeps a remaining */
 		om = nom;
 	}
-	if (om < end)
-		zk_clob_stp_witness(c, cols, at, end, om, prev_hw);
 	/* the taker's remaining: the qty until the first maker write, then
 	 * each fill's; FJ counts the maker reads */
 	trem = qty;
 	for (r = at; r < end; r++) {
 		if (cols[C_MW][r])
 			trem -= cols[C_FLLO][r] | cols[C_FLHI][r] << 32;
-		if (cols[C_OM][r])
+		if (cols[C_OM][r] ||
+		    (cols[C_OX][r] && c->mp.stp == ZK_STP_CANCEL_OLDEST))
 			fj++;
 		cols[C_TRLO][r] = trem & 0xffffffffu;
 		cols[C_TRHI][r] = trem >> 32;
@@ -379,11 +388,24 @@ void zk_clob_match_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		}
 	}
 	fok_fill_witness(cols, at, end);
-	if (om < end)
-		zk_clob_stp_flags(cols, om, end);
+	if (ox < end && c->mp.stp == ZK_STP_CANCEL_BOTH)
+		zk_clob_stp_flags(cols, ox, end);
 	/* the last access emits ACCEPTED (ML, HW, or FR's no-cross read) */
 	cols[C_EMT][end - 1] = 1;
 	zk_clob_gtc_witness(c, cols, at, end);
+}
+
+/* Event r of a match whose ACCEPTED is ev_row is a maker's CANCELLED
+ * STP in a loop that goes on (CANCEL_OLDEST; a CANCEL_BOTH stop's comes
+ * last but one, clob_air_trace_stp.c). */
+static int maker_stp(zk_gl *const *cols, size_t ev_row, size_t r)
+{
+	return cols[C_EVF + EVF_TYPE][r] == ZK_EV_CANCELLED &&
+	       cols[C_EVF + EVF_REASON][r] == ZK_CXL_STP &&
+	       !cols[C_BT][ev_row - 1] &&
+	       (cols[C_EVF + EVF_OID][r] != cols[C_EVF + EVF_OID][ev_row] ||
+		cols[C_EVF + EVF_OID + 1][r] !=
+			cols[C_EVF + EVF_OID + 1][ev_row]);
 }
 
 void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
@@ -415,7 +437,8 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 	}
 	cols[C_ET][ev_row] = 1;
 	for (r = ev_row + 1; r < ev_end; r++)
-		if (cols[C_EVF + EVF_TYPE][r] == ZK_EV_TRADE)
+		if (cols[C_EVF + EVF_TYPE][r] == ZK_EV_TRADE ||
+		    maker_stp(cols, ev_row, r))
 			last_trade = r;
 	for (r = ev_row + 1; r < ev_end; r++) {
 		for (i = 0; i < sizeof(tk) / sizeof(tk[0]); i++)
@@ -437,6 +460,22 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 			fj++;
 			if (!fm)
 				cols[C_TE][r] = r >= last_trade;
+		} else if (maker_stp(cols, ev_row, r)) {
+			/* a CANCEL_OLDEST maker's CANCELLED STP */
+			size_t p = r - 1;
+
+			cols[C_SO][r] = 1;
+			cols[C_FR][r] = 1;
+			cols[C_TRLO][r] = p == ev_row ?
+						  cols[C_EVF + EVF_REM][p] :
+						  cols[C_TRLO][p];
+			cols[C_TRHI][r] = p == ev_row ?
+						  cols[C_EVF + EVF_REM + 1][p] :
+						  cols[C_TRHI][p];
+			cols[C_RST][r] = gt && !ss;
+			cols[C_MORE][r] = r < last_trade;
+			cols[C_TE][r] = r >= last_trade;
+			fj++;
 		} else if (cols[C_ED][r - 1] && cols[C_FM][r - 1]) {
 			cols[C_EM2][r] = 1;
 			cols[C_FR][r] = cols[C_FR][r - 1];

@@ -25,12 +25,16 @@ void zk_clob_stp_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	zk_gl last = c->lay.count[ZK_SLOT_BUCKET] - 1;
 	zk_gl mklo = cols[C_MSG + 3][ox], mkhi = cols[C_MSG + 4][ox];
 	zk_gl stp = cols[C_OPF + OPF_STP][ox];
-	size_t from = prev_hw == 0 ? at : ox, r, q;
+	size_t from = prev_hw == 0 ? at : ox, hw = ox, r, q;
+	/* CANCEL_OLDEST: the loop goes on after the removal (FR) */
+	zk_gl fr = c->mp.stp == ZK_STP_CANCEL_OLDEST;
 
 	/* engine self_trade: equal groups (GD, J3 = 1/stp) or both 0 and
 	 * equal accounts */
 	cols[C_GD][ox] = stp != 0;
 	cols[C_J3][ox] = inv_or_zero(stp);
+	while (hw < end && !cols[C_HW][hw])
+		hw++;
 	for (r = from; r < end; r++) {
 		cols[C_MKLO][r] = mklo;
 		cols[C_MKHI][r] = mkhi;
@@ -38,8 +42,11 @@ void zk_clob_stp_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		cols[C_REMHI][r] = cols[C_MSG + 10][ox];
 		cols[C_MRLO][r] = cols[C_MRHI][r] = 0;
 		cols[C_FLLO][r] = cols[C_FLHI][r] = 0;
-		cols[C_FR][r] = cols[C_FM][r] = 0;
-		cols[C_AC][r] = r > ox;
+		cols[C_FR][r] = fr;
+		cols[C_FM][r] = 0;
+		cols[C_AC][r] = r > ox && r <= hw;
+		if (cols[C_HN][r] || cols[C_LVN][r])
+			zk_clob_nocross_witness(cols, r);
 	}
 	/* the maker id's probes (the home on the row before them) */
 	for (r = ox + 1; r < end; r++) {

@@ -260,7 +260,7 @@ static const char *taker_shape(const struct zk_op *op,
  */
 static const char *match_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
-			       uint32_t market)
+			       uint32_t market, int stp_remove)
 {
 	size_t a = 0, k;
 	int gtc = op->tif == ZK_TIF_GTC;
@@ -308,15 +308,22 @@ static const char *match_shape(const struct zk_op *op,
 	if (a == 0)
 		return "a matching NEW with other accesses";
 	for (;;) {
-		if (a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
-		    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
-		    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
-		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
-		    !is_acc(w, a + 4, n, ZK_SLOT_LEVEL, 1))
+		/* (CANCEL_OLDEST: a pass whose head is the taker's own, the
+		 * maker removed: its read, then order_remove's re-read) */
+		int own = stp_remove && is_acc(w, a, n, ZK_SLOT_HEADER, 0) &&
+			  is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) &&
+			  is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) &&
+			  is_acc(w, a + 3, n, ZK_SLOT_ORDER, 0);
+
+		if (!own && (a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+			     !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
+			     !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
+			     !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
+			     !is_acc(w, a + 4, n, ZK_SLOT_LEVEL, 1)))
 			return "a matching NEW with other accesses";
 		if (!price_in_range(w[a + 1].before.level.price))
 			return "a NEW next to a level price out of range";
-		a += 5;
+		a += own ? 3 : 5;
 		if (a == n)
 			return NULL;
 		if (!is_acc(w, a++, n, ZK_SLOT_ORDER, 0))
@@ -338,9 +345,11 @@ static const char *match_shape(const struct zk_op *op,
 		a += 2;
 		if (a == n)
 			return NULL;
-		/* the loop's next pass: a crossing level's head is filled */
+		/* the loop's next pass: a crossing level's head is filled
+		 * (or, CANCEL_OLDEST, removed) */
 		if (!is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
-		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1))
+		    !(is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
+		      (stp_remove && is_acc(w, a + 3, n, ZK_SLOT_ORDER, 0))))
 			break;
 	}
 	/* a self-trade stop after fills: the header, the level, its head
@@ -440,6 +449,57 @@ size_t zk_clob_stp_both_events(const struct zk_op *op,
 }
 
 /*
+ * The events of a taker in a CANCEL_OLDEST market whose loop removed at
+ * least one maker of its own (CANCELLED STP: the other side, not the
+ * taker's id) among its fills: ACCEPTED, then TRADEs [and the emptied
+ * makers' DONEs] and such CANCELLEDs, every TRADE but the last emptying
+ * its maker and leaving the taker a remaining, then DONE (the last TRADE
+ * left nothing), CANCELLED IOC_REMAINDER of the remaining (an IOC or
+ * market order) or nothing (a GTC rests). Not a FOK's (fok_fillable's
+ * skip of its own orders is not proven). 1 or 0.
+ */
+int zk_clob_stp_oldest_events(const struct zk_op *op,
+			      const struct zk_event *ev, size_t n)
+{
+	uint64_t rem = op->qty;
+	size_t i = 1, own = 0;
+
+	if (n < 2 || ev[0].type != ZK_EV_ACCEPTED || op->tif == ZK_TIF_FOK)
+		return 0;
+	while (i < n && rem != 0) {
+		const struct zk_event *e = &ev[i];
+
+		if (e->type == ZK_EV_CANCELLED && e->reason == ZK_CXL_STP &&
+		    e->side != op->side && e->order_id != op->order_id) {
+			own++;
+			i++;
+			continue;
+		}
+		if (e->type != ZK_EV_TRADE)
+			break;
+		i++;
+		if (e->qty == 0 || e->qty > rem || e->remaining != rem - e->qty)
+			return 0;
+		rem = e->remaining;
+		if (e->other_remaining == 0) {
+			if (i >= n || ev[i].type != ZK_EV_DONE)
+				return 0;
+			i++;
+		} else if (rem != 0) {
+			return 0;
+		}
+	}
+	if (own == 0)
+		return 0;
+	if (rem == 0)
+		return i + 1 == n && ev[i].type == ZK_EV_DONE;
+	if (op->tif == ZK_TIF_GTC)
+		return i == n;
+	return i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
+	       ev[i].reason == ZK_CXL_IOC_REMAINDER && ev[i].qty == rem;
+}
+
+/*
  * The accesses of a taker stopped by a self-trade (clob_air_loop.h, OS):
  * bucket reads up to an empty one, [a GTC's slots_available header
  * read,] the header read, the best opposite level's read, its head's
@@ -490,7 +550,7 @@ static const char *stp_both_shape(const struct zk_op *op,
 	if (a >= n)
 		return "a self-trade stop that keeps the maker";
 	why = fills == 0 ? stp_shape(op, w, a, market) :
-			   match_shape(op, w, a, market);
+			   match_shape(op, w, a, market, 0);
 	if (why != NULL)
 		return why;
 	a++;
@@ -567,6 +627,10 @@ int zk_clob_check_supported(const struct zk_batch *b,
 						      b->events.ev + ev0,
 						      ev - ev0) :
 					      0;
+			int oldest = mp->stp == ZK_STP_CANCEL_OLDEST &&
+				     zk_clob_stp_oldest_events(
+					     &b->ops[i], b->events.ev + ev0,
+					     ev - ev0);
 
 			own_shape = 1;
 			if (both != 0)
@@ -574,10 +638,10 @@ int zk_clob_check_supported(const struct zk_batch *b,
 						     b->witness.acc + acc0,
 						     n_acc, mp->market,
 						     both - 1);
-			else if (ev - ev0 >= 3)
+			else if (oldest || ev - ev0 >= 3)
 				why = match_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,
-						  mp->market);
+						  mp->market, oldest);
 			else if (ev - ev0 == 2 &&
 				 b->events.ev[ev0 + 1].reason == ZK_CXL_STP)
 				why = stp_shape(&b->ops[i],

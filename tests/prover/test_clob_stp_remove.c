@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * CLOB AIR and CANCEL_BOTH self-trade prevention (clob_air_stp.h): a
- * taker whose head maker is its own order, at the first maker or after
- * fills, removes that maker (CANCELLED STP) and ends CANCELLED STP of its
- * remaining. Honest batches prove and verify under the market's params
- * (and not under CANCEL_NEWEST's); cheating traces (the maker kept in the
- * book, a wrong event, reason or qty, the mode applied in a CANCEL_NEWEST
- * market, the taker trading on after the stop) are rejected by the
- * constraint debugger and their proofs do not verify.
+ * CLOB AIR and the self-trade prevention modes that remove the maker
+ * (clob_air_stp.h): a taker whose head maker is its own order, at the
+ * first maker or after fills, removes that maker (CANCELLED STP); under
+ * CANCEL_BOTH it then ends CANCELLED STP of its remaining, under
+ * CANCEL_OLDEST it matches on and ends per its TIF. Honest batches prove
+ * and verify under the market's params (and not under CANCEL_NEWEST's);
+ * cheating traces (the maker kept in the book, a wrong event, reason or
+ * qty, the mode applied in a CANCEL_NEWEST market, the taker trading on
+ * after a CANCEL_BOTH stop or cancelled in a CANCEL_OLDEST one, a maker
+ * removed that is not the taker's own) are rejected by the constraint
+ * debugger and their proofs do not verify.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,13 +87,9 @@ enum taker_case {
 	TC_COUNT
 };
 
-static struct zk_batch *both_batch(struct clob_rig *r,
-				   const struct zk_market_params *mp,
-				   enum taker_case tc)
+static void book(struct clob_rig *r, const struct zk_market_params *mp)
 {
-	struct zk_op ops[6];
-	struct zk_batch *b;
-	size_t n = 0;
+	struct zk_op ops[5];
 
 	assert_int_equal(rig_init_mode(r, mp), 0);
 	ops[0] = new_op(r, 100, 2, ZK_SIDE_SELL, 5000, 20, ZK_TIF_GTC);
@@ -99,6 +98,17 @@ static struct zk_batch *both_batch(struct clob_rig *r,
 	ops[3] = new_op(r, 103, 3, ZK_SIDE_SELL, 5010, 10, ZK_TIF_GTC);
 	ops[4] = new_op(r, 200, 1, ZK_SIDE_BUY, 4000, 10, ZK_TIF_GTC);
 	rest(r, ops, 5);
+}
+
+static struct zk_batch *both_batch(struct clob_rig *r,
+				   const struct zk_market_params *mp,
+				   enum taker_case tc)
+{
+	struct zk_op ops[6];
+	struct zk_batch *b;
+	size_t n = 0;
+
+	book(r, mp);
 	switch (tc) {
 	case TC_FIRST_IOC:
 	case TC_FIRST_GTC:
@@ -371,12 +381,199 @@ static void test_cheat_both(void **state)
 	}
 }
 
-int main(void)
+/*
+ * CANCEL_OLDEST on the same book: the taker of case k, its events' own
+ * makers (the CANCELLED STPs), TRADEs and how it ends.
+ */
+static const struct {
+	uint64_t acct;
+	uint8_t side, tif;
+	int64_t price;
+	uint64_t qty;
+	size_t own, trades;
+	uint8_t end; /* DONE, CANCELLED (IOC_REMAINDER) or 0: rests */
+	uint64_t left;
+} oldest_case[] = {
+	/* 100 removed, then 101 fills it */
+	{ 2, ZK_SIDE_BUY, ZK_TIF_IOC, 5000, 10, 1, 1, ZK_EV_DONE, 0 },
+	/* 100 fills 20, 101 and 102 removed (both levels freed), 5010 does
+	 * not cross: 30 cancelled */
+	{ 1, ZK_SIDE_BUY, ZK_TIF_IOC, 5005, 50, 2, 1, ZK_EV_CANCELLED, 30 },
+	/* the same as a GTC: 30 rest at 5005 */
+	{ 1, ZK_SIDE_BUY, ZK_TIF_GTC, 5005, 50, 2, 1, 0, 30 },
+	/* the only bid removed, nothing left to cross */
+	{ 1, ZK_SIDE_SELL, ZK_TIF_IOC, 4000, 10, 1, 0, ZK_EV_CANCELLED, 10 },
+	/* a market BUY: 100, then 101 and 102 removed, 103, the side empty */
+	{ 1, ZK_SIDE_BUY, ZK_TIF_IOC, 0, 80, 2, 2, ZK_EV_CANCELLED, 50 },
+};
+#define N_OLDEST (sizeof(oldest_case) / sizeof(oldest_case[0]))
+
+static struct zk_batch *oldest_batch(struct clob_rig *r,
+				     const struct zk_market_params *mp,
+				     size_t k)
+{
+	struct zk_op op;
+	struct zk_batch *b;
+	const struct zk_event *ev;
+	size_t own = 0, trades = 0, n;
+
+	book(r, mp);
+	op = new_op(r, 800, oldest_case[k].acct, oldest_case[k].side,
+		    oldest_case[k].price, oldest_case[k].qty,
+		    oldest_case[k].tif);
+	b = clob_rig_batch(r, &op, 1);
+	assert_non_null(b);
+	ev = b->events.ev;
+	n = b->events.len;
+	for (size_t i = 0; i < n; i++) {
+		own += ev[i].type == ZK_EV_CANCELLED &&
+		       ev[i].reason == ZK_CXL_STP && ev[i].order_id != 800;
+		trades += ev[i].type == ZK_EV_TRADE;
+	}
+	assert_int_equal(own, oldest_case[k].own);
+	assert_int_equal(trades, oldest_case[k].trades);
+	if (oldest_case[k].end == 0) {
+		assert_int_not_equal(ev[n - 1].order_id, 800);
+	} else {
+		assert_int_equal(ev[n - 1].type, oldest_case[k].end);
+		assert_int_equal(ev[n - 1].order_id, 800);
+		assert_int_equal(ev[n - 1].qty, oldest_case[k].left);
+	}
+	return b;
+}
+
+static void test_honest_oldest(void **state)
+{
+	struct zk_market_params oldest = market_of(ZK_STP_CANCEL_OLDEST);
+	struct zk_market_params newest = market_of(ZK_STP_CANCEL_NEWEST);
+
+	(void)state;
+	for (size_t k = 0; k < N_OLDEST; k++) {
+		struct zk_clob_prove_opts o = { .market = &oldest,
+						.stark_params = FAST };
+		struct clob_rig r;
+		struct zk_batch *b = oldest_batch(&r, &oldest, k);
+		struct zk_statement st;
+		uint8_t *proof = NULL;
+		size_t len = 0;
+		char err[ERRLEN] = "";
+		int debug_rc, verify_rc;
+
+		print_message("oldest case %zu\n", k);
+		prove_cheat(&r, b, &oldest, &debug_rc, &verify_rc);
+		assert_int_equal(debug_rc, 0);
+		assert_int_equal(verify_rc, 0);
+		zk_batch_free(b);
+		clob_rig_fini(&r);
+		b = oldest_batch(&r, &oldest, k);
+		if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
+				  sizeof(err)) != 0)
+			fail_msg("case %zu: %s", k, err);
+		assert_int_equal(zk_clob_verify(&st, b->ops, b->n_ops,
+						b->events.ev, b->events.len,
+						&oldest, FAST, proof, len, err,
+						sizeof(err)),
+				 0);
+		assert_int_not_equal(zk_clob_verify(&st, b->ops, b->n_ops,
+						    b->events.ev,
+						    b->events.len, &newest,
+						    FAST, proof, len, err,
+						    sizeof(err)),
+				     0);
+		free(proof);
+		zk_batch_free(b);
+		clob_rig_fini(&r);
+	}
+}
+
+enum ocheat {
+	OC_KEPT,      /* the removed maker's slot not freed */
+	OC_REASON,    /* the maker's CANCELLED with reason USER */
+	OC_QTY,       /* the maker's CANCELLED for 10 less */
+	OC_TAKER,     /* the taker cancelled STP instead of matching on */
+	OC_NOT_OWN,   /* the taker's account another: no self-trade */
+	OC_DROP,      /* the maker's CANCELLED dropped */
+	OC_NEWEST,    /* the trace under a CANCEL_NEWEST market's AIR */
+	OC_BOTH,      /* ... under a CANCEL_BOTH market's */
+	OC_COUNT
+};
+
+static void ocheat_case(enum ocheat ch, size_t k)
+{
+	struct zk_market_params oldest = market_of(ZK_STP_CANCEL_OLDEST);
+	struct zk_market_params newest = market_of(ZK_STP_CANCEL_NEWEST);
+	struct zk_market_params both = market_of(ZK_STP_CANCEL_BOTH);
+	const struct zk_market_params *mp = &oldest;
+	struct clob_rig r;
+	struct zk_batch *b = oldest_batch(&r, &oldest, k);
+	struct zk_event *ev = b->events.ev;
+	size_t so = 1;
+	int debug_rc, verify_rc;
+
+	while (!(ev[so].type == ZK_EV_CANCELLED && ev[so].order_id != 800))
+		so++;
+	print_message("oldest cheat %d, case %zu\n", (int)ch, k);
+	switch (ch) {
+	case OC_KEPT: {
+		struct zk_witness_access *a =
+			freeing_write(b, ev[so].order_id, ZK_SLOT_ORDER);
+
+		a->after = a->before;
+		break;
+	}
+	case OC_REASON:
+		ev[so].reason = ZK_CXL_USER;
+		break;
+	case OC_QTY:
+		ev[so].qty -= 10;
+		break;
+	case OC_TAKER:
+		/* the stop claimed as the taker's (CANCEL_BOTH's end) */
+		ev[so].side = b->ops[0].side;
+		ev[so].order_id = 800;
+		ev[so].qty = b->ops[0].qty;
+		break;
+	case OC_NOT_OWN:
+		b->ops[0].account = 9;
+		break;
+	case OC_DROP:
+		memmove(&ev[so], &ev[so + 1],
+			(b->events.len - so - 1) * sizeof(*ev));
+		b->events.len--;
+		break;
+	case OC_NEWEST:
+		mp = &newest;
+		break;
+	default:
+		mp = &both;
+		break;
+	}
+	prove_cheat(&r, b, mp, &debug_rc, &verify_rc);
+	assert_int_equal(debug_rc, ZK_STARK_ETRACE);
+	assert_int_not_equal(verify_rc, 0);
+	zk_batch_free(b);
+	clob_rig_fini(&r);
+}
+
+static void test_cheat_oldest(void **state)
+{
+	(void)state;
+	for (int ch = 0; ch < OC_COUNT; ch++) {
+		ocheat_case((enum ocheat)ch, 0);
+		ocheat_case((enum ocheat)ch, 1);
+	}
+}
+
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_honest_both),
 		cmocka_unit_test(test_cheat_both),
+		cmocka_unit_test(test_honest_oldest),
+		cmocka_unit_test(test_cheat_oldest),
 	};
 
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
