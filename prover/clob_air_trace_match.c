@@ -409,15 +409,22 @@ void zk_clob_match_witness_from(const struct zk_clob_air *c,
 
 /* Event r of a match whose ACCEPTED is ev_row is a maker's CANCELLED
  * STP in a loop that goes on (CANCEL_OLDEST; a CANCEL_BOTH stop's comes
- * last but one, clob_air_trace_stp.c). */
+ * last but one, clob_air_trace_stp.c): one whose id is not the taker's.
+ * A move's REPLACED names the old id and the taker's as its other, so a
+ * CANCEL_NEWEST stop of the move (CANCELLED STP of the new id) is the
+ * taker's own, not a maker's. */
 static int maker_stp(zk_gl *const *cols, size_t ev_row, size_t r)
 {
+	unsigned tid = cols[C_EVF + EVF_TYPE][ev_row] == ZK_EV_REPLACED ?
+			       EVF_OTHER :
+			       EVF_OID;
+
 	return cols[C_EVF + EVF_TYPE][r] == ZK_EV_CANCELLED &&
 	       cols[C_EVF + EVF_REASON][r] == ZK_CXL_STP &&
 	       !cols[C_BT][ev_row - 1] &&
-	       (cols[C_EVF + EVF_OID][r] != cols[C_EVF + EVF_OID][ev_row] ||
+	       (cols[C_EVF + EVF_OID][r] != cols[C_EVF + tid][ev_row] ||
 		cols[C_EVF + EVF_OID + 1][r] !=
-			cols[C_EVF + EVF_OID + 1][ev_row]);
+			cols[C_EVF + tid + 1][ev_row]);
 }
 
 void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,

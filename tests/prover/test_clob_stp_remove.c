@@ -10,7 +10,9 @@
  * qty, the mode applied in a CANCEL_NEWEST market, the taker trading on
  * after a CANCEL_BOTH stop or cancelled in a CANCEL_OLDEST one, a maker
  * removed that is not the taker's own) are rejected by the constraint
- * debugger and their proofs do not verify.
+ * debugger and their proofs do not verify. A REPLACE that moves to a
+ * crossing price and meets its own order in these modes is refused by
+ * the gate (ZK_CLOB_EUNSUPPORTED).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -564,6 +566,79 @@ static void test_cheat_oldest(void **state)
 	}
 }
 
+/*
+ * A REPLACE that moves to a crossing price (clob_air_xmove.h) and meets
+ * its own order in market mp. Case 0: bid 200 (account 1) from 4000 to
+ * 5005 for 50 as 900 takes 100's 20 at 5000, then meets its own 101
+ * (CANCEL_BOTH: 101 and the remaining 30 cancelled STP; CANCEL_OLDEST:
+ * 101 and 102 removed, 30 rest at 5005). Case 1: ask 102 (account 1) to
+ * 4000 for 10 as 901 meets its own 200 first (CANCEL_BOTH: both
+ * cancelled; CANCEL_OLDEST: 200 removed, 10 rest).
+ */
+static struct zk_batch *xmove_batch(struct clob_rig *r,
+				    const struct zk_market_params *mp,
+				    int k)
+{
+	struct zk_op op;
+	struct zk_batch *b;
+	size_t own = 0;
+
+	book(r, mp);
+	op = (struct zk_op){ .seq = r->seq++, .order_id = k ? 102 : 200,
+			     .new_order_id = k ? 901 : 900, .account = 1,
+			     .price = k ? 4000 : 5005, .qty = k ? 10 : 50,
+			     .market = clob_test_market.market,
+			     .type = ZK_OP_REPLACE };
+	b = clob_rig_batch(r, &op, 1);
+	assert_non_null(b);
+	assert_int_equal(b->events.ev[0].type, ZK_EV_REPLACED);
+	assert_int_equal(b->events.ev[1].type,
+			 k ? ZK_EV_CANCELLED : ZK_EV_TRADE);
+	for (size_t i = 1; i < b->events.len; i++)
+		own += b->events.ev[i].type == ZK_EV_CANCELLED &&
+		       b->events.ev[i].reason == ZK_CXL_STP &&
+		       b->events.ev[i].order_id != op.new_order_id;
+	assert_int_equal(own, mp->stp == ZK_STP_CANCEL_OLDEST && !k ? 2 : 1);
+	return b;
+}
+
+/* The AIR does not cover a move that meets its own order in a market
+ * whose STP mode removes the maker (clob_air_xmove.h's loop is
+ * CANCEL_NEWEST's): the gate refuses it before proving, never a
+ * constraint failure from an honest engine. */
+static void test_xmove_modes(void **state)
+{
+	static const enum zk_stp_mode modes[] = { ZK_STP_CANCEL_BOTH,
+						  ZK_STP_CANCEL_OLDEST };
+
+	(void)state;
+	for (size_t m = 0; m < 2; m++) {
+		for (int k = 0; k < 2; k++) {
+			struct zk_market_params mp = market_of(modes[m]);
+			struct zk_clob_prove_opts o = { .market = &mp,
+							.stark_params = FAST };
+			struct clob_rig r;
+			struct zk_batch *b = xmove_batch(&r, &mp, k);
+			struct zk_statement st;
+			uint8_t *proof = NULL;
+			size_t len = 0;
+			char err[ERRLEN] = "";
+
+			assert_int_equal(zk_clob_prove(b, r.t, &o, &proof,
+						       &len, &st, err,
+						       sizeof(err)),
+					 ZK_CLOB_EUNSUPPORTED);
+			print_message("mode %d case %d refused: %s\n",
+				      (int)modes[m], k, err);
+			if (strstr(err, "REPLACE is not provable") == NULL)
+				fail_msg("not the move's refusal: %s", err);
+			assert_null(proof);
+			zk_batch_free(b);
+			clob_rig_fini(&r);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +646,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cheat_both),
 		cmocka_unit_test(test_honest_oldest),
 		cmocka_unit_test(test_cheat_oldest),
+		cmocka_unit_test(test_xmove_modes),
 	};
 
 	if (argc > 1)
