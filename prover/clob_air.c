@@ -196,7 +196,38 @@ static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
 			t[3 + i] = cur[C_EVF + EVF_OTHER + i];
 		ADD_TERM(1, cur[C_ED], -1, 15);
 	}
+	/* CANCEL_OLDEST (clob_air_stp.h): a self-trade read OX produces
+	 * the maker it removes, the maker's CANCELLED STP (SO) with the
+	 * same count consumes it */
+	if (fills & 2) {
+		static const unsigned ox[] = { C_MKLO, C_MKHI, C_XPLO, C_XPHI,
+					       C_REMLO, C_REMHI };
+		static const unsigned so[] = { EVF_OID, EVF_OID + 1,
+					       EVF_PRICE, EVF_PRICE + 1,
+					       EVF_QTY, EVF_QTY + 1 };
+
+		t[0] = lift(CLOB_TAG_STP);
+		t[1] = cur[C_NOPS];
+		t[2] = cur[C_FJ];
+		for (i = 0; i < 6; i++)
+			t[3 + i] = cur[ox[i]];
+		t[9] = cur[C_TRLO];
+		t[10] = cur[C_TRHI];
+		ADD_TERM(2, cur[C_OX], +1, 11);
+		for (i = 0; i < 6; i++)
+			t[3 + i] = cur[C_EVF + so[i]];
+		ADD_TERM(1, cur[C_SO], -1, 11);
+	}
 #undef ADD_TERM
+}
+
+/* row_terms' internal buses: 1 the fill bus, 2 the CANCEL_OLDEST STP bus
+ * (not in the machinery variant, whose rows need not be a match's) */
+static int bus_flags(const struct zk_clob_air *c)
+{
+	if (c->machinery_only)
+		return 0;
+	return 1 | (c->mp.stp == ZK_STP_CANCEL_OLDEST) << 1;
 }
 
 static void clob_eval_aux(const void *ctx, const zk_ext *main_cur,
@@ -210,7 +241,7 @@ static void clob_eval_aux(const void *ctx, const zk_ext *main_cur,
 
 	(void)periodic;
 	beta_powers(rand, pow);
-	row_terms(main_cur, main_nxt, pow, !c->machinery_only, fp, m);
+	row_terms(main_cur, main_nxt, pow, bus_flags(c), fp, m);
 	for (unsigned j = 0; j < CLOB_N_TERMS; j++) {
 		out[j] = zk_ext_sub(zk_ext_mul(aux_cur[j],
 					       zk_ext_sub(rand[0], fp[j])),
@@ -268,7 +299,7 @@ static int clob_build_aux(const void *ctx, const zk_gl *const *main,
 			cur[col] = lift(main[col][i]);
 			nxt[col] = lift(main[col][ni]);
 		}
-		row_terms(cur, nxt, pow, !c->machinery_only,
+		row_terms(cur, nxt, pow, bus_flags(c),
 			  den + i * CLOB_N_TERMS, num + i * CLOB_N_TERMS);
 		for (unsigned j = 0; j < CLOB_N_TERMS; j++)
 			den[i * CLOB_N_TERMS + j] =

@@ -61,6 +61,7 @@ enum {
 	CLOB_TAG_OP = 3,
 	CLOB_TAG_EV = 4,
 	CLOB_TAG_FILL = 5, /* a match's fills: ML rows to TRADE rows */
+	CLOB_TAG_STP = 6,  /* CANCEL_OLDEST: OX rows to the maker's CANCELLED */
 };
 #define CLOB_TUPLE_MAX (2 + CLOB_OP_ELEMS)
 
@@ -343,6 +344,17 @@ enum clob_col {
 	C_XS,    /* the match's first header read after the move's removal:
 		  * AM switches on, the op cells become the taker's */
 	C_XM,    /* AM·AV: the move's matching rows */
+	/* self-trade prevention that removes the maker (CANCEL_BOTH,
+	 * clob_air_stp.h) */
+	C_OX,    /* role: match's read of a head that is the taker's own,
+		  * which order_remove then removes */
+	C_BT,    /* access rows from OX on, and the op's events */
+	C_BZ,    /* the emitter (and ACCEPTED) of a BT op with no fill */
+	C_BZI,   /* the emitter of a BT op: inverse of FJ (else 0) */
+	C_SM,    /* event row: the maker's CANCELLED STP */
+	C_SE,    /* event row: the taker's CANCELLED STP after SM */
+	C_SO,    /* event row: a maker's CANCELLED STP in a CANCEL_OLDEST
+		  * loop (the STP bus pairs it with its OX) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -549,6 +561,12 @@ int zk_clob_check_supported(const struct zk_batch *b,
  * number of fills, or 0. */
 size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
 			   size_t n);
+/* ... of one whose CANCEL_OLDEST loop removed a maker of its own: 1 or 0 */
+int zk_clob_stp_oldest_events(const struct zk_op *op,
+			      const struct zk_event *ev, size_t n);
+/* ... or of one stopped by a CANCEL_BOTH self-trade: 1 + the fills, or 0 */
+size_t zk_clob_stp_both_events(const struct zk_op *op,
+			       const struct zk_event *ev, size_t n);
 /* The gate for a REPLACE past its owner check (clob_proof_replace.c):
  * whether its events name a kind the AIR proves, and (NULL, or why not)
  * whether the engine's accesses have that kind's shape. */
@@ -591,5 +609,16 @@ unsigned zk_clob_full_replace_role(zk_gl *const *cols, size_t r,
 void zk_clob_full_witness(zk_gl *const *cols, size_t at, size_t end);
 /* LO (clob_air_move.h): why the engine's keep is false, on row r. */
 void zk_clob_keep_false_witness(zk_gl *const *cols, size_t r);
+
+/* A CANCEL_BOTH self-trade stop (clob_air_stp.h, clob_air_trace_stp.c):
+ * the witnesses of its rows [from, end) whose self-trade read is ox (from:
+ * the op row at, or after the last fill's header write prev_hw), its
+ * flags once FJ is set, and its events' columns (after
+ * zk_clob_match_events' own). */
+void zk_clob_stp_witness(const struct zk_clob_air *c, zk_gl *const *cols,
+			 size_t at, size_t end, size_t ox, size_t prev_hw);
+void zk_clob_stp_flags(zk_gl *const *cols, size_t ox, size_t end);
+void zk_clob_stp_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
+			size_t ev_end);
 
 #endif /* ZKCLOB_PROVER_CLOB_AIR_H */

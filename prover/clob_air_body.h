@@ -27,6 +27,7 @@
 #include "clob_air_loop.h"
 #include "clob_air_full.h"
 #include "clob_air_fill.h"
+#include "clob_air_stp.h"
 
 static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				    const ZKT *nxt, ZKT *out)
@@ -93,6 +94,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_xmove)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_full)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_fill)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_stp)(c, cur, nxt, out, k, sem);
 
 	/* op and event counters: the public buses carry the index */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NOPS], cur[C_NOPS]), nxt[C_SOP]);
@@ -163,14 +165,17 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				 ZKT_ZERO;
 		/* an event follows its op row or last access, or the op's
 		 * earlier event when that one says another follows (E2, ET,
-		 * ED) */
+		 * ED, EM2; a CANCEL_BOTH stop's SM and ACCEPTED with BZ, a
+		 * CANCEL_OLDEST maker's SO, clob_air_stp.h) */
+		t = ZKT_ADD(ZKT_ADD(cur[C_SM], ZKT_MUL(cur[C_SEV], cur[C_BZ])),
+			    ZKT_ADD(ZKT_ADD(cur[C_ED], cur[C_EM2]),
+				    cur[C_SO]));
 		out[k++] = sem ? ZKT_MUL(nxt[C_SEV],
 					 ZKT_SUB(ZKT_SUB(ZKT_SUB(one, sop),
 							 sacc),
 						 ZKT_ADD(ZKT_ADD(cur[C_E2],
 								 cur[C_ET]),
-							 ZKT_ADD(cur[C_ED],
-								 cur[C_EM2])))) :
+							 t))) :
 				 ZKT_ZERO;
 		/* helper products: true on every row */
 		out[k++] = ZKT_SUB(cur[C_PT], ZKT_MUL(ZKT_MUL(t1, t2), t3));

@@ -66,7 +66,7 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 
 	/* the order read fixes the X columns (carried in clob_probe) */
 	/* (a match's maker read OM does the same) */
-	t = ZKT_ADD(ord, cur[C_OM]);
+	t = ZKT_ADD(ZKT_ADD(ord, cur[C_OM]), cur[C_OX]);
 	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XSLOT], bef[2])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XPREV], bef[11])));
 	EMIT(ZKT_MUL(t, ZKT_SUB(cur[C_XNEXT], bef[12])));
@@ -84,7 +84,7 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	/* row order: ORD, OR2, [PW], [NW], LW, (ES [EM])*, EF, OF, HW, event */
 	EMIT(ZKT_MUL(ord, ZKT_SUB(nxt[C_OR2], cur[C_AC])));
 	EMIT(ZKT_MUL(cur[C_ML], ZKT_SUB(nxt[C_OR2], cur[C_FM])));
-	EMIT(ZKT_MUL(nxt[C_OR2], ZKT_SUB(ZKT_SUB(one, ord),
+	EMIT(ZKT_MUL(nxt[C_OR2], ZKT_SUB(ZKT_SUB(ZKT_SUB(one, ord), cur[C_OX]),
 					 ZKT_ADD(cur[C_ML], cur[C_HS]))));
 	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], ord),
 		     ZKT_SUB(nxt[C_INDEX], cur[C_INDEX])));

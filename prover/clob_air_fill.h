@@ -137,9 +137,10 @@ static unsigned ZKT_FN(clob_fill)(const struct zk_clob_air *c, const ZKT *cur,
 	ZKT nsev = nxt[C_SEV], nacc = nxt[C_SACC];
 	ZKT nfr = nxt[C_FR], nb3 = nxt[C_B3];
 	ZKT emi = ZKT_ADD(cur[C_EMT], ZKT_MUL(cur[C_AM], cur[C_IW]));
+	ZKT oxf = c->mp.stp == ZK_STP_CANCEL_OLDEST ? nxt[C_OX] : zero;
+	ZKT so = cur[C_SO];
 	ZKT last;
 
-	(void)c;
 #define EMIT(e) (out[k++] = sem ? (e) : zero)
 	out[k++] = ZKT_MUL(more, ZKT_SUB(more, one));
 	/* the fill bus's selectors live on their row kinds (slot 2 of an
@@ -148,12 +149,14 @@ static unsigned ZKT_FN(clob_fill)(const struct zk_clob_air *c, const ZKT *cur,
 	out[k++] = ZKT_MUL(ed, ZKT_SUB(one, cur[C_SEV]));
 	/* FJ: OM rows so far on the op's accesses, TRADE rows on its
 	 * events (0 on its first access and on ACCEPTED) */
+	/* (CANCEL_OLDEST: an OX removal and its maker's CANCELLED SO count
+	 * as fills, clob_air_stp.h) */
 	EMIT(ZKT_MUL(nacc, ZKT_SUB(ZKT_SUB(nxt[C_FJ],
 					   ZKT_MUL(cur[C_SACC], cur[C_FJ])),
-				   nxt[C_OM])));
+				   ZKT_ADD(nxt[C_OM], oxf))));
 	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_SUB(nxt[C_FJ],
 					   ZKT_MUL(cur[C_SEV], cur[C_FJ])),
-				   nxt[C_ED])));
+				   ZKT_ADD(nxt[C_ED], nxt[C_SO]))));
 	/* the taker's remaining: the op's qty before its first fill */
 	/* (a move's: its new qty, clob_air_xmove.h) */
 	EMIT(ZKT_MUL(ZKT_ADD(cur[C_KM], cur[C_QM]),
@@ -174,16 +177,17 @@ static unsigned ZKT_FN(clob_fill)(const struct zk_clob_air *c, const ZKT *cur,
 					 nb3))));
 	/* events: a TRADE follows ACCEPTED, or a TRADE (¬FM) or maker DONE
 	 * whose MORE is set; TE where neither MORE nor a maker DONE comes */
-	last = ZKT_ADD(ZKT_SUB(ed, ZKT_MUL(ed, fm)), em2);
-	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_ED],
+	last = ZKT_ADD(ZKT_ADD(ZKT_SUB(ed, ZKT_MUL(ed, fm)), em2), so);
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(nxt[C_ED], nxt[C_SO]),
 				   ZKT_ADD(cur[C_ET], ZKT_MUL(more, last)))));
 	EMIT(ZKT_SUB(te, ZKT_MUL(ZKT_SUB(one, more), last)));
 	EMIT(ZKT_MUL(ZKT_MUL(em2, more), ZKT_SUB(one, nsev)));
 	/* RST: the taker's remaining rests (a GTC whose last fill left it
 	 * some): nothing after TE; else TE's end event follows */
-	EMIT(ZKT_MUL(ed, ZKT_SUB(cur[C_RST],
+	EMIT(ZKT_MUL(ZKT_ADD(ed, so), ZKT_SUB(cur[C_RST],
 				 ZKT_MUL(ZKT_MUL(cur[C_FR], cur[C_GT]),
-					 ZKT_SUB(one, cur[C_SS])))));
+					 ZKT_SUB(ZKT_SUB(one, cur[C_SS]),
+						 cur[C_BT])))));
 	EMIT(ZKT_MUL(ZKT_MUL(te, ZKT_SUB(one, cur[C_RST])), ZKT_SUB(one, nsev)));
 	EMIT(ZKT_MUL(ZKT_MUL(te, cur[C_RST]), nsev));
 	/* GT rides from the emitter down the op's events */

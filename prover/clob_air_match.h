@@ -102,7 +102,7 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 		     ZKT_SUB(ZKT_SUB(ZKT_SUB(one, nprobe), nxt[C_HDR]),
 			     nxt[C_HS])));
 	EMIT(ZKT_MUL(ZKT_MUL(am, cur[C_LVL]),
-		     ZKT_SUB(ZKT_SUB(one, nxt[C_OM]),
+		     ZKT_SUB(ZKT_SUB(ZKT_SUB(one, nxt[C_OM]), nxt[C_OX]),
 			     ZKT_ADD(nxt[C_FO], nxt[C_OS]))));
 	EMIT(ZKT_MUL(nxt[C_OM], ZKT_SUB(one, cur[C_LVL])));
 	EMIT(ZKT_MUL(om, ZKT_SUB(one, nxt[C_MW])));
@@ -194,7 +194,9 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 	/* ET / EM2: exactly on the event after the emitter / after a
 	 * TRADE that emptied its maker; ED (a TRADE) after ET or, with
 	 * MORE, after a TRADE or maker DONE (clob_air_fill.h) */
-	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(nxt[C_ET], cur[C_OS]),
+	/* (a CANCEL_BOTH stop with no fill: no TRADE, clob_air_stp.h) */
+	EMIT(ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(ZKT_ADD(nxt[C_ET], cur[C_OS]),
+					   ZKT_MUL(cur[C_SACC], cur[C_BZ])),
 				   ZKT_ADD(emi, cur[C_OSF]))));
 	EMIT(ZKT_MUL(nsev, ZKT_SUB(nxt[C_EM2], ZKT_MUL(ed, fm))));
 	EMIT(ZKT_MUL(et, ZKT_SUB(one, cur[C_SEV])));
@@ -280,7 +282,10 @@ static unsigned ZKT_FN(clob_match)(const struct zk_clob_air *c, const ZKT *cur,
 		ZKT_MUL_CONST(cur[C_SS], ZK_CXL_STP + ZK_GL_P -
 						 ZK_CXL_IOC_REMAINDER));
 	ZKT_FN(clob_ev_pair)(ev_exp[2], EVF_QTY, cur[C_TRLO], cur[C_TRHI]);
-	ev_sel[2] = ZKT_MUL(cur[C_TE], ZKT_SUB(one, rst));
+	/* (after a CANCEL_BOTH stop the maker's CANCELLED comes first:
+	 * clob_air_stp.h checks both) */
+	ev_sel[2] = ZKT_MUL(ZKT_MUL(cur[C_TE], ZKT_SUB(one, rst)),
+			    ZKT_SUB(one, cur[C_BT]));
 	/* ... the maker's: the other side, the TRADE's maker id and price */
 	for (i = 0; i < CLOB_EV_ELEMS; i++)
 		ev_exp[3][i] = ev_maker[i] = ev_done[i];

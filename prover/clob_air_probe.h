@@ -18,7 +18,8 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_IP, C_IW, C_OM, C_MW, C_ML, C_MP,
 					  C_NP, C_QP, C_QI, C_QW, C_QL,
 					  C_HS, C_FO, C_OS, C_LO, C_HF,
-					  C_BLX, C_BFB, C_BFW, C_HP, C_LP };
+					  C_BLX, C_BFB, C_BFW, C_HP, C_LP,
+					  C_OX };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -208,12 +209,15 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	 * taker's end follows, clob_air_fill.h) */
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc),
 		     ZKT_SUB(ZKT_SUB(nxt[C_AC], cur[C_AC]),
-			     ZKT_SUB(ZKT_ADD(ZKT_MUL(cur[C_ML], cur[C_FM]),
+			     ZKT_SUB(ZKT_ADD(ZKT_ADD(ZKT_MUL(cur[C_ML],
+							     cur[C_FM]),
+						     cur[C_OX]),
 					     ZKT_MUL(cur[C_HS], cur[C_AV])),
 				     ZKT_ADD(ZKT_MUL(cur[C_HW], cur[C_AM]),
 					     nxt[C_XS])))));
 	/* a fill's columns reload at each maker read (clob_air_fill.h) */
-	EMIT(ZKT_MUL(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(one, nxt[C_OM])),
+	EMIT(ZKT_MUL(ZKT_MUL(ZKT_MUL(sacc, nacc),
+			     ZKT_SUB(ZKT_SUB(one, nxt[C_OM]), nxt[C_OX])),
 		     ZKT_SUB(nxt[C_FM], cur[C_FM])));
 	EMIT(ZKT_MUL(probing, ZKT_SUB(nxt[C_FM], cur[C_FM])));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nacc), ZKT_SUB(nxt[C_AN], cur[C_AN])));
@@ -227,7 +231,10 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 	 * OM (the taker's remaining TR at each maker write MW:
 	 * clob_air_fill.h) */
 	{
-		ZKT tf = ZKT_MUL(t, ZKT_SUB(one, nxt[C_OM]));
+		/* (and at a self-trade read that removes the maker, OX:
+		 * clob_air_stp.h) */
+		ZKT tf = ZKT_MUL(t, ZKT_SUB(ZKT_SUB(one, nxt[C_OM]),
+					    nxt[C_OX]));
 		ZKT tr = ZKT_MUL(t, ZKT_SUB(one, nxt[C_MW]));
 
 		EMIT(ZKT_MUL(tf, ZKT_SUB(nxt[C_REMLO], cur[C_REMLO])));
@@ -238,9 +245,11 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 			EMIT(ZKT_MUL(i == C_XSIDE || i == C_XPLO ||
 						     i == C_XPHI ?
 					     tf :
-					     ZKT_MUL(t, ZKT_SUB(ZKT_SUB(one,
-									nxt[C_RLD]),
-								nxt[C_OM])),
+					     ZKT_MUL(t, ZKT_SUB(ZKT_SUB(ZKT_SUB(
+								one,
+								nxt[C_RLD]),
+								nxt[C_OM]),
+							nxt[C_OX])),
 				     ZKT_SUB(nxt[i], cur[i])));
 		for (i = C_MKLO; i <= C_FR; i++)
 			EMIT(ZKT_MUL(i == C_TRLO || i == C_TRHI ? tr : tf,

@@ -59,12 +59,18 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			    const struct zk_witness_access *a,
 			    const struct zk_witness_access *next)
 {
-	/* the current fill's rows start at its maker read */
+	/* the current fill's rows start at its maker read (or at a
+	 * self-trade read whose maker order_remove removes next) */
 	size_t om = find_role(cols, C_OM, at, r);
-	size_t from = om != 0 ? om : at;
+	size_t os = find_role(cols, C_OS, at, r);
+	size_t from;
+
+	om = os > om ? os : om;
+	from = om != 0 ? om : at;
 	size_t lw = find_role(cols, C_LW, from, r);
 	size_t hw = find_role(cols, C_HW, from, r);
 	size_t p = r - 1;
+
 	int gtc = cols[C_OPF + OPF_TIF][r] == ZK_TIF_GTC;
 	int fok = cols[C_OPF + OPF_TIF][r] == ZK_TIF_FOK;
 
@@ -88,7 +94,7 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 	}
 	switch (a->kind) {
 	case ZK_SLOT_ORDER:
-		if (!a->write && cols[C_ML][p])
+		if (!a->write && (cols[C_ML][p] || cols[C_OS][p]))
 			return C_OR2;
 		/* a FOK's fok_fillable reads the orders before match does
 		 * (until match's own header read); a head of the taker's
@@ -296,10 +302,11 @@ static void fok_fill_witness(zk_gl *const *cols, size_t at, size_t end)
 	}
 }
 
-/* The first maker read in rows [r, end), or end. */
+/* The first maker read (or CANCEL_BOTH self-trade read) in rows [r, end),
+ * or end. */
 static size_t next_om(const zk_gl *const *cols, size_t r, size_t end)
 {
-	while (r < end && !cols[C_OM][r])
+	while (r < end && !cols[C_OM][r] && !cols[C_OX][r])
 		r++;
 	return r;
 }
@@ -318,14 +325,20 @@ void zk_clob_match_witness_from(const struct zk_clob_air *c,
 	uint64_t qty = cols[C_OPF + OPF_QTY][at] |
 		       cols[C_OPF + OPF_QTY + 1][at] << 32;
 	uint64_t trem = qty;
-	size_t r, om, prev_hw = from0, fj = 0;
+	size_t r, om, prev_hw = from0, fj = 0, ox = end;
 
 	/* a move's match starts after its own removal (from0: its header
 	 * write), whose rows keep the move's columns */
 	if (from0 != 0)
 		at = from0;
-	om = next_om(cc, at + 1, end);
 
+	/* a self-trade read that order_remove follows: the maker goes */
+	for (r = at + 1; c->mp.stp != ZK_STP_CANCEL_NEWEST && r < end; r++)
+		if (cols[C_OS][r]) {
+			cols[C_OS][r] = 0;
+			cols[C_OX][r] = 1;
+		}
+	om = next_om(cc, at + 1, end);
 	if (om == end) /* no fill: a self-trade stop */
 		zk_clob_write_witness(c, cols, at, end);
 	/* each fill from its maker read to the next one's (the first from
@@ -333,6 +346,16 @@ void zk_clob_match_witness_from(const struct zk_clob_air *c,
 	while (om < end) {
 		size_t nom = next_om(cc, om + 1, end), q, mp;
 		size_t from = prev_hw == 0 ? at : om;
+
+		/* a self-trade read whose maker order_remove removes: the
+		 * last of the op (CANCEL_BOTH) or the loop goes on (OLDEST) */
+		if (cols[C_OX][om]) {
+			zk_clob_stp_witness(c, cols, at, nom, om, prev_hw);
+			prev_hw = find_role(cc, C_HW, om, nom);
+			ox = om;
+			om = nom;
+			continue;
+		}
 
 		fill_witness(c, cols, from, nom, om, &trem);
 		zk_clob_write_witness(c, cols, prev_hw == 0 ? at : om - 1,
@@ -364,7 +387,8 @@ void zk_clob_match_witness_from(const struct zk_clob_air *c,
 	for (r = at; r < end; r++) {
 		if (cols[C_MW][r])
 			trem -= cols[C_FLLO][r] | cols[C_FLHI][r] << 32;
-		if (cols[C_OM][r])
+		if (cols[C_OM][r] ||
+		    (cols[C_OX][r] && c->mp.stp == ZK_STP_CANCEL_OLDEST))
 			fj++;
 		cols[C_TRLO][r] = trem & 0xffffffffu;
 		cols[C_TRHI][r] = trem >> 32;
@@ -376,9 +400,31 @@ void zk_clob_match_witness_from(const struct zk_clob_air *c,
 		}
 	}
 	fok_fill_witness(cols, at, end);
+	if (ox < end && c->mp.stp == ZK_STP_CANCEL_BOTH)
+		zk_clob_stp_flags(cols, ox, end);
 	/* the last access emits ACCEPTED (ML, HW, or FR's no-cross read) */
 	cols[C_EMT][end - 1] = 1;
 	zk_clob_gtc_witness(c, cols, at, end);
+}
+
+/* Event r of a match whose ACCEPTED is ev_row is a maker's CANCELLED
+ * STP in a loop that goes on (CANCEL_OLDEST; a CANCEL_BOTH stop's comes
+ * last but one, clob_air_trace_stp.c): one whose id is not the taker's.
+ * A move's REPLACED names the old id and the taker's as its other, so a
+ * CANCEL_NEWEST stop of the move (CANCELLED STP of the new id) is the
+ * taker's own, not a maker's. */
+static int maker_stp(zk_gl *const *cols, size_t ev_row, size_t r)
+{
+	unsigned tid = cols[C_EVF + EVF_TYPE][ev_row] == ZK_EV_REPLACED ?
+			       EVF_OTHER :
+			       EVF_OID;
+
+	return cols[C_EVF + EVF_TYPE][r] == ZK_EV_CANCELLED &&
+	       cols[C_EVF + EVF_REASON][r] == ZK_CXL_STP &&
+	       !cols[C_BT][ev_row - 1] &&
+	       (cols[C_EVF + EVF_OID][r] != cols[C_EVF + tid][ev_row] ||
+		cols[C_EVF + EVF_OID + 1][r] !=
+			cols[C_EVF + tid + 1][ev_row]);
 }
 
 void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
@@ -410,7 +456,8 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 	}
 	cols[C_ET][ev_row] = 1;
 	for (r = ev_row + 1; r < ev_end; r++)
-		if (cols[C_EVF + EVF_TYPE][r] == ZK_EV_TRADE)
+		if (cols[C_EVF + EVF_TYPE][r] == ZK_EV_TRADE ||
+		    maker_stp(cols, ev_row, r))
 			last_trade = r;
 	for (r = ev_row + 1; r < ev_end; r++) {
 		for (i = 0; i < sizeof(tk) / sizeof(tk[0]); i++)
@@ -439,6 +486,22 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 			fj++;
 			if (!fm)
 				cols[C_TE][r] = r >= last_trade;
+		} else if (maker_stp(cols, ev_row, r)) {
+			/* a CANCEL_OLDEST maker's CANCELLED STP */
+			size_t p = r - 1;
+
+			cols[C_SO][r] = 1;
+			cols[C_FR][r] = 1;
+			cols[C_TRLO][r] = p == ev_row ?
+						  cols[C_EVF + EVF_REM][p] :
+						  cols[C_TRLO][p];
+			cols[C_TRHI][r] = p == ev_row ?
+						  cols[C_EVF + EVF_REM + 1][p] :
+						  cols[C_TRHI][p];
+			cols[C_RST][r] = gt && !ss;
+			cols[C_MORE][r] = r < last_trade;
+			cols[C_TE][r] = r >= last_trade;
+			fj++;
 		} else if (cols[C_ED][r - 1] && cols[C_FM][r - 1]) {
 			cols[C_EM2][r] = 1;
 			cols[C_FR][r] = cols[C_FR][r - 1];
@@ -450,4 +513,5 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 		}
 		cols[C_FJ][r] = fj;
 	}
+	zk_clob_stp_events(cols, emit_row, ev_row, ev_end);
 }

@@ -170,7 +170,9 @@ void zk_clob_trace_op_row(struct builder *b, const struct zk_op *op,
 		     (ev[1].reason == ZK_CXL_IOC_REMAINDER ||
 		      ev[1].reason == ZK_CXL_FOK_UNFILLED ||
 		      ev[1].reason == ZK_CXL_STP)) ||
-		    (n_ev >= 3 && ev[1].type == ZK_EV_TRADE))) {
+		    (n_ev >= 3 && ev[1].type == ZK_EV_TRADE) ||
+		    (n_ev >= 3 && ev[1].type == ZK_EV_CANCELLED &&
+		     ev[1].reason == ZK_CXL_STP))) {
 		/* an IOC / FOK / market NEW that found nothing to cross
 		 * (KI), or one the best level's head order filled or
 		 * stopped (KM; the AIR checks that its third event is the

@@ -68,7 +68,7 @@ int zk_clob_has_role(const zk_gl *const *cols, size_t r)
 					  C_QW, C_QL, C_HS, C_FO, C_OS,
 					  C_HF, C_BLX, C_BFB, C_BFW, C_HP,
 					  C_LP, C_OM, C_MW, C_ML, C_MP,
-					  C_LO };
+					  C_LO, C_OX };
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (cols[roles[i]][r])
@@ -146,7 +146,7 @@ void zk_clob_write_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 
 	/* the order read: a cancel's ORD, or a match's maker read OM */
 	for (r = at + 1; r < end && ord == end; r++)
-		if (cols[C_ORD][r] || cols[C_OM][r])
+		if (cols[C_ORD][r] || cols[C_OM][r] || cols[C_OX][r])
 			ord = r;
 	if (ord == end)
 		return;
@@ -179,7 +179,8 @@ void zk_clob_write_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	/* the hole starts at the id's bucket, the last probe's: before
 	 * the order read, or (a match) before the first erase scan */
 	hole = scan = cols[C_BSLOT][ord - 1];
-	for (r = ord; cols[C_OM][ord] && r + 1 < end; r++) {
+	for (r = ord; (cols[C_OM][ord] || cols[C_OX][ord]) && r + 1 < end;
+	     r++) {
 		if (cols[C_ES][r + 1]) {
 			hole = scan = cols[C_BSLOT][r];
 			break;

@@ -260,7 +260,7 @@ static const char *taker_shape(const struct zk_op *op,
  */
 static const char *match_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
-			       uint32_t market)
+			       uint32_t market, int stp_remove)
 {
 	size_t a = 0, k;
 	int gtc = op->tif == ZK_TIF_GTC;
@@ -308,15 +308,22 @@ static const char *match_shape(const struct zk_op *op,
 	if (a == 0)
 		return "a matching NEW with other accesses";
 	for (;;) {
-		if (a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
-		    !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
-		    !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
-		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
-		    !is_acc(w, a + 4, n, ZK_SLOT_LEVEL, 1))
+		/* (CANCEL_OLDEST: a pass whose head is the taker's own, the
+		 * maker removed: its read, then order_remove's re-read) */
+		int own = stp_remove && is_acc(w, a, n, ZK_SLOT_HEADER, 0) &&
+			  is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) &&
+			  is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) &&
+			  is_acc(w, a + 3, n, ZK_SLOT_ORDER, 0);
+
+		if (!own && (a + 5 > n || !is_acc(w, a, n, ZK_SLOT_HEADER, 0) ||
+			     !is_acc(w, a + 1, n, ZK_SLOT_LEVEL, 0) ||
+			     !is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
+			     !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
+			     !is_acc(w, a + 4, n, ZK_SLOT_LEVEL, 1)))
 			return "a matching NEW with other accesses";
 		if (!price_in_range(w[a + 1].before.level.price))
 			return "a NEW next to a level price out of range";
-		a += 5;
+		a += own ? 3 : 5;
 		if (a == n)
 			return NULL;
 		if (!is_acc(w, a++, n, ZK_SLOT_ORDER, 0))
@@ -338,9 +345,11 @@ static const char *match_shape(const struct zk_op *op,
 		a += 2;
 		if (a == n)
 			return NULL;
-		/* the loop's next pass: a crossing level's head is filled */
+		/* the loop's next pass: a crossing level's head is filled
+		 * (or, CANCEL_OLDEST, removed) */
 		if (!is_acc(w, a + 2, n, ZK_SLOT_ORDER, 0) ||
-		    !is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1))
+		    !(is_acc(w, a + 3, n, ZK_SLOT_ORDER, 1) ||
+		      (stp_remove && is_acc(w, a + 3, n, ZK_SLOT_ORDER, 0))))
 			break;
 	}
 	/* a self-trade stop after fills: the header, the level, its head
@@ -421,6 +430,81 @@ size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
 }
 
 /*
+ * The events of a taker stopped by a CANCEL_BOTH self-trade: ACCEPTED,
+ * [fills as zk_clob_fill_events sees a stop after them,] the maker's
+ * CANCELLED STP (the other side, not the taker's id), the taker's
+ * CANCELLED STP (its id and side). 1 + the number of fills, or 0.
+ */
+size_t zk_clob_stp_both_events(const struct zk_op *op,
+			       const struct zk_event *ev, size_t n)
+{
+	const struct zk_event *m = &ev[n - 2], *t = &ev[n - 1];
+	size_t fills;
+
+	if (n < 3 || ev[0].type != ZK_EV_ACCEPTED ||
+	    m->type != ZK_EV_CANCELLED || m->reason != ZK_CXL_STP ||
+	    t->type != ZK_EV_CANCELLED || t->reason != ZK_CXL_STP ||
+	    m->side == op->side || m->order_id == op->order_id ||
+	    t->side != op->side || t->order_id != op->order_id)
+		return 0;
+	if (n == 3)
+		return 1;
+	fills = zk_clob_fill_events(op, ev, n - 1);
+	return fills != 0 ? fills + 1 : 0;
+}
+
+/*
+ * The events of a taker in a CANCEL_OLDEST market whose loop removed at
+ * least one maker of its own (CANCELLED STP: the other side, not the
+ * taker's id) among its fills: ACCEPTED, then TRADEs [and the emptied
+ * makers' DONEs] and such CANCELLEDs, every TRADE but the last emptying
+ * its maker and leaving the taker a remaining, then DONE (the last TRADE
+ * left nothing), CANCELLED IOC_REMAINDER of the remaining (an IOC or
+ * market order) or nothing (a GTC rests). Not a FOK's (fok_fillable's
+ * skip of its own orders is not proven). 1 or 0.
+ */
+int zk_clob_stp_oldest_events(const struct zk_op *op,
+			      const struct zk_event *ev, size_t n)
+{
+	uint64_t rem = op->qty;
+	size_t i = 1, own = 0;
+
+	if (n < 2 || ev[0].type != ZK_EV_ACCEPTED || op->tif == ZK_TIF_FOK)
+		return 0;
+	while (i < n && rem != 0) {
+		const struct zk_event *e = &ev[i];
+
+		if (e->type == ZK_EV_CANCELLED && e->reason == ZK_CXL_STP &&
+		    e->side != op->side && e->order_id != op->order_id) {
+			own++;
+			i++;
+			continue;
+		}
+		if (e->type != ZK_EV_TRADE)
+			break;
+		i++;
+		if (e->qty == 0 || e->qty > rem || e->remaining != rem - e->qty)
+			return 0;
+		rem = e->remaining;
+		if (e->other_remaining == 0) {
+			if (i >= n || ev[i].type != ZK_EV_DONE)
+				return 0;
+			i++;
+		} else if (rem != 0) {
+			return 0;
+		}
+	}
+	if (own == 0)
+		return 0;
+	if (rem == 0)
+		return i + 1 == n && ev[i].type == ZK_EV_DONE;
+	if (op->tif == ZK_TIF_GTC)
+		return i == n;
+	return i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
+	       ev[i].reason == ZK_CXL_IOC_REMAINDER && ev[i].qty == rem;
+}
+
+/*
  * The accesses of a taker stopped by a self-trade (clob_air_loop.h, OS):
  * bucket reads up to an empty one, [a GTC's slots_available header
  * read,] the header read, the best opposite level's read, its head's
@@ -446,6 +530,52 @@ static const char *stp_shape(const struct zk_op *op,
 		return "a self-trade stop with other accesses";
 	if (!price_in_range(w[a + 1].before.level.price))
 		return "a NEW next to a level price out of range";
+	return NULL;
+}
+
+/*
+ * The accesses of a CANCEL_BOTH self-trade stop (clob_air_stp.h): what a
+ * CANCEL_NEWEST stop reads (stp_shape, or match_shape's fills and the
+ * stop after them), then order_remove of the maker: its re-read (two
+ * order reads in a row mark it), [its next's write], the level write,
+ * [level_free's level writes and header write], the maker id's probes
+ * and the erase, the order slot's and the header's writes, nothing
+ * after. NULL, or why not.
+ */
+static const char *stp_both_shape(const struct zk_op *op,
+				  const struct zk_witness_access *w, size_t n,
+				  uint32_t market, size_t fills)
+{
+	size_t a = 1, k;
+	const char *why;
+
+	while (a < n && !(is_acc(w, a - 1, n, ZK_SLOT_ORDER, 0) &&
+			  is_acc(w, a, n, ZK_SLOT_ORDER, 0)))
+		a++;
+	if (a >= n)
+		return "a self-trade stop that keeps the maker";
+	why = fills == 0 ? stp_shape(op, w, a, market) :
+			   match_shape(op, w, a, market, 0);
+	if (why != NULL)
+		return why;
+	a++;
+	if (is_acc(w, a, n, ZK_SLOT_ORDER, 1))
+		a++;
+	if (!is_acc(w, a++, n, ZK_SLOT_LEVEL, 1))
+		return "a self-trade stop with other accesses";
+	for (k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 1); k++)
+		a++;
+	if (k > 3 || (k > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 1)))
+		return "a self-trade stop with other accesses";
+	for (k = 0; is_acc(w, a, n, ZK_SLOT_BUCKET, 0) ||
+		    is_acc(w, a, n, ZK_SLOT_BUCKET, 1); k++)
+		a++;
+	if (k < 3 || !is_acc(w, a, n, ZK_SLOT_ORDER, 1) ||
+	    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1) || a + 2 != n)
+		return "a self-trade stop with other accesses";
+	for (k = 0; k < n; k++)
+		if (w[k].market != market)
+			return "a NEW with accesses of another market";
 	return NULL;
 }
 
@@ -496,11 +626,27 @@ int zk_clob_check_supported(const struct zk_batch *b,
 		}
 		if (why == NULL &&
 		    b->events.ev[ev0].type == ZK_EV_ACCEPTED) {
+			size_t both = mp->stp == ZK_STP_CANCEL_BOTH ?
+					      zk_clob_stp_both_events(
+						      &b->ops[i],
+						      b->events.ev + ev0,
+						      ev - ev0) :
+					      0;
+			int oldest = mp->stp == ZK_STP_CANCEL_OLDEST &&
+				     zk_clob_stp_oldest_events(
+					     &b->ops[i], b->events.ev + ev0,
+					     ev - ev0);
+
 			own_shape = 1;
-			if (ev - ev0 >= 3)
+			if (both != 0)
+				why = stp_both_shape(&b->ops[i],
+						     b->witness.acc + acc0,
+						     n_acc, mp->market,
+						     both - 1);
+			else if (oldest || ev - ev0 >= 3)
 				why = match_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,
-						  mp->market);
+						  mp->market, oldest);
 			else if (ev - ev0 == 2 &&
 				 b->events.ev[ev0 + 1].reason == ZK_CXL_STP)
 				why = stp_shape(&b->ops[i],

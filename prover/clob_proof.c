@@ -147,6 +147,33 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
 	    op->qty < CLOB_VAL_MAX_QTY)
 		return NULL;
+	/* a limit IOC / GTC (not post-only) or market IOC NEW stopped by a
+	 * self-trade in a CANCEL_BOTH market: the maker removed, then the
+	 * taker cancelled (zk_clob_stp_both_events); clob_gate.c checks the
+	 * accesses: stp_both_shape */
+	if (mp->stp == ZK_STP_CANCEL_BOTH &&
+	    zk_clob_stp_both_events(op, events, n_events) != 0 &&
+	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
+	    (op->tif == ZK_TIF_IOC ||
+	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
+	      op->flags == 0)) &&
+	    op->market == mp->market && zk_clob_val_ok(mp) &&
+	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	    op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
+	/* ... or, in a CANCEL_OLDEST market, whose loop removes makers of
+	 * its own and goes on (zk_clob_stp_oldest_events); clob_gate.c
+	 * checks the accesses: match_shape */
+	if (mp->stp == ZK_STP_CANCEL_OLDEST &&
+	    zk_clob_stp_oldest_events(op, events, n_events) &&
+	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
+	    (op->tif == ZK_TIF_IOC ||
+	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
+	      op->flags == 0)) &&
+	    op->market == mp->market && zk_clob_val_ok(mp) &&
+	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	    op->qty < CLOB_VAL_MAX_QTY)
+		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
 	 * reads only (clob_gate.c checks the accesses) */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
