@@ -102,6 +102,36 @@ static int is_acc(const struct zk_witness_access *w, size_t a, size_t n,
 	return a < n && w[a].kind == kind && !w[a].write == !write;
 }
 
+/*
+ * order_remove after its maker's read, from *a: the optional order
+ * re-read, the level write, level_free's up to three level writes and
+ * its header write, the erase's bucket probes and writes (at least three
+ * accesses), the order slot freed and the header write. Advances *a past
+ * them; 0 if the accesses have another shape.
+ */
+static int removal_shape(const struct zk_witness_access *w, size_t *a,
+			 size_t n)
+{
+	size_t k, i = *a;
+
+	if (is_acc(w, i, n, ZK_SLOT_ORDER, 1))
+		i++;
+	if (!is_acc(w, i++, n, ZK_SLOT_LEVEL, 1))
+		return 0;
+	for (k = 0; is_acc(w, i, n, ZK_SLOT_LEVEL, 1); k++)
+		i++;
+	if (k > 3 || (k > 0 && !is_acc(w, i++, n, ZK_SLOT_HEADER, 1)))
+		return 0;
+	for (k = 0; is_acc(w, i, n, ZK_SLOT_BUCKET, 0) ||
+		    is_acc(w, i, n, ZK_SLOT_BUCKET, 1); k++)
+		i++;
+	if (k < 3 || !is_acc(w, i, n, ZK_SLOT_ORDER, 1) ||
+	    !is_acc(w, i + 1, n, ZK_SLOT_HEADER, 1))
+		return 0;
+	*a = i + 2;
+	return 1;
+}
+
 /* A level price the AIR's 40-bit crossing and ordering registers cover. */
 static int price_in_range(int64_t p)
 {
@@ -262,7 +292,7 @@ static const char *match_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
 			       uint32_t market, int stp_remove)
 {
-	size_t a = 0, k;
+	size_t a = 0;
 	int gtc = op->tif == ZK_TIF_GTC;
 
 	for (size_t i = 0; i < n; i++) {
@@ -326,23 +356,9 @@ static const char *match_shape(const struct zk_op *op,
 		a += own ? 3 : 5;
 		if (a == n)
 			return NULL;
-		if (!is_acc(w, a++, n, ZK_SLOT_ORDER, 0))
+		if (!is_acc(w, a++, n, ZK_SLOT_ORDER, 0) ||
+		    !removal_shape(w, &a, n))
 			return "a matching NEW with other accesses";
-		if (is_acc(w, a, n, ZK_SLOT_ORDER, 1))
-			a++;
-		if (!is_acc(w, a++, n, ZK_SLOT_LEVEL, 1))
-			return "a matching NEW with other accesses";
-		for (k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 1); k++)
-			a++;
-		if (k > 3 || (k > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 1)))
-			return "a matching NEW with other accesses";
-		for (k = 0; is_acc(w, a, n, ZK_SLOT_BUCKET, 0) ||
-			    is_acc(w, a, n, ZK_SLOT_BUCKET, 1); k++)
-			a++;
-		if (k < 3 || !is_acc(w, a, n, ZK_SLOT_ORDER, 1) ||
-		    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1))
-			return "a matching NEW with other accesses";
-		a += 2;
 		if (a == n)
 			return NULL;
 		/* the loop's next pass: a crossing level's head is filled
@@ -559,19 +575,7 @@ static const char *stp_both_shape(const struct zk_op *op,
 	if (why != NULL)
 		return why;
 	a++;
-	if (is_acc(w, a, n, ZK_SLOT_ORDER, 1))
-		a++;
-	if (!is_acc(w, a++, n, ZK_SLOT_LEVEL, 1))
-		return "a self-trade stop with other accesses";
-	for (k = 0; is_acc(w, a, n, ZK_SLOT_LEVEL, 1); k++)
-		a++;
-	if (k > 3 || (k > 0 && !is_acc(w, a++, n, ZK_SLOT_HEADER, 1)))
-		return "a self-trade stop with other accesses";
-	for (k = 0; is_acc(w, a, n, ZK_SLOT_BUCKET, 0) ||
-		    is_acc(w, a, n, ZK_SLOT_BUCKET, 1); k++)
-		a++;
-	if (k < 3 || !is_acc(w, a, n, ZK_SLOT_ORDER, 1) ||
-	    !is_acc(w, a + 1, n, ZK_SLOT_HEADER, 1) || a + 2 != n)
+	if (!removal_shape(w, &a, n) || a != n)
 		return "a self-trade stop with other accesses";
 	for (k = 0; k < n; k++)
 		if (w[k].market != market)

@@ -16,18 +16,32 @@
 #include "zkclob/clobproof.h"
 #include "clob_errf.h"
 
+/* The op's market is this AIR instance's, the market's rules and the
+ * op's price and qty fit the AIR's limbs (CLOB_VAL_*). */
+static int op_in_range(const struct zk_op *op,
+		       const struct zk_market_params *mp)
+{
+	return op->market == mp->market && zk_clob_val_ok(mp) &&
+	       op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
+	       op->qty < CLOB_VAL_MAX_QTY;
+}
+
+/* A limit GTC that is not post-only: a taker that may rest. */
+static int plain_gtc_limit(const struct zk_op *op)
+{
+	return op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
+	       op->flags == 0;
+}
+
 /* A NEW rejected by the market rules within the AIR's numeric limits. */
 static int validation_supported(const struct zk_op *op,
 				const struct zk_event *ev,
 				const struct zk_market_params *mp)
 {
-	return op->type == ZK_OP_NEW && op->market == mp->market &&
+	return op->type == ZK_OP_NEW &&
 	       (ev->reason == ZK_REJ_BAD_TICK || ev->reason == ZK_REJ_BAD_LOT ||
 		ev->reason == ZK_REJ_PRICE_BAND ||
-		ev->reason == ZK_REJ_MAX_QTY) &&
-	       zk_clob_val_ok(mp) && op->price >= 0 &&
-	       (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
-	       op->qty < CLOB_VAL_MAX_QTY;
+		ev->reason == ZK_REJ_MAX_QTY) && op_in_range(op, mp);
 }
 
 const char *zk_clob_unsupported(const struct zk_op *op,
@@ -48,10 +62,7 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	/* a NEW whose id is live: the market rules pass, probes to the id */
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
 	    events[0].reason == ZK_REJ_DUPLICATE_ID && n_accesses >= 1 &&
-	    op->type == ZK_OP_NEW && op->market == mp->market &&
-	    zk_clob_val_ok(mp) && op->price >= 0 &&
-	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
-	    op->qty < CLOB_VAL_MAX_QTY)
+	    op->type == ZK_OP_NEW && op_in_range(op, mp))
 		return NULL;
 	/* a post-only NEW (WOULD_CROSS: probes, header, level) or a limit
 	 * GTC (BOOK_FULL: probes, [would_cross's reads,] header) whose id is
@@ -62,10 +73,7 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	if (n_events == 1 && events[0].type == ZK_EV_REJECTED &&
 	    ((events[0].reason == ZK_REJ_WOULD_CROSS && n_accesses >= 3) ||
 	     (events[0].reason == ZK_REJ_BOOK_FULL && n_accesses >= 2)) &&
-	    op->type == ZK_OP_NEW && op->market == mp->market &&
-	    zk_clob_val_ok(mp) && op->price >= 0 &&
-	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
-	    op->qty < CLOB_VAL_MAX_QTY)
+	    op->type == ZK_OP_NEW && op_in_range(op, mp))
 		return NULL;
 	/* a reduce (CANCEL, qty > 0) of the owner's order that the lot or
 	 * the remaining size rejects: probes to the id, then the order */
@@ -94,9 +102,7 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	if (n_events == 1 && events[0].type == ZK_EV_ACCEPTED &&
 	    n_accesses >= 8 && op->type == ZK_OP_NEW &&
 	    op->ord_type == ZK_ORD_LIMIT && op->tif == ZK_TIF_GTC &&
-	    op->market == mp->market && zk_clob_val_ok(mp) &&
-	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
-	    op->qty < CLOB_VAL_MAX_QTY)
+	    op_in_range(op, mp))
 		return NULL;
 	/* a limit IOC / FOK or market NEW that finds nothing to cross:
 	 * ACCEPTED, then CANCELLED IOC_REMAINDER / FOK_UNFILLED (the reason
@@ -108,9 +114,7 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	     events[1].reason == ZK_CXL_FOK_UNFILLED) &&
 	    n_accesses >= 2 && op->type == ZK_OP_NEW &&
 	    (op->tif == ZK_TIF_IOC || op->tif == ZK_TIF_FOK) &&
-	    op->market == mp->market && zk_clob_val_ok(mp) &&
-	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
-	    op->qty < CLOB_VAL_MAX_QTY)
+	    op_in_range(op, mp))
 		return NULL;
 	/* a limit IOC / GTC (not post-only) or market NEW that trades:
 	 * ACCEPTED, per fill a TRADE [and the emptied maker's DONE], then
@@ -124,12 +128,8 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	     mp->stp == ZK_STP_CANCEL_NEWEST) &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
 	    (op->tif == ZK_TIF_IOC || op->tif == ZK_TIF_FOK ||
-	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
-	      op->flags == 0)) &&
-	    op->market == mp->market &&
-	    zk_clob_val_ok(mp) && op->price >= 0 &&
-	    (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
-	    op->qty < CLOB_VAL_MAX_QTY)
+	     plain_gtc_limit(op)) &&
+	    op_in_range(op, mp))
 		return NULL;
 	/* a limit IOC / GTC (not post-only) or market IOC NEW whose first
 	 * maker is its own order, in a market whose STP mode cancels the
@@ -141,11 +141,8 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    mp->stp == ZK_STP_CANCEL_NEWEST && n_accesses >= 4 &&
 	    op->type == ZK_OP_NEW &&
 	    (op->tif == ZK_TIF_IOC ||
-	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
-	      op->flags == 0)) &&
-	    op->market == mp->market && zk_clob_val_ok(mp) &&
-	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
-	    op->qty < CLOB_VAL_MAX_QTY)
+	     plain_gtc_limit(op)) &&
+	    op_in_range(op, mp))
 		return NULL;
 	/* a limit IOC / GTC (not post-only) or market IOC NEW stopped by a
 	 * self-trade in a CANCEL_BOTH market: the maker removed, then the
@@ -155,11 +152,8 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    zk_clob_stp_both_events(op, events, n_events) != 0 &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
 	    (op->tif == ZK_TIF_IOC ||
-	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
-	      op->flags == 0)) &&
-	    op->market == mp->market && zk_clob_val_ok(mp) &&
-	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
-	    op->qty < CLOB_VAL_MAX_QTY)
+	     plain_gtc_limit(op)) &&
+	    op_in_range(op, mp))
 		return NULL;
 	/* ... or, in a CANCEL_OLDEST market, whose loop removes makers of
 	 * its own and goes on (zk_clob_stp_oldest_events); clob_gate.c
@@ -168,11 +162,8 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    zk_clob_stp_oldest_events(op, events, n_events) &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
 	    (op->tif == ZK_TIF_IOC ||
-	     (op->tif == ZK_TIF_GTC && op->ord_type == ZK_ORD_LIMIT &&
-	      op->flags == 0)) &&
-	    op->market == mp->market && zk_clob_val_ok(mp) &&
-	    op->price >= 0 && (uint64_t)op->price < CLOB_VAL_MAX_PRICE &&
-	    op->qty < CLOB_VAL_MAX_QTY)
+	     plain_gtc_limit(op)) &&
+	    op_in_range(op, mp))
 		return NULL;
 	/* id-hash probes to an empty bucket, or to the id and then the order:
 	 * reads only (clob_gate.c checks the accesses) */

@@ -28,18 +28,27 @@ struct clob_rig {
 	uint64_t seq;
 };
 
-static inline int clob_rig_init(struct clob_rig *r, uint32_t max_ops)
+/* A rig on another market (e.g. the test market with another STP mode);
+ * mp must outlive the rig's proofs, which read the market rules. */
+static inline int clob_rig_init_market(struct clob_rig *r,
+				       const struct zk_market_params *mp,
+				       uint32_t max_ops)
 {
 	struct zk_batch_cfg cfg = { .max_ops = max_ops, .witness = true };
 
 	memset(r, 0, sizeof(*r));
-	r->e = zk_engine_create(&clob_test_market, 1);
+	r->e = zk_engine_create(mp, 1);
 	if (r->e == NULL)
 		return -1;
 	r->b = zk_batcher_create(r->e, &cfg);
-	r->t = zk_st_create(r->e, clob_test_market.market, 4);
+	r->t = zk_st_create(r->e, mp->market, 4);
 	r->seq = 1;
 	return r->b != NULL && r->t != NULL ? 0 : -1;
+}
+
+static inline int clob_rig_init(struct clob_rig *r, uint32_t max_ops)
+{
+	return clob_rig_init_market(r, &clob_test_market, max_ops);
 }
 
 static inline void clob_rig_fini(struct clob_rig *r)

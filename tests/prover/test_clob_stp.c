@@ -30,20 +30,6 @@ static struct zk_market_params market_of(enum zk_stp_mode mode)
 	return mp;
 }
 
-static int rig_init_mode(struct clob_rig *r, const struct zk_market_params *mp)
-{
-	struct zk_batch_cfg cfg = { .max_ops = 1000, .witness = true };
-
-	memset(r, 0, sizeof(*r));
-	r->e = zk_engine_create(mp, 1);
-	if (r->e == NULL)
-		return -1;
-	r->b = zk_batcher_create(r->e, &cfg);
-	r->t = zk_st_create(r->e, mp->market, 4);
-	r->seq = 1;
-	return r->b != NULL && r->t != NULL ? 0 : -1;
-}
-
 static struct zk_op new_op(struct clob_rig *r, uint64_t id, uint64_t acct,
 			   uint8_t side, uint8_t tif)
 {
@@ -93,7 +79,7 @@ static void test_refuse_stp_modes(void **state)
 			size_t len = 0;
 			char err[ERRLEN] = "";
 
-			assert_int_equal(rig_init_mode(&r, &mp), 0);
+			assert_int_equal(clob_rig_init_market(&r, &mp, 1000), 0);
 			b = self_trade_batch(&r, tifs[t]);
 			/* the maker's CANCELLED STP comes right after
 			 * ACCEPTED */
@@ -136,7 +122,7 @@ static void prove_under(const struct zk_market_params *mp, int *debug_rc,
 	unsigned log_n;
 
 	assert_non_null(air);
-	assert_int_equal(rig_init_mode(&r, &newest), 0);
+	assert_int_equal(clob_rig_init_market(&r, &newest, 1000), 0);
 	b = self_trade_batch(&r, ZK_TIF_IOC);
 	assert_int_equal(b->events.len, 2);
 	assert_int_equal(b->events.ev[1].reason, ZK_CXL_STP);

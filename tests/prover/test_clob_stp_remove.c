@@ -33,20 +33,6 @@ static struct zk_market_params market_of(enum zk_stp_mode mode)
 	return mp;
 }
 
-static int rig_init_mode(struct clob_rig *r, const struct zk_market_params *mp)
-{
-	struct zk_batch_cfg cfg = { .max_ops = 1000, .witness = true };
-
-	memset(r, 0, sizeof(*r));
-	r->e = zk_engine_create(mp, 1);
-	if (r->e == NULL)
-		return -1;
-	r->b = zk_batcher_create(r->e, &cfg);
-	r->t = zk_st_create(r->e, mp->market, 4);
-	r->seq = 1;
-	return r->b != NULL && r->t != NULL ? 0 : -1;
-}
-
 static struct zk_op new_op(struct clob_rig *r, uint64_t id, uint64_t acct,
 			   uint8_t side, int64_t price, uint64_t qty,
 			   uint8_t tif)
@@ -93,7 +79,7 @@ static void book(struct clob_rig *r, const struct zk_market_params *mp)
 {
 	struct zk_op ops[5];
 
-	assert_int_equal(rig_init_mode(r, mp), 0);
+	assert_int_equal(clob_rig_init_market(r, mp, 1000), 0);
 	ops[0] = new_op(r, 100, 2, ZK_SIDE_SELL, 5000, 20, ZK_TIF_GTC);
 	ops[1] = new_op(r, 101, 1, ZK_SIDE_SELL, 5000, 10, ZK_TIF_GTC);
 	ops[2] = new_op(r, 102, 1, ZK_SIDE_SELL, 5005, 30, ZK_TIF_GTC);
