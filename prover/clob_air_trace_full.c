@@ -8,15 +8,7 @@
 #include <stdint.h>
 
 #include "clob_air.h"
-
-static zk_gl inv_or_zero(zk_gl v)
-{
-	zk_gl r;
-
-	if (v == 0 || !zk_gl_inv(v, &r))
-		return 0;
-	return r;
-}
+#include "clob_air_witness.h"
 
 unsigned zk_clob_full_role(zk_gl *const *cols, size_t r,
 			   const struct zk_witness_access *a, zk_gl side)

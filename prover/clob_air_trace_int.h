@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "clob_air.h"
+#include "clob_air_witness.h"
 
 struct builder {
 	const struct zk_clob_air *c;
@@ -27,15 +28,6 @@ struct builder {
 	size_t xs_row;     /* ... its match's first header read (0: none) */
 	zk_gl scratch[CLOB_WIDTH];
 };
-
-static inline zk_gl inv_or_zero(zk_gl v)
-{
-	zk_gl r;
-
-	if (v == 0 || !zk_gl_inv(v, &r))
-		return 0;
-	return r;
-}
 
 /* Start a row: carry the running counters. */
 static inline size_t new_row(struct builder *b)

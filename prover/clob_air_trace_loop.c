@@ -9,15 +9,7 @@
 #include <stdint.h>
 
 #include "clob_air.h"
-
-static zk_gl inv_or_zero(zk_gl v)
-{
-	zk_gl r;
-
-	if (v == 0 || !zk_gl_inv(v, &r))
-		return 0;
-	return r;
-}
+#include "clob_air_witness.h"
 
 void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			 size_t at, size_t end)
@@ -159,20 +151,7 @@ void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end)
 			cols[C_J1][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
 			continue;
 		}
-		{
-			zk_gl dg = zk_gl_sub(stp, ostp);
-			zk_gl dlo = zk_gl_sub(cols[C_MSG + 5][r],
-					      cols[C_OPF + OPF_ACCT][r]);
-			zk_gl dhi = zk_gl_sub(cols[C_MSG + 6][r],
-					      cols[C_OPF + OPF_ACCT + 1][r]);
-
-			cols[C_GD][r] = dg != 0;
-			cols[C_J3][r] = inv_or_zero(dg);
-			if (dlo != 0)
-				cols[C_J1][r] = inv_or_zero(dlo);
-			else
-				cols[C_J2][r] = inv_or_zero(dhi);
-		}
+		zk_clob_not_self_witness(cols, r, stp);
 		cols[C_FB][r] = 1;
 		cols[C_FX][r] = 1;
 		cols[C_FNN][r] = cols[C_MSG + 12][r] == CLOB_NIL;

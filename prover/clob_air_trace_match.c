@@ -11,15 +11,7 @@
 #include <stdint.h>
 
 #include "clob_air.h"
-
-static zk_gl inv_or_zero(zk_gl v)
-{
-	zk_gl r;
-
-	if (v == 0 || !zk_gl_inv(v, &r))
-		return 0;
-	return r;
-}
+#include "clob_air_witness.h"
 
 /* The row of role col among the op's rows [at, r), or 0. */
 static size_t find_role(const zk_gl *const *cols, unsigned col, size_t at,
@@ -167,17 +159,8 @@ static void fill_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			aft[i] = &cols[C_AFT + i][r];
 		}
 		if (r == om) {
-			zk_gl dg = zk_gl_sub(cols[C_OPF + OPF_STP][r], *bef[14]);
-			zk_gl dlo = zk_gl_sub(*bef[5], cols[C_OPF + OPF_ACCT][r]);
-			zk_gl dhi = zk_gl_sub(*bef[6],
-					      cols[C_OPF + OPF_ACCT + 1][r]);
-
-			cols[C_GD][r] = dg != 0;
-			cols[C_J3][r] = inv_or_zero(dg);
-			if (dlo != 0)
-				cols[C_J1][r] = inv_or_zero(dlo);
-			else
-				cols[C_J2][r] = inv_or_zero(dhi);
+			zk_clob_not_self_witness(cols, r,
+						 cols[C_OPF + OPF_STP][r]);
 		} else if (cols[C_MW][r]) {
 			uint64_t mrem = *bef[9] | *bef[10] << 32;
 			/* FR: the maker held less than the taker's remaining */
@@ -281,19 +264,7 @@ static void fok_fill_witness(zk_gl *const *cols, size_t at, size_t end)
 		cols[C_WINV][r] = inv_or_zero(zk_gl_sub(*bef[12], CLOB_NIL));
 		cols[C_BSLOT][r] = worse;
 		cols[C_HINV][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
-		{
-			zk_gl dg = zk_gl_sub(cols[C_OPF + OPF_STP][r], *bef[14]);
-			zk_gl dlo = zk_gl_sub(*bef[5], cols[C_OPF + OPF_ACCT][r]);
-			zk_gl dhi = zk_gl_sub(*bef[6],
-					      cols[C_OPF + OPF_ACCT + 1][r]);
-
-			cols[C_GD][r] = dg != 0;
-			cols[C_J3][r] = inv_or_zero(dg);
-			if (dlo != 0)
-				cols[C_J1][r] = inv_or_zero(dlo);
-			else
-				cols[C_J2][r] = inv_or_zero(dhi);
-		}
+		zk_clob_not_self_witness(cols, r, cols[C_OPF + OPF_STP][r]);
 		zk_clob_set_reg(cols, r, 0, *bef[10] << 32);
 		zk_clob_set_reg(cols, r, 1, fol ? rem - need : need - rem - 1);
 		if (fol)

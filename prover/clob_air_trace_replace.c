@@ -10,15 +10,7 @@
 #include <stdint.h>
 
 #include "clob_air.h"
-
-static zk_gl inv_or_zero(zk_gl v)
-{
-	zk_gl r;
-
-	if (v == 0 || !zk_gl_inv(v, &r))
-		return 0;
-	return r;
-}
+#include "clob_air_witness.h"
 
 /* The keep's level write: the cut's and the new total's borrows and
  * limbs (registers V0..V3). */

@@ -9,15 +9,7 @@
 #include <stdint.h>
 
 #include "clob_air.h"
-
-static zk_gl inv_or_zero(zk_gl v)
-{
-	zk_gl r;
-
-	if (v == 0 || !zk_gl_inv(v, &r))
-		return 0;
-	return r;
-}
+#include "clob_air_witness.h"
 
 static int64_t level_price(zk_gl *const *cols, size_t r)
 {

@@ -9,15 +9,7 @@
 #include <stdint.h>
 
 #include "clob_air.h"
-
-static zk_gl inv_or_zero(zk_gl v)
-{
-	zk_gl r;
-
-	if (v == 0 || !zk_gl_inv(v, &r))
-		return 0;
-	return r;
-}
+#include "clob_air_witness.h"
 
 void zk_clob_stp_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 			 size_t at, size_t end, size_t ox, size_t prev_hw)

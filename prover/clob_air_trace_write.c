@@ -12,15 +12,7 @@
 #include <string.h>
 
 #include "clob_air.h"
-
-static zk_gl inv_or_zero(zk_gl v)
-{
-	zk_gl r;
-
-	if (v == 0 || !zk_gl_inv(v, &r))
-		return 0;
-	return r;
-}
+#include "clob_air_witness.h"
 
 void zk_clob_set_reg(zk_gl *const *cols, size_t r, unsigned j, uint64_t v)
 {

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small witness helpers every CLOB trace builder uses (clob_air_trace*.c).
+ *
+ * Spec
+ *  - inv_or_zero(v): v's inverse in F_p, 0 for v = 0 — the witness of the
+ *    AIR's "x ≠ 0 ⇔ x·inv = 1" selectors, where a 0 inverse is honest.
+ *  - zk_clob_not_self_witness(): the GD / J1–J3 cells of an order read the
+ *    AIR checks is not the taker's own (engine/core.h self_trade).
+ */
+#ifndef ZKCLOB_CLOB_AIR_WITNESS_H
+#define ZKCLOB_CLOB_AIR_WITNESS_H
+
+#include <stddef.h>
+
+#include "clob_air.h"
+
+static inline zk_gl inv_or_zero(zk_gl v)
+{
+	zk_gl r;
+
+	if (v == 0 || !zk_gl_inv(v, &r))
+		return 0;
+	return r;
+}
+
+/*
+ * The witness of self_trade's "not the taker's own" on an order read at
+ * row r (the AIR's GD / J1–J3 rule): GD says the stp groups differ, J3
+ * inverts their difference, J1 or J2 the account limb that differs.
+ * taker_stp is the row's taker group (a moved order's for a crossing
+ * REPLACE, so the caller names it).
+ */
+static inline void zk_clob_not_self_witness(zk_gl *const *cols, size_t r,
+					    zk_gl taker_stp)
+{
+	zk_gl dg = zk_gl_sub(taker_stp, cols[C_MSG + 14][r]);
+	zk_gl dlo = zk_gl_sub(cols[C_MSG + 5][r], cols[C_OPF + OPF_ACCT][r]);
+	zk_gl dhi = zk_gl_sub(cols[C_MSG + 6][r],
+			      cols[C_OPF + OPF_ACCT + 1][r]);
+
+	cols[C_GD][r] = dg != 0;
+	cols[C_J3][r] = inv_or_zero(dg);
+	if (dlo != 0)
+		cols[C_J1][r] = inv_or_zero(dlo);
+	else
+		cols[C_J2][r] = inv_or_zero(dhi);
+}
+
+#endif /* ZKCLOB_CLOB_AIR_WITNESS_H */
