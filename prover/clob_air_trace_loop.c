@@ -60,18 +60,6 @@ void zk_clob_gtc_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 		cols[C_EX][r] = cols[C_EX][rld];
 }
 
-/* Would the taker on row r trade at level price lp (engine crosses)? */
-static int crosses(const zk_gl *const *cols, size_t r, int64_t lp)
-{
-	int64_t price = (int64_t)(cols[C_OPF + OPF_PRICE][r] |
-				  cols[C_OPF + OPF_PRICE + 1][r] << 32);
-
-	if (cols[C_OPF + OPF_ORD][r] == ZK_ORD_MARKET)
-		return 1;
-	return cols[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY ? lp <= price :
-							  lp >= price;
-}
-
 unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 			  const struct zk_witness_access *a,
 			  const struct zk_witness_access *next)
@@ -85,7 +73,8 @@ unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 		/* fok_fillable's header read before a crossing level */
 		return next != NULL && next->kind == ZK_SLOT_LEVEL &&
 			       !next->write &&
-			       crosses(cols, r, next->before.level.price) ?
+			       zk_clob_taker_crosses(cols, r,
+						     next->before.level.price) ?
 			       0 : CLOB_ROLE_REST;
 	case ZK_SLOT_LEVEL:
 		if (cols[C_HDR][p])
@@ -93,7 +82,8 @@ unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 		/* after a read: the worse level, which crosses (the chain
 		 * goes on) or not (the end) */
 		if (cols[C_FO][p])
-			return crosses(cols, r, a->before.level.price) ?
+			return zk_clob_taker_crosses(cols, r,
+						     a->before.level.price) ?
 				       0 : C_LVN;
 		return CLOB_ROLE_REST;
 	case ZK_SLOT_ORDER:

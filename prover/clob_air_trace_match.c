@@ -35,18 +35,6 @@ static int self_trade(const zk_gl *const *cols, size_t r,
 	return acct == o->account;
 }
 
-/* Would the taker on row r trade at level price lp (engine crosses)? */
-static int taker_crosses(const zk_gl *const *cols, size_t r, int64_t lp)
-{
-	int64_t price = (int64_t)(cols[C_OPF + OPF_PRICE][r] |
-				  cols[C_OPF + OPF_PRICE + 1][r] << 32);
-
-	if (cols[C_OPF + OPF_ORD][r] == ZK_ORD_MARKET)
-		return 1;
-	return cols[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY ? lp <= price :
-							  lp >= price;
-}
-
 unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 			    const struct zk_witness_access *a,
 			    const struct zk_witness_access *next)
@@ -75,7 +63,7 @@ unsigned zk_clob_match_role(const zk_gl *const *cols, size_t at, size_t r,
 	if (hw != 0) {
 		if (a->kind == ZK_SLOT_HEADER && !a->write && next != NULL &&
 		    next->kind == ZK_SLOT_LEVEL && !next->write &&
-		    taker_crosses(cols, r, next->before.level.price))
+		    zk_clob_taker_crosses(cols, r, next->before.level.price))
 			return 0; /* HDR */
 		if (a->kind == ZK_SLOT_LEVEL && !a->write && cols[C_HDR][p])
 			return 0; /* LVL */

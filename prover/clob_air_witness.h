@@ -7,11 +7,14 @@
  *    AIR's "x ≠ 0 ⇔ x·inv = 1" selectors, where a 0 inverse is honest.
  *  - zk_clob_not_self_witness(): the GD / J1–J3 cells of an order read the
  *    AIR checks is not the taker's own (engine/core.h self_trade).
+ *  - zk_clob_taker_crosses(): the engine's crosses() for the taker whose
+ *    op cells row r holds, to tell a crossing level read from the end.
  */
 #ifndef ZKCLOB_CLOB_AIR_WITNESS_H
 #define ZKCLOB_CLOB_AIR_WITNESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "clob_air.h"
 
@@ -45,6 +48,20 @@ static inline void zk_clob_not_self_witness(zk_gl *const *cols, size_t r,
 		cols[C_J1][r] = inv_or_zero(dlo);
 	else
 		cols[C_J2][r] = inv_or_zero(dhi);
+}
+
+/* Would the taker on row r trade at level price lp (engine/core.h
+ * crosses)? A market order crosses any level. */
+static inline int zk_clob_taker_crosses(const zk_gl *const *cols, size_t r,
+					int64_t lp)
+{
+	int64_t price = (int64_t)(cols[C_OPF + OPF_PRICE][r] |
+				  cols[C_OPF + OPF_PRICE + 1][r] << 32);
+
+	if (cols[C_OPF + OPF_ORD][r] == ZK_ORD_MARKET)
+		return 1;
+	return cols[C_OPF + OPF_SIDE][r] == ZK_SIDE_BUY ? lp <= price :
+							  lp >= price;
 }
 
 #endif /* ZKCLOB_CLOB_AIR_WITNESS_H */

@@ -139,6 +139,34 @@ static int price_in_range(int64_t p)
 }
 
 /*
+ * The rest of fok_fillable's read chain after its first head read, from
+ * *a: order reads down a level's FIFO, and a worse level's read followed
+ * by its head's. Advances *a past them; the reason if a level price is
+ * outside the AIR's registers.
+ */
+static const char *fok_chain_shape(const struct zk_witness_access *w,
+				   size_t *a, size_t n)
+{
+	size_t i = *a;
+
+	for (;;) {
+		if (is_acc(w, i, n, ZK_SLOT_ORDER, 0)) {
+			i++;
+		} else if (is_acc(w, i, n, ZK_SLOT_LEVEL, 0) &&
+			   is_acc(w, i + 1, n, ZK_SLOT_ORDER, 0)) {
+			if (!price_in_range(w[i].before.level.price))
+				return "a NEW next to a level price "
+				       "out of range";
+			i += 2;
+		} else {
+			break;
+		}
+	}
+	*a = i;
+	return NULL;
+}
+
+/*
  * A resting NEW's accesses from its first header read on (rest_shape;
  * a GTC taker's remainder after its fills: match_shape). NULL, or why
  * not.
@@ -228,6 +256,7 @@ static const char *taker_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
 			       uint32_t market, int skip_self)
 {
+	const char *why;
 	size_t a = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -246,19 +275,9 @@ static const char *taker_shape(const struct zk_op *op,
 		    !price_in_range(w[a].before.level.price))
 			return "an IOC / FOK / market NEW with other accesses";
 		a += 2;
-		for (;;) {
-			if (is_acc(w, a, n, ZK_SLOT_ORDER, 0)) {
-				a++;
-			} else if (is_acc(w, a, n, ZK_SLOT_LEVEL, 0) &&
-				   is_acc(w, a + 1, n, ZK_SLOT_ORDER, 0)) {
-				if (!price_in_range(w[a].before.level.price))
-					return "a NEW next to a level price "
-					       "out of range";
-				a += 2;
-			} else {
-				break;
-			}
-		}
+		why = fok_chain_shape(w, &a, n);
+		if (why != NULL)
+			return why;
 		for (size_t i = 0; skip_self && i < a; i++)
 			if (w[i].kind == ZK_SLOT_ORDER &&
 			    own_order(op, &w[i].before.order))
@@ -292,6 +311,7 @@ static const char *match_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
 			       uint32_t market, int stp_remove)
 {
+	const char *why;
 	size_t a = 0;
 	int gtc = op->tif == ZK_TIF_GTC;
 
@@ -321,19 +341,9 @@ static const char *match_shape(const struct zk_op *op,
 		if (!price_in_range(w[a + 1].before.level.price))
 			return "a NEW next to a level price out of range";
 		a += 3;
-		for (;;) {
-			if (is_acc(w, a, n, ZK_SLOT_ORDER, 0)) {
-				a++;
-			} else if (is_acc(w, a, n, ZK_SLOT_LEVEL, 0) &&
-				   is_acc(w, a + 1, n, ZK_SLOT_ORDER, 0)) {
-				if (!price_in_range(w[a].before.level.price))
-					return "a NEW next to a level price "
-					       "out of range";
-				a += 2;
-			} else {
-				break;
-			}
-		}
+		why = fok_chain_shape(w, &a, n);
+		if (why != NULL)
+			return why;
 	}
 	if (a == 0)
 		return "a matching NEW with other accesses";
