@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Multi-table proofs (backends/stark/multi.h): a tall narrow producer
+ * table feeding one or two shorter, wider consumer tables over a LogUp
+ * bus (tests/stark/air_bus.h). Honest proofs for height ratios 1, 2, 8
+ * and k = 1, 2, 3 tables; every byte of a small proof flipped; a consumer
+ * that looks up a value nobody produced (and one that forges its partial
+ * sum to balance the bus); partial sums changed; tables swapped; another
+ * parameter set; another public input; hostile encodings.
+ * Run one group: test_multi GROUP (meson registers one test per group).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "air_bus.h"
+#include "multi.h"
+#include "params.h"
+#include "stark.h"
+
+#define MAX_K 3
+#define SUM_BYTES 24
+#define HEADER 12 /* proof_multi.h: magic, version, id, n_tables, n_sums */
+
+struct rig {
+	struct zk_air_bus air[MAX_K];
+	zk_gl *cols[MAX_K][ZK_AIR_MAX_WIDTH];
+	struct zk_table tables[MAX_K];
+	struct zk_table_trace traces[MAX_K];
+	struct zk_bus_port port;
+	zk_ext bus_sum;
+	struct zk_multi_statement s;
+	uint32_t k;
+};
+
+/*
+ * Table 0 produces (2^log_n[0] rows, n_quad filler columns), tables 1..
+ * consume (n_cube filler columns each); k = 1 without consumers is a table
+ * on no bus. salt shifts what the consumers look up.
+ */
+static void rig_build(struct rig *r, uint32_t k, const unsigned *log_n,
+		      uint32_t n_quad, uint32_t n_cube, zk_gl seed)
+{
+	memset(r, 0, sizeof(*r));
+	r->k = k;
+	r->port = (struct zk_bus_port){ 0, 0 };
+	r->bus_sum = zk_ext_zero();
+	for (uint32_t i = 0; i < k; i++) {
+		struct zk_air_bus_cfg cfg = {
+			.role = k == 1 ? ZK_AIR_BUS_NONE :
+				i == 0 ? ZK_AIR_BUS_PRODUCER : ZK_AIR_BUS_CONSUMER,
+			.n_quad = i == 0 ? n_quad : 1,
+			.n_cube = i == 0 ? 0 : n_cube,
+			.seed = zk_gl_add(seed, i),
+		};
+
+		assert_int_equal(zk_air_bus_init(&r->air[i], &cfg), 0);
+		for (uint32_t c = 0; c < r->air[i].air.main_width; c++) {
+			r->cols[i][c] = calloc((size_t)1 << log_n[i],
+					       sizeof(zk_gl));
+			assert_non_null(r->cols[i][c]);
+		}
+		r->tables[i] = (struct zk_table){ &r->air[i].air,
+						  k == 1 ? 0 : 1, &r->port };
+		r->traces[i] = (struct zk_table_trace){
+			(const zk_gl *const *)r->cols[i], log_n[i] };
+	}
+	zk_air_bus_producer_values(log_n[0], r->cols[0][ZK_AIR_BUS_COL_V],
+				   r->cols[0][ZK_AIR_BUS_COL_M]);
+	for (uint32_t i = 1; i < k; i++)
+		zk_air_bus_consumer_values(log_n[i], log_n[0], 3 * i,
+					   r->cols[i][ZK_AIR_BUS_COL_V],
+					   r->cols[i][ZK_AIR_BUS_COL_M],
+					   r->cols[0][ZK_AIR_BUS_COL_M]);
+	for (uint32_t i = 0; i < k; i++)
+		zk_air_bus_fill(&r->air[i], log_n[i], r->cols[i]);
+	r->s = (struct zk_multi_statement){ r->tables, k, k == 1 ? 0 : 1,
+					    &r->bus_sum };
+}
+
+static void rig_free(struct rig *r)
+{
+	for (uint32_t i = 0; i < r->k; i++)
+		for (uint32_t c = 0; c < r->air[i].air.main_width; c++)
+			free(r->cols[i][c]);
+}
+
+static int prove(struct rig *r, uint8_t id, int debug, int streaming,
+		 uint8_t **proof, size_t *len)
+{
+	struct zk_prove_opts o = { .threads = 1, .debug = debug,
+				   .streaming = streaming };
+	char err[256];
+	int rc = zk_stark_multi_prove(&r->s, zk_stark_params_by_id(id),
+				      r->traces, &o, proof, len, err,
+				      sizeof(err));
+
+	if (rc != 0 && rc != ZK_STARK_ETRACE)
+		print_error("prove: %s\n", err);
+	return rc;
+}
+
+static int verify(const struct rig *r, uint8_t id, const uint8_t *proof,
+		  size_t len)
+{
+	char err[256];
+
+	return zk_stark_multi_verify(&r->s, id, proof, len, err, sizeof(err));
+}
+
+static void honest(uint32_t k, const unsigned *log_n, uint8_t id)
+{
+	struct rig r;
+	uint8_t *proof, *again;
+	size_t len, len2;
+
+	rig_build(&r, k, log_n, 3, 8, 11);
+	assert_int_equal(prove(&r, id, 1, 0, &proof, &len), 0);
+	assert_int_equal(verify(&r, id, proof, len), ZK_STARK_ACCEPT);
+	/* the debug check and the streaming prover change nothing */
+	assert_int_equal(prove(&r, id, 0, 1, &again, &len2), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(again, proof, len);
+	free(again);
+	free(proof);
+	rig_free(&r);
+}
+
+static void test_ratios(void **state)
+{
+	static const unsigned ratio1[2] = { 6, 6 }, ratio2[2] = { 7, 6 },
+			      ratio8[2] = { 8, 5 };
+
+	(void)state;
+	honest(2, ratio1, ZK_PARAMS_FAST);
+	honest(2, ratio2, ZK_PARAMS_FAST);
+	honest(2, ratio8, ZK_PARAMS_FAST);
+	honest(2, ratio2, ZK_PARAMS_COMPACT);
+}
+
+static void test_tables(void **state)
+{
+	static const unsigned one[1] = { 6 }, three[3] = { 8, 7, 4 },
+			      short_first[2] = { 5, 7 };
+
+	(void)state;
+	honest(1, one, ZK_PARAMS_FAST);
+	honest(3, three, ZK_PARAMS_FAST);
+	/* the producer need not be the tallest */
+	honest(2, short_first, ZK_PARAMS_FAST);
+}
+
+static void test_tamper_bytes(void **state)
+{
+	static const unsigned log_n[2] = { 4, 3 };
+	struct rig r;
+	uint8_t *proof;
+	size_t len, tried = 0;
+
+	(void)state;
+	rig_build(&r, 2, log_n, 2, 3, 5);
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len), 0);
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	/* every byte of the header, the sums and the first table's header,
+	 * then a pseudo-random third of all positions (every part of the
+	 * proof, every offset inside a field element or digest) */
+	for (size_t pos = 0; pos < len; pos++) {
+		if (pos >= 200 && (pos * 2654435761u) % 3 != 0)
+			continue;
+		for (uint8_t flip = 1; flip != 0; flip = (uint8_t)(flip << 4)) {
+			proof[pos] ^= flip;
+			if (verify(&r, ZK_PARAMS_FAST, proof, len) == 0)
+				fail_msg("flipping byte %zu by %#x accepted",
+					 pos, flip);
+			proof[pos] ^= flip;
+			tried++;
+		}
+	}
+	assert_true(tried > len / 4);
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	free(proof);
+	rig_free(&r);
+}
+
+/* A consumer that looks up value 0, which the producer never offers. */
+static void test_cheat_unproduced(void **state)
+{
+	static const unsigned log_n[2] = { 6, 5 };
+	struct rig r;
+	uint8_t *proof;
+	size_t len;
+
+	(void)state;
+	rig_build(&r, 2, log_n, 2, 3, 7);
+	r.cols[1][ZK_AIR_BUS_COL_V][4] = 0;
+	zk_air_bus_fill(&r.air[1], log_n[1], r.cols[1]);
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 1, 0, &proof, &len),
+			 ZK_STARK_ETRACE);
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len), 0);
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), ZK_STARK_EOOD);
+	free(proof);
+	/* a partial sum forged to balance the bus breaks the consumer's
+	 * running-sum constraint on its last step instead */
+	r.air[1].forge_main = r.traces[0].main;
+	r.air[1].forge_log_n = log_n[0];
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 1, 0, &proof, &len),
+			 ZK_STARK_ETRACE);
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len), 0);
+	assert_int_not_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	free(proof);
+	rig_free(&r);
+}
+
+static void test_partial_sums(void **state)
+{
+	static const unsigned log_n[2] = { 6, 4 };
+	struct rig r;
+	uint8_t *proof;
+	size_t len;
+
+	(void)state;
+	rig_build(&r, 2, log_n, 2, 3, 9);
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len), 0);
+	/* one sum moved: the bus no longer balances */
+	proof[HEADER] ^= 1;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), ZK_STARK_EOOD);
+	/* both moved by the same amount the other way: it balances, but
+	 * the tables' assertions (and the transcript) say otherwise */
+	proof[HEADER] ^= 1;
+	proof[HEADER] += 1;
+	proof[HEADER + SUM_BYTES] -= 1;
+	assert_int_not_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	proof[HEADER] -= 1;
+	proof[HEADER + SUM_BYTES] += 1;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	/* the statement's sum is not 0 */
+	r.bus_sum = zk_ext_one();
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), ZK_STARK_EOOD);
+	free(proof);
+	rig_free(&r);
+}
+
+static void test_statement(void **state)
+{
+	static const unsigned log_n[2] = { 5, 5 };
+	struct rig r;
+	struct zk_table swapped[2];
+	uint8_t *proof;
+	size_t len;
+
+	(void)state;
+	rig_build(&r, 2, log_n, 2, 3, 13);
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len), 0);
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	/* another parameter set */
+	assert_int_equal(verify(&r, ZK_PARAMS_COMPACT, proof, len),
+			 ZK_STARK_EPARAMS);
+	assert_int_equal(verify(&r, 99, proof, len), ZK_STARK_EINVAL);
+	/* tables swapped (same heights) */
+	swapped[0] = r.tables[1];
+	swapped[1] = r.tables[0];
+	r.s.tables = swapped;
+	assert_int_not_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	r.s.tables = r.tables;
+	/* another public input (the producer's seed) */
+	r.air[0].cfg.seed = 14;
+	r.air[0].pub[0] = 14;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), ZK_STARK_EOOD);
+	r.air[0].cfg.seed = 13;
+	r.air[0].pub[0] = 13;
+	/* a table fewer */
+	r.s.n_tables = 1;
+	r.tables[0].n_ports = 1;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len),
+			 ZK_STARK_EPARAMS);
+	r.s.n_tables = 2;
+	/* a port naming a bus that does not exist */
+	r.port.bus = 1;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len),
+			 ZK_STARK_EINVAL);
+	r.port.bus = 0;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	free(proof);
+	rig_free(&r);
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void test_hostile(void **state)
+{
+	static const unsigned log_n[2] = { 4, 3 };
+	size_t part0 = HEADER + 2 * SUM_BYTES;
+	struct rig r;
+	uint8_t *proof, *longer;
+	size_t len;
+
+	(void)state;
+	rig_build(&r, 2, log_n, 1, 2, 3);
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len), 0);
+	for (size_t cut = 0; cut < len; cut += 1 + cut / 3)
+		assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, cut),
+				 ZK_STARK_EFORMAT);
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, NULL, len),
+			 ZK_STARK_EFORMAT);
+	longer = malloc(len + 1);
+	assert_non_null(longer);
+	memcpy(longer, proof, len);
+	longer[len] = 0;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, longer, len + 1),
+			 ZK_STARK_EFORMAT);
+	free(longer);
+	/* a part length past the end, and one that is too short */
+	put_u32(proof + part0, 0xFFFFFFFFu);
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len),
+			 ZK_STARK_EFORMAT);
+	put_u32(proof + part0, 8);
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len),
+			 ZK_STARK_EFORMAT);
+	/* a non-canonical partial sum */
+	memset(proof + HEADER, 0xFF, 8);
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len),
+			 ZK_STARK_EFORMAT);
+	free(proof);
+	rig_free(&r);
+}
+
+static void test_bad_statement(void **state)
+{
+	static const unsigned log_n[2] = { 4, 3 };
+	struct zk_bus_port twice[2] = { { 0, 0 }, { 0, 0 } };
+	struct rig r;
+	uint8_t *proof = NULL;
+	size_t len;
+
+	(void)state;
+	rig_build(&r, 2, log_n, 1, 2, 3);
+	r.s.n_tables = 0;
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len),
+			 ZK_STARK_EINVAL);
+	r.s.n_tables = 2;
+	r.tables[1].ports = twice;
+	r.tables[1].n_ports = 2;
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len),
+			 ZK_STARK_EINVAL);
+	r.tables[1].n_ports = 1;
+	r.port.aux_column = 1;
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len),
+			 ZK_STARK_EINVAL);
+	assert_null(proof);
+	rig_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest all[] = {
+		cmocka_unit_test(test_ratios),
+		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_tamper_bytes),
+		cmocka_unit_test(test_cheat_unproduced),
+		cmocka_unit_test(test_partial_sums),
+		cmocka_unit_test(test_statement),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_bad_statement),
+	};
+
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(all, NULL, NULL);
+}
