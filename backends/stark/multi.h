@@ -28,8 +28,10 @@
  *    expects and the whole statement (tables, in order, their ports and
  *    the bus sums); a proof of other tables, another order, other heights
  *    than the proof states or another set is rejected.
- *  - Proof format: multi.h's own magic and version (proof_multi.c); each
- *    table's part is a single-table proof body (proof.h) of its height.
+ *  - Proof format: its own magic and version (proof_multi.h): each
+ *    table's roots, OOD values and openings as in a single-table proof,
+ *    and ONE FRI proof over all tables' DEEP codewords (fri_multi.c),
+ *    shorter tables joining it at the layer of their size.
  *  - With opts.debug the prover runs every table's constraint debugger
  *    and checks every bus balances under the drawn challenges (ETRACE
  *    naming the bus); with it off a cheating trace yields a proof the

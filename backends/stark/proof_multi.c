@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Multi-table proof format and the protocol steps shared by
- * prover_multi.c and verifier_multi.c (proof_multi.h). Each table's part
- * reuses the single-table encoder and hostile-input decoder (proof.c).
+ * prover_multi.c and verifier_multi.c (proof_multi.h). A table's part is
+ * the single-table proof's body without FRI and nonce (proof.h), under
+ * the same hostile-input rules; the one FRI proof is fri.h's encoding on
+ * the mixed-height schedule (fri_multi.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "fri_internal.h"
+#include "ntt.h"
 #include "proof_multi.h"
 
 #define HEADER_BYTES 12 /* magic, version, id, n_tables, n_sums */
@@ -172,30 +175,111 @@ void zk_multi_proof_free(struct zk_multi_proof *mp)
 {
 	for (size_t i = 0; i < ZK_MULTI_MAX_TABLES; i++)
 		zk_stark_proof_free(&mp->tables[i]);
+	zk_fri_proof_free(&mp->fri);
 	zk_multi_proof_init(mp);
 }
 
-static void put_le(uint8_t *p, uint64_t v, size_t n)
+/* ---- encoding: writes are sized first, so none can overflow ---- */
+
+struct writer {
+	uint8_t *p;
+	size_t pos, cap;
+};
+
+static void put_le(struct writer *w, uint64_t v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+		w->p[w->pos++] = (uint8_t)(v >> (8 * i));
 }
 
-static uint64_t get_le(const uint8_t *p, size_t n)
+static void put_gl(struct writer *w, const zk_gl *v, size_t n)
 {
-	uint64_t v = 0;
-
 	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+		put_le(w, v[i], 8);
+}
+
+static void put_ext(struct writer *w, const zk_ext *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_gl(w, v[i].c, ZK_EXT_DEGREE);
+}
+
+static void put_digest(struct writer *w, const struct zk_digest *d)
+{
+	memcpy(w->p + w->pos, d->bytes, ZK_DIGEST_BYTES);
+	w->pos += ZK_DIGEST_BYTES;
+}
+
+static int put_batch(struct writer *w, const struct zk_merkle_batch *b)
+{
+	size_t used;
+
+	if (zk_merkle_batch_serialize(b, w->p + w->pos, w->cap - w->pos,
+				      &used) != 0)
+		return ZK_STARK_EINVAL;
+	w->pos += used;
+	return 0;
+}
+
+/* Columns of the three opened segments: main, aux (base), composition. */
+static void part_widths(const struct zk_stark_proof_shape *s, size_t *w)
+{
+	w[0] = s->main_width;
+	w[1] = ZK_EXT_DEGREE * (size_t)s->aux_width;
+	w[2] = ZK_EXT_DEGREE * (size_t)s->n_chunks;
+}
+
+static size_t part_size(const struct zk_stark_proof *pf)
+{
+	struct zk_stark_ood_layout l;
+	size_t w[3], np = pf->n_positions;
+
+	zk_stark_ood_layout(&pf->shape, &l);
+	part_widths(&pf->shape, w);
+	return 1 + 12 + ZK_DIGEST_BYTES * (pf->shape.aux_width ? 3 : 2) +
+	       l.total * ZK_EXT_DEGREE * 8 + 4 +
+	       np * (w[0] + w[1] + w[2]) * 8 +
+	       zk_merkle_batch_wire_size(&pf->main_open) +
+	       (pf->shape.aux_width ? zk_merkle_batch_wire_size(&pf->aux_open) : 0) +
+	       zk_merkle_batch_wire_size(&pf->comp_open);
+}
+
+static int put_part(struct writer *w, const struct zk_stark_proof *pf)
+{
+	struct zk_stark_ood_layout l;
+	size_t cols[3], np = pf->n_positions;
+	int rc;
+
+	zk_stark_ood_layout(&pf->shape, &l);
+	part_widths(&pf->shape, cols);
+	put_le(w, pf->log_n, 1);
+	put_le(w, pf->shape.main_width, 4);
+	put_le(w, pf->shape.aux_width, 4);
+	put_le(w, pf->shape.n_chunks, 4);
+	put_digest(w, &pf->main_root);
+	if (pf->shape.aux_width)
+		put_digest(w, &pf->aux_root);
+	put_digest(w, &pf->comp_root);
+	put_ext(w, pf->ood, l.total);
+	put_le(w, np, 4);
+	put_gl(w, pf->main_rows, np * cols[0]);
+	rc = put_batch(w, &pf->main_open);
+	if (rc == 0 && pf->shape.aux_width) {
+		put_gl(w, pf->aux_rows, np * cols[1]);
+		rc = put_batch(w, &pf->aux_open);
+	}
+	if (rc == 0) {
+		put_gl(w, pf->comp_rows, np * cols[2]);
+		rc = put_batch(w, &pf->comp_open);
+	}
+	return rc;
 }
 
 int zk_multi_proof_encode(const struct zk_multi_proof *mp, uint8_t **out,
 			  size_t *out_len)
 {
-	uint8_t *parts[ZK_MULTI_MAX_TABLES] = { 0 };
-	size_t lens[ZK_MULTI_MAX_TABLES] = { 0 };
-	size_t total, pos;
+	struct writer w = { 0 };
+	size_t fri_used;
 	int rc = 0;
 
 	*out = NULL;
@@ -203,73 +287,276 @@ int zk_multi_proof_encode(const struct zk_multi_proof *mp, uint8_t **out,
 	if (mp->n_tables < 1 || mp->n_tables > ZK_MULTI_MAX_TABLES ||
 	    mp->n_sums > ZK_MULTI_MAX_SUMS)
 		return ZK_STARK_EINVAL;
-	total = HEADER_BYTES + (size_t)mp->n_sums * ZK_EXT_DEGREE * 8;
-	for (uint32_t i = 0; i < mp->n_tables && rc == 0; i++) {
-		rc = zk_stark_proof_encode(&mp->tables[i], &parts[i], &lens[i]);
-		total += 4 + lens[i];
-		if (rc == 0 && lens[i] > UINT32_MAX)
-			rc = ZK_STARK_EINVAL;
-	}
+	w.cap = HEADER_BYTES + (size_t)mp->n_sums * ZK_EXT_DEGREE * 8 + 8 +
+		zk_fri_proof_encoded_size(&mp->fri);
+	for (uint32_t i = 0; i < mp->n_tables; i++)
+		w.cap += part_size(&mp->tables[i]);
+	w.p = malloc(w.cap);
+	if (w.p == NULL)
+		return ZK_STARK_ENOMEM;
+	memcpy(w.p, ZK_MULTI_PROOF_MAGIC, 4);
+	w.pos = 4;
+	put_le(&w, ZK_MULTI_PROOF_VERSION, 2);
+	put_le(&w, mp->params_id, 1);
+	put_le(&w, mp->n_tables, 1);
+	put_le(&w, mp->n_sums, 4);
+	put_ext(&w, mp->sums, mp->n_sums);
+	for (uint32_t i = 0; i < mp->n_tables && rc == 0; i++)
+		rc = put_part(&w, &mp->tables[i]);
 	if (rc == 0) {
-		*out = malloc(total);
-		if (*out == NULL)
-			rc = ZK_STARK_ENOMEM;
+		put_le(&w, mp->pow_nonce, 8);
+		rc = zk_fri_proof_encode(&mp->fri, w.p + w.pos, w.cap - w.pos,
+					 &fri_used);
 	}
-	if (rc == 0) {
-		memcpy(*out, ZK_MULTI_PROOF_MAGIC, 4);
-		put_le(*out + 4, ZK_MULTI_PROOF_VERSION, 2);
-		(*out)[6] = mp->params_id;
-		(*out)[7] = (uint8_t)mp->n_tables;
-		put_le(*out + 8, mp->n_sums, 4);
-		pos = HEADER_BYTES;
-		for (uint32_t k = 0; k < mp->n_sums; k++)
-			for (unsigned c = 0; c < ZK_EXT_DEGREE; c++, pos += 8)
-				put_le(*out + pos, mp->sums[k].c[c], 8);
-		for (uint32_t i = 0; i < mp->n_tables; i++) {
-			put_le(*out + pos, lens[i], 4);
-			memcpy(*out + pos + 4, parts[i], lens[i]);
-			pos += 4 + lens[i];
-		}
-		*out_len = total;
+	if (rc == 0 && w.pos + fri_used != w.cap)
+		rc = ZK_STARK_EINVAL;
+	if (rc != 0) {
+		free(w.p);
+		return rc;
 	}
-	for (uint32_t i = 0; i < ZK_MULTI_MAX_TABLES; i++)
-		free(parts[i]);
+	*out = w.p;
+	*out_len = w.cap;
+	return 0;
+}
+
+/* ---- decoding: every length checked against the bytes left first ---- */
+
+struct reader {
+	const uint8_t *p;
+	size_t pos, len;
+	char *err;
+	size_t errlen;
+};
+
+static size_t left(const struct reader *r)
+{
+	return r->len - r->pos;
+}
+
+static int truncated(struct reader *r, const char *what)
+{
+	return say(r->err, r->errlen, ZK_STARK_EFORMAT, "truncated at %s",
+		   what);
+}
+
+static int get_le(struct reader *r, size_t n, uint64_t *v, const char *what)
+{
+	if (left(r) < n)
+		return truncated(r, what);
+	*v = 0;
+	for (size_t i = 0; i < n; i++)
+		*v |= (uint64_t)r->p[r->pos++] << (8 * i);
+	return 0;
+}
+
+static int get_gl(struct reader *r, zk_gl *out, size_t n, const char *what)
+{
+	if (left(r) / 8 < n)
+		return truncated(r, what);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v = 0;
+
+		get_le(r, 8, &v, what);
+		if (!zk_gl_is_canonical(v))
+			return say(r->err, r->errlen, ZK_STARK_EFORMAT,
+				   "non-canonical element in %s", what);
+		out[i] = v;
+	}
+	return 0;
+}
+
+static int get_ext(struct reader *r, zk_ext *out, size_t n, const char *what)
+{
+	int rc = 0;
+
+	if (left(r) / (ZK_EXT_DEGREE * 8) < n)
+		return truncated(r, what);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = get_gl(r, out[i].c, ZK_EXT_DEGREE, what);
 	return rc;
 }
 
-static int decode_parts(const uint8_t *buf, size_t len, size_t pos,
-			const struct zk_stark_params *expect,
-			const struct zk_multi_statement *s,
-			struct zk_multi_proof *mp, char *err, size_t errlen)
+static int get_digest(struct reader *r, enum zk_hash_id hash,
+		      struct zk_digest *d, const char *what)
 {
-	for (uint32_t i = 0; i < s->n_tables; i++) {
-		struct zk_stark_proof_shape shape;
-		uint64_t part;
-		int rc;
+	zk_gl e[4];
 
-		if (len - pos < 4)
-			return say(err, errlen, ZK_STARK_EFORMAT,
-				   "table %u: truncated length", i);
-		part = get_le(buf + pos, 4);
-		pos += 4;
-		if (part > len - pos)
-			return say(err, errlen, ZK_STARK_EFORMAT,
-				   "table %u: %llu bytes claimed, %zu left", i,
-				   (unsigned long long)part, len - pos);
-		zk_stark_air_shape(s->tables[i].air, &shape);
-		rc = zk_stark_proof_decode(buf + pos, (size_t)part, expect,
-					   &shape, &mp->tables[i], err, errlen);
-		if (rc != 0)
-			return rc;
-		if (mp->tables[i].pow_nonce != mp->tables[0].pow_nonce)
-			return say(err, errlen, ZK_STARK_EFORMAT,
-				   "table %u: nonce differs from table 0's", i);
-		pos += (size_t)part;
-	}
-	if (pos != len)
-		return say(err, errlen, ZK_STARK_EFORMAT, "%zu trailing bytes",
-			   len - pos);
+	if (left(r) < ZK_DIGEST_BYTES)
+		return truncated(r, what);
+	memcpy(d->bytes, r->p + r->pos, ZK_DIGEST_BYTES);
+	r->pos += ZK_DIGEST_BYTES;
+	if (zk_hash_is_algebraic(hash) && zk_digest_to_gl(d, e) != 0)
+		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
+			   "non-canonical digest in %s", what);
 	return 0;
+}
+
+/* Rows are allocated only once the bytes for them are known present. */
+static int get_rows(struct reader *r, zk_gl **rows, size_t count,
+		    const char *what)
+{
+	if (left(r) / 8 < count)
+		return truncated(r, what);
+	*rows = calloc(count + 1, sizeof(zk_gl));
+	if (*rows == NULL)
+		return ZK_STARK_ENOMEM;
+	return get_gl(r, *rows, count, what);
+}
+
+static int get_batch(struct reader *r, unsigned depth, size_t positions,
+		     struct zk_merkle_batch *b, const char *what)
+{
+	size_t used = 0;
+	int rc = zk_merkle_batch_deserialize(r->p + r->pos, left(r),
+					     positions * depth, b, &used);
+
+	if (rc == ZK_MERKLE_ENOMEM)
+		return ZK_STARK_ENOMEM;
+	if (rc != 0 || b->depth != depth)
+		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
+			   "bad Merkle batch for %s", what);
+	r->pos += used;
+	return 0;
+}
+
+/* A table's part: its height is the proof's (bounded), its shape the
+ * AIR's, its counts the set's. */
+static int get_part(struct reader *r, const struct zk_stark_params *p,
+		    const struct zk_air *air, struct zk_stark_proof *pf)
+{
+	struct zk_stark_proof_shape shape;
+	struct zk_stark_ood_layout l;
+	uint64_t v[5] = { 0 };
+	size_t cols[3], np;
+	unsigned depth;
+	int rc = 0;
+
+	for (int i = 0; i < 4 && rc == 0; i++)
+		rc = get_le(r, i == 0 ? 1 : 4, &v[i], "table header");
+	if (rc != 0)
+		return rc;
+	zk_stark_air_shape(air, &shape);
+	if (v[0] < 3 || v[0] > ZK_AIR_MAX_LOG_N ||
+	    v[0] + p->log_blowup > ZK_NTT_MAX_LOG_N)
+		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
+			   "log_n %llu out of range", (unsigned long long)v[0]);
+	if (v[1] != shape.main_width || v[2] != shape.aux_width ||
+	    v[3] != shape.n_chunks)
+		return say(r->err, r->errlen, ZK_STARK_EPARAMS,
+			   "a table's shape differs from its AIR's");
+	pf->params_id = p->id;
+	pf->log_n = (uint8_t)v[0];
+	pf->shape = shape;
+	depth = pf->log_n + p->log_blowup;
+	rc = get_digest(r, p->hash, &pf->main_root, "main root");
+	if (rc == 0 && shape.aux_width)
+		rc = get_digest(r, p->hash, &pf->aux_root, "aux root");
+	if (rc == 0)
+		rc = get_digest(r, p->hash, &pf->comp_root, "composition root");
+	zk_stark_ood_layout(&shape, &l);
+	if (rc == 0 && left(r) / (ZK_EXT_DEGREE * 8) < l.total)
+		rc = truncated(r, "OOD values");
+	if (rc == 0 && (pf->ood = calloc(l.total, sizeof(zk_ext))) == NULL)
+		rc = ZK_STARK_ENOMEM;
+	if (rc == 0)
+		rc = get_ext(r, pf->ood, l.total, "OOD values");
+	if (rc == 0)
+		rc = get_le(r, 4, &v[4], "position count");
+	if (rc != 0)
+		return rc;
+	if (v[4] < 1 || v[4] > p->n_queries)
+		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
+			   "%llu query positions", (unsigned long long)v[4]);
+	pf->n_positions = (uint32_t)v[4];
+	np = pf->n_positions;
+	part_widths(&shape, cols);
+	rc = get_rows(r, &pf->main_rows, np * cols[0], "main rows");
+	if (rc == 0)
+		rc = get_batch(r, depth, np, &pf->main_open, "main");
+	if (rc == 0 && shape.aux_width)
+		rc = get_rows(r, &pf->aux_rows, np * cols[1], "aux rows");
+	if (rc == 0 && shape.aux_width)
+		rc = get_batch(r, depth, np, &pf->aux_open, "aux");
+	if (rc == 0)
+		rc = get_rows(r, &pf->comp_rows, np * cols[2], "composition rows");
+	if (rc == 0)
+		rc = get_batch(r, depth, np, &pf->comp_open, "composition");
+	if (rc == 0 && pf->aux_rows == NULL &&
+	    (pf->aux_rows = calloc(1, sizeof(zk_gl))) == NULL)
+		rc = ZK_STARK_ENOMEM;
+	return rc;
+}
+
+static int get_fri(struct reader *r, const struct zk_stark_params *p,
+		   struct zk_multi_proof *mp)
+{
+	unsigned log_n[ZK_MULTI_MAX_TABLES] = { 0 };
+	struct zk_fri_schedule s;
+	struct zk_fri_config cfg;
+	size_t used = 0;
+	int rc;
+
+	for (uint32_t i = 0; i < mp->n_tables; i++)
+		log_n[i] = mp->tables[i].log_n;
+	if (zk_multi_fri_schedule(p, log_n, mp->n_tables, &cfg, &s) != 0)
+		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
+			   "no FRI schedule for these heights");
+	rc = zk_fri_proof_decode_sched(&cfg, &s, p->n_queries, r->p + r->pos,
+				       left(r), &used, &mp->fri);
+	if (rc == ZK_STARK_ENOMEM)
+		return rc;
+	if (rc != 0)
+		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
+			   "bad FRI proof (status %d)", rc);
+	r->pos += used;
+	return 0;
+}
+
+static int decode(struct reader *r, const struct zk_stark_params *expect,
+		  const struct zk_multi_statement *s, struct zk_multi_proof *mp)
+{
+	size_t n_sums = zk_multi_port_count(s);
+	uint64_t v[4] = { 0 };
+	int rc = 0;
+
+	if (r->p == NULL || r->len < HEADER_BYTES ||
+	    memcmp(r->p, ZK_MULTI_PROOF_MAGIC, 4) != 0)
+		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
+			   "not a zkclob multi-table STARK proof");
+	r->pos = 4;
+	get_le(r, 2, &v[0], "version");
+	get_le(r, 1, &v[1], "params id");
+	get_le(r, 1, &v[2], "table count");
+	get_le(r, 4, &v[3], "sum count");
+	if (v[0] != ZK_MULTI_PROOF_VERSION)
+		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
+			   "multi-table proof version %llu, this build reads "
+			   "%d", (unsigned long long)v[0],
+			   ZK_MULTI_PROOF_VERSION);
+	if (v[1] != expect->id)
+		return say(r->err, r->errlen, ZK_STARK_EPARAMS,
+			   "proof made under parameter set %llu, expected %u "
+			   "(%s)", (unsigned long long)v[1], expect->id,
+			   expect->name);
+	if (v[2] != s->n_tables || v[3] != n_sums)
+		return say(r->err, r->errlen, ZK_STARK_EPARAMS,
+			   "proof has %llu tables and %llu partial sums, the "
+			   "statement %u and %zu", (unsigned long long)v[2],
+			   (unsigned long long)v[3], s->n_tables, n_sums);
+	mp->params_id = expect->id;
+	mp->n_tables = s->n_tables;
+	mp->n_sums = (uint32_t)n_sums;
+	rc = get_ext(r, mp->sums, n_sums, "partial sums");
+	for (uint32_t i = 0; i < s->n_tables && rc == 0; i++)
+		rc = get_part(r, expect, s->tables[i].air, &mp->tables[i]);
+	if (rc == 0)
+		rc = get_le(r, 8, &mp->pow_nonce, "nonce");
+	if (rc == 0)
+		rc = get_fri(r, expect, mp);
+	if (rc == 0 && left(r) != 0)
+		rc = say(r->err, r->errlen, ZK_STARK_EFORMAT,
+			 "%zu trailing bytes", left(r));
+	return rc;
 }
 
 int zk_multi_proof_decode(const uint8_t *buf, size_t len,
@@ -277,42 +564,17 @@ int zk_multi_proof_decode(const uint8_t *buf, size_t len,
 			  const struct zk_multi_statement *s,
 			  struct zk_multi_proof *mp, char *err, size_t errlen)
 {
-	size_t n_sums = zk_multi_port_count(s), pos = HEADER_BYTES;
+	struct reader r = { buf, 0, len, err, errlen };
 	int rc;
 
 	zk_multi_proof_init(mp);
-	if (buf == NULL || len < HEADER_BYTES ||
-	    memcmp(buf, ZK_MULTI_PROOF_MAGIC, 4) != 0)
-		return say(err, errlen, ZK_STARK_EFORMAT,
-			   "not a zkclob multi-table STARK proof");
-	if (get_le(buf + 4, 2) != ZK_MULTI_PROOF_VERSION)
-		return say(err, errlen, ZK_STARK_EFORMAT,
-			   "multi-table proof version %u, this build reads %d",
-			   (unsigned)get_le(buf + 4, 2), ZK_MULTI_PROOF_VERSION);
-	if (expect != NULL && buf[6] != expect->id)
-		return say(err, errlen, ZK_STARK_EPARAMS,
-			   "proof made under parameter set %u, expected %u "
-			   "(%s)", buf[6], expect->id, expect->name);
-	if (buf[7] != s->n_tables || get_le(buf + 8, 4) != n_sums)
-		return say(err, errlen, ZK_STARK_EPARAMS,
-			   "proof has %u tables and %u partial sums, the "
-			   "statement %u and %zu", buf[7],
-			   (unsigned)get_le(buf + 8, 4), s->n_tables, n_sums);
-	if ((len - HEADER_BYTES) / (ZK_EXT_DEGREE * 8) < n_sums)
-		return say(err, errlen, ZK_STARK_EFORMAT,
-			   "truncated partial sums");
-	mp->params_id = buf[6];
-	mp->n_tables = s->n_tables;
-	mp->n_sums = (uint32_t)n_sums;
-	for (size_t k = 0; k < n_sums; k++)
-		for (unsigned c = 0; c < ZK_EXT_DEGREE; c++, pos += 8) {
-			mp->sums[k].c[c] = get_le(buf + pos, 8);
-			if (!zk_gl_is_canonical(mp->sums[k].c[c]))
-				return say(err, errlen, ZK_STARK_EFORMAT,
-					   "partial sum %zu not canonical", k);
-		}
-	rc = decode_parts(buf, len, pos, expect, s, mp, err, errlen);
-	if (rc != 0)
+	if (expect == NULL)
+		return ZK_STARK_EINVAL;
+	rc = decode(&r, expect, s, mp);
+	if (rc != 0) {
 		zk_multi_proof_free(mp);
+		if (rc == ZK_STARK_ENOMEM)
+			say(err, errlen, rc, "out of memory decoding the proof");
+	}
 	return rc;
 }

@@ -5,9 +5,10 @@
  * prover's own steps (prover_internal.h); this file only orders them
  * under one transcript: all main commitments, the shared aux challenges,
  * all aux commitments, the partial sums, all composition coefficients and
- * commitments, one z, all OOD values, all DEEP compositions, one FRI per
- * table, one grinding nonce and one draw of query positions over the
- * tallest table's domain that every shorter table takes by shifting.
+ * commitments, one z, all OOD values, all DEEP compositions, one FRI
+ * over all of them (fri_multi.c), one grinding nonce and one draw of query
+ * positions over the tallest table's domain that every shorter table
+ * takes by shifting.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,7 +27,6 @@ struct multi_prover {
 	struct zk_transcript t;
 	struct zk_multi_proof *mp;
 	struct zk_prover pv[ZK_MULTI_MAX_TABLES];
-	struct zk_fri_prover *fp[ZK_MULTI_MAX_TABLES];
 	size_t sum_base[ZK_MULTI_MAX_TABLES];
 	zk_ext rand[ZK_AIR_MAX_AUX_RAND];
 	unsigned top_log_domain;
@@ -258,48 +258,70 @@ static int compose(struct multi_prover *m)
 	return rc;
 }
 
-/* Steps 8–10: one FRI per table, one nonce, one draw of positions. */
+/* Streaming keeps no F: make it whole for the mixed-height FRI. */
+static int deep_values(struct zk_prover *pv, zk_ext **out)
+{
+	int rc = 0;
+
+	if (!pv->streaming) {
+		*out = pv->deep;
+		pv->deep = NULL;
+		return 0;
+	}
+	*out = malloc(pv->big_n * sizeof(zk_ext));
+	if (*out == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t h = 0; h < pv->big_n / pv->n && rc == 0; h++)
+		rc = zk_prover_deep_fill(pv, h, *out + h * pv->n);
+	return rc;
+}
+
+/* Steps 8–10: one FRI over all tables, one nonce, one draw of positions
+ * over the tallest domain, each table opened where they fall in its own. */
 static int query(struct multi_prover *m)
 {
 	uint64_t top[ZK_FRI_MAX_QUERIES], pos[ZK_FRI_MAX_QUERIES];
+	unsigned log_n[ZK_MULTI_MAX_TABLES] = { 0 };
+	unsigned log_domain[ZK_MULTI_MAX_TABLES] = { 0 };
+	zk_ext *deep[ZK_MULTI_MAX_TABLES] = { 0 };
+	uint32_t k = m->s->n_tables;
+	struct zk_fri_schedule sched;
+	struct zk_fri_prover *fp = NULL;
+	struct zk_fri_config cfg;
 	size_t count, own;
-	uint64_t nonce;
 	int rc = 0;
 
-	for (uint32_t i = 0; i < m->s->n_tables && rc == 0; i++) {
-		struct zk_prover *pv = &m->pv[i];
-		struct zk_fri_config cfg;
-
-		zk_stark_fri_config(m->p, pv->log_n, pv->threads, &cfg);
-		if (pv->streaming) {
-			rc = zk_fri_commit_blocks(&m->fp[i], &cfg, &m->t,
-						  pv->log_n, zk_prover_deep_fill,
-						  pv);
-			if (rc == 0)
-				zk_fri_prover_set_coset_fn(m->fp[i],
-					zk_prover_deep_part,
-					zk_prover_part_max_groups(pv));
-		} else
-			rc = zk_fri_commit_take(&m->fp[i], &cfg, &m->t,
-						&pv->deep);
+	for (uint32_t i = 0; i < k; i++) {
+		log_n[i] = m->pv[i].log_n;
+		log_domain[i] = m->pv[i].log_domain;
 	}
+	if (zk_multi_fri_schedule(m->p, log_n, k, &cfg, &sched) != 0)
+		return fail(m, ZK_STARK_EINVAL, "no FRI schedule for these "
+			    "heights");
+	cfg.threads = m->pv[0].threads;
+	for (uint32_t i = 0; i < k && rc == 0; i++) {
+		rc = deep_values(&m->pv[i], &deep[i]);
+		zk_prover_deep_free(&m->pv[i]);
+	}
+	if (rc == 0)
+		rc = zk_multi_fri_commit(&fp, &cfg, &sched, &m->t, deep,
+					 log_domain, k);
+	for (uint32_t i = 0; i < k; i++)
+		free(deep[i]);
 	if (rc != 0)
 		return rc;
-	nonce = zk_transcript_grind(&m->t, m->p->grinding_bits);
+	m->mp->pow_nonce = zk_transcript_grind(&m->t, m->p->grinding_bits);
 	count = zk_stark_draw_positions(&m->t, m->p, m->top_log_domain, top);
-	for (uint32_t i = 0; i < m->s->n_tables && rc == 0; i++) {
+	rc = zk_fri_prove_queries(fp, top, count, &m->mp->fri);
+	zk_fri_prover_free(fp);
+	for (uint32_t i = 0; i < k && rc == 0; i++) {
 		struct zk_prover *pv = &m->pv[i];
 		struct zk_stark_proof *pf = &m->mp->tables[i];
 		struct zk_stark_ood_layout l;
 
 		own = zk_multi_table_positions(top, count, m->top_log_domain,
 					       pv->log_domain, pos);
-		rc = zk_fri_prove_queries(m->fp[i], pos, own, &pf->fri);
-		zk_fri_prover_free(m->fp[i]);
-		m->fp[i] = NULL;
-		zk_prover_deep_free(pv);
-		if (rc == 0)
-			rc = zk_stark_proof_alloc(pf, &pv->shape, (uint32_t)own);
+		rc = zk_stark_proof_alloc(pf, &pv->shape, (uint32_t)own);
 		if (rc == 0)
 			rc = zk_prover_open_rows(pv, pf, pos, own);
 		if (rc != 0)
@@ -307,7 +329,6 @@ static int query(struct multi_prover *m)
 		pf->params_id = m->p->id;
 		pf->log_n = (uint8_t)pv->log_n;
 		pf->shape = pv->shape;
-		pf->pow_nonce = nonce;
 		pf->main_root = *zk_prover_tree_root(&pv->main_tree);
 		if (pv->air->aux_width > 0)
 			pf->aux_root = *zk_prover_tree_root(&pv->aux_tree);
@@ -320,7 +341,7 @@ static int query(struct multi_prover *m)
 
 static int prove(struct multi_prover *m)
 {
-	unsigned log_n[ZK_MULTI_MAX_TABLES];
+	unsigned log_n[ZK_MULTI_MAX_TABLES] = { 0 };
 	int rc;
 
 	for (uint32_t i = 0; i < m->s->n_tables; i++)
@@ -373,10 +394,8 @@ int zk_stark_multi_prove(const struct zk_multi_statement *s,
 		rc = prove(m);
 		if (rc == 0)
 			rc = zk_multi_proof_encode(m->mp, proof, proof_len);
-		for (uint32_t i = 0; i < s->n_tables; i++) {
-			zk_fri_prover_free(m->fp[i]);
+		for (uint32_t i = 0; i < s->n_tables; i++)
 			zk_prover_free(&m->pv[i]);
-		}
 		zk_multi_proof_free(m->mp);
 	}
 	if (rc != 0 && err != NULL && errlen > 0 && err[0] == '\0')

@@ -2,8 +2,9 @@
 /*
  * The multi-table verifier (multi.h; docs/stark.md, "Multi-table
  * proofs"). It replays prover_multi.c's transcript order, checks every
- * bus against the caller's stated sums, and runs the single-table
- * verifier's per-table checks (verifier_internal.h) on each table. The
+ * bus against the caller's stated sums, runs the single-table verifier's
+ * per-table checks (verifier_internal.h) on each table and the one
+ * mixed-height FRI (fri_multi.c) on all of them. The
  * statement, the parameter set and every challenge are the caller's or
  * recomputed; the one path to ZK_STARK_ACCEPT runs through every check.
  */
@@ -21,7 +22,7 @@ struct multi_verifier {
 	const struct zk_stark_params *p;
 	struct zk_multi_proof mp;
 	struct zk_verifier v[ZK_MULTI_MAX_TABLES];
-	struct zk_fri_verifier fv[ZK_MULTI_MAX_TABLES];
+	zk_ext values[ZK_MULTI_MAX_TABLES][ZK_FRI_MAX_QUERIES];
 	size_t sum_base[ZK_MULTI_MAX_TABLES];
 	unsigned top_log_domain;
 	char *err;
@@ -67,7 +68,7 @@ static int check_buses(struct multi_verifier *m)
 static int replay_commitments(struct multi_verifier *m, struct zk_transcript *t)
 {
 	const struct zk_multi_statement *s = m->s;
-	unsigned log_n[ZK_MULTI_MAX_TABLES];
+	unsigned log_n[ZK_MULTI_MAX_TABLES] = { 0 };
 	zk_ext rand[ZK_AIR_MAX_AUX_RAND];
 	uint32_t n_rand = zk_multi_aux_rand(s);
 
@@ -147,30 +148,37 @@ static int replay_ood(struct multi_verifier *m, struct zk_transcript *t)
 	return 0;
 }
 
-/* Steps 8–10: every table's FRI, one nonce, positions, openings. */
+/* Steps 8–10: the one FRI, the nonce, positions, every table's openings
+ * and DEEP values, then FRI's queries with those values added in. */
 static int check_queries(struct multi_verifier *m, struct zk_transcript *t)
 {
+	uint32_t k = m->s->n_tables;
+	unsigned log_n[ZK_MULTI_MAX_TABLES] = { 0 };
+	zk_ext gammas[ZK_MULTI_MAX_TABLES];
+	struct zk_multi_fri_values tv[ZK_MULTI_MAX_TABLES];
 	uint64_t top[ZK_FRI_MAX_QUERIES];
-	zk_ext values[ZK_FRI_MAX_QUERIES];
+	struct zk_fri_schedule sched;
+	struct zk_fri_verifier fv;
+	struct zk_fri_config cfg;
 	size_t count;
 	int rc;
 
-	for (uint32_t i = 0; i < m->s->n_tables; i++) {
-		struct zk_fri_config cfg;
-
-		zk_stark_fri_config(m->p, m->v[i].log_n, 1, &cfg);
-		rc = zk_fri_verify_commit(&m->fv[i], &cfg, t, &m->v[i].pf.fri);
-		if (rc != 0)
-			return reject(m, rc == ZK_STARK_ENOMEM ? rc : ZK_STARK_EFRI,
-				      "table %u: FRI commitments rejected (%s)",
-				      i, zk_stark_strerror(rc));
-	}
-	if (!zk_transcript_check_pow(t, m->p->grinding_bits,
-				     m->v[0].pf.pow_nonce))
+	for (uint32_t i = 0; i < k; i++)
+		log_n[i] = m->v[i].log_n;
+	if (zk_multi_fri_schedule(m->p, log_n, k, &cfg, &sched) != 0)
+		return reject(m, ZK_STARK_EFORMAT, "no FRI schedule for these "
+			      "heights");
+	rc = zk_multi_fri_verify_commit(&fv, gammas, &cfg, &sched, t,
+					&m->mp.fri, k);
+	if (rc != 0)
+		return reject(m, rc == ZK_STARK_ENOMEM ? rc : ZK_STARK_EFRI,
+			      "FRI commitments rejected (%s)",
+			      zk_stark_strerror(rc));
+	if (!zk_transcript_check_pow(t, m->p->grinding_bits, m->mp.pow_nonce))
 		return reject(m, ZK_STARK_EPOW, "nonce lacks %u leading zero "
 			      "bits", m->p->grinding_bits);
 	count = zk_stark_draw_positions(t, m->p, m->top_log_domain, top);
-	for (uint32_t i = 0; i < m->s->n_tables; i++) {
+	for (uint32_t i = 0; i < k; i++) {
 		struct zk_verifier *v = &m->v[i];
 
 		v->n_positions = zk_multi_table_positions(top, count,
@@ -183,16 +191,17 @@ static int check_queries(struct multi_verifier *m, struct zk_transcript *t)
 				      v->pf.n_positions, v->n_positions);
 		rc = zk_verifier_check_openings(v);
 		if (rc == 0)
-			rc = zk_verifier_deep_values(v, values);
+			rc = zk_verifier_deep_values(v, m->values[i]);
 		if (rc != 0)
 			return rc;
-		rc = zk_fri_verify_queries(&m->fv[i], &v->pf.fri, v->positions,
-					   values, v->n_positions);
-		if (rc != 0)
-			return reject(m, rc == ZK_STARK_ENOMEM ? rc : ZK_STARK_EFRI,
-				      "table %u: FRI queries rejected (%s)", i,
-				      zk_stark_strerror(rc));
+		tv[i] = (struct zk_multi_fri_values){ v->log_domain,
+			v->positions, v->n_positions, m->values[i] };
 	}
+	rc = zk_multi_fri_verify_queries(&fv, gammas, &sched, &m->mp.fri, top,
+					 count, tv, k);
+	if (rc != 0)
+		return reject(m, rc == ZK_STARK_ENOMEM ? rc : ZK_STARK_EFRI,
+			      "FRI queries rejected (%s)", zk_stark_strerror(rc));
 	return 0;
 }
 
