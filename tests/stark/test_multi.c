@@ -21,10 +21,12 @@
 #include <cmocka.h>
 
 #include "air_bus.h"
+#include "fri_internal.h"
 #include "multi.h"
 #include "params.h"
 #include "proof_multi.h"
 #include "stark.h"
+#include "transcript.h"
 
 #define MAX_K 3
 #define SUM_BYTES 24
@@ -415,6 +417,128 @@ static void test_schedule(void **state)
 	}
 }
 
+/*
+ * The one FRI alone, on codewords of heights 2^6, 2^5 and 2^3 (fast
+ * set: the last joins at the final polynomial): honest codewords
+ * verify; a shorter codeword that is not of low degree, or a value the
+ * verifier is handed wrong, is rejected whichever layer it joins.
+ */
+#define FRI_K 3
+
+struct fri_case {
+	const struct zk_stark_params *p;
+	unsigned log_n[FRI_K], log_domain[FRI_K];
+	zk_ext *word[FRI_K];
+};
+
+static void fri_case_init(struct fri_case *c, int far_table)
+{
+	static const unsigned heights[FRI_K] = { 6, 5, 3 };
+	struct zk_transcript src;
+
+	c->p = zk_stark_params_by_id(ZK_PARAMS_FAST);
+	assert_int_equal(zk_transcript_init(&src, c->p->hash, "mixed-fri"), 0);
+	for (unsigned i = 0; i < FRI_K; i++) {
+		size_t n = (size_t)1 << heights[i], big;
+		zk_ext coeffs[64];
+
+		c->log_n[i] = heights[i];
+		c->log_domain[i] = heights[i] + c->p->log_blowup;
+		big = (size_t)1 << c->log_domain[i];
+		c->word[i] = malloc(big * sizeof(zk_ext));
+		assert_non_null(c->word[i]);
+		for (size_t j = 0; j < n; j++)
+			coeffs[j] = zk_transcript_draw_ext(&src);
+		for (size_t q = 0; q < big; q++)
+			c->word[i][q] = (int)i == far_table ?
+				zk_transcript_draw_ext(&src) :
+				zk_fri_eval_poly(coeffs, n, zk_fri_point(
+					ZK_GL_MULTIPLICATIVE_GENERATOR,
+					c->log_domain[i], q));
+	}
+}
+
+/* Prove and verify; wrong_value: hand the verifier table 1's first
+ * value plus one. */
+static int fri_case_run(struct fri_case *c, bool wrong_value)
+{
+	uint64_t top[ZK_FRI_MAX_QUERIES], pos[FRI_K][ZK_FRI_MAX_QUERIES];
+	zk_ext values[FRI_K][ZK_FRI_MAX_QUERIES], gammas[FRI_K], *deep[FRI_K];
+	struct zk_multi_fri_values tv[FRI_K];
+	struct zk_transcript tp, tv_t;
+	struct zk_fri_prover *fp;
+	struct zk_fri_verifier fv;
+	struct zk_fri_schedule s;
+	struct zk_fri_config cfg;
+	struct zk_fri_proof proof;
+	unsigned top_log = c->log_domain[0];
+	size_t count;
+	int rc;
+
+	assert_int_equal(zk_multi_fri_schedule(c->p, c->log_n, FRI_K, &cfg,
+					       &s), 0);
+	assert_int_equal(zk_transcript_init(&tp, c->p->hash, "t"), 0);
+	assert_int_equal(zk_transcript_init(&tv_t, c->p->hash, "t"), 0);
+	/* the commit takes (and frees) its codewords: hand it copies */
+	for (unsigned i = 0; i < FRI_K; i++) {
+		size_t bytes = ((size_t)1 << c->log_domain[i]) * sizeof(zk_ext);
+
+		deep[i] = malloc(bytes);
+		assert_non_null(deep[i]);
+		memcpy(deep[i], c->word[i], bytes);
+	}
+	assert_int_equal(zk_multi_fri_commit(&fp, &cfg, &s, &tp, deep,
+					     c->log_domain, FRI_K), 0);
+	for (unsigned i = 0; i < FRI_K; i++)
+		assert_null(deep[i]);
+	count = zk_stark_draw_positions(&tp, c->p, top_log, top);
+	assert_int_equal(zk_fri_prove_queries(fp, top, count, &proof), 0);
+	zk_fri_prover_free(fp);
+
+	rc = zk_multi_fri_verify_commit(&fv, gammas, &cfg, &s, &tv_t, &proof,
+					FRI_K);
+	assert_int_equal(rc, 0);
+	assert_int_equal(zk_stark_draw_positions(&tv_t, c->p, top_log, top),
+			 count);
+	for (unsigned i = 0; i < FRI_K; i++) {
+		size_t own = zk_multi_table_positions(top, count, top_log,
+						      c->log_domain[i], pos[i]);
+
+		for (size_t q = 0; q < own; q++)
+			values[i][q] = c->word[i][pos[i][q]];
+		tv[i] = (struct zk_multi_fri_values){ c->log_domain[i], pos[i],
+						      own, values[i] };
+	}
+	if (wrong_value)
+		values[1][0] = zk_ext_add(values[1][0], zk_ext_one());
+	rc = zk_multi_fri_verify_queries(&fv, gammas, &s, &proof, top, count,
+					 tv, FRI_K);
+	zk_fri_proof_free(&proof);
+	return rc;
+}
+
+static void fri_case_free(struct fri_case *c)
+{
+	for (unsigned i = 0; i < FRI_K; i++)
+		free(c->word[i]);
+}
+
+static void test_mixed_fri(void **state)
+{
+	struct fri_case c;
+
+	(void)state;
+	fri_case_init(&c, -1);
+	assert_int_equal(fri_case_run(&c, false), 0);
+	assert_int_equal(fri_case_run(&c, true), ZK_STARK_EFRI);
+	fri_case_free(&c);
+	for (int far = 0; far < FRI_K; far++) {
+		fri_case_init(&c, far);
+		assert_int_equal(fri_case_run(&c, false), ZK_STARK_EFRI);
+		fri_case_free(&c);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
@@ -427,6 +551,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_bad_statement),
 		cmocka_unit_test(test_schedule),
+		cmocka_unit_test(test_mixed_fri),
 	};
 
 	if (argc > 1)
