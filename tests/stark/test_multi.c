@@ -95,10 +95,11 @@ static void rig_free(struct rig *r)
 			free(r->cols[i][c]);
 }
 
-static int prove(struct rig *r, uint8_t id, int debug, int streaming,
-		 uint8_t **proof, size_t *len)
+static int prove_threads(struct rig *r, uint8_t id, int debug,
+			 int streaming, unsigned threads, uint8_t **proof,
+			 size_t *len)
 {
-	struct zk_prove_opts o = { .threads = 1, .debug = debug,
+	struct zk_prove_opts o = { .threads = threads, .debug = debug,
 				   .streaming = streaming };
 	char err[256];
 	int rc = zk_stark_multi_prove(&r->s, zk_stark_params_by_id(id),
@@ -108,6 +109,12 @@ static int prove(struct rig *r, uint8_t id, int debug, int streaming,
 	if (rc != 0 && rc != ZK_STARK_ETRACE)
 		print_error("prove: %s\n", err);
 	return rc;
+}
+
+static int prove(struct rig *r, uint8_t id, int debug, int streaming,
+		 uint8_t **proof, size_t *len)
+{
+	return prove_threads(r, id, debug, streaming, 1, proof, len);
 }
 
 static int verify(const struct rig *r, uint8_t id, const uint8_t *proof,
@@ -131,8 +138,8 @@ static void honest(uint32_t k, const unsigned *log_n, uint8_t id)
 	rig_build(&r, k, log_n, 3, 8, 11);
 	assert_int_equal(prove(&r, id, 1, 0, &proof, &len), 0);
 	assert_int_equal(verify(&r, id, proof, len), ZK_STARK_ACCEPT);
-	/* the debug check and the streaming prover change nothing */
-	assert_int_equal(prove(&r, id, 0, 1, &again, &len2), 0);
+	/* the debug check, the streaming prover and threads change nothing */
+	assert_int_equal(prove_threads(&r, id, 0, 1, 3, &again, &len2), 0);
 	assert_int_equal(len2, len);
 	assert_memory_equal(again, proof, len);
 	free(again);
