@@ -795,3 +795,13 @@ int zk_fri_verify_queries(const struct zk_fri_verifier *v,
 	}
 	return ZK_STARK_ACCEPT;
 }
+
+/* verify_layer for the mixed-height FRI (fri_multi.c), which adds the
+ * shorter tables' values between layers. */
+int zk_fri_verify_layer(const struct zk_fri_config *cfg,
+			const struct zk_fri_schedule *s, unsigned l,
+			const struct zk_fri_layer_proof *lp, zk_ext beta,
+			uint64_t *pos, zk_ext *val, size_t n)
+{
+	return verify_layer(cfg, s, l, lp, beta, pos, val, n);
+}

@@ -18,6 +18,7 @@
 
 #include "zkclob/be.h"
 #include "fri.h"
+#include "fri_internal.h"
 #include "stark.h"
 
 size_t zk_fri_proof_encoded_size(const struct zk_fri_proof *proof)
@@ -175,6 +176,22 @@ int zk_fri_proof_decode(const struct zk_fri_config *cfg, size_t n_queries,
 			struct zk_fri_proof *proof)
 {
 	struct zk_fri_schedule s;
+	int rc;
+
+	memset(proof, 0, sizeof(*proof));
+	rc = zk_fri_schedule_make(cfg, &s);
+	if (rc != ZK_STARK_ACCEPT)
+		return rc;
+	return zk_fri_proof_decode_sched(cfg, &s, n_queries, buf, len,
+					 consumed, proof);
+}
+
+int zk_fri_proof_decode_sched(const struct zk_fri_config *cfg,
+			      const struct zk_fri_schedule *sched,
+			      size_t n_queries, const uint8_t *buf, size_t len,
+			      size_t *consumed, struct zk_fri_proof *proof)
+{
+	const struct zk_fri_schedule s = *sched;
 	struct reader r = { buf, len };
 	const uint8_t *at;
 	size_t max_cosets = n_queries;
@@ -182,9 +199,6 @@ int zk_fri_proof_decode(const struct zk_fri_config *cfg, size_t n_queries,
 	int rc;
 
 	memset(proof, 0, sizeof(*proof));
-	rc = zk_fri_schedule_make(cfg, &s);
-	if (rc != ZK_STARK_ACCEPT)
-		return rc;
 	if (n_queries == 0 || n_queries > ZK_FRI_MAX_QUERIES ||
 	    (buf == NULL && len > 0))
 		return ZK_STARK_EINVAL;

@@ -97,4 +97,20 @@ int zk_fri_fold_part(const struct zk_fri_prover *fp, unsigned l,
 int zk_fri_block_cosets(const struct zk_fri_prover *fp, const uint64_t *cosets,
 			size_t count, zk_ext *out);
 
+/*
+ * For the mixed-height FRI of multi-table proofs (fri_multi.c), which
+ * runs on a schedule of its own: one layer of zk_fri_verify_queries
+ * (values at pos checked against the opened cosets, then folded: val and
+ * pos become the next layer's), and zk_fri_proof_decode on a given
+ * schedule (cfg gives the hash only).
+ */
+int zk_fri_verify_layer(const struct zk_fri_config *cfg,
+			const struct zk_fri_schedule *s, unsigned l,
+			const struct zk_fri_layer_proof *lp, zk_ext beta,
+			uint64_t *pos, zk_ext *val, size_t n);
+int zk_fri_proof_decode_sched(const struct zk_fri_config *cfg,
+			      const struct zk_fri_schedule *sched,
+			      size_t n_queries, const uint8_t *buf, size_t len,
+			      size_t *consumed, struct zk_fri_proof *proof);
+
 #endif /* ZKCLOB_STARK_FRI_INTERNAL_H */

@@ -516,3 +516,42 @@ done:
 	prover_free(&pv);
 	return rc;
 }
+
+/*
+ * ---- the steps above, for the multi-table prover (prover_multi.c) ----
+ * It runs them per table in its own order under one transcript.
+ */
+
+int zk_prover_check_trace(const struct zk_air *air, const zk_gl *const *trace,
+			  unsigned log_n, char *err, size_t errlen)
+{
+	return check_trace(air, trace, log_n, err, errlen);
+}
+
+int zk_prover_commit_main(struct zk_prover *pv, const zk_gl *const *trace)
+{
+	return commit_main(pv, trace);
+}
+
+int zk_prover_commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
+{
+	return commit_aux(pv, trace);
+}
+
+int zk_prover_sort_assertions(struct zk_prover *pv,
+			      const struct zk_assertion *raw,
+			      const zk_ext *alphas)
+{
+	return sort_assertions(pv, raw, alphas);
+}
+
+int zk_prover_open_rows(struct zk_prover *pv, struct zk_stark_proof *pf,
+			const uint64_t *pos, size_t count)
+{
+	return open_rows(pv, pf, pos, count);
+}
+
+void zk_prover_free(struct zk_prover *pv)
+{
+	prover_free(pv);
+}

@@ -257,4 +257,21 @@ int zk_prover_deep_part(void *pv, size_t h, size_t first, unsigned log_len,
 			zk_ext *out);
 void zk_prover_deep_free(struct zk_prover *pv);
 
+/*
+ * prover.c's own steps, for the multi-table prover (prover_multi.c):
+ * the trace check, the main and aux commitments (pv->rand set first),
+ * the assertions sorted with their coefficients, the openings at the
+ * query positions, and freeing everything a zk_prover holds.
+ */
+int zk_prover_check_trace(const struct zk_air *air, const zk_gl *const *trace,
+			  unsigned log_n, char *err, size_t errlen);
+int zk_prover_commit_main(struct zk_prover *pv, const zk_gl *const *trace);
+int zk_prover_commit_aux(struct zk_prover *pv, const zk_gl *const *trace);
+int zk_prover_sort_assertions(struct zk_prover *pv,
+			      const struct zk_assertion *raw,
+			      const zk_ext *alphas);
+int zk_prover_open_rows(struct zk_prover *pv, struct zk_stark_proof *pf,
+			const uint64_t *pos, size_t count);
+void zk_prover_free(struct zk_prover *pv);
+
 #endif /* ZKCLOB_STARK_PROVER_INTERNAL_H */

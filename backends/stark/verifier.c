@@ -12,6 +12,7 @@
 
 #include "proof.h"
 #include "stark.h"
+#include "verifier_internal.h"
 
 const char *zk_stark_strerror(int status)
 {
@@ -30,25 +31,6 @@ const char *zk_stark_strerror(int status)
 	default: return "unknown status";
 	}
 }
-
-struct zk_verifier {
-	const struct zk_air *air;
-	const struct zk_stark_params *p;
-	struct zk_stark_proof pf;
-	struct zk_stark_ood_layout l;
-	unsigned log_n, log_domain;
-	size_t n;
-	zk_ext rand[ZK_AIR_MAX_AUX_RAND];
-	zk_ext *alphas;
-	struct zk_assertion *asrt;
-	size_t n_asrt;
-	zk_ext z;
-	zk_ext *gammas;
-	uint64_t positions[ZK_FRI_MAX_QUERIES];
-	size_t n_positions;
-	char *err;
-	size_t errlen;
-};
 
 static int reject(struct zk_verifier *v, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -348,4 +330,21 @@ int zk_stark_verify(const struct zk_air *air, uint8_t expected_params_id,
 	free(v.asrt);
 	free(v.gammas);
 	return rc;
+}
+
+/* ---- the per-table checks, for verifier_multi.c ---- */
+
+int zk_verifier_check_ood(struct zk_verifier *v)
+{
+	return check_ood(v);
+}
+
+int zk_verifier_check_openings(struct zk_verifier *v)
+{
+	return check_openings(v);
+}
+
+int zk_verifier_deep_values(struct zk_verifier *v, zk_ext *values)
+{
+	return deep_values(v, values);
 }
