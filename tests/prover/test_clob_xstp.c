@@ -7,9 +7,10 @@
  * (the order already removed by the move); CANCEL_BOTH: the maker removed
  * with CANCELLED STP, then the moved order's CANCELLED STP of its
  * remaining; CANCEL_OLDEST: each own maker removed with CANCELLED STP,
- * the loop going on to a fill, a rest or the end. Honest batches pass the
- * constraint debugger, prove, verify under their market's params and not
- * under the other modes'; cheating engines (the CANCELLED naming the old
+ * the loop going on to a fill, a rest or the end; by account or by stp
+ * group. Honest batches pass the constraint debugger, prove, verify
+ * under their market's params and not under the other modes'; cheating
+ * engines (the CANCELLED naming the old
  * id or keeping an other id, a wrong qty, the moved order's level left
  * as it was, the maker kept, REPLACED or the last event dropped, trading
  * past the stop, the trace under another mode's AIR) are named by the
@@ -38,6 +39,9 @@ enum move_case {
 		       * its own 101 */
 	MC_OWN_OTHER, /* account 3's bid 201 rests at 4000 behind 200, then
 		       * MC_FIRST's move */
+	MC_GROUP,     /* stp group 9: account 4's bid 300 rests at 4005,
+		       * account 5's ask 301 at 5010, which moves to 4005
+		       * as 901 and meets 300 (another account, its group) */
 	MC_COUNT
 };
 
@@ -54,8 +58,10 @@ static struct zk_batch *move_batch(struct clob_rig *r,
 		{ 101, 901, 4000, 20 },
 		{ 200, 900, 5005, 50 },
 		{ 102, 901, 4000, 10 },
+		{ 301, 901, 4005, 10 },
 	};
-	struct zk_op ops[2];
+	static const uint64_t acct[MC_COUNT] = { 1, 1, 1, 1, 5 };
+	struct zk_op ops[3];
 	struct zk_batch *b;
 	size_t n = 0;
 
@@ -63,8 +69,15 @@ static struct zk_batch *move_batch(struct clob_rig *r,
 	if (mc == MC_OWN_OTHER)
 		ops[n++] = new_op(r, 201, 3, ZK_SIDE_BUY, 4000, 10,
 				  ZK_TIF_GTC);
+	if (mc == MC_GROUP) {
+		ops[n] = new_op(r, 300, 4, ZK_SIDE_BUY, 4005, 10, ZK_TIF_GTC);
+		ops[n++].stp_group = 9;
+		ops[n] = new_op(r, 301, 5, ZK_SIDE_SELL, 5010, 10, ZK_TIF_GTC);
+		ops[n++].stp_group = 9;
+	}
 	ops[n++] = (struct zk_op){ .seq = r->seq++, .order_id = mv[mc].id,
-				   .new_order_id = mv[mc].nid, .account = 1,
+				   .new_order_id = mv[mc].nid,
+				   .account = acct[mc],
 				   .price = mv[mc].price, .qty = mv[mc].qty,
 				   .market = clob_test_market.market,
 				   .type = ZK_OP_REPLACE };
@@ -90,6 +103,7 @@ static const struct expect want_newest[MC_COUNT] = {
 	{ { REP, CXL }, { 901 }, { 20 } },
 	{ { REP, TRD, DN, CXL }, { 900 }, { 30 } },
 	{ { ACC, REP, CXL }, { 901 }, { 10 } },
+	{ { ACC, ACC, REP, CXL }, { 901 }, { 10 } },
 };
 
 static const struct expect want_both[MC_COUNT] = {
@@ -97,14 +111,17 @@ static const struct expect want_both[MC_COUNT] = {
 	{ { REP, CXL, CXL }, { 200, 901 }, { 10, 20 } },
 	{ { REP, TRD, DN, CXL, CXL }, { 101, 900 }, { 10, 30 } },
 	{ { ACC, REP, CXL, CXL }, { 200, 901 }, { 10, 10 } },
+	{ { ACC, ACC, REP, CXL, CXL }, { 300, 901 }, { 10, 10 } },
 };
 
-/* OLDEST: 10 / 20 / 30 rest; the last is filled by 201 */
+/* OLDEST: 10 / 20 / 30 rest; the fourth is filled by 201; the last
+ * rests at 4005 (200's 4000 does not cross) */
 static const struct expect want_oldest[MC_COUNT] = {
 	{ { REP, CXL }, { 200 }, { 10 } },
 	{ { REP, CXL }, { 200 }, { 10 } },
 	{ { REP, TRD, DN, CXL, CXL }, { 101, 102 }, { 10, 30 } },
 	{ { ACC, REP, CXL, TRD, DN, DN }, { 200 }, { 10 } },
+	{ { ACC, ACC, REP, CXL }, { 300 }, { 10 } },
 };
 
 static void check_events(const struct zk_batch *b, const struct expect *w)
