@@ -21,6 +21,7 @@
 #include "clob_air_rest.h"
 #include "clob_air_taker.h"
 #include "clob_air_xmove.h"
+#include "clob_air_xstp.h"
 #include "clob_air_match.h"
 #include "clob_air_replace.h"
 #include "clob_air_move.h"
@@ -92,6 +93,7 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_loop)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_move)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_xmove)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_xstp)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_full)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_fill)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_stp)(c, cur, nxt, out, k, sem);

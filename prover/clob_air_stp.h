@@ -52,18 +52,21 @@ static unsigned ZKT_FN(clob_stp_oldest)(const ZKT *cur, const ZKT *nxt,
 	EMIT(ZKT_MUL(so, ZKT_SUB(one, cur[C_SEV])));
 	EMIT(ZKT_MUL(so, ZKT_SUB(one, cur[C_FR])));
 	EMIT(ZKT_MUL(ZKT_MUL(so, cur[C_MORE]), ZKT_SUB(one, nsev)));
-	/* the taker's remaining: ACCEPTED's qty, or the row before's */
-	EMIT(ZKT_MUL(ZKT_MUL(nso, et), ZKT_SUB(nxt[C_TRLO], ev[EVF_REM])));
+	/* the taker's remaining: ACCEPTED's (or a move's REPLACED's) qty,
+	 * or the row before's */
+	EMIT(ZKT_MUL(ZKT_MUL(nso, et), ZKT_SUB(nxt[C_TRLO], ev[EVF_QTY])));
 	EMIT(ZKT_MUL(ZKT_MUL(nso, et),
-		     ZKT_SUB(nxt[C_TRHI], ev[EVF_REM + 1])));
+		     ZKT_SUB(nxt[C_TRHI], ev[EVF_QTY + 1])));
 	EMIT(ZKT_MUL(ZKT_MUL(nso, ZKT_SUB(one, et)),
 		     ZKT_SUB(nxt[C_TRLO], cur[C_TRLO])));
 	EMIT(ZKT_MUL(ZKT_MUL(nso, ZKT_SUB(one, et)),
 		     ZKT_SUB(nxt[C_TRHI], cur[C_TRHI])));
-	/* the op's fields onto SO (from ACCEPTED's, or carried) and on */
+	/* the op's fields onto SO (from ACCEPTED's, or carried) and on;
+	 * the id after ACCEPTED / REPLACED is clob_match's ET copy's */
 	for (i = 0; i < sizeof(tk) / sizeof(tk[0]); i++) {
-		EMIT(ZKT_MUL(ZKT_MUL(nso, et),
-			     ZKT_SUB(nxt[C_OPF + tk[i]], ev[te[i]])));
+		if (tk[i] != OPF_OID && tk[i] != OPF_OID + 1)
+			EMIT(ZKT_MUL(ZKT_MUL(nso, et),
+				     ZKT_SUB(nxt[C_OPF + tk[i]], ev[te[i]])));
 		EMIT(ZKT_MUL(ZKT_MUL(so, nsev),
 			     ZKT_SUB(nxt[C_OPF + tk[i]], op[tk[i]])));
 	}
@@ -155,10 +158,13 @@ static unsigned ZKT_FN(clob_stp)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nxt[C_SACC]),
 		     ZKT_SUB(nxt[C_BT], ZKT_ADD(bt, both ? nxt[C_OX] : zero))));
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, bt), ZKT_SUB(one, cur[C_AM])));
-	/* BZ: on the emitter of a BT op, exactly when no fill came first */
-	EMIT(ZKT_MUL(ZKT_MUL(sacc, bz), ZKT_SUB(one, ZKT_MUL(bt, emi))));
+	/* BZ: on the emitter of a BT op, exactly when no fill came first;
+	 * a BT op never rests (no IW), so its emitter is EMT (degree 4
+	 * where emi's AM·IW would make 5) */
+	EMIT(ZKT_MUL(bt, cur[C_IW]));
+	EMIT(ZKT_MUL(ZKT_MUL(sacc, bz), ZKT_SUB(one, ZKT_MUL(bt, cur[C_EMT]))));
 	EMIT(ZKT_MUL(bz, cur[C_FJ]));
-	EMIT(ZKT_MUL(ZKT_MUL(bt, emi),
+	EMIT(ZKT_MUL(ZKT_MUL(bt, cur[C_EMT]),
 		     ZKT_ADD(ZKT_SUB(ZKT_MUL(cur[C_FJ], cur[C_BZI]), one),
 			     bz)));
 	/* onto the events: BT, BZ (ACCEPTED only), the maker's columns, the
@@ -167,12 +173,16 @@ static unsigned ZKT_FN(clob_stp)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ZKT_MUL(sev, nsev), ZKT_SUB(nxt[C_BT], bt)));
 	EMIT(ZKT_MUL(emi, ZKT_SUB(nxt[C_BZ], bz)));
 	EMIT(ZKT_MUL(ZKT_MUL(sev, nsev), nxt[C_BZ]));
-	/* ... and 0 on the first event of every other op */
+	/* ... and 0 on the first event of every other op (an event
+	 * follows an op row, an access row or an event row, and emi lives
+	 * on access rows: sop + sacc − emi is (1 − sev)·(1 − emi) there,
+	 * of degree 2) */
 	{
-		ZKT first = ZKT_MUL(ZKT_SUB(one, sev), nsev);
+		ZKT first = ZKT_MUL(nsev, ZKT_SUB(ZKT_ADD(cur[C_SOP], sacc),
+						  emi));
 
-		EMIT(ZKT_MUL(ZKT_MUL(first, ZKT_SUB(one, emi)), nxt[C_BT]));
-		EMIT(ZKT_MUL(ZKT_MUL(first, ZKT_SUB(one, emi)), nxt[C_BZ]));
+		EMIT(ZKT_MUL(first, nxt[C_BT]));
+		EMIT(ZKT_MUL(first, nxt[C_BZ]));
 	}
 	{
 		ZKT be = ZKT_MUL(bt, emi), bd = ZKT_MUL(ZKT_MUL(bt, sev), nsev);
@@ -198,9 +208,18 @@ static unsigned ZKT_FN(clob_stp)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(nxt[C_SE], ZKT_SUB(one, sm)));
 	EMIT(ZKT_MUL(se, ZKT_SUB(one, sev)));
 	EMIT(ZKT_MUL(se, nsev));
-	/* the op's fields and the taker's remaining ride onto SM and SE */
+	/* the op's fields and the taker's remaining ride onto SM and SE
+	 * (after a move's REPLACED with BZ the id becomes its other id,
+	 * the taker's: clob_air_xstp.h; SM follows event rows only) */
 	for (i = 0; i < sizeof(tk) / sizeof(tk[0]); i++) {
-		EMIT(ZKT_MUL(nsm, ZKT_SUB(nxt[C_OPF + tk[i]], op[tk[i]])));
+		if (tk[i] == OPF_OID || tk[i] == OPF_OID + 1)
+			EMIT(ZKT_MUL(nsm, ZKT_FN(clob_xstp_id)(
+						  nxt[C_OPF + tk[i]],
+						  op[tk[i]], ev,
+						  tk[i] - OPF_OID, bz)));
+		else
+			EMIT(ZKT_MUL(nsm, ZKT_SUB(nxt[C_OPF + tk[i]],
+						  op[tk[i]])));
 		EMIT(ZKT_MUL(sm, ZKT_SUB(nxt[C_OPF + tk[i]], op[tk[i]])));
 	}
 	EMIT(ZKT_MUL(nsm, ZKT_SUB(nxt[C_TRLO], cur[C_TRLO])));

@@ -68,7 +68,12 @@ static unsigned ZKT_FN(clob_taker)(const struct zk_clob_air *c, const ZKT *cur,
 	ev_exp[EVF_TYPE] = ZKT_CONST(ZK_EV_CANCELLED);
 	ev_exp[EVF_REASON] = cur[C_RSN];
 	ZKT_FN(clob_ev_pair)(ev_exp, EVF_REM, zero, zero);
-	k = ZKT_FN(clob_ev_check)(out, k, sem, nev, 1, &e2, &ev_exp, 0);
+	/* (its id and other id: a move's differ, clob_air_xstp.h) */
+	k = ZKT_FN(clob_ev_check)(out, k, sem, nev, 1, &e2, &ev_exp,
+				  CLOB_EV_BIT(EVF_OID) |
+					  CLOB_EV_BIT(EVF_OID + 1) |
+					  CLOB_EV_BIT(EVF_OTHER) |
+					  CLOB_EV_BIT(EVF_OTHER + 1));
 #undef EMIT
 	return k;
 }

@@ -487,9 +487,11 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		b.ln_row = 0;
 		b.xs_row = 0;
 		b.xmove = 0;
-		if (bt->ops[i].type == ZK_OP_REPLACE)
-			for (size_t e = ev; e < ev_end; e++)
-				b.xmove |= bt->events.ev[e].type == ZK_EV_TRADE;
+		/* a move with events after its REPLACED trades or meets its
+		 * own order (clob_air_xmove.h, clob_air_xstp.h) */
+		if (bt->ops[i].type == ZK_OP_REPLACE && ev_end > ev + 1)
+			b.xmove = bt->events.ev[ev].type == ZK_EV_REPLACED &&
+				  bt->events.ev[ev].reason == 0;
 		for (; acc < bt->witness.len && bt->witness.acc[acc].op == i;
 		     acc++) {
 			const struct zk_witness_access *nx =

@@ -452,10 +452,10 @@ void zk_clob_match_events(zk_gl *const *cols, size_t emit_row, size_t ev_row,
 			cols[C_SO][r] = 1;
 			cols[C_FR][r] = 1;
 			cols[C_TRLO][r] = p == ev_row ?
-						  cols[C_EVF + EVF_REM][p] :
+						  cols[C_EVF + EVF_QTY][p] :
 						  cols[C_TRLO][p];
 			cols[C_TRHI][r] = p == ev_row ?
-						  cols[C_EVF + EVF_REM + 1][p] :
+						  cols[C_EVF + EVF_QTY + 1][p] :
 						  cols[C_TRHI][p];
 			cols[C_RST][r] = gt && !ss;
 			cols[C_MORE][r] = r < last_trade;

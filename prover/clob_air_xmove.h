@@ -28,10 +28,8 @@
  *  - Sums of AM and AV count those rows once (AM + AV − XM): the
  *    CANCELLED / USER and reject checks of HW, RLD, the rest roles' kind,
  *    the taker's loop test after a removal; AC switches off at XS.
- *  - A self-trade stop of the moved order (CANCEL_NEWEST) after fills
- *    (OSF) ends as a NEW taker's does: CANCELLED STP of the remaining,
- *    with the new id the TRADEs name; one at its first maker (OS without
- *    fills, whose taker rule reads ACCEPTED's id) is not this kind.
+ *  - Self-trade prevention of the moved order is the NEW taker's (OS,
+ *    OSF, OX, SO), its events naming the new id (clob_air_xstp.h).
  */
 
 /* The emitter's expected event: a move's REPLACED in place of ACCEPTED
@@ -77,11 +75,6 @@ static unsigned ZKT_FN(clob_xmove)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(nxs, ZKT_SUB(nop[OPF_STP], nxt[C_RSTP])));
 	EMIT(ZKT_MUL(nxs, ZKT_ADD_CONST(nop[OPF_ORD], ZK_GL_P - ZK_ORD_LIMIT)));
 	EMIT(ZKT_MUL(nxs, ZKT_ADD_CONST(nop[OPF_TIF], ZK_GL_P - ZK_TIF_GTC)));
-	/* a self-trade stop of the moved order only after fills (OSF: the
-	 * TRADEs, then CANCELLED STP of the new id through the taker's end,
-	 * clob_air_fill.h); at its first maker the taker rule's CANCELLED
-	 * would name the old id */
-	EMIT(ZKT_MUL(xm, ZKT_SUB(cur[C_OS], cur[C_OSF])));
 #undef EMIT
 	return k;
 }

@@ -456,22 +456,43 @@ size_t zk_clob_fill_events(const struct zk_op *op, const struct zk_event *ev,
 }
 
 /*
- * The events of a taker stopped by a CANCEL_BOTH self-trade: ACCEPTED,
- * [fills as zk_clob_fill_events sees a stop after them,] the maker's
- * CANCELLED STP (the other side, not the taker's id), the taker's
- * CANCELLED STP (its id and side). 1 + the number of fills, or 0.
+ * The taker whose events start at ev (engine struct taker): a NEW's own
+ * fields after its ACCEPTED, or a move's after its REPLACED (reason 0;
+ * engine apply_replace: the new id, the order's side, GTC, a limit). 1,
+ * or 0 when ev is neither.
+ */
+static int taker_of(const struct zk_op *op, const struct zk_event *ev,
+		    struct zk_op *t)
+{
+	*t = *op;
+	if (op->type != ZK_OP_REPLACE)
+		return op->type == ZK_OP_NEW && ev->type == ZK_EV_ACCEPTED;
+	t->order_id = op->new_order_id;
+	t->side = ev->side;
+	t->tif = ZK_TIF_GTC;
+	t->ord_type = ZK_ORD_LIMIT;
+	return ev->type == ZK_EV_REPLACED && ev->reason == 0;
+}
+
+/*
+ * The events of a taker stopped by a CANCEL_BOTH self-trade: ACCEPTED (a
+ * move's REPLACED), [fills as zk_clob_fill_events sees a stop after
+ * them,] the maker's CANCELLED STP (the other side, not the taker's id),
+ * the taker's CANCELLED STP (its id and side). 1 + the number of fills,
+ * or 0.
  */
 size_t zk_clob_stp_both_events(const struct zk_op *op,
 			       const struct zk_event *ev, size_t n)
 {
 	const struct zk_event *m = &ev[n - 2], *t = &ev[n - 1];
+	struct zk_op tk;
 	size_t fills;
 
-	if (n < 3 || ev[0].type != ZK_EV_ACCEPTED ||
+	if (n < 3 || !taker_of(op, ev, &tk) ||
 	    m->type != ZK_EV_CANCELLED || m->reason != ZK_CXL_STP ||
 	    t->type != ZK_EV_CANCELLED || t->reason != ZK_CXL_STP ||
-	    m->side == op->side || m->order_id == op->order_id ||
-	    t->side != op->side || t->order_id != op->order_id)
+	    m->side == tk.side || m->order_id == tk.order_id ||
+	    t->side != tk.side || t->order_id != tk.order_id)
 		return 0;
 	if (n == 3)
 		return 1;
@@ -482,11 +503,11 @@ size_t zk_clob_stp_both_events(const struct zk_op *op,
 /*
  * The events of a taker in a CANCEL_OLDEST market whose loop removed at
  * least one maker of its own (CANCELLED STP: the other side, not the
- * taker's id) among its fills: ACCEPTED, then TRADEs [and the emptied
- * makers' DONEs] and such CANCELLEDs, every TRADE but the last emptying
- * its maker and leaving the taker a remaining, then DONE (the last TRADE
- * left nothing), CANCELLED IOC_REMAINDER of the remaining (an IOC or
- * market order) or nothing (a GTC rests). Not a FOK's (fok_fillable's
+ * taker's id) among its fills: ACCEPTED (a move's REPLACED), then TRADEs
+ * [and the emptied makers' DONEs] and such CANCELLEDs, every TRADE but
+ * the last emptying its maker and leaving the taker a remaining, then
+ * DONE (the last TRADE left nothing), CANCELLED IOC_REMAINDER of the
+ * remaining (an IOC or market order) or nothing (a GTC rests). Not a FOK's (fok_fillable's
  * skip of its own orders is not proven). 1 or 0.
  */
 int zk_clob_stp_oldest_events(const struct zk_op *op,
@@ -494,14 +515,15 @@ int zk_clob_stp_oldest_events(const struct zk_op *op,
 {
 	uint64_t rem = op->qty;
 	size_t i = 1, own = 0;
+	struct zk_op tk;
 
-	if (n < 2 || ev[0].type != ZK_EV_ACCEPTED || op->tif == ZK_TIF_FOK)
+	if (n < 2 || !taker_of(op, ev, &tk) || tk.tif == ZK_TIF_FOK)
 		return 0;
 	while (i < n && rem != 0) {
 		const struct zk_event *e = &ev[i];
 
 		if (e->type == ZK_EV_CANCELLED && e->reason == ZK_CXL_STP &&
-		    e->side != op->side && e->order_id != op->order_id) {
+		    e->side != tk.side && e->order_id != tk.order_id) {
 			own++;
 			i++;
 			continue;
@@ -524,7 +546,7 @@ int zk_clob_stp_oldest_events(const struct zk_op *op,
 		return 0;
 	if (rem == 0)
 		return i + 1 == n && ev[i].type == ZK_EV_DONE;
-	if (op->tif == ZK_TIF_GTC)
+	if (tk.tif == ZK_TIF_GTC)
 		return i == n;
 	return i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
 	       ev[i].reason == ZK_CXL_IOC_REMAINDER && ev[i].qty == rem;

@@ -3,9 +3,10 @@
  * The prover's gate for REPLACE ops past the owner check, rejected,
  * keeping priority or moving to a price where they rest or trade
  * (clob_proof.c asks it): which of them the CLOB AIR constrains
- * (clob_air_replace.h, clob_air_move.h, clob_air_xmove.h) and whether the
- * engine's accesses have the shape its rows expect (a move's up to its
- * removal; what follows is the AIR's to check).
+ * (clob_air_replace.h, clob_air_move.h, clob_air_xmove.h,
+ * clob_air_xstp.h) and whether the engine's accesses have the shape its
+ * rows expect (a move's up to its removal; what follows is the AIR's to
+ * check).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,47 @@ static int replace_numbers_ok(const struct zk_op *op,
 	       op->qty < CLOB_VAL_MAX_QTY;
 }
 
+/*
+ * A move stopped by self-trade prevention at its first maker in a
+ * CANCEL_NEWEST market (clob_air_xstp.h): REPLACED (reason 0), then
+ * CANCELLED STP of the taker apply_replace builds: the new id, the
+ * order's side, the new price and qty.
+ */
+static int move_stop_first(const struct zk_op *op, const struct zk_event *ev,
+			   size_t n)
+{
+	return n == 2 && ev[0].type == ZK_EV_REPLACED && ev[0].reason == 0 &&
+	       ev[1].type == ZK_EV_CANCELLED && ev[1].reason == ZK_CXL_STP &&
+	       ev[1].order_id == op->new_order_id && ev[1].side == ev[0].side &&
+	       ev[1].price == op->price && ev[1].qty == op->qty;
+}
+
+/*
+ * The events of a move that crosses (clob_air_xmove.h, clob_air_xstp.h):
+ * REPLACED, then a GTC taker's fills and end (zk_clob_fill_events counts
+ * fills), or its self-trade prevention per the market's mode: CANCEL_NEWEST
+ * after fills (the fill events' end) or at the first maker, CANCEL_BOTH
+ * (the maker's and the taker's CANCELLED STP), CANCEL_OLDEST (its own
+ * makers removed, the loop going on).
+ */
+static int move_events_ok(const struct zk_op *op, const struct zk_event *ev,
+			  size_t n, const struct zk_market_params *mp)
+{
+	switch (mp->stp) {
+	case ZK_STP_CANCEL_NEWEST:
+		return zk_clob_fill_events(op, ev, n) != 0 ||
+		       move_stop_first(op, ev, n);
+	case ZK_STP_CANCEL_BOTH:
+		return (zk_clob_fill_events(op, ev, n) != 0 &&
+			ev[n - 1].type != ZK_EV_CANCELLED) ||
+		       zk_clob_stp_both_events(op, ev, n) != 0;
+	default:
+		return (zk_clob_fill_events(op, ev, n) != 0 &&
+			ev[n - 1].type != ZK_EV_CANCELLED) ||
+		       zk_clob_stp_oldest_events(op, ev, n);
+	}
+}
+
 int zk_clob_replace_supported(const struct zk_op *op,
 			      const struct zk_event *events, size_t n_events,
 			      size_t n_accesses,
@@ -28,16 +70,12 @@ int zk_clob_replace_supported(const struct zk_op *op,
 {
 	if (!replace_numbers_ok(op, mp))
 		return 0;
-	/* a move that trades (clob_air_xmove.h): REPLACED, then a GTC
-	 * taker's fills and end, or (CANCEL_NEWEST) its self-trade stop
-	 * after them (zk_clob_fill_events counts fills; a stop at the first
-	 * maker has none); the move's rows, then at least one fill's HDR,
-	 * LVL, OM, MW, ML */
+	/* a move that trades or meets its own order: the move's rows, then
+	 * at least a header, level and order read (a stop at the first
+	 * maker) */
 	if (n_events > 1)
-		return zk_clob_fill_events(op, events, n_events) != 0 &&
-		       (events[n_events - 1].type != ZK_EV_CANCELLED ||
-			mp->stp == ZK_STP_CANCEL_NEWEST) &&
-		       n_accesses >= 16;
+		return move_events_ok(op, events, n_events, mp) &&
+		       n_accesses >= 14;
 	/* priority kept: probes, order read, the new id's probes, the
 	 * erase, the insert, the order and level writes */
 	if (events[0].type == ZK_EV_REPLACED && events[0].reason == 1)

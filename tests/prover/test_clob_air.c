@@ -100,9 +100,9 @@ static void test_refuse_unsupported(void **state)
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	zk_st_root(r.t, before);
 	/* a SELL at 1010 and a BUY at 1000 of the same account rest; a
-	 * REPLACE moves the BUY to 1010, where its first maker is its own
-	 * SELL: self-trade prevention stops the moved order (not proven
-	 * yet; a move that trades is since AIR v9) */
+	 * REPLACE of the BUY to -1010 is rejected (PRICE_BAND) with a price
+	 * outside the AIR's limbs (not proven yet; a move stopped by
+	 * self-trade prevention, which served here, is since AIR v10) */
 	ops[0] = clob_book_op(&r, 1);
 	ops[1] = clob_book_op(&r, 0);
 	ops[1].price = 1000;
@@ -111,7 +111,7 @@ static void test_refuse_unsupported(void **state)
 				 .order_id = ops[1].order_id,
 				 .new_order_id = 900,
 				 .account = ops[1].account,
-				 .price = ops[0].price, .qty = ops[1].qty,
+				 .price = -ops[0].price, .qty = ops[1].qty,
 				 .market = clob_test_market.market,
 				 .type = ZK_OP_REPLACE };
 	ops[3] = clob_malformed_op(&r, 1);

@@ -9,7 +9,7 @@
  * new id not inserted, a replace the engine keeps moved instead, a
  * REPLACED that claims priority kept, an ACCEPTED
  * added) are named by the constraint debugger and their proofs do not
- * verify; a move stopped by self-trade prevention stays refused.
+ * verify; a REPLACE rejected outside the AIR's limbs stays refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -287,9 +287,10 @@ static void test_cheat_move(void **state)
 	}
 }
 
-/* A move whose first maker is an order of its own account (self-trade
- * prevention stops it, CANCEL_NEWEST) stays refused; a move that trades
- * is proven since AIR v9 (test_clob_xmove.c). */
+/* A REPLACE to a price outside the AIR's limbs (negative: the engine
+ * rejects it PRICE_BAND) stays refused; a move whose first maker is an
+ * order of its own account, which served here, is proven since AIR v10
+ * (test_clob_xstp.c). */
 static void test_refuse_move(void **state)
 {
 	struct clob_rig r;
@@ -299,13 +300,12 @@ static void test_refuse_move(void **state)
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	rest_book(&r);
-	op = move_op(&r, book_id(0, 1), 960, 5000, 20);
+	op = move_op(&r, book_id(0, 1), 960, -5000, 20);
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
-	assert_int_equal(b->events.ev[0].type, ZK_EV_REPLACED);
-	assert_int_equal(b->events.len, 2);
-	assert_int_equal(b->events.ev[1].reason, ZK_CXL_STP);
-	expect_gate_refused(&r, b, NULL);
+	assert_int_equal(b->events.len, 1);
+	assert_int_equal(b->events.ev[0].type, ZK_EV_REJECTED);
+	expect_gate_refused(&r, b, "REPLACE rejected by validation");
 	clob_rig_fini(&r);
 }
 

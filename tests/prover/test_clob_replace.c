@@ -574,8 +574,10 @@ static void test_cheat_keep(void **state)
 	expect_cheat_refused(&r, b, NULL, "REPLACED with the other side");
 }
 
-/* A replace that moves to a price where it crosses (it trades) stays
- * refused (a move that rests: test_clob_move.c). */
+/* A replace to a price outside the AIR's limbs (negative: the engine
+ * rejects it PRICE_BAND) stays refused (a move that rests:
+ * test_clob_move.c, that trades: test_clob_xmove.c, that self-trade
+ * prevention stops, which served here: test_clob_xstp.c). */
 static void test_refuse_replace(void **state)
 {
 	struct clob_rig r;
@@ -584,13 +586,12 @@ static void test_refuse_replace(void **state)
 
 	(void)state;
 	(void)replace_book(&r);
-	op = replace_op(&r, book_id(0, 1), 960, 5000, 20);
+	op = replace_op(&r, book_id(0, 1), 960, -5000, 20);
 	b = clob_rig_batch(&r, &op, 1);
 	assert_non_null(b);
-	assert_int_equal(b->events.ev[0].type, ZK_EV_REPLACED);
-	assert_int_equal(b->events.ev[0].reason, 0);
-	assert_true(b->events.len > 1);
-	expect_gate_refused(&r, b, "REPLACE");
+	assert_int_equal(b->events.len, 1);
+	assert_int_equal(b->events.ev[0].type, ZK_EV_REJECTED);
+	expect_gate_refused(&r, b, "REPLACE rejected by validation");
 	clob_rig_fini(&r);
 }
 

@@ -11,8 +11,7 @@
  * after a CANCEL_BOTH stop or cancelled in a CANCEL_OLDEST one, a maker
  * removed that is not the taker's own) are rejected by the constraint
  * debugger and their proofs do not verify. A REPLACE that moves to a
- * crossing price and meets its own order in these modes is refused by
- * the gate (ZK_CLOB_EUNSUPPORTED).
+ * crossing price and meets its own order: test_clob_xstp.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,45 +22,10 @@
 
 #include <cmocka.h>
 
-#include "clob_test_prove.h"
-
-static struct zk_market_params market_of(enum zk_stp_mode mode)
-{
-	struct zk_market_params mp = clob_test_market;
-
-	mp.stp = mode;
-	return mp;
-}
-
-static struct zk_op new_op(struct clob_rig *r, uint64_t id, uint64_t acct,
-			   uint8_t side, int64_t price, uint64_t qty,
-			   uint8_t tif)
-{
-	return (struct zk_op){ .seq = r->seq++, .order_id = id,
-			       .account = acct, .price = price, .qty = qty,
-			       .market = clob_test_market.market,
-			       .type = ZK_OP_NEW, .side = side,
-			       .ord_type = price == 0 ? ZK_ORD_MARKET :
-							ZK_ORD_LIMIT,
-			       .tif = tif };
-}
-
-/* Commit a batch of resting orders to the rig's tree. */
-static void rest(struct clob_rig *r, const struct zk_op *ops, size_t n)
-{
-	struct zk_st_update u = { 0 };
-	struct zk_batch *b = clob_rig_batch(r, ops, n);
-
-	assert_non_null(b);
-	assert_int_equal(zk_st_apply_witness(r->t, &b->witness, &u), 0);
-	zk_st_update_free(&u);
-	zk_batch_free(b);
-}
+#include "clob_test_stp.h"
 
 /*
- * The book: asks 100 (account 2, 20) and 101 (account 1, 10) at 5000,
- * 102 (account 1, 30) alone at 5005, 103 (account 3, 10) at 5010; bids
- * 200 (account 1, 10) at 4000. Then the batch of takers case picks.
+ * The takers of clob_test_stp.h's book (book()) the batch picks.
  */
 enum taker_case {
 	TC_FIRST_IOC,   /* BUY 5000 of account 2: its own head, 100 */
@@ -74,19 +38,6 @@ enum taker_case {
 			 * 101, 102 (5005 freed), stops at 103 */
 	TC_COUNT
 };
-
-static void book(struct clob_rig *r, const struct zk_market_params *mp)
-{
-	struct zk_op ops[5];
-
-	assert_int_equal(clob_rig_init_market(r, mp, 1000), 0);
-	ops[0] = new_op(r, 100, 2, ZK_SIDE_SELL, 5000, 20, ZK_TIF_GTC);
-	ops[1] = new_op(r, 101, 1, ZK_SIDE_SELL, 5000, 10, ZK_TIF_GTC);
-	ops[2] = new_op(r, 102, 1, ZK_SIDE_SELL, 5005, 30, ZK_TIF_GTC);
-	ops[3] = new_op(r, 103, 3, ZK_SIDE_SELL, 5010, 10, ZK_TIF_GTC);
-	ops[4] = new_op(r, 200, 1, ZK_SIDE_BUY, 4000, 10, ZK_TIF_GTC);
-	rest(r, ops, 5);
-}
 
 static struct zk_batch *both_batch(struct clob_rig *r,
 				   const struct zk_market_params *mp,
@@ -149,10 +100,6 @@ static void check_events(const struct zk_batch *b, uint64_t maker,
 	assert_int_equal(ev[n - 1].order_id, 800);
 	assert_int_equal(ev[n - 1].qty, left);
 }
-
-static void prove_cheat(struct clob_rig *r, const struct zk_batch *b,
-			const struct zk_market_params *mp, int *debug_rc,
-			int *verify_rc);
 
 static void test_honest_both(void **state)
 {
@@ -226,78 +173,6 @@ static const char *const cheat_name[CH_COUNT] = {
 	"kept",       "total",     "reason",     "maker_qty",  "maker_id",
 	"taker_qty",  "newest_air", "drop_taker", "drop_maker", "trades_on",
 };
-
-/*
- * zk_clob_prove's steps for the batch b (its witness and events as
- * edited) under the AIR of market mp: the debugger's verdict, and
- * whether the proof made without it verifies under vmp.
- */
-static void prove_cheat(struct clob_rig *r, const struct zk_batch *b,
-			const struct zk_market_params *mp, int *debug_rc,
-			int *verify_rc)
-{
-	struct zk_st_update u = { 0 };
-	struct zk_prove_opts po = { .threads = 1 };
-	struct zk_clob_air *air = calloc(1, sizeof(*air));
-	struct zk_statement st;
-	uint8_t *proof = NULL;
-	size_t len = 0;
-	char err[ERRLEN];
-	zk_gl **cols;
-	unsigned log_n;
-
-	assert_non_null(air);
-	assert_int_equal(zk_st_apply_witness(r->t, &b->witness, &u), 0);
-	st = (struct zk_statement){ .market = mp->market,
-				    .params_id = ZK_CLOB_PARAMS_ID(FAST),
-				    .batch_seq = b->batch_seq };
-	memcpy(st.old_root, u.old_root, 32);
-	memcpy(st.new_root, u.new_root, 32);
-	restate(&st, b->ops, b->n_ops, b->events.ev, b->events.len);
-	assert_int_equal(zk_clob_air_init(air, zk_st_layout_get(r->t), mp, &st,
-					  b->ops, b->n_ops, b->events.ev,
-					  b->events.len, 0, err, sizeof(err)),
-			 0);
-	assert_int_equal(zk_clob_trace_build(air, b, &u, 1, &cols, &log_n,
-					     err, sizeof(err)),
-			 0);
-	*debug_rc = zk_stark_debug_check(&air->air, (const zk_gl *const *)cols,
-					 log_n, 42, err, sizeof(err));
-	print_message("%u main constraints, debugger: %s\n",
-		      air->air.n_main_constraints, *debug_rc ? err : "ok");
-	assert_int_equal(zk_stark_prove(&air->air, zk_stark_params_by_id(FAST),
-					(const zk_gl *const *)cols, log_n, &po,
-					&proof, &len, err, sizeof(err)),
-			 0);
-	*verify_rc = zk_clob_verify(&st, b->ops, b->n_ops, b->events.ev,
-				    b->events.len, mp, FAST, proof, len, err,
-				    sizeof(err));
-	free(proof);
-	zk_clob_trace_free(cols);
-	zk_st_update_free(&u);
-	free(air);
-}
-
-/* The access of the maker's slot that order_remove frees. */
-static struct zk_witness_access *freeing_write(struct zk_batch *b,
-					       uint64_t maker, uint8_t kind)
-{
-	struct zk_witness_access *found = NULL;
-
-	for (size_t i = 0; i < b->witness.len; i++) {
-		struct zk_witness_access *a = &b->witness.acc[i];
-
-		if (!a->write || a->kind != kind)
-			continue;
-		if (kind == ZK_SLOT_ORDER && a->before.order.id == maker &&
-		    a->after.order.id == 0)
-			found = a;
-		if (kind == ZK_SLOT_LEVEL)
-			found = a; /* the last level write: the maker's */
-	}
-	assert_non_null(found);
-	return found;
-}
 
 static void cheat_case(enum cheat ch, enum taker_case tc)
 {
@@ -552,79 +427,6 @@ static void test_cheat_oldest(void **state)
 	}
 }
 
-/*
- * A REPLACE that moves to a crossing price (clob_air_xmove.h) and meets
- * its own order in market mp. Case 0: bid 200 (account 1) from 4000 to
- * 5005 for 50 as 900 takes 100's 20 at 5000, then meets its own 101
- * (CANCEL_BOTH: 101 and the remaining 30 cancelled STP; CANCEL_OLDEST:
- * 101 and 102 removed, 30 rest at 5005). Case 1: ask 102 (account 1) to
- * 4000 for 10 as 901 meets its own 200 first (CANCEL_BOTH: both
- * cancelled; CANCEL_OLDEST: 200 removed, 10 rest).
- */
-static struct zk_batch *xmove_batch(struct clob_rig *r,
-				    const struct zk_market_params *mp,
-				    int k)
-{
-	struct zk_op op;
-	struct zk_batch *b;
-	size_t own = 0;
-
-	book(r, mp);
-	op = (struct zk_op){ .seq = r->seq++, .order_id = k ? 102 : 200,
-			     .new_order_id = k ? 901 : 900, .account = 1,
-			     .price = k ? 4000 : 5005, .qty = k ? 10 : 50,
-			     .market = clob_test_market.market,
-			     .type = ZK_OP_REPLACE };
-	b = clob_rig_batch(r, &op, 1);
-	assert_non_null(b);
-	assert_int_equal(b->events.ev[0].type, ZK_EV_REPLACED);
-	assert_int_equal(b->events.ev[1].type,
-			 k ? ZK_EV_CANCELLED : ZK_EV_TRADE);
-	for (size_t i = 1; i < b->events.len; i++)
-		own += b->events.ev[i].type == ZK_EV_CANCELLED &&
-		       b->events.ev[i].reason == ZK_CXL_STP &&
-		       b->events.ev[i].order_id != op.new_order_id;
-	assert_int_equal(own, mp->stp == ZK_STP_CANCEL_OLDEST && !k ? 2 : 1);
-	return b;
-}
-
-/* The AIR does not cover a move that meets its own order in a market
- * whose STP mode removes the maker (clob_air_xmove.h's loop is
- * CANCEL_NEWEST's): the gate refuses it before proving, never a
- * constraint failure from an honest engine. */
-static void test_xmove_modes(void **state)
-{
-	static const enum zk_stp_mode modes[] = { ZK_STP_CANCEL_BOTH,
-						  ZK_STP_CANCEL_OLDEST };
-
-	(void)state;
-	for (size_t m = 0; m < 2; m++) {
-		for (int k = 0; k < 2; k++) {
-			struct zk_market_params mp = market_of(modes[m]);
-			struct zk_clob_prove_opts o = { .market = &mp,
-							.stark_params = FAST };
-			struct clob_rig r;
-			struct zk_batch *b = xmove_batch(&r, &mp, k);
-			struct zk_statement st;
-			uint8_t *proof = NULL;
-			size_t len = 0;
-			char err[ERRLEN] = "";
-
-			assert_int_equal(zk_clob_prove(b, r.t, &o, &proof,
-						       &len, &st, err,
-						       sizeof(err)),
-					 ZK_CLOB_EUNSUPPORTED);
-			print_message("mode %d case %d refused: %s\n",
-				      (int)modes[m], k, err);
-			if (strstr(err, "REPLACE is not provable") == NULL)
-				fail_msg("not the move's refusal: %s", err);
-			assert_null(proof);
-			zk_batch_free(b);
-			clob_rig_fini(&r);
-		}
-	}
-}
-
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -632,7 +434,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cheat_both),
 		cmocka_unit_test(test_honest_oldest),
 		cmocka_unit_test(test_cheat_oldest),
-		cmocka_unit_test(test_xmove_modes),
 	};
 
 	if (argc > 1)

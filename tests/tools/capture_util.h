@@ -10,8 +10,8 @@
  *  - zk_test_write_ops_capture: the given ops one per frame, sequenced
  *    from 1, then the end of session.
  *  - zk_test_write_unprovable_capture: a batch the CLOB AIR does not prove
- *    yet (a REPLACE that moves onto an order of its own account, which
- *    self-trade prevention stops).
+ *    yet (a REPLACE to a negative price, a market-rule reject outside the
+ *    AIR's numeric limits).
  */
 #ifndef ZKCLOB_TESTS_CAPTURE_UTIL_H
 #define ZKCLOB_TESTS_CAPTURE_UTIL_H
@@ -103,12 +103,12 @@ zk_test_write_ops_capture(const char *path, const struct zk_op *ops,
 
 /*
  * Two resting sells at 100000 (accounts 1 and 2), a buy of account 1
- * resting below them, then a REPLACE that moves the buy to 100000 with qty
- * 20, where its first maker is account 1's own sell: the default
- * CANCEL_NEWEST mode cancels the moved order (REPLACED, CANCELLED STP), a
- * move the CLOB AIR does not prove yet (docs/proof.md section 6), so its
- * batch part is unprovable. (A taker of several makers served here until
- * AIR v8, a move that trades until v9.)
+ * resting below them, then a REPLACE of the buy to price -100000: the
+ * engine rejects it (PRICE_BAND), a reject whose price lies outside the
+ * AIR's limbs (docs/proof.md section 8, item 5), so its batch part is
+ * unprovable. (A taker of several makers served here until AIR v8, a move
+ * that trades until v9, a move stopped by self-trade prevention until
+ * v10.)
  */
 static inline void
 zk_test_write_unprovable_capture(const char *path)
@@ -133,7 +133,7 @@ zk_test_write_unprovable_capture(const char *path)
 	ops[3].account = 1;
 	ops[3].order_id = 3;
 	ops[3].new_order_id = 4;
-	ops[3].price = 100000;
+	ops[3].price = -100000;
 	ops[3].qty = 20;
 	zk_test_write_ops_capture(path, ops, 4);
 }

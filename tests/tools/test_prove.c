@@ -92,9 +92,9 @@ static void test_unconstrained_batch_refused(void **state)
 	(void)state;
 	char pcap[512];
 
-	/* a REPLACE that moves onto its own account's order (self-trade
-	 * prevention stops it), which the AIR does not constrain yet: the
-	 * gate refuses before any proving work */
+	/* a REPLACE to a negative price (rejected outside the AIR's
+	 * limbs), which the AIR does not constrain yet: the gate refuses
+	 * before any proving work */
 	snprintf(pcap, sizeof(pcap), "%s/unprovable.pcap", dir);
 	zk_test_write_unprovable_capture(pcap);
 	assert_int_equal(run("%s prove %s %s/refused", zkclob, pcap, dir), 1);

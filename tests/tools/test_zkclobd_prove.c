@@ -333,8 +333,8 @@ static void test_halt_exit_status(void **state)
 	snprintf(pcap, sizeof(pcap), "%s/unprovable.pcap", dir);
 	zk_test_write_unprovable_capture(pcap);
 	/* the two sells are proven in their own batch; the batch of the buy
-	 * and its move onto its own account's sell (self-trade stop)
-	 * halts */
+	 * and its REPLACE to a negative price (a reject outside the AIR's
+	 * limbs) halts */
 	write_config("halt", pcap, "on_unprovable = halt\n[batch]\nmax_ops = 2\n");
 	assert_int_equal(run("%s --config %s/halt.conf", zkclobd, dir), 4);
 	assert_non_null(strstr(out, "PROVING HALTED"));
