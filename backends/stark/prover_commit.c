@@ -27,6 +27,14 @@
  */
 #define TREE_DROP_NARROW 5
 #define TREE_DROP_WIDE 3
+/*
+ * Streaming trees keep levels from 7 up (1/4 of the digests of 5): the
+ * opened groups' rows are made anew either way, and 2^7 leaf hashes per
+ * group per tree are a few milliseconds a proof, against 2·N/32 digests
+ * per tree held from the commitment to the queries (6 B per main cell for
+ * the range AIR at blowup 4, 24 at 16).
+ */
+#define TREE_DROP_STREAM 7
 /* the tree is built in this many slices, each slice's full tree transient */
 #define TREE_SLICES 8
 
@@ -120,10 +128,10 @@ int zk_prover_commit_tree_blocks(struct zk_prover_tree *lt,
 	memset(lt, 0, sizeof(*lt));
 	lt->hash = hash;
 	lt->depth = log2_size(n_rows);
-	/* the openings remake the groups' rows anyway: the narrow drop up to
-	 * two hash blocks a row (the composition's 9 columns) */
-	lt->dropped = n_cols <= 2 * ZK_HASH_NARROW_ROW ? TREE_DROP_NARROW :
-							  TREE_DROP_WIDE;
+	/* the openings remake the groups' rows anyway, at the same cost for
+	 * any group size (zk_prover_block_part): deeper groups, a smaller
+	 * tree kept until the queries */
+	lt->dropped = TREE_DROP_STREAM;
 	/* a group of 2^dropped leaves must lie inside one block */
 	if (((uint64_t)1 << lt->dropped) > block_rows)
 		lt->dropped = log2_size(block_rows);
