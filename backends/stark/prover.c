@@ -65,15 +65,16 @@ static void prover_free(struct zk_prover *pv)
 }
 
 /*
- * Streaming: hand the pages of buffers freed by the step just done back
- * to the system. glibc keeps freed heap chunks resident, and the next
- * step's buffers are of other sizes, so without this the peak is the sum
- * of the steps' buffers rather than the largest step's.
+ * Hand the pages of buffers freed by the step just done back to the
+ * system. glibc keeps freed heap chunks resident, and the next step's
+ * buffers are of other sizes, so without this the peak is nearer the sum
+ * of the steps' buffers than the largest step's (the streaming prover's
+ * large buffers are mappings of their own, zk_big_alloc; this covers the
+ * rest, and the stored prover's). A few milliseconds a proof.
  */
-static void release_freed(const struct zk_prover *pv)
+static void release_freed(void)
 {
-	if (pv->streaming)
-		malloc_trim(0);
+	malloc_trim(0);
 }
 
 /* ---- step 2/3: LDEs and commitments ---- */
@@ -170,9 +171,17 @@ static int commit_streamed(struct zk_prover *pv, bool aux, size_t ncols,
 						  pv->big_n, pv->big_n / pv->n,
 						  fill, pv, buf, pv->threads);
 	zk_big_free(buf);
-	/* the quotient step makes its blocks from the trace instead */
-	zk_big_free(*coeffs);
-	*coeffs = NULL;
+	/*
+	 * When the composition's chunks are at least as wide as the main
+	 * trace, the quotient step (which holds them) is the prover's
+	 * largest, and it makes its blocks from the trace instead; otherwise
+	 * the commitment's own buffers are, and keeping the coefficients
+	 * saves an inverse transform per column and quotient block.
+	 */
+	if (ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks >= pv->air->main_width) {
+		zk_big_free(*coeffs);
+		*coeffs = NULL;
+	}
 	return rc;
 }
 
@@ -316,7 +325,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 	rc = commit_main(pv, trace);
 	if (rc != 0)
 		goto done;
-	release_freed(pv);
+	release_freed();
 	zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->main_tree));
 	if (air->aux_width > 0) {
 		for (uint32_t r = 0; r < air->n_aux_rand; r++)
@@ -328,7 +337,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 		}
 		if (rc != 0)
 			goto done;
-		release_freed(pv);
+		release_freed();
 		zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->aux_tree));
 	}
 	count = zk_stark_air_assertions(air, pv->log_n,
@@ -353,7 +362,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 		rc = zk_prover_prepare_points(pv);
 	if (rc == 0)
 		rc = zk_prover_commit_composition(pv, debug, err, errlen);
-	release_freed(pv);
+	release_freed();
 	if (rc == 0)
 		zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->comp_tree));
 done:
@@ -471,7 +480,7 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 		rc = zk_fri_commit_take(&fp, &cfg, t, &pv->deep);
 	if (rc != 0)
 		return rc;
-	release_freed(pv);
+	release_freed();
 	/* one thread: eight-way BLAKE2s tries 2^16 nonces in about a
 	 * millisecond, less than a fan-out to the workers saves */
 	pf->pow_nonce = zk_transcript_grind(t, pv->p->grinding_bits);
@@ -481,7 +490,7 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	zk_prover_deep_free(pv);
 	if (rc != 0)
 		return rc;
-	release_freed(pv);
+	release_freed();
 	rc = zk_stark_proof_alloc(pf, &pv->shape, (uint32_t)count);
 	if (rc == 0)
 		rc = open_rows(pv, pf, positions, count);
@@ -555,7 +564,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	rc = zk_prover_compute_ood(&pv, main_trace);
 	if (rc != 0)
 		goto done;
-	release_freed(&pv);
+	release_freed();
 	zk_transcript_absorb_ext(&t, pv.ood, 2 * ((size_t)air->main_width +
 				 air->aux_width) + pv.shape.n_chunks);
 
@@ -573,7 +582,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	rc = zk_prover_deep(&pv, main_trace);
 	if (rc != 0)
 		goto done;
-	release_freed(&pv);
+	release_freed();
 	/* the chunks' coefficients have served OOD and DEEP (and, streaming,
 	 * make the composition rows the queries open) */
 	if (!pv.streaming) {
