@@ -172,7 +172,7 @@ struct zk_prover {
 	zk_ext *ood;
 	zk_ext *gammas;
 	zk_ext *deep;        /* N values of F, bit-reversed (stored mode) */
-	/* streaming: A and B's coefficients, F remade per block for FRI */
+	/* streaming: F's coefficients, F remade per block for FRI */
 	struct zk_deep_job *deep_job;
 	int failed;
 };
