@@ -251,7 +251,7 @@ struct fold_ctx {
 	zk_ext *next;
 	size_t base;           /* the first coset's index in the layer */
 	const zk_gl *w_inv_br; /* ω_N^-bitrev(i, log N - 1), i < N/2 */
-	unsigned f;
+	unsigned f, w_shift;   /* coset j reads w_inv_br[j << w_shift] */
 	zk_gl shift_inv;
 	zk_gl wk_inv[(1u << ZK_FRI_MAX_LOG_FOLDING) / 2];
 	zk_ext beta;
@@ -265,7 +265,7 @@ static void fold_range(void *arg, size_t begin, size_t end)
 	for (j = begin; j < end; j++) {
 		size_t coset = c->base + j;
 		zk_gl x_inv = zk_gl_mul(c->shift_inv,
-					c->w_inv_br[coset << (c->f - 1)]);
+					c->w_inv_br[coset << c->w_shift]);
 
 		c->next[coset] = zk_fri_fold_coset(c->cur + (j << c->f), c->f,
 						   x_inv, c->wk_inv, c->beta);
@@ -274,13 +274,15 @@ static void fold_range(void *arg, size_t begin, size_t end)
 
 int zk_fri_fold_part(const struct zk_fri_prover *fp, unsigned l,
 		     const zk_ext *cur, size_t base, size_t count,
-		     const zk_gl *w_inv_br, zk_ext beta, zk_ext *next)
+		     const zk_gl *w_inv_br, bool compact, zk_ext beta,
+		     zk_ext *next)
 {
 	struct fold_ctx fc = { .cur = cur, .next = next, .base = base,
 			       .w_inv_br = w_inv_br, .beta = beta };
 	zk_gl shift_inv;
 
 	fc.f = fp->sched.log_folding[l];
+	fc.w_shift = compact ? 0 : fc.f - 1;
 	if (!zk_gl_inv(fp->sched.shift[l], &shift_inv))
 		return ZK_STARK_EINVAL;
 	fc.shift_inv = shift_inv;
@@ -351,7 +353,7 @@ static int fold_layer(struct zk_fri_prover *fp, unsigned l,
 	if (next == NULL)
 		return ZK_STARK_ENOMEM;
 	rc = zk_fri_fold_part(fp, l, fp->layer_values[l], 0, n_next, w_inv_br,
-			      beta, next);
+			      false, beta, next);
 	if (rc != ZK_STARK_ACCEPT) {
 		free(next);
 		return rc;
@@ -382,16 +384,31 @@ int zk_fri_commit(struct zk_fri_prover **out, const struct zk_fri_config *cfg,
 	return zk_fri_commit_take(out, cfg, t, &copy);
 }
 
+zk_gl *zk_fri_inv_roots_table(unsigned log_size, unsigned log_count,
+			      unsigned threads, bool own_map)
+{
+	struct inv_powers_ctx ic;
+	size_t count = (size_t)1 << log_count;
+
+	ic.out = zk_big_alloc(count * sizeof(zk_gl), own_map);
+	if (ic.out == NULL)
+		return NULL;
+	ic.w_inv = inverse_root(log_size);
+	zk_fri_parallel_for(threads, count, inv_powers_range, &ic);
+	zk_ntt_bitrev_permute(ic.out, log_count);
+	return ic.out;
+}
+
 int zk_fri_prover_start(const struct zk_fri_config *cfg,
-			struct zk_fri_prover **out, zk_gl **w_inv_br)
+			struct zk_fri_prover **out, zk_gl **w_inv_br,
+			bool own_map)
 {
 	struct zk_fri_prover *fp = calloc(1, sizeof(*fp));
-	struct inv_powers_ctx ic;
-	size_t n;
 	int rc;
 
 	*out = NULL;
-	*w_inv_br = NULL;
+	if (w_inv_br != NULL)
+		*w_inv_br = NULL;
 	if (fp == NULL)
 		return ZK_STARK_ENOMEM;
 	fp->cfg = *cfg;
@@ -400,17 +417,16 @@ int zk_fri_prover_start(const struct zk_fri_config *cfg,
 		free(fp);
 		return rc;
 	}
-	n = (size_t)1 << cfg->log_domain;
-	ic.out = malloc((n / 2) * sizeof(zk_gl));
-	if (ic.out == NULL) {
-		free(fp);
-		return ZK_STARK_ENOMEM;
+	if (w_inv_br != NULL) {
+		*w_inv_br = zk_fri_inv_roots_table(cfg->log_domain,
+						   cfg->log_domain - 1,
+						   cfg->threads, own_map);
+		if (*w_inv_br == NULL) {
+			free(fp);
+			return ZK_STARK_ENOMEM;
+		}
 	}
-	ic.w_inv = inverse_root(cfg->log_domain);
-	zk_fri_parallel_for(cfg->threads, n / 2, inv_powers_range, &ic);
-	zk_ntt_bitrev_permute(ic.out, cfg->log_domain - 1);
 	*out = fp;
-	*w_inv_br = ic.out;
 	return ZK_STARK_ACCEPT;
 }
 
@@ -465,14 +481,14 @@ int zk_fri_commit_take(struct zk_fri_prover **out,
 		free(cur);
 		return ZK_STARK_EINVAL;
 	}
-	rc = zk_fri_prover_start(cfg, &fp, &w_inv_br);
+	rc = zk_fri_prover_start(cfg, &fp, &w_inv_br, false);
 	if (rc != ZK_STARK_ACCEPT) {
 		free(cur);
 		return rc;
 	}
 	zk_fri_absorb_config(t, cfg);
 	rc = zk_fri_commit_from(fp, t, 0, cur, w_inv_br);
-	free(w_inv_br);
+	zk_big_free(w_inv_br);
 	if (rc != ZK_STARK_ACCEPT) {
 		zk_fri_prover_free(fp);
 		return rc;

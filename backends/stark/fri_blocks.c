@@ -37,13 +37,22 @@ static int gather_layer(size_t n, unsigned log_block, zk_fri_block_fn fill,
 	return ZK_STARK_ACCEPT;
 }
 
+/*
+ * Layer 0's tree from the blocks, β_0, and layer 1 folded from the blocks
+ * made again. The fold reads a table of the N/2^f inverse roots it uses
+ * (not fri.c's N/2), made after the tree; the later layers' table is the
+ * N_1/2-entry one for layer 1's domain, which holds the same elements as
+ * the first N_1/2 of the full table (ω_N^(2^f) = ω_(N_1)).
+ */
 static int commit_first_layer(struct zk_fri_prover *fp,
-			      struct zk_transcript *t, const zk_gl *w_inv_br,
-			      zk_ext *block, zk_ext **next_out)
+			      struct zk_transcript *t, zk_ext *block,
+			      zk_ext **next_out, zk_gl **w_next)
 {
 	unsigned f = fp->sched.log_folding[0], lb = fp->log_block;
-	size_t blocks = (size_t)1 << (fp->cfg.log_domain - lb);
+	unsigned log_n = fp->cfg.log_domain;
+	size_t blocks = (size_t)1 << (log_n - lb);
 	size_t per_block = (size_t)1 << (lb - f);
+	zk_gl *w_inv;
 	zk_ext *next;
 	zk_ext beta;
 	int rc;
@@ -55,14 +64,27 @@ static int commit_first_layer(struct zk_fri_prover *fp,
 		return rc;
 	zk_transcript_absorb_digest(t, zk_merkle_root(&fp->trees[0]));
 	beta = zk_transcript_draw_ext(t);
+	w_inv = zk_fri_inv_roots_table(log_n, log_n - f, fp->cfg.threads, true);
+	/* layer 1 becomes fp's (zk_fri_commit_from, freed with free()) */
 	next = malloc(blocks * per_block * sizeof(zk_ext));
-	if (next == NULL)
+	if (w_inv == NULL || next == NULL) {
+		zk_big_free(w_inv);
+		free(next);
 		return ZK_STARK_ENOMEM;
+	}
 	for (size_t h = 0; h < blocks && rc == ZK_STARK_ACCEPT; h++) {
 		rc = fp->fill(fp->fill_ctx, h, block);
 		if (rc == ZK_STARK_ACCEPT)
 			rc = zk_fri_fold_part(fp, 0, block, h * per_block,
-					      per_block, w_inv_br, beta, next);
+					      per_block, w_inv, true, beta,
+					      next);
+	}
+	zk_big_free(w_inv);
+	if (rc == ZK_STARK_ACCEPT) {
+		*w_next = zk_fri_inv_roots_table(log_n - f, log_n - f - 1,
+						 fp->cfg.threads, true);
+		if (*w_next == NULL)
+			rc = ZK_STARK_ENOMEM;
 	}
 	if (rc != ZK_STARK_ACCEPT) {
 		free(next);
@@ -78,7 +100,7 @@ int zk_fri_commit_blocks(struct zk_fri_prover **out,
 			 zk_fri_block_fn fill, void *ctx)
 {
 	struct zk_fri_prover *fp;
-	zk_gl *w_inv_br;
+	zk_gl *w_inv_br = NULL;
 	zk_ext *block = NULL, *cur = NULL;
 	int rc;
 
@@ -88,27 +110,32 @@ int zk_fri_commit_blocks(struct zk_fri_prover **out,
 	if (cfg == NULL || t == NULL || fill == NULL ||
 	    log_block > cfg->log_domain)
 		return ZK_STARK_EINVAL;
-	rc = zk_fri_prover_start(cfg, &fp, &w_inv_br);
+	rc = zk_fri_prover_start(cfg, &fp, NULL, true);
 	if (rc != ZK_STARK_ACCEPT)
 		return rc;
 	zk_fri_absorb_config(t, cfg);
 	if (fp->sched.n_layers == 0 || log_block < fp->sched.log_folding[0]) {
-		rc = gather_layer((size_t)1 << cfg->log_domain, log_block, fill,
-				  ctx, &cur);
+		w_inv_br = zk_fri_inv_roots_table(cfg->log_domain,
+						  cfg->log_domain - 1,
+						  cfg->threads, true);
+		rc = w_inv_br == NULL ? ZK_STARK_ENOMEM :
+		     gather_layer((size_t)1 << cfg->log_domain, log_block,
+				  fill, ctx, &cur);
 		if (rc == ZK_STARK_ACCEPT)
 			rc = zk_fri_commit_from(fp, t, 0, cur, w_inv_br);
 	} else {
 		fp->fill = fill;
 		fp->fill_ctx = ctx;
 		fp->log_block = log_block;
-		block = malloc(((size_t)1 << log_block) * sizeof(zk_ext));
+		block = zk_big_alloc(((size_t)1 << log_block) * sizeof(zk_ext),
+				     true);
 		rc = block == NULL ? ZK_STARK_ENOMEM :
-			commit_first_layer(fp, t, w_inv_br, block, &cur);
-		free(block);
+			commit_first_layer(fp, t, block, &cur, &w_inv_br);
+		zk_big_free(block);
 		if (rc == ZK_STARK_ACCEPT)
 			rc = zk_fri_commit_from(fp, t, 1, cur, w_inv_br);
 	}
-	free(w_inv_br);
+	zk_big_free(w_inv_br);
 	if (rc != ZK_STARK_ACCEPT) {
 		zk_fri_prover_free(fp);
 		return rc;
@@ -127,7 +154,7 @@ int zk_fri_block_cosets(const struct zk_fri_prover *fp, const uint64_t *cosets,
 
 	if (fp->fill == NULL)
 		return ZK_STARK_EINVAL;
-	block = malloc(((size_t)1 << fp->log_block) * sizeof(zk_ext));
+	block = zk_big_alloc(((size_t)1 << fp->log_block) * sizeof(zk_ext), true);
 	if (block == NULL)
 		return ZK_STARK_ENOMEM;
 	/* cosets are sorted: each block holding one is made once */
@@ -150,7 +177,7 @@ int zk_fri_block_cosets(const struct zk_fri_prover *fp, const uint64_t *cosets,
 			       block + ((cosets[k] - (h << per_log)) << f),
 			       sizeof(zk_ext) << f);
 	}
-	free(block);
+	zk_big_free(block);
 	return rc;
 }
 

@@ -26,8 +26,11 @@
 #ifndef ZKCLOB_STARK_FRI_INTERNAL_H
 #define ZKCLOB_STARK_FRI_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 
 #include "bytehash.h"
 #include "ext3.h"
@@ -35,6 +38,69 @@
 #include "fri.h"
 #include "merkle.h"
 #include "transcript.h"
+
+/*
+ * Large scratch of the streaming prover (and FRI's block mode), freed
+ * with zk_big_free only. With own_map the buffer is a mapping of its own,
+ * unmapped at free: glibc keeps freed heap chunks resident and raises its
+ * mmap threshold to the largest chunk freed, so buffers of one step left
+ * holes the next step's (other sizes) did not reuse, and the resident peak
+ * was the sum of the steps rather than the largest. Without own_map, under
+ * AddressSanitizer (its bounds checks cover the heap, not mappings) or for
+ * small sizes it is aligned_alloc. A 64-byte header keeps the mapping's
+ * length (0 for the heap), and buffers are 64-byte aligned either way.
+ */
+#define ZK_BIG_HEADER 64
+#define ZK_BIG_MIN_MAP ((size_t)256 << 10)
+#if defined(__SANITIZE_ADDRESS__)
+#define ZK_BIG_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ZK_BIG_ASAN 1
+#endif
+#endif
+#ifndef ZK_BIG_ASAN
+#define ZK_BIG_ASAN 0
+#endif
+
+static inline void *zk_big_alloc(size_t size, bool own_map)
+{
+	size_t len = size + ZK_BIG_HEADER;
+	unsigned char *base;
+
+	if (len < size || len + ZK_BIG_HEADER < len)
+		return NULL;
+	if (own_map && !ZK_BIG_ASAN && size >= ZK_BIG_MIN_MAP) {
+		base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (base == MAP_FAILED)
+			return NULL;
+	} else {
+		/* aligned_alloc wants a multiple of the alignment */
+		len = (len + ZK_BIG_HEADER - 1) & ~(size_t)(ZK_BIG_HEADER - 1);
+		base = aligned_alloc(ZK_BIG_HEADER, len);
+		if (base == NULL)
+			return NULL;
+		len = 0;
+	}
+	*(size_t *)(void *)base = len;
+	return base + ZK_BIG_HEADER;
+}
+
+static inline void zk_big_free(void *p)
+{
+	unsigned char *base;
+	size_t len;
+
+	if (p == NULL)
+		return;
+	base = (unsigned char *)p - ZK_BIG_HEADER;
+	len = *(size_t *)(void *)base;
+	if (len != 0)
+		munmap(base, len);
+	else
+		free(base);
+}
 
 void zk_fri_coset_inv_roots(unsigned log_folding, zk_gl *out);
 zk_ext zk_fri_fold_coset(const zk_ext *v, unsigned f, zk_gl x_inv,
@@ -78,20 +144,32 @@ struct zk_fri_prover {
 	size_t max_cosets;
 };
 
-/* fp with its schedule, and ω_N^-bitrev(i, log N - 1) for i < N/2. */
+/* ω_(2^log_size)^-bitrev(j, log_count) for j < 2^log_count
+ * (zk_big_alloc(own_map), freed with zk_big_free), or NULL. */
+zk_gl *zk_fri_inv_roots_table(unsigned log_size, unsigned log_count,
+			      unsigned threads, bool own_map);
+/* fp with its schedule, and unless w_inv_br is NULL the fold table
+ * ω_N^-bitrev(i, log N - 1) for i < N/2 (zk_fri_inv_roots_table). */
 int zk_fri_prover_start(const struct zk_fri_config *cfg,
-			struct zk_fri_prover **out, zk_gl **w_inv_br);
+			struct zk_fri_prover **out, zk_gl **w_inv_br,
+			bool own_map);
 void zk_fri_absorb_config(struct zk_transcript *t,
 			  const struct zk_fri_config *cfg);
 /* Layers first.. with cur (owned, freed whatever the result) as layer
  * `first`, then the final polynomial. */
 int zk_fri_commit_from(struct zk_fri_prover *fp, struct zk_transcript *t,
 		       unsigned first, zk_ext *cur, const zk_gl *w_inv_br);
-/* next[base + j] = fold of layer l's coset base + j (cur[j << f ...]),
- * j < count. */
+/*
+ * next[base + j] = fold of layer l's coset base + j (cur[j << f ...]),
+ * j < count. w_inv_br is the table of zk_fri_prover_start, or with
+ * compact the entries it would read only: coset j's at j, not
+ * j·2^(f-1) (zk_fri_inv_roots_table(log M, log M - f) for a layer of
+ * size M = 2^log M).
+ */
 int zk_fri_fold_part(const struct zk_fri_prover *fp, unsigned l,
 		     const zk_ext *cur, size_t base, size_t count,
-		     const zk_gl *w_inv_br, zk_ext beta, zk_ext *next);
+		     const zk_gl *w_inv_br, bool compact, zk_ext beta,
+		     zk_ext *next);
 /* Block mode: the values of layer 0's cosets (sorted, distinct), out
  * holding count << f values. */
 int zk_fri_block_cosets(const struct zk_fri_prover *fp, const uint64_t *cosets,

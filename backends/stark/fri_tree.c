@@ -71,7 +71,7 @@ static int layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 	tree->depth = depth;
 	tree->n_leaves = n_rows;
 	tree->nodes = calloc(2 * n_rows, sizeof(struct zk_digest));
-	tc.cols = malloc(n_cols * rows * sizeof(zk_gl));
+	tc.cols = zk_big_alloc(n_cols * rows * sizeof(zk_gl), fill != NULL);
 	rc = cols == NULL || h == NULL || tree->nodes == NULL || tc.cols == NULL ?
 		ZK_STARK_ENOMEM : ZK_STARK_ACCEPT;
 	for (size_t j = 0; j < slices && rc == ZK_STARK_ACCEPT; j++) {
@@ -108,7 +108,7 @@ static int layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 				   &tree->nodes[k]) != 0)
 			rc = ZK_STARK_EINVAL;
 	free(cols);
-	free(tc.cols);
+	zk_big_free(tc.cols);
 	zk_hasher_free(h);
 	return rc;
 }

@@ -7,6 +7,7 @@
  * proof does not depend on the thread count. Step 5 lives in
  * prover_quotient.c, steps 6–7 in prover_deep.c.
  */
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,14 +36,14 @@ static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
 static void prover_free(struct zk_prover *pv)
 {
 	free(pv->main_lde);
-	free(pv->main_coeffs);
-	free(pv->aux_coeffs);
+	zk_big_free(pv->main_coeffs);
+	zk_big_free(pv->aux_coeffs);
 	if (pv->aux != NULL)
 		for (uint32_t c = 0; c < pv->air->aux_width; c++)
 			free(pv->aux[c]);
 	free(pv->aux);
 	free(pv->aux_lde);
-	free(pv->q);
+	zk_big_free(pv->q);
 	free(pv->comp_lde);
 	free(pv->block_roots);
 	if (pv->periodic_lde != NULL)
@@ -63,29 +64,29 @@ static void prover_free(struct zk_prover *pv)
 	zk_prover_deep_free(pv);
 }
 
+/*
+ * Hand the pages of buffers freed by the step just done back to the
+ * system. glibc keeps freed heap chunks resident, and the next step's
+ * buffers are of other sizes, so without this the peak is nearer the sum
+ * of the steps' buffers than the largest step's (the streaming prover's
+ * large buffers are mappings of their own, zk_big_alloc; this covers the
+ * rest, and the stored prover's). A few milliseconds a proof.
+ */
+static void release_freed(void)
+{
+	malloc_trim(0);
+}
+
 /* ---- step 2/3: LDEs and commitments ---- */
 
-/*
- * Streaming: the coefficients (n each, n apart) of the main columns, from
- * the trace, or of the aux base columns, from pv->aux: what
- * zk_prover_block makes any block of D from. Made for the commitment and
- * the quotient, dropped, and made again for the openings (one inverse
- * transform per column, against B forward ones for the blocks).
- */
-int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs)
+/* The main columns (aux false) or the aux base columns, bit-reversed,
+ * into cols[c] (n each): what an inverse transform makes coefficients of. */
+static void load_values(const struct zk_prover *pv, bool aux, size_t ncols,
+			zk_gl *const *cols)
 {
 	size_t n = pv->n;
-	size_t ncols = aux ? ZK_EXT_DEGREE * (size_t)pv->air->aux_width :
-			     pv->air->main_width;
-	zk_gl **cols = calloc(ncols + 1, sizeof(zk_gl *));
-	int rc = ZK_STARK_ENOMEM;
 
-	free(*coeffs);
-	*coeffs = malloc((ncols * n + 1) * sizeof(zk_gl));
-	if (cols == NULL || *coeffs == NULL)
-		goto done;
 	for (size_t c = 0; c < ncols; c++) {
-		cols[c] = *coeffs + c * n;
 		if (aux)
 			for (size_t i = 0; i < n; i++)
 				cols[c][i] = pv->aux[c / ZK_EXT_DEGREE][i]
@@ -94,9 +95,64 @@ int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs)
 			memcpy(cols[c], pv->trace[c], n * sizeof(zk_gl));
 		zk_ntt_bitrev_permute(cols[c], pv->log_n);
 	}
+}
+
+static size_t segment_cols(const struct zk_prover *pv, bool aux)
+{
+	return aux ? ZK_EXT_DEGREE * (size_t)pv->air->aux_width :
+		     pv->air->main_width;
+}
+
+/*
+ * Streaming: the coefficients (n each, n apart) of the main columns, from
+ * the trace, or of the aux base columns, from pv->aux: what
+ * zk_prover_block makes any block of D from. Made for the commitment,
+ * dropped, and made again for the openings (one inverse transform per
+ * column, against B forward ones for the blocks).
+ */
+int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs)
+{
+	size_t n = pv->n, ncols = segment_cols(pv, aux);
+	zk_gl **cols = calloc(ncols + 1, sizeof(zk_gl *));
+	int rc = ZK_STARK_ENOMEM;
+
+	zk_big_free(*coeffs);
+	*coeffs = zk_big_alloc((ncols * n + 1) * sizeof(zk_gl), pv->streaming);
+	if (cols == NULL || *coeffs == NULL)
+		goto done;
+	for (size_t c = 0; c < ncols; c++)
+		cols[c] = *coeffs + c * n;
+	load_values(pv, aux, ncols, cols);
 	rc = zk_ntt_inverse(cols, ncols, pv->log_n, pv->threads) == 0 ? 0 :
 	     ZK_STARK_ENOMEM;
 done:
+	free(cols);
+	return rc;
+}
+
+/*
+ * The quotient step's blocks without the coefficients held: one more
+ * inverse transform per column and block (n_chunks blocks), for not
+ * keeping n coefficients per column beside the trace and the quotient's
+ * values during that step, the prover's largest.
+ */
+int zk_prover_block_from_trace(struct zk_prover *pv, bool aux, size_t h,
+			       zk_gl *buf)
+{
+	size_t ncols = segment_cols(pv, aux);
+	zk_gl **cols = calloc(ncols + 1, sizeof(zk_gl *));
+	int rc = ZK_STARK_ENOMEM;
+
+	if (cols == NULL)
+		return rc;
+	for (size_t c = 0; c < ncols; c++)
+		cols[c] = buf + c * pv->n;
+	load_values(pv, aux, ncols, cols);
+	if (zk_ntt_inverse(cols, ncols, pv->log_n, pv->threads) == 0 &&
+	    zk_ntt_coset_forward_trusted(cols, ncols, pv->log_n,
+					 zk_prover_block_shift(pv, h),
+					 pv->threads) == 0)
+		rc = 0;
 	free(cols);
 	return rc;
 }
@@ -106,7 +162,7 @@ static int commit_streamed(struct zk_prover *pv, bool aux, size_t ncols,
 			   zk_gl **coeffs, zk_block_fn fill,
 			   struct zk_prover_tree *tree)
 {
-	zk_gl *buf = malloc((ncols * pv->n + 1) * sizeof(zk_gl));
+	zk_gl *buf = zk_big_alloc((ncols * pv->n + 1) * sizeof(zk_gl), true);
 	int rc = buf == NULL ? ZK_STARK_ENOMEM :
 		 zk_prover_make_coeffs(pv, aux, coeffs);
 
@@ -114,7 +170,18 @@ static int commit_streamed(struct zk_prover *pv, bool aux, size_t ncols,
 		rc = zk_prover_commit_tree_blocks(tree, pv->p->hash, ncols,
 						  pv->big_n, pv->big_n / pv->n,
 						  fill, pv, buf, pv->threads);
-	free(buf);
+	zk_big_free(buf);
+	/*
+	 * When the composition's chunks are at least as wide as the main
+	 * trace, the quotient step (which holds them) is the prover's
+	 * largest, and it makes its blocks from the trace instead; otherwise
+	 * the commitment's own buffers are, and keeping the coefficients
+	 * saves an inverse transform per column and quotient block.
+	 */
+	if (ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks >= pv->air->main_width) {
+		zk_big_free(*coeffs);
+		*coeffs = NULL;
+	}
 	return rc;
 }
 
@@ -170,7 +237,7 @@ static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 		goto done;
 	}
 	for (size_t c = 0; c < w; c++) {
-		in[c] = malloc(n * sizeof(zk_gl));
+		in[c] = zk_big_alloc(n * sizeof(zk_gl), pv->streaming);
 		if (!pv->streaming)
 			out[c] = pv->aux_lde + c * pv->big_n;
 		if (in[c] == NULL)
@@ -199,7 +266,7 @@ static int commit_aux(struct zk_prover *pv, const zk_gl *const *trace)
 done:
 	if (in != NULL)
 		for (size_t c = 0; c < w; c++)
-			free(in[c]);
+			zk_big_free(in[c]);
 	free(in);
 	free(out);
 	return rc;
@@ -258,6 +325,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 	rc = commit_main(pv, trace);
 	if (rc != 0)
 		goto done;
+	release_freed();
 	zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->main_tree));
 	if (air->aux_width > 0) {
 		for (uint32_t r = 0; r < air->n_aux_rand; r++)
@@ -269,6 +337,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 		}
 		if (rc != 0)
 			goto done;
+		release_freed();
 		zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->aux_tree));
 	}
 	count = zk_stark_air_assertions(air, pv->log_n,
@@ -293,6 +362,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 		rc = zk_prover_prepare_points(pv);
 	if (rc == 0)
 		rc = zk_prover_commit_composition(pv, debug, err, errlen);
+	release_freed();
 	if (rc == 0)
 		zk_transcript_absorb_digest(t, zk_prover_tree_root(&pv->comp_tree));
 done:
@@ -302,40 +372,58 @@ done:
 
 /*
  * Streaming: the rows the openings need, from the blocks they fall in,
- * made again (the composition's from pv->q, kept for this).
+ * made again: the composition's first, from pv->q (kept for this and
+ * dropped after), then the main and aux ones from coefficients remade
+ * from the trace, each segment's coefficients and block buffer dropped
+ * before the next segment's are made.
  */
+static int cache_segment(struct zk_prover *pv, int seg, const uint64_t *pos,
+			 size_t count)
+{
+	size_t ncols = seg == 0 ? pv->air->main_width :
+		       seg == 1 ? ZK_EXT_DEGREE * (size_t)pv->air->aux_width :
+				  ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks;
+	static const zk_block_fn fills[3] = { zk_prover_main_block,
+					      zk_prover_aux_block,
+					      zk_prover_comp_block };
+	static const zk_part_fn parts[3] = { zk_prover_main_part,
+					     zk_prover_aux_part,
+					     zk_prover_comp_part };
+	struct zk_prover_tree *tree = seg == 0 ? &pv->main_tree :
+				      seg == 1 ? &pv->aux_tree : &pv->comp_tree;
+	zk_gl *buf = zk_big_alloc((ncols * pv->n + 1) * sizeof(zk_gl), true);
+	int rc = buf == NULL ? ZK_STARK_ENOMEM : 0;
+
+	if (rc == 0 && seg < 2)
+		rc = zk_prover_make_coeffs(pv, seg == 1, seg == 0 ?
+					   &pv->main_coeffs : &pv->aux_coeffs);
+	if (rc == 0)
+		rc = zk_prover_tree_cache(tree, pos, count, pv->big_n / pv->n,
+					  fills[seg], parts[seg],
+					  zk_prover_part_max_groups(pv), pv,
+					  buf);
+	zk_big_free(buf);
+	if (seg == 0) {
+		zk_big_free(pv->main_coeffs);
+		pv->main_coeffs = NULL;
+	} else if (seg == 1) {
+		zk_big_free(pv->aux_coeffs);
+		pv->aux_coeffs = NULL;
+	} else {
+		zk_big_free(pv->q);
+		pv->q = NULL;
+	}
+	return rc;
+}
+
 static int cache_rows(struct zk_prover *pv, const uint64_t *pos, size_t count)
 {
-	size_t mw = pv->air->main_width, aw2 = ZK_EXT_DEGREE * (size_t)pv->air->aux_width;
-	size_t cw = ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks;
-	size_t widest = mw > aw2 ? mw : aw2, blocks = pv->big_n / pv->n;
-	size_t part_max = zk_prover_part_max_groups(pv);
-	zk_gl *buf;
-	int rc;
+	int rc = cache_segment(pv, 2, pos, count);
 
-	widest = widest > cw ? widest : cw;
-	buf = malloc((widest * pv->n + 1) * sizeof(zk_gl));
-	if (buf == NULL)
-		return ZK_STARK_ENOMEM;
-	rc = zk_prover_make_coeffs(pv, false, &pv->main_coeffs);
 	if (rc == 0)
-		rc = zk_prover_tree_cache(&pv->main_tree, pos, count, blocks,
-					  zk_prover_main_block,
-					  zk_prover_main_part, part_max, pv,
-					  buf);
-	if (rc == 0 && aw2 > 0)
-		rc = zk_prover_make_coeffs(pv, true, &pv->aux_coeffs);
-	if (rc == 0 && aw2 > 0)
-		rc = zk_prover_tree_cache(&pv->aux_tree, pos, count, blocks,
-					  zk_prover_aux_block,
-					  zk_prover_aux_part, part_max, pv,
-					  buf);
-	if (rc == 0)
-		rc = zk_prover_tree_cache(&pv->comp_tree, pos, count, blocks,
-					  zk_prover_comp_block,
-					  zk_prover_comp_part, part_max, pv,
-					  buf);
-	free(buf);
+		rc = cache_segment(pv, 0, pos, count);
+	if (rc == 0 && pv->air->aux_width > 0)
+		rc = cache_segment(pv, 1, pos, count);
 	return rc;
 }
 
@@ -382,7 +470,8 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	/* the DEEP values become FRI's layer 0 (pv->deep is NULL after);
 	 * streaming, F is remade block by block whenever FRI needs it */
 	if (pv->streaming) {
-		rc = zk_fri_commit_blocks(&fp, &cfg, t, pv->log_n,
+		rc = zk_fri_commit_blocks(&fp, &cfg, t,
+					  zk_prover_deep_log_block(pv),
 					  zk_prover_deep_fill, pv);
 		if (rc == 0)
 			zk_fri_prover_set_coset_fn(fp, zk_prover_deep_part,
@@ -391,6 +480,7 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 		rc = zk_fri_commit_take(&fp, &cfg, t, &pv->deep);
 	if (rc != 0)
 		return rc;
+	release_freed();
 	/* one thread: eight-way BLAKE2s tries 2^16 nonces in about a
 	 * millisecond, less than a fan-out to the workers saves */
 	pf->pow_nonce = zk_transcript_grind(t, pv->p->grinding_bits);
@@ -400,6 +490,7 @@ static int query_phase(struct zk_prover *pv, struct zk_transcript *t,
 	zk_prover_deep_free(pv);
 	if (rc != 0)
 		return rc;
+	release_freed();
 	rc = zk_stark_proof_alloc(pf, &pv->shape, (uint32_t)count);
 	if (rc == 0)
 		rc = open_rows(pv, pf, positions, count);
@@ -473,6 +564,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	rc = zk_prover_compute_ood(&pv, main_trace);
 	if (rc != 0)
 		goto done;
+	release_freed();
 	zk_transcript_absorb_ext(&t, pv.ood, 2 * ((size_t)air->main_width +
 				 air->aux_width) + pv.shape.n_chunks);
 
@@ -490,10 +582,11 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	rc = zk_prover_deep(&pv, main_trace);
 	if (rc != 0)
 		goto done;
+	release_freed();
 	/* the chunks' coefficients have served OOD and DEEP (and, streaming,
 	 * make the composition rows the queries open) */
 	if (!pv.streaming) {
-		free(pv.q);
+		zk_big_free(pv.q);
 		pv.q = NULL;
 	}
 

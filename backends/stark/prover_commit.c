@@ -39,6 +39,24 @@ static unsigned log2_size(uint64_t v)
 	return l;
 }
 
+/*
+ * Levels a streaming tree drops. The opened groups' rows are made anew
+ * either way, at the same cost for any group size
+ * (zk_prover_block_part), so d trades the kept digests, 2·N/2^d of 32
+ * bytes held from the commitment to the queries, against the cached
+ * rows, about q·2^d·n_cols elements: the least sum is at 2^d =
+ * sqrt(8N/(q·n_cols)), with q ≈ 64 queries (d = 6 for the range AIR's 4
+ * main columns at 2^18 points, 7 at 2^20, 3 for the Poseidon2 chain's
+ * 236); kept within [TREE_DROP_WIDE, 8].
+ */
+static unsigned stream_drop(unsigned depth, size_t n_cols)
+{
+	unsigned lc = log2_size(n_cols), d;
+
+	d = depth > 3 + lc ? (depth - 3 - lc) / 2 : 0;
+	return d < TREE_DROP_WIDE ? TREE_DROP_WIDE : d > 8 ? 8 : d;
+}
+
 /* Copy levels [lt->dropped, log2 rows] of slice j's tree into lt->top. */
 static void keep_slice(struct zk_prover_tree *lt, const struct zk_merkle_tree *sub,
 		       uint64_t j)
@@ -120,10 +138,7 @@ int zk_prover_commit_tree_blocks(struct zk_prover_tree *lt,
 	memset(lt, 0, sizeof(*lt));
 	lt->hash = hash;
 	lt->depth = log2_size(n_rows);
-	/* the openings remake the groups' rows anyway: the narrow drop up to
-	 * two hash blocks a row (the composition's 9 columns) */
-	lt->dropped = n_cols <= 2 * ZK_HASH_NARROW_ROW ? TREE_DROP_NARROW :
-							  TREE_DROP_WIDE;
+	lt->dropped = stream_drop(lt->depth, n_cols);
 	/* a group of 2^dropped leaves must lie inside one block */
 	if (((uint64_t)1 << lt->dropped) > block_rows)
 		lt->dropped = log2_size(block_rows);

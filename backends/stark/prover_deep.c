@@ -62,8 +62,8 @@ static zk_ext *barycentric_weights(const struct zk_prover *pv)
 {
 	size_t n = pv->n;
 	zk_gl w = zk_gl_root_of_unity(pv->log_n), acc = 1;
-	zk_ext *den = malloc(n * sizeof(zk_ext));
-	zk_ext *bary = malloc(n * sizeof(zk_ext));
+	zk_ext *den = zk_big_alloc(n * sizeof(zk_ext), pv->streaming);
+	zk_ext *bary = zk_big_alloc(n * sizeof(zk_ext), pv->streaming);
 
 	if (den == NULL || bary == NULL)
 		goto fail;
@@ -78,11 +78,11 @@ static zk_ext *barycentric_weights(const struct zk_prover *pv)
 		bary[j] = zk_ext_mul_base(bary[j], acc);
 		acc = zk_gl_mul(acc, w);
 	}
-	free(den);
+	zk_big_free(den);
 	return bary;
 fail:
-	free(den);
-	free(bary);
+	zk_big_free(den);
+	zk_big_free(bary);
 	return NULL;
 }
 
@@ -158,7 +158,7 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace)
 						zk_ext_one()), n_inv);
 	zk_prover_parallel_for(pv->threads, pv->air->main_width + pv->air->aux_width,
 		     ood_columns, &job);
-	free(bary);
+	zk_big_free(bary);
 	/* the chunks' coefficients are still in pv->q: Horner */
 	for (size_t k = 0; k < pv->shape.n_chunks; k++) {
 		zk_ext acc = zk_ext_zero();
@@ -223,10 +223,13 @@ static inline zk_ext deep_den_inv(const struct deep_den *d, zk_gl x,
 /*
  * F(x) = (A(x) - A(z))/(x - z) + (B(x) - B(zω))/(x - zω) with
  * A = Σ_c γ_2c·T_c + Σ_k γ''_k·Q_k and B = Σ_c γ_2c+1·T_c, both of degree
- * < n. A and B are formed on H from the trace, interpolated, the chunks
- * added as coefficients, and extended to D: 2·ZK_EXT_DEGREE base columns
- * (A's coefficients, then B's) instead of a sum over every column at every
- * point of D. The values of F are the same field elements either way.
+ * < n. A and B are formed on H from the trace, interpolated and the chunks
+ * added as coefficients. Both divisions are exact (A(z) and B(zω) are the
+ * OOD sums, the same field elements), so F itself is a polynomial of
+ * degree < n - 1: its coefficients come from A's and B's by synthetic
+ * division, and F on a block of D is ZK_EXT_DEGREE size-n coset transforms
+ * of them (not 2·ZK_EXT_DEGREE plus two inversions per point), with half
+ * of A and B's memory kept. The values of F are the same field elements.
  */
 #define DEEP_ROWS 256
 #define AB_COLS (2 * ZK_EXT_DEGREE)
@@ -234,10 +237,10 @@ static inline zk_ext deep_den_inv(const struct deep_den *d, zk_gl x,
 struct zk_deep_job {
 	struct zk_prover *pv;
 	const zk_gl *const *trace;
-	zk_gl *ab[AB_COLS]; /* A.c0..c2, B.c0..c2: n on H, then coefficients */
-	zk_gl *blk;         /* A or B on one coset block of D (n each) */
-	size_t coset;       /* which one */
-	bool second;        /* blk holds B: add its term to out */
+	/* A.c0..c2, B.c0..c2: n on H, then coefficients; after
+	 * deep_divide ab[0..2] hold F's coefficients and B's are freed */
+	zk_gl *ab[AB_COLS];
+	zk_gl *blk;         /* one limb of F on one coset block of D (n) */
 	zk_ext *out;        /* F at position i: out[i - out_base] */
 	size_t out_base;
 	zk_ext a_z, b_zw;   /* A(z), B(zω) from the OOD values */
@@ -435,60 +438,6 @@ static int deep_block(struct zk_deep_job *job, size_t blo, zk_gl *buf,
 }
 
 /*
- * One of F's two terms at the block of D starting at blo: (A - A(z))/(x - z)
- * into out, or (B - B(zω))/(x - zω) added to it (job->second), from v[k]
- * at position blo + k, limbs `stride` apart. The same field elements as
- * deep_block's sum, with half of A and B's block held at a time.
- */
-static int deep_term_block(struct zk_deep_job *job, size_t blo, zk_gl *buf,
-			   const zk_gl *v, size_t stride)
-{
-	struct zk_prover *pv = job->pv;
-	size_t bsize = (size_t)1 << pv->log_block;
-	zk_gl *xs = buf, *norm = xs + bsize, *ninv = norm + bsize;
-	const struct deep_den *d = job->second ? &job->dzw : &job->dz;
-	zk_ext at = job->second ? job->b_zw : job->a_z;
-	zk_ext *out = job->out + blo - job->out_base;
-
-	zk_prover_points(pv, blo, bsize, xs);
-	for (size_t k = 0; k < bsize; k++)
-		norm[k] = deep_den_norm(d, xs[k]);
-	if (zk_gl_batch_inv(ninv, norm, bsize) != 0)
-		return -1;
-	for (size_t k = 0; k < bsize; k++) {
-		zk_ext t = zk_ext_mul(zk_ext_sub(zk_ext_gather(v + k, stride), at),
-				      deep_den_inv(d, xs[k], ninv[k]));
-
-		out[k] = job->second ? zk_ext_add(out[k], t) : t;
-	}
-	return 0;
-}
-
-/*
- * F's term over blocks [lo, hi) of the coset block job->coset of D, from
- * A or B extended to it (job->blk: ZK_EXT_DEGREE columns of n).
- */
-static void deep_points(void *arg, size_t lo, size_t hi)
-{
-	struct zk_deep_job *job = arg;
-	struct zk_prover *pv = job->pv;
-	size_t bsize = (size_t)1 << pv->log_block;
-	zk_gl *buf = malloc(3 * bsize * sizeof(zk_gl));
-
-	if (buf == NULL) {
-		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
-		return;
-	}
-	for (size_t blk = lo; blk < hi; blk++)
-		if (deep_term_block(job, job->coset * pv->n + blk * bsize, buf,
-				    job->blk + blk * bsize, pv->n) != 0) {
-			__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
-			break;
-		}
-	free(buf);
-}
-
-/*
  * Narrow AIRs, blocks [lo, hi) of D: A and B summed from the LDEs one
  * block at a time into a block-sized scratch, then F there, so that A and
  * B never exist over all of D (2·ZK_EXT_DEGREE base columns, more memory
@@ -520,29 +469,59 @@ static void deep_lde_points(void *arg, size_t lo, size_t hi)
 	free(buf);
 }
 
-/* F on coset block h of D (positions [h·n, (h+1)·n)) into out. */
+/*
+ * (P(X) - P(w))/(X - w) in place for P given by n coefficients
+ * (ZK_EXT_DEGREE limbs n apart): Horner from the top, each running sum is
+ * the quotient's coefficient one below. The remainder is P(w); it must be
+ * `at`, the value the transcript holds, or F is not the polynomial whose
+ * values the proof commits to. Returns 0 or -1.
+ */
+static int deep_divide(zk_gl *const *p, size_t n, zk_ext w, zk_ext at)
+{
+	zk_ext carry = zk_ext_zero();
+
+	for (size_t i = n; i-- > 0;) {
+		zk_ext a = zk_gl3_make(p[0][i], p[1][i], p[2][i]);
+
+		for (unsigned c = 0; c < ZK_EXT_DEGREE; c++)
+			p[c][i] = carry.c[c];
+		carry = zk_ext_add(a, zk_ext_mul(w, carry));
+	}
+	return zk_gl3_eq(carry, at) ? 0 : -1;
+}
+
+/* F's coefficients into ab[0..2] from A's and B's; B's memory freed. */
+static int deep_f_coeffs(struct zk_deep_job *job, zk_ext zw)
+{
+	struct zk_prover *pv = job->pv;
+	zk_gl **b = job->ab + ZK_EXT_DEGREE;
+
+	if (deep_divide(job->ab, pv->n, pv->z, job->a_z) != 0 ||
+	    deep_divide(b, pv->n, zw, job->b_zw) != 0)
+		return ZK_STARK_EINVAL;
+	for (unsigned c = 0; c < ZK_EXT_DEGREE; c++)
+		for (size_t i = 0; i < pv->n; i++)
+			job->ab[c][i] = zk_gl_add(job->ab[c][i], b[c][i]);
+	zk_big_free(b[0]);
+	for (unsigned c = 0; c < ZK_EXT_DEGREE; c++)
+		b[c] = NULL;
+	return 0;
+}
+
+/* F on coset block h of D (positions [h·n, (h+1)·n)) into out: one limb
+ * transformed at a time (a column of scratch, not ZK_EXT_DEGREE). */
 static int deep_fill(struct zk_deep_job *job, size_t h, zk_ext *out)
 {
 	struct zk_prover *pv = job->pv;
-	int rc = 0;
 
-	job->coset = h;
-	job->out = out;
-	job->out_base = h * pv->n;
-	/* A's term, then B's: one of them extended at a time */
-	for (unsigned half = 0; rc == 0 && half < 2; half++) {
-		job->second = half == 1;
-		rc = zk_prover_block(pv, (const zk_gl *const *)job->ab +
-				     half * ZK_EXT_DEGREE, ZK_EXT_DEGREE, h,
-				     job->blk);
-		if (rc == 0)
-			zk_prover_parallel_for(pv->threads,
-					       pv->n >> pv->log_block,
-					       deep_points, job);
+	for (unsigned c = 0; c < ZK_EXT_DEGREE; c++) {
+		if (zk_prover_block(pv, (const zk_gl *const *)job->ab + c, 1, h,
+				    job->blk) != 0)
+			return ZK_STARK_ENOMEM;
+		for (size_t k = 0; k < pv->n; k++)
+			out[k].c[c] = job->blk[k];
 	}
-	if (rc != 0)
-		return ZK_STARK_ENOMEM;
-	return pv->failed ? ZK_STARK_ENOMEM : 0;
+	return 0;
 }
 
 int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
@@ -552,7 +531,6 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	size_t n = pv->n, big_n = pv->big_n;
 	struct zk_stark_ood_layout l;
 	zk_ext zw = zk_ext_mul_base(pv->z, zk_gl_root_of_unity(pv->log_n));
-	zk_gl *mem = NULL;
 	int rc = 0;
 
 	if (job == NULL)
@@ -593,84 +571,109 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 		free(job);
 		return pv->failed ? ZK_STARK_ENOMEM : 0;
 	}
-	/* A and B's coefficients, then one coset block of D at a time */
-	mem = malloc((AB_COLS + ZK_EXT_DEGREE) * n * sizeof(zk_gl));
-	if (mem == NULL) {
+	/* A and B's coefficients, then F's, then one coset block of D at a
+	 * time */
+	job->ab[0] = zk_big_alloc(ZK_EXT_DEGREE * n * sizeof(zk_gl),
+				  pv->streaming);
+	job->ab[ZK_EXT_DEGREE] = zk_big_alloc(ZK_EXT_DEGREE * n *
+					      sizeof(zk_gl), pv->streaming);
+	if (job->ab[0] == NULL || job->ab[ZK_EXT_DEGREE] == NULL) {
+		zk_big_free(job->ab[ZK_EXT_DEGREE]);
+		zk_big_free(job->ab[0]);
 		free(job);
 		return ZK_STARK_ENOMEM;
 	}
 	for (size_t h = 0; h < AB_COLS; h++)
-		job->ab[h] = mem + h * n;
-	job->blk = mem + AB_COLS * n;
+		job->ab[h] = job->ab[h / ZK_EXT_DEGREE * ZK_EXT_DEGREE] +
+			     h % ZK_EXT_DEGREE * n;
 	zk_prover_parallel_for(pv->threads, n, deep_rows, job);
 	for (size_t h = 0; h < AB_COLS; h++)
 		zk_ntt_bitrev_permute(job->ab[h], pv->log_n);
 	rc = zk_ntt_inverse(job->ab, AB_COLS, pv->log_n, pv->threads);
 	if (rc == 0)
 		zk_prover_parallel_for(pv->threads, n, deep_chunks, job);
+	if (rc == 0)
+		rc = deep_f_coeffs(job, zw);
+	if (rc == 0) {
+		job->blk = zk_big_alloc(n * sizeof(zk_gl), pv->streaming);
+		rc = job->blk == NULL ? ZK_STARK_ENOMEM : 0;
+	}
 	if (rc == 0 && pv->streaming) {
 		/* FRI remakes F one block at a time (zk_prover_deep_fill) */
 		pv->deep_job = job;
-		return pv->failed ? ZK_STARK_ENOMEM : 0;
+		return 0;
 	}
 	for (size_t h = 0; rc == 0 && h < big_n / n; h++)
 		rc = deep_fill(job, h, pv->deep + h * n);
-	free(mem);
+	zk_big_free(job->blk);
+	zk_big_free(job->ab[ZK_EXT_DEGREE]);
+	zk_big_free(job->ab[0]);
 	free(job);
-	if (rc != 0)
-		return ZK_STARK_ENOMEM;
-	return pv->failed ? ZK_STARK_ENOMEM : 0;
+	if (rc == ZK_STARK_EINVAL)
+		return rc;
+	return rc != 0 ? ZK_STARK_ENOMEM : 0;
+}
+
+/*
+ * FRI's layer-0 blocks are 2^-DEEP_FRI_SPLIT of a coset block of D: each
+ * is a coset of H_(n/4), made by zk_prover_block_part from F's
+ * coefficients (3n/4 products and a size-n/4 transform a limb: no more
+ * than the whole block's transform), and FRI holds a quarter of the
+ * values it held with whole blocks.
+ */
+#define DEEP_FRI_SPLIT 2
+
+unsigned zk_prover_deep_log_block(const struct zk_prover *pv)
+{
+	return pv->log_n >= 8 ? pv->log_n - DEEP_FRI_SPLIT : pv->log_n;
+}
+
+/* F at positions [first, first + 2^log_len) of coset block h into out,
+ * scratch holding ZK_EXT_DEGREE·2^log_len base elements. */
+static int deep_part_at(struct zk_prover *pv, size_t h, size_t first,
+			unsigned log_len, zk_ext *out, zk_gl *scratch)
+{
+	size_t len = (size_t)1 << log_len;
+	int rc = zk_prover_block_part(pv, (const zk_gl *const *)pv->deep_job->ab,
+				      ZK_EXT_DEGREE, h, first, log_len, scratch);
+
+	for (size_t k = 0; rc == 0 && k < len; k++)
+		out[k] = zk_ext_gather(scratch + k, len);
+	return rc;
 }
 
 int zk_prover_deep_fill(void *arg, size_t h, zk_ext *out)
 {
 	struct zk_prover *pv = arg;
+	unsigned lb = zk_prover_deep_log_block(pv), split = pv->log_n - lb;
 
 	if (pv->deep_job == NULL)
 		return ZK_STARK_EINVAL;
-	return deep_fill(pv->deep_job, h, out);
+	if (split == 0)
+		return deep_fill(pv->deep_job, h, out);
+	/* job->blk (n) holds the ZK_EXT_DEGREE limbs of a part */
+	return deep_part_at(pv, h >> split,
+			    (h & (((size_t)1 << split) - 1)) << lb, lb, out,
+			    pv->deep_job->blk);
 }
 
 int zk_prover_deep_part(void *arg, size_t h, size_t first, unsigned log_len,
 			zk_ext *out)
 {
 	struct zk_prover *pv = arg;
-	struct zk_deep_job *job = pv->deep_job;
-	size_t len = (size_t)1 << log_len;
-	zk_gl *ab, *xs, *norm, *ninv;
+	unsigned lb = zk_prover_deep_log_block(pv), split = pv->log_n - lb;
+	zk_gl *f;
 	int rc;
 
-	if (job == NULL || log_len > pv->log_block)
+	if (pv->deep_job == NULL || log_len > lb)
 		return ZK_STARK_EINVAL;
-	ab = malloc((AB_COLS + 5) * len * sizeof(zk_gl));
-	if (ab == NULL)
+	f = malloc(ZK_EXT_DEGREE * ((size_t)1 << log_len) * sizeof(zk_gl));
+	if (f == NULL)
 		return ZK_STARK_ENOMEM;
-	xs = ab + AB_COLS * len;
-	norm = xs + len;
-	ninv = norm + 2 * len;
-	rc = zk_prover_block_part(pv, (const zk_gl *const *)job->ab, AB_COLS,
-				  h, first, log_len, ab);
-	if (rc == 0) {
-		/* first is a multiple of len <= the point block */
-		zk_prover_points(pv, h * pv->n + first, len, xs);
-		for (size_t k = 0; k < len; k++) {
-			norm[k] = deep_den_norm(&job->dz, xs[k]);
-			norm[len + k] = deep_den_norm(&job->dzw, xs[k]);
-		}
-		if (zk_gl_batch_inv(ninv, norm, 2 * len) != 0)
-			rc = ZK_STARK_EINVAL;
-	}
-	for (size_t k = 0; rc == 0 && k < len; k++) {
-		zk_ext s1 = zk_ext_sub(zk_ext_gather(ab + k, len), job->a_z);
-		zk_ext s2 = zk_ext_sub(zk_ext_gather(ab + ZK_EXT_DEGREE * len + k,
-						     len), job->b_zw);
-
-		out[k] = zk_ext_add(
-			zk_ext_mul(s1, deep_den_inv(&job->dz, xs[k], ninv[k])),
-			zk_ext_mul(s2, deep_den_inv(&job->dzw, xs[k],
-						    ninv[len + k])));
-	}
-	free(ab);
+	rc = deep_part_at(pv, h >> split,
+			  ((h & (((size_t)1 << split) - 1)) << lb) + first,
+			  log_len, out, f);
+	free(f);
 	return rc;
 }
 
@@ -678,7 +681,9 @@ void zk_prover_deep_free(struct zk_prover *pv)
 {
 	if (pv->deep_job == NULL)
 		return;
-	free(pv->deep_job->ab[0]);
+	zk_big_free(pv->deep_job->blk);
+	zk_big_free(pv->deep_job->ab[ZK_EXT_DEGREE]);
+	zk_big_free(pv->deep_job->ab[0]);
 	free(pv->deep_job);
 	pv->deep_job = NULL;
 }

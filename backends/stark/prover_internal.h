@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "air.h"
+#include "fri_internal.h"
 #include "merkle.h"
 #include "params.h"
 #include "proof.h"
@@ -171,7 +172,7 @@ struct zk_prover {
 	zk_ext *ood;
 	zk_ext *gammas;
 	zk_ext *deep;        /* N values of F, bit-reversed (stored mode) */
-	/* streaming: A and B's coefficients, F remade per block for FRI */
+	/* streaming: F's coefficients, F remade per block for FRI */
 	struct zk_deep_job *deep_job;
 	int failed;
 };
@@ -209,6 +210,13 @@ int zk_prover_block(const struct zk_prover *pv, const zk_gl *const *coeffs,
 /* Streaming: pv->main_coeffs (aux false) or pv->aux_coeffs from the
  * trace; 0 or ZK_STARK_ENOMEM. */
 int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs);
+/*
+ * Streaming, while those coefficients are not held (the quotient step):
+ * block h of the main (aux false) or aux segment from the trace values
+ * themselves, an inverse and a coset transform per column in buf.
+ */
+int zk_prover_block_from_trace(struct zk_prover *pv, bool aux, size_t h,
+			       zk_gl *buf);
 
 /*
  * Rows [first, first + 2^log_len) of block h of the polynomials coeffs[c]
@@ -246,12 +254,14 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace);
  */
 int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace);
 /*
- * Streaming: zk_prover_deep leaves pv->deep unset and keeps A and B's
+ * Streaming: zk_prover_deep leaves pv->deep unset and keeps F's
  * coefficients instead; this is FRI's zk_fri_block_fn for layer 0 (F on
- * positions [h·n, (h+1)·n) of D), valid until zk_prover_deep_free.
+ * positions [h·L, (h+1)·L) of D, L = 2^zk_prover_deep_log_block), valid
+ * until zk_prover_deep_free.
  */
+unsigned zk_prover_deep_log_block(const struct zk_prover *pv);
 int zk_prover_deep_fill(void *pv, size_t h, zk_ext *out);
-/* The same F at positions [h·n + first, + 2^log_len) only (FRI's queried
+/* The same F at positions [h·L + first, + 2^log_len) only (FRI's queried
  * cosets, zk_fri_coset_fn), by zk_prover_block_part. */
 int zk_prover_deep_part(void *pv, size_t h, size_t first, unsigned log_len,
 			zk_ext *out);

@@ -412,6 +412,8 @@ int zk_prover_main_block(void *arg, size_t h, zk_gl *buf)
 {
 	struct zk_prover *pv = arg;
 
+	if (pv->main_coeffs == NULL)
+		return zk_prover_block_from_trace(pv, false, h, buf);
 	return seg_block(pv, pv->main_coeffs, pv->air->main_width, h, buf);
 }
 
@@ -419,6 +421,8 @@ int zk_prover_aux_block(void *arg, size_t h, zk_gl *buf)
 {
 	struct zk_prover *pv = arg;
 
+	if (pv->aux_coeffs == NULL)
+		return zk_prover_block_from_trace(pv, true, h, buf);
 	return seg_block(pv, pv->aux_coeffs,
 			 ZK_EXT_DEGREE * (size_t)pv->air->aux_width, h, buf);
 }
@@ -596,8 +600,8 @@ static int evaluate_quotient(struct zk_prover *pv)
 				       composition_blocks, &job);
 		return pv->failed ? ZK_STARK_ENOMEM : 0;
 	}
-	mbuf = malloc(mw * n * sizeof(zk_gl));
-	abuf = malloc((aw3 * n + 1) * sizeof(zk_gl));
+	mbuf = zk_big_alloc(mw * n * sizeof(zk_gl), true);
+	abuf = zk_big_alloc((aw3 * n + 1) * sizeof(zk_gl), true);
 	if (mbuf == NULL || abuf == NULL)
 		rc = ZK_STARK_ENOMEM;
 	pv->main_view = mbuf;
@@ -616,8 +620,8 @@ static int evaluate_quotient(struct zk_prover *pv)
 		if (pv->failed)
 			rc = ZK_STARK_ENOMEM;
 	}
-	free(mbuf);
-	free(abuf);
+	zk_big_free(mbuf);
+	zk_big_free(abuf);
 	pv->main_view = pv->aux_view = NULL;
 	return rc;
 }
@@ -635,14 +639,15 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 	if (rc != 0)
 		return rc;
 	pv->q_len = q_len;
-	pv->q = malloc(ZK_EXT_DEGREE * q_len * sizeof(zk_gl));
+	pv->q = zk_big_alloc(ZK_EXT_DEGREE * q_len * sizeof(zk_gl),
+			     pv->streaming);
 	if (pv->q == NULL)
 		return ZK_STARK_ENOMEM;
 	rc = evaluate_quotient(pv);
 	if (pv->streaming) {
 		/* remade from the trace for the openings; not held meanwhile */
-		free(pv->main_coeffs);
-		free(pv->aux_coeffs);
+		zk_big_free(pv->main_coeffs);
+		zk_big_free(pv->aux_coeffs);
 		pv->main_coeffs = pv->aux_coeffs = NULL;
 	}
 	if (rc == 0)
@@ -651,7 +656,7 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 	if (rc != 0)
 		return rc;
 	if (pv->streaming) {
-		buf = malloc(ncols * n * sizeof(zk_gl));
+		buf = zk_big_alloc(ncols * n * sizeof(zk_gl), true);
 		if (buf == NULL)
 			return ZK_STARK_ENOMEM;
 		rc = zk_prover_commit_tree_blocks(&pv->comp_tree, pv->p->hash,
@@ -659,7 +664,7 @@ int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 						  big_n / n,
 						  zk_prover_comp_block, pv, buf,
 						  pv->threads);
-		free(buf);
+		zk_big_free(buf);
 		return rc;
 	}
 	pv->comp_lde = malloc(ncols * big_n * sizeof(zk_gl));
