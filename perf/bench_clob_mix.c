@@ -18,8 +18,9 @@
  * Merkle-commit each batch's main trace once (zk_ntt_lde + the Merkle
  * build, what any proof of that trace pays first): prove ÷ baseline, P50.
  *
- * Usage: bench_clob_mix [--quick] [--threads N]
- *   --quick: 64, 256 and 1024 ops, fewer batches (the meson benchmark).
+ * Usage: bench_clob_mix [--quick] [--threads N] [--size OPS --batches K]
+ *   --quick: 64, 256 and 1024 ops, fewer batches (the meson benchmark);
+ *   --size / --batches: one batch size only, K batches of it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -276,6 +277,7 @@ int main(int argc, char **argv)
 		{ 64, 16 }, { 256, 8 }, { 1024, 4 }, { 4096, 2 } };
 	static const struct mix_size quick[] = {
 		{ 64, 8 }, { 256, 4 }, { 1024, 2 } };
+	struct mix_size one = { 0, 1 };
 	const struct mix_size *sizes = full;
 	size_t n_sizes = 4, need = MIX_WARM_OPS;
 	struct zk_config cfg;
@@ -292,11 +294,26 @@ int main(int argc, char **argv)
 			n_sizes = 3;
 		} else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
 			n_threads = (unsigned)atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
+			one.ops = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--batches") == 0 && i + 1 < argc) {
+			one.batches = (unsigned)strtoul(argv[++i], NULL, 10);
 		} else {
 			fprintf(stderr, "usage: bench_clob_mix [--quick] "
-					"[--threads N]\n");
+					"[--threads N] [--size OPS "
+					"--batches K]\n");
 			return 2;
 		}
+	}
+	if (one.ops != 0) {
+		if (one.ops > 65536 || one.batches == 0 ||
+		    one.batches > MIX_MAX_BATCHES) {
+			fprintf(stderr, "bench_clob_mix: --size 1..65536, "
+					"--batches 1..%d\n", MIX_MAX_BATCHES);
+			return 2;
+		}
+		sizes = &one;
+		n_sizes = 1;
 	}
 	if (n_threads == 0)
 		n_threads = 1;
