@@ -97,7 +97,7 @@ int zk_multi_fri_commit(struct zk_fri_prover **out,
 	int rc;
 
 	*out = NULL;
-	rc = zk_fri_prover_start(cfg, &fp, &w_inv_br);
+	rc = zk_fri_prover_start(cfg, &fp, &w_inv_br, false);
 	if (rc != 0)
 		return rc;
 	fp->sched = *s;
@@ -127,7 +127,7 @@ int zk_multi_fri_commit(struct zk_fri_prover **out,
 			break;
 		}
 		rc = zk_fri_fold_part(fp, l, fp->layer_values[l], 0, n_next,
-				      w_inv_br, beta, next);
+				      w_inv_br, false, beta, next);
 		cur = next;
 	}
 	if (rc == 0)
@@ -138,7 +138,7 @@ int zk_multi_fri_commit(struct zk_fri_prover **out,
 		rc = zk_fri_commit_from(fp, t, s->n_layers, cur, w_inv_br);
 	else
 		free(cur);
-	free(w_inv_br);
+	zk_big_free(w_inv_br);
 	if (rc != 0) {
 		zk_fri_prover_free(fp);
 		return rc;

@@ -251,7 +251,7 @@ static int compose(struct multi_prover *m)
 	for (uint32_t i = 0; i < k && rc == 0; i++) {
 		rc = zk_prover_deep(&m->pv[i], m->tr[i].main);
 		if (rc == 0 && !m->pv[i].streaming) {
-			free(m->pv[i].q);
+			zk_big_free(m->pv[i].q);
 			m->pv[i].q = NULL;
 		}
 	}
@@ -261,6 +261,7 @@ static int compose(struct multi_prover *m)
 /* Streaming keeps no F: make it whole for the mixed-height FRI. */
 static int deep_values(struct zk_prover *pv, zk_ext **out)
 {
+	size_t blk;
 	int rc = 0;
 
 	if (!pv->streaming) {
@@ -271,8 +272,10 @@ static int deep_values(struct zk_prover *pv, zk_ext **out)
 	*out = malloc(pv->big_n * sizeof(zk_ext));
 	if (*out == NULL)
 		return ZK_STARK_ENOMEM;
-	for (size_t h = 0; h < pv->big_n / pv->n && rc == 0; h++)
-		rc = zk_prover_deep_fill(pv, h, *out + h * pv->n);
+	/* blocks of L = 2^zk_prover_deep_log_block rows, as FRI asks */
+	blk = (size_t)1 << zk_prover_deep_log_block(pv);
+	for (size_t h = 0; h < pv->big_n / blk && rc == 0; h++)
+		rc = zk_prover_deep_fill(pv, h, *out + h * blk);
 	return rc;
 }
 
