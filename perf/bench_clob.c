@@ -28,7 +28,13 @@
  *      machinery variant (memory checking + Merkle, no op rules): the rows
  *      per access, per touched slot and per tree node that the full AIR
  *      will pay, and the same prove ÷ LDE+commit ratio.
- * Usage: bench_clob [--quick] [--threads N]
+ * With --verify-loop N only (a) and (d) at 256 ops are proved, once each,
+ * and each proof is verified N times: CPU time per verify beside the CPU
+ * time to BLAKE2s-hash its opened main rows alone (one leaf per query
+ * position, the library hash), the two interleaved so that both see the
+ * same load; verify ÷ that baseline is the figure to compare across runs.
+ * --compact proves under the compact set instead of the fast one.
+ * Usage: bench_clob [--quick] [--threads N] [--verify-loop N [--compact]]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +51,7 @@
 
 static unsigned n_threads = 2;
 static unsigned n_constraints; /* the AIR's, from the first baseline */
+static unsigned verify_loop; /* --verify-loop N: verifications per proof */
 
 static double now(void)
 {
@@ -81,6 +88,69 @@ done:
 	free(out);
 	free(lde);
 	return t1;
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The opened main rows' leaf hashes alone: n_queries rows of CLOB_WIDTH. */
+static double leaf_hash_cpu(const struct zk_stark_params *p, const zk_gl *rows,
+			    struct zk_digest *sink)
+{
+	struct zk_hasher *h = zk_hasher_new(p->hash);
+	double t0;
+
+	if (h == NULL)
+		exit(1);
+	t0 = cpu_now();
+	for (unsigned q = 0; q < p->n_queries; q++)
+		if (zk_hasher_leaf(h, rows + (size_t)q * CLOB_WIDTH, CLOB_WIDTH,
+				   &sink[q]) != 0)
+			exit(1);
+	t0 = cpu_now() - t0;
+	zk_hasher_free(h);
+	return t0;
+}
+
+/* Verify one proof verify_loop times, each beside one baseline hash. */
+static void verify_loop_run(char traffic, const struct zk_batch *b,
+			    const struct zk_statement *st,
+			    const struct zk_stark_params *p,
+			    const uint8_t *proof, size_t len)
+{
+	size_t n_rows = (size_t)p->n_queries * CLOB_WIDTH;
+	zk_gl *rows = malloc(n_rows * sizeof(*rows));
+	struct zk_digest *sink = malloc(p->n_queries * sizeof(*sink));
+	double tv = 0.0, tb = 0.0, t0;
+	char err[256] = "";
+
+	if (rows == NULL || sink == NULL)
+		exit(1);
+	for (size_t i = 0; i < n_rows; i++)
+		rows[i] = (0x9e3779b97f4a7c15ull * (i + 1)) % ZK_GL_P;
+	for (unsigned k = 0; k < verify_loop; k++) {
+		t0 = cpu_now();
+		if (zk_clob_verify(st, b->ops, b->n_ops, b->events.ev,
+				   b->events.len, &clob_test_market, p->id,
+				   proof, len, err, sizeof(err)) != 0) {
+			fprintf(stderr, "bench_clob: verify: %s\n", err);
+			exit(1);
+		}
+		tv += cpu_now() - t0;
+		tb += leaf_hash_cpu(p, rows, sink);
+	}
+	printf("(%c) %-7s %5zu ops  verify x%u: %7.3f ms CPU each  "
+	       "leaf-hash %u x %d baseline %6.3f ms  (x%.2f)\n",
+	       traffic, p->name, b->n_ops, verify_loop, tv * 1e3 / verify_loop,
+	       p->n_queries, CLOB_WIDTH, tb * 1e3 / verify_loop,
+	       tb > 0 ? tv / tb : 0.0);
+	free(sink);
+	free(rows);
 }
 
 /* Rebuild the trace of an already applied batch for the baseline. */
@@ -360,6 +430,10 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 		exit(1);
 	}
 	tp = now() - t0;
+	if (verify_loop > 0) {
+		verify_loop_run(reduces == 2 ? 'd' : 'a', b, &st, p, proof, len);
+		goto done;
+	}
 	t0 = now();
 	if (zk_clob_verify(&st, b->ops, b->n_ops, b->events.ev, b->events.len,
 			   &clob_test_market, p->id, proof, len, err,
@@ -403,6 +477,7 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 		       b->witness.len,
 		       u.n_leaves,
 		       memcmp(st.old_root, st.new_root, 32) ? "yes" : "no");
+done:
 	zk_st_update_free(&u);
 	zk_st_destroy(twin);
 	free(proof);
@@ -491,17 +566,27 @@ int main(int argc, char **argv)
 	static const size_t sizes[] = { 64, 256, 1024 };
 	size_t n_sizes = 3;
 	const struct zk_stark_params *fast = zk_stark_params_by_id(ZK_PARAMS_FAST);
+	const struct zk_stark_params *loop_p = fast;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
 			n_sizes = 2;
 		else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
 			n_threads = (unsigned)atoi(argv[++i]);
+		else if (strcmp(argv[i], "--verify-loop") == 0 && i + 1 < argc)
+			verify_loop = (unsigned)atoi(argv[++i]);
+		else if (strcmp(argv[i], "--compact") == 0)
+			loop_p = zk_stark_params_by_id(ZK_PARAMS_COMPACT);
 	}
 	if (n_threads == 0)
 		n_threads = 1;
 	printf("bench_clob: CLOB AIR v%u, width %d, %u threads\n",
 	       ZK_CLOB_AIR_VERSION, CLOB_WIDTH, n_threads);
+	if (verify_loop > 0) {
+		bench_proven(256, loop_p, 0);
+		bench_proven(256, loop_p, 2);
+		return 0;
+	}
 	for (size_t i = 0; i < n_sizes; i++)
 		bench_proven(sizes[i], fast, 0);
 	for (size_t i = 0; i < n_sizes; i++)

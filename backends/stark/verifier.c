@@ -210,49 +210,136 @@ static int check_openings(struct zk_verifier *v)
 	return 0;
 }
 
-/* F at each query point from the opened rows (step 7, pointwise). */
+/*
+ * A sum of up to 2^64 products of two canonical elements, reduced once:
+ * each 128-bit product is added to lo and its carries counted in hi, so
+ * the inner loop of deep_values multiplies without reducing.
+ */
+struct lazy_sum {
+	unsigned __int128 lo;
+	uint64_t hi;
+};
+
+static inline void lazy_add(struct lazy_sum *a, zk_gl x, zk_gl y)
+{
+	unsigned __int128 prod = (unsigned __int128)x * y;
+
+	a->lo += prod;
+	a->hi += a->lo < prod;
+}
+
+static zk_gl lazy_reduce(const struct lazy_sum *a)
+{
+	/* 2^128 mod p = (2^64 mod p)^2 */
+	zk_gl two128 = zk_gl_mul(ZK_GL_EPSILON, ZK_GL_EPSILON);
+
+	return zk_gl_add(zk_gl_reduce128(a->lo),
+			 zk_gl_mul(zk_gl_reduce128(a->hi), two128));
+}
+
+/*
+ * Σ_c γ_c·(v_c − o_c) is Σ_c γ_c·v_c − Σ_c γ_c·o_c, and the second sum is
+ * the same at every query: computed once here.
+ */
+static void deep_ood_sums(const struct zk_verifier *v, zk_ext *at_z,
+			  zk_ext *at_zw)
+{
+	const zk_ext *ood = v->pf.ood;
+	size_t mw = v->pf.shape.main_width, aw = v->pf.shape.aux_width;
+	zk_ext s1 = zk_ext_zero(), s2 = zk_ext_zero();
+
+	for (size_t c = 0; c < mw + aw; c++) {
+		size_t cur = c < mw ? v->l.main_cur + c : v->l.aux_cur + c - mw;
+		size_t nxt = c < mw ? v->l.main_nxt + c : v->l.aux_nxt + c - mw;
+
+		s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * c], ood[cur]));
+		s2 = zk_ext_add(s2, zk_ext_mul(v->gammas[2 * c + 1], ood[nxt]));
+	}
+	for (size_t k = 0; k < v->pf.shape.n_chunks; k++)
+		s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * (mw + aw) + k],
+					       ood[v->l.comp + k]));
+	*at_z = s1;
+	*at_zw = s2;
+}
+
+/* Σ γ_{2c}·v_c and Σ γ_{2c+1}·v_c over one opened main row (base field). */
+static void deep_main_row(const zk_ext *gammas, const zk_gl *row, size_t mw,
+			  zk_ext *s1, zk_ext *s2)
+{
+	struct lazy_sum a[ZK_EXT_DEGREE] = { { 0, 0 } };
+	struct lazy_sum b[ZK_EXT_DEGREE] = { { 0, 0 } };
+
+	for (size_t c = 0; c < mw; c++) {
+		const zk_ext *g = &gammas[2 * c];
+
+		for (unsigned i = 0; i < ZK_EXT_DEGREE; i++) {
+			lazy_add(&a[i], g[0].c[i], row[c]);
+			lazy_add(&b[i], g[1].c[i], row[c]);
+		}
+	}
+	for (unsigned i = 0; i < ZK_EXT_DEGREE; i++) {
+		s1->c[i] = lazy_reduce(&a[i]);
+		s2->c[i] = lazy_reduce(&b[i]);
+	}
+}
+
+/*
+ * F at each query point from the opened rows (step 7, pointwise):
+ * F(x) = Σ γ_{2c}(v_c − c(z))/(x − z) + Σ γ_{2c+1}(v_c − c(zω))/(x − zω)
+ *      + Σ γ_k(Q_k(x) − Q_k(z))/(x − z), the 2·queries inverses batched.
+ */
 static int deep_values(struct zk_verifier *v, zk_ext *values)
 {
 	const struct zk_stark_proof *pf = &v->pf;
-	const zk_ext *ood = pf->ood;
 	size_t mw = pf->shape.main_width, aw = pf->shape.aux_width;
-	size_t chunks = pf->shape.n_chunks;
+	size_t chunks = pf->shape.n_chunks, np = v->n_positions;
 	zk_gl w_big = zk_gl_root_of_unity(v->log_domain);
 	zk_ext zw = zk_ext_mul_base(v->z, zk_gl_root_of_unity(v->log_n));
+	zk_ext o1, o2, all_inv;
+	zk_ext den[2 * ZK_FRI_MAX_QUERIES], pre[2 * ZK_FRI_MAX_QUERIES];
+	zk_ext num1[ZK_FRI_MAX_QUERIES], num2[ZK_FRI_MAX_QUERIES];
 
-	for (size_t q = 0; q < v->n_positions; q++) {
-		const zk_gl *mrow = pf->main_rows + q * mw;
+	deep_ood_sums(v, &o1, &o2);
+	for (size_t q = 0; q < np; q++) {
 		const zk_gl *arow = pf->aux_rows + q * ZK_EXT_DEGREE * aw;
 		const zk_gl *crow = pf->comp_rows + q * ZK_EXT_DEGREE * chunks;
 		zk_gl x = zk_gl_mul(ZK_GL_MULTIPLICATIVE_GENERATOR,
 				    zk_gl_pow(w_big, zk_stark_rev_bits(v->positions[q],
 								      v->log_domain)));
-		zk_ext s1 = zk_ext_zero(), s2 = zk_ext_zero(), i1, i2;
+		zk_ext s1, s2;
 
-		for (size_t c = 0; c < mw + aw; c++) {
-			zk_ext val = c < mw ? zk_ext_from_base(mrow[c]) :
-				     zk_ext_gather(arow + ZK_EXT_DEGREE * (c - mw), 1);
-			zk_ext at_z = c < mw ? ood[v->l.main_cur + c] :
-				      ood[v->l.aux_cur + c - mw];
-			zk_ext at_zw = c < mw ? ood[v->l.main_nxt + c] :
-				       ood[v->l.aux_nxt + c - mw];
+		deep_main_row(v->gammas, pf->main_rows + q * mw, mw, &s1, &s2);
+		for (size_t c = 0; c < aw; c++) {
+			zk_ext val = zk_ext_gather(arow + ZK_EXT_DEGREE * c, 1);
 
-			s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * c],
-						       zk_ext_sub(val, at_z)));
-			s2 = zk_ext_add(s2, zk_ext_mul(v->gammas[2 * c + 1],
-						       zk_ext_sub(val, at_zw)));
+			s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * (mw + c)], val));
+			s2 = zk_ext_add(s2, zk_ext_mul(v->gammas[2 * (mw + c) + 1],
+						       val));
 		}
-		for (size_t k = 0; k < chunks; k++) {
-			zk_ext val = zk_ext_gather(crow + ZK_EXT_DEGREE * k, 1);
-
+		for (size_t k = 0; k < chunks; k++)
 			s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * (mw + aw) + k],
-						       zk_ext_sub(val, ood[v->l.comp + k])));
-		}
-		if (!zk_ext_inv(zk_ext_sub(zk_ext_from_base(x), v->z), &i1) ||
-		    !zk_ext_inv(zk_ext_sub(zk_ext_from_base(x), zw), &i2))
-			return reject(v, ZK_STARK_EFRI, "query point meets z");
-		values[q] = zk_ext_add(zk_ext_mul(s1, i1), zk_ext_mul(s2, i2));
+						       zk_ext_gather(crow + ZK_EXT_DEGREE * k, 1)));
+		num1[q] = zk_ext_sub(s1, o1);
+		num2[q] = zk_ext_sub(s2, o2);
+		den[2 * q] = zk_ext_sub(zk_ext_from_base(x), v->z);
+		den[2 * q + 1] = zk_ext_sub(zk_ext_from_base(x), zw);
 	}
+	/* Montgomery's batch inversion: the product is zero iff one is */
+	for (size_t i = 0; i < 2 * np; i++)
+		pre[i] = i == 0 ? den[0] : zk_ext_mul(pre[i - 1], den[i]);
+	if (np == 0)
+		return 0;
+	if (!zk_ext_inv(pre[2 * np - 1], &all_inv))
+		return reject(v, ZK_STARK_EFRI, "query point meets z");
+	for (size_t i = 2 * np; i-- > 0;) {
+		zk_ext inv_i = i == 0 ? all_inv : zk_ext_mul(all_inv, pre[i - 1]);
+
+		all_inv = zk_ext_mul(all_inv, den[i]);
+		den[i] = inv_i;
+	}
+	for (size_t q = 0; q < np; q++)
+		values[q] = zk_ext_add(zk_ext_mul(num1[q], den[2 * q]),
+				       zk_ext_mul(num2[q], den[2 * q + 1]));
 	return 0;
 }
 
