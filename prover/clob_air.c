@@ -158,7 +158,8 @@ static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
 	ADD_TERM(0, cur[C_SLEAF], +1, 11);
 	t[1] = cur[C_LEVEL];
 	ADD_TERM(0, cur[C_SNODE], +1, 11);
-	/* node A: consumes its four children (level-1, 4·index + j, ...) */
+	/* node A: consumes its touched children (level-1, 4·index + j,
+	 * ...); TCH_j is zero off node A rows */
 	for (j = 0; j < 4; j++) {
 		t[1] = zk_ext_sub(cur[C_LEVEL], one);
 		t[2] = zk_ext_add(zk_ext_mul_base(cur[C_INDEX], 4), lift(j));
@@ -166,9 +167,11 @@ static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
 			t[3 + i] = cur[C_MSG + 4 * j + i];
 			t[7 + i] = nxt[C_MSG + 4 * j + i];
 		}
-		ADD_TERM(1 + j, cur[C_SNODE], -1, 11);
+		f = fingerprint(pow, t, 11);
+		fp[1 + j] = zk_ext_add(fp[1 + j], zk_ext_mul(cur[C_SNODE], f));
+		m[1 + j] = zk_ext_sub(m[1 + j], cur[C_TCH + j]);
 	}
-	/* sibling: an unchanged subtree */
+	/* the root of a batch that touches no slot */
 	t[1] = cur[C_LEVEL];
 	t[2] = cur[C_INDEX];
 	for (i = 0; i < 4; i++)

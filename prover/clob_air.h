@@ -12,7 +12,8 @@
  *      LB    its new value (row B): leaf digests, memory init/final tuples
  *      NODE  old children digests (row A) ... followed by
  *      NB    new children digests (row B) of a touched tree node
- *      SIB   an untouched subtree (old digest == new digest)
+ *      SIB   the root of a batch that touches no slot (old == new);
+ *            an untouched child is read from its parent's node rows
  *  - Leaf and node rows compute one width-12 Poseidon2 sponge over their
  *    16 MSG elements (two permutations; degree 3, times the row selector
  *    4). Op rows reuse those witness columns for their range registers.
@@ -81,7 +82,7 @@ enum clob_col {
 	C_SLB,
 	C_SNODE,
 	C_SNB,
-	C_SSIB,
+	C_SSIB,  /* only the root of a batch that touches no slot */
 	/* tree position */
 	C_LEVEL,
 	C_INDEX, /* leaf position; for ACC rows the memory address */
@@ -355,7 +356,11 @@ enum clob_col {
 	C_SE,    /* event row: the taker's CANCELLED STP after SM */
 	C_SO,    /* event row: a maker's CANCELLED STP in a CANCEL_OLDEST
 		  * loop (the STP bus pairs it with its OX) */
-	CLOB_WIDTH,
+	/* the state tree's node rows (clob_air_tree.h) */
+	C_TCH,   /* 4, node A row: child j is on a touched path, consumed
+		  * from the tree bus; else its digest is the same in the
+		  * node B row (no row of its own) */
+	CLOB_WIDTH = C_TCH + 4,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
 	 * only on leaf and node rows, so op rows keep their CLOB_N_RANGE

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CLOB AIR trace builder: lays out the batch's ops, events and engine
- * accesses, then the tree update record (touched leaves, touched nodes,
- * siblings), and fills the Poseidon2 witness of every row. It re-runs no
+ * accesses, then the tree update record (touched leaves, touched nodes;
+ * their untouched children ride in the node rows), and fills the Poseidon2 witness of every row. It re-runs no
  * matching: every value comes from the engine's witness log and the state
  * tree's update record. The op and event rows: clob_air_trace_op.c; each
  * kind's access witnesses: clob_air_trace_{write,rest,match,...}.c.
@@ -357,6 +357,8 @@ static int node_rows(struct builder *b, const struct zk_st_node_rec *nd)
 			if (nd->child[j] >= b->u->n_nodes)
 				return -1;
 			ch = &b->u->nodes[nd->child[j]];
+			if (h == 0)
+				b->cols[C_TCH + j][r] = ch->touched != 0;
 			for (unsigned i = 0; i < ZK_ST_DIGEST_ELEMS; i++)
 				b->cols[C_MSG + 4 * j + i][r] =
 					h == 0 ? ch->old_hash[i] : ch->new_hash[i];
@@ -365,14 +367,13 @@ static int node_rows(struct builder *b, const struct zk_st_node_rec *nd)
 	return 0;
 }
 
-static void sib_row(struct builder *b, uint32_t level, uint64_t index,
-		    const zk_gl *hash)
+/* The root of a batch that touches no slot: old == new. */
+static void root_row(struct builder *b, uint32_t level, const zk_gl *hash)
 {
 	size_t r = new_row(b);
 
 	b->cols[C_SSIB][r] = 1;
 	b->cols[C_LEVEL][r] = level;
-	b->cols[C_INDEX][r] = index;
 	for (unsigned i = 0; i < ZK_ST_DIGEST_ELEMS; i++)
 		b->cols[C_AFT + i][r] = hash[i];
 }
@@ -432,12 +433,13 @@ void zk_clob_trace_free(zk_gl **cols)
 static size_t rows_needed(const struct zk_clob_air *c, const struct zk_batch *bt,
 			  const struct zk_st_update *u)
 {
-	size_t rows = 2 + bt->n_ops + bt->events.len + 2 * u->n_leaves + 1 +
-		      bt->witness.len;
+	size_t rows = 2 + bt->n_ops + bt->events.len + 2 * u->n_leaves +
+		      bt->witness.len + (u->n_leaves == 0);
 
 	(void)c;
 	for (size_t i = 0; i < u->n_nodes; i++)
-		rows += u->nodes[i].touched ? (u->nodes[i].level > 0 ? 2 : 0) : 1;
+		if (u->nodes[i].touched && u->nodes[i].level > 0)
+			rows += 2;
 	return rows;
 }
 
@@ -572,15 +574,14 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 	for (i = 0; i < u->n_nodes; i++) {
 		const struct zk_st_node_rec *nd = &u->nodes[i];
 
-		if (!nd->touched) {
-			sib_row(&b, nd->level, nd->index, nd->old_hash);
-		} else if (nd->level > 0 && node_rows(&b, nd) != 0) {
+		/* untouched children live in their parents' node rows */
+		if (nd->touched && nd->level > 0 && node_rows(&b, nd) != 0) {
 			set_err(err, errlen, "clob trace: bad node record");
 			goto fail;
 		}
 	}
 	if (u->n_leaves == 0)
-		sib_row(&b, c->lay.depth, 0, c->old_root);
+		root_row(&b, c->lay.depth, c->old_root);
 	while (b.row < n)
 		new_row(&b);
 	/* the helper products hold on every row, op or not; LASTP marks the

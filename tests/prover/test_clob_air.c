@@ -539,9 +539,10 @@ static void test_machinery_cheats(void **state)
 	machinery_case(unpristine_new, NULL, 0, 0);
 	/* a skipped access */
 	machinery_case(turn_to_padding, &nth, 0, 0);
-	/* a wrong sibling hash */
+	/* an untouched child's digest on a node row (test_clob_tree.c
+	 * has the other cheats on the node rows) */
 	machinery_case(edit_cell,
-		       &(struct cell_edit){ C_SSIB, 0, C_AFT + 1, 5, 0 }, 0, 0);
+		       &(struct cell_edit){ C_SNODE, 0, C_MSG + 1, 5, 1 }, 0, 0);
 	/* statement with another old_root */
 	machinery_case(NULL, NULL, 0, 1);
 }
