@@ -9,9 +9,11 @@
  *      ACC   one slot access: reads (addr, prev_ts, before), writes
  *            (addr, ts, after) in the LogUp memory argument
  *      LEAF  old value of a touched slot (row A) ... followed by
- *      LB    its new value (row B): leaf digests, memory init/final tuples
+ *      LB    its new value (row B): leaf digests, memory init/final tuples;
+ *            a slot the batch left unchanged has row A only (UL)
  *      NODE  old children digests (row A) ... followed by
- *      NB    new children digests (row B) of a touched tree node
+ *      NB    new children digests (row B) of a touched tree node; a node
+ *            whose digest the batch left unchanged has row A only (UN)
  *      SIB   the root of a batch that touches no slot (old == new);
  *            an untouched child is read from its parent's node rows
  *  - Leaf and node rows compute one width-12 Poseidon2 sponge over their
@@ -360,7 +362,11 @@ enum clob_col {
 	C_TCH,   /* 4, node A row: child j is on a touched path, consumed
 		  * from the tree bus; else its digest is the same in the
 		  * node B row (no row of its own) */
-	CLOB_WIDTH = C_TCH + 4,
+	C_UL = C_TCH + 4, /* leaf A row whose value the batch left as it
+			   * was: no B row, old == new */
+	C_UN,    /* node A row whose touched children all kept their
+		  * digests: no B row, old == new */
+	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
 	 * only on leaf and node rows, so op rows keep their CLOB_N_RANGE

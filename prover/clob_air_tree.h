@@ -6,19 +6,28 @@
  * the node rows' children: a child on a touched path (TCH_j) comes from
  * the tree bus, any other child has no row of its own and keeps its
  * digest from the node A row (the old root authenticates it) to the node
- * B row (the new root reuses it).
+ * B row (the new root reuses it). A leaf or node the batch left unchanged
+ * (UL, UN) is one A row that stands for old and new alike.
  */
 
-/* Node rows' touched flags; the root-only SIB row (docs/proof.md §3). */
+/* Node rows' touched flags, the unchanged rows' flags, the root-only SIB
+ * row (docs/proof.md §3). */
 static unsigned ZKT_FN(clob_tree_nodes)(const struct zk_clob_air *c,
 					const ZKT *cur, const ZKT *nxt,
 					ZKT *out, unsigned k)
 {
 	ZKT one = ZKT_CONST(1), sn = cur[C_SNODE];
+	ZKT ul = cur[C_UL], un = cur[C_UN];
 	unsigned i, j;
 
+	/* unchanged rows: flags on A rows only (the bus term's multiplicity) */
+	out[k++] = ZKT_MUL(ul, ZKT_SUB(ul, one));
+	out[k++] = ZKT_MUL(ul, ZKT_SUB(one, cur[C_SLEAF]));
+	out[k++] = ZKT_MUL(un, ZKT_SUB(un, one));
+	out[k++] = ZKT_MUL(un, ZKT_SUB(one, sn));
 	for (j = 0; j < 4; j++) {
-		ZKT t = cur[C_TCH + j], keep = ZKT_MUL(sn, ZKT_SUB(one, t));
+		ZKT t = cur[C_TCH + j];
+		ZKT keep = ZKT_MUL(ZKT_SUB(sn, un), ZKT_SUB(one, t));
 
 		out[k++] = ZKT_MUL(t, ZKT_SUB(t, one));
 		/* the bus multiplicity is TCH itself: zero off node A rows */

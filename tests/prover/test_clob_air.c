@@ -503,8 +503,11 @@ static void turn_to_padding(zk_gl **cols, size_t n, void *arg)
 static void unpristine_new(zk_gl **cols, size_t n, void *arg)
 {
 	(void)arg;
+	/* a B row, or (AIR v10) an unchanged slot's one row, which stands
+	 * for the new value too */
 	for (size_t r = 0; r < n; r++) {
-		if (cols[C_SLB][r] == 1 && cols[C_PRIST][r] == 1) {
+		if ((cols[C_SLB][r] == 1 || cols[C_UL][r] == 1) &&
+		    cols[C_PRIST][r] == 1) {
 			cols[C_PRIST][r] = 0;
 			zk_clob_fill_hash(cols, r);
 			return;
