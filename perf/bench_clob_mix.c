@@ -164,7 +164,8 @@ static int bench_size(struct mix_run *r, const struct mix_size *s)
 	double ratio[MIX_MAX_BATCHES];
 	double prove_sum = 0.0;
 	size_t proof_sum = 0, ops_proven = 0, n_events = 0, n_acc = 0;
-	size_t n_leaves = 0, n_nodes = 0, n_sibs = 0;
+	size_t n_leaves = 0, n_nodes = 0, n_sibs = 0, same_leaves = 0;
+	size_t same_nodes = 0;
 	unsigned proven = 0, refused = 0, log_lo = 99, log_hi = 0;
 	char why[256] = "";
 
@@ -227,11 +228,19 @@ static int bench_size(struct mix_run *r, const struct mix_size *s)
 		n_events += b->events.len;
 		n_acc += b->witness.len;
 		n_leaves += u.n_leaves;
+		for (size_t i = 0; i < u.n_leaves; i++)
+			same_leaves += memcmp(&u.leaves[i].before,
+					      &u.leaves[i].after,
+					      sizeof(u.leaves[i].before)) == 0;
 		for (size_t i = 0; i < u.n_nodes; i++) {
 			if (!u.nodes[i].touched)
 				n_sibs++;
 			else if (u.nodes[i].level > 0)
 				n_nodes++;
+			if (u.nodes[i].touched && u.nodes[i].level > 0)
+				same_nodes += memcmp(u.nodes[i].old_hash,
+						     u.nodes[i].new_hash,
+						     sizeof(u.nodes[i].old_hash)) == 0;
 		}
 		log_lo = log_n < log_lo ? log_n : log_lo;
 		log_hi = log_n > log_hi ? log_n : log_hi;
@@ -259,12 +268,21 @@ fail:
 	       pct(verify, proven, 50) * 1e3, pct(verify, proven, 100) * 1e3,
 	       proof_sum / proven, (double)ops_proven / prove_sum,
 	       pct(ratio, proven, 50));
+	/* AIR v10: a leaf or node the batch left unchanged is one row, an
+	 * untouched sibling none (docs/proof.md section 7) */
 	printf("      rows per op: 1 op + %.2f events + %.2f accesses + "
-	       "2 x %.2f leaves + 2 x %.2f nodes + %.2f siblings\n",
+	       "2 x %.2f + 1 x %.2f leaves (changed + unchanged) + "
+	       "2 x %.2f + 1 x %.2f nodes = %.2f; "
+	       "%.2f untouched siblings without rows\n",
 	       (double)n_events / (double)ops_proven,
 	       (double)n_acc / (double)ops_proven,
-	       (double)n_leaves / (double)ops_proven,
-	       (double)n_nodes / (double)ops_proven,
+	       (double)(n_leaves - same_leaves) / (double)ops_proven,
+	       (double)same_leaves / (double)ops_proven,
+	       (double)(n_nodes - same_nodes) / (double)ops_proven,
+	       (double)same_nodes / (double)ops_proven,
+	       (double)(ops_proven + n_events + n_acc +
+			2 * n_leaves - same_leaves + 2 * n_nodes -
+			same_nodes) / (double)ops_proven,
 	       (double)n_sibs / (double)ops_proven);
 	if (refused)
 		printf("      first refusal: %s\n", why);

@@ -81,6 +81,19 @@ static zk_ext fingerprint(const zk_ext *pow, const zk_ext *t, unsigned n)
 	return acc;
 }
 
+/* What turns fp(MK, l, i, old, new) into fp(MK, l, i, old, old) when
+ * added: Σ β^(7+i)·(old_i − new_i). */
+static zk_ext new_is_old(const zk_ext *pow, const zk_ext *old,
+			 const zk_ext *new)
+{
+	zk_ext acc = zk_ext_zero();
+
+	for (unsigned i = 0; i < ZK_ST_DIGEST_ELEMS; i++)
+		acc = zk_ext_add(acc, zk_ext_mul(pow[7 + i],
+						 zk_ext_sub(old[i], new[i])));
+	return acc;
+}
+
 static void beta_powers(const zk_ext *rand, zk_ext pow[CLOB_TUPLE_MAX])
 {
 	pow[0] = zk_ext_one();
@@ -144,10 +157,15 @@ static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
 	for (i = 0; i < 16; i++)
 		t[3 + i] = cur[C_MSG + i];
 	ADD_TERM(1, cur[C_SLEAF], +1, 19);
-	/* leaf B: memory final (addr, fts, new) */
+	/* leaf B: memory final (addr, fts, new); an unchanged leaf's own
+	 * row (UL) holds it in slot 3, free off node rows */
 	t[2] = cur[C_FTS];
 	ADD_TERM(0, cur[C_SLB], -1, 19);
-	/* leaf A and node A: Merkle production (level, index, old, new) */
+	ADD_TERM(3, cur[C_UL], -1, 19);
+	/* leaf A and node A: Merkle production (level, index, old, new),
+	 * new from the B row; an unchanged row (UL, UN) stands for both:
+	 * fp is linear in the tuple, so its new := old is the term
+	 * (UL + UN)·Σ β^(7+i)·(old_i − next row's_i), degree 2 as before */
 	t[0] = lift(CLOB_TAG_MK);
 	t[1] = zk_ext_zero();
 	t[2] = cur[C_INDEX];
@@ -158,7 +176,12 @@ static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
 	ADD_TERM(0, cur[C_SLEAF], +1, 11);
 	t[1] = cur[C_LEVEL];
 	ADD_TERM(0, cur[C_SNODE], +1, 11);
-	/* node A: consumes its four children (level-1, 4·index + j, ...) */
+	fp[0] = zk_ext_add(fp[0],
+			   zk_ext_mul(zk_ext_add(cur[C_UL], cur[C_UN]),
+				      new_is_old(pow, cur + C_DIG,
+						 nxt + C_DIG)));
+	/* node A: consumes its touched children (level-1, 4·index + j,
+	 * ...); TCH_j is zero off node A rows */
 	for (j = 0; j < 4; j++) {
 		t[1] = zk_ext_sub(cur[C_LEVEL], one);
 		t[2] = zk_ext_add(zk_ext_mul_base(cur[C_INDEX], 4), lift(j));
@@ -166,9 +189,14 @@ static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
 			t[3 + i] = cur[C_MSG + 4 * j + i];
 			t[7 + i] = nxt[C_MSG + 4 * j + i];
 		}
-		ADD_TERM(1 + j, cur[C_SNODE], -1, 11);
+		f = zk_ext_add(zk_ext_mul(cur[C_SNODE], fingerprint(pow, t, 11)),
+			       zk_ext_mul(cur[C_UN],
+					  new_is_old(pow, cur + C_MSG + 4 * j,
+						     nxt + C_MSG + 4 * j)));
+		fp[1 + j] = zk_ext_add(fp[1 + j], f);
+		m[1 + j] = zk_ext_sub(m[1 + j], cur[C_TCH + j]);
 	}
-	/* sibling: an unchanged subtree */
+	/* the root of a batch that touches no slot */
 	t[1] = cur[C_LEVEL];
 	t[2] = cur[C_INDEX];
 	for (i = 0; i < 4; i++)

@@ -9,10 +9,13 @@
  *      ACC   one slot access: reads (addr, prev_ts, before), writes
  *            (addr, ts, after) in the LogUp memory argument
  *      LEAF  old value of a touched slot (row A) ... followed by
- *      LB    its new value (row B): leaf digests, memory init/final tuples
+ *      LB    its new value (row B): leaf digests, memory init/final tuples;
+ *            a slot the batch left unchanged has row A only (UL)
  *      NODE  old children digests (row A) ... followed by
- *      NB    new children digests (row B) of a touched tree node
- *      SIB   an untouched subtree (old digest == new digest)
+ *      NB    new children digests (row B) of a touched tree node; a node
+ *            whose digest the batch left unchanged has row A only (UN)
+ *      SIB   the root of a batch that touches no slot (old == new);
+ *            an untouched child is read from its parent's node rows
  *  - Leaf and node rows compute one width-12 Poseidon2 sponge over their
  *    16 MSG elements (two permutations; degree 3, times the row selector
  *    4). Op rows reuse those witness columns for their range registers.
@@ -81,7 +84,7 @@ enum clob_col {
 	C_SLB,
 	C_SNODE,
 	C_SNB,
-	C_SSIB,
+	C_SSIB,  /* only the root of a batch that touches no slot */
 	/* tree position */
 	C_LEVEL,
 	C_INDEX, /* leaf position; for ACC rows the memory address */
@@ -355,6 +358,14 @@ enum clob_col {
 	C_SE,    /* event row: the taker's CANCELLED STP after SM */
 	C_SO,    /* event row: a maker's CANCELLED STP in a CANCEL_OLDEST
 		  * loop (the STP bus pairs it with its OX) */
+	/* the state tree's node rows (clob_air_tree.h) */
+	C_TCH,   /* 4, node A row: child j is on a touched path, consumed
+		  * from the tree bus; else its digest is the same in the
+		  * node B row (no row of its own) */
+	C_UL = C_TCH + 4, /* leaf A row whose value the batch left as it
+			   * was: no B row, old == new */
+	C_UN,    /* node A row whose touched children all kept their
+		  * digests: no B row, old == new */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained

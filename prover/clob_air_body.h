@@ -75,12 +75,15 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	out[k++] = ZKT_MUL(sum, ZKT_SUB(sum, one));
 	out[k++] = ZKT_SUB(cur[C_CAPL], ZKT_ADD(cur[C_SLEAF], cur[C_SLB]));
 
-	/* items: A row then B row */
-	out[k++] = ZKT_MUL(cur[C_SLEAF], ZKT_SUB(one, nxt[C_SLB]));
-	out[k++] = ZKT_MUL(cur[C_SNODE], ZKT_SUB(one, nxt[C_SNB]));
-	out[k++] = ZKT_MUL(nxt[C_SLB], ZKT_SUB(one, cur[C_SLEAF]));
-	out[k++] = ZKT_MUL(nxt[C_SNB], ZKT_SUB(one, cur[C_SNODE]));
-	out[k++] = ZKT_MUL(cur[C_SLEAF], ZKT_SUB(nxt[C_INDEX], cur[C_INDEX]));
+	/* items: A row then B row, unless the A row is unchanged (UL, UN) */
+	t = ZKT_SUB(cur[C_SLEAF], cur[C_UL]);
+	out[k++] = ZKT_MUL(t, ZKT_SUB(one, nxt[C_SLB]));
+	out[k++] = ZKT_MUL(ZKT_SUB(cur[C_SNODE], cur[C_UN]),
+			   ZKT_SUB(one, nxt[C_SNB]));
+	out[k++] = ZKT_MUL(nxt[C_SLB], ZKT_SUB(one, t));
+	out[k++] = ZKT_MUL(nxt[C_SNB], ZKT_SUB(ZKT_ADD(one, cur[C_UN]),
+					       cur[C_SNODE]));
+	out[k++] = ZKT_MUL(t, ZKT_SUB(nxt[C_INDEX], cur[C_INDEX]));
 
 	k = ZKT_FN(clob_tree_mem)(c, cur, nxt, out, k);
 	k = ZKT_FN(clob_probe)(c, cur, nxt, out, k, sem);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CLOB AIR trace builder: lays out the batch's ops, events and engine
- * accesses, then the tree update record (touched leaves, touched nodes,
- * siblings), and fills the Poseidon2 witness of every row. It re-runs no
+ * accesses, then the tree update record (touched leaves, touched nodes;
+ * their untouched children ride in the node rows), and fills the Poseidon2 witness of every row. It re-runs no
  * matching: every value comes from the engine's witness log and the state
  * tree's update record. The op and event rows: clob_air_trace_op.c; each
  * kind's access witnesses: clob_air_trace_{write,rest,match,...}.c.
@@ -297,6 +297,28 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	return 0;
 }
 
+/* The batch left the slot's value as it was: one leaf row (UL). */
+static int leaf_unchanged(const struct zk_st_leaf_rec *lf)
+{
+	return memcmp(&lf->before, &lf->after, sizeof(lf->before)) == 0;
+}
+
+/* Every touched child kept its digest, so the node did: one row (UN). */
+static int node_unchanged(const struct zk_st_update *u,
+			  const struct zk_st_node_rec *nd)
+{
+	for (unsigned j = 0; j < 4; j++) {
+		const struct zk_st_node_rec *ch;
+
+		if (nd->child[j] >= u->n_nodes)
+			return 0;
+		ch = &u->nodes[nd->child[j]];
+		if (memcmp(ch->old_hash, ch->new_hash, sizeof(ch->old_hash)))
+			return 0;
+	}
+	return 1;
+}
+
 static int leaf_rows(struct builder *b, size_t li)
 {
 	const struct zk_st_layout *lay = &b->c->lay;
@@ -306,13 +328,16 @@ static int leaf_rows(struct builder *b, size_t li)
 	zk_gl last = lay->count[lf->kind] - 1;
 	union zk_slot_value pristine;
 
+	unsigned rows = leaf_unchanged(lf) ? 1 : 2;
+
 	zk_clob_pristine_value(lay, lf->kind, lf->slot, &pristine);
-	for (unsigned h = 0; h < 2; h++) {
+	for (unsigned h = 0; h < rows; h++) {
 		size_t r = new_row(b);
 
 		if (zk_st_encode(lay, lf->kind, lf->slot, v[h], enc) != 0)
 			return -1;
 		b->cols[h == 0 ? C_SLEAF : C_SLB][r] = 1;
+		b->cols[C_UL][r] = rows == 1;
 		b->cols[C_CAPL][r] = 1;
 		b->cols[C_INDEX][r] = lf->index;
 		b->cols[C_KO + lf->kind - 1][r] = 1;
@@ -345,10 +370,13 @@ static int leaf_rows(struct builder *b, size_t li)
 
 static int node_rows(struct builder *b, const struct zk_st_node_rec *nd)
 {
-	for (unsigned h = 0; h < 2; h++) {
+	unsigned rows = node_unchanged(b->u, nd) ? 1 : 2;
+
+	for (unsigned h = 0; h < rows; h++) {
 		size_t r = new_row(b);
 
 		b->cols[h == 0 ? C_SNODE : C_SNB][r] = 1;
+		b->cols[C_UN][r] = rows == 1;
 		b->cols[C_LEVEL][r] = nd->level;
 		b->cols[C_INDEX][r] = nd->index;
 		for (unsigned j = 0; j < 4; j++) {
@@ -357,6 +385,8 @@ static int node_rows(struct builder *b, const struct zk_st_node_rec *nd)
 			if (nd->child[j] >= b->u->n_nodes)
 				return -1;
 			ch = &b->u->nodes[nd->child[j]];
+			if (h == 0)
+				b->cols[C_TCH + j][r] = ch->touched != 0;
 			for (unsigned i = 0; i < ZK_ST_DIGEST_ELEMS; i++)
 				b->cols[C_MSG + 4 * j + i][r] =
 					h == 0 ? ch->old_hash[i] : ch->new_hash[i];
@@ -365,14 +395,13 @@ static int node_rows(struct builder *b, const struct zk_st_node_rec *nd)
 	return 0;
 }
 
-static void sib_row(struct builder *b, uint32_t level, uint64_t index,
-		    const zk_gl *hash)
+/* The root of a batch that touches no slot: old == new. */
+static void root_row(struct builder *b, uint32_t level, const zk_gl *hash)
 {
 	size_t r = new_row(b);
 
 	b->cols[C_SSIB][r] = 1;
 	b->cols[C_LEVEL][r] = level;
-	b->cols[C_INDEX][r] = index;
 	for (unsigned i = 0; i < ZK_ST_DIGEST_ELEMS; i++)
 		b->cols[C_AFT + i][r] = hash[i];
 }
@@ -432,12 +461,15 @@ void zk_clob_trace_free(zk_gl **cols)
 static size_t rows_needed(const struct zk_clob_air *c, const struct zk_batch *bt,
 			  const struct zk_st_update *u)
 {
-	size_t rows = 2 + bt->n_ops + bt->events.len + 2 * u->n_leaves + 1 +
-		      bt->witness.len;
+	size_t rows = 2 + bt->n_ops + bt->events.len + bt->witness.len +
+		      (u->n_leaves == 0);
 
 	(void)c;
+	for (size_t i = 0; i < u->n_leaves; i++)
+		rows += leaf_unchanged(&u->leaves[i]) ? 1 : 2;
 	for (size_t i = 0; i < u->n_nodes; i++)
-		rows += u->nodes[i].touched ? (u->nodes[i].level > 0 ? 2 : 0) : 1;
+		if (u->nodes[i].touched && u->nodes[i].level > 0)
+			rows += node_unchanged(u, &u->nodes[i]) ? 1 : 2;
 	return rows;
 }
 
@@ -574,15 +606,14 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 	for (i = 0; i < u->n_nodes; i++) {
 		const struct zk_st_node_rec *nd = &u->nodes[i];
 
-		if (!nd->touched) {
-			sib_row(&b, nd->level, nd->index, nd->old_hash);
-		} else if (nd->level > 0 && node_rows(&b, nd) != 0) {
+		/* untouched children live in their parents' node rows */
+		if (nd->touched && nd->level > 0 && node_rows(&b, nd) != 0) {
 			set_err(err, errlen, "clob trace: bad node record");
 			goto fail;
 		}
 	}
 	if (u->n_leaves == 0)
-		sib_row(&b, c->lay.depth, 0, c->old_root);
+		root_row(&b, c->lay.depth, c->old_root);
 	while (b.row < n)
 		new_row(&b);
 	/* the helper products hold on every row, op or not; LASTP marks the

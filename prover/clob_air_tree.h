@@ -2,8 +2,46 @@
 /*
  * CLOB AIR state-tree and memory rules (part of clob_air_body.h, included
  * from it, no include guard): leaf position and kind, pristine values
- * (canonical roots), the access timestamps of the memory argument.
+ * (canonical roots), the access timestamps of the memory argument, and
+ * the node rows' children: a child on a touched path (TCH_j) comes from
+ * the tree bus, any other child has no row of its own and keeps its
+ * digest from the node A row (the old root authenticates it) to the node
+ * B row (the new root reuses it). A leaf or node the batch left unchanged
+ * (UL, UN) is one A row that stands for old and new alike.
  */
+
+/* Node rows' touched flags, the unchanged rows' flags, the root-only SIB
+ * row (docs/proof.md §3). */
+static unsigned ZKT_FN(clob_tree_nodes)(const struct zk_clob_air *c,
+					const ZKT *cur, const ZKT *nxt,
+					ZKT *out, unsigned k)
+{
+	ZKT one = ZKT_CONST(1), sn = cur[C_SNODE];
+	ZKT ul = cur[C_UL], un = cur[C_UN];
+	unsigned i, j;
+
+	/* unchanged rows: flags on A rows only (the bus term's multiplicity) */
+	out[k++] = ZKT_MUL(ul, ZKT_SUB(ul, one));
+	out[k++] = ZKT_MUL(ul, ZKT_SUB(one, cur[C_SLEAF]));
+	out[k++] = ZKT_MUL(un, ZKT_SUB(un, one));
+	out[k++] = ZKT_MUL(un, ZKT_SUB(one, sn));
+	for (j = 0; j < 4; j++) {
+		ZKT t = cur[C_TCH + j];
+		ZKT keep = ZKT_MUL(ZKT_SUB(sn, un), ZKT_SUB(one, t));
+
+		out[k++] = ZKT_MUL(t, ZKT_SUB(t, one));
+		/* the bus multiplicity is TCH itself: zero off node A rows */
+		out[k++] = ZKT_MUL(t, ZKT_SUB(one, sn));
+		for (i = 0; i < ZK_ST_DIGEST_ELEMS; i++)
+			out[k++] = ZKT_MUL(keep,
+					   ZKT_SUB(nxt[C_MSG + 4 * j + i],
+						   cur[C_MSG + 4 * j + i]));
+	}
+	/* a SIB row can only be the root the statement consumes */
+	out[k++] = ZKT_MUL(cur[C_SSIB],
+			   ZKT_SUB(cur[C_LEVEL], ZKT_CONST(c->lay.depth)));
+	return k;
+}
 
 /* Value of element i of the pristine encoding of the row's kind/slot. */
 static inline ZKT ZKT_FN(clob_pristine)(const ZKT *cur, unsigned i)
@@ -114,5 +152,5 @@ static unsigned ZKT_FN(clob_tree_mem)(const struct zk_clob_air *c,
 	out[k++] = ZKT_MUL(cur[C_SACC],
 			   ZKT_SUB(ZKT_SUB(ZKT_SUB(cur[C_TS], cur[C_PTS]), one),
 				   acc));
-	return k;
+	return ZKT_FN(clob_tree_nodes)(c, cur, nxt, out, k);
 }
