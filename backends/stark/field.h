@@ -166,6 +166,14 @@ struct zk_gl_vec_ops {
 	void (*mul_scalar)(zk_gl *out, const zk_gl *a, zk_gl s, size_t n);
 	void (*dif_butterfly)(zk_gl *x, zk_gl *y, const zk_gl *w, size_t m);
 	void (*dit_butterfly)(zk_gl *x, zk_gl *y, const zk_gl *w, size_t m);
+	/*
+	 * Optional (NULL: the NTT runs those stages one by one): the last
+	 * three DIF stages (spans 4, 2, 1) or the first three DIT stages
+	 * (spans 1, 2, 4) on every block of 8 of a[0..len), len a multiple
+	 * of 8, w8 = w_8^j for j < 4 (the span-4 twiddles).
+	 */
+	void (*dif_last3)(zk_gl *a, size_t len, const zk_gl *w8);
+	void (*dit_first3)(zk_gl *a, size_t len, const zk_gl *w8);
 };
 
 /* The kernels of one path, or NULL when this CPU cannot run it. */
