@@ -159,7 +159,9 @@ static zk_gl test_gl(uint64_t *x)
 
 static void test_p2chain_x4(void **state)
 {
-	const unsigned log_n = 4;
+	/* 64 rows: tiles of 32 whose next rows are one run, and the tile at
+	 * each block's end where they wrap */
+	const unsigned log_n = 6;
 	const size_t mw = ZK_P2CHAIN_WIDTH, nmc = ZK_P2CHAIN_CONSTRAINTS;
 	const zk_gl d_in[ZK_P2_DIGEST_ELEMS] = { 5, 6, 7, 8 };
 	zk_gl d_out[ZK_P2_DIGEST_ELEMS];
