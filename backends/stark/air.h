@@ -21,6 +21,12 @@
  *                     AIR writes the constraint body once (a template
  *                     included twice, see tests/stark/air_fib.c) and the
  *                     debug check compares the two on random rows.
+ *      eval_main_x4   optional (NULL: eval_main row by row): eval_main on
+ *                     four rows at once, read straight from the prover's
+ *                     column-major LDE, so a SIMD body can load one column
+ *                     of four rows with one instruction. It must give
+ *                     exactly eval_main's values; the debug check compares
+ *                     them on real and random rows.
  *      eval_aux       n_aux_constraints constraints that involve the aux
  *                     segment (extension field), given the aux challenges.
  *  - Periodic columns: n_periodic columns, each given by its values over
@@ -74,6 +80,11 @@ struct zk_periodic_col {
 	const zk_gl *values; /* 2^log_period values, row i uses values[i % period] */
 };
 
+/* air.h eval_main_x4 */
+typedef void (*zk_air_eval_x4_fn)(const void *ctx, const zk_gl *cur,
+				  const zk_gl *nxt, size_t stride,
+				  const zk_gl *periodic, zk_gl *out);
+
 struct zk_air {
 	/* identity, absorbed into the transcript */
 	const char *name;
@@ -96,6 +107,12 @@ struct zk_air {
 	void (*eval_main_ext)(const void *ctx, const zk_ext *cur,
 			      const zk_ext *nxt, const zk_ext *periodic,
 			      zk_ext *out);
+	/*
+	 * Row r < 4 of column c is cur[c·stride + r] (its next row
+	 * nxt[c·stride + r]), periodic column j's value periodic[4·j + r];
+	 * constraint k of row r goes to out[4·k + r].
+	 */
+	zk_air_eval_x4_fn eval_main_x4;
 	/* NULL when aux_width == 0 */
 	void (*eval_aux)(const void *ctx, const zk_ext *main_cur,
 			 const zk_ext *main_nxt, const zk_ext *aux_cur,

@@ -249,6 +249,73 @@ done:
 	return rc;
 }
 
+/*
+ * eval_main_x4, where the AIR has one, must equal eval_main on each of its
+ * four rows: real rows (row..row+3 and their successors) and random ones,
+ * laid out as the prover passes them (column-major, stride 4).
+ */
+static int check_x4_agrees(struct zk_debug *d)
+{
+	const struct zk_air *air = d->air;
+	size_t mw = air->main_width, np = air->n_periodic;
+	size_t nmc = air->n_main_constraints;
+	zk_gl *b, *row, *out4;
+	int rc = 0;
+
+	if (air->eval_main_x4 == NULL)
+		return 0;
+	if (d->n < 8)
+		return 0; /* no four rows with four successors to compare */
+	b = calloc(8 * mw + 4 * np + 4 * nmc + 2 * mw + np + nmc + 1,
+		   sizeof(zk_gl));
+	if (b == NULL)
+		return ZK_STARK_ENOMEM;
+	row = b + 8 * mw + 4 * np;   /* cur, nxt, periodic, out of one row */
+	out4 = row + 2 * mw + np + nmc;
+	for (unsigned trial = 0; trial < 2 * ZK_DEBUG_EXT_TRIALS && rc == 0;
+	     trial++) {
+		size_t first = (size_t)(next_gl(d) % (d->n - 4));
+		bool real = trial < ZK_DEBUG_EXT_TRIALS;
+
+		for (size_t c = 0; c < mw; c++)
+			for (size_t r = 0; r < 4; r++) {
+				b[4 * c + r] = real ? d->main[c][first + r] :
+						      next_gl(d);
+				b[4 * (mw + c) + r] = real ?
+					d->main[c][first + r + 1] : next_gl(d);
+			}
+		for (size_t j = 0; j < np; j++)
+			for (size_t r = 0; r < 4; r++)
+				b[8 * mw + 4 * j + r] = real ?
+					air->periodic[j].values[(first + r) &
+					((1ull << air->periodic[j].log_period) - 1)] :
+					next_gl(d);
+		air->eval_main_x4(air->ctx, b, b + 4 * mw, 4, b + 8 * mw, out4);
+		for (size_t r = 0; r < 4 && rc == 0; r++) {
+			for (size_t c = 0; c < mw; c++) {
+				row[c] = b[4 * c + r];
+				row[mw + c] = b[4 * (mw + c) + r];
+			}
+			for (size_t j = 0; j < np; j++)
+				row[2 * mw + j] = b[8 * mw + 4 * j + r];
+			air->eval_main(air->ctx, row, row + mw, row + 2 * mw,
+				       row + 2 * mw + np);
+			for (size_t k = 0; k < nmc; k++)
+				if (out4[4 * k + r] != row[2 * mw + np + k]) {
+					rc = report(d, ZK_STARK_ETRACE,
+						    "eval_main and eval_main_x4 "
+						    "disagree at row %zu "
+						    "constraint %zu%s",
+						    first + r, k,
+						    real ? "" : " (random inputs)");
+					break;
+				}
+		}
+	}
+	free(b);
+	return rc;
+}
+
 struct zk_degree_scan {
 	unsigned log_m, e;
 	size_t m;
@@ -458,6 +525,8 @@ int zk_stark_debug_check(const struct zk_air *air, const zk_gl *const *main_trac
 		rc = check_assertions(&d);
 	if (rc == 0)
 		rc = check_ext_agrees(&d);
+	if (rc == 0)
+		rc = check_x4_agrees(&d);
 	if (rc == 0)
 		rc = check_degrees(&d);
 	if (d.aux != NULL)

@@ -305,6 +305,105 @@ ZK_AVX2 static void avx2_dit(zk_gl *x, zk_gl *y, const zk_gl *w, size_t m)
 	port_dit(x + j, y + j, w + j, m - j);
 }
 
+/*
+ * Spans 8, 4, 2 and 1 of a DIF on blocks of sixteen, in registers: the
+ * stages of a size-2^k transform that the butterfly kernels did one call
+ * per eight or four pairs (spans 8, 4) or in scalar code (spans 2, 1).
+ * Lanes are regrouped with 128-bit and 64-bit shuffles between stages.
+ */
+ZK_AVX2 static inline void avx2_dif8(__m256i *x, __m256i *y, __m256i w4,
+				     __m256i w2)
+{
+	__m256i s = avx2_add(*x, *y);
+	__m256i d = avx2_mul(avx2_sub(*x, *y), w4);
+	/* span 2: pairs (0,2), (1,3) of s and of d */
+	__m256i u = _mm256_permute2x128_si256(s, d, 0x20);
+	__m256i v = _mm256_permute2x128_si256(s, d, 0x31);
+	__m256i s2 = avx2_add(u, v);
+	__m256i d2 = avx2_mul(avx2_sub(u, v), w2);
+	/* span 1: pairs (0,1), (2,3) of each half */
+	__m256i p = _mm256_unpacklo_epi64(s2, d2);
+	__m256i q = _mm256_unpackhi_epi64(s2, d2);
+	__m256i s1 = avx2_add(p, q), d1 = avx2_sub(p, q);
+	__m256i lo = _mm256_unpacklo_epi64(s1, d1);
+	__m256i hi = _mm256_unpackhi_epi64(s1, d1);
+
+	*x = _mm256_permute2x128_si256(lo, hi, 0x20);
+	*y = _mm256_permute2x128_si256(lo, hi, 0x31);
+}
+
+ZK_AVX2 static void avx2_dif_last4(zk_gl *a, size_t len, const zk_gl *w8,
+				   const zk_gl *w16)
+{
+	const __m256i w4 = LD256(w8);
+	/* span 2's twiddles (1, w_4) for both halves; w_4 = w_8^2 */
+	const __m256i w2 = _mm256_setr_epi64x(1, (int64_t)w8[2], 1,
+					      (int64_t)w8[2]);
+	const __m256i w8lo = LD256(w16), w8hi = LD256(w16 + 4);
+
+	for (size_t i = 0; i < len; i += 16) {
+		__m256i x0 = LD256(a + i), x1 = LD256(a + i + 4);
+		__m256i y0 = LD256(a + i + 8), y1 = LD256(a + i + 12);
+		__m256i s0 = avx2_add(x0, y0), s1 = avx2_add(x1, y1);
+		__m256i d0 = avx2_mul(avx2_sub(x0, y0), w8lo);
+		__m256i d1 = avx2_mul(avx2_sub(x1, y1), w8hi);
+
+		avx2_dif8(&s0, &s1, w4, w2);
+		avx2_dif8(&d0, &d1, w4, w2);
+		ST256(a + i, s0);
+		ST256(a + i + 4, s1);
+		ST256(a + i + 8, d0);
+		ST256(a + i + 12, d1);
+	}
+}
+
+/* The DIT's first three stages (spans 1, 2, 4) on eight, the same way. */
+ZK_AVX2 static inline void avx2_dit8(__m256i *x, __m256i *y, __m256i w4,
+				     __m256i w2)
+{
+	/* span 1: (a0, a1), (a2, a3), ... */
+	__m256i p = _mm256_unpacklo_epi64(*x, *y);
+	__m256i q = _mm256_unpackhi_epi64(*x, *y);
+	__m256i s1 = avx2_add(p, q), d1 = avx2_sub(p, q);
+	/* span 2: (a0, a2), (a1, a3) and (a4, a6), (a5, a7) */
+	__m256i lo = _mm256_unpacklo_epi64(s1, d1);
+	__m256i hi = _mm256_unpackhi_epi64(s1, d1);
+	__m256i u = _mm256_permute2x128_si256(lo, hi, 0x20);
+	__m256i t = avx2_mul(_mm256_permute2x128_si256(lo, hi, 0x31), w2);
+	__m256i s2 = avx2_add(u, t), d2 = avx2_sub(u, t);
+	/* span 4: (a_j, a_j+4) */
+	__m256i l4 = _mm256_permute2x128_si256(s2, d2, 0x20);
+	__m256i t4 = avx2_mul(_mm256_permute2x128_si256(s2, d2, 0x31), w4);
+
+	*x = avx2_add(l4, t4);
+	*y = avx2_sub(l4, t4);
+}
+
+/* Spans 1, 2, 4 on each eight, then span 8 (a_j, a_j+8), in registers. */
+ZK_AVX2 static void avx2_dit_first4(zk_gl *a, size_t len, const zk_gl *w8,
+				    const zk_gl *w16)
+{
+	const __m256i w4 = LD256(w8);
+	const __m256i w2 = _mm256_setr_epi64x(1, (int64_t)w8[2], 1,
+					      (int64_t)w8[2]);
+	const __m256i w8lo = LD256(w16), w8hi = LD256(w16 + 4);
+
+	for (size_t i = 0; i < len; i += 16) {
+		__m256i x0 = LD256(a + i), x1 = LD256(a + i + 4);
+		__m256i y0 = LD256(a + i + 8), y1 = LD256(a + i + 12);
+		__m256i t0, t1;
+
+		avx2_dit8(&x0, &x1, w4, w2);
+		avx2_dit8(&y0, &y1, w4, w2);
+		t0 = avx2_mul(y0, w8lo);
+		t1 = avx2_mul(y1, w8hi);
+		ST256(a + i, avx2_add(x0, t0));
+		ST256(a + i + 4, avx2_add(x1, t1));
+		ST256(a + i + 8, avx2_sub(x0, t0));
+		ST256(a + i + 12, avx2_sub(x1, t1));
+	}
+}
+
 static const struct zk_gl_vec_ops avx2_ops = {
 	.name = "avx2",
 	.kind = ZK_GL_SIMD_AVX2,
@@ -314,6 +413,8 @@ static const struct zk_gl_vec_ops avx2_ops = {
 	.mul_scalar = avx2_vec_mul_scalar,
 	.dif_butterfly = avx2_dif,
 	.dit_butterfly = avx2_dit,
+	.dif_last4 = avx2_dif_last4,
+	.dit_first4 = avx2_dit_first4,
 };
 
 /* ---- AVX-512F: 8 lanes, unsigned compares into mask registers ---- */

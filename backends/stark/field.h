@@ -166,6 +166,17 @@ struct zk_gl_vec_ops {
 	void (*mul_scalar)(zk_gl *out, const zk_gl *a, zk_gl s, size_t n);
 	void (*dif_butterfly)(zk_gl *x, zk_gl *y, const zk_gl *w, size_t m);
 	void (*dit_butterfly)(zk_gl *x, zk_gl *y, const zk_gl *w, size_t m);
+	/*
+	 * Optional (NULL: the NTT runs those stages one by one): the last
+	 * four DIF stages (spans 8, 4, 2, 1) or the first four DIT stages
+	 * (spans 1, 2, 4, 8) on every block of 16 of a[0..len), len a
+	 * multiple of 16; w8 = w_8^j (j < 4) and w16 = w_16^j (j < 8) are
+	 * the span-4 and span-8 twiddles.
+	 */
+	void (*dif_last4)(zk_gl *a, size_t len, const zk_gl *w8,
+			  const zk_gl *w16);
+	void (*dit_first4)(zk_gl *a, size_t len, const zk_gl *w8,
+			   const zk_gl *w16);
 };
 
 /* The kernels of one path, or NULL when this CPU cannot run it. */

@@ -101,6 +101,16 @@ static void b2s8_leaves(const uint32_t init[8], const zk_gl *const *cols,
 	for (int i = 0; i < 8; i++)
 		h[i] = _mm256_set1_epi32((int)init[i]);
 	for (size_t c0 = 0; c0 < n_cols; c0 += 8) {
+		/*
+		 * The next eight columns' rows, asked for one compression
+		 * ahead: LDE columns are a power of two apart, so no hardware
+		 * prefetcher follows them and they share cache sets (a
+		 * longer distance would evict them before use).
+		 */
+		for (size_t e = c0 + 8; e < c0 + 16 && e < n_cols; e++) {
+			__builtin_prefetch(cols[e] + first);
+			__builtin_prefetch(cols[e] + first + 7);
+		}
 		for (size_t e = 0; e < 8; e++) {
 			__m256 a, b;
 

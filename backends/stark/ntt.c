@@ -228,6 +228,17 @@ static void dif_small(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 {
 	size_t len = (size_t)1 << log_len;
 
+	if (log_len >= 4 && kn->ops->dif_last4 != NULL) {
+		for (unsigned int k = log_len; k-- > 4;) {
+			size_t m = (size_t)1 << k;
+
+			for (size_t blk = 0; blk < len; blk += 2 * m)
+				kn->ops->dif_butterfly(a + blk, a + blk + m,
+						       kn->tw[k], m);
+		}
+		kn->ops->dif_last4(a, len, kn->tw[2], kn->tw[3]);
+		return;
+	}
 	for (unsigned int k = log_len; k-- > 2;) {
 		size_t m = (size_t)1 << k;
 
@@ -261,6 +272,17 @@ static void dit_small(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 {
 	size_t len = (size_t)1 << log_len;
 
+	if (log_len >= 4 && kn->ops->dit_first4 != NULL) {
+		kn->ops->dit_first4(a, len, kn->tw[2], kn->tw[3]);
+		for (unsigned int k = 4; k < log_len; k++) {
+			size_t m = (size_t)1 << k;
+
+			for (size_t blk = 0; blk < len; blk += 2 * m)
+				kn->ops->dit_butterfly(a + blk, a + blk + m,
+						       kn->tw[k], m);
+		}
+		return;
+	}
 	if (log_len >= 1) {
 		for (size_t blk = 0; blk < len; blk += 2) {
 			zk_gl u = a[blk], v = a[blk + 1];

@@ -290,31 +290,84 @@ int zk_prover_tree_row(const struct zk_prover_tree *lt, uint64_t i, zk_gl *row)
 	return 0;
 }
 
-struct node_ctx {
-	const struct zk_prover_tree *lt;
-	struct zk_hasher *hasher;
-	zk_gl *row;
+/*
+ * Below the kept levels an opening needs nodes of the subtrees of a few
+ * groups of 2^dropped rows: each such subtree is built once, whole, with
+ * zk_merkle_build (its eight-way leaf hashing), the first time one of its
+ * nodes is asked for, rather than node by node and leaf by leaf.
+ */
+struct group_tree {
+	uint64_t group;
+	struct zk_merkle_tree tree;
 };
 
-/* The node at heap index k (merkle.h layout), recomputed below the top. */
+struct node_ctx {
+	const struct zk_prover_tree *lt;
+	struct group_tree *groups;
+	size_t n_groups, max_groups;
+	zk_gl *cols; /* n_cols × 2^dropped, column-major */
+};
+
+static const struct zk_merkle_tree *group_tree(struct node_ctx *nc,
+					       uint64_t g)
+{
+	const struct zk_prover_tree *lt = nc->lt;
+	uint64_t rows = (uint64_t)1 << lt->dropped;
+	const zk_gl **cols;
+	zk_gl *row;
+	struct group_tree *gt;
+	int rc = 0;
+
+	for (size_t i = 0; i < nc->n_groups; i++)
+		if (nc->groups[i].group == g)
+			return &nc->groups[i].tree;
+	if (nc->n_groups == nc->max_groups)
+		return NULL;
+	cols = malloc((lt->n_cols + 1) * sizeof(*cols));
+	row = malloc((lt->n_cols + 1) * sizeof(zk_gl));
+	if (cols == NULL || row == NULL)
+		rc = -1;
+	/* the group's rows: in place in the LDE, else from the cache */
+	for (uint64_t r = 0; rc == 0 && lt->lde == NULL && r < rows; r++) {
+		rc = zk_prover_tree_row(lt, g * rows + r, row);
+		for (size_t c = 0; rc == 0 && c < lt->n_cols; c++)
+			nc->cols[c * rows + r] = row[c];
+	}
+	for (size_t c = 0; rc == 0 && c < lt->n_cols; c++)
+		cols[c] = lt->lde != NULL ? lt->lde + c * lt->n_leaves + g * rows :
+					    nc->cols + c * rows;
+	gt = &nc->groups[nc->n_groups];
+	if (rc == 0)
+		rc = zk_merkle_build(&gt->tree, lt->hash, cols, lt->n_cols,
+				     rows, 1);
+	free(cols);
+	free(row);
+	if (rc != 0)
+		return NULL;
+	gt->group = g;
+	nc->n_groups++;
+	return &gt->tree;
+}
+
+/* The node at heap index k (merkle.h layout), from the top or its group. */
 static int tree_node(struct node_ctx *nc, uint64_t k, struct zk_digest *out)
 {
 	const struct zk_prover_tree *lt = nc->lt;
-	struct zk_digest left, right;
+	unsigned top_level = lt->depth - lt->dropped, level = 0, below;
+	const struct zk_merkle_tree *t;
 
 	if (k < 2 * (lt->n_leaves >> lt->dropped)) {
 		*out = lt->top[k];
 		return 0;
 	}
-	if (k >= lt->n_leaves) {
-		if (zk_prover_tree_row(lt, k - lt->n_leaves, nc->row) != 0)
-			return -1;
-		return zk_hasher_leaf(nc->hasher, nc->row, lt->n_cols, out);
-	}
-	if (tree_node(nc, 2 * k, &left) != 0 ||
-	    tree_node(nc, 2 * k + 1, &right) != 0)
+	while ((k >> level) > 1)
+		level++;
+	below = level - top_level;
+	t = group_tree(nc, (k >> below) - (lt->n_leaves >> lt->dropped));
+	if (t == NULL)
 		return -1;
-	return zk_hasher_node(nc->hasher, &left, &right, out);
+	*out = t->nodes[((uint64_t)1 << below) | (k & (((uint64_t)1 << below) - 1))];
+	return 0;
 }
 
 int zk_prover_open_tree(const struct zk_prover_tree *lt,
@@ -327,10 +380,12 @@ int zk_prover_open_tree(const struct zk_prover_tree *lt,
 	int rc = ZK_STARK_ENOMEM;
 
 	memset(out, 0, sizeof(*out));
-	nc.hasher = zk_hasher_new(lt->hash);
-	nc.row = malloc((lt->n_cols + 1) * sizeof(zk_gl));
+	/* a query needs the subtrees of its own group and of none other */
+	nc.max_groups = count;
+	nc.groups = calloc(count + 1, sizeof(*nc.groups));
+	nc.cols = malloc((lt->n_cols << lt->dropped) * sizeof(zk_gl) + 1);
 	out->nodes = malloc(((size_t)count * lt->depth + 1) * sizeof(*out->nodes));
-	if (pos == NULL || nc.hasher == NULL || nc.row == NULL ||
+	if (pos == NULL || nc.groups == NULL || nc.cols == NULL ||
 	    out->nodes == NULL || count == 0)
 		goto done;
 	memcpy(pos, indices, count * sizeof(uint64_t));
@@ -364,8 +419,10 @@ int zk_prover_open_tree(const struct zk_prover_tree *lt,
 done:
 	if (rc != 0)
 		zk_merkle_batch_free(out);
-	zk_hasher_free(nc.hasher);
-	free(nc.row);
+	for (size_t i = 0; i < nc.n_groups; i++)
+		zk_merkle_free(&nc.groups[i].tree);
+	free(nc.groups);
+	free(nc.cols);
 	free(pos);
 	return rc;
 }

@@ -109,14 +109,16 @@ static void ood_columns(void *arg, size_t lo, size_t hi)
 			struct zk_acc ac[ZK_EXT_DEGREE] = { 0 };
 			struct zk_acc an[ZK_EXT_DEGREE] = { 0 };
 
-			for (size_t j = 0; j < n; j++) {
-				zk_gl t = col[j], u = col[(j + 1) & (n - 1)];
-
-				for (unsigned k = 0; k < ZK_EXT_DEGREE; k++) {
-					zk_acc_mac(&ac[k], bary[j].c[k], t);
-					zk_acc_mac(&an[k], bary[j].c[k], u);
-				}
-			}
+			/* T(z) and T(zω) in two passes: six 192-bit sums in
+			 * one loop do not fit the registers */
+			for (size_t j = 0; j < n; j++)
+				for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+					zk_acc_mac(&ac[k], bary[j].c[k], col[j]);
+			for (size_t j = 0; j + 1 < n; j++)
+				for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+					zk_acc_mac(&an[k], bary[j].c[k], col[j + 1]);
+			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
+				zk_acc_mac(&an[k], bary[n - 1].c[k], col[0]);
 			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++) {
 				cur.c[k] = zk_acc_reduce(&ac[k]);
 				nxt.c[k] = zk_acc_reduce(&an[k]);
@@ -233,6 +235,8 @@ static inline zk_ext deep_den_inv(const struct deep_den *d, zk_gl x,
  */
 #define DEEP_ROWS 256
 #define AB_COLS (2 * ZK_EXT_DEGREE)
+/* rows of A and B that deep_rows forms together */
+#define DEEP_ROW_TILE 8
 
 struct zk_deep_job {
 	struct zk_prover *pv;
@@ -293,21 +297,37 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 	struct zk_prover *pv = job->pv;
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	const zk_ext *g = pv->gammas;
-	struct zk_acc acc[DEEP_ROWS][AB_COLS];
+	struct zk_acc acc[DEEP_ROW_TILE][AB_COLS];
 
-	for (size_t r0 = lo; r0 < hi; r0 += DEEP_ROWS) {
-		size_t len = hi - r0 < DEEP_ROWS ? hi - r0 : DEEP_ROWS;
+	for (size_t r0 = lo; r0 < hi; r0 += DEEP_ROW_TILE) {
+		size_t len = hi - r0 < DEEP_ROW_TILE ? hi - r0 : DEEP_ROW_TILE;
 
-		memset(acc, 0, sizeof(acc));
-		for (size_t c = 0; c < mw; c++) {
-			const zk_gl *col = job->trace[c] + r0;
-			zk_ext ga = g[2 * c], gb = g[2 * c + 1];
+		/*
+		 * Main columns: one row and one of A, B at a time, its three
+		 * sums in registers across the columns (sums kept in memory
+		 * cost a load and a store per product); the tile's line of
+		 * every column stays in L1 for its rows. No hardware
+		 * prefetcher follows hundreds of columns: the next tile's
+		 * lines are asked for now.
+		 */
+		for (size_t c = 0; r0 + len < hi && c < mw; c++)
+			__builtin_prefetch(job->trace[c] + r0 + len);
+		for (size_t k = 0; k < len; k++)
+			for (size_t h = 0; h < 2; h++) {
+				struct zk_acc a0 = { 0 }, a1 = { 0 }, a2 = { 0 };
 
-			for (size_t k = 0; k < len; k++) {
-				mac_base(&acc[k][0], ga, col[k]);
-				mac_base(&acc[k][ZK_EXT_DEGREE], gb, col[k]);
+				for (size_t c = 0; c < mw; c++) {
+					zk_gl v = job->trace[c][r0 + k];
+					const zk_gl *gc = g[2 * c + h].c;
+
+					zk_acc_mac(&a0, gc[0], v);
+					zk_acc_mac(&a1, gc[1], v);
+					zk_acc_mac(&a2, gc[2], v);
+				}
+				acc[k][ZK_EXT_DEGREE * h] = a0;
+				acc[k][ZK_EXT_DEGREE * h + 1] = a1;
+				acc[k][ZK_EXT_DEGREE * h + 2] = a2;
 			}
-		}
 		for (size_t c = 0; c < aw; c++) {
 			const zk_ext *col = pv->aux[c] + r0;
 			struct ext_coef ga = ext_coef(g[2 * (mw + c)]);

@@ -118,7 +118,9 @@ static int prepare_domain(struct zk_prover *pv)
 
 struct comp_scratch {
 	zk_ext *curx, *nxtx, *acur, *anxt, *perx, *outa, *num;
+	/* per and outm hold four rows for eval_main_x4 (per[4·j + r]) */
 	zk_gl *cur, *nxt, *per, *outm, *xs, *den, *inv;
+	zk_gl *tcur, *tnxt; /* column-major tile (copy_tile) */
 	size_t nx[COMP_ROWS];
 };
 
@@ -126,8 +128,8 @@ static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 				 struct comp_scratch *s)
 {
 	size_t mw = air->main_width, aw = air->aux_width, np = air->n_periodic;
-	size_t len = (COMP_ROWS + 2) * mw + 4 * aw + 3 * np +
-		     air->n_main_constraints + 2 * air->n_aux_constraints +
+	size_t len = (2 * COMP_ROWS + 2) * mw + 4 * aw + 3 * np +
+		     2 * air->n_main_constraints + 2 * air->n_aux_constraints +
 		     5 * ZK_PROVER_BLOCK + 4;
 	zk_gl *mem = malloc(len * sizeof(zk_ext));
 
@@ -143,10 +145,12 @@ static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 	s->cur = (zk_gl *)(s->num + ZK_PROVER_BLOCK);
 	s->nxt = s->cur + COMP_ROWS * mw;
 	s->per = s->nxt + COMP_ROWS * mw;
-	s->outm = s->per + np;
-	s->xs = s->outm + air->n_main_constraints;
+	s->outm = s->per + 4 * np;
+	s->xs = s->outm + 4 * (size_t)air->n_main_constraints;
 	s->den = s->xs + ZK_PROVER_BLOCK;
 	s->inv = s->den + ZK_PROVER_BLOCK;
+	s->tcur = s->inv + ZK_PROVER_BLOCK;
+	s->tnxt = s->tcur + COMP_ROWS * mw;
 	return mem;
 }
 
@@ -170,15 +174,21 @@ static size_t next_position(const struct zk_prover *pv, size_t i)
  * ahead are requested explicitly; the rows of a tile (and their next rows,
  * but for a carry) are consecutive, one line per eight.
  */
+static void next_rows(const struct zk_prover *pv, struct comp_scratch *s,
+		      size_t i, size_t len)
+{
+	/* the next rows are in the same block of n: in the view */
+	for (size_t k = 0; k < len; k++)
+		s->nx[k] = next_position(pv, i + k) - pv->view_base;
+}
+
 static void gather_rows(const struct zk_prover *pv, struct comp_scratch *s,
 			size_t i, size_t len)
 {
 	size_t mw = pv->air->main_width, stride = pv->view_stride;
 	size_t at = i - pv->view_base;
 
-	/* the next rows are in the same block of n: in the view */
-	for (size_t k = 0; k < len; k++)
-		s->nx[k] = next_position(pv, i + k) - pv->view_base;
+	next_rows(pv, s, i, len);
 	for (size_t c = 0; c < mw; c++) {
 		const zk_gl *col = pv->main_view + c * stride;
 
@@ -198,16 +208,27 @@ static void gather_rows(const struct zk_prover *pv, struct comp_scratch *s,
 	}
 }
 
-/* Σ α·C(x) over the transition constraints at position i (row r of s). */
-static zk_ext transition_sum(struct zk_prover *pv, struct comp_scratch *s,
-			     size_t i, size_t r)
+/* Row r of the tile (position i) alone into s->cur / s->nxt, s->nx set. */
+static void gather_row(const struct zk_prover *pv, struct comp_scratch *s,
+		       size_t i, size_t r)
+{
+	size_t mw = pv->air->main_width, stride = pv->view_stride;
+	const zk_gl *col = pv->main_view + i - pv->view_base;
+
+	for (size_t c = 0; c < mw; c++, col += stride) {
+		s->cur[r * mw + c] = col[0];
+		s->nxt[r * mw + c] = col[s->nx[r] - (i - pv->view_base)];
+	}
+}
+
+/* Σ α·C(x) over the main transition constraints at position i (row r). */
+static zk_ext main_sum(struct zk_prover *pv, struct comp_scratch *s,
+		       size_t i, size_t r)
 {
 	const struct zk_air *air = pv->air;
-	size_t mw = air->main_width, aw = air->aux_width;
-	size_t stride = pv->view_stride, at = i - pv->view_base;
+	size_t mw = air->main_width;
 	size_t np = air->n_periodic, nmc = air->n_main_constraints;
 	const zk_gl *cur = s->cur + r * mw, *nxt = s->nxt + r * mw;
-	size_t nx = s->nx[r];
 	struct zk_acc a[ZK_EXT_DEGREE] = { 0 };
 	zk_ext acc;
 
@@ -219,26 +240,146 @@ static zk_ext transition_sum(struct zk_prover *pv, struct comp_scratch *s,
 			zk_acc_mac(&a[e], pv->alphas[k].c[e], s->outm[k]);
 	for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
 		acc.c[e] = zk_acc_reduce(&a[e]);
-	if (aw > 0) {
-		for (size_t c = 0; c < mw; c++) {
-			s->curx[c] = zk_ext_from_base(cur[c]);
-			s->nxtx[c] = zk_ext_from_base(nxt[c]);
-		}
-		for (size_t c = 0; c < aw; c++) {
-			const zk_gl *col = pv->aux_view + ZK_EXT_DEGREE * c * stride;
-
-			s->acur[c] = zk_ext_gather(col + at, stride);
-			s->anxt[c] = zk_ext_gather(col + nx, stride);
-		}
-		for (size_t j = 0; j < np; j++)
-			s->perx[j] = zk_ext_from_base(s->per[j]);
-		air->eval_aux(air->ctx, s->curx, s->nxtx, s->acur, s->anxt,
-			      s->perx, pv->rand, s->outa);
-		for (size_t k = 0; k < air->n_aux_constraints; k++)
-			acc = zk_ext_add(acc, zk_ext_mul(pv->alphas[nmc + k],
-							 s->outa[k]));
-	}
 	return acc;
+}
+
+/*
+ * The same for the four positions i..i+3, rows r..r+3 of the tile that
+ * copy_tile made. Two rows per pass keep the six accumulator words in
+ * registers.
+ */
+static void main_sums_x4(struct zk_prover *pv, struct comp_scratch *s,
+			 size_t i, size_t r, zk_ext *acc)
+{
+	const struct zk_air *air = pv->air;
+	size_t np = air->n_periodic, nmc = air->n_main_constraints;
+	const zk_gl *out = s->outm;
+
+	for (size_t j = 0; j < np; j++)
+		for (unsigned k = 0; k < 4; k++)
+			s->per[4 * j + k] = pv->periodic_lde[j][(i + k) >>
+							pv->periodic_shift[j]];
+	air->eval_main_x4(air->ctx, s->tcur + r, s->tnxt + r, COMP_ROWS, s->per,
+			  s->outm);
+	for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
+		for (unsigned k = 0; k < 4; k += 2) {
+			struct zk_acc a0 = { 0 }, a1 = { 0 };
+
+			for (size_t c = 0; c < nmc; c++) {
+				zk_gl alpha = pv->alphas[c].c[e];
+
+				zk_acc_mac(&a0, alpha, out[4 * c + k]);
+				zk_acc_mac(&a1, alpha, out[4 * c + k + 1]);
+			}
+			acc[k].c[e] = zk_acc_reduce(&a0);
+			acc[k + 1].c[e] = zk_acc_reduce(&a1);
+		}
+}
+
+/* acc plus Σ α·C(x) over the aux constraints at position i (row r). */
+static zk_ext aux_sum(struct zk_prover *pv, struct comp_scratch *s,
+		      size_t i, size_t r, zk_ext acc)
+{
+	const struct zk_air *air = pv->air;
+	size_t mw = air->main_width, aw = air->aux_width;
+	size_t stride = pv->view_stride, at = i - pv->view_base;
+	size_t np = air->n_periodic, nmc = air->n_main_constraints;
+	const zk_gl *cur = s->cur + r * mw, *nxt = s->nxt + r * mw;
+	size_t nx = s->nx[r];
+
+	for (size_t c = 0; c < mw; c++) {
+		s->curx[c] = zk_ext_from_base(cur[c]);
+		s->nxtx[c] = zk_ext_from_base(nxt[c]);
+	}
+	for (size_t c = 0; c < aw; c++) {
+		const zk_gl *col = pv->aux_view + ZK_EXT_DEGREE * c * stride;
+
+		s->acur[c] = zk_ext_gather(col + at, stride);
+		s->anxt[c] = zk_ext_gather(col + nx, stride);
+	}
+	for (size_t j = 0; j < np; j++)
+		s->perx[j] = zk_ext_from_base(
+			pv->periodic_lde[j][i >> pv->periodic_shift[j]]);
+	air->eval_aux(air->ctx, s->curx, s->nxtx, s->acur, s->anxt,
+		      s->perx, pv->rand, s->outa);
+	for (size_t k = 0; k < air->n_aux_constraints; k++)
+		acc = zk_ext_add(acc, zk_ext_mul(pv->alphas[nmc + k],
+						 s->outa[k]));
+	return acc;
+}
+
+/*
+ * Columns of the tile (positions i..i+len-1) and of their next rows into
+ * s->tcur / s->tnxt, column-major with stride COMP_ROWS, for
+ * eval_main_x4. Read in place, the LDE's columns are a power of two apart
+ * and all fall in the same cache sets: four rows of 236 columns missed in
+ * every level. Copied, each column is one short sequential run.
+ */
+static void copy_tile(const struct zk_prover *pv, struct comp_scratch *s,
+		      size_t i, size_t len)
+{
+	size_t mw = pv->air->main_width, stride = pv->view_stride;
+	size_t at = i - pv->view_base;
+	bool runs = s->nx[len - 1] == s->nx[0] + len - 1;
+	const zk_gl *col = pv->main_view;
+
+	for (size_t c = 0; c < mw; c++, col += stride) {
+		zk_gl *cur = s->tcur + c * COMP_ROWS, *nxt = s->tnxt + c * COMP_ROWS;
+
+		if (c + GATHER_PREFETCH < mw) {
+			const zk_gl *ahead = col + GATHER_PREFETCH * stride;
+
+			for (size_t k = 0; k < len; k += 8) {
+				__builtin_prefetch(ahead + at + k);
+				__builtin_prefetch(ahead + s->nx[k]);
+			}
+			__builtin_prefetch(ahead + at + len - 1);
+			__builtin_prefetch(ahead + s->nx[len - 1]);
+		}
+		memcpy(cur, col + at, len * sizeof(zk_gl));
+		if (runs) {
+			memcpy(nxt, col + s->nx[0], len * sizeof(zk_gl));
+			continue;
+		}
+		for (size_t k = 0; k < len; k++)
+			nxt[k] = col[s->nx[k]];
+	}
+}
+
+/*
+ * Σ α·C(x) over all transition constraints at positions i..i+len-1.
+ * With eval_main_x4 the main constraints of four rows at a time are
+ * evaluated on the tile's columns (copy_tile); rows are copied out only
+ * for the aux constraints or eval_main.
+ */
+static void tile_sums(struct zk_prover *pv, struct comp_scratch *s, size_t i,
+		      size_t len, zk_ext *sums)
+{
+	const struct zk_air *air = pv->air;
+	bool x4 = air->eval_main_x4 != NULL;
+	bool rows = !x4 || air->aux_width > 0;
+
+	if (rows)
+		gather_rows(pv, s, i, len);
+	else
+		next_rows(pv, s, i, len);
+	if (x4)
+		copy_tile(pv, s, i, len);
+	for (size_t r = 0; r < len;) {
+		if (x4 && r + 4 <= len) {
+			main_sums_x4(pv, s, i + r, r, sums + r);
+			for (size_t k = r; rows && k < r + 4; k++)
+				sums[k] = aux_sum(pv, s, i + k, k, sums[k]);
+			r += 4;
+			continue;
+		}
+		if (!rows)
+			gather_row(pv, s, i + r, r);
+		sums[r] = main_sum(pv, s, i + r, r);
+		if (air->aux_width > 0)
+			sums[r] = aux_sum(pv, s, i + r, r, sums[r]);
+		r++;
+	}
 }
 
 /* Σ α_j·(T_j(x) - v_j)/(x - ω^r_j) added into q over one block. */
@@ -309,6 +450,7 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 	unsigned log_d = pv->log_domain, b = pv->p->log_blowup;
 	size_t bsize = (size_t)1 << pv->log_block, q_len = pv->q_len;
 	struct comp_scratch s;
+	zk_ext sums[COMP_ROWS];
 	zk_gl *mem = comp_scratch_alloc(pv->air, &s);
 
 	if (mem == NULL) {
@@ -320,20 +462,21 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 		size_t len = q_len - blo < bsize ? q_len - blo : bsize;
 
 		zk_prover_points(pv, blo, len, s.xs);
-		for (size_t k = 0; k < len; k++) {
-			size_t i = blo + k;
-			zk_ext acc;
+		for (size_t k = 0; k < len; k += COMP_ROWS) {
+			size_t rows = len - k < COMP_ROWS ? len - k : COMP_ROWS;
 
-			if (k % COMP_ROWS == 0)
-				gather_rows(pv, &s, i, len - k < COMP_ROWS ?
-					    len - k : COMP_ROWS);
-			acc = transition_sum(pv, &s, i, k % COMP_ROWS);
-			/* transition constraints hold on every row but the last */
-			zk_gl factor = zk_gl_mul(zk_gl_sub(s.xs[k], pv->last_row),
+			tile_sums(pv, &s, blo + k, rows, sums);
+			for (size_t r = 0; r < rows; r++) {
+				size_t i = blo + k + r;
+				/* transition constraints hold on every row but
+				 * the last */
+				zk_gl factor = zk_gl_mul(
+					zk_gl_sub(s.xs[k + r], pv->last_row),
 					pv->zinv_by_high[i >> (log_d - b)]);
 
-			acc = zk_ext_mul_base(acc, factor);
-			zk_ext_scatter(acc, pv->q + i, q_len);
+				zk_ext_scatter(zk_ext_mul_base(sums[r], factor),
+					       pv->q + i, q_len);
+			}
 		}
 		boundary_block(pv, &s, blo, len);
 	}

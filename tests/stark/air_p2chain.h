@@ -81,6 +81,13 @@ int zk_air_p2chain_trace(const zk_gl d_in[ZK_P2_DIGEST_ELEMS], unsigned log_n,
 			 zk_gl *const *cols, unsigned threads,
 			 zk_gl d_out[ZK_P2_DIGEST_ELEMS]);
 
+/*
+ * The constraints four rows at once in AVX2 (air_p2chain_x4.c), what
+ * zk_air_p2chain_init sets as eval_main_x4; NULL where the CPU has no AVX2
+ * (the prover then evaluates row by row).
+ */
+zk_air_eval_x4_fn zk_air_p2chain_eval_x4(void);
+
 /* Number of permutations an n-row trace proves. */
 static inline uint64_t zk_air_p2chain_perms(unsigned log_n)
 {

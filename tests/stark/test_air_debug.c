@@ -2,8 +2,10 @@
 /*
  * The constraint debugger (zk_stark_debug_check) on the example AIRs: it
  * accepts honest traces and names the first failing row and constraint,
- * the failing assertion, a base/extension mismatch and a wrong declared
- * degree.
+ * the failing assertion, a base/extension mismatch, a four-row evaluator
+ * (eval_main_x4) that disagrees with eval_main and a wrong declared
+ * degree. The chain AIR's AVX2 four-row evaluator is compared with its
+ * row-by-row body, and a proof made with a wrong one must not verify.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -124,6 +126,117 @@ static void test_p2chain(void **state)
 	cols_free(c, ZK_P2CHAIN_WIDTH);
 }
 
+/* The chain's real four-row evaluator, and one that is wrong in a single
+ * value: constraint 100 of row 2. */
+static zk_air_eval_x4_fn p2_x4;
+
+static void p2_x4_wrong(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
+			size_t stride, const zk_gl *periodic, zk_gl *out)
+{
+	p2_x4(ctx, cur, nxt, stride, periodic, out);
+	out[4 * 100 + 2] = zk_gl_add(out[4 * 100 + 2], 1);
+}
+
+/* splitmix64 into [0, p) with the edge values p - 1, 0 and 1 mixed in */
+static zk_gl test_gl(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	z ^= z >> 31;
+	switch (z & 15) {
+	case 0:
+		return ZK_GL_P - 1;
+	case 1:
+		return 0;
+	case 2:
+		return 1;
+	default:
+		return zk_gl_from_u64(z);
+	}
+}
+
+static void test_p2chain_x4(void **state)
+{
+	/* 64 rows: tiles of 32 whose next rows are one run, and the tile at
+	 * each block's end where they wrap */
+	const unsigned log_n = 6;
+	const size_t mw = ZK_P2CHAIN_WIDTH, nmc = ZK_P2CHAIN_CONSTRAINTS;
+	const zk_gl d_in[ZK_P2_DIGEST_ELEMS] = { 5, 6, 7, 8 };
+	zk_gl d_out[ZK_P2_DIGEST_ELEMS];
+	zk_gl **c = cols_new(ZK_P2CHAIN_WIDTH, log_n);
+	zk_gl *in = calloc(8 * mw, sizeof(zk_gl));
+	zk_gl *out4 = calloc(4 * nmc, sizeof(zk_gl));
+	zk_gl *row = calloc(2 * mw + nmc, sizeof(zk_gl));
+	const struct zk_stark_params *p =
+		zk_stark_params_by_id(ZK_PARAMS_THROUGHPUT);
+	struct zk_prove_opts opts = { .threads = 2 };
+	struct zk_air_p2chain air;
+	uint8_t *proof = NULL, *plain = NULL;
+	size_t len = 0, plain_len = 0;
+	uint64_t rng = 0x1234;
+	char err[256] = "";
+
+	(void)state;
+	assert_non_null(in);
+	assert_non_null(out4);
+	assert_non_null(row);
+	assert_int_equal(zk_air_p2chain_trace(d_in, log_n, c, 1, d_out), 0);
+	zk_air_p2chain_init(&air, d_in, d_out);
+	p2_x4 = air.air.eval_main_x4;
+	if (p2_x4 == NULL) {
+		/* no AVX2: the prover evaluates row by row, nothing to compare */
+		cols_free(c, ZK_P2CHAIN_WIDTH);
+		free(in);
+		free(out4);
+		free(row);
+		skip();
+	}
+	/* random rows (stride 4), every value against the row-by-row body */
+	for (unsigned trial = 0; trial < 64; trial++) {
+		for (size_t k = 0; k < 8 * mw; k++)
+			in[k] = test_gl(&rng);
+		p2_x4(&air, in, in + 4 * mw, 4, NULL, out4);
+		for (size_t r = 0; r < 4; r++) {
+			for (size_t col = 0; col < 2 * mw; col++)
+				row[col] = in[4 * col + r];
+			air.air.eval_main(&air, row, row + mw, NULL, row + 2 * mw);
+			for (size_t k = 0; k < nmc; k++)
+				assert_int_equal(out4[4 * k + r], row[2 * mw + k]);
+		}
+	}
+
+	/* the same proof with and without it */
+	assert_int_equal(zk_stark_prove(&air.air, p, (const zk_gl *const *)c,
+					log_n, &opts, &proof, &len, err,
+					sizeof(err)), ZK_STARK_ACCEPT);
+	air.air.eval_main_x4 = NULL;
+	assert_int_equal(zk_stark_prove(&air.air, p, (const zk_gl *const *)c,
+					log_n, &opts, &plain, &plain_len, err,
+					sizeof(err)), ZK_STARK_ACCEPT);
+	assert_int_equal(len, plain_len);
+	assert_memory_equal(proof, plain, len);
+	free(proof);
+	free(plain);
+
+	/* a wrong one: the debugger names it, and its proof does not verify */
+	air.air.eval_main_x4 = p2_x4_wrong;
+	expect_error(&air.air, c, log_n, "eval_main and eval_main_x4 disagree");
+	assert_int_equal(zk_stark_prove(&air.air, p, (const zk_gl *const *)c,
+					log_n, &opts, &proof, &len, err,
+					sizeof(err)), ZK_STARK_ACCEPT);
+	air.air.eval_main_x4 = p2_x4;
+	assert_int_not_equal(zk_stark_verify(&air.air, ZK_PARAMS_THROUGHPUT,
+					     proof, len, err, sizeof(err)),
+			     ZK_STARK_ACCEPT);
+	free(proof);
+	cols_free(c, ZK_P2CHAIN_WIDTH);
+	free(in);
+	free(out4);
+	free(row);
+}
+
 static void test_range(void **state)
 {
 	const unsigned log_n = ZK_AIR_RANGE_MIN_LOG_N;
@@ -223,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_fib),
 		cmocka_unit_test(test_fib_assertion),
 		cmocka_unit_test(test_p2chain),
+		cmocka_unit_test(test_p2chain_x4),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_evaluators_and_degree),
 	};
