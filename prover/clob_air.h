@@ -355,6 +355,9 @@ enum clob_col {
 	C_SE,    /* event row: the taker's CANCELLED STP after SM */
 	C_SO,    /* event row: a maker's CANCELLED STP in a CANCEL_OLDEST
 		  * loop (the STP bus pairs it with its OX) */
+	/* a FOK's fok_fillable in a CANCEL_OLDEST market
+	 * (clob_air_fokstp.h) */
+	C_FSK,   /* FO: the order is the taker's own, skipped (need kept) */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -580,11 +583,13 @@ const char *zk_clob_replace_shape(const struct zk_op *op,
 				  uint32_t market);
 /* A FOK that reads a crossing level and ends unfilled (clob_air_loop.h,
  * FO on AI rows): the role of access a on row r (CLOB_ROLE_REST: the
- * taker's no-cross roles decide), and the head read's witnesses. */
+ * taker's no-cross roles decide), and the head read's witnesses
+ * (skip_self: a CANCEL_OLDEST market's, clob_air_fokstp.h). */
 unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 			  const struct zk_witness_access *a,
 			  const struct zk_witness_access *next);
-void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end);
+void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end,
+			 int skip_self);
 
 /* The gate for a NEW rejected BOOK_FULL (clob_gate_full.c): NULL, or why
  * the engine's accesses are not the shape the AIR proves. */

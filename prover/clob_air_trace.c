@@ -535,7 +535,8 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		if (b.cols[C_QF][at])
 			zk_clob_full_witness(b.cols, at, b.row);
 		if (b.cols[C_KI][at])
-			zk_clob_fok_witness(b.cols, at, b.row);
+			zk_clob_fok_witness(b.cols, at, b.row,
+					    c->mp.stp == ZK_STP_CANCEL_OLDEST);
 		if (b.cols[C_QM][at])
 			zk_clob_move_witness(c, b.cols, at, b.row);
 		size_t ev_at = b.row;

@@ -33,7 +33,7 @@
 #include "zkclob/statement.h"
 #include "zkclob/statetree.h"
 
-#define ZK_CLOB_AIR_VERSION 9
+#define ZK_CLOB_AIR_VERSION 10
 /* Largest constraint degree of the AIR: a STARK set must carry it. */
 #define ZK_CLOB_AIR_MAX_DEGREE 4
 /* backend 1 = native STARK | AIR version | STARK parameter-set id */
