@@ -358,6 +358,12 @@ enum clob_col {
 	/* a FOK's fok_fillable in a CANCEL_OLDEST market
 	 * (clob_air_fokstp.h) */
 	C_FSK,   /* FO: the order is the taker's own, skipped (need kept) */
+	/* a REPLACE that moves while the level table is full
+	 * (clob_air_mfull.h) */
+	C_MF,    /* a move's HS: the level free list is NIL */
+	C_MA,    /* LO (carried onto HS): the order is alone in its level */
+	C_LK,    /* role: level_lookup's read of the side's level at the
+		  * new price */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained

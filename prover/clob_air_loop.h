@@ -185,8 +185,9 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(hs, ZKT_SUB(cur[C_INDEX], ZKT_CONST(hoff))));
 	EMIT(ZKT_MUL(ZKT_MUL(hs, am),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[5], nil), cur[C_J1]), one)));
-	EMIT(ZKT_MUL(hs, ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[6], nil), cur[C_J2]),
-				 one)));
+	/* (a move's MF: none free, clob_air_mfull.h) */
+	EMIT(ZKT_MUL(ZKT_MUL(hs, ZKT_SUB(one, cur[C_MF])),
+		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[6], nil), cur[C_J2]), one)));
 	/* RLD exactly on the access after a match's HW (the X columns may
 	 * reload there, clob_probe) and never on an op's first access */
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nxt[C_SACC]),

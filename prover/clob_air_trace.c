@@ -230,7 +230,8 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	} else if (b->cols[C_AV][r] && b->ord_row != 0) {
 		role = zk_clob_move_role((const zk_gl *const *)b->cols,
 					 op_row_at, r, a, next);
-		if (role != C_NP && role != C_LO && role != C_HS)
+		if (role != C_NP && role != C_LO && role != C_HS &&
+		    role != C_LK)
 			b->cols[C_AC][r] = 1;
 		if (role == CLOB_ROLE_REST)
 			role = rest_role(b, r, a);
