@@ -539,9 +539,11 @@ slots_available(struct zk_engine *e, struct zk_market *m, uint32_t bi,
 	 * bracket the price (the ones level_create would link to): their
 	 * adjacency, or a NIL better one with the best pointer on the worse,
 	 * shows the gap. A bracketing level of the other side is not read: a
-	 * proof needs only this side's list (when the order crosses, the
-	 * nearest level of this side may lie past it, and that batch stays
-	 * unprovable). Read in level_create's order, better then worse. The
+	 * proof needs only this side's list. The worse neighbour is of the
+	 * other side only when the order crosses (the other side's levels
+	 * lie between its price and this side's), and then no level of this
+	 * side is better and the nearest worse one is this side's best, read
+	 * instead. Read in level_create's order, better then worse. The
 	 * plain build skips the reads, as they change nothing. */
 	{
 		uint32_t above_l, below_l, better, worse;
@@ -549,9 +551,11 @@ slots_available(struct zk_engine *e, struct zk_market *m, uint32_t bi,
 		level_index_neighbours(m, bi, &above_l, &below_l);
 		better = side == ZK_SIDE_BUY ? above_l : below_l;
 		worse = side == ZK_SIDE_BUY ? below_l : above_l;
+		if (worse != ZK_SLOT_NIL && m->levels[worse].side != side)
+			worse = *best_of(m, side);
 		if (better != ZK_SLOT_NIL && m->levels[better].side == side)
 			W_RD(m, ZK_SLOT_LEVEL, better, &m->levels[better]);
-		if (worse != ZK_SLOT_NIL && m->levels[worse].side == side)
+		if (worse != ZK_SLOT_NIL)
 			W_RD(m, ZK_SLOT_LEVEL, worse, &m->levels[worse]);
 	}
 #endif

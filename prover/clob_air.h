@@ -366,6 +366,15 @@ enum clob_col {
 			   * was: no B row, old == new */
 	C_UN,    /* node A row whose touched children all kept their
 		  * digests: no B row, old == new */
+	/* a FOK's fok_fillable in a CANCEL_OLDEST market
+	 * (clob_air_fokstp.h) */
+	C_FSK,   /* FO: the order is the taker's own, skipped (need kept) */
+	/* a REPLACE that moves while the level table is full
+	 * (clob_air_mfull.h) */
+	C_MF,    /* a move's HS: the level free list is NIL */
+	C_MA,    /* LO (carried onto HS): the order is alone in its level */
+	C_LK,    /* role: level_lookup's read of the side's level at the
+		  * new price */
 	CLOB_WIDTH,
 	/*
 	 * Shared columns: the Poseidon2 witness (C_P1 .. C_OUT) is constrained
@@ -591,11 +600,13 @@ const char *zk_clob_replace_shape(const struct zk_op *op,
 				  uint32_t market);
 /* A FOK that reads a crossing level and ends unfilled (clob_air_loop.h,
  * FO on AI rows): the role of access a on row r (CLOB_ROLE_REST: the
- * taker's no-cross roles decide), and the head read's witnesses. */
+ * taker's no-cross roles decide), and the head read's witnesses
+ * (skip_self: a CANCEL_OLDEST market's, clob_air_fokstp.h). */
 unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 			  const struct zk_witness_access *a,
 			  const struct zk_witness_access *next);
-void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end);
+void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end,
+			 int skip_self);
 
 /* The gate for a NEW rejected BOOK_FULL (clob_gate_full.c): NULL, or why
  * the engine's accesses are not the shape the AIR proves. */

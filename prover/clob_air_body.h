@@ -29,6 +29,8 @@
 #include "clob_air_full.h"
 #include "clob_air_fill.h"
 #include "clob_air_stp.h"
+#include "clob_air_fokstp.h"
+#include "clob_air_mfull.h"
 
 static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 				    const ZKT *nxt, ZKT *out)
@@ -100,6 +102,8 @@ static unsigned ZKT_FN(clob_eval_k)(const struct zk_clob_air *c, const ZKT *cur,
 	k = ZKT_FN(clob_full)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_fill)(c, cur, nxt, out, k, sem);
 	k = ZKT_FN(clob_stp)(c, cur, nxt, out, k, sem);
+	k = ZKT_FN(clob_fok_skip)(c, cur, out, k, sem);
+	k = ZKT_FN(clob_move_full)(c, cur, nxt, out, k, sem);
 
 	/* op and event counters: the public buses carry the index */
 	out[k++] = ZKT_SUB(ZKT_SUB(nxt[C_NOPS], cur[C_NOPS]), nxt[C_SOP]);

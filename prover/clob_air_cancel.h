@@ -85,7 +85,8 @@ static unsigned ZKT_FN(clob_cancel)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ord, ZKT_SUB(nxt[C_OR2], cur[C_AC])));
 	EMIT(ZKT_MUL(cur[C_ML], ZKT_SUB(nxt[C_OR2], cur[C_FM])));
 	EMIT(ZKT_MUL(nxt[C_OR2], ZKT_SUB(ZKT_SUB(ZKT_SUB(one, ord), cur[C_OX]),
-					 ZKT_ADD(cur[C_ML], cur[C_HS]))));
+					 ZKT_ADD(ZKT_ADD(cur[C_ML], cur[C_HS]),
+						 cur[C_LK]))));
 	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], ord),
 		     ZKT_SUB(nxt[C_INDEX], cur[C_INDEX])));
 	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], cur[C_ML]),

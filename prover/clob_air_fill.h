@@ -57,6 +57,11 @@ static unsigned ZKT_FN(clob_fok_fill)(const struct zk_clob_air *c,
 	ZKT rem = ZKT_ADD(bef[9], ZKT_MUL(bef[10], two32));
 	ZKT qty = ZKT_ADD(op[OPF_QTY], ZKT_MUL(op[OPF_QTY + 1], two32));
 	ZKT need = cur[C_NEED];
+	/* a read of an own order skipped (CANCEL_OLDEST, clob_air_fokstp.h)
+	 * counts nothing; the reads that count, the last one of a FOK that
+	 * ends unfilled (FU) included, are not its own */
+	ZKT fsk = cur[C_FSK], cnt = ZKT_SUB(one, fsk);
+	ZKT fcn = ZKT_SUB(ZKT_ADD(fc, cur[C_FU]), fsk);
 
 	(void)c;
 #define EMIT(e) (out[k++] = sem ? (e) : zero)
@@ -69,16 +74,16 @@ static unsigned ZKT_FN(clob_fok_fill)(const struct zk_clob_air *c,
 	EMIT(ZKT_SUB(fx, ZKT_ADD(ZKT_SUB(fa, ZKT_MUL(fa, fol)), fb)));
 	EMIT(ZKT_MUL(fol, ZKT_SUB(one, fa)));
 	/* the other side, no self-trade (engine self_trade; a FOK whose
-	 * read meets its own order ends unfilled, or in CANCEL_OLDEST
-	 * markets is stopped by match: not this kind) */
+	 * read meets its own order ends unfilled, FS, or in CANCEL_OLDEST
+	 * markets skips it, FSK) */
 	EMIT(ZKT_MUL(fc, ZKT_SUB(ZKT_ADD(bef[15], op[OPF_SIDE]),
 				 ZKT_CONST(3))));
-	EMIT(ZKT_MUL(ZKT_MUL(fc, gd),
+	EMIT(ZKT_MUL(ZKT_MUL(fcn, gd),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(op[OPF_STP], bef[14]), cur[C_J3]),
 			     one)));
-	EMIT(ZKT_MUL(ZKT_MUL(fc, ngd), op[OPF_STP]));
-	EMIT(ZKT_MUL(ZKT_MUL(fc, ngd), bef[14]));
-	EMIT(ZKT_MUL(ZKT_MUL(fc, ngd),
+	EMIT(ZKT_MUL(ZKT_MUL(fcn, ngd), op[OPF_STP]));
+	EMIT(ZKT_MUL(ZKT_MUL(fcn, ngd), bef[14]));
+	EMIT(ZKT_MUL(ZKT_MUL(fcn, ngd),
 		     ZKT_SUB(ZKT_ADD(ZKT_MUL(ZKT_SUB(bef[5], op[OPF_ACCT]),
 					     cur[C_J1]),
 				     ZKT_MUL(ZKT_SUB(bef[6], op[OPF_ACCT + 1]),
@@ -87,13 +92,15 @@ static unsigned ZKT_FN(clob_fok_fill)(const struct zk_clob_air *c,
 	/* rem < 2^40; rem ≥ NEED (the last) or rem < NEED */
 	EMIT(ZKT_MUL(fc, ZKT_SUB(v[0], ZKT_MUL(bef[10], two32))));
 	EMIT(ZKT_MUL(ZKT_MUL(fa, fol), ZKT_SUB(v[1], ZKT_SUB(rem, need))));
-	EMIT(ZKT_MUL(fx, ZKT_SUB(ZKT_ADD(v[1], one), ZKT_SUB(need, rem))));
+	EMIT(ZKT_MUL(ZKT_MUL(fx, cnt),
+		     ZKT_SUB(ZKT_ADD(v[1], one), ZKT_SUB(need, rem))));
 	EMIT(ZKT_MUL(ZKT_MUL(fa, fol), ZKT_SUB(one, nxt[C_HDR])));
 	/* the need: the qty from the header read on, less each read's */
 	EMIT(ZKT_MUL(ZKT_MUL(amai, cur[C_HDR]), ZKT_SUB(nxt[C_NEED], qty)));
 	EMIT(ZKT_MUL(ZKT_MUL(amai, lvl),
 		     ZKT_MUL(nxt[C_FO], ZKT_SUB(nxt[C_NEED], need))));
-	EMIT(ZKT_MUL(fx, ZKT_SUB(nxt[C_NEED], ZKT_SUB(need, rem))));
+	EMIT(ZKT_MUL(fx, ZKT_SUB(nxt[C_NEED],
+				 ZKT_SUB(need, ZKT_MUL(rem, cnt)))));
 	/* the level's worse link rides on its reads */
 	EMIT(ZKT_MUL(ZKT_MUL(am, lvl),
 		     ZKT_MUL(nxt[C_FO], ZKT_SUB(nxt[C_BSLOT], bef[10]))));

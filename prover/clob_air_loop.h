@@ -115,14 +115,18 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 		EMIT(ZKT_MUL(ZKT_MUL(fs, ZKT_SUB(one, gd)),
 			     ZKT_SUB(bef[6], op[OPF_ACCT + 1])));
 		EMIT(ZKT_MUL(u, ZKT_SUB(cur[C_V + 0], ZKT_MUL(bef[10], two32))));
-		EMIT(ZKT_MUL(u, ZKT_SUB(ZKT_ADD(cur[C_V + 1], one),
-					ZKT_SUB(cur[C_NEED], rem))));
+		/* (a skipped own order is not compared: clob_air_fokstp.h) */
+		EMIT(ZKT_MUL(ZKT_MUL(u, ZKT_SUB(one, cur[C_FSK])),
+			     ZKT_SUB(ZKT_ADD(cur[C_V + 1], one),
+				     ZKT_SUB(cur[C_NEED], rem))));
 		EMIT(ZKT_MUL(u, ZKT_SUB(bef[12], nil)));
 		EMIT(ZKT_MUL(ZKT_MUL(u, bonil), ZKT_SUB(cur[C_BSLOT], nil)));
 		EMIT(ZKT_MUL(ZKT_MUL(u, bonil), ZKT_SUB(one, nxt[C_SEV])));
+		/* (HINV, as on a read the chain goes past: J1 / J2 hold
+		 * the not-self-trade witness, clob_air_fill.h) */
 		EMIT(ZKT_MUL(ZKT_MUL(u, ZKT_SUB(one, bonil)),
 			     ZKT_SUB(ZKT_MUL(ZKT_SUB(cur[C_BSLOT], nil),
-					     cur[C_J1]),
+					     cur[C_HINV]),
 				     one)));
 		EMIT(ZKT_MUL(ZKT_MUL(u, ZKT_SUB(one, bonil)),
 			     ZKT_SUB(one, nxt[C_LVN])));
@@ -181,8 +185,9 @@ static unsigned ZKT_FN(clob_loop)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(hs, ZKT_SUB(cur[C_INDEX], ZKT_CONST(hoff))));
 	EMIT(ZKT_MUL(ZKT_MUL(hs, am),
 		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[5], nil), cur[C_J1]), one)));
-	EMIT(ZKT_MUL(hs, ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[6], nil), cur[C_J2]),
-				 one)));
+	/* (a move's MF: none free, clob_air_mfull.h) */
+	EMIT(ZKT_MUL(ZKT_MUL(hs, ZKT_SUB(one, cur[C_MF])),
+		     ZKT_SUB(ZKT_MUL(ZKT_SUB(bef[6], nil), cur[C_J2]), one)));
 	/* RLD exactly on the access after a match's HW (the X columns may
 	 * reload there, clob_probe) and never on an op's first access */
 	EMIT(ZKT_MUL(ZKT_MUL(sacc, nxt[C_SACC]),

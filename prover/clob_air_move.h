@@ -21,8 +21,8 @@
  *        clob_air_full.h.)
  *   HS   slots_available's header read (clob_air_loop.h): a free level
  *        slot (the order's own slot is reused, so order_free may be NIL;
- *        with no free level the engine reads the level at the price,
- *        which this kind does not cover);
+ *        with no free level the order is alone in its level, or
+ *        level_lookup's read LK follows: clob_air_mfull.h);
  *   then order_remove with the full cancel's roles (clob_air_cancel.h:
  *   OR2 of XSLOT, [PW] [NW] LW [level_free], the erase from the old id's
  *   bucket, OF, HW; AC is switched on at OR2), and from the row after HW
@@ -34,8 +34,8 @@
  *   REPLACED, reason 0 (engine enter emits no ACCEPTED for a replace).
  *  - RSIDE / RSTP are the op's side and stp group on the rows of a NEW
  *    that rests or takes, so clob_air_rest.h reads one column for both.
- *  Row order: op (QM) → probes → ORD (HQ) → NP+ → LO → HS → OR2 → [PW]
- *  → [NW] → LW → [LB] [LWO] LF HL → ES ([EM] ES)* → EF → OF → HW → HN
+ *  Row order: op (QM) → probes → ORD (HQ) → NP+ → LO → HS → [LK] → OR2
+ *  → [PW] → [NW] → LW → [LB] [LWO] LF HL → ES ([EM] ES)* → EF → OF → HW → HN
  *  [LVN] → [LX] → ORS → HO → ... → IW → event.
  */
 
@@ -88,8 +88,10 @@ static unsigned ZKT_FN(clob_move)(const struct zk_clob_air *c, const ZKT *cur,
 		     ZKT_SUB(v0, ZKT_MUL_CONST(glo, 1u << 8))));
 	EMIT(ZKT_MUL(ZKT_MUL(lo, ZKT_SUB(one, dp)),
 		     ZKT_SUB(v1, ZKT_MUL_CONST(ghi, 1u << 8))));
-	/* HS of a move: order_remove's re-read of the order follows */
-	EMIT(ZKT_MUL(ZKT_MUL(cur[C_HS], av), ZKT_SUB(one, nxt[C_OR2])));
+	/* HS of a move: order_remove's re-read of the order follows (or
+	 * level_lookup's read first, clob_air_mfull.h) */
+	EMIT(ZKT_MUL(ZKT_MUL(cur[C_HS], av),
+		     ZKT_SUB(ZKT_SUB(one, nxt[C_OR2]), nxt[C_LK])));
 	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], cur[C_HS]),
 		     ZKT_SUB(nxt[C_MSG + 0], ZKT_CONST(ZK_SLOT_ORDER))));
 	EMIT(ZKT_MUL(ZKT_MUL(nxt[C_OR2], cur[C_HS]),

@@ -19,7 +19,7 @@ static inline ZKT ZKT_FN(clob_roles)(const ZKT *row)
 					  C_NP, C_QP, C_QI, C_QW, C_QL,
 					  C_HS, C_FO, C_OS, C_LO, C_HF,
 					  C_BLX, C_BFB, C_BFW, C_HP, C_LP,
-					  C_OX };
+					  C_OX, C_LK };
 	ZKT sum = ZKT_ZERO;
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -212,7 +212,10 @@ static unsigned ZKT_FN(clob_probe)(const struct zk_clob_air *c, const ZKT *cur,
 			     ZKT_SUB(ZKT_ADD(ZKT_ADD(ZKT_MUL(cur[C_ML],
 							     cur[C_FM]),
 						     cur[C_OX]),
-					     ZKT_MUL(cur[C_HS], cur[C_AV])),
+					     ZKT_ADD(ZKT_MUL(cur[C_HS],
+							     cur[C_AV]),
+						     ZKT_SUB(cur[C_LK],
+							     nxt[C_LK]))),
 				     ZKT_ADD(ZKT_MUL(cur[C_HW], cur[C_AM]),
 					     nxt[C_XS])))));
 	/* a fill's columns reload at each maker read (clob_air_fill.h) */

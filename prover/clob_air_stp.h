@@ -126,7 +126,8 @@ static unsigned ZKT_FN(clob_stp)(const struct zk_clob_air *c, const ZKT *cur,
 	EMIT(ZKT_MUL(ox, ZKT_SUB(one, sacc)));
 	EMIT(ZKT_MUL(ox, ZKT_SUB(one, cur[C_AM])));
 	EMIT(ZKT_MUL(nxt[C_OX], ZKT_SUB(one, cur[C_LVL])));
-	EMIT(ZKT_MUL(ox, fok2));
+	/* (CANCEL_OLDEST: a FOK's too, clob_air_fokstp.h) */
+	EMIT(ZKT_MUL(ox, oldest ? zero : fok2));
 	EMIT(ZKT_MUL(ox, ZKT_SUB(one, nxt[C_OR2])));
 	EMIT(ZKT_MUL(ox, ZKT_SUB(nxt[C_INDEX], cur[C_INDEX])));
 	/* engine self_trade, the head of the other side */

@@ -230,7 +230,8 @@ static int acc_row(struct builder *b, const struct zk_witness_access *a,
 	} else if (b->cols[C_AV][r] && b->ord_row != 0) {
 		role = zk_clob_move_role((const zk_gl *const *)b->cols,
 					 op_row_at, r, a, next);
-		if (role != C_NP && role != C_LO && role != C_HS)
+		if (role != C_NP && role != C_LO && role != C_HS &&
+		    role != C_LK)
 			b->cols[C_AC][r] = 1;
 		if (role == CLOB_ROLE_REST)
 			role = rest_role(b, r, a);
@@ -569,7 +570,8 @@ int zk_clob_trace_build(const struct zk_clob_air *c, const struct zk_batch *bt,
 		if (b.cols[C_QF][at])
 			zk_clob_full_witness(b.cols, at, b.row);
 		if (b.cols[C_KI][at])
-			zk_clob_fok_witness(b.cols, at, b.row);
+			zk_clob_fok_witness(b.cols, at, b.row,
+					    c->mp.stp == ZK_STP_CANCEL_OLDEST);
 		if (b.cols[C_QM][at])
 			zk_clob_move_witness(c, b.cols, at, b.row);
 		size_t ev_at = b.row;

@@ -93,12 +93,11 @@ unsigned zk_clob_fok_role(const zk_gl *const *cols, size_t r,
 	}
 }
 
-void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end)
+void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end,
+			 int skip_self)
 {
 	uint64_t need = cols[C_OPF + OPF_QTY][at] |
 			cols[C_OPF + OPF_QTY + 1][at] << 32;
-	uint64_t acct = cols[C_OPF + OPF_ACCT][at] |
-			cols[C_OPF + OPF_ACCT + 1][at] << 32;
 	zk_gl stp = cols[C_OPF + OPF_STP][at], worse = CLOB_NIL;
 	size_t r, last = end;
 
@@ -110,7 +109,6 @@ void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end)
 	/* fok_fillable's chain: every read but the last goes on (FB) */
 	for (r = at + 1; r < end; r++) {
 		uint64_t rem = cols[C_MSG + 9][r] | cols[C_MSG + 10][r] << 32;
-		zk_gl ostp = cols[C_MSG + 14][r];
 		int self;
 
 		if (cols[C_LVL][r]) {
@@ -121,33 +119,32 @@ void zk_clob_fok_witness(zk_gl *const *cols, size_t at, size_t end)
 		}
 		if (!cols[C_FO][r])
 			continue;
-		self = stp != 0 || ostp != 0 ?
-			       stp == ostp :
-			       acct == (cols[C_MSG + 5][r] |
-					cols[C_MSG + 6][r] << 32);
+		self = zk_clob_own_witness(cols, r);
 		cols[C_NEED][r] = need;
 		cols[C_BSLOT][r] = worse;
-		if (self) {
+		if (self && !skip_self) {
 			cols[C_FS][r] = 1;
-			cols[C_GD][r] = stp != 0;
-			cols[C_J3][r] = inv_or_zero(stp);
 			continue;
 		}
+		/* (CANCEL_OLDEST: an own order skipped, the need kept) */
+		cols[C_FSK][r] = self;
 		zk_clob_set_reg(cols, r, 0, cols[C_MSG + 10][r] << 32);
-		zk_clob_set_reg(cols, r, 1, need - rem - 1);
+		zk_clob_set_reg(cols, r, 1, self ? 0 : need - rem - 1);
+		if (!self)
+			zk_clob_not_self_witness(cols, r, stp);
 		if (r == last) {
 			cols[C_FU][r] = 1;
 			cols[C_BONIL][r] = worse == CLOB_NIL;
-			cols[C_J1][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
+			cols[C_HINV][r] = inv_or_zero(zk_gl_sub(worse,
+								CLOB_NIL));
 			continue;
 		}
-		zk_clob_not_self_witness(cols, r, stp);
 		cols[C_FB][r] = 1;
 		cols[C_FX][r] = 1;
 		cols[C_FNN][r] = cols[C_MSG + 12][r] == CLOB_NIL;
 		cols[C_WINV][r] = inv_or_zero(zk_gl_sub(cols[C_MSG + 12][r],
 							CLOB_NIL));
 		cols[C_HINV][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
-		need -= rem;
+		need -= self ? 0 : rem;
 	}
 }

@@ -218,7 +218,8 @@ static void fill_witness(const struct zk_clob_air *c, zk_gl *const *cols,
  * before each order read, whether that order covers it, the next read
  * (the order's next, or the level's worse), the not-self-trade
  * inverses, the registers; NEED is the qty on every other row. */
-static void fok_fill_witness(zk_gl *const *cols, size_t at, size_t end)
+static void fok_fill_witness(zk_gl *const *cols, size_t at, size_t end,
+			     int skip_self)
 {
 	uint64_t need = cols[C_OPF + OPF_QTY][at] |
 			cols[C_OPF + OPF_QTY + 1][at] << 32;
@@ -230,7 +231,7 @@ static void fok_fill_witness(zk_gl *const *cols, size_t at, size_t end)
 	for (r = at + 1; r < end && !cols[C_OM][r]; r++) {
 		const zk_gl *bef[ZK_ST_LEAF_ELEMS];
 		uint64_t rem;
-		int fol;
+		int fol, self;
 
 		if (cols[C_LVL][r]) {
 			worse = cols[C_MSG + 10][r];
@@ -243,7 +244,11 @@ static void fok_fill_witness(zk_gl *const *cols, size_t at, size_t end)
 		for (unsigned i = 0; i < ZK_ST_LEAF_ELEMS; i++)
 			bef[i] = &cols[C_MSG + i][r];
 		rem = *bef[9] | *bef[10] << 32;
-		fol = rem >= need;
+		/* (CANCEL_OLDEST: an own order skipped, the need kept;
+		 * clob_air_fokstp.h) */
+		self = skip_self && zk_clob_own_witness(cols, r);
+		fol = !self && rem >= need;
+		cols[C_FSK][r] = self;
 		cols[C_FA][r] = 1;
 		cols[C_FOL][r] = fol;
 		cols[C_FX][r] = !fol;
@@ -252,8 +257,10 @@ static void fok_fill_witness(zk_gl *const *cols, size_t at, size_t end)
 		cols[C_WINV][r] = inv_or_zero(zk_gl_sub(*bef[12], CLOB_NIL));
 		cols[C_BSLOT][r] = worse;
 		cols[C_HINV][r] = inv_or_zero(zk_gl_sub(worse, CLOB_NIL));
-		zk_clob_not_self_witness(cols, r, cols[C_OPF + OPF_STP][r]);
 		zk_clob_set_reg(cols, r, 0, *bef[10] << 32);
+		if (self)
+			continue;
+		zk_clob_not_self_witness(cols, r, cols[C_OPF + OPF_STP][r]);
 		zk_clob_set_reg(cols, r, 1, fol ? rem - need : need - rem - 1);
 		if (fol)
 			break;
@@ -358,7 +365,7 @@ void zk_clob_match_witness_from(const struct zk_clob_air *c,
 			cols[C_HINV][r] = inv_or_zero(fj);
 		}
 	}
-	fok_fill_witness(cols, at, end);
+	fok_fill_witness(cols, at, end, c->mp.stp == ZK_STP_CANCEL_OLDEST);
 	if (ox < end && c->mp.stp == ZK_STP_CANCEL_BOTH)
 		zk_clob_stp_flags(cols, ox, end);
 	/* the last access emits ACCEPTED (ML, HW, or FR's no-cross read) */

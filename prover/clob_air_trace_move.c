@@ -49,9 +49,14 @@ unsigned zk_clob_move_role(const zk_gl *const *cols, size_t at, size_t r,
 			return CLOB_ROLE_REST;
 		hs |= cols[C_HS][q] != 0;
 	}
+	/* (with no free level slot, level_lookup's read first:
+	 * clob_air_mfull.h) */
+	if (hs && (cols[C_HS][p] || cols[C_LK][p]) && !a->write)
+		return a->kind == ZK_SLOT_ORDER ? C_OR2 :
+		       a->kind == ZK_SLOT_LEVEL && cols[C_HS][p] ? C_LK :
+								   CLOB_ROLE_CANCEL;
 	if (hs)
-		return cols[C_HS][p] && a->kind == ZK_SLOT_ORDER && !a->write ?
-			       C_OR2 : CLOB_ROLE_CANCEL;
+		return CLOB_ROLE_CANCEL;
 	switch (a->kind) {
 	case ZK_SLOT_BUCKET:
 		return C_NP;
@@ -84,10 +89,16 @@ void zk_clob_move_witness(const struct zk_clob_air *c, zk_gl *const *cols,
 	for (r = at + 1; r < xs; r++) {
 		if (rld == end && cols[C_HW][r - 1])
 			rld = r;
-		if (cols[C_LO][r])
+		if (cols[C_LO][r]) {
 			zk_clob_keep_false_witness(cols, r);
+			zk_clob_alone_witness(cols, r);
+		}
 		if (cols[C_HS][r]) {
 			zk_gl lf = cols[C_MSG + 6][r];
+
+			/* (no free level slot: clob_air_mfull.h) */
+			cols[C_MF][r] = lf == CLOB_NIL;
+			cols[C_MA][r] = cols[C_MA][r - 1];
 
 			cols[C_J1][r] = inv_or_zero(zk_gl_sub(cols[C_MSG + 5][r],
 							      CLOB_NIL));

@@ -60,7 +60,7 @@ int zk_clob_has_role(const zk_gl *const *cols, size_t r)
 					  C_QW, C_QL, C_HS, C_FO, C_OS,
 					  C_HF, C_BLX, C_BFB, C_BFW, C_HP,
 					  C_LP, C_OM, C_MW, C_ML, C_MP,
-					  C_LO, C_OX };
+					  C_LO, C_OX, C_LK };
 
 	for (unsigned i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (cols[roles[i]][r])

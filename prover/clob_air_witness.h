@@ -7,6 +7,10 @@
  *    AIR's "x ≠ 0 ⇔ x·inv = 1" selectors, where a 0 inverse is honest.
  *  - zk_clob_not_self_witness(): the GD / J1–J3 cells of an order read the
  *    AIR checks is not the taker's own (engine/core.h self_trade).
+ *  - zk_clob_own_witness(): whether an order read is the taker's own,
+ *    and then the witness of the AIR's self rule.
+ *  - zk_clob_alone_witness(): a move's LO row, whether the order is alone
+ *    in its level (clob_air_mfull.h).
  *  - zk_clob_taker_crosses(): the engine's crosses() for the taker whose
  *    op cells row r holds, to tell a crossing level read from the end.
  */
@@ -48,6 +52,42 @@ static inline void zk_clob_not_self_witness(zk_gl *const *cols, size_t r,
 		cols[C_J1][r] = inv_or_zero(dlo);
 	else
 		cols[C_J2][r] = inv_or_zero(dhi);
+}
+
+/*
+ * Is the order read at row r the taker's own (engine self_trade, the
+ * taker from the op cells)? If so, the witness of the AIR's self rule
+ * (FS, FSK: GD says the stp groups are equal and not 0, J3 inverts the
+ * taker's group) is set.
+ */
+static inline int zk_clob_own_witness(zk_gl *const *cols, size_t r)
+{
+	zk_gl stp = cols[C_OPF + OPF_STP][r], ostp = cols[C_MSG + 14][r];
+	int own = stp != 0 || ostp != 0 ?
+			  stp == ostp :
+			  cols[C_MSG + 5][r] == cols[C_OPF + OPF_ACCT][r] &&
+				  cols[C_MSG + 6][r] ==
+					  cols[C_OPF + OPF_ACCT + 1][r];
+
+	if (own) {
+		cols[C_GD][r] = stp != 0;
+		cols[C_J3][r] = inv_or_zero(stp);
+	}
+	return own;
+}
+
+/*
+ * The LO row r's MA (clob_air_mfull.h): the order (XSLOT) is alone in the
+ * level read there, or the inverses J1 / J2 showing it is not.
+ */
+static inline void zk_clob_alone_witness(zk_gl *const *cols, size_t r)
+{
+	zk_gl dh = zk_gl_sub(cols[C_MSG + 7][r], cols[C_XSLOT][r]);
+	zk_gl dt = zk_gl_sub(cols[C_MSG + 8][r], cols[C_XSLOT][r]);
+
+	cols[C_MA][r] = dh == 0 && dt == 0;
+	cols[C_J1][r] = inv_or_zero(dh);
+	cols[C_J2][r] = dh == 0 ? inv_or_zero(dt) : 0;
 }
 
 /* Would the taker on row r trade at level price lp (engine/core.h

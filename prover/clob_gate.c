@@ -235,26 +235,18 @@ static const char *rest_shape(const struct zk_witness_access *w, size_t n,
 	return rest_tail(w, a, n);
 }
 
-/* Engine self_trade: the taker op would trade with its own order o. */
-static int own_order(const struct zk_op *op, const struct zk_order_slot *o)
-{
-	if (op->stp_group != 0 || o->stp_group != 0)
-		return op->stp_group == o->stp_group;
-	return op->account == o->account;
-}
-
 /*
  * The accesses of a taker that finds nothing to cross (clob_air_taker.h):
  * bucket reads up to an empty one, the header read, the best opposite
  * level's read when there is one (a limit order's: a market order crosses
  * any level); a FOK may first read crossing levels and their orders
- * (clob_air_loop.h, clob_air_fill.h: fok_fillable's chain; in a
- * CANCEL_OLDEST market one that skips an order of its own is not this
- * shape). NULL, or why not.
+ * (clob_air_loop.h, clob_air_fill.h: fok_fillable's chain, in a
+ * CANCEL_OLDEST market skipping orders of its own: clob_air_fokstp.h).
+ * NULL, or why not.
  */
 static const char *taker_shape(const struct zk_op *op,
 			       const struct zk_witness_access *w, size_t n,
-			       uint32_t market, int skip_self)
+			       uint32_t market)
 {
 	const char *why;
 	size_t a = 0;
@@ -278,10 +270,6 @@ static const char *taker_shape(const struct zk_op *op,
 		why = fok_chain_shape(w, &a, n);
 		if (why != NULL)
 			return why;
-		for (size_t i = 0; skip_self && i < a; i++)
-			if (w[i].kind == ZK_SLOT_ORDER &&
-			    own_order(op, &w[i].before.order))
-				return "a FOK that skips its own order";
 		if (a == n)
 			return NULL;
 	}
@@ -507,8 +495,8 @@ size_t zk_clob_stp_both_events(const struct zk_op *op,
  * [and the emptied makers' DONEs] and such CANCELLEDs, every TRADE but
  * the last emptying its maker and leaving the taker a remaining, then
  * DONE (the last TRADE left nothing), CANCELLED IOC_REMAINDER of the
- * remaining (an IOC or market order) or nothing (a GTC rests). Not a FOK's (fok_fillable's
- * skip of its own orders is not proven). 1 or 0.
+ * remaining (an IOC or market order) or nothing (a GTC rests); a FOK's
+ * (whose fok_fillable skipped those makers) ends DONE. 1 or 0.
  */
 int zk_clob_stp_oldest_events(const struct zk_op *op,
 			      const struct zk_event *ev, size_t n)
@@ -517,7 +505,7 @@ int zk_clob_stp_oldest_events(const struct zk_op *op,
 	size_t i = 1, own = 0;
 	struct zk_op tk;
 
-	if (n < 2 || !taker_of(op, ev, &tk) || tk.tif == ZK_TIF_FOK)
+	if (n < 2 || !taker_of(op, ev, &tk))
 		return 0;
 	while (i < n && rem != 0) {
 		const struct zk_event *e = &ev[i];
@@ -546,6 +534,8 @@ int zk_clob_stp_oldest_events(const struct zk_op *op,
 		return 0;
 	if (rem == 0)
 		return i + 1 == n && ev[i].type == ZK_EV_DONE;
+	if (tk.tif == ZK_TIF_FOK)
+		return 0;
 	if (tk.tif == ZK_TIF_GTC)
 		return i == n;
 	return i + 1 == n && ev[i].type == ZK_EV_CANCELLED &&
@@ -691,8 +681,7 @@ int zk_clob_check_supported(const struct zk_batch *b,
 			else if (ev - ev0 == 2)
 				why = taker_shape(&b->ops[i],
 						  b->witness.acc + acc0, n_acc,
-						  mp->market,
-						  mp->stp == ZK_STP_CANCEL_OLDEST);
+						  mp->market);
 			else
 				why = rest_shape(b->witness.acc + acc0, n_acc,
 						 mp->market);

@@ -60,7 +60,7 @@ static const char *level_gap(uint8_t side, int64_t price,
 	if (better != NULL ? better->before.level.worse != after_better :
 			     best != after_better)
 		return "a BOOK_FULL whose level reads do not show the gap at "
-		       "its price (a crossing order)";
+		       "its price";
 	return NULL;
 }
 

@@ -156,12 +156,13 @@ const char *zk_clob_unsupported(const struct zk_op *op,
 	    op_in_range(op, mp))
 		return NULL;
 	/* ... or, in a CANCEL_OLDEST market, whose loop removes makers of
-	 * its own and goes on (zk_clob_stp_oldest_events); clob_gate.c
+	 * its own and goes on (zk_clob_stp_oldest_events; a FOK's
+	 * fok_fillable skipped them, clob_air_fokstp.h); clob_gate.c
 	 * checks the accesses: match_shape */
 	if (mp->stp == ZK_STP_CANCEL_OLDEST &&
 	    zk_clob_stp_oldest_events(op, events, n_events) &&
 	    n_accesses >= 6 && op->type == ZK_OP_NEW &&
-	    (op->tif == ZK_TIF_IOC ||
+	    (op->tif == ZK_TIF_IOC || op->tif == ZK_TIF_FOK ||
 	     plain_gtc_limit(op)) &&
 	    op_in_range(op, mp))
 		return NULL;

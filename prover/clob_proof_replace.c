@@ -116,15 +116,18 @@ static size_t bucket_reads(const struct zk_witness_access *w, size_t a,
 
 /*
  * A move after its order read (access a): the new id's probes, the read of
- * the order's level, slots_available's header read with a free level slot
- * (without one the engine reads the level at the price, which the AIR
- * does not cover), then order_remove's re-read of the order.
+ * the order's level, slots_available's header read, with no free level
+ * slot and the order not alone in its level level_lookup's read of a
+ * level of its side at the new price (clob_air_mfull.h), then
+ * order_remove's re-read of the order.
  */
-static const char *move_shape(const struct zk_witness_access *w, size_t a,
+static const char *move_shape(const struct zk_op *op,
+			      const struct zk_witness_access *w, size_t a,
 			      size_t n)
 {
 	const struct zk_witness_access *ord = &w[a - 1];
 	size_t b = bucket_reads(w, a, n);
+	int alone;
 
 	if (b == a || b + 3 > n)
 		return "a REPLACE moving without the new id's probes";
@@ -133,9 +136,18 @@ static const char *move_shape(const struct zk_witness_access *w, size_t a,
 		return "a REPLACE moving without the read of its level";
 	if (w[b + 1].kind != ZK_SLOT_HEADER || w[b + 1].write)
 		return "a REPLACE moving without slots_available's read";
-	if (w[b + 1].before.header.level_free == ZK_SLOT_NIL)
-		return "a REPLACE moving with no free level slot (a level "
-		       "lookup)";
+	alone = w[b].before.level.head == ord->slot &&
+		w[b].before.level.tail == ord->slot;
+	if (w[b + 1].before.header.level_free == ZK_SLOT_NIL && !alone) {
+		/* level_lookup: a level of the order's side at the price */
+		if (w[b + 2].kind != ZK_SLOT_LEVEL || w[b + 2].write ||
+		    w[b + 2].before.level.side != ord->before.order.side ||
+		    w[b + 2].before.level.price != op->price)
+			return "a REPLACE moving with other accesses";
+		b++;
+	}
+	if (b + 3 > n)
+		return "a REPLACE moving with accesses before its removal";
 	if (w[b + 2].kind != ZK_SLOT_ORDER || w[b + 2].write ||
 	    w[b + 2].slot != ord->slot)
 		return "a REPLACE moving with accesses before its removal";
@@ -157,7 +169,7 @@ const char *zk_clob_replace_shape(const struct zk_op *op,
 		       "order read";
 	a++;
 	if (ev->type == ZK_EV_REPLACED && ev->reason == 0)
-		return move_shape(w, a, n);
+		return move_shape(op, w, a, n);
 	if (ev->type == ZK_EV_REJECTED && ev->reason == ZK_REJ_BOOK_FULL)
 		return zk_clob_full_replace_shape(op, w, a, n, market);
 	if (ev->type == ZK_EV_REPLACED) {

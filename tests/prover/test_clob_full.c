@@ -4,11 +4,12 @@
  * GTC NEW with a free order slot whose price has no level of its side
  * while no level slot is free. Honest batches verify (the brackets both
  * read, one end of the side's list, an empty side, a crossing price with
- * the other side's level there); a crossing order whose brackets the
- * engine does not read is refused by the gate; a cheating engine that
- * claims BOOK_FULL with a free level slot, with a level at the price,
- * with brackets that are not adjacent, without the better bracket, or
- * that names another reason is rejected.
+ * the other side's level there, a crossing price whose worse bracket is
+ * the side's best level, since AIR v10); a cheating engine that claims
+ * BOOK_FULL with a free level slot, with a level at the price, with
+ * brackets that are not adjacent, without the better bracket, with a
+ * worse bracket that is not the side's best at a crossing price, or that
+ * names another reason is rejected.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -145,19 +146,30 @@ static void test_honest_level_full(void **state)
 	clob_rig_fini(&r);
 }
 
-/* A crossing BUY between two ask levels: the engine reads neither bid
- * next to the price (the nearest levels are asks), so no gap is shown. */
-static void test_refuse_level_full(void **state)
+static void prove_ok(struct clob_rig *r, const struct zk_batch *b);
+
+/* Crossing prices (refused by the gate until the engine's witness read
+ * its side's best level past the other side's, AIR v10): a BUY between
+ * two ask levels and at one, a SELL between two bid levels; no bracket
+ * is better, the worse one is the side's best. */
+static void test_cross_level_full(void **state)
 {
 	struct clob_rig r;
-	struct zk_op op;
+	struct zk_batch *b;
+	struct zk_op ops[4];
+	size_t n = 0;
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	rest_levels(&r, 16, 0);
-	op = gtc(&r, 900, ZK_SIDE_BUY, 5005);
-	expect_gate_refused(&r, clob_rig_batch(&r, &op, 1),
-			    "do not show the gap");
+	ops[n++] = gtc(&r, 900, ZK_SIDE_BUY, 5005);
+	ops[n++] = gtc(&r, 901, ZK_SIDE_BUY, 5010);
+	ops[n++] = gtc(&r, 902, ZK_SIDE_SELL, 605);
+	b = clob_rig_batch(&r, ops, n);
+	assert_non_null(b);
+	assert_int_equal(count_reason(b, ZK_REJ_BOOK_FULL), 3);
+	prove_ok(&r, b);
+	zk_batch_free(b);
 	clob_rig_fini(&r);
 }
 
@@ -258,6 +270,15 @@ static void test_cheat_level_full(void **state)
 	forge(16, 0, 505, 0, ZK_REJ_BOOK_FULL, skip, 3);
 	/* no better bracket while the best bid is above the price */
 	forge(16, 0, 505, 0, ZK_REJ_BOOK_FULL, worse, 2);
+	/* a crossing BUY at 5005: a bid that is not the best as the worse
+	 * bracket, or no bracket while the side has levels */
+	{
+		static const struct rd not_best[] = { HEADER_READ, BID(640) };
+		static const struct rd none[] = { HEADER_READ };
+
+		forge(16, 0, 5005, 0, ZK_REJ_BOOK_FULL, not_best, 2);
+		forge(16, 0, 5005, 0, ZK_REJ_BOOK_FULL, none, 1);
+	}
 	/* the honest reads, another reason */
 	forge(16, 0, 505, 0, ZK_REJ_WOULD_CROSS, around, 3);
 	forge(16, 0, 505, 0, ZK_REJ_DUPLICATE_ID, around, 3);
@@ -384,10 +405,14 @@ static void test_honest_replace_full(void **state)
 	assert_int_equal(count_reason(b, ZK_REJ_BOOK_FULL), 5);
 	prove_ok(&r, b);
 	zk_batch_free(b);
-	/* a crossing price whose own side's brackets are not read */
+	/* a crossing price: its side's best level is the worse bracket
+	 * (AIR v10; the gate refused it before) */
 	ops[0] = replace(&r, 100, 306, 5005, 10);
-	expect_gate_refused(&r, clob_rig_batch(&r, ops, 1),
-			    "do not show the gap");
+	b = clob_rig_batch(&r, ops, 1);
+	assert_non_null(b);
+	assert_int_equal(count_reason(b, ZK_REJ_BOOK_FULL), 1);
+	prove_ok(&r, b);
+	zk_batch_free(b);
 	clob_rig_fini(&r);
 }
 
@@ -498,7 +523,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_honest_level_full),
-		cmocka_unit_test(test_refuse_level_full),
+		cmocka_unit_test(test_cross_level_full),
 		cmocka_unit_test(test_cheat_level_full),
 		cmocka_unit_test(test_honest_post_only_full),
 		cmocka_unit_test(test_cheat_post_only_full),

@@ -3,9 +3,10 @@
  * CLOB AIR and self-trade prevention modes: the AIR proves the stop of a
  * taker whose first maker is its own order in CANCEL_NEWEST markets
  * (clob_air_loop.h, OS) and the removal of that maker in CANCEL_BOTH and
- * CANCEL_OLDEST markets (clob_air_stp.h, OX: test_clob_stp_remove.c).
- * What stays refused by the gate: a FOK in a CANCEL_OLDEST market whose
- * fok_fillable skips an order of its own and which match then removes.
+ * CANCEL_OLDEST markets (clob_air_stp.h, OX: test_clob_stp_remove.c),
+ * and since AIR v10 a FOK in a CANCEL_OLDEST market whose fok_fillable
+ * skips an order of its own and which match then removes
+ * (clob_air_fokstp.h: test_clob_fokstp.c), proven here end to end.
  * A cheating prover that presents the CANCEL_NEWEST stop (nothing
  * removed, the taker cancelled) under the other markets' rules is
  * rejected by the constraints, while the same trace verifies under
@@ -61,7 +62,7 @@ static struct zk_batch *self_trade_batch(struct clob_rig *r, uint8_t tif)
 	return b;
 }
 
-static void test_refuse_stp_modes(void **state)
+static void test_fok_skip_oldest(void **state)
 {
 	static const enum zk_stp_mode modes[] = { ZK_STP_CANCEL_OLDEST };
 	static const uint8_t tifs[] = { ZK_TIF_FOK };
@@ -88,12 +89,16 @@ static void test_refuse_stp_modes(void **state)
 					 ZK_EV_CANCELLED);
 			assert_int_equal(b->events.ev[1].reason, ZK_CXL_STP);
 			assert_int_equal(b->events.ev[1].order_id, 100);
-			assert_int_equal(zk_clob_prove(b, r.t, &o, &proof,
-						       &len, &st, err,
-						       sizeof(err)),
-					 ZK_CLOB_EUNSUPPORTED);
-			print_message("refused: %s\n", err);
-			assert_null(proof);
+			if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
+					  sizeof(err)) != 0)
+				fail_msg("%s", err);
+			assert_int_equal(zk_clob_verify(&st, b->ops, b->n_ops,
+							b->events.ev,
+							b->events.len, &mp,
+							FAST, proof, len, err,
+							sizeof(err)),
+					 0);
+			free(proof);
 			zk_batch_free(b);
 			clob_rig_fini(&r);
 		}
@@ -183,7 +188,7 @@ static void test_cheat_stp_mode(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_refuse_stp_modes),
+		cmocka_unit_test(test_fok_skip_oldest),
 		cmocka_unit_test(test_cheat_stp_mode),
 	};
 
