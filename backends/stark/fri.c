@@ -38,6 +38,13 @@
 int zk_fri_schedule_make(const struct zk_fri_config *cfg,
 			 struct zk_fri_schedule *s)
 {
+	return zk_fri_schedule_landing(cfg, NULL, 0, s);
+}
+
+int zk_fri_schedule_landing(const struct zk_fri_config *cfg,
+			    const unsigned *land, uint32_t n_land,
+			    struct zk_fri_schedule *s)
+{
 	unsigned d, m;
 	zk_gl shift;
 
@@ -58,6 +65,10 @@ int zk_fri_schedule_make(const struct zk_fri_config *cfg,
 
 		if (f > d - cfg->final_log_max)
 			f = d - cfg->final_log_max;
+		/* land on every given degree (a multi-table proof's heights) */
+		for (uint32_t i = 0; i < n_land; i++)
+			if (land[i] < d && land[i] > d - f)
+				f = d - land[i];
 		if (s->n_layers == ZK_FRI_MAX_LAYERS)
 			return ZK_STARK_EINVAL;
 		s->log_folding[s->n_layers] = f;

@@ -95,6 +95,12 @@ struct zk_fri_schedule {
  * canonical, a hash id bytehash.h provides, last layer <= 2^24 points. */
 int zk_fri_schedule_make(const struct zk_fri_config *cfg,
 			 struct zk_fri_schedule *s);
+/* The same schedule with each fold cut short where it would pass one of
+ * land[0..n_land) (degrees, log2): every one of them is then a layer's
+ * degree or the final one (fri_multi.c's mixed heights). */
+int zk_fri_schedule_landing(const struct zk_fri_config *cfg,
+			    const unsigned *land, uint32_t n_land,
+			    struct zk_fri_schedule *s);
 
 /* Prover state between the commit and query phases. */
 struct zk_fri_prover;

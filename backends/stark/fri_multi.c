@@ -19,8 +19,7 @@ int zk_multi_fri_schedule(const struct zk_stark_params *p,
 			  const unsigned *log_n, uint32_t k,
 			  struct zk_fri_config *cfg, struct zk_fri_schedule *s)
 {
-	unsigned top = 0, low = ZK_AIR_MAX_LOG_N, d, m;
-	zk_gl shift;
+	unsigned top = 0, low = ZK_AIR_MAX_LOG_N;
 
 	for (uint32_t i = 0; i < k; i++) {
 		top = log_n[i] > top ? log_n[i] : top;
@@ -30,35 +29,8 @@ int zk_multi_fri_schedule(const struct zk_stark_params *p,
 	/* the last fold must not pass below the shortest table */
 	if (cfg->final_log_max > low)
 		cfg->final_log_max = low;
-	if (zk_fri_schedule_make(cfg, s) != 0)
-		return ZK_STARK_EINVAL;
-	memset(s, 0, sizeof(*s));
-	d = cfg->log_degree;
-	m = cfg->log_domain;
-	shift = cfg->shift;
-	while (d > cfg->final_log_max) {
-		unsigned f = cfg->log_folding;
-
-		if (f > d - cfg->final_log_max)
-			f = d - cfg->final_log_max;
-		/* land on every table's height */
-		for (uint32_t i = 0; i < k; i++)
-			if (log_n[i] < d && log_n[i] > d - f)
-				f = d - log_n[i];
-		if (s->n_layers == ZK_FRI_MAX_LAYERS)
-			return ZK_STARK_EINVAL;
-		s->log_folding[s->n_layers] = f;
-		s->log_size[s->n_layers] = m;
-		s->shift[s->n_layers] = shift;
-		s->n_layers++;
-		d -= f;
-		m -= f;
-		shift = zk_gl_pow(shift, (uint64_t)1 << f);
-	}
-	s->log_size[s->n_layers] = m;
-	s->shift[s->n_layers] = shift;
-	s->final_log_degree = d;
-	return m > ZK_NTT_MAX_LOG_N ? ZK_STARK_EINVAL : 0;
+	return zk_fri_schedule_landing(cfg, log_n, k, s) != 0 ?
+		       ZK_STARK_EINVAL : 0;
 }
 
 /* cur (allocated on the first table) += γ_i·F_i for tables of this size. */
