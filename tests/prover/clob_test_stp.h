@@ -62,14 +62,19 @@ static inline void book(struct clob_rig *r, const struct zk_market_params *mp)
 	rest(r, ops, 5);
 }
 
+typedef void (*clob_trace_edit)(zk_gl **cols, size_t n);
+
 /*
  * zk_clob_prove's steps for the batch b (its witness and events as
- * edited) under the AIR of market mp: the debugger's verdict, and
- * whether the proof made without it verifies under mp's params.
+ * edited) under the AIR of market mp, the trace edited by fn when given:
+ * the debugger's verdict, and whether the proof made without it verifies
+ * under mp's params.
  */
-static inline void prove_cheat(struct clob_rig *r, const struct zk_batch *b,
-			       const struct zk_market_params *mp,
-			       int *debug_rc, int *verify_rc)
+static inline void prove_cheat_edit(struct clob_rig *r,
+				    const struct zk_batch *b,
+				    const struct zk_market_params *mp,
+				    clob_trace_edit fn, int *debug_rc,
+				    int *verify_rc)
 {
 	struct zk_st_update u = { 0 };
 	struct zk_prove_opts po = { .threads = 1 };
@@ -96,6 +101,8 @@ static inline void prove_cheat(struct clob_rig *r, const struct zk_batch *b,
 	assert_int_equal(zk_clob_trace_build(air, b, &u, 1, &cols, &log_n,
 					     err, sizeof(err)),
 			 0);
+	if (fn != NULL)
+		fn(cols, (size_t)1 << log_n);
 	*debug_rc = zk_stark_debug_check(&air->air, (const zk_gl *const *)cols,
 					 log_n, 42, err, sizeof(err));
 	print_message("%u main constraints, debugger: %s\n",
@@ -111,6 +118,13 @@ static inline void prove_cheat(struct clob_rig *r, const struct zk_batch *b,
 	zk_clob_trace_free(cols);
 	zk_st_update_free(&u);
 	free(air);
+}
+
+static inline void prove_cheat(struct clob_rig *r, const struct zk_batch *b,
+			       const struct zk_market_params *mp,
+			       int *debug_rc, int *verify_rc)
+{
+	prove_cheat_edit(r, b, mp, NULL, debug_rc, verify_rc);
 }
 
 /* The access of the maker's slot that order_remove frees. */

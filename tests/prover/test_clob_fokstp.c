@@ -20,28 +20,7 @@
 
 #include <cmocka.h>
 
-#include "clob_test_prove.h"
-
-static struct zk_market_params market_of(enum zk_stp_mode mode)
-{
-	struct zk_market_params mp = clob_test_market;
-
-	mp.stp = mode;
-	return mp;
-}
-
-static struct zk_op new_op(struct clob_rig *r, uint64_t id, uint64_t acct,
-			   uint8_t side, int64_t price, uint64_t qty,
-			   uint8_t tif)
-{
-	return (struct zk_op){ .seq = r->seq++, .order_id = id,
-			       .account = acct, .price = price, .qty = qty,
-			       .market = clob_test_market.market,
-			       .type = ZK_OP_NEW, .side = side,
-			       .ord_type = price == 0 ? ZK_ORD_MARKET :
-							ZK_ORD_LIMIT,
-			       .tif = tif };
-}
+#include "clob_test_stp.h"
 
 /*
  * The book: asks 100 (account 1, 10) and 101 (account 2, 10) at 5000,
@@ -49,11 +28,9 @@ static struct zk_op new_op(struct clob_rig *r, uint64_t id, uint64_t acct,
  * 201 (account 2, 10) then 200 (account 1, 10) at 4000. Committed in the
  * rig's tree.
  */
-static void book(struct clob_rig *r, const struct zk_market_params *mp)
+static void fok_book(struct clob_rig *r, const struct zk_market_params *mp)
 {
 	struct zk_op ops[6];
-	struct zk_st_update u = { 0 };
-	struct zk_batch *b;
 
 	assert_int_equal(clob_rig_init_market(r, mp, 1000), 0);
 	ops[0] = new_op(r, 100, 1, ZK_SIDE_SELL, 5000, 10, ZK_TIF_GTC);
@@ -62,11 +39,7 @@ static void book(struct clob_rig *r, const struct zk_market_params *mp)
 	ops[3] = new_op(r, 103, 3, ZK_SIDE_SELL, 5010, 30, ZK_TIF_GTC);
 	ops[4] = new_op(r, 201, 2, ZK_SIDE_BUY, 4000, 10, ZK_TIF_GTC);
 	ops[5] = new_op(r, 200, 1, ZK_SIDE_BUY, 4000, 10, ZK_TIF_GTC);
-	b = clob_rig_batch(r, ops, 6);
-	assert_non_null(b);
-	assert_int_equal(zk_st_apply_witness(r->t, &b->witness, &u), 0);
-	zk_st_update_free(&u);
-	zk_batch_free(b);
+	rest(r, ops, 6);
 }
 
 /* The FOKs of account 1 on that book and what the engine makes of them:
@@ -100,7 +73,7 @@ static struct zk_batch *fok_batch(struct clob_rig *r,
 	const struct zk_event *ev;
 	size_t own = 0, trades = 0, n;
 
-	book(r, mp);
+	fok_book(r, mp);
 	op = new_op(r, 800, 1, fok_case[k].side, fok_case[k].price,
 		    fok_case[k].qty, ZK_TIF_FOK);
 	b = clob_rig_batch(r, &op, 1);
@@ -125,62 +98,6 @@ static struct zk_batch *fok_batch(struct clob_rig *r,
 	return b;
 }
 
-typedef void (*trace_edit)(zk_gl **cols, size_t n);
-
-/*
- * zk_clob_prove's steps for batch b (its witness and events as edited)
- * under the AIR of market mp, the trace edited by fn when given: the
- * debugger's verdict, and whether the proof made without it verifies.
- */
-static void prove_under(struct clob_rig *r, const struct zk_batch *b,
-			const struct zk_market_params *mp, trace_edit fn,
-			int *debug_rc, int *verify_rc)
-{
-	struct zk_st_update u = { 0 };
-	struct zk_prove_opts po = { .threads = 1 };
-	struct zk_clob_air *air = calloc(1, sizeof(*air));
-	struct zk_statement st;
-	uint8_t *proof = NULL;
-	size_t len = 0;
-	char err[ERRLEN];
-	zk_gl **cols;
-	unsigned log_n;
-
-	assert_non_null(air);
-	if (zk_st_apply_witness(r->t, &b->witness, &u) != 0)
-		fail_msg("%s", u.error);
-	st = (struct zk_statement){ .market = mp->market,
-				    .params_id = ZK_CLOB_PARAMS_ID(FAST),
-				    .batch_seq = b->batch_seq };
-	memcpy(st.old_root, u.old_root, 32);
-	memcpy(st.new_root, u.new_root, 32);
-	restate(&st, b->ops, b->n_ops, b->events.ev, b->events.len);
-	assert_int_equal(zk_clob_air_init(air, zk_st_layout_get(r->t), mp, &st,
-					  b->ops, b->n_ops, b->events.ev,
-					  b->events.len, 0, err, sizeof(err)),
-			 0);
-	assert_int_equal(zk_clob_trace_build(air, b, &u, 1, &cols, &log_n,
-					     err, sizeof(err)),
-			 0);
-	if (fn != NULL)
-		fn(cols, (size_t)1 << log_n);
-	*debug_rc = zk_stark_debug_check(&air->air, (const zk_gl *const *)cols,
-					 log_n, 42, err, sizeof(err));
-	print_message("%u main constraints, debugger: %s\n",
-		      air->air.n_main_constraints, *debug_rc ? err : "ok");
-	assert_int_equal(zk_stark_prove(&air->air, zk_stark_params_by_id(FAST),
-					(const zk_gl *const *)cols, log_n, &po,
-					&proof, &len, err, sizeof(err)),
-			 0);
-	*verify_rc = zk_clob_verify(&st, b->ops, b->n_ops, b->events.ev,
-				    b->events.len, mp, FAST, proof, len, err,
-				    sizeof(err));
-	free(proof);
-	zk_clob_trace_free(cols);
-	zk_st_update_free(&u);
-	free(air);
-}
-
 static void test_honest_fok_oldest(void **state)
 {
 	struct zk_market_params oldest = market_of(ZK_STP_CANCEL_OLDEST);
@@ -199,7 +116,7 @@ static void test_honest_fok_oldest(void **state)
 		int debug_rc, verify_rc;
 
 		print_message("fok case %zu\n", k);
-		prove_under(&r, b, &oldest, NULL, &debug_rc, &verify_rc);
+		prove_cheat_edit(&r, b, &oldest, NULL, &debug_rc, &verify_rc);
 		assert_int_equal(debug_rc, 0);
 		assert_int_equal(verify_rc, 0);
 		zk_batch_free(b);
@@ -330,7 +247,7 @@ static void fcheat_case(enum fcheat ch)
 	struct zk_market_params newest = market_of(ZK_STP_CANCEL_NEWEST);
 	struct zk_market_params both = market_of(ZK_STP_CANCEL_BOTH);
 	const struct zk_market_params *mp = &oldest;
-	trace_edit fn = NULL;
+	clob_trace_edit fn = NULL;
 	size_t k = 1;
 	struct clob_rig r;
 	struct zk_batch *b;
@@ -362,7 +279,7 @@ static void fcheat_case(enum fcheat ch)
 	b = fok_batch(&r, &oldest, k);
 	if (ch == FC_UNFILLED)
 		claim_unfilled(b);
-	prove_under(&r, b, mp, fn, &debug_rc, &verify_rc);
+	prove_cheat_edit(&r, b, mp, fn, &debug_rc, &verify_rc);
 	assert_int_equal(debug_rc, ZK_STARK_ETRACE);
 	assert_int_not_equal(verify_rc, 0);
 	zk_batch_free(b);
