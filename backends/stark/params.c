@@ -32,15 +32,17 @@
  * and m = max(ceil(sqrt(rho)/eta), 3). The error terms are
  *     query   (sqrt(rho) + eta)^q · 2^-g
  *     DEEP    L·(d + 1)·n / |F|
+ *     ALI     L·C / |F|   (the composition's C terms combined with powers
+ *                          of one α; C <= 2·4096 + 4096, air.h's limits)
  *     prox(M) [(2(m+1/2)^5 + 3(m+1/2)·theta·rho)·M / (3·rho·sqrt(rho))
  *              + (m+1/2)/sqrt(rho)] / |F|       (one linear batching on a
  *                                                domain of size M)
- *     batch   prox(N)                  (DEEP combination, independent
- *                                        coefficients: one linear batch)
+ *     batch   (T - 1)·prox(N)          (DEEP combination of T terms with
+ *                                        powers of one γ; T <= 4·1024 + d)
  *     fold    (2^f_i - 1)·prox(N_i)    per FRI layer i of factor 2^f_i on
  *                                        a domain of size N_i (powers of β)
  *     proven  = -log2(sum of the terms), capped at 128 like above.
- * With |F| = p^3 every field term is below 2^-120 and the query term
+ * With |F| = p^3 every field term is below 2^-110 and the query term
  * decides: 58.4 (fast), 71.5 (compact), 53.8 (throughput) bits for any
  * n <= 2^24 (F_p2 gave compact 71.0 bits at 2^10 rows, 62.8 at 2^20).
  * The FRI schedule is fri.c's: fold by min(log_folding, log_degree -
@@ -50,8 +52,14 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "air.h"
 #include "ext3.h"
 #include "params.h"
+
+/* The most terms one power series combines (proof format 3): α over every
+ * constraint and assertion, γ over two openings per column plus chunks. */
+#define MAX_ALPHA_TERMS (2.0 * ZK_AIR_MAX_CONSTRAINTS + ZK_AIR_MAX_ASSERTIONS)
+#define MAX_GAMMA_TERMS(d) (4.0 * ZK_AIR_MAX_WIDTH + (double)(d))
 
 static const struct zk_stark_params zk_params_table[] = {
 	{
@@ -157,7 +165,9 @@ double zk_stark_proven_bits(const struct zk_stark_params *p, unsigned log_n,
 	err += pow(sqrt_rho + eta, (double)p->n_queries) *
 	       ldexp(1.0, -(int)p->grinding_bits);
 	err += list_size * ((double)max_degree + 1.0) * n / field;
-	err += prox_slope * big_n + prox_const;
+	err += list_size * MAX_ALPHA_TERMS / field;
+	err += (MAX_GAMMA_TERMS(max_degree) - 1.0) *
+	       (prox_slope * big_n + prox_const);
 	while (log_degree > p->final_log_max) {
 		unsigned f = log_degree - p->final_log_max;
 

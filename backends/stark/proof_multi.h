@@ -5,9 +5,10 @@
  * and verifier both perform (docs/stark.md, "Multi-table proofs").
  *
  * Spec
- *  - Wire form, integers little-endian (version 2; version 1, one FRI
+ *  - Wire form, integers little-endian (version 3, α and γ as powers
+ *    of one draw each; version 2, drawn one by one, and version 1, one FRI
  *    per table, is refused):
- *      "ZKSM" | u16 version (2) | u8 params id | u8 n_tables
+ *      "ZKSM" | u16 version (3) | u8 params id | u8 n_tables
  *      | u32 n_sums | n_sums partial sums (zk_ext, 24 bytes each: table
  *        order, then port order)
  *      | per table: u8 log_n | u32 main_width | u32 aux_width
@@ -37,7 +38,7 @@
 #include "transcript.h"
 
 #define ZK_MULTI_PROOF_MAGIC "ZKSM"
-#define ZK_MULTI_PROOF_VERSION 2
+#define ZK_MULTI_PROOF_VERSION 3 /* 3: α, γ as powers of one draw */
 #define ZK_MULTI_DOMAIN_LABEL "zkclob-stark-multi-v1"
 #define ZK_MULTI_MAX_SUMS (ZK_MULTI_MAX_TABLES * ZK_MULTI_MAX_PORTS)
 

@@ -354,8 +354,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 		rc = ZK_STARK_ENOMEM;
 		goto done;
 	}
-	for (size_t k = 0; k < n_alpha; k++)
-		pv->alphas[k] = zk_transcript_draw_ext(t);
+	zk_transcript_draw_powers(t, pv->alphas, n_alpha);
 	rc = sort_assertions(pv, raw, pv->alphas + air->n_main_constraints +
 			     air->n_aux_constraints);
 	if (rc == 0)
@@ -577,8 +576,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 		rc = ZK_STARK_ENOMEM;
 		goto done;
 	}
-	for (size_t k = 0; k < n_gamma; k++)
-		pv.gammas[k] = zk_transcript_draw_ext(&t);
+	zk_transcript_draw_powers(&t, pv.gammas, n_gamma);
 	rc = zk_prover_deep(&pv, main_trace);
 	if (rc != 0)
 		goto done;

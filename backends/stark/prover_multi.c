@@ -197,8 +197,7 @@ static int draw_alphas(struct multi_prover *m)
 			rc = ZK_STARK_ENOMEM;
 			break;
 		}
-		for (size_t k = 0; k < n_alpha; k++)
-			pv->alphas[k] = zk_transcript_draw_ext(&m->t);
+		zk_transcript_draw_powers(&m->t, pv->alphas, n_alpha);
 		rc = zk_prover_sort_assertions(pv, raw, pv->alphas +
 					       air->n_main_constraints +
 					       air->n_aux_constraints);
@@ -245,8 +244,7 @@ static int compose(struct multi_prover *m)
 			pv->deep = malloc(pv->big_n * sizeof(zk_ext));
 		if (pv->gammas == NULL || (!pv->streaming && pv->deep == NULL))
 			return ZK_STARK_ENOMEM;
-		for (size_t j = 0; j < l.total; j++)
-			pv->gammas[j] = zk_transcript_draw_ext(&m->t);
+		zk_transcript_draw_powers(&m->t, pv->gammas, l.total);
 	}
 	for (uint32_t i = 0; i < k && rc == 0; i++) {
 		rc = zk_prover_deep(&m->pv[i], m->tr[i].main);

@@ -414,6 +414,15 @@ zk_ext zk_transcript_draw_ext(struct zk_transcript *t)
 	return t->error ? zk_ext_zero() : e;
 }
 
+void zk_transcript_draw_powers(struct zk_transcript *t, zk_ext *out, size_t n)
+{
+	if (n == 0)
+		return;
+	out[0] = zk_transcript_draw_ext(t);
+	for (size_t k = 1; k < n; k++)
+		out[k] = zk_ext_mul(out[k - 1], out[0]);
+}
+
 uint64_t zk_transcript_draw_index(struct zk_transcript *t, unsigned log_n)
 {
 	struct word_stream ws = { .next = 4 };

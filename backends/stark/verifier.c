@@ -166,8 +166,7 @@ static int replay_commitments(struct zk_verifier *v, struct zk_transcript *t)
 	v->alphas = malloc((n_alpha + 1) * sizeof(zk_ext));
 	if (v->alphas == NULL)
 		return ZK_STARK_ENOMEM;
-	for (size_t k = 0; k < n_alpha; k++)
-		v->alphas[k] = zk_transcript_draw_ext(t);
+	zk_transcript_draw_powers(t, v->alphas, n_alpha);
 	zk_transcript_absorb_digest(t, &v->pf.comp_root);
 	v->z = zk_stark_draw_ood_point(t);
 	zk_transcript_absorb_ext(t, v->pf.ood, v->l.total);
@@ -178,8 +177,7 @@ static int replay_commitments(struct zk_verifier *v, struct zk_transcript *t)
 	v->gammas = malloc(n_gamma * sizeof(zk_ext));
 	if (v->gammas == NULL)
 		return ZK_STARK_ENOMEM;
-	for (size_t k = 0; k < n_gamma; k++)
-		v->gammas[k] = zk_transcript_draw_ext(t);
+	zk_transcript_draw_powers(t, v->gammas, n_gamma);
 	return 0;
 }
 

@@ -108,8 +108,7 @@ static int replay_commitments(struct multi_verifier *m, struct zk_transcript *t)
 		v->alphas = malloc((n_alpha + 1) * sizeof(zk_ext));
 		if (v->alphas == NULL)
 			return ZK_STARK_ENOMEM;
-		for (size_t k = 0; k < n_alpha; k++)
-			v->alphas[k] = zk_transcript_draw_ext(t);
+		zk_transcript_draw_powers(t, v->alphas, n_alpha);
 	}
 	return 0;
 }
@@ -142,8 +141,7 @@ static int replay_ood(struct multi_verifier *m, struct zk_transcript *t)
 		v->gammas = malloc(v->l.total * sizeof(zk_ext));
 		if (v->gammas == NULL)
 			return ZK_STARK_ENOMEM;
-		for (size_t j = 0; j < v->l.total; j++)
-			v->gammas[j] = zk_transcript_draw_ext(t);
+		zk_transcript_draw_powers(t, v->gammas, v->l.total);
 	}
 	return 0;
 }

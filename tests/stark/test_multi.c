@@ -264,6 +264,33 @@ static void test_partial_sums(void **state)
 	rig_free(&r);
 }
 
+/* Version 2 drew every α and γ from the transcript on its own; a proof
+ * that claims it (or any version but this one) is refused before its
+ * coefficients are ever drawn. */
+static void test_old_version_refused(void **state)
+{
+	static const unsigned log_n[2] = { 5, 4 };
+	struct rig r;
+	uint8_t *proof;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(ZK_MULTI_PROOF_VERSION, 3);
+	rig_build(&r, 2, log_n, 2, 3, 9);
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len), 0);
+	assert_int_equal(proof[4] | proof[5] << 8, 3);
+	proof[4] = 2;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len),
+			 ZK_STARK_EFORMAT);
+	proof[4] = 4;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len),
+			 ZK_STARK_EFORMAT);
+	proof[4] = 3;
+	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	free(proof);
+	rig_free(&r);
+}
+
 static void test_statement(void **state)
 {
 	static const unsigned log_n[2] = { 5, 5 };
@@ -554,6 +581,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_tamper_bytes),
 		cmocka_unit_test(test_cheat_unproduced),
 		cmocka_unit_test(test_partial_sums),
+		cmocka_unit_test(test_old_version_refused),
 		cmocka_unit_test(test_statement),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_bad_statement),

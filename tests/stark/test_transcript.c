@@ -230,6 +230,36 @@ static void test_challenges_canonical_and_in_range(void **state)
 	}
 }
 
+/* The coefficients are c, c^2, ... of the one challenge c a single draw
+ * gives, and the transcript moves on exactly as after that one draw. */
+static void test_draw_powers(void **state)
+{
+	(void)state;
+	for (size_t h = 0; h < N_HASHES; h++) {
+		struct zk_transcript a, b;
+		zk_ext pw[9], c, acc;
+
+		start(&a, all_hashes[h]);
+		start(&b, all_hashes[h]);
+		absorb_script(&a);
+		absorb_script(&b);
+		zk_transcript_draw_powers(&a, pw, 9);
+		c = zk_transcript_draw_ext(&b);
+		acc = c;
+		for (size_t k = 0; k < 9; k++) {
+			assert_true(zk_ext_eq(pw[k], acc));
+			acc = zk_ext_mul(acc, c);
+		}
+		assert_false(zk_ext_eq(pw[1], pw[0]));
+		assert_memory_equal(a.state.bytes, b.state.bytes, 32);
+		/* none asked for: nothing drawn, nothing written */
+		zk_transcript_draw_powers(&a, NULL, 0);
+		assert_memory_equal(a.state.bytes, b.state.bytes, 32);
+		assert_true(zk_ext_eq(zk_transcript_draw_ext(&a),
+				      zk_transcript_draw_ext(&b)));
+	}
+}
+
 static void test_grinding(void **state)
 {
 	size_t h;
@@ -363,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_any_change_changes_challenges),
 		cmocka_unit_test(test_hash_id_separates),
 		cmocka_unit_test(test_challenges_canonical_and_in_range),
+		cmocka_unit_test(test_draw_powers),
 		cmocka_unit_test(test_grinding),
 		cmocka_unit_test(test_grinding_bounds),
 		cmocka_unit_test(test_wrong_nonce_rejected),
