@@ -547,8 +547,10 @@ static void bench_machinery(size_t n_ops, const struct zk_stark_params *p)
 	}
 	printf("(b) %-7s %5zu ops  2^%-2u rows  prove %8.1f ms  verify %6.2f ms"
 	       "  proof %7zu B  LDE+commit %7.1f ms  (x%.1f)\n"
-	       "      rows: %zu ops + %zu events + %zu accesses + 2 x %zu "
-	       "leaves + 2 x %zu nodes + %zu siblings\n",
+	       "      rows: %zu ops + %zu events + %zu accesses; tree "
+	       "record: %zu leaves, %zu nodes, %zu untouched siblings (AIR "
+	       "v10: 2 rows a changed leaf / node, 1 an unchanged one, none "
+	       "a sibling)\n",
 	       p->name, n_ops, log_n, tp * 1e3, tv * 1e3, len, tb * 1e3,
 	       tb > 0 ? tp / tb : 0.0, b->n_ops, b->events.len,
 	       b->witness.len, u.n_leaves, touched, sibs);

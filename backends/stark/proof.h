@@ -63,7 +63,7 @@ struct zk_stark_proof {
 	struct zk_digest main_root;
 	struct zk_digest aux_root; /* unused when aux_width == 0 */
 	struct zk_digest comp_root;
-	zk_ext *ood;               /* zk_stark_proof_ood_count() values */
+	zk_ext *ood;               /* zk_stark_ood_layout().total values */
 	struct zk_fri_proof fri;
 	uint64_t pow_nonce;
 	uint32_t n_positions;
