@@ -127,6 +127,44 @@ static inline void prove_cheat(struct clob_rig *r, const struct zk_batch *b,
 	prove_cheat_edit(r, b, mp, NULL, debug_rc, verify_rc);
 }
 
+/*
+ * zk_clob_prove's proof of batch b (applied to the rig's tree) under
+ * market mp, the constraint debugger first when debug is set: it must
+ * verify under mp's params and under no other STP mode's (the mode is
+ * the verifier's, never the prover's). what names the case in failures.
+ */
+static inline void prove_mode_only(struct clob_rig *r, const struct zk_batch *b,
+				   const struct zk_market_params *mp, int debug,
+				   const char *what)
+{
+	static const enum zk_stp_mode modes[] = { ZK_STP_CANCEL_NEWEST,
+						  ZK_STP_CANCEL_BOTH,
+						  ZK_STP_CANCEL_OLDEST };
+	struct zk_clob_prove_opts o = { .market = mp, .stark_params = FAST,
+					.debug = debug };
+	struct zk_statement st;
+	uint8_t *proof = NULL;
+	size_t len = 0;
+	char err[ERRLEN] = "";
+
+	if (zk_clob_prove(b, r->t, &o, &proof, &len, &st, err,
+			  sizeof(err)) != 0)
+		fail_msg("%s: %s", what, err);
+	for (size_t m = 0; m < 3; m++) {
+		struct zk_market_params vm = *mp;
+		int rc;
+
+		vm.stp = modes[m];
+		rc = zk_clob_verify(&st, b->ops, b->n_ops, b->events.ev,
+				    b->events.len, &vm, FAST, proof, len, err,
+				    sizeof(err));
+		if ((rc == 0) != (modes[m] == mp->stp))
+			fail_msg("%s under mode %d: %d (%s)", what,
+				 (int)modes[m], rc, err);
+	}
+	free(proof);
+}
+
 /* The access of the maker's slot that order_remove frees. */
 static inline struct zk_witness_access *
 freeing_write(struct zk_batch *b, uint64_t maker, uint8_t kind)

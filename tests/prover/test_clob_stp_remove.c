@@ -112,18 +112,12 @@ static void test_honest_both(void **state)
 		{ 101, 1, 30 }, { 102, 1, 30 }, { 103, 3, 20 },
 	};
 	struct zk_market_params both = market_of(ZK_STP_CANCEL_BOTH);
-	struct zk_market_params newest = market_of(ZK_STP_CANCEL_NEWEST);
 
 	(void)state;
 	for (int tc = 0; tc < TC_COUNT; tc++) {
-		struct zk_clob_prove_opts o = { .market = &both,
-						.stark_params = FAST };
 		struct clob_rig r;
 		struct zk_batch *b = both_batch(&r, &both, tc);
-		struct zk_statement st;
-		uint8_t *proof = NULL;
-		size_t len = 0;
-		char err[ERRLEN] = "";
+		char what[32];
 		int debug_rc, verify_rc;
 
 		/* the constraint debugger finds nothing */
@@ -134,22 +128,8 @@ static void test_honest_both(void **state)
 		clob_rig_fini(&r);
 		b = both_batch(&r, &both, tc);
 		check_events(b, want[tc].maker, want[tc].fills, want[tc].left);
-		if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
-				  sizeof(err)) != 0)
-			fail_msg("case %d: %s", tc, err);
-		assert_int_equal(zk_clob_verify(&st, b->ops, b->n_ops,
-						b->events.ev, b->events.len,
-						&both, FAST, proof, len, err,
-						sizeof(err)),
-				 0);
-		/* the mode is the verifier's: not a CANCEL_NEWEST market's */
-		assert_int_not_equal(zk_clob_verify(&st, b->ops, b->n_ops,
-						    b->events.ev,
-						    b->events.len, &newest,
-						    FAST, proof, len, err,
-						    sizeof(err)),
-				     0);
-		free(proof);
+		snprintf(what, sizeof(what), "case %d", tc);
+		prove_mode_only(&r, b, &both, 0, what);
 		zk_batch_free(b);
 		clob_rig_fini(&r);
 	}
@@ -308,18 +288,12 @@ static struct zk_batch *oldest_batch(struct clob_rig *r,
 static void test_honest_oldest(void **state)
 {
 	struct zk_market_params oldest = market_of(ZK_STP_CANCEL_OLDEST);
-	struct zk_market_params newest = market_of(ZK_STP_CANCEL_NEWEST);
 
 	(void)state;
 	for (size_t k = 0; k < N_OLDEST; k++) {
-		struct zk_clob_prove_opts o = { .market = &oldest,
-						.stark_params = FAST };
 		struct clob_rig r;
 		struct zk_batch *b = oldest_batch(&r, &oldest, k);
-		struct zk_statement st;
-		uint8_t *proof = NULL;
-		size_t len = 0;
-		char err[ERRLEN] = "";
+		char what[32];
 		int debug_rc, verify_rc;
 
 		print_message("oldest case %zu\n", k);
@@ -329,21 +303,8 @@ static void test_honest_oldest(void **state)
 		zk_batch_free(b);
 		clob_rig_fini(&r);
 		b = oldest_batch(&r, &oldest, k);
-		if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err,
-				  sizeof(err)) != 0)
-			fail_msg("case %zu: %s", k, err);
-		assert_int_equal(zk_clob_verify(&st, b->ops, b->n_ops,
-						b->events.ev, b->events.len,
-						&oldest, FAST, proof, len, err,
-						sizeof(err)),
-				 0);
-		assert_int_not_equal(zk_clob_verify(&st, b->ops, b->n_ops,
-						    b->events.ev,
-						    b->events.len, &newest,
-						    FAST, proof, len, err,
-						    sizeof(err)),
-				     0);
-		free(proof);
+		snprintf(what, sizeof(what), "case %zu", k);
+		prove_mode_only(&r, b, &oldest, 0, what);
 		zk_batch_free(b);
 		clob_rig_fini(&r);
 	}
