@@ -573,6 +573,39 @@ static int check_positions(unsigned log_domain, const uint64_t *positions,
 	return ZK_STARK_ACCEPT;
 }
 
+/*
+ * The slot of each coset the verifier already knows: that of the first
+ * query (in the caller's order) that lands in it. The verifier knows its
+ * value (layer 0: from the trace openings; later: its own fold), so
+ * format 4 does not send it.
+ */
+static void known_slots(const uint64_t *pos, size_t n, const uint64_t *cosets,
+			size_t n_c, unsigned f, uint8_t *slot)
+{
+	size_t k;
+
+	memset(slot, 0xff, n_c);
+	for (k = 0; k < n; k++) {
+		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
+
+		if (slot[c] == 0xff)
+			slot[c] = (uint8_t)(pos[k] & (((uint64_t)1 << f) - 1));
+	}
+}
+
+void zk_fri_drop_known(zk_ext *values, const uint64_t *pos, size_t n,
+		       const uint64_t *cosets, size_t n_c, unsigned f)
+{
+	uint8_t slot[ZK_FRI_MAX_QUERIES];
+	size_t fold = (size_t)1 << f, k, i, w = 0;
+
+	known_slots(pos, n, cosets, n_c, f, slot);
+	for (k = 0; k < n_c; k++)
+		for (i = 0; i < fold; i++)
+			if (i != slot[k])
+				values[w++] = values[k * fold + i];
+}
+
 int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 			 size_t n_positions, struct zk_fri_proof *proof)
 {
@@ -610,6 +643,8 @@ int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 				       sizeof(zk_ext) << f);
 		if (rc != ZK_STARK_ACCEPT)
 			break;
+		zk_fri_drop_known(lp->coset_values, pos, n_positions, cosets,
+				  n_c, f);
 		if (zk_merkle_open_batch(&fp->trees[l], cosets, n_c,
 					 &lp->opening) != ZK_MERKLE_OK) {
 			rc = ZK_STARK_ENOMEM;
@@ -729,37 +764,57 @@ static int verify_layer(const struct zk_fri_config *cfg,
 	zk_ext folded[ZK_FRI_MAX_QUERIES];
 	zk_gl wk_inv[(1u << ZK_FRI_MAX_LOG_FOLDING) / 2];
 	unsigned f = s->log_folding[l], log_m = s->log_size[l];
-	size_t k, n_c = zk_fri_distinct_sorted(pos, n, f, cosets);
+	size_t k, i, n_c = zk_fri_distinct_sorted(pos, n, f, cosets);
 	size_t fold = (size_t)1 << f;
+	uint8_t slot[ZK_FRI_MAX_QUERIES];
 	zk_gl *rows, shift_inv, w_inv;
+	zk_ext *full;
 	int rc;
 
 	if (lp->n_cosets != n_c || lp->coset_values == NULL)
 		return ZK_STARK_EFRI;
-	if (!ext_canonical(lp->coset_values, n_c * fold))
+	if (!ext_canonical(lp->coset_values, n_c * (fold - 1)))
 		return ZK_STARK_EFORMAT;
+	full = malloc(n_c * fold * (sizeof(zk_ext) +
+				    ZK_EXT_DEGREE * sizeof(zk_gl)));
+	if (full == NULL)
+		return ZK_STARK_ENOMEM;
+	rows = (zk_gl *)(full + n_c * fold);
+	/* the known slot of each coset takes its query's value, so it is
+	 * bound to the Merkle root like the values sent */
+	known_slots(pos, n, cosets, n_c, f, slot);
+	for (k = 0, i = 0; k < n_c * fold; k++)
+		full[k] = (k & (fold - 1)) == slot[k >> f] ? zk_ext_zero()
+							  : lp->coset_values[i++];
+	for (k = 0; k < n; k++) {
+		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
+		size_t at = c * fold + (pos[k] & (fold - 1));
+
+		if ((pos[k] & (fold - 1)) == slot[c])
+			full[at] = val[k];
+	}
 	for (k = 0; k < n; k++) {
 		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
 
-		if (!zk_ext_eq(lp->coset_values[c * fold + (pos[k] & (fold - 1))],
-			       val[k]))
+		if (!zk_ext_eq(full[c * fold + (pos[k] & (fold - 1))], val[k])) {
+			free(full);
 			return ZK_STARK_EFRI;
+		}
 	}
-	rows = malloc(n_c * fold * ZK_EXT_DEGREE * sizeof(zk_gl));
-	if (rows == NULL)
-		return ZK_STARK_ENOMEM;
-	for (k = 0; k < n_c * fold; k++) {
-		zk_ext_scatter(lp->coset_values[k], rows + ZK_EXT_DEGREE * k, 1);
-	}
+	for (k = 0; k < n_c * fold; k++)
+		zk_ext_scatter(full[k], rows + ZK_EXT_DEGREE * k, 1);
 	rc = zk_merkle_verify_batch(cfg->hash, &lp->root, log_m - f, cosets,
 				    n_c, rows, ZK_EXT_DEGREE * fold, &lp->opening);
-	free(rows);
-	if (rc != ZK_MERKLE_OK)
+	if (rc != ZK_MERKLE_OK) {
+		free(full);
 		return rc == ZK_MERKLE_ENOMEM ? ZK_STARK_ENOMEM
 					      : ZK_STARK_EMERKLE;
+	}
 
-	if (!zk_gl_inv(s->shift[l], &shift_inv))
+	if (!zk_gl_inv(s->shift[l], &shift_inv)) {
+		free(full);
 		return ZK_STARK_EINVAL;
+	}
 	w_inv = inverse_root(log_m);
 	zk_fri_coset_inv_roots(f, wk_inv);
 	for (k = 0; k < n_c; k++) {
@@ -768,9 +823,10 @@ static int verify_layer(const struct zk_fri_config *cfg,
 					zk_gl_pow(w_inv, zk_ntt_bitrev(cosets[k],
 								       log_m - f)));
 
-		folded[k] = zk_fri_fold_coset(lp->coset_values + k * fold, f,
-					      x_inv, wk_inv, beta);
+		folded[k] = zk_fri_fold_coset(full + k * fold, f, x_inv,
+					      wk_inv, beta);
 	}
+	free(full);
 	for (k = 0; k < n; k++) {
 		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
 

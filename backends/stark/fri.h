@@ -28,6 +28,11 @@
  *  - Query positions are checked (< N, 1..ZK_FRI_MAX_QUERIES of them);
  *    duplicates are allowed and cost nothing extra. Every point is
  *    computed by the verifier from the position.
+ *  - An opened coset is sent without the value at the slot of its first
+ *    query (first in the caller's position order): the verifier has that
+ *    value (layer 0: the caller's values0; later: its own fold) and puts
+ *    it back before the Merkle check, which binds it to the root like the
+ *    others (proof format 4; format 3 sent whole cosets).
  *  - All proof parts are plain data owned by struct zk_fri_proof;
  *    zk_fri_proof_encode/decode give the canonical bytes (the decoder
  *    treats input as hostile: counts bounded by the params before any
@@ -63,9 +68,11 @@ struct zk_fri_config {
 struct zk_fri_layer_proof {
 	unsigned log_folding;          /* this layer's folding factor (log) */
 	struct zk_digest root;
-	/* per distinct folded position (sorted ascending), the coset's values */
+	/* per distinct folded position (sorted ascending), the coset's values
+	 * but one: the slot the coset's first query (in position order)
+	 * lands on, which the verifier knows (zk_fri_layer_sent_values) */
 	uint32_t n_cosets;
-	zk_ext *coset_values;          /* n_cosets × 2^log_folding */
+	zk_ext *coset_values;          /* n_cosets × (2^log_folding - 1) */
 	struct zk_merkle_batch opening;
 };
 
@@ -170,6 +177,9 @@ int zk_fri_verify_queries(const struct zk_fri_verifier *v,
 			  size_t n_positions);
 
 void zk_fri_proof_free(struct zk_fri_proof *proof);
+
+/* Coset values a layer's encoding carries (lp->coset_values' length). */
+size_t zk_fri_layer_sent_values(const struct zk_fri_layer_proof *lp);
 
 /* Canonical encoding; decode bounds every count by cfg before allocating. */
 size_t zk_fri_proof_encoded_size(const struct zk_fri_proof *proof);

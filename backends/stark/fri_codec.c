@@ -3,7 +3,10 @@
  * Canonical encoding of a FRI proof (fri.h), little-endian:
  *   u8 n_layers
  *   per layer: 32-byte root | u32 n_cosets |
- *              n_cosets × 2^f × (u64 c0, u64 c1, u64 c2) | Merkle batch (merkle.h)
+ *              n_cosets × (2^f - 1) × (u64 c0, u64 c1, u64 c2)
+ *              | Merkle batch (merkle.h)
+ * A coset's values skip the slot its first query lands on (format 4): the
+ * verifier knows that value and puts it back before the Merkle check.
  *   u32 final_len | final_len × (u64 c0, u64 c1, u64 c2)
  * The folding factors are not sent: they follow from the config. The
  * decoder derives the schedule from the config, checks every count against
@@ -21,6 +24,11 @@
 #include "fri_internal.h"
 #include "stark.h"
 
+size_t zk_fri_layer_sent_values(const struct zk_fri_layer_proof *lp)
+{
+	return (size_t)lp->n_cosets * (((size_t)1 << lp->log_folding) - 1);
+}
+
 size_t zk_fri_proof_encoded_size(const struct zk_fri_proof *proof)
 {
 	size_t size = 1 + 4 + (size_t)proof->final_len * ZK_EXT_BYTES;
@@ -30,7 +38,7 @@ size_t zk_fri_proof_encoded_size(const struct zk_fri_proof *proof)
 		const struct zk_fri_layer_proof *lp = &proof->layers[l];
 
 		size += ZK_DIGEST_BYTES + 4 +
-			((size_t)lp->n_cosets << lp->log_folding) * ZK_EXT_BYTES +
+			zk_fri_layer_sent_values(lp) * ZK_EXT_BYTES +
 			zk_merkle_batch_wire_size(&lp->opening);
 	}
 	return size;
@@ -68,8 +76,7 @@ int zk_fri_proof_encode(const struct zk_fri_proof *proof, uint8_t *buf,
 		p += ZK_DIGEST_BYTES;
 		zk_put_le32(p, lp->n_cosets);
 		p += 4;
-		p = put_exts(p, lp->coset_values,
-			     (size_t)lp->n_cosets << lp->log_folding);
+		p = put_exts(p, lp->coset_values, zk_fri_layer_sent_values(lp));
 		if (zk_merkle_batch_serialize(&lp->opening, p,
 					      cap - (size_t)(p - buf),
 					      &used) != ZK_MERKLE_OK)
@@ -155,7 +162,7 @@ static int decode_layer(const struct zk_fri_config *cfg,
 	    (uint64_t)lp->n_cosets > ((uint64_t)1 << depth))
 		return ZK_STARK_EFORMAT;
 	rc = ZK_STARK_ACCEPT;
-	lp->coset_values = read_exts(r, (size_t)lp->n_cosets << f, &rc);
+	lp->coset_values = read_exts(r, zk_fri_layer_sent_values(lp), &rc);
 	if (lp->coset_values == NULL)
 		return rc;
 	/* every opened leaf brings at most `depth` siblings */

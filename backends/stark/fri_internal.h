@@ -50,6 +50,15 @@
  * small sizes it is aligned_alloc. A 64-byte header keeps the mapping's
  * length (0 for the heap), and buffers are 64-byte aligned either way.
  */
+/*
+ * Proof format 4: drop from values (n_c cosets × 2^f, the cosets of the
+ * sorted distinct pos >> f) the slot each coset's first query (in pos
+ * order) lands on, compacting in place to n_c × (2^f - 1) values. The
+ * verifier knows those values and puts them back (fri.c, verify_layer).
+ */
+void zk_fri_drop_known(zk_ext *values, const uint64_t *pos, size_t n,
+		       const uint64_t *cosets, size_t n_c, unsigned f);
+
 #define ZK_BIG_HEADER 64
 #define ZK_BIG_MIN_MAP ((size_t)256 << 10)
 #if defined(__SANITIZE_ADDRESS__)

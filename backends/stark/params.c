@@ -43,8 +43,9 @@
  *                                        a domain of size N_i (powers of β)
  *     proven  = -log2(sum of the terms), capped at 128 like above.
  * With |F| = p^3 every field term is below 2^-110 and the query term
- * decides: 58.4 (fast), 71.5 (compact), 53.8 (throughput) bits for any
- * n <= 2^24 (F_p2 gave compact 71.0 bits at 2^10 rows, 62.8 at 2^20).
+ * decides: 58.4 (fast), 73.5 (compact), 53.8 (throughput) bits for any
+ * n <= 2^24 (F_p2 gave compact 71.0 bits at 2^10 rows, 62.8 at 2^20;
+ * compact with 28 queries and 16 grinding bits, up to format 3: 71.5).
  * The FRI schedule is fri.c's: fold by min(log_folding, log_degree -
  * final_log_max) while log_degree > final_log_max, log_degree = log_n.
  */
@@ -61,6 +62,12 @@
 #define MAX_ALPHA_TERMS (2.0 * ZK_AIR_MAX_CONSTRAINTS + ZK_AIR_MAX_ASSERTIONS)
 #define MAX_GAMMA_TERMS(d) (4.0 * ZK_AIR_MAX_WIDTH + (double)(d))
 
+/*
+ * final_log_max 8 (format 4; 3 and 4 before): a FRI layer costs every
+ * query a coset of 2^f values and a Merkle path, about 13 KB at 2^20
+ * rows for compact's last layer, while the final polynomial in the clear
+ * is 2^8 × 24 bytes = 6 KB (docs/perf.md "Proof size").
+ */
 static const struct zk_stark_params zk_params_table[] = {
 	{
 		.id = ZK_PARAMS_FAST,
@@ -69,17 +76,21 @@ static const struct zk_stark_params zk_params_table[] = {
 		.log_folding = 3,
 		.n_queries = 44,
 		.grinding_bits = 16,
-		.final_log_max = 3,
+		.final_log_max = 8,
 		.hash = ZK_HASH_BLAKE2S,
 	},
 	{
+		/* 27·4 + 20 = 128 conjectured bits, as 28·4 + 16 was; the
+		 * proven figure rises (73.5 from 71.5: a query is worth 1.98
+		 * proven bits, a grinding bit one) and a proof is one query's
+		 * openings smaller, for 2^20 nonces of grinding (~25 ms). */
 		.id = ZK_PARAMS_COMPACT,
 		.name = "compact",
 		.log_blowup = 4,
 		.log_folding = 4,
-		.n_queries = 28,
-		.grinding_bits = 16,
-		.final_log_max = 4,
+		.n_queries = 27,
+		.grinding_bits = 20,
+		.final_log_max = 8,
 		.hash = ZK_HASH_BLAKE2S,
 	},
 	{
@@ -92,7 +103,7 @@ static const struct zk_stark_params zk_params_table[] = {
 		.log_folding = 3,
 		.n_queries = 84,
 		.grinding_bits = 16,
-		.final_log_max = 3,
+		.final_log_max = 8,
 		.hash = ZK_HASH_BLAKE2S,
 	},
 };

@@ -5,7 +5,7 @@
  *
  * Spec
  *  - Wire form, integers little-endian, field elements 8 bytes canonical:
- *      "ZKSP" | u16 version (3) | u8 params id | u8 log_n
+ *      "ZKSP" | u16 version (4) | u8 params id | u8 log_n
  *      | u32 main_width | u32 aux_width | u32 n_chunks        (the shape)
  *      | main root | aux root (only when aux_width > 0) | composition root
  *      | OOD values, zk_ext (c0, c1, c2: 24 bytes): main T(z) [main_width], main T(zω)
@@ -47,7 +47,7 @@
 #include "transcript.h"
 
 #define ZK_PROOF_MAGIC "ZKSP"
-#define ZK_PROOF_VERSION 3 /* 2: cubic extension (ext3.h); 3: α, γ as powers */
+#define ZK_PROOF_VERSION 4 /* 3: α, γ as powers; 4: FRI without known values, new schedules */
 #define ZK_PROOF_HEADER_BYTES 20 /* magic, version, id, log_n, shape */
 
 struct zk_stark_proof_shape {

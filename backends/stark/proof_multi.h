@@ -38,7 +38,7 @@
 #include "transcript.h"
 
 #define ZK_MULTI_PROOF_MAGIC "ZKSM"
-#define ZK_MULTI_PROOF_VERSION 3 /* 3: α, γ as powers of one draw */
+#define ZK_MULTI_PROOF_VERSION 4 /* 3: α, γ as powers; 4: FRI format 4 */
 #define ZK_MULTI_DOMAIN_LABEL "zkclob-stark-multi-v1"
 #define ZK_MULTI_MAX_SUMS (ZK_MULTI_MAX_TABLES * ZK_MULTI_MAX_PORTS)
 
