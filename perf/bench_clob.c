@@ -149,6 +149,8 @@ static void verify_loop_run(char traffic, const struct zk_batch *b,
 	       traffic, p->name, b->n_ops, verify_loop, tv * 1e3 / verify_loop,
 	       p->n_queries, CLOB_WIDTH, tb * 1e3 / verify_loop,
 	       tb > 0 ? tv / tb : 0.0);
+	printf("(%c) %-7s %5zu ops  proof %zu bytes\n", traffic, p->name,
+	       b->n_ops, len);
 	free(sink);
 	free(rows);
 }
