@@ -4,12 +4,16 @@
  * fri_codec.c; the schedule and the coset fold are shared through
  * fri_internal.h so that the prover and the verifier fold with one code.
  *
- * Layer schedule (the "last fold may be smaller" rule of fri.h): with
- * degree bound 2^d (d = log_degree at layer 0), while d > final_log_max the
- * layer folds by 2^f, f = min(log_folding, d - final_log_max), so the last
- * layer lands exactly on 2^final_log_max (or the input already is below it
- * and there are no layers). The final polynomial has exactly 2^d_final
- * coefficients, which keeps its encoding unique.
+ * Layer schedule (zk_fri_next_fold): with degree bound 2^d (d =
+ * log_degree at layer 0), while d > final_log_max the layer folds by 2^f:
+ * the r = d - final_log_max halvings left are spread over the fewest
+ * layers that can take them, L = ceil(r / log_folding), as evenly as
+ * possible, the larger folds first: f = ceil(r / L). The last layer lands
+ * exactly on 2^final_log_max (or the input already is below it and there
+ * are no layers). Up to format 3 f was min(log_folding, r), which could
+ * leave a last fold by 2 whose coset and Merkle path cost more than the
+ * balanced split (3, 2 instead of 4, 1). The final polynomial has exactly
+ * 2^d_final coefficients, which keeps its encoding unique.
  *
  * Folding by 2^f with β equals f successive 2-to-1 folds with β, β^2, β^4...
  * (write F(x) = Σ_r x^r G_r(x^(2^f)); each 2-fold keeps the even/odd split
@@ -34,6 +38,18 @@
 #define MIN_ITEMS_PER_WORKER 1024
 
 /* ---- schedule and the shared fold ---- */
+
+unsigned zk_fri_next_fold(unsigned log_degree, unsigned final_log_max,
+			  unsigned log_folding)
+{
+	unsigned left, layers;
+
+	if (log_degree <= final_log_max || log_folding == 0)
+		return 0;
+	left = log_degree - final_log_max;
+	layers = (left + log_folding - 1) / log_folding;
+	return (left + layers - 1) / layers;
+}
 
 int zk_fri_schedule_make(const struct zk_fri_config *cfg,
 			 struct zk_fri_schedule *s)
@@ -61,10 +77,9 @@ int zk_fri_schedule_landing(const struct zk_fri_config *cfg,
 	m = cfg->log_domain;
 	shift = cfg->shift;
 	while (d > cfg->final_log_max) {
-		unsigned f = cfg->log_folding;
+		unsigned f = zk_fri_next_fold(d, cfg->final_log_max,
+					      cfg->log_folding);
 
-		if (f > d - cfg->final_log_max)
-			f = d - cfg->final_log_max;
 		/* land on every given degree (a multi-table proof's heights) */
 		for (uint32_t i = 0; i < n_land; i++)
 			if (land[i] < d && land[i] > d - f)

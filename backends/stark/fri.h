@@ -9,9 +9,9 @@
  *  - Commit phase: layer 0 is the input. While the degree bound is above
  *    2^final_log_max: commit the layer (leaf j = its 2^log_folding values of
  *    coset j, as 2·2^log_folding base elements), absorb the root, draw
- *    β ∈ zk_ext, fold (degree and domain shrink by 2^log_folding; the last
- *    fold may use a smaller factor to land exactly on the bound — state the
- *    rule in fri.c). Then send the final polynomial's coefficients
+ *    β ∈ zk_ext, fold (degree and domain shrink by at most 2^log_folding:
+ *    the folds down to the bound are balanced, zk_fri_next_fold, the rule
+ *    stated in fri.c). Then send the final polynomial's coefficients
  *    (2^final_log_max of them at most) in the clear, absorbed.
  *  - Query phase: the CALLER grinds and draws the query positions (they
  *    also open the trace trees) in [0, N); zk_fri_prove_queries() opens
@@ -96,6 +96,15 @@ struct zk_fri_schedule {
 	zk_gl shift[ZK_FRI_MAX_LAYERS + 1];
 	unsigned final_log_degree; /* final polynomial: 2^this coefficients */
 };
+
+/*
+ * The next layer's fold (log2) at degree bound 2^log_degree: the
+ * log_degree - final_log_max halvings left spread over the fewest layers
+ * of at most 2^log_folding, larger folds first; 0 once at the bound.
+ * params.c's proven-bits loop and the schedule below share it.
+ */
+unsigned zk_fri_next_fold(unsigned log_degree, unsigned final_log_max,
+			  unsigned log_folding);
 
 /* 0, or ZK_STARK_EINVAL for a config out of range: log_folding 1..4,
  * log_degree < log_domain <= 30, final_log_max <= 10, shift != 0 and

@@ -46,8 +46,8 @@
  * decides: 58.4 (fast), 73.5 (compact), 53.8 (throughput) bits for any
  * n <= 2^24 (F_p2 gave compact 71.0 bits at 2^10 rows, 62.8 at 2^20;
  * compact with 28 queries and 16 grinding bits, up to format 3: 71.5).
- * The FRI schedule is fri.c's: fold by min(log_folding, log_degree -
- * final_log_max) while log_degree > final_log_max, log_degree = log_n.
+ * The FRI schedule is fri.c's (zk_fri_next_fold: the halvings down to
+ * final_log_max spread evenly over the fewest layers), log_degree = log_n.
  */
 #include <math.h>
 #include <stddef.h>
@@ -55,6 +55,7 @@
 
 #include "air.h"
 #include "ext3.h"
+#include "fri.h"
 #include "params.h"
 
 /* The most terms one power series combines (proof format 3): α over every
@@ -180,10 +181,9 @@ double zk_stark_proven_bits(const struct zk_stark_params *p, unsigned log_n,
 	err += (MAX_GAMMA_TERMS(max_degree) - 1.0) *
 	       (prox_slope * big_n + prox_const);
 	while (log_degree > p->final_log_max) {
-		unsigned f = log_degree - p->final_log_max;
+		unsigned f = zk_fri_next_fold(log_degree, p->final_log_max,
+					      p->log_folding);
 
-		if (f > p->log_folding)
-			f = p->log_folding;
 		err += (ldexp(1.0, (int)f) - 1.0) *
 		       (prox_slope * ldexp(1.0, (int)log_domain) + prox_const);
 		log_degree -= f;

@@ -244,6 +244,20 @@ static void test_schedule(void **state)
 	assert_int_equal(s.log_size[3], 13 - 8);
 	assert_int_equal(s.final_log_degree, 2);
 	assert_int_equal(s.shift[1], zk_gl_pow(7, 8));
+	/* 10 → 3 with folds of at most 8: three layers, balanced
+	 * (3, 2, 2), not 3, 3, 1 (proof format 4) */
+	cfg = make_cfg(13, 10, 3, 3);
+	assert_int_equal(zk_fri_schedule_make(&cfg, &s), 0);
+	assert_int_equal(s.n_layers, 3);
+	assert_int_equal(s.log_folding[0], 3);
+	assert_int_equal(s.log_folding[1], 2);
+	assert_int_equal(s.log_folding[2], 2);
+	assert_int_equal(s.final_log_degree, 3);
+	assert_int_equal(zk_fri_next_fold(13, 8, 4), 3);
+	assert_int_equal(zk_fri_next_fold(10, 8, 4), 2);
+	assert_int_equal(zk_fri_next_fold(20, 8, 4), 4);
+	assert_int_equal(zk_fri_next_fold(17, 8, 4), 3);
+	assert_int_equal(zk_fri_next_fold(8, 8, 4), 0);
 	cfg = make_cfg(13, 2, 3, 3); /* already below the bound */
 	assert_int_equal(zk_fri_schedule_make(&cfg, &s), 0);
 	assert_int_equal(s.n_layers, 0);
