@@ -207,12 +207,25 @@ int main(int argc, char **argv)
 
 			if (only_air && strcmp(only_air, name) != 0)
 				continue;
+			if (a == 1 && log_n < ZK_AIR_RANGE_MIN_LOG_N) {
+				printf("range  %-10s 2^%-2u skipped: the range AIR needs 2^%u rows\n",
+				       p->name, log_n, ZK_AIR_RANGE_MIN_LOG_N);
+				continue;
+			}
 			if (a == 0 ? fib_trace(&t, &fib, log_n) != 0
 				   : range_trace(&t, &range, log_n) != 0) {
-				fprintf(stderr, "bench_proof_size: no memory\n");
+				fprintf(stderr, "bench_proof_size: no memory for the trace\n");
 				return 1;
 			}
 			air = a == 0 ? &fib.air : &range.air;
+			if (air->max_degree > zk_stark_params_max_degree(p)) {
+				/* the range AIR (degree 4) under throughput */
+				printf("%-6s %-10s 2^%-2u skipped: degree %u > the set's %u\n",
+				       name, p->name, log_n, air->max_degree,
+				       zk_stark_params_max_degree(p));
+				trace_free(&t);
+				continue;
+			}
 			rc = zk_stark_prove(air, p,
 					    (const zk_gl *const *)t.cols,
 					    log_n, &opts, &proof, &len, err,
