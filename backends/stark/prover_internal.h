@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Prover internals shared by prover.c (commitments, the protocol),
- * prover_quotient.c (step 5, the composition polynomial), prover_deep.c
- * (threads, OOD values, DEEP composition) and prover_commit.c (Merkle
- * trees kept without their bottom levels).
+ * prover_quotient.c (step 5, the composition polynomial), prover_ood.c
+ * (step 6, OOD values), prover_deep.c (threads, DEEP composition),
+ * prover_commit.c (Merkle trees kept without their bottom levels) and
+ * prover_open.c (parts of coset blocks).
  * Not installed; nothing outside the prover includes it.
  */
 #ifndef ZKCLOB_STARK_PROVER_INTERNAL_H
