@@ -546,8 +546,13 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	if (rc == 0)
 		zk_prover_parallel_for(pv->threads, n, deep_chunks, job);
 	if (rc == 0 && pv->streaming) {
-		zk_big_free(pv->q);
-		pv->q = NULL;
+		/* worth the quotient step again only where the chunks are
+		 * as wide as the main trace (the range AIR, not the
+		 * Poseidon2 chain: 6 base columns against 236) */
+		if (ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks >= mw) {
+			zk_big_free(pv->q);
+			pv->q = NULL;
+		}
 		job->ab[ZK_EXT_DEGREE] = zk_big_alloc(ZK_EXT_DEGREE * n *
 						      sizeof(zk_gl), true);
 		rc = job->ab[ZK_EXT_DEGREE] == NULL ? ZK_STARK_ENOMEM :
