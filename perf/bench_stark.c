@@ -21,7 +21,9 @@
  * (b) also gives the rate from CPU time of all threads ÷ the thread count,
  * the rate the machine would give with the threads' cores to itself.
  * Usage: bench_stark [--full] [--threads N] [--log-p2 K] [--part abcd]
- * (--part: only the named parts, e.g. "--part b").
+ * [--sizes LO HI] [--mode stored|stream|both] [--set fast|compact|both]
+ * (--part: only the named parts, e.g. "--part b"; the others narrow (c)
+ * to log sizes LO..HI, one prover mode, one parameter set).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -459,7 +461,9 @@ int main(int argc, char **argv)
 		zk_stark_params_by_id(ZK_PARAMS_FAST),
 		zk_stark_params_by_id(ZK_PARAMS_COMPACT),
 	};
-	unsigned log_p2 = 12, log_hi, log_n, s;
+	unsigned log_p2 = 12, log_lo = ZK_AIR_RANGE_MIN_LOG_N, log_hi = 0;
+	unsigned log_n, s;
+	int modes = 3, set_mask = 3;
 	struct zk_air_fib fib;
 	struct zk_air_p2chain p2;
 	struct trace t = { 0 };
@@ -476,13 +480,29 @@ int main(int argc, char **argv)
 			log_p2 = (unsigned)atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--part") == 0 && i + 1 < argc) {
 			part = argv[++i];
+		} else if (strcmp(argv[i], "--sizes") == 0 && i + 2 < argc) {
+			log_lo = (unsigned)atoi(argv[++i]);
+			log_hi = (unsigned)atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
+			i++;
+			modes = strcmp(argv[i], "stored") == 0 ? 1 :
+				strcmp(argv[i], "stream") == 0 ? 2 : 3;
+		} else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
+			i++;
+			set_mask = strcmp(argv[i], "fast") == 0 ? 1 :
+				   strcmp(argv[i], "compact") == 0 ? 2 : 3;
 		} else {
 			fprintf(stderr, "usage: %s [--full] [--threads N] "
-				"[--log-p2 K] [--part abcd]\n", argv[0]);
+				"[--log-p2 K] [--part abcd] [--sizes LO HI] "
+				"[--mode stored|stream|both] "
+				"[--set fast|compact|both]\n", argv[0]);
 			return 2;
 		}
 	}
-	if (sets[0] == NULL || sets[1] == NULL || log_p2 < 3 || log_p2 > 20) {
+	if (log_hi == 0)
+		log_hi = full ? 20 : 17;
+	if (sets[0] == NULL || sets[1] == NULL || log_p2 < 3 || log_p2 > 20 ||
+	    log_lo < ZK_AIR_RANGE_MIN_LOG_N || log_hi > 24) {
 		fprintf(stderr, "bench_stark: bad parameters\n");
 		return 2;
 	}
@@ -505,12 +525,12 @@ int main(int argc, char **argv)
 		bench_p2_rate(log_p2, ZK_PARAMS_THROUGHPUT);
 	}
 
-	log_hi = full ? 20 : 17;
-	for (log_n = ZK_AIR_RANGE_MIN_LOG_N;
-	     log_n <= log_hi && strchr(part, 'c') != NULL; log_n++)
+	for (log_n = log_lo; log_n <= log_hi && strchr(part, 'c') != NULL;
+	     log_n++)
 		for (s = 0; s < 2; s++)
 			for (streaming = 0; streaming < 2; streaming++)
-				bench_range_size(log_n, sets[s]);
+				if ((set_mask >> s & 1) && (modes >> streaming & 1))
+					bench_range_size(log_n, sets[s]);
 	streaming = 0;
 
 	for (s = 0; s < 2 && strchr(part, 'd') != NULL; s++) {

@@ -648,6 +648,16 @@ int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 			rc = ZK_STARK_ENOMEM;
 			break;
 		}
+		/* block mode: layer 0's tree is short of its bottom levels */
+		if (l == 0 && fp->dropped0 > 0) {
+			rc = zk_fri_block_open0(fp, cosets, n_c,
+						lp->coset_values, &lp->opening);
+			if (rc != ZK_STARK_ACCEPT)
+				break;
+			for (k = 0; k < n_positions; k++)
+				pos[k] >>= f;
+			continue;
+		}
 		if (fp->layer_values[l] == NULL)
 			rc = zk_fri_block_cosets(fp, cosets, n_c,
 						 lp->coset_values);

@@ -134,6 +134,19 @@ int zk_fri_layer_tree_blocks(struct zk_merkle_tree *tree, unsigned f,
 			     size_t n_rows, size_t slices,
 			     zk_fri_block_fn fill, void *ctx, zk_ext *scratch,
 			     enum zk_hash_id hash, unsigned threads);
+/*
+ * The same tree without its bottom levels: tree->nodes holds the heap
+ * indices below 2·(n_rows >> *dropped) only (the root where
+ * zk_merkle_root looks), *dropped at most max_dropped and at most the
+ * log of the rows of one slice. zk_merkle_open_batch cannot open it:
+ * zk_fri_block_open0 does.
+ */
+int zk_fri_layer_tree_blocks_top(struct zk_merkle_tree *tree, unsigned f,
+				 size_t n_rows, size_t slices,
+				 zk_fri_block_fn fill, void *ctx,
+				 zk_ext *scratch, enum zk_hash_id hash,
+				 unsigned threads, unsigned max_dropped,
+				 unsigned *dropped);
 
 /*
  * Prover state (fri.c, fri_blocks.c). layer_values[0] is NULL when layer
@@ -151,6 +164,8 @@ struct zk_fri_prover {
 	unsigned log_block;
 	zk_fri_coset_fn coset_fn; /* optional, zk_fri_prover_set_coset_fn */
 	size_t max_cosets;
+	/* block mode: layer 0's tree keeps its levels from this one up */
+	unsigned dropped0;
 };
 
 /* ω_(2^log_size)^-bitrev(j, log_count) for j < 2^log_count
@@ -183,6 +198,14 @@ int zk_fri_fold_part(const struct zk_fri_prover *fp, unsigned l,
  * holding count << f values. */
 int zk_fri_block_cosets(const struct zk_fri_prover *fp, const uint64_t *cosets,
 			size_t count, zk_ext *out);
+/*
+ * Block mode with dropped0 > 0: the same values and the opening
+ * zk_merkle_open_batch gives for the whole layer-0 tree, the groups of
+ * 2^dropped0 cosets holding the queried ones made again and their
+ * subtrees built. 0 or a negative ZK_STARK_* status.
+ */
+int zk_fri_block_open0(const struct zk_fri_prover *fp, const uint64_t *cosets,
+		       size_t count, zk_ext *out, struct zk_merkle_batch *open);
 
 /*
  * For the mixed-height FRI of multi-table proofs (fri_multi.c), which

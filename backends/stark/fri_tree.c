@@ -53,7 +53,8 @@ static void transpose_range(void *arg, size_t begin, size_t end)
 static int layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 		      zk_fri_block_fn fill, void *ctx, zk_ext *scratch,
 		      size_t per_block, unsigned f, size_t n_rows,
-		      size_t slices, enum zk_hash_id hash, unsigned threads)
+		      size_t slices, unsigned dropped, enum zk_hash_id hash,
+		      unsigned threads)
 {
 	size_t n_cols = (size_t)ZK_EXT_DEGREE << f;
 	size_t rows = n_rows / slices;
@@ -70,7 +71,8 @@ static int layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 	tree->hash = hash;
 	tree->depth = depth;
 	tree->n_leaves = n_rows;
-	tree->nodes = calloc(2 * n_rows, sizeof(struct zk_digest));
+	/* the levels from `dropped` up: heap indices below 2·(n >> dropped) */
+	tree->nodes = calloc(2 * (n_rows >> dropped), sizeof(struct zk_digest));
 	tc.cols = zk_big_alloc(n_cols * rows * sizeof(zk_gl), fill != NULL);
 	rc = cols == NULL || h == NULL || tree->nodes == NULL || tc.cols == NULL ?
 		ZK_STARK_ENOMEM : ZK_STARK_ACCEPT;
@@ -99,8 +101,10 @@ static int layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 		/* sub's level of cnt nodes is slice j of the level of
 		 * slices·cnt nodes */
 		for (size_t cnt = rows; cnt > 0; cnt >>= 1)
-			memcpy(&tree->nodes[slices * cnt + j * cnt],
-			       &sub.nodes[cnt], cnt * sizeof(struct zk_digest));
+			if (slices * cnt <= n_rows >> dropped)
+				memcpy(&tree->nodes[slices * cnt + j * cnt],
+				       &sub.nodes[cnt],
+				       cnt * sizeof(struct zk_digest));
 		zk_merkle_free(&sub);
 	}
 	for (size_t k = slices; rc == ZK_STARK_ACCEPT && k-- > 1;)
@@ -123,13 +127,15 @@ int zk_fri_layer_tree(struct zk_merkle_tree *tree, const zk_ext *values,
 	       (n_rows / slices) * n_cols * sizeof(zk_gl) > LAYER_SLICE_BYTES)
 		slices *= 2;
 	return layer_tree(tree, values, NULL, NULL, NULL, 1, f, n_rows, slices,
-			  hash, threads);
+			  0, hash, threads);
 }
 
-int zk_fri_layer_tree_blocks(struct zk_merkle_tree *tree, unsigned f,
-			     size_t n_rows, size_t slices,
-			     zk_fri_block_fn fill, void *ctx, zk_ext *scratch,
-			     enum zk_hash_id hash, unsigned threads)
+int zk_fri_layer_tree_blocks_top(struct zk_merkle_tree *tree, unsigned f,
+				 size_t n_rows, size_t slices,
+				 zk_fri_block_fn fill, void *ctx,
+				 zk_ext *scratch, enum zk_hash_id hash,
+				 unsigned threads, unsigned max_dropped,
+				 unsigned *dropped)
 {
 	if (fill == NULL || scratch == NULL || slices == 0 ||
 	    (slices & (slices - 1)) != 0 || n_rows % slices != 0) {
@@ -137,11 +143,29 @@ int zk_fri_layer_tree_blocks(struct zk_merkle_tree *tree, unsigned f,
 		return ZK_STARK_EINVAL;
 	}
 	size_t n_cols = (size_t)ZK_EXT_DEGREE << f, per_block = 1;
+	unsigned d = 0;
 
 	while (per_block < n_rows / slices &&
 	       (n_rows / slices / per_block) * n_cols * sizeof(zk_gl) >
 	       LAYER_SLICE_BYTES)
 		per_block *= 2;
+	/* a slice's levels from d up are whole subtrees of the kept ones */
+	while (d < max_dropped &&
+	       ((size_t)2 << d) <= n_rows / (slices * per_block))
+		d++;
+	*dropped = d;
 	return layer_tree(tree, NULL, fill, ctx, scratch, per_block, f,
-			  n_rows, slices * per_block, hash, threads);
+			  n_rows, slices * per_block, d, hash, threads);
+}
+
+int zk_fri_layer_tree_blocks(struct zk_merkle_tree *tree, unsigned f,
+			     size_t n_rows, size_t slices,
+			     zk_fri_block_fn fill, void *ctx, zk_ext *scratch,
+			     enum zk_hash_id hash, unsigned threads)
+{
+	unsigned dropped;
+
+	return zk_fri_layer_tree_blocks_top(tree, f, n_rows, slices, fill,
+					    ctx, scratch, hash, threads, 0,
+					    &dropped);
 }

@@ -113,9 +113,13 @@ static size_t segment_cols(const struct zk_prover *pv, bool aux)
 int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs)
 {
 	size_t n = pv->n, ncols = segment_cols(pv, aux);
-	zk_gl **cols = calloc(ncols + 1, sizeof(zk_gl *));
+	zk_gl **cols;
 	int rc = ZK_STARK_ENOMEM;
 
+	/* the aux values dropped (drop_aux_values): the coefficients are held */
+	if (aux && pv->aux == NULL)
+		return *coeffs != NULL ? 0 : ZK_STARK_EINVAL;
+	cols = calloc(ncols + 1, sizeof(zk_gl *));
 	zk_big_free(*coeffs);
 	*coeffs = zk_big_alloc((ncols * n + 1) * sizeof(zk_gl), pv->streaming);
 	if (cols == NULL || *coeffs == NULL)
@@ -155,6 +159,46 @@ int zk_prover_block_from_trace(struct zk_prover *pv, bool aux, size_t h,
 		rc = 0;
 	free(cols);
 	return rc;
+}
+
+/*
+ * Streaming, one table: the aux segment is held as its coefficients
+ * from its commitment on, not as values too (ZK_EXT_DEGREE base columns
+ * of n, 6 B per main cell for the range AIR): the quotient step
+ * transforms them in place for each of its blocks (zk_prover_aux_in_place)
+ * instead of a block buffer beside the values, OOD evaluates them at z
+ * and zω, DEEP adds them to A and B as coefficients, and the openings
+ * use them as they are.
+ */
+static int drop_aux_values(struct zk_prover *pv)
+{
+	if (pv->aux_coeffs == NULL &&
+	    zk_prover_make_coeffs(pv, true, &pv->aux_coeffs) != 0)
+		return ZK_STARK_ENOMEM;
+	for (uint32_t c = 0; c < pv->air->aux_width; c++)
+		free(pv->aux[c]);
+	free(pv->aux);
+	pv->aux = NULL;
+	return 0;
+}
+
+int zk_prover_aux_in_place(struct zk_prover *pv, size_t h, bool forward)
+{
+	size_t ncols = segment_cols(pv, true);
+	zk_gl **cols = calloc(ncols + 1, sizeof(zk_gl *));
+	zk_gl shift = zk_prover_block_shift(pv, h);
+	int rc;
+
+	if (cols == NULL)
+		return ZK_STARK_ENOMEM;
+	for (size_t c = 0; c < ncols; c++)
+		cols[c] = pv->aux_coeffs + c * pv->n;
+	rc = forward ? zk_ntt_coset_forward_trusted(cols, ncols, pv->log_n,
+						    shift, pv->threads) :
+		       zk_ntt_coset_inverse(cols, ncols, pv->log_n, shift,
+					    pv->threads);
+	free(cols);
+	return rc == 0 ? 0 : ZK_STARK_ENOMEM;
 }
 
 /* Streaming: coefficients, then the tree, built block by block. */
@@ -335,6 +379,8 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 			fail(err, errlen, rc, "build_aux found no aux trace");
 			goto done;
 		}
+		if (rc == 0 && pv->streaming)
+			rc = drop_aux_values(pv);
 		if (rc != 0)
 			goto done;
 		release_freed();
@@ -371,10 +417,11 @@ done:
 
 /*
  * Streaming: the rows the openings need, from the blocks they fall in,
- * made again: the composition's first, from pv->q (kept for this and
- * dropped after), then the main and aux ones from coefficients remade
- * from the trace, each segment's coefficients and block buffer dropped
- * before the next segment's are made.
+ * made again: the composition's first, from pv->q (dropped by DEEP, made
+ * again here by the quotient step once more, dropped after), then the
+ * main and aux ones from coefficients remade from the trace, each
+ * segment's coefficients and block buffer dropped before the next
+ * segment's are made.
  */
 static int cache_segment(struct zk_prover *pv, int seg, const uint64_t *pos,
 			 size_t count)
@@ -384,23 +431,33 @@ static int cache_segment(struct zk_prover *pv, int seg, const uint64_t *pos,
 				  ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks;
 	static const zk_block_fn fills[3] = { zk_prover_main_block,
 					      zk_prover_aux_block,
-					      zk_prover_comp_block };
+					      zk_prover_comp_split_block };
 	static const zk_part_fn parts[3] = { zk_prover_main_part,
 					     zk_prover_aux_part,
-					     zk_prover_comp_part };
+					     zk_prover_comp_split_part };
 	struct zk_prover_tree *tree = seg == 0 ? &pv->main_tree :
 				      seg == 1 ? &pv->aux_tree : &pv->comp_tree;
-	zk_gl *buf = zk_big_alloc((ncols * pv->n + 1) * sizeof(zk_gl), true);
-	int rc = buf == NULL ? ZK_STARK_ENOMEM : 0;
+	/* the composition in parts of a coset block (zk_prover_comp_split) */
+	unsigned split = seg == 2 ? zk_prover_comp_split(pv) : 0;
+	zk_gl *buf = NULL;
+	int rc = 0;
 
-	if (rc == 0 && seg < 2)
+	if (seg < 2)
 		rc = zk_prover_make_coeffs(pv, seg == 1, seg == 0 ?
 					   &pv->main_coeffs : &pv->aux_coeffs);
+	else if (pv->q == NULL)
+		rc = zk_prover_remake_quotient(pv);
+	if (rc == 0) {
+		buf = zk_big_alloc((ncols * (pv->n >> split) + 1) *
+				   sizeof(zk_gl), true);
+		rc = buf == NULL ? ZK_STARK_ENOMEM : 0;
+	}
 	if (rc == 0)
-		rc = zk_prover_tree_cache(tree, pos, count, pv->big_n / pv->n,
+		rc = zk_prover_tree_cache(tree, pos, count,
+					  (pv->big_n / pv->n) << split,
 					  fills[seg], parts[seg],
-					  zk_prover_part_max_groups(pv), pv,
-					  buf);
+					  zk_prover_part_max_groups(pv) >> split,
+					  pv, buf);
 	zk_big_free(buf);
 	if (seg == 0) {
 		zk_big_free(pv->main_coeffs);

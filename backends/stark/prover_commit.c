@@ -29,6 +29,14 @@
 #define TREE_DROP_WIDE 3
 /* the tree is built in this many slices, each slice's full tree transient */
 #define TREE_SLICES 8
+/*
+ * A streaming tree's slices have at most this many rows: a slice's full
+ * tree (64 bytes a row, on 2 MiB-aligned pages from 2 MiB up) is
+ * transient beside the segment's block, and an eighth of the domain made
+ * it 14 B per main cell for the range AIR's composition at 2^16. Each
+ * slice's build starts its own workers, so not much smaller.
+ */
+#define STREAM_SLICE_ROWS ((uint64_t)1 << 12)
 
 static unsigned log2_size(uint64_t v)
 {
@@ -44,16 +52,19 @@ static unsigned log2_size(uint64_t v)
  * either way, at the same cost for any group size
  * (zk_prover_block_part), so d trades the kept digests, 2·N/2^d of 32
  * bytes held from the commitment to the queries, against the cached
- * rows, about q·2^d·n_cols elements: the least sum is at 2^d =
- * sqrt(8N/(q·n_cols)), with q ≈ 64 queries (d = 6 for the range AIR's 4
- * main columns at 2^18 points, 7 at 2^20, 3 for the Poseidon2 chain's
- * 236); kept within [TREE_DROP_WIDE, 8].
+ * rows, about q·2^d·n_cols elements. The digests are held through the
+ * prover's peak (the quotient step, made again for the openings), the
+ * cached rows only during the openings, below it: weighing the rows a
+ * sixteenth, the least sum is at 2^d = sqrt(128N/(q·n_cols)), with q ≈
+ * 64 queries (d = 8 for the range AIR's 4 main columns at 2^18 points, 7
+ * for its 9 composition columns, 3 for the Poseidon2 chain's 236); kept
+ * within [TREE_DROP_WIDE, 8].
  */
 static unsigned stream_drop(unsigned depth, size_t n_cols)
 {
 	unsigned lc = log2_size(n_cols), d;
 
-	d = depth > 3 + lc ? (depth - 3 - lc) / 2 : 0;
+	d = depth + 1 > lc ? (depth + 1 - lc) / 2 : 0;
 	return d < TREE_DROP_WIDE ? TREE_DROP_WIDE : d > 8 ? 8 : d;
 }
 
@@ -150,6 +161,10 @@ int zk_prover_commit_tree_blocks(struct zk_prover_tree *lt,
 	slices = n_rows >> lt->dropped < TREE_SLICES ? n_rows >> lt->dropped :
 						       TREE_SLICES;
 	slice_rows = n_rows / slices < block_rows ? n_rows / slices : block_rows;
+	/* at least a group, so that the kept levels come whole from slices */
+	if (slice_rows > STREAM_SLICE_ROWS)
+		slice_rows = STREAM_SLICE_ROWS > ((uint64_t)1 << lt->dropped) ?
+			     STREAM_SLICE_ROWS : (uint64_t)1 << lt->dropped;
 	for (size_t b = 0; b < n_blocks; b++) {
 		rc = fill(ctx, b, buf);
 		if (rc != 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Prover steps 6 and 7 (docs/stark.md): the out-of-domain values and the
- * DEEP composition over D, plus the thread helper every hot loop uses.
+ * Prover step 7 (docs/stark.md): the DEEP composition over D, plus the
+ * thread helper every hot loop uses (step 6 is in prover_ood.c).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -49,128 +49,6 @@ void zk_prover_parallel_for(unsigned threads, size_t n, zk_range_fn fn,
 		else
 			fn(arg, jobs[t].lo, jobs[t].hi);
 	}
-}
-
-/* ---- step 6: out-of-domain values ---- */
-
-/*
- * Barycentric form on H: T(z) = (z^n - 1)/n · Σ_j T_j·w_j with
- * w_j = ω^j/(z - ω^j), and T(zω) = (z^n - 1)/n · Σ_j T_(j+1)·w_j, so one
- * batch inversion serves every column at both points.
- */
-static zk_ext *barycentric_weights(const struct zk_prover *pv)
-{
-	size_t n = pv->n;
-	zk_gl w = zk_gl_root_of_unity(pv->log_n), acc = 1;
-	zk_ext *den = zk_big_alloc(n * sizeof(zk_ext), pv->streaming);
-	zk_ext *bary = zk_big_alloc(n * sizeof(zk_ext), pv->streaming);
-
-	if (den == NULL || bary == NULL)
-		goto fail;
-	for (size_t j = 0; j < n; j++) {
-		den[j] = zk_ext_sub(pv->z, zk_ext_from_base(acc));
-		acc = zk_gl_mul(acc, w);
-	}
-	if (!zk_stark_ext_batch_inv(bary, den, n))
-		goto fail;
-	acc = 1;
-	for (size_t j = 0; j < n; j++) {
-		bary[j] = zk_ext_mul_base(bary[j], acc);
-		acc = zk_gl_mul(acc, w);
-	}
-	zk_big_free(den);
-	return bary;
-fail:
-	zk_big_free(den);
-	zk_big_free(bary);
-	return NULL;
-}
-
-struct zk_ood_job {
-	struct zk_prover *pv;
-	const zk_gl *const *trace;
-	const zk_ext *bary;
-	zk_ext factor;
-	struct zk_stark_ood_layout l;
-};
-
-static void ood_columns(void *arg, size_t lo, size_t hi)
-{
-	struct zk_ood_job *job = arg;
-	struct zk_prover *pv = job->pv;
-	const zk_ext *bary = job->bary;
-	size_t n = pv->n, mw = pv->air->main_width;
-
-	for (size_t c = lo; c < hi; c++) {
-		zk_ext cur = zk_ext_zero(), nxt = zk_ext_zero();
-
-		if (c < mw) {
-			const zk_gl *col = job->trace[c];
-			struct zk_acc ac[ZK_EXT_DEGREE] = { 0 };
-			struct zk_acc an[ZK_EXT_DEGREE] = { 0 };
-
-			/* T(z) and T(zω) in two passes: six 192-bit sums in
-			 * one loop do not fit the registers */
-			for (size_t j = 0; j < n; j++)
-				for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
-					zk_acc_mac(&ac[k], bary[j].c[k], col[j]);
-			for (size_t j = 0; j + 1 < n; j++)
-				for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
-					zk_acc_mac(&an[k], bary[j].c[k], col[j + 1]);
-			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
-				zk_acc_mac(&an[k], bary[n - 1].c[k], col[0]);
-			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++) {
-				cur.c[k] = zk_acc_reduce(&ac[k]);
-				nxt.c[k] = zk_acc_reduce(&an[k]);
-			}
-			pv->ood[job->l.main_cur + c] = zk_ext_mul(cur, job->factor);
-			pv->ood[job->l.main_nxt + c] = zk_ext_mul(nxt, job->factor);
-		} else {
-			const zk_ext *col = pv->aux[c - mw];
-
-			for (size_t j = 0; j < n; j++) {
-				cur = zk_ext_add(cur, zk_ext_mul(bary[j], col[j]));
-				nxt = zk_ext_add(nxt, zk_ext_mul(bary[j],
-						 col[(j + 1) & (n - 1)]));
-			}
-			pv->ood[job->l.aux_cur + c - mw] = zk_ext_mul(cur, job->factor);
-			pv->ood[job->l.aux_nxt + c - mw] = zk_ext_mul(nxt, job->factor);
-		}
-	}
-}
-
-int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace)
-{
-	struct zk_ood_job job = { .pv = pv, .trace = trace };
-	size_t n = pv->n, q_len = pv->q_len;
-	zk_ext *bary;
-	zk_gl n_inv;
-
-	zk_stark_ood_layout(&pv->shape, &job.l);
-	pv->ood = calloc(job.l.total, sizeof(zk_ext));
-	if (pv->ood == NULL)
-		return ZK_STARK_ENOMEM;
-	if (!zk_gl_inv(n, &n_inv))
-		return ZK_STARK_EINVAL;
-	bary = barycentric_weights(pv);
-	if (bary == NULL)
-		return ZK_STARK_ENOMEM;
-	job.bary = bary;
-	job.factor = zk_ext_mul_base(zk_ext_sub(zk_ext_pow(pv->z, n),
-						zk_ext_one()), n_inv);
-	zk_prover_parallel_for(pv->threads, pv->air->main_width + pv->air->aux_width,
-		     ood_columns, &job);
-	zk_big_free(bary);
-	/* the chunks' coefficients are still in pv->q: Horner */
-	for (size_t k = 0; k < pv->shape.n_chunks; k++) {
-		zk_ext acc = zk_ext_zero();
-
-		for (size_t j = n; j-- > 0;)
-			acc = zk_ext_add(zk_ext_mul(acc, pv->z),
-					 zk_ext_gather(pv->q + k * n + j, q_len));
-		pv->ood[job.l.comp + k] = acc;
-	}
-	return 0;
 }
 
 /* ---- step 7: DEEP composition ---- */
@@ -244,6 +122,7 @@ struct zk_deep_job {
 	/* A.c0..c2, B.c0..c2: n on H, then coefficients; after
 	 * deep_divide ab[0..2] hold F's coefficients and B's are freed */
 	zk_gl *ab[AB_COLS];
+	unsigned ab_lo, ab_hi; /* deep_rows forms A (0, 1) or B (1, 2) or both */
 	zk_gl *blk;         /* one limb of F on one coset block of D (n) */
 	zk_ext *out;        /* F at position i: out[i - out_base] */
 	size_t out_base;
@@ -313,7 +192,7 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 		for (size_t c = 0; r0 + len < hi && c < mw; c++)
 			__builtin_prefetch(job->trace[c] + r0 + len);
 		for (size_t k = 0; k < len; k++)
-			for (size_t h = 0; h < 2; h++) {
+			for (size_t h = job->ab_lo; h < job->ab_hi; h++) {
 				struct zk_acc a0 = { 0 }, a1 = { 0 }, a2 = { 0 };
 
 				for (size_t c = 0; c < mw; c++) {
@@ -328,7 +207,7 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 				acc[k][ZK_EXT_DEGREE * h + 1] = a1;
 				acc[k][ZK_EXT_DEGREE * h + 2] = a2;
 			}
-		for (size_t c = 0; c < aw; c++) {
+		for (size_t c = 0; pv->aux != NULL && c < aw; c++) {
 			const zk_ext *col = pv->aux[c] + r0;
 			struct ext_coef ga = ext_coef(g[2 * (mw + c)]);
 			struct ext_coef gb = ext_coef(g[2 * (mw + c) + 1]);
@@ -336,13 +215,18 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 			for (size_t k = 0; k < len; k++) {
 				const zk_gl *v = col[k].c;
 
-				mac_ext(&acc[k][0], &acc[k][1], &acc[k][2], &ga,
-					v[0], v[1], v[2]);
-				mac_ext(&acc[k][3], &acc[k][4], &acc[k][5], &gb,
-					v[0], v[1], v[2]);
+				if (job->ab_lo == 0)
+					mac_ext(&acc[k][0], &acc[k][1],
+						&acc[k][2], &ga, v[0], v[1],
+						v[2]);
+				if (job->ab_hi == 2)
+					mac_ext(&acc[k][3], &acc[k][4],
+						&acc[k][5], &gb, v[0], v[1],
+						v[2]);
 			}
 		}
-		for (size_t h = 0; h < AB_COLS; h++)
+		for (size_t h = ZK_EXT_DEGREE * job->ab_lo;
+		     h < ZK_EXT_DEGREE * job->ab_hi; h++)
 			for (size_t k = 0; k < len; k++)
 				job->ab[h][r0 + k] = zk_acc_reduce(&acc[k][h]);
 	}
@@ -544,6 +428,59 @@ static int deep_fill(struct zk_deep_job *job, size_t h, zk_ext *out)
 	return 0;
 }
 
+/*
+ * The aux values dropped (streaming): Σ_c γ·T_c added to A (ab_lo 0) or
+ * B as coefficients, coefficients [lo, hi); the same as summing them on
+ * H before the interpolation.
+ */
+static void deep_aux_coeffs(void *arg, size_t lo, size_t hi)
+{
+	struct zk_deep_job *job = arg;
+	struct zk_prover *pv = job->pv;
+	size_t n = pv->n, mw = pv->air->main_width, aw = pv->air->aux_width;
+	zk_gl **ab = job->ab + ZK_EXT_DEGREE * job->ab_lo;
+
+	for (size_t j = lo; j < hi; j++) {
+		struct zk_acc a[ZK_EXT_DEGREE] = { 0 };
+
+		for (size_t c = 0; c < aw; c++) {
+			const zk_gl *v = pv->aux_coeffs + ZK_EXT_DEGREE * c * n + j;
+			struct ext_coef g = ext_coef(pv->gammas[2 * (mw + c) +
+							       job->ab_lo]);
+
+			mac_ext(&a[0], &a[1], &a[2], &g, v[0], v[n], v[2 * n]);
+		}
+		for (unsigned h = 0; h < ZK_EXT_DEGREE; h++)
+			ab[h][j] = zk_gl_add(ab[h][j], zk_acc_reduce(&a[h]));
+	}
+}
+
+/* The coefficients of A (lo 0), B (hi 2) or both into ab[3·lo .. 3·hi):
+ * summed on H from the trace, interpolated. */
+static int deep_sums(struct zk_deep_job *job, unsigned lo, unsigned hi)
+{
+	struct zk_prover *pv = job->pv;
+	zk_gl **cols = job->ab + ZK_EXT_DEGREE * lo;
+	size_t ncols = ZK_EXT_DEGREE * (size_t)(hi - lo);
+
+	for (size_t h = 0; h < ncols; h++)
+		cols[h] = cols[h / ZK_EXT_DEGREE * ZK_EXT_DEGREE] +
+			  h % ZK_EXT_DEGREE * pv->n;
+	job->ab_lo = lo;
+	job->ab_hi = hi;
+	zk_prover_parallel_for(pv->threads, pv->n, deep_rows, job);
+	for (size_t h = 0; h < ncols; h++)
+		zk_ntt_bitrev_permute(cols[h], pv->log_n);
+	if (zk_ntt_inverse(cols, ncols, pv->log_n, pv->threads) != 0)
+		return ZK_STARK_ENOMEM;
+	for (unsigned half = lo; pv->aux == NULL && pv->air->aux_width > 0 &&
+	     half < hi; half++) {
+		job->ab_lo = half;
+		zk_prover_parallel_for(pv->threads, pv->n, deep_aux_coeffs, job);
+	}
+	return 0;
+}
+
 int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 {
 	struct zk_deep_job *job = calloc(1, sizeof(*job));
@@ -591,27 +528,36 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 		free(job);
 		return pv->failed ? ZK_STARK_ENOMEM : 0;
 	}
-	/* A and B's coefficients, then F's, then one coset block of D at a
-	 * time */
+	/*
+	 * A's and B's coefficients (the chunks added to A), then F's, then
+	 * one coset block of D at a time. Streaming, A comes first and the
+	 * chunks' coefficients are dropped once in A, before B exists (made
+	 * again for the openings, zk_prover_remake_quotient): FRI does not
+	 * hold them. Stored, both in one pass over the trace.
+	 */
 	job->ab[0] = zk_big_alloc(ZK_EXT_DEGREE * n * sizeof(zk_gl),
 				  pv->streaming);
-	job->ab[ZK_EXT_DEGREE] = zk_big_alloc(ZK_EXT_DEGREE * n *
-					      sizeof(zk_gl), pv->streaming);
-	if (job->ab[0] == NULL || job->ab[ZK_EXT_DEGREE] == NULL) {
-		zk_big_free(job->ab[ZK_EXT_DEGREE]);
-		zk_big_free(job->ab[0]);
-		free(job);
-		return ZK_STARK_ENOMEM;
-	}
-	for (size_t h = 0; h < AB_COLS; h++)
-		job->ab[h] = job->ab[h / ZK_EXT_DEGREE * ZK_EXT_DEGREE] +
-			     h % ZK_EXT_DEGREE * n;
-	zk_prover_parallel_for(pv->threads, n, deep_rows, job);
-	for (size_t h = 0; h < AB_COLS; h++)
-		zk_ntt_bitrev_permute(job->ab[h], pv->log_n);
-	rc = zk_ntt_inverse(job->ab, AB_COLS, pv->log_n, pv->threads);
+	if (!pv->streaming)
+		job->ab[ZK_EXT_DEGREE] = zk_big_alloc(ZK_EXT_DEGREE * n *
+						      sizeof(zk_gl), false);
+	rc = job->ab[0] == NULL ||
+	     (!pv->streaming && job->ab[ZK_EXT_DEGREE] == NULL) ?
+	     ZK_STARK_ENOMEM : deep_sums(job, 0, pv->streaming ? 1 : 2);
 	if (rc == 0)
 		zk_prover_parallel_for(pv->threads, n, deep_chunks, job);
+	if (rc == 0 && pv->streaming) {
+		/* worth the quotient step again only where the chunks are
+		 * as wide as the main trace (the range AIR, not the
+		 * Poseidon2 chain: 6 base columns against 236) */
+		if (ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks >= mw) {
+			zk_big_free(pv->q);
+			pv->q = NULL;
+		}
+		job->ab[ZK_EXT_DEGREE] = zk_big_alloc(ZK_EXT_DEGREE * n *
+						      sizeof(zk_gl), true);
+		rc = job->ab[ZK_EXT_DEGREE] == NULL ? ZK_STARK_ENOMEM :
+		     deep_sums(job, 1, 2);
+	}
 	if (rc == 0)
 		rc = deep_f_coeffs(job, zw);
 	if (rc == 0) {

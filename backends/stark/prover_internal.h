@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Prover internals shared by prover.c (commitments, the protocol),
- * prover_quotient.c (step 5, the composition polynomial), prover_deep.c
- * (threads, OOD values, DEEP composition) and prover_commit.c (Merkle
- * trees kept without their bottom levels).
+ * prover_quotient.c (step 5, the composition polynomial), prover_ood.c
+ * (step 6, OOD values), prover_deep.c (threads, DEEP composition),
+ * prover_commit.c (Merkle trees kept without their bottom levels) and
+ * prover_open.c (parts of coset blocks).
  * Not installed; nothing outside the prover includes it.
  */
 #ifndef ZKCLOB_STARK_PROVER_INTERNAL_H
@@ -137,7 +138,9 @@ struct zk_prover {
 	 */
 	bool streaming;
 	zk_gl *main_lde;   /* main_width × N */
-	zk_ext **aux;      /* aux_width columns of n values (trace) */
+	zk_ext **aux;      /* aux_width columns of n values (trace); NULL
+			    * streaming one table, after its commitment: the
+			    * aux_coeffs are held instead */
 	zk_gl *aux_lde;    /* ZK_EXT_DEGREE·aux_width × N */
 	zk_gl *q;          /* ZK_EXT_DEGREE × q_len: evals, then coefficients */
 	size_t q_len;      /* points the quotient is evaluated on */
@@ -211,6 +214,12 @@ int zk_prover_block(const struct zk_prover *pv, const zk_gl *const *coeffs,
  * trace; 0 or ZK_STARK_ENOMEM. */
 int zk_prover_make_coeffs(struct zk_prover *pv, bool aux, zk_gl **coeffs);
 /*
+ * Streaming with the aux values dropped (one table): pv->aux_coeffs made
+ * block h of the aux segment in place (forward) or back into the
+ * coefficients (not forward, the exact inverse). 0 or ZK_STARK_ENOMEM.
+ */
+int zk_prover_aux_in_place(struct zk_prover *pv, size_t h, bool forward);
+/*
  * Streaming, while those coefficients are not held (the quotient step):
  * block h of the main (aux false) or aux segment from the trace values
  * themselves, an inverse and a coset transform per column in buf.
@@ -227,6 +236,21 @@ int zk_prover_block_from_trace(struct zk_prover *pv, bool aux, size_t h,
 int zk_prover_block_part(const struct zk_prover *pv,
 			 const zk_gl *const *coeffs, size_t ncols, size_t h,
 			 size_t first, unsigned log_len, zk_gl *buf);
+/* The same with the fold over columns and the transform on `threads`
+ * workers from parts of 2^12 up (the commitment's parts). */
+int zk_prover_block_part_threads(const struct zk_prover *pv,
+				 const zk_gl *const *coeffs, size_t ncols,
+				 size_t h, size_t first, unsigned log_len,
+				 zk_gl *buf, unsigned threads);
+/*
+ * Streaming: the composition segment committed and opened in blocks of
+ * n >> zk_prover_comp_split(pv) positions (block h: part h % 2^s of coset
+ * block h >> s), by zk_prover_block_part from the chunks' coefficients.
+ */
+unsigned zk_prover_comp_split(const struct zk_prover *pv);
+int zk_prover_comp_split_block(void *pv, size_t h, zk_gl *buf);
+int zk_prover_comp_split_part(void *pv, size_t h, size_t first,
+			      unsigned log_len, zk_gl *buf);
 /* zk_part_fn for the three segments; the most groups a block may hold for
  * them to cost less than the block's transform. */
 int zk_prover_main_part(void *pv, size_t h, size_t first, unsigned log_len,
@@ -245,6 +269,12 @@ int zk_prover_comp_block(void *pv, size_t h, zk_gl *buf);
 /* Step 5: pv->q (coefficients), pv->comp_lde and the composition tree. */
 int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
 				 size_t errlen);
+/*
+ * Streaming: pv->q made again (the constraints on n_chunks blocks, the
+ * quotient step once more) for the composition's openings, after DEEP
+ * dropped it so that FRI does not hold it.
+ */
+int zk_prover_remake_quotient(struct zk_prover *pv);
 /* Step 6: pv->ood from the trace (barycentric) and the chunk coefficients. */
 int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace);
 /*

@@ -731,6 +731,7 @@ static int evaluate_quotient(struct zk_prover *pv)
 	size_t aw3 = ZK_EXT_DEGREE * (size_t)pv->air->aux_width;
 	struct comp_job job = { .pv = pv };
 	zk_gl *mbuf = NULL, *abuf = NULL;
+	bool in_place;
 	int rc = 0;
 
 	if (!pv->streaming) {
@@ -743,8 +744,11 @@ static int evaluate_quotient(struct zk_prover *pv)
 				       composition_blocks, &job);
 		return pv->failed ? ZK_STARK_ENOMEM : 0;
 	}
+	/* aux values dropped: its held coefficients become each block */
+	in_place = aw3 > 0 && pv->aux == NULL;
 	mbuf = zk_big_alloc(mw * n * sizeof(zk_gl), true);
-	abuf = zk_big_alloc((aw3 * n + 1) * sizeof(zk_gl), true);
+	abuf = in_place ? pv->aux_coeffs :
+	       zk_big_alloc((aw3 * n + 1) * sizeof(zk_gl), true);
 	if (mbuf == NULL || abuf == NULL)
 		rc = ZK_STARK_ENOMEM;
 	pv->main_view = mbuf;
@@ -753,7 +757,8 @@ static int evaluate_quotient(struct zk_prover *pv)
 	for (size_t h = 0; rc == 0 && h < pv->q_len / n; h++) {
 		rc = zk_prover_main_block(pv, h, mbuf);
 		if (rc == 0 && aw3 > 0)
-			rc = zk_prover_aux_block(pv, h, abuf);
+			rc = in_place ? zk_prover_aux_in_place(pv, h, true) :
+			     zk_prover_aux_block(pv, h, abuf);
 		if (rc != 0)
 			break;
 		pv->view_base = h * n;
@@ -762,51 +767,80 @@ static int evaluate_quotient(struct zk_prover *pv)
 				       composition_blocks, &job);
 		if (pv->failed)
 			rc = ZK_STARK_ENOMEM;
+		if (in_place && zk_prover_aux_in_place(pv, h, false) != 0)
+			rc = ZK_STARK_ENOMEM;
 	}
+	if (in_place)
+		abuf = NULL;
 	zk_big_free(mbuf);
 	zk_big_free(abuf);
 	pv->main_view = pv->aux_view = NULL;
 	return rc;
 }
 
-int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
-				 size_t errlen)
+/* pv->q: the chunks' coefficients, from the constraints on the first
+ * n_chunks blocks of D (on all of D with debug). */
+static int make_quotient(struct zk_prover *pv, bool debug, char *err,
+			 size_t errlen)
 {
-	size_t big_n = pv->big_n, n = pv->n, chunks = pv->shape.n_chunks;
-	size_t q_len = debug ? big_n : chunks * n;
-	size_t ncols = ZK_EXT_DEGREE * chunks;
-	zk_gl **cols, **coeffs, *buf;
 	int rc;
 
-	rc = prepare_domain(pv);
-	if (rc != 0)
-		return rc;
-	pv->q_len = q_len;
-	pv->q = zk_big_alloc(ZK_EXT_DEGREE * q_len * sizeof(zk_gl),
+	pv->q_len = debug ? pv->big_n : pv->shape.n_chunks * pv->n;
+	pv->q = zk_big_alloc(ZK_EXT_DEGREE * pv->q_len * sizeof(zk_gl),
 			     pv->streaming);
 	if (pv->q == NULL)
 		return ZK_STARK_ENOMEM;
 	rc = evaluate_quotient(pv);
 	if (pv->streaming) {
-		/* remade from the trace for the openings; not held meanwhile */
+		/* remade from the trace for the openings; not held meanwhile
+		 * (the aux ones are the aux segment itself once its values
+		 * are dropped) */
 		zk_big_free(pv->main_coeffs);
-		zk_big_free(pv->aux_coeffs);
-		pv->main_coeffs = pv->aux_coeffs = NULL;
+		pv->main_coeffs = NULL;
+		if (pv->aux != NULL) {
+			zk_big_free(pv->aux_coeffs);
+			pv->aux_coeffs = NULL;
+		}
 	}
 	if (rc == 0)
 		rc = debug ? interpolate_domain(pv, err, errlen) :
 			     interpolate_blocks(pv);
+	return rc;
+}
+
+int zk_prover_remake_quotient(struct zk_prover *pv)
+{
+	zk_big_free(pv->q);
+	pv->q = NULL;
+	return make_quotient(pv, false, NULL, 0);
+}
+
+int zk_prover_commit_composition(struct zk_prover *pv, bool debug, char *err,
+				 size_t errlen)
+{
+	size_t big_n = pv->big_n, n = pv->n, chunks = pv->shape.n_chunks;
+	size_t q_len;
+	size_t ncols = ZK_EXT_DEGREE * chunks;
+	zk_gl **cols, **coeffs, *buf;
+	int rc;
+
+	rc = prepare_domain(pv);
+	if (rc == 0)
+		rc = make_quotient(pv, debug, err, errlen);
 	if (rc != 0)
 		return rc;
+	q_len = pv->q_len;
 	if (pv->streaming) {
-		buf = zk_big_alloc(ncols * n * sizeof(zk_gl), true);
+		unsigned split = zk_prover_comp_split(pv);
+
+		buf = zk_big_alloc(ncols * (n >> split) * sizeof(zk_gl), true);
 		if (buf == NULL)
 			return ZK_STARK_ENOMEM;
 		rc = zk_prover_commit_tree_blocks(&pv->comp_tree, pv->p->hash,
 						  ncols, big_n,
-						  big_n / n,
-						  zk_prover_comp_block, pv, buf,
-						  pv->threads);
+						  (big_n / n) << split,
+						  zk_prover_comp_split_block,
+						  pv, buf, pv->threads);
 		zk_big_free(buf);
 		return rc;
 	}
