@@ -654,6 +654,8 @@ int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 						lp->coset_values, &lp->opening);
 			if (rc != ZK_STARK_ACCEPT)
 				break;
+			zk_fri_drop_known(lp->coset_values, pos, n_positions,
+					  cosets, n_c, f);
 			for (k = 0; k < n_positions; k++)
 				pos[k] >>= f;
 			continue;
