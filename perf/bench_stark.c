@@ -21,7 +21,9 @@
  * (b) also gives the rate from CPU time of all threads ÷ the thread count,
  * the rate the machine would give with the threads' cores to itself.
  * Usage: bench_stark [--full] [--threads N] [--log-p2 K] [--part abcd]
- * (--part: only the named parts, e.g. "--part b").
+ *                    [--reps N] [--set fast|throughput]
+ * (--part: only the named parts, e.g. "--part b"; --reps: proofs per set
+ * in (b), best of them; --set: (b) for that set only).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -42,6 +44,8 @@
 #include "stark.h"
 
 static unsigned n_threads = 2;
+/* (b): proofs per parameter set (the best counts) */
+static unsigned b_reps = 2;
 /* zk_prove_opts.streaming for the proofs of (c) (set per row) */
 static int streaming;
 
@@ -325,7 +329,7 @@ static void bench_p2_rate(unsigned log_n, uint8_t set)
 		trace_release(&t);
 		return;
 	}
-	r = best_of(&air.air, p, &t, 2);
+	r = best_of(&air.air, p, &t, b_reps);
 	perms = (double)zk_air_p2chain_perms(log_n);
 	if (r.ok) {
 		proven = perms / r.prove_s;
@@ -464,7 +468,7 @@ int main(int argc, char **argv)
 	struct zk_air_p2chain p2;
 	struct trace t = { 0 };
 	double gen_s;
-	const char *part = "abcd";
+	const char *part = "abcd", *b_set = NULL;
 	int full = 0, i;
 
 	for (i = 1; i < argc; i++) {
@@ -476,13 +480,20 @@ int main(int argc, char **argv)
 			log_p2 = (unsigned)atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--part") == 0 && i + 1 < argc) {
 			part = argv[++i];
+		} else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
+			b_reps = (unsigned)atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
+			b_set = argv[++i];
 		} else {
 			fprintf(stderr, "usage: %s [--full] [--threads N] "
-				"[--log-p2 K] [--part abcd]\n", argv[0]);
+				"[--log-p2 K] [--part abcd] [--reps N] "
+				"[--set fast|throughput]\n", argv[0]);
 			return 2;
 		}
 	}
-	if (sets[0] == NULL || sets[1] == NULL || log_p2 < 3 || log_p2 > 20) {
+	if (sets[0] == NULL || sets[1] == NULL || log_p2 < 3 || log_p2 > 20 ||
+	    b_reps < 1 || (b_set != NULL && strcmp(b_set, "fast") != 0 &&
+			   strcmp(b_set, "throughput") != 0)) {
 		fprintf(stderr, "bench_stark: bad parameters\n");
 		return 2;
 	}
@@ -501,8 +512,10 @@ int main(int argc, char **argv)
 	}
 
 	if (strchr(part, 'b') != NULL) {
-		bench_p2_rate(log_p2, ZK_PARAMS_FAST);
-		bench_p2_rate(log_p2, ZK_PARAMS_THROUGHPUT);
+		if (b_set == NULL || strcmp(b_set, "fast") == 0)
+			bench_p2_rate(log_p2, ZK_PARAMS_FAST);
+		if (b_set == NULL || strcmp(b_set, "throughput") == 0)
+			bench_p2_rate(log_p2, ZK_PARAMS_THROUGHPUT);
 	}
 
 	log_hi = full ? 20 : 17;

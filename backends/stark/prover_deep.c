@@ -106,22 +106,27 @@ static void ood_columns(void *arg, size_t lo, size_t hi)
 
 		if (c < mw) {
 			const zk_gl *col = job->trace[c];
-			struct zk_acc ac[ZK_EXT_DEGREE] = { 0 };
-			struct zk_acc an[ZK_EXT_DEGREE] = { 0 };
 
-			/* T(z) and T(zω) in two passes: six 192-bit sums in
-			 * one loop do not fit the registers */
-			for (size_t j = 0; j < n; j++)
-				for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
-					zk_acc_mac(&ac[k], bary[j].c[k], col[j]);
-			for (size_t j = 0; j + 1 < n; j++)
-				for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
-					zk_acc_mac(&an[k], bary[j].c[k], col[j + 1]);
-			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
-				zk_acc_mac(&an[k], bary[n - 1].c[k], col[0]);
+			/*
+			 * One limb of T(z) and of T(zω) per pass, sharing the
+			 * weight: two 192-bit sums stay in registers. Three
+			 * in one loop spilled one sum to the stack, and its
+			 * carry chain then waited on a store every product.
+			 */
 			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++) {
-				cur.c[k] = zk_acc_reduce(&ac[k]);
-				nxt.c[k] = zk_acc_reduce(&an[k]);
+				struct zk_acc ac = { 0 }, an = { 0 };
+				zk_gl last = bary[n - 1].c[k];
+
+				for (size_t j = 0; j + 1 < n; j++) {
+					zk_gl b = bary[j].c[k];
+
+					zk_acc_mac(&ac, b, col[j]);
+					zk_acc_mac(&an, b, col[j + 1]);
+				}
+				zk_acc_mac(&ac, last, col[n - 1]);
+				zk_acc_mac(&an, last, col[0]);
+				cur.c[k] = zk_acc_reduce(&ac);
+				nxt.c[k] = zk_acc_reduce(&an);
 			}
 			pv->ood[job->l.main_cur + c] = zk_ext_mul(cur, job->factor);
 			pv->ood[job->l.main_nxt + c] = zk_ext_mul(nxt, job->factor);
@@ -298,26 +303,50 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	const zk_ext *g = pv->gammas;
 	struct zk_acc acc[DEEP_ROW_TILE][AB_COLS];
+	/* the tile's rows, column-major: tile[c·DEEP_ROW_TILE + k] */
+	zk_gl *tile = malloc((mw + 1) * DEEP_ROW_TILE * sizeof(zk_gl));
 
+	if (tile == NULL) {
+		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
+		return;
+	}
 	for (size_t r0 = lo; r0 < hi; r0 += DEEP_ROW_TILE) {
 		size_t len = hi - r0 < DEEP_ROW_TILE ? hi - r0 : DEEP_ROW_TILE;
 
 		/*
+		 * The tile's line of every main column copied out once.
+		 * Read in place, the sums below walked all columns 2·len
+		 * times and the lines did not survive from one walk to the
+		 * next (hundreds of columns, often a power of two apart,
+		 * so in few cache sets): most products waited on L2 or L3.
+		 * No hardware prefetcher follows hundreds of columns: the
+		 * next tile's line of each is asked for now.
+		 */
+		for (size_t c = 0; c < mw; c++) {
+			const zk_gl *col = job->trace[c] + r0;
+
+			zk_gl *dst = tile + c * DEEP_ROW_TILE;
+
+			if (r0 + len < hi)
+				__builtin_prefetch(col + len);
+			/* a constant size: two vector moves, not rep movs */
+			if (len == DEEP_ROW_TILE)
+				memcpy(dst, col, DEEP_ROW_TILE * sizeof(zk_gl));
+			else
+				for (size_t k = 0; k < len; k++)
+					dst[k] = col[k];
+		}
+		/*
 		 * Main columns: one row and one of A, B at a time, its three
 		 * sums in registers across the columns (sums kept in memory
-		 * cost a load and a store per product); the tile's line of
-		 * every column stays in L1 for its rows. No hardware
-		 * prefetcher follows hundreds of columns: the next tile's
-		 * lines are asked for now.
+		 * cost a load and a store per product).
 		 */
-		for (size_t c = 0; r0 + len < hi && c < mw; c++)
-			__builtin_prefetch(job->trace[c] + r0 + len);
 		for (size_t k = 0; k < len; k++)
 			for (size_t h = 0; h < 2; h++) {
 				struct zk_acc a0 = { 0 }, a1 = { 0 }, a2 = { 0 };
 
 				for (size_t c = 0; c < mw; c++) {
-					zk_gl v = job->trace[c][r0 + k];
+					zk_gl v = tile[c * DEEP_ROW_TILE + k];
 					const zk_gl *gc = g[2 * c + h].c;
 
 					zk_acc_mac(&a0, gc[0], v);
@@ -346,6 +375,7 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 			for (size_t k = 0; k < len; k++)
 				job->ab[h][r0 + k] = zk_acc_reduce(&acc[k][h]);
 	}
+	free(tile);
 }
 
 /*
@@ -609,7 +639,8 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	zk_prover_parallel_for(pv->threads, n, deep_rows, job);
 	for (size_t h = 0; h < AB_COLS; h++)
 		zk_ntt_bitrev_permute(job->ab[h], pv->log_n);
-	rc = zk_ntt_inverse(job->ab, AB_COLS, pv->log_n, pv->threads);
+	rc = pv->failed ? ZK_STARK_ENOMEM :
+	     zk_ntt_inverse(job->ab, AB_COLS, pv->log_n, pv->threads);
 	if (rc == 0)
 		zk_prover_parallel_for(pv->threads, n, deep_chunks, job);
 	if (rc == 0)
