@@ -436,7 +436,8 @@ static void test_concurrent_callers(void **state)
 
 /*
  * Every code path of this CPU (portable, AVX2 with its fused and radix-4
- * passes, AVX-512) against the naive DFT, and the LDE on each: the
+ * passes, AVX-512) against the naive DFT, the LDE and the tiled bit
+ * reversal (its store transposes in AVX2 registers) on each: the
  * default path alone would leave the portable fallback unchecked. Sizes
  * up to 2^10 take every pass: radix-4 pairs from 2^6 on, an odd leftover
  * stage at 2^5, 2^7, 2^9.
@@ -476,6 +477,18 @@ static void test_every_path(void **state)
 		}
 		check_lde(7, 1, ZK_GL_MULTIPLICATIVE_GENERATOR);
 		check_lde(10, 2, ZK_GL_MULTIPLICATIVE_GENERATOR);
+		/* the tiled bit reversal's store follows the path too */
+		for (unsigned int log_n = 8; log_n <= 12; log_n++) {
+			size_t n = (size_t)1 << log_n;
+			zk_gl *big = alloc_col(n);
+
+			for (size_t i = 0; i < n; i++)
+				big[i] = i;
+			zk_ntt_bitrev_permute(big, log_n);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(big[i], zk_ntt_bitrev(i, log_n));
+			free(big);
+		}
 	}
 	assert_true(zk_gl_vec_ops_set_default(saved->kind));
 	assert_true(paths >= 1);
