@@ -21,9 +21,12 @@
  * (b) also gives the rate from CPU time of all threads ÷ the thread count,
  * the rate the machine would give with the threads' cores to itself.
  * Usage: bench_stark [--full] [--threads N] [--log-p2 K] [--part abcd]
- * [--sizes LO HI] [--mode stored|stream|both] [--set fast|compact|both]
- * (--part: only the named parts, e.g. "--part b"; the others narrow (c)
- * to log sizes LO..HI, one prover mode, one parameter set).
+ * [--sizes LO HI] [--mode stored|stream|both] [--reps N]
+ * [--set fast|compact|throughput|both]
+ * (--part: only the named parts, e.g. "--part b"; --sizes, --mode: (c)
+ * at log sizes LO..HI, one prover mode; --set: (b) for fast or throughput
+ * only, (c) for fast or compact only; --reps: proofs per set in (b), best
+ * of them).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -44,6 +47,8 @@
 #include "stark.h"
 
 static unsigned n_threads = 2;
+/* (b): proofs per parameter set (the best counts) */
+static unsigned b_reps = 2;
 /* zk_prove_opts.streaming for the proofs of (c) (set per row) */
 static int streaming;
 
@@ -327,7 +332,7 @@ static void bench_p2_rate(unsigned log_n, uint8_t set)
 		trace_release(&t);
 		return;
 	}
-	r = best_of(&air.air, p, &t, 2);
+	r = best_of(&air.air, p, &t, b_reps);
 	perms = (double)zk_air_p2chain_perms(log_n);
 	if (r.ok) {
 		proven = perms / r.prove_s;
@@ -468,7 +473,7 @@ int main(int argc, char **argv)
 	struct zk_air_p2chain p2;
 	struct trace t = { 0 };
 	double gen_s;
-	const char *part = "abcd";
+	const char *part = "abcd", *b_set = NULL;
 	int full = 0, i;
 
 	for (i = 1; i < argc; i++) {
@@ -487,22 +492,27 @@ int main(int argc, char **argv)
 			i++;
 			modes = strcmp(argv[i], "stored") == 0 ? 1 :
 				strcmp(argv[i], "stream") == 0 ? 2 : 3;
+		} else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
+			b_reps = (unsigned)atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
 			i++;
 			set_mask = strcmp(argv[i], "fast") == 0 ? 1 :
 				   strcmp(argv[i], "compact") == 0 ? 2 : 3;
+			if (strcmp(argv[i], "fast") == 0 ||
+			    strcmp(argv[i], "throughput") == 0)
+				b_set = argv[i];
 		} else {
 			fprintf(stderr, "usage: %s [--full] [--threads N] "
-				"[--log-p2 K] [--part abcd] [--sizes LO HI] "
-				"[--mode stored|stream|both] "
-				"[--set fast|compact|both]\n", argv[0]);
+				"[--log-p2 K] [--part abcde] [--sizes LO HI] "
+				"[--mode stored|stream|both] [--reps N] "
+				"[--set fast|compact|throughput|both]\n", argv[0]);
 			return 2;
 		}
 	}
 	if (log_hi == 0)
 		log_hi = full ? 20 : 17;
 	if (sets[0] == NULL || sets[1] == NULL || log_p2 < 3 || log_p2 > 20 ||
-	    log_lo < ZK_AIR_RANGE_MIN_LOG_N || log_hi > 24) {
+	    log_lo < ZK_AIR_RANGE_MIN_LOG_N || log_hi > 24 || b_reps < 1) {
 		fprintf(stderr, "bench_stark: bad parameters\n");
 		return 2;
 	}
@@ -521,8 +531,10 @@ int main(int argc, char **argv)
 	}
 
 	if (strchr(part, 'b') != NULL) {
-		bench_p2_rate(log_p2, ZK_PARAMS_FAST);
-		bench_p2_rate(log_p2, ZK_PARAMS_THROUGHPUT);
+		if (b_set == NULL || strcmp(b_set, "fast") == 0)
+			bench_p2_rate(log_p2, ZK_PARAMS_FAST);
+		if (b_set == NULL || strcmp(b_set, "throughput") == 0)
+			bench_p2_rate(log_p2, ZK_PARAMS_THROUGHPUT);
 	}
 
 	for (log_n = log_lo; log_n <= log_hi && strchr(part, 'c') != NULL;

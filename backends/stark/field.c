@@ -194,14 +194,15 @@ ZK_AVX2 static inline __m256i avx2_reduce(__m256i hi, __m256i lo)
 		_mm256_set1_epi64x((int64_t)((ZK_GL_P - 1) ^ (1ull << 63)));
 	__m256i lo_s = _mm256_xor_si256(lo, sign);
 	__m256i hi_hi = _mm256_srli_epi64(hi, 32);
-	__m256i hi_lo = _mm256_and_si256(hi, eps);
 	__m256i t0_s = _mm256_sub_epi64(lo_s, hi_hi);
 	__m256i t1, r_s;
 
 	/* borrow iff t0 > lo, since hi_hi < 2^32 */
 	t0_s = _mm256_sub_epi64(t0_s, _mm256_and_si256(
 		_mm256_cmpgt_epi64(t0_s, lo_s), eps));
-	t1 = _mm256_sub_epi64(_mm256_slli_epi64(hi_lo, 32), hi_lo);
+	/* (hi mod 2^32)·(2^32 - 1): mul_epu32 reads only the low halves,
+	 * one instruction where a mask, a shift and a subtraction were */
+	t1 = _mm256_mul_epu32(hi, eps);
 	r_s = _mm256_add_epi64(t0_s, t1);
 	/* carry iff r < t0 */
 	r_s = _mm256_add_epi64(r_s, _mm256_and_si256(
@@ -306,101 +307,189 @@ ZK_AVX2 static void avx2_dit(zk_gl *x, zk_gl *y, const zk_gl *w, size_t m)
 }
 
 /*
- * Spans 8, 4, 2 and 1 of a DIF on blocks of sixteen, in registers: the
- * stages of a size-2^k transform that the butterfly kernels did one call
- * per eight or four pairs (spans 8, 4) or in scalar code (spans 2, 1).
- * Lanes are regrouped with 128-bit and 64-bit shuffles between stages.
+ * x·2^48, the 4th root of unity of the radix-4 passes: the 128-bit
+ * product is two shifts, no partial products.
  */
-ZK_AVX2 static inline void avx2_dif8(__m256i *x, __m256i *y, __m256i w4,
-				     __m256i w2)
+ZK_AVX2 static inline __m256i avx2_mul_w4(__m256i x)
 {
-	__m256i s = avx2_add(*x, *y);
-	__m256i d = avx2_mul(avx2_sub(*x, *y), w4);
-	/* span 2: pairs (0,2), (1,3) of s and of d */
-	__m256i u = _mm256_permute2x128_si256(s, d, 0x20);
-	__m256i v = _mm256_permute2x128_si256(s, d, 0x31);
-	__m256i s2 = avx2_add(u, v);
-	__m256i d2 = avx2_mul(avx2_sub(u, v), w2);
-	/* span 1: pairs (0,1), (2,3) of each half */
-	__m256i p = _mm256_unpacklo_epi64(s2, d2);
-	__m256i q = _mm256_unpackhi_epi64(s2, d2);
-	__m256i s1 = avx2_add(p, q), d1 = avx2_sub(p, q);
-	__m256i lo = _mm256_unpacklo_epi64(s1, d1);
-	__m256i hi = _mm256_unpackhi_epi64(s1, d1);
-
-	*x = _mm256_permute2x128_si256(lo, hi, 0x20);
-	*y = _mm256_permute2x128_si256(lo, hi, 0x31);
+	return avx2_reduce(_mm256_srli_epi64(x, 16), _mm256_slli_epi64(x, 48));
 }
 
+/*
+ * Two DIF stages (spans 2m, m) on x0..x3 = a[j], a[j+m], a[j+2m],
+ * a[j+3m] of a block of 4m. With T = w_4m, a = x0 + x2, b = x1 + x3,
+ * c = x0 - x2 and d = (x1 - x3)·T^m, the span-2m stage gives
+ * (a, b, T^j·c, T^j·d) and the span-m stage then
+ *   z0 = a + b, z1 = (a - b)·T^2j, z2 = (c + d)·T^j, z3 = (c - d)·T^3j:
+ * three general products and a shift-product per four elements where
+ * two radix-2 stages take four general ones. T^m = 2^48 always.
+ */
+ZK_AVX2 static inline void avx2_dif4(__m256i *x0, __m256i *x1, __m256i *x2,
+				     __m256i *x3, __m256i t1, __m256i t2,
+				     __m256i t3)
+{
+	__m256i s02 = avx2_add(*x0, *x2), s13 = avx2_add(*x1, *x3);
+	__m256i c = avx2_sub(*x0, *x2);
+	__m256i d = avx2_mul_w4(avx2_sub(*x1, *x3));
+
+	*x0 = avx2_add(s02, s13);
+	*x1 = avx2_mul(avx2_sub(s02, s13), t2);
+	*x2 = avx2_mul(avx2_add(c, d), t1);
+	*x3 = avx2_mul(avx2_sub(c, d), t3);
+}
+
+/* The same for m = 1 (spans 2 and 1): every twiddle but T^m is 1. */
+ZK_AVX2 static inline void avx2_dif4_unit(__m256i *x0, __m256i *x1,
+					  __m256i *x2, __m256i *x3)
+{
+	__m256i s02 = avx2_add(*x0, *x2), s13 = avx2_add(*x1, *x3);
+	__m256i c = avx2_sub(*x0, *x2);
+	__m256i d = avx2_mul_w4(avx2_sub(*x1, *x3));
+
+	*x0 = avx2_add(s02, s13);
+	*x1 = avx2_sub(s02, s13);
+	*x2 = avx2_add(c, d);
+	*x3 = avx2_sub(c, d);
+}
+
+/*
+ * The DIT's mirror (spans m, 2m): s = T^2j·x1, u = T^j·x2, v = T^3j·x3,
+ * c = u + v and d = (u - v)·T^m give
+ *   z0 = x0 + s + c, z2 = x0 + s - c, z1 = x0 - s + d, z3 = x0 - s - d.
+ */
+ZK_AVX2 static inline void avx2_dit4(__m256i *x0, __m256i *x1, __m256i *x2,
+				     __m256i *x3, __m256i t1, __m256i t2,
+				     __m256i t3)
+{
+	__m256i s = avx2_mul(*x1, t2);
+	__m256i u = avx2_mul(*x2, t1), v = avx2_mul(*x3, t3);
+	__m256i e = avx2_add(*x0, s), f = avx2_sub(*x0, s);
+	__m256i c = avx2_add(u, v);
+	__m256i d = avx2_mul_w4(avx2_sub(u, v));
+
+	*x0 = avx2_add(e, c);
+	*x2 = avx2_sub(e, c);
+	*x1 = avx2_add(f, d);
+	*x3 = avx2_sub(f, d);
+}
+
+ZK_AVX2 static inline void avx2_dit4_unit(__m256i *x0, __m256i *x1,
+					  __m256i *x2, __m256i *x3)
+{
+	__m256i e = avx2_add(*x0, *x1), f = avx2_sub(*x0, *x1);
+	__m256i c = avx2_add(*x2, *x3);
+	__m256i d = avx2_mul_w4(avx2_sub(*x2, *x3));
+
+	*x0 = avx2_add(e, c);
+	*x2 = avx2_sub(e, c);
+	*x1 = avx2_add(f, d);
+	*x3 = avx2_sub(f, d);
+}
+
+/* 4 x 4 transpose of 64-bit lanes: row k becomes lane k of every row. */
+ZK_AVX2 static inline void avx2_transpose4(__m256i *r0, __m256i *r1,
+					   __m256i *r2, __m256i *r3)
+{
+	__m256i t0 = _mm256_unpacklo_epi64(*r0, *r1);
+	__m256i t1 = _mm256_unpackhi_epi64(*r0, *r1);
+	__m256i t2 = _mm256_unpacklo_epi64(*r2, *r3);
+	__m256i t3 = _mm256_unpackhi_epi64(*r2, *r3);
+
+	*r0 = _mm256_permute2x128_si256(t0, t2, 0x20);
+	*r1 = _mm256_permute2x128_si256(t1, t3, 0x20);
+	*r2 = _mm256_permute2x128_si256(t0, t2, 0x31);
+	*r3 = _mm256_permute2x128_si256(t1, t3, 0x31);
+}
+
+/* w_16^3j for j < 4, from w_16^j and w_8^j = w_16^2j */
+ZK_AVX2 static inline __m256i cube16(const zk_gl *w8, const zk_gl *w16)
+{
+	return _mm256_setr_epi64x(1, (int64_t)zk_gl_mul(w16[1], w8[1]),
+				  (int64_t)zk_gl_mul(w16[2], w8[2]),
+				  (int64_t)zk_gl_mul(w16[3], w8[3]));
+}
+
+/*
+ * Spans 8, 4, 2 and 1 of a DIF on blocks of sixteen, in registers, as
+ * two radix-4 passes: spans 8 and 4 on the block's four vectors as they
+ * are (m = 4), then, transposed so that a lane holds one group of four,
+ * spans 2 and 1 (m = 1: one shift-product, no general one).
+ */
 ZK_AVX2 static void avx2_dif_last4(zk_gl *a, size_t len, const zk_gl *w8,
 				   const zk_gl *w16)
 {
-	const __m256i w4 = LD256(w8);
-	/* span 2's twiddles (1, w_4) for both halves; w_4 = w_8^2 */
-	const __m256i w2 = _mm256_setr_epi64x(1, (int64_t)w8[2], 1,
-					      (int64_t)w8[2]);
-	const __m256i w8lo = LD256(w16), w8hi = LD256(w16 + 4);
+	const __m256i t1 = LD256(w16), t2 = LD256(w8), t3 = cube16(w8, w16);
 
 	for (size_t i = 0; i < len; i += 16) {
 		__m256i x0 = LD256(a + i), x1 = LD256(a + i + 4);
-		__m256i y0 = LD256(a + i + 8), y1 = LD256(a + i + 12);
-		__m256i s0 = avx2_add(x0, y0), s1 = avx2_add(x1, y1);
-		__m256i d0 = avx2_mul(avx2_sub(x0, y0), w8lo);
-		__m256i d1 = avx2_mul(avx2_sub(x1, y1), w8hi);
+		__m256i x2 = LD256(a + i + 8), x3 = LD256(a + i + 12);
 
-		avx2_dif8(&s0, &s1, w4, w2);
-		avx2_dif8(&d0, &d1, w4, w2);
-		ST256(a + i, s0);
-		ST256(a + i + 4, s1);
-		ST256(a + i + 8, d0);
-		ST256(a + i + 12, d1);
+		avx2_dif4(&x0, &x1, &x2, &x3, t1, t2, t3);
+		avx2_transpose4(&x0, &x1, &x2, &x3);
+		avx2_dif4_unit(&x0, &x1, &x2, &x3);
+		avx2_transpose4(&x0, &x1, &x2, &x3);
+		ST256(a + i, x0);
+		ST256(a + i + 4, x1);
+		ST256(a + i + 8, x2);
+		ST256(a + i + 12, x3);
 	}
 }
 
-/* The DIT's first three stages (spans 1, 2, 4) on eight, the same way. */
-ZK_AVX2 static inline void avx2_dit8(__m256i *x, __m256i *y, __m256i w4,
-				     __m256i w2)
-{
-	/* span 1: (a0, a1), (a2, a3), ... */
-	__m256i p = _mm256_unpacklo_epi64(*x, *y);
-	__m256i q = _mm256_unpackhi_epi64(*x, *y);
-	__m256i s1 = avx2_add(p, q), d1 = avx2_sub(p, q);
-	/* span 2: (a0, a2), (a1, a3) and (a4, a6), (a5, a7) */
-	__m256i lo = _mm256_unpacklo_epi64(s1, d1);
-	__m256i hi = _mm256_unpackhi_epi64(s1, d1);
-	__m256i u = _mm256_permute2x128_si256(lo, hi, 0x20);
-	__m256i t = avx2_mul(_mm256_permute2x128_si256(lo, hi, 0x31), w2);
-	__m256i s2 = avx2_add(u, t), d2 = avx2_sub(u, t);
-	/* span 4: (a_j, a_j+4) */
-	__m256i l4 = _mm256_permute2x128_si256(s2, d2, 0x20);
-	__m256i t4 = avx2_mul(_mm256_permute2x128_si256(s2, d2, 0x31), w4);
-
-	*x = avx2_add(l4, t4);
-	*y = avx2_sub(l4, t4);
-}
-
-/* Spans 1, 2, 4 on each eight, then span 8 (a_j, a_j+8), in registers. */
+/* Spans 1, 2, 4 and 8 of a DIT the same way, in the other order. */
 ZK_AVX2 static void avx2_dit_first4(zk_gl *a, size_t len, const zk_gl *w8,
 				    const zk_gl *w16)
 {
-	const __m256i w4 = LD256(w8);
-	const __m256i w2 = _mm256_setr_epi64x(1, (int64_t)w8[2], 1,
-					      (int64_t)w8[2]);
-	const __m256i w8lo = LD256(w16), w8hi = LD256(w16 + 4);
+	const __m256i t1 = LD256(w16), t2 = LD256(w8), t3 = cube16(w8, w16);
 
 	for (size_t i = 0; i < len; i += 16) {
 		__m256i x0 = LD256(a + i), x1 = LD256(a + i + 4);
-		__m256i y0 = LD256(a + i + 8), y1 = LD256(a + i + 12);
-		__m256i t0, t1;
+		__m256i x2 = LD256(a + i + 8), x3 = LD256(a + i + 12);
 
-		avx2_dit8(&x0, &x1, w4, w2);
-		avx2_dit8(&y0, &y1, w4, w2);
-		t0 = avx2_mul(y0, w8lo);
-		t1 = avx2_mul(y1, w8hi);
-		ST256(a + i, avx2_add(x0, t0));
-		ST256(a + i + 4, avx2_add(x1, t1));
-		ST256(a + i + 8, avx2_sub(x0, t0));
-		ST256(a + i + 12, avx2_sub(x1, t1));
+		avx2_transpose4(&x0, &x1, &x2, &x3);
+		avx2_dit4_unit(&x0, &x1, &x2, &x3);
+		avx2_transpose4(&x0, &x1, &x2, &x3);
+		avx2_dit4(&x0, &x1, &x2, &x3, t1, t2, t3);
+		ST256(a + i, x0);
+		ST256(a + i + 4, x1);
+		ST256(a + i + 8, x2);
+		ST256(a + i + 12, x3);
+	}
+}
+
+/* Two stages per pass over a block of 4m (struct zk_gl_vec_ops). */
+ZK_AVX2 static void avx2_dif_radix4(zk_gl *a, size_t m, const zk_gl *t1,
+				    const zk_gl *t2, const zk_gl *t3)
+{
+	zk_gl *a1 = a + m, *a2 = a1 + m, *a3 = a2 + m;
+
+	for (size_t j = 0; j < m; j += 4) {
+		__m256i x0 = LD256(a + j), x1 = LD256(a1 + j);
+		__m256i x2 = LD256(a2 + j), x3 = LD256(a3 + j);
+
+		avx2_dif4(&x0, &x1, &x2, &x3, LD256(t1 + j), LD256(t2 + j),
+			  LD256(t3 + j));
+		ST256(a + j, x0);
+		ST256(a1 + j, x1);
+		ST256(a2 + j, x2);
+		ST256(a3 + j, x3);
+	}
+}
+
+ZK_AVX2 static void avx2_dit_radix4(zk_gl *a, size_t m, const zk_gl *t1,
+				    const zk_gl *t2, const zk_gl *t3)
+{
+	zk_gl *a1 = a + m, *a2 = a1 + m, *a3 = a2 + m;
+
+	for (size_t j = 0; j < m; j += 4) {
+		__m256i x0 = LD256(a + j), x1 = LD256(a1 + j);
+		__m256i x2 = LD256(a2 + j), x3 = LD256(a3 + j);
+
+		avx2_dit4(&x0, &x1, &x2, &x3, LD256(t1 + j), LD256(t2 + j),
+			  LD256(t3 + j));
+		ST256(a + j, x0);
+		ST256(a1 + j, x1);
+		ST256(a2 + j, x2);
+		ST256(a3 + j, x3);
 	}
 }
 
@@ -415,6 +504,8 @@ static const struct zk_gl_vec_ops avx2_ops = {
 	.dit_butterfly = avx2_dit,
 	.dif_last4 = avx2_dif_last4,
 	.dit_first4 = avx2_dit_first4,
+	.dif_radix4 = avx2_dif_radix4,
+	.dit_radix4 = avx2_dit_radix4,
 };
 
 /* ---- AVX-512F: 8 lanes, unsigned compares into mask registers ---- */

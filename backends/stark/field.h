@@ -177,6 +177,18 @@ struct zk_gl_vec_ops {
 			  const zk_gl *w16);
 	void (*dit_first4)(zk_gl *a, size_t len, const zk_gl *w8,
 			   const zk_gl *w16);
+	/*
+	 * Optional (NULL: one stage at a time): two stages on one block
+	 * of 4m elements a[0..4m), m a multiple of 4, in one pass. DIF:
+	 * span 2m with twiddles w_4m^j, then span m with w_4m^2j; DIT:
+	 * span m with w_4m^2j, then span 2m with w_4m^j. t1[j] = w_4m^j,
+	 * t2[j] = w_4m^2j, t3[j] = w_4m^3j for j < m, where w_4m^m is
+	 * zk_gl_root_of_unity(2) = 2^48.
+	 */
+	void (*dif_radix4)(zk_gl *a, size_t m, const zk_gl *t1,
+			   const zk_gl *t2, const zk_gl *t3);
+	void (*dit_radix4)(zk_gl *a, size_t m, const zk_gl *t1,
+			   const zk_gl *t2, const zk_gl *t3);
 };
 
 /* The kernels of one path, or NULL when this CPU cannot run it. */

@@ -20,200 +20,96 @@
 
 #include "field.h"
 #include "ntt.h"
+#include "ntt_internal.h"
 
 #define CACHE_LOG 14       /* 2^14 elements = 128 KiB per block */
 #define MIN_SPLIT_LOG 6    /* never split a transform below 64 elements */
 #define SMALL_WORK (1u << 13) /* below this many elements: caller only */
 #define MAX_THREADS 64
 
-/* Segment k holds w_{2^(k+1)}^j for j < 2^k: the twiddles of span 2^k. */
+/*
+ * Segment k of twiddle_cache holds w_{2^(k+1)}^j for j < 2^k: the
+ * twiddles of span 2^k. Segment k >= 1 of cube_cache holds
+ * w_{2^(k+1)}^(3j) for j < 2^(k-1): the third twiddle of a radix-4 pass
+ * whose wider span is 2^k (the others are segments k and k - 1).
+ */
 static _Atomic(zk_gl *) twiddle_cache[ZK_NTT_MAX_LOG_N];
+static _Atomic(zk_gl *) cube_cache[ZK_NTT_MAX_LOG_N];
 static pthread_mutex_t twiddle_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static zk_gl *build_segment(unsigned int k)
+/* seg[j] = w^j, j < m, for w = w_{2^(k+1)} (cube: w^3) */
+static zk_gl *build_segment(unsigned int k, bool cube)
 {
-	size_t m = (size_t)1 << k;
+	size_t m = cube ? (size_t)1 << (k - 1) : (size_t)1 << k;
 	zk_gl *seg = aligned_alloc(64, m * sizeof(*seg) < 64 ? 64 :
 						     m * sizeof(*seg));
 	zk_gl w = zk_gl_root_of_unity(k + 1);
 
 	if (!seg)
 		return NULL;
+	if (cube)
+		w = zk_gl_mul(w, zk_gl_sqr(w));
 	seg[0] = 1;
 	for (size_t j = 1; j < m; j++)
 		seg[j] = zk_gl_mul(seg[j - 1], w);
 	return seg;
 }
 
-static int get_twiddles(unsigned int log_n, const zk_gl **tw)
+static const zk_gl *get_segment(_Atomic(zk_gl *) *cache, unsigned int k,
+				bool cube)
 {
-	for (unsigned int k = 0; k < log_n; k++) {
-		zk_gl *seg = atomic_load_explicit(&twiddle_cache[k],
-						  memory_order_acquire);
+	zk_gl *seg = atomic_load_explicit(&cache[k], memory_order_acquire);
 
+	if (!seg) {
+		pthread_mutex_lock(&twiddle_lock);
+		seg = atomic_load_explicit(&cache[k], memory_order_relaxed);
 		if (!seg) {
-			pthread_mutex_lock(&twiddle_lock);
-			seg = atomic_load_explicit(&twiddle_cache[k],
-						   memory_order_relaxed);
-			if (!seg) {
-				seg = build_segment(k);
-				atomic_store_explicit(&twiddle_cache[k], seg,
-						      memory_order_release);
-			}
-			pthread_mutex_unlock(&twiddle_lock);
-			if (!seg)
-				return -ENOMEM;
+			seg = build_segment(k, cube);
+			atomic_store_explicit(&cache[k], seg,
+					      memory_order_release);
 		}
-		tw[k] = seg;
+		pthread_mutex_unlock(&twiddle_lock);
+	}
+	return seg;
+}
+
+/*
+ * The segments a size-2^log_n transform on `ops` reads: the cubes only
+ * for a path with radix-4 passes (tw3[k] is NULL otherwise, and tw3[0]
+ * always: no pass has a wider span of 1).
+ */
+static int get_twiddles(unsigned int log_n, const struct zk_gl_vec_ops *ops,
+			const zk_gl **tw, const zk_gl **tw3)
+{
+	bool cubes = ops->dif_radix4 != NULL || ops->dit_radix4 != NULL;
+
+	for (unsigned int k = 0; k < log_n; k++) {
+		tw[k] = get_segment(twiddle_cache, k, false);
+		tw3[k] = k == 0 || !cubes ? NULL :
+			 get_segment(cube_cache, k, true);
+		if (!tw[k] || (k > 0 && cubes && !tw3[k]))
+			return -ENOMEM;
 	}
 	return 0;
 }
 
 int zk_ntt_prepare(unsigned int log_n)
 {
-	const zk_gl *tw[ZK_NTT_MAX_LOG_N];
+	const zk_gl *tw[ZK_NTT_MAX_LOG_N], *tw3[ZK_NTT_MAX_LOG_N];
 
 	if (log_n > ZK_NTT_MAX_LOG_N)
 		return -EINVAL;
-	return get_twiddles(log_n, tw);
+	return get_twiddles(log_n, zk_gl_vec_ops_default(), tw, tw3);
 }
 
 void zk_ntt_teardown(void)
 {
 	pthread_mutex_lock(&twiddle_lock);
-	for (unsigned int k = 0; k < ZK_NTT_MAX_LOG_N; k++)
+	for (unsigned int k = 0; k < ZK_NTT_MAX_LOG_N; k++) {
 		free(atomic_exchange(&twiddle_cache[k], NULL));
+		free(atomic_exchange(&cube_cache[k], NULL));
+	}
 	pthread_mutex_unlock(&twiddle_lock);
-}
-
-size_t zk_ntt_bitrev(size_t i, unsigned int log_n)
-{
-	uint64_t x = i;
-
-	if (log_n == 0)
-		return 0;
-	x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
-	x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
-	x = ((x >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((x & 0x0F0F0F0F0F0F0F0Full) << 4);
-	return (size_t)(__builtin_bswap64(x) >> (64 - log_n));
-}
-
-/*
- * Bit reversal by tiles. With i = [hi:TILE_LOG][mid][lo:TILE_LOG] bits,
- * bitrev(i) = [rev lo][rev mid][rev hi]: for one mid, the 2^TILE_LOG rows of
- * 2^TILE_LOG contiguous elements land on 2^TILE_LOG other rows, so both
- * sides touch 16 rows of 128 bytes instead of one cache line and one TLB
- * entry per element (a plain gather over 2^20 elements costs twice the NTT).
- */
-#define TILE_LOG 4
-#define TILE ((size_t)1 << TILE_LOG)
-
-struct tile_geom {
-	unsigned int log_n;
-	unsigned int mid_log;
-	size_t row_stride; /* distance between consecutive hi rows */
-	size_t rev_q[TILE];
-};
-
-static void tile_geom_init(struct tile_geom *g, unsigned int log_n)
-{
-	g->log_n = log_n;
-	g->mid_log = log_n - 2 * TILE_LOG;
-	g->row_stride = (size_t)1 << (log_n - TILE_LOG);
-	for (size_t i = 0; i < TILE; i++)
-		g->rev_q[i] = zk_ntt_bitrev(i, TILE_LOG);
-}
-
-static void tile_load(const struct tile_geom *g, zk_gl buf[TILE][TILE],
-		      const zk_gl *src, size_t mid)
-{
-	for (size_t hi = 0; hi < TILE; hi++)
-		memcpy(buf[hi], src + hi * g->row_stride + (mid << TILE_LOG),
-		       sizeof(buf[hi]));
-}
-
-/* Element (hi, mid, lo) of buf goes to position bitrev((hi, mid, lo)). */
-static void tile_store_reversed(const struct tile_geom *g, zk_gl *dst,
-				zk_gl buf[TILE][TILE], size_t mid)
-{
-	size_t rmid = zk_ntt_bitrev(mid, g->mid_log);
-
-	for (size_t lo = 0; lo < TILE; lo++) {
-		zk_gl *row = dst + g->rev_q[lo] * g->row_stride + (rmid << TILE_LOG);
-
-		for (size_t hi = 0; hi < TILE; hi++)
-			row[g->rev_q[hi]] = buf[hi][lo];
-	}
-}
-
-/* dst[bitrev(i)] = src[i] for the tiles mid in [mid_lo, mid_hi). */
-static void bitrev_copy_tiles(zk_gl *dst, const zk_gl *src,
-			      const struct tile_geom *g, size_t mid_lo,
-			      size_t mid_hi)
-{
-	zk_gl buf[TILE][TILE];
-
-	for (size_t mid = mid_lo; mid < mid_hi; mid++) {
-		tile_load(g, buf, src, mid);
-		tile_store_reversed(g, dst, buf, mid);
-	}
-}
-
-/* How many work items a bit-reversed copy of 2^log_n splits into. */
-static size_t bitrev_items(unsigned int log_n)
-{
-	return log_n >= 2 * TILE_LOG ? (size_t)1 << (log_n - 2 * TILE_LOG)
-				     : (size_t)1 << log_n;
-}
-
-/* Out of place: dst[i] = src[bitrev(i)] for items [lo, hi). */
-static void bitrev_copy(zk_gl *dst, const zk_gl *src, unsigned int log_n,
-			size_t lo, size_t hi)
-{
-	struct tile_geom g;
-
-	if (log_n < 2 * TILE_LOG) {
-		for (size_t i = lo; i < hi; i++)
-			dst[i] = src[zk_ntt_bitrev(i, log_n)];
-		return;
-	}
-	tile_geom_init(&g, log_n);
-	bitrev_copy_tiles(dst, src, &g, lo, hi);
-}
-
-void zk_ntt_bitrev_permute(zk_gl *col, unsigned int log_n)
-{
-	zk_gl a[TILE][TILE], b[TILE][TILE];
-	struct tile_geom g;
-	size_t n = (size_t)1 << log_n;
-
-	if (log_n < 2 * TILE_LOG) {
-		for (size_t i = 0; i < n; i++) {
-			size_t r = zk_ntt_bitrev(i, log_n);
-
-			if (i < r) {
-				zk_gl t = col[i];
-
-				col[i] = col[r];
-				col[r] = t;
-			}
-		}
-		return;
-	}
-	/* tiles mid and bitrev(mid) trade places; both are read first */
-	tile_geom_init(&g, log_n);
-	for (size_t mid = 0; mid < ((size_t)1 << g.mid_log); mid++) {
-		size_t rmid = zk_ntt_bitrev(mid, g.mid_log);
-
-		if (rmid < mid)
-			continue;
-		tile_load(&g, a, col, mid);
-		if (rmid != mid) {
-			tile_load(&g, b, col, rmid);
-			tile_store_reversed(&g, col, b, rmid);
-		}
-		tile_store_reversed(&g, col, a, mid);
-	}
 }
 
 /* ---- one transform on one thread ---- */
@@ -221,7 +117,58 @@ void zk_ntt_bitrev_permute(zk_gl *col, unsigned int log_n)
 struct kernels {
 	const struct zk_gl_vec_ops *ops;
 	const zk_gl *tw[ZK_NTT_MAX_LOG_N];
+	const zk_gl *tw3[ZK_NTT_MAX_LOG_N];
 };
+
+/*
+ * DIF stages of spans 2^(s-1) down to 16 on one block of len: two at a
+ * time where the path has a radix-4 pass (a quarter fewer general
+ * products, half the loads and stores), else one by one.
+ */
+static void dif_upper(const struct kernels *kn, zk_gl *a, size_t len,
+		      unsigned int s)
+{
+	while (s > 4) {
+		if (s >= 6 && kn->ops->dif_radix4 != NULL) {
+			size_t m = (size_t)1 << (s - 2);
+
+			for (size_t blk = 0; blk < len; blk += 4 * m)
+				kn->ops->dif_radix4(a + blk, m, kn->tw[s - 1],
+						    kn->tw[s - 2],
+						    kn->tw3[s - 1]);
+			s -= 2;
+			continue;
+		}
+		size_t m = (size_t)1 << --s;
+
+		for (size_t blk = 0; blk < len; blk += 2 * m)
+			kn->ops->dif_butterfly(a + blk, a + blk + m, kn->tw[s],
+					       m);
+	}
+}
+
+/* DIT stages of spans 16 up to 2^(log_len-1), the same way. */
+static void dit_upper(const struct kernels *kn, zk_gl *a, size_t len,
+		      unsigned int log_len)
+{
+	unsigned int k = 4;
+
+	while (k < log_len) {
+		size_t m = (size_t)1 << k;
+
+		if (k + 2 <= log_len && kn->ops->dit_radix4 != NULL) {
+			for (size_t blk = 0; blk < len; blk += 4 * m)
+				kn->ops->dit_radix4(a + blk, m, kn->tw[k + 1],
+						    kn->tw[k], kn->tw3[k + 1]);
+			k += 2;
+			continue;
+		}
+		for (size_t blk = 0; blk < len; blk += 2 * m)
+			kn->ops->dit_butterfly(a + blk, a + blk + m, kn->tw[k],
+					       m);
+		k++;
+	}
+}
 
 /* All stages of span < 2^log_len on one block; spans 1 and 2 by hand. */
 static void dif_small(const struct kernels *kn, zk_gl *a, unsigned int log_len)
@@ -229,13 +176,7 @@ static void dif_small(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 	size_t len = (size_t)1 << log_len;
 
 	if (log_len >= 4 && kn->ops->dif_last4 != NULL) {
-		for (unsigned int k = log_len; k-- > 4;) {
-			size_t m = (size_t)1 << k;
-
-			for (size_t blk = 0; blk < len; blk += 2 * m)
-				kn->ops->dif_butterfly(a + blk, a + blk + m,
-						       kn->tw[k], m);
-		}
+		dif_upper(kn, a, len, log_len);
 		kn->ops->dif_last4(a, len, kn->tw[2], kn->tw[3]);
 		return;
 	}
@@ -274,13 +215,7 @@ static void dit_small(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 
 	if (log_len >= 4 && kn->ops->dit_first4 != NULL) {
 		kn->ops->dit_first4(a, len, kn->tw[2], kn->tw[3]);
-		for (unsigned int k = 4; k < log_len; k++) {
-			size_t m = (size_t)1 << k;
-
-			for (size_t blk = 0; blk < len; blk += 2 * m)
-				kn->ops->dit_butterfly(a + blk, a + blk + m,
-						       kn->tw[k], m);
-		}
+		dit_upper(kn, a, len, log_len);
 		return;
 	}
 	if (log_len >= 1) {
@@ -562,8 +497,8 @@ static void run_column(struct ntt_job *job, size_t c, unsigned int rank,
 		break;
 	case NTT_LDE:
 		/* coefficients of the trace column, times 1/n, in a[0..n) */
-		share(bitrev_items(log_n), rank, t, &lo, &hi);
-		bitrev_copy(a, job->src[c], log_n, lo, hi);
+		share(zk_ntt_bitrev_items(log_n), rank, t, &lo, &hi);
+		zk_ntt_bitrev_copy(a, job->src[c], log_n, lo, hi);
 		team_sync(job, t);
 		dit_team(job, a, log_n, rank, t);
 		share(n / 2 + 1, rank, t, &lo, &hi);
@@ -638,10 +573,10 @@ static int run_job(struct ntt_job *job, unsigned int threads)
 	unsigned int created = 0;
 	int rc;
 
-	rc = get_twiddles(job->log_n, job->kn.tw);
+	job->kn.ops = zk_gl_vec_ops_default();
+	rc = get_twiddles(job->log_n, job->kn.ops, job->kn.tw, job->kn.tw3);
 	if (rc)
 		return rc;
-	job->kn.ops = zk_gl_vec_ops_default();
 	if (threads == 0 || work < SMALL_WORK)
 		threads = 1;
 	if (threads > MAX_THREADS)

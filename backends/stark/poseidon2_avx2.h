@@ -35,15 +35,15 @@ ZK_AVX2 static inline __m256i v_reduce(__m256i hi, __m256i lo)
 {
 	__m256i lo_s = _mm256_xor_si256(lo, SIGN);
 	__m256i hi_hi = _mm256_srli_epi64(hi, 32);
-	__m256i hi_lo = _mm256_and_si256(hi, EPS);
 	__m256i t0_s = _mm256_sub_epi64(lo_s, hi_hi);
 	__m256i r_s;
 
 	/* borrow iff t0 > lo */
 	t0_s = _mm256_sub_epi64(t0_s, _mm256_and_si256(
 		_mm256_cmpgt_epi64(t0_s, lo_s), EPS));
-	r_s = _mm256_add_epi64(t0_s, _mm256_sub_epi64(
-		_mm256_slli_epi64(hi_lo, 32), hi_lo));
+	/* + (hi mod 2^32)·(2^32 - 1), one mul_epu32 (it reads the low
+	 * halves only) for a mask, a shift and a subtraction */
+	r_s = _mm256_add_epi64(t0_s, _mm256_mul_epu32(hi, EPS));
 	/* carry iff r < t0 */
 	r_s = _mm256_add_epi64(r_s, _mm256_and_si256(
 		_mm256_cmpgt_epi64(t0_s, r_s), EPS));

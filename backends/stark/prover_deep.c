@@ -177,26 +177,50 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
 	const zk_ext *g = pv->gammas;
 	struct zk_acc acc[DEEP_ROW_TILE][AB_COLS];
+	/* the tile's rows, column-major: tile[c·DEEP_ROW_TILE + k] */
+	zk_gl *tile = malloc((mw + 1) * DEEP_ROW_TILE * sizeof(zk_gl));
 
+	if (tile == NULL) {
+		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
+		return;
+	}
 	for (size_t r0 = lo; r0 < hi; r0 += DEEP_ROW_TILE) {
 		size_t len = hi - r0 < DEEP_ROW_TILE ? hi - r0 : DEEP_ROW_TILE;
 
 		/*
+		 * The tile's line of every main column copied out once.
+		 * Read in place, the sums below walked all columns 2·len
+		 * times and the lines did not survive from one walk to the
+		 * next (hundreds of columns, often a power of two apart,
+		 * so in few cache sets): most products waited on L2 or L3.
+		 * No hardware prefetcher follows hundreds of columns: the
+		 * next tile's line of each is asked for now.
+		 */
+		for (size_t c = 0; c < mw; c++) {
+			const zk_gl *col = job->trace[c] + r0;
+
+			zk_gl *dst = tile + c * DEEP_ROW_TILE;
+
+			if (r0 + len < hi)
+				__builtin_prefetch(col + len);
+			/* a constant size: two vector moves, not rep movs */
+			if (len == DEEP_ROW_TILE)
+				memcpy(dst, col, DEEP_ROW_TILE * sizeof(zk_gl));
+			else
+				for (size_t k = 0; k < len; k++)
+					dst[k] = col[k];
+		}
+		/*
 		 * Main columns: one row and one of A, B at a time, its three
 		 * sums in registers across the columns (sums kept in memory
-		 * cost a load and a store per product); the tile's line of
-		 * every column stays in L1 for its rows. No hardware
-		 * prefetcher follows hundreds of columns: the next tile's
-		 * lines are asked for now.
+		 * cost a load and a store per product).
 		 */
-		for (size_t c = 0; r0 + len < hi && c < mw; c++)
-			__builtin_prefetch(job->trace[c] + r0 + len);
 		for (size_t k = 0; k < len; k++)
 			for (size_t h = job->ab_lo; h < job->ab_hi; h++) {
 				struct zk_acc a0 = { 0 }, a1 = { 0 }, a2 = { 0 };
 
 				for (size_t c = 0; c < mw; c++) {
-					zk_gl v = job->trace[c][r0 + k];
+					zk_gl v = tile[c * DEEP_ROW_TILE + k];
 					const zk_gl *gc = g[2 * c + h].c;
 
 					zk_acc_mac(&a0, gc[0], v);
@@ -230,6 +254,7 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 			for (size_t k = 0; k < len; k++)
 				job->ab[h][r0 + k] = zk_acc_reduce(&acc[k][h]);
 	}
+	free(tile);
 }
 
 /*
@@ -469,6 +494,8 @@ static int deep_sums(struct zk_deep_job *job, unsigned lo, unsigned hi)
 	job->ab_lo = lo;
 	job->ab_hi = hi;
 	zk_prover_parallel_for(pv->threads, pv->n, deep_rows, job);
+	if (pv->failed) /* a worker's tile buffer */
+		return ZK_STARK_ENOMEM;
 	for (size_t h = 0; h < ncols; h++)
 		zk_ntt_bitrev_permute(cols[h], pv->log_n);
 	if (zk_ntt_inverse(cols, ncols, pv->log_n, pv->threads) != 0)

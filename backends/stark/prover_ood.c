@@ -66,16 +66,28 @@ static void ood_rows(struct zk_ood_job *job, size_t r0, size_t len,
 		struct zk_acc *an = ac + ZK_EXT_DEGREE;
 		size_t last = r0 + len == n ? len - 1 : len;
 
-		/* T(z) and T(zω) in two passes: six 192-bit sums in one loop
-		 * do not fit the registers */
-		for (size_t j = 0; j < len; j++)
-			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
-				zk_acc_mac(&ac[k], bary[j].c[k], col[j]);
-		for (size_t j = 0; j < last; j++)
-			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++)
-				zk_acc_mac(&an[k], bary[j].c[k], col[j + 1]);
-		for (unsigned k = 0; last < len && k < ZK_EXT_DEGREE; k++)
-			zk_acc_mac(&an[k], bary[last].c[k], job->trace[c][0]);
+		/*
+		 * One limb of T(z) and of T(zω) per pass, sharing the weight:
+		 * two 192-bit sums in locals stay in registers (six in one
+		 * loop spilled, and each carry chain then waited on a store
+		 * every product).
+		 */
+		for (unsigned k = 0; k < ZK_EXT_DEGREE; k++) {
+			struct zk_acc a = ac[k], b = an[k];
+
+			for (size_t j = 0; j < last; j++) {
+				zk_gl w = bary[j].c[k];
+
+				zk_acc_mac(&a, w, col[j]);
+				zk_acc_mac(&b, w, col[j + 1]);
+			}
+			if (last < len) {
+				zk_acc_mac(&a, bary[last].c[k], col[last]);
+				zk_acc_mac(&b, bary[last].c[k], job->trace[c][0]);
+			}
+			ac[k] = a;
+			an[k] = b;
+		}
 	}
 	for (size_t c = 0; pv->aux != NULL && c < aw; c++) {
 		const zk_ext *col = pv->aux[c];

@@ -5,11 +5,13 @@
  * algebraic laws. The cubic extension has its own test (test_ext3.c).
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -334,6 +336,159 @@ static void check_vec_path(enum zk_gl_simd kind)
 	}
 }
 
+/* The two stages a radix-4 pass fuses, one at a time with the reference. */
+static void ref_dif2(zk_gl *a, size_t m, const zk_gl *tp)
+{
+	for (size_t j = 0; j < 2 * m; j++) {
+		zk_gl u = a[j], v = a[j + 2 * m];
+
+		a[j] = ref_add(u, v);
+		a[j + 2 * m] = ref_mul(ref_sub(u, v), tp[j]);
+	}
+	for (size_t h = 0; h < 4 * m; h += 2 * m)
+		for (size_t j = 0; j < m; j++) {
+			zk_gl u = a[h + j], v = a[h + j + m];
+
+			a[h + j] = ref_add(u, v);
+			a[h + j + m] = ref_mul(ref_sub(u, v), tp[2 * j]);
+		}
+}
+
+static void ref_dit2(zk_gl *a, size_t m, const zk_gl *tp)
+{
+	for (size_t h = 0; h < 4 * m; h += 2 * m)
+		for (size_t j = 0; j < m; j++) {
+			zk_gl u = a[h + j], t = ref_mul(a[h + j + m], tp[2 * j]);
+
+			a[h + j] = ref_add(u, t);
+			a[h + j + m] = ref_sub(u, t);
+		}
+	for (size_t j = 0; j < 2 * m; j++) {
+		zk_gl u = a[j], t = ref_mul(a[j + 2 * m], tp[j]);
+
+		a[j] = ref_add(u, t);
+		a[j + 2 * m] = ref_sub(u, t);
+	}
+}
+
+/*
+ * A path's radix-4 passes against two reference stages, on random
+ * blocks, blocks of edge values (carries, 2^32 boundaries, p - 1) and
+ * constant blocks of 0 and p - 1. Returns false if the path has none.
+ */
+static bool check_radix4(enum zk_gl_simd kind)
+{
+	enum { MAXM = 64 };
+	const struct zk_gl_vec_ops *ops = zk_gl_vec_ops_for(kind);
+	zk_gl a[4 * MAXM], ref[4 * MAXM], tp[3 * MAXM];
+	zk_gl t1[MAXM], t2[MAXM], t3[MAXM];
+
+	if (!ops || !ops->dif_radix4 || !ops->dit_radix4)
+		return false;
+	for (size_t m = 4; m <= MAXM; m *= 2) {
+		unsigned int log_4m = (unsigned int)__builtin_ctzll(4 * m);
+		zk_gl w = zk_gl_root_of_unity(log_4m);
+
+		/* tp[i] = w^i, i < 3m; the kernels' tables from it */
+		tp[0] = 1;
+		for (size_t i = 1; i < 3 * m; i++)
+			tp[i] = ref_mul(tp[i - 1], w);
+		for (size_t j = 0; j < m; j++) {
+			t1[j] = tp[j];
+			t2[j] = tp[2 * j];
+			t3[j] = tp[3 * j];
+		}
+		assert_int_equal(ref_mul(tp[m - 1], w), 1ull << 48);
+		for (int pattern = 0; pattern < 5; pattern++) {
+			for (size_t i = 0; i < 4 * m; i++)
+				a[i] = pattern == 0 ? rnd_gl() :
+				       pattern == 1 ? edge[(i * 7 + m) % N_EDGE] :
+				       pattern == 2 ? edge[(i * 5 + 3) % N_EDGE] :
+				       pattern == 3 ? 0 : P - 1;
+			memcpy(ref, a, 4 * m * sizeof(zk_gl));
+			ops->dif_radix4(a, m, t1, t2, t3);
+			ref_dif2(ref, m, tp);
+			assert_memory_equal(a, ref, 4 * m * sizeof(zk_gl));
+			ops->dit_radix4(a, m, t1, t2, t3);
+			ref_dit2(ref, m, tp);
+			assert_memory_equal(a, ref, 4 * m * sizeof(zk_gl));
+		}
+	}
+	return true;
+}
+
+/* One radix-2 stage of span m over a[0..len), twiddles w_2m^j. */
+static void ref_stage(zk_gl *a, size_t len, size_t m, bool dif)
+{
+	zk_gl w = zk_gl_root_of_unity((unsigned int)__builtin_ctzll(2 * m));
+
+	for (size_t blk = 0; blk < len; blk += 2 * m) {
+		zk_gl t = 1;
+
+		for (size_t j = 0; j < m; j++, t = ref_mul(t, w)) {
+			zk_gl u = a[blk + j], v = a[blk + j + m];
+
+			if (dif) {
+				a[blk + j] = ref_add(u, v);
+				a[blk + j + m] = ref_mul(ref_sub(u, v), t);
+			} else {
+				v = ref_mul(v, t);
+				a[blk + j] = ref_add(u, v);
+				a[blk + j + m] = ref_sub(u, v);
+			}
+		}
+	}
+}
+
+/* A path's fused last four DIF / first four DIT stages, the same way. */
+static bool check_fused4(enum zk_gl_simd kind)
+{
+	enum { LEN = 48 };
+	const struct zk_gl_vec_ops *ops = zk_gl_vec_ops_for(kind);
+	zk_gl a[LEN], ref[LEN], w8[4], w16[8];
+
+	if (!ops || !ops->dif_last4 || !ops->dit_first4)
+		return false;
+	w8[0] = w16[0] = 1;
+	for (size_t j = 1; j < 8; j++) {
+		w16[j] = ref_mul(w16[j - 1], zk_gl_root_of_unity(4));
+		if (j < 4)
+			w8[j] = ref_mul(w8[j - 1], zk_gl_root_of_unity(3));
+	}
+	for (int pattern = 0; pattern < 5; pattern++) {
+		for (size_t i = 0; i < LEN; i++)
+			a[i] = pattern == 0 ? rnd_gl() :
+			       pattern == 1 ? edge[(i * 7 + 1) % N_EDGE] :
+			       pattern == 2 ? edge[(i * 5 + 3) % N_EDGE] :
+			       pattern == 3 ? 0 : P - 1;
+		memcpy(ref, a, sizeof(a));
+		ops->dif_last4(a, LEN, w8, w16);
+		for (size_t m = 8; m >= 1; m /= 2)
+			ref_stage(ref, LEN, m, true);
+		assert_memory_equal(a, ref, sizeof(a));
+		ops->dit_first4(a, LEN, w8, w16);
+		for (size_t m = 1; m <= 8; m *= 2)
+			ref_stage(ref, LEN, m, false);
+		assert_memory_equal(a, ref, sizeof(a));
+	}
+	return true;
+}
+
+static void test_radix4(void **state)
+{
+	unsigned int paths = 0, fused = 0;
+
+	(void)state;
+	for (int kind = 0; kind < ZK_GL_SIMD_COUNT; kind++) {
+		paths += check_radix4((enum zk_gl_simd)kind);
+		fused += check_fused4((enum zk_gl_simd)kind);
+	}
+	print_message("radix-4 passes checked on %u path(s), fused four "
+		      "stages on %u\n", paths, fused);
+	if (paths == 0 && fused == 0)
+		skip();
+}
+
 static void test_vec_portable(void **state)
 {
 	(void)state;
@@ -394,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_vec_avx2),
 		cmocka_unit_test(test_vec_avx512),
 		cmocka_unit_test(test_vec_default),
+		cmocka_unit_test(test_radix4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

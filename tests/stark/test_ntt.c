@@ -434,6 +434,66 @@ static void test_concurrent_callers(void **state)
 	free(ref);
 }
 
+/*
+ * Every code path of this CPU (portable, AVX2 with its fused and radix-4
+ * passes, AVX-512) against the naive DFT, the LDE and the tiled bit
+ * reversal (its store transposes in AVX2 registers) on each: the
+ * default path alone would leave the portable fallback unchecked. Sizes
+ * up to 2^10 take every pass: radix-4 pairs from 2^6 on, an odd leftover
+ * stage at 2^5, 2^7, 2^9.
+ */
+static void test_every_path(void **state)
+{
+	const struct zk_gl_vec_ops *saved = zk_gl_vec_ops_default();
+	unsigned int paths = 0;
+
+	(void)state;
+	for (int kind = 0; kind < ZK_GL_SIMD_COUNT; kind++) {
+		if (!zk_gl_vec_ops_set_default((enum zk_gl_simd)kind))
+			continue;
+		paths++;
+		for (unsigned int log_n = 0; log_n <= 10; log_n++) {
+			size_t n = (size_t)1 << log_n;
+			zk_gl w = zk_gl_root_of_unity(log_n);
+			zk_gl *coef = random_col(n);
+			zk_gl *a = alloc_col(n);
+			zk_gl *cols[1] = { a };
+
+			/* edge values among the coefficients */
+			coef[0] = ZK_GL_P - 1;
+			if (n > 2) {
+				coef[1] = 0;
+				coef[2] = 0xFFFFFFFFull;
+			}
+			memcpy(a, coef, n * sizeof(*a));
+			assert_int_equal(zk_ntt_forward(cols, 1, log_n, 1), 0);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(a[i], horner(coef, n,
+					zk_gl_pow(w, zk_ntt_bitrev(i, log_n))));
+			assert_int_equal(zk_ntt_inverse(cols, 1, log_n, 1), 0);
+			assert_memory_equal(a, coef, n * sizeof(*a));
+			free(coef);
+			free(a);
+		}
+		check_lde(7, 1, ZK_GL_MULTIPLICATIVE_GENERATOR);
+		check_lde(10, 2, ZK_GL_MULTIPLICATIVE_GENERATOR);
+		/* the tiled bit reversal's store follows the path too */
+		for (unsigned int log_n = 8; log_n <= 12; log_n++) {
+			size_t n = (size_t)1 << log_n;
+			zk_gl *big = alloc_col(n);
+
+			for (size_t i = 0; i < n; i++)
+				big[i] = i;
+			zk_ntt_bitrev_permute(big, log_n);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(big[i], zk_ntt_bitrev(i, log_n));
+			free(big);
+		}
+	}
+	assert_true(zk_gl_vec_ops_set_default(saved->kind));
+	assert_true(paths >= 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_teardown_rebuild),
 		cmocka_unit_test(test_concurrent_callers),
+		cmocka_unit_test(test_every_path),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
