@@ -15,12 +15,17 @@
  *      available the child's ru_maxrss growth is used (printed as such).
  *      Each row twice: the prover keeping its LDEs ("stored") and the
  *      coset-streaming one (zk_prove_opts.streaming, "stream");
- *  (d) Fibonacci at 2^20 rows.
+ *  (d) Fibonacci at 2^20 rows;
+ *  (e) the k-value LogUp range AIR (air_range_k.h), fast set: seven shapes
+ *      (k values per row, g per helper column) at 2^16, then k = 64, g = 4
+ *      at 2^17 .. 2^18 (.. 2^20 with --full), stored and streaming: floor,
+ *      prove ÷ LDE + commit (wall and CPU), verify, proof size, peak
+ *      memory per main-trace cell (as (c)).
  * (a) also gives both figures as CPU time of all threads (getrusage): on
  * a shared machine other load stretches wall time, far less CPU time.
  * (b) also gives the rate from CPU time of all threads ÷ the thread count,
  * the rate the machine would give with the threads' cores to itself.
- * Usage: bench_stark [--full] [--threads N] [--log-p2 K] [--part abcd]
+ * Usage: bench_stark [--full] [--threads N] [--log-p2 K] [--part abcde]
  * [--sizes LO HI] [--mode stored|stream|both] [--reps N]
  * [--set fast|compact|throughput|both]
  * (--part: only the named parts, e.g. "--part b"; --sizes, --mode: (c)
@@ -42,6 +47,7 @@
 #include "air_fib.h"
 #include "air_p2chain.h"
 #include "air_range.h"
+#include "air_range_k.h"
 #include "merkle.h"
 #include "ntt.h"
 #include "stark.h"
@@ -460,6 +466,143 @@ static void bench_range_size(unsigned log_n, const struct zk_stark_params *p)
 	       m.from_hwm ? "VmHWM" : "ru_maxrss");
 }
 
+/*
+ * (e): the k-value range AIR (air_range_k.h), the production shape of a
+ * LogUp range check. Each size in a child like (c); best of two proofs and
+ * two baselines (wall and CPU separately), peak memory from the first.
+ */
+struct range_k_shape {
+	unsigned k, g;
+};
+
+static int range_k_trace(struct trace *t, struct zk_air_range_k *air,
+			 unsigned k, unsigned g, unsigned log_n)
+{
+	size_t n = (size_t)1 << log_n;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	if (trace_alloc(t, ZK_RANGEK_WIDTH(k), log_n) != 0)
+		return -1;
+	for (unsigned c = 0; c < k; c++)
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			t->cols[c][i] = x & 0xffff;
+		}
+	if (zk_air_range_k_fill(k, log_n, t->cols) != 0)
+		return -1;
+	return zk_air_range_k_init(air, k, g, t->cols[0][n - 1],
+				   t->cols[k - 1][n - 1]);
+}
+
+struct range_k_report {
+	struct mem_report m;
+	double lde_cpu_s;
+};
+
+static void child_range_k(const struct range_k_shape *sh, unsigned log_n,
+			  const struct zk_stark_params *p, int fd)
+{
+	struct range_k_report rep = { 0 };
+	struct mem_report *m = &rep.m;
+	struct zk_air_range_k air;
+	struct trace t = { 0 };
+	struct rusage ru;
+
+	malloc_trim(0);
+	m->from_hwm = reset_peak_rss() == 0 && status_kb("VmRSS") >= 0;
+	getrusage(RUSAGE_SELF, &ru);
+	m->rss_start_kb = m->from_hwm ? status_kb("VmRSS") : ru.ru_maxrss;
+	if (range_k_trace(&t, &air, sh->k, sh->g, log_n) == 0) {
+		m->r = prove_verify(&air.air, p, &t);
+		getrusage(RUSAGE_SELF, &ru);
+		m->rss_peak_kb = m->from_hwm ? status_kb("VmHWM") : ru.ru_maxrss;
+		if (m->r.ok) {
+			struct run again = prove_verify(&air.air, p, &t);
+
+			if (again.ok && again.prove_s < m->r.prove_s)
+				m->r.prove_s = again.prove_s;
+			if (again.ok && again.prove_cpu_s < m->r.prove_cpu_s)
+				m->r.prove_cpu_s = again.prove_cpu_s;
+			if (again.ok && again.verify_s < m->r.verify_s)
+				m->r.verify_s = again.verify_s;
+		}
+		m->lde_s = best_lde(&t, p, 2, &rep.lde_cpu_s);
+	}
+	trace_release(&t);
+	if (write(fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
+		_exit(1);
+	_exit(0);
+}
+
+static void bench_range_k_size(const struct range_k_shape *sh,
+			       unsigned log_n, const struct zk_stark_params *p)
+{
+	struct range_k_report rep;
+	const struct mem_report *m = &rep.m;
+	int fds[2], status;
+	double cells;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		child_range_k(sh, log_n, p, fds[1]);
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], &rep, sizeof(rep)) != (ssize_t)sizeof(rep) ||
+	    !m->r.ok || m->lde_s <= 0 || rep.lde_cpu_s <= 0) {
+		printf("(e) range k=%-2u g=%u %s %-8s 2^%-2u  FAILED\n", sh->k,
+		       sh->g, streaming ? "stream" : "stored", p->name, log_n);
+		close(fds[0]);
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+		return;
+	}
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	cells = (double)((size_t)1 << log_n) * ZK_RANGEK_WIDTH(sh->k);
+	printf("(e) range k=%-2u g=%u %s %-8s 2^%-2u  floor %4.2f  prove %8.1f ms "
+	       "ratio %5.2f  CPU %8.1f ms ratio %5.2f  verify %5.2f ms  "
+	       "proof %7zu B  peak %6.1f B/cell\n",
+	       sh->k, sh->g, streaming ? "stream" : "stored", p->name, log_n,
+	       zk_air_range_k_floor(sh->k, sh->g), 1e3 * m->r.prove_s,
+	       m->r.prove_s / m->lde_s, 1e3 * m->r.prove_cpu_s,
+	       m->r.prove_cpu_s / rep.lde_cpu_s, 1e3 * m->r.verify_s,
+	       m->r.proof_len,
+	       1024.0 * (double)(m->rss_peak_kb - m->rss_start_kb) / cells);
+}
+
+/*
+ * The shapes side by side at 2^16, then the chosen one over the sizes,
+ * stored and streaming.
+ */
+static void bench_range_k(int full, const struct zk_stark_params *fast)
+{
+	static const struct range_k_shape shapes[] = {
+		{ 16, 2 }, { 16, 3 }, { 16, 4 }, { 32, 2 }, { 32, 3 }, { 32, 4 },
+		{ 64, 4 },
+	};
+	static const struct range_k_shape chosen = { 64, 4 };
+	unsigned log_n, log_hi = full ? 20 : 18;
+
+	printf("(e) k-value LogUp range AIR, %s: floor = (main + 3·aux + "
+	       "3·chunks) ÷ main; ratios are prove ÷ (LDE + commit of the "
+	       "main trace), wall and CPU\n", fast->name);
+	for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++)
+		bench_range_k_size(&shapes[s], ZK_AIR_RANGEK_MIN_LOG_N, fast);
+	for (log_n = ZK_AIR_RANGEK_MIN_LOG_N + 1; log_n <= log_hi; log_n++)
+		bench_range_k_size(&chosen, log_n, fast);
+	streaming = 1;
+	for (log_n = ZK_AIR_RANGEK_MIN_LOG_N; log_n <= log_hi; log_n++)
+		bench_range_k_size(&chosen, log_n, fast);
+	streaming = 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct zk_stark_params *sets[2] = {
@@ -473,7 +616,7 @@ int main(int argc, char **argv)
 	struct zk_air_p2chain p2;
 	struct trace t = { 0 };
 	double gen_s;
-	const char *part = "abcd", *b_set = NULL;
+	const char *part = "abcde", *b_set = NULL;
 	int full = 0, i;
 
 	for (i = 1; i < argc; i++) {
@@ -544,6 +687,9 @@ int main(int argc, char **argv)
 				if ((set_mask >> s & 1) && (modes >> streaming & 1))
 					bench_range_size(log_n, sets[s]);
 	streaming = 0;
+
+	if (strchr(part, 'e') != NULL)
+		bench_range_k(full, sets[0]);
 
 	for (s = 0; s < 2 && strchr(part, 'd') != NULL; s++) {
 		if (fib_trace(&t, &fib, full ? 20 : 18) == 0)
