@@ -20,6 +20,15 @@
 #include "clob_air_p2.h"
 #include "clob_air_body.h"
 
+zk_air_eval_x4_fn zk_clob_air_eval_x4(void)
+{
+#if defined(ZK_CLOB_HAVE_X4)
+	if (__builtin_cpu_supports("avx2"))
+		return zk_clob_eval_x4_avx2;
+#endif
+	return NULL;
+}
+
 static void put_u32(uint8_t **p, uint32_t v)
 {
 	for (unsigned i = 0; i < 4; i++)
