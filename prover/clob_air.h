@@ -462,6 +462,12 @@ int zk_clob_air_init(struct zk_clob_air *c, const struct zk_st_layout *lay,
  * that check's callers only.
  */
 zk_air_eval_x4_fn zk_clob_air_eval_x4(void);
+/*
+ * Whether zk_clob_air_init gives the AIR that evaluator (default on):
+ * process-wide, for benchmarks that measure with and without it in one
+ * run. The proof is the same either way.
+ */
+void zk_clob_air_x4_enable(int on);
 void zk_clob_eval_x4_avx2(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
 			  size_t stride, const zk_gl *periodic, zk_gl *out);
 

@@ -66,7 +66,8 @@ static zk_air_eval_x4_fn x4_or_skip(void)
 /* Lane l of every zk_gl4 operation against the scalar one; the lanes hold
  * different values so a lane mix-up shows. Non-canonical words (p, 2^64 -
  * 1) are in too: the claim is bit-for-bit equality for any word. */
-__attribute__((target("avx2"))) static void field_lanes(const zk_gl *a, const zk_gl *b, zk_gl c)
+__attribute__((target("avx2"))) static void
+field_lanes(const zk_gl *a, const zk_gl *b, zk_gl c)
 {
 	zk_gl4 va = _mm256_loadu_si256((const __m256i *)a);
 	zk_gl4 vb = _mm256_loadu_si256((const __m256i *)b);
@@ -236,7 +237,7 @@ static void test_x4_rows(void **state)
 				     m ? "random (machinery)" : "random",
 				     trial);
 		}
-	/* every cell one edge value, lane by lane different */
+	/* every cell an edge value, neighbouring cells and lanes different */
 	for (size_t e = 0; e < N_EDGES; e++) {
 		for (size_t k = 0; k < 2 * CLOB_WIDTH * TILE; k++)
 			tile[k] = edges[(e + k) % N_EDGES];
@@ -337,6 +338,109 @@ static void test_x4_debug(void **state)
 	clob_rig_fini(&r);
 }
 
+/*
+ * The prover takes the evaluator from zk_clob_air_init: a proof made with
+ * it is byte for byte the one made row by row (the library path, both
+ * ways of the switch, and the STARK call on the same trace), and one made
+ * with a wrong evaluator does not verify.
+ */
+static void test_x4_proof(void **state)
+{
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = FAST, .threads = 2 };
+	struct zk_prove_opts po = { .threads = 2 };
+	const struct zk_stark_params *p = zk_stark_params_by_id(FAST);
+	struct clob_rig r;
+	struct zk_batch *b, cb;
+	struct zk_st_update u = { 0 };
+	struct zk_statement st;
+	struct x4_trace t;
+	uint8_t *with = NULL, *without = NULL, *bad = NULL;
+	size_t with_len = 0, without_len = 0, bad_len = 0;
+	char err[ERRLEN] = "";
+
+	(void)state;
+	real_x4 = x4_or_skip();
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	warm_book(&r);
+	b = book_batch(&r, 20, 24);
+	assert_non_null(b);
+	cb = *b;
+	assert_int_equal(zk_clob_commit(&cb, r.t, &u, &st, err, sizeof(err)),
+			 0);
+	zk_clob_air_x4_enable(1);
+	assert_int_equal(zk_clob_prove_committed(&cb, &o, &st, &with,
+						 &with_len, err, sizeof(err)),
+			 0);
+	zk_clob_air_x4_enable(0);
+	assert_int_equal(zk_clob_prove_committed(&cb, &o, &st, &without,
+						 &without_len, err,
+						 sizeof(err)),
+			 0);
+	zk_clob_air_x4_enable(1);
+	assert_int_equal(with_len, without_len);
+	assert_memory_equal(with, without, with_len);
+	assert_int_equal(verify(&st, b->ops, b->n_ops, b->events.ev,
+				b->events.len, with, with_len),
+			 0);
+	free(without);
+	zk_st_update_free(&u);
+
+	/* the air zk_clob_air_init makes has it; off, it has none */
+	memset(&t, 0, sizeof(t));
+	zk_clob_air_x4_enable(0);
+	assert_int_equal(zk_clob_air_init(&t.air, zk_st_layout_get(r.t),
+					  &clob_test_market, &st, b->ops,
+					  b->n_ops, b->events.ev, b->events.len,
+					  0, err, sizeof(err)),
+			 0);
+	assert_null(t.air.air.eval_main_x4);
+	zk_clob_air_x4_enable(1);
+	assert_int_equal(zk_clob_air_init(&t.air, zk_st_layout_get(r.t),
+					  &clob_test_market, &st, b->ops,
+					  b->n_ops, b->events.ev, b->events.len,
+					  0, err, sizeof(err)),
+			 0);
+	assert_ptr_equal(t.air.air.eval_main_x4, real_x4);
+	zk_batch_free(b);
+
+	/* the same trace through zk_stark_prove: the same bytes, and with
+	 * a wrong evaluator a proof that does not verify */
+	trace_make(&r, book_batch(&r, 47, 12), 0, &t);
+	free(with);
+	with = NULL;
+	assert_int_equal(zk_stark_prove(&t.air.air, p,
+					(const zk_gl *const *)t.cols, t.log_n,
+					&po, &with, &with_len, err,
+					sizeof(err)),
+			 ZK_STARK_ACCEPT);
+	t.air.air.eval_main_x4 = NULL;
+	assert_int_equal(zk_stark_prove(&t.air.air, p,
+					(const zk_gl *const *)t.cols, t.log_n,
+					&po, &without, &without_len, err,
+					sizeof(err)),
+			 ZK_STARK_ACCEPT);
+	assert_int_equal(with_len, without_len);
+	assert_memory_equal(with, without, with_len);
+	t.air.air.eval_main_x4 = wrong_x4;
+	assert_int_equal(zk_stark_prove(&t.air.air, p,
+					(const zk_gl *const *)t.cols, t.log_n,
+					&po, &bad, &bad_len, err, sizeof(err)),
+			 ZK_STARK_ACCEPT);
+	assert_int_equal(verify(&t.st, t.b->ops, t.b->n_ops, t.b->events.ev,
+				t.b->events.len, with, with_len),
+			 0);
+	assert_int_not_equal(verify(&t.st, t.b->ops, t.b->n_ops,
+				    t.b->events.ev, t.b->events.len, bad,
+				    bad_len),
+			     0);
+	free(with);
+	free(without);
+	free(bad);
+	trace_free(&t);
+	clob_rig_fini(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_x4_rows),
 		cmocka_unit_test(test_x4_traces),
 		cmocka_unit_test(test_x4_debug),
+		cmocka_unit_test(test_x4_proof),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
