@@ -34,7 +34,12 @@
  * position, the library hash), the two interleaved so that both see the
  * same load; verify ÷ that baseline is the figure to compare across runs.
  * --compact proves under the compact set instead of the fast one.
+ * --x4 both: each batch of (a) and (c)..(f) is proven twice more, with
+ * the CLOB AIR's four-row evaluator on and off (zk_clob_air_x4_enable;
+ * which goes first alternates), both the first proof's bytes: the two
+ * times and their ratio.
  * Usage: bench_clob [--quick] [--threads N] [--verify-loop N [--compact]]
+ *                   [--x4 both]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +57,7 @@
 static unsigned n_threads = 2;
 static unsigned n_constraints; /* the AIR's, from the first baseline */
 static unsigned verify_loop; /* --verify-loop N: verifications per proof */
+static int x4_both;          /* --x4 both: x4 on and off in the same run */
 
 static double now(void)
 {
@@ -155,6 +161,58 @@ static void verify_loop_run(char traffic, const struct zk_batch *b,
 	free(rows);
 }
 
+/*
+ * --x4 both: the batch committed to `tree` (the book before it) and
+ * proven with eval_main_x4 on and off, the order alternating between
+ * calls; both proofs must be `ref`'s bytes.
+ */
+static void x4_compare(const struct zk_batch *batch, struct zk_st_tree *tree,
+		       const struct zk_clob_prove_opts *o, const uint8_t *ref,
+		       size_t ref_len)
+{
+	static unsigned calls;
+	struct zk_batch b = *batch;
+	struct zk_st_update u = { 0 };
+	struct zk_statement st;
+	char err[256] = "";
+	double t[2], cpu[2];
+
+	if (tree == NULL ||
+	    zk_clob_commit(&b, tree, &u, &st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bench_clob: x4 commit: %s\n", err);
+		exit(1);
+	}
+	for (unsigned j = 0; j < 2; j++) {
+		unsigned x4 = (j + calls) % 2;
+		uint8_t *proof = NULL;
+		size_t len = 0;
+		double t0, c0;
+		int rc;
+
+		zk_clob_air_x4_enable((int)x4);
+		c0 = cpu_now();
+		t0 = now();
+		rc = zk_clob_prove_committed(&b, o, &st, &proof, &len, err,
+					     sizeof(err));
+		t[x4] = now() - t0;
+		cpu[x4] = cpu_now() - c0;
+		zk_clob_air_x4_enable(1);
+		if (rc != 0 || len != ref_len || memcmp(proof, ref, len) != 0) {
+			fprintf(stderr, "bench_clob: x4 %s: %s\n",
+				x4 ? "on" : "off",
+				rc ? err : "not the same proof bytes");
+			exit(1);
+		}
+		free(proof);
+	}
+	calls++;
+	zk_st_update_free(&u);
+	printf("      x4 on %8.1f ms  off %8.1f ms  (on / off %.2f); CPU "
+	       "(both threads) on %8.1f ms  off %8.1f ms  (%.2f); the same "
+	       "proof bytes\n", t[1] * 1e3, t[0] * 1e3, t[1] / t[0],
+	       cpu[1] * 1e3, cpu[0] * 1e3, cpu[1] / cpu[0]);
+}
+
 /* Rebuild the trace of an already applied batch for the baseline. */
 static double baseline(const struct zk_batch *b, const struct zk_st_update *u,
 		       const struct zk_st_layout *lay,
@@ -234,7 +292,7 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 					.stark_params = p->id,
 					.threads = n_threads };
 	struct zk_st_update u = { 0 };
-	struct zk_st_tree *twin;
+	struct zk_st_tree *twin, *twin_x4 = NULL;
 	uint8_t *proof = NULL;
 	size_t len = 0;
 	char err[256] = "";
@@ -259,6 +317,8 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	}
 	/* the book before the batch, for the baseline's trace */
 	twin = zk_st_create(r.e, clob_test_market.market, 4);
+	if (x4_both)
+		twin_x4 = zk_st_create(r.e, clob_test_market.market, 4);
 	for (size_t i = 0; i < 61; i++)
 		left[i] = 50000;
 	for (size_t i = 0; i < n_ops; i++) {
@@ -451,6 +511,8 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 	       reduces ? 'c' : 'a',
 	       p->name, n_ops, log_n, tp * 1e3, tv * 1e3,
 	       len, (double)n_ops / tp, tb * 1e3, tb > 0 ? tp / tb : 0.0);
+	if (x4_both)
+		x4_compare(b, twin_x4, &o, proof, len);
 	if (reduces == 4)
 		printf("      rows: %zu ops (%zu takers: market sweeps of "
 		       "five makers over two levels, IOCs of one fill and a "
@@ -482,6 +544,8 @@ static void bench_proven(size_t n_ops, const struct zk_stark_params *p,
 done:
 	zk_st_update_free(&u);
 	zk_st_destroy(twin);
+	if (twin_x4 != NULL)
+		zk_st_destroy(twin_x4);
 	free(proof);
 	zk_batch_free(b);
 	clob_rig_fini(&r);
@@ -581,11 +645,15 @@ int main(int argc, char **argv)
 			verify_loop = (unsigned)atoi(argv[++i]);
 		else if (strcmp(argv[i], "--compact") == 0)
 			loop_p = zk_stark_params_by_id(ZK_PARAMS_COMPACT);
+		else if (strcmp(argv[i], "--x4") == 0 && i + 1 < argc &&
+			 strcmp(argv[i + 1], "both") == 0)
+			x4_both = 1, i++;
 	}
 	if (n_threads == 0)
 		n_threads = 1;
-	printf("bench_clob: CLOB AIR v%u, width %d, %u threads\n",
-	       ZK_CLOB_AIR_VERSION, CLOB_WIDTH, n_threads);
+	printf("bench_clob: CLOB AIR v%u, width %d, %u threads, four-row "
+	       "evaluator %s\n", ZK_CLOB_AIR_VERSION, CLOB_WIDTH, n_threads,
+	       zk_clob_air_eval_x4() != NULL ? "AVX2" : "none (row by row)");
 	if (verify_loop > 0) {
 		bench_proven(256, loop_p, 0);
 		bench_proven(256, loop_p, 2);

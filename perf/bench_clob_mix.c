@@ -19,8 +19,15 @@
  * build, what any proof of that trace pays first): prove ÷ baseline, P50.
  *
  * Usage: bench_clob_mix [--quick] [--threads N] [--size OPS --batches K]
+ *                       [--x4 on|off|both]
  *   --quick: 64, 256 and 1024 ops, fewer batches (the meson benchmark);
- *   --size / --batches: one batch size only, K batches of it.
+ *   --size / --batches: one batch size only, K batches of it;
+ *   --x4: the CLOB AIR's four-row evaluator (zk_clob_air_x4_enable) on
+ *     (the default, as the appliance proves) or off; both: each batch is
+ *     proven with it and without it, the one without first on odd
+ *     batches, after on even ones; the two proofs must be the same
+ *     bytes, and a second line gives the figures without it and the
+ *     per-batch time ratio with ÷ without.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +55,7 @@ struct mix_size {
 };
 
 static unsigned n_threads = 2;
+static int x4_both, x4_on = 1;
 
 static double now(void)
 {
@@ -74,6 +82,38 @@ static double pct(double *v, size_t n, double p)
 	qsort(v, n, sizeof(*v), cmp_double);
 	k = (size_t)(p / 100.0 * (double)n + 0.999999);
 	return v[k == 0 ? 0 : k - 1];
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/*
+ * A proof of a committed batch with eval_main_x4 on or off: its wall
+ * time, and the process CPU time it took (all prover threads), which a
+ * shared machine's load distorts less.
+ */
+static int prove_x4(const struct zk_batch *b,
+		    const struct zk_clob_prove_opts *o,
+		    struct zk_statement *st, int x4, uint8_t **proof,
+		    size_t *len, double *t, double *cpu, char *err,
+		    size_t errlen)
+{
+	double t0, c0;
+	int rc;
+
+	zk_clob_air_x4_enable(x4);
+	c0 = cpu_now();
+	t0 = now();
+	rc = zk_clob_prove_committed(b, o, st, proof, len, err, errlen);
+	*t = now() - t0;
+	*cpu = cpu_now() - c0;
+	zk_clob_air_x4_enable(1);
+	return rc;
 }
 
 /* LDE + Merkle commit of the batch's main trace, built once more. */
@@ -162,6 +202,9 @@ static int bench_size(struct mix_run *r, const struct mix_size *s)
 {
 	double prove[MIX_MAX_BATCHES], verify[MIX_MAX_BATCHES];
 	double ratio[MIX_MAX_BATCHES];
+	double prove_off[MIX_MAX_BATCHES], ratio_off[MIX_MAX_BATCHES];
+	double on_off[MIX_MAX_BATCHES], cpu_on[MIX_MAX_BATCHES];
+	double cpu_off[MIX_MAX_BATCHES], cpu_ratio[MIX_MAX_BATCHES];
 	double prove_sum = 0.0;
 	size_t proof_sum = 0, ops_proven = 0, n_events = 0, n_acc = 0;
 	size_t n_leaves = 0, n_nodes = 0, n_sibs = 0, same_leaves = 0;
@@ -176,12 +219,12 @@ static int bench_size(struct mix_run *r, const struct mix_size *s)
 		struct zk_clob_prove_opts o = { .market = r->mp,
 						.stark_params = r->p->id,
 						.threads = n_threads };
-		uint8_t *proof = NULL;
-		size_t len = 0;
+		uint8_t *proof = NULL, *plain = NULL;
+		size_t len = 0, plain_len = 0;
 		char err[256] = "";
 		unsigned log_n = 0;
-		double t0, tp, tv, tb;
-		int rc;
+		double t0, tp, tv, tb, tp_off = 0.0, cp = 0.0, cp_off = 0.0;
+		int rc, rc_off = 0;
 
 		if (b == NULL) {
 			fprintf(stderr, "bench_clob_mix: the stream ran out\n");
@@ -192,10 +235,14 @@ static int bench_size(struct mix_run *r, const struct mix_size *s)
 			zk_batch_free(b);
 			return -1;
 		}
-		t0 = now();
-		rc = zk_clob_prove_committed(b, &o, &st, &proof, &len, err,
-					     sizeof(err));
-		tp = now() - t0;
+		if (x4_both && k % 2 == 1)
+			rc_off = prove_x4(b, &o, &st, 0, &plain, &plain_len,
+					  &tp_off, &cp_off, err, sizeof(err));
+		rc = prove_x4(b, &o, &st, x4_on, &proof, &len, &tp, &cp, err,
+			      sizeof(err));
+		if (rc == 0 && x4_both && k % 2 == 0)
+			rc_off = prove_x4(b, &o, &st, 0, &plain, &plain_len,
+					  &tp_off, &cp_off, err, sizeof(err));
 		if (rc == ZK_CLOB_EUNSUPPORTED) {
 			if (refused++ == 0)
 				snprintf(why, sizeof(why), "%s", err);
@@ -203,6 +250,12 @@ static int bench_size(struct mix_run *r, const struct mix_size *s)
 		}
 		if (rc != 0) {
 			fprintf(stderr, "bench_clob_mix: prove: %s\n", err);
+			goto fail;
+		}
+		if (x4_both && (rc_off != 0 || plain_len != len ||
+				memcmp(plain, proof, len) != 0)) {
+			fprintf(stderr, "bench_clob_mix: the proofs with and "
+					"without eval_main_x4 differ\n");
 			goto fail;
 		}
 		t0 = now();
@@ -221,6 +274,12 @@ static int bench_size(struct mix_run *r, const struct mix_size *s)
 		prove[proven] = tp;
 		verify[proven] = tv;
 		ratio[proven] = tp / tb;
+		prove_off[proven] = tp_off;
+		ratio_off[proven] = tp_off / tb;
+		on_off[proven] = tp_off > 0.0 ? tp / tp_off : 0.0;
+		cpu_on[proven] = cp;
+		cpu_off[proven] = cp_off;
+		cpu_ratio[proven] = cp_off > 0.0 ? cp / cp_off : 0.0;
 		proven++;
 		prove_sum += tp;
 		proof_sum += len;
@@ -246,11 +305,13 @@ static int bench_size(struct mix_run *r, const struct mix_size *s)
 		log_hi = log_n > log_hi ? log_n : log_hi;
 next:
 		free(proof);
+		free(plain);
 		zk_st_update_free(&u);
 		zk_batch_free(b);
 		continue;
 fail:
 		free(proof);
+		free(plain);
 		zk_st_update_free(&u);
 		zk_batch_free(b);
 		return -1;
@@ -268,6 +329,19 @@ fail:
 	       pct(verify, proven, 50) * 1e3, pct(verify, proven, 100) * 1e3,
 	       proof_sum / proven, (double)ops_proven / prove_sum,
 	       pct(ratio, proven, 50));
+	if (x4_both)
+		printf("      x4 off: prove P50 %8.1f P99 %8.1f ms  "
+		       "prove/(LDE+commit) P50 %.1f; with x4 / without "
+		       "P50 %.2f (same proof bytes)\n",
+		       pct(prove_off, proven, 50) * 1e3,
+		       pct(prove_off, proven, 99) * 1e3,
+		       pct(ratio_off, proven, 50), pct(on_off, proven, 50));
+	if (x4_both)
+		printf("      CPU per proof (both threads) P50: x4 on %8.1f "
+		       "ms, off %8.1f ms; with x4 / without P50 %.2f\n",
+		       pct(cpu_on, proven, 50) * 1e3,
+		       pct(cpu_off, proven, 50) * 1e3,
+		       pct(cpu_ratio, proven, 50));
 	/* AIR v10: a leaf or node the batch left unchanged is one row, an
 	 * untouched sibling none (docs/proof.md section 7) */
 	printf("      rows per op: 1 op + %.2f events + %.2f accesses + "
@@ -316,10 +390,17 @@ int main(int argc, char **argv)
 			one.ops = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--batches") == 0 && i + 1 < argc) {
 			one.batches = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--x4") == 0 && i + 1 < argc &&
+			   (strcmp(argv[i + 1], "on") == 0 ||
+			    strcmp(argv[i + 1], "off") == 0 ||
+			    strcmp(argv[i + 1], "both") == 0)) {
+			i++;
+			x4_both = strcmp(argv[i], "both") == 0;
+			x4_on = strcmp(argv[i], "off") != 0;
 		} else {
 			fprintf(stderr, "usage: bench_clob_mix [--quick] "
 					"[--threads N] [--size OPS "
-					"--batches K]\n");
+					"--batches K] [--x4 on|off|both]\n");
 			return 2;
 		}
 	}
@@ -382,9 +463,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	printf("bench_clob_mix: CLOB AIR v%u, width %d, %s set, %u threads, "
-	       "default config flow, market %d after %d warm-up ops\n",
+	       "default config flow, market %d after %d warm-up ops, "
+	       "four-row evaluator %s\n",
 	       ZK_CLOB_AIR_VERSION, CLOB_WIDTH, r.p->name, n_threads,
-	       MIX_MARKET, MIX_WARM_OPS);
+	       MIX_MARKET, MIX_WARM_OPS,
+	       zk_clob_air_eval_x4() == NULL ? "none (row by row)" :
+	       x4_both ? "AVX2 and off" : x4_on ? "AVX2" : "off");
 	for (size_t i = 0; i < n_sizes; i++)
 		if (bench_size(&r, &sizes[i]) != 0)
 			goto out;

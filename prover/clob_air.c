@@ -20,6 +20,22 @@
 #include "clob_air_p2.h"
 #include "clob_air_body.h"
 
+zk_air_eval_x4_fn zk_clob_air_eval_x4(void)
+{
+#if defined(ZK_CLOB_HAVE_X4)
+	if (__builtin_cpu_supports("avx2"))
+		return zk_clob_eval_x4_avx2;
+#endif
+	return NULL;
+}
+
+static int clob_x4_off;
+
+void zk_clob_air_x4_enable(int on)
+{
+	__atomic_store_n(&clob_x4_off, !on, __ATOMIC_RELAXED);
+}
+
 static void put_u32(uint8_t **p, uint32_t v)
 {
 	for (unsigned i = 0; i < 4; i++)
@@ -550,6 +566,8 @@ int zk_clob_air_init(struct zk_clob_air *c, const struct zk_st_layout *lay,
 		.ctx = c,
 		.eval_main = clob_eval_base,
 		.eval_main_ext = clob_eval_ext,
+		.eval_main_x4 = __atomic_load_n(&clob_x4_off, __ATOMIC_RELAXED) ?
+					NULL : zk_clob_air_eval_x4(),
 		.eval_aux = clob_eval_aux,
 		.build_aux = clob_build_aux,
 		.assertions = clob_assertions,

@@ -456,6 +456,22 @@ int zk_clob_air_init(struct zk_clob_air *c, const struct zk_st_layout *lay,
 		     size_t errlen);
 
 /*
+ * The AIR's eval_main_x4 (clob_air_x4.c: the constraint body over four
+ * AVX2 lanes) where this build has it and the CPU runs AVX2, else NULL
+ * (the prover evaluates row by row). zk_clob_eval_x4_avx2 itself is for
+ * that check's callers only.
+ */
+zk_air_eval_x4_fn zk_clob_air_eval_x4(void);
+/*
+ * Whether zk_clob_air_init gives the AIR that evaluator (default on):
+ * process-wide, for benchmarks that measure with and without it in one
+ * run. The proof is the same either way.
+ */
+void zk_clob_air_x4_enable(int on);
+void zk_clob_eval_x4_avx2(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
+			  size_t stride, const zk_gl *periodic, zk_gl *out);
+
+/*
  * Main trace of a batch: cols[CLOB_WIDTH] columns of 2^*log_n rows
  * (free with zk_clob_trace_free). u is the tree update the batch's witness
  * gave. 0, or -1 with err.
