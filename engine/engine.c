@@ -66,17 +66,26 @@ slot_array(size_t n, size_t size)
 	return p;
 }
 
+/* Id-hash buckets: a power of two, at least 16 and 2·max_orders. */
+static uint32_t
+bucket_count(const struct zk_market_params *p)
+{
+	uint32_t n_buckets = 16;
+
+	while (n_buckets < 2 * (uint64_t)p->max_orders)
+		n_buckets *= 2;
+	return n_buckets;
+}
+
 static int
 market_init(struct zk_market *m, const struct zk_market_params *p)
 {
-	uint32_t n_buckets = 16, words;
+	uint32_t n_buckets = bucket_count(p), words;
 
 	memset(m, 0, sizeof(*m));
 	m->p = *p;
 	m->band = (uint32_t)(((uint64_t)p->max_price - (uint64_t)p->min_price) /
 			     (uint64_t)p->tick) + 1;
-	while (n_buckets < 2 * (uint64_t)p->max_orders)
-		n_buckets *= 2;
 	m->bucket_mask = n_buckets - 1;
 	m->bucket_shift = 64 - (unsigned)__builtin_ctz(n_buckets);
 	m->tick_pow2 = (p->tick & (p->tick - 1)) == 0;
@@ -218,6 +227,21 @@ void
 zk_engine_set_witness(struct zk_engine *e, struct zk_witness *w)
 {
 	e->w = w;
+}
+
+int
+zk_market_slot_counts(const struct zk_market_params *p, uint32_t count[5])
+{
+	if (p == NULL || !params_valid(p)) {
+		errno = EINVAL;
+		return -1;
+	}
+	count[0] = 0;
+	count[ZK_SLOT_HEADER] = 1;
+	count[ZK_SLOT_ORDER] = p->max_orders;
+	count[ZK_SLOT_LEVEL] = p->max_levels;
+	count[ZK_SLOT_BUCKET] = bucket_count(p);
+	return 0;
 }
 
 uint32_t

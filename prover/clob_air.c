@@ -369,51 +369,134 @@ out:
 	return rc;
 }
 
-/* 1/(α - fp), or 0 when α hits fp (probability ~ 2^-128: proof fails). */
-static zk_ext inv_term(const zk_ext *rand, const zk_ext *pow, const zk_ext *t,
-		       unsigned n)
+/* a^-1, or 0 for a = 0 (see inv_sum). */
+static zk_ext inv_or_zero(zk_ext a)
 {
 	zk_ext r;
 
-	if (!zk_ext_inv(zk_ext_sub(rand[0], fingerprint(pow, t, n)), &r))
+	if (!zk_ext_inv(a, &r))
 		return zk_ext_zero();
 	return r;
+}
+
+/*
+ * Σ β^j·t_j over base-field elements, each coefficient's products summed
+ * in 128 bits and reduced once (a tuple's public fingerprint needs no
+ * extension-field product). The op and event tuples are 32-bit limbs:
+ * then no sum of fewer than 2^32 products (< 2^96 each) wraps, and the
+ * carry counting that wider elements need is skipped.
+ */
+static zk_ext fingerprint_base(const zk_ext *pow, const zk_gl *t, unsigned n)
+{
+	unsigned __int128 lo[ZK_EXT_DEGREE] = { 0 };
+	uint64_t hi[ZK_EXT_DEGREE] = { 0 };
+	zk_gl two128 = zk_gl_mul(ZK_GL_EPSILON, ZK_GL_EPSILON), wide = 0;
+	zk_ext fp;
+
+	for (unsigned j = 0; j < n; j++)
+		wide |= t[j];
+	if (wide >> 32 == 0) {
+		for (unsigned j = 0; j < n; j++)
+			for (unsigned i = 0; i < ZK_EXT_DEGREE; i++)
+				lo[i] += (unsigned __int128)pow[j].c[i] * t[j];
+	} else {
+		for (unsigned j = 0; j < n; j++) {
+			for (unsigned i = 0; i < ZK_EXT_DEGREE; i++) {
+				unsigned __int128 prod =
+					(unsigned __int128)pow[j].c[i] * t[j];
+
+				lo[i] += prod;
+				hi[i] += lo[i] < prod;
+			}
+		}
+	}
+	for (unsigned i = 0; i < ZK_EXT_DEGREE; i++)
+		fp.c[i] = zk_gl_add(zk_gl_reduce128(lo[i]),
+				    zk_gl_mul(zk_gl_reduce128(hi[i]), two128));
+	return fp;
+}
+
+/*
+ * Σ 1/(α − fp) kept as one fraction num/den: adding a term costs two
+ * products where its own inversion would cost ~70, and the one inversion
+ * comes at the end. A term whose α − fp is zero counts 0
+ * (probability ~ 2^-192 per term: the proof then fails).
+ */
+struct inv_sum {
+	zk_ext num, den;
+};
+
+static void inv_sum_add(struct inv_sum *s, zk_ext d)
+{
+	if (zk_ext_is_zero(d))
+		return;
+	s->num = zk_ext_add(zk_ext_mul(s->num, d), s->den);
+	s->den = zk_ext_mul(s->den, d);
+}
+
+/* s + o, over the common denominator. */
+static struct inv_sum inv_sum_merge(struct inv_sum s, struct inv_sum o)
+{
+	return (struct inv_sum){
+		zk_ext_add(zk_ext_mul(s.num, o.den), zk_ext_mul(o.num, s.den)),
+		zk_ext_mul(s.den, o.den) };
+}
+
+/*
+ * Σ 1/(α − fp) over the bus tuples (tag, index, elements) of the ops and
+ * of the events: four fractions (even / odd ops, even / odd events) so
+ * that four independent product chains run side by side.
+ */
+static struct inv_sum public_lists_sum(const struct zk_clob_air *c,
+				       const zk_ext *rand, const zk_ext *pow)
+{
+	struct inv_sum s[4];
+	zk_gl t[CLOB_TUPLE_MAX];
+	zk_ext fp;
+
+	for (unsigned k = 0; k < 4; k++)
+		s[k] = (struct inv_sum){ zk_ext_zero(), zk_ext_one() };
+	t[0] = CLOB_TAG_OP;
+	for (size_t i = 0; i < c->n_ops; i++) {
+		t[1] = i;
+		zk_clob_op_elems(&c->ops[i], t + 2);
+		fp = fingerprint_base(pow, t, 2 + CLOB_OP_ELEMS);
+		inv_sum_add(&s[i & 1], zk_ext_sub(rand[0], fp));
+	}
+	t[0] = CLOB_TAG_EV;
+	for (size_t i = 0; i < c->n_events; i++) {
+		t[1] = i;
+		zk_clob_ev_elems(&c->events[i], t + 2);
+		fp = fingerprint_base(pow, t, 2 + CLOB_EV_ELEMS);
+		inv_sum_add(&s[2 + (i & 1)], zk_ext_sub(rand[0], fp));
+	}
+	return inv_sum_merge(inv_sum_merge(s[0], s[1]),
+			     inv_sum_merge(s[2], s[3]));
 }
 
 /* What the trace's running sum must end at: root produced, public ops and
  * events consumed (see docs/proof.md, "buses"). */
 static zk_ext public_sum(const struct zk_clob_air *c, const zk_ext *rand)
 {
-	zk_ext pow[CLOB_TUPLE_MAX], t[CLOB_TUPLE_MAX], acc;
-	zk_gl e[CLOB_OP_ELEMS];
-	size_t i;
+	zk_ext pow[CLOB_TUPLE_MAX], d_mk;
+	zk_gl mk[11];
+	struct inv_sum bus;
 
 	beta_powers(rand, pow);
-	t[0] = lift(CLOB_TAG_MK);
-	t[1] = lift(c->lay.depth);
-	t[2] = zk_ext_zero();
-	for (i = 0; i < 4; i++) {
-		t[3 + i] = lift(c->old_root[i]);
-		t[7 + i] = lift(c->new_root[i]);
+	mk[0] = CLOB_TAG_MK;
+	mk[1] = c->lay.depth;
+	mk[2] = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		mk[3 + i] = c->old_root[i];
+		mk[7 + i] = c->new_root[i];
 	}
-	acc = inv_term(rand, pow, t, 11);
-	for (i = 0; i < c->n_ops; i++) {
-		zk_clob_op_elems(&c->ops[i], e);
-		t[0] = lift(CLOB_TAG_OP);
-		t[1] = lift(i);
-		for (unsigned j = 0; j < CLOB_OP_ELEMS; j++)
-			t[2 + j] = lift(e[j]);
-		acc = zk_ext_sub(acc, inv_term(rand, pow, t, 2 + CLOB_OP_ELEMS));
-	}
-	for (i = 0; i < c->n_events; i++) {
-		zk_clob_ev_elems(&c->events[i], e);
-		t[0] = lift(CLOB_TAG_EV);
-		t[1] = lift(i);
-		for (unsigned j = 0; j < CLOB_EV_ELEMS; j++)
-			t[2 + j] = lift(e[j]);
-		acc = zk_ext_sub(acc, inv_term(rand, pow, t, 2 + CLOB_EV_ELEMS));
-	}
-	return acc;
+	bus = public_lists_sum(c, rand, pow);
+	/* 1/d_mk − num/den = (den − num·d_mk)/(den·d_mk) */
+	d_mk = zk_ext_sub(rand[0], fingerprint_base(pow, mk, 11));
+	if (zk_ext_is_zero(d_mk))
+		return zk_ext_neg(zk_ext_mul(bus.num, inv_or_zero(bus.den)));
+	return zk_ext_mul(zk_ext_sub(bus.den, zk_ext_mul(bus.num, d_mk)),
+			  inv_or_zero(zk_ext_mul(bus.den, d_mk)));
 }
 
 static size_t clob_assertions(const void *ctx, unsigned log_n,

@@ -357,8 +357,8 @@ int zk_clob_verify(const struct zk_statement *st, const struct zk_op *ops,
 		   const uint8_t *proof, size_t proof_len, char *err,
 		   size_t errlen)
 {
+	uint32_t count[ZK_ST_KINDS + 1];
 	struct zk_st_layout lay;
-	struct zk_engine *e;
 	struct zk_clob_air *c;
 	uint8_t digest[32];
 	int rc;
@@ -393,15 +393,13 @@ int zk_clob_verify(const struct zk_statement *st, const struct zk_op *ops,
 		clob_errf(err, errlen, "events digest differs from the statement");
 		return ZK_CLOB_EREJECT;
 	}
-	/* The slot counts (the tree layout) follow from the market rules. */
-	e = zk_engine_create(market, 1);
-	if (e == NULL) {
+	/* The slot counts (the tree layout) follow from the market rules:
+	 * computed from them, not from a scratch engine's book. */
+	if (zk_market_slot_counts(market, count) != 0) {
 		clob_errf(err, errlen, "market parameters are invalid");
 		return ZK_CLOB_EINVAL;
 	}
-	rc = zk_st_layout_for_engine(&lay, e, market->market, 4);
-	zk_engine_destroy(e);
-	if (rc != 0) {
+	if (zk_st_layout_init(&lay, market->market, 4, count) != 0) {
 		clob_errf(err, errlen, "no state-tree layout for this market");
 		return ZK_CLOB_EINVAL;
 	}

@@ -102,12 +102,10 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 			   struct zk_clob_rebuilt *out, char *err,
 			   size_t errlen)
 {
-	uint32_t n_ev, n_acc, n_leaves, n_nodes;
+	uint32_t n_ev, n_acc, n_leaves, n_nodes, count[ZK_ST_KINDS + 1];
 	struct zk_batch *b;
-	struct zk_engine *e;
 	const uint8_t *p;
 	const char *why = NULL;
-	int rc;
 
 	if (out == NULL)
 		return -1;
@@ -135,14 +133,12 @@ int zk_clob_witness_decode(const struct zk_statement *st,
 		return -1;
 	}
 	/* The layout follows from the market rules, never from the request. */
-	e = zk_engine_create(market, 1);
-	if (e == NULL) {
+	if (zk_market_slot_counts(market, count) != 0) {
 		clob_errf(err, errlen, "witness: market parameters are invalid");
 		return -1;
 	}
-	rc = zk_st_layout_for_engine(&out->layout, e, market->market, 4);
-	zk_engine_destroy(e);
-	if (rc != 0 || zk_be32(wit + 24) != market->market ||
+	if (zk_st_layout_init(&out->layout, market->market, 4, count) != 0 ||
+	    zk_be32(wit + 24) != market->market ||
 	    zk_be32(wit + 28) != out->layout.arity ||
 	    st->market != market->market) {
 		clob_errf(err, errlen, "witness: another market or tree shape");

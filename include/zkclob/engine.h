@@ -171,6 +171,12 @@ long zk_engine_apply_burst(struct zk_engine *e, const struct zk_op *ops,
 /* Attach (or detach with NULL) a witness log; off costs one branch per op. */
 void zk_engine_set_witness(struct zk_engine *e, struct zk_witness *w);
 
+/*
+ * The slot counts per kind (count[kind], count[0] = 0) zk_engine_create
+ * gives a market with these rules, without building its book: 0, or -1
+ * (errno EINVAL) for rules zk_engine_create refuses.
+ */
+int zk_market_slot_counts(const struct zk_market_params *p, uint32_t count[5]);
 /* Number of slots of `kind` in `market`, 0 for an unknown market/kind. */
 uint32_t zk_engine_slot_count(const struct zk_engine *e, uint32_t market,
 			      enum zk_slot_kind kind);

@@ -254,12 +254,61 @@ static void test_tampered_public_data(void **state)
 		restate(&bad, b1->ops, n, ev, ne);
 		assert_int_not_equal(verify(&bad, b1->ops, n, ev, ne, p1, l1), 0);
 	}
+	/* one changed op field at a time, the high 32-bit limbs too (each
+	 * reaches the bus fingerprint as its own element) */
+	for (i = 0; i < 12; i++) {
+		memcpy(ops, b1->ops, n * sizeof(ops[0]));
+		switch (i) {
+		case 0: ops[1].order_id ^= 1; break;
+		case 1: ops[2].order_id ^= (uint64_t)1 << 40; break;
+		case 2: ops[3].qty += (uint64_t)1 << 33; break;
+		case 3: ops[4].account ^= (uint64_t)1 << 35; break;
+		case 4: ops[5].price += (int64_t)1 << 32; break;
+		case 5: ops[6].new_order_id ^= 1; break;
+		case 6: ops[7].stp_group ^= 1; break;
+		case 7: ops[8].side ^= 1; break;
+		case 8: ops[9].flags ^= 1; break;
+		case 9: ops[10].reserved[2] ^= 1; break;
+		case 10: ops[n - 1].seq += (uint64_t)1 << 32; break;
+		default: ops[0].type = ZK_OP_CANCEL; break;
+		}
+		bad = st1;
+		restate(&bad, ops, n, b1->events.ev, ne);
+		assert_int_not_equal(verify(&bad, ops, n, b1->events.ev, ne, p1,
+					    l1), 0);
+	}
+	/* two events swapped, seqs kept */
+	memcpy(ev, b1->events.ev, ne * sizeof(ev[0]));
+	{
+		struct zk_event te = ev[6];
+
+		ev[6] = ev[7];
+		ev[7] = te;
+		ev[6].seq = b1->events.ev[6].seq;
+		ev[7].seq = b1->events.ev[7].seq;
+	}
+	bad = st1;
+	restate(&bad, b1->ops, n, ev, ne);
+	assert_int_not_equal(verify(&bad, b1->ops, n, ev, ne, p1, l1), 0);
+	/* an op repeated (its copy and event appended with the next seq) */
+	memcpy(ops, b1->ops, n * sizeof(ops[0]));
+	memcpy(ev, b1->events.ev, ne * sizeof(ev[0]));
+	ops[n] = ops[n - 1];
+	ops[n].seq++;
+	ev[ne] = ev[ne - 1];
+	ev[ne].seq++;
+	bad = st1;
+	restate(&bad, ops, n + 1, ev, ne + 1);
+	assert_int_not_equal(verify(&bad, ops, n + 1, ev, ne + 1, p1, l1), 0);
 	/* an extra event */
 	memcpy(ev, b1->events.ev, ne * sizeof(ev[0]));
 	ev[ne] = ev[ne - 1];
 	bad = st1;
 	restate(&bad, b1->ops, n, ev, ne + 1);
 	assert_int_not_equal(verify(&bad, b1->ops, n, ev, ne + 1, p1, l1), 0);
+	/* the unchanged lists with the original statement still verify */
+	assert_int_equal(verify(&st1, b1->ops, n, b1->events.ev, ne, p1, l1),
+			 0);
 	/* proof bytes */
 	for (i = 0; i < 64; i++) {
 		size_t at = (i * 7919u) % l1;
@@ -275,6 +324,104 @@ static void test_tampered_public_data(void **state)
 	free(p2);
 	zk_batch_free(b1);
 	zk_batch_free(b2);
+	clob_rig_fini(&r);
+}
+
+/* The verifier's tree layout (zk_market_slot_counts, no book built) is
+ * the one a market's engine gives; rules the engine refuses are refused. */
+static void test_verify_layout(void **state)
+{
+	struct zk_market_params mp[4] = { clob_test_market, clob_test_market,
+					  clob_test_market, clob_test_market };
+	struct zk_market_params bad = clob_test_market;
+	struct zk_st_layout from_rules, from_engine;
+	struct zk_statement st = { 0 };
+	struct zk_op op = { 0 };
+	uint32_t count[ZK_ST_KINDS + 1];
+	uint8_t proof[8] = { 0 };
+	char err[ERRLEN] = "";
+
+	(void)state;
+	mp[1].max_orders = 1000; /* buckets: 2048 */
+	mp[1].max_levels = 1;
+	mp[2].max_orders = 1;    /* buckets: the minimum, 16 */
+	mp[3].max_orders = 8192;
+	mp[3].max_levels = 4096;
+	for (unsigned i = 0; i < 4; i++) {
+		struct zk_engine *e = zk_engine_create(&mp[i], 1);
+
+		assert_non_null(e);
+		assert_int_equal(zk_market_slot_counts(&mp[i], count), 0);
+		for (uint32_t k = 1; k <= ZK_ST_KINDS; k++) {
+			enum zk_slot_kind kind = (enum zk_slot_kind)k;
+
+			assert_int_equal(count[k], zk_engine_slot_count(
+						e, mp[i].market, kind));
+		}
+		assert_int_equal(zk_st_layout_init(&from_rules, mp[i].market,
+						   4, count), 0);
+		assert_int_equal(zk_st_layout_for_engine(&from_engine, e,
+							 mp[i].market, 4), 0);
+		assert_memory_equal(&from_rules, &from_engine,
+				    sizeof(from_rules));
+		zk_engine_destroy(e);
+	}
+	/* a tick that does not divide the band: no engine, no layout, and
+	 * zk_clob_verify refuses before it looks at the proof */
+	bad.tick = 7;
+	assert_null(zk_engine_create(&bad, 1));
+	assert_int_equal(zk_market_slot_counts(&bad, count), -1);
+	st.market = bad.market;
+	st.params_id = ZK_CLOB_PARAMS_ID(FAST);
+	st.first_seq = st.last_seq = op.seq = 1;
+	op.market = bad.market;
+	restate(&st, &op, 1, NULL, 0);
+	assert_int_equal(zk_clob_verify(&st, &op, 1, NULL, 0, &bad, FAST,
+					proof, sizeof(proof), err,
+					sizeof(err)),
+			 ZK_CLOB_EINVAL);
+	assert_non_null(strstr(err, "market parameters are invalid"));
+}
+
+/*
+ * The verifier's own bus sum over ops and events whose 64-bit fields all
+ * use their high 32-bit limb (seq, ids, account, qty): an honest proof
+ * verifies only if that sum is exactly the trace's, limb by limb.
+ */
+static void test_verify_wide_values(void **state)
+{
+	struct clob_rig r;
+	struct zk_batch *b;
+	struct zk_statement st;
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = FAST };
+	struct zk_op ops[16];
+	uint8_t *proof = NULL;
+	size_t len = 0, wide = 0;
+	char err[ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(clob_rig_init(&r, 1000), 0);
+	r.seq = ((uint64_t)1 << 33) + 1;
+	for (uint64_t k = 0; k < 16; k++) {
+		ops[k] = clob_malformed_op(&r, k);
+		ops[k].order_id += (k + 1) << 36;
+		ops[k].account += (uint64_t)1 << 44;
+		ops[k].qty += (uint64_t)1 << 34;
+	}
+	b = clob_rig_batch(&r, ops, 16);
+	assert_non_null(b);
+	for (size_t i = 0; i < b->events.len; i++)
+		wide += b->events.ev[i].order_id >> 32 != 0 &&
+			b->events.ev[i].seq >> 32 != 0;
+	assert_int_equal(wide, b->events.len);
+	if (zk_clob_prove(b, r.t, &o, &proof, &len, &st, err, sizeof(err)) != 0)
+		fail_msg("prove: %s", err);
+	assert_int_equal(verify(&st, b->ops, b->n_ops, b->events.ev,
+				b->events.len, proof, len),
+			 ZK_CLOB_OK);
+	free(proof);
+	zk_batch_free(b);
 	clob_rig_fini(&r);
 }
 
@@ -556,6 +703,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_honest_malformed),
 		cmocka_unit_test(test_refuse_unsupported),
 		cmocka_unit_test(test_tampered_public_data),
+		cmocka_unit_test(test_verify_layout),
+		cmocka_unit_test(test_verify_wide_values),
 		cmocka_unit_test(test_cheat_prod),
 		cmocka_unit_test(test_cheat_validation),
 		cmocka_unit_test(test_machinery_honest),
