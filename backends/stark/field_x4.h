@@ -12,6 +12,7 @@
  *    for bit for any uint64 lanes, canonical or not: an x4 evaluation
  *    equals the row-by-row one exactly, and the debug check's comparison
  *    holds.
+ *  - zk_gl4_mul_wide (the exact 128-bit product) is also poseidon2_avx2.h's.
  *  - Unlike poseidon2_avx2.h's partly reduced lanes, every result here is
  *    canonical; that costs a compare per product and keeps add / sub the
  *    scalar formulas, which need canonical inputs to be canonical.

@@ -19,6 +19,7 @@
 #include <immintrin.h>
 
 #include "field.h"
+#include "field_x4.h"
 #include "poseidon2.h"
 
 #define ZK_AVX2 __attribute__((target("avx2")))
@@ -50,30 +51,11 @@ ZK_AVX2 static inline __m256i v_reduce(__m256i hi, __m256i lo)
 	return _mm256_xor_si256(r_s, SIGN);
 }
 
-/* Full 128-bit product from four 32x32 partial products; b_hi holds b's
- * high halves in the low halves (constants come that way precomputed). */
-ZK_AVX2 static inline void v_mul_wide(__m256i a, __m256i b, __m256i b_hi,
-				      __m256i *hi, __m256i *lo)
-{
-	__m256i a_hi = _mm256_srli_epi64(a, 32);
-	__m256i ll = _mm256_mul_epu32(a, b);
-	__m256i lh = _mm256_mul_epu32(a, b_hi);
-	__m256i hl = _mm256_mul_epu32(a_hi, b);
-	__m256i hh = _mm256_mul_epu32(a_hi, b_hi);
-	/* neither sum can pass 2^64 */
-	__m256i t = _mm256_add_epi64(hl, _mm256_srli_epi64(ll, 32));
-	__m256i u = _mm256_add_epi64(lh, _mm256_and_si256(t, EPS));
-
-	*lo = _mm256_blend_epi32(ll, _mm256_slli_epi64(u, 32), 0xAA);
-	*hi = _mm256_add_epi64(hh, _mm256_add_epi64(_mm256_srli_epi64(t, 32),
-						    _mm256_srli_epi64(u, 32)));
-}
-
 ZK_AVX2 static inline __m256i v_mul(__m256i a, __m256i b)
 {
 	__m256i hi, lo;
 
-	v_mul_wide(a, b, _mm256_srli_epi64(b, 32), &hi, &lo);
+	zk_gl4_mul_wide(a, b, _mm256_srli_epi64(b, 32), &hi, &lo);
 	return v_reduce(hi, lo);
 }
 
@@ -181,7 +163,7 @@ ZK_AVX2 static inline void v_internal(__m256i *x, unsigned width,
 	for (i = 0; i < width; i++) {
 		__m256i hi, lo, lo2;
 
-		v_mul_wide(x[i], d[i], d_hi[i], &hi, &lo);
+		zk_gl4_mul_wide(x[i], d[i], d_hi[i], &hi, &lo);
 		lo2 = _mm256_add_epi64(lo, sum);
 		/* carry iff lo2 < sum; the compare mask is -1 per carry */
 		hi = _mm256_sub_epi64(hi, _mm256_cmpgt_epi64(
