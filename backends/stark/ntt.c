@@ -26,6 +26,14 @@
 #define MIN_SPLIT_LOG 6    /* never split a transform below 64 elements */
 #define SMALL_WORK (1u << 13) /* below this many elements: caller only */
 #define MAX_THREADS 64
+/*
+ * A coset transform's powers start·r^i are made POW_CHUNK at a time from
+ * a table of the first POW_CHUNK and one r^(chunk start) each: a table
+ * of n elements held through the transform was 2 B per main cell at the
+ * streaming prover's peak.
+ */
+#define POW_CHUNK_LOG 10
+#define POW_CHUNK ((size_t)1 << POW_CHUNK_LOG)
 
 /*
  * Segment k of twiddle_cache holds w_{2^(k+1)}^j for j < 2^k: the
@@ -307,9 +315,12 @@ struct ntt_job {
 	size_t ncols;
 	unsigned int log_n;
 	unsigned int log_blowup;
-	zk_gl scale;             /* used where table is NULL */
-	zk_gl *table;            /* 2^log_blowup segments of n: start·ratio[b]^i */
+	zk_gl scale;             /* used where table is NULL and !coset */
+	zk_gl *table;            /* LDE: 2^log_blowup segments of n: start·ratio[b]^i */
 	zk_gl table_start;
+	bool coset;              /* forward/inverse: scale by start·ratio[0]^i */
+	size_t pow_len;          /* min(n, POW_CHUNK) */
+	zk_gl pow_base[POW_CHUNK]; /* start·ratio[0]^k for k < pow_len */
 	zk_gl ratio[(size_t)1 << ZK_NTT_MAX_LOG_BLOWUP];
 	struct kernels kn;
 
@@ -414,18 +425,73 @@ static void dit_team(struct ntt_job *job, zk_gl *a, unsigned int log_len,
 	}
 }
 
+/* dst[m] = start·r^(from + m) for m < cnt, from + cnt <= n (coset jobs) */
+static void coset_powers(const struct ntt_job *job, zk_gl *dst, size_t from,
+			 size_t cnt)
+{
+	size_t len = job->pow_len;
+
+	while (cnt) {
+		size_t k = from & (len - 1);
+		size_t m = len - k < cnt ? len - k : cnt;
+
+		job->kn.ops->mul_scalar(dst, job->pow_base + k,
+					zk_gl_pow(job->ratio[0], from - k), m);
+		dst += m;
+		from += m;
+		cnt -= m;
+	}
+}
+
+/* Coset inverse: reverse_scale with f(i) = start·r^i, a chunk at a time. */
+static void reverse_scale_coset(const struct ntt_job *job, zk_gl *a,
+				size_t lo, size_t hi)
+{
+	size_t n = (size_t)1 << job->log_n;
+	zk_gl fi[POW_CHUNK], fj[POW_CHUNK];
+
+	if (lo == 0 && lo < hi) {
+		a[0] = zk_gl_mul(a[0], job->pow_base[0]); /* pairs with itself */
+		lo = 1;
+	}
+	while (lo < hi) {
+		size_t cnt = hi - lo < POW_CHUNK ? hi - lo : POW_CHUNK;
+
+		/* i in [lo, lo + cnt) pairs with j = n - i in (n - lo - cnt, n - lo] */
+		coset_powers(job, fi, lo, cnt);
+		coset_powers(job, fj, n - lo - cnt + 1, cnt);
+		for (size_t m = 0; m < cnt; m++) {
+			size_t i = lo + m, j = n - i;
+			zk_gl f_i = fi[m], f_j = fj[cnt - 1 - m];
+
+			if (i == j) {
+				a[i] = zk_gl_mul(a[i], f_i);
+			} else {
+				zk_gl t = a[i];
+
+				a[i] = zk_gl_mul(a[j], f_i);
+				a[j] = zk_gl_mul(t, f_j);
+			}
+		}
+		lo += cnt;
+	}
+}
+
 /*
  * a[i] <- a[-i mod n]·f(i) for the pairs (i, n-i) with i in [lo, hi),
- * i <= n/2, where f is the table or the constant scale.
+ * i <= n/2, where f is the coset's powers or the constant scale.
  */
 static void reverse_scale(const struct ntt_job *job, zk_gl *a, size_t lo,
 			  size_t hi)
 {
 	size_t n = (size_t)1 << job->log_n;
-	const zk_gl *f = job->kind == NTT_LDE ? NULL : job->table;
 	zk_gl s = job->kind == NTT_LDE ? 1 : job->scale;
 
-	if (f == NULL && s == 1) {
+	if (job->kind != NTT_LDE && job->coset) {
+		reverse_scale_coset(job, a, lo, hi);
+		return;
+	}
+	if (s == 1) {
 		/* the LDE scales later, with its coset table: a plain swap */
 		for (size_t i = lo; i < hi; i++) {
 			size_t j = (n - i) & (n - 1);
@@ -438,15 +504,14 @@ static void reverse_scale(const struct ntt_job *job, zk_gl *a, size_t lo,
 	}
 	for (size_t i = lo; i < hi; i++) {
 		size_t j = (n - i) & (n - 1);
-		zk_gl fi = f ? f[i] : s, fj = f ? f[j] : s;
 
 		if (i == j) {
-			a[i] = zk_gl_mul(a[i], fi);
+			a[i] = zk_gl_mul(a[i], s);
 		} else {
 			zk_gl t = a[i];
 
-			a[i] = zk_gl_mul(a[j], fi);
-			a[j] = zk_gl_mul(t, fj);
+			a[i] = zk_gl_mul(a[j], s);
+			a[j] = zk_gl_mul(t, s);
 		}
 	}
 }
@@ -482,9 +547,17 @@ static void run_column(struct ntt_job *job, size_t c, unsigned int rank,
 
 	switch (job->kind) {
 	case NTT_FORWARD:
-		if (job->table) {
+		if (job->coset) {
+			zk_gl f[POW_CHUNK];
+
 			share(n, rank, t, &lo, &hi);
-			ops->mul(a + lo, a + lo, job->table + lo, hi - lo);
+			for (size_t x = lo; x < hi;) {
+				size_t cnt = hi - x < POW_CHUNK ? hi - x : POW_CHUNK;
+
+				coset_powers(job, f, x, cnt);
+				ops->mul(a + x, a + x, f, cnt);
+				x += cnt;
+			}
 			team_sync(job, t);
 		}
 		dif_team(job, a, log_n, rank, t);
@@ -661,7 +734,6 @@ static int transform(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 	struct ntt_job job = { .kind = kind, .cols = cols, .ncols = ncols,
 			       .log_n = log_n, .scale = 1 };
 	zk_gl inv_n = ZK_GL_P - ((ZK_GL_P - 1) >> log_n); /* n | p - 1 */
-	int rc;
 
 	if (log_n > ZK_NTT_MAX_LOG_N || !zk_gl_is_canonical(shift) ||
 	    shift == 0 || (check && !inputs_ok((const zk_gl *const *)cols,
@@ -673,20 +745,23 @@ static int transform(zk_gl *const *cols, size_t ncols, unsigned int log_n,
 	if (kind == NTT_INVERSE)
 		job.scale = inv_n;
 	if (shift != 1) {
-		job.table_start = kind == NTT_INVERSE ? inv_n : 1;
+		zk_gl v = kind == NTT_INVERSE ? inv_n : 1;
+
 		if (kind == NTT_INVERSE) {
 			if (!zk_gl_inv(shift, &job.ratio[0]))
 				return -EINVAL;
 		} else {
 			job.ratio[0] = shift;
 		}
-		rc = alloc_table(&job);
-		if (rc)
-			return rc;
+		job.coset = true;
+		job.pow_len = log_n < POW_CHUNK_LOG ? (size_t)1 << log_n :
+						      POW_CHUNK;
+		for (size_t k = 0; k < job.pow_len; k++) {
+			job.pow_base[k] = v;
+			v = zk_gl_mul(v, job.ratio[0]);
+		}
 	}
-	rc = run_job(&job, threads);
-	free(job.table);
-	return rc;
+	return run_job(&job, threads);
 }
 
 int zk_ntt_forward(zk_gl *const *cols, size_t ncols, unsigned int log_n,
