@@ -29,6 +29,14 @@
  *                     them on real and random rows.
  *      eval_aux       n_aux_constraints constraints that involve the aux
  *                     segment (extension field), given the aux challenges.
+ *      eval_aux_base  optional (NULL: eval_aux on lifted main values): the
+ *                     SAME aux constraints with the main row and periodic
+ *                     values in the base field, for the prover, which
+ *                     would otherwise lift every main column of two rows
+ *                     into F_p3 at every point. It must give exactly
+ *                     eval_aux's values (the verifier's OOD check uses
+ *                     eval_aux); the debug check compares them on real and
+ *                     random rows.
  *  - Periodic columns: n_periodic columns, each given by its values over
  *    one period (a power of two dividing n); the prover interpolates them,
  *    the verifier evaluates them at the out-of-domain point.
@@ -118,6 +126,11 @@ struct zk_air {
 			 const zk_ext *main_nxt, const zk_ext *aux_cur,
 			 const zk_ext *aux_nxt, const zk_ext *periodic,
 			 const zk_ext *rand, zk_ext *out);
+	/* NULL, or eval_aux with base-field main rows and periodic values */
+	void (*eval_aux_base)(const void *ctx, const zk_gl *main_cur,
+			      const zk_gl *main_nxt, const zk_ext *aux_cur,
+			      const zk_ext *aux_nxt, const zk_gl *periodic,
+			      const zk_ext *rand, zk_ext *out);
 	/*
 	 * Fill aux[c][0..n) from the main trace (main[c][0..n)). Returns 0, or
 	 * -1 when the main trace admits no aux trace (e.g. a LogUp denominator

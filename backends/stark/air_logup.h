@@ -10,7 +10,8 @@
  *    of degree g + 1 in the trace (h and the g values). It forces
  *    h = Σ_c 1/(α - x_c) wherever P(α) != 0, i.e. unless α equals one of
  *    the x_c (the AIR counts that event in its soundness bound).
- *  - zk_logup_group() evaluates h·P(α) - P'(α). When every x_c lies in F_p
+ *  - zk_logup_group() evaluates h·P(α) - P'(α) (zk_logup_group_gl() for
+ *    x_c given as base elements, an eval_aux_base). When every x_c lies in F_p
  *    (the prover, whose main-trace values reach eval_aux lifted into
  *    zk_ext) P's coefficients are formed in F_p and combined with the
  *    powers of α kept in struct zk_logup_alpha: 0/1/3/6 base products for
@@ -159,6 +160,16 @@ static inline void zk_logup_group_ext(zk_ext alpha, const zk_ext *x, unsigned g,
 	*dp_at = dp;
 }
 
+/* h·P(α) - P'(α) for the g base values x[0..g) (g <= a->g) */
+static inline zk_ext zk_logup_group_gl(const struct zk_logup_alpha *a,
+				       zk_ext h, const zk_gl *x, unsigned g)
+{
+	zk_ext p_at, dp_at;
+
+	zk_logup_group_base(a, x, g, &p_at, &dp_at);
+	return zk_ext_sub(zk_ext_mul(h, p_at), dp_at);
+}
+
 /* h·P(α) - P'(α) for the g values x[0..g) (g <= a->g) */
 static inline zk_ext zk_logup_group(const struct zk_logup_alpha *a, zk_ext h,
 				    const zk_ext *x, unsigned g)
@@ -172,9 +183,8 @@ static inline zk_ext zk_logup_group(const struct zk_logup_alpha *a, zk_ext h,
 		xb[c] = x[c].c[0];
 	}
 	if (base)
-		zk_logup_group_base(a, xb, g, &p_at, &dp_at);
-	else
-		zk_logup_group_ext(a->alpha, x, g, &p_at, &dp_at);
+		return zk_logup_group_gl(a, h, xb, g);
+	zk_logup_group_ext(a->alpha, x, g, &p_at, &dp_at);
 	return zk_ext_sub(zk_ext_mul(h, p_at), dp_at);
 }
 

@@ -25,7 +25,9 @@
  *    ZKT_ADD/SUB/MUL/SQR/NEG, ZKT_CONST(u64) (a base constant lifted),
  *    ZKT_ADD_CONST(a, c) and ZKT_MUL_CONST(a, c) (c a base constant: in
  *    the extension these cost one base operation per coefficient, not a full
- *    extension product), ZKT_DOUBLE(a), ZKT_ZERO.
+ *    extension product), ZKT_DOUBLE(a), ZKT_ZERO, ZKT_LIFT(a) (a as a
+ *    zk_ext: for an aux body, whose aux cells and challenges are zk_ext
+ *    in both instances while the main values are ZKT).
  */
 #ifndef ZKT_EXT
 #error "define ZKT_EXT to 0 (base field) or 1 (extension field) first"
@@ -46,6 +48,7 @@
 #undef ZKT_ADD_CONST
 #undef ZKT_MUL_CONST
 #undef ZKT_ZERO
+#undef ZKT_LIFT
 
 #if ZKT_EXT
 
@@ -61,6 +64,7 @@
 #define ZKT_ADD_CONST(a, c) zk_ext_add_base((a), (c))
 #define ZKT_MUL_CONST(a, c) zk_ext_mul_base((a), (c))
 #define ZKT_ZERO zk_ext_zero()
+#define ZKT_LIFT(a) (a)
 
 #else
 
@@ -76,5 +80,6 @@
 #define ZKT_ADD_CONST(a, c) zk_gl_add((a), (c))
 #define ZKT_MUL_CONST(a, c) zk_gl_mul((a), (c))
 #define ZKT_ZERO ((zk_gl)0)
+#define ZKT_LIFT(a) zk_ext_from_base(a)
 
 #endif

@@ -316,6 +316,71 @@ static int check_x4_agrees(struct zk_debug *d)
 	return rc;
 }
 
+/*
+ * eval_aux_base, where the AIR has one, must equal eval_aux on the lifted
+ * main and periodic values: real rows (with their aux cells) and random
+ * ones.
+ */
+static int check_aux_base_agrees(struct zk_debug *d)
+{
+	const struct zk_air *air = d->air;
+	size_t mw = air->main_width, aw = air->aux_width, np = air->n_periodic;
+	size_t nac = air->n_aux_constraints;
+	zk_gl *b;
+	zk_ext *x;
+	int rc = 0;
+
+	if (air->eval_aux_base == NULL || aw == 0)
+		return 0;
+	b = calloc(2 * mw + np + 1, sizeof(zk_gl));
+	x = calloc(2 * mw + 2 * aw + np + 2 * nac + 1, sizeof(zk_ext));
+	if (b == NULL || x == NULL) {
+		rc = ZK_STARK_ENOMEM;
+		goto done;
+	}
+	for (unsigned trial = 0; trial < 2 * ZK_DEBUG_EXT_TRIALS && rc == 0;
+	     trial++) {
+		size_t i = (size_t)(next_gl(d) % (d->n - 1));
+		bool real = trial < ZK_DEBUG_EXT_TRIALS;
+		zk_gl *cur = b, *nxt = b + mw, *per = b + 2 * mw;
+		zk_ext *mc = x, *mn = x + mw, *ac = mn + mw, *an = ac + aw;
+		zk_ext *px = an + aw, *ox = px + np, *ob = ox + nac;
+
+		for (size_t c = 0; c < mw; c++) {
+			cur[c] = real ? d->main[c][i] : next_gl(d);
+			nxt[c] = real ? d->main[c][i + 1] : next_gl(d);
+			mc[c] = zk_ext_from_base(cur[c]);
+			mn[c] = zk_ext_from_base(nxt[c]);
+		}
+		for (size_t c = 0; c < aw; c++)
+			for (unsigned e = 0; e < ZK_EXT_DEGREE; e++) {
+				ac[c].c[e] = real ? d->aux[c][i].c[e] : next_gl(d);
+				an[c].c[e] = real ? d->aux[c][i + 1].c[e] :
+						    next_gl(d);
+			}
+		for (size_t j = 0; j < np; j++) {
+			per[j] = real ? air->periodic[j].values[i & ((1ull <<
+					air->periodic[j].log_period) - 1)] :
+					next_gl(d);
+			px[j] = zk_ext_from_base(per[j]);
+		}
+		air->eval_aux(air->ctx, mc, mn, ac, an, px, d->rand, ox);
+		air->eval_aux_base(air->ctx, cur, nxt, ac, an, per, d->rand, ob);
+		for (size_t k = 0; k < nac; k++)
+			if (!zk_ext_eq(ox[k], ob[k])) {
+				rc = report(d, ZK_STARK_ETRACE,
+					    "eval_aux and eval_aux_base disagree "
+					    "at row %zu constraint %zu%s", i, k,
+					    real ? "" : " (random inputs)");
+				break;
+			}
+	}
+done:
+	free(b);
+	free(x);
+	return rc;
+}
+
 struct zk_degree_scan {
 	unsigned log_m, e;
 	size_t m;
@@ -527,6 +592,8 @@ int zk_stark_debug_check(const struct zk_air *air, const zk_gl *const *main_trac
 		rc = check_ext_agrees(&d);
 	if (rc == 0)
 		rc = check_x4_agrees(&d);
+	if (rc == 0)
+		rc = check_aux_base_agrees(&d);
 	if (rc == 0)
 		rc = check_degrees(&d);
 	if (d.aux != NULL)

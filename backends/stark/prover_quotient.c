@@ -121,6 +121,7 @@ struct comp_scratch {
 	/* per and outm hold four rows for eval_main_x4 (per[4·j + r]) */
 	zk_gl *cur, *nxt, *per, *outm, *xs, *den, *inv;
 	zk_gl *tcur, *tnxt; /* column-major tile (copy_tile) */
+	zk_gl *perb; /* periodic values of one row, for eval_aux_base */
 	size_t nx[COMP_ROWS];
 };
 
@@ -130,7 +131,7 @@ static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 	size_t mw = air->main_width, aw = air->aux_width, np = air->n_periodic;
 	size_t len = (2 * COMP_ROWS + 2) * mw + 4 * aw + 3 * np +
 		     2 * air->n_main_constraints + 2 * air->n_aux_constraints +
-		     5 * ZK_PROVER_BLOCK + 4;
+		     5 * ZK_PROVER_BLOCK + np + 4;
 	zk_gl *mem = malloc(len * sizeof(zk_ext));
 
 	if (mem == NULL)
@@ -151,6 +152,7 @@ static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 	s->inv = s->den + ZK_PROVER_BLOCK;
 	s->tcur = s->inv + ZK_PROVER_BLOCK;
 	s->tnxt = s->tcur + COMP_ROWS * mw;
+	s->perb = s->tnxt + COMP_ROWS * mw;
 	return mem;
 }
 
@@ -287,21 +289,28 @@ static zk_ext aux_sum(struct zk_prover *pv, struct comp_scratch *s,
 	const zk_gl *cur = s->cur + r * mw, *nxt = s->nxt + r * mw;
 	size_t nx = s->nx[r];
 
-	for (size_t c = 0; c < mw; c++) {
-		s->curx[c] = zk_ext_from_base(cur[c]);
-		s->nxtx[c] = zk_ext_from_base(nxt[c]);
-	}
 	for (size_t c = 0; c < aw; c++) {
 		const zk_gl *col = pv->aux_view + ZK_EXT_DEGREE * c * stride;
 
 		s->acur[c] = zk_ext_gather(col + at, stride);
 		s->anxt[c] = zk_ext_gather(col + nx, stride);
 	}
-	for (size_t j = 0; j < np; j++)
-		s->perx[j] = zk_ext_from_base(
-			pv->periodic_lde[j][i >> pv->periodic_shift[j]]);
-	air->eval_aux(air->ctx, s->curx, s->nxtx, s->acur, s->anxt,
-		      s->perx, pv->rand, s->outa);
+	if (air->eval_aux_base != NULL) {
+		for (size_t j = 0; j < np; j++)
+			s->perb[j] = pv->periodic_lde[j][i >> pv->periodic_shift[j]];
+		air->eval_aux_base(air->ctx, cur, nxt, s->acur, s->anxt, s->perb,
+				   pv->rand, s->outa);
+	} else {
+		for (size_t c = 0; c < mw; c++) {
+			s->curx[c] = zk_ext_from_base(cur[c]);
+			s->nxtx[c] = zk_ext_from_base(nxt[c]);
+		}
+		for (size_t j = 0; j < np; j++)
+			s->perx[j] = zk_ext_from_base(
+				pv->periodic_lde[j][i >> pv->periodic_shift[j]]);
+		air->eval_aux(air->ctx, s->curx, s->nxtx, s->acur, s->anxt,
+			      s->perx, pv->rand, s->outa);
+	}
 	for (size_t k = 0; k < air->n_aux_constraints; k++)
 		acc = zk_ext_add(acc, zk_ext_mul(pv->alphas[nmc + k],
 						 s->outa[k]));

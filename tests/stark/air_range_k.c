@@ -11,6 +11,7 @@
 #define ZKT_EXT 1
 #include "air_template.h"
 #include "air_range_k_body.h"
+#undef ZKT_EXT
 
 #define TABLE_SIZE ((uint64_t)1 << ZK_AIR_RANGEK_BITS)
 
@@ -30,37 +31,20 @@ static unsigned shape_degree(unsigned k, unsigned g)
 	return widest + 1 > 2 ? widest + 1 : 2;
 }
 
-/* in the prover `first` is a lifted base element: three base products */
+/* `first` lifted from F_p (the prover): three base products */
 static zk_ext mul_maybe_base(zk_ext a, zk_ext b)
 {
 	return zk_ext_is_base(a) ? zk_ext_mul_base(b, a.c[0]) : zk_ext_mul(a, b);
 }
 
-static void range_k_eval_aux(const void *ctx, const zk_ext *main_cur,
-			     const zk_ext *main_nxt, const zk_ext *aux_cur,
-			     const zk_ext *aux_nxt, const zk_ext *periodic,
-			     const zk_ext *rand, zk_ext *out)
-{
-	const struct zk_air_range_k *r = ctx;
-	const struct zk_logup_alpha *a = zk_logup_alpha_cached(rand[0], r->group);
-	unsigned k = r->n_values, n_groups = r->n_groups;
-	zk_ext alpha = rand[0], sum_nxt = zk_ext_zero(), step;
-
-	(void)periodic;
-	for (unsigned j = 0; j < n_groups; j++) {
-		out[j] = zk_logup_group(a, aux_nxt[1 + j], main_nxt + j * r->group,
-					group_len(r, j));
-		sum_nxt = zk_ext_add(sum_nxt, aux_nxt[1 + j]);
-	}
-	step = zk_ext_sub(zk_ext_sub(aux_nxt[0], aux_cur[0]), sum_nxt);
-	out[n_groups] = zk_ext_add(
-		zk_ext_mul(step, zk_ext_sub(alpha, main_nxt[ZK_RANGEK_COL_TABLE(k)])),
-		main_nxt[ZK_RANGEK_COL_MULT(k)]);
-	out[n_groups + 1] = mul_maybe_base(
-		main_cur[ZK_RANGEK_COL_FIRST(k)],
-		zk_ext_add(zk_ext_mul(aux_cur[0], alpha),
-			   main_cur[ZK_RANGEK_COL_MULT(k)]));
-}
+#define ZKT_EXT 0
+#include "air_template.h"
+#include "air_range_k_aux_body.h"
+#undef ZKT_EXT
+#define ZKT_EXT 1
+#include "air_template.h"
+#include "air_range_k_aux_body.h"
+#undef ZKT_EXT
 
 /*
  * 1/(α - u) for every table entry u by one inversion (Montgomery's trick):
@@ -209,7 +193,8 @@ int zk_air_range_k_init(struct zk_air_range_k *r, unsigned k, unsigned g,
 		.ctx = r,
 		.eval_main = range_k_eval_base,
 		.eval_main_ext = range_k_eval_ext,
-		.eval_aux = range_k_eval_aux,
+		.eval_aux = range_k_eval_aux_ext,
+		.eval_aux_base = range_k_eval_aux_base,
 		.build_aux = range_k_build_aux,
 		.assertions = range_k_assertions,
 		.pub = r->pub,

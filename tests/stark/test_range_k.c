@@ -6,7 +6,9 @@
  * range at any column position, a wrong multiplicity, a forged table or
  * selector, a flipped proof byte or another statement is rejected; the
  * helper's base and extension paths agree; build_aux refuses an α that
- * hits a denominator.
+ * hits a denominator; the prover's eval_aux_base path gives the same proof
+ * bytes as eval_aux, and a wrong one is named by the debugger and its
+ * proof rejected.
  *
  * The executable takes one group name (see main) so that meson runs each
  * group as its own test; no argument runs all.
@@ -565,6 +567,89 @@ static void test_build_aux_refuses(void **state)
 	instance_free(in);
 }
 
+/* ---- eval_aux_base: the prover's aux path over base-field main rows ---- */
+
+/* The proof of in with and without eval_aux_base: the same bytes. */
+static void check_same_proof(struct instance *in, int streaming)
+{
+	uint8_t *with, *without;
+	size_t len_with, len_without;
+
+	assert_non_null(in->r.air.eval_aux_base);
+	prove_ok(in, ZK_PARAMS_FAST, streaming, &with, &len_with);
+	in->r.air.eval_aux_base = NULL;
+	prove_ok(in, ZK_PARAMS_FAST, streaming, &without, &len_without);
+	assert_int_equal(len_with, len_without);
+	assert_memory_equal(with, without, len_with);
+	assert_int_equal(verify(&in->r.air, ZK_PARAMS_FAST, with, len_with),
+			 ZK_STARK_ACCEPT);
+	free(with);
+	free(without);
+}
+
+static void test_aux_base_same_proof(void **state)
+{
+	struct instance *in = instance_new(K, G);
+
+	(void)state;
+	check_same_proof(in, 0);
+	instance_refill(in);
+	check_same_proof(in, 1);
+	instance_free(in);
+	/* a shorter last group, groups of four */
+	in = instance_new(7, 4);
+	check_same_proof(in, 0);
+	instance_free(in);
+}
+
+static void (*real_aux_base)(const void *, const zk_gl *, const zk_gl *,
+			     const zk_ext *, const zk_ext *, const zk_gl *,
+			     const zk_ext *, zk_ext *);
+static unsigned wrong_constraint;
+
+/* the real eval_aux_base, but one constraint off by one */
+static void wrong_aux_base(const void *ctx, const zk_gl *main_cur,
+			   const zk_gl *main_nxt, const zk_ext *aux_cur,
+			   const zk_ext *aux_nxt, const zk_gl *periodic,
+			   const zk_ext *rand, zk_ext *out)
+{
+	real_aux_base(ctx, main_cur, main_nxt, aux_cur, aux_nxt, periodic, rand,
+		      out);
+	out[wrong_constraint] = zk_ext_add_base(out[wrong_constraint], 1);
+}
+
+/*
+ * A prover whose eval_aux_base disagrees with eval_aux: the debugger names
+ * the disagreement, and without it the proof (its quotient built from the
+ * wrong values) is rejected by the verifier, which evaluates eval_aux.
+ */
+static void test_aux_base_wrong(void **state)
+{
+	struct instance *in = instance_new(K, G);
+	struct zk_air *air = &in->r.air;
+	char err[256] = "";
+	uint8_t *proof;
+	size_t len;
+
+	(void)state;
+	real_aux_base = air->eval_aux_base;
+	air->eval_aux_base = wrong_aux_base;
+	for (wrong_constraint = 0; wrong_constraint < air->n_aux_constraints;
+	     wrong_constraint += air->n_aux_constraints - 1) {
+		err[0] = '\0';
+		assert_int_equal(prove_opts(in, ZK_PARAMS_FAST, 1, 0, &proof, &len,
+					    err, sizeof(err)), ZK_STARK_ETRACE);
+		if (strstr(err, "eval_aux and eval_aux_base disagree") == NULL)
+			fail_msg("debugger said \"%s\"", err);
+		assert_int_equal(prove_opts(in, ZK_PARAMS_FAST, 0, 0, &proof, &len,
+					    err, sizeof(err)), ZK_STARK_ACCEPT);
+		assert_int_not_equal(verify(air, ZK_PARAMS_FAST, proof, len),
+				     ZK_STARK_ACCEPT);
+		free(proof);
+	}
+	instance_free(in);
+}
+
 static int run_group(const char *name, const struct CMUnitTest *tests,
 		     size_t count, const char *want)
 {
@@ -613,6 +698,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_byte_flips),
 		cmocka_unit_test(test_wrong_statement),
 	};
+	const struct CMUnitTest aux_base[] = {
+		cmocka_unit_test(test_aux_base_same_proof),
+		cmocka_unit_test(test_aux_base_wrong),
+	};
 	const char *want = argc > 1 ? argv[1] : NULL;
 	int failed = 0;
 
@@ -626,5 +715,6 @@ int main(int argc, char **argv)
 	failed += RUN("cheat_mult", cheat_mult, want);
 	failed += RUN("cheat_table", cheat_table, want);
 	failed += RUN("tamper", tamper, want);
+	failed += RUN("aux_base", aux_base, want);
 	return failed;
 }
