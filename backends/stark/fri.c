@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * FRI commit, query and verify (fri.h). The canonical encoding lives in
- * fri_codec.c; the schedule and the coset fold are shared through
+ * FRI commit and query (fri.h); the verifier is fri_verify.c and the
+ * canonical encoding fri_codec.c; the schedule and the coset fold are shared through
  * fri_internal.h so that the prover and the verifier fold with one code.
  *
  * Layer schedule (zk_fri_next_fold): with degree bound 2^d (d =
@@ -113,7 +113,7 @@ static unsigned bitrev_small(unsigned x, unsigned bits)
 	return r;
 }
 
-static zk_gl inverse_root(unsigned log_n)
+zk_gl zk_fri_inverse_root(unsigned log_n)
 {
 	zk_gl w = zk_gl_root_of_unity(log_n);
 
@@ -123,7 +123,7 @@ static zk_gl inverse_root(unsigned log_n)
 
 void zk_fri_coset_inv_roots(unsigned log_folding, zk_gl *out)
 {
-	zk_gl w_inv = inverse_root(log_folding);
+	zk_gl w_inv = zk_fri_inverse_root(log_folding);
 	zk_gl acc = 1;
 	unsigned t;
 
@@ -419,7 +419,7 @@ zk_gl *zk_fri_inv_roots_table(unsigned log_size, unsigned log_count,
 	ic.out = zk_big_alloc(count * sizeof(zk_gl), own_map);
 	if (ic.out == NULL)
 		return NULL;
-	ic.w_inv = inverse_root(log_size);
+	ic.w_inv = zk_fri_inverse_root(log_size);
 	zk_fri_parallel_for(threads, count, inv_powers_range, &ic);
 	zk_ntt_bitrev_permute(ic.out, log_count);
 	return ic.out;
@@ -560,7 +560,7 @@ size_t zk_fri_distinct_sorted(const uint64_t *in, size_t n, unsigned shift,
 }
 
 /* Index of key in the sorted distinct array (key is known to be there). */
-static size_t find_sorted(const uint64_t *a, size_t n, uint64_t key)
+size_t zk_fri_find_sorted(const uint64_t *a, size_t n, uint64_t key)
 {
 	size_t lo = 0, hi = n;
 
@@ -575,7 +575,7 @@ static size_t find_sorted(const uint64_t *a, size_t n, uint64_t key)
 	return lo;
 }
 
-static int check_positions(unsigned log_domain, const uint64_t *positions,
+int zk_fri_check_positions(unsigned log_domain, const uint64_t *positions,
 			   size_t n)
 {
 	size_t i;
@@ -594,14 +594,15 @@ static int check_positions(unsigned log_domain, const uint64_t *positions,
  * value (layer 0: from the trace openings; later: its own fold), so
  * format 4 does not send it.
  */
-static void known_slots(const uint64_t *pos, size_t n, const uint64_t *cosets,
-			size_t n_c, unsigned f, uint8_t *slot)
+void zk_fri_known_slots(const uint64_t *pos, size_t n,
+			const uint64_t *cosets, size_t n_c, unsigned f,
+			uint8_t *slot)
 {
 	size_t k;
 
 	memset(slot, 0xff, n_c);
 	for (k = 0; k < n; k++) {
-		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
+		size_t c = zk_fri_find_sorted(cosets, n_c, pos[k] >> f);
 
 		if (slot[c] == 0xff)
 			slot[c] = (uint8_t)(pos[k] & (((uint64_t)1 << f) - 1));
@@ -614,7 +615,7 @@ void zk_fri_drop_known(zk_ext *values, const uint64_t *pos, size_t n,
 	uint8_t slot[ZK_FRI_MAX_QUERIES];
 	size_t fold = (size_t)1 << f, k, i, w = 0;
 
-	known_slots(pos, n, cosets, n_c, f, slot);
+	zk_fri_known_slots(pos, n, cosets, n_c, f, slot);
 	for (k = 0; k < n_c; k++)
 		for (i = 0; i < fold; i++)
 			if (i != slot[k])
@@ -629,7 +630,7 @@ int zk_fri_prove_queries(struct zk_fri_prover *fp, const uint64_t *positions,
 	int rc;
 
 	memset(proof, 0, sizeof(*proof));
-	rc = check_positions(fp->cfg.log_domain, positions, n_positions);
+	rc = zk_fri_check_positions(fp->cfg.log_domain, positions, n_positions);
 	if (rc != ZK_STARK_ACCEPT)
 		return rc;
 	memcpy(pos, positions, n_positions * sizeof(*pos));
@@ -706,212 +707,4 @@ void zk_fri_proof_free(struct zk_fri_proof *proof)
 	}
 	free(proof->final_coeffs);
 	memset(proof, 0, sizeof(*proof));
-}
-
-/* ---- verifier ---- */
-
-static bool ext_canonical(const zk_ext *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!zk_ext_is_canonical(v[i]))
-			return false;
-	return true;
-}
-
-/* Shape of a proof against the schedule: never trust its own counts. */
-static int check_shape(const struct zk_fri_schedule *s,
-		       const struct zk_fri_config *cfg,
-		       const struct zk_fri_proof *proof)
-{
-	unsigned l;
-
-	if (proof->n_layers != s->n_layers)
-		return ZK_STARK_EPARAMS;
-	for (l = 0; l < s->n_layers; l++) {
-		const struct zk_fri_layer_proof *lp = &proof->layers[l];
-		zk_gl root_elems[4];
-
-		if (lp->log_folding != s->log_folding[l])
-			return ZK_STARK_EPARAMS;
-		if (zk_hash_is_algebraic(cfg->hash) &&
-		    zk_digest_to_gl(&lp->root, root_elems) != 0)
-			return ZK_STARK_EFORMAT;
-	}
-	if (proof->final_len != (1u << s->final_log_degree) ||
-	    proof->final_coeffs == NULL)
-		return ZK_STARK_EPARAMS;
-	if (!ext_canonical(proof->final_coeffs, proof->final_len))
-		return ZK_STARK_EFORMAT;
-	return ZK_STARK_ACCEPT;
-}
-
-int zk_fri_verify_commit(struct zk_fri_verifier *v,
-			 const struct zk_fri_config *cfg,
-			 struct zk_transcript *t,
-			 const struct zk_fri_proof *proof)
-{
-	struct zk_fri_schedule s;
-	unsigned l;
-	int rc;
-
-	memset(v, 0, sizeof(*v));
-	if (t == NULL || proof == NULL)
-		return ZK_STARK_EINVAL;
-	rc = zk_fri_schedule_make(cfg, &s);
-	if (rc != ZK_STARK_ACCEPT)
-		return rc;
-	rc = check_shape(&s, cfg, proof);
-	if (rc != ZK_STARK_ACCEPT)
-		return rc;
-	v->cfg = *cfg;
-	zk_fri_absorb_config(t, cfg);
-	for (l = 0; l < s.n_layers; l++) {
-		zk_transcript_absorb_digest(t, &proof->layers[l].root);
-		v->betas[l] = zk_transcript_draw_ext(t);
-	}
-	zk_transcript_absorb_ext(t, proof->final_coeffs, proof->final_len);
-	if (zk_transcript_status(t) != 0)
-		return ZK_STARK_EINVAL;
-	return ZK_STARK_ACCEPT;
-}
-
-/*
- * One layer for all queries: match each query's value against its slot in
- * the opened coset, check the openings against the root, then fold each
- * coset once and hand every query its folded value and next position.
- */
-static int verify_layer(const struct zk_fri_config *cfg,
-			const struct zk_fri_schedule *s, unsigned l,
-			const struct zk_fri_layer_proof *lp, zk_ext beta,
-			uint64_t *pos, zk_ext *val, size_t n)
-{
-	uint64_t cosets[ZK_FRI_MAX_QUERIES];
-	zk_ext folded[ZK_FRI_MAX_QUERIES];
-	zk_gl wk_inv[(1u << ZK_FRI_MAX_LOG_FOLDING) / 2];
-	unsigned f = s->log_folding[l], log_m = s->log_size[l];
-	size_t k, i, n_c = zk_fri_distinct_sorted(pos, n, f, cosets);
-	size_t fold = (size_t)1 << f;
-	uint8_t slot[ZK_FRI_MAX_QUERIES];
-	zk_gl *rows, shift_inv, w_inv;
-	zk_ext *full;
-	int rc;
-
-	if (lp->n_cosets != n_c || lp->coset_values == NULL)
-		return ZK_STARK_EFRI;
-	if (!ext_canonical(lp->coset_values, n_c * (fold - 1)))
-		return ZK_STARK_EFORMAT;
-	full = malloc(n_c * fold * (sizeof(zk_ext) +
-				    ZK_EXT_DEGREE * sizeof(zk_gl)));
-	if (full == NULL)
-		return ZK_STARK_ENOMEM;
-	rows = (zk_gl *)(full + n_c * fold);
-	/* the known slot of each coset takes its query's value, so it is
-	 * bound to the Merkle root like the values sent */
-	known_slots(pos, n, cosets, n_c, f, slot);
-	for (k = 0, i = 0; k < n_c * fold; k++)
-		full[k] = (k & (fold - 1)) == slot[k >> f] ? zk_ext_zero()
-							  : lp->coset_values[i++];
-	for (k = 0; k < n; k++) {
-		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
-		size_t at = c * fold + (pos[k] & (fold - 1));
-
-		if ((pos[k] & (fold - 1)) == slot[c])
-			full[at] = val[k];
-	}
-	for (k = 0; k < n; k++) {
-		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
-
-		if (!zk_ext_eq(full[c * fold + (pos[k] & (fold - 1))], val[k])) {
-			free(full);
-			return ZK_STARK_EFRI;
-		}
-	}
-	for (k = 0; k < n_c * fold; k++)
-		zk_ext_scatter(full[k], rows + ZK_EXT_DEGREE * k, 1);
-	rc = zk_merkle_verify_batch(cfg->hash, &lp->root, log_m - f, cosets,
-				    n_c, rows, ZK_EXT_DEGREE * fold, &lp->opening);
-	if (rc != ZK_MERKLE_OK) {
-		free(full);
-		return rc == ZK_MERKLE_ENOMEM ? ZK_STARK_ENOMEM
-					      : ZK_STARK_EMERKLE;
-	}
-
-	if (!zk_gl_inv(s->shift[l], &shift_inv)) {
-		free(full);
-		return ZK_STARK_EINVAL;
-	}
-	w_inv = inverse_root(log_m);
-	zk_fri_coset_inv_roots(f, wk_inv);
-	for (k = 0; k < n_c; k++) {
-		/* the verifier's own point: shift·ω_M^bitrev(c, log M/K) */
-		zk_gl x_inv = zk_gl_mul(shift_inv,
-					zk_gl_pow(w_inv, zk_ntt_bitrev(cosets[k],
-								       log_m - f)));
-
-		folded[k] = zk_fri_fold_coset(full + k * fold, f, x_inv,
-					      wk_inv, beta);
-	}
-	free(full);
-	for (k = 0; k < n; k++) {
-		size_t c = find_sorted(cosets, n_c, pos[k] >> f);
-
-		val[k] = folded[c];
-		pos[k] >>= f;
-	}
-	return ZK_STARK_ACCEPT;
-}
-
-int zk_fri_verify_queries(const struct zk_fri_verifier *v,
-			  const struct zk_fri_proof *proof,
-			  const uint64_t *positions, const zk_ext *values0,
-			  size_t n_positions)
-{
-	uint64_t pos[ZK_FRI_MAX_QUERIES];
-	zk_ext val[ZK_FRI_MAX_QUERIES];
-	struct zk_fri_schedule s;
-	size_t k;
-	unsigned l;
-	int rc;
-
-	if (v == NULL || proof == NULL || values0 == NULL)
-		return ZK_STARK_EINVAL;
-	rc = zk_fri_schedule_make(&v->cfg, &s);
-	if (rc != ZK_STARK_ACCEPT)
-		return rc;
-	rc = check_shape(&s, &v->cfg, proof);
-	if (rc != ZK_STARK_ACCEPT)
-		return rc;
-	rc = check_positions(v->cfg.log_domain, positions, n_positions);
-	if (rc != ZK_STARK_ACCEPT)
-		return rc;
-	memcpy(pos, positions, n_positions * sizeof(*pos));
-	memcpy(val, values0, n_positions * sizeof(*val));
-	for (l = 0; l < s.n_layers; l++) {
-		rc = verify_layer(&v->cfg, &s, l, &proof->layers[l],
-				  v->betas[l], pos, val, n_positions);
-		if (rc != ZK_STARK_ACCEPT)
-			return rc;
-	}
-	for (k = 0; k < n_positions; k++) {
-		zk_gl x = zk_fri_point(s.shift[s.n_layers],
-				       s.log_size[s.n_layers], pos[k]);
-
-		if (!zk_ext_eq(zk_fri_eval_poly(proof->final_coeffs,
-						proof->final_len, x),
-			       val[k]))
-			return ZK_STARK_EFRI;
-	}
-	return ZK_STARK_ACCEPT;
-}
-
-/* verify_layer for the mixed-height FRI (fri_multi.c), which adds the
- * shorter tables' values between layers. */
-int zk_fri_verify_layer(const struct zk_fri_config *cfg,
-			const struct zk_fri_schedule *s, unsigned l,
-			const struct zk_fri_layer_proof *lp, zk_ext beta,
-			uint64_t *pos, zk_ext *val, size_t n)
-{
-	return verify_layer(cfg, s, l, lp, beta, pos, val, n);
 }

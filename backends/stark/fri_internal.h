@@ -59,6 +59,19 @@
 void zk_fri_drop_known(zk_ext *values, const uint64_t *pos, size_t n,
 		       const uint64_t *cosets, size_t n_c, unsigned f);
 
+/* Query bookkeeping shared by fri.c (prover) and fri_verify.c. */
+/* ω_(2^log_n)^-1. */
+zk_gl zk_fri_inverse_root(unsigned log_n);
+/* Index of key in the sorted distinct array a (key is known to be there). */
+size_t zk_fri_find_sorted(const uint64_t *a, size_t n, uint64_t key);
+/* 1..ZK_FRI_MAX_QUERIES positions, each below 2^log_domain: ACCEPT or EINVAL. */
+int zk_fri_check_positions(unsigned log_domain, const uint64_t *positions,
+			   size_t n);
+/* Per coset (sorted distinct pos >> f), the slot its first query lands on. */
+void zk_fri_known_slots(const uint64_t *pos, size_t n,
+			const uint64_t *cosets, size_t n_c, unsigned f,
+			uint8_t *slot);
+
 #define ZK_BIG_HEADER 64
 #define ZK_BIG_MIN_MAP ((size_t)256 << 10)
 #if defined(__SANITIZE_ADDRESS__)
