@@ -563,10 +563,11 @@ void zk_stark_air_shape(const struct zk_air *air,
 	shape->n_chunks = air->max_degree > 2 ? air->max_degree - 1 : 1;
 }
 
-static int invalid(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* proof.c's checks all refuse with ZK_STARK_EINVAL */
+#define invalid(err, errlen, ...)                                              \
+	zk_stark_errf(err, errlen, ZK_STARK_EINVAL, __VA_ARGS__)
 
-static int invalid(char *err, size_t errlen, const char *fmt, ...)
+int zk_stark_errf(char *err, size_t errlen, int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -575,7 +576,7 @@ static int invalid(char *err, size_t errlen, const char *fmt, ...)
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
 	}
-	return ZK_STARK_EINVAL;
+	return status;
 }
 
 int zk_stark_air_validate(const struct zk_air *air,

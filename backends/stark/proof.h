@@ -148,6 +148,14 @@ int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out);
 void zk_stark_air_shape(const struct zk_air *air,
 			struct zk_stark_proof_shape *shape);
 
+/*
+ * Writes the printf-style message into err (when err is non-NULL and
+ * errlen > 0) and returns status: the one error helper of the prover,
+ * the proof checks and the multi-table codec.
+ */
+int zk_stark_errf(char *err, size_t errlen, int status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* 0, or ZK_STARK_EINVAL with the reason: an AIR this set cannot prove. */
 int zk_stark_air_validate(const struct zk_air *air,
 			  const struct zk_stark_params *p, unsigned log_n,

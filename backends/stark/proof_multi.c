@@ -6,8 +6,6 @@
  * the same hostile-input rules; the one FRI proof is fri.h's encoding on
  * the mixed-height schedule (fri_multi.c).
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,66 +15,51 @@
 
 #define HEADER_BYTES 12 /* magic, version, id, n_tables, n_sums */
 
-static int say(char *err, size_t errlen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
-
 int zk_stark_multi_check_statement(const struct zk_multi_statement *s,
 				   char *err, size_t errlen)
 {
 	if (s == NULL || s->tables == NULL || s->n_tables < 1 ||
 	    s->n_tables > ZK_MULTI_MAX_TABLES)
-		return say(err, errlen, ZK_STARK_EINVAL,
-			   "a multi-table statement needs 1..%d tables",
-			   ZK_MULTI_MAX_TABLES);
+		return zk_stark_errf(err, errlen, ZK_STARK_EINVAL,
+				     "a multi-table statement needs 1..%d tables",
+				     ZK_MULTI_MAX_TABLES);
 	if (s->n_buses > ZK_MULTI_MAX_BUSES ||
 	    (s->n_buses > 0 && s->bus_sums == NULL))
-		return say(err, errlen, ZK_STARK_EINVAL,
-			   "%u buses (at most %d, each with a sum)", s->n_buses,
-			   ZK_MULTI_MAX_BUSES);
+		return zk_stark_errf(err, errlen, ZK_STARK_EINVAL,
+				     "%u buses (at most %d, each with a sum)", s->n_buses,
+				     ZK_MULTI_MAX_BUSES);
 	for (uint32_t b = 0; b < s->n_buses; b++)
 		if (!zk_ext_is_canonical(s->bus_sums[b]))
-			return say(err, errlen, ZK_STARK_EINVAL,
-				   "bus %u: sum not canonical", b);
+			return zk_stark_errf(err, errlen, ZK_STARK_EINVAL,
+					     "bus %u: sum not canonical", b);
 	for (uint32_t i = 0; i < s->n_tables; i++) {
 		const struct zk_table *tb = &s->tables[i];
 
 		if (tb->air == NULL)
-			return say(err, errlen, ZK_STARK_EINVAL,
-				   "table %u has no AIR", i);
+			return zk_stark_errf(err, errlen, ZK_STARK_EINVAL,
+					     "table %u has no AIR", i);
 		if (tb->n_ports > ZK_MULTI_MAX_PORTS ||
 		    (tb->n_ports > 0 && tb->ports == NULL))
-			return say(err, errlen, ZK_STARK_EINVAL,
-				   "table %u: %u ports (at most %d)", i,
-				   tb->n_ports, ZK_MULTI_MAX_PORTS);
+			return zk_stark_errf(err, errlen, ZK_STARK_EINVAL,
+					     "table %u: %u ports (at most %d)", i,
+					     tb->n_ports, ZK_MULTI_MAX_PORTS);
 		for (uint32_t k = 0; k < tb->n_ports; k++) {
 			const struct zk_bus_port *pt = &tb->ports[k];
 
 			if (pt->bus >= s->n_buses ||
 			    pt->aux_column >= tb->air->aux_width)
-				return say(err, errlen, ZK_STARK_EINVAL,
-					   "table %u port %u: bus %u / aux "
-					   "column %u out of range", i, k,
-					   pt->bus, pt->aux_column);
+				return zk_stark_errf(err, errlen, ZK_STARK_EINVAL,
+						     "table %u port %u: bus %u / aux "
+						     "column %u out of range", i, k,
+						     pt->bus, pt->aux_column);
 			/* one column is one sum: two ports on it would
 			 * force two buses to share a partial sum */
 			for (uint32_t j = 0; j < k; j++)
 				if (tb->ports[j].aux_column == pt->aux_column)
-					return say(err, errlen, ZK_STARK_EINVAL,
-						   "table %u: aux column %u "
-						   "on two ports", i,
-						   pt->aux_column);
+					return zk_stark_errf(err, errlen, ZK_STARK_EINVAL,
+							     "table %u: aux column %u "
+							     "on two ports", i,
+							     pt->aux_column);
 		}
 	}
 	return 0;
@@ -335,8 +318,8 @@ static size_t left(const struct reader *r)
 
 static int truncated(struct reader *r, const char *what)
 {
-	return say(r->err, r->errlen, ZK_STARK_EFORMAT, "truncated at %s",
-		   what);
+	return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT, "truncated at %s",
+			     what);
 }
 
 static int get_le(struct reader *r, size_t n, uint64_t *v, const char *what)
@@ -358,8 +341,8 @@ static int get_gl(struct reader *r, zk_gl *out, size_t n, const char *what)
 
 		get_le(r, 8, &v, what);
 		if (!zk_gl_is_canonical(v))
-			return say(r->err, r->errlen, ZK_STARK_EFORMAT,
-				   "non-canonical element in %s", what);
+			return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+					     "non-canonical element in %s", what);
 		out[i] = v;
 	}
 	return 0;
@@ -386,8 +369,8 @@ static int get_digest(struct reader *r, enum zk_hash_id hash,
 	memcpy(d->bytes, r->p + r->pos, ZK_DIGEST_BYTES);
 	r->pos += ZK_DIGEST_BYTES;
 	if (zk_hash_is_algebraic(hash) && zk_digest_to_gl(d, e) != 0)
-		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
-			   "non-canonical digest in %s", what);
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+				     "non-canonical digest in %s", what);
 	return 0;
 }
 
@@ -413,8 +396,8 @@ static int get_batch(struct reader *r, unsigned depth, size_t positions,
 	if (rc == ZK_MERKLE_ENOMEM)
 		return ZK_STARK_ENOMEM;
 	if (rc != 0 || b->depth != depth)
-		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
-			   "bad Merkle batch for %s", what);
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+				     "bad Merkle batch for %s", what);
 	r->pos += used;
 	return 0;
 }
@@ -438,12 +421,12 @@ static int get_part(struct reader *r, const struct zk_stark_params *p,
 	zk_stark_air_shape(air, &shape);
 	if (v[0] < 3 || v[0] > ZK_AIR_MAX_LOG_N ||
 	    v[0] + p->log_blowup > ZK_NTT_MAX_LOG_N)
-		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
-			   "log_n %llu out of range", (unsigned long long)v[0]);
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+				     "log_n %llu out of range", (unsigned long long)v[0]);
 	if (v[1] != shape.main_width || v[2] != shape.aux_width ||
 	    v[3] != shape.n_chunks)
-		return say(r->err, r->errlen, ZK_STARK_EPARAMS,
-			   "a table's shape differs from its AIR's");
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EPARAMS,
+				     "a table's shape differs from its AIR's");
 	pf->params_id = p->id;
 	pf->log_n = (uint8_t)v[0];
 	pf->shape = shape;
@@ -465,8 +448,8 @@ static int get_part(struct reader *r, const struct zk_stark_params *p,
 	if (rc != 0)
 		return rc;
 	if (v[4] < 1 || v[4] > p->n_queries)
-		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
-			   "%llu query positions", (unsigned long long)v[4]);
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+				     "%llu query positions", (unsigned long long)v[4]);
 	pf->n_positions = (uint32_t)v[4];
 	np = pf->n_positions;
 	part_widths(&shape, cols);
@@ -499,15 +482,15 @@ static int get_fri(struct reader *r, const struct zk_stark_params *p,
 	for (uint32_t i = 0; i < mp->n_tables; i++)
 		log_n[i] = mp->tables[i].log_n;
 	if (zk_multi_fri_schedule(p, log_n, mp->n_tables, &cfg, &s) != 0)
-		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
-			   "no FRI schedule for these heights");
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+				     "no FRI schedule for these heights");
 	rc = zk_fri_proof_decode_sched(&cfg, &s, p->n_queries, r->p + r->pos,
 				       left(r), &used, &mp->fri);
 	if (rc == ZK_STARK_ENOMEM)
 		return rc;
 	if (rc != 0)
-		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
-			   "bad FRI proof (status %d)", rc);
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+				     "bad FRI proof (status %d)", rc);
 	r->pos += used;
 	return 0;
 }
@@ -521,28 +504,28 @@ static int decode(struct reader *r, const struct zk_stark_params *expect,
 
 	if (r->p == NULL || r->len < HEADER_BYTES ||
 	    memcmp(r->p, ZK_MULTI_PROOF_MAGIC, 4) != 0)
-		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
-			   "not a zkclob multi-table STARK proof");
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+				     "not a zkclob multi-table STARK proof");
 	r->pos = 4;
 	get_le(r, 2, &v[0], "version");
 	get_le(r, 1, &v[1], "params id");
 	get_le(r, 1, &v[2], "table count");
 	get_le(r, 4, &v[3], "sum count");
 	if (v[0] != ZK_MULTI_PROOF_VERSION)
-		return say(r->err, r->errlen, ZK_STARK_EFORMAT,
-			   "multi-table proof version %llu, this build reads "
-			   "%d", (unsigned long long)v[0],
-			   ZK_MULTI_PROOF_VERSION);
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+				     "multi-table proof version %llu, this build reads "
+				     "%d", (unsigned long long)v[0],
+				     ZK_MULTI_PROOF_VERSION);
 	if (v[1] != expect->id)
-		return say(r->err, r->errlen, ZK_STARK_EPARAMS,
-			   "proof made under parameter set %llu, expected %u "
-			   "(%s)", (unsigned long long)v[1], expect->id,
-			   expect->name);
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EPARAMS,
+				     "proof made under parameter set %llu, expected %u "
+				     "(%s)", (unsigned long long)v[1], expect->id,
+				     expect->name);
 	if (v[2] != s->n_tables || v[3] != n_sums)
-		return say(r->err, r->errlen, ZK_STARK_EPARAMS,
-			   "proof has %llu tables and %llu partial sums, the "
-			   "statement %u and %zu", (unsigned long long)v[2],
-			   (unsigned long long)v[3], s->n_tables, n_sums);
+		return zk_stark_errf(r->err, r->errlen, ZK_STARK_EPARAMS,
+				     "proof has %llu tables and %llu partial sums, the "
+				     "statement %u and %zu", (unsigned long long)v[2],
+				     (unsigned long long)v[3], s->n_tables, n_sums);
 	mp->params_id = expect->id;
 	mp->n_tables = s->n_tables;
 	mp->n_sums = (uint32_t)n_sums;
@@ -554,8 +537,8 @@ static int decode(struct reader *r, const struct zk_stark_params *expect,
 	if (rc == 0)
 		rc = get_fri(r, expect, mp);
 	if (rc == 0 && left(r) != 0)
-		rc = say(r->err, r->errlen, ZK_STARK_EFORMAT,
-			 "%zu trailing bytes", left(r));
+		rc = zk_stark_errf(r->err, r->errlen, ZK_STARK_EFORMAT,
+				   "%zu trailing bytes", left(r));
 	return rc;
 }
 
@@ -574,7 +557,7 @@ int zk_multi_proof_decode(const uint8_t *buf, size_t len,
 	if (rc != 0) {
 		zk_multi_proof_free(mp);
 		if (rc == ZK_STARK_ENOMEM)
-			say(err, errlen, rc, "out of memory decoding the proof");
+			zk_stark_errf(err, errlen, rc, "out of memory decoding the proof");
 	}
 	return rc;
 }

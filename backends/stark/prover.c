@@ -8,8 +8,6 @@
  * prover_quotient.c, steps 6–7 in prover_deep.c.
  */
 #include <malloc.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,21 +15,6 @@
 #include "prover_internal.h"
 #include "stark.h"
 
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
 
 static void prover_free(struct zk_prover *pv)
 {
@@ -376,7 +359,7 @@ static int commit_phase(struct zk_prover *pv, const zk_gl *const *trace,
 			pv->rand[r] = zk_transcript_draw_ext(t);
 		rc = commit_aux(pv, trace);
 		if (rc == ZK_STARK_EAUX) {
-			fail(err, errlen, rc, "build_aux found no aux trace");
+			zk_stark_errf(err, errlen, rc, "build_aux found no aux trace");
 			goto done;
 		}
 		if (rc == 0 && pv->streaming)
@@ -557,16 +540,16 @@ static int check_trace(const struct zk_air *air, const zk_gl *const *trace,
 		       unsigned log_n, char *err, size_t errlen)
 {
 	if (trace == NULL)
-		return fail(err, errlen, ZK_STARK_EINVAL, "no trace");
+		return zk_stark_errf(err, errlen, ZK_STARK_EINVAL, "no trace");
 	for (uint32_t c = 0; c < air->main_width; c++) {
 		if (trace[c] == NULL)
-			return fail(err, errlen, ZK_STARK_EINVAL,
-				    "trace column %u missing", c);
+			return zk_stark_errf(err, errlen, ZK_STARK_EINVAL,
+					     "trace column %u missing", c);
 		for (size_t i = 0; i < ((size_t)1 << log_n); i++)
 			if (!zk_gl_is_canonical(trace[c][i]))
-				return fail(err, errlen, ZK_STARK_EINVAL,
-					    "trace column %u row %zu not canonical",
-					    c, i);
+				return zk_stark_errf(err, errlen, ZK_STARK_EINVAL,
+						     "trace column %u row %zu not canonical",
+						     c, i);
 	}
 	return 0;
 }
@@ -586,7 +569,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (proof == NULL || proof_len == NULL)
-		return fail(err, errlen, ZK_STARK_EINVAL, "no output buffer");
+		return zk_stark_errf(err, errlen, ZK_STARK_EINVAL, "no output buffer");
 	*proof = NULL;
 	*proof_len = 0;
 	rc = zk_stark_air_validate(air, p, log_n, err, errlen);
@@ -659,7 +642,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	rc = zk_stark_proof_encode(&pf, proof, proof_len);
 done:
 	if (rc != 0 && err != NULL && errlen > 0 && err[0] == '\0')
-		fail(err, errlen, rc, "prover failed: %s", zk_stark_strerror(rc));
+		zk_stark_errf(err, errlen, rc, "prover failed: %s", zk_stark_strerror(rc));
 	zk_stark_proof_free(&pf);
 	prover_free(&pv);
 	return rc;
