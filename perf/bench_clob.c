@@ -46,6 +46,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "clob_air.h"
 #include "clob_test_util.h"
 #include "merkle.h"
@@ -58,51 +59,6 @@ static unsigned n_threads = 2;
 static unsigned n_constraints; /* the AIR's, from the first baseline */
 static unsigned verify_loop; /* --verify-loop N: verifications per proof */
 static int x4_both;          /* --x4 both: x4 on and off in the same run */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double lde_commit_time(zk_gl **cols, unsigned log_n,
-			      const struct zk_stark_params *p)
-{
-	size_t big = (size_t)1 << (log_n + p->log_blowup);
-	zk_gl *lde = malloc(big * CLOB_WIDTH * sizeof(zk_gl));
-	zk_gl **out = calloc(CLOB_WIDTH, sizeof(*out));
-	struct zk_merkle_tree tree;
-	double t0, t1 = -1.0;
-
-	if (lde == NULL || out == NULL)
-		goto done;
-	for (unsigned c = 0; c < CLOB_WIDTH; c++)
-		out[c] = lde + (size_t)c * big;
-	t0 = now();
-	if (zk_ntt_lde(out, (const zk_gl *const *)cols, CLOB_WIDTH, log_n,
-		       p->log_blowup, ZK_GL_MULTIPLICATIVE_GENERATOR,
-		       n_threads) != 0)
-		goto done;
-	if (zk_merkle_build_lde(&tree, p->hash, lde, CLOB_WIDTH, big,
-				n_threads) != 0)
-		goto done;
-	t1 = now() - t0;
-	zk_merkle_free(&tree);
-done:
-	free(out);
-	free(lde);
-	return t1;
-}
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The opened main rows' leaf hashes alone: n_queries rows of CLOB_WIDTH. */
 static double leaf_hash_cpu(const struct zk_stark_params *p, const zk_gl *rows,
@@ -231,7 +187,8 @@ static double baseline(const struct zk_batch *b, const struct zk_st_update *u,
 			     sizeof(err)) == 0 &&
 	    zk_clob_trace_build(c, b, u, n_threads, &cols, log_n, err,
 				sizeof(err)) == 0) {
-		t = lde_commit_time(cols, *log_n, p);
+		t = bench_lde_commit(cols, CLOB_WIDTH, *log_n, p, n_threads,
+				     NULL);
 		if (!machinery)
 			n_constraints = c->air.n_main_constraints;
 		zk_clob_trace_free(cols);

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "clob_air.h"
 #include "merkle.h"
 #include "ntt.h"
@@ -60,14 +61,6 @@ struct mix_size {
 static unsigned n_threads = 2;
 static int x4_both, x4_on = 1;
 static unsigned verify_loop = 1;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* CPU time of the calling thread: zk_clob_verify runs on it alone. */
 static double thread_cpu(void)
@@ -95,14 +88,6 @@ static double pct(double *v, size_t n, double p)
 	qsort(v, n, sizeof(*v), cmp_double);
 	k = (size_t)(p / 100.0 * (double)n + 0.999999);
 	return v[k == 0 ? 0 : k - 1];
-}
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /*
@@ -137,11 +122,9 @@ static double baseline(const struct zk_batch *b, const struct zk_st_update *u,
 		       const struct zk_stark_params *p, unsigned *log_n)
 {
 	struct zk_clob_air *c = malloc(sizeof(*c));
-	struct zk_merkle_tree tree;
-	zk_gl **cols = NULL, *lde = NULL, **out = NULL;
+	zk_gl **cols = NULL;
 	char err[256];
-	double t = -1.0, t0;
-	size_t big;
+	double t = -1.0;
 
 	if (c == NULL)
 		return -1.0;
@@ -152,27 +135,10 @@ static double baseline(const struct zk_batch *b, const struct zk_st_update *u,
 		fprintf(stderr, "bench_clob_mix: baseline trace: %s\n", err);
 		goto done;
 	}
-	big = (size_t)1 << (*log_n + p->log_blowup);
-	lde = malloc(big * CLOB_WIDTH * sizeof(zk_gl));
-	out = calloc(CLOB_WIDTH, sizeof(*out));
-	if (lde == NULL || out == NULL)
-		goto done;
-	for (unsigned i = 0; i < CLOB_WIDTH; i++)
-		out[i] = lde + (size_t)i * big;
-	t0 = now();
-	if (zk_ntt_lde(out, (const zk_gl *const *)cols, CLOB_WIDTH, *log_n,
-		       p->log_blowup, ZK_GL_MULTIPLICATIVE_GENERATOR,
-		       n_threads) != 0 ||
-	    zk_merkle_build_lde(&tree, p->hash, lde, CLOB_WIDTH, big,
-				n_threads) != 0)
-		goto done;
-	t = now() - t0;
-	zk_merkle_free(&tree);
+	t = bench_lde_commit(cols, CLOB_WIDTH, *log_n, p, n_threads, NULL);
 done:
 	if (cols != NULL)
 		zk_clob_trace_free(cols);
-	free(out);
-	free(lde);
 	free(c);
 	return t;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "field.h"
 #include "ntt.h"
 
@@ -28,14 +29,6 @@ static zk_gl rnd_gl(void)
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
 	return zk_gl_from_u64(z ^ (z >> 31));
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static zk_gl *alloc_cols(zk_gl **cols, size_t ncols, size_t len)

@@ -44,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "air_fib.h"
 #include "air_p2chain.h"
 #include "air_range.h"
@@ -57,24 +58,6 @@ static unsigned n_threads = 2;
 static unsigned b_reps = 2;
 /* zk_prove_opts.streaming for the proofs of (c) (set per row) */
 static int streaming;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* User + system seconds of every thread of this process so far. */
-static double cpu_now(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
-	       (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
-}
 
 struct trace {
 	unsigned width, log_n;
@@ -113,34 +96,8 @@ static void trace_release(struct trace *t)
 static double lde_commit_cpu(const struct trace *t,
 			     const struct zk_stark_params *p, double *cpu_s)
 {
-	size_t big = (size_t)1 << (t->log_n + p->log_blowup);
-	zk_gl *lde = malloc(big * t->width * sizeof(zk_gl));
-	zk_gl **out = calloc(t->width, sizeof(*out));
-	struct zk_merkle_tree tree;
-	double t0, c0, t1 = -1.0;
-	unsigned c;
-
-	if (lde == NULL || out == NULL)
-		goto done;
-	for (c = 0; c < t->width; c++)
-		out[c] = lde + (size_t)c * big;
-	c0 = cpu_now();
-	t0 = now();
-	if (zk_ntt_lde(out, (const zk_gl *const *)t->cols, t->width, t->log_n,
-		       p->log_blowup, ZK_GL_MULTIPLICATIVE_GENERATOR,
-		       n_threads) != 0)
-		goto done;
-	if (zk_merkle_build_lde(&tree, p->hash, lde, t->width, big,
-				n_threads) != 0)
-		goto done;
-	t1 = now() - t0;
-	if (cpu_s != NULL)
-		*cpu_s = cpu_now() - c0;
-	zk_merkle_free(&tree);
-done:
-	free(out);
-	free(lde);
-	return t1;
+	return bench_lde_commit(t->cols, t->width, t->log_n, p, n_threads,
+				cpu_s);
 }
 
 static double lde_commit_time(const struct trace *t,
