@@ -30,7 +30,7 @@
  * Security: |F_p3| = p^3 ≈ 2^192, so the field-size soundness terms
  * (out-of-domain/ALI, DEEP batching, FRI folding; docs/stark.md) are
  * 192 - log2(N + d·n) bits, above 160 for any trace this STARK accepts
- * (n <= 2^24, blowup <= 16, degree <= 17), where F_p2 gave 128 - that.
+ * (N <= 2^25, blowup <= 32, degree <= 33), where F_p2 gave 128 - that.
  */
 #ifndef ZKCLOB_STARK_EXT3_H
 #define ZKCLOB_STARK_EXT3_H

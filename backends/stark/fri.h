@@ -52,7 +52,7 @@
 #define ZK_FRI_MAX_LAYERS 32
 #define ZK_FRI_MAX_QUERIES 256
 #define ZK_FRI_MAX_LOG_FOLDING 4
-#define ZK_FRI_MAX_LOG_DOMAIN 30 /* ZK_NTT_MAX_LOG_N + ZK_NTT_MAX_LOG_BLOWUP */
+#define ZK_FRI_MAX_LOG_DOMAIN 30 /* above every LDE domain a proof may have (2^25) */
 #define ZK_FRI_MAX_FINAL_LOG 10
 
 struct zk_fri_config {

@@ -42,7 +42,7 @@
 
 #include "field.h"
 
-#define ZK_NTT_MAX_LOG_N 24
+#define ZK_NTT_MAX_LOG_N 25
 /* LDE output may be larger than a transform: only its table grows. */
 #define ZK_NTT_MAX_LOG_BLOWUP 6
 

@@ -19,7 +19,7 @@
  * Digests are 256 bits, so nothing is claimed above 128 (collisions).
  *     conjectured = min(q·log_blowup + g, field, 128).
  * Over F_p3 the field term is 192 - log2(N + d·n) >= 160 for every trace
- * this STARK accepts (n <= 2^24, B <= 16, d <= 17), so the query part
+ * this STARK accepts (N <= 2^25, B <= 32, d <= 33), so the query part
  * decides: fast 104, compact 128, throughput 100 bits at every size.
  * (Over the former F_p2 it was 128 - log2(N + d·n): compact fell to
  * 113.7 bits at 2^10 rows and 103.7 at 2^20.)
@@ -43,9 +43,10 @@
  *                                        a domain of size N_i (powers of β)
  *     proven  = -log2(sum of the terms), capped at 128 like above.
  * With |F| = p^3 every field term is below 2^-110 and the query term
- * decides: 58.4 (fast), 73.5 (compact), 53.8 (throughput) bits for any
+ * decides: 58.4 (fast), 74.7 (compact), 53.8 (throughput) bits for any
  * n <= 2^24 (F_p2 gave compact 71.0 bits at 2^10 rows, 62.8 at 2^20;
- * compact with 28 queries and 16 grinding bits, up to format 3: 71.5).
+ * compact with 28 queries and 16 grinding bits, up to format 3: 71.5;
+ * blowup 16, 27 queries and 20 bits, format 4: 73.5).
  * The FRI schedule is fri.c's (zk_fri_next_fold: the halvings down to
  * final_log_max spread evenly over the fewest layers), log_degree = log_n.
  */
@@ -81,15 +82,18 @@ static const struct zk_stark_params zk_params_table[] = {
 		.hash = ZK_HASH_BLAKE2S,
 	},
 	{
-		/* 27·4 + 20 = 128 conjectured bits, as 28·4 + 16 was; the
-		 * proven figure rises (73.5 from 71.5: a query is worth 1.98
-		 * proven bits, a grinding bit one) and a proof is one query's
-		 * openings smaller, for 2^20 nonces of grinding (~25 ms). */
+		/* Blowup 32 (16 up to session 7): a query is worth 5 bits
+		 * instead of 4, so 22·5 + 20 = 130 (capped at 128) takes five
+		 * queries' openings fewer than 27·4 + 20 = 128 did, for
+		 * twice the LDE and commitment work. At 2^20 rows the range
+		 * AIR's proof drops from 112,309 to under 100 KiB (docs/perf.md
+		 * "Compact blowup 32"). Proven 74.7 bits (73.5 before: a query
+		 * is worth -log2(√(1/32) + 1/640) = 2.49 proven bits here). */
 		.id = ZK_PARAMS_COMPACT,
 		.name = "compact",
-		.log_blowup = 4,
+		.log_blowup = 5,
 		.log_folding = 4,
-		.n_queries = 27,
+		.n_queries = 22,
 		.grinding_bits = 20,
 		.final_log_max = 8,
 		.hash = ZK_HASH_BLAKE2S,

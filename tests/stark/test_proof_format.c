@@ -7,6 +7,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -172,6 +173,42 @@ static void test_header_fields(void **state)
 	assert_int_equal(decode_patched(f, 16, 5, 4, NULL), ZK_STARK_EFORMAT);
 }
 
+/*
+ * The largest trace each set may claim: log_n + log_blowup <= 25, the
+ * largest LDE domain. Compact (blowup 32) reaches 2^20 rows, the size
+ * docs/perf.md sizes its proofs at, and not 2^21; fast reaches 2^23. The
+ * fixture's body does not fit the claimed shape, so every patched header
+ * is refused: what tells the cases apart is whether the size was.
+ */
+static bool log_n_refused(struct fixture *f, uint8_t set, uint8_t log_n)
+{
+	uint8_t *copy = malloc(f->len);
+	struct zk_stark_proof pf;
+	char err[256] = "";
+
+	assert_non_null(copy);
+	memcpy(copy, f->proof, f->len);
+	copy[6] = set;
+	copy[7] = log_n;
+	assert_int_equal(zk_stark_proof_decode(copy, f->len, NULL, NULL, &pf,
+					       err, sizeof(err)),
+			 ZK_STARK_EFORMAT);
+	free(copy);
+	return strstr(err, "out of range") != NULL;
+}
+
+static void test_largest_trace_per_set(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_false(log_n_refused(f, ZK_PARAMS_COMPACT, 20));
+	assert_true(log_n_refused(f, ZK_PARAMS_COMPACT, 21));
+	assert_false(log_n_refused(f, ZK_PARAMS_FAST, 23));
+	assert_true(log_n_refused(f, ZK_PARAMS_FAST, 24));
+	assert_false(log_n_refused(f, ZK_PARAMS_THROUGHPUT, 24));
+	assert_true(log_n_refused(f, ZK_PARAMS_THROUGHPUT, 25));
+}
+
 static void test_counts_and_elements(void **state)
 {
 	struct fixture *f = *state;
@@ -306,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_truncated_and_extended),
 		cmocka_unit_test(test_header_fields),
+		cmocka_unit_test(test_largest_trace_per_set),
 		cmocka_unit_test(test_counts_and_elements),
 		cmocka_unit_test(test_opened_extension_limbs),
 		cmocka_unit_test(test_shape_and_verifier),
