@@ -39,8 +39,19 @@
  * Segment k of twiddle_cache holds w_{2^(k+1)}^j for j < 2^k: the
  * twiddles of span 2^k. Segment k >= 1 of cube_cache holds
  * w_{2^(k+1)}^(3j) for j < 2^(k-1): the third twiddle of a radix-4 pass
- * whose wider span is 2^k (the others are segments k and k - 1).
+ * whose wider span is 2^k (the others are segments k and k - 1); only
+ * passes within a block of 2^CACHE_LOG have one, so k < CACHE_LOG.
+ *
+ * A segment of span 2^k >= 2^CACHE_LOG (the whole-array stages) keeps its
+ * first TW_CHUNK twiddles only; the stage makes the rest TW_CHUNK at a
+ * time, one vector scalar product each (span_butterflies). Held in full
+ * they were about n elements for a size-n transform, global and kept:
+ * 2 B per main cell at the streaming prover's peak, the largest thing
+ * there after its own buffers. The extra products fall on stages that
+ * sweep the whole array, whose memory traffic they hide behind.
  */
+#define TW_CHUNK_LOG 10
+#define TW_CHUNK ((size_t)1 << TW_CHUNK_LOG)
 static _Atomic(zk_gl *) twiddle_cache[ZK_NTT_MAX_LOG_N];
 static _Atomic(zk_gl *) cube_cache[ZK_NTT_MAX_LOG_N];
 static pthread_mutex_t twiddle_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -48,7 +59,8 @@ static pthread_mutex_t twiddle_lock = PTHREAD_MUTEX_INITIALIZER;
 /* seg[j] = w^j, j < m, for w = w_{2^(k+1)} (cube: w^3) */
 static zk_gl *build_segment(unsigned int k, bool cube)
 {
-	size_t m = cube ? (size_t)1 << (k - 1) : (size_t)1 << k;
+	size_t m = cube ? (size_t)1 << (k - 1) :
+		   k >= CACHE_LOG ? TW_CHUNK : (size_t)1 << k;
 	zk_gl *seg = aligned_alloc(64, m * sizeof(*seg) < 64 ? 64 :
 						     m * sizeof(*seg));
 	zk_gl w = zk_gl_root_of_unity(k + 1);
@@ -93,9 +105,9 @@ static int get_twiddles(unsigned int log_n, const struct zk_gl_vec_ops *ops,
 
 	for (unsigned int k = 0; k < log_n; k++) {
 		tw[k] = get_segment(twiddle_cache, k, false);
-		tw3[k] = k == 0 || !cubes ? NULL :
+		tw3[k] = k == 0 || k >= CACHE_LOG || !cubes ? NULL :
 			 get_segment(cube_cache, k, true);
-		if (!tw[k] || (k > 0 && cubes && !tw3[k]))
+		if (!tw[k] || (k > 0 && k < CACHE_LOG && cubes && !tw3[k]))
 			return -ENOMEM;
 	}
 	return 0;
@@ -255,6 +267,40 @@ static void dit_small(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 	}
 }
 
+/*
+ * Butterflies j..j+cnt-1 of the stage of span 2^k, pairs (x[i], y[i]):
+ * a span of 2^CACHE_LOG or more has only its first TW_CHUNK twiddles
+ * cached, and w^(j0 + i) = w^j0·w^i is made for each chunk of them.
+ */
+static void span_butterflies(const struct kernels *kn, zk_gl *x, zk_gl *y,
+			     unsigned int k, size_t j, size_t cnt, bool dif)
+{
+	zk_gl tw[TW_CHUNK];
+	zk_gl w = k >= CACHE_LOG ? zk_gl_root_of_unity(k + 1) : 0;
+
+	while (cnt > 0) {
+		size_t off = j & (TW_CHUNK - 1);
+		size_t m = cnt;
+		const zk_gl *t = tw;
+
+		if (k >= CACHE_LOG) {
+			m = TW_CHUNK - off < cnt ? TW_CHUNK - off : cnt;
+			kn->ops->mul_scalar(tw, kn->tw[k] + off,
+					    zk_gl_pow(w, j - off), m);
+		} else {
+			t = kn->tw[k] + j;
+		}
+		if (dif)
+			kn->ops->dif_butterfly(x, y, t, m);
+		else
+			kn->ops->dit_butterfly(x, y, t, m);
+		x += m;
+		y += m;
+		j += m;
+		cnt -= m;
+	}
+}
+
 static void dif_block(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 {
 	size_t len = (size_t)1 << log_len;
@@ -264,7 +310,7 @@ static void dif_block(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 		size_t m = (size_t)1 << --k;
 
 		for (size_t blk = 0; blk < len; blk += 2 * m)
-			kn->ops->dif_butterfly(a + blk, a + blk + m, kn->tw[k], m);
+			span_butterflies(kn, a + blk, a + blk + m, k, 0, m, true);
 	}
 	for (size_t blk = 0; blk < len; blk += (size_t)1 << k)
 		dif_small(kn, a + blk, k);
@@ -281,7 +327,7 @@ static void dit_block(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 		size_t m = (size_t)1 << k;
 
 		for (size_t blk = 0; blk < len; blk += 2 * m)
-			kn->ops->dit_butterfly(a + blk, a + blk + m, kn->tw[k], m);
+			span_butterflies(kn, a + blk, a + blk + m, k, 0, m, false);
 	}
 }
 
@@ -296,10 +342,7 @@ static void stage_range(const struct kernels *kn, zk_gl *a, unsigned int k,
 		size_t cnt = m - j < hi - lo ? m - j : hi - lo;
 		zk_gl *x = a + (lo >> k) * 2 * m + j;
 
-		if (dif)
-			kn->ops->dif_butterfly(x, x + m, kn->tw[k] + j, cnt);
-		else
-			kn->ops->dit_butterfly(x, x + m, kn->tw[k] + j, cnt);
+		span_butterflies(kn, x, x + m, k, j, cnt, dif);
 		lo += cnt;
 	}
 }
