@@ -161,7 +161,8 @@ size_t zk_prover_part_max_groups(const struct zk_prover *pv)
  * size-n/2^s transform a column. Quarters left the composition's
  * commitment and its openings the prover's peak once the quotient step
  * lost its main block (4.5 B per main cell beside the chunks and the aux
- * coefficients); eighths take 2.25 off it for about 4 % of a fast proof.
+ * coefficients); eighths take 2.25 off it for twice the fold's products
+ * (docs/perf.md "Streaming memory, third pass").
  */
 #define COMP_SPLIT 3
 
