@@ -234,6 +234,16 @@ int zk_prover_block_from_trace(struct zk_prover *pv, bool aux, size_t h,
 			       zk_gl *buf);
 
 /*
+ * pv->q's values (the quotient step's, on the first n_chunks coset
+ * blocks of D) into the chunks' coefficients, or in debug mode (Q on all
+ * of D) into Q's, ZK_STARK_ETRACE where its degree overflows
+ * (prover_chunks.c). 0 or a ZK_STARK_ status.
+ */
+int zk_prover_interpolate_blocks(struct zk_prover *pv);
+int zk_prover_interpolate_domain(struct zk_prover *pv, char *err,
+				 size_t errlen);
+
+/*
  * The last quotient block in natural order (prover_quotient_last.c):
  * its Q values are written over the main rows they were read from, in q
  * itself, so the quotient step holds no main block buffer beside the

@@ -39,8 +39,9 @@
  */
 bool zk_prover_natural_fits(const struct zk_prover *pv)
 {
-	return pv->streaming &&
-	       pv->air->main_width <= ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks;
+	size_t chunk_cols = ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks;
+
+	return pv->streaming && pv->air->main_width <= chunk_cols;
 }
 
 size_t zk_prover_q_columns(const struct zk_prover *pv)
@@ -70,10 +71,11 @@ int zk_prover_natural_main(struct zk_prover *pv, size_t h)
 	for (size_t c = 0; c < mw; c++) {
 		cols[c] = pv->q + c * pv->q_len + h * n;
 		if (pv->main_coeffs != NULL) {
-			memcpy(cols[c], pv->main_coeffs + c * n, n * sizeof(zk_gl));
+			memcpy(cols[c], pv->main_coeffs + c * n,
+			       n * sizeof(zk_gl));
 			continue;
 		}
-		/* the trace's values, bit-reversed: an inverse transform's input */
+		/* the trace, bit-reversed: an inverse transform's input */
 		memcpy(cols[c], pv->trace[c], n * sizeof(zk_gl));
 		zk_ntt_bitrev_permute(cols[c], pv->log_n);
 	}
