@@ -22,7 +22,8 @@
 #include "ntt.h"
 #include "ntt_internal.h"
 
-#define CACHE_LOG 14       /* 2^14 elements = 128 KiB per block */
+#define CACHE_LOG ZK_NTT_CACHE_LOG
+#define TW_CHUNK ((size_t)1 << ZK_NTT_TW_CHUNK_LOG)
 #define MIN_SPLIT_LOG 6    /* never split a transform below 64 elements */
 #define SMALL_WORK (1u << 13) /* below this many elements: caller only */
 #define MAX_THREADS 64
@@ -34,91 +35,6 @@
  */
 #define POW_CHUNK_LOG 10
 #define POW_CHUNK ((size_t)1 << POW_CHUNK_LOG)
-
-/*
- * Segment k of twiddle_cache holds w_{2^(k+1)}^j for j < 2^k: the
- * twiddles of span 2^k. Segment k >= 1 of cube_cache holds
- * w_{2^(k+1)}^(3j) for j < 2^(k-1): the third twiddle of a radix-4 pass
- * whose wider span is 2^k (the others are segments k and k - 1).
- */
-static _Atomic(zk_gl *) twiddle_cache[ZK_NTT_MAX_LOG_N];
-static _Atomic(zk_gl *) cube_cache[ZK_NTT_MAX_LOG_N];
-static pthread_mutex_t twiddle_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* seg[j] = w^j, j < m, for w = w_{2^(k+1)} (cube: w^3) */
-static zk_gl *build_segment(unsigned int k, bool cube)
-{
-	size_t m = cube ? (size_t)1 << (k - 1) : (size_t)1 << k;
-	zk_gl *seg = aligned_alloc(64, m * sizeof(*seg) < 64 ? 64 :
-						     m * sizeof(*seg));
-	zk_gl w = zk_gl_root_of_unity(k + 1);
-
-	if (!seg)
-		return NULL;
-	if (cube)
-		w = zk_gl_mul(w, zk_gl_sqr(w));
-	seg[0] = 1;
-	for (size_t j = 1; j < m; j++)
-		seg[j] = zk_gl_mul(seg[j - 1], w);
-	return seg;
-}
-
-static const zk_gl *get_segment(_Atomic(zk_gl *) *cache, unsigned int k,
-				bool cube)
-{
-	zk_gl *seg = atomic_load_explicit(&cache[k], memory_order_acquire);
-
-	if (!seg) {
-		pthread_mutex_lock(&twiddle_lock);
-		seg = atomic_load_explicit(&cache[k], memory_order_relaxed);
-		if (!seg) {
-			seg = build_segment(k, cube);
-			atomic_store_explicit(&cache[k], seg,
-					      memory_order_release);
-		}
-		pthread_mutex_unlock(&twiddle_lock);
-	}
-	return seg;
-}
-
-/*
- * The segments a size-2^log_n transform on `ops` reads: the cubes only
- * for a path with radix-4 passes (tw3[k] is NULL otherwise, and tw3[0]
- * always: no pass has a wider span of 1).
- */
-static int get_twiddles(unsigned int log_n, const struct zk_gl_vec_ops *ops,
-			const zk_gl **tw, const zk_gl **tw3)
-{
-	bool cubes = ops->dif_radix4 != NULL || ops->dit_radix4 != NULL;
-
-	for (unsigned int k = 0; k < log_n; k++) {
-		tw[k] = get_segment(twiddle_cache, k, false);
-		tw3[k] = k == 0 || !cubes ? NULL :
-			 get_segment(cube_cache, k, true);
-		if (!tw[k] || (k > 0 && cubes && !tw3[k]))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-int zk_ntt_prepare(unsigned int log_n)
-{
-	const zk_gl *tw[ZK_NTT_MAX_LOG_N], *tw3[ZK_NTT_MAX_LOG_N];
-
-	if (log_n > ZK_NTT_MAX_LOG_N)
-		return -EINVAL;
-	return get_twiddles(log_n, zk_gl_vec_ops_default(), tw, tw3);
-}
-
-void zk_ntt_teardown(void)
-{
-	pthread_mutex_lock(&twiddle_lock);
-	for (unsigned int k = 0; k < ZK_NTT_MAX_LOG_N; k++) {
-		free(atomic_exchange(&twiddle_cache[k], NULL));
-		free(atomic_exchange(&cube_cache[k], NULL));
-	}
-	pthread_mutex_unlock(&twiddle_lock);
-}
 
 /* ---- one transform on one thread ---- */
 
@@ -255,6 +171,40 @@ static void dit_small(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 	}
 }
 
+/*
+ * Butterflies j..j+cnt-1 of the stage of span 2^k, pairs (x[i], y[i]):
+ * a span of 2^CACHE_LOG or more has only its first TW_CHUNK twiddles
+ * cached, and w^(j0 + i) = w^j0·w^i is made for each chunk of them.
+ */
+static void span_butterflies(const struct kernels *kn, zk_gl *x, zk_gl *y,
+			     unsigned int k, size_t j, size_t cnt, bool dif)
+{
+	zk_gl tw[TW_CHUNK];
+	zk_gl w = k >= CACHE_LOG ? zk_gl_root_of_unity(k + 1) : 0;
+
+	while (cnt > 0) {
+		size_t off = j & (TW_CHUNK - 1);
+		size_t m = cnt;
+		const zk_gl *t = tw;
+
+		if (k >= CACHE_LOG) {
+			m = TW_CHUNK - off < cnt ? TW_CHUNK - off : cnt;
+			kn->ops->mul_scalar(tw, kn->tw[k] + off,
+					    zk_gl_pow(w, j - off), m);
+		} else {
+			t = kn->tw[k] + j;
+		}
+		if (dif)
+			kn->ops->dif_butterfly(x, y, t, m);
+		else
+			kn->ops->dit_butterfly(x, y, t, m);
+		x += m;
+		y += m;
+		j += m;
+		cnt -= m;
+	}
+}
+
 static void dif_block(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 {
 	size_t len = (size_t)1 << log_len;
@@ -264,7 +214,7 @@ static void dif_block(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 		size_t m = (size_t)1 << --k;
 
 		for (size_t blk = 0; blk < len; blk += 2 * m)
-			kn->ops->dif_butterfly(a + blk, a + blk + m, kn->tw[k], m);
+			span_butterflies(kn, a + blk, a + blk + m, k, 0, m, true);
 	}
 	for (size_t blk = 0; blk < len; blk += (size_t)1 << k)
 		dif_small(kn, a + blk, k);
@@ -281,7 +231,7 @@ static void dit_block(const struct kernels *kn, zk_gl *a, unsigned int log_len)
 		size_t m = (size_t)1 << k;
 
 		for (size_t blk = 0; blk < len; blk += 2 * m)
-			kn->ops->dit_butterfly(a + blk, a + blk + m, kn->tw[k], m);
+			span_butterflies(kn, a + blk, a + blk + m, k, 0, m, false);
 	}
 }
 
@@ -296,10 +246,7 @@ static void stage_range(const struct kernels *kn, zk_gl *a, unsigned int k,
 		size_t cnt = m - j < hi - lo ? m - j : hi - lo;
 		zk_gl *x = a + (lo >> k) * 2 * m + j;
 
-		if (dif)
-			kn->ops->dif_butterfly(x, x + m, kn->tw[k] + j, cnt);
-		else
-			kn->ops->dit_butterfly(x, x + m, kn->tw[k] + j, cnt);
+		span_butterflies(kn, x, x + m, k, j, cnt, dif);
 		lo += cnt;
 	}
 }
@@ -647,7 +594,7 @@ static int run_job(struct ntt_job *job, unsigned int threads)
 	int rc;
 
 	job->kn.ops = zk_gl_vec_ops_default();
-	rc = get_twiddles(job->log_n, job->kn.ops, job->kn.tw, job->kn.tw3);
+	rc = zk_ntt_twiddles(job->log_n, job->kn.ops, job->kn.tw, job->kn.tw3);
 	if (rc)
 		return rc;
 	if (threads == 0 || work < SMALL_WORK)

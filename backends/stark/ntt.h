@@ -26,9 +26,10 @@
  *    for every thread count.
  *  - Twiddle factors are built once per stage size on first use, shared
  *    by all threads (creation is locked, lookups are not) and freed by
- *    zk_ntt_teardown(). A size-2^k transform needs about 8·2^k bytes of
- *    twiddles (128 MiB for 2^24), 12·2^k on a code path with radix-4
- *    passes (their third twiddle, w^3j, has a table of its own); an LDE
+ *    zk_ntt_teardown(). Spans below 2^14 are cached in full (at most
+ *    128 KiB, 192 KiB on a code path with radix-4 passes, whose third
+ *    twiddle w^3j has a table of its own), wider ones 1024 twiddles each
+ *    (the rest made as the stage runs): about 200 KiB for any size; an LDE
  *    with output N also allocates an N-element table for the duration
  *    of the call.
  *  - Every entry point returns 0, -EINVAL (bad size, NULL column, zero or

@@ -400,11 +400,14 @@ done:
 
 /*
  * Streaming: the rows the openings need, from the blocks they fall in,
- * made again: the composition's first, from pv->q (dropped by DEEP, made
- * again here by the quotient step once more, dropped after), then the
- * main and aux ones from coefficients remade from the trace, each
- * segment's coefficients and block buffer dropped before the next
- * segment's are made.
+ * made again: the aux ones first, from the aux coefficients (made again
+ * from the trace, remake_aux_coeffs), which then serve the quotient step
+ * once more for the composition's rows (pv->q, dropped by DEEP) and are
+ * dropped before those rows are made, then the main ones from
+ * coefficients remade from the trace; each segment's block buffer
+ * dropped before the next segment's is made. The composition's rows
+ * came first before: the chunks, the aux coefficients and the
+ * composition's block buffer together were the openings' peak.
  */
 static int cache_segment(struct zk_prover *pv, int seg, const uint64_t *pos,
 			 size_t count)
@@ -430,6 +433,11 @@ static int cache_segment(struct zk_prover *pv, int seg, const uint64_t *pos,
 					   &pv->main_coeffs : &pv->aux_coeffs);
 	else if (pv->q == NULL)
 		rc = zk_prover_remake_quotient(pv);
+	if (seg == 2) {
+		/* their last use: the aux rows are cached */
+		zk_big_free(pv->aux_coeffs);
+		pv->aux_coeffs = NULL;
+	}
 	if (rc == 0) {
 		buf = zk_big_alloc((ncols * (pv->n >> split) + 1) *
 				   sizeof(zk_gl), true);
@@ -445,24 +453,54 @@ static int cache_segment(struct zk_prover *pv, int seg, const uint64_t *pos,
 	if (seg == 0) {
 		zk_big_free(pv->main_coeffs);
 		pv->main_coeffs = NULL;
-	} else if (seg == 1) {
-		zk_big_free(pv->aux_coeffs);
-		pv->aux_coeffs = NULL;
-	} else {
+	} else if (seg == 2) {
 		zk_big_free(pv->q);
 		pv->q = NULL;
 	}
 	return rc;
 }
 
+/*
+ * Streaming, one table: DEEP is the aux coefficients' last use before
+ * the openings, which make them again (build_aux once more, then as
+ * after the commitment) rather than hold them through FRI (6 B per main
+ * cell for the range AIR beside FRI's layers, the compact set's peak).
+ */
+static int remake_aux_coeffs(struct zk_prover *pv)
+{
+	const struct zk_air *air = pv->air;
+
+	pv->aux = calloc(air->aux_width, sizeof(zk_ext *));
+	if (pv->aux == NULL)
+		return ZK_STARK_ENOMEM;
+	for (uint32_t c = 0; c < air->aux_width; c++) {
+		pv->aux[c] = calloc(pv->n, sizeof(zk_ext));
+		if (pv->aux[c] == NULL)
+			return ZK_STARK_ENOMEM;
+	}
+	if (air->build_aux(air->ctx, pv->trace, pv->log_n, pv->rand,
+			   pv->aux) != 0)
+		return ZK_STARK_EAUX;
+	return drop_aux_values(pv);
+}
+
 static int cache_rows(struct zk_prover *pv, const uint64_t *pos, size_t count)
 {
-	int rc = cache_segment(pv, 2, pos, count);
+	int rc = 0;
 
+	if (pv->air->aux_width > 0) {
+		if (pv->aux == NULL && pv->aux_coeffs == NULL) {
+			rc = remake_aux_coeffs(pv);
+			/* the values' heap pages, before the quotient step */
+			release_freed();
+		}
+		if (rc == 0)
+			rc = cache_segment(pv, 1, pos, count);
+	}
+	if (rc == 0)
+		rc = cache_segment(pv, 2, pos, count);
 	if (rc == 0)
 		rc = cache_segment(pv, 0, pos, count);
-	if (rc == 0 && pv->air->aux_width > 0)
-		rc = cache_segment(pv, 1, pos, count);
 	return rc;
 }
 
@@ -620,6 +658,11 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	rc = zk_prover_deep(&pv, main_trace);
 	if (rc != 0)
 		goto done;
+	if (pv.streaming && pv.aux == NULL) {
+		/* made again for the openings (remake_aux_coeffs) */
+		zk_big_free(pv.aux_coeffs);
+		pv.aux_coeffs = NULL;
+	}
 	release_freed();
 	/* the chunks' coefficients have served OOD and DEEP (and, streaming,
 	 * make the composition rows the queries open) */

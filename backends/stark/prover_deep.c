@@ -127,6 +127,7 @@ struct zk_deep_job {
 	zk_ext *out;        /* F at position i: out[i - out_base] */
 	size_t out_base;
 	zk_ext a_z, b_zw;   /* A(z), B(zω) from the OOD values */
+	bool fold, add_folded; /* deep_chunks' modes (deep_fold_chunks) */
 	struct deep_den dz, dzw; /* 1/(x - z), 1/(x - zω) (deep_den) */
 };
 
@@ -310,7 +311,11 @@ static void deep_lde_rows(struct zk_deep_job *job, size_t lo, size_t hi,
 	}
 }
 
-/* A += Σ_k γ''_k·Q_k on coefficients, for coefficients [lo, hi). */
+/*
+ * A += Σ_k γ''_k·Q_k on coefficients, for coefficients [lo, hi). With
+ * job->fold the sum goes into chunk 0's place in q instead (C below);
+ * with job->add_folded A += C from there.
+ */
 static void deep_chunks(void *arg, size_t lo, size_t hi)
 {
 	struct zk_deep_job *job = arg;
@@ -322,6 +327,12 @@ static void deep_chunks(void *arg, size_t lo, size_t hi)
 	for (size_t j = lo; j < hi; j++) {
 		struct zk_acc a[ZK_EXT_DEGREE] = { 0 };
 
+		if (job->add_folded) {
+			for (unsigned h = 0; h < ZK_EXT_DEGREE; h++)
+				job->ab[h][j] = zk_gl_add(job->ab[h][j],
+							  pv->q[h * q_len + j]);
+			continue;
+		}
 		for (size_t k = 0; k < chunks; k++) {
 			const zk_gl *v = pv->q + k * n + j;
 			struct ext_coef gk = ext_coef(g[k]);
@@ -329,9 +340,35 @@ static void deep_chunks(void *arg, size_t lo, size_t hi)
 			mac_ext(&a[0], &a[1], &a[2], &gk, v[0], v[q_len],
 				v[2 * q_len]);
 		}
-		for (unsigned h = 0; h < ZK_EXT_DEGREE; h++)
-			job->ab[h][j] = zk_gl_add(job->ab[h][j], zk_acc_reduce(&a[h]));
+		for (unsigned h = 0; h < ZK_EXT_DEGREE; h++) {
+			zk_gl c = zk_acc_reduce(&a[h]);
+
+			if (job->fold)
+				pv->q[h * q_len + j] = c;
+			else
+				job->ab[h][j] = zk_gl_add(job->ab[h][j], c);
+		}
 	}
+}
+
+/*
+ * Streaming, the chunks dropped after DEEP: C = Σ_k γ''_k·Q_k is formed
+ * first, in chunk 0's place (each coefficient reads only its own index),
+ * and the other chunks' pages released, before A exists: the step held
+ * the chunks, the aux coefficients and A together (6 B per main cell
+ * more for the range AIR). A + C is the same field element either way.
+ */
+static void deep_fold_chunks(struct zk_deep_job *job)
+{
+	struct zk_prover *pv = job->pv;
+	size_t n = pv->n, q_len = pv->q_len;
+
+	job->fold = true;
+	zk_prover_parallel_for(pv->threads, n, deep_chunks, job);
+	job->fold = false;
+	for (unsigned h = 0; h < ZK_EXT_DEGREE; h++)
+		zk_prover_release_pages(pv->q, pv->q + h * q_len + n,
+					(q_len - n) * sizeof(zk_gl));
 }
 
 /*
@@ -515,6 +552,7 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	size_t n = pv->n, big_n = pv->big_n;
 	struct zk_stark_ood_layout l;
 	zk_ext zw = zk_ext_mul_base(pv->z, zk_gl_root_of_unity(pv->log_n));
+	bool drop;
 	int rc = 0;
 
 	if (job == NULL)
@@ -562,6 +600,10 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	 * again for the openings, zk_prover_remake_quotient): FRI does not
 	 * hold them. Stored, both in one pass over the trace.
 	 */
+	drop = pv->streaming &&
+	       ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks >= mw;
+	if (drop)
+		deep_fold_chunks(job);
 	job->ab[0] = zk_big_alloc(ZK_EXT_DEGREE * n * sizeof(zk_gl),
 				  pv->streaming);
 	if (!pv->streaming)
@@ -570,13 +612,14 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	rc = job->ab[0] == NULL ||
 	     (!pv->streaming && job->ab[ZK_EXT_DEGREE] == NULL) ?
 	     ZK_STARK_ENOMEM : deep_sums(job, 0, pv->streaming ? 1 : 2);
+	job->add_folded = drop;
 	if (rc == 0)
 		zk_prover_parallel_for(pv->threads, n, deep_chunks, job);
 	if (rc == 0 && pv->streaming) {
 		/* worth the quotient step again only where the chunks are
 		 * as wide as the main trace (the range AIR, not the
 		 * Poseidon2 chain: 6 base columns against 236) */
-		if (ZK_EXT_DEGREE * (size_t)pv->shape.n_chunks >= mw) {
+		if (drop) {
 			zk_big_free(pv->q);
 			pv->q = NULL;
 		}

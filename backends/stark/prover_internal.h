@@ -152,10 +152,16 @@ struct zk_prover {
 	/*
 	 * Where the composition step reads the main and aux values of
 	 * position i: view[c·view_stride + i - view_base] (the whole LDE, or
-	 * the block being evaluated).
+	 * the block being evaluated; aux_stride for the aux view). With
+	 * view_natural the block's positions are in natural order (i -
+	 * view_base is the exponent t of x = c_h·ω_n^t, not its bit
+	 * reversal): the last quotient block, whose values replace its main
+	 * rows as they are read (prover_quotient_last.c).
 	 */
 	const zk_gl *main_view, *aux_view;
-	size_t view_stride, view_base;
+	size_t view_stride, aux_stride, view_base;
+	bool view_natural;
+	zk_gl *q_heads; /* view_natural: Q at each evaluation block's first row */
 	zk_gl *block_roots; /* ω_B^bitrev(k), k < block size B (see zk_prover_points) */
 	unsigned log_block;
 	zk_gl **periodic_lde;
@@ -226,6 +232,45 @@ int zk_prover_aux_in_place(struct zk_prover *pv, size_t h, bool forward);
  */
 int zk_prover_block_from_trace(struct zk_prover *pv, bool aux, size_t h,
 			       zk_gl *buf);
+
+/*
+ * pv->q's values (the quotient step's, on the first n_chunks coset
+ * blocks of D) into the chunks' coefficients, or in debug mode (Q on all
+ * of D) into Q's, ZK_STARK_ETRACE where its degree overflows
+ * (prover_chunks.c). 0 or a ZK_STARK_ status.
+ */
+int zk_prover_interpolate_blocks(struct zk_prover *pv);
+int zk_prover_interpolate_domain(struct zk_prover *pv, char *err,
+				 size_t errlen);
+
+/*
+ * The last quotient block in natural order (prover_quotient_last.c):
+ * its Q values are written over the main rows they were read from, in q
+ * itself, so the quotient step holds no main block buffer beside the
+ * chunks' values. zk_prover_q_columns: q_len columns pv->q is allocated
+ * with (the main block lives in them, stride q_len). natural_main makes
+ * main block h there; natural_enter puts the aux block (acols columns
+ * of n in abuf) in natural order and sets the view; natural_store is
+ * composition_blocks' write of one evaluation block's Q (held, stride
+ * 2^log_block, once all its rows are read); natural_leave puts the held first
+ * rows in, q and the aux block back in bit-reversed order.
+ */
+bool zk_prover_natural_fits(const struct zk_prover *pv);
+size_t zk_prover_q_columns(const struct zk_prover *pv);
+int zk_prover_natural_main(struct zk_prover *pv, size_t h);
+int zk_prover_natural_enter(struct zk_prover *pv, zk_gl *abuf, size_t acols);
+void zk_prover_natural_store(struct zk_prover *pv, size_t blo, size_t len,
+			     const zk_gl *held);
+void zk_prover_natural_leave(struct zk_prover *pv, zk_gl *abuf, size_t acols);
+/*
+ * The whole pages of [from, from + bytes) handed back (their contents
+ * lost) where big, a zk_big_alloc buffer holding them, is a mapping of
+ * its own; nothing otherwise.
+ */
+void zk_prover_release_pages(void *big, void *from, size_t bytes);
+/* Points x of positions [blo, blo + len) of a natural-order view. */
+void zk_prover_points_natural(const struct zk_prover *pv, size_t blo,
+			      size_t len, zk_gl *out);
 
 /*
  * Rows [first, first + 2^log_len) of block h of the polynomials coeffs[c]
@@ -313,5 +358,15 @@ int zk_prover_sort_assertions(struct zk_prover *pv,
 int zk_prover_open_rows(struct zk_prover *pv, struct zk_stark_proof *pf,
 			const uint64_t *pos, size_t count);
 void zk_prover_free(struct zk_prover *pv);
+
+/* Periodic column j at view position i (bit-reversed position of D). */
+static inline zk_gl zk_prover_periodic_at(const struct zk_prover *pv,
+					  size_t j, size_t i)
+{
+	if (pv->view_natural)
+		i = pv->view_base + zk_stark_rev_bits(i - pv->view_base,
+						      pv->log_n);
+	return pv->periodic_lde[j][i >> pv->periodic_shift[j]];
+}
 
 #endif /* ZKCLOB_STARK_PROVER_INTERNAL_H */

@@ -154,14 +154,17 @@ size_t zk_prover_part_max_groups(const struct zk_prover *pv)
 }
 
 /*
- * The composition's commitment and openings in halves of a coset block
+ * The composition's commitment and openings in eighths of a coset block
  * (streaming): its nine base columns of n (the range AIR) were the
  * largest buffer beside the chunks' coefficients, 18 B per main cell.
- * A half costs n/2 vector products and a size-n/2 transform a column;
- * quarters (3n/4 products each) cost a tenth of a fast proof for 4.5 B
- * per main cell more off a step that is not the peak.
+ * A part of n/2^s costs n(1 - 2^-s) vector products (the fold) and a
+ * size-n/2^s transform a column. Quarters left the composition's
+ * commitment and its openings the prover's peak once the quotient step
+ * lost its main block (4.5 B per main cell beside the chunks and the aux
+ * coefficients); eighths take 2.25 off it for twice the fold's products
+ * (docs/perf.md "Streaming memory, third pass").
  */
-#define COMP_SPLIT 2
+#define COMP_SPLIT 3
 
 unsigned zk_prover_comp_split(const struct zk_prover *pv)
 {

@@ -5,14 +5,13 @@
  * Q has degree < n_chunks·n, so it is fixed by its values on any
  * n_chunks·n points. Rather than evaluate the constraints on all of D
  * (N = B·n points), the prover evaluates them on the first n_chunks
- * blocks of n positions of D, each a coset of H_n (interpolate_blocks),
+ * blocks of n positions of D, each a coset of H_n (prover_chunks.c),
  * and extends the chunks to D. The next-row point x·ω_n of a position
  * stays in its block, so nothing is re-laid out, and the coefficients are
  * the ones a full-D interpolation gives: the proof does not change.
  * Debug mode still evaluates on all of D: only there does the interpolant
  * show a degree overflow (a trace that violates a constraint).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,7 +178,14 @@ static size_t next_position(const struct zk_prover *pv, size_t i)
 static void next_rows(const struct zk_prover *pv, struct comp_scratch *s,
 		      size_t i, size_t len)
 {
+	size_t at = i - pv->view_base, mask = pv->n - 1;
+
 	/* the next rows are in the same block of n: in the view */
+	if (pv->view_natural) {
+		for (size_t k = 0; k < len; k++)
+			s->nx[k] = (at + k + 1) & mask;
+		return;
+	}
 	for (size_t k = 0; k < len; k++)
 		s->nx[k] = next_position(pv, i + k) - pv->view_base;
 }
@@ -235,7 +241,7 @@ static zk_ext main_sum(struct zk_prover *pv, struct comp_scratch *s,
 	zk_ext acc;
 
 	for (size_t j = 0; j < np; j++)
-		s->per[j] = pv->periodic_lde[j][i >> pv->periodic_shift[j]];
+		s->per[j] = zk_prover_periodic_at(pv, j, i);
 	air->eval_main(air->ctx, cur, nxt, s->per, s->outm);
 	for (size_t k = 0; k < nmc; k++)
 		for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
@@ -259,8 +265,7 @@ static void main_sums_x4(struct zk_prover *pv, struct comp_scratch *s,
 
 	for (size_t j = 0; j < np; j++)
 		for (unsigned k = 0; k < 4; k++)
-			s->per[4 * j + k] = pv->periodic_lde[j][(i + k) >>
-							pv->periodic_shift[j]];
+			s->per[4 * j + k] = zk_prover_periodic_at(pv, j, i + k);
 	air->eval_main_x4(air->ctx, s->tcur + r, s->tnxt + r, COMP_ROWS, s->per,
 			  s->outm);
 	for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
@@ -284,7 +289,7 @@ static zk_ext aux_sum(struct zk_prover *pv, struct comp_scratch *s,
 {
 	const struct zk_air *air = pv->air;
 	size_t mw = air->main_width, aw = air->aux_width;
-	size_t stride = pv->view_stride, at = i - pv->view_base;
+	size_t stride = pv->aux_stride, at = i - pv->view_base;
 	size_t np = air->n_periodic, nmc = air->n_main_constraints;
 	const zk_gl *cur = s->cur + r * mw, *nxt = s->nxt + r * mw;
 	size_t nx = s->nx[r];
@@ -297,7 +302,7 @@ static zk_ext aux_sum(struct zk_prover *pv, struct comp_scratch *s,
 	}
 	if (air->eval_aux_base != NULL) {
 		for (size_t j = 0; j < np; j++)
-			s->perb[j] = pv->periodic_lde[j][i >> pv->periodic_shift[j]];
+			s->perb[j] = zk_prover_periodic_at(pv, j, i);
 		air->eval_aux_base(air->ctx, cur, nxt, s->acur, s->anxt, s->perb,
 				   pv->rand, s->outa);
 	} else {
@@ -307,7 +312,7 @@ static zk_ext aux_sum(struct zk_prover *pv, struct comp_scratch *s,
 		}
 		for (size_t j = 0; j < np; j++)
 			s->perx[j] = zk_ext_from_base(
-				pv->periodic_lde[j][i >> pv->periodic_shift[j]]);
+				zk_prover_periodic_at(pv, j, i));
 		air->eval_aux(air->ctx, s->curx, s->nxtx, s->acur, s->anxt,
 			      s->perx, pv->rand, s->outa);
 	}
@@ -391,12 +396,16 @@ static void tile_sums(struct zk_prover *pv, struct comp_scratch *s, size_t i,
 	}
 }
 
-/* Σ α_j·(T_j(x) - v_j)/(x - ω^r_j) added into q over one block. */
+/*
+ * Σ α_j·(T_j(x) - v_j)/(x - ω^r_j) added over one block into dst (limb e
+ * of position blo + k at dst[e·dst_stride + k]).
+ */
 static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
-			   size_t blo, size_t len)
+			   size_t blo, size_t len, zk_gl *dst,
+			   size_t dst_stride)
 {
 	size_t stride = pv->view_stride, at = blo - pv->view_base;
-	size_t q_len = pv->q_len;
+	size_t astride = pv->aux_stride;
 	zk_gl w_n = zk_gl_root_of_unity(pv->log_n);
 
 	for (size_t a = 0; a < pv->n_asrt;) {
@@ -428,8 +437,8 @@ static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
 			}
 			for (size_t k = 0; k < len; k++) {
 				zk_ext t = zk_ext_gather(pv->aux_view +
-					ZK_EXT_DEGREE * as->column * stride + at + k,
-					stride);
+					ZK_EXT_DEGREE * as->column * astride + at + k,
+					astride);
 
 				s->num[k] = zk_ext_add(s->num[k], zk_ext_mul(alpha,
 						zk_ext_sub(t, as->value)));
@@ -437,11 +446,10 @@ static void boundary_block(struct zk_prover *pv, struct comp_scratch *s,
 		}
 		for (size_t k = 0; k < len; k++) {
 			zk_ext term = zk_ext_mul_base(s->num[k], s->inv[k]);
-			size_t i = blo + k;
 
 			for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
-				pv->q[e * q_len + i] = zk_gl_add(pv->q[e * q_len + i],
-								 term.c[e]);
+				dst[e * dst_stride + k] = zk_gl_add(
+					dst[e * dst_stride + k], term.c[e]);
 		}
 	}
 }
@@ -461,16 +469,25 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 	struct comp_scratch s;
 	zk_ext sums[COMP_ROWS];
 	zk_gl *mem = comp_scratch_alloc(pv->air, &s);
+	/* natural order: Q waits here until the block's rows are read */
+	zk_gl *held = pv->view_natural ?
+		      malloc(ZK_EXT_DEGREE * bsize * sizeof(zk_gl)) : NULL;
 
-	if (mem == NULL) {
+	if (mem == NULL || (pv->view_natural && held == NULL)) {
 		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
+		free(mem);
 		return;
 	}
 	for (size_t blk = job->first_blk + lo; blk < job->first_blk + hi; blk++) {
 		size_t blo = blk * bsize;
 		size_t len = q_len - blo < bsize ? q_len - blo : bsize;
+		zk_gl *dst = held != NULL ? held : pv->q + blo;
+		size_t dst_stride = held != NULL ? bsize : q_len;
 
-		zk_prover_points(pv, blo, len, s.xs);
+		if (pv->view_natural)
+			zk_prover_points_natural(pv, blo, len, s.xs);
+		else
+			zk_prover_points(pv, blo, len, s.xs);
 		for (size_t k = 0; k < len; k += COMP_ROWS) {
 			size_t rows = len - k < COMP_ROWS ? len - k : COMP_ROWS;
 
@@ -484,11 +501,14 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 					pv->zinv_by_high[i >> (log_d - b)]);
 
 				zk_ext_scatter(zk_ext_mul_base(sums[r], factor),
-					       pv->q + i, q_len);
+					       dst + k + r, dst_stride);
 			}
 		}
-		boundary_block(pv, &s, blo, len);
+		boundary_block(pv, &s, blo, len, dst, dst_stride);
+		if (held != NULL)
+			zk_prover_natural_store(pv, blo, len, held);
 	}
+	free(held);
 	free(mem);
 }
 
@@ -598,137 +618,6 @@ int zk_prover_comp_block(void *arg, size_t h, zk_gl *buf)
 }
 
 /*
- * Debug path: Q on all of D (a subgroup coset), so that a degree overflow
- * shows as non-zero coefficients >= n_chunks·n.
- */
-static int interpolate_domain(struct zk_prover *pv, char *err, size_t errlen)
-{
-	size_t q_len = pv->q_len, top = pv->shape.n_chunks * pv->n;
-	zk_gl *qcols[ZK_EXT_DEGREE];
-
-	for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
-		qcols[e] = pv->q + e * q_len;
-	if (zk_ntt_coset_inverse(qcols, ZK_EXT_DEGREE, pv->log_domain,
-				 ZK_GL_MULTIPLICATIVE_GENERATOR, pv->threads) != 0)
-		return ZK_STARK_ENOMEM;
-	for (size_t k = top; k < q_len; k++)
-		if (!zk_ext_is_zero(zk_ext_gather(pv->q + k, q_len))) {
-			if (err != NULL && errlen > 0)
-				snprintf(err, errlen, "composition has degree "
-					 ">= %zu: the trace violates a "
-					 "constraint or the declared degree "
-					 "is too low", top);
-			return ZK_STARK_ETRACE;
-		}
-	return 0;
-}
-
-/* w = v^-1 for the chunks × chunks matrix v (Gauss–Jordan); false if singular */
-static bool invert_matrix(size_t m, zk_gl *v, zk_gl *w)
-{
-	for (size_t i = 0; i < m; i++)
-		for (size_t j = 0; j < m; j++)
-			w[i * m + j] = i == j;
-	for (size_t col = 0; col < m; col++) {
-		size_t piv = col;
-		zk_gl inv;
-
-		while (piv < m && v[piv * m + col] == 0)
-			piv++;
-		if (piv == m || !zk_gl_inv(v[piv * m + col], &inv))
-			return false;
-		for (size_t j = 0; j < m; j++) {
-			zk_gl t = v[col * m + j];
-
-			v[col * m + j] = zk_gl_mul(v[piv * m + j], inv);
-			v[piv * m + j] = piv == col ? v[col * m + j] : t;
-			t = w[col * m + j];
-			w[col * m + j] = zk_gl_mul(w[piv * m + j], inv);
-			w[piv * m + j] = piv == col ? w[col * m + j] : t;
-		}
-		for (size_t i = 0; i < m; i++) {
-			zk_gl f = v[i * m + col];
-
-			if (i == col || f == 0)
-				continue;
-			for (size_t j = 0; j < m; j++) {
-				v[i * m + j] = zk_gl_sub(v[i * m + j],
-							 zk_gl_mul(f, v[col * m + j]));
-				w[i * m + j] = zk_gl_sub(w[i * m + j],
-							 zk_gl_mul(f, w[col * m + j]));
-			}
-		}
-	}
-	return true;
-}
-
-struct unmix_job {
-	struct zk_prover *pv;
-	const zk_gl *w; /* chunks × chunks */
-};
-
-/* Q_k[j] = Σ_h w[k][h]·P_h[j] for coefficients j in [lo, hi). */
-static void unmix_range(void *arg, size_t lo, size_t hi)
-{
-	struct unmix_job *job = arg;
-	struct zk_prover *pv = job->pv;
-	size_t m = pv->shape.n_chunks, n = pv->n;
-	zk_gl p[ZK_EXT_DEGREE][64]; /* m <= 64, see interpolate_blocks */
-
-	for (size_t j = lo; j < hi; j++) {
-		for (size_t h = 0; h < m; h++)
-			for (size_t e = 0; e < ZK_EXT_DEGREE; e++)
-				p[e][h] = pv->q[e * pv->q_len + h * n + j];
-		for (size_t k = 0; k < m; k++)
-			for (size_t e = 0; e < ZK_EXT_DEGREE; e++) {
-				struct zk_acc a = { 0 };
-
-				for (size_t h = 0; h < m; h++)
-					zk_acc_mac(&a, job->w[k * m + h], p[e][h]);
-				pv->q[e * pv->q_len + k * n + j] = zk_acc_reduce(&a);
-			}
-	}
-}
-
-/*
- * Q was evaluated on the first n_chunks blocks of D, block h being the
- * coset c_h·H_n. There x^n is the constant λ_h = c_h^n, so Q restricted to
- * it is P_h = Σ_k λ_h^k·Q_k, a polynomial of degree < n: one size-n
- * interpolation per block, then the Vandermonde system in the λ_h (at most
- * B × B, the λ_h distinct) separates the chunks.
- */
-static int interpolate_blocks(struct zk_prover *pv)
-{
-	size_t m = pv->shape.n_chunks, n = pv->n, q_len = pv->q_len;
-	zk_gl v[64 * 64], w[64 * 64];
-	struct unmix_job job = { .pv = pv, .w = w };
-
-	if (m > 64)
-		return ZK_STARK_EINVAL;
-	for (size_t h = 0; h < m; h++) {
-		zk_gl shift = zk_prover_block_shift(pv, h);
-		zk_gl lambda = zk_gl_pow(shift, n), acc = 1;
-		zk_gl *cols[ZK_EXT_DEGREE];
-
-		for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
-			cols[e] = pv->q + e * q_len + h * n;
-		if (zk_ntt_coset_inverse(cols, ZK_EXT_DEGREE, pv->log_n, shift,
-					 pv->threads) != 0)
-			return ZK_STARK_ENOMEM;
-		for (size_t k = 0; k < m; k++) {
-			v[h * m + k] = acc;
-			acc = zk_gl_mul(acc, lambda);
-		}
-	}
-	if (m == 1)
-		return 0;
-	if (!invert_matrix(m, v, w))
-		return ZK_STARK_EINVAL;
-	zk_prover_parallel_for(pv->threads, n, unmix_range, &job);
-	return 0;
-}
-
-/*
  * The constraints on positions [0, q_len). Stored LDEs are read in place;
  * a streaming prover makes the main and aux blocks of one coset of H_n
  * at a time (a position's next row is in its own block) and drops them.
@@ -746,7 +635,7 @@ static int evaluate_quotient(struct zk_prover *pv)
 	if (!pv->streaming) {
 		pv->main_view = pv->main_lde;
 		pv->aux_view = pv->aux_lde;
-		pv->view_stride = pv->big_n;
+		pv->view_stride = pv->aux_stride = pv->big_n;
 		pv->view_base = 0;
 		zk_prover_parallel_for(pv->threads,
 				       (pv->q_len + bsize - 1) / bsize,
@@ -760,22 +649,36 @@ static int evaluate_quotient(struct zk_prover *pv)
 	       zk_big_alloc((aw3 * n + 1) * sizeof(zk_gl), true);
 	if (mbuf == NULL || abuf == NULL)
 		rc = ZK_STARK_ENOMEM;
-	pv->main_view = mbuf;
 	pv->aux_view = abuf;
-	pv->view_stride = n;
+	pv->aux_stride = n;
 	for (size_t h = 0; rc == 0 && h < pv->q_len / n; h++) {
-		rc = zk_prover_main_block(pv, h, mbuf);
+		/* the last block's Q over its own main rows: mbuf goes first */
+		bool last = h + 1 == pv->q_len / n && zk_prover_natural_fits(pv);
+
+		if (last) {
+			zk_big_free(mbuf);
+			mbuf = NULL;
+			rc = zk_prover_natural_main(pv, h);
+		} else {
+			pv->main_view = mbuf;
+			pv->view_stride = n;
+			rc = zk_prover_main_block(pv, h, mbuf);
+		}
 		if (rc == 0 && aw3 > 0)
 			rc = in_place ? zk_prover_aux_in_place(pv, h, true) :
 			     zk_prover_aux_block(pv, h, abuf);
+		pv->view_base = h * n;
+		if (rc == 0 && last)
+			rc = zk_prover_natural_enter(pv, abuf, aw3);
 		if (rc != 0)
 			break;
-		pv->view_base = h * n;
 		job.first_blk = h * n / bsize;
 		zk_prover_parallel_for(pv->threads, n / bsize,
 				       composition_blocks, &job);
 		if (pv->failed)
 			rc = ZK_STARK_ENOMEM;
+		if (last)
+			zk_prover_natural_leave(pv, abuf, aw3);
 		if (in_place && zk_prover_aux_in_place(pv, h, false) != 0)
 			rc = ZK_STARK_ENOMEM;
 	}
@@ -795,8 +698,8 @@ static int make_quotient(struct zk_prover *pv, bool debug, char *err,
 	int rc;
 
 	pv->q_len = debug ? pv->big_n : pv->shape.n_chunks * pv->n;
-	pv->q = zk_big_alloc(ZK_EXT_DEGREE * pv->q_len * sizeof(zk_gl),
-			     pv->streaming);
+	pv->q = zk_big_alloc(zk_prover_q_columns(pv) * pv->q_len *
+			     sizeof(zk_gl), pv->streaming);
 	if (pv->q == NULL)
 		return ZK_STARK_ENOMEM;
 	rc = evaluate_quotient(pv);
@@ -812,8 +715,8 @@ static int make_quotient(struct zk_prover *pv, bool debug, char *err,
 		}
 	}
 	if (rc == 0)
-		rc = debug ? interpolate_domain(pv, err, errlen) :
-			     interpolate_blocks(pv);
+		rc = debug ? zk_prover_interpolate_domain(pv, err, errlen) :
+			     zk_prover_interpolate_blocks(pv);
 	return rc;
 }
 

@@ -286,6 +286,54 @@ static void run_op(enum op op, zk_gl **cols, const zk_gl *const *ins,
 	assert_int_equal(rc, 0);
 }
 
+/*
+ * Spans of 2^14 and more keep only their first 1024 twiddles cached and
+ * make the rest per chunk (ntt.c, span_butterflies): sizes 2^15 and 2^17,
+ * one thread and a team (stage_range's split stages), plain and coset,
+ * checked at sampled positions against Horner, and inverted back.
+ */
+static void test_wide_spans(void **state)
+{
+	static const unsigned int sizes[] = { 15, 17 };
+	static const unsigned int threads[] = { 1, 3 };
+
+	(void)state;
+	for (size_t si = 0; si < 2; si++) {
+		unsigned int log_n = sizes[si];
+		size_t n = (size_t)1 << log_n;
+		zk_gl w = zk_gl_root_of_unity(log_n);
+		zk_gl *coeffs = random_col(n), *col = alloc_col(n);
+		zk_gl *cols[1] = { col };
+
+		for (size_t ti = 0; ti < 2; ti++)
+			for (int coset = 0; coset < 2; coset++) {
+				zk_gl shift = coset ? 7 : 1;
+
+				memcpy(col, coeffs, n * sizeof(zk_gl));
+				assert_int_equal(coset ?
+					zk_ntt_coset_forward(cols, 1, log_n, shift,
+							     threads[ti]) :
+					zk_ntt_forward(cols, 1, log_n, threads[ti]), 0);
+				for (size_t k = 0; k < 24; k++) {
+					/* the first and last chunks, then anywhere */
+					size_t i = k < 4 ? k : k < 8 ? n - 1 - k :
+						   rnd64() & (n - 1);
+					zk_gl x = zk_gl_mul(shift, zk_gl_pow(w,
+						zk_ntt_bitrev(i, log_n)));
+
+					assert_int_equal(col[i], horner(coeffs, n, x));
+				}
+				assert_int_equal(coset ?
+					zk_ntt_coset_inverse(cols, 1, log_n, shift,
+							     threads[ti]) :
+					zk_ntt_inverse(cols, 1, log_n, threads[ti]), 0);
+				assert_memory_equal(col, coeffs, n * sizeof(zk_gl));
+			}
+		free(coeffs);
+		free(col);
+	}
+}
+
 /* Column-parallel, split-transform and mixed schedules all agree. */
 static void test_threads_match(void **state)
 {
@@ -504,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_lde),
 		cmocka_unit_test(test_lde_consistency),
 		cmocka_unit_test(test_threads_match),
+		cmocka_unit_test(test_wide_spans),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_teardown_rebuild),
 		cmocka_unit_test(test_concurrent_callers),
