@@ -6,7 +6,8 @@
  * malformed lists are refused, and a proof sends T(zω) only for the
  * listed columns: it verifies, is smaller by 24 bytes a column left out,
  * and is refused when one of those values, their count or the set
- * changes. Single- and multi-table proofs.
+ * changes. Single- and multi-table proofs, partial aux lists, stored and
+ * streaming provers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -396,6 +397,145 @@ static void test_multi(void **state)
 	free(c);
 }
 
+/*
+ * A narrow AIR with an aux segment and partial lists in both segments:
+ * main a, b (Fibonacci, read at the next row) and c = a·b (not); aux
+ * s' = s + r·a' (read at the next row) and u = r·s + b (not). Proved by
+ * the stored prover (DEEP summed on D, deep_lde_rows) and the streaming
+ * one (aux as coefficients, deep_aux_coeffs): the same bytes.
+ */
+#define MIX_LOG_N 6
+
+static const uint32_t mix_main_next[] = { 0, 1 }, mix_aux_next[] = { 0 };
+
+static void mix_eval_base(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
+			  const zk_gl *periodic, zk_gl *out)
+{
+	(void)ctx;
+	(void)periodic;
+	out[0] = zk_gl_sub(nxt[0], cur[1]);
+	out[1] = zk_gl_sub(nxt[1], zk_gl_add(cur[0], cur[1]));
+	out[2] = zk_gl_sub(cur[2], zk_gl_mul(cur[0], cur[1]));
+}
+
+static void mix_eval_ext(const void *ctx, const zk_ext *cur, const zk_ext *nxt,
+			 const zk_ext *periodic, zk_ext *out)
+{
+	(void)ctx;
+	(void)periodic;
+	out[0] = zk_ext_sub(nxt[0], cur[1]);
+	out[1] = zk_ext_sub(nxt[1], zk_ext_add(cur[0], cur[1]));
+	out[2] = zk_ext_sub(cur[2], zk_ext_mul(cur[0], cur[1]));
+}
+
+static void mix_eval_aux(const void *ctx, const zk_ext *mc, const zk_ext *mn,
+			 const zk_ext *ac, const zk_ext *an,
+			 const zk_ext *periodic, const zk_ext *rand, zk_ext *out)
+{
+	(void)ctx;
+	(void)periodic;
+	out[0] = zk_ext_sub(an[0], zk_ext_add(ac[0], zk_ext_mul(rand[0], mn[0])));
+	out[1] = zk_ext_sub(ac[1], zk_ext_add(zk_ext_mul(rand[0], ac[0]), mc[1]));
+}
+
+static int mix_build_aux(const void *ctx, const zk_gl *const *main,
+			 unsigned log_n, const zk_ext *rand, zk_ext *const *aux)
+{
+	size_t n = (size_t)1 << log_n;
+
+	(void)ctx;
+	for (size_t i = 0; i < n; i++) {
+		zk_ext ra = zk_ext_mul_base(rand[0], main[0][i]);
+
+		aux[0][i] = i == 0 ? ra : zk_ext_add(aux[0][i - 1], ra);
+		aux[1][i] = zk_ext_add(zk_ext_mul(rand[0], aux[0][i]),
+				       zk_ext_from_base(main[1][i]));
+	}
+	return 0;
+}
+
+static size_t mix_assertions(const void *ctx, unsigned log_n,
+			     const zk_ext *rand, struct zk_assertion *out)
+{
+	size_t k = 0;
+
+	(void)ctx;
+	(void)log_n;
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, 0, 0, zk_ext_one() };
+	out[k++] = (struct zk_assertion){ ZK_SEG_MAIN, 1, 0, zk_ext_one() };
+	if (rand != NULL)
+		out[k++] = (struct zk_assertion){ ZK_SEG_AUX, 0, 0, rand[0] };
+	return k;
+}
+
+static void test_aux_lists(void **state)
+{
+	static const uint8_t pub[1] = { 1 };
+	struct zk_air air = {
+		.name = "next-row-mix", .version = 1, .main_width = 3,
+		.aux_width = 2, .n_aux_rand = 1, .n_main_constraints = 3,
+		.n_aux_constraints = 2, .max_degree = 2,
+		.eval_main = mix_eval_base, .eval_main_ext = mix_eval_ext,
+		.eval_aux = mix_eval_aux, .build_aux = mix_build_aux,
+		.assertions = mix_assertions,
+		.main_next = mix_main_next, .n_main_next = 2,
+		.aux_next = mix_aux_next, .n_aux_next = 1,
+		.pub = pub, .pub_len = sizeof(pub),
+	};
+	size_t n = (size_t)1 << MIX_LOG_N;
+	zk_gl *cols[3];
+	char err[256];
+
+	(void)state;
+	for (int c = 0; c < 3; c++) {
+		cols[c] = calloc(n, sizeof(zk_gl));
+		assert_non_null(cols[c]);
+	}
+	zk_air_fib_trace(1, 1, MIX_LOG_N, cols[0], cols[1]);
+	for (size_t i = 0; i < n; i++)
+		cols[2][i] = zk_gl_mul(cols[0][i], cols[1][i]);
+	expect_exact(&air, "mix");
+	for (uint8_t id = ZK_PARAMS_FAST; id <= ZK_PARAMS_COMPACT; id++) {
+		uint8_t *proof[2];
+		size_t len[2];
+
+		for (int streaming = 0; streaming < 2; streaming++) {
+			struct zk_prove_opts o = { .threads = 2, .debug = 1,
+						   .streaming = streaming };
+
+			assert_int_equal(zk_stark_prove(&air,
+					 zk_stark_params_by_id(id),
+					 (const zk_gl *const *)cols, MIX_LOG_N,
+					 &o, &proof[streaming], &len[streaming],
+					 err, sizeof(err)), 0);
+			assert_int_equal(zk_stark_verify(&air, id,
+							 proof[streaming],
+							 len[streaming], err,
+							 sizeof(err)),
+					 ZK_STARK_ACCEPT);
+		}
+		assert_int_equal(len[0], len[1]);
+		assert_memory_equal(proof[0], proof[1], len[0]);
+		/* every aux T(zω) byte matters: the one value after the
+		 * header, 3 roots, main T(z) [3], main T(zω) [2], aux T(z) [2] */
+		for (size_t i = 0; i < ZK_EXT_BYTES; i++) {
+			size_t pos = ZK_PROOF_HEADER_BYTES + 3 * ZK_DIGEST_BYTES +
+				     7 * ZK_EXT_BYTES + i;
+
+			proof[0][pos] ^= 0x20;
+			assert_int_not_equal(zk_stark_verify(&air, id, proof[0],
+							     len[0], err,
+							     sizeof(err)),
+					     ZK_STARK_ACCEPT);
+			proof[0][pos] ^= 0x20;
+		}
+		free(proof[0]);
+		free(proof[1]);
+	}
+	for (int c = 0; c < 3; c++)
+		free(cols[c]);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
@@ -404,6 +544,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bad_lists),
 		cmocka_unit_test(test_proof),
 		cmocka_unit_test(test_multi),
+		cmocka_unit_test(test_aux_lists),
 	};
 
 	if (argc > 1)
