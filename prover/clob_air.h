@@ -418,6 +418,13 @@ enum {
 #define CLOB_N_SEL 8
 #define CLOB_N_TERMS 5
 #define CLOB_AUX_WIDTH (CLOB_N_TERMS + 1)
+
+/* The columns the constraints read at the next row (clob_air_next.c):
+ * the proof opens T(zω) only for these. */
+#define CLOB_N_MAIN_NEXT 192
+#define CLOB_N_AUX_NEXT 1
+extern const uint32_t zk_clob_air_main_next[CLOB_N_MAIN_NEXT];
+extern const uint32_t zk_clob_air_aux_next[CLOB_N_AUX_NEXT];
 /* statement, layout (market, arity, depth, counts, offsets), market rules,
  * n_ops, n_events, variant */
 #define CLOB_PUB_LEN (ZK_STATEMENT_WIRE_SIZE + 12 + 16 + 32 + 40 + 4 + 16 + 4)

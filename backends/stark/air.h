@@ -37,6 +37,16 @@
  *                     eval_aux's values (the verifier's OOD check uses
  *                     eval_aux); the debug check compares them on real and
  *                     random rows.
+ *  - Next-row reads: main_next (n_main_next entries) and aux_next
+ *    (n_aux_next) list, strictly ascending, the columns of each segment
+ *    that some constraint reads at the next row (nxt, main_nxt, aux_nxt).
+ *    The proof opens T(zω) only for these (docs/stark.md, "Next-row
+ *    openings"); the verifier passes 0 for every other next-row input,
+ *    so a constraint that reads an unlisted column is checked with 0 in
+ *    its place: the debug check replaces the unlisted next-row inputs
+ *    with random values and names the first column that changes a
+ *    constraint. A NULL list means every column of its segment (a
+ *    non-NULL list with count 0: none).
  *  - Periodic columns: n_periodic columns, each given by its values over
  *    one period (a power of two dividing n); the prover interpolates them,
  *    the verifier evaluates them at the out-of-domain point.
@@ -149,6 +159,12 @@ struct zk_air {
 	 */
 	size_t (*assertions)(const void *ctx, unsigned log_n,
 			     const zk_ext *rand, struct zk_assertion *out);
+
+	/* the next-row reads (spec above); NULL: every column */
+	const uint32_t *main_next;
+	uint32_t n_main_next;
+	const uint32_t *aux_next;
+	uint32_t n_aux_next;
 
 	/* the statement: absorbed verbatim */
 	const uint8_t *pub;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "air_next.h"
 #include "ntt.h"
 #include "proof.h"
 #include "stark.h"
@@ -77,6 +78,8 @@ static int check_shape(struct zk_debug *d)
 	    (air->aux_width > 0 &&
 	     (air->eval_aux == NULL || air->build_aux == NULL)))
 		return report(d, ZK_STARK_EINVAL, "AIR shape out of range");
+	if (zk_air_next_validate(air, d->err, d->errlen) != 0)
+		return ZK_STARK_EINVAL;
 	for (uint32_t j = 0; j < air->n_periodic; j++)
 		if (air->periodic[j].log_period > d->log_n ||
 		    air->periodic[j].values == NULL)
@@ -590,6 +593,8 @@ int zk_stark_debug_check(const struct zk_air *air, const zk_gl *const *main_trac
 		rc = check_assertions(&d);
 	if (rc == 0)
 		rc = check_ext_agrees(&d);
+	if (rc == 0)
+		rc = zk_air_next_check(air, next_gl(&d), err, errlen);
 	if (rc == 0)
 		rc = check_x4_agrees(&d);
 	if (rc == 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "air.h"
+#include "air_next.h"
 #include "ntt.h"
 #include "proof.h"
 #include "stark.h"
@@ -19,9 +20,9 @@ void zk_stark_ood_layout(const struct zk_stark_proof_shape *s,
 {
 	l->main_cur = 0;
 	l->main_nxt = s->main_width;
-	l->aux_cur = 2 * (size_t)s->main_width; /* T(z), T(zω) */
+	l->aux_cur = l->main_nxt + s->main_next; /* T(z), T(zω) */
 	l->aux_nxt = l->aux_cur + s->aux_width;
-	l->comp = l->aux_nxt + s->aux_width;
+	l->comp = l->aux_nxt + s->aux_next;
 	l->total = l->comp + s->n_chunks;
 }
 
@@ -180,6 +181,8 @@ int zk_stark_proof_encode(const struct zk_stark_proof *pf, uint8_t **out,
 	put_le(&w, pf->shape.main_width, 4);
 	put_le(&w, pf->shape.aux_width, 4);
 	put_le(&w, pf->shape.n_chunks, 4);
+	put_le(&w, pf->shape.main_next, 4);
+	put_le(&w, pf->shape.aux_next, 4);
 	put_bytes(&w, pf->main_root.bytes, ZK_DIGEST_BYTES);
 	if (pf->shape.aux_width)
 		put_bytes(&w, pf->aux_root.bytes, ZK_DIGEST_BYTES);
@@ -334,10 +337,10 @@ static int decode_shape(struct zk_rbuf *r, const struct zk_stark_params *p,
 			const struct zk_stark_proof_shape *shape,
 			struct zk_stark_proof *pf)
 {
-	uint64_t v[3] = { 0, 0, 0 };
+	uint64_t v[5] = { 0, 0, 0, 0, 0 };
 	int rc;
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 5; i++) {
 		rc = get_le(r, 4, &v[i], "shape");
 		if (rc != 0)
 			return rc;
@@ -350,18 +353,31 @@ static int decode_shape(struct zk_rbuf *r, const struct zk_stark_params *p,
 		return fail_fmt(r, ZK_STARK_EFORMAT,
 				"%" PRIu64 " composition chunks (set allows 1..%u)",
 				v[2], 1u << p->log_blowup);
+	if (v[3] > v[0] || v[4] > v[1])
+		return fail_fmt(r, ZK_STARK_EFORMAT,
+				"next-row counts %" PRIu64 "/%" PRIu64
+				" exceed the widths", v[3], v[4]);
 	pf->shape.main_width = (uint32_t)v[0];
 	pf->shape.aux_width = (uint32_t)v[1];
 	pf->shape.n_chunks = (uint32_t)v[2];
+	pf->shape.main_next = (uint32_t)v[3];
+	pf->shape.aux_next = (uint32_t)v[4];
+	/* a next-row value for a column the AIR does not list is refused
+	 * here: the counts are part of the shape */
 	if (shape != NULL &&
 	    (shape->main_width != pf->shape.main_width ||
 	     shape->aux_width != pf->shape.aux_width ||
-	     shape->n_chunks != pf->shape.n_chunks))
+	     shape->n_chunks != pf->shape.n_chunks ||
+	     shape->main_next != pf->shape.main_next ||
+	     shape->aux_next != pf->shape.aux_next))
 		return fail_fmt(r, ZK_STARK_EPARAMS,
-				"proof shape %u/%u/%u differs from the AIR's %u/%u/%u",
+				"proof shape %u/%u/%u (next rows %u/%u) differs "
+				"from the AIR's %u/%u/%u (%u/%u)",
 				pf->shape.main_width, pf->shape.aux_width,
-				pf->shape.n_chunks, shape->main_width,
-				shape->aux_width, shape->n_chunks);
+				pf->shape.n_chunks, pf->shape.main_next,
+				pf->shape.aux_next, shape->main_width,
+				shape->aux_width, shape->n_chunks,
+				shape->main_next, shape->aux_next);
 	return 0;
 }
 
@@ -532,6 +548,10 @@ int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out)
 		"%u composition chunk(s) (constraint degree <= %u)\n",
 		pf.log_n, pf.shape.main_width, pf.shape.aux_width,
 		pf.shape.n_chunks, degree);
+	fprintf(out, "next row         T(zω) opened for %u of %u main and %u of %u "
+		"aux columns (those the constraints read there)\n",
+		pf.shape.main_next, pf.shape.main_width, pf.shape.aux_next,
+		pf.shape.aux_width);
 	fprintf(out, "security         conjectured %.1f bits (queries + grinding "
 		"%u, the F_p^3 field term and 128: the min), proven %.1f bits "
 		"(both with %u grinding bits)\n",
@@ -561,6 +581,8 @@ void zk_stark_air_shape(const struct zk_air *air,
 	shape->main_width = air->main_width;
 	shape->aux_width = air->aux_width;
 	shape->n_chunks = air->max_degree > 2 ? air->max_degree - 1 : 1;
+	shape->main_next = zk_air_next_count(air, ZK_SEG_MAIN);
+	shape->aux_next = zk_air_next_count(air, ZK_SEG_AUX);
 }
 
 /* proof.c's checks all refuse with ZK_STARK_EINVAL */
@@ -602,6 +624,8 @@ int zk_stark_air_validate(const struct zk_air *air,
 	    (air->eval_aux == NULL || air->build_aux == NULL))
 		return invalid(err, errlen, "AIR has an aux segment but no "
 			       "eval_aux/build_aux");
+	if (zk_air_next_validate(air, err, errlen) != 0)
+		return ZK_STARK_EINVAL;
 	if (air->n_aux_rand > ZK_AIR_MAX_AUX_RAND ||
 	    (air->aux_width == 0 && air->n_aux_rand != 0))
 		return invalid(err, errlen, "AIR asks for %u aux challenges",
@@ -647,6 +671,7 @@ int zk_stark_transcript_start(struct zk_transcript *t,
 	zk_transcript_absorb_u64(t, shape.main_width);
 	zk_transcript_absorb_u64(t, shape.aux_width);
 	zk_transcript_absorb_u64(t, shape.n_chunks);
+	zk_air_next_absorb(t, air);
 	zk_transcript_absorb_u64(t, air->n_aux_rand);
 	zk_transcript_absorb_u64(t, air->n_main_constraints);
 	zk_transcript_absorb_u64(t, air->n_aux_constraints);

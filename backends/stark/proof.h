@@ -5,12 +5,13 @@
  *
  * Spec
  *  - Wire form, integers little-endian, field elements 8 bytes canonical:
- *      "ZKSP" | u16 version (4) | u8 params id | u8 log_n
- *      | u32 main_width | u32 aux_width | u32 n_chunks        (the shape)
+ *      "ZKSP" | u16 version (5) | u8 params id | u8 log_n
+ *      | u32 main_width | u32 aux_width | u32 n_chunks
+ *      | u32 main_next | u32 aux_next                          (the shape)
  *      | main root | aux root (only when aux_width > 0) | composition root
- *      | OOD values, zk_ext (c0, c1, c2: 24 bytes): main T(z) [main_width], main T(zω)
- *        [main_width], aux T(z) [aux_width], aux T(zω) [aux_width],
- *        Q_k(z) [n_chunks]
+ *      | OOD values, zk_ext (c0, c1, c2: 24 bytes): main T(z) [main_width],
+ *        main T(zω) [main_next: the AIR's next-row columns, ascending],
+ *        aux T(z) [aux_width], aux T(zω) [aux_next], Q_k(z) [n_chunks]
  *      | FRI proof (fri.h encoding)
  *      | u64 grinding nonce
  *      | u32 n_positions (distinct query positions, ascending)
@@ -47,13 +48,15 @@
 #include "transcript.h"
 
 #define ZK_PROOF_MAGIC "ZKSP"
-#define ZK_PROOF_VERSION 4 /* 3: α, γ as powers; 4: FRI without known values, new schedules */
-#define ZK_PROOF_HEADER_BYTES 20 /* magic, version, id, log_n, shape */
+#define ZK_PROOF_VERSION 5 /* 4: FRI without known values; 5: T(zω) for next-row columns only */
+#define ZK_PROOF_HEADER_BYTES 28 /* magic, version, id, log_n, shape */
 
 struct zk_stark_proof_shape {
 	uint32_t main_width; /* base columns */
 	uint32_t aux_width;  /* extension columns */
 	uint32_t n_chunks;   /* composition chunks, max(d - 1, 1) */
+	uint32_t main_next;  /* main columns opened at zω (air_next.h) */
+	uint32_t aux_next;   /* aux columns opened at zω */
 };
 
 struct zk_stark_proof {
@@ -144,7 +147,8 @@ int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out);
 
 #define ZK_STARK_DOMAIN_LABEL "zkclob-stark-v1"
 
-/* The AIR's proof shape; n_chunks = max(max_degree - 1, 1). */
+/* The AIR's proof shape; n_chunks = max(max_degree - 1, 1), the
+ * next-row counts zk_air_next_count()'s. */
 void zk_stark_air_shape(const struct zk_air *air,
 			struct zk_stark_proof_shape *shape);
 

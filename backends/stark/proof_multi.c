@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "air_next.h"
 #include "fri_internal.h"
 #include "ntt.h"
 #include "proof_multi.h"
@@ -108,6 +109,7 @@ int zk_multi_transcript_start(struct zk_transcript *t,
 		zk_transcript_absorb_u64(t, shape.main_width);
 		zk_transcript_absorb_u64(t, shape.aux_width);
 		zk_transcript_absorb_u64(t, shape.n_chunks);
+		zk_air_next_absorb(t, air);
 		zk_transcript_absorb_u64(t, air->n_aux_rand);
 		zk_transcript_absorb_u64(t, air->n_main_constraints);
 		zk_transcript_absorb_u64(t, air->n_aux_constraints);

@@ -5,15 +5,15 @@
  * and verifier both perform (docs/stark.md, "Multi-table proofs").
  *
  * Spec
- *  - Wire form, integers little-endian (version 3, α and γ as powers
- *    of one draw each; version 2, drawn one by one, and version 1, one FRI
- *    per table, is refused):
- *      "ZKSM" | u16 version (3) | u8 params id | u8 n_tables
+ *  - Wire form, integers little-endian (version 5, T(zω) only for the
+ *    columns each AIR reads at the next row; earlier versions refused):
+ *      "ZKSM" | u16 version (5) | u8 params id | u8 n_tables
  *      | u32 n_sums | n_sums partial sums (zk_ext, 24 bytes each: table
  *        order, then port order)
  *      | per table: u8 log_n | u32 main_width | u32 aux_width
  *        | u32 n_chunks | main root | aux root (aux_width > 0) | comp root
- *        | OOD values (proof.h order) | u32 n_positions
+ *        | OOD values (proof.h order; the next-row counts are the
+ *          AIR's, not sent) | u32 n_positions
  *        | main rows | batch | aux rows | batch (aux only)
  *        | composition rows | batch         (proof.h's row layout)
  *      | u64 grinding nonce
@@ -38,7 +38,7 @@
 #include "transcript.h"
 
 #define ZK_MULTI_PROOF_MAGIC "ZKSM"
-#define ZK_MULTI_PROOF_VERSION 4 /* 3: α, γ as powers; 4: FRI format 4 */
+#define ZK_MULTI_PROOF_VERSION 5 /* 4: FRI format 4; 5: T(zω) for next-row columns only */
 #define ZK_MULTI_DOMAIN_LABEL "zkclob-stark-multi-v1"
 #define ZK_MULTI_MAX_SUMS (ZK_MULTI_MAX_TABLES * ZK_MULTI_MAX_PORTS)
 

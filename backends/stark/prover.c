@@ -601,6 +601,7 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	struct zk_stark_proof pf;
 	struct zk_transcript t;
 	bool debug = opts != NULL && opts->debug;
+	struct zk_stark_ood_layout l;
 	size_t n_gamma;
 	int rc;
 
@@ -642,11 +643,11 @@ int zk_stark_prove(const struct zk_air *air, const struct zk_stark_params *p,
 	if (rc != 0)
 		goto done;
 	release_freed();
-	zk_transcript_absorb_ext(&t, pv.ood, 2 * ((size_t)air->main_width +
-				 air->aux_width) + pv.shape.n_chunks);
+	zk_stark_ood_layout(&pv.shape, &l);
+	zk_transcript_absorb_ext(&t, pv.ood, l.total);
 
-	n_gamma = 2 * ((size_t)air->main_width + air->aux_width) +
-		  pv.shape.n_chunks;
+	/* one DEEP coefficient per OOD value, in the same order */
+	n_gamma = l.total;
 	pv.gammas = malloc(n_gamma * sizeof(zk_ext));
 	if (!pv.streaming)
 		pv.deep = malloc(pv.big_n * sizeof(zk_ext));

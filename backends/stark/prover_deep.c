@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "air_next.h"
 #include "ntt.h"
 #include "prover_internal.h"
 #include "stark.h"
@@ -102,7 +103,8 @@ static inline zk_ext deep_den_inv(const struct deep_den *d, zk_gl x,
 
 /*
  * F(x) = (A(x) - A(z))/(x - z) + (B(x) - B(zω))/(x - zω) with
- * A = Σ_c γ_2c·T_c + Σ_k γ''_k·Q_k and B = Σ_c γ_2c+1·T_c, both of degree
+ * A = Σ_c γ_c·T_c + Σ_k γ''_k·Q_k and B = Σ_(c read at the next row)
+ * γ'_c·T_c (each γ the coefficient of its OOD value), both of degree
  * < n. A and B are formed on H from the trace, interpolated and the chunks
  * added as coefficients. Both divisions are exact (A(z) and B(zω) are the
  * OOD sums, the same field elements), so F itself is a polynomial of
@@ -128,6 +130,9 @@ struct zk_deep_job {
 	size_t out_base;
 	zk_ext a_z, b_zw;   /* A(z), B(zω) from the OOD values */
 	bool fold, add_folded; /* deep_chunks' modes (deep_fold_chunks) */
+	/* where each group's coefficients start in pv->gammas (the OOD
+	 * values' order) */
+	struct zk_stark_ood_layout l;
 	struct deep_den dz, dzw; /* 1/(x - z), 1/(x - zω) (deep_den) */
 };
 
@@ -175,7 +180,9 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 {
 	struct zk_deep_job *job = arg;
 	struct zk_prover *pv = job->pv;
-	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
+	const struct zk_air *air = pv->air;
+	size_t mw = air->main_width, aw = air->aux_width;
+	size_t nm = pv->shape.main_next, na = pv->shape.aux_next;
 	const zk_ext *g = pv->gammas;
 	struct zk_acc acc[DEEP_ROW_TILE][AB_COLS];
 	/* the tile's rows, column-major: tile[c·DEEP_ROW_TILE + k] */
@@ -220,9 +227,20 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 			for (size_t h = job->ab_lo; h < job->ab_hi; h++) {
 				struct zk_acc a0 = { 0 }, a1 = { 0 }, a2 = { 0 };
 
-				for (size_t c = 0; c < mw; c++) {
+				/* A: every column; B: the next-row ones */
+				for (size_t c = 0; h == 0 && c < mw; c++) {
 					zk_gl v = tile[c * DEEP_ROW_TILE + k];
-					const zk_gl *gc = g[2 * c + h].c;
+					const zk_gl *gc = g[job->l.main_cur + c].c;
+
+					zk_acc_mac(&a0, gc[0], v);
+					zk_acc_mac(&a1, gc[1], v);
+					zk_acc_mac(&a2, gc[2], v);
+				}
+				for (size_t j = 0; h == 1 && j < nm; j++) {
+					size_t c = zk_air_next_col(air, ZK_SEG_MAIN,
+								   (uint32_t)j);
+					zk_gl v = tile[c * DEEP_ROW_TILE + k];
+					const zk_gl *gc = g[job->l.main_nxt + j].c;
 
 					zk_acc_mac(&a0, gc[0], v);
 					zk_acc_mac(&a1, gc[1], v);
@@ -232,24 +250,23 @@ static void deep_rows(void *arg, size_t lo, size_t hi)
 				acc[k][ZK_EXT_DEGREE * h + 1] = a1;
 				acc[k][ZK_EXT_DEGREE * h + 2] = a2;
 			}
-		for (size_t c = 0; pv->aux != NULL && c < aw; c++) {
-			const zk_ext *col = pv->aux[c] + r0;
-			struct ext_coef ga = ext_coef(g[2 * (mw + c)]);
-			struct ext_coef gb = ext_coef(g[2 * (mw + c) + 1]);
+		for (size_t h = job->ab_lo; pv->aux != NULL && h < job->ab_hi;
+		     h++)
+			for (size_t j = 0; j < (h ? na : aw); j++) {
+				size_t c = h ? zk_air_next_col(air, ZK_SEG_AUX, j) : j;
+				const zk_ext *col = pv->aux[c] + r0;
+				struct ext_coef gh = ext_coef(g[(h ? job->l.aux_nxt :
+							job->l.aux_cur) + j]);
+				size_t b = ZK_EXT_DEGREE * h;
 
-			for (size_t k = 0; k < len; k++) {
-				const zk_gl *v = col[k].c;
+				for (size_t k = 0; k < len; k++) {
+					const zk_gl *v = col[k].c;
 
-				if (job->ab_lo == 0)
-					mac_ext(&acc[k][0], &acc[k][1],
-						&acc[k][2], &ga, v[0], v[1],
+					mac_ext(&acc[k][b], &acc[k][b + 1],
+						&acc[k][b + 2], &gh, v[0], v[1],
 						v[2]);
-				if (job->ab_hi == 2)
-					mac_ext(&acc[k][3], &acc[k][4],
-						&acc[k][5], &gb, v[0], v[1],
-						v[2]);
+				}
 			}
-		}
 		for (size_t h = ZK_EXT_DEGREE * job->ab_lo;
 		     h < ZK_EXT_DEGREE * job->ab_hi; h++)
 			for (size_t k = 0; k < len; k++)
@@ -267,8 +284,10 @@ static void deep_lde_rows(struct zk_deep_job *job, size_t lo, size_t hi,
 			  zk_gl *const *ab, size_t ab_base)
 {
 	struct zk_prover *pv = job->pv;
-	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
+	const struct zk_air *air = pv->air;
+	size_t mw = air->main_width, aw = air->aux_width;
 	size_t chunks = pv->shape.n_chunks, big_n = pv->big_n;
+	const struct zk_stark_ood_layout *l = &job->l;
 	const zk_ext *g = pv->gammas;
 	struct zk_acc acc[DEEP_ROWS][AB_COLS];
 
@@ -278,32 +297,37 @@ static void deep_lde_rows(struct zk_deep_job *job, size_t lo, size_t hi,
 		memset(acc, 0, sizeof(acc));
 		for (size_t c = 0; c < mw; c++) {
 			const zk_gl *col = pv->main_lde + c * big_n + r0;
-			zk_ext ga = g[2 * c], gb = g[2 * c + 1];
+			zk_ext ga = g[l->main_cur + c];
 
-			for (size_t k = 0; k < len; k++) {
+			for (size_t k = 0; k < len; k++)
 				mac_base(&acc[k][0], ga, col[k]);
-				mac_base(&acc[k][ZK_EXT_DEGREE], gb, col[k]);
-			}
 		}
-		for (size_t c = 0; c < aw + chunks; c++) {
-			bool is_aux = c < aw;
-			const zk_gl *src = is_aux ?
-				pv->aux_lde + ZK_EXT_DEGREE * c * big_n :
+		for (size_t j = 0; j < pv->shape.main_next; j++) {
+			size_t c = zk_air_next_col(air, ZK_SEG_MAIN, j);
+			const zk_gl *col = pv->main_lde + c * big_n + r0;
+			zk_ext gb = g[l->main_nxt + j];
+
+			for (size_t k = 0; k < len; k++)
+				mac_base(&acc[k][ZK_EXT_DEGREE], gb, col[k]);
+		}
+		/* aux T(z), chunks, then aux T(zω) of the next-row columns */
+		for (size_t c = 0; c < aw + chunks + pv->shape.aux_next; c++) {
+			bool is_b = c >= aw + chunks;
+			size_t ac = is_b ? zk_air_next_col(air, ZK_SEG_AUX,
+						c - aw - chunks) : c;
+			const zk_gl *src = c < aw || is_b ?
+				pv->aux_lde + ZK_EXT_DEGREE * ac * big_n :
 				pv->comp_lde + ZK_EXT_DEGREE * (c - aw) * big_n;
 			const zk_gl *v0 = src + r0, *v1 = v0 + big_n, *v2 = v1 + big_n;
-			struct ext_coef ga = ext_coef(is_aux ? g[2 * (mw + c)] :
-						      g[2 * (mw + aw) + c - aw]);
+			/* the OOD order: aux_cur, aux_nxt, comp */
+			struct ext_coef gc = ext_coef(g[c < aw ? l->aux_cur + c :
+				is_b ? l->aux_nxt + c - aw - chunks :
+				l->comp + c - aw]);
+			size_t b = is_b ? ZK_EXT_DEGREE : 0;
 
 			for (size_t k = 0; k < len; k++)
-				mac_ext(&acc[k][0], &acc[k][1], &acc[k][2], &ga,
-					v0[k], v1[k], v2[k]);
-			if (!is_aux)
-				continue;
-			struct ext_coef gb = ext_coef(g[2 * (mw + c) + 1]);
-
-			for (size_t k = 0; k < len; k++)
-				mac_ext(&acc[k][3], &acc[k][4], &acc[k][5], &gb,
-					v0[k], v1[k], v2[k]);
+				mac_ext(&acc[k][b], &acc[k][b + 1], &acc[k][b + 2],
+					&gc, v0[k], v1[k], v2[k]);
 		}
 		for (size_t h = 0; h < AB_COLS; h++)
 			for (size_t k = 0; k < len; k++)
@@ -321,8 +345,7 @@ static void deep_chunks(void *arg, size_t lo, size_t hi)
 	struct zk_deep_job *job = arg;
 	struct zk_prover *pv = job->pv;
 	size_t n = pv->n, q_len = pv->q_len, chunks = pv->shape.n_chunks;
-	const zk_ext *g = pv->gammas + 2 * ((size_t)pv->air->main_width +
-					    pv->air->aux_width);
+	const zk_ext *g = pv->gammas + job->l.comp;
 
 	for (size_t j = lo; j < hi; j++) {
 		struct zk_acc a[ZK_EXT_DEGREE] = { 0 };
@@ -499,16 +522,20 @@ static void deep_aux_coeffs(void *arg, size_t lo, size_t hi)
 {
 	struct zk_deep_job *job = arg;
 	struct zk_prover *pv = job->pv;
-	size_t n = pv->n, mw = pv->air->main_width, aw = pv->air->aux_width;
+	size_t n = pv->n;
 	zk_gl **ab = job->ab + ZK_EXT_DEGREE * job->ab_lo;
+	/* A: every aux column at z; B: the next-row ones at zω */
+	bool is_b = job->ab_lo == 1;
+	size_t cols = is_b ? pv->shape.aux_next : pv->air->aux_width;
+	const zk_ext *gh = pv->gammas + (is_b ? job->l.aux_nxt : job->l.aux_cur);
 
 	for (size_t j = lo; j < hi; j++) {
 		struct zk_acc a[ZK_EXT_DEGREE] = { 0 };
 
-		for (size_t c = 0; c < aw; c++) {
+		for (size_t i = 0; i < cols; i++) {
+			size_t c = is_b ? zk_air_next_col(pv->air, ZK_SEG_AUX, i) : i;
 			const zk_gl *v = pv->aux_coeffs + ZK_EXT_DEGREE * c * n + j;
-			struct ext_coef g = ext_coef(pv->gammas[2 * (mw + c) +
-							       job->ab_lo]);
+			struct ext_coef g = ext_coef(gh[i]);
 
 			mac_ext(&a[0], &a[1], &a[2], &g, v[0], v[n], v[2 * n]);
 		}
@@ -549,6 +576,7 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 {
 	struct zk_deep_job *job = calloc(1, sizeof(*job));
 	size_t mw = pv->air->main_width, aw = pv->air->aux_width;
+	size_t nm = pv->shape.main_next, na = pv->shape.aux_next;
 	size_t n = pv->n, big_n = pv->big_n;
 	struct zk_stark_ood_layout l;
 	zk_ext zw = zk_ext_mul_base(pv->z, zk_gl_root_of_unity(pv->log_n));
@@ -563,31 +591,30 @@ int zk_prover_deep(struct zk_prover *pv, const zk_gl *const *trace)
 	job->dz = deep_den(pv->z);
 	job->dzw = deep_den(zw);
 	zk_stark_ood_layout(&pv->shape, &l);
+	job->l = l;
+	/* A(z): every T(z) and Q_k(z); B(zω): the T(zω) sent */
 	job->a_z = job->b_zw = zk_ext_zero();
-	for (size_t c = 0; c < mw + aw; c++) {
-		size_t cur = c < mw ? l.main_cur + c : l.aux_cur + c - mw;
-		size_t nxt = c < mw ? l.main_nxt + c : l.aux_nxt + c - mw;
+	for (size_t i = 0; i < l.total; i++) {
+		zk_ext term = zk_ext_mul(pv->gammas[i], pv->ood[i]);
+		bool at_zw = (i >= l.main_nxt && i < l.aux_cur) ||
+			     (i >= l.aux_nxt && i < l.comp);
 
-		job->a_z = zk_ext_add(job->a_z, zk_ext_mul(pv->gammas[2 * c],
-							   pv->ood[cur]));
-		job->b_zw = zk_ext_add(job->b_zw,
-				       zk_ext_mul(pv->gammas[2 * c + 1],
-						  pv->ood[nxt]));
+		if (at_zw)
+			job->b_zw = zk_ext_add(job->b_zw, term);
+		else
+			job->a_z = zk_ext_add(job->a_z, term);
 	}
-	for (size_t k = 0; k < pv->shape.n_chunks; k++)
-		job->a_z = zk_ext_add(job->a_z,
-				      zk_ext_mul(pv->gammas[2 * (mw + aw) + k],
-						 pv->ood[l.comp + k]));
 
 	/*
 	 * Word products per point of D if summed there (3 per main column
-	 * and coefficient γ, 9 per extension column), against per row plus
+	 * and coefficient γ, 9 per extension one), against per row plus
 	 * the 2·ZK_EXT_DEGREE extensions: measured (perf/bench_stark), a
 	 * column's extension costs about log N products per point of D.
 	 */
 	if (!pv->streaming &&
-	    (6 * mw + 18 * aw + 9 * pv->shape.n_chunks) * big_n <=
-	    (6 * mw + 18 * aw) * n + AB_COLS * pv->log_domain * big_n) {
+	    (3 * (mw + nm) + 9 * (aw + na + pv->shape.n_chunks)) * big_n <=
+	    (3 * (mw + nm) + 9 * (aw + na)) * n +
+	    AB_COLS * pv->log_domain * big_n) {
 		zk_prover_parallel_for(pv->threads, big_n >> pv->log_block,
 				       deep_lde_points, job);
 		free(job);

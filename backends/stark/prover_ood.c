@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "air_next.h"
 #include "prover_internal.h"
 #include "stark.h"
 
@@ -19,6 +20,8 @@
  * are added after (field sums: the same elements in any order).
  */
 #define OOD_ROWS 1024
+/* next_slot of a column the constraints do not read at the next row */
+#define OOD_NO_NEXT UINT32_MAX
 
 struct zk_ood_job {
 	struct zk_prover *pv;
@@ -28,6 +31,9 @@ struct zk_ood_job {
 	size_t slots;
 	zk_ext *part; /* slots × 2·columns: T(z) sums, then T(zω) sums */
 	struct zk_acc *macc; /* slots × main_width × 2·ZK_EXT_DEGREE */
+	/* main then aux columns: index among the segment's T(zω) values,
+	 * or OOD_NO_NEXT (no T(zω) sum for it) */
+	uint32_t *next_slot;
 	int failed;
 };
 
@@ -66,6 +72,17 @@ static void ood_rows(struct zk_ood_job *job, size_t r0, size_t len,
 		struct zk_acc *an = ac + ZK_EXT_DEGREE;
 		size_t last = r0 + len == n ? len - 1 : len;
 
+		if (job->next_slot[c] == OOD_NO_NEXT) {
+			for (unsigned k = 0; k < ZK_EXT_DEGREE; k++) {
+				struct zk_acc a = ac[k];
+
+				for (size_t j = 0; j < len; j++)
+					zk_acc_mac(&a, bary[j].c[k], col[j]);
+				ac[k] = a;
+			}
+			continue;
+		}
+
 		/*
 		 * One limb of T(z) and of T(zω) per pass, sharing the weight:
 		 * two 192-bit sums in locals stay in registers (six in one
@@ -92,11 +109,13 @@ static void ood_rows(struct zk_ood_job *job, size_t r0, size_t len,
 	for (size_t c = 0; pv->aux != NULL && c < aw; c++) {
 		const zk_ext *col = pv->aux[c];
 		zk_ext cur = part[mw + c], nxt = part[ncols + mw + c];
+		bool read_next = job->next_slot[mw + c] != OOD_NO_NEXT;
 
 		for (size_t j = 0; j < len; j++) {
 			cur = zk_ext_add(cur, zk_ext_mul(bary[j], col[r0 + j]));
-			nxt = zk_ext_add(nxt, zk_ext_mul(bary[j],
-					 col[(r0 + j + 1) & (n - 1)]));
+			if (read_next)
+				nxt = zk_ext_add(nxt, zk_ext_mul(bary[j],
+						 col[(r0 + j + 1) & (n - 1)]));
 		}
 		part[mw + c] = cur;
 		part[ncols + mw + c] = nxt;
@@ -180,11 +199,19 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace)
 	job.part = calloc(job.slots * 2 * ncols + 1, sizeof(zk_ext));
 	job.macc = calloc(job.slots * mw * 2 * ZK_EXT_DEGREE + 1,
 			  sizeof(struct zk_acc));
-	if (job.part == NULL || job.macc == NULL) {
+	job.next_slot = malloc(ncols * sizeof(uint32_t));
+	if (job.part == NULL || job.macc == NULL || job.next_slot == NULL) {
 		free(job.part);
 		free(job.macc);
+		free(job.next_slot);
 		return ZK_STARK_ENOMEM;
 	}
+	for (size_t c = 0; c < ncols; c++)
+		job.next_slot[c] = OOD_NO_NEXT;
+	for (unsigned seg = ZK_SEG_MAIN; seg <= ZK_SEG_AUX; seg++)
+		for (uint32_t j = 0; j < zk_air_next_count(pv->air, seg); j++)
+			job.next_slot[(seg == ZK_SEG_MAIN ? 0 : mw) +
+				      zk_air_next_col(pv->air, seg, j)] = j;
 	job.factor = zk_ext_mul_base(zk_ext_sub(zk_ext_pow(pv->z, n),
 						zk_ext_one()), n_inv);
 	zk_prover_parallel_for(pv->threads, job.slots, ood_slots, &job);
@@ -200,10 +227,13 @@ int zk_prover_compute_ood(struct zk_prover *pv, const zk_gl *const *trace)
 		if (c >= mw && pv->aux == NULL)
 			aux_from_coeffs(pv, c - mw, &cur, &nxt);
 		pv->ood[(c < mw ? job.l.main_cur + c : job.l.aux_cur + c - mw)] = cur;
-		pv->ood[(c < mw ? job.l.main_nxt + c : job.l.aux_nxt + c - mw)] = nxt;
+		if (job.next_slot[c] != OOD_NO_NEXT)
+			pv->ood[(c < mw ? job.l.main_nxt : job.l.aux_nxt) +
+				job.next_slot[c]] = nxt;
 	}
 	free(job.part);
 	free(job.macc);
+	free(job.next_slot);
 	if (job.failed)
 		return ZK_STARK_EINVAL;
 	/* the chunks' coefficients are still in pv->q: Horner */

@@ -74,8 +74,9 @@ int zk_stark_verify(const struct zk_air *air, uint8_t expected_params_id,
  * "assertion A: column C row R", "aux constraint K", "eval_main and
  * eval_main_ext disagree at row R constraint K", the same for
  * eval_main_x4 where the AIR has one, "eval_aux and eval_aux_base
- * disagree ..." where it has that, "declared degree D but
- * constraint K has degree E") in err.
+ * disagree ..." where it has that, "a constraint reads main column C
+ * at the next row, which the AIR does not list" (air.h main_next /
+ * aux_next), "declared degree D but constraint K has degree E") in err.
  */
 int zk_stark_debug_check(const struct zk_air *air, const zk_gl *const *main_trace,
 			 unsigned log_n, uint64_t seed, char *err, size_t errlen);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "air_next.h"
 #include "proof.h"
 #include "stark.h"
 #include "verifier_internal.h"
@@ -85,9 +86,13 @@ static int check_ood(struct zk_verifier *v)
 	const struct zk_air *air = v->air;
 	const zk_ext *ood = v->pf.ood;
 	size_t nmc = air->n_main_constraints, nac = air->n_aux_constraints;
+	size_t mw = air->main_width, aw = air->aux_width;
 	zk_gl w_n = zk_gl_root_of_unity(v->log_n);
-	zk_ext *buf = calloc(air->n_periodic + nmc + nac + 1, sizeof(zk_ext));
+	zk_ext *buf = calloc(air->n_periodic + nmc + nac + mw + aw + 1,
+			     sizeof(zk_ext));
 	zk_ext *per = buf, *out = buf + air->n_periodic;
+	/* T(zω) at full width, 0 where the AIR reads no next row */
+	zk_ext *main_nxt = out + nmc + nac, *aux_nxt = main_nxt + mw;
 	zk_ext z_n = zk_ext_pow(v->z, v->n), acc = zk_ext_zero(), rhs, inv, zk;
 	int rc;
 
@@ -96,12 +101,13 @@ static int check_ood(struct zk_verifier *v)
 	rc = periodic_at_z(v, per);
 	if (rc != 0)
 		goto done;
-	air->eval_main_ext(air->ctx, ood + v->l.main_cur, ood + v->l.main_nxt,
-			   per, out);
+	zk_air_next_expand(air, ZK_SEG_MAIN, ood + v->l.main_nxt, main_nxt);
+	zk_air_next_expand(air, ZK_SEG_AUX, ood + v->l.aux_nxt, aux_nxt);
+	air->eval_main_ext(air->ctx, ood + v->l.main_cur, main_nxt, per, out);
 	if (air->aux_width > 0)
-		air->eval_aux(air->ctx, ood + v->l.main_cur, ood + v->l.main_nxt,
-			      ood + v->l.aux_cur, ood + v->l.aux_nxt, per,
-			      v->rand, out + nmc);
+		air->eval_aux(air->ctx, ood + v->l.main_cur, main_nxt,
+			      ood + v->l.aux_cur, aux_nxt, per, v->rand,
+			      out + nmc);
 	for (size_t k = 0; k < nmc + nac; k++)
 		acc = zk_ext_add(acc, zk_ext_mul(v->alphas[k], out[k]));
 	rc = ZK_STARK_EOOD;
@@ -243,37 +249,41 @@ static void deep_ood_sums(const struct zk_verifier *v, zk_ext *at_z,
 			  zk_ext *at_zw)
 {
 	const zk_ext *ood = v->pf.ood;
-	size_t mw = v->pf.shape.main_width, aw = v->pf.shape.aux_width;
+	const struct zk_stark_ood_layout *l = &v->l;
 	zk_ext s1 = zk_ext_zero(), s2 = zk_ext_zero();
 
-	for (size_t c = 0; c < mw + aw; c++) {
-		size_t cur = c < mw ? v->l.main_cur + c : v->l.aux_cur + c - mw;
-		size_t nxt = c < mw ? v->l.main_nxt + c : v->l.aux_nxt + c - mw;
+	/* each OOD value has the DEEP coefficient of the same index */
+	for (size_t i = 0; i < l->total; i++) {
+		zk_ext term = zk_ext_mul(v->gammas[i], ood[i]);
 
-		s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * c], ood[cur]));
-		s2 = zk_ext_add(s2, zk_ext_mul(v->gammas[2 * c + 1], ood[nxt]));
+		if ((i >= l->main_nxt && i < l->aux_cur) ||
+		    (i >= l->aux_nxt && i < l->comp))
+			s2 = zk_ext_add(s2, term);
+		else
+			s1 = zk_ext_add(s1, term);
 	}
-	for (size_t k = 0; k < v->pf.shape.n_chunks; k++)
-		s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * (mw + aw) + k],
-					       ood[v->l.comp + k]));
 	*at_z = s1;
 	*at_zw = s2;
 }
 
-/* Σ γ_{2c}·v_c and Σ γ_{2c+1}·v_c over one opened main row (base field). */
-static void deep_main_row(const zk_ext *gammas, const zk_gl *row, size_t mw,
+/* Σ γ_c·v_c over one opened main row (base field) and Σ γ'_c·v_c over
+ * its next-row columns. */
+static void deep_main_row(const struct zk_verifier *v, const zk_gl *row,
 			  zk_ext *s1, zk_ext *s2)
 {
 	struct lazy_sum a[ZK_EXT_DEGREE] = { { 0, 0 } };
 	struct lazy_sum b[ZK_EXT_DEGREE] = { { 0, 0 } };
+	const zk_ext *ga = v->gammas + v->l.main_cur;
+	const zk_ext *gb = v->gammas + v->l.main_nxt;
 
-	for (size_t c = 0; c < mw; c++) {
-		const zk_ext *g = &gammas[2 * c];
+	for (size_t c = 0; c < v->pf.shape.main_width; c++)
+		for (unsigned i = 0; i < ZK_EXT_DEGREE; i++)
+			lazy_add(&a[i], ga[c].c[i], row[c]);
+	for (size_t j = 0; j < v->pf.shape.main_next; j++) {
+		zk_gl x = row[zk_air_next_col(v->air, ZK_SEG_MAIN, (uint32_t)j)];
 
-		for (unsigned i = 0; i < ZK_EXT_DEGREE; i++) {
-			lazy_add(&a[i], g[0].c[i], row[c]);
-			lazy_add(&b[i], g[1].c[i], row[c]);
-		}
+		for (unsigned i = 0; i < ZK_EXT_DEGREE; i++)
+			lazy_add(&b[i], gb[j].c[i], x);
 	}
 	for (unsigned i = 0; i < ZK_EXT_DEGREE; i++) {
 		s1->c[i] = lazy_reduce(&a[i]);
@@ -283,8 +293,9 @@ static void deep_main_row(const zk_ext *gammas, const zk_gl *row, size_t mw,
 
 /*
  * F at each query point from the opened rows (step 7, pointwise):
- * F(x) = Σ γ_{2c}(v_c − c(z))/(x − z) + Σ γ_{2c+1}(v_c − c(zω))/(x − zω)
- *      + Σ γ_k(Q_k(x) − Q_k(z))/(x − z), the 2·queries inverses batched.
+ * F(x) = Σ γ_c(v_c − c(z))/(x − z) + Σ_(c read at the next row)
+ *        γ'_c(v_c − c(zω))/(x − zω) + Σ γ_k(Q_k(x) − Q_k(z))/(x − z),
+ * each γ the coefficient of its OOD value; the 2·queries inverses batched.
  */
 static int deep_values(struct zk_verifier *v, zk_ext *values)
 {
@@ -306,16 +317,22 @@ static int deep_values(struct zk_verifier *v, zk_ext *values)
 								      v->log_domain)));
 		zk_ext s1, s2;
 
-		deep_main_row(v->gammas, pf->main_rows + q * mw, mw, &s1, &s2);
+		deep_main_row(v, pf->main_rows + q * mw, &s1, &s2);
 		for (size_t c = 0; c < aw; c++) {
 			zk_ext val = zk_ext_gather(arow + ZK_EXT_DEGREE * c, 1);
 
-			s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * (mw + c)], val));
-			s2 = zk_ext_add(s2, zk_ext_mul(v->gammas[2 * (mw + c) + 1],
+			s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[v->l.aux_cur + c],
+						       val));
+		}
+		for (size_t j = 0; j < pf->shape.aux_next; j++) {
+			size_t c = zk_air_next_col(v->air, ZK_SEG_AUX, (uint32_t)j);
+			zk_ext val = zk_ext_gather(arow + ZK_EXT_DEGREE * c, 1);
+
+			s2 = zk_ext_add(s2, zk_ext_mul(v->gammas[v->l.aux_nxt + j],
 						       val));
 		}
 		for (size_t k = 0; k < chunks; k++)
-			s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[2 * (mw + aw) + k],
+			s1 = zk_ext_add(s1, zk_ext_mul(v->gammas[v->l.comp + k],
 						       zk_ext_gather(crow + ZK_EXT_DEGREE * k, 1)));
 		num1[q] = zk_ext_sub(s1, o1);
 		num2[q] = zk_ext_sub(s2, o2);

@@ -125,7 +125,7 @@ int zk_air_bus_init(struct zk_air_bus *b, const struct zk_air_bus_cfg *cfg)
 {
 	uint32_t width = 2 + (cfg->gated ? 1 : 0) + cfg->n_quad + cfg->n_cube;
 	bool bus = cfg->role != ZK_AIR_BUS_NONE;
-	uint32_t degree = 2;
+	uint32_t degree = 2, n_next = 0;
 
 	if (cfg->n_quad + cfg->n_cube < 1 || width > ZK_AIR_MAX_WIDTH ||
 	    !zk_gl_is_canonical(cfg->seed))
@@ -137,6 +137,12 @@ int zk_air_bus_init(struct zk_air_bus *b, const struct zk_air_bus_cfg *cfg)
 	b->first_fill = cfg->gated ? 3 : 2;
 	for (unsigned i = 0; i < 8; i++)
 		b->pub[i] = (uint8_t)(cfg->seed >> (8 * i));
+	if (bus) {
+		b->next[n_next++] = ZK_AIR_BUS_COL_V;
+		b->next[n_next++] = ZK_AIR_BUS_COL_M;
+	}
+	for (uint32_t c = b->first_fill; c < width; c++)
+		b->next[n_next++] = c;
 	b->air = (struct zk_air){
 		.name = role_name(cfg->role),
 		.version = 1,
@@ -153,6 +159,8 @@ int zk_air_bus_init(struct zk_air_bus *b, const struct zk_air_bus_cfg *cfg)
 		.eval_aux = bus ? bus_eval_aux : NULL,
 		.build_aux = bus ? bus_build_aux : NULL,
 		.assertions = bus_assertions,
+		.main_next = b->next,
+		.n_main_next = n_next,
 		.pub = b->pub,
 		.pub_len = sizeof(b->pub),
 	};

@@ -59,6 +59,9 @@ struct zk_air_bus {
 	const zk_gl *const *forge_main;
 	unsigned forge_log_n;
 	uint8_t pub[8];
+	/* the columns read at the next row (air.h main_next): v and m
+	 * (aux constraint, bus roles only) and the fillers, not sel */
+	uint32_t next[ZK_AIR_MAX_WIDTH];
 	struct zk_air air;
 };
 

@@ -54,6 +54,10 @@ static uint64_t get_u64(const uint8_t *p)
 	return v;
 }
 
+/* the next row's input state (ZK_P2CHAIN_COL_IN is 0) */
+static const uint32_t p2chain_next[ZK_P2_WIDTH12] = { 0, 1, 2, 3, 4, 5, 6,
+						      7, 8, 9, 10, 11 };
+
 void zk_air_p2chain_init(struct zk_air_p2chain *c,
 			 const zk_gl d_in[ZK_P2_DIGEST_ELEMS],
 			 const zk_gl d_out[ZK_P2_DIGEST_ELEMS])
@@ -78,6 +82,9 @@ void zk_air_p2chain_init(struct zk_air_p2chain *c,
 		.eval_main_ext = p2chain_eval_ext,
 		.eval_main_x4 = zk_air_p2chain_eval_x4(),
 		.assertions = p2chain_assertions,
+		/* a row's output is the next row's input: nothing else */
+		.main_next = p2chain_next,
+		.n_main_next = ZK_P2_WIDTH12,
 		.pub = c->pub,
 		.pub_len = sizeof(c->pub),
 	};

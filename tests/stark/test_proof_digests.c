@@ -6,8 +6,9 @@
  * every parameter set the AIR's degree allows, with 1 and 3 threads and
  * with debug on. The digests were recorded from the prover at commit
  * bedcd20 (LDEs stored, before the coset-streaming work) and re-recorded
- * for proof format 3 (coefficients as powers) and format 4 (FRI without
- * known values, new FRI stops, compact's queries): a prover that
+ * for proof format 3 (coefficients as powers), format 4 (FRI without
+ * known values, new FRI stops, compact's queries) and format 5 (T(zω)
+ * only for the columns read at the next row): a prover that
  * changes one byte of any of these proofs fails here, so a memory or speed
  * rewrite cannot change the protocol by accident. Every case is proved
  * twice: by the prover that keeps its LDEs and by the coset-streaming

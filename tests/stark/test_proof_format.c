@@ -147,15 +147,17 @@ static void test_header_fields(void **state)
 	assert_int_equal(decode_patched(f, 0, 'X', 1, NULL), ZK_STARK_EFORMAT);
 	/* version 1 was the F_p2 layout (16-byte extension elements), version
 	 * 2 drew α and γ one by one (its proofs do not check under powers of
-	 * one draw), version 3 sent every FRI coset whole: a proof that claims
-	 * any of them is refused, as is any other */
-	assert_int_equal(ZK_PROOF_VERSION, 4);
+	 * one draw), version 3 sent every FRI coset whole, version 4 sent
+	 * T(zω) for every column: a proof that claims any of them is refused,
+	 * as is any other */
+	assert_int_equal(ZK_PROOF_VERSION, 5);
 	assert_int_equal(decode_patched(f, 4, 1, 2, NULL), ZK_STARK_EFORMAT);
 	assert_int_equal(decode_patched(f, 4, 2, 2, NULL), ZK_STARK_EFORMAT);
 	assert_int_equal(decode_patched(f, 4, 3, 2, NULL), ZK_STARK_EFORMAT);
-	assert_int_equal(decode_patched(f, 4, 5, 2, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 4, 4, 2, NULL), ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 4, 6, 2, NULL), ZK_STARK_EFORMAT);
 	assert_int_equal(decode_patched(f, 4, 0, 2, NULL), ZK_STARK_EFORMAT);
-	assert_int_equal(decode_patched(f, 4, 4, 2, NULL), 0);
+	assert_int_equal(decode_patched(f, 4, 5, 2, NULL), 0);
 	assert_int_equal(decode_patched(f, 6, 99, 1, NULL), ZK_STARK_EFORMAT);
 	assert_int_equal(decode_patched(f, 6, 0, 1, NULL), ZK_STARK_EFORMAT);
 	/* the caller's set decides before anything else */
@@ -171,6 +173,10 @@ static void test_header_fields(void **state)
 	assert_int_equal(decode_patched(f, 12, 1024, 4, NULL), ZK_STARK_EFORMAT);
 	assert_int_equal(decode_patched(f, 16, 0, 4, NULL), ZK_STARK_EFORMAT);
 	assert_int_equal(decode_patched(f, 16, 5, 4, NULL), ZK_STARK_EFORMAT);
+	/* next-row counts: at most the widths */
+	assert_int_equal(decode_patched(f, 20, 0xFFFFFFFF, 4, NULL),
+			 ZK_STARK_EFORMAT);
+	assert_int_equal(decode_patched(f, 24, 1025, 4, NULL), ZK_STARK_EFORMAT);
 }
 
 /*
