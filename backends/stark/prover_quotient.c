@@ -345,24 +345,32 @@ static void copy_tile(const struct zk_prover *pv, struct comp_scratch *s,
 	}
 }
 
+/* Columns per pass of rows_from_tile: one cache line of a row. */
+#define TRANSPOSE_COLS 8
+
 /*
  * The tile's rows (row-major, for the aux constraints) transposed from
  * its columns, which copy_tile has just brought into cache: a second
  * gather from the LDE would wait on the same conflicting lines again.
+ * A few columns at a time, so each line of a row is written whole at
+ * once: column by column, a wide AIR's rows (two of 32 × 853 words) fell
+ * out of cache between the eight writes to each of their lines.
  */
 static void rows_from_tile(const struct zk_prover *pv, struct comp_scratch *s,
 			   size_t len)
 {
 	size_t mw = pv->air->main_width;
 
-	for (size_t c = 0; c < mw; c++) {
-		const zk_gl *cur = s->tcur + c * COMP_ROWS;
-		const zk_gl *nxt = s->tnxt + c * COMP_ROWS;
+	for (size_t c0 = 0; c0 < mw; c0 += TRANSPOSE_COLS) {
+		size_t cn = mw - c0 < TRANSPOSE_COLS ? mw - c0 : TRANSPOSE_COLS;
+		const zk_gl *cur = s->tcur + c0 * COMP_ROWS;
+		const zk_gl *nxt = s->tnxt + c0 * COMP_ROWS;
 
-		for (size_t k = 0; k < len; k++) {
-			s->cur[k * mw + c] = cur[k];
-			s->nxt[k * mw + c] = nxt[k];
-		}
+		for (size_t k = 0; k < len; k++)
+			for (size_t j = 0; j < cn; j++) {
+				s->cur[k * mw + c0 + j] = cur[j * COMP_ROWS + k];
+				s->nxt[k * mw + c0 + j] = nxt[j * COMP_ROWS + k];
+			}
 	}
 }
 
