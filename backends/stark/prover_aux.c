@@ -106,3 +106,30 @@ zk_ext zk_aux_eval_combine(const struct zk_aux_eval *a, const zk_ext *out)
 	r.c[2] = zk_acc_reduce(&s2);
 	return r;
 }
+
+/* Columns per pass of zk_rows_from_tile: one cache line of a row. */
+#define TRANSPOSE_COLS 8
+
+/*
+ * Column by column, a wide AIR's rows (two of 32 × 853 words for the CLOB
+ * AIR) fell out of cache between the eight writes to each of their lines;
+ * a second gather from the LDE instead would wait on the same
+ * conflicting lines copy_tile has just read.
+ */
+void zk_rows_from_tile(const zk_gl *tcur, const zk_gl *tnxt,
+		       size_t tile_stride, size_t width, size_t len,
+		       zk_gl *cur, zk_gl *nxt)
+{
+	for (size_t c0 = 0; c0 < width; c0 += TRANSPOSE_COLS) {
+		size_t cn = width - c0 < TRANSPOSE_COLS ? width - c0 :
+							   TRANSPOSE_COLS;
+		const zk_gl *tc = tcur + c0 * tile_stride;
+		const zk_gl *tn = tnxt + c0 * tile_stride;
+
+		for (size_t k = 0; k < len; k++)
+			for (size_t j = 0; j < cn; j++) {
+				cur[k * width + c0 + j] = tc[j * tile_stride + k];
+				nxt[k * width + c0 + j] = tn[j * tile_stride + k];
+			}
+	}
+}

@@ -21,6 +21,10 @@
  *    product-by-product sum gives.
  *  - zk_aux_eval_free() releases what init took; init failing leaves
  *    nothing to free.
+ *  - zk_rows_from_tile() gives the row-major rows the aux constraints
+ *    read (eval_aux_base takes a row) from the column-major tile the
+ *    four-row main evaluator has just been given, a few columns at a
+ *    time so each line of a row is written whole at once.
  */
 #ifndef ZKCLOB_STARK_PROVER_AUX_H
 #define ZKCLOB_STARK_PROVER_AUX_H
@@ -50,5 +54,11 @@ void zk_aux_eval_tile(struct zk_aux_eval *a, const zk_gl *aux_view,
 		      size_t stride, size_t at, const size_t *nx, size_t len);
 
 zk_ext zk_aux_eval_combine(const struct zk_aux_eval *a, const zk_ext *out);
+
+/* Row k < len of width columns: cur[k·width + c] = tcur[c·tile_stride + k],
+ * nxt likewise. */
+void zk_rows_from_tile(const zk_gl *tcur, const zk_gl *tnxt,
+		       size_t tile_stride, size_t width, size_t len,
+		       zk_gl *cur, zk_gl *nxt);
 
 #endif /* ZKCLOB_STARK_PROVER_AUX_H */

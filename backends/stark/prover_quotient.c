@@ -345,35 +345,6 @@ static void copy_tile(const struct zk_prover *pv, struct comp_scratch *s,
 	}
 }
 
-/* Columns per pass of rows_from_tile: one cache line of a row. */
-#define TRANSPOSE_COLS 8
-
-/*
- * The tile's rows (row-major, for the aux constraints) transposed from
- * its columns, which copy_tile has just brought into cache: a second
- * gather from the LDE would wait on the same conflicting lines again.
- * A few columns at a time, so each line of a row is written whole at
- * once: column by column, a wide AIR's rows (two of 32 × 853 words) fell
- * out of cache between the eight writes to each of their lines.
- */
-static void rows_from_tile(const struct zk_prover *pv, struct comp_scratch *s,
-			   size_t len)
-{
-	size_t mw = pv->air->main_width;
-
-	for (size_t c0 = 0; c0 < mw; c0 += TRANSPOSE_COLS) {
-		size_t cn = mw - c0 < TRANSPOSE_COLS ? mw - c0 : TRANSPOSE_COLS;
-		const zk_gl *cur = s->tcur + c0 * COMP_ROWS;
-		const zk_gl *nxt = s->tnxt + c0 * COMP_ROWS;
-
-		for (size_t k = 0; k < len; k++)
-			for (size_t j = 0; j < cn; j++) {
-				s->cur[k * mw + c0 + j] = cur[j * COMP_ROWS + k];
-				s->nxt[k * mw + c0 + j] = nxt[j * COMP_ROWS + k];
-			}
-	}
-}
-
 /*
  * Σ α·C(x) over all transition constraints at positions i..i+len-1.
  * With eval_main_x4 the main constraints of four rows at a time are
@@ -394,7 +365,8 @@ static void tile_sums(struct zk_prover *pv, struct comp_scratch *s, size_t i,
 	if (x4)
 		copy_tile(pv, s, i, len);
 	if (rows && x4)
-		rows_from_tile(pv, s, len);
+		zk_rows_from_tile(s->tcur, s->tnxt, COMP_ROWS, air->main_width,
+				  len, s->cur, s->nxt);
 	if (air->aux_width > 0)
 		zk_aux_eval_tile(&s->aux, pv->aux_view, pv->view_stride,
 				 i - pv->view_base, s->nx, len);

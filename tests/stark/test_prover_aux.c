@@ -4,7 +4,8 @@
  * own: the delayed-reduction α-combination against the F_p3 product sum
  * it replaces, on edge limbs (every limb p - 1: the most carries) and up
  * to ZK_AIR_MAX_CONSTRAINTS constraints; the tile copy against the
- * per-point gather, with next rows that wrap.
+ * per-point gather, with next rows that wrap; the rows transposed from a
+ * column-major tile.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -150,11 +151,43 @@ static void test_aux_tile(void **state)
 	free(view);
 }
 
+/* Widths around the eight-column passes, every tile length. */
+static void test_rows_from_tile(void **state)
+{
+	enum { TILE = 32, MAXW = 21 };
+	zk_gl tcur[MAXW * TILE], tnxt[MAXW * TILE];
+	zk_gl cur[TILE * MAXW], nxt[TILE * MAXW];
+	uint64_t rng = 0x70f1;
+
+	(void)state;
+	for (size_t k = 0; k < MAXW * TILE; k++) {
+		tcur[k] = test_gl(&rng, 1);
+		tnxt[k] = test_gl(&rng, 1);
+	}
+	for (size_t w = 1; w <= MAXW; w++)
+		for (size_t len = 1; len <= TILE; len++) {
+			memset(cur, 0xa5, sizeof(cur));
+			memset(nxt, 0xa5, sizeof(nxt));
+			zk_rows_from_tile(tcur, tnxt, TILE, w, len, cur, nxt);
+			for (size_t k = 0; k < len; k++)
+				for (size_t c = 0; c < w; c++) {
+					assert_int_equal(cur[k * w + c],
+							 tcur[c * TILE + k]);
+					assert_int_equal(nxt[k * w + c],
+							 tnxt[c * TILE + k]);
+				}
+			/* nothing past the rows asked for */
+			for (size_t k = len * w; k < TILE * MAXW; k++)
+				assert_int_equal(cur[k], 0xa5a5a5a5a5a5a5a5ull);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aux_combine),
 		cmocka_unit_test(test_aux_tile),
+		cmocka_unit_test(test_rows_from_tile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
