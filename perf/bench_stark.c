@@ -27,9 +27,10 @@
  * the rate the machine would give with the threads' cores to itself.
  * Usage: bench_stark [--full] [--threads N] [--log-p2 K] [--part abcde]
  * [--sizes LO HI] [--mode stored|stream|both] [--reps N]
- * [--set fast|compact|throughput|both]
+ * [--set fast|compact|throughput|both] [--range-k K G]
  * (--part: only the named parts, e.g. "--part b"; --sizes, --mode: (c)
- * at log sizes LO..HI, one prover mode; --set: (b) for fast or throughput
+ * at log sizes LO..HI, one prover mode; --range-k: (e) for that shape
+ * alone, at the --sizes (default 2^16 .. 2^18) and --mode given; --set: (b) for fast or throughput
  * only, (c) for fast or compact only; --reps: proofs per set in (b), best
  * of them).
  */
@@ -534,11 +535,33 @@ static void bench_range_k_size(const struct range_k_shape *sh,
 	       1024.0 * (double)(m->rss_peak_kb - m->rss_start_kb) / cells);
 }
 
+/* --range-k: one shape at sizes one_lo..one_hi in the one_modes */
+static struct range_k_shape one_shape;
+static unsigned one_lo = ZK_AIR_RANGEK_MIN_LOG_N, one_hi = 18;
+static int one_modes = 3;
+
+static void bench_range_k_shapes(int full, const struct zk_stark_params *fast);
+
 /*
  * The shapes side by side at 2^16, then the chosen one over the sizes,
- * stored and streaming.
+ * stored and streaming (or --range-k's shape alone).
  */
 static void bench_range_k(int full, const struct zk_stark_params *fast)
+{
+	if (one_shape.k != 0) {
+		for (int mode = 0; mode < 2; mode++) {
+			streaming = mode;
+			for (unsigned log_n = one_lo; log_n <= one_hi &&
+			     (one_modes >> mode & 1); log_n++)
+				bench_range_k_size(&one_shape, log_n, fast);
+		}
+		streaming = 0;
+		return;
+	}
+	bench_range_k_shapes(full, fast);
+}
+
+static void bench_range_k_shapes(int full, const struct zk_stark_params *fast)
 {
 	static const struct range_k_shape shapes[] = {
 		{ 16, 2 }, { 16, 3 }, { 16, 4 }, { 32, 2 }, { 32, 3 }, { 32, 4 },
@@ -592,6 +615,9 @@ int main(int argc, char **argv)
 			i++;
 			modes = strcmp(argv[i], "stored") == 0 ? 1 :
 				strcmp(argv[i], "stream") == 0 ? 2 : 3;
+		} else if (strcmp(argv[i], "--range-k") == 0 && i + 2 < argc) {
+			one_shape.k = (unsigned)atoi(argv[++i]);
+			one_shape.g = (unsigned)atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
 			b_reps = (unsigned)atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
@@ -605,7 +631,22 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: %s [--full] [--threads N] "
 				"[--log-p2 K] [--part abcde] [--sizes LO HI] "
 				"[--mode stored|stream|both] [--reps N] "
-				"[--set fast|compact|throughput|both]\n", argv[0]);
+				"[--set fast|compact|throughput|both] "
+				"[--range-k K G]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (one_shape.k != 0) {
+		if (log_hi != 0) {
+			one_lo = log_lo < ZK_AIR_RANGEK_MIN_LOG_N ?
+					 ZK_AIR_RANGEK_MIN_LOG_N : log_lo;
+			one_hi = log_hi;
+		}
+		one_modes = modes;
+		if (one_shape.k < 1 || one_shape.k > ZK_AIR_RANGEK_MAX_VALUES ||
+		    one_shape.g < ZK_AIR_RANGEK_MIN_GROUP ||
+		    one_shape.g > ZK_LOGUP_MAX_GROUP) {
+			fprintf(stderr, "bench_stark: bad --range-k shape\n");
 			return 2;
 		}
 	}

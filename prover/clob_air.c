@@ -19,6 +19,7 @@
 #include "air_template.h"
 #include "clob_air_p2.h"
 #include "clob_air_body.h"
+#undef ZKT_EXT
 
 zk_air_eval_x4_fn zk_clob_air_eval_x4(void)
 {
@@ -34,6 +35,13 @@ static int clob_x4_off;
 void zk_clob_air_x4_enable(int on)
 {
 	__atomic_store_n(&clob_x4_off, !on, __ATOMIC_RELAXED);
+}
+
+static int clob_aux_base_off;
+
+void zk_clob_air_aux_base_enable(int on)
+{
+	__atomic_store_n(&clob_aux_base_off, !on, __ATOMIC_RELAXED);
 }
 
 static void put_u32(uint8_t **p, uint32_t v)
@@ -87,29 +95,6 @@ void zk_clob_ev_elems(const struct zk_event *ev, zk_gl out[CLOB_EV_ELEMS])
 	}
 }
 
-/* Σ β^i·t_i over a tuple given as (tag, then elements). */
-static zk_ext fingerprint(const zk_ext *pow, const zk_ext *t, unsigned n)
-{
-	zk_ext acc = zk_ext_zero();
-
-	for (unsigned i = 0; i < n; i++)
-		acc = zk_ext_add(acc, zk_ext_mul(pow[i], t[i]));
-	return acc;
-}
-
-/* What turns fp(MK, l, i, old, new) into fp(MK, l, i, old, old) when
- * added: Σ β^(7+i)·(old_i − new_i). */
-static zk_ext new_is_old(const zk_ext *pow, const zk_ext *old,
-			 const zk_ext *new)
-{
-	zk_ext acc = zk_ext_zero();
-
-	for (unsigned i = 0; i < ZK_ST_DIGEST_ELEMS; i++)
-		acc = zk_ext_add(acc, zk_ext_mul(pow[7 + i],
-						 zk_ext_sub(old[i], new[i])));
-	return acc;
-}
-
 static void beta_powers(const zk_ext *rand, zk_ext pow[CLOB_TUPLE_MAX])
 {
 	pow[0] = zk_ext_one();
@@ -122,149 +107,6 @@ static zk_ext lift(zk_gl v)
 	return zk_ext_from_base(v);
 }
 
-/*
- * The bus terms of one row: term j is m[j]/(α - fp[j]). Selectors are
- * one-hot, so fp[j] = Σ sel·fp_sel and m[j] = Σ sel·m_sel (degree 2 and
- * 1 in the main columns).
- */
-static void row_terms(const zk_ext *cur, const zk_ext *nxt, const zk_ext *pow,
-		      int fills, zk_ext fp[CLOB_N_TERMS],
-		      zk_ext m[CLOB_N_TERMS])
-{
-	zk_ext t[CLOB_TUPLE_MAX], f, one = zk_ext_one();
-	unsigned i, j;
-
-	for (j = 0; j < CLOB_N_TERMS; j++)
-		fp[j] = m[j] = zk_ext_zero();
-
-#define ADD_TERM(slot, sel, sign, n)                                           \
-	do {                                                                   \
-		f = fingerprint(pow, t, (n));                                  \
-		fp[slot] = zk_ext_add(fp[slot], zk_ext_mul((sel), f));         \
-		m[slot] = (sign) > 0 ? zk_ext_add(m[slot], (sel)) :            \
-				       zk_ext_sub(m[slot], (sel));             \
-	} while (0)
-
-	/* op row: consumes (index, fields) from the public op bus */
-	t[0] = lift(CLOB_TAG_OP);
-	t[1] = zk_ext_sub(cur[C_NOPS], one);
-	for (i = 0; i < CLOB_OP_ELEMS; i++)
-		t[2 + i] = cur[C_OPF + i];
-	ADD_TERM(0, cur[C_SOP], -1, 2 + CLOB_OP_ELEMS);
-	/* event row */
-	t[0] = lift(CLOB_TAG_EV);
-	t[1] = zk_ext_sub(cur[C_NEVS], one);
-	for (i = 0; i < CLOB_EV_ELEMS; i++)
-		t[2 + i] = cur[C_EVF + i];
-	ADD_TERM(0, cur[C_SEV], -1, 2 + CLOB_EV_ELEMS);
-	/* access: read (addr, prev_ts, before), write (addr, ts, after) */
-	t[0] = lift(CLOB_TAG_MEM);
-	t[1] = cur[C_INDEX];
-	t[2] = cur[C_PTS];
-	for (i = 0; i < 16; i++)
-		t[3 + i] = cur[C_MSG + i];
-	ADD_TERM(0, cur[C_SACC], -1, 19);
-	t[2] = cur[C_TS];
-	for (i = 0; i < 16; i++)
-		t[3 + i] = cur[C_AFT + i];
-	ADD_TERM(1, cur[C_SACC], +1, 19);
-	/* leaf A: memory init (addr, 0, old) */
-	t[2] = zk_ext_zero();
-	for (i = 0; i < 16; i++)
-		t[3 + i] = cur[C_MSG + i];
-	ADD_TERM(1, cur[C_SLEAF], +1, 19);
-	/* leaf B: memory final (addr, fts, new); an unchanged leaf's own
-	 * row (UL) holds it in slot 3, free off node rows */
-	t[2] = cur[C_FTS];
-	ADD_TERM(0, cur[C_SLB], -1, 19);
-	ADD_TERM(3, cur[C_UL], -1, 19);
-	/* leaf A and node A: Merkle production (level, index, old, new),
-	 * new from the B row; an unchanged row (UL, UN) stands for both:
-	 * fp is linear in the tuple, so its new := old is the term
-	 * (UL + UN)·Σ β^(7+i)·(old_i − next row's_i), degree 2 as before */
-	t[0] = lift(CLOB_TAG_MK);
-	t[1] = zk_ext_zero();
-	t[2] = cur[C_INDEX];
-	for (i = 0; i < 4; i++) {
-		t[3 + i] = cur[C_DIG + i];
-		t[7 + i] = nxt[C_DIG + i];
-	}
-	ADD_TERM(0, cur[C_SLEAF], +1, 11);
-	t[1] = cur[C_LEVEL];
-	ADD_TERM(0, cur[C_SNODE], +1, 11);
-	fp[0] = zk_ext_add(fp[0],
-			   zk_ext_mul(zk_ext_add(cur[C_UL], cur[C_UN]),
-				      new_is_old(pow, cur + C_DIG,
-						 nxt + C_DIG)));
-	/* node A: consumes its touched children (level-1, 4·index + j,
-	 * ...); TCH_j is zero off node A rows */
-	for (j = 0; j < 4; j++) {
-		t[1] = zk_ext_sub(cur[C_LEVEL], one);
-		t[2] = zk_ext_add(zk_ext_mul_base(cur[C_INDEX], 4), lift(j));
-		for (i = 0; i < 4; i++) {
-			t[3 + i] = cur[C_MSG + 4 * j + i];
-			t[7 + i] = nxt[C_MSG + 4 * j + i];
-		}
-		f = zk_ext_add(zk_ext_mul(cur[C_SNODE], fingerprint(pow, t, 11)),
-			       zk_ext_mul(cur[C_UN],
-					  new_is_old(pow, cur + C_MSG + 4 * j,
-						     nxt + C_MSG + 4 * j)));
-		fp[1 + j] = zk_ext_add(fp[1 + j], f);
-		m[1 + j] = zk_ext_sub(m[1 + j], cur[C_TCH + j]);
-	}
-	/* the root of a batch that touches no slot */
-	t[1] = cur[C_LEVEL];
-	t[2] = cur[C_INDEX];
-	for (i = 0; i < 4; i++)
-		t[3 + i] = t[7 + i] = cur[C_AFT + i];
-	ADD_TERM(0, cur[C_SSIB], +1, 11);
-	/* the fill bus (clob_air_fill.h; not in the machinery variant,
-	 * whose rows need not be a match's): a maker's level write
-	 * produces its fill, the op's TRADE with the same count consumes
-	 * it; slot 2 is free on access rows, slot 1 on event rows */
-	if (fills) {
-		static const unsigned ml[] = { C_MKLO, C_MKHI, C_XPLO,
-					       C_XPHI, C_FLLO, C_FLHI,
-					       C_TRLO, C_TRHI, C_MRLO,
-					       C_MRHI };
-
-		t[0] = lift(CLOB_TAG_FILL);
-		t[1] = cur[C_NOPS];
-		t[2] = cur[C_FJ];
-		for (i = 0; i < 10; i++)
-			t[3 + i] = cur[ml[i]];
-		t[13] = cur[C_FM];
-		t[14] = cur[C_FR];
-		ADD_TERM(2, cur[C_ML], +1, 15);
-		for (i = 0; i < 10; i++)
-			t[3 + i] = cur[C_EVF + EVF_OTHER + i];
-		ADD_TERM(1, cur[C_ED], -1, 15);
-	}
-	/* CANCEL_OLDEST (clob_air_stp.h): a self-trade read OX produces
-	 * the maker it removes, the maker's CANCELLED STP (SO) with the
-	 * same count consumes it */
-	if (fills & 2) {
-		static const unsigned ox[] = { C_MKLO, C_MKHI, C_XPLO, C_XPHI,
-					       C_REMLO, C_REMHI };
-		static const unsigned so[] = { EVF_OID, EVF_OID + 1,
-					       EVF_PRICE, EVF_PRICE + 1,
-					       EVF_QTY, EVF_QTY + 1 };
-
-		t[0] = lift(CLOB_TAG_STP);
-		t[1] = cur[C_NOPS];
-		t[2] = cur[C_FJ];
-		for (i = 0; i < 6; i++)
-			t[3 + i] = cur[ox[i]];
-		t[9] = cur[C_TRLO];
-		t[10] = cur[C_TRHI];
-		ADD_TERM(2, cur[C_OX], +1, 11);
-		for (i = 0; i < 6; i++)
-			t[3 + i] = cur[C_EVF + so[i]];
-		ADD_TERM(1, cur[C_SO], -1, 11);
-	}
-#undef ADD_TERM
-}
-
 /* row_terms' internal buses: 1 the fill bus, 2 the CANCEL_OLDEST STP bus
  * (not in the machinery variant, whose rows need not be a match's) */
 static int bus_flags(const struct zk_clob_air *c)
@@ -274,109 +116,23 @@ static int bus_flags(const struct zk_clob_air *c)
 	return 1 | (c->mp.stp == ZK_STP_CANCEL_OLDEST) << 1;
 }
 
-static void clob_eval_aux(const void *ctx, const zk_ext *main_cur,
-			  const zk_ext *main_nxt, const zk_ext *aux_cur,
-			  const zk_ext *aux_nxt, const zk_ext *periodic,
-			  const zk_ext *rand, zk_ext *out)
+/*
+ * β's powers for these challenges from this thread's cache: the prover
+ * evaluates the aux constraints at every point with the same challenges,
+ * and the powers cost CLOB_TUPLE_MAX - 1 F_p3 products. Pure in effect:
+ * the result depends on rand alone.
+ */
+static const zk_ext *beta_powers_cached(const zk_ext *rand)
 {
-	zk_ext pow[CLOB_TUPLE_MAX], fp[CLOB_N_TERMS], m[CLOB_N_TERMS];
-	zk_ext sum = aux_cur[CLOB_N_TERMS];
-	const struct zk_clob_air *c = ctx;
+	static _Thread_local zk_ext pow[CLOB_TUPLE_MAX], beta;
+	static _Thread_local bool valid;
 
-	(void)periodic;
-	beta_powers(rand, pow);
-	row_terms(main_cur, main_nxt, pow, bus_flags(c), fp, m);
-	for (unsigned j = 0; j < CLOB_N_TERMS; j++) {
-		out[j] = zk_ext_sub(zk_ext_mul(aux_cur[j],
-					       zk_ext_sub(rand[0], fp[j])),
-				    m[j]);
-		sum = zk_ext_add(sum, aux_cur[j]);
+	if (!valid || !zk_ext_eq(beta, rand[1])) {
+		beta_powers(rand, pow);
+		beta = rand[1];
+		valid = true;
 	}
-	out[CLOB_N_TERMS] = zk_ext_sub(aux_nxt[CLOB_N_TERMS], sum);
-}
-
-/* Batch inversion (Montgomery's trick); -1 when some element is zero. */
-static int batch_inv(zk_ext *v, size_t n)
-{
-	zk_ext *prefix = malloc((n + 1) * sizeof(*prefix)), inv;
-
-	if (prefix == NULL)
-		return -1;
-	prefix[0] = zk_ext_one();
-	for (size_t i = 0; i < n; i++)
-		prefix[i + 1] = zk_ext_mul(prefix[i], v[i]);
-	if (!zk_ext_inv(prefix[n], &inv)) {
-		free(prefix);
-		return -1;
-	}
-	for (size_t i = n; i-- > 0;) {
-		zk_ext vi = v[i];
-
-		v[i] = zk_ext_mul(inv, prefix[i]);
-		inv = zk_ext_mul(inv, vi);
-	}
-	free(prefix);
-	return 0;
-}
-
-static int clob_build_aux(const void *ctx, const zk_gl *const *main,
-			  unsigned log_n, const zk_ext *rand,
-			  zk_ext *const *aux)
-{
-	size_t n = (size_t)1 << log_n, i;
-	zk_ext pow[CLOB_TUPLE_MAX];
-	zk_ext *cur = malloc(2 * CLOB_WIDTH * sizeof(zk_ext));
-	zk_ext *den = malloc(n * CLOB_N_TERMS * sizeof(zk_ext));
-	zk_ext *num = malloc(n * CLOB_N_TERMS * sizeof(zk_ext));
-	zk_ext sum = zk_ext_zero();
-	const struct zk_clob_air *c = ctx;
-	int rc = -1;
-
-	if (cur == NULL || den == NULL || num == NULL)
-		goto out;
-	beta_powers(rand, pow);
-	for (i = 0; i < n; i++) {
-		zk_ext *nxt = cur + CLOB_WIDTH;
-		size_t ni = (i + 1) & (n - 1);
-
-		for (unsigned col = 0; col < CLOB_WIDTH; col++) {
-			cur[col] = lift(main[col][i]);
-			nxt[col] = lift(main[col][ni]);
-		}
-		row_terms(cur, nxt, pow, bus_flags(c),
-			  den + i * CLOB_N_TERMS, num + i * CLOB_N_TERMS);
-		for (unsigned j = 0; j < CLOB_N_TERMS; j++)
-			den[i * CLOB_N_TERMS + j] =
-				zk_ext_sub(rand[0], den[i * CLOB_N_TERMS + j]);
-	}
-	if (batch_inv(den, n * CLOB_N_TERMS) != 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		aux[CLOB_N_TERMS][i] = sum;
-		for (unsigned j = 0; j < CLOB_N_TERMS; j++) {
-			zk_ext h = zk_ext_mul(num[i * CLOB_N_TERMS + j],
-					      den[i * CLOB_N_TERMS + j]);
-
-			aux[j][i] = h;
-			sum = zk_ext_add(sum, h);
-		}
-	}
-	rc = 0;
-out:
-	free(cur);
-	free(den);
-	free(num);
-	return rc;
-}
-
-/* a^-1, or 0 for a = 0 (see inv_sum). */
-static zk_ext inv_or_zero(zk_ext a)
-{
-	zk_ext r;
-
-	if (!zk_ext_inv(a, &r))
-		return zk_ext_zero();
-	return r;
+	return pow;
 }
 
 /*
@@ -414,6 +170,100 @@ static zk_ext fingerprint_base(const zk_ext *pow, const zk_gl *t, unsigned n)
 		fp.c[i] = zk_gl_add(zk_gl_reduce128(lo[i]),
 				    zk_gl_mul(zk_gl_reduce128(hi[i]), two128));
 	return fp;
+}
+
+#define ZKT_EXT 0
+#include "air_template.h"
+#include "clob_air_bus_body.h"
+#undef ZKT_EXT
+#define ZKT_EXT 1
+#include "air_template.h"
+#include "clob_air_bus_body.h"
+#undef ZKT_EXT
+
+
+/* Batch inversion (Montgomery's trick); -1 when some element is zero. */
+static int batch_inv(zk_ext *v, size_t n)
+{
+	zk_ext *prefix = malloc((n + 1) * sizeof(*prefix)), inv;
+
+	if (prefix == NULL)
+		return -1;
+	prefix[0] = zk_ext_one();
+	for (size_t i = 0; i < n; i++)
+		prefix[i + 1] = zk_ext_mul(prefix[i], v[i]);
+	if (!zk_ext_inv(prefix[n], &inv)) {
+		free(prefix);
+		return -1;
+	}
+	for (size_t i = n; i-- > 0;) {
+		zk_ext vi = v[i];
+
+		v[i] = zk_ext_mul(inv, prefix[i]);
+		inv = zk_ext_mul(inv, vi);
+	}
+	free(prefix);
+	return 0;
+}
+
+static int clob_build_aux(const void *ctx, const zk_gl *const *main,
+			  unsigned log_n, const zk_ext *rand,
+			  zk_ext *const *aux)
+{
+	size_t n = (size_t)1 << log_n, i;
+	zk_ext pow[CLOB_TUPLE_MAX];
+	zk_gl *cur = malloc(2 * CLOB_WIDTH * sizeof(zk_gl));
+	zk_ext *den = malloc(n * CLOB_N_TERMS * sizeof(zk_ext));
+	zk_ext *num = malloc(n * CLOB_N_TERMS * sizeof(zk_ext));
+	zk_ext sum = zk_ext_zero();
+	const struct zk_clob_air *c = ctx;
+	int rc = -1;
+
+	if (cur == NULL || den == NULL || num == NULL)
+		goto out;
+	beta_powers(rand, pow);
+	for (i = 0; i < n; i++) {
+		zk_gl *nxt = cur + CLOB_WIDTH;
+		size_t ni = (i + 1) & (n - 1);
+
+		for (unsigned col = 0; col < CLOB_WIDTH; col++) {
+			cur[col] = main[col][i];
+			nxt[col] = main[col][ni];
+		}
+		clob_row_terms_base(cur, nxt, pow, bus_flags(c),
+			  den + i * CLOB_N_TERMS, num + i * CLOB_N_TERMS);
+		for (unsigned j = 0; j < CLOB_N_TERMS; j++)
+			den[i * CLOB_N_TERMS + j] =
+				zk_ext_sub(rand[0], den[i * CLOB_N_TERMS + j]);
+	}
+	if (batch_inv(den, n * CLOB_N_TERMS) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		aux[CLOB_N_TERMS][i] = sum;
+		for (unsigned j = 0; j < CLOB_N_TERMS; j++) {
+			zk_ext h = zk_ext_mul(num[i * CLOB_N_TERMS + j],
+					      den[i * CLOB_N_TERMS + j]);
+
+			aux[j][i] = h;
+			sum = zk_ext_add(sum, h);
+		}
+	}
+	rc = 0;
+out:
+	free(cur);
+	free(den);
+	free(num);
+	return rc;
+}
+
+/* a^-1, or 0 for a = 0 (see inv_sum). */
+static zk_ext inv_or_zero(zk_ext a)
+{
+	zk_ext r;
+
+	if (!zk_ext_inv(a, &r))
+		return zk_ext_zero();
+	return r;
 }
 
 /*
@@ -651,7 +501,10 @@ int zk_clob_air_init(struct zk_clob_air *c, const struct zk_st_layout *lay,
 		.eval_main_ext = clob_eval_ext,
 		.eval_main_x4 = __atomic_load_n(&clob_x4_off, __ATOMIC_RELAXED) ?
 					NULL : zk_clob_air_eval_x4(),
-		.eval_aux = clob_eval_aux,
+		.eval_aux = clob_eval_aux_ext,
+		.eval_aux_base = __atomic_load_n(&clob_aux_base_off,
+						 __ATOMIC_RELAXED) ?
+					 NULL : clob_eval_aux_base,
 		.build_aux = clob_build_aux,
 		.assertions = clob_assertions,
 		.main_next = zk_clob_air_main_next,

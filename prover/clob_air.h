@@ -475,6 +475,13 @@ zk_air_eval_x4_fn zk_clob_air_eval_x4(void);
  * run. The proof is the same either way.
  */
 void zk_clob_air_x4_enable(int on);
+/*
+ * Whether zk_clob_air_init gives the AIR its eval_aux_base (the aux
+ * constraints on base-field main rows, clob_air_bus_body.h; default on):
+ * process-wide, like zk_clob_air_x4_enable. The proof is the same either
+ * way.
+ */
+void zk_clob_air_aux_base_enable(int on);
 void zk_clob_eval_x4_avx2(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
 			  size_t stride, const zk_gl *periodic, zk_gl *out);
 

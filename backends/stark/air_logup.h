@@ -38,6 +38,7 @@ struct zk_logup_alpha {
 	zk_ext alpha;
 	zk_ext pow[ZK_LOGUP_MAX_GROUP + 1];   /* α^j */
 	zk_ext dpow[ZK_LOGUP_MAX_GROUP + 1];  /* j·α^(j-1), j >= 1 */
+	zk_ext ndpow[ZK_LOGUP_MAX_GROUP + 1]; /* -dpow[j] */
 };
 
 static inline void zk_logup_alpha_init(struct zk_logup_alpha *a, zk_ext alpha,
@@ -46,10 +47,11 @@ static inline void zk_logup_alpha_init(struct zk_logup_alpha *a, zk_ext alpha,
 	a->g = g;
 	a->alpha = alpha;
 	a->pow[0] = zk_ext_one();
-	a->dpow[0] = zk_ext_zero();
+	a->dpow[0] = a->ndpow[0] = zk_ext_zero();
 	for (unsigned j = 1; j <= g; j++) {
 		a->pow[j] = j == 1 ? alpha : zk_ext_mul(a->pow[j - 1], alpha);
 		a->dpow[j] = zk_ext_mul_base(a->pow[j - 1], (zk_gl)j);
+		a->ndpow[j] = zk_ext_neg(a->dpow[j]);
 	}
 }
 
@@ -160,14 +162,78 @@ static inline void zk_logup_group_ext(zk_ext alpha, const zk_ext *x, unsigned g,
 	*dp_at = dp;
 }
 
-/* h·P(α) - P'(α) for the g base values x[0..g) (g <= a->g) */
-static inline zk_ext zk_logup_group_gl(const struct zk_logup_alpha *a,
-				       zk_ext h, const zk_gl *x, unsigned g)
+/*
+ * h·P(α) - P'(α) for the g base values x[0..g) (g <= a->g), the prover's
+ * hot path: P(α) is reduced (h multiplies it), but P'(α)'s products join
+ * h·P(α)'s in one sum per limb, -P'(α) = Σ_{2<=j<g} p_j·(-j·α^(j-1)) +
+ * (-g·α^(g-1)) - p_1 (the last only for g > 1; field.h's carry folding as
+ * zk_logup_dot), so P'(α) costs no reduction of its own.
+ */
+static inline __attribute__((always_inline)) zk_ext
+zk_logup_group_gl_g(const struct zk_logup_alpha *a, zk_ext h, const zk_gl *x,
+		    unsigned g)
 {
-	zk_ext p_at, dp_at;
+	zk_gl p[ZK_LOGUP_MAX_GROUP + 1];
+	zk_gl hw[ZK_EXT_DEGREE];
+	zk_ext p_at, r;
 
-	zk_logup_group_base(a, x, g, &p_at, &dp_at);
-	return zk_ext_sub(zk_ext_mul(h, p_at), dp_at);
+	_Static_assert(ZK_EXT_DEGREE == 3, "the limb products assume F_p3");
+	zk_logup_poly(x, g, p);
+	for (unsigned e = 0; e < ZK_EXT_DEGREE; e++)
+		p_at.c[e] = zk_gl_add(zk_logup_dot(p + 1, a->pow + 1, e, g - 1),
+				      a->pow[g].c[e]);
+	p_at.c[0] = zk_gl_add(p_at.c[0], p[0]);
+	/* (h·P)_e = Σ_i h_i·P_(e-i), a wrapped index times the non-residue */
+	hw[0] = h.c[0];
+	hw[1] = zk_ext_mul_nonresidue(h.c[1]);
+	hw[2] = zk_ext_mul_nonresidue(h.c[2]);
+	for (unsigned e = 0; e < ZK_EXT_DEGREE; e++) {
+		unsigned __int128 acc = 0;
+		uint64_t carries = 0;
+
+		for (unsigned i = 0; i < ZK_EXT_DEGREE; i++) {
+			zk_gl hi = i <= e ? h.c[i] : hw[i];
+
+			carries += __builtin_add_overflow(
+				acc, (unsigned __int128)hi *
+					     p_at.c[(e + ZK_EXT_DEGREE - i) %
+						    ZK_EXT_DEGREE], &acc);
+		}
+		for (unsigned j = 2; j < g; j++)
+			carries += __builtin_add_overflow(
+				acc, (unsigned __int128)p[j] * a->ndpow[j].c[e],
+				&acc);
+		r.c[e] = zk_gl_add(zk_gl_sub(zk_gl_reduce128(acc), carries << 32),
+				   a->ndpow[g].c[e]);
+	}
+	if (g > 1)
+		r.c[0] = zk_gl_sub(r.c[0], p[1]);
+	return r;
+}
+
+/*
+ * One instance per group width: with g a constant the short dot products
+ * and zk_logup_poly's switch unroll and fold away, where loops over a
+ * run-time g of two or three products did not. Inlined into the caller:
+ * returned from a call, the result went through the stack as two 8-byte
+ * stores read back by one 16-byte load, a store-forwarding stall that
+ * took a tenth of the function's samples.
+ */
+static inline __attribute__((always_inline)) zk_ext
+zk_logup_group_gl(const struct zk_logup_alpha *a, zk_ext h, const zk_gl *x,
+		  unsigned g)
+{
+	_Static_assert(ZK_LOGUP_MAX_GROUP == 4, "one case per group width");
+	switch (g) {
+	case 1:
+		return zk_logup_group_gl_g(a, h, x, 1);
+	case 2:
+		return zk_logup_group_gl_g(a, h, x, 2);
+	case 3:
+		return zk_logup_group_gl_g(a, h, x, 3);
+	default:
+		return zk_logup_group_gl_g(a, h, x, 4);
+	}
 }
 
 /* h·P(α) - P'(α) for the g values x[0..g) (g <= a->g) */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ntt.h"
+#include "prover_aux.h"
 #include "prover_internal.h"
 #include "stark.h"
 
@@ -116,19 +117,20 @@ static int prepare_domain(struct zk_prover *pv)
 #define COMP_ROWS 32
 
 struct comp_scratch {
-	zk_ext *curx, *nxtx, *acur, *anxt, *perx, *outa, *num;
+	zk_ext *curx, *nxtx, *perx, *outa, *num;
 	/* per and outm hold four rows for eval_main_x4 (per[4·j + r]) */
 	zk_gl *cur, *nxt, *per, *outm, *xs, *den, *inv;
 	zk_gl *tcur, *tnxt; /* column-major tile (copy_tile) */
 	zk_gl *perb; /* periodic values of one row, for eval_aux_base */
 	size_t nx[COMP_ROWS];
+	struct zk_aux_eval aux; /* the tile's aux rows (zk_aux_eval_tile) */
 };
 
 static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 				 struct comp_scratch *s)
 {
-	size_t mw = air->main_width, aw = air->aux_width, np = air->n_periodic;
-	size_t len = (2 * COMP_ROWS + 2) * mw + 4 * aw + 3 * np +
+	size_t mw = air->main_width, np = air->n_periodic;
+	size_t len = (2 * COMP_ROWS + 2) * mw + 3 * np +
 		     2 * air->n_main_constraints + 2 * air->n_aux_constraints +
 		     5 * ZK_PROVER_BLOCK + np + 4;
 	zk_gl *mem = malloc(len * sizeof(zk_ext));
@@ -137,9 +139,7 @@ static zk_gl *comp_scratch_alloc(const struct zk_air *air,
 		return NULL;
 	s->curx = (zk_ext *)mem;
 	s->nxtx = s->curx + mw;
-	s->acur = s->nxtx + mw;
-	s->anxt = s->acur + aw;
-	s->perx = s->anxt + aw;
+	s->perx = s->nxtx + mw;
 	s->outa = s->perx + np;
 	s->num = s->outa + air->n_aux_constraints;
 	s->cur = (zk_gl *)(s->num + ZK_PROVER_BLOCK);
@@ -289,21 +289,14 @@ static zk_ext aux_sum(struct zk_prover *pv, struct comp_scratch *s,
 {
 	const struct zk_air *air = pv->air;
 	size_t mw = air->main_width, aw = air->aux_width;
-	size_t stride = pv->aux_stride, at = i - pv->view_base;
-	size_t np = air->n_periodic, nmc = air->n_main_constraints;
+	size_t np = air->n_periodic;
 	const zk_gl *cur = s->cur + r * mw, *nxt = s->nxt + r * mw;
-	size_t nx = s->nx[r];
+	const zk_ext *acur = s->aux.cur + r * aw, *anxt = s->aux.nxt + r * aw;
 
-	for (size_t c = 0; c < aw; c++) {
-		const zk_gl *col = pv->aux_view + ZK_EXT_DEGREE * c * stride;
-
-		s->acur[c] = zk_ext_gather(col + at, stride);
-		s->anxt[c] = zk_ext_gather(col + nx, stride);
-	}
 	if (air->eval_aux_base != NULL) {
 		for (size_t j = 0; j < np; j++)
 			s->perb[j] = zk_prover_periodic_at(pv, j, i);
-		air->eval_aux_base(air->ctx, cur, nxt, s->acur, s->anxt, s->perb,
+		air->eval_aux_base(air->ctx, cur, nxt, acur, anxt, s->perb,
 				   pv->rand, s->outa);
 	} else {
 		for (size_t c = 0; c < mw; c++) {
@@ -313,13 +306,10 @@ static zk_ext aux_sum(struct zk_prover *pv, struct comp_scratch *s,
 		for (size_t j = 0; j < np; j++)
 			s->perx[j] = zk_ext_from_base(
 				zk_prover_periodic_at(pv, j, i));
-		air->eval_aux(air->ctx, s->curx, s->nxtx, s->acur, s->anxt,
+		air->eval_aux(air->ctx, s->curx, s->nxtx, acur, anxt,
 			      s->perx, pv->rand, s->outa);
 	}
-	for (size_t k = 0; k < air->n_aux_constraints; k++)
-		acc = zk_ext_add(acc, zk_ext_mul(pv->alphas[nmc + k],
-						 s->outa[k]));
-	return acc;
+	return zk_ext_add(acc, zk_aux_eval_combine(&s->aux, s->outa));
 }
 
 /*
@@ -364,7 +354,7 @@ static void copy_tile(const struct zk_prover *pv, struct comp_scratch *s,
  * Σ α·C(x) over all transition constraints at positions i..i+len-1.
  * With eval_main_x4 the main constraints of four rows at a time are
  * evaluated on the tile's columns (copy_tile); rows are copied out only
- * for the aux constraints or eval_main.
+ * for the aux constraints (from the tile) or eval_main.
  */
 static void tile_sums(struct zk_prover *pv, struct comp_scratch *s, size_t i,
 		      size_t len, zk_ext *sums)
@@ -373,12 +363,18 @@ static void tile_sums(struct zk_prover *pv, struct comp_scratch *s, size_t i,
 	bool x4 = air->eval_main_x4 != NULL;
 	bool rows = !x4 || air->aux_width > 0;
 
-	if (rows)
+	if (rows && !x4)
 		gather_rows(pv, s, i, len);
 	else
 		next_rows(pv, s, i, len);
 	if (x4)
 		copy_tile(pv, s, i, len);
+	if (rows && x4)
+		zk_rows_from_tile(s->tcur, s->tnxt, COMP_ROWS, air->main_width,
+				  len, s->cur, s->nxt);
+	if (air->aux_width > 0)
+		zk_aux_eval_tile(&s->aux, pv->aux_view, pv->aux_stride,
+				 i - pv->view_base, s->nx, len);
 	for (size_t r = 0; r < len;) {
 		if (x4 && r + 4 <= len) {
 			main_sums_x4(pv, s, i + r, r, sums + r);
@@ -473,8 +469,11 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 	zk_gl *held = pv->view_natural ?
 		      malloc(ZK_EXT_DEGREE * bsize * sizeof(zk_gl)) : NULL;
 
-	if (mem == NULL || (pv->view_natural && held == NULL)) {
+	if (mem == NULL || (pv->view_natural && held == NULL) ||
+	    (pv->air->aux_width > 0 &&
+	     zk_aux_eval_init(&s.aux, pv, COMP_ROWS) != 0)) {
 		__atomic_store_n(&pv->failed, 1, __ATOMIC_RELAXED);
+		free(held);
 		free(mem);
 		return;
 	}
@@ -508,6 +507,8 @@ static void composition_blocks(void *arg, size_t lo, size_t hi)
 		if (held != NULL)
 			zk_prover_natural_store(pv, blo, len, held);
 	}
+	if (pv->air->aux_width > 0)
+		zk_aux_eval_free(&s.aux);
 	free(held);
 	free(mem);
 }

@@ -219,6 +219,13 @@ static void test_logup_group(void **state)
 			for (unsigned c = 0; c < g; c++)
 				x[c] = zk_ext_from_base(trial < 20 ?
 					edge[(trial + c) % 6] : rng() % ZK_GL_P);
+			/* every limb p - 1: the most carries the fused sums of
+			 * zk_logup_group_gl can take */
+			for (unsigned e = 0; e < ZK_EXT_DEGREE && trial < 8; e++) {
+				h.c[e] = ZK_GL_P - 1;
+				if (trial < 4)
+					alpha.c[e] = ZK_GL_P - 1 - trial;
+			}
 			/* the helper's α powers may serve a wider group */
 			zk_logup_alpha_init(&a, alpha, ZK_LOGUP_MAX_GROUP);
 			/* base path (values in F_p) against the direct formula */
