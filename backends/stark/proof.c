@@ -13,6 +13,7 @@
 #include "air_next.h"
 #include "ntt.h"
 #include "proof.h"
+#include "proof_multi.h"
 #include "stark.h"
 
 void zk_stark_ood_layout(const struct zk_stark_proof_shape *s,
@@ -527,6 +528,9 @@ int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out)
 	unsigned degree;
 	int rc;
 
+	if (proof != NULL && len >= 4 &&
+	    memcmp(proof, ZK_MULTI_PROOF_MAGIC, 4) == 0)
+		return zk_multi_proof_describe(proof, len, out);
 	rc = zk_stark_proof_decode(proof, len, NULL, NULL, &pf, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(out, "proof does not decode: %s\n", err);

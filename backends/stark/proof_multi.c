@@ -563,3 +563,84 @@ int zk_multi_proof_decode(const uint8_t *buf, size_t len,
 	}
 	return rc;
 }
+
+/* ---- inspect ---- */
+
+/*
+ * What a multi-table proof says about itself without its statement: the
+ * header, the set, the sums and the first table's height and shape. The
+ * tables' next-row counts come from their AIRs (the proof does not carry
+ * them), so the first table's OOD section is where parsing must stop.
+ */
+int zk_multi_proof_describe(const uint8_t *buf, size_t len, FILE *out)
+{
+	char err[160] = "";
+	struct reader r = { buf, 0, len, err, sizeof(err) };
+	const struct zk_stark_params *p;
+	uint64_t v[4] = { 0 }, t[4] = { 0 };
+	int rc = 0;
+
+	if (buf == NULL || len < HEADER_BYTES ||
+	    memcmp(buf, ZK_MULTI_PROOF_MAGIC, 4) != 0) {
+		fprintf(out, "proof does not decode: not a zkclob multi-table "
+			"STARK proof\n");
+		return ZK_STARK_EFORMAT;
+	}
+	r.pos = 4;
+	get_le(&r, 2, &v[0], "version");
+	get_le(&r, 1, &v[1], "params id");
+	get_le(&r, 1, &v[2], "table count");
+	get_le(&r, 4, &v[3], "sum count");
+	p = zk_stark_params_by_id(v[1]);
+	if (v[0] != ZK_MULTI_PROOF_VERSION)
+		rc = zk_stark_errf(err, sizeof(err), ZK_STARK_EFORMAT,
+				   "multi-table proof version %llu, this build "
+				   "reads %d", (unsigned long long)v[0],
+				   ZK_MULTI_PROOF_VERSION);
+	else if (p == NULL)
+		rc = zk_stark_errf(err, sizeof(err), ZK_STARK_EFORMAT,
+				   "unknown parameter set %llu",
+				   (unsigned long long)v[1]);
+	else if (v[2] < 1 || v[2] > ZK_MULTI_MAX_TABLES ||
+		 v[3] > ZK_MULTI_MAX_SUMS)
+		rc = zk_stark_errf(err, sizeof(err), ZK_STARK_EFORMAT,
+				   "%llu tables and %llu partial sums (at most "
+				   "%d and %d)", (unsigned long long)v[2],
+				   (unsigned long long)v[3], ZK_MULTI_MAX_TABLES,
+				   ZK_MULTI_MAX_SUMS);
+	else if (left(&r) / (ZK_EXT_DEGREE * 8) < v[3])
+		rc = truncated(&r, "partial sums");
+	if (rc == 0) {
+		r.pos += (size_t)v[3] * ZK_EXT_DEGREE * 8;
+		for (int i = 0; i < 4 && rc == 0; i++)
+			rc = get_le(&r, i == 0 ? 1 : 4, &t[i], "table header");
+	}
+	if (rc == 0 && (t[0] < 3 || t[0] > ZK_AIR_MAX_LOG_N))
+		rc = zk_stark_errf(err, sizeof(err), ZK_STARK_EFORMAT,
+				   "log_n %llu out of range",
+				   (unsigned long long)t[0]);
+	if (rc != 0) {
+		fprintf(out, "proof does not decode: %s\n", err);
+		return rc;
+	}
+	fprintf(out, "format           multi-table STARK proof (ZKSM v%d), "
+		"%llu tables sharing one FRI, %llu bus partial sums\n",
+		ZK_MULTI_PROOF_VERSION, (unsigned long long)v[2],
+		(unsigned long long)v[3]);
+	fprintf(out, "parameter set    %u (%s): blowup %u, folding %u, %u "
+		"queries, %u grinding bits, final degree < %u, hash %s\n",
+		p->id, p->name, 1u << p->log_blowup, 1u << p->log_folding,
+		p->n_queries, p->grinding_bits, 1u << p->final_log_max,
+		zk_hash_name(p->hash));
+	fprintf(out, "security         queries + grinding %u bits; the "
+		"conjectured and proven figures need the tables' heights and "
+		"degrees: verify against the statement\n",
+		p->n_queries * p->log_blowup + p->grinding_bits);
+	fprintf(out, "table 0          2^%llu rows, main width %llu, aux width "
+		"%llu (F_p^3), %llu composition chunk(s)\n",
+		(unsigned long long)t[0], (unsigned long long)t[1],
+		(unsigned long long)t[2], (unsigned long long)t[3]);
+	fprintf(out, "size             %zu bytes (by part: needs the tables' "
+		"AIRs, which give their next-row counts)\n", len);
+	return 0;
+}

@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "fri.h"
 #include "multi.h"
@@ -64,6 +65,13 @@ int zk_multi_proof_decode(const uint8_t *buf, size_t len,
 			  const struct zk_stark_params *expect,
 			  const struct zk_multi_statement *s,
 			  struct zk_multi_proof *mp, char *err, size_t errlen);
+
+/*
+ * `zkclob inspect` for a multi-table proof: the header, the set and the
+ * first table's height and shape, to out; 0, or a ZK_STARK_* status
+ * with the reason printed. Nothing is verified.
+ */
+int zk_multi_proof_describe(const uint8_t *buf, size_t len, FILE *out);
 
 /* Ports over all tables: the number of partial sums. */
 size_t zk_multi_port_count(const struct zk_multi_statement *s);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +290,54 @@ static void test_old_version_refused(void **state)
 	}
 	proof[4] = 5;
 	assert_int_equal(verify(&r, ZK_PARAMS_FAST, proof, len), 0);
+	free(proof);
+	rig_free(&r);
+}
+
+/* `zkclob inspect` (zk_stark_proof_describe) on a multi-table proof: its
+ * header, set and first table described; a wrong version, an unknown set,
+ * a table count out of range and truncation named, never a crash. */
+static void test_describe(void **state)
+{
+	static const unsigned log_n[2] = { 5, 4 };
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *out = open_memstream(&text, &text_len);
+	struct rig r;
+	uint8_t *proof;
+	size_t len, end;
+
+	(void)state;
+	assert_non_null(out);
+	rig_build(&r, 2, log_n, 2, 3, 9);
+	assert_int_equal(prove(&r, ZK_PARAMS_FAST, 0, 0, &proof, &len), 0);
+	assert_int_equal(zk_stark_proof_describe(proof, len, out), 0);
+	/* every cut before the end of table 0's header: header, sums, it */
+	end = 12 + (size_t)(proof[8] | proof[9] << 8) * 24 + 13;
+	for (size_t cut = 0; cut < end; cut++)
+		assert_int_not_equal(zk_stark_proof_describe(proof, cut, out), 0);
+	assert_int_equal(zk_stark_proof_describe(proof, end, out), 0);
+	proof[4] = 4;
+	assert_int_equal(zk_stark_proof_describe(proof, len, out),
+			 ZK_STARK_EFORMAT);
+	proof[4] = 5;
+	proof[6] = 200;
+	assert_int_equal(zk_stark_proof_describe(proof, len, out),
+			 ZK_STARK_EFORMAT);
+	proof[6] = ZK_PARAMS_FAST;
+	proof[7] = 0;
+	assert_int_equal(zk_stark_proof_describe(proof, len, out),
+			 ZK_STARK_EFORMAT);
+	fclose(out);
+	assert_non_null(strstr(text, "multi-table STARK proof (ZKSM v5), 2 "
+			       "tables sharing one FRI"));
+	assert_non_null(strstr(text, "parameter set    1 (fast)"));
+	assert_non_null(strstr(text, "table 0          2^5 rows"));
+	assert_non_null(strstr(text, "multi-table proof version 4"));
+	assert_non_null(strstr(text, "unknown parameter set 200"));
+	assert_non_null(strstr(text, "0 tables"));
+	assert_non_null(strstr(text, "truncated at table header"));
+	free(text);
 	free(proof);
 	rig_free(&r);
 }
@@ -588,6 +637,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cheat_unproduced),
 		cmocka_unit_test(test_partial_sums),
 		cmocka_unit_test(test_old_version_refused),
+		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_statement),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_bad_statement),
