@@ -379,18 +379,35 @@ static int interpolate_final(struct zk_fri_prover *fp, const zk_ext *values)
 	return ZK_STARK_ACCEPT;
 }
 
+/*
+ * w_inv_br NULL: the layer's own table of the n_next inverse roots its
+ * cosets read (ω_M^-bitrev(j, m - f), as fri_blocks.c's first fold), made
+ * and dropped here: the streaming prover then holds 2^-f of the N_1/2
+ * entries a shared table takes beside layer 1 and its tree.
+ */
 static int fold_layer(struct zk_fri_prover *fp, unsigned l,
 		      const zk_gl *w_inv_br, zk_ext beta, zk_ext **next_out)
 {
-	size_t n_next = (size_t)1 << (fp->sched.log_size[l] -
-				      fp->sched.log_folding[l]);
-	zk_ext *next = malloc(n_next * sizeof(zk_ext));
+	unsigned m = fp->sched.log_size[l], f = fp->sched.log_folding[l];
+	size_t n_next = (size_t)1 << (m - f);
+	zk_gl *own = NULL;
+	zk_ext *next;
 	int rc;
 
-	if (next == NULL)
+	if (w_inv_br == NULL) {
+		own = zk_fri_inv_roots_table(m, m - f, fp->cfg.threads, true);
+		if (own == NULL)
+			return ZK_STARK_ENOMEM;
+	}
+	next = malloc(n_next * sizeof(zk_ext));
+	if (next == NULL) {
+		zk_big_free(own);
 		return ZK_STARK_ENOMEM;
-	rc = zk_fri_fold_part(fp, l, fp->layer_values[l], 0, n_next, w_inv_br,
-			      false, beta, next);
+	}
+	rc = zk_fri_fold_part(fp, l, fp->layer_values[l], 0, n_next,
+			      own != NULL ? own : w_inv_br, own != NULL, beta,
+			      next);
+	zk_big_free(own);
 	if (rc != ZK_STARK_ACCEPT) {
 		free(next);
 		return rc;
