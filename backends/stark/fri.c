@@ -8,7 +8,12 @@
  * log_degree at layer 0), while d > final_log_max the layer folds by 2^f:
  * the r = d - final_log_max halvings left are spread over the fewest
  * layers that can take them, L = ceil(r / log_folding), as evenly as
- * possible, the larger folds first: f = ceil(r / L). The last layer lands
+ * possible, the larger folds first: f = ceil(r / L); but with L >= 3 the
+ * first layer folds by 2^log_folding (format 5: 4, 3, 2 rather than 3,
+ * 3, 3 for compact at 2^17 rows, halving layer 1, the streaming
+ * prover's largest held array; no other r changes for log_folding <= 4,
+ * as ceil(r / L) < log_folding with L >= 3 needs r = 9, log_folding 4).
+ * The last layer lands
  * exactly on 2^final_log_max (or the input already is below it and there
  * are no layers). Up to format 3 f was min(log_folding, r), which could
  * leave a last fold by 2 whose coset and Merkle path cost more than the
@@ -40,7 +45,7 @@
 /* ---- schedule and the shared fold ---- */
 
 unsigned zk_fri_next_fold(unsigned log_degree, unsigned final_log_max,
-			  unsigned log_folding)
+			  unsigned log_folding, bool first)
 {
 	unsigned left, layers;
 
@@ -48,6 +53,11 @@ unsigned zk_fri_next_fold(unsigned log_degree, unsigned final_log_max,
 		return 0;
 	left = log_degree - final_log_max;
 	layers = (left + log_folding - 1) / log_folding;
+	/* layer 1 is the largest array the streaming prover holds: with
+	 * three layers or more it is made by the largest fold, the rest
+	 * staying balanced (their count does not change) */
+	if (first && layers >= 3)
+		return log_folding;
 	return (left + layers - 1) / layers;
 }
 
@@ -78,7 +88,8 @@ int zk_fri_schedule_landing(const struct zk_fri_config *cfg,
 	shift = cfg->shift;
 	while (d > cfg->final_log_max) {
 		unsigned f = zk_fri_next_fold(d, cfg->final_log_max,
-					      cfg->log_folding);
+					      cfg->log_folding,
+					      s->n_layers == 0);
 
 		/* land on every given degree (a multi-table proof's heights) */
 		for (uint32_t i = 0; i < n_land; i++)
@@ -368,18 +379,35 @@ static int interpolate_final(struct zk_fri_prover *fp, const zk_ext *values)
 	return ZK_STARK_ACCEPT;
 }
 
+/*
+ * w_inv_br NULL: the layer's own table of the n_next inverse roots its
+ * cosets read (ω_M^-bitrev(j, m - f), as fri_blocks.c's first fold), made
+ * and dropped here: the streaming prover then holds 2^-f of the N_1/2
+ * entries a shared table takes beside layer 1 and its tree.
+ */
 static int fold_layer(struct zk_fri_prover *fp, unsigned l,
 		      const zk_gl *w_inv_br, zk_ext beta, zk_ext **next_out)
 {
-	size_t n_next = (size_t)1 << (fp->sched.log_size[l] -
-				      fp->sched.log_folding[l]);
-	zk_ext *next = malloc(n_next * sizeof(zk_ext));
+	unsigned m = fp->sched.log_size[l], f = fp->sched.log_folding[l];
+	size_t n_next = (size_t)1 << (m - f);
+	zk_gl *own = NULL;
+	zk_ext *next;
 	int rc;
 
-	if (next == NULL)
+	if (w_inv_br == NULL) {
+		own = zk_fri_inv_roots_table(m, m - f, fp->cfg.threads, true);
+		if (own == NULL)
+			return ZK_STARK_ENOMEM;
+	}
+	next = malloc(n_next * sizeof(zk_ext));
+	if (next == NULL) {
+		zk_big_free(own);
 		return ZK_STARK_ENOMEM;
-	rc = zk_fri_fold_part(fp, l, fp->layer_values[l], 0, n_next, w_inv_br,
-			      false, beta, next);
+	}
+	rc = zk_fri_fold_part(fp, l, fp->layer_values[l], 0, n_next,
+			      own != NULL ? own : w_inv_br, own != NULL, beta,
+			      next);
+	zk_big_free(own);
 	if (rc != ZK_STARK_ACCEPT) {
 		free(next);
 		return rc;

@@ -41,6 +41,7 @@
 #ifndef ZKCLOB_STARK_FRI_H
 #define ZKCLOB_STARK_FRI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,11 +101,12 @@ struct zk_fri_schedule {
 /*
  * The next layer's fold (log2) at degree bound 2^log_degree: the
  * log_degree - final_log_max halvings left spread over the fewest layers
- * of at most 2^log_folding, larger folds first; 0 once at the bound.
- * params.c's proven-bits loop and the schedule below share it.
+ * of at most 2^log_folding, larger folds first, and the first of three
+ * layers or more (first: layer 0's fold) by 2^log_folding; 0 once at the
+ * bound. params.c's proven-bits loop and the schedule below share it.
  */
 unsigned zk_fri_next_fold(unsigned log_degree, unsigned final_log_max,
-			  unsigned log_folding);
+			  unsigned log_folding, bool first);
 
 /* 0, or ZK_STARK_EINVAL for a config out of range: log_folding 1..4,
  * log_degree < log_domain <= 30, final_log_max <= 10, shift != 0 and

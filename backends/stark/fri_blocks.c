@@ -49,13 +49,12 @@ static int gather_layer(size_t n, unsigned log_block, zk_fri_block_fn fill,
 /*
  * Layer 0's tree from the blocks, β_0, and layer 1 folded from the blocks
  * made again. The fold reads a table of the N/2^f inverse roots it uses
- * (not fri.c's N/2), made after the tree; the later layers' table is the
- * N_1/2-entry one for layer 1's domain, which holds the same elements as
- * the first N_1/2 of the full table (ω_N^(2^f) = ω_(N_1)).
+ * (not fri.c's N/2), made after the tree; the later layers make theirs
+ * the same way, one layer at a time (zk_fri_commit_from given no table).
  */
 static int commit_first_layer(struct zk_fri_prover *fp,
 			      struct zk_transcript *t, zk_ext *block,
-			      zk_ext **next_out, zk_gl **w_next)
+			      zk_ext **next_out)
 {
 	unsigned f = fp->sched.log_folding[0], lb = fp->log_block;
 	unsigned log_n = fp->cfg.log_domain;
@@ -90,12 +89,6 @@ static int commit_first_layer(struct zk_fri_prover *fp,
 					      next);
 	}
 	zk_big_free(w_inv);
-	if (rc == ZK_STARK_ACCEPT) {
-		*w_next = zk_fri_inv_roots_table(log_n - f, log_n - f - 1,
-						 fp->cfg.threads, true);
-		if (*w_next == NULL)
-			rc = ZK_STARK_ENOMEM;
-	}
 	if (rc != ZK_STARK_ACCEPT) {
 		free(next);
 		return rc;
@@ -140,10 +133,10 @@ int zk_fri_commit_blocks(struct zk_fri_prover **out,
 		block = zk_big_alloc(((size_t)1 << log_block) * sizeof(zk_ext),
 				     true);
 		rc = block == NULL ? ZK_STARK_ENOMEM :
-			commit_first_layer(fp, t, block, &cur, &w_inv_br);
+			commit_first_layer(fp, t, block, &cur);
 		zk_big_free(block);
 		if (rc == ZK_STARK_ACCEPT)
-			rc = zk_fri_commit_from(fp, t, 1, cur, w_inv_br);
+			rc = zk_fri_commit_from(fp, t, 1, cur, NULL);
 	}
 	zk_big_free(w_inv_br);
 	if (rc != ZK_STARK_ACCEPT) {

@@ -193,7 +193,8 @@ int zk_fri_prover_start(const struct zk_fri_config *cfg,
 void zk_fri_absorb_config(struct zk_transcript *t,
 			  const struct zk_fri_config *cfg);
 /* Layers first.. with cur (owned, freed whatever the result) as layer
- * `first`, then the final polynomial. */
+ * `first`, then the final polynomial; w_inv_br NULL: each fold makes
+ * the table of its own cosets' roots. */
 int zk_fri_commit_from(struct zk_fri_prover *fp, struct zk_transcript *t,
 		       unsigned first, zk_ext *cur, const zk_gl *w_inv_br);
 /*

@@ -186,7 +186,8 @@ double zk_stark_proven_bits(const struct zk_stark_params *p, unsigned log_n,
 	       (prox_slope * big_n + prox_const);
 	while (log_degree > p->final_log_max) {
 		unsigned f = zk_fri_next_fold(log_degree, p->final_log_max,
-					      p->log_folding);
+					      p->log_folding,
+					      log_degree == log_n);
 
 		err += (ldexp(1.0, (int)f) - 1.0) *
 		       (prox_slope * ldexp(1.0, (int)log_domain) + prox_const);

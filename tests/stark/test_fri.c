@@ -253,11 +253,26 @@ static void test_schedule(void **state)
 	assert_int_equal(s.log_folding[1], 2);
 	assert_int_equal(s.log_folding[2], 2);
 	assert_int_equal(s.final_log_degree, 3);
-	assert_int_equal(zk_fri_next_fold(13, 8, 4), 3);
-	assert_int_equal(zk_fri_next_fold(10, 8, 4), 2);
-	assert_int_equal(zk_fri_next_fold(20, 8, 4), 4);
-	assert_int_equal(zk_fri_next_fold(17, 8, 4), 3);
-	assert_int_equal(zk_fri_next_fold(8, 8, 4), 0);
+	assert_int_equal(zk_fri_next_fold(13, 8, 4, false), 3);
+	assert_int_equal(zk_fri_next_fold(10, 8, 4, false), 2);
+	assert_int_equal(zk_fri_next_fold(20, 8, 4, false), 4);
+	assert_int_equal(zk_fri_next_fold(17, 8, 4, false), 3);
+	assert_int_equal(zk_fri_next_fold(8, 8, 4, false), 0);
+	/* the first of three layers folds by the most: 9 halvings are
+	 * 4, 3, 2 (layer 1 half of 3, 3, 3's), two layers stay balanced */
+	assert_int_equal(zk_fri_next_fold(17, 8, 4, true), 4);
+	assert_int_equal(zk_fri_next_fold(13, 8, 4, true), 3);
+	assert_int_equal(zk_fri_next_fold(14, 8, 4, true), 3);
+	assert_int_equal(zk_fri_next_fold(18, 8, 4, true), 4);
+	assert_int_equal(zk_fri_next_fold(16, 8, 3, true), 3);
+	cfg = make_cfg(22, 17, 4, 8);
+	assert_int_equal(zk_fri_schedule_make(&cfg, &s), 0);
+	assert_int_equal(s.n_layers, 3);
+	assert_int_equal(s.log_folding[0], 4);
+	assert_int_equal(s.log_folding[1], 3);
+	assert_int_equal(s.log_folding[2], 2);
+	assert_int_equal(s.log_size[1], 18);
+	assert_int_equal(s.final_log_degree, 8);
 	cfg = make_cfg(13, 2, 3, 3); /* already below the bound */
 	assert_int_equal(zk_fri_schedule_make(&cfg, &s), 0);
 	assert_int_equal(s.n_layers, 0);
