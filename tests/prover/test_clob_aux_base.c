@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "clob_air.h"
-#include "clob_test_prove.h"
+#include "clob_eval_trace.h"
 
 static const zk_gl edges[] = {
 	0, 1, 2, ZK_GL_P - 1, ZK_GL_P - 2, (1ull << 32) - 1, 1ull << 32,
@@ -71,6 +71,7 @@ static void compare_row(const struct zk_clob_air *c, const zk_gl *cur,
 		ob[CLOB_AUX_WIDTH + 1];
 
 	assert_true(nac <= CLOB_AUX_WIDTH + 1);
+	assert_non_null(air->eval_aux_base);
 	for (size_t k = 0; k < CLOB_WIDTH; k++) {
 		mc[k] = zk_ext_from_base(cur[k]);
 		mn[k] = zk_ext_from_base(nxt[k]);
@@ -84,72 +85,12 @@ static void compare_row(const struct zk_clob_air *c, const zk_gl *cur,
 				 row, k);
 }
 
-/* A batch's air and main trace, as zk_clob_prove makes them; the air
- * reads the batch's ops and events, so the trace keeps the batch. */
-struct aux_trace {
-	struct zk_batch *b;
-	struct zk_statement st;
-	struct zk_clob_air air;
-	zk_gl **cols;
-	unsigned log_n;
-};
-
-static void trace_make(struct clob_rig *r, struct zk_batch *b,
-		       int machinery, struct aux_trace *t)
-{
-	struct zk_st_update u = { 0 };
-	char err[ERRLEN];
-
-	assert_non_null(b);
-	memset(t, 0, sizeof(*t));
-	t->b = b;
-	assert_int_equal(zk_st_apply_witness(r->t, &b->witness, &u), 0);
-	t->st = (struct zk_statement){
-		.market = clob_test_market.market,
-		.params_id = ZK_CLOB_PARAMS_ID(FAST),
-		.batch_seq = b->batch_seq,
-	};
-	memcpy(t->st.old_root, u.old_root, 32);
-	memcpy(t->st.new_root, u.new_root, 32);
-	restate(&t->st, b->ops, b->n_ops, b->events.ev, b->events.len);
-	assert_int_equal(zk_clob_air_init(&t->air, zk_st_layout_get(r->t),
-					  &clob_test_market, &t->st, b->ops,
-					  b->n_ops, b->events.ev,
-					  b->events.len, machinery, err,
-					  sizeof(err)),
-			 0);
-	assert_non_null(t->air.air.eval_aux_base);
-	assert_int_equal(zk_clob_trace_build(&t->air, b, &u, 1, &t->cols,
-					     &t->log_n, err, sizeof(err)),
-			 0);
-	zk_st_update_free(&u);
-}
-
-static void trace_free(struct aux_trace *t)
-{
-	zk_clob_trace_free(t->cols);
-	zk_batch_free(t->b);
-}
-
-/* A first batch (not traced) builds a book, so the next ones have
- * history, as test_clob_tree does. */
-static void warm_book(struct clob_rig *r)
-{
-	struct zk_batch *warm = book_batch(r, 0, 20);
-	struct zk_st_update u = { 0 };
-
-	assert_non_null(warm);
-	assert_int_equal(zk_st_apply_witness(r->t, &warm->witness, &u), 0);
-	zk_st_update_free(&u);
-	zk_batch_free(warm);
-}
-
 /* Random rows, aux cells and challenges, on the AIR as made and with the
  * STP bus of a CANCEL_OLDEST market switched on (it only reads mp.stp). */
 static void test_aux_base_rows(void **state)
 {
 	struct clob_rig r;
-	struct aux_trace t[2];
+	struct clob_eval_trace t[2];
 	zk_gl row[2 * CLOB_WIDTH];
 	zk_ext aux[2 * CLOB_AUX_WIDTH], rand[2];
 	uint64_t rng = 0xa0b5;
@@ -158,8 +99,8 @@ static void test_aux_base_rows(void **state)
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
-	trace_make(&r, malformed_batch(&r, 6), 0, &t[0]);
-	trace_make(&r, malformed_batch(&r, 6), 1, &t[1]);
+	clob_eval_trace_make(&r, malformed_batch(&r, 6), 0, &t[0]);
+	clob_eval_trace_make(&r, malformed_batch(&r, 6), 1, &t[1]);
 	for (unsigned v = 0; v < 3; v++) {
 		struct zk_clob_air *c = &t[v == 1].air;
 		enum zk_stp_mode stp = c->mp.stp;
@@ -179,13 +120,13 @@ static void test_aux_base_rows(void **state)
 		c->mp.stp = stp;
 	}
 	for (unsigned m = 0; m < 2; m++)
-		trace_free(&t[m]);
+		clob_eval_trace_free(&t[m]);
 	clob_rig_fini(&r);
 }
 
 /* Every row of the trace with its successor, and aux cells and
  * challenges drawn at random (the constraints are checked, not met). */
-static void compare_trace(const struct aux_trace *t, const char *what)
+static void compare_trace(const struct clob_eval_trace *t, const char *what)
 {
 	size_t n = (size_t)1 << t->log_n;
 	zk_gl row[2 * CLOB_WIDTH];
@@ -209,20 +150,20 @@ static void compare_trace(const struct aux_trace *t, const char *what)
 static void test_aux_base_traces(void **state)
 {
 	struct clob_rig r;
-	struct aux_trace t;
+	struct clob_eval_trace t;
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
-	trace_make(&r, malformed_batch(&r, 12), 0, &t);
+	clob_eval_trace_make(&r, malformed_batch(&r, 12), 0, &t);
 	compare_trace(&t, "malformed");
-	trace_free(&t);
-	warm_book(&r);
-	trace_make(&r, book_batch(&r, 20, 24), 0, &t);
+	clob_eval_trace_free(&t);
+	clob_eval_warm_book(&r);
+	clob_eval_trace_make(&r, book_batch(&r, 20, 24), 0, &t);
 	compare_trace(&t, "book");
-	trace_free(&t);
-	trace_make(&r, book_batch(&r, 47, 12), 1, &t);
+	clob_eval_trace_free(&t);
+	clob_eval_trace_make(&r, book_batch(&r, 47, 12), 1, &t);
 	compare_trace(&t, "book (machinery)");
-	trace_free(&t);
+	clob_eval_trace_free(&t);
 	clob_rig_fini(&r);
 }
 
@@ -243,17 +184,23 @@ static void wrong_aux_base(const void *ctx, const zk_gl *main_cur,
 	out[CLOB_N_TERMS].c[1] = zk_gl_add(out[CLOB_N_TERMS].c[1], 1);
 }
 
+static void use_aux_base(struct zk_air *air, enum clob_eval_use which)
+{
+	air->eval_aux_base = which == CLOB_EVAL_REAL ? real_aux_base :
+			     which == CLOB_EVAL_WRONG ? wrong_aux_base : NULL;
+}
+
 static void test_aux_base_debug(void **state)
 {
 	struct clob_rig r;
-	struct aux_trace t;
+	struct clob_eval_trace t;
 	char err[ERRLEN] = "";
 	char want[64];
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
-	warm_book(&r);
-	trace_make(&r, book_batch(&r, 20, 24), 0, &t);
+	clob_eval_warm_book(&r);
+	clob_eval_trace_make(&r, book_batch(&r, 20, 24), 0, &t);
 	real_aux_base = t.air.air.eval_aux_base;
 	assert_int_equal(zk_stark_debug_check(&t.air.air,
 					      (const zk_gl *const *)t.cols,
@@ -268,7 +215,7 @@ static void test_aux_base_debug(void **state)
 	assert_non_null(strstr(err, "eval_aux and eval_aux_base disagree"));
 	snprintf(want, sizeof(want), "constraint %d", CLOB_N_TERMS);
 	assert_non_null(strstr(err, want));
-	trace_free(&t);
+	clob_eval_trace_free(&t);
 	clob_rig_fini(&r);
 }
 
@@ -282,20 +229,18 @@ static void test_aux_base_proof(void **state)
 {
 	struct zk_clob_prove_opts o = { .market = &clob_test_market,
 					.stark_params = FAST, .threads = 2 };
-	struct zk_prove_opts po = { .threads = 2 };
-	const struct zk_stark_params *p = zk_stark_params_by_id(FAST);
 	struct clob_rig r;
 	struct zk_batch *b, cb;
 	struct zk_st_update u = { 0 };
 	struct zk_statement st;
-	struct aux_trace t;
-	uint8_t *with = NULL, *without = NULL, *bad = NULL;
-	size_t with_len = 0, without_len = 0, bad_len = 0;
+	struct clob_eval_trace t;
+	uint8_t *with = NULL, *without = NULL;
+	size_t with_len = 0, without_len = 0;
 	char err[ERRLEN] = "";
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
-	warm_book(&r);
+	clob_eval_warm_book(&r);
 	b = book_batch(&r, 20, 24);
 	assert_non_null(b);
 	cb = *b;
@@ -334,39 +279,12 @@ static void test_aux_base_proof(void **state)
 
 	/* the same trace through zk_stark_prove: the same bytes, and with
 	 * a wrong eval_aux_base a proof that does not verify */
-	trace_make(&r, book_batch(&r, 47, 12), 0, &t);
+	clob_eval_trace_make(&r, book_batch(&r, 47, 12), 0, &t);
 	real_aux_base = t.air.air.eval_aux_base;
+	assert_non_null(real_aux_base);
 	free(with);
-	with = NULL;
-	assert_int_equal(zk_stark_prove(&t.air.air, p,
-					(const zk_gl *const *)t.cols, t.log_n,
-					&po, &with, &with_len, err,
-					sizeof(err)),
-			 ZK_STARK_ACCEPT);
-	t.air.air.eval_aux_base = NULL;
-	assert_int_equal(zk_stark_prove(&t.air.air, p,
-					(const zk_gl *const *)t.cols, t.log_n,
-					&po, &without, &without_len, err,
-					sizeof(err)),
-			 ZK_STARK_ACCEPT);
-	assert_int_equal(with_len, without_len);
-	assert_memory_equal(with, without, with_len);
-	t.air.air.eval_aux_base = wrong_aux_base;
-	assert_int_equal(zk_stark_prove(&t.air.air, p,
-					(const zk_gl *const *)t.cols, t.log_n,
-					&po, &bad, &bad_len, err, sizeof(err)),
-			 ZK_STARK_ACCEPT);
-	assert_int_equal(verify(&t.st, t.b->ops, t.b->n_ops, t.b->events.ev,
-				t.b->events.len, with, with_len),
-			 0);
-	assert_int_not_equal(verify(&t.st, t.b->ops, t.b->n_ops,
-				    t.b->events.ev, t.b->events.len, bad,
-				    bad_len),
-			     0);
-	free(with);
-	free(without);
-	free(bad);
-	trace_free(&t);
+	clob_eval_same_bytes(&t, use_aux_base);
+	clob_eval_trace_free(&t);
 	clob_rig_fini(&r);
 }
 

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "clob_air.h"
-#include "clob_test_prove.h"
+#include "clob_eval_trace.h"
 #if defined(__x86_64__)
 #include "field_x4.h"
 #endif
@@ -151,78 +151,19 @@ static void compare_tile(const struct zk_clob_air *c, zk_air_eval_x4_fn x4,
 	free(row);
 }
 
-/* A batch's air and main trace, as zk_clob_prove makes them; the air
- * reads the batch's ops and events, so the trace keeps the batch. */
-struct x4_trace {
-	struct zk_batch *b;
-	struct zk_statement st;
-	struct zk_clob_air air;
-	zk_gl **cols;
-	unsigned log_n;
-};
-
-static void trace_make(struct clob_rig *r, struct zk_batch *b,
-		       int machinery, struct x4_trace *t)
-{
-	struct zk_st_update u = { 0 };
-	char err[ERRLEN];
-
-	assert_non_null(b);
-	memset(t, 0, sizeof(*t));
-	t->b = b;
-	assert_int_equal(zk_st_apply_witness(r->t, &b->witness, &u), 0);
-	t->st = (struct zk_statement){
-		.market = clob_test_market.market,
-		.params_id = ZK_CLOB_PARAMS_ID(FAST),
-		.batch_seq = b->batch_seq,
-	};
-	memcpy(t->st.old_root, u.old_root, 32);
-	memcpy(t->st.new_root, u.new_root, 32);
-	restate(&t->st, b->ops, b->n_ops, b->events.ev, b->events.len);
-	assert_int_equal(zk_clob_air_init(&t->air, zk_st_layout_get(r->t),
-					  &clob_test_market, &t->st, b->ops,
-					  b->n_ops, b->events.ev,
-					  b->events.len, machinery, err,
-					  sizeof(err)),
-			 0);
-	assert_int_equal(zk_clob_trace_build(&t->air, b, &u, 1, &t->cols,
-					     &t->log_n, err, sizeof(err)),
-			 0);
-	zk_st_update_free(&u);
-}
-
-static void trace_free(struct x4_trace *t)
-{
-	zk_clob_trace_free(t->cols);
-	zk_batch_free(t->b);
-}
-
-/* A first batch (not traced: op 17 is one the prover refuses) builds a
- * book, so the next ones have history, as test_clob_tree does. */
-static void warm_book(struct clob_rig *r)
-{
-	struct zk_batch *warm = book_batch(r, 0, 20);
-	struct zk_st_update u = { 0 };
-
-	assert_non_null(warm);
-	assert_int_equal(zk_st_apply_witness(r->t, &warm->witness, &u), 0);
-	zk_st_update_free(&u);
-	zk_batch_free(warm);
-}
-
 static void test_x4_rows(void **state)
 {
 	zk_air_eval_x4_fn x4 = x4_or_skip();
 	struct clob_rig r;
-	struct x4_trace t[2];
+	struct clob_eval_trace t[2];
 	zk_gl *tile = malloc(2 * CLOB_WIDTH * TILE * sizeof(zk_gl));
 	uint64_t rng = 0x1234;
 
 	(void)state;
 	assert_non_null(tile);
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
-	trace_make(&r, malformed_batch(&r, 6), 0, &t[0]);
-	trace_make(&r, malformed_batch(&r, 6), 1, &t[1]);
+	clob_eval_trace_make(&r, malformed_batch(&r, 6), 0, &t[0]);
+	clob_eval_trace_make(&r, malformed_batch(&r, 6), 1, &t[1]);
 	for (unsigned m = 0; m < 2; m++)
 		for (unsigned trial = 0; trial < 48; trial++) {
 			/* a third of the trials: cells from {0, 1} only, so
@@ -245,14 +186,14 @@ static void test_x4_rows(void **state)
 			     0, "edge", e);
 	}
 	for (unsigned m = 0; m < 2; m++)
-		trace_free(&t[m]);
+		clob_eval_trace_free(&t[m]);
 	clob_rig_fini(&r);
 	free(tile);
 }
 
 /* Every row of the trace in every lane position: tiles of four rows at
  * each start (wrapping), their next rows as the prover takes them. */
-static void compare_trace(const struct x4_trace *t, zk_air_eval_x4_fn x4,
+static void compare_trace(const struct clob_eval_trace *t, zk_air_eval_x4_fn x4,
 			  const char *what)
 {
 	size_t n = (size_t)1 << t->log_n;
@@ -278,23 +219,23 @@ static void test_x4_traces(void **state)
 {
 	zk_air_eval_x4_fn x4 = x4_or_skip();
 	struct clob_rig r;
-	struct x4_trace t;
+	struct clob_eval_trace t;
 
 	(void)state;
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	/* malformed ops and market-rule rejects */
-	trace_make(&r, malformed_batch(&r, 12), 0, &t);
+	clob_eval_trace_make(&r, malformed_batch(&r, 12), 0, &t);
 	compare_trace(&t, x4, "malformed");
-	trace_free(&t);
+	clob_eval_trace_free(&t);
 	/* resting orders, cancels and crossing NEWs on a book with history */
-	warm_book(&r);
-	trace_make(&r, book_batch(&r, 20, 24), 0, &t);
+	clob_eval_warm_book(&r);
+	clob_eval_trace_make(&r, book_batch(&r, 20, 24), 0, &t);
 	compare_trace(&t, x4, "book");
-	trace_free(&t);
+	clob_eval_trace_free(&t);
 	/* the same kind of traffic through the machinery variant */
-	trace_make(&r, book_batch(&r, 47, 12), 1, &t);
+	clob_eval_trace_make(&r, book_batch(&r, 47, 12), 1, &t);
 	compare_trace(&t, x4, "book (machinery)");
-	trace_free(&t);
+	clob_eval_trace_free(&t);
 	clob_rig_fini(&r);
 }
 
@@ -309,17 +250,23 @@ static void wrong_x4(const void *ctx, const zk_gl *cur, const zk_gl *nxt,
 	out[4 * 2000 + 2] = zk_gl_add(out[4 * 2000 + 2], 1);
 }
 
+static void use_x4(struct zk_air *air, enum clob_eval_use which)
+{
+	air->eval_main_x4 = which == CLOB_EVAL_REAL ? real_x4 :
+			    which == CLOB_EVAL_WRONG ? wrong_x4 : NULL;
+}
+
 static void test_x4_debug(void **state)
 {
 	struct clob_rig r;
-	struct x4_trace t;
+	struct clob_eval_trace t;
 	char err[ERRLEN] = "";
 
 	(void)state;
 	real_x4 = x4_or_skip();
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
-	warm_book(&r);
-	trace_make(&r, book_batch(&r, 20, 24), 0, &t);
+	clob_eval_warm_book(&r);
+	clob_eval_trace_make(&r, book_batch(&r, 20, 24), 0, &t);
 	assert_true(t.air.air.n_main_constraints > 2000);
 	t.air.air.eval_main_x4 = real_x4;
 	assert_int_equal(zk_stark_debug_check(&t.air.air,
@@ -334,7 +281,7 @@ static void test_x4_debug(void **state)
 	print_message("debugger: %s\n", err);
 	assert_non_null(strstr(err, "eval_main and eval_main_x4 disagree"));
 	assert_non_null(strstr(err, "constraint 2000"));
-	trace_free(&t);
+	clob_eval_trace_free(&t);
 	clob_rig_fini(&r);
 }
 
@@ -348,21 +295,19 @@ static void test_x4_proof(void **state)
 {
 	struct zk_clob_prove_opts o = { .market = &clob_test_market,
 					.stark_params = FAST, .threads = 2 };
-	struct zk_prove_opts po = { .threads = 2 };
-	const struct zk_stark_params *p = zk_stark_params_by_id(FAST);
 	struct clob_rig r;
 	struct zk_batch *b, cb;
 	struct zk_st_update u = { 0 };
 	struct zk_statement st;
-	struct x4_trace t;
-	uint8_t *with = NULL, *without = NULL, *bad = NULL;
-	size_t with_len = 0, without_len = 0, bad_len = 0;
+	struct clob_eval_trace t;
+	uint8_t *with = NULL, *without = NULL;
+	size_t with_len = 0, without_len = 0;
 	char err[ERRLEN] = "";
 
 	(void)state;
 	real_x4 = x4_or_skip();
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
-	warm_book(&r);
+	clob_eval_warm_book(&r);
 	b = book_batch(&r, 20, 24);
 	assert_non_null(b);
 	cb = *b;
@@ -406,38 +351,10 @@ static void test_x4_proof(void **state)
 
 	/* the same trace through zk_stark_prove: the same bytes, and with
 	 * a wrong evaluator a proof that does not verify */
-	trace_make(&r, book_batch(&r, 47, 12), 0, &t);
+	clob_eval_trace_make(&r, book_batch(&r, 47, 12), 0, &t);
 	free(with);
-	with = NULL;
-	assert_int_equal(zk_stark_prove(&t.air.air, p,
-					(const zk_gl *const *)t.cols, t.log_n,
-					&po, &with, &with_len, err,
-					sizeof(err)),
-			 ZK_STARK_ACCEPT);
-	t.air.air.eval_main_x4 = NULL;
-	assert_int_equal(zk_stark_prove(&t.air.air, p,
-					(const zk_gl *const *)t.cols, t.log_n,
-					&po, &without, &without_len, err,
-					sizeof(err)),
-			 ZK_STARK_ACCEPT);
-	assert_int_equal(with_len, without_len);
-	assert_memory_equal(with, without, with_len);
-	t.air.air.eval_main_x4 = wrong_x4;
-	assert_int_equal(zk_stark_prove(&t.air.air, p,
-					(const zk_gl *const *)t.cols, t.log_n,
-					&po, &bad, &bad_len, err, sizeof(err)),
-			 ZK_STARK_ACCEPT);
-	assert_int_equal(verify(&t.st, t.b->ops, t.b->n_ops, t.b->events.ev,
-				t.b->events.len, with, with_len),
-			 0);
-	assert_int_not_equal(verify(&t.st, t.b->ops, t.b->n_ops,
-				    t.b->events.ev, t.b->events.len, bad,
-				    bad_len),
-			     0);
-	free(with);
-	free(without);
-	free(bad);
-	trace_free(&t);
+	clob_eval_same_bytes(&t, use_x4);
+	clob_eval_trace_free(&t);
 	clob_rig_fini(&r);
 }
 
