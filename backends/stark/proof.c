@@ -519,6 +519,15 @@ int zk_stark_proof_decode(const uint8_t *buf, size_t len,
 
 /* ---- inspect ---- */
 
+void zk_stark_params_describe(const struct zk_stark_params *p, FILE *out)
+{
+	fprintf(out, "parameter set    %u (%s): blowup %u, folding %u, %u queries, "
+		"%u grinding bits, final degree < %u, hash %s\n",
+		p->id, p->name, 1u << p->log_blowup, 1u << p->log_folding,
+		p->n_queries, p->grinding_bits, 1u << p->final_log_max,
+		zk_hash_name(p->hash));
+}
+
 int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out)
 {
 	const struct zk_stark_params *p;
@@ -540,11 +549,7 @@ int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out)
 	/* n_chunks = max(d - 1, 1): the largest degree this proof can carry */
 	degree = pf.shape.n_chunks + 1;
 	zk_stark_proof_sizes(&pf, &s);
-	fprintf(out, "parameter set    %u (%s): blowup %u, folding %u, %u queries, "
-		"%u grinding bits, final degree < %u, hash %s\n",
-		p->id, p->name, 1u << p->log_blowup, 1u << p->log_folding,
-		p->n_queries, p->grinding_bits, 1u << p->final_log_max,
-		zk_hash_name(p->hash));
+	zk_stark_params_describe(p, out);
 	fprintf(out, "field            Goldilocks p = 2^64 - 2^32 + 1; challenges, "
 		"aux and FRI in F_p^3 = F_p[X]/(X^3 - %llu), %u-byte elements\n",
 		(unsigned long long)ZK_EXT_NONRESIDUE, ZK_EXT_BYTES);

@@ -138,6 +138,8 @@ void zk_stark_proof_sizes(const struct zk_stark_proof *pf,
  * the reason.
  */
 int zk_stark_proof_describe(const uint8_t *proof, size_t len, FILE *out);
+/* The "parameter set" line of both describes (single- and multi-table). */
+void zk_stark_params_describe(const struct zk_stark_params *p, FILE *out);
 
 /*
  * ---- Shared by prover.c, verifier.c and debug.c ----

@@ -627,11 +627,7 @@ int zk_multi_proof_describe(const uint8_t *buf, size_t len, FILE *out)
 		"%llu tables sharing one FRI, %llu bus partial sums\n",
 		ZK_MULTI_PROOF_VERSION, (unsigned long long)v[2],
 		(unsigned long long)v[3]);
-	fprintf(out, "parameter set    %u (%s): blowup %u, folding %u, %u "
-		"queries, %u grinding bits, final degree < %u, hash %s\n",
-		p->id, p->name, 1u << p->log_blowup, 1u << p->log_folding,
-		p->n_queries, p->grinding_bits, 1u << p->final_log_max,
-		zk_hash_name(p->hash));
+	zk_stark_params_describe(p, out);
 	fprintf(out, "security         queries + grinding %u bits; the "
 		"conjectured and proven figures need the tables' heights and "
 		"degrees: verify against the statement\n",
