@@ -115,4 +115,61 @@ static inline void clob_eval_same_bytes(struct clob_eval_trace *t,
 		free(proof[i]);
 }
 
+/*
+ * The library path: a committed batch proven with the evaluator switched
+ * on and off (enable, process-wide) gives the same bytes, which verify;
+ * an air zk_clob_air_init makes with it off has none, with it on the
+ * real one (installed() reads the air's slot: CLOB_EVAL_NONE, _REAL or
+ * _WRONG for anything else).
+ */
+static inline void
+clob_eval_library_same_bytes(struct clob_rig *r, void (*enable)(int on),
+			     enum clob_eval_use (*installed)(const struct zk_air *air))
+{
+	struct zk_clob_prove_opts o = { .market = &clob_test_market,
+					.stark_params = FAST, .threads = 2 };
+	struct zk_batch *b = book_batch(r, 20, 24), cb;
+	struct zk_st_update u = { 0 };
+	struct zk_statement st;
+	struct zk_clob_air *air = malloc(sizeof(*air));
+	uint8_t *proof[2] = { NULL, NULL };
+	size_t len[2] = { 0, 0 };
+	char err[ERRLEN] = "";
+
+	assert_non_null(b);
+	assert_non_null(air);
+	cb = *b;
+	assert_int_equal(zk_clob_commit(&cb, r->t, &u, &st, err, sizeof(err)),
+			 0);
+	for (int on = 1; on >= 0; on--) {
+		enable(on);
+		assert_int_equal(zk_clob_prove_committed(&cb, &o, &st,
+							 &proof[on], &len[on],
+							 err, sizeof(err)),
+				 0);
+	}
+	enable(1);
+	assert_int_equal(len[0], len[1]);
+	assert_memory_equal(proof[0], proof[1], len[0]);
+	assert_int_equal(verify(&st, b->ops, b->n_ops, b->events.ev,
+				b->events.len, proof[1], len[1]),
+			 0);
+	for (int on = 0; on <= 1; on++) {
+		enable(on);
+		assert_int_equal(zk_clob_air_init(air, zk_st_layout_get(r->t),
+						  &clob_test_market, &st,
+						  b->ops, b->n_ops,
+						  b->events.ev, b->events.len,
+						  0, err, sizeof(err)),
+				 0);
+		assert_int_equal(installed(&air->air),
+				 on ? CLOB_EVAL_REAL : CLOB_EVAL_NONE);
+	}
+	free(proof[0]);
+	free(proof[1]);
+	free(air);
+	zk_st_update_free(&u);
+	zk_batch_free(b);
+}
+
 #endif

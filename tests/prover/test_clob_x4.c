@@ -256,6 +256,13 @@ static void use_x4(struct zk_air *air, enum clob_eval_use which)
 			    which == CLOB_EVAL_WRONG ? wrong_x4 : NULL;
 }
 
+static enum clob_eval_use x4_slot(const struct zk_air *air)
+{
+	if (air->eval_main_x4 == NULL)
+		return CLOB_EVAL_NONE;
+	return air->eval_main_x4 == real_x4 ? CLOB_EVAL_REAL : CLOB_EVAL_WRONG;
+}
+
 static void test_x4_debug(void **state)
 {
 	struct clob_rig r;
@@ -293,66 +300,17 @@ static void test_x4_debug(void **state)
  */
 static void test_x4_proof(void **state)
 {
-	struct zk_clob_prove_opts o = { .market = &clob_test_market,
-					.stark_params = FAST, .threads = 2 };
 	struct clob_rig r;
-	struct zk_batch *b, cb;
-	struct zk_st_update u = { 0 };
-	struct zk_statement st;
 	struct clob_eval_trace t;
-	uint8_t *with = NULL, *without = NULL;
-	size_t with_len = 0, without_len = 0;
-	char err[ERRLEN] = "";
 
 	(void)state;
 	real_x4 = x4_or_skip();
 	assert_int_equal(clob_rig_init(&r, 1000), 0);
 	clob_eval_warm_book(&r);
-	b = book_batch(&r, 20, 24);
-	assert_non_null(b);
-	cb = *b;
-	assert_int_equal(zk_clob_commit(&cb, r.t, &u, &st, err, sizeof(err)),
-			 0);
-	zk_clob_air_x4_enable(1);
-	assert_int_equal(zk_clob_prove_committed(&cb, &o, &st, &with,
-						 &with_len, err, sizeof(err)),
-			 0);
-	zk_clob_air_x4_enable(0);
-	assert_int_equal(zk_clob_prove_committed(&cb, &o, &st, &without,
-						 &without_len, err,
-						 sizeof(err)),
-			 0);
-	zk_clob_air_x4_enable(1);
-	assert_int_equal(with_len, without_len);
-	assert_memory_equal(with, without, with_len);
-	assert_int_equal(verify(&st, b->ops, b->n_ops, b->events.ev,
-				b->events.len, with, with_len),
-			 0);
-	free(without);
-	zk_st_update_free(&u);
-
-	/* the air zk_clob_air_init makes has it; off, it has none */
-	memset(&t, 0, sizeof(t));
-	zk_clob_air_x4_enable(0);
-	assert_int_equal(zk_clob_air_init(&t.air, zk_st_layout_get(r.t),
-					  &clob_test_market, &st, b->ops,
-					  b->n_ops, b->events.ev, b->events.len,
-					  0, err, sizeof(err)),
-			 0);
-	assert_null(t.air.air.eval_main_x4);
-	zk_clob_air_x4_enable(1);
-	assert_int_equal(zk_clob_air_init(&t.air, zk_st_layout_get(r.t),
-					  &clob_test_market, &st, b->ops,
-					  b->n_ops, b->events.ev, b->events.len,
-					  0, err, sizeof(err)),
-			 0);
-	assert_ptr_equal(t.air.air.eval_main_x4, real_x4);
-	zk_batch_free(b);
-
+	clob_eval_library_same_bytes(&r, zk_clob_air_x4_enable, x4_slot);
 	/* the same trace through zk_stark_prove: the same bytes, and with
 	 * a wrong evaluator a proof that does not verify */
 	clob_eval_trace_make(&r, book_batch(&r, 47, 12), 0, &t);
-	free(with);
 	clob_eval_same_bytes(&t, use_x4);
 	clob_eval_trace_free(&t);
 	clob_rig_fini(&r);
