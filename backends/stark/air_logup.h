@@ -88,8 +88,31 @@ static inline zk_gl zk_logup_dot(const zk_gl *c, const zk_ext *w, unsigned e,
 }
 
 /*
+ * a·b + c·d reduced once: the carry out of 2^128 is worth -2^32 (as in
+ * zk_logup_dot)
+ */
+static inline zk_gl zk_logup_mul_add2(zk_gl a, zk_gl b, zk_gl c, zk_gl d)
+{
+	unsigned __int128 acc = (unsigned __int128)a * b;
+	uint64_t carry = __builtin_add_overflow(
+		acc, (unsigned __int128)c * d, &acc);
+
+	return zk_gl_sub(zk_gl_reduce128(acc), carry << 32);
+}
+
+/*
+ * a·b + c + d reduced once: a·b <= (p - 1)^2 leaves room below 2^128 for
+ * two more canonical terms
+ */
+static inline zk_gl zk_logup_mul_add(zk_gl a, zk_gl b, zk_gl c, zk_gl d)
+{
+	return zk_gl_reduce128((unsigned __int128)a * b + c + d);
+}
+
+/*
  * P's coefficients p[0..g] (p[g] = 1) from its roots by their elementary
- * symmetric functions, pairs first: 0, 1, 3 and 6 products for g = 1..4.
+ * symmetric functions, pairs first: 0, 1, 3 and 6 products for g = 1..4,
+ * with 0, 1, 3 and 5 reductions (sums of products reduced once).
  */
 static inline void zk_logup_poly(const zk_gl *x, unsigned g, zk_gl *p)
 {
@@ -108,7 +131,7 @@ static inline void zk_logup_poly(const zk_gl *x, unsigned g, zk_gl *p)
 		s1 = zk_gl_add(x[0], x[1]);
 		p1 = zk_gl_mul(x[0], x[1]);
 		p[2] = zk_gl_neg(zk_gl_add(s1, x[2]));
-		p[1] = zk_gl_add(p1, zk_gl_mul(x[2], s1));
+		p[1] = zk_logup_mul_add(x[2], s1, p1, 0);
 		p[0] = zk_gl_neg(zk_gl_mul(p1, x[2]));
 		return;
 	default:
@@ -117,8 +140,8 @@ static inline void zk_logup_poly(const zk_gl *x, unsigned g, zk_gl *p)
 		s2 = zk_gl_add(x[2], x[3]);
 		p2 = zk_gl_mul(x[2], x[3]);
 		p[3] = zk_gl_neg(zk_gl_add(s1, s2));
-		p[2] = zk_gl_add(zk_gl_add(p1, p2), zk_gl_mul(s1, s2));
-		p[1] = zk_gl_neg(zk_gl_add(zk_gl_mul(s1, p2), zk_gl_mul(s2, p1)));
+		p[2] = zk_logup_mul_add(s1, s2, p1, p2);
+		p[1] = zk_gl_neg(zk_logup_mul_add2(s1, p2, s2, p1));
 		p[0] = zk_gl_mul(p1, p2);
 		return;
 	}
