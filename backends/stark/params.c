@@ -48,7 +48,8 @@
  * compact with 28 queries and 16 grinding bits, up to format 3: 71.5;
  * blowup 16, 27 queries and 20 bits, format 4: 73.5).
  * The FRI schedule is fri.c's (zk_fri_next_fold: the halvings down to
- * final_log_max spread evenly over the fewest layers), log_degree = log_n.
+ * final_log_max over the fewest layers, the first of three or more by
+ * 2^log_folding, the rest spread evenly), log_degree = log_n.
  */
 #include <math.h>
 #include <stddef.h>
