@@ -12,6 +12,23 @@
 
 #include "clob_test_prove.h"
 
+/* Field edge values and the random stream the evaluators' row tests draw
+ * from. */
+static const zk_gl edges[] = {
+	0, 1, 2, ZK_GL_P - 1, ZK_GL_P - 2, (1ull << 32) - 1, 1ull << 32,
+	(1ull << 32) + 1, ZK_GL_EPSILON, 1ull << 63, ZK_GL_P >> 1,
+};
+#define N_EDGES (sizeof(edges) / sizeof(edges[0]))
+
+static inline uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
 /* The air reads the batch's ops and events, so the trace keeps the batch. */
 struct clob_eval_trace {
 	struct zk_batch *b;
