@@ -327,37 +327,6 @@ struct mem_report {
 	int from_hwm; /* 1: VmHWM after clear_refs, 0: ru_maxrss */
 };
 
-/* A "Key:   123 kB" line of /proc/self/status, or -1. */
-static long status_kb(const char *key)
-{
-	char line[256];
-	size_t klen = strlen(key);
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-			kb = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return kb;
-}
-
-static int reset_peak_rss(void)
-{
-	FILE *f = fopen("/proc/self/clear_refs", "w");
-	int ok;
-
-	if (f == NULL)
-		return -1;
-	ok = fputs("5", f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 static void child_range(unsigned log_n, const struct zk_stark_params *p,
 			int fd)
 {

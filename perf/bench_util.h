@@ -5,6 +5,11 @@
  *
  * now():      wall seconds (CLOCK_MONOTONIC).
  * cpu_now():  CPU seconds of every thread of this process.
+ * status_kb(): a "Key:   123 kB" line of /proc/self/status ("VmRSS",
+ *             "VmHWM"), or -1; reset_peak_rss(): VmHWM back to the
+ *             current RSS (/proc/self/clear_refs "5"), 0 or -1 where the
+ *             kernel has no such control. The peak-memory figures (and
+ *             tests/stark/test_stream_memory.c's bounds) are read with them.
  * bench_lde_commit(): one coset LDE of `width` columns of 2^log_n rows at
  *             the set's blowup plus the Merkle tree over its rows — what
  *             any proof of that trace pays first, so prove ÷ it is the
@@ -17,7 +22,9 @@
 #ifndef ZK_PERF_BENCH_UTIL_H
 #define ZK_PERF_BENCH_UTIL_H
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "field.h"
@@ -39,6 +46,36 @@ static inline double cpu_now(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static inline long status_kb(const char *key)
+{
+	char line[256];
+	size_t klen = strlen(key);
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			kb = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+static inline int reset_peak_rss(void)
+{
+	FILE *f = fopen("/proc/self/clear_refs", "w");
+	int ok;
+
+	if (f == NULL)
+		return -1;
+	ok = fputs("5", f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
 static inline double bench_lde_commit(zk_gl *const *cols, unsigned width,

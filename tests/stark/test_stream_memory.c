@@ -33,40 +33,11 @@
 #include "air_range.h"
 #include "fri_internal.h"
 #include "ntt.h"
+#include "bench_util.h"
 #include "params.h"
 #include "stark.h"
 
 #define LOG_N ZK_AIR_RANGE_MIN_LOG_N
-
-/* A "Key:   123 kB" line of /proc/self/status, or -1. */
-static long status_kb(const char *key)
-{
-	char line[256];
-	size_t klen = strlen(key);
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-			kb = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return kb;
-}
-
-static bool reset_peak(void)
-{
-	FILE *f = fopen("/proc/self/clear_refs", "w");
-	bool ok;
-
-	if (f == NULL)
-		return false;
-	ok = fputs("5", f) >= 0;
-	return fclose(f) == 0 && ok;
-}
 
 /* Child: B per main cell ×10 (0 when not measurable, -1 on failure). */
 static long child_peak(uint8_t set)
@@ -84,7 +55,7 @@ static long child_peak(uint8_t set)
 	int rc;
 
 	malloc_trim(0);
-	if (p == NULL || !reset_peak())
+	if (p == NULL || reset_peak_rss() != 0)
 		return 0;
 	start = status_kb("VmRSS");
 	if (start < 0)
@@ -129,7 +100,7 @@ static long child_twiddles(uint8_t unused)
 	(void)unused;
 	zk_ntt_teardown();
 	malloc_trim(0);
-	if (!reset_peak())
+	if (reset_peak_rss() != 0)
 		return 0;
 	start = status_kb("VmRSS");
 	if (start < 0 || zk_ntt_prepare(20) != 0)
